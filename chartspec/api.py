@@ -1,0 +1,122 @@
+"""The library API: load, validate, compile and save one spec.
+
+    spec = chartspec.load("specs/rl_training.yaml")   # YAML -> validated model + data
+    chart = chartspec.compile(spec)                    # Altair chart, displays in notebooks
+    chartspec.save(spec, "out/rl_training.svg")        # any of html, svg, png, pdf, json
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .checks import semantic_diagnostics
+from .data import Table, read_data
+from .errors import ChartspecError, Diagnostic, SpecValidationError, UsageError, display_path
+from .model import ChartSpec, from_mapping
+from .project import find_project_root
+from .source import SourceMap
+from .validate import schema_diagnostics
+from .yamlload import load_yaml
+
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = ["Spec", "load", "loads", "validate", "compile", "to_vegalite", "save"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec with its data, ready to compile."""
+
+    model: ChartSpec
+    table: Table
+    source: SourceMap
+    path: Path | None = None
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the chart depends on: the spec and its data files."""
+        return ((self.path,) if self.path else ()) + self.table.files
+
+
+def loads(text: str | bytes, *, file: str | None = None, path: Path | None = None,
+          root: Path | None = None) -> Spec:
+    """Load a spec from YAML text. Raises :class:`ChartspecError` listing every problem found."""
+    doc = load_yaml(text, file)
+    if not isinstance(doc.data, dict):
+        raise SpecValidationError(doc.source.diagnostic("a spec must be a YAML mapping (key: value lines)", ()))
+    problems = schema_diagnostics(doc.data, doc.source)
+    if problems:
+        raise SpecValidationError(problems)
+    model = from_mapping(doc.data)
+    if path is not None and root is None:
+        root = find_project_root(path.parent)
+    table = read_data(model.data, path, root, doc.source)
+    problems = semantic_diagnostics(model, table, doc.source)
+    if problems:
+        raise SpecValidationError(problems)
+    return Spec(model=model, table=table, source=doc.source, path=path)
+
+
+def load(path: str | Path, *, root: str | Path | None = None) -> Spec:
+    """Load and validate a spec file and read its data.
+
+    ``root`` is the folder data paths must stay in; by default the nearest folder above the
+    spec holding ``chartspec.toml``, ``pyproject.toml`` or ``.git``, else the spec's folder.
+    """
+    path = Path(path)
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(Diagnostic(f"no such file: {shown}", file=shown)) from None
+    except OSError as err:
+        raise UsageError(Diagnostic(f"cannot read {shown}: {err.strerror}", file=shown)) from None
+    return loads(raw, file=shown, path=path.absolute(), root=Path(root) if root else None)
+
+
+def validate(path: str | Path, *, root: str | Path | None = None) -> list[Diagnostic]:
+    """Every problem of a spec file, or an empty list when it is valid."""
+    try:
+        load(path, root=root)
+    except ChartspecError as err:
+        return list(err.diagnostics)
+    return []
+
+
+def _as_spec(spec: Spec | str | Path) -> Spec:
+    return spec if isinstance(spec, Spec) else load(spec)
+
+
+def to_vegalite(spec: Spec | str | Path) -> dict[str, Any]:
+    """The compiled Vega-Lite specification as a dict."""
+    from .compile import compile_vegalite
+
+    return compile_vegalite(_as_spec(spec))
+
+
+def compile(spec: Spec | str | Path) -> alt.LayerChart:  # noqa: A001 - the public verb
+    """Compile to an Altair chart (it displays inline in Jupyter)."""
+    import altair as alt
+
+    vl = to_vegalite(spec)
+    values = vl.pop("data")["values"]
+    # from_dict costs ~0.7 ms per data row; attaching the rows afterwards keeps it cheap.
+    chart = alt.LayerChart.from_dict(vl, validate=False)
+    chart.data = alt.InlineData(values=values)
+    return chart
+
+
+def save(spec: Spec | str | Path, path: str | Path, *, format: str | None = None, scale: float = 1.0) -> Path:
+    """Render ``spec`` to ``path``; the format comes from the suffix unless given."""
+    from .export import FORMATS, render, suffix_format, write_atomic
+
+    path = Path(path)
+    fmt = format or suffix_format(path)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    outputs = render(to_vegalite(spec), (fmt,), scale=scale)
+    write_atomic(path, outputs[fmt])
+    return path

@@ -1,0 +1,112 @@
+"""Checks the JSON Schema cannot express: fields against the data, colours, domains, ticks."""
+
+from __future__ import annotations
+
+from .colors import CSS_COLOR_NAMES, is_color
+from .data import Table
+from .errors import Diagnostic, JsonPath
+from .model import Axis, ChartSpec
+from .source import SourceMap
+from .suggest import did_you_mean
+
+__all__ = ["semantic_diagnostics", "MAX_TICKS"]
+
+MAX_TICKS = 500
+_AXIS_SETTINGS = ("title", "type", "scale", "domain", "tick_step", "format", "side")
+
+
+def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    axes = [spec.x, *(layer.y for layer in spec.layers)]
+    for axis in axes:
+        found += _check_field(axis, table, source)
+        found += _check_domain(axis, table, source)
+    found += _check_colors(spec, source)
+    found += _check_shared_axes(spec, source)
+    found += _check_names(spec, source)
+    return sorted(found, key=lambda d: (d.line, d.column))
+
+
+def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic]:
+    path = axis.json_path + ("field",)
+    if axis.field not in table.columns:
+        hint = did_you_mean(axis.field, table.columns, what="a column") or (
+            f"columns: {', '.join(table.columns)}" if table.columns else "the data has no columns")
+        return [source.diagnostic(f"field {axis.field!r} not in {table.name}", path, hint=hint)]
+    if axis.type == "quantitative":
+        text = table.first_text(axis.field)
+        if text is not None:
+            row, value = text
+            return [source.diagnostic(
+                f"field {axis.field!r} is plotted as numbers but row {row} of {table.name} holds {value!r}",
+                path, hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")]
+        if not table.numbers(axis.field):
+            return [source.diagnostic(f"field {axis.field!r} has no numeric values in {table.name}", path)]
+    return []
+
+
+def _check_domain(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if axis.domain is not None:
+        lo, hi = axis.domain
+        if lo >= hi:
+            out.append(source.diagnostic(f"domain [{lo:g}, {hi:g}] is empty or reversed",
+                                         axis.json_path + ("domain",), hint="write it as [min, max] with min < max"))
+        elif axis.scale == "log" and lo <= 0:
+            out.append(source.diagnostic("a log scale needs a domain above zero", axis.json_path + ("domain",)))
+    if axis.tick_step is not None and not out:
+        span = _span(axis, table)
+        if span is not None and (span[1] - span[0]) / axis.tick_step > MAX_TICKS:
+            out.append(source.diagnostic(
+                f"tick_step {axis.tick_step:g} gives more than {MAX_TICKS} ticks over [{span[0]:g}, {span[1]:g}]",
+                axis.json_path + ("tick_step",), hint="use a larger step"))
+    return out
+
+
+def _span(axis: Axis, table: Table) -> tuple[float, float] | None:
+    if axis.domain is not None:
+        return axis.domain
+    values = table.numbers(axis.field) if axis.field in table.columns else []
+    return (min(values), max(values)) if values else None
+
+
+def _check_colors(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    found: list[tuple[str, JsonPath]] = [(spec.background, ("background",)), (spec.grid.color, ("grid", "color"))]
+    found += [(layer.color, layer.json_path + ("color",)) for layer in spec.layers if layer.color]
+    return [source.diagnostic(f"{color!r} is not a CSS colour", path,
+                              hint=did_you_mean(color, CSS_COLOR_NAMES) or "use a name, #rrggbb or rgb(r, g, b)")
+            for color, path in found if not is_color(color)]
+
+
+def _check_shared_axes(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    """Layers sharing an axis may repeat its settings but not contradict them."""
+    out: list[Diagnostic] = []
+    first: dict[str, Axis] = {}
+    raw_keys = source.keys
+    for layer in spec.layers:
+        y = layer.y
+        owner = first.setdefault(y.axis, y)
+        if owner is y:
+            continue
+        for name in _AXIS_SETTINGS:
+            if y.json_path + (name,) not in raw_keys:
+                continue  # not written here: the owner's setting applies
+            if getattr(y, name) != getattr(owner, name):
+                line = source.position(owner.json_path).line
+                out.append(source.diagnostic(
+                    f"'{name}' of axis {y.axis!r} differs from the layer that first uses it (line {line})",
+                    y.json_path + (name,), key=True,
+                    hint="set axis options once, on the first layer of the axis, or give this layer its own 'axis'"))
+    return out
+
+
+def _check_names(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    seen: dict[str, int] = {}
+    out = []
+    for layer in spec.layers:
+        if layer.name in seen:
+            out.append(source.diagnostic(
+                f"two layers share the legend name {layer.name!r} (layers {seen[layer.name] + 1} and {layer.index + 1})",
+                layer.json_path, hint="give each layer its own 'name'"))
+        seen.setdefault(layer.name, layer.index)
+    return out

@@ -1,0 +1,195 @@
+"""Reading a chart's data in Python, so it can be inlined and the build stays offline.
+
+CSV/TSV cells become numbers when the whole column is numeric; empty cells become missing
+values (null). Problems inside a data file are reported at that file's own line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, Diagnostic
+from .model import DataSource
+from .source import SourceMap
+from .suggest import did_you_mean
+
+__all__ = ["Table", "read_data", "resolve_data_path", "FORMATS_BY_SUFFIX"]
+
+FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+MAX_DATA_BYTES = 256 * 1024 * 1024
+_NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of a data source, with column names in file order."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    files: tuple[Path, ...] = ()
+
+    def numbers(self, column: str) -> list[float]:
+        return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
+                and not isinstance(v, bool)]
+
+    def first_text(self, column: str) -> tuple[int, Any] | None:
+        """The first non-numeric, non-missing value of ``column`` and its row number."""
+        for i, row in enumerate(self.rows, start=1):
+            v = row.get(column)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                return i, v
+        return None
+
+
+def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Path:
+    """The data file a spec names, refused if it leaves ``root`` or is not a local file."""
+    assert source.path is not None
+    raw = source.path
+
+    def fail(message: str, hint: str | None = None) -> DataError:
+        return DataError(smap.diagnostic(message, source.json_path, hint=hint))
+
+    if _URL.match(raw):
+        raise fail(f"data must be a local file, not a URL ({raw})",
+                   "builds never use the network; download the file into the project and use its path")
+    if Path(raw).is_absolute() or raw.startswith("~"):
+        raise fail(f"data path {raw!r} is absolute", "write the path relative to the spec file")
+    path = spec_file.parent / raw
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        via = " through a symbolic link" if ".." not in Path(raw).parts else ""
+        raise fail(f"data path {raw!r} leads outside the project{via} ({root})",
+                   "keep data inside the project folder (marked by chartspec.toml, pyproject.toml or .git)")
+    if not resolved.is_file():
+        siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+        hint = did_you_mean(path.name, siblings, what="a file")
+        raise fail(f"data file {raw!r} not found", hint if hint and "did you mean" in hint else None)
+    return resolved
+
+
+def read_data(source: DataSource, spec_file: Path | None, root: Path | None, smap: SourceMap) -> Table:
+    """Load the rows of ``source``. Inline values need no files."""
+    if source.values is not None:
+        rows = tuple(dict(r) for r in source.values)
+        return Table(name="inline data", columns=_columns(rows), rows=rows)
+    if spec_file is None or root is None:
+        raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
+                                        hint="load the spec from a file to use data files"))
+    path = resolve_data_path(source, spec_file, root, smap)
+    fmt = source.format or FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        raise DataError(smap.diagnostic(f"cannot tell the format of {source.path!r} from its extension",
+                                        source.json_path, hint="add 'format: csv' (or tsv, json, jsonl)"))
+    shown = source.path or path.name
+    if path.stat().st_size > MAX_DATA_BYTES:
+        raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
+                                        source.json_path))
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(Diagnostic(f"data file is not valid UTF-8 (byte offset {err.start})", file=shown,
+                                   hint="save the file as UTF-8")) from None
+    rows = READERS[fmt](text, shown)
+    return Table(name=shown, columns=_columns(rows), rows=rows, files=(path,))
+
+
+def _columns(rows: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key, None)
+    return tuple(seen)
+
+
+def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any], ...]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise DataError(Diagnostic("data file has no header row", file=name, line=1, column=1,
+                                       hint="the first line must name the columns"))
+        header = [h.strip() for h in header]
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        if dupes:
+            raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=name, line=1,
+                                       column=1))
+        records: list[list[str]] = []
+        lines: list[int] = []
+        for record in reader:
+            if not record or all(not c.strip() for c in record):
+                continue
+            if len(record) != len(header):
+                raise DataError(Diagnostic(
+                    f"row has {len(record)} fields but the header has {len(header)}",
+                    file=name, line=reader.line_num, column=1,
+                    hint="check for a missing or extra delimiter, or quote values that contain one"))
+            records.append(record)
+            lines.append(reader.line_num)
+    except csv.Error as err:
+        raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
+                                   line=reader.line_num, column=1)) from None
+    numeric = [all(not r[i].strip() or _NUMBER.match(r[i]) for r in records) for i in range(len(header))]
+    return tuple({h: _cell(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
+
+
+def _cell(text: str, numeric: bool) -> Any:
+    if not text.strip():
+        return None
+    if not numeric:
+        return text
+    value = float(text)
+    return int(value) if value.is_integer() and re.fullmatch(r"\s*[-+]?\d+\s*", text) else value
+
+
+def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    return _read_delimited(text, name, ",")
+
+
+def _read_tsv(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    return _read_delimited(text, name, "\t")
+
+
+def _no_constants(token: str) -> Any:
+    raise ValueError(f"{token} is not valid JSON")
+
+
+def _parse_json(text: str, name: str, line_offset: int = 0) -> Any:
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as err:
+        raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=name, line=err.lineno + line_offset,
+                                   column=err.colno)) from None
+    except ValueError as err:
+        raise DataError(Diagnostic(f"invalid JSON: {err}", file=name, line=line_offset or 0)) from None
+
+
+def _check_rows(items: Any, name: str) -> tuple[dict[str, Any], ...]:
+    if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
+        raise DataError(Diagnostic("JSON data must be a list of objects, one per row", file=name, line=1, column=1,
+                                   hint='e.g. [{"step": 0, "loss": 2.3}, {"step": 1, "loss": 1.9}]'))
+    for row in items:
+        for key, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise DataError(Diagnostic(f"non-finite number in column {key!r}", file=name))
+    return tuple(items)
+
+
+def _read_json(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    return _check_rows(_parse_json(text, name), name)
+
+
+def _read_jsonl(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    rows = [_parse_json(line, name, i) for i, line in enumerate(text.splitlines()) if line.strip()]
+    return _check_rows(rows, name)
+
+
+READERS = {"csv": _read_csv, "tsv": _read_tsv, "json": _read_json, "jsonl": _read_jsonl}
