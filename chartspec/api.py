@@ -92,7 +92,7 @@ def _as_spec(spec: Spec | str | Path) -> Spec:
 
 def to_vegalite(spec: Spec | str | Path) -> dict[str, Any]:
     """The compiled Vega-Lite specification as a dict."""
-    from .compile import compile_vegalite
+    from .compiler import compile_vegalite
 
     return compile_vegalite(_as_spec(spec))
 

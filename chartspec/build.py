@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import load
-from .compile import compile_vegalite
+from .compiler import compile_vegalite
 from .discover import Target, discover
 from .errors import ChartspecError, Diagnostic, UsageError, display_path
 from .export import DEFAULT_FORMATS, FORMATS, SUFFIXES, render, write_atomic

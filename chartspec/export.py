@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .compile import VEGA_LITE_VERSION
+from .compiler import VEGA_LITE_VERSION
 from .errors import ExportError
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "SUFFIXES", "render", "write_atomic", "suffix_format"]

@@ -1,0 +1,74 @@
+"""Shared fixtures: the real CLI, the Vega-Lite schema, golden-file updating."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SPECS = REPO / "specs"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite expected.* golden files")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def chartspec_exe() -> str:
+    """The installed console script; the tests exercise the real entry point."""
+    exe = Path(sys.executable).parent / "chartspec"
+    found = str(exe) if exe.exists() else shutil.which("chartspec")
+    if not found:
+        raise RuntimeError("the 'chartspec' console script is not installed: run pip install '.[test]' first")
+    return found
+
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+        return subprocess.run([chartspec_exe(), *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                              timeout=timeout, env=env)
+
+    return run
+
+
+@cache
+def vega_lite_validator():  # type: ignore[no-untyped-def]
+    """jsonschema validator for the Vega-Lite schema Altair ships (the official one)."""
+    import altair
+    import jsonschema
+
+    path = Path(altair.__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return jsonschema.Draft7Validator(schema)
+
+
+def assert_valid_vega_lite(spec: dict) -> None:  # type: ignore[type-arg]
+    errors = sorted(vega_lite_validator().iter_errors(spec), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message[:300]}" for e in errors[:10])
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """specs/ built once through the real CLI, in every format, into a temporary folder."""
+    out = tmp_path_factory.mktemp("seed_build")
+    proc = subprocess.run([chartspec_exe(), "build", str(SPECS), "-o", str(out), "--format",
+                           "html,svg,png,pdf,json"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return out

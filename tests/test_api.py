@@ -1,0 +1,165 @@
+"""The public Python API: what it exports and how a notebook user calls it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import pytest
+
+import chartspec
+from chartspec.compiler import SERIES_FIELD, axis_values
+from conftest import SPECS, assert_valid_vega_lite
+
+SEED = SPECS / "rl_training.yaml"
+
+INLINE = """
+data: {values: [{t: 0, a: 1, b: 10}, {t: 1, a: 3, b: 20}, {t: 2, a: 2, b: 15}]}
+x: {field: t}
+layers:
+  - {y: {field: a}}
+  - {y: {field: b}, mark: bar}
+"""
+
+
+def test_exported_members() -> None:
+    assert sorted(chartspec.__all__) == sorted([
+        "BuildOptions", "BuildReport", "ChartspecError", "CompileError", "DataError", "Diagnostic",
+        "ExportError", "Spec", "SpecResult", "SpecSyntaxError", "SpecValidationError", "UsageError",
+        "__version__", "build", "compile", "load", "loads", "save", "to_vegalite", "validate",
+    ])
+    for name in chartspec.__all__:
+        assert hasattr(chartspec, name), name
+
+
+def test_error_classes_share_one_base() -> None:
+    for name in ("CompileError", "DataError", "ExportError", "SpecSyntaxError", "SpecValidationError", "UsageError"):
+        assert issubclass(getattr(chartspec, name), chartspec.ChartspecError)
+
+
+def test_load_reads_model_and_data() -> None:
+    spec = chartspec.load(SEED)
+    assert spec.model.title == "RL Training Progression"
+    assert [layer.name for layer in spec.model.layers] == ["Token Length", "Reproduced Rate (%)"]
+    assert [layer.point for layer in spec.model.layers] == ["square", "circle"]
+    assert spec.table.columns == ("step", "token_length", "reproduced_rate")
+    assert len(spec.table.rows) == 21
+    assert spec.inputs == (SEED.absolute(), (SPECS / "data" / "rl_training.csv").resolve())
+
+
+def test_compile_returns_altair_chart_that_validates() -> None:
+    chart = chartspec.compile(SEED)  # a path works too, for notebooks
+    assert isinstance(chart, alt.LayerChart)
+    spec = chart.to_dict(validate=True)  # Altair's own schema validation
+    assert spec["resolve"] == {"scale": {"y": "independent"}}
+    assert len(spec["datasets"][next(iter(spec["datasets"]))]) == 21
+    # Jupyter shows the chart inline through Altair's mime bundle.
+    bundle = chart._repr_mimebundle_()
+    assert "RL Training Progression" in bundle["text/html"]
+
+
+def test_to_vegalite_is_pure_and_deterministic() -> None:
+    spec = chartspec.load(SEED)
+    first, second = chartspec.to_vegalite(spec), chartspec.to_vegalite(spec)
+    assert first == second
+    assert first is not second
+    assert_valid_vega_lite(first)
+
+
+def test_loads_inline_values_without_files() -> None:
+    spec = chartspec.loads(INLINE)
+    vl = chartspec.to_vegalite(spec)
+    assert_valid_vega_lite(vl)
+    assert vl["data"]["values"][1] == {"t": 1, "a": 3, "b": 20}
+    sides = [layer["encoding"]["y"]["axis"]["orient"] for layer in vl["layer"]]
+    assert sides == ["left", "right"]
+    # A bar layer's scale includes zero, a line's does not.
+    assert [layer["encoding"]["y"]["scale"]["zero"] for layer in vl["layer"]] == [False, True]
+
+
+def test_loads_file_data_needs_a_file() -> None:
+    with pytest.raises(chartspec.DataError, match="inline 'values'"):
+        chartspec.loads("data: x.csv\nx: {field: a}\nlayers: [{y: {field: b}}]\n")
+
+
+def test_layers_sharing_an_axis_share_a_scale() -> None:
+    spec = chartspec.loads("""
+data: {values: [{t: 0, train: 1.0, val: 1.2, lr: 0.1}, {t: 1, train: 0.5, val: 0.7, lr: 0.05}]}
+x: {field: t}
+layers:
+  - {name: train, y: {field: train, axis: loss, title: Loss}}
+  - {name: val, y: {field: val, axis: loss}}
+  - {name: lr, y: {field: lr, title: Learning rate}}
+""")
+    vl = chartspec.to_vegalite(spec)
+    assert_valid_vega_lite(vl)
+    loss, lr = vl["layer"]
+    assert [sub["encoding"]["y"]["field"] for sub in loss["layer"]] == ["train", "val"]
+    assert loss["layer"][0]["encoding"]["y"]["axis"]["orient"] == "left"
+    assert "titleColor" not in loss["layer"][0]["encoding"]["y"]["axis"]  # two series: neutral title
+    assert lr["encoding"]["y"]["axis"]["orient"] == "right"
+    assert lr["encoding"]["y"]["axis"]["titleColor"] == "#2ca02c"
+
+
+def test_third_and_fourth_axes_are_offset_outward() -> None:
+    columns = ["a", "b", "c", "d"]
+    rows = ", ".join("{" + ", ".join(f"{c}: {i * (j + 1)}" for j, c in enumerate(columns)) + f", t: {i}}}"
+                     for i in range(3))
+    layers = "\n".join(f"  - {{y: {{field: {c}}}}}" for c in columns)
+    vl = chartspec.to_vegalite(chartspec.loads(f"data: {{values: [{rows}]}}\nx: {{field: t}}\nlayers:\n{layers}\n"))
+    axes = [layer["encoding"]["y"]["axis"] for layer in vl["layer"]]
+    assert [a["orient"] for a in axes] == ["left", "right", "left", "right"]
+    assert "offset" not in axes[0] and "offset" not in axes[1]
+    assert axes[2]["offset"] > 0 and axes[3]["offset"] > 0
+    assert_valid_vega_lite(vl)
+
+
+def test_field_names_with_dots_are_escaped() -> None:
+    vl = chartspec.to_vegalite(chartspec.loads(
+        "data: {values: [{step: 0, train.loss: 1}, {step: 1, train.loss: 0.5}]}\n"
+        "x: {field: step}\nlayers: [{y: {field: train.loss}}]\n"))
+    assert vl["layer"][0]["encoding"]["y"]["field"] == "train\\.loss"
+    svg = __import__("vl_convert").vegalite_to_svg(vl)
+    assert svg.count("<path") > 2 and "train.loss" in svg
+
+
+def test_series_field_carries_legend_names() -> None:
+    vl = chartspec.to_vegalite(chartspec.load(SEED))
+    calcs = [layer["transform"][0] for layer in vl["layer"]]
+    assert [c["as"] for c in calcs] == [SERIES_FIELD, SERIES_FIELD]
+    assert [c["calculate"] for c in calcs] == ['"Token Length"', '"Reproduced Rate (%)"']
+
+
+@pytest.mark.parametrize("lo, hi, step, expected", [
+    (0, 500, 50, [0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500]),
+    (20, 35, 2.5, [20.0, 22.5, 25.0, 27.5, 30.0, 32.5, 35.0]),
+    (0.1, 0.35, 0.1, [0.1, 0.2, 0.3]),
+    (-1, 1, 0.5, [-1.0, -0.5, 0.0, 0.5, 1.0]),
+])
+def test_axis_values(lo: float, hi: float, step: float, expected: list[float]) -> None:
+    assert axis_values(lo, hi, step) == expected
+
+
+@pytest.mark.parametrize("suffix, magic", [
+    (".svg", b"<svg"), (".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF-"), (".html", b"<!DOCTYPE html>"),
+    (".vl.json", b"{"),
+])
+def test_save_picks_format_from_suffix(tmp_path: Path, suffix: str, magic: bytes) -> None:
+    out = chartspec.save(SEED, tmp_path / f"chart{suffix}")
+    assert out.read_bytes().lstrip()[: len(magic)].lower() == magic.lower()
+    assert [p.name for p in tmp_path.iterdir()] == [f"chart{suffix}"]  # no temp files left
+
+
+def test_save_rejects_unknown_format(tmp_path: Path) -> None:
+    with pytest.raises(chartspec.UsageError, match="unknown format 'gif'"):
+        chartspec.save(SEED, tmp_path / "chart.gif")
+    assert not list(tmp_path.iterdir())
+
+
+def test_validate_returns_diagnostics(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("data: {values: [{a: 1}]}\nx: {field: a}\nlayers: [{y: {field: b}}]\n")
+    (diag,) = chartspec.validate(bad)
+    assert (diag.line, diag.column, diag.path) == (3, 22, ("layers", 0, "y", "field"))
+    assert diag.message == "field 'b' not in inline data"
+    assert chartspec.validate(SEED) == []
