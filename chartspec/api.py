@@ -48,15 +48,24 @@ def loads(text: str | bytes, *, file: str | None = None, path: Path | None = Non
     if not isinstance(doc.data, dict):
         raise SpecValidationError(doc.source.diagnostic("a spec must be a YAML mapping (key: value lines)", ()))
     problems = schema_diagnostics(doc.data, doc.source)
-    if problems:
-        raise SpecValidationError(problems)
-    model = from_mapping(doc.data)
     if path is not None and root is None:
         root = find_project_root(path.parent)
-    table = read_data(model.data, path, root, doc.source)
-    problems = semantic_diagnostics(model, table, doc.source)
+    # Data-aware checks run even after schema errors, so one run reports the typo in a key and
+    # the misspelt field together; when the schema errors keep the model from being built, they
+    # alone explain why.
+    error_class: type[ChartspecError] = SpecValidationError
+    try:
+        model = from_mapping(doc.data)
+        table = read_data(model.data, path, root, doc.source)
+        problems += semantic_diagnostics(model, table, doc.source)
+    except ChartspecError as err:
+        problems += err.diagnostics
+        error_class = SpecValidationError if len(problems) > len(err.diagnostics) else type(err)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        if not problems:
+            raise  # the schema accepted something the model cannot read: a bug, not user error
     if problems:
-        raise SpecValidationError(problems)
+        raise error_class(sorted(dict.fromkeys(problems), key=lambda d: (d.line, d.column)))
     return Spec(model=model, table=table, source=doc.source, path=path)
 
 

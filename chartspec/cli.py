@@ -26,11 +26,17 @@ def _report(result: SpecResult, *, quiet: bool) -> None:
     if quiet:
         return
     if result.outputs:
-        stem = display_path(result.outputs[0]).rsplit(".", 1)[0].removesuffix(".vl")
-        exts = ",".join(p.name[len(result.outputs[0].name.split(".")[0]) + 1:] for p in result.outputs)
-        click.echo(f"built {name} -> {stem}.{{{exts}}} ({result.seconds:.2f} s)")
+        first = display_path(result.outputs[0])
+        stem = first[: -len(_suffix(result.outputs[0]))]
+        exts = [_suffix(p).lstrip(".") for p in result.outputs]
+        target = first if len(exts) == 1 else f"{stem}.{{{','.join(exts)}}}"
+        click.echo(f"built {name} -> {target} ({result.seconds:.2f} s)")
     else:
         click.echo(f"ok {name}")
+
+
+def _suffix(path: Path) -> str:
+    return ".vl.json" if path.name.endswith(".vl.json") else path.suffix
 
 
 def _summary(report: BuildReport, verb: str) -> None:
