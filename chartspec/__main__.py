@@ -1,3 +1,4 @@
 from .cli import main
 
-main(prog_name="chartspec")
+if __name__ == "__main__":  # guarded: worker processes import this module under spawn
+    main(prog_name="chartspec")

@@ -56,8 +56,10 @@ def loads(text: str | bytes, *, file: str | None = None, path: Path | None = Non
     error_class: type[ChartspecError] = SpecValidationError
     try:
         model = from_mapping(doc.data)
-        table = read_data(model.data, path, root, doc.source)
-        problems += semantic_diagnostics(model, table, doc.source)
+        # When 'data' itself is invalid there are no rows to check against: do not guess.
+        if not any(d.path[:1] == ("data",) for d in problems):
+            table = read_data(model.data, path, root, doc.source)
+            problems += semantic_diagnostics(model, table, doc.source)
     except ChartspecError as err:
         problems += err.diagnostics
         error_class = SpecValidationError if len(problems) > len(err.diagnostics) else type(err)
@@ -65,8 +67,20 @@ def loads(text: str | bytes, *, file: str | None = None, path: Path | None = Non
         if not problems:
             raise  # the schema accepted something the model cannot read: a bug, not user error
     if problems:
-        raise error_class(sorted(dict.fromkeys(problems), key=lambda d: (d.line, d.column)))
+        raise error_class(_in_order(problems, doc.source.file))
     return Spec(model=model, table=table, source=doc.source, path=path)
+
+
+def _in_order(problems: list[Diagnostic], file: str | None) -> list[Diagnostic]:
+    """Diagnostics of the spec by position. Those located in a data file keep their order and stay
+    just before the spec diagnostic that follows them (the note on the line naming that file)."""
+    blocks: list[list[Diagnostic]] = [[]]
+    for d in dict.fromkeys(problems):
+        blocks[-1].append(d)
+        if d.file == file:
+            blocks.append([])
+    return [d for block in sorted(filter(None, blocks), key=lambda b: (b[-1].file != file, b[-1].line, b[-1].column))
+            for d in block]
 
 
 def load(path: str | Path, *, root: str | Path | None = None) -> Spec:

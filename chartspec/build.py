@@ -1,38 +1,50 @@
-"""Building many specs: discover, then load -> compile -> render -> write each one.
+"""Building many specs: the steps of a build, in order.
 
-A spec that fails is reported and skipped; it never stops the others and never leaves a
-partial output (everything is rendered in memory, then written atomically).
+A spec that fails is reported and skipped: it never stops the others and never leaves a
+partial output (each spec is rendered in memory, then every file is written atomically).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from .api import load
-from .compiler import compile_vegalite
+from .cache import Manifest, fingerprint
 from .discover import Target, discover
 from .errors import ChartspecError, Diagnostic, UsageError, display_path
-from .export import DEFAULT_FORMATS, FORMATS, SUFFIXES, render, write_atomic
+from .export import DEFAULT_FORMATS, FORMATS, SUFFIXES, remove_temp_files
 
-__all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "parse_formats"]
+__all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "parse_formats", "render_target"]
+
+Status = Literal["built", "up-to-date", "valid", "failed"]
 
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """How to build. Vary with ``dataclasses.replace``."""
+
     out: Path = Path("build")
     formats: tuple[str, ...] = DEFAULT_FORMATS
     scale: float = 1.0
-    render: bool = True  # False: validate only
+    #: worker processes; 0 renders in this process (no time limit then)
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    #: seconds one spec may take to render in a worker before it is stopped
+    timeout: float = 300.0
+    force: bool = False
+    render: bool = True  # False: validate only, write nothing
 
 
 @dataclass(frozen=True)
 class SpecResult:
     target: Target
+    status: Status = "failed"
     outputs: tuple[Path, ...] = ()
+    inputs: tuple[str, ...] = ()
     error: ChartspecError | None = None
     seconds: float = 0.0
 
@@ -44,7 +56,12 @@ class SpecResult:
 @dataclass
 class BuildReport:
     results: list[SpecResult] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    rendered: bool = True  # False for a validate-only run
+
+    def count(self, status: Status) -> int:
+        return sum(r.status == status for r in self.results)
 
     @property
     def failed(self) -> list[SpecResult]:
@@ -70,55 +87,107 @@ def output_paths(target: Target, options: BuildOptions) -> dict[str, Path]:
     return {fmt: base.with_name(base.name + SUFFIXES[fmt]) for fmt in options.formats}
 
 
-def build_one(target: Target, options: BuildOptions) -> SpecResult:
+def render_target(target: Target, options: BuildOptions) -> SpecResult:
     """Load, compile, render and write one spec; errors are returned, not raised."""
+    from .api import load
+    from .compiler import compile_vegalite
+    from .export import render, write_all_atomic
+
     started = time.perf_counter()
     try:
-        spec = load(target.spec, root=target.root)                 # YAML -> validated model + data
-        written: tuple[Path, ...] = ()
-        if options.render:
-            vl = compile_vegalite(spec)                            # pure: spec -> Vega-Lite
-            paths = output_paths(target, options)
-            rendered = render(vl, options.formats, scale=options.scale)  # all in memory first
-            for fmt, path in paths.items():
-                write_atomic(path, rendered[fmt])                  # temp file + rename
-            written = tuple(paths.values())
-        return SpecResult(target, written, None, time.perf_counter() - started)
+        spec = load(target.spec, root=target.root)                   # YAML -> validated model + data
+        inputs = tuple(str(p.resolve()) for p in spec.inputs)
+        if not options.render:
+            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
+        vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
+        rendered = render(vl, options.formats, scale=options.scale)  # every format, in memory
+        paths = output_paths(target, options)
+        write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
+        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started)
     except ChartspecError as err:
-        return SpecResult(target, (), err, time.perf_counter() - started)
+        return SpecResult(target, "failed", error=err, seconds=time.perf_counter() - started)
 
 
-def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, ChartspecError]:
+def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, SpecResult]:
     """Specs whose outputs would overwrite each other fail before anything is written."""
     by_stem: dict[Path, list[Target]] = defaultdict(list)
     for t in targets:
         by_stem[t.stem].append(t)
-    errors: dict[Path, ChartspecError] = {}
+    failed: dict[Path, SpecResult] = {}
     for stem, group in by_stem.items():
         if len(group) < 2:
             continue
         names = ", ".join(t.shown for t in group)
         for t in group:
-            errors[t.spec] = UsageError(Diagnostic(
+            failed[t.spec] = SpecResult(t, error=UsageError(Diagnostic(
                 f"output {display_path(options.out / stem)}.* would be written by several specs: {names}",
-                file=t.shown, hint="rename one of the specs or build them into different output folders"))
-    return errors
+                file=t.shown, hint="rename one of the specs or build them into different output folders")))
+    return failed
 
 
-def build(paths: Sequence[str | Path], options: BuildOptions = BuildOptions(),
-          on_result: Callable[[SpecResult], None] | None = None) -> BuildReport:
+def _fingerprint(target: Target, options: BuildOptions) -> str:
+    return fingerprint(target.stem.as_posix(), options.formats, options.scale)
+
+
+def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
+          on_result: Callable[[SpecResult], None] | None = None,
+          on_start: Callable[[int], None] | None = None) -> BuildReport:
     """Build every spec found under ``paths``. Raises :class:`UsageError` for bad paths only."""
+    options = options or BuildOptions()
     started = time.perf_counter()
-    targets = discover(list(paths), options.out)
-    if not targets:
-        raise UsageError(f"no spec files (*.yaml, *.yml) found in {', '.join(map(str, paths))}")
-    clashes = _collisions(targets, options)
-    report = BuildReport()
-    for target in targets:
-        clash = clashes.get(target.spec)
-        result = SpecResult(target, error=clash) if clash else build_one(target, options)
+    report = BuildReport(rendered=options.render)
+
+    def finish(result: SpecResult) -> None:
         report.results.append(result)
         if on_result:
             on_result(result)
+
+    targets = discover(list(paths), options.out)                     # spec files -> output stems
+    if not targets:
+        raise UsageError(f"no spec files (*.yaml, *.yml) found in {', '.join(map(str, paths))}")
+    if on_start:
+        on_start(len(targets))
+    clashes = _collisions(targets, options)                          # two specs, one output: refuse
+    for result in clashes.values():
+        finish(result)
+    targets = [t for t in targets if t.spec not in clashes]
+    if not options.render:                                           # validate: no cache, no workers
+        for target in targets:
+            finish(render_target(target, options))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    manifest = Manifest.load(options.out)                            # what earlier builds wrote
+    report.removed = manifest.remove_deleted_specs()                 # outputs of deleted specs
+    todo = []
+    for target in targets:                                           # unchanged inputs: nothing to do
+        key = target.spec.resolve()
+        if not options.force and manifest.up_to_date(key, _fingerprint(target, options)):
+            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
+        else:
+            todo.append(target)
+
+    def done(result: SpecResult) -> None:
+        key = result.target.spec.resolve()
+        if result.ok:
+            manifest.record(key, list(result.inputs), list(result.outputs), _fingerprint(result.target, options))
+        else:
+            manifest.invalidate(key)
+        finish(result)
+
+    def cleanup(target: Target) -> None:
+        remove_temp_files(output_paths(target, options).values())
+
+    try:
+        if options.jobs == 0 or not todo:
+            for target in todo:
+                done(render_target(target, options))
+        else:
+            from .workers import run_in_workers
+
+            run_in_workers(todo, render_target, options, options.jobs, done, cleanup)
+    finally:
+        if todo or report.removed:
+            manifest.save()                                          # even after Ctrl-C: keep what was built
     report.seconds = time.perf_counter() - started
     return report

@@ -107,6 +107,6 @@ def _check_names(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
         if layer.name in seen:
             out.append(source.diagnostic(
                 f"two layers share the legend name {layer.name!r} (layers {seen[layer.name] + 1} and {layer.index + 1})",
-                layer.json_path, hint="give each layer its own 'name'"))
+                layer.json_path + ("name",), hint="give each layer its own 'name'"))
         seen.setdefault(layer.name, layer.index)
     return out

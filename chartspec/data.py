@@ -10,8 +10,9 @@ import csv
 import io
 import json
 import math
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,13 +94,34 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
     if path.stat().st_size > MAX_DATA_BYTES:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
                                         source.json_path))
+    # Problems inside the data file are located in that file, by a path relative to the working
+    # folder like the spec's own, and followed by a note pointing at the spec that uses the file.
+    location = os.path.normpath(os.path.join(os.path.dirname(smap.file or str(spec_file)), source.path or ""))
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise DataError(Diagnostic(f"data file is not valid UTF-8 (byte offset {err.start})", file=shown,
-                                   hint="save the file as UTF-8")) from None
-    rows = READERS[fmt](text, shown)
+        rows = READERS[fmt](_decode(path.read_bytes(), location), location)
+    except DataError as err:
+        note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
+        raise DataError((*err.diagnostics, note)) from None
     return Table(name=shown, columns=_columns(rows), rows=rows, files=(path,))
+
+
+def _decode(raw: bytes, location: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        lines = _LINE_BREAK.split(raw[: err.start].decode("utf-8-sig", errors="replace"))
+        raise DataError(Diagnostic(f"data file is not valid UTF-8 (byte 0x{raw[err.start]:02x})", file=location,
+                                   line=len(lines), column=len(lines[-1]) + 1, hint="save the file as UTF-8",
+                                   source_line=lines[-1])) from None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
+
+
+def _line(text: str, number: int, breaks: re.Pattern[str] = _LINE_BREAK) -> str | None:
+    """Line ``number`` (1-based) of ``text``, for error excerpts."""
+    lines = breaks.split(text)
+    return lines[number - 1] if 1 <= number <= len(lines) else None
 
 
 def _columns(rows: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
@@ -116,12 +138,12 @@ def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise DataError(Diagnostic("data file has no header row", file=name, line=1, column=1,
-                                       hint="the first line must name the columns"))
+                                       hint="the first line must name the columns", source_line=_line(text, 1)))
         header = [h.strip() for h in header]
         dupes = sorted({h for h in header if header.count(h) > 1})
         if dupes:
             raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=name, line=1,
-                                       column=1))
+                                       column=1, source_line=_line(text, 1)))
         records: list[list[str]] = []
         lines: list[int] = []
         for record in reader:
@@ -130,13 +152,13 @@ def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any
             if len(record) != len(header):
                 raise DataError(Diagnostic(
                     f"row has {len(record)} fields but the header has {len(header)}",
-                    file=name, line=reader.line_num, column=1,
+                    file=name, line=reader.line_num, column=1, source_line=_line(text, reader.line_num),
                     hint="check for a missing or extra delimiter, or quote values that contain one"))
             records.append(record)
             lines.append(reader.line_num)
     except csv.Error as err:
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
-                                   line=reader.line_num, column=1)) from None
+                                   line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
     numeric = [all(not r[i].strip() or _NUMBER.match(r[i]) for r in records) for i in range(len(header))]
     return tuple({h: _cell(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
 
@@ -162,14 +184,26 @@ def _no_constants(token: str) -> Any:
     raise ValueError(f"{token} is not valid JSON")
 
 
-def _parse_json(text: str, name: str, line_offset: int = 0) -> Any:
+def _json_line(text: str, number: int) -> str | None:
+    line = _line(text, number, re.compile("\n"))  # json counts only "\n" as a line break
+    return line.removesuffix("\r") if line is not None else None
+
+
+def _parse_json(text: str, name: str, first_line: int | None = None) -> Any:
+    """Parse a JSON document, or one line of JSON Lines data starting at line ``first_line``."""
+    offset = (first_line or 1) - 1
     try:
         return json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as err:
-        raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=name, line=err.lineno + line_offset,
-                                   column=err.colno)) from None
-    except ValueError as err:
-        raise DataError(Diagnostic(f"invalid JSON: {err}", file=name, line=line_offset or 0)) from None
+        raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=name, line=err.lineno + offset,
+                                   column=err.colno, source_line=_json_line(text, err.lineno))) from None
+    except RecursionError:
+        raise DataError(Diagnostic("JSON data is nested too deeply", file=name, line=first_line or 0,
+                                   hint="data is a list of flat row objects")) from None
+    except ValueError as err:  # NaN/Infinity, integers too long to convert
+        raise DataError(Diagnostic(f"invalid JSON: {err}", file=name, line=first_line or 0,
+                                   column=1 if first_line else 0,
+                                   source_line=text if first_line else None)) from None
 
 
 def _check_rows(items: Any, name: str) -> tuple[dict[str, Any], ...]:
@@ -188,7 +222,18 @@ def _read_json(text: str, name: str) -> tuple[dict[str, Any], ...]:
 
 
 def _read_jsonl(text: str, name: str) -> tuple[dict[str, Any], ...]:
-    rows = [_parse_json(line, name, i) for i, line in enumerate(text.splitlines()) if line.strip()]
+    rows = []
+    # split on newlines only: str.splitlines() would also split at U+2028 inside JSON strings
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        row = _parse_json(line, name, number)
+        if not isinstance(row, dict):
+            raise DataError(Diagnostic("each line of JSON Lines data must be one row object", file=name,
+                                       line=number, column=1, source_line=line,
+                                       hint='e.g. {"step": 0, "loss": 2.3}'))
+        rows.append(row)
     return _check_rows(rows, name)
 
 

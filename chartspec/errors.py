@@ -71,12 +71,30 @@ class Diagnostic:
         lines = [f"{self.location}: {self.severity}: {self.message}"]
         if context and self.source_line is not None and self.line:
             gutter = f"{self.line:>5} | "
-            lines.append(gutter + self.source_line)
-            pad = " " * (len(gutter) - 2) + "| " + " " * max(self.column - 1, 0)
-            lines.append(pad + "^")
+            text, column = _excerpt(self.source_line, self.column)
+            lines.append(gutter + text)
+            # tabs before the caret stay tabs so the caret lines up in a terminal
+            indent = "".join(c if c == "\t" else " " for c in text[: max(column - 1, 0)])
+            lines.append(" " * (len(gutter) - 2) + "| " + indent + "^")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)
+
+
+EXCERPT_WIDTH = 100
+
+
+def _excerpt(line: str, column: int) -> tuple[str, int]:
+    """At most ``EXCERPT_WIDTH`` characters of ``line`` around ``column``, and the column in them."""
+    if len(line) <= EXCERPT_WIDTH:
+        return line, column
+    start = min(max(column - 1 - EXCERPT_WIDTH // 2, 0), len(line) - EXCERPT_WIDTH)
+    text = line[start: start + EXCERPT_WIDTH]
+    if start > 0:
+        text = "..." + text[3:]
+    if start + EXCERPT_WIDTH < len(line):
+        text = text[:-3] + "..."
+    return text, column - start
 
 
 class ChartspecError(Exception):
@@ -93,6 +111,10 @@ class ChartspecError(Exception):
             diagnostics = (diagnostics,)
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         super().__init__(self.format())
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[Diagnostic, ...]]]:
+        # Errors cross process boundaries in parallel builds; keep the diagnostics, not the text.
+        return (type(self), (self.diagnostics,))
 
     @property
     def first(self) -> Diagnostic:

@@ -18,7 +18,8 @@ from typing import Any
 from .compiler import VEGA_LITE_VERSION
 from .errors import ExportError
 
-__all__ = ["FORMATS", "DEFAULT_FORMATS", "SUFFIXES", "render", "write_atomic", "suffix_format"]
+__all__ = ["FORMATS", "DEFAULT_FORMATS", "SUFFIXES", "render", "write_atomic", "suffix_format", "remove_temp_files",
+           "write_all_atomic"]
 
 FORMATS = ("html", "svg", "png", "pdf", "json")
 DEFAULT_FORMATS = ("html", "svg", "png")
@@ -50,7 +51,10 @@ def _png(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
 def _pdf(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
     import vl_convert as vlc
 
-    return vlc.svg_to_pdf(svg())
+    from .pdfbytes import canonical_pdf
+
+    # svg2pdf orders the font objects differently from run to run: fix one order.
+    return canonical_pdf(vlc.svg_to_pdf(svg()))
 
 
 def _html(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
@@ -90,17 +94,69 @@ def _first_line(err: Exception) -> str:
     return text.splitlines()[0][:300]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+def _temp_file(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as err:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise ExportError(f"cannot write {path}: {err.strerror}") from err
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Replace several files together: all of them, or (on any error) none of them.
+
+    Every file is first written to a temporary name; existing files are kept as hard-linked
+    backups until every rename has succeeded, and restored if one fails.
+    """
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path | None] = {}
+    current = next(iter(files), None)
+    try:
+        for current, data in files.items():
+            temps[current] = _temp_file(current, data)
+        for current, tmp in temps.items():
+            path = current
+            backups[path] = None
+            if path.exists():
+                backup = tmp.with_name(tmp.name + ".old")
+                os.link(path, backup)
+                backups[path] = backup
+            os.replace(tmp, path)
+    except BaseException as err:
+        for path, backup in backups.items():  # undo the renames already done
+            try:
+                if backup is not None:
+                    os.replace(backup, path)
+                elif not temps[path].exists():
+                    path.unlink(missing_ok=True)
+            except OSError:
+                pass
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        for backup in backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise ExportError(f"cannot write {current}: {err.strerror}") from err
+        raise
+    for backup in backups.values():
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def remove_temp_files(paths: Iterable[Path]) -> None:
+    """Remove temporary files a killed writer left next to ``paths``."""
+    for path in paths:
+        if path.parent.is_dir():
+            for tmp in path.parent.glob(f".{path.name}.*.tmp*"):
+                tmp.unlink(missing_ok=True)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .errors import Diagnostic, JsonPath
+
+
+#: what PyYAML counts as a line break; lines and columns everywhere follow its count
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as YAML numbers them (a final line break opens no new line)."""
+    lines = LINE_BREAK.split(text)
+    return lines[:-1] if lines[-1] == "" else lines
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ class SourceMap:
     def source_line(self, line: int) -> str | None:
         if line < 1:
             return None
-        lines = self.text.splitlines()
+        lines = split_lines(self.text)
         return lines[line - 1] if line <= len(lines) else None
 
     def diagnostic(self, message: str, path: JsonPath = (), *, key: bool = False,
@@ -50,7 +61,6 @@ class SourceMap:
 
 def offset_to_position(text: str, offset: int) -> Position:
     """Convert a character offset into a 1-based line/column."""
-    before = text[:offset]
-    line = before.count("\n") + 1
-    column = offset - (before.rfind("\n") + 1) + 1
-    return Position(line, column)
+    breaks = list(LINE_BREAK.finditer(text, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    return Position(len(breaks) + 1, offset - start + 1)

@@ -22,5 +22,5 @@ def did_you_mean(word: str, choices: Iterable[str], *, what: str = "") -> str | 
     if match is not None:
         return f"did you mean {match!r}?"
     if options and len(options) <= 12:
-        return f"expected {what + ' ' if what else ''}one of: {', '.join(options)}"
+        return f"expected {what + ', ' if what else ''}one of: {', '.join(options)}"
     return None

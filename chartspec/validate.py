@@ -107,9 +107,17 @@ def _describe_choice(error: ValidationError, source: SourceMap) -> list[Diagnost
     path = tuple(error.absolute_path)
     value = error.instance
     branches = [resolve(b) for b in error.validator_value]
-    if error.validator == "oneOf" and isinstance(value, dict) and not error.context:
-        return [source.diagnostic(f"{_name(path)} needs exactly one of 'path' or 'values'", path,
-                                  hint="use 'path' for a file or 'values' for inline rows, not both")]
+    if error.validator == "oneOf" and isinstance(value, dict) and all(
+            e.validator in ("required", "not") for e in error.context):
+        # the data object's key combinations: say which keys clash instead of quoting the schema
+        if "path" in value and "values" in value:
+            message, at = f"{_name(path)} has both 'path' and 'values'", path + ("values",)
+        elif "values" in value and "format" in value:
+            message, at = f"{_name(path)}: 'format' applies to data files, not to inline 'values'", path + ("format",)
+        else:
+            message, at = f"{_name(path)} needs exactly one of 'path' or 'values'", path
+        return [source.diagnostic(message, at, key=True,
+                                  hint="use 'path' (and optionally 'format') for a file, or 'values' for inline rows")]
     # If the value has the wrong type for every branch, say which types would do.
     type_errors = [e for e in error.context if e.validator == "type" and not e.relative_path]
     if error.context and len(type_errors) == len(branches):
@@ -140,6 +148,7 @@ def _name(path: tuple[Any, ...]) -> str:
 def _required_hint(key: str) -> str | None:
     return {
         "data": "add e.g. 'data: data/metrics.csv' (a path relative to the spec)",
+        "x": "add the shared x axis, e.g. 'x: {field: step}'",
         "layers": "add a list of layers, e.g. 'layers: [{mark: line, y: {field: loss}}]'",
         "y": "each layer needs 'y: {field: COLUMN}'",
         "field": "name a column of the data, e.g. 'field: step'",

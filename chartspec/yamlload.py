@@ -60,6 +60,8 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
         yaml.composer.Composer.__init__(self)
         _Resolver.__init__(self)
         self._depth = 0
+        #: where each alias (*name) was written: (id(parent node), index or id(key node)) -> mark
+        self.alias_marks: dict[tuple[int, Any], Any] = {}
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         # PyYAML composes recursively: stop absurd nesting before Python's stack does.
@@ -68,7 +70,12 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
             mark = self.peek_event().start_mark
             raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels", mark)
         try:
-            return super().compose_node(parent, index)
+            alias = self.peek_event() if self.check_event(yaml.AliasEvent) else None
+            node = super().compose_node(parent, index)
+            if alias is not None and parent is not None:
+                # an alias node is the anchored node itself: keep the alias' own position
+                self.alias_marks[(id(parent), id(index) if isinstance(index, yaml.Node) else index)] = alias.start_mark
+            return node
         finally:
             self._depth -= 1
 
@@ -90,6 +97,15 @@ def _syntax_error(source: SourceMap, message: str, pos: Position | None,
 
 def _mark(mark: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _tag(tag: str) -> str:
+    """A tag as it is written in YAML: ``!!python/object``, not ``tag:yaml.org,2002:python/object``."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def decode(raw: bytes | str, source: SourceMap) -> str:
@@ -129,10 +145,10 @@ def load_yaml(raw: bytes | str, file: str | None = None) -> Document:
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL and node.value == ""):
         raise _syntax_error(source, "the spec is empty", Position(1, 1),
-                            hint="a spec is a YAML mapping with at least 'data' and 'layers'")
-    builder = _Builder(source)
+                            hint="a spec is a YAML mapping with at least 'data', 'x' and 'layers'")
+    builder = _Builder(source, loader.alias_marks)
     data = builder.build(node, (), 0)
     return Document(data, source)
 
@@ -140,45 +156,76 @@ def load_yaml(raw: bytes | str, file: str | None = None) -> Document:
 def _yaml_error(source: SourceMap, err: yaml.MarkedYAMLError) -> SpecSyntaxError:
     mark = err.problem_mark or err.context_mark
     problem = err.problem or err.context or "invalid YAML"
+    context, start = err.context or "", err.context_mark
     hint = None
-    if "expected a single document" in (err.context or ""):
+    if "expected a single document" in context:
         problem, hint = "the file holds more than one YAML document", "keep one chart per file (remove '---')"
     elif "found character '\\t'" in problem:
         hint = "YAML indentation uses spaces, not tabs"
-    elif err.context and err.problem:
-        problem = f"{problem} ({err.context})"
+    elif context.startswith("found duplicate anchor") and start is not None:
+        problem = context.split(";")[0].removeprefix("found ")
+        hint = f"first defined at line {start.line + 1}, column {start.column + 1}"
+    elif context and err.problem:
+        problem = f"{problem} ({context})"
+        what = context.removeprefix("while ").removeprefix("scanning ").removeprefix("parsing ")
+        what = what.replace("quoted scalar", "quoted string")
+        if "end of stream" in problem and start is not None:
+            # the file ended inside something: point where that something starts
+            problem, mark = f"{what} is never closed: the file ends first", start
+        elif start is not None and mark is not None and start.line != mark.line:
+            hint = f"{what} starts at line {start.line + 1}, column {start.column + 1}"
     return _syntax_error(source, problem, _mark(mark) if mark else None, hint)
 
 
 class _Builder:
     """Turns a composed node graph into plain Python data, recording positions."""
 
-    def __init__(self, source: SourceMap) -> None:
+    def __init__(self, source: SourceMap, alias_marks: dict[tuple[int, Any], Any] | None = None) -> None:
         self.source = source
         self.count = 0
+        self.alias_marks = alias_marks or {}
+        self.expanding: list[Any] = []  # marks of the aliases being expanded, outermost first
 
     def error(self, message: str, node: Any, hint: str | None = None) -> SpecSyntaxError:
         return _syntax_error(self.source, message, _mark(node.start_mark), hint)
 
+    def tag_error(self, node: Any) -> SpecSyntaxError:
+        return self.error(f"unsupported tag {_short(_tag(node.tag))!r}", node,
+                          hint="chartspec reads plain YAML data only; remove the '!' tag")
+
+    def child(self, parent: Any, index: Any, node: Any, path: JsonPath, depth: int) -> Any:
+        alias = self.alias_marks.get((id(parent), index))
+        if alias is not None:
+            self.expanding.append(alias)
+        try:
+            return self.build(node, path, depth)
+        finally:
+            if alias is not None:
+                self.expanding.pop()
+
     def build(self, node: Any, path: JsonPath, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.error(f"the document expands to more than {MAX_NODES:,} nodes", node,
-                             hint="aliases (*name) that repeat large anchors multiply the document")
+            where = self.expanding[0] if self.expanding else node.start_mark
+            raise _syntax_error(self.source, f"the document expands to more than {MAX_NODES:,} nodes",
+                                _mark(where),
+                                hint="aliases (*name) that repeat large anchors multiply the document")
         if depth > MAX_DEPTH:
-            raise self.error(f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)", node)
+            where = self.expanding[-1] if self.expanding else node.start_mark
+            raise _syntax_error(self.source, f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)",
+                                _mark(where))
         self.source.values.setdefault(path, _mark(node.start_mark))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
-                raise self.error(f"unsupported tag {node.tag!r}", node)
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+                raise self.tag_error(node)
+            return [self.child(node, i, item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         return self.scalar(node)
 
     def mapping(self, node: Any, path: JsonPath, depth: int) -> dict[str, Any]:
         if node.tag != _MAP:
-            raise self.error(f"unsupported tag {node.tag!r}", node)
+            raise self.tag_error(node)
         result: dict[str, Any] = {}
         merges: list[Any] = []
         for key_node, value_node in node.value:
@@ -194,7 +241,7 @@ class _Builder:
                 raise self.error(f"duplicate key {key!r}", key_node,
                                  hint=f"first defined at line {first.line}, column {first.column}")
             self.source.keys[path + (key,)] = _mark(key_node.start_mark)
-            result[key] = self.build(value_node, path + (key,), depth + 1)
+            result[key] = self.child(node, id(key_node), value_node, path + (key,), depth + 1)
         for merge in merges:  # '<<: *base' fills in keys not set explicitly
             sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
             for src in sources:
@@ -222,6 +269,5 @@ class _Builder:
             if tag == _FLOAT:
                 return float(value)
         except ValueError:
-            raise self.error(f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}", node) from None
-        raise self.error(f"unsupported tag {tag!r}", node,
-                         hint="chartspec reads plain YAML data only; remove the '!' tag")
+            raise self.error(f"{_short(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}", node) from None
+        raise self.tag_error(node)

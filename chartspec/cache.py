@@ -1,0 +1,143 @@
+"""Incremental builds: a manifest in the output folder records what each output was made from.
+
+A spec is up to date when the hash of everything its outputs depend on (the spec's bytes, the
+bytes of every data file it read, the output formats and scale, and the versions of chartspec,
+vl-convert and Vega-Lite) equals the recorded one and its outputs are still as written. Only
+files listed in the manifest are ever deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+__all__ = ["MANIFEST_NAME", "Manifest", "fingerprint", "input_key"]
+
+MANIFEST_NAME = ".chartspec-manifest.json"
+_FORMAT_VERSION = 1
+
+
+@cache
+def _versions() -> dict[str, str]:
+    from . import __version__
+    from .compiler import VEGA_LITE_VERSION
+
+    try:
+        vlc = version("vl-convert-python")
+    except PackageNotFoundError:  # pragma: no cover - it is a required dependency
+        vlc = "unknown"
+    return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION}
+
+
+def fingerprint(stem: str, formats: tuple[str, ...], scale: float) -> str:
+    """Everything besides input files that changes the outputs."""
+    return json.dumps({"versions": _versions(), "stem": stem, "formats": sorted(formats), "scale": scale},
+                      sort_keys=True)
+
+
+def input_key(inputs: list[str], fingerprint_text: str) -> str | None:
+    """Hash of the fingerprint and every input file; ``None`` if an input is gone."""
+    digest = hashlib.sha256(fingerprint_text.encode())
+    for name in inputs:
+        try:
+            data = Path(name).read_bytes()
+        except OSError:
+            return None
+        digest.update(f"\0{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+@dataclass
+class Entry:
+    key: str
+    inputs: list[str]
+    outputs: dict[str, list[int]]  # output path relative to OUT -> [size, mtime_ns]
+
+
+@dataclass
+class Manifest:
+    out: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.out / MANIFEST_NAME
+
+    @classmethod
+    def load(cls, out: Path) -> Manifest:
+        manifest = cls(out)
+        try:
+            raw: Any = json.loads(manifest.path.read_text(encoding="utf-8"))
+            if raw.get("format") == _FORMAT_VERSION:
+                manifest.entries = {spec: Entry(**entry) for spec, entry in raw["specs"].items()}
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):
+            pass  # no manifest, or one we cannot read: everything is rebuilt
+        return manifest
+
+    def up_to_date(self, spec: Path, fingerprint_text: str) -> bool:
+        entry = self.entries.get(str(spec))
+        if entry is None:
+            return False
+        if any(_stat(self.out / rel) != stat for rel, stat in entry.outputs.items()):
+            return False  # an output was deleted or changed by hand
+        return input_key(entry.inputs, fingerprint_text) == entry.key
+
+    def record(self, spec: Path, inputs: list[str], outputs: list[Path], fingerprint_text: str) -> None:
+        key = input_key(inputs, fingerprint_text)
+        if key is None:
+            self.entries.pop(str(spec), None)
+            return
+        stats = {str(p.relative_to(self.out)): _stat(p) or [] for p in outputs}
+        self.entries[str(spec)] = Entry(key=key, inputs=inputs, outputs=stats)
+
+    def invalidate(self, spec: Path) -> None:
+        """The spec failed: rebuild it next time, but keep tracking its old outputs."""
+        entry = self.entries.get(str(spec))
+        if entry is not None:
+            entry.key = ""
+
+    def remove_deleted_specs(self) -> list[Path]:
+        """Delete the outputs of specs that no longer exist; returns the files removed."""
+        removed: list[Path] = []
+        for spec, entry in list(self.entries.items()):
+            if Path(spec).exists():
+                continue
+            for rel in entry.outputs:
+                target = self.out / rel
+                if target.is_file():
+                    target.unlink()
+                    removed.append(target)
+                    _prune_empty_dirs(target.parent, self.out)
+            del self.entries[spec]
+        return removed
+
+    def save(self) -> None:
+        from .export import write_atomic
+
+        data = {"format": _FORMAT_VERSION,
+                "specs": {spec: vars(entry) for spec, entry in sorted(self.entries.items())}}
+        write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+
+
+def _prune_empty_dirs(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_relative_to(stop):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+        folder = folder.parent
