@@ -10,11 +10,11 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from .cache import Manifest, fingerprint
+from .cache import Manifest, fingerprint, input_key
 from .discover import Target, discover
 from .errors import ChartspecError, Diagnostic, UsageError, display_path
 from .export import DEFAULT_FORMATS, FORMATS, SUFFIXES, remove_temp_files
@@ -47,6 +47,8 @@ class SpecResult:
     inputs: tuple[str, ...] = ()
     error: ChartspecError | None = None
     seconds: float = 0.0
+    #: hash of the inputs as they were when loaded, before rendering (see :func:`cache.input_key`)
+    key: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,14 +99,18 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
     try:
         spec = load(target.spec, root=target.root)                   # YAML -> validated model + data
         inputs = tuple(str(p.resolve()) for p in spec.inputs)
+        # hashed now: a file saved while the chart renders must not pass for rendered
+        key = input_key(list(inputs), _fingerprint(target, options)) if options.render else None
         if not options.render:
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
         rendered = render(vl, options.formats, scale=options.scale)  # every format, in memory
         paths = output_paths(target, options)
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
-        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started)
+        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key)
     except ChartspecError as err:
+        if any(d.file is None for d in err.diagnostics):  # render and write errors: say which spec
+            err = type(err)([d if d.file else replace(d, file=target.shown) for d in err.diagnostics])
         return SpecResult(target, "failed", error=err, seconds=time.perf_counter() - started)
 
 
@@ -170,7 +176,8 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
     def done(result: SpecResult) -> None:
         key = result.target.spec.resolve()
         if result.ok:
-            manifest.record(key, list(result.inputs), list(result.outputs), _fingerprint(result.target, options))
+            manifest.record(key, list(result.inputs), list(result.outputs), _fingerprint(result.target, options),
+                            key=result.key)
         else:
             manifest.invalidate(key)
         finish(result)

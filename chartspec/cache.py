@@ -69,6 +69,16 @@ class Entry:
     outputs: dict[str, list[int]]  # output path relative to OUT -> [size, mtime_ns]
 
 
+def _well_formed(entry: Entry) -> bool:
+    """Types as written by :meth:`Manifest.record`, and outputs that stay inside the output folder."""
+    return (isinstance(entry.key, str)
+            and isinstance(entry.inputs, list) and all(isinstance(i, str) for i in entry.inputs)
+            and isinstance(entry.outputs, dict)
+            and all(isinstance(rel, str) and not Path(rel).is_absolute() and ".." not in Path(rel).parts
+                    and isinstance(stat, list) and all(isinstance(n, int) for n in stat)
+                    for rel, stat in entry.outputs.items()))
+
+
 @dataclass
 class Manifest:
     out: Path
@@ -84,7 +94,9 @@ class Manifest:
         try:
             raw: Any = json.loads(manifest.path.read_text(encoding="utf-8"))
             if raw.get("format") == _FORMAT_VERSION:
-                manifest.entries = {spec: Entry(**entry) for spec, entry in raw["specs"].items()}
+                entries = {spec: Entry(**entry) for spec, entry in raw["specs"].items()}
+                if all(isinstance(spec, str) and _well_formed(entry) for spec, entry in entries.items()):
+                    manifest.entries = entries
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
             pass  # no manifest, or one we cannot read: everything is rebuilt
         return manifest
@@ -97,8 +109,10 @@ class Manifest:
             return False  # an output was deleted or changed by hand
         return input_key(entry.inputs, fingerprint_text) == entry.key
 
-    def record(self, spec: Path, inputs: list[str], outputs: list[Path], fingerprint_text: str) -> None:
-        key = input_key(inputs, fingerprint_text)
+    def record(self, spec: Path, inputs: list[str], outputs: list[Path], fingerprint_text: str,
+               key: str | None = None) -> None:
+        """``key``: the inputs' hash taken when they were read (default: hash them now)."""
+        key = key or input_key(inputs, fingerprint_text)
         if key is None:
             self.entries.pop(str(spec), None)
             return

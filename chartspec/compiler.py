@@ -53,7 +53,7 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
         "width": model.width,
         "height": model.height,
         "background": model.background,
-        "data": {"values": [dict(row) for row in table.rows]},
+        "data": {"values": [{k: _value(v) for k, v in row.items()} for row in table.rows]},
         "layer": layers,
         "config": _config(model),
     }
@@ -87,7 +87,7 @@ def axis_values(lo: float, hi: float, step: float) -> list[float | int]:
     first = math.ceil(lo / step - 1e-9)
     last = math.floor(hi / step + 1e-9)
     values = [round(k * step, places) for k in range(first, last + 1)]
-    return [int(v) for v in values] if places == 0 else values
+    return [_num(v) for v in values] if places == 0 else values
 
 
 def _domain(axis: Axis, table: Table) -> tuple[float, float] | None:
@@ -234,5 +234,16 @@ def _config(model: ChartSpec) -> dict[str, Any]:
     return {"axis": axis, "legend": {"labelLimit": 0}, "title": {"fontSize": 15, "anchor": "middle"}}
 
 
+# Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.
+_MAX_EXACT_INT = 2**53
+
+
 def _num(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
+    return int(value) if float(value).is_integer() and abs(value) < _MAX_EXACT_INT else value
+
+
+def _value(value: Any) -> Any:
+    """A data value for Vega-Lite: huge integers become floats (JavaScript reads them so anyway)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_EXACT_INT:
+        return float(value)
+    return value

@@ -130,6 +130,8 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     formats = values.get("formats")
     if formats is not None:
         items = formats.split(",") if isinstance(formats, str) else formats
+        if not items:
+            out.append(at("formats", "no output format given", f"choose from {', '.join(FORMATS)}"))
         for item in items:
             if not isinstance(item, str) or item.strip().lower() not in FORMATS:
                 out.append(at("formats", f"unknown format {item!r}", did_you_mean(str(item), FORMATS)))

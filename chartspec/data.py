@@ -160,6 +160,11 @@ def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
                                    line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
     numeric = [all(not r[i].strip() or _NUMBER.match(r[i]) for r in records) for i in range(len(header))]
+    for i, h in enumerate(header):
+        for record, line in zip(records, lines):
+            if numeric[i] and record[i].strip() and not math.isfinite(float(record[i])):
+                raise DataError(Diagnostic(f"number {record[i].strip()[:40]} in column {h!r} is too large", file=name,
+                                           line=line, column=1, source_line=_line(text, line)))
     return tuple({h: _cell(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
 
 

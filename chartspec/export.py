@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -69,10 +70,41 @@ WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], float], bytes]] 
 }
 
 
+# Characters XML (so SVG) cannot hold. vl-convert 1.9 aborts the whole process on them instead of
+# raising (https://github.com/vega/vl-convert/issues/220), so they are refused before it runs.
+UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _undrawable(vl: dict[str, Any]) -> str | None:
+    """Where the chart would draw an undrawable character: its settings, or a data column it plots."""
+    fields: set[str] = set()
+    stack: list[Any] = [{k: v for k, v in vl.items() if k != "data"}]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if found := UNDRAWABLE.search(item):
+                return f"U+{ord(found.group()):04X} in {item[:40]!r}"
+        elif isinstance(item, dict):
+            if isinstance(item.get("field"), str):
+                fields.add(re.sub(r"\\(.)", r"\1", item["field"]))  # undo compiler.field_ref
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    for number, row in enumerate(vl.get("data", {}).get("values", ()), start=1):
+        for name in fields:
+            value = row.get(name)
+            if isinstance(value, str) and (found := UNDRAWABLE.search(value)):
+                return f"U+{ord(found.group()):04X} in column {name!r}, row {number}"
+    return None
+
+
 def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0) -> dict[str, bytes]:
     """Render ``vl`` to every format in memory; the SVG is rendered at most once."""
     import vl_convert as vlc
 
+    formats = tuple(formats)
+    if set(formats) & {"svg", "png", "pdf"} and (where := _undrawable(vl)) is not None:
+        raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
     cache: list[str] = []
 
     def svg() -> str:

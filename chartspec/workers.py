@@ -29,15 +29,27 @@ __all__ = ["run_in_workers"]
 Task = Callable[["Target", "BuildOptions"], "SpecResult"]
 
 
-def _warm() -> None:
+#: sent by a worker when it takes up a spec: the time limit counts from then, not from when
+#: the spec was handed over (a fresh worker may still be starting its engine)
+_STARTED = "started"
+#: seconds a worker may take to start its engine, on top of the time limit of its first spec
+_WARM_UP_LIMIT = 120.0
+
+
+def _warm(options: BuildOptions) -> None:
     import vl_convert as vlc
 
-    vlc.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}})
+    from .compiler import VEGA_LITE_VERSION
+
+    vl = {"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}}
+    vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION)
+    if "html" in options.formats:  # the first bundled page costs seconds: not a spec's time
+        vlc.vegalite_to_html(vl, vl_version=VEGA_LITE_VERSION, bundle=True)
 
 
 def _serve(conn: Connection, task: Task, options: BuildOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
-    _warm()
+    _warm(options)
     while True:
         try:
             target = conn.recv()
@@ -45,6 +57,7 @@ def _serve(conn: Connection, task: Task, options: BuildOptions) -> None:
             return
         if target is None:
             return
+        conn.send(_STARTED)
         conn.send(task(target, options))
 
 
@@ -54,6 +67,10 @@ class _Worker:
     conn: Connection
     target: Target | None = None
     started: float = 0.0
+    running: bool = False  # the worker has taken up ``target`` (its engine is warm)
+
+    def deadline(self, limit: float) -> float:
+        return self.started + limit + (0.0 if self.running else _WARM_UP_LIMIT)
 
 
 def _start(ctx: Any, task: Task, options: BuildOptions) -> _Worker:
@@ -93,11 +110,11 @@ def run_in_workers(targets: list[Target], task: Task, options: BuildOptions, job
         while pending or any(w.target for w in workers):
             for w in workers:
                 if w.target is None and pending:
-                    w.target, w.started = pending.popleft(), time.monotonic()
+                    w.target, w.started, w.running = pending.popleft(), time.monotonic(), False
                     w.conn.send(w.target)
             busy = [w for w in workers if w.target is not None]
             now = time.monotonic()
-            wait_for = max(0.0, min(w.started + limit - now for w in busy)) if limit else None
+            wait_for = max(0.0, min(w.deadline(limit) - now for w in busy)) if limit else None
             ready = wait([w.conn for w in busy], timeout=wait_for)
             for i, w in enumerate(workers):
                 target = w.target
@@ -107,11 +124,14 @@ def run_in_workers(targets: list[Target], task: Task, options: BuildOptions, job
                 if w.conn in ready:
                     try:
                         result = w.conn.recv()
+                        if isinstance(result, str):  # _STARTED: the clock starts now
+                            w.started, w.running = time.monotonic(), True
+                            continue
                     except (EOFError, OSError):
                         w.process.join(timeout=5)
                         result = _failure(target, f"the renderer crashed (exit code {w.process.exitcode})")
                         healthy = False
-                elif limit and time.monotonic() - w.started > limit:
+                elif limit and time.monotonic() > w.deadline(limit):
                     result = _failure(target, f"rendering took longer than {limit:g} s and was stopped",
                                       hint="raise the limit with --timeout (or 'timeout' in chartspec.toml)")
                     healthy = False

@@ -9,6 +9,7 @@ that expand past ``MAX_NODES`` nodes (billion laughs), non-UTF-8 bytes and huge 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ _NULL = "tag:yaml.org,2002:null"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
+# Characters XML (so SVG) cannot hold; YAML escapes such as "\x02" or "\ud800" can produce them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -257,17 +260,26 @@ class _Builder:
         tag = node.tag
         try:
             if tag == _STR:
+                if found := _CONTROL.search(value):  # only "\x.." escapes can write them
+                    raise self.error(f"text holds U+{ord(found.group()):04X}, a character charts cannot draw", node,
+                                     hint="remove the escape that writes it")
                 return value
             if tag == _NULL:
                 return None
             if tag == _BOOL:
                 return value.lower() == "true"
             if tag == _INT:
-                if value.startswith(("0o", "0x")):
-                    return int(value, 0)
-                return int(value, 10)
+                number = int(value, 0) if value.startswith(("0o", "0x")) else int(value, 10)
+                float(number)  # OverflowError past the float range: no chart can use it
+                return number
             if tag == _FLOAT:
-                return float(value)
+                result = float(value)
+                if not math.isfinite(result):
+                    raise OverflowError
+                return result
         except ValueError:
             raise self.error(f"{_short(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}", node) from None
+        except OverflowError:
+            raise self.error(f"number {_short(value)} is too large", node,
+                             hint="numbers in a spec must lie within about ±1.8e308") from None
         raise self.tag_error(node)

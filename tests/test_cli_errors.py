@@ -139,6 +139,21 @@ def test_data_errors_point_into_the_data_file(tmp_path: Path, run_cli: RunCli) -
     assert "../data/metrics.csv:3:1: error: row has 1 fields" in proc.stderr
 
 
+def test_undrawable_text_in_data_fails_that_spec_only(tmp_path: Path, run_cli: RunCli) -> None:
+    """vl-convert aborts the whole process on control characters in drawn text; chartspec refuses them."""
+    csv = "run,loss\nbase\x02line,2.3\ntuned,1.9\n"
+    project = make_project(tmp_path / "proj", {
+        "bad.yaml": "data: data/metrics.csv\nx: {field: run, type: nominal}\nlayers: [{y: {field: loss}, mark: bar}]\n",
+        "good.yaml": "data: data/metrics.csv\nx: {field: loss}\nlayers: [{y: {field: loss}}]\n",  # 'run' not drawn
+    }, csv=csv)
+    out = tmp_path / "out"
+    proc = run_cli("build", project, "-o", out, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "Fatal Python error" not in proc.stderr and "panicked" not in proc.stderr
+    assert "proj/bad.yaml: error: cannot draw the control character U+0002 in column 'run', row 1" in proc.stderr
+    assert files_under(out) == {"good.html", "good.svg", "good.png"}
+
+
 # --- usage errors: exit 2 -------------------------------------------------------------------------
 
 
@@ -248,6 +263,7 @@ def test_render_failure_leaves_no_partial_outputs(tmp_path: Path, monkeypatch: p
     error = failed["boom.yaml"].error
     assert isinstance(error, chartspec.ExportError)
     assert error.first.message == "rendering png failed: resvg: out of memory"
+    assert error.first.file is not None and error.first.file.endswith("boom.yaml")  # which spec failed
     # html and svg of 'boom' were rendered fine, yet none was written: all or nothing per spec
     assert files_under(out) == {f"{stem}.{ext}" for stem in ("good", "other") for ext in ("html", "svg", "png")}
     assert len(seen) == 3
@@ -282,6 +298,7 @@ def test_api_build_raises_usage_error_for_a_bad_path(tmp_path: Path) -> None:
 
 
 def test_failed_write_of_one_format_leaves_no_other_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The formats of a spec are replaced together: a failed write leaves the earlier build whole."""
     project = make_project(tmp_path / "proj", {"good.yaml": GOOD})
     out = tmp_path / "out"
     real_replace = export.os.replace
@@ -295,3 +312,24 @@ def test_failed_write_of_one_format_leaves_no_other_format(tmp_path: Path, monke
     report = chartspec.build([project], BuildOptions(out=out, jobs=0, formats=("html", "svg")))
     assert not report.ok
     assert files_under(out) == set()
+
+
+def test_failed_rewrite_keeps_the_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path / "proj", {"good.yaml": GOOD})
+    out = tmp_path / "out"
+    options = BuildOptions(out=out, jobs=0, formats=("html", "svg"))
+    assert chartspec.build([project], options).ok
+    before = {name: (out / name).read_bytes() for name in files_under(out)}
+
+    (project / "good.yaml").write_text(GOOD.replace("Good", "Changed"), encoding="utf-8")
+    real_replace = export.os.replace
+
+    def replace(src, dst):  # type: ignore[no-untyped-def]
+        if str(dst).endswith(".svg"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", replace)
+    report = chartspec.build([project], options)
+    assert not report.ok
+    assert {name: (out / name).read_bytes() for name in files_under(out)} == before

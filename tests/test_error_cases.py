@@ -42,6 +42,8 @@ LOCATIONS: dict[str, list[str]] = {
     "non_utf8": ["spec.yaml:1:11"],                         # where the bad byte sits
     "alias_bomb": ["spec.yaml:6:8"],                        # the alias whose expansion overflows
     "python_tag": ["spec.yaml:3:8"],
+    "control_character": ["spec.yaml:2:25"],               # the string holding the escape
+    "number_too_large": ["spec.yaml:2:30"],
     "data_missing": ["spec.yaml:1:7"],
     "data_dotdot_escape": ["spec.yaml:1:7"],
     "data_absolute_path": ["spec.yaml:1:7"],
