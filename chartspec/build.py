@@ -17,7 +17,8 @@ from typing import Literal
 from .cache import Manifest, fingerprint, input_key
 from .discover import Target, discover
 from .errors import ChartspecError, Diagnostic, UsageError, display_path
-from .export import DEFAULT_FORMATS, FORMATS, SUFFIXES, remove_temp_files
+from .export import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, remove_temp_files
+from .html import BUNDLE_DIR, BundleMode, HtmlOptions, PageContext, bundle_filename
 
 __all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "parse_formats", "render_target"]
 
@@ -37,6 +38,10 @@ class BuildOptions:
     timeout: float = 300.0
     force: bool = False
     render: bool = True  # False: validate only, write nothing
+    #: where HTML outputs load Vega from: one shared file in OUT, inside each page, or a CDN
+    html_bundle: BundleMode = "shared"
+    #: pre-rendered SVG inside HTML outputs, shown until (or unless) scripts draw the chart
+    fallback: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,8 +109,9 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
         if not options.render:
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
-        rendered = render(vl, options.formats, scale=options.scale)  # every format, in memory
         paths = output_paths(target, options)
+        page = _page_context(target, vl, options, paths)
+        rendered = render(vl, options.formats, scale=options.scale, page=page)  # every format, in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key)
     except ChartspecError as err:
@@ -132,7 +138,35 @@ def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, Spec
 
 
 def _fingerprint(target: Target, options: BuildOptions) -> str:
-    return fingerprint(target.stem.as_posix(), options.formats, options.scale)
+    html = f"{options.html_bundle}:{int(options.fallback)}" if set(options.formats) & set(PAGE_FORMATS) else ""
+    return fingerprint(target.stem.as_posix(), options.formats, options.scale, html)
+
+
+def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path]) -> PageContext:
+    from .export import chart_id, chart_label, chart_title
+
+    page_dir = next(iter(paths.values())).parent
+    bundle = os.path.relpath(options.out / BUNDLE_DIR / bundle_filename(), page_dir)
+    name = target.stem.as_posix()
+    return PageContext(chart_id=chart_id(name), title=chart_title(vl, name), label=chart_label(vl, name),
+                       bundle_href=Path(bundle).as_posix(),
+                       options=HtmlOptions(bundle=options.html_bundle, fallback=options.fallback))
+
+
+def write_shared_bundle(out: Path) -> Path:
+    """Write the Vega bundle into ``OUT/_chartspec`` once (and drop bundles of older versions)."""
+    from .export import write_atomic
+    from .html import bundle_js
+
+    folder = out / BUNDLE_DIR
+    target = folder / bundle_filename()
+    if target.exists():
+        return target  # a no-op build must not start the renderer to make it again
+    write_atomic(target, bundle_js().encode())
+    for old in folder.glob("vega-bundle.*.js"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
 
 
 def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
@@ -196,5 +230,8 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
     finally:
         if todo or report.removed:
             manifest.save()                                          # even after Ctrl-C: keep what was built
+    pages = options.html_bundle == "shared" and set(options.formats) & set(PAGE_FORMATS)
+    if pages and any(r.ok for r in report.results):
+        write_shared_bundle(options.out)                             # once per build, not per page
     report.seconds = time.perf_counter() - started
     return report

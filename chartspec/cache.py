@@ -24,7 +24,7 @@ _FORMAT_VERSION = 1
 
 
 @cache
-def _versions() -> dict[str, str]:
+def library_versions() -> dict[str, str]:
     from . import __version__
     from .compiler import VEGA_LITE_VERSION
 
@@ -35,10 +35,10 @@ def _versions() -> dict[str, str]:
     return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION}
 
 
-def fingerprint(stem: str, formats: tuple[str, ...], scale: float) -> str:
+def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "") -> str:
     """Everything besides input files that changes the outputs."""
-    return json.dumps({"versions": _versions(), "stem": stem, "formats": sorted(formats), "scale": scale},
-                      sort_keys=True)
+    return json.dumps({"versions": library_versions(), "stem": stem, "formats": sorted(formats), "scale": scale,
+                       "html": html}, sort_keys=True)
 
 
 def input_key(inputs: list[str], fingerprint_text: str) -> str | None:

@@ -83,6 +83,11 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds one spec may take to render before it is stopped.  [default: 300]")
 @click.option("--force", is_flag=True, default=None, help="Rebuild every spec, even if up to date.")
+@click.option("--html-bundle", type=click.Choice(["shared", "inline", "cdn"]), default=None,
+              help="Where HTML outputs load Vega from: one shared file in OUT/_chartspec, inside each page, "
+                   "or jsDelivr with pinned versions and SRI.  [default: shared]")
+@click.option("--fallback/--no-fallback", default=None,
+              help="Put the pre-rendered SVG in HTML outputs until scripts draw the chart.  [default: on]")
 @_quiet
 @_verbose
 @_json

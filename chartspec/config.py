@@ -31,6 +31,8 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "scale": ((int, float), "PNG scale factor"),
     "jobs": ((int,), "worker processes (0 renders in the chartspec process itself)"),
     "timeout": ((int, float), "seconds one spec may take to render before it is stopped"),
+    "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
+    "fallback": ((bool,), "pre-rendered SVG inside HTML outputs"),
 }
 
 
@@ -44,6 +46,8 @@ class ProjectConfig:
     scale: float | None = None
     jobs: int | None = None
     timeout: float | None = None
+    html_bundle: str | None = None
+    fallback: bool | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -98,7 +102,7 @@ def load_config(path: Path) -> ProjectConfig:
                                        path=(key,), hint=did_you_mean(key, CONFIG_KEYS, what="a key")))
             continue
         types, what = CONFIG_KEYS[key]
-        if isinstance(value, bool) or not isinstance(value, types):
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             problems.append(Diagnostic(f"config key {key!r} must be {' or '.join(t.__name__ for t in types)}",
                                        file=shown, line=line, column=column, path=(key,), hint=what))
             continue
@@ -116,6 +120,8 @@ def load_config(path: Path) -> ProjectConfig:
         scale=float(values["scale"]) if "scale" in values else None,
         jobs=values.get("jobs"),
         timeout=float(values["timeout"]) if "timeout" in values else None,
+        html_bundle=values.get("html_bundle"),
+        fallback=values.get("fallback"),
     )
 
 
@@ -139,6 +145,9 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
         out.append(at("scale", "scale must be between 0.1 and 10"))
     if "jobs" in values and values["jobs"] < 0:
         out.append(at("jobs", "jobs must be 0 or more"))
+    if "html_bundle" in values and values["html_bundle"] not in ("shared", "inline", "cdn"):
+        out.append(at("html_bundle", f"unknown html_bundle {values['html_bundle']!r}",
+                      did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
     if "timeout" in values and values["timeout"] <= 0:
         out.append(at("timeout", "timeout must be more than 0 seconds"))
     return out
@@ -158,6 +167,7 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
     if found is not None:
         config = load_config(found)
         from_file = {"out": config.out, "formats": config.formats and parse_formats(config.formats),
-                     "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout}
+                     "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout,
+                     "html_bundle": config.html_bundle, "fallback": config.fallback}
         options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
     return replace(options, **{k: v for k, v in given.items() if v is not None})

@@ -18,13 +18,17 @@ from typing import Any
 
 from .compiler import VEGA_LITE_VERSION
 from .errors import ExportError
+from .html import HtmlOptions, PageContext
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "SUFFIXES", "render", "write_atomic", "suffix_format", "remove_temp_files",
            "write_all_atomic"]
 
-FORMATS = ("html", "svg", "png", "pdf", "json")
+FORMATS = ("html", "svg", "png", "pdf", "json", "fragment")
 DEFAULT_FORMATS = ("html", "svg", "png")
-SUFFIXES = {"html": ".html", "svg": ".svg", "png": ".png", "pdf": ".pdf", "json": ".vl.json"}
+SUFFIXES = {"html": ".html", "svg": ".svg", "png": ".png", "pdf": ".pdf", "json": ".vl.json",
+            "fragment": ".fragment.html"}
+#: formats that are HTML documents and need a PageContext
+PAGE_FORMATS = ("html", "fragment")
 
 
 def suffix_format(path: Path) -> str:
@@ -58,15 +62,29 @@ def _pdf(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
     return canonical_pdf(vlc.svg_to_pdf(svg()))
 
 
-def _html(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
-    import vl_convert as vlc
+def _page(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+    from .html import page as html_page
 
-    # bundle=True inlines Vega, Vega-Lite and vega-embed: the page works offline.
-    return vlc.vegalite_to_html(vl, vl_version=VEGA_LITE_VERSION, bundle=True).encode()
+    fallback = svg() if page.options.fallback else None
+    return html_page(vl, chart_id=page.chart_id, title=page.title, label=page.label, options=page.options,
+                     bundle_href=page.bundle_href, svg=fallback).encode()
+
+
+def _fragment(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+    from .html import fragment
+
+    fallback = svg() if page.options.fallback else None
+    return fragment(vl, chart_id=page.chart_id, label=page.label, options=page.options,
+                    bundle_href=page.bundle_href, svg=fallback).encode()
+
+
+PAGE_WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], PageContext], bytes]] = {
+    "html": _page, "fragment": _fragment,
+}
 
 
 WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], float], bytes]] = {
-    "json": _json, "svg": _svg, "png": _png, "pdf": _pdf, "html": _html,
+    "json": _json, "svg": _svg, "png": _png, "pdf": _pdf,
 }
 
 
@@ -98,12 +116,32 @@ def _undrawable(vl: dict[str, Any]) -> str | None:
     return None
 
 
-def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0) -> dict[str, bytes]:
+def default_page(vl: dict[str, Any], name: str = "chart") -> PageContext:
+    """Page settings for a single file saved on its own: the bundle inside the page."""
+    return PageContext(chart_id=chart_id(name), title=chart_title(vl, name), label=chart_label(vl, name),
+                       bundle_href="", options=HtmlOptions(bundle="inline"))
+
+
+def chart_id(stem: str) -> str:
+    return "chartspec-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "chart")
+
+
+def chart_title(vl: dict[str, Any], fallback: str) -> str:
+    title = vl.get("title")
+    return (title.get("text") if isinstance(title, dict) else title) or fallback
+
+
+def chart_label(vl: dict[str, Any], fallback: str) -> str:
+    return vl.get("description") or chart_title(vl, fallback)
+
+
+def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
+           page: PageContext | None = None) -> dict[str, bytes]:
     """Render ``vl`` to every format in memory; the SVG is rendered at most once."""
     import vl_convert as vlc
 
     formats = tuple(formats)
-    if set(formats) & {"svg", "png", "pdf"} and (where := _undrawable(vl)) is not None:
+    if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
         raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
     cache: list[str] = []
 
@@ -115,7 +153,10 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0) ->
     out: dict[str, bytes] = {}
     for fmt in formats:
         try:
-            out[fmt] = WRITERS[fmt](vl, svg, scale)
+            if fmt in PAGE_WRITERS:
+                out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl))
+            else:
+                out[fmt] = WRITERS[fmt](vl, svg, scale)
         except Exception as err:  # vl-convert raises plain ValueError/RuntimeError with JS messages
             raise ExportError(f"rendering {fmt} failed: {_first_line(err)}") from err
     return out

@@ -72,3 +72,12 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            "html,svg,png,pdf,json"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return out
+
+
+def files_under(folder: Path) -> set[str]:
+    """The chart outputs below ``folder`` (relative, POSIX): not the build manifest, not the shared
+    support files in ``_chartspec/`` (the Vega bundle, checked by its own tests)."""
+    if not folder.exists():
+        return set()
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and p.name != ".chartspec-manifest.json" and "_chartspec" not in p.relative_to(folder).parts}

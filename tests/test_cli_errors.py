@@ -13,7 +13,7 @@ import pytest
 import chartspec
 from chartspec import export
 from chartspec.build import BuildOptions
-from conftest import RunCli
+from conftest import RunCli, files_under
 
 CSV = "step,loss,accuracy\n0,2.3,0.10\n10,1.9,0.25\n20,1.4,0.40\n30,1.2,0.52\n"
 
@@ -56,12 +56,6 @@ def make_project(root: Path, specs: dict[str, str], csv: str = CSV) -> Path:
     return root
 
 
-def files_under(folder: Path) -> set[str]:
-    """Every file below ``folder`` (relative, POSIX), the build manifest excepted."""
-    if not folder.exists():
-        return set()
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-            if p.is_file() and p.name != ".chartspec-manifest.json"}
 
 
 # --- a build with good and bad specs --------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from chartspec.config import resolve_options
-from conftest import RunCli
+from conftest import RunCli, files_under
 
 SPEC = """\
 title: Configured
@@ -31,11 +31,6 @@ def make_project(root: Path, config: str, config_name: str = "chartspec.toml") -
     return root
 
 
-def files_under(folder: Path) -> set[str]:
-    if not folder.exists():
-        return set()
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-            if p.is_file() and p.name != ".chartspec-manifest.json"}
 
 
 def png_size(path: Path) -> tuple[int, int]:

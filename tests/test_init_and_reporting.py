@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import RunCli
+from conftest import RunCli, files_under
 
 GOOD = """\
 title: Good
@@ -61,8 +61,7 @@ def test_init_makes_a_project_that_builds(tmp_path: Path, run_cli: RunCli) -> No
     build = run_cli("build", "specs", "-j", "0", cwd=folder)
     assert build.returncode == 0, build.stderr
     assert "built specs/example.yaml -> build/example.{html,svg,png}" in build.stdout
-    outputs = {p.name for p in (folder / "build").iterdir() if not p.name.startswith(".")}
-    assert outputs == {"example.html", "example.svg", "example.png"}
+    assert files_under(folder / "build") == {"example.html", "example.svg", "example.png"}
     assert (folder / "build" / "example.png").read_bytes().startswith(b"\x89PNG")
     assert b"Training run" in (folder / "build" / "example.svg").read_bytes()
     assert run_cli("validate", "specs", cwd=folder).returncode == 0

@@ -77,8 +77,10 @@ def test_every_jobs_setting_writes_the_same_bytes(tmp_path: Path, run_cli: RunCl
         assert "4 built" in proc.stdout
         trees[jobs] = tree(out)
     stems = ("rl_training", "small", "charts/two_axes", "charts/inline")
-    suffixes = (".html", ".svg", ".png", ".pdf", ".vl.json")
-    assert set(trees["0"]) == {stem + suffix for stem in stems for suffix in suffixes}
+    suffixes = (".html", ".svg", ".png", ".pdf", ".vl.json", ".fragment.html")
+    bundle = {name for name in trees["0"] if name.startswith("_chartspec/")}
+    assert len(bundle) == 1
+    assert set(trees["0"]) == {stem + suffix for stem in stems for suffix in suffixes} | bundle
     for jobs in ("1", "2"):
         differing = [name for name in trees["0"] if trees[jobs].get(name) != trees["0"][name]]
         assert set(trees[jobs]) == set(trees["0"]) and not differing, f"-j {jobs} differs: {differing}"

@@ -459,26 +459,46 @@ def test_pdf_is_one_vector_page_like_the_svg(seed_build: Path, chart: Chart) -> 
 
 # -- HTML and Vega-Lite JSON ------------------------------------------------------------------------
 
-def test_html_is_standalone_and_offline(seed_build: Path) -> None:
-    html = (seed_build / f"{NAME}.html").read_text(encoding="utf-8")
-    tags = re.findall(r"<script\b[^>]*>", html, flags=re.I)
-    assert tags, "no <script> in the HTML"
-    assert not [t for t in tags if re.search(r"\bsrc\s*=", t, flags=re.I)], f"external scripts: {tags}"
+def _offline_checks(html: str) -> None:
     assert not re.search(r"<link\b[^>]*\bhref\s*=\s*[\"']?(https?:)?//", html, flags=re.I), "external stylesheet"
     assert not re.search(r"""\bimport\b[^;]{0,200}?["'](https?:)?//""", html), "ES module import from a URL"
     for cdn in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "esm.sh", "skypack.dev", "jspm.io"):
         assert cdn not in html, f"CDN {cdn} referenced"
-    # Vega, Vega-Lite and vega-embed are inline, in the page itself.
-    for name in ("vega", "vegaLite", "vegaEmbed"):
-        assert re.search(rf"window\.{name}\s*=", html), f"{name} is not defined inline"
-    assert len(html) > 300_000, "too small to hold the Vega libraries"
 
+
+def _embedded_spec(html: str) -> dict:  # type: ignore[type-arg]
+    match = re.search(r'<script type="application/json" class="chartspec-spec"[^>]*>(.*?)</script>', html, re.S)
+    assert match, "no embedded spec"
+    return json.loads(match.group(1))
+
+
+def test_html_is_offline_with_one_shared_bundle(seed_build: Path) -> None:
+    html = (seed_build / f"{NAME}.html").read_text(encoding="utf-8")
+    _offline_checks(html)
+    # The page loads the libraries from the build's own shared bundle, by a relative path.
+    (bundle,) = re.findall(r'\["(_chartspec/vega-bundle\.[0-9a-f]+\.js)"\]', html)
+    text = (seed_build / bundle).read_text(encoding="utf-8")
+    for name in ("vega", "vegaLite", "vegaEmbed"):
+        assert re.search(rf"window\.{name}\s*=", text), f"{name} is not defined by the bundle"
+    assert len(text) > 300_000, "too small to hold the Vega libraries"
+    assert len(html) < 100_000, "the page should not carry the libraries itself"
     # The embedded spec is the chart's Vega-Lite spec.
-    start = html.index("const spec = ") + len("const spec = ")
-    spec, _ = json.JSONDecoder().raw_decode(html, start)
+    spec = _embedded_spec(html)
     assert spec["title"]["text"] == TITLE
     assert spec == json.loads((seed_build / f"{NAME}.vl.json").read_text(encoding="utf-8")), (
         "the HTML embeds a different spec than the .vl.json")
+
+
+def test_html_inline_bundle_is_one_standalone_file(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    proc = run_cli("build", SPECS / f"{NAME}.yaml", "-o", tmp_path, "-f", "html", "--html-bundle", "inline")
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / f"{NAME}.html").read_text(encoding="utf-8")
+    _offline_checks(html)
+    assert not [t for t in re.findall(r"<script\b[^>]*>", html) if re.search(r"\bsrc\s*=", t)]
+    for name in ("vega", "vegaLite", "vegaEmbed"):
+        assert re.search(rf"window\.{name}\s*=", html), f"{name} is not defined inline"
+    assert not (tmp_path / "_chartspec").exists()
+    assert _embedded_spec(html)["title"]["text"] == TITLE
 
 
 def _leaf_layers(spec: dict) -> list[dict]:  # type: ignore[type-arg]
