@@ -16,6 +16,8 @@ formats = ["html", "svg", "png"] # html, svg, png, pdf, json
 # scale = 2                     # PNG scale factor
 # jobs = 2                      # worker processes (default: number of CPUs)
 # timeout = 300                 # seconds one spec may take to render
+# html_bundle = "shared"        # where HTML loads Vega from: shared, inline or cdn
+# fallback = true               # pre-rendered SVG inside HTML until scripts draw the chart
 """
 
 SPEC = """\
