@@ -12,13 +12,16 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .cache import Manifest, fingerprint, input_key
 from .discover import Target, discover
 from .errors import ChartspecError, Diagnostic, UsageError, display_path
 from .export import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, remove_temp_files
 from .html import BUNDLE_DIR, BundleMode, HtmlOptions, PageContext, bundle_filename
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
 
 __all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "parse_formats", "render_target"]
 
@@ -171,8 +174,12 @@ def write_shared_bundle(out: Path) -> Path:
 
 def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
           on_result: Callable[[SpecResult], None] | None = None,
-          on_start: Callable[[int], None] | None = None) -> BuildReport:
-    """Build every spec found under ``paths``. Raises :class:`UsageError` for bad paths only."""
+          on_start: Callable[[int], None] | None = None, pool: WorkerPool | None = None) -> BuildReport:
+    """Build every spec found under ``paths``. Raises :class:`UsageError` for bad paths only.
+
+    ``pool`` keeps warm worker processes between builds (see ``watch``); by default a build
+    starts its own workers and stops them when it is done.
+    """
     options = options or BuildOptions()
     started = time.perf_counter()
     report = BuildReport(rendered=options.render)
@@ -223,6 +230,8 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
         if options.jobs == 0 or not todo:
             for target in todo:
                 done(render_target(target, options))
+        elif pool is not None:
+            pool.run(todo, options, done, cleanup)
         else:
             from .workers import run_in_workers
 

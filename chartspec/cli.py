@@ -123,10 +123,10 @@ def _build_callbacks(quiet: bool, verbose: bool) -> Any:
     from .build import build
     from .report import PlainReporter
 
-    def run_once(paths: tuple[str, ...], options: Any) -> Any:
+    def run_once(paths: tuple[str, ...], options: Any, pool: Any) -> Any:
         reporter = PlainReporter(quiet=quiet, verbose=verbose)
         try:
-            report = build(list(paths), options, on_result=reporter.result)
+            report = build(list(paths), options, on_result=reporter.result, pool=pool)
         except ChartspecError as err:
             click.echo(err.format(context=True), err=True)
             return None
@@ -155,7 +155,7 @@ def watch_command(paths: tuple[str, ...], out: Path | None, formats: tuple[str, 
     run_once = _build_callbacks(quiet, verbose)
     click.echo(f"watching {', '.join(paths)} (Ctrl-C to stop)", err=True)
     try:
-        watch(paths, options, run=lambda: run_once(paths, options))
+        watch(paths, options, run=lambda pool: run_once(paths, options, pool))
     except KeyboardInterrupt:
         pass
 

@@ -15,11 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, BuildReport, SpecResult, build
 from .errors import ChartspecError
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
 
 __all__ = ["PreviewState", "make_server", "serve"]
 
@@ -171,9 +174,9 @@ def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 800
     state = PreviewState()
     stop = stop or threading.Event()
 
-    def run() -> BuildReport | None:
+    def run(pool: WorkerPool | None) -> BuildReport | None:
         try:
-            report = build(list(paths), options, on_result=on_result)
+            report = build(list(paths), options, on_result=on_result, pool=pool)
         except ChartspecError as err:
             state.update(None, err.format())
             return None

@@ -11,8 +11,13 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .build import BuildOptions, BuildReport, build
 from .errors import ChartspecError
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
 
 __all__ = ["watch", "watched_roots"]
 
@@ -44,15 +49,21 @@ def _filter(out: Path) -> Callable[[object, str], bool]:
 
 
 def watch(paths: Sequence[str | Path], options: BuildOptions, *,
-          run: Callable[[], BuildReport | None] | None = None,
+          run: Callable[[WorkerPool | None], BuildReport | None] | None = None,
           on_error: Callable[[ChartspecError], None] | None = None,
           stop: threading.Event | None = None, debounce_ms: int = 200) -> None:
-    """Build, then rebuild after every batch of changes until ``stop`` is set (or Ctrl-C)."""
+    """Build, then rebuild after every batch of changes until ``stop`` is set (or Ctrl-C).
+
+    ``run(pool)`` does one build with the watch's warm worker pool (``None`` with ``jobs=0``).
+    """
     import watchfiles
 
-    def default_run() -> BuildReport | None:
+    from .build import render_target
+    from .workers import WorkerPool
+
+    def default_run(pool: WorkerPool | None) -> BuildReport | None:
         try:
-            return build(list(paths), options)
+            return build(list(paths), options, pool=pool)
         except ChartspecError as err:  # e.g. the folder was emptied: report, keep watching
             if on_error:
                 on_error(err)
@@ -60,13 +71,18 @@ def watch(paths: Sequence[str | Path], options: BuildOptions, *,
 
     run = run or default_run
     stop = stop or threading.Event()
-    report = run()
-    while not stop.is_set():
-        roots = watched_roots(paths, report)
-        for _changes in watchfiles.watch(*roots, watch_filter=_filter(options.out), debounce=debounce_ms,
-                                         stop_event=stop, raise_interrupt=False):
-            report = run() or report
-            if watched_roots(paths, report) != roots:
-                break  # inputs moved: watch the new set
-        else:
-            return
+    pool = WorkerPool(render_target, options.jobs) if options.jobs else None
+    try:
+        report = run(pool)
+        while not stop.is_set():
+            roots = watched_roots(paths, report)
+            for _changes in watchfiles.watch(*roots, watch_filter=_filter(options.out), debounce=debounce_ms,
+                                             stop_event=stop, raise_interrupt=False):
+                report = run(pool) or report
+                if watched_roots(paths, report) != roots:
+                    break  # inputs moved: watch the new set
+            else:
+                return
+    finally:
+        if pool is not None:
+            pool.close()

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .build import BuildOptions, SpecResult
     from .discover import Target
 
-__all__ = ["run_in_workers"]
+__all__ = ["WorkerPool", "run_in_workers"]
 
 Task = Callable[["Target", "BuildOptions"], "SpecResult"]
 
@@ -36,27 +36,26 @@ _STARTED = "started"
 _WARM_UP_LIMIT = 120.0
 
 
-def _warm(options: BuildOptions) -> None:
+def _warm() -> None:
     import vl_convert as vlc
 
     from .compiler import VEGA_LITE_VERSION
 
     vl = {"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}}
     vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION)
-    if "html" in options.formats:  # the first bundled page costs seconds: not a spec's time
-        vlc.vegalite_to_html(vl, vl_version=VEGA_LITE_VERSION, bundle=True)
 
 
-def _serve(conn: Connection, task: Task, options: BuildOptions) -> None:
+def _serve(conn: Connection, task: Task) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
-    _warm(options)
+    _warm()
     while True:
         try:
-            target = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return
-        if target is None:
+        if job is None:
             return
+        target, options = job
         conn.send(_STARTED)
         conn.send(task(target, options))
 
@@ -68,17 +67,10 @@ class _Worker:
     target: Target | None = None
     started: float = 0.0
     running: bool = False  # the worker has taken up ``target`` (its engine is warm)
+    warm: bool = False  # the worker has finished a spec before: no start-up allowance
 
     def deadline(self, limit: float) -> float:
-        return self.started + limit + (0.0 if self.running else _WARM_UP_LIMIT)
-
-
-def _start(ctx: Any, task: Task, options: BuildOptions) -> _Worker:
-    parent, child = ctx.Pipe()
-    process = ctx.Process(target=_serve, args=(child, task, options), daemon=True)
-    process.start()
-    child.close()
-    return _Worker(process, parent)
+        return self.started + limit + (0.0 if self.running or self.warm else _WARM_UP_LIMIT)
 
 
 def _stop(worker: _Worker, *, kill: bool) -> None:
@@ -99,56 +91,96 @@ def _failure(target: Target, message: str, hint: str | None = None) -> SpecResul
     return SpecResult(target, error=ExportError(Diagnostic(message, file=target.shown, hint=hint)))
 
 
+class WorkerPool:
+    """Up to ``jobs`` warm worker processes, kept between builds (``watch`` and ``serve`` reuse
+    one pool, so a rebuild after a save does not pay the engine start again)."""
+
+    def __init__(self, task: Task, jobs: int) -> None:
+        self.task, self.jobs = task, max(1, jobs)
+        self.ctx = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        process = self.ctx.Process(target=_serve, args=(child, self.task), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def close(self) -> None:
+        for w in self.workers:
+            _stop(w, kill=w.target is not None)
+        self.workers = []
+
+    def run(self, targets: list[Target], options: BuildOptions, on_result: Callable[[SpecResult], None],
+            cleanup: Callable[[Target], None]) -> None:
+        """Run the task for every target; results arrive through ``on_result`` as they finish."""
+        pending = deque(targets)
+        self.workers = [w for w in self.workers if w.process.is_alive()]
+        while len(self.workers) < min(self.jobs, len(targets)):
+            self.workers.append(self._start())
+        limit = options.timeout
+        try:
+            while pending or any(w.target for w in self.workers):
+                for w in self.workers:
+                    if w.target is None and pending:
+                        w.target, w.started, w.running = pending.popleft(), time.monotonic(), False
+                        w.conn.send((w.target, options))
+                self._collect(limit, on_result, cleanup)
+        except BaseException:
+            for w in self.workers:
+                if w.target is not None:
+                    _stop(w, kill=True)
+                    cleanup(w.target)
+                    w.target = None
+            self.workers = [w for w in self.workers if w.process.is_alive()]
+            raise
+
+    def _collect(self, limit: float, on_result: Callable[[SpecResult], None],
+                 cleanup: Callable[[Target], None]) -> None:
+        busy = [w for w in self.workers if w.target is not None]
+        now = time.monotonic()
+        wait_for = max(0.0, min(w.deadline(limit) - now for w in busy)) if limit else None
+        ready = wait([w.conn for w in busy], timeout=wait_for)
+        for i, w in enumerate(self.workers):
+            target = w.target
+            if target is None:
+                continue
+            healthy = True
+            if w.conn in ready:
+                try:
+                    result = w.conn.recv()
+                    if isinstance(result, str):  # _STARTED: the clock starts now
+                        w.started, w.running = time.monotonic(), True
+                        continue
+                except (EOFError, OSError):
+                    w.process.join(timeout=5)
+                    result = _failure(target, f"the renderer crashed (exit code {w.process.exitcode})",
+                                      hint="very large data can exhaust the renderer's memory")
+                    healthy = False
+            elif limit and time.monotonic() > w.deadline(limit):
+                result = _failure(target, f"rendering took longer than {limit:g} s and was stopped",
+                                  hint="raise the limit with --timeout (or 'timeout' in chartspec.toml)")
+                healthy = False
+            else:
+                continue
+            if healthy:
+                w.target, w.warm = None, True
+            else:  # replace the worker; its half-written temporary files go with it
+                _stop(w, kill=True)
+                cleanup(target)
+                self.workers[i] = self._start()
+            on_result(result)
+
+
 def run_in_workers(targets: list[Target], task: Task, options: BuildOptions, jobs: int,
                    on_result: Callable[[SpecResult], None], cleanup: Callable[[Target], None]) -> None:
-    """Run ``task`` for every target in up to ``jobs`` worker processes."""
-    ctx = multiprocessing.get_context("spawn")
-    pending = deque(targets)
-    workers = [_start(ctx, task, options) for _ in range(min(jobs, len(targets)))]
-    limit = options.timeout
-    try:
-        while pending or any(w.target for w in workers):
-            for w in workers:
-                if w.target is None and pending:
-                    w.target, w.started, w.running = pending.popleft(), time.monotonic(), False
-                    w.conn.send(w.target)
-            busy = [w for w in workers if w.target is not None]
-            now = time.monotonic()
-            wait_for = max(0.0, min(w.deadline(limit) - now for w in busy)) if limit else None
-            ready = wait([w.conn for w in busy], timeout=wait_for)
-            for i, w in enumerate(workers):
-                target = w.target
-                if target is None:
-                    continue
-                healthy = True
-                if w.conn in ready:
-                    try:
-                        result = w.conn.recv()
-                        if isinstance(result, str):  # _STARTED: the clock starts now
-                            w.started, w.running = time.monotonic(), True
-                            continue
-                    except (EOFError, OSError):
-                        w.process.join(timeout=5)
-                        result = _failure(target, f"the renderer crashed (exit code {w.process.exitcode})")
-                        healthy = False
-                elif limit and time.monotonic() > w.deadline(limit):
-                    result = _failure(target, f"rendering took longer than {limit:g} s and was stopped",
-                                      hint="raise the limit with --timeout (or 'timeout' in chartspec.toml)")
-                    healthy = False
-                else:
-                    continue
-                if healthy:
-                    w.target = None
-                else:  # replace the worker; its half-written temporary files go with it
-                    _stop(w, kill=True)
-                    cleanup(target)
-                    workers[i] = _start(ctx, task, options)
-                on_result(result)
-    except BaseException:
-        for w in workers:
-            _stop(w, kill=True)
-            if w.target is not None:
-                cleanup(w.target)
-        raise
-    for w in workers:
-        _stop(w, kill=False)
+    """Run ``task`` for every target in a pool of up to ``jobs`` worker processes made for this run."""
+    with WorkerPool(task, jobs) as pool:
+        pool.run(targets, options, on_result, cleanup)
