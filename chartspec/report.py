@@ -119,8 +119,8 @@ class JsonReporter:
 
 def report_dict(report: BuildReport) -> dict[str, Any]:
     def spec(r: SpecResult) -> dict[str, Any]:
-        errors = [{"file": d.file, "line": d.line, "column": d.column, "path": list(d.path), "message": d.message,
-                   "hint": d.hint} for d in (r.error.diagnostics if r.error else ())]
+        errors = [{"file": d.file, "line": d.line, "column": d.column, "path": list(d.path), "severity": d.severity,
+                   "message": d.message, "hint": d.hint} for d in (r.error.diagnostics if r.error else ())]
         return {"spec": r.target.shown, "status": r.status, "outputs": [display_path(p) for p in r.outputs],
                 "seconds": round(r.seconds, 3), "errors": errors}
 
