@@ -24,12 +24,14 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
 __all__ = ["BundleMode", "HtmlOptions", "PageContext", "bundle_js", "bundle_filename", "fragment", "page", "script_json",
-           "CDN_SCRIPTS", "BUNDLE_DIR"]
+           "CDN_SCRIPTS", "BUNDLE_DIR", "rename_svg_ids", "numbered_svg_ids"]
 
 BundleMode = Literal["shared", "inline", "cdn"]
 BUNDLE_DIR = "_chartspec"
@@ -99,6 +101,53 @@ def script_json(value: Any) -> str:
     return text
 
 
+# A tag of Vega's SVG (attribute values double-quoted, < and > escaped), and in a tag an id or an
+# attribute that can refer to one: clip-path="url(#clip1)", href="#clip1".
+_SVG_TAG = re.compile(r'<(?:[^<>"]|"[^"]*")*>')
+_SVG_ID_ATTR = re.compile(r'(?<=\s)(id|clip-path|fill|stroke|mask|filter|marker-start|marker-mid|marker-end|href|'
+                          r'xlink:href)="([^"]*)"')
+
+
+def _svg_ids(svg: str) -> list[str]:
+    """The element ids of ``svg``, in document order."""
+    return [m.group(2) for tag in _SVG_TAG.findall(svg) for m in _SVG_ID_ATTR.finditer(tag) if m.group(1) == "id"]
+
+
+def rename_svg_ids(svg: str, rename: Callable[[str], str]) -> str:
+    """``svg`` with every element id, and every ``url(#id)`` / ``href="#id"`` naming one, renamed."""
+    ids = set(_svg_ids(svg))
+    if not ids:
+        return svg
+
+    def attr(m: re.Match[str]) -> str:
+        name, value = m.groups()
+        if name == "id" and value in ids:
+            value = rename(value)
+        elif value.startswith("url(#") and value.endswith(")") and value[5:-1] in ids:
+            value = f"url(#{rename(value[5:-1])})"
+        elif name.endswith("href") and value.startswith("#") and value[1:] in ids:
+            value = "#" + rename(value[1:])
+        else:
+            return m.group()
+        return f'{name}="{value}"'
+
+    return _SVG_TAG.sub(lambda tag: _SVG_ID_ATTR.sub(attr, tag.group()), svg)
+
+
+def numbered_svg_ids(svg: str) -> str:
+    """Vega numbers its clip paths (``clip1``, ...) with a counter that lives as long as the
+    process, so a chart got other ids when other charts were drawn before it: number them from 1
+    in every SVG, so that the output depends on the chart alone."""
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for old in _svg_ids(svg):
+        if old not in names:
+            stem = old.rstrip("0123456789")
+            counts[stem] = counts.get(stem, 0) + 1
+            names[old] = f"{stem}{counts[stem]}"
+    return rename_svg_ids(svg, names.__getitem__) if names else svg
+
+
 # The runtime of a fragment: small, ES5, the same text in every fragment.
 _RUNTIME = """(function(root, bundle, integrity){
 var cs = window.chartspec = window.chartspec || {pending: [], loading: false};
@@ -110,15 +159,17 @@ function draw(){ window.vegaEmbed(root.querySelector('.chartspec-chart'), spec, 
   .then(function(){ root.setAttribute('data-chartspec', 'ready'); })
   .catch(function(e){ fail('chart could not be drawn: ' + (e && e.message || e)); }); }
 if (window.vegaEmbed) { draw(); return; }
-cs.pending.push(draw);
+cs.pending.push({draw: draw, fail: fail});
 if (cs.loading || !bundle.length) return;
 cs.loading = true;
+function settle(message){ var q = cs.pending; cs.pending = []; cs.loading = false;
+  q.forEach(function(p){ if (message) p.fail(message); else p.draw(); }); }
 (function next(i){
-  if (i === bundle.length) { var q = cs.pending; cs.pending = []; q.forEach(function(f){ f(); }); return; }
+  if (i === bundle.length) { settle(null); return; }
   var s = document.createElement('script'); s.src = bundle[i];
   if (integrity[i]) { s.integrity = integrity[i]; s.crossOrigin = 'anonymous'; }
   s.onload = function(){ next(i + 1); };
-  s.onerror = function(){ fail('could not load ' + bundle[i]); };
+  s.onerror = function(){ settle('could not load ' + bundle[i]); };
   document.head.appendChild(s);
 })(0);
 })(document.currentScript.closest('figure.chartspec'), %s, %s);"""
@@ -136,7 +187,8 @@ def fragment(vl: dict[str, Any], *, chart_id: str, label: str, options: HtmlOpti
              svg: str | None = None) -> str:
     """A ``<figure>`` that draws the chart wherever it is pasted."""
     urls, hashes = _bundle_urls(options, bundle_href)
-    fallback = svg if (svg is not None and options.fallback) else ""
+    # The fallback's ids get the chart's id in front, so that fragments sharing a page keep them apart.
+    fallback = rename_svg_ids(svg, lambda old: f"{chart_id}-{old}") if (svg is not None and options.fallback) else ""
     attr = html.escape(label, quote=True)
     return (
         f'<figure class="chartspec" id="{html.escape(chart_id, quote=True)}" role="figure" aria-label="{attr}">'

@@ -23,7 +23,10 @@ class Reporter(Protocol):
 
 
 def _suffix(path: Path) -> str:
-    return ".vl.json" if path.name.endswith(".vl.json") else path.suffix
+    for double in (".vl.json", ".fragment.html"):
+        if path.name.endswith(double):
+            return double
+    return path.suffix
 
 
 def describe(result: SpecResult) -> str:

@@ -35,6 +35,17 @@ def chartspec_exe() -> str:
     return found
 
 
+def chromium_path() -> str:
+    """Debian's chromium for the browser tests. It is required: .ci/run installs it, and a run
+    without it fails here rather than skipping the tests that need it."""
+    for candidate in (os.environ.get("CHARTSPEC_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium",
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    pytest.fail("the browser tests need Debian's chromium: run 'bash .ci/run', or 'apt-get install chromium'",
+                pytrace=False)
+
+
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 

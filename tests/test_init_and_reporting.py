@@ -122,7 +122,7 @@ def test_json_report(tmp_path: Path, run_cli: RunCli) -> None:
     errors = {e["message"]: e for e in bad["errors"]}
     assert set(errors) == {"unknown key 'colour'", "field 'los' not in data/metrics.csv"}
     for error in errors.values():
-        assert set(error) == {"file", "line", "column", "path", "message", "hint"}
+        assert set(error) == {"file", "line", "column", "path", "severity", "message", "hint"}
         assert error["file"] == "proj/bad.yaml"
     assert (errors["unknown key 'colour'"]["line"], errors["unknown key 'colour'"]["column"]) == (6, 5)
     assert errors["unknown key 'colour'"]["hint"] == "did you mean 'color'?"
