@@ -61,7 +61,34 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
         vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
     if len(groups) > 1:
         vl["resolve"] = {"scale": {"y": "independent"}}
+    if model.vega_lite:
+        vl = _apply_patch(vl, spec)
     return vl
+
+
+def _apply_patch(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
+    """Lay the spec's ``vega_lite:`` patch over ``vl``; the result must still be valid Vega-Lite."""
+    from .errors import CompileError
+    from .patch import merge_patch
+    from .suggest import did_you_mean
+    from .vegalite_schema import vega_lite_errors
+
+    patched = merge_patch(vl, spec.model.vega_lite)
+    problems = []
+    for error in vega_lite_errors(patched):
+        where = ("vega_lite", *error.absolute_path)
+        known = where if where in spec.source.values else ("vega_lite",)
+        location = "/".join(map(str, error.absolute_path)) or "(top level)"
+        hint = None
+        if error.validator == "enum" and isinstance(error.instance, str):
+            hint = did_you_mean(error.instance, map(str, error.validator_value))
+        message = (f"{error.instance!r} is not a valid value" if error.validator == "enum" else error.message[:200])
+        problems.append(spec.source.diagnostic(
+            f"the patched Vega-Lite is invalid at {location}: {message}", known,
+            hint=hint or "'vega_lite' is merged into the compiled Vega-Lite (RFC 7386); see the Vega-Lite docs"))
+    if problems:
+        raise CompileError(sorted(problems, key=lambda d: (d.line, d.column)))
+    return patched
 
 
 def field_ref(name: str) -> str:

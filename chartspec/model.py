@@ -100,6 +100,8 @@ class ChartSpec:
     layers: tuple[Layer, ...]
     legend: Legend
     grid: Grid
+    #: JSON merge patch laid over the compiled Vega-Lite (the escape hatch)
+    vega_lite: dict[str, Any] | None = None
 
 
 def _axis_fields(raw: dict[str, Any], path: JsonPath) -> dict[str, Any]:
@@ -179,4 +181,5 @@ def from_mapping(raw: dict[str, Any]) -> ChartSpec:
         layers=tuple(_layer(layer, i) for i, layer in enumerate(raw["layers"])),
         legend=_legend(raw.get("legend")),
         grid=_grid(raw.get("grid")),
+        vega_lite=raw.get("vega_lite"),
     )

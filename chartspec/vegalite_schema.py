@@ -1,0 +1,51 @@
+"""Validation against the official Vega-Lite JSON Schema (the copy Altair ships).
+
+Only needed when a spec patches its compiled Vega-Lite (``vega_lite:``): chartspec's own compile
+output is proven schema-valid by the tests, so the build's hot path skips this.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
+
+__all__ = ["vega_lite_errors"]
+
+
+@cache
+def _validator() -> Draft7Validator:
+    # Located without importing altair (~0.3 s): only its schema file is needed.
+    found = importlib.util.find_spec("altair")
+    assert found is not None and found.submodule_search_locations, "altair is a required dependency"
+    folder = Path(next(iter(found.submodule_search_locations)))
+    schema = json.loads((folder / "vegalite" / "v6" / "schema" / "vega-lite-schema.json").read_text("utf-8"))
+    return Draft7Validator(schema)
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """The errors a person can act on, under anyOf/oneOf: those of the branch that matched
+    furthest (deepest error path; on a tie the one with an enum mismatch, then the fewest errors)."""
+    if not error.context:
+        return [error]
+    branches: dict[Any, list[ValidationError]] = defaultdict(list)
+    for sub in error.context:
+        branches[sub.schema_path[0] if sub.schema_path else None].append(sub)
+    best = max(branches.values(), key=lambda errs: (max(len(e.absolute_path) for e in errs),
+                                                    any(e.validator == "enum" for e in errs), -len(errs)))
+    return [leaf for sub in best for leaf in _leaves(sub)]
+
+
+def vega_lite_errors(spec: dict[str, Any]) -> list[ValidationError]:
+    """One actionable schema error per location of ``spec`` (empty when valid)."""
+    found: dict[tuple[Any, ...], ValidationError] = {}
+    for error in _validator().iter_errors(spec):
+        for leaf in _leaves(error):
+            found.setdefault(tuple(leaf.absolute_path), leaf)
+    return list(found.values())
