@@ -85,6 +85,15 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` below ``root`` (folders made as needed); returns ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
 def files_under(folder: Path) -> set[str]:
     """The chart outputs below ``folder`` (relative, POSIX): not the build manifest, not the shared
     support files in ``_chartspec/`` (the Vega bundle, checked by its own tests)."""

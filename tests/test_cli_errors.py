@@ -13,7 +13,7 @@ import pytest
 import chartspec
 from chartspec import export
 from chartspec.build import BuildOptions
-from conftest import RunCli, files_under
+from conftest import RunCli, files_under, write_tree
 
 CSV = "step,loss,accuracy\n0,2.3,0.10\n10,1.9,0.25\n20,1.4,0.40\n30,1.2,0.52\n"
 
@@ -46,14 +46,7 @@ LOCATED = re.compile(r"^(\S+?):(\d+):(\d+): error: ", re.MULTILINE)
 
 def make_project(root: Path, specs: dict[str, str], csv: str = CSV) -> Path:
     """A project folder (marked by chartspec.toml) holding ``specs`` and data/metrics.csv."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "chartspec.toml").write_text("", encoding="utf-8")
-    (root / "data").mkdir(exist_ok=True)
-    (root / "data" / "metrics.csv").write_text(csv, encoding="utf-8")
-    for name, text in specs.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, {"chartspec.toml": "", "data/metrics.csv": csv, **specs})
 
 
 

@@ -15,7 +15,7 @@ import chartspec
 from chartspec import export
 from chartspec.build import BuildOptions, BuildReport
 from chartspec.cache import MANIFEST_NAME
-from conftest import RunCli, files_under
+from conftest import RunCli, files_under, write_tree
 
 SPEC = """\
 title: {title}
@@ -30,14 +30,9 @@ CSV_B = "step,loss\n0,5.0\n10,4.0\n20,3.5\n"
 
 def make_project(root: Path) -> Path:
     """one.yaml and two.yaml read data/a.csv; three.yaml reads data/b.csv."""
-    root.mkdir(parents=True)
-    (root / "chartspec.toml").write_text("", encoding="utf-8")
-    (root / "data").mkdir()
-    (root / "data" / "a.csv").write_text(CSV_A, encoding="utf-8")
-    (root / "data" / "b.csv").write_text(CSV_B, encoding="utf-8")
-    for name, data in (("one", "data/a.csv"), ("two", "data/a.csv"), ("three", "data/b.csv")):
-        (root / f"{name}.yaml").write_text(SPEC.format(title=name.title(), data=data), encoding="utf-8")
-    return root
+    specs = {f"{name}.yaml": SPEC.format(title=name.title(), data=data)
+             for name, data in (("one", "data/a.csv"), ("two", "data/a.csv"), ("three", "data/b.csv"))}
+    return write_tree(root, {"chartspec.toml": "", "data/a.csv": CSV_A, "data/b.csv": CSV_B, **specs})
 
 
 def build(project: Path, out: Path, **options: object) -> BuildReport:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import RunCli, files_under
+from conftest import RunCli, files_under, write_tree
 
 GOOD = """\
 title: Good
@@ -28,12 +28,7 @@ CSV = "step,loss\n0,2.3\n10,1.9\n20,1.4\n"
 
 
 def make_project(root: Path, specs: dict[str, str]) -> Path:
-    (root / "data").mkdir(parents=True)
-    (root / "chartspec.toml").write_text("", encoding="utf-8")
-    (root / "data" / "metrics.csv").write_text(CSV, encoding="utf-8")
-    for name, text in specs.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, {"chartspec.toml": "", "data/metrics.csv": CSV, **specs})
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

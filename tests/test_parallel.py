@@ -11,7 +11,7 @@ from chartspec.build import BuildOptions, SpecResult, render_target
 from chartspec.discover import Target, discover
 from chartspec.export import FORMATS
 from chartspec.workers import run_in_workers
-from conftest import SPECS, RunCli
+from conftest import SPECS, RunCli, write_tree
 
 SMALL = """\
 title: {title}
@@ -44,11 +44,7 @@ METRICS = "step,loss,accuracy\n0,2.3,0.10\n10,1.9,0.25\n20,1.4,0.40\n30,1.2,0.52
 
 
 def make_project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    (root / "chartspec.toml").write_text("", encoding="utf-8")
-    (root / "data").mkdir()
-    (root / "data" / "metrics.csv").write_text(METRICS, encoding="utf-8")
-    return root
+    return write_tree(root, {"chartspec.toml": "", "data/metrics.csv": METRICS})
 
 
 def tree(folder: Path) -> dict[str, bytes]:

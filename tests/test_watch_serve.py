@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import chartspec_exe
+from conftest import chartspec_exe, write_tree
 
 WAIT = 60.0  # seconds any one expected event may take
 
@@ -41,14 +41,11 @@ def csv_with(value: int) -> str:
 
 def make_project(root: Path) -> Path:
     """Specs in root/specs, data in root/data: the data folder is not below the watched one."""
-    (root / "specs").mkdir(parents=True)
-    (root / "data").mkdir()
-    (root / "chartspec.toml").write_text("", encoding="utf-8")
-    (root / "data" / "a.csv").write_text(CSV, encoding="utf-8")
-    (root / "data" / "b.csv").write_text(CSV, encoding="utf-8")
-    (root / "specs" / "one.yaml").write_text(SPEC.format(title="One", data="a.csv", field="loss"), encoding="utf-8")
-    (root / "specs" / "two.yaml").write_text(SPEC.format(title="Two", data="b.csv", field="loss"), encoding="utf-8")
-    return root
+    return write_tree(root, {
+        "chartspec.toml": "", "data/a.csv": CSV, "data/b.csv": CSV,
+        "specs/one.yaml": SPEC.format(title="One", data="a.csv", field="loss"),
+        "specs/two.yaml": SPEC.format(title="Two", data="b.csv", field="loss"),
+    })
 
 
 class Running:
