@@ -217,8 +217,8 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
     def done(result: SpecResult) -> None:
         key = result.target.spec.resolve()
         if result.ok:
-            manifest.record(key, list(result.inputs), list(result.outputs), _fingerprint(result.target, options),
-                            key=result.key)
+            report.removed += manifest.record(key, list(result.inputs), list(result.outputs),
+                                              _fingerprint(result.target, options), key=result.key)
         else:
             manifest.invalidate(key)
         finish(result)

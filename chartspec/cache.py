@@ -110,14 +110,33 @@ class Manifest:
         return input_key(entry.inputs, fingerprint_text) == entry.key
 
     def record(self, spec: Path, inputs: list[str], outputs: list[Path], fingerprint_text: str,
-               key: str | None = None) -> None:
-        """``key``: the inputs' hash taken when they were read (default: hash them now)."""
+               key: str | None = None) -> list[Path]:
+        """``key``: the inputs' hash taken when they were read (default: hash them now).
+
+        Outputs the spec no longer produces (its formats shrank) are deleted, if they are still
+        as chartspec wrote them; returns the files removed.
+        """
+        stats = {str(p.relative_to(self.out)): _stat(p) or [] for p in outputs}
+        old = self.entries.get(str(spec))
+        removed = self._remove_outputs(old, keep=set(stats)) if old is not None else []
         key = key or input_key(inputs, fingerprint_text)
         if key is None:
             self.entries.pop(str(spec), None)
-            return
-        stats = {str(p.relative_to(self.out)): _stat(p) or [] for p in outputs}
-        self.entries[str(spec)] = Entry(key=key, inputs=inputs, outputs=stats)
+        else:
+            self.entries[str(spec)] = Entry(key=key, inputs=inputs, outputs=stats)
+        return removed
+
+    def _remove_outputs(self, entry: Entry, keep: set[str] = frozenset()) -> list[Path]:  # type: ignore[assignment]
+        """Delete ``entry``'s outputs (but those in ``keep``) that nobody changed since they were written."""
+        removed: list[Path] = []
+        for rel, stat in entry.outputs.items():
+            target = self.out / rel
+            if rel in keep or not target.is_file() or _stat(target) != stat:
+                continue
+            target.unlink()
+            removed.append(target)
+            _prune_empty_dirs(target.parent, self.out)
+        return removed
 
     def invalidate(self, spec: Path) -> None:
         """The spec failed: rebuild it next time, but keep tracking its old outputs."""
@@ -131,12 +150,7 @@ class Manifest:
         for spec, entry in list(self.entries.items()):
             if Path(spec).exists():
                 continue
-            for rel in entry.outputs:
-                target = self.out / rel
-                if target.is_file():
-                    target.unlink()
-                    removed.append(target)
-                    _prune_empty_dirs(target.parent, self.out)
+            removed += self._remove_outputs(entry)
             del self.entries[spec]
         return removed
 

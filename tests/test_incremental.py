@@ -141,6 +141,22 @@ def test_changing_formats_or_scale_rebuilds(tmp_path: Path) -> None:
     assert (out / "one.png").read_bytes() == small
 
 
+def test_dropping_a_format_removes_its_outputs(tmp_path: Path) -> None:
+    """OUT mirrors the current formats: a PNG from an earlier build does not linger, unless edited."""
+    project = make_project(tmp_path / "proj")
+    out = tmp_path / "out"
+    build(project, out, formats=("svg", "png"))
+    (out / "three.png").write_bytes(b"edited by hand")  # not as chartspec wrote it: kept
+
+    report = build(project, out, formats=("svg",))
+    assert sorted(p.name for p in report.removed) == ["one.png", "two.png"]
+    assert files_under(out) == {"one.svg", "two.svg", "three.svg", "three.png"}
+    assert (out / "three.png").read_bytes() == b"edited by hand"
+    # the manifest no longer claims the PNGs: nothing is removed again, nothing rebuilt
+    report = build(project, out, formats=("svg",))
+    assert report.removed == [] and set(statuses(report).values()) == {"up-to-date"}
+
+
 def test_format_and_scale_options_of_the_cli_rebuild(tmp_path: Path, run_cli: RunCli) -> None:
     project = make_project(tmp_path / "proj")
     out = tmp_path / "out"
