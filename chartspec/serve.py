@@ -151,7 +151,10 @@ def make_server(state: PreviewState, out: Path, port: int) -> ThreadingHTTPServe
                 self.send(200, chart_page(snap["charts"][path[7:]]), "text/html; charset=utf-8")
             elif path.startswith("/out/"):
                 target = (out / path[5:]).resolve()
-                if target.is_relative_to(out) and target.is_file():
+                # hidden files (the manifest lists the specs' absolute paths; temporary files) stay private
+                hidden = any(part.startswith(".") for part in target.relative_to(out).parts) \
+                    if target.is_relative_to(out) else True
+                if not hidden and target.is_file():
                     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
                     self.send(200, target.read_bytes(), kind)
                 else:

@@ -247,6 +247,9 @@ def test_serve_previews_every_chart_and_follows_changes(tmp_path: Path) -> None:
         for path in ("/out/..%2F..%2Fetc%2Fpasswd", "/out/../../etc/passwd", "/out/..%2Fproj%2Fdata%2Fa.csv",
                      "/out/%2e%2e/proj/data/a.csv", "/out/%2Fetc%2Fpasswd", "/out//etc/passwd"):
             assert raw_get(port, path) == 404, path
+        # nor the manifest (it lists the specs' absolute paths), though it is inside it
+        assert (out / ".chartspec-manifest.json").is_file()
+        assert raw_get(port, "/out/.chartspec-manifest.json") == 404
         try:
             (out / "link.csv").symlink_to(project / "data" / "a.csv")
         except OSError:
