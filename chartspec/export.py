@@ -44,7 +44,19 @@ def _json(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
 
 
 def _svg(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
-    return svg().encode()
+    return labelled_svg(svg(), chart_label(vl, "chart")).encode()
+
+
+def labelled_svg(svg: str, label: str) -> str:
+    """The SVG as an accessible image: ``role="img"``, an ``aria-label`` and a ``<title>`` (shown
+    as a tooltip, read by screen readers), since a standalone file has no ``alt`` around it."""
+    from html import escape
+
+    match = re.match(r"<svg\b[^>]*>", svg)
+    if match is None:
+        return svg
+    tag = match.group(0)[:-1] + f' role="img" aria-label="{escape(label, quote=True)}">'
+    return tag + f"<title>{escape(label, quote=False)}</title>" + svg[match.end():]
 
 
 def _png(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:

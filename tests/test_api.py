@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import altair as alt
@@ -163,3 +164,26 @@ def test_validate_returns_diagnostics(tmp_path: Path) -> None:
     assert (diag.line, diag.column, diag.path) == (3, 22, ("layers", 0, "y", "field"))
     assert diag.message == "field 'b' not in inline data"
     assert chartspec.validate(SEED) == []
+
+
+def test_standalone_svg_is_a_labelled_image(tmp_path: Path) -> None:
+    """A .svg file has no alt text around it: the root carries role, aria-label and a <title>."""
+    import xml.etree.ElementTree as ET
+
+    label = 'Loss </title><script>alert(1)</script> & "more"'
+    spec = chartspec.loads(f"""\
+title: Loss
+description: {json.dumps(label)}
+data: {{values: [{{step: 0, loss: 2}}, {{step: 1, loss: 1}}]}}
+x: {{field: step}}
+layers: [{{y: {{field: loss}}}}]
+""")
+    root = ET.fromstring(chartspec.save(spec, tmp_path / "loss.svg").read_bytes())
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == ns + "svg"
+    assert root.get("role") == "img" and root.get("aria-label") == label
+    assert root[0].tag == ns + "title" and root[0].text == label
+    assert not list(root.iter(ns + "script"))
+    # without a description the title names the chart
+    plain = chartspec.loads("title: Loss\ndata: {values: [{step: 0, loss: 2}]}\nx: {field: step}\nlayers: [{y: {field: loss}}]\n")
+    assert ET.fromstring(chartspec.save(plain, tmp_path / "plain.svg").read_bytes()).get("aria-label") == "Loss"
