@@ -17,11 +17,16 @@ from .errors import ChartspecError, Diagnostic, SpecValidationError, UsageError,
 from .model import ChartSpec, from_mapping
 from .project import find_project_root
 from .source import SourceMap
+from .transforms import layer_views
+from .themes import Theme, spec_theme
 from .validate import schema_diagnostics
-from .yamlload import load_yaml
+from .yamlload import Document, load_yaml
 
 if TYPE_CHECKING:
     import altair as alt
+
+    from .concat import ConcatSpec
+    from .plainvl import PlainVegaLite
 
 __all__ = ["Spec", "load", "loads", "validate", "compile", "to_vegalite", "save"]
 
@@ -30,15 +35,24 @@ __all__ = ["Spec", "load", "loads", "validate", "compile", "to_vegalite", "save"
 class Spec:
     """A validated spec with its data, ready to compile."""
 
-    model: ChartSpec
+    #: one chart; or a layout of charts (concat.py); or a plain Vega-Lite file (plainvl.py)
+    model: ChartSpec | ConcatSpec | PlainVegaLite
     table: Table
     source: SourceMap
     path: Path | None = None
+    #: per layer, the layer's own data (``data:`` on the layer), or None when it uses ``table``
+    layer_tables: tuple[Table | None, ...] = ()
+    #: the resolved theme (the spec's, else the build's); None: chartspec's default look
+    theme: Theme | None = None
 
     @property
     def inputs(self) -> tuple[Path, ...]:
-        """Every file the chart depends on: the spec and its data files."""
-        return ((self.path,) if self.path else ()) + self.table.files
+        """Every file the chart depends on: the spec and its data files (the layers' too), and the
+        folders data globs searched (the build cache counts a folder by what it lists)."""
+        tables = [self.table, *(t for t in self.layer_tables if t is not None)]
+        files = tuple(f for t in tables for f in (*t.files, *t.folders))
+        theme_file = (self.theme.file,) if self.theme is not None and self.theme.file else ()
+        return ((self.path,) if self.path else ()) + tuple(dict.fromkeys(files + theme_file))
 
 
 def loads(text: str | bytes, *, file: str | None = None, path: Path | None = None,
@@ -47,19 +61,38 @@ def loads(text: str | bytes, *, file: str | None = None, path: Path | None = Non
     doc = load_yaml(text, file)
     if not isinstance(doc.data, dict):
         raise SpecValidationError(doc.source.diagnostic("a spec must be a YAML mapping (key: value lines)", ()))
-    problems = schema_diagnostics(doc.data, doc.source)
     if path is not None and root is None:
         root = find_project_root(path.parent)
+    return load_document(doc, path=path, root=root)
+
+
+def load_document(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
+    """Validate a loaded YAML mapping and read its data: one chart, or a layout of several."""
+    from .concat import load_concat
+    from .layout import is_layout, missing_data
+    from .plainvl import is_plain_vegalite, load_plain
+
+    if is_plain_vegalite(doc):  # *.vl.yaml, *.vl.json, or a Vega-Lite $schema
+        return load_plain(doc, path=path, root=root)
+    if is_layout(doc.data):  # hconcat / vconcat: each item is loaded through this function
+        return load_concat(doc, path=path, root=root)
+    problems = sorted(schema_diagnostics(doc.data, doc.source) + missing_data(doc),
+                      key=lambda d: (d.line, d.column, d.message))
     # Data-aware checks run even after schema errors, so one run reports the typo in a key and
     # the misspelt field together; when the schema errors keep the model from being built, they
     # alone explain why.
     error_class: type[ChartspecError] = SpecValidationError
     try:
         model = from_mapping(doc.data)
+        theme, theme_problems = spec_theme(model, path, root, doc.source)  # themes.py: a name or a file
+        problems += theme_problems
         # When 'data' itself is invalid there are no rows to check against: do not guess.
         if not any(d.path[:1] == ("data",) for d in problems):
             table = read_data(model.data, path, root, doc.source)
-            problems += semantic_diagnostics(model, table, doc.source)
+            layer_tables = _layer_tables(model, problems, path, root, doc.source)
+            views, flow_problems = layer_views(model, table, layer_tables, doc.source)
+            problems += flow_problems
+            problems += semantic_diagnostics(model, table, doc.source, views=views)
     except ChartspecError as err:
         problems += err.diagnostics
         error_class = SpecValidationError if len(problems) > len(err.diagnostics) else type(err)
@@ -68,7 +101,16 @@ def loads(text: str | bytes, *, file: str | None = None, path: Path | None = Non
             raise  # the schema accepted something the model cannot read: a bug, not user error
     if problems:
         raise error_class(_in_order(problems, doc.source.file))
-    return Spec(model=model, table=table, source=doc.source, path=path)
+    return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme)
+
+
+def _layer_tables(model: ChartSpec, problems: list[Diagnostic], path: Path | None, root: Path | None,
+                  source: SourceMap) -> tuple[Table | None, ...]:
+    """The data of layers that name their own, unless the schema already refused that data."""
+    bad = {d.path[:3] for d in problems if d.path[:1] == ("layers",)}
+    return tuple(read_data(layer.data, path, root, source)
+                 if layer.data is not None and layer.json_path + ("data",) not in bad else None
+                 for layer in model.layers)
 
 
 def _in_order(problems: list[Diagnostic], file: str | None) -> list[Diagnostic]:
@@ -125,10 +167,15 @@ def compile(spec: Spec | str | Path) -> alt.LayerChart:  # noqa: A001 - the publ
     import altair as alt
 
     vl = to_vegalite(spec)
-    values = vl.pop("data")["values"]
+    data = vl.pop("data", None)
+    # a facet or a layout (hconcat / vconcat) compiles to its own kind of chart
+    kind = next((k for k in ("facet", "hconcat", "vconcat") if k in vl), "layer")
+    chart_class = {"layer": alt.LayerChart, "facet": alt.FacetChart, "hconcat": alt.HConcatChart,
+                   "vconcat": alt.VConcatChart}[kind]
     # from_dict costs ~0.7 ms per data row; attaching the rows afterwards keeps it cheap.
-    chart = alt.LayerChart.from_dict(vl, validate=False)
-    chart.data = alt.InlineData(values=values)
+    chart = chart_class.from_dict(vl, validate=False)
+    if data is not None:
+        chart.data = alt.InlineData(values=data["values"])
     return chart
 
 

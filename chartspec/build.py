@@ -45,6 +45,8 @@ class BuildOptions:
     html_bundle: BundleMode = "shared"
     #: pre-rendered SVG inside HTML outputs, shown until (or unless) scripts draw the chart
     fallback: bool = True
+    #: theme of specs that name none (themes.py): a theme name or an absolute theme file path
+    theme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,12 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
     from .api import load
     from .compiler import compile_vegalite
     from .export import render, write_all_atomic
+    from .themes import with_build_theme
 
     started = time.perf_counter()
     try:
         spec = load(target.spec, root=target.root)                   # YAML -> validated model + data
+        spec = with_build_theme(spec, options.theme)                  # --theme, unless the spec names one
         inputs = tuple(str(p.resolve()) for p in spec.inputs)
         # hashed now: a file saved while the chart renders must not pass for rendered
         key = input_key(list(inputs), _fingerprint(target, options)) if options.render else None
@@ -142,7 +146,8 @@ def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, Spec
 
 def _fingerprint(target: Target, options: BuildOptions) -> str:
     html = f"{options.html_bundle}:{int(options.fallback)}" if set(options.formats) & set(PAGE_FORMATS) else ""
-    return fingerprint(target.stem.as_posix(), options.formats, options.scale, html)
+    # the build theme's name counts here; a theme file's bytes count as an input of each spec
+    return fingerprint(target.stem.as_posix(), options.formats, options.scale, html, theme=options.theme)
 
 
 def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path]) -> PageContext:
@@ -191,7 +196,7 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
 
     targets = discover(list(paths), options.out)                     # spec files -> output stems
     if not targets:
-        raise UsageError(f"no spec files (*.yaml, *.yml) found in {', '.join(map(str, paths))}")
+        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {', '.join(map(str, paths))}")
     if on_start:
         on_start(len(targets))
     clashes = _collisions(targets, options)                          # two specs, one output: refuse

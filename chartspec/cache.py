@@ -1,9 +1,9 @@
 """Incremental builds: a manifest in the output folder records what each output was made from.
 
 A spec is up to date when the hash of everything its outputs depend on (the spec's bytes, the
-bytes of every data file it read, the output formats and scale, and the versions of chartspec,
-vl-convert and Vega-Lite) equals the recorded one and its outputs are still as written. Only
-files listed in the manifest are ever deleted.
+bytes of every data and theme file it read, the output formats, scale and build theme, and the
+versions of chartspec, vl-convert and Vega-Lite) equals the recorded one and its outputs are
+still as written. Only files listed in the manifest are ever deleted.
 """
 
 from __future__ import annotations
@@ -35,18 +35,25 @@ def library_versions() -> dict[str, str]:
     return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION}
 
 
-def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "") -> str:
-    """Everything besides input files that changes the outputs."""
+def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "", *,
+                theme: str | None = None) -> str:
+    """Everything besides input files that changes the outputs (``theme``: the build's theme)."""
+    extra = {"theme": theme} if theme is not None else {}  # no theme: the same hash as before themes
     return json.dumps({"versions": library_versions(), "stem": stem, "formats": sorted(formats), "scale": scale,
-                       "html": html}, sort_keys=True)
+                       "html": html, **extra}, sort_keys=True)
 
 
 def input_key(inputs: list[str], fingerprint_text: str) -> str | None:
-    """Hash of the fingerprint and every input file; ``None`` if an input is gone."""
+    """Hash of the fingerprint and every input file; ``None`` if an input is gone.
+
+    An input folder (one a data glob searches) counts by the names it lists, so a new file that
+    the glob would match changes the key.
+    """
     digest = hashlib.sha256(fingerprint_text.encode())
     for name in inputs:
         try:
-            data = Path(name).read_bytes()
+            path = Path(name)
+            data = "\n".join(sorted(os.listdir(path))).encode() if path.is_dir() else path.read_bytes()
         except OSError:
             return None
         digest.update(f"\0{name}\0{len(data)}\0".encode())

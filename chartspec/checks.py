@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .colors import CSS_COLOR_NAMES, is_color
 from .data import Table
 from .errors import Diagnostic, JsonPath
+from .layout import facet_diagnostics
 from .model import Axis, ChartSpec
+from .scales import scale_diagnostics
+from .series import series_diagnostics
+from .marks import mark_diagnostics
+from .annotations import annotation_diagnostics
 from .source import SourceMap
 from .suggest import did_you_mean
 
 __all__ = ["semantic_diagnostics", "MAX_TICKS"]
 
 MAX_TICKS = 500
-_AXIS_SETTINGS = ("title", "type", "scale", "domain", "tick_step", "format", "side")
+_AXIS_SETTINGS = ("title", "type", "scale", "domain", "tick_step", "format", "side", "exponent", "nice", "zero",
+                  "reverse", "clamp", "values", "label_angle")
 
 
-def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap) -> list[Diagnostic]:
+def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
+                         views: Sequence[Table] | None = None) -> list[Diagnostic]:
+    """``views``: each layer's table after its transforms (see transforms.layer_views); default ``table``."""
     found: list[Diagnostic] = []
-    axes = [spec.x, *(layer.y for layer in spec.layers)]
-    for axis in axes:
-        found += _check_field(axis, table, source)
-        found += _check_domain(axis, table, source)
+    views = list(views) if views is not None else [table] * len(spec.layers)
+    # x is drawn by every layer, so it must exist in each layer's data; say so once per message
+    axes = [(spec.x, view) for view in {id(v): v for v in views}.values()] or [(spec.x, table)]
+    axes += [(layer.y, view) for layer, view in zip(spec.layers, views)]
+    seen: set[tuple[str, JsonPath]] = set()
+    for axis, view in axes:
+        for d in _check_field(axis, view, source) + _check_domain(axis, view, source):
+            if (d.message, d.path) not in seen:
+                seen.add((d.message, d.path))
+                found.append(d)
     found += _check_colors(spec, source)
     found += _check_shared_axes(spec, source)
     found += _check_names(spec, source)
+    found += scale_diagnostics(spec, views, source) + series_diagnostics(spec, views, source)
+    found += mark_diagnostics(spec, views, source) + annotation_diagnostics(spec, source)
+    found += facet_diagnostics(spec, [table, *views], source)
     return sorted(found, key=lambda d: (d.line, d.column))
 
 
@@ -33,6 +52,8 @@ def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic
         hint = did_you_mean(axis.field, table.columns, what="a column") or (
             f"columns: {', '.join(table.columns)}" if table.columns else "the data has no columns")
         return [source.diagnostic(f"field {axis.field!r} not in {table.name}", path, hint=hint)]
+    if axis.field in table.derived:
+        return []  # made by a transform: its values exist only when Vega-Lite runs
     if axis.type == "quantitative":
         text = table.first_text(axis.field)
         if text is not None:

@@ -88,11 +88,14 @@ def main() -> None:
                    "or jsDelivr with pinned versions and SRI.  [default: shared]")
 @click.option("--fallback/--no-fallback", default=None,
               help="Put the pre-rendered SVG in HTML outputs until scripts draw the chart.  [default: on]")
+@click.option("--theme", default=None, metavar="NAME|FILE",
+              help="Theme of specs that name none (a spec's own theme wins): a Vega theme such as dark or "
+                   "fivethirtyeight, or a Vega-Lite config file.  [default: chartspec]")
 @_quiet
 @_verbose
 @_json
 def build_command(paths: tuple[str, ...], **options: Any) -> None:
-    """Build chart specs (files, or folders searched for *.yaml / *.yml).
+    """Build chart specs (files, or folders searched for *.yaml / *.yml / *.vl.json).
 
     Only specs whose spec file, data files, options or chartspec version changed since the last
     build into the same folder are rendered again.

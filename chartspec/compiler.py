@@ -1,22 +1,26 @@
 """The compiler: a validated spec plus its data in, a Vega-Lite specification out. No I/O.
 
 Layout of the output: one layer per y axis, each holding the spec layers that share that axis,
-with ``resolve.scale.y = independent`` when there is more than one axis. The merged legend is
-schema-valid Vega-Lite: every layer adds a constant series field (its legend name) and maps it
-through colour and shape scales whose domain lists every series, so Vega-Lite merges the
-colour and shape legends of all layers into one.
+with ``resolve.scale.y = independent`` when there is more than one axis. Where the axes go and
+their aligned ticks are in axes.py, each axis' scale in scales.py, and the merged legend (colour,
+shape and dash on one ``__series`` field) in series.py.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
 from .data import Table
+from .annotations import annotation_layers
+from .layout import apply_layout
+from .interactive import add_interactivity
+from .themes import apply_theme
+from .marks import apply_mark, legend_symbols
+from .layerdata import finish_layer, layer_data
 from .model import Axis, ChartSpec, Layer, YAxis
+from .scales import axis_values, extent, vl_axis, vl_scale
+from .series import SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 
 if TYPE_CHECKING:
     from .api import Spec
@@ -25,27 +29,30 @@ __all__ = ["compile_vegalite", "axis_values", "SERIES_FIELD", "VEGA_LITE_SCHEMA"
 
 VEGA_LITE_VERSION = "6.4"
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
-SERIES_FIELD = "__series"
-CATEGORY10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-              "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-_LEGEND_SYMBOL = {"line": "stroke", "area": "square", "bar": "square", "point": "circle"}
-_INSIDE = ("top-left", "top-right", "bottom-left", "bottom-right")
-_AXIS_GAP = 12  # px between stacked axes on one side
-_CHAR_WIDTH = 6.2  # px per character of a 10px tick label, to estimate axis widths
 
 
 def compile_vegalite(spec: Spec) -> dict[str, Any]:
     """Compile a loaded spec to a Vega-Lite dict (deterministic, JSON-ready)."""
-    model, table = spec.model, spec.table
-    groups = _axis_groups(model.layers)
-    colors = {layer.index: layer.color or CATEGORY10[layer.index % len(CATEGORY10)] for layer in model.layers}
-    sides = _place_axes(groups, table)
-    x_encoding = _x_encoding(model, table)
-    series = _series_encodings(model, colors)
+    if not isinstance(spec.model, ChartSpec):  # a layout (concat.py) or plain Vega-Lite (plainvl.py)
+        return spec.model.compile(spec)
+    model = spec.model
+    data = layer_data(spec)  # the chart's and layers' own rows, EMA columns added
+    table = data.main
+    groups = axis_groups(model.layers)
+    spans = {axis_id: group_span(members, [data.of(m) for m in members]) for axis_id, members in groups.items()}
+    owners = _owners(model, groups, spans)
+    sides = place_axes(owners, spans, model.height)
+    tags = _tags(model, groups, owners, sides)
+    colors = layer_colors(model)
+    x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
+    series = legend_symbols(series_encodings(model, entries(model, data.of, tags)), model)
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
-        y_axis = _y_encoding(members, rank, sides[axis_id], colors, model, table)
-        sub = [_layer(layer, x_encoding, y_axis, series, model, table) for layer in members]
+        y_axis = _y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model)
+        sub = [finish_layer(apply_mark(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
+                                              data.of(layer)), layer), layer, spec, data, colors.get(layer.index), _values)
+               for layer in members]
+        sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
     vl: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
@@ -53,7 +60,7 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
         "width": model.width,
         "height": model.height,
         "background": model.background,
-        "data": {"values": [{k: _value(v) for k, v in row.items()} for row in table.rows]},
+        "data": {"values": _values(table)},
         "layer": layers,
         "config": _config(model),
     }
@@ -61,6 +68,9 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
         vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
     if len(groups) > 1:
         vl["resolve"] = {"scale": {"y": "independent"}}
+    vl = add_interactivity(vl, spec)  # interactive.py: hover rule, tooltips, zoom (HTML only)
+    vl = apply_layout(vl, model)  # facet, padding
+    vl = apply_theme(vl, spec)  # themes.py: the theme's config under what the spec says
     if model.vega_lite:
         vl = _apply_patch(vl, spec)
     return vl
@@ -96,133 +106,60 @@ def field_ref(name: str) -> str:
     return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
 
 
-def _axis_groups(layers: Sequence[Layer]) -> dict[str, list[Layer]]:
-    groups: dict[str, list[Layer]] = {}
-    for layer in layers:
-        groups.setdefault(layer.y.axis, []).append(layer)
-    return groups
-
-
-def decimals(step: float) -> int:
-    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def axis_values(lo: float, hi: float, step: float) -> list[float | int]:
-    """Tick values at whole multiples of ``step`` within ``[lo, hi]``, free of float noise."""
-    places = decimals(step)
-    first = math.ceil(lo / step - 1e-9)
-    last = math.floor(hi / step + 1e-9)
-    values = [round(k * step, places) for k in range(first, last + 1)]
-    return [_num(v) for v in values] if places == 0 else values
-
-
-def _domain(axis: Axis, table: Table) -> tuple[float, float] | None:
-    if axis.domain is not None:
-        return axis.domain
-    if axis.tick_step is None or axis.type != "quantitative":
-        return None
-    values = table.numbers(axis.field)
-    lo = math.floor(min(values) / axis.tick_step + 1e-9) * axis.tick_step
-    hi = math.ceil(max(values) / axis.tick_step - 1e-9) * axis.tick_step
-    return (lo, hi if hi > lo else lo + axis.tick_step)
-
-
-def _scale(axis: Axis, table: Table, *, zero: bool) -> dict[str, Any]:
-    scale: dict[str, Any] = {}
-    if axis.scale != "linear":
-        scale["type"] = axis.scale
-    domain = _domain(axis, table)
-    if domain is not None:
-        scale.update(domain=[_num(domain[0]), _num(domain[1])], nice=False)
-    if axis.type == "quantitative" and axis.scale in ("linear", "sqrt", "symlog"):
-        scale["zero"] = zero and domain is None
-    return scale
-
-
-def _axis(axis: Axis, table: Table, grid: bool) -> dict[str, Any]:
-    props: dict[str, Any] = {"grid": grid}
-    domain = _domain(axis, table)
-    if axis.tick_step is not None and domain is not None:
-        props["values"] = axis_values(domain[0], domain[1], axis.tick_step)
-    fmt = axis.format or (f".{decimals(axis.tick_step)}f" if axis.tick_step is not None else None)
-    if fmt and axis.type == "quantitative":
-        props["format"] = fmt
-    return props
-
-
-def _x_encoding(model: ChartSpec, table: Table) -> dict[str, Any]:
+def _x_encoding(model: ChartSpec, span: Span | None) -> dict[str, Any]:
     x = model.x
     grid = x.grid if x.grid is not None else model.grid.show
     return {"field": field_ref(x.field), "type": x.type, "title": x.title,
-            "scale": _scale(x, table, zero=False), "axis": _axis(x, table, grid)}
+            "scale": vl_scale(x, span, zero=False), "axis": vl_axis(x, span, grid)}
 
 
-def _place_axes(groups: dict[str, list[Layer]], table: Table) -> dict[str, tuple[str, float]]:
-    """Side and offset of each y axis: explicit sides first, then alternate left/right."""
-    placed: dict[str, tuple[str, float]] = {}
-    used = {"left": 0.0, "right": 0.0}
-    count = {"left": 0, "right": 0}
-    for axis_id, members in groups.items():
-        y = members[0].y
-        side = y.side or ("left" if count["left"] <= count["right"] else "right")
-        offset = used[side] + (_AXIS_GAP if count[side] else 0.0)
-        placed[axis_id] = (side, round(offset, 1))
-        used[side] = offset + _axis_width(y, table)
-        count[side] += 1
-    return placed
+def _owners(model: ChartSpec, groups: dict[str, list[Layer]], spans: dict[str, Span | None]) -> dict[str, YAxis]:
+    """The settings of each y axis (its first layer's), with aligned domains under ``align_ticks``."""
+    owners = {axis_id: members[0].y for axis_id, members in groups.items()}
+    if model.align_ticks:
+        zero = {axis_id: any(m.mark in ("bar", "area") for m in members) for axis_id, members in groups.items()}
+        owners.update(align_domains(owners, spans, model.height, zero))
+    return owners
 
 
-def _axis_width(y: YAxis, table: Table) -> float:
-    domain = _domain(y, table) or ((min(v), max(v)) if (v := table.numbers(y.field)) else (0, 0))
-    label = max(len(f"{_num(domain[0]):,}"), len(f"{_num(domain[1]):,}"))
-    return label * _CHAR_WIDTH + 8 + (20 if y.title else 0)
+def _tags(model: ChartSpec, groups: dict[str, list[Layer]], owners: dict[str, YAxis],
+          sides: dict[str, tuple[str, float]]) -> dict[int, str]:
+    """Per layer index, the axis tag its legend entry ends with (``legend: {axis_tags: true}``)."""
+    if not model.legend.axis_tags:
+        return {}
+    by_axis = axis_tags(owners, sides)
+    return {m.index: by_axis[axis_id] for axis_id, members in groups.items() for m in members}
 
 
-def _y_encoding(members: list[Layer], rank: int, placement: tuple[str, float],
-                colors: dict[int, str], model: ChartSpec, table: Table) -> dict[str, Any]:
-    owner = members[0].y
+def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int, placement: tuple[str, float],
+                colors: dict[int, str], model: ChartSpec) -> dict[str, Any]:
     grid = owner.grid if owner.grid is not None else (model.grid.show and rank == 0)
     zero = any(layer.mark in ("bar", "area") for layer in members)
-    axis = _axis(owner, table, grid)
+    axis = vl_axis(owner, span, grid)
     side, offset = placement
     axis["orient"] = side
     if offset:
         axis["offset"] = offset
-    if len(members) == 1 and owner.color_axis:
-        axis["titleColor"] = colors[members[0].index]
+    if len(members) == 1 and owner.color_axis and members[0].index in colors:  # one series: its colour
+        axis.update(axis_color(colors[members[0].index]))
     title = owner.title if len(members) == 1 or owner.title != owner.field else ", ".join(m.name for m in members)
     return {"field": field_ref(owner.field), "type": owner.type, "title": title,
-            "scale": _scale(owner, table, zero=zero), "axis": axis}
+            "scale": vl_scale(owner, span, zero=zero), "axis": axis}
 
 
-def _series_encodings(model: ChartSpec, colors: dict[int, str]) -> dict[str, Any]:
-    names = [layer.name for layer in model.layers]
-    shapes = [layer.point or _LEGEND_SYMBOL[layer.mark] for layer in model.layers]
-    show = model.legend.position != "none" and (len(names) > 1 or model.legend.explicit)
-    legend: dict[str, Any] | None = None
-    if show:
-        legend = {"title": model.legend.title, "orient": model.legend.position}
-        if model.legend.position in _INSIDE:
-            legend.update(fillColor="white", strokeColor="#cccccc", padding=6, cornerRadius=2, offset=8)
-    common = {"field": SERIES_FIELD, "type": "nominal", "legend": legend}
-    return {
-        "color": {**common, "scale": {"domain": names, "range": [colors[lyr.index] for lyr in model.layers]}},
-        "shape": {**common, "scale": {"domain": names, "range": shapes}},
-    }
-
-
-def _outside(axis: Axis, table: Table) -> bool:
-    if axis.domain is None or axis.type != "quantitative":
+def _outside(axis: Axis, table: Table, domain: list[float] | None = None) -> bool:
+    """Does data leave the axis' domain? ``domain``: the compiled one (a shared axis' owner sets it)."""
+    domain = domain or (list(axis.domain) if axis.domain is not None else None)
+    if domain is None or axis.type != "quantitative":
         return False
-    lo, hi = axis.domain
+    lo, hi = domain
     return any(v < lo or v > hi for v in table.numbers(axis.field))
 
 
-def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str, Any],
+def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str, Any], tag: str,
            model: ChartSpec, table: Table) -> dict[str, Any]:
     # Clip only data that leaves an explicit domain: markers on the domain edge stay whole.
-    mark: dict[str, Any] = {"type": layer.mark, "clip": _outside(model.x, table) or _outside(layer.y, table)}
+    mark: dict[str, Any] = {"type": layer.mark, "clip": _outside(model.x, table) or _outside(layer.y, table, y["scale"].get("domain"))}
     if layer.mark in ("line", "area"):
         mark["strokeWidth"] = layer.stroke_width
         if layer.point:
@@ -239,14 +176,14 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
     encoding = {
         "x": x,
         "y": {**y, "field": y_field},
-        **series,
+        **for_layer(series, layer),
         "tooltip": [
             {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
             {"field": y_field, "type": layer.y.type, "title": layer.name},
         ],
     }
     return {
-        "transform": [{"calculate": json.dumps(layer.name, ensure_ascii=False), "as": SERIES_FIELD}],
+        "transform": [series_transform(layer, tag)],
         "mark": mark,
         "encoding": encoding,
     }
@@ -265,8 +202,8 @@ def _config(model: ChartSpec) -> dict[str, Any]:
 _MAX_EXACT_INT = 2**53
 
 
-def _num(value: float) -> float | int:
-    return int(value) if float(value).is_integer() and abs(value) < _MAX_EXACT_INT else value
+def _values(table: Table) -> list[dict[str, Any]]:
+    return [{k: _value(v) for k, v in row.items()} for row in table.rows]
 
 
 def _value(value: Any) -> Any:

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic, SpecValidationError, display_path
+from .errors import Diagnostic, SpecValidationError, UsageError, display_path
 from .suggest import did_you_mean
+from .themes import build_theme_value, resolve_theme
 
 __all__ = ["ProjectConfig", "find_config", "load_config", "CONFIG_KEYS"]
 
@@ -33,6 +34,7 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "timeout": ((int, float), "seconds one spec may take to render before it is stopped"),
     "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
     "fallback": ((bool,), "pre-rendered SVG inside HTML outputs"),
+    "theme": ((str,), "theme of specs that name none: a Vega theme name or a theme file relative to this file"),
 }
 
 
@@ -48,6 +50,7 @@ class ProjectConfig:
     timeout: float | None = None
     html_bundle: str | None = None
     fallback: bool | None = None
+    theme: str | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -122,6 +125,7 @@ def load_config(path: Path) -> ProjectConfig:
         timeout=float(values["timeout"]) if "timeout" in values else None,
         html_bundle=values.get("html_bundle"),
         fallback=values.get("fallback"),
+        theme=build_theme_value(values["theme"], path.parent) if "theme" in values else None,
     )
 
 
@@ -150,6 +154,11 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
                       did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
     if "timeout" in values and values["timeout"] <= 0:
         out.append(at("timeout", "timeout must be more than 0 seconds"))
+    if "theme" in values:
+        try:
+            resolve_theme(values["theme"], base=Path(shown).parent, root=None, source=None, shown=shown)
+        except SpecValidationError as err:
+            out.append(at("theme", err.first.message, err.first.hint))
     return out
 
 
@@ -168,6 +177,14 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
         config = load_config(found)
         from_file = {"out": config.out, "formats": config.formats and parse_formats(config.formats),
                      "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout,
-                     "html_bundle": config.html_bundle, "fallback": config.fallback}
+                     "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme}
         options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
-    return replace(options, **{k: v for k, v in given.items() if v is not None})
+    if given.get("theme") is not None:  # --theme: a file is relative to the working folder
+        given = {**given, "theme": build_theme_value(given["theme"], Path.cwd())}
+    options = replace(options, **{k: v for k, v in given.items() if v is not None})
+    if options.theme is not None:
+        try:
+            resolve_theme(options.theme, base=Path.cwd(), root=None, source=None, shown="--theme")
+        except SpecValidationError as err:
+            raise UsageError(err.diagnostics) from None
+    return options

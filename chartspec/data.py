@@ -1,7 +1,8 @@
 """Reading a chart's data in Python, so it can be inlined and the build stays offline.
 
 CSV/TSV cells become numbers when the whole column is numeric; empty cells become missing
-values (null). Problems inside a data file are reported at that file's own line.
+values (null). Problems inside a data file are reported at that file's own line. Several files,
+Parquet and date parsing live in :mod:`chartspec.sources`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from typing import Any
 
 from .errors import DataError, Diagnostic
 from .model import DataSource
+from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names
 from .source import SourceMap
 from .suggest import did_you_mean
 
 __all__ = ["Table", "read_data", "resolve_data_path", "FORMATS_BY_SUFFIX"]
 
-FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                     ".parquet": "parquet", ".pq": "parquet"}
 MAX_DATA_BYTES = 256 * 1024 * 1024
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -37,6 +40,10 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[dict[str, Any], ...]
     files: tuple[Path, ...] = ()
+    #: columns made by transforms: they exist when Vega-Lite runs, their values are unknown here
+    derived: frozenset[str] = frozenset()
+    #: folders a data glob searched: what they list decides which files were read
+    folders: tuple[Path, ...] = ()
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
@@ -78,31 +85,71 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
 
 
 def read_data(source: DataSource, spec_file: Path | None, root: Path | None, smap: SourceMap) -> Table:
-    """Load the rows of ``source``. Inline values need no files."""
+    """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last."""
     if source.values is not None:
         rows = tuple(dict(r) for r in source.values)
-        return Table(name="inline data", columns=_columns(rows), rows=rows)
-    if spec_file is None or root is None:
+        table = Table(name="inline data", columns=_columns(rows), rows=rows)
+    elif spec_file is None or root is None:
         raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
                                         hint="load the spec from a file to use data files"))
-    path = resolve_data_path(source, spec_file, root, smap)
+    elif source.files is not None:
+        table = _read_files(source, spec_file, root, smap)
+    else:
+        path = resolve_data_path(source, spec_file, root, smap)
+        rows = _read_file(path, source.path or path.name, source, spec_file, smap)
+        table = Table(name=source.path or path.name, columns=_columns(rows), rows=rows, files=(path,))
+    if source.parse:
+        rows = parse_dates(table.rows, table.columns, source.parse, table.name, smap, source.parse_path)
+        table = replace(table, rows=rows)
+    return table
+
+
+def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Table:
+    """Several files or globs, in sorted path order, each row tagged with its file's short name."""
+    assert source.files is not None
+
+    def fail(message: str, hint: str | None = None) -> DataError:
+        return DataError(smap.diagnostic(message, source.json_path, hint=hint))
+
+    names = expand_files(source.files, spec_file.parent, fail)
+    label = source.as_field or "file"
+    rows: list[dict[str, Any]] = []
+    paths = [resolve_data_path(replace(source, path=name), spec_file, root, smap) for name in names]
+    if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
+        raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
+    for name, short, path in zip(names, short_names(names), paths):
+        for row in _read_file(path, name, replace(source, path=name), spec_file, smap):
+            if label in row:
+                raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
+            rows.append({label: short, **row})
+    pattern = ", ".join(source.files)
+    return Table(name=pattern, columns=_columns(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
+                 folders=tuple(searched_folders(source.files, spec_file.parent, root)))
+
+
+def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
+               ) -> tuple[dict[str, Any], ...]:
     fmt = source.format or FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
-        raise DataError(smap.diagnostic(f"cannot tell the format of {source.path!r} from its extension",
-                                        source.json_path, hint="add 'format: csv' (or tsv, json, jsonl)"))
-    shown = source.path or path.name
+        raise DataError(smap.diagnostic(f"cannot tell the format of {shown!r} from its extension",
+                                        source.json_path, hint="add 'format: csv' (or tsv, json, jsonl, parquet)"))
     if path.stat().st_size > MAX_DATA_BYTES:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
                                         source.json_path))
     # Problems inside the data file are located in that file, by a path relative to the working
     # folder like the spec's own, and followed by a note pointing at the spec that uses the file.
-    location = os.path.normpath(os.path.join(os.path.dirname(smap.file or str(spec_file)), source.path or ""))
+    location = os.path.normpath(os.path.join(os.path.dirname(smap.file or str(spec_file)), shown))
     try:
-        rows = READERS[fmt](_decode(path.read_bytes(), location), location)
+        if fmt == "parquet":  # binary: read by pyarrow, an optional dependency
+            return read_parquet(path, location, lambda: DataError(smap.diagnostic(
+                f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
+                hint="pip install 'chartspec[parquet]'")))
+        return READERS[fmt](_decode(path.read_bytes(), location), location)
     except DataError as err:
+        if all(d.file == smap.file for d in err.diagnostics):
+            raise
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
         raise DataError((*err.diagnostics, note)) from None
-    return Table(name=shown, columns=_columns(rows), rows=rows, files=(path,))
 
 
 def _decode(raw: bytes, location: str) -> str:

@@ -8,11 +8,15 @@ from pathlib import Path
 from .errors import Diagnostic, UsageError, display_path
 from .project import find_project_root
 
-__all__ = ["Target", "discover", "SPEC_SUFFIXES", "SKIPPED_DIRS"]
+__all__ = ["Target", "discover", "output_stem", "SPEC_SUFFIXES", "PLAIN_SUFFIXES", "SKIPPED_DIRS"]
 
 SPEC_SUFFIXES = (".yaml", ".yml")
-# Folders that hold data, tooling or outputs rather than chart specs.
-SKIPPED_DIRS = frozenset({"data", "node_modules", "__pycache__", "site-packages", "venv", ".venv"})
+#: plain Vega-Lite inputs (plainvl.py); ``.vl.json`` is also what a build writes, see _skip_dir
+PLAIN_SUFFIXES = (".vl.yaml", ".vl.yml", ".vl.json")
+#: a folder holding this file is a build's output folder: its ``*.vl.json`` are outputs, not inputs
+_OUTPUT_MARKER = ".chartspec-manifest.json"
+# Folders that hold data, theme files (themes.py), tooling or outputs rather than chart specs.
+SKIPPED_DIRS = frozenset({"data", "themes", "node_modules", "__pycache__", "site-packages", "venv", ".venv"})
 
 
 @dataclass(frozen=True)
@@ -28,10 +32,23 @@ class Target:
         return display_path(self.spec)
 
 
+def _is_spec(name: str) -> bool:
+    return name.lower().endswith(SPEC_SUFFIXES + PLAIN_SUFFIXES)
+
+
+def output_stem(spec: Path) -> Path:
+    """Where a spec's outputs go, without their suffix: ``a/b.yaml`` and ``a/b.vl.json`` give ``a/b``."""
+    name = spec.name
+    for suffix in PLAIN_SUFFIXES + SPEC_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return spec.with_name(name[: -len(suffix)])
+    return spec.with_suffix("")
+
+
 def _skip_dir(path: Path, out: Path | None) -> bool:
     if path.name in SKIPPED_DIRS or path.name.startswith((".", "_")):
         return True
-    if (path / "pyvenv.cfg").exists():
+    if (path / "pyvenv.cfg").exists() or (path / _OUTPUT_MARKER).exists():
         return True
     return out is not None and path.resolve() == out
 
@@ -42,7 +59,7 @@ def _walk(folder: Path, out: Path | None) -> list[Path]:
         if entry.is_dir():
             if not _skip_dir(entry, out):
                 found += _walk(entry, out)
-        elif entry.suffix.lower() in SPEC_SUFFIXES and not entry.name.startswith("."):
+        elif _is_spec(entry.name) and not entry.name.startswith("."):
             found.append(entry)
     return found
 
@@ -59,8 +76,8 @@ def discover(paths: list[str | Path], out: Path | None = None) -> list[Target]:
         if given.is_dir():
             for spec in _walk(given, out_resolved):
                 root = find_project_root(spec.parent, fallback=given)
-                targets.setdefault(spec.resolve(), Target(spec, spec.relative_to(given).with_suffix(""), root))
+                targets.setdefault(spec.resolve(), Target(spec, output_stem(spec.relative_to(given)), root))
         else:
             root = find_project_root(given.parent, fallback=given.parent)
-            targets.setdefault(given.resolve(), Target(given, Path(given.stem), root))
+            targets.setdefault(given.resolve(), Target(given, output_stem(Path(given.name)), root))
     return list(targets.values())

@@ -19,6 +19,7 @@ from typing import Any
 from .compiler import VEGA_LITE_VERSION
 from .errors import ExportError
 from .html import HtmlOptions, PageContext, numbered_svg_ids
+from .interactive import static_view
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "SUFFIXES", "render", "write_atomic", "suffix_format", "remove_temp_files",
            "write_all_atomic"]
@@ -159,7 +160,8 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
 
     def svg() -> str:
         if not cache:
-            cache.append(numbered_svg_ids(vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION)))
+            # static outputs draw the chart at rest: without its hover/zoom layer (interactive.py)
+            cache.append(numbered_svg_ids(vlc.vegalite_to_svg(static_view(vl), vl_version=VEGA_LITE_VERSION)))
         return cache[0]
 
     out: dict[str, bytes] = {}

@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import JsonPath
+from .smoothing import DEFAULT_RAW_OPACITY, Smooth
+from .transforms import Transform, parse_transforms
+from .layout import Facet, parse_facet
+from .annotations import Annotation, parse_annotations
+from .marks import Band, parse_band
 
-__all__ = ["Axis", "ChartSpec", "DataSource", "Grid", "Layer", "Legend", "YAxis", "from_mapping"]
+__all__ = ["Axis", "ChartSpec", "DataSource", "Grid", "Layer", "Legend", "SeriesByField", "YAxis", "from_mapping"]
 
 AxisType = Literal["quantitative", "temporal", "ordinal", "nominal"]
-MarkType = Literal["line", "point", "area", "bar"]
+MarkType = Literal["line", "point", "area", "bar", "rule", "text", "tick", "rect", "errorband"]
 LegendPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right",
                          "top", "bottom", "left", "right", "none"]
 
@@ -34,6 +39,12 @@ class DataSource:
     format: str | None
     values: tuple[dict[str, Any], ...] | None
     json_path: JsonPath
+    #: paths or globs of several files read as one table (see sources.py), and the column naming each file
+    files: tuple[str, ...] | None = None
+    as_field: str | None = None
+    #: (field, strptime format) pairs: text dates parsed to UTC times
+    parse: tuple[tuple[str, str], ...] = ()
+    parse_path: JsonPath = ("data", "parse")
 
 
 @dataclass(frozen=True)
@@ -47,13 +58,22 @@ class Axis:
     format: str | None
     grid: bool | None
     json_path: JsonPath
+    # scale and axis options (scales.py); None: Vega-Lite's default for the scale
+    exponent: float | None = None
+    nice: bool | None = None
+    zero: bool | None = None
+    reverse: bool = False
+    clamp: bool = False
+    values: tuple[float | str, ...] | None = None
+    label_angle: float | None = None
 
 
 @dataclass(frozen=True)
 class YAxis(Axis):
-    axis: str
-    side: Literal["left", "right"] | None
-    color_axis: bool
+    # defaults only because Axis ends with defaulted fields; from_mapping always sets them
+    axis: str = ""
+    side: Literal["left", "right"] | None = None
+    color_axis: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,21 @@ class Layer:
     opacity: float | None
     interpolate: str | None
     json_path: JsonPath
+    #: the layer's own data, replacing the chart's; transforms run before the layer is drawn
+    data: DataSource | None = None
+    transform: tuple[Transform, ...] = ()
+    smooth: Smooth | None = None
+    #: ``color: {field: run}``: one series per value of the field (then ``color`` is None)
+    series: SeriesByField | None = None
+    #: mark 'text': the column whose values are written (marks.py)
+    text: str | None = None
+    #: marks 'errorband', 'rule', 'rect': the fields the mark spans from and to
+    band: Band | None = None
+
+
+@dataclass(frozen=True)
+class SeriesByField:
+    field: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +112,8 @@ class Legend:
     position: LegendPosition
     title: str | None
     explicit: bool
+    #: append each entry's axis (" (right axis)") to its label
+    axis_tags: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +122,22 @@ class Grid:
     dash: tuple[float, ...] | None
     color: str
     width: float | None
+
+
+@dataclass(frozen=True)
+class Interactive:
+    tooltip: bool = True
+    hover_rule: bool = True
+    zoom: Literal["x"] | None = "x"
+
+
+def _interactive(raw: Any) -> Interactive | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return Interactive() if raw else Interactive(tooltip=False, hover_rule=False, zoom=None)
+    return Interactive(tooltip=raw.get("tooltip", True), hover_rule=raw.get("hover_rule", True),
+                       zoom=raw.get("zoom", "x") or None)
 
 
 @dataclass(frozen=True)
@@ -102,6 +155,20 @@ class ChartSpec:
     grid: Grid
     #: JSON merge patch laid over the compiled Vega-Lite (the escape hatch)
     vega_lite: dict[str, Any] | None = None
+    #: transforms applied to the chart's data in every layer that uses it
+    transform: tuple[Transform, ...] = ()
+    #: small multiples: the whole chart once per value of a field (see layout.py)
+    facet: Facet | None = None
+    #: space around the chart in pixels: one number, or per side
+    padding: float | dict[str, float] | None = None
+    #: y domains chosen so every y axis has its ticks at the same heights (axes.py)
+    align_ticks: bool = False
+    #: reference lines, ranges, labels and points at data coordinates (annotations.py)
+    annotations: tuple[Annotation, ...] = ()
+    #: theme name or file as written (themes.py resolves it); None: the build's theme, else chartspec's
+    theme: str | None = None
+    #: HTML interactions (interactive.py); None: today's per-point tooltips
+    interactive: Interactive | None = None
 
 
 def _axis_fields(raw: dict[str, Any], path: JsonPath) -> dict[str, Any]:
@@ -116,6 +183,13 @@ def _axis_fields(raw: dict[str, Any], path: JsonPath) -> dict[str, Any]:
         "format": raw.get("format"),
         "grid": raw.get("grid"),
         "json_path": path,
+        "exponent": raw.get("exponent"),
+        "nice": raw.get("nice"),
+        "zero": raw.get("zero"),
+        "reverse": raw.get("reverse", False),
+        "clamp": raw.get("clamp", False),
+        "values": tuple(raw["values"]) if "values" in raw else None,
+        "label_angle": raw.get("label_angle"),
     }
 
 
@@ -131,7 +205,7 @@ def _layer(raw: dict[str, Any], index: int) -> Layer:
         mark=raw.get("mark", "line"),
         y=y,
         name=raw.get("name") or y.title or y.field,
-        color=raw.get("color"),
+        color=raw.get("color") if isinstance(raw.get("color"), str) else None,
         point="circle" if point is True else (point or None),
         point_size=float(raw.get("point_size", DEFAULT_POINT_SIZE)),
         stroke_width=float(raw.get("stroke_width", DEFAULT_STROKE_WIDTH)),
@@ -139,15 +213,34 @@ def _layer(raw: dict[str, Any], index: int) -> Layer:
         opacity=raw.get("opacity"),
         interpolate=raw.get("interpolate"),
         json_path=path,
+        data=_data(raw["data"], path + ("data",)) if "data" in raw else None,
+        transform=parse_transforms(raw.get("transform"), path + ("transform",)),
+        smooth=_smooth(raw.get("smooth")),
+        series=SeriesByField(field=raw["color"]["field"]) if isinstance(raw.get("color"), dict) else None,
+        text=raw.get("text"),
+        band=parse_band(raw.get("band")),
     )
 
 
-def _data(raw: Any) -> DataSource:
+def _smooth(raw: dict[str, Any] | None) -> Smooth | None:
+    if raw is None:
+        return None
+    return Smooth(ema=float(raw["ema"]), show_raw=raw.get("show_raw", True),
+                  raw_opacity=float(raw.get("raw_opacity", DEFAULT_RAW_OPACITY)))
+
+
+def _data(raw: Any, base: JsonPath = ("data",)) -> DataSource:
     if isinstance(raw, str):
-        return DataSource(path=raw, format=None, values=None, json_path=("data",))
+        return DataSource(path=raw, format=None, values=None, json_path=base)
+    extra: dict[str, Any] = {"parse": tuple(raw.get("parse", {}).items()), "parse_path": base + ("parse",)}
     if "values" in raw:
-        return DataSource(path=None, format=None, values=tuple(raw["values"]), json_path=("data", "values"))
-    return DataSource(path=raw["path"], format=raw.get("format"), values=None, json_path=("data", "path"))
+        return DataSource(path=None, format=None, values=tuple(raw["values"]), json_path=base + ("values",), **extra)
+    if "files" in raw:
+        files = raw["files"]
+        return DataSource(path=None, format=raw.get("format"), values=None, json_path=base + ("files",),
+                          files=(files,) if isinstance(files, str) else tuple(files), as_field=raw.get("as", "file"),
+                          **extra)
+    return DataSource(path=raw["path"], format=raw.get("format"), values=None, json_path=base + ("path",), **extra)
 
 
 def _legend(raw: Any) -> Legend:
@@ -156,7 +249,7 @@ def _legend(raw: Any) -> Legend:
     if raw is None or raw is True:
         return Legend(position=DEFAULT_LEGEND_POSITION, title=None, explicit=raw is True)
     return Legend(position=raw.get("position", DEFAULT_LEGEND_POSITION), title=raw.get("title"),
-                  explicit=True)
+                  explicit=True, axis_tags=raw.get("axis_tags", False))
 
 
 def _grid(raw: Any) -> Grid:
@@ -182,4 +275,11 @@ def from_mapping(raw: dict[str, Any]) -> ChartSpec:
         legend=_legend(raw.get("legend")),
         grid=_grid(raw.get("grid")),
         vega_lite=raw.get("vega_lite"),
+        transform=parse_transforms(raw.get("transform"), ("transform",)),
+        facet=parse_facet(raw.get("facet")),
+        padding=raw.get("padding"),
+        align_ticks=raw.get("align_ticks", False),
+        annotations=parse_annotations(raw.get("annotations")),
+        theme=raw.get("theme"),
+        interactive=_interactive(raw.get("interactive")),
     )

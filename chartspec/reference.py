@@ -20,6 +20,20 @@ _SECTIONS = [
     ("`layers[]`: a layer", "#/$defs/layer"),
     ("`legend`", "#/$defs/legend"),
     ("`grid`", "#/$defs/grid"),
+    ("`interactive` as an object", "#/$defs/interactive"),
+    ("`transform[]`: filter", "#/$defs/filterTransform"),
+    ("`filter` as a field test", "#/$defs/fieldTest"),
+    ("`transform[]`: calculate", "#/$defs/calculateTransform"),
+    ("`transform[]`: aggregate", "#/$defs/aggregateTransform"),
+    ("`aggregate[]`: one statistic", "#/$defs/aggregateOp"),
+    ("`transform[]`: fold", "#/$defs/foldTransform"),
+    ("`transform[]`: rolling", "#/$defs/rollingTransform"),
+    ("`rolling`: the window", "#/$defs/rollingTransform/properties/rolling"),
+    ("`smooth` of a layer", "#/$defs/smooth"),
+    ("`facet`", "#/$defs/facet"),
+    ("`padding` as an object", "#/$defs/padding"),
+    ("`band` of a layer (marks.py)", "#/$defs/layer/properties/band"),
+    ("`annotations[]`: an annotation", "#/$defs/annotation"),
 ]
 
 
@@ -27,7 +41,7 @@ def _node(pointer: str) -> dict[str, Any]:
     node: Any = load_schema()
     for part in pointer.removeprefix("#").strip("/").split("/"):
         if part:
-            node = node[part]
+            node = node[int(part)] if isinstance(node, list) else node[part]
     return node
 
 
@@ -38,9 +52,9 @@ def _type(schema: dict[str, Any]) -> str:
     schema = resolve(schema)
     if "enum" in schema:
         return " | ".join(f"`{v}`" for v in schema["enum"])
-    if "anyOf" in schema:
+    if "anyOf" in schema and "type" not in schema:  # with a type, anyOf only asks for keys
         return " or ".join(_type(s) for s in schema["anyOf"])
-    if "allOf" in schema or ref:
+    if "allOf" in schema or (ref and schema.get("type") != "array"):
         return "mapping"
     types = schema.get("type", "any")
     types = types if isinstance(types, list) else [types]
@@ -59,7 +73,8 @@ def _example(schema: dict[str, Any]) -> str:
 
 
 def _table(schema: dict[str, Any]) -> list[str]:
-    required = set(schema.get("required", []))
+    # the top level requires x and layers unless it is a layout (hconcat / vconcat): see "else"
+    required = set(schema.get("required", [])) | set(schema.get("else", {}).get("required", []))
     rows = ["| key | type | default | description | example |", "|---|---|---|---|---|"]
     for key, prop in schema.get("properties", {}).items():
         desc = prop.get("description") or resolve(prop).get("description", "")

@@ -32,7 +32,7 @@ def resolve(schema: dict[str, Any], root: dict[str, Any] | None = None) -> dict[
     root = root or load_schema()
     while "$ref" in schema:
         node: Any = root
-        for part in schema["$ref"].removeprefix("#/").split("/"):
+        for part in filter(None, schema["$ref"].removeprefix("#").split("/")):  # "#" is the whole chart
             node = node[part]
         schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
     return schema

@@ -107,17 +107,40 @@ def _describe_choice(error: ValidationError, source: SourceMap) -> list[Diagnost
     path = tuple(error.absolute_path)
     value = error.instance
     branches = [resolve(b) for b in error.validator_value]
+    if error.validator == "anyOf" and isinstance(value, dict) and branches and all(
+            list(b) == ["required"] and len(b["required"]) == 1 for b in branches):
+        # "at least one of these keys" (a transform's kind, a filter's comparison)
+        keys = ", ".join(repr(b["required"][0]) for b in branches)
+        return [source.diagnostic(f"{_name(path)} needs one of the keys {keys}", path, key=bool(path))]
+    if error.validator == "oneOf" and isinstance(value, dict) and branches and all(
+            list(b) == ["required"] for b in branches):
+        # exactly one kind key (an annotation's hline / vline / ...): none, or several
+        kinds = [b["required"][0] for b in branches]
+        given = [k for k in kinds if k in value]
+        keys = ", ".join(repr(k) for k in kinds)
+        if len(given) > 1:
+            return [source.diagnostic(f"{_name(path)} has both {given[0]!r} and {given[1]!r}", path + (given[1],),
+                                      key=True, hint=f"use exactly one of {keys}; write two items for two")]
+        missing = [k for b in branches if b["required"][0] in value for k in b["required"] if k not in value]
+        if missing:
+            return [source.diagnostic(f"{_name(path)} is missing the required key {missing[0]!r}", path, key=True)]
+        return [source.diagnostic(f"{_name(path)} needs exactly one of the keys {keys}", path, key=bool(path))]
     if error.validator == "oneOf" and isinstance(value, dict) and all(
             e.validator in ("required", "not") for e in error.context):
         # the data object's key combinations: say which keys clash instead of quoting the schema
         if "path" in value and "values" in value:
             message, at = f"{_name(path)} has both 'path' and 'values'", path + ("values",)
+        elif "files" in value and ("path" in value or "values" in value):
+            other = "path" if "path" in value else "values"
+            message, at = f"{_name(path)} has both 'files' and '{other}'", path + ("files",)
         elif "values" in value and "format" in value:
             message, at = f"{_name(path)}: 'format' applies to data files, not to inline 'values'", path + ("format",)
+        elif "as" in value and "files" not in value:
+            message, at = f"{_name(path)}: 'as' names the file column of several 'files'", path + ("as",)
         else:
-            message, at = f"{_name(path)} needs exactly one of 'path' or 'values'", path
-        return [source.diagnostic(message, at, key=True,
-                                  hint="use 'path' (and optionally 'format') for a file, or 'values' for inline rows")]
+            message, at = f"{_name(path)} needs exactly one of 'path', 'files' or 'values'", path
+        return [source.diagnostic(message, at, key=True, hint="use 'path' (and optionally 'format') for a file, "
+                                  "'files' for several, or 'values' for inline rows")]
     # If the value has the wrong type for every branch, say which types would do.
     type_errors = [e for e in error.context if e.validator == "type" and not e.relative_path]
     if error.context and len(type_errors) == len(branches):

@@ -16,7 +16,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-__all__ = ["vega_lite_errors"]
+__all__ = ["vega_lite_errors", "config_errors", "config_keys"]
 
 
 @cache
@@ -29,6 +29,26 @@ def _validator() -> Draft7Validator:
     return Draft7Validator(schema)
 
 
+@cache
+def _config_validator() -> Draft7Validator:
+    """The same schema, rooted at its ``Config`` definition (themes are config objects)."""
+    return Draft7Validator({**_validator().schema, "$ref": "#/definitions/Config"})
+
+
+def config_keys() -> frozenset[str]:
+    """The top-level keys a Vega-Lite ``config`` may hold."""
+    return frozenset(_validator().schema["definitions"]["Config"]["properties"])
+
+
+def config_errors(config: dict[str, Any]) -> list[ValidationError]:
+    """One actionable error per location of a Vega-Lite ``config`` object (empty when valid)."""
+    found: dict[tuple[Any, ...], ValidationError] = {}
+    for error in _config_validator().iter_errors(config):
+        for leaf in _leaves(error):
+            found.setdefault(tuple(leaf.absolute_path), leaf)
+    return list(found.values())
+
+
 def _leaves(error: ValidationError) -> list[ValidationError]:
     """The errors a person can act on, under anyOf/oneOf: those of the branch that matched
     furthest (deepest error path; on a tie the one with an enum mismatch, then the fewest errors)."""
@@ -37,9 +57,15 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
     branches: dict[Any, list[ValidationError]] = defaultdict(list)
     for sub in error.context:
         branches[sub.schema_path[0] if sub.schema_path else None].append(sub)
-    best = max(branches.values(), key=lambda errs: (max(len(e.absolute_path) for e in errs),
-                                                    any(e.validator == "enum" for e in errs), -len(errs)))
-    return [leaf for sub in best for leaf in _leaves(sub)]
+    # depth counted at the leaves: a branch whose error sits under a nested anyOf is still deep
+    leaves = {key: [leaf for sub in errs for leaf in _leaves(sub)] for key, errs in branches.items()}
+    return max(leaves.values(), key=lambda errs: (max(map(_depth, errs)),
+                                                  any(e.validator == "enum" for e in errs), -len(errs)))
+
+
+def _depth(error: ValidationError) -> int:
+    """How far into the document an error is: an unknown key counts as one level below its object."""
+    return len(error.absolute_path) + (error.validator == "additionalProperties")
 
 
 def vega_lite_errors(spec: dict[str, Any]) -> list[ValidationError]:

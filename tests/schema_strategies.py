@@ -3,7 +3,7 @@
 hypothesis-jsonschema would be the obvious tool, but its last release (0.23, 2024) relies on
 Hypothesis internals that current Hypothesis no longer has. This generator covers the keywords
 chartspec's schema is written with (type, enum, const, properties/required/additionalProperties,
-items/prefixItems, min/max bounds, allOf/anyOf/oneOf) and mixes in each node's ``examples``, so
+items/prefixItems, min/max bounds, allOf/anyOf/oneOf, if/then/else) and mixes in each node's ``examples``, so
 colours, marks and expressions are realistic as often as they are random. Keywords it does not
 model (``not``, ``pattern``, oneOf exclusivity ...) are left to the caller, who validates each
 instance against the schema and discards the few that miss.
@@ -41,6 +41,18 @@ def _merge(parts: list[Any]) -> Any:
     return out
 
 
+def _single_keys(schema: dict[str, Any]) -> set[str]:
+    """The keys ``{"required": [k]}`` or ``{"anyOf": [{"required": [k]}, ...]}`` names one at a time."""
+    parts = schema.get("anyOf", [schema])
+    return {p["required"][0] for p in parts if isinstance(p, dict) and len(p.get("required", [])) == 1}
+
+
+def _without(schema: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    if "properties" not in schema:
+        return schema
+    return {**schema, "properties": {k: v for k, v in schema["properties"].items() if k not in keys}}
+
+
 def from_schema(schema: Any) -> st.SearchStrategy[Any]:
     """Instances of ``schema`` (refs already inlined), most of them valid."""
     if schema is False:
@@ -50,6 +62,14 @@ def from_schema(schema: Any) -> st.SearchStrategy[Any]:
     if "allOf" in schema:
         rest = {k: v for k, v in schema.items() if k != "allOf"}
         return from_schema(_merge([*schema["allOf"], rest]))
+    if "if" in schema:  # if/then/else as a choice between its two cases (a chart, or a layout of charts)
+        rest = {k: v for k, v in schema.items() if k not in ("if", "then", "else")}
+        then = schema.get("then", True)
+        # keys the "if" asks for are absent in the "else" case; keys "then" forbids are absent in the other
+        banned = _single_keys(then.get("not", {})) if isinstance(then, dict) else set()
+        cases = [[schema["if"], then, _without(rest, banned)],
+                 [schema.get("else", True), _without(rest, _single_keys(schema["if"]))]]
+        return st.one_of([from_schema(_merge(case)) for case in cases])
     for key in ("anyOf", "oneOf"):
         if key in schema:
             rest = {k: v for k, v in schema.items() if k != key}

@@ -50,8 +50,16 @@ LOCATIONS: dict[str, list[str]] = {
     "data_url": ["spec.yaml:2:9"],
     "data_ragged_csv": ["../_data/ragged.csv:4:1", "spec.yaml:1:7"],   # into the CSV, then the spec
     "data_invalid_json": ["../_data/broken.json:4:14", "spec.yaml:1:7"],
+    "data_glob_no_match": ["spec.yaml:2:15"],                        # the pattern
+    "data_bad_date": ["spec.yaml:4:17"],                             # the format the value does not fit
+    "transform_unknown_field": ["spec.yaml:4:16", "spec.yaml:8:16"],  # the expression, then the axis field
+    "transform_unknown_kind": ["spec.yaml:5:5"],
+    "smooth_derived_field": ["spec.yaml:7:5"],                       # the 'smooth' key
     "several_errors": ["spec.yaml:1:1", "spec.yaml:3:47", "spec.yaml:4:20", "spec.yaml:6:11",
                        "spec.yaml:8:33", "spec.yaml:9:14"],
+    "layout_facet_unknown_field": ["spec.yaml:2:16"],                # the facet field
+    "layout_concat_item_error": ["spec.yaml:8:15", "spec.yaml:9:20"],  # inside the second item
+    "plainvl_invalid": ["spec.yaml:3:20", "spec.yaml:5:26"],          # plain Vega-Lite: key, then value
     "several_semantic_errors": ["spec.yaml:2:12", "spec.yaml:3:13", "spec.yaml:5:16", "spec.yaml:6:41",
                                 "spec.yaml:7:12"],
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import chartspec
+from chartspec.discover import output_stem
 from conftest import REPO, SPECS, assert_valid_vega_lite
 
 GOLDEN = REPO / "tests" / "golden"
@@ -15,7 +16,8 @@ SPEC_FILES = sorted(p for p in SPECS.rglob("*.yaml") if "data" not in p.relative
 
 
 def _golden_path(spec: Path) -> Path:
-    return GOLDEN / spec.relative_to(SPECS).with_suffix(".vl.json")
+    stem = output_stem(spec.relative_to(SPECS))  # a.yaml and plain Vega-Lite a.vl.yaml both give a
+    return GOLDEN / stem.with_name(stem.name + ".vl.json")
 
 
 @pytest.mark.parametrize("spec", SPEC_FILES, ids=lambda p: str(p.relative_to(SPECS)))

@@ -88,6 +88,8 @@ def generated_spec_schema() -> dict[str, Any]:
     defs["#"] = schema
     flat = _narrow(_inline(schema, defs, {}))
     flat["properties"]["data"] = {"const": {"values": ROWS}}
+    # always there: the schema cannot require it (layout items take the top-level one), chartspec does
+    flat["required"] = sorted({*flat.get("required", []), "data"})
     return flat
 
 

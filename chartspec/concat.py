@@ -1,0 +1,179 @@
+"""Several whole charts in one file: ``hconcat:`` (side by side) and ``vconcat:`` (stacked).
+
+Each item is a chart in the same language and is loaded exactly as a spec file is (schema,
+data, checks: :func:`api.load_document`), through a view of the file's source map rooted at the
+item, so its errors point at the item's own lines. An item takes every top-level setting it
+does not set itself (``data``, ``width``, ``height``, ``grid``, ``legend``, ...), except the
+layout's own title, subtitle, description, padding and ``vega_lite`` patch.
+
+The compiled items become the sub-charts of one Vega-Lite concat: keys Vega-Lite allows only at
+the top (``$schema``, ``config``, ``background``, ``padding``) are taken from the layout (the
+config from the first item), data that every item shares is written once, and every item keeps
+its own colour and shape scales, so each has its own merged legend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .data import Table
+from .errors import ChartspecError, Diagnostic, JsonPath, SpecValidationError
+from .source import SourceMap
+from .validate import _name, schema_diagnostics
+from .yamlload import Document
+
+if TYPE_CHECKING:
+    from .api import Spec
+
+__all__ = ["ConcatSpec", "load_concat", "compile_concat"]
+
+Direction = Literal["hconcat", "vconcat"]
+#: top-level keys that belong to the layout itself, not to its items
+_LAYOUT_KEYS = ("$schema", "title", "subtitle", "description", "padding", "vega_lite", "hconcat", "vconcat", "layers")
+#: keys of a compiled chart that Vega-Lite accepts only at the top of the whole specification
+_TOP_ONLY = ("$schema", "config", "background", "padding", "autosize", "usermeta", "datasets")
+_ITEM_TITLE_SIZE = 13  # px; the layout's title keeps the configured size
+
+
+@dataclass(frozen=True)
+class ConcatSpec:
+    """A layout of whole charts; exactly one of ``hconcat`` and ``vconcat`` holds them."""
+
+    title: str | None
+    subtitle: str | None
+    description: str | None
+    padding: float | dict[str, float] | None
+    vega_lite: dict[str, Any] | None
+    hconcat: tuple[Spec, ...] = ()
+    vconcat: tuple[Spec, ...] = ()
+
+    @property
+    def direction(self) -> Direction:
+        return "hconcat" if self.hconcat else "vconcat"
+
+    @property
+    def items(self) -> tuple[Spec, ...]:
+        return self.hconcat or self.vconcat
+
+    def compile(self, spec: Spec) -> dict[str, Any]:
+        return compile_concat(spec)
+
+
+def load_concat(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
+    """Load a layout and every chart in it; raises one error listing every problem of every item."""
+    from .api import Spec, _in_order, load_document
+
+    raw, source = doc.data, doc.source
+    direction: Direction = "hconcat" if "hconcat" in raw else "vconcat"
+    own = [d for d in schema_diagnostics(raw, source) if d.path or "used together" not in d.message]
+    own += _clashes(raw, source)  # instead of the schema's general word on that
+    found: list[Diagnostic] = []  # the items' own
+    kinds: set[type[ChartspecError]] = set()
+    items: list[Spec] = []
+    for index, item in enumerate(raw[direction] if isinstance(raw[direction], list) else ()):
+        prefix: JsonPath = (direction, index)
+        if not isinstance(item, dict):
+            continue  # the schema said what is wrong with it
+        # the item is validated again below, with its own source view: keep one report of each
+        own = [d for d in own if d.path[:2] != prefix]
+        if "padding" in item:  # Vega-Lite pads only the whole layout
+            found.append(source.diagnostic("'padding' applies to the whole layout, not to one chart of it",
+                                           prefix + ("padding",), key=True, hint="set 'padding' at the top level"))
+        merged, taken, view = _item(item, raw, source, prefix)
+        try:
+            items.append(load_document(Document(merged, view), path=path, root=root))
+        except ChartspecError as err:
+            kinds.add(type(err))
+            found += [_relocated(d, prefix, taken, source.file) for d in err.diagnostics]
+    if own or found:
+        # one kind of error in the items alone (say a missing data file) keeps its class
+        error_class = kinds.pop() if len(kinds) == 1 and not own else SpecValidationError
+        raise error_class(_in_order(_unique(own + found), source.file))
+    files = tuple(dict.fromkeys(f for item in items for f in item.inputs if f != path))
+    model = ConcatSpec(title=raw.get("title"), subtitle=raw.get("subtitle"), description=raw.get("description"),
+                       padding=raw.get("padding"), vega_lite=raw.get("vega_lite"), **{direction: tuple(items)})
+    return Spec(model=model, table=Table(name="layout", columns=(), rows=(), files=files),
+                source=source, path=path)
+
+
+def _clashes(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
+    clashes = [(k, "hconcat") for k in ("layers", "vconcat") if k in raw and "hconcat" in raw]
+    clashes += [("layers", "vconcat")] if "layers" in raw and "vconcat" in raw else []
+    return [source.diagnostic(f"'{key}' cannot be used together with '{layout}'", (key,), key=True,
+                              hint=f"put 'layers' inside each chart of '{layout}'" if key == "layers" else
+                              "nest one inside an item of the other")
+            for key, layout in clashes]
+
+
+def _item(item: dict[str, Any], raw: dict[str, Any], source: SourceMap,
+          prefix: JsonPath) -> tuple[dict[str, Any], tuple[str, ...], SourceMap]:
+    """The item with the top-level settings it takes, and a source map rooted at the item (taken
+    settings keep their top-level positions)."""
+    taken = tuple(k for k in raw if k not in _LAYOUT_KEYS and k not in item)
+    merged = {**item, **{k: raw[k] for k in taken}}
+    n = len(prefix)
+
+    def rooted(positions: dict[JsonPath, Any]) -> dict[JsonPath, Any]:
+        out = {p[n:]: pos for p, pos in positions.items() if p[:n] == prefix}
+        out.update((p, pos) for p, pos in positions.items() if p[:1] and p[0] in taken)
+        return out
+
+    return merged, taken, replace(source, values=rooted(source.values), keys=rooted(source.keys))
+
+
+def _relocated(d: Diagnostic, prefix: JsonPath, taken: tuple[str, ...], file: str | None) -> Diagnostic:
+    """A diagnostic of an item, with the item's path in front (unless it is about a taken setting)."""
+    if d.file != file or (d.path[:1] and d.path[0] in taken):
+        return d
+    path = prefix + tuple(d.path)
+    if d.message.startswith("the spec "):
+        message = _name(prefix) + d.message[len("the spec"):]
+    elif d.path and not d.message.startswith("unknown key"):  # 'layers[0].mark' as seen from the top
+        message = d.message.replace(_name(d.path), _name(path))
+    else:
+        message = d.message
+    return replace(d, path=path, message=message)
+
+
+def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per place and message: a taken top-level setting is checked in every item."""
+    seen: dict[tuple[Any, ...], Diagnostic] = {}
+    for d in problems:
+        seen.setdefault((d.file, d.line, d.column, d.message, d.severity), d)
+    return list(seen.values())
+
+
+def compile_concat(spec: Spec) -> dict[str, Any]:
+    """The Vega-Lite concat of the layout's compiled charts."""
+    from .compiler import VEGA_LITE_SCHEMA, _apply_patch, compile_vegalite
+    from .interactive import distinct_params
+
+    model: ConcatSpec = spec.model  # type: ignore[assignment]
+    charts = [compile_vegalite(item) for item in model.items]
+    parts = [{k: v for k, v in chart.items() if k not in _TOP_ONLY} for chart in charts]
+    for part in parts:  # item titles a step below the layout's own
+        if isinstance(part.get("title"), dict):
+            part["title"] = {"fontSize": _ITEM_TITLE_SIZE, **part["title"]}
+    vl: dict[str, Any] = {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": model.description or model.title or "chart",
+    }
+    if "background" in charts[0] or "background" not in charts[0].get("config", {}):  # a theme's lives in config
+        vl["background"] = charts[0].get("background", "white")
+    if all("data" in part and part["data"] == parts[0]["data"] for part in parts):
+        vl["data"] = parts[0]["data"]  # written once, inherited by every item
+        parts = [{k: v for k, v in part.items() if k != "data"} for part in parts]
+    distinct_params(parts)  # interactive.py: one hover/zoom signal name per item
+    vl[model.direction] = parts
+    # each item has its own series: its own colour and shape scales, so its own legend
+    vl["resolve"] = {"scale": {"color": "independent", "shape": "independent"}}
+    vl["config"] = charts[0].get("config", {})
+    if model.title:
+        vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
+    if model.padding is not None:
+        vl["padding"] = model.padding
+    if model.vega_lite:
+        vl = _apply_patch(vl, spec)
+    return vl

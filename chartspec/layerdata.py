@@ -1,0 +1,97 @@
+"""What each compiled layer draws from: its own data or the chart's, transforms, smoothed columns.
+
+The compiler builds a layer's marks and encodings; :func:`finish_layer` then adds what the data
+side asks for: the chart's and the layer's transforms (as Vega-Lite transforms, before the
+layer's legend-series field), the layer's own rows when it has a ``data:`` override, and for a
+smoothed layer the EMA column and the faint raw series behind it. Pure, like the compiler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from .data import Table
+from .evaluate import evaluate
+from .model import ChartSpec, Layer
+from .smoothing import smooth_column, smooth_series, smoothed_rows, with_raw_layer
+from .transforms import Transform, vegalite_transforms
+
+if TYPE_CHECKING:
+    from .api import Spec
+
+__all__ = ["LayerData", "layer_data", "finish_layer"]
+
+
+@dataclass(frozen=True)
+class LayerData:
+    """The chart's table and each layer's own table (None: the chart's), smoothed columns added,
+    and what each layer draws: its table after its transforms, where Python can run them."""
+
+    main: Table
+    own: tuple[Table | None, ...]
+    views: tuple[Table, ...] = ()
+
+    def of(self, layer: Layer) -> Table:
+        """The rows ``layer`` draws, for axis extents and series (evaluate.py); not what is embedded."""
+        if layer.index < len(self.views):
+            return self.views[layer.index]
+        own = self.own[layer.index] if layer.index < len(self.own) else None
+        return own if own is not None else self.main
+
+
+def _steps(layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Transform, ...]:
+    """The chart's transforms (unless the layer reads its own data), then the layer's."""
+    return (*(() if has_own else model.transform), *layer.transform)
+
+
+def _dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
+    return dict((layer.data or model.data).parse)
+
+
+def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> Table:
+    steps = _steps(layer, model, has_own)
+    rows = evaluate(table.rows, steps, model.x.field, _dates(layer, model)) if steps else table.rows
+    if rows is None:
+        return table
+    columns = tuple(dict.fromkeys(k for row in rows for k in row)) if rows else table.columns
+    return replace(table, rows=rows, columns=columns)
+
+
+def _smoothed(table: Table, layers: list[Layer], spec: Spec) -> Table:
+    rows = table.rows
+    for layer in layers:
+        assert layer.smooth is not None
+        rows = smoothed_rows(rows, x=spec.model.x.field, y=layer.y.field, weight=layer.smooth.ema,
+                             column=smooth_column(layer.index), series=smooth_series(layer, spec.model))
+    return table if rows is table.rows else replace(table, rows=rows)
+
+
+def layer_data(spec: Spec) -> LayerData:
+    """The tables the compiled chart embeds, each with the EMA columns of the layers drawing from it."""
+    model = spec.model
+    own = [spec.layer_tables[i] if i < len(spec.layer_tables) else None for i in range(len(model.layers))]
+    smoothed = [layer for layer in model.layers if layer.smooth is not None]
+    main = _smoothed(spec.table, [lyr for lyr in smoothed if own[lyr.index] is None], spec)
+    for layer in smoothed:
+        table = own[layer.index]
+        if table is not None:
+            own[layer.index] = _smoothed(table, [layer], spec)
+    views = tuple(_view(own[lyr.index] or main, lyr, model, own[lyr.index] is not None) for lyr in model.layers)
+    return LayerData(main=main, own=tuple(own), views=views)
+
+
+def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: LayerData, color: str | None,
+                 values: Callable[[Table], list[dict[str, Any]]]) -> dict[str, Any]:
+    """``compiled`` (one layer of the compiler) with its transforms, own data and smoothing."""
+    model = spec.model
+    own = data.own[layer.index] if layer.index < len(data.own) else None
+    steps = vegalite_transforms(_steps(layer, model, own is not None), model.x.field, _dates(layer, model))
+    if steps:
+        compiled = {**compiled, "transform": [*steps, *compiled.get("transform", [])]}
+    if layer.smooth is not None:
+        compiled = with_raw_layer(compiled, column=smooth_column(layer.index), smooth=layer.smooth, color=color)
+    if own is not None:
+        compiled = {"data": {"values": values(own)}, **compiled}
+    return compiled

@@ -1,0 +1,130 @@
+"""Layout of one chart: small multiples (``facet:``) and the space around it (``padding:``).
+
+The compiler builds a layer chart as usual; :func:`apply_layout` then wraps it. A facet moves
+everything a panel draws (size, layers, their scale resolution) into the facet's inner ``spec``
+and keeps data, transforms, title and config at the top, so the merged legend and the
+independent y axes work unchanged inside every panel.
+
+Vega-Lite cannot share a scale across panels when the panels' layers resolve it independently
+(the compiled Vega fails with "Unrecognized scale name: child_layer_0_y"), so a faceted chart
+with several y axes gives each panel its own y scales; a chart with one y axis keeps one y scale
+for all panels. ``domain`` on an axis makes the panels agree when that matters.
+
+Several whole charts in one file (``hconcat:`` / ``vconcat:``) are in concat.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import Diagnostic, JsonPath
+from .source import SourceMap
+from .suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from .data import Table
+    from .model import ChartSpec
+    from .yamlload import Document
+
+__all__ = ["Facet", "parse_facet", "facet_diagnostics", "apply_layout", "is_layout", "missing_data"]
+
+# Keys of a compiled chart that stay at the top of a facet spec; the rest is what one panel draws.
+_FACET_TOP = ("$schema", "description", "background", "padding", "autosize", "data", "datasets", "transform",
+              "params", "title", "config", "usermeta")
+_PATH: JsonPath = ("facet",)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Which fields split the chart into panels: ``field`` wrapped into ``columns``, or a grid."""
+
+    field: str | None
+    columns: int | None
+    row: str | None
+    column: str | None
+    title: str | None
+
+
+def parse_facet(raw: dict[str, Any] | None) -> Facet | None:
+    if raw is None:
+        return None
+    return Facet(field=raw.get("field"), columns=raw.get("columns"), row=raw.get("row"),
+                 column=raw.get("column"), title=raw.get("title"))
+
+
+def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
+    """The facet names fields of the data and uses one form: ``field`` or ``row``/``column``.
+
+    ``tables``: the chart's data, then each layer's after transforms (a facet may split by a
+    column a transform made)."""
+    facet = spec.facet
+    if facet is None:
+        return []
+    table = tables[0]
+    found: list[Diagnostic] = []
+    if facet.field is not None and (facet.row or facet.column):
+        key = "row" if facet.row else "column"
+        found.append(source.diagnostic(f"'facet' takes either 'field' or '{key}', not both", _PATH + (key,),
+                                       key=True, hint="'field' wraps panels into 'columns'; 'row'/'column' "
+                                                      "make a grid"))
+    elif facet.field is None and not (facet.row or facet.column):
+        found.append(source.diagnostic("'facet' names no field", _PATH, key=True,
+                                       hint="add 'field: COLUMN' (or 'row'/'column')"))
+    if facet.columns is not None and facet.field is None:
+        found.append(source.diagnostic("'columns' applies to 'facet: {field: ...}' only", _PATH + ("columns",),
+                                       key=True, hint="a 'row'/'column' grid has one column per value"))
+    known = list(dict.fromkeys(c for t in tables for c in (*t.columns, *sorted(t.derived))))
+    for key in ("field", "row", "column"):
+        name = getattr(facet, key)
+        if name is not None and name not in known:
+            hint = did_you_mean(name, known, what="a column") or f"columns: {', '.join(table.columns)}"
+            found.append(source.diagnostic(f"facet field {name!r} not in {table.name}", _PATH + (key,), hint=hint))
+    return found
+
+
+def apply_layout(vl: dict[str, Any], spec: ChartSpec) -> dict[str, Any]:
+    """The compiled layer chart ``vl`` with the spec's facet and padding applied."""
+    if spec.padding is not None:
+        vl["padding"] = spec.padding
+    return _facet(vl, spec.facet) if spec.facet is not None else vl
+
+
+def _facet(vl: dict[str, Any], facet: Facet) -> dict[str, Any]:
+    from .compiler import field_ref
+
+    def header(name: str) -> dict[str, Any]:
+        return {"field": field_ref(name), "type": "nominal", "title": facet.title}
+
+    if facet.field is not None:
+        encoding: dict[str, Any] = header(facet.field)
+    else:
+        encoding = {key: header(name) for key in ("row", "column") if (name := getattr(facet, key))}
+    panel = {k: v for k, v in vl.items() if k not in _FACET_TOP}
+    out: dict[str, Any] = {}
+    for key, value in vl.items():
+        if key in _FACET_TOP:
+            out[key] = value
+        elif "facet" not in out:  # where the panel's keys began
+            out["facet"] = encoding
+            if facet.field is not None and facet.columns is not None:
+                out["columns"] = facet.columns
+            out["spec"] = panel
+    if panel.get("resolve", {}).get("scale", {}).get("y") == "independent":
+        out["resolve"] = {"scale": {"y": "independent"}}  # see the module docstring
+    return out
+
+
+def is_layout(raw: dict[str, Any]) -> bool:
+    """Whether a spec mapping is several charts in one file (``hconcat`` / ``vconcat``)."""
+    return "hconcat" in raw or "vconcat" in raw
+
+
+def missing_data(doc: Document) -> list[Diagnostic]:
+    """A single chart must name its data (a layout's items may take the top-level one instead,
+    which is why the schema cannot require it)."""
+    if "data" in doc.data:
+        return []
+    return [doc.source.diagnostic("the spec is missing the required key 'data'", (), key=True,
+                                  hint="add e.g. 'data: data/metrics.csv' (a path relative to the spec)")]
