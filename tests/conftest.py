@@ -85,6 +85,21 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def build_specs(out: Path, specs: list[Path], formats: str = "svg,json", *extra: str) -> Path:
+    """Build ``specs`` into ``out`` through the real CLI (in-process rendering); returns ``out``."""
+    proc = subprocess.run([chartspec_exe(), "build", *map(str, specs), "-o", str(out), "--format", formats, *extra],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def built_vegalite(out: Path, stem: str) -> dict:  # type: ignore[type-arg]
+    """The ``NAME.vl.json`` a build wrote, checked against the Vega-Lite schema."""
+    vl = json.loads((out / f"{stem}.vl.json").read_text(encoding="utf-8"))
+    assert_valid_vega_lite(vl)
+    return vl
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     """Write ``{relative path: text}`` below ``root`` (folders made as needed); returns ``root``."""
     root.mkdir(parents=True, exist_ok=True)

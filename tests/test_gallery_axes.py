@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import SPECS, assert_valid_vega_lite, chartspec_exe
+from conftest import SPECS, assert_valid_vega_lite, build_specs, built_vegalite
 from svgchart import Axis, Chart, Item, parse_color, parse_svg
 
 import chartspec
@@ -33,17 +33,11 @@ GALLERY = ["axes_gpu_dashboard_four_axes.yaml", "axes_aligned_ticks_ppo.yaml", "
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gallery_axes")
-    proc = subprocess.run([chartspec_exe(), "build", *(str(SPECS / name) for name in GALLERY), "-o", str(out),
-                           "--format", "svg,json", "-j", "0"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return build_specs(tmp_path_factory.mktemp("gallery_axes"), [SPECS / name for name in GALLERY], "svg,json", "-j", "0")
 
 
 def _vl(built: Path, stem: str) -> dict[str, Any]:
-    vl = json.loads((built / f"{stem}.vl.json").read_text(encoding="utf-8"))
-    assert_valid_vega_lite(vl)
-    return vl
+    return built_vegalite(built, stem)
 
 
 def _svg(built: Path, stem: str) -> Chart:

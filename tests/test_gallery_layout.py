@@ -12,12 +12,11 @@ import csv
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 import vl_convert as vlc
-from conftest import SPECS, RunCli, assert_valid_vega_lite, chartspec_exe, write_tree
+from conftest import SPECS, RunCli, assert_valid_vega_lite, write_tree, build_specs
 from svgchart import Axis, Chart, parse_svg
 
 import chartspec
@@ -38,11 +37,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The gallery specs of this file, built once through the real CLI (SVG and Vega-Lite JSON)."""
-    out = tmp_path_factory.mktemp("gallery_layout")
-    proc = subprocess.run([chartspec_exe(), "build", *(str(SPECS / name) for name in GALLERY), "-o", str(out),
-                           "--format", "svg,json", "-j", "0"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return build_specs(tmp_path_factory.mktemp("gallery_layout"), [SPECS / name for name in GALLERY], "svg,json", "-j", "0")
 
 
 def _vl(built: Path, stem: str) -> dict:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPECS, assert_valid_vega_lite, chartspec_exe
+from conftest import SPECS, assert_valid_vega_lite, build_specs, built_vegalite
 from svgchart import Chart, Item, LinearFit, parse_svg
 
 import chartspec
@@ -30,17 +29,11 @@ TOL = 1.0  # px
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gallery_marks")
-    proc = subprocess.run([chartspec_exe(), "build", *(str(SPECS / name) for name in GALLERY), "-o", str(out),
-                           "--format", "svg,json", "-j", "0"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return build_specs(tmp_path_factory.mktemp("gallery_marks"), [SPECS / name for name in GALLERY], "svg,json", "-j", "0")
 
 
 def _vl(built: Path, stem: str) -> dict[str, Any]:
-    vl = json.loads((built / f"{stem}.vl.json").read_text(encoding="utf-8"))
-    assert_valid_vega_lite(vl)
-    return vl
+    return built_vegalite(built, stem)
 
 
 def _rows(name: str) -> list[dict[str, str]]:

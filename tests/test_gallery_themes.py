@@ -12,14 +12,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import vl_convert as vlc
-from conftest import SPECS, RunCli, assert_valid_vega_lite, chartspec_exe, chromium_path, write_tree
+from conftest import SPECS, RunCli, assert_valid_vega_lite, chromium_path, write_tree, build_specs, built_vegalite
 from svgchart import parse_color, parse_svg
 
 import chartspec
@@ -42,17 +41,12 @@ def luminance(color: str) -> float:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The gallery specs of this file, built once through the real CLI."""
-    out = tmp_path_factory.mktemp("gallery_themes")
-    proc = subprocess.run([chartspec_exe(), "build", *(str(SPECS / f"{name}.yaml") for name in GALLERY), "-o",
-                           str(out), "--format", "html,svg,json"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return build_specs(tmp_path_factory.mktemp("gallery_themes"), [SPECS / f"{name}.yaml" for name in GALLERY],
+                       "html,svg,json")
 
 
 def compiled(built: Path, name: str) -> dict[str, Any]:
-    vl = json.loads((built / f"{name}.vl.json").read_text(encoding="utf-8"))
-    assert_valid_vega_lite(vl)
-    return vl
+    return built_vegalite(built, name)
 
 
 def background_fill(svg: str) -> str:
