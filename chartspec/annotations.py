@@ -237,9 +237,6 @@ def annotation_diagnostics(spec: ChartSpec, source: SourceMap) -> list[Diagnosti
         if a.color is not None and not is_color(a.color):
             out.append(source.diagnostic(f"{a.color!r} is not a CSS colour", path + ("color",),
                                          hint=did_you_mean(a.color, CSS_COLOR_NAMES) or "use a name or #rrggbb"))
-    if spec.annotations and spec.facet is not None:
-        out.append(source.diagnostic("annotations are not drawn in faceted charts yet", ("annotations",), key=True,
-                                     hint="remove 'facet', or draw the reference values as a layer"))
     return out
 
 

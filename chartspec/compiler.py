@@ -14,6 +14,7 @@ from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group
 from .data import Table
 from .annotations import annotation_layers
 from .layout import apply_layout
+from .hovertable import hover_table
 from .interactive import add_interactivity
 from .themes import apply_theme
 from .marks import apply_mark, legend_symbols
@@ -68,7 +69,7 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
         vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
     if len(groups) > 1:
         vl["resolve"] = {"scale": {"y": "independent"}}
-    vl = add_interactivity(vl, spec)  # interactive.py: hover rule, tooltips, zoom (HTML only)
+    vl = add_interactivity(vl, spec, hover_table(model, data, tags))  # interactive.py: HTML only
     vl = apply_layout(vl, model)  # facet, padding
     vl = apply_theme(vl, spec)  # themes.py: the theme's config under what the spec says
     if model.vega_lite:

@@ -107,9 +107,11 @@ UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _undrawable(vl: dict[str, Any]) -> str | None:
-    """Where the chart would draw an undrawable character: its settings, or a data column it plots."""
+    """Where the chart would draw an undrawable character: its settings, or a data column it plots
+    (in the chart's data or a layer's own)."""
     fields: set[str] = set()
-    stack: list[Any] = [{k: v for k, v in vl.items() if k != "data"}]
+    tables: list[Any] = []
+    stack: list[Any] = [vl]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
@@ -118,14 +120,17 @@ def _undrawable(vl: dict[str, Any]) -> str | None:
         elif isinstance(item, dict):
             if isinstance(item.get("field"), str):
                 fields.add(re.sub(r"\\(.)", r"\1", item["field"]))  # undo compiler.field_ref
-            stack += [*item.keys(), *item.values()]
+            if isinstance(item.get("data"), dict):
+                tables.append(item["data"].get("values", ()))
+            stack += [*item.keys(), *(v for k, v in item.items() if k != "data")]
         elif isinstance(item, list):
             stack += item
-    for number, row in enumerate(vl.get("data", {}).get("values", ()), start=1):
-        for name in fields:
-            value = row.get(name)
-            if isinstance(value, str) and (found := UNDRAWABLE.search(value)):
-                return f"U+{ord(found.group()):04X} in column {name!r}, row {number}"
+    for rows in reversed(tables):  # the chart's data first
+        for number, row in enumerate(rows if isinstance(rows, list) else (), start=1):
+            for name in fields:
+                value = row.get(name) if isinstance(row, dict) else None
+                if isinstance(value, str) and (found := UNDRAWABLE.search(value)):
+                    return f"U+{ord(found.group()):04X} in column {name!r}, row {number}"
     return None
 
 

@@ -1,8 +1,9 @@
 """Interactivity of the HTML output: one tooltip for every series at the hovered x, a hover rule
-across all layers, and zoom/pan on x.
+across all layers (both on unless turned off), and zoom/pan on x (on request).
 
 Everything interactive lives in one extra unit layer named :data:`LAYER_NAME`: a rule at every x
-value, invisible until hovered, holding a nearest-x point selection (hover) and an interval
+value, on its own data (one row per x with every series' value, hovertable.py), invisible until
+hovered, holding a nearest-x point selection (hover) and an interval
 selection bound to the x scale (zoom). Binding only ``x`` leaves every independent y scale
 alone, so all y axes stay as they are while x zooms. Static outputs (SVG, PNG, PDF and the SVG
 fallback in HTML) are rendered from :func:`static_view`, which drops that layer: a chart looks the
@@ -12,24 +13,33 @@ same at rest whether or not it is interactive.
 from __future__ import annotations
 
 import copy
+import json
 from typing import TYPE_CHECKING, Any
+
+from .hovertable import X0_FIELD, X1_FIELD, HoverColumn, HoverTable
+from .layout import PART_FIELD
+from .model import Interactive
 
 if TYPE_CHECKING:
     from .api import Spec
 
-__all__ = ["HOVER_PARAM", "LAYER_NAME", "ZOOM_PARAM", "add_interactivity", "distinct_params", "static_view"]
+__all__ = ["AREA_NAME", "HOVER_PARAM", "LAYER_NAME", "RULE_NAME", "ZOOM_PARAM", "add_interactivity", "distinct_params", "static_view"]
 
 LAYER_NAME = "chartspec_interactive"
+AREA_NAME = LAYER_NAME + "_area"  # the rects that catch the pointer (their marks: AREA_NAME + "_marks")
+RULE_NAME = LAYER_NAME + "_rule"
 HOVER_PARAM = "chartspec_hover"
 ZOOM_PARAM = "chartspec_zoom"
 _RULE_COLOR = "#888888"  # mid grey: visible on light and dark themes alike
+NO_VALUE = "\u2013"  # what the tooltip shows for a series with no value at the hovered x
 
 
-def add_interactivity(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
-    """``vl`` (a compiled layer chart) with the spec's ``interactive`` settings applied."""
-    settings = getattr(spec.model, "interactive", None)
-    if settings is None or "layer" not in vl:
-        return vl  # not asked for: each point keeps its own tooltip, as before
+def add_interactivity(vl: dict[str, Any], spec: Spec, hover: HoverTable) -> dict[str, Any]:
+    """``vl`` (a compiled layer chart) with the spec's ``interactive`` settings applied; ``hover``:
+    every series' value at each x, what the hover tooltip shows (hovertable.py)."""
+    settings = spec.model.interactive
+    if "layer" not in vl:
+        return vl
     units = list(_units(vl["layer"]))
     if not settings.tooltip:
         for unit in units:
@@ -38,7 +48,7 @@ def add_interactivity(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
         for unit in units:  # zoomed-in lines must not spill over the axes
             if isinstance(unit.get("mark"), dict):
                 unit["mark"]["clip"] = True
-    layer = _interactive_layer(spec, units, settings)
+    layer = _interactive_layer(spec, units, settings, hover)
     if layer is not None:
         vl["layer"] = [*vl["layer"], layer]
     return vl
@@ -52,44 +62,55 @@ def _units(layers: list[Any]) -> Any:
             yield item
 
 
-def _interactive_layer(spec: Spec, units: list[dict[str, Any]], settings: Any) -> dict[str, Any] | None:
+def _interactive_layer(spec: Spec, units: list[dict[str, Any]], settings: Interactive,
+                       hover: HoverTable) -> dict[str, Any] | None:
+    """A layer group on the hover table: transparent rects tiling the plot, one per x (they catch
+    the pointer and carry the tooltip), and the rule drawn at the hovered x.
+
+    Rects rather than Vega-Lite's ``nearest`` voronoi: the voronoi's tooltip reads fields of its
+    own datum instead of the hovered one's for every field but numbers and dates, so text columns
+    (the formatted values, the dash for a gap) would show 'undefined'."""
     from .compiler import field_ref
 
     model = spec.model
     x = next((copy.deepcopy(u["encoding"]["x"]) for u in units if "x" in u.get("encoding", {})), None)
-    if x is None or model.x.field not in spec.table.columns:
-        return None  # x is made by a transform: the chart's rows cannot place a rule
-    params: list[dict[str, Any]] = []
-    encoding: dict[str, Any] = {"x": x, "opacity": {"value": 0}}
-    if settings.tooltip or settings.hover_rule:
-        params.append({"name": HOVER_PARAM, "select": {"type": "point", "encodings": ["x"], "nearest": True,
-                                                       "on": "pointerover", "clear": "pointerout"}})
-    if settings.hover_rule:
-        encoding["opacity"] = {"condition": {"param": HOVER_PARAM, "empty": False, "value": 0.9}, "value": 0}
-    if settings.tooltip:
-        encoding["tooltip"] = [{"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
-                               *(_series_tooltip(layer, field_ref) for layer in _wide_layers(spec))]
+    tooltip = settings.tooltip and bool(hover.columns)  # no series known here: the points keep theirs
+    if x is None or not hover.rows or not (tooltip or settings.hover_rule or settings.zoom):
+        return None  # x is made by a transform: no rows to place a rule at
+    catcher: dict[str, Any] = {"name": AREA_NAME, "mark": {"type": "rect", "color": "transparent", "clip": True},
+                               "params": [], "encoding": _tiles(x, hover)}
+    if tooltip or settings.hover_rule:
+        catcher["params"].append({"name": HOVER_PARAM, "select": {
+            "type": "point", "fields": [model.x.field], "on": "pointerover", "clear": "pointerout"}})
     if settings.zoom:
-        params.append({"name": ZOOM_PARAM, "select": {"type": "interval", "encodings": ["x"]}, "bind": "scales"})
-    if not params:
-        return None
-    return {"name": LAYER_NAME, "mark": {"type": "rule", "color": _RULE_COLOR, "strokeWidth": 1},
-            "params": params, "encoding": encoding}
+        catcher["params"].append({"name": ZOOM_PARAM, "select": {"type": "interval", "encodings": ["x"]},
+                                  "bind": "scales"})
+    group: dict[str, Any] = {"name": LAYER_NAME, "data": {"values": hover.rows}}
+    if tooltip:
+        group["transform"] = [{"calculate": _as_text(c), "as": c.field + "_text"} for c in hover.columns]
+        catcher["encoding"]["tooltip"] = [
+            *({"field": field_ref(p), "type": "nominal", "title": p} for p in hover.panels),
+            {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
+            *({"field": c.field + "_text", "type": "nominal", "title": c.title} for c in hover.columns)]
+    layers = [catcher]
+    if settings.hover_rule:
+        layers.append({"name": RULE_NAME, "mark": {"type": "rule", "color": _RULE_COLOR, "strokeWidth": 1}, "encoding": {
+            "x": x, "opacity": {"condition": {"param": HOVER_PARAM, "empty": False, "value": 0.9}, "value": 0}}})
+    return {**group, "layer": layers}
 
 
-def _wide_layers(spec: Spec) -> list[Any]:
-    """Layers whose values sit in the chart's own rows, one column per series (the rule reads those)."""
-    columns = set(spec.table.columns)
-    return [layer for layer in spec.model.layers
-            if getattr(layer, "data", None) is None and not getattr(layer, "transform", ())
-            and getattr(layer, "series", None) is None and layer.y.field in columns]
+def _tiles(x: dict[str, Any], hover: HoverTable) -> dict[str, Any]:
+    """Where each x's rect spans: halfway to its neighbours (hovertable.py), or its band."""
+    if not hover.bounded:
+        return {"x": x}
+    return {"x": {**x, "field": X0_FIELD}, "x2": {"field": X1_FIELD}}  # same axis: Vega-Lite merges them
 
 
-def _series_tooltip(layer: Any, field_ref: Any) -> dict[str, Any]:
-    item: dict[str, Any] = {"field": field_ref(layer.y.field), "type": "quantitative", "title": layer.name}
-    if layer.y.format:
-        item["format"] = layer.y.format
-    return item
+def _as_text(column: HoverColumn) -> str:
+    """The Vega expression writing one series' value as the tooltip shows it: in the axis'
+    format, and a dash where the series has no value at that x (not 'NaN')."""
+    value = f"datum[{json.dumps(column.field)}]"
+    return f"isValid({value}) ? format({value}, {json.dumps(column.format or '')}) : {json.dumps(NO_VALUE)}"
 
 
 def static_view(vl: dict[str, Any]) -> dict[str, Any]:
@@ -98,6 +119,9 @@ def static_view(vl: dict[str, Any]) -> dict[str, Any]:
         return vl
     out = copy.deepcopy(vl)
     _drop(out)
+    rows = out.get("data", {}).get("values")
+    if isinstance(rows, list):  # a facet holds the hover layer's rows in its data (layout.py)
+        out["data"]["values"] = [r for r in rows if not (isinstance(r, dict) and r.get(PART_FIELD) == LAYER_NAME)]
     return out
 
 

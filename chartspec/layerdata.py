@@ -32,6 +32,8 @@ class LayerData:
     main: Table
     own: tuple[Table | None, ...]
     views: tuple[Table, ...] = ()
+    #: per layer: do its view's rows follow all its transforms? (False: a Vega expression ran none)
+    exact: tuple[bool, ...] = ()
 
     def of(self, layer: Layer) -> Table:
         """The rows ``layer`` draws, for axis extents and series (evaluate.py); not what is embedded."""
@@ -50,13 +52,13 @@ def _dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
     return dict((layer.data or model.data).parse)
 
 
-def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> Table:
+def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:
     steps = _steps(layer, model, has_own)
     rows = evaluate(table.rows, steps, model.x.field, _dates(layer, model)) if steps else table.rows
     if rows is None:
-        return table
+        return table, False
     columns = tuple(dict.fromkeys(k for row in rows for k in row)) if rows else table.columns
-    return replace(table, rows=rows, columns=columns)
+    return replace(table, rows=rows, columns=columns), True
 
 
 def _smoothed(table: Table, layers: list[Layer], spec: Spec) -> Table:
@@ -78,8 +80,9 @@ def layer_data(spec: Spec) -> LayerData:
         table = own[layer.index]
         if table is not None:
             own[layer.index] = _smoothed(table, [layer], spec)
-    views = tuple(_view(own[lyr.index] or main, lyr, model, own[lyr.index] is not None) for lyr in model.layers)
-    return LayerData(main=main, own=tuple(own), views=views)
+    made = [_view(own[lyr.index] or main, lyr, model, own[lyr.index] is not None) for lyr in model.layers]
+    return LayerData(main=main, own=tuple(own), views=tuple(view for view, _ in made),
+                     exact=tuple(ok for _, ok in made))
 
 
 def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: LayerData, color: str | None,

@@ -15,6 +15,7 @@ Several whole charts in one file (``hconcat:`` / ``vconcat:``) are in concat.py.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,7 @@ def apply_layout(vl: dict[str, Any], spec: ChartSpec) -> dict[str, Any]:
 def _facet(vl: dict[str, Any], facet: Facet) -> dict[str, Any]:
     from .compiler import field_ref
 
+    _partition_own_data(vl, [f for f in (facet.field, facet.row, facet.column) if f])
     def header(name: str) -> dict[str, Any]:
         return {"field": field_ref(name), "type": "nominal", "title": facet.title}
 
@@ -114,6 +116,59 @@ def _facet(vl: dict[str, Any], facet: Facet) -> dict[str, Any]:
     if panel.get("resolve", {}).get("scale", {}).get("y") == "independent":
         out["resolve"] = {"scale": {"y": "independent"}}  # see the module docstring
     return out
+
+
+PART_FIELD = "__chartspec_data"  # in a facet's data: which layer's own rows a row is (none: the chart's)
+
+
+def _partition_own_data(vl: dict[str, Any], fields: list[str]) -> None:
+    """Move the layers' own rows into the facet's data, so the facet splits them into panels too.
+
+    A layer with its own ``data`` inside a facet is drawn whole in every panel: Vega-Lite splits
+    only the facet's data. Rows that carry the facet fields are appended to it, tagged with
+    :data:`PART_FIELD`, and every layer filters its own part back out. Own data without the facet
+    fields (a baseline, an annotation's one row) stays where it is: drawn in every panel, as meant.
+    """
+    parts: list[tuple[Any, list[dict[str, Any]]]] = []  # (part id, rows)
+
+    def splittable(node: dict[str, Any]) -> bool:
+        rows = node.get("data", {}).get("values")
+        return bool(rows) and isinstance(rows, list) and all(
+            isinstance(row, dict) and all(f in row for f in fields) for row in rows)
+
+    def owns_data(node: Any) -> bool:
+        return isinstance(node, dict) and ("data" in node or any(owns_data(n) for n in node.get("layer", [])))
+
+    def keep_only(node: dict[str, Any], test: str) -> None:
+        node["transform"] = [{"filter": test}, *node.get("transform", [])]
+
+    def visit(node: dict[str, Any]) -> None:
+        if splittable(node):
+            part = node.get("name", len(parts) + 1)  # a named layer (the hover layer) by its name
+            parts.append((part, node.pop("data")["values"]))
+            keep_only(node, f"datum[{json.dumps(PART_FIELD)}] === {json.dumps(part)}")
+        elif "data" in node:
+            return
+        elif owns_data(node):
+            for child in node["layer"]:
+                visit(child)
+        else:  # draws the chart's rows: not the parts appended to them
+            keep_only(node, f"!isValid(datum[{json.dumps(PART_FIELD)}])")
+
+    layers = vl.get("layer", [])
+    if not any(splittable(n) for n in _walk(layers)) or "values" not in vl.get("data", {}):
+        return
+    for node in layers:
+        visit(node)
+    vl["data"] = {**vl["data"], "values": [*vl["data"]["values"], *(
+        {**row, PART_FIELD: part} for part, rows in parts for row in rows)]}
+
+
+def _walk(layers: list[Any]) -> Any:
+    for node in layers:
+        if isinstance(node, dict):
+            yield node
+            yield from _walk(node.get("layer", []))
 
 
 def is_layout(raw: dict[str, Any]) -> bool:

@@ -126,18 +126,21 @@ class Grid:
 
 @dataclass(frozen=True)
 class Interactive:
+    """The defaults are what a chart gets when its spec says nothing: zoom takes over the mouse
+    wheel, which scrolls the documentation page a chart sits in, so it is asked for."""
+
     tooltip: bool = True
     hover_rule: bool = True
-    zoom: Literal["x"] | None = "x"
+    zoom: Literal["x"] | None = None
 
 
-def _interactive(raw: Any) -> Interactive | None:
+def _interactive(raw: Any) -> Interactive:
     if raw is None:
-        return None
+        return Interactive()
     if isinstance(raw, bool):
-        return Interactive() if raw else Interactive(tooltip=False, hover_rule=False, zoom=None)
+        return Interactive(zoom="x") if raw else Interactive(tooltip=False, hover_rule=False, zoom=None)
     return Interactive(tooltip=raw.get("tooltip", True), hover_rule=raw.get("hover_rule", True),
-                       zoom=raw.get("zoom", "x") or None)
+                       zoom=raw.get("zoom") or None)
 
 
 @dataclass(frozen=True)
@@ -167,8 +170,8 @@ class ChartSpec:
     annotations: tuple[Annotation, ...] = ()
     #: theme name or file as written (themes.py resolves it); None: the build's theme, else chartspec's
     theme: str | None = None
-    #: HTML interactions (interactive.py); None: today's per-point tooltips
-    interactive: Interactive | None = None
+    #: HTML interactions (interactive.py)
+    interactive: Interactive = Interactive()
 
 
 def _axis_fields(raw: dict[str, Any], path: JsonPath) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from .scales import num
 from .source import SourceMap
 from .suggest import did_you_mean
 
-__all__ = ["CATEGORY10", "SERIES_FIELD", "Entry", "entries", "layer_colors", "series_diagnostics",
+__all__ = ["CATEGORY10", "SERIES_FIELD", "Entry", "entries", "layer_colors", "series_diagnostics", "series_text",
            "for_layer", "series_encodings", "series_transform", "series_values"]
 
 SERIES_FIELD = "__series"
@@ -57,10 +57,10 @@ def series_values(layer: Layer, table: Table) -> list[str]:
     """The distinct values of the layer's series field, sorted (numbers numerically), as text."""
     assert layer.series is not None
     found = {row.get(layer.series.field) for row in table.rows} - {None}
-    return [_text(v) for v in sorted(found, key=_sort_key)]
+    return [series_text(v) for v in sorted(found, key=_sort_key)]
 
 
-def _text(value: Any) -> str:
+def series_text(value: Any) -> str:
     # as Vega's toString() writes it: 3.0 is "3", true is "true"
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -10,8 +10,11 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+import chartspec
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO / "specs"
@@ -93,11 +96,21 @@ def build_specs(out: Path, specs: list[Path], formats: str = "svg,json", *extra:
     return out
 
 
-def built_vegalite(out: Path, stem: str) -> dict:  # type: ignore[type-arg]
-    """The ``NAME.vl.json`` a build wrote, checked against the Vega-Lite schema."""
+def built_vegalite(out: Path, stem: str, *, hover: bool = False) -> dict:  # type: ignore[type-arg]
+    """The ``NAME.vl.json`` a build wrote, checked against the Vega-Lite schema; without its hover
+    layer (what SVG, PNG and PDF draw) unless ``hover``."""
+    from chartspec.interactive import static_view
+
     vl = json.loads((out / f"{stem}.vl.json").read_text(encoding="utf-8"))
     assert_valid_vega_lite(vl)
-    return vl
+    return vl if hover else static_view(vl)
+
+
+def drawn_vegalite(spec: Any) -> dict:  # type: ignore[type-arg]
+    """``chartspec.to_vegalite(spec)`` without the HTML's hover layer: what static outputs draw."""
+    from chartspec.interactive import static_view
+
+    return static_view(chartspec.to_vegalite(spec))
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

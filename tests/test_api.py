@@ -10,6 +10,7 @@ import pytest
 
 import chartspec
 from chartspec.compiler import SERIES_FIELD, axis_values
+from chartspec.interactive import static_view
 from conftest import SPECS, assert_valid_vega_lite
 
 SEED = SPECS / "rl_training.yaml"
@@ -72,6 +73,7 @@ def test_loads_inline_values_without_files() -> None:
     vl = chartspec.to_vegalite(spec)
     assert_valid_vega_lite(vl)
     assert vl["data"]["values"][1] == {"t": 1, "a": 3, "b": 20}
+    vl = static_view(vl)  # the drawn layers, without the hover layer of the HTML
     sides = [layer["encoding"]["y"]["axis"]["orient"] for layer in vl["layer"]]
     assert sides == ["left", "right"]
     # A bar layer's scale includes zero, a line's does not.
@@ -94,7 +96,7 @@ layers:
 """)
     vl = chartspec.to_vegalite(spec)
     assert_valid_vega_lite(vl)
-    loss, lr = vl["layer"]
+    loss, lr = static_view(vl)["layer"]
     assert [sub["encoding"]["y"]["field"] for sub in loss["layer"]] == ["train", "val"]
     assert loss["layer"][0]["encoding"]["y"]["axis"]["orient"] == "left"
     assert "titleColor" not in loss["layer"][0]["encoding"]["y"]["axis"]  # two series: neutral title
@@ -108,7 +110,7 @@ def test_third_and_fourth_axes_are_offset_outward() -> None:
                      for i in range(3))
     layers = "\n".join(f"  - {{y: {{field: {c}}}}}" for c in columns)
     vl = chartspec.to_vegalite(chartspec.loads(f"data: {{values: [{rows}]}}\nx: {{field: t}}\nlayers:\n{layers}\n"))
-    axes = [layer["encoding"]["y"]["axis"] for layer in vl["layer"]]
+    axes = [layer["encoding"]["y"]["axis"] for layer in static_view(vl)["layer"]]
     assert [a["orient"] for a in axes] == ["left", "right", "left", "right"]
     assert "offset" not in axes[0] and "offset" not in axes[1]
     assert axes[2]["offset"] > 0 and axes[3]["offset"] > 0
@@ -125,7 +127,7 @@ def test_field_names_with_dots_are_escaped() -> None:
 
 
 def test_series_field_carries_legend_names() -> None:
-    vl = chartspec.to_vegalite(chartspec.load(SEED))
+    vl = static_view(chartspec.to_vegalite(chartspec.load(SEED)))
     calcs = [layer["transform"][0] for layer in vl["layer"]]
     assert [c["as"] for c in calcs] == [SERIES_FIELD, SERIES_FIELD]
     assert [c["calculate"] for c in calcs] == ['"Token Length"', '"Reproduced Rate (%)"']

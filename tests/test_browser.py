@@ -283,7 +283,7 @@ def test_three_fragments_share_one_bundle_and_draw_their_own_charts(browser: Any
             assert figures.nth(i).locator("svg.marks").count() == 1
             assert figures.nth(i).locator(".chartspec-chart.vega-embed > .chart-wrapper > svg.marks").count() == 1
             assert figures.nth(i).locator(".role-mark").count() > 0
-        assert page.locator("figure.chartspec .mark-rect.role-mark path").count() == 4  # throughput's bars
+        assert page.locator("figure.chartspec .mark-rect.role-mark:not(.chartspec_interactive_area_marks) path").count() == 4  # throughput's bars
         ids = tab.js("[...document.querySelectorAll('[id]')].map(e => e.id)")
         assert len(ids) == len(set(ids)), ids
         assert {"chartspec-loss", "chartspec-rl_training", "chartspec-throughput"} <= set(ids)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import SPECS, assert_valid_vega_lite, build_specs, built_vegalite
+from conftest import drawn_vegalite, SPECS, assert_valid_vega_lite, build_specs, built_vegalite
 from svgchart import Axis, Chart, Item, parse_color, parse_svg
 
 import chartspec
@@ -133,7 +133,7 @@ def test_axes_on_one_side_do_not_overlap(built: Path) -> None:
 
 
 def test_color_axis_false_and_shared_axes_stay_black(tmp_path: Path) -> None:
-    vl = chartspec.to_vegalite(_inline(
+    vl = drawn_vegalite(_inline(
         "data: data/m.csv\nx: {field: step}\nlayers:\n  - y: {field: loss, color_axis: false}\n"
         "  - y: {field: acc, axis: unit}\n  - y: {field: gap, axis: unit}\n", tmp_path))
     assert_valid_vega_lite(vl)
@@ -176,7 +176,7 @@ def test_aligned_ticks_off_leaves_domains_to_vega(built: Path, tmp_path: Path) -
     text = (SPECS / "axes_aligned_ticks_ppo.yaml").read_text(encoding="utf-8").replace("align_ticks: true",
                                                                                          "align_ticks: false")
     spec = chartspec.loads(text, path=SPECS / "unaligned.yaml", root=SPECS.parent)
-    vl = chartspec.to_vegalite(spec)
+    vl = drawn_vegalite(spec)
     assert all("domain" not in layer["encoding"]["y"]["scale"] for layer in _y_layers(vl))
 
 
@@ -205,7 +205,7 @@ def test_dashed_eval_in_one_legend_below_the_plot(built: Path) -> None:
 
 @pytest.mark.parametrize("position", ["top-left", "bottom-right", "top", "left", "none"])
 def test_legend_positions(position: str, tmp_path: Path) -> None:
-    vl = chartspec.to_vegalite(_inline(
+    vl = drawn_vegalite(_inline(
         f"data: data/m.csv\nx: {{field: step}}\nlegend: {{position: {position}}}\n"
         "layers:\n  - y: {field: loss}\n  - y: {field: acc}\n", tmp_path))
     assert_valid_vega_lite(vl)
@@ -219,7 +219,7 @@ def test_axis_tags_name_the_axis_of_each_entry(built: Path, tmp_path: Path) -> N
     assert [label.text for label in labels] == [
         "Utilisation (left axis: Utilisation (%))", "Memory (right axis: Memory (GB))",
         "Power (left axis: Power (W))", "Temperature (right axis: Temperature (°C))"]
-    vl = chartspec.to_vegalite(_inline(
+    vl = drawn_vegalite(_inline(
         "data: data/m.csv\nx: {field: step}\nlegend: {axis_tags: true}\n"
         "layers:\n  - y: {field: loss}\n  - y: {field: acc}\n", tmp_path))
     assert vl["layer"][1]["encoding"]["color"]["scale"]["domain"] == ["loss (left axis)", "acc (right axis)"]
@@ -250,7 +250,7 @@ def test_run_colours_do_not_depend_on_row_order(tmp_path: Path) -> None:
         values = json.dumps([{"run": r["run"], "step": int(r["step"]), "loss": float(r["loss"])} for r in rows])
         spec = chartspec.loads(f"data: {{values: {values}}}\nx: {{field: step}}\n"
                                "layers:\n  - y: {field: loss}\n    color: {field: run}\n")
-        scale = chartspec.to_vegalite(spec)["layer"][0]["encoding"]["color"]["scale"]
+        scale = drawn_vegalite(spec)["layer"][0]["encoding"]["color"]["scale"]
         colours.append(dict(zip(scale["domain"], scale["range"])))
     assert colours[0] == colours[1]
 
@@ -296,7 +296,7 @@ def test_scale_options_reach_vega_lite(tmp_path: Path) -> None:
         "data: data/m.csv\nx: {field: step, nice: false, values: [0, 2], grid: false}\nlayers:\n"
         "  - y: {field: loss, scale: pow, exponent: 0.5, zero: true, reverse: true, clamp: true, label_angle: 0}\n"
         "  - y: {field: gap, scale: symlog, title: Gap}\n", tmp_path)
-    vl = chartspec.to_vegalite(spec)
+    vl = drawn_vegalite(spec)
     assert_valid_vega_lite(vl)
     first, second = (layer["encoding"] for layer in vl["layer"])
     assert first["y"]["scale"] == {"type": "pow", "zero": True, "exponent": 0.5, "reverse": True, "clamp": True}
@@ -331,11 +331,11 @@ def test_temporal_and_band_scales(tmp_path: Path) -> None:
     spec = chartspec.loads(
         "data: {values: [{d: '2024-01-01', n: 3, k: a}, {d: '2024-01-02', n: 5, k: b}], parse: {d: '%Y-%m-%d'}}\n"
         "x: {field: d, type: temporal, scale: time, format: '%b %d'}\nlayers:\n  - y: {field: n}\n")
-    enc = chartspec.to_vegalite(spec)["layer"][0]["encoding"]
+    enc = drawn_vegalite(spec)["layer"][0]["encoding"]
     assert enc["x"]["scale"]["type"] == "time" and enc["x"]["axis"]["format"] == "%b %d"
     spec = chartspec.loads("data: {values: [{n: 3, k: a}, {n: 5, k: b}]}\n"
                            "x: {field: k, type: nominal, scale: band}\nlayers:\n  - mark: bar\n    y: {field: n}\n")
-    vl = chartspec.to_vegalite(spec)
+    vl = drawn_vegalite(spec)
     assert_valid_vega_lite(vl)
     assert vl["layer"][0]["encoding"]["x"]["scale"]["type"] == "band"
 
@@ -373,7 +373,7 @@ def test_a_shared_axis_spans_every_layer_on_it(tmp_path: Path) -> None:
                    "  - y: {field: acc, axis: unit, tick_step: 0.5, title: Value}\n"
                    "  - y: {field: loss, axis: unit}\n"
                    "  - y: {field: gap, axis: unit, }\n", tmp_path)
-    vl = chartspec.to_vegalite(spec)
+    vl = drawn_vegalite(spec)
     assert_valid_vega_lite(vl)
     assert len(vl["layer"]) == 1 and "resolve" not in vl, "one axis, one scale"
     (first, *others) = vl["layer"][0]["layer"]
@@ -383,7 +383,7 @@ def test_a_shared_axis_spans_every_layer_on_it(tmp_path: Path) -> None:
 
 
 def test_a_shared_axis_clips_every_layer_leaving_its_domain(tmp_path: Path) -> None:
-    vl = chartspec.to_vegalite(_inline("data: data/m.csv\nx: {field: step}\nlayers:\n"
+    vl = drawn_vegalite(_inline("data: data/m.csv\nx: {field: step}\nlayers:\n"
                                        "  - y: {field: acc, axis: unit, domain: [0, 1]}\n"
                                        "  - y: {field: loss, axis: unit}\n", tmp_path))
     acc, loss = vl["layer"][0]["layer"]
@@ -391,7 +391,7 @@ def test_a_shared_axis_clips_every_layer_leaving_its_domain(tmp_path: Path) -> N
 
 
 def test_aligned_axes_follow_an_axis_with_domain_and_tick_step(tmp_path: Path) -> None:
-    vl = chartspec.to_vegalite(_inline(
+    vl = drawn_vegalite(_inline(
         "data: data/m.csv\nalign_ticks: true\nx: {field: step}\nlayers:\n"
         "  - y: {field: acc, domain: [-0.5, 1], tick_step: 0.25}\n"  # 6 steps, zero at step 2
         "  - y: {field: gap}\n  - y: {field: loss}\n", tmp_path))

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SPECS, RunCli, assert_valid_vega_lite
+from conftest import drawn_vegalite, REPO, SPECS, RunCli, assert_valid_vega_lite
 from svgchart import Chart, Item, LinearFit, fit_linear, parse_color, parse_svg
 
 import chartspec
@@ -57,7 +57,7 @@ def run_cli() -> RunCli:  # module-scoped twin of conftest's fixture, for `built
 
 
 def compiled(name: str) -> dict:
-    vl = chartspec.to_vegalite(SPECS / f"{name}.yaml")
+    vl = drawn_vegalite(SPECS / f"{name}.yaml")
     assert_valid_vega_lite(vl)
     return vl
 
@@ -171,7 +171,7 @@ def test_ema_raw_series_is_faint_same_colour_and_not_in_legend(built: Path) -> N
 
 def test_smooth_options_hide_the_raw_series_or_set_its_opacity() -> None:
     head = "data: {values: [{step: 0, v: 1.0}, {step: 1, v: 3.0}]}\nx: {field: step}\n"
-    compile_text = lambda text: chartspec.to_vegalite(chartspec.loads(head + text))  # noqa: E731
+    compile_text = lambda text: drawn_vegalite(chartspec.loads(head + text))  # noqa: E731
     alone = compile_text("layers: [{y: {field: v}, smooth: {ema: 0.5, show_raw: false}}]")
     [layer] = leaf_layers(alone)
     assert layer["encoding"]["y"]["field"] == "__smooth_0"
@@ -323,7 +323,7 @@ def test_fold_then_aggregate_across_gpus(built: Path) -> None:
 def test_fold_compiles_wide_to_long() -> None:
     text = ("data: {values: [{epoch: 1, train_loss: 1.0, val_loss: 1.2}]}\nx: {field: epoch}\n"
             "transform: [{fold: [train_loss, val_loss], as: [split, loss]}]\nlayers:\n  - y: {field: loss}\n")
-    vl = chartspec.to_vegalite(chartspec.loads(text))
+    vl = drawn_vegalite(chartspec.loads(text))
     assert_valid_vega_lite(vl)
     [layer] = leaf_layers(vl)
     assert layer["transform"][0] == {"fold": ["train_loss", "val_loss"], "as": ["split", "loss"]}
@@ -447,7 +447,7 @@ def test_filter_on_a_parsed_date_compares_dates() -> None:
             "x: {field: d, type: temporal}\n"
             "transform: [{filter: {field: d, gte: '2024-03-02', one_of: ['2024-03-05']}}]\n"
             "layers: [{y: {field: v}}]\n")
-    vl = chartspec.to_vegalite(chartspec.loads(text))
+    vl = drawn_vegalite(chartspec.loads(text))
     assert_valid_vega_lite(vl)
     day = lambda n: calendar.timegm((2024, 3, n, 0, 0, 0)) * 1000  # noqa: E731
     assert leaf_layers(vl)[0]["transform"][0] == {"filter": {"and": [{"field": "d", "gte": day(2)},
@@ -573,7 +573,7 @@ def test_smoothing_in_facets_keeps_each_panel_apart() -> None:
                        for s, v in enumerate((base, base + 4, base + 2)))
     spec = chartspec.loads(f"data: {{values: [{values}]}}\nfacet: {{field: run}}\nx: {{field: step}}\n"
                            "layers: [{y: {field: v}, smooth: {ema: 0.5}}]\n")
-    vl = chartspec.to_vegalite(spec)
+    vl = drawn_vegalite(spec)
     assert_valid_vega_lite(vl)
     for run, base in (("a", 0), ("b", 100)):
         got = [r["__smooth_0"] for r in vl["data"]["values"] if r["run"] == run]

@@ -20,6 +20,7 @@ from conftest import SPECS, RunCli, assert_valid_vega_lite, write_tree, build_sp
 from svgchart import Axis, Chart, parse_svg
 
 import chartspec
+from chartspec.interactive import LAYER_NAME, static_view
 from chartspec.compiler import VEGA_LITE_VERSION
 from chartspec.discover import discover
 from chartspec.errors import ChartspecError
@@ -74,6 +75,8 @@ def test_facet_compiles_to_a_facet_of_the_layer_chart(built: Path) -> None:
     assert vl["columns"] == 2
     panel = vl["spec"]
     assert (panel["width"], panel["height"]) == (300, 180)  # per panel, as written in the spec
+    assert panel["layer"][-1]["name"] == LAYER_NAME  # the HTML's hover layer, split by panel too
+    panel = static_view(vl)["spec"]
     assert len(panel["layer"]) == 2 and panel["resolve"] == {"scale": {"y": "independent"}}
     assert vl["resolve"] == {"scale": {"y": "independent"}}
     assert vl["padding"] == 12

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPECS, assert_valid_vega_lite, build_specs, built_vegalite
+from conftest import drawn_vegalite, SPECS, assert_valid_vega_lite, build_specs, built_vegalite
 from svgchart import Chart, Item, LinearFit, parse_svg
 
 import chartspec
+from chartspec.interactive import static_view
 from chartspec.compiler import compile_vegalite
 from chartspec.errors import ChartspecError
 
@@ -79,7 +80,7 @@ def _vlines(chart: Chart) -> list[Item]:
 
 def test_rl_peak_keeps_the_reference_chart_and_adds_only_annotations(built: Path) -> None:
     vl = _vl(built, "annotations_rl_peak")
-    reference = compile_vegalite(chartspec.load(SPECS / "rl_training.yaml"))
+    reference = static_view(compile_vegalite(chartspec.load(SPECS / "rl_training.yaml")))
     # annotations sit inside the axis groups, on one-row data; without them the chart is the reference
     stripped = json.loads(json.dumps(vl))
     for group in stripped["layer"]:
@@ -277,8 +278,6 @@ def _load(tmp_path: Path, body: str) -> chartspec.Spec:
      "remove 'axis'"),
     ("layers:\n  - {y: {field: loss}}\nannotations:\n  - {point: [two, 1]}\n", "x 'two' is text", 6,
      "as a number"),
-    ("facet: {field: name}\nlayers:\n  - {y: {field: loss}}\nannotations:\n  - {vline: 1}\n",
-     "not drawn in faceted charts", 6, "remove 'facet'"),
     ("layers:\n  - {y: {field: loss}}\nannotations:\n  - {hline: 1, shape: square}\n", "'shape' does not apply", 6,
      "'hline' takes: axis, color, dash, label, opacity"),
 ])
@@ -301,7 +300,7 @@ def test_annotation_kind_typos_are_schema_errors(tmp_path: Path) -> None:
 def test_annotation_axis_by_layer_name_and_default(tmp_path: Path) -> None:
     spec = _load(tmp_path, "layers:\n  - {y: {field: loss}}\n  - {name: Upper, y: {field: hi}}\n"
                            "annotations:\n  - {hline: 1.1, axis: Upper}\n  - {hline: 1.9}\n")
-    vl = compile_vegalite(spec)
+    vl = static_view(compile_vegalite(spec))
     first, second = vl["layer"]
     data = {"values": [{}]}
     assert [s["encoding"]["y"]["datum"] for s in second["layer"] if s.get("data") == data] == [1.1]
@@ -317,7 +316,7 @@ def test_annotations_on_a_temporal_x_parse_dates_like_the_data(tmp_path: Path) -
         "layers:\n  - {y: {field: users}}\n  - {y: {field: latency}}\n"
         "annotations:\n  - {vline: '2024-03-02', label: launch}\n  - {hline: 200, axis: latency}\n",
         encoding="utf-8")
-    vl = compile_vegalite(chartspec.load(tmp_path / "spec.yaml"))
+    vl = static_view(compile_vegalite(chartspec.load(tmp_path / "spec.yaml")))
     assert_valid_vega_lite(vl)
     users, latency = vl["layer"]
     rule = next(s for s in users["layer"] if s.get("data") == {"values": [{}]})

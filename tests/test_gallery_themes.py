@@ -23,7 +23,7 @@ from svgchart import parse_color, parse_svg
 
 import chartspec
 from chartspec.export import render
-from chartspec.interactive import HOVER_PARAM, LAYER_NAME, ZOOM_PARAM, static_view
+from chartspec.interactive import AREA_NAME, HOVER_PARAM, LAYER_NAME, RULE_NAME, ZOOM_PARAM, static_view
 from chartspec.themes import DEFAULT_THEME, theme_names
 
 from playwright import sync_api
@@ -46,7 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def compiled(built: Path, name: str) -> dict[str, Any]:
-    return built_vegalite(built, name)
+    return built_vegalite(built, name, hover=True)
 
 
 def background_fill(svg: str) -> str:
@@ -77,7 +77,7 @@ def test_the_default_theme_is_todays_look() -> None:
                                                   path=SPECS / "rl_training.yaml"))
     assert named == plain
     assert plain["background"] == "white" and "background" not in plain["config"]
-    assert static_view(plain) is plain  # no interactive layer unless asked for
+    assert LAYER_NAME in json.dumps(plain) and LAYER_NAME not in json.dumps(static_view(plain))  # HTML only
 
 
 def test_dark_theme_gives_a_dark_background_and_light_text(built: Path) -> None:
@@ -194,18 +194,28 @@ def interactive_layer(vl: dict[str, Any]) -> dict[str, Any]:
     return found[0]
 
 
+def hover_parts(vl: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The interactive group's layers by name: the pointer-catching rects and (if any) the rule."""
+    return {layer["name"]: layer for layer in interactive_layer(vl)["layer"]}
+
+
 def test_interactive_spec_compiles_to_hover_tooltip_and_x_zoom(built: Path) -> None:
     vl = compiled(built, "interactive_loss_accuracy")
-    layer = interactive_layer(vl)
-    params = {p["name"]: p for p in layer["params"]}
+    parts = hover_parts(vl)
+    area, rule = parts[AREA_NAME], parts[RULE_NAME]
+    params = {p["name"]: p for p in area["params"]}
     hover, zoom = params[HOVER_PARAM], params[ZOOM_PARAM]
-    assert hover["select"]["nearest"] is True and hover["select"]["encodings"] == ["x"]
+    assert hover["select"]["fields"] == ["step"] and hover["select"]["on"] == "pointerover"
     assert zoom["bind"] == "scales" and zoom["select"] == {"type": "interval", "encodings": ["x"]}  # never y
     assert vl["resolve"]["scale"]["y"] == "independent"
+    # the rects tile the x range without widening it: each from halfway to the previous step
+    rows = interactive_layer(vl)["data"]["values"]
+    assert rows[0]["__hover_x0"] == rows[0]["step"] and rows[-1]["__hover_x1"] == rows[-1]["step"]
+    assert all(a["__hover_x1"] == b["__hover_x0"] == (a["step"] + b["step"]) / 2 for a, b in zip(rows, rows[1:]))
     # the rule is invisible unless hovered
-    assert layer["encoding"]["opacity"]["value"] == 0
-    assert layer["encoding"]["opacity"]["condition"]["param"] == HOVER_PARAM
-    titles = [item["title"] for item in layer["encoding"]["tooltip"]]
+    assert rule["encoding"]["opacity"]["value"] == 0
+    assert rule["encoding"]["opacity"]["condition"]["param"] == HOVER_PARAM
+    titles = [item["title"] for item in area["encoding"]["tooltip"]]
     spec = chartspec.load(SPECS / "interactive_loss_accuracy.yaml")
     assert titles == [spec.model.x.title] + [lyr.name for lyr in spec.model.layers]
 
@@ -233,9 +243,9 @@ def test_tooltip_without_rule_or_zoom() -> None:
     extra = "interactive: {hover_rule: false, zoom: false}\ndata:"
     vl = chartspec.to_vegalite(chartspec.loads(REFERENCE.replace("data:", extra, 1), path=SPECS / "x.yaml"))
     assert_valid_vega_lite(vl)
-    layer = interactive_layer(vl)
-    assert layer["encoding"]["opacity"] == {"value": 0}  # never drawn, only hovered for the tooltip
-    assert [p["name"] for p in layer["params"]] == [HOVER_PARAM]
+    parts = hover_parts(vl)
+    assert list(parts) == [AREA_NAME]  # no rule: the rects, hovered for the tooltip
+    assert [p["name"] for p in parts[AREA_NAME]["params"]] == [HOVER_PARAM]
 
 
 # -- the browser ----------------------------------------------------------------------------------
@@ -281,7 +291,7 @@ def centre(page: Any) -> tuple[float, float]:
 
 
 def test_hover_shows_the_rule_and_a_tooltip_of_every_series(page: Any) -> None:
-    visible = ("() => [...document.querySelectorAll('.chartspec-chart svg.marks g." + LAYER_NAME + "_marks > *')]"
+    visible = ("() => [...document.querySelectorAll('.chartspec-chart svg.marks g." + RULE_NAME + "_marks > *')]"
                ".filter(e => e.getAttribute('opacity') !== '0').length")
     page.mouse.move(5, 5)
     assert page.evaluate(visible) == 0
@@ -335,9 +345,9 @@ def test_side_by_side_charts_share_the_theme_and_keep_their_own_interactions() -
     vl = chartspec.to_vegalite(chartspec.loads(text, path=SPECS / "x.yaml"))
     assert_valid_vega_lite(vl)
     assert "background" not in vl and vl["config"]["background"] == vlc.get_themes()["dark"]["background"]
-    names = [p["name"] for chart in vl["hconcat"] for layer in chart["layer"] for p in layer.get("params", ())]
+    names = [p["name"] for chart in vl["hconcat"] for p in hover_parts(chart)[AREA_NAME]["params"]]
     assert len(names) == 4 and len(set(names)) == 4  # Vega refuses two signals of one name
-    second = interactive_layer(vl["hconcat"][1])
+    second = hover_parts(vl["hconcat"][1])[RULE_NAME]
     assert second["encoding"]["opacity"]["condition"]["param"] == f"{HOVER_PARAM}_1"
     at_rest = static_view(vl)  # static outputs of a layout draw no rule either
     assert LAYER_NAME not in json.dumps(at_rest) and LAYER_NAME in json.dumps(vl)
@@ -367,7 +377,10 @@ def test_interactive_defaults_match_the_schema() -> None:
 
     props = load_schema()["$defs"]["interactive"]["properties"]
     defaults = Interactive()
-    assert (defaults.tooltip, defaults.hover_rule, defaults.zoom) == (
+    assert (defaults.tooltip, defaults.hover_rule, defaults.zoom or False) == (
         props["tooltip"]["default"], props["hover_rule"]["default"], props["zoom"]["default"])
+    left_out = chartspec.loads(spec_text(""), path=SPECS / "x.yaml").model.interactive
+    empty = chartspec.loads(spec_text("interactive: {}\n"), path=SPECS / "x.yaml").model.interactive
+    assert left_out == empty == defaults
     everything = chartspec.loads(spec_text("interactive: true\n"), path=SPECS / "x.yaml").model.interactive
-    assert everything == defaults  # `true` is every default
+    assert everything == Interactive(tooltip=True, hover_rule=True, zoom="x")  # `true`: zoom as well
