@@ -16,12 +16,12 @@ from .annotations import annotation_layers
 from .layout import apply_layout
 from .hovertable import hover_table
 from .interactive import add_interactivity
-from .themes import apply_theme
+from .themes import apply_theme, theme_palette
 from .marks import apply_mark, legend_symbols
 from .layerdata import finish_layer, layer_data
 from .model import Axis, ChartSpec, Layer, YAxis
 from .scales import axis_values, extent, vl_axis, vl_scale
-from .series import SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
+from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 
 if TYPE_CHECKING:
     from .api import Spec
@@ -44,9 +44,10 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
     owners = _owners(model, groups, spans)
     sides = place_axes(owners, spans, model.height)
     tags = _tags(model, groups, owners, sides)
-    colors = layer_colors(model)
+    palette = theme_palette(getattr(spec, "theme", None)) or CATEGORY10
+    colors = layer_colors(model, palette)
     x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
-    series = legend_symbols(series_encodings(model, entries(model, data.of, tags)), model)
+    series = legend_symbols(series_encodings(model, entries(model, data.of, tags, palette)), model)
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = _y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model)

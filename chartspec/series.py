@@ -43,9 +43,10 @@ class Entry:
     dash: tuple[float, ...] | None
 
 
-def layer_colors(model: ChartSpec) -> dict[int, str]:
-    """Colour of each single-series layer: its own, else the palette colour of its position."""
-    return {layer.index: layer.color or CATEGORY10[layer.index % len(CATEGORY10)]
+def layer_colors(model: ChartSpec, palette: Sequence[str] = CATEGORY10) -> dict[int, str]:
+    """Colour of each single-series layer: its own, else the palette colour of its position
+    (``palette``: the theme's category colours, chartspec's own by default)."""
+    return {layer.index: layer.color or palette[layer.index % len(palette)]
             for layer in model.layers if layer.series is None}
 
 
@@ -67,10 +68,11 @@ def series_text(value: Any) -> str:
     return str(num(value)) if isinstance(value, float) else str(value)
 
 
-def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int, str]) -> list[Entry]:
+def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int, str],
+            palette: Sequence[str] = CATEGORY10) -> list[Entry]:
     """Every legend entry in legend order; ``tags``: per layer index, a suffix such as ' (right axis)'."""
-    colors = layer_colors(model)
-    spare = [c for c in CATEGORY10 if c not in colors.values()] or list(CATEGORY10)
+    colors = layer_colors(model, palette)
+    spare = [c for c in palette if c not in colors.values()] or list(palette)
     found: list[Entry] = []
     used = 0
     for layer in model.layers:

@@ -9,6 +9,9 @@ A spec's own ``theme:`` wins over the build's theme (``--theme`` / ``theme`` in 
 the build theme is the project's default look, a spec that names one asked for it.
 
 ``chartspec`` is the default theme: today's look, the reference chart byte for byte.
+
+A theme's category colours (``range.category``) colour the layers and runs that name no colour,
+their axes and legend entries with them (the compiler asks :func:`theme_palette`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
     from .source import SourceMap
 
 __all__ = ["DEFAULT_THEME", "Theme", "apply_theme", "build_theme_value", "resolve_theme", "spec_theme", "theme_names",
-           "with_build_theme"]
+           "theme_palette", "with_build_theme"]
 
 DEFAULT_THEME = "chartspec"
 THEME_SUFFIXES = (".json", ".yaml", ".yml")
@@ -137,6 +140,17 @@ def spec_theme(model: ChartSpec, spec_file: Path | None, root: Path | None,
         if any(d.file != source.file for d in problems):  # errors inside the theme file: say which spec line
             problems.append(replace(source.diagnostic("theme file used here", ("theme",)), severity="note"))
         return None, problems
+
+
+def theme_palette(theme: Theme | None) -> tuple[str, ...] | None:
+    """The theme's category colours (``range.category`` as a list), which the layers and runs of
+    a chart take in order; None when it has none (a named scheme is Vega's to resolve, not ours)."""
+    if theme is None:
+        return None
+    category = theme.config.get("range", {}).get("category") if isinstance(theme.config.get("range"), dict) else None
+    if isinstance(category, list) and category and all(isinstance(c, str) for c in category):
+        return tuple(category)
+    return None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -124,6 +124,35 @@ def test_theme_file_is_merged_into_config(built: Path) -> None:
     assert title.x < chart.width / 3  # anchored at the start, not centred
 
 
+def test_layers_without_a_colour_take_the_theme_palette(built: Path) -> None:
+    brand = json.loads((SPECS / "themes" / "brand.json").read_text(encoding="utf-8"))["range"]["category"]
+    vl = compiled(built, "theme_brand_file")
+    assert vl["layer"][0]["encoding"]["color"]["scale"]["range"] == brand[:2]
+    chart = parse_svg((built / "theme_brand_file.svg").read_text(encoding="utf-8"))
+    for title, colour in (("Validation accuracy", brand[0]), ("Learning rate", brand[1])):  # axes follow
+        assert parse_color(chart.axis(title).title_item.fill) == parse_color(colour)
+    lines = {parse_color(i.attrib["stroke"]) for i in chart.by_role("mark", "line")}
+    assert lines == {parse_color(brand[0]), parse_color(brand[1])}
+
+
+def test_named_and_build_themes_colour_layers_and_runs_but_not_explicit_colours(run_cli: RunCli,
+                                                                                tmp_path: Path) -> None:
+    palette = vlc.get_themes()["fivethirtyeight"]["range"]["category"]
+    own = chartspec.to_vegalite(chartspec.loads(spec_text("theme: fivethirtyeight\n"), path=SPECS / "x.yaml"))
+    assert own["layer"][0]["encoding"]["color"]["scale"]["range"] == palette[:2]
+    runs = ("title: T\ntheme: fivethirtyeight\ndata: {values: [{s: 0, r: b, v: 1}, {s: 0, r: a, v: 2}]}\n"
+            "x: {field: s}\nlayers:\n  - {name: fixed, color: '#123456', y: {field: v}}\n"
+            "  - {y: {field: v}, color: {field: r}}\n")
+    vl = chartspec.to_vegalite(chartspec.loads(runs, path=SPECS / "x.yaml"))
+    scale = static_view(vl)["layer"][0]["layer"][0]["encoding"]["color"]["scale"]  # one shared axis
+    assert scale == {"domain": ["fixed", "a", "b"], "range": ["#123456", *palette[:2]]}
+    project = write_tree(tmp_path / "p", {".git/HEAD": "", "specs/a.yaml": spec_text()})
+    proc = run_cli("build", "specs", "-o", "out", "-f", "json", "--theme", "fivethirtyeight", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    built_vl = json.loads((project / "out" / "a.vl.json").read_text(encoding="utf-8"))
+    assert static_view(built_vl)["layer"][0]["encoding"]["color"]["scale"]["range"] == palette[:2]
+
+
 def test_theme_files_are_not_built_as_charts(run_cli: RunCli, tmp_path: Path) -> None:
     proc = run_cli("validate", SPECS, "--json")
     report = json.loads(proc.stdout)
