@@ -8,6 +8,7 @@ The top-level ``annotations:`` list; each item is one of::
     {y_range: [30, 35], axis: reproduced_rate}                        # shaded y range, full width
     {text: "plateau", at: [250, 4800]}                                # text at a data point
     {point: [400, 35], label: "peak 35% at step 400", axis: reproduced_rate}
+    {arrow: [400, 35], label: "peak 35%", offset: [50, -30]}            # arrow to a point, label at its tail
 
 Anything with a y value is drawn on one y axis: ``axis`` names it (an axis id, a layer's y field
 or its name; default the first axis). Each annotation compiles to a Vega-Lite layer with its own
@@ -19,6 +20,7 @@ so they never appear in the legend.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Annotation", "annotation_diagnostics", "annotation_layers", "parse_annotations"]
 
-Kind = Literal["hline", "vline", "x_range", "y_range", "text", "point"]
+Kind = Literal["hline", "vline", "x_range", "y_range", "text", "point", "arrow"]
 Value = float | str  # a number, or a date/time text on a temporal x axis
 
 DEFAULT_LINE_COLOR = "#555555"
@@ -40,13 +42,19 @@ DEFAULT_RANGE_COLOR = "#999999"
 DEFAULT_RANGE_OPACITY = 0.18
 DEFAULT_POINT_SHAPE = "circle"
 #: the styling keys each kind of annotation uses; any other is reported, not silently ignored
-_STYLE_KEYS = {"axis", "label", "color", "opacity", "dash", "shape", "at"}
+_STYLE_KEYS = {"axis", "label", "color", "opacity", "dash", "shape", "at", "offset"}
 _APPLIES: dict[str, set[str]] = {
     "hline": {"axis", "label", "color", "opacity", "dash"}, "vline": {"label", "color", "opacity", "dash"},
     "x_range": {"label", "color", "opacity"}, "y_range": {"axis", "label", "color", "opacity"},
-    "text": {"at", "axis", "color", "opacity"}, "point": {"axis", "label", "color", "opacity", "shape"}}
+    "text": {"at", "axis", "color", "opacity"}, "point": {"axis", "label", "color", "opacity", "shape"},
+    "arrow": {"axis", "label", "color", "opacity", "dash", "offset"}}
 _LABEL_SIZE = 11
 _GAP = 4  # px between a label and what it labels
+DEFAULT_ARROW_OFFSET = (40.0, -30.0)  # px from the arrow's head to its tail: up and to the right
+# Vega's "triangle" symbol of size 100 reaches 5.774 px ahead of its centre and 2.887 px behind it
+_HEAD_SIZE = 100
+_HEAD_TIP, _HEAD_BASE = 5.774, 2.887
+_STANDOFF = 5  # px the tip stops short of the point: a marker there stays visible
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ class Annotation:
     dash: tuple[float, ...] | None
     shape: str
     json_path: JsonPath
+    #: arrow: pixels from the head (the data point) to the tail, where the label is written
+    offset: tuple[float, float] = DEFAULT_ARROW_OFFSET
 
 
 def _one(raw: dict[str, Any], index: int) -> Annotation:
@@ -80,12 +90,16 @@ def _one(raw: dict[str, Any], index: int) -> Annotation:
         kind, y = "y_range", tuple(float(v) for v in raw["y_range"])
     elif "text" in raw:
         kind, x, y, label = "text", (raw["at"][0],), (float(raw["at"][1]),), raw["text"]
+    elif "arrow" in raw:
+        kind, x, y = "arrow", (raw["arrow"][0],), (float(raw["arrow"][1]),)
     else:
         kind, x, y = "point", (raw["point"][0],), (float(raw["point"][1]),)
     dash = raw.get("dash")
+    offset = raw.get("offset", DEFAULT_ARROW_OFFSET)
     return Annotation(kind=kind, x=x, y=y, label=label, axis=raw.get("axis"), color=raw.get("color"),
                       opacity=raw.get("opacity"), dash=tuple(float(d) for d in dash) if dash else None,
-                      shape=raw.get("shape", DEFAULT_POINT_SHAPE), json_path=path)
+                      shape=raw.get("shape", DEFAULT_POINT_SHAPE), json_path=path,
+                      offset=(float(offset[0]), float(offset[1])))
 
 
 def parse_annotations(raw: list[dict[str, Any]] | None) -> tuple[Annotation, ...]:
@@ -153,7 +167,7 @@ def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
     label above a point at the top of the domain stays readable."""
     line_color = a.color or DEFAULT_LINE_COLOR
     stroke: dict[str, Any] = {"strokeDash": list(map(_num, a.dash))} if a.dash else {}
-    if a.opacity is not None and a.kind in ("hline", "vline", "point", "text"):
+    if a.opacity is not None and a.kind in ("hline", "vline", "point", "text", "arrow"):
         stroke["opacity"] = a.opacity
     out: list[dict[str, Any]] = []
     if a.kind == "hline":
@@ -186,6 +200,8 @@ def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
     elif a.kind == "text":
         where = {"x": _x(a.x[0], ref), "y": _y(a.y[0])}
         out.append(_label(a.label or "", line_color, where, align="center", baseline="middle", **stroke))
+    elif a.kind == "arrow":
+        out += _arrow(a, {"x": _x(a.x[0], ref), "y": _y(a.y[0])}, line_color, stroke)
     else:  # point: a marker, its label just above
         where = {"x": _x(a.x[0], ref), "y": _y(a.y[0])}
         out.append({"mark": {"type": "point", "shape": a.shape, "filled": True, "size": 80, "color": line_color,
@@ -194,6 +210,40 @@ def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
             out.append(_label(a.label, line_color, where, align="center", baseline="bottom", dy=-2 * _GAP,
                               fontWeight="bold"))
     return out
+
+
+def _arrow(a: Annotation, where: dict[str, Any], color: str, stroke: dict[str, Any]) -> list[dict[str, Any]]:
+    """A shaft from the tail to the back of a triangular head whose tip is at the data point.
+
+    The tail is ``offset`` pixels from the head, so the arrow keeps its length and angle whatever
+    the scales; the head is Vega's triangle symbol turned to point along the shaft."""
+    dx, dy = a.offset
+    length = math.hypot(dx, dy)
+    ux, uy = dx / length, dy / length  # from the head towards the tail
+    angle = math.degrees(math.atan2(-ux, uy))  # turns the upward triangle to point from tail to head
+    tip = _STANDOFF + _HEAD_TIP  # the head's centre, from the point
+    back = tip + _HEAD_BASE - 1  # the shaft starts just inside the head's base: no gap
+    out = [
+        {"mark": {"type": "rule", "color": color, "strokeWidth": 1.5, "xOffset": _r(ux * back),
+                  "yOffset": _r(uy * back), "x2Offset": _r(dx), "y2Offset": _r(dy), **stroke},
+         "encoding": {**where, "x2": {"datum": where["x"]["datum"]}, "y2": {"datum": where["y"]["datum"]}}},
+        {"mark": {"type": "point", "shape": "triangle", "filled": True, "size": _HEAD_SIZE, "angle": _r(angle % 360),
+                  "xOffset": _r(ux * tip), "yOffset": _r(uy * tip), "color": color,
+                  "opacity": stroke.get("opacity", 1)}, "encoding": where},  # Vega-Lite's points default to 0.7
+    ]
+    if a.label:  # beside the tail, on the side away from the head
+        align = "left" if dx > 0 else "right" if dx < 0 else "center"
+        baseline = "middle" if dx != 0 else ("bottom" if dy < 0 else "top")
+        nudge_x = math.copysign(_GAP, dx) if dx else 0
+        nudge_y = 0 if dx else math.copysign(_GAP, dy)
+        out.append(_label(a.label, color, where, align=align, baseline=baseline, dx=_r(dx + nudge_x),
+                          dy=_r(dy + nudge_y), fontWeight="bold"))
+    return out
+
+
+def _r(value: float) -> float | int:
+    """Pixels rounded to 1/1000: the compiled spec stays short and identical across platforms."""
+    return _num(round(value, 3))
 
 
 def annotation_layers(model: ChartSpec, axis_id: str) -> list[dict[str, Any]]:
@@ -234,6 +284,9 @@ def annotation_diagnostics(spec: ChartSpec, source: SourceMap) -> list[Diagnosti
         if len(pair) == 2 and _above(pair[0], pair[1]):
             out.append(source.diagnostic(f"{a.kind} [{pair[0]}, {pair[1]}] runs backwards", path + (a.kind,),
                                          hint="write it as [low, high]"))
+        if a.kind == "arrow" and a.offset == (0.0, 0.0):
+            out.append(source.diagnostic("an arrow with offset [0, 0] has no length", path + ("offset",),
+                                         hint="give the tail's distance from the point in pixels, e.g. [40, -30]"))
         if a.color is not None and not is_color(a.color):
             out.append(source.diagnostic(f"{a.color!r} is not a CSS colour", path + ("color",),
                                          hint=did_you_mean(a.color, CSS_COLOR_NAMES) or "use a name or #rrggbb"))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import drawn_vegalite, SPECS, assert_valid_vega_lite, build_specs, built_vegalite
-from svgchart import Chart, Item, LinearFit, parse_svg
+from svgchart import Chart, Item, LinearFit, apply, parse_color, parse_svg, path_vertices, symbol_shape
 
 import chartspec
 from chartspec.interactive import static_view
@@ -139,6 +140,31 @@ def test_reference_lines_sit_on_their_own_axis(built: Path) -> None:
     decay = texts["lr decay"]
     assert abs(decay.x - x.pixel(8)) < TOL and abs(decay.y - loss.pixel(1.2)) < 6  # centred on (8, 1.2)
     assert set(_legend(chart)) == {"Train loss", "Eval accuracy"}
+
+
+def test_arrow_points_at_its_data_point_from_its_offset(built: Path) -> None:
+    chart = parse_svg(built / "annotations_reference_lines.svg")
+    x, acc = _x(chart, "Epoch"), chart.axis("Eval accuracy").scale()
+    target = (x.pixel(25), acc.pixel(0.8851))
+    green = parse_color("#2ca02c")
+    shafts = [i for i in _marks(chart, "rule") if parse_color(i.stroke) == green
+              and not i.is_horizontal and not i.is_vertical]
+    (shaft,) = shafts
+    near, far = sorted(shaft.line_ends(), key=lambda end: math.dist(end, target))
+    assert math.dist(far, (target[0] - 40, target[1] + 45)) < 1  # the tail: offset [-40, 45] px away
+    (head,) = [s for s in _marks(chart, "symbol") if parse_color(s.fill) == green
+               and symbol_shape(s.attrib["d"]) != "circle"]  # the markers of the series are circles
+    assert head.attrib.get("opacity", "1") == "1"  # solid, not Vega-Lite's 0.7 for points
+    tip = max((apply(head.matrix, *v) for v in path_vertices(head.attrib["d"])), key=lambda p: math.dist(p, far))
+    assert 4 < math.dist(tip, target) < 6  # the tip stops just short of the marker, on the shaft's line
+    direction = ((target[0] - far[0]) / math.dist(far, target), (target[1] - far[1]) / math.dist(far, target))
+    expected = (target[0] - direction[0] * math.dist(tip, target), target[1] - direction[1] * math.dist(tip, target))
+    assert math.dist(tip, expected) < 1
+    assert math.dist(near, target) < math.dist(tip, far) - math.dist(tip, target)  # the shaft reaches the head
+    label = _texts(chart)["best 0.885 at epoch 25"]
+    assert label.attrib.get("text-anchor") == "end" and label.x < far[0]  # beside the tail, away from the head
+    best = max(_rows("train_eval_curves.csv"), key=lambda r: float(r["eval_acc"]))
+    assert (best["epoch"], best["eval_acc"]) == ("25", "0.8851")  # the label tells the truth
 
 
 # -- error band: mean line over the min-max band of three seeds ------------------------------------------
@@ -280,6 +306,10 @@ def _load(tmp_path: Path, body: str) -> chartspec.Spec:
      "as a number"),
     ("layers:\n  - {y: {field: loss}}\nannotations:\n  - {hline: 1, shape: square}\n", "'shape' does not apply", 6,
      "'hline' takes: axis, color, dash, label, opacity"),
+    ("layers:\n  - {y: {field: loss}}\nannotations:\n  - {arrow: [1, 1], offset: [0, 0]}\n", "has no length", 6,
+     "e.g. [40, -30]"),
+    ("layers:\n  - {y: {field: loss}}\nannotations:\n  - {point: [1, 1], offset: [9, 9]}\n", "'offset' does not apply",
+     6, "'point' takes: axis, color, label, opacity, shape"),
 ])
 def test_bad_marks_and_annotations_are_positioned(tmp_path: Path, body: str, message: str, line: int,
                                                    hint: str) -> None:
