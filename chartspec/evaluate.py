@@ -4,8 +4,9 @@ Vega-Lite runs every transform when the chart renders; the compiler still needs 
 layers draw to size axes, fit ``tick_step`` domains and list the series of ``color: {field}``
 (``fold`` makes the series ``train_loss`` and ``val_loss`` out of column names). Filters in the
 simple ``{field, gte, ...}`` form, ``aggregate``, ``fold`` and ``rolling`` are evaluated here
-with Vega's semantics. A Vega expression (``calculate``, a filter string) is not: a layer using
-one keeps its rows before transforms, and fields those transforms make have no values here.
+with Vega's semantics, and so are Vega expressions (``calculate``, a filter string) as far as
+vegaexpr.py knows the language. Beyond that a layer keeps its rows before transforms, and the
+fields those transforms make have no values here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from .smoothing import order_key
 from .transforms import Aggregate, Calculate, Filter, Fold, Rolling, Transform, date_value
+from .vegaexpr import UNDEFINED, compile_expression, truthy
 
 __all__ = ["evaluate"]
 
@@ -104,14 +106,47 @@ def _rolling(rows: Rows, t: Rolling, x_field: str) -> Rows:
     return out
 
 
+def _stored(value: Any) -> Any:
+    """A calculated value as the rows hold it: NaN, infinities and undefined become missing (a
+    continuous scale leaves them out in Vega-Lite too)."""
+    if value is UNDEFINED or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+def _calculate(rows: Rows, t: Calculate) -> Rows | None:
+    fn = compile_expression(t.expr)
+    if fn is None:
+        return None
+    return [{**r, t.as_field: _stored(fn(r))} for r in rows]
+
+
+def _filter_expr(rows: Rows, expr: str) -> Rows | None:
+    fn = compile_expression(expr)
+    return None if fn is None else [r for r in rows if truthy(fn(r))]
+
+
 def evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
              dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
-    """The rows after ``transforms``, or None when one of them is a Vega expression (or random)."""
+    """The rows after ``transforms``, or None when one of them is beyond Python here (a Vega
+    expression vegaexpr.py does not know, or a random aggregate)."""
+    try:
+        return _evaluate(rows, transforms, x_field, dates)
+    except ValueError:  # an expression hit something unsupported on some row
+        return None
+
+
+def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
+              dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
     out: Rows | None = list(rows)
     for t in transforms:
-        if out is None or isinstance(t, Calculate) or (isinstance(t, Filter) and t.expr is not None):
+        if out is None:
             return None
-        if isinstance(t, Filter):
+        if isinstance(t, Calculate):
+            out = _calculate(out, t)
+        elif isinstance(t, Filter) and t.expr is not None:
+            out = _filter_expr(out, t.expr)
+        elif isinstance(t, Filter):
             out = _filter(out, t, dates)
         elif isinstance(t, Aggregate):
             out = _aggregate(out, t)

@@ -346,8 +346,11 @@ def test_python_runs_the_transforms_it_can_for_extents_and_series() -> None:
     got = {(r["col"], r["step"]): (r["top"], r["n"], r["avg"]) for r in out}
     assert got == {("a", 0): (0.0, 2, 0.0), ("a", 1): (1.0, 2, 0.5), ("a", 2): (2.0, 2, 1.5),
                    ("b", 0): (0.0, 2, 0.0), ("b", 1): (10.0, 2, 5.0), ("b", 2): (20.0, 2, 15.0)}
-    # an expression is Vega's to run: then nothing is evaluated
-    assert evaluate(rows, parse_transforms([{"calculate": "datum.a * 2", "as": "c"}], ()), "step", {}) is None
+    # expressions run too (vegaexpr.py), unless they leave the part of the language Python knows
+    doubled = evaluate(rows, parse_transforms([{"calculate": "datum.a * 2", "as": "c"}, {"filter": "datum.c > 2"}],
+                                              ()), "step", {})
+    assert doubled is not None and sorted({r["c"] for r in doubled}) == [4.0, 6.0]
+    assert evaluate(rows, parse_transforms([{"calculate": "year(datum.a)", "as": "c"}], ()), "step", {}) is None
 
 
 def test_smoothing_a_field_a_transform_makes_is_refused() -> None:

@@ -120,11 +120,16 @@ def test_every_series_is_written_in_its_axis_format_and_a_gap_as_a_dash() -> Non
     assert sorted(written) == sorted(["1.0", "2.0", "3.0", "50%", NO_VALUE, "25%"])
 
 
-def test_a_layer_drawn_through_a_vega_expression_is_left_out_not_shown_wrong() -> None:
-    vl = chartspec.to_vegalite(chartspec.loads(
-        "data: {values: [{s: 0, a: 1}, {s: 1, a: 2}]}\nx: {field: s}\nlayers:\n  - {name: A, y: {field: a}}\n"
-        "  - {name: Doubled, transform: [{calculate: datum.a * 2, as: d}], y: {field: d}}\n"))
-    assert tooltip_titles(hover_layer(vl)) == ["s", "A"]
+def test_a_layer_drawn_through_a_vega_expression_is_shown_if_python_can_run_it_else_left_out() -> None:
+    text = ("data: {values: [{s: 0, a: 1}, {s: 1, a: 2}]}\nx: {field: s}\nlayers:\n  - {name: A, y: {field: a}}\n"
+            "  - {name: Doubled, transform: [{calculate: EXPR, as: d}], y: {field: d}}\n")
+    known = hover_layer(chartspec.to_vegalite(chartspec.loads(text.replace("EXPR", "datum.a * 2"))))
+    assert tooltip_titles(known) == ["s", "A", "Doubled"]
+    column = columns_by_title(known)["Doubled"]
+    assert [row[column] for row in known["data"]["values"]] == [2, 4]
+    unknown = chartspec.to_vegalite(chartspec.loads(text.replace("EXPR", "'datum.a * 2'").replace(
+        "datum.a * 2", "random() + datum.a")))  # random: no value to show ahead of time
+    assert tooltip_titles(hover_layer(unknown)) == ["s", "A"]
 
 
 def test_interactive_false_and_no_tooltip_leave_the_table_out() -> None:

@@ -1,0 +1,448 @@
+"""A Python evaluator for the common part of the Vega expression language.
+
+``calculate`` and string filters are Vega expressions that run in the browser or in vl-convert;
+the compiler still wants their results: the runs a calculated ``color`` field makes, the extent
+that ``tick_step`` needs, the hover tooltip's values. This module parses an expression once and
+evaluates it per row with JavaScript's semantics (``+`` joins text, ``==`` converts, ``&&``
+returns an operand, a missing field is ``undefined``). Anything outside the supported part (an
+unknown function, regular expressions, dates in local time) makes :func:`compile_expression`
+return None, and the caller falls back to not knowing, never to a guess.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["UNDEFINED", "compile_expression", "js_string", "to_number", "truthy"]
+
+
+class _Undefined:
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+UNDEFINED: Any = _Undefined()
+Row = dict[str, Any]
+Fn = Callable[[Row], Any]
+
+_TOKEN = re.compile(r"""\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+    |(?P<name>[A-Za-z_$][\w$]*)|(?P<op>===|!==|==|!=|<=|>=|&&|\|\||[-+*/%<>!?:().,\[\]]))""", re.X)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _tokens(text: str) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise _Unsupported(text[pos:])
+        pos = m.end()
+        kind = m.lastgroup
+        value = m.group(kind)  # type: ignore[arg-type]
+        if kind == "num":
+            out.append(("num", float(value)))
+        elif kind == "str":
+            out.append(("str", re.sub(r"\\(.)", lambda e: {"n": "\n", "t": "\t"}.get(e.group(1), e.group(1)),
+                                      value[1:-1])))
+        else:
+            out.append((kind, value))  # type: ignore[arg-type]
+    return out
+
+
+# -- JavaScript values -------------------------------------------------------------------------------
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def to_number(v: Any) -> float:
+    if v is None:
+        return 0.0
+    if v is UNDEFINED:
+        return math.nan
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if _is_number(v):
+        return float(v)
+    if isinstance(v, str):
+        s = v.strip()
+        if not s:
+            return 0.0
+        try:
+            return float(s) if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity", s) else math.nan
+        except ValueError:
+            return math.nan
+    return math.nan
+
+
+def truthy(v: Any) -> bool:
+    if v is None or v is UNDEFINED:
+        return False
+    if _is_number(v):
+        return not (v == 0 or math.isnan(v))
+    if isinstance(v, str):
+        return v != ""
+    return bool(v)
+
+
+def _number_text(x: float) -> str:
+    """A number as JavaScript's ``String(x)`` writes it (ECMA-262 Number::toString)."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    sign = "-" if x < 0 else ""
+    _, digit_tuple, exponent = Decimal(repr(abs(x))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = k + int(exponent)  # the value is 0.DIGITS x 10^n
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * -n + digits
+    e = n - 1
+    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{sign}{mantissa}e{'+' if e > 0 else '-'}{abs(e)}"
+
+
+def js_string(v: Any) -> str:
+    if v is None:
+        return "null"
+    if v is UNDEFINED:
+        return "undefined"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if _is_number(v):
+        return _number_text(float(v))
+    if isinstance(v, list):
+        return ",".join("" if i is None or i is UNDEFINED else js_string(i) for i in v)
+    return str(v)
+
+
+def _add(a: Any, b: Any) -> Any:
+    if isinstance(a, (str, list)) or isinstance(b, (str, list)):
+        return js_string(a) + js_string(b)
+    return to_number(a) + to_number(b)
+
+
+def _divide(a: Any, b: Any) -> float:
+    x, y = to_number(a), to_number(b)
+    if y == 0:
+        if x == 0 or math.isnan(x):
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1, y)
+    return x / y
+
+
+def _modulo(a: Any, b: Any) -> float:
+    x, y = to_number(a), to_number(b)
+    if y == 0 or math.isinf(x) or math.isnan(x) or math.isnan(y):
+        return math.nan
+    return math.fmod(x, y) if not math.isinf(y) else x
+
+
+def _strict_equal(a: Any, b: Any) -> bool:
+    if _is_number(a) and _is_number(b):
+        return float(a) == float(b)
+    if type(a) is not type(b):
+        return False
+    return bool(a == b) if not isinstance(a, (list, dict)) else a is b
+
+
+def _loose_equal(a: Any, b: Any) -> bool:
+    nullish = (None, UNDEFINED)
+    if a in nullish or b in nullish:
+        return a in nullish and b in nullish
+    if type(a) is type(b) or (_is_number(a) and _is_number(b)):
+        return _strict_equal(a, b)
+    if isinstance(a, (list, dict)) or isinstance(b, (list, dict)):
+        raise _Unsupported("== with an object")
+    return to_number(a) == to_number(b)
+
+
+def _compare(op: str, a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        x: Any = a.encode("utf-16-be")  # JavaScript compares UTF-16 code units
+        y: Any = b.encode("utf-16-be")
+    else:
+        x, y = to_number(a), to_number(b)
+        if math.isnan(x) or math.isnan(y):
+            return False
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+
+
+def _round(x: Any) -> float:
+    n = to_number(x)
+    return n if math.isnan(n) or math.isinf(n) else math.floor(n + 0.5)
+
+
+def _math(fn: Callable[..., float]) -> Callable[..., float]:
+    def run(*args: Any) -> float:
+        try:
+            return fn(*(to_number(a) for a in args))
+        except (ValueError, OverflowError):
+            return math.nan
+    return run
+
+
+def _pow(x: float, y: float) -> float:
+    if math.isnan(y) or (abs(x) == 1 and math.isinf(y)):
+        return math.nan  # JavaScript: 1 ** NaN and 1 ** Infinity are NaN (Python says 1)
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        return -math.inf if x < 0 and y.is_integer() and y % 2 == 1 else math.inf
+    except ValueError:
+        if x == 0 and y < 0:
+            return -math.inf if math.copysign(1, x) < 0 and y.is_integer() and y % 2 == 1 else math.inf
+        return math.nan
+
+
+def _exp(x: float) -> float:
+    return math.inf if x > 709.78 else math.exp(x)
+
+
+def _whole(fn: Callable[[float], float]) -> Callable[[float], float]:
+    return lambda x: x if not math.isfinite(x) else float(fn(x))  # floor(Infinity) is Infinity
+
+
+def _clamp(v: Any, lo: Any, hi: Any) -> float:
+    values = [to_number(v), to_number(lo), to_number(hi)]
+    return math.nan if any(math.isnan(n) for n in values) else max(values[1], min(values[2], values[0]))
+
+
+def _log(x: float) -> float:
+    return -math.inf if x == 0 else math.nan if x < 0 or math.isnan(x) else math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    return math.nan if x < 0 or math.isnan(x) else math.sqrt(x)
+
+
+def _extreme(pick: Callable[..., float], empty: float) -> Callable[..., float]:
+    def run(*args: Any) -> float:
+        values = [to_number(a) for a in args]
+        return math.nan if any(math.isnan(v) for v in values) else pick(values) if values else empty
+    return run
+
+
+def _substring(s: Any, start: Any, end: Any = UNDEFINED) -> str:
+    text = js_string(s)
+    a = to_number(start)
+    b = len(text) if end is UNDEFINED else to_number(end)
+    a = 0 if math.isnan(a) else int(min(max(a, 0), len(text)))
+    b = 0 if math.isnan(b) else int(min(max(b, 0), len(text)))
+    return text[min(a, b):max(a, b)]
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v is UNDEFINED or v == ""  # what vega-util's toString/toNumber/toBoolean make null
+
+
+def _to_string(v: Any) -> Any:
+    return None if _blank(v) else js_string(v)
+
+
+def _to_number(v: Any) -> Any:
+    return None if _blank(v) else to_number(v)
+
+
+def _to_boolean(v: Any) -> Any:
+    return None if _blank(v) else False if v in ("false", "0") else truthy(v)
+
+
+def _is_valid(v: Any) -> bool:
+    return v is not None and v is not UNDEFINED and not (_is_number(v) and math.isnan(v))
+
+
+def _length(v: Any) -> Any:
+    if isinstance(v, (str, list)):
+        return float(len(v.encode("utf-16-be")) // 2 if isinstance(v, str) else len(v))
+    if v is None or v is UNDEFINED:
+        raise _Unsupported("length of null")  # Vega throws
+    return UNDEFINED
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "abs": _math(abs), "ceil": _math(_whole(math.ceil)), "floor": _math(_whole(math.floor)), "round": _round,
+    "sqrt": _math(_sqrt), "exp": _math(_exp), "log": _math(_log), "pow": _math(_pow),
+    "sin": _math(math.sin), "cos": _math(math.cos), "tan": _math(math.tan), "atan": _math(math.atan),
+    "atan2": _math(math.atan2), "min": _extreme(min, math.inf), "max": _extreme(max, -math.inf),
+    "clamp": _clamp,
+    "isValid": _is_valid,  # Vega's isNaN / isFinite are Number.isNaN / Number.isFinite: no conversion
+    "isNaN": lambda v: _is_number(v) and math.isnan(v), "isFinite": lambda v: _is_number(v) and math.isfinite(v),
+    "isNumber": lambda v: _is_number(v), "isString": lambda v: isinstance(v, str),
+    "isBoolean": lambda v: isinstance(v, bool),
+    "toNumber": _to_number, "toString": _to_string, "toBoolean": _to_boolean,
+    "upper": lambda s: js_string(s).upper(), "lower": lambda s: js_string(s).lower(),
+    "trim": lambda s: js_string(s).strip(), "length": _length, "substring": _substring,
+    "if": lambda test, a, b: a if truthy(test) else b,
+}
+_CONSTANTS = {"PI": math.pi, "E": math.e, "LN2": math.log(2), "LN10": math.log(10), "LOG2E": 1 / math.log(2),
+              "LOG10E": 1 / math.log(10), "SQRT2": math.sqrt(2), "SQRT1_2": math.sqrt(0.5),
+              "NaN": math.nan, "Infinity": math.inf, "true": True, "false": False, "null": None}
+
+
+# -- the parser: precedence climbing into closures ---------------------------------------------------
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, Any]]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> tuple[str, Any] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, value: str | None = None) -> tuple[str, Any]:
+        token = self.peek()
+        if token is None or (value is not None and token[1] != value):
+            raise _Unsupported(f"expected {value!r}")
+        self.pos += 1
+        return token
+
+    def at(self, *values: str) -> bool:
+        token = self.peek()
+        return token is not None and token[0] == "op" and token[1] in values
+
+    def expression(self) -> Fn:
+        test = self.binary(0)
+        if not self.at("?"):
+            return test
+        self.take("?")
+        yes = self.expression()
+        self.take(":")
+        no = self.expression()
+        return lambda r: yes(r) if truthy(test(r)) else no(r)
+
+    _LEVELS: tuple[tuple[str, ...], ...] = (("||",), ("&&",), ("==", "!=", "===", "!=="), ("<", "<=", ">", ">="),
+                                            ("+", "-"), ("*", "/", "%"))
+
+    def binary(self, level: int) -> Fn:
+        if level == len(self._LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while self.at(*self._LEVELS[level]):
+            op = self.take()[1]
+            right = self.binary(level + 1)
+            left = self._combine(op, left, right)
+        return left
+
+    @staticmethod
+    def _combine(op: str, a: Fn, b: Fn) -> Fn:
+        if op == "||":
+            return lambda r: x if truthy(x := a(r)) else b(r)
+        if op == "&&":
+            return lambda r: b(r) if truthy(x := a(r)) else x
+        table: dict[str, Callable[[Any, Any], Any]] = {
+            "+": _add, "-": lambda x, y: to_number(x) - to_number(y), "*": lambda x, y: to_number(x) * to_number(y),
+            "/": _divide, "%": _modulo, "===": _strict_equal, "!==": lambda x, y: not _strict_equal(x, y),
+            "==": _loose_equal, "!=": lambda x, y: not _loose_equal(x, y)}
+        if op in table:
+            fn = table[op]
+            return lambda r: fn(a(r), b(r))
+        return lambda r: _compare(op, a(r), b(r))
+
+    def unary(self) -> Fn:
+        if self.at("!"):
+            self.take()
+            inner = self.unary()
+            return lambda r: not truthy(inner(r))
+        if self.at("-", "+"):
+            op = self.take()[1]
+            inner = self.unary()
+            return (lambda r: -to_number(inner(r))) if op == "-" else (lambda r: to_number(inner(r)))
+        return self.postfix()
+
+    def postfix(self) -> Fn:
+        kind, value = self.take()
+        if kind == "num":
+            node: Fn = lambda r, v=value: v  # noqa: E731
+        elif kind == "str":
+            node = lambda r, v=value: v  # noqa: E731
+        elif kind == "op" and value == "(":
+            node = self.expression()
+            self.take(")")
+        elif kind == "op" and value == "[":
+            items = self.arguments("]")
+            node = lambda r: [item(r) for item in items]  # noqa: E731
+        elif kind == "name" and value == "datum":
+            node = lambda r: r  # noqa: E731
+        elif kind == "name" and value in _CONSTANTS:
+            node = lambda r, v=_CONSTANTS[value]: v  # noqa: E731
+        elif kind == "name" and value in _FUNCTIONS and self.at("("):
+            self.take("(")
+            args = self.arguments(")")
+            fn = _FUNCTIONS[value]
+            node = lambda r: fn(*(arg(r) for arg in args))  # noqa: E731
+        else:
+            raise _Unsupported(str(value))
+        while self.at(".", "["):
+            if self.take()[1] == ".":
+                name = self.take()
+                if name[0] != "name":
+                    raise _Unsupported("member")
+                node = self._member(node, lambda r, n=name[1]: n)
+            else:
+                key = self.expression()
+                self.take("]")
+                node = self._member(node, key)
+        return node
+
+    def arguments(self, close: str) -> list[Fn]:
+        args: list[Fn] = []
+        while not self.at(close):
+            args.append(self.expression())
+            if not self.at(close):
+                self.take(",")
+        self.take(close)
+        return args
+
+    @staticmethod
+    def _member(obj: Fn, key: Fn) -> Fn:
+        def get(r: Row) -> Any:
+            target, name = obj(r), key(r)
+            if isinstance(target, dict):
+                return target.get(js_string(name), UNDEFINED) if js_string(name) in target else UNDEFINED
+            if isinstance(target, (list, str)) and _is_number(name) and float(name).is_integer():
+                index = int(name)
+                return target[index] if 0 <= index < len(target) else UNDEFINED
+            if isinstance(target, (list, str)) and name == "length":
+                return float(len(target))
+            if target is None or target is UNDEFINED:
+                raise _Unsupported("member of null")  # Vega throws: the row would fail there too
+            return UNDEFINED
+        return get
+
+
+def compile_expression(text: str) -> Fn | None:
+    """``text`` as a function of a row, or None when it uses what this evaluator does not know.
+
+    The function returns JavaScript values: numbers as floats, ``UNDEFINED`` for a missing field;
+    it raises ``ValueError`` when a row hits something unsupported (the caller then gives up)."""
+    try:
+        parser = _Parser(_tokens(text))
+        fn = parser.expression()
+        if parser.peek() is not None:
+            return None
+    except (_Unsupported, RecursionError):
+        return None
+
+    def run(row: Row) -> Any:
+        try:
+            return fn(row)
+        except _Unsupported as err:
+            raise ValueError(str(err)) from None
+    return run
