@@ -50,6 +50,7 @@ _OPS: dict[str, Callable[[list[Any]], Any]] = {
     "min": lambda vs: min(n) if (n := [v for v in vs if _number(v)]) else None,
     "max": lambda vs: max(n) if (n := [v for v in vs if _number(v)]) else None,
     "stdev": lambda vs: statistics.stdev(n) if len(n := [v for v in vs if _number(v)]) > 1 else None,
+    "stderr": lambda vs: statistics.stdev(n) / math.sqrt(len(n)) if len(n := [v for v in vs if _number(v)]) > 1 else None,
     "variance": lambda vs: statistics.variance(n) if len(n := [v for v in vs if _number(v)]) > 1 else None,
 }  # ci0 / ci1 are bootstrap estimates: random, so not evaluated
 

@@ -5,8 +5,8 @@ A layer always has an x field and a y field (the y field names its axis). Some m
 - ``text`` writes the value of its ``text`` field at (x, y), just above the point, so it can
   label bars or points;
 - ``errorband`` draws the y field as a line (e.g. the mean over seeds) over a shaded band from
-  ``band.lower`` to ``band.upper`` (min/max, or a confidence interval computed beforehand or with an
-  ``aggregate`` transform). One legend entry: the band's colour with a filled square;
+  ``band.lower`` to ``band.upper`` (columns of the data, or ``band: {extent: ci}`` and friends
+  computed from the raw rows by extents.py). One legend entry: the band's colour with a filled square;
 - ``rule`` draws a vertical segment from ``band.lower`` to ``band.upper`` at each x (error bars);
 - ``rect`` draws a box from ``band.lower`` to ``band.upper`` at each x (ranges, candles): a
   Vega-Lite bar with y2, banded on a discrete x and ``RECT_WIDTH`` pixels wide on a continuous one;
@@ -45,14 +45,28 @@ _TEXT_OFFSET = -5  # px: text sits just above its point, clear of a bar's top or
 
 @dataclass(frozen=True)
 class Band:
-    """The two fields a band, error bar or box spans."""
+    """The two fields a band, error bar or box spans; with ``extent``, fields extents.py computes."""
 
     lower: str
     upper: str
+    extent: str | None = None
+
+    def titles(self) -> tuple[str, str]:
+        """What the tooltip calls the two ends."""
+        if self.extent is None:
+            return self.lower, self.upper
+        return {"minmax": ("min", "max"), "ci": ("95% CI low", "95% CI high"), "stdev": ("mean - stdev", "mean + stdev"),
+                "stderr": ("mean - stderr", "mean + stderr")}[self.extent]
 
 
 def parse_band(raw: dict[str, Any] | None) -> Band | None:
-    return Band(lower=raw["lower"], upper=raw["upper"]) if raw else None
+    if not raw:
+        return None
+    if "extent" in raw:
+        from .extents import LOWER_FIELD, UPPER_FIELD
+
+        return Band(lower=LOWER_FIELD, upper=UPPER_FIELD, extent=raw["extent"])
+    return Band(lower=raw["lower"], upper=raw["upper"])
 
 
 def _field(name: str) -> str:
@@ -63,10 +77,11 @@ def _field(name: str) -> str:
 
 def _spanned(encoding: dict[str, Any], band: Band) -> dict[str, Any]:
     """``encoding`` with y running from the band's lower to its upper field, on the same axis."""
+    low, high = band.titles()
     return {**encoding, "y": {**encoding["y"], "field": _field(band.lower)},
             "y2": {"field": _field(band.upper)},
-            "tooltip": [*encoding["tooltip"], {"field": _field(band.lower), "type": "quantitative"},
-                        {"field": _field(band.upper), "type": "quantitative"}]}
+            "tooltip": [*encoding["tooltip"], {"field": _field(band.lower), "type": "quantitative", "title": low},
+                        {"field": _field(band.upper), "type": "quantitative", "title": high}]}
 
 
 def _no_shape(encoding: dict[str, Any]) -> dict[str, Any]:
@@ -117,8 +132,9 @@ def _errorband(compiled: dict[str, Any], layer: Layer, mark: dict[str, Any]) -> 
     if layer.interpolate:
         line["interpolate"] = layer.interpolate
     band_encoding = {k: v for k, v in _no_shape(_spanned(encoding, layer.band)).items() if k != "strokeDash"}
+    # No shape on the line: Vega-Lite would draw the legend's square at every point of it.
     return {"transform": compiled["transform"],
-            "layer": [{"mark": area, "encoding": band_encoding}, {"mark": line, "encoding": encoding}]}
+            "layer": [{"mark": area, "encoding": band_encoding}, {"mark": line, "encoding": _no_shape(encoding)}]}
 
 
 def legend_symbols(series: dict[str, Any], model: ChartSpec) -> dict[str, Any]:

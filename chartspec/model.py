@@ -15,6 +15,7 @@ from .smoothing import DEFAULT_RAW_OPACITY, Smooth
 from .transforms import Transform, parse_transforms
 from .layout import Facet, parse_facet
 from .annotations import Annotation, parse_annotations
+from .extents import with_extent
 from .marks import Band, parse_band
 
 __all__ = ["Axis", "ChartSpec", "DataSource", "Grid", "Layer", "Legend", "SeriesByField", "YAxis", "from_mapping"]
@@ -265,6 +266,8 @@ def _grid(raw: Any) -> Grid:
 
 def from_mapping(raw: dict[str, Any]) -> ChartSpec:
     """Build the model from a mapping that passed schema validation."""
+    facet = parse_facet(raw.get("facet"))
+    panels = tuple(f for f in (facet.field, facet.row, facet.column) if f) if facet else ()
     return ChartSpec(
         title=raw.get("title"),
         subtitle=raw.get("subtitle"),
@@ -274,12 +277,12 @@ def from_mapping(raw: dict[str, Any]) -> ChartSpec:
         background=raw.get("background", DEFAULT_BACKGROUND),
         data=_data(raw["data"]),
         x=Axis(**_axis_fields(raw["x"], ("x",))),
-        layers=tuple(_layer(layer, i) for i, layer in enumerate(raw["layers"])),
+        layers=tuple(with_extent(_layer(layer, i), raw["x"]["field"], panels) for i, layer in enumerate(raw["layers"])),
         legend=_legend(raw.get("legend")),
         grid=_grid(raw.get("grid")),
         vega_lite=raw.get("vega_lite"),
         transform=parse_transforms(raw.get("transform"), ("transform",)),
-        facet=parse_facet(raw.get("facet")),
+        facet=facet,
         padding=raw.get("padding"),
         align_ticks=raw.get("align_ticks", False),
         annotations=parse_annotations(raw.get("annotations")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import statistics
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from chartspec.compiler import compile_vegalite
 from chartspec.errors import ChartspecError
 
 GALLERY = ["annotations_rl_peak.yaml", "annotations_reference_lines.yaml", "marks_errorband_seeds.yaml",
-           "marks_bar_line_dual_axis.yaml", "marks_latency_ranges.yaml", "marks_point_shapes.yaml"]
+           "marks_bar_line_dual_axis.yaml", "marks_latency_ranges.yaml", "marks_point_shapes.yaml",
+           "marks_errorband_ci_seeds.yaml"]
 TOL = 1.0  # px
 
 
@@ -194,6 +196,47 @@ def test_errorband_spans_min_to_max_of_the_seeds(built: Path) -> None:
     legend = _legend(chart)
     assert legend["Mean of 3 seeds (min-max band)"].shape == "square"
     assert legend["Seed 0"].dasharray == [5, 3]
+
+
+def test_band_extents_are_computed_from_the_raw_rows(built: Path) -> None:
+    by_step: dict[float, list[float]] = defaultdict(list)
+    for row in _rows("seed_rewards.csv"):
+        by_step[float(row["step"])].append(float(row["reward"]))
+    chart = parse_svg(built / "marks_errorband_ci_seeds.svg")
+    x, y = _x(chart, "Step (thousands)"), chart.axis("Episode reward").scale()
+    (area,) = _marks(chart, "area")
+    corners = area.vertices()
+    (mean_line,) = _marks(chart, "line")
+    assert not _marks(chart, "symbol")  # no legend squares drawn along the mean line
+    bars = [i for i in _marks(chart, "rule") if parse_color(i.stroke) == parse_color("#ff7f0e")]
+    assert len(bars) == len(by_step)
+    for step, values in by_step.items():
+        px = x.pixel(step)
+        mean, stdev = statistics.fmean(values), statistics.stdev(values)
+        half = 1.96 * stdev / math.sqrt(len(values))  # 95% CI, normal approximation
+        for value in (mean - half, mean + half):
+            assert any(abs(cx - px) < TOL and abs(cy - y.pixel(value)) < TOL for cx, cy in corners), (step, value)
+        assert any(abs(cx - px) < TOL and abs(cy - y.pixel(mean)) < TOL for cx, cy in mean_line.vertices())
+        (bar,) = [b for b in bars if abs(b.line_ends()[0][0] - px) < TOL]
+        ends = sorted(end[1] for end in bar.line_ends())
+        # rules are drawn on whole pixels: half a pixel more leeway than the area's corners
+        assert abs(ends[0] - y.pixel(mean + stdev)) < TOL + 0.5 and abs(ends[1] - y.pixel(mean - stdev)) < TOL + 0.5
+    vl = _vl(built, "marks_errorband_ci_seeds")
+    aggregate = next(t for t in _leaves(vl)[0].get("transform", []) + vl["layer"][0]["layer"][0].get("transform", [])
+                     if "aggregate" in t)
+    assert aggregate["groupby"] == ["step"]  # one band point per x, over the seeds
+    assert [t["title"] for t in _leaves(vl)[0]["encoding"]["tooltip"][-2:]] == ["95% CI low", "95% CI high"]
+
+
+def test_a_band_takes_columns_or_an_extent_not_both(tmp_path: Path) -> None:
+    with pytest.raises(ChartspecError) as caught:
+        _load(tmp_path, "layers:\n  - {mark: errorband, y: {field: loss}, band: {lower: lo, upper: loss, extent: ci}}\n")
+    first = caught.value.diagnostics[0]
+    assert first.line == 4 and "has both 'lower' and 'extent'" in first.message
+    with pytest.raises(ChartspecError) as caught:
+        _load(tmp_path, "layers:\n  - {mark: errorband, y: {field: loss}, band: {extent: iqr}}\n")
+    assert any('"iqr" is not a valid' in d.message and d.line == 4 and "ci, minmax, stderr, stdev" in (d.hint or "")
+               for d in caught.value.diagnostics)
 
 
 # -- bars and text labels on the left axis, a line on the right -----------------------------------------
