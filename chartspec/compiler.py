@@ -18,7 +18,7 @@ from .hovertable import hover_table
 from .interactive import add_interactivity
 from .themes import apply_theme, theme_palette
 from .marks import apply_mark, legend_symbols
-from .layerdata import finish_layer, layer_data
+from .layerdata import LayerData, finish_layer, layer_data
 from .model import Axis, ChartSpec, Layer, YAxis
 from .scales import axis_values, extent, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
@@ -38,6 +38,7 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
         return spec.model.compile(spec)
     model = spec.model
     data = layer_data(spec)  # the chart's and layers' own rows, EMA columns added
+    _series_known(spec, data)
     table = data.main
     groups = axis_groups(model.layers)
     spans = {axis_id: group_span(members, [data.of(m) for m in members]) for axis_id, members in groups.items()}
@@ -76,6 +77,22 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
     if model.vega_lite:
         vl = _apply_patch(vl, spec)
     return vl
+
+
+def _series_known(spec: Spec, data: LayerData) -> None:
+    """A ``color: {field}`` must have values the legend can list; a field an expression makes that
+    Python cannot evaluate (vegaexpr.py) has none here, and the chart would lose its colours."""
+    from .errors import CompileError
+
+    problems = [spec.source.diagnostic(
+        f"cannot list the series of {layer.series.field!r}: a transform makes it with an expression "
+        "chartspec cannot evaluate ahead of Vega", layer.json_path + ("color", "field"),
+        hint="colour by a column of the data, or make the field with arithmetic, comparisons and text "
+             "functions (see 'calculate' in the spec reference)")
+        for layer in spec.model.layers
+        if layer.series is not None and not data.exact[layer.index] and layer.series.field not in data.of(layer).columns]
+    if problems:
+        raise CompileError(problems)
 
 
 def _apply_patch(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:

@@ -127,3 +127,15 @@ def test_calculated_series_and_axes_are_known_to_the_compiler() -> None:
     encoding = vl["layer"][0]["encoding"]
     assert encoding["color"]["scale"]["domain"] == ["run x", "run y"]  # legend entries from a calculated field
     assert encoding["y"]["axis"]["values"] == [2, 3, 4]  # d = 2a over the rows the filter keeps (a = 1, 2)
+
+
+def test_a_series_field_made_by_an_unknown_expression_is_a_positioned_error() -> None:
+    text = SPEC.replace("'run ' + datum.r", "year(datum.s)")
+    try:
+        chartspec.to_vegalite(chartspec.loads(text, file="spec.yaml"))
+    except chartspec.ChartspecError as err:
+        (found,) = err.diagnostics
+        assert "cannot list the series of 'run'" in found.message and (found.line, found.column) == (6, 59)
+        assert "colour by a column of the data" in (found.hint or "")
+    else:
+        raise AssertionError("compiled with an empty colour domain")
