@@ -46,13 +46,16 @@ class Facet:
     row: str | None
     column: str | None
     title: str | None
+    #: "ascending", "descending" or the panel values in order
+    sort: str | tuple[Any, ...] = "ascending"
 
 
 def parse_facet(raw: dict[str, Any] | None) -> Facet | None:
     if raw is None:
         return None
+    sort = raw.get("sort", "ascending")
     return Facet(field=raw.get("field"), columns=raw.get("columns"), row=raw.get("row"),
-                 column=raw.get("column"), title=raw.get("title"))
+                 column=raw.get("column"), title=raw.get("title"), sort=tuple(sort) if isinstance(sort, list) else sort)
 
 
 def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
@@ -76,6 +79,8 @@ def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMa
     if facet.columns is not None and facet.field is None:
         found.append(source.diagnostic("'columns' applies to 'facet: {field: ...}' only", _PATH + ("columns",),
                                        key=True, hint="a 'row'/'column' grid has one column per value"))
+    if isinstance(facet.sort, tuple):
+        found += _sort_diagnostics(facet, table, source)
     known = list(dict.fromkeys(c for t in tables for c in (*t.columns, *sorted(t.derived))))
     for key in ("field", "row", "column"):
         name = getattr(facet, key)
@@ -83,6 +88,19 @@ def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMa
             hint = did_you_mean(name, known, what="a column") or f"columns: {', '.join(table.columns)}"
             found.append(source.diagnostic(f"facet field {name!r} not in {table.name}", _PATH + (key,), hint=hint))
     return found
+
+
+def _sort_diagnostics(facet: Facet, table: Table, source: SourceMap) -> list[Diagnostic]:
+    """Every value a facet ``sort`` lists is a value of a facet field: a typo would silently
+    put that panel last."""
+    fields = [f for f in (facet.field, facet.row, facet.column) if f and f in table.columns]
+    if not fields:
+        return []  # the field checks report it
+    values = {str(row.get(f)): row.get(f) for row in table.rows for f in fields if row.get(f) is not None}
+    return [source.diagnostic(f"facet sort names {value!r}, which is not a value of {' or '.join(map(repr, fields))}",
+                              _PATH + ("sort", i), hint=did_you_mean(str(value), values) or
+                              f"values: {', '.join(sorted(values)[:12])}")
+            for i, value in enumerate(facet.sort) if str(value) not in values]
 
 
 def apply_layout(vl: dict[str, Any], spec: ChartSpec) -> dict[str, Any]:
@@ -97,7 +115,10 @@ def _facet(vl: dict[str, Any], facet: Facet) -> dict[str, Any]:
 
     _partition_own_data(vl, [f for f in (facet.field, facet.row, facet.column) if f])
     def header(name: str) -> dict[str, Any]:
-        return {"field": field_ref(name), "type": "nominal", "title": facet.title}
+        out: dict[str, Any] = {"field": field_ref(name), "type": "nominal", "title": facet.title}
+        if facet.sort != "ascending":
+            out["sort"] = list(facet.sort) if isinstance(facet.sort, tuple) else facet.sort
+        return out
 
     if facet.field is not None:
         encoding: dict[str, Any] = header(facet.field)

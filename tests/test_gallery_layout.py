@@ -71,7 +71,7 @@ def _numbers(axis: Axis) -> list[float]:
 
 def test_facet_compiles_to_a_facet_of_the_layer_chart(built: Path) -> None:
     vl = _vl(built, "layout_facet_optimizers")
-    assert vl["facet"] == {"field": "optimizer", "type": "nominal", "title": None}
+    assert vl["facet"] == {"field": "optimizer", "type": "nominal", "title": None, "sort": ["sgd", "adam", "adamw", "lion"]}
     assert vl["columns"] == 2
     panel = vl["spec"]
     assert (panel["width"], panel["height"]) == (300, 180)  # per panel, as written in the spec
@@ -106,6 +106,21 @@ def test_every_facet_panel_has_both_y_axes_and_its_own_data(built: Path) -> None
         assert peak / 2 < top <= peak * 1.25, (name, peak, rate.label_texts)  # nice()d upwards at most
     assert len(chart.legends) == 1
     assert [label for label, _ in chart.legends[0].entries] == ["Training loss", "Learning rate"]
+    # panels in the order the spec's facet sort lists: reading order, row by row
+    reading = sorted(headers.values(), key=lambda h: (round(h.y), h.x))
+    assert [h.text for h in reading] == ["sgd", "adam", "adamw", "lion"]
+
+
+def test_a_facet_sort_value_that_is_not_in_the_data_is_a_positioned_error(tmp_path: Path) -> None:
+    text = (SPECS / "layout_facet_optimizers.yaml").read_text(encoding="utf-8").replace("sort: [sgd,", "sort: [sdg,")
+    with pytest.raises(ChartspecError) as caught:
+        chartspec.loads(text, path=SPECS / "x.yaml")
+    (found,) = caught.value.diagnostics
+    assert "facet sort names 'sdg', which is not a value of 'optimizer'" in found.message
+    assert (found.line, found.column) == (6, 46) and found.hint == "did you mean 'sgd'?"
+    descending = chartspec.to_vegalite(chartspec.loads(text.replace("[sdg, adam, adamw, lion]", "descending"),
+                                                       path=SPECS / "x.yaml"))
+    assert descending["facet"]["sort"] == "descending"
 
 
 def test_facet_grid_has_a_row_per_model_and_a_column_per_optimizer(built: Path) -> None:
