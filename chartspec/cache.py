@@ -1,9 +1,10 @@
 """Incremental builds: a manifest in the output folder records what each output was made from.
 
 A spec is up to date when the hash of everything its outputs depend on (the spec's bytes, the
-bytes of every data and theme file it read, the output formats, scale and build theme, and the
-versions of chartspec, vl-convert and Vega-Lite) equals the recorded one and its outputs are
-still as written. Only files listed in the manifest are ever deleted.
+bytes of every data and theme file it read, the output formats, scale and build theme, the
+versions of chartspec, vl-convert and Vega-Lite, and a hash of chartspec's own code and schema)
+equals the recorded one and its outputs are still as written. Only files listed in the manifest
+are ever deleted.
 """
 
 from __future__ import annotations
@@ -32,7 +33,32 @@ def library_versions() -> dict[str, str]:
         vlc = version("vl-convert-python")
     except PackageNotFoundError:  # pragma: no cover - it is a required dependency
         vlc = "unknown"
-    return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION}
+    return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION, "code": code_hash()}
+
+
+@cache
+def code_hash() -> str:
+    """sha256 of chartspec's modules and its schema, by path relative to the package.
+
+    An editable install keeps its version while its code changes: without this, a build after a
+    change to the compiler would call every output up to date. Contents and relative paths only,
+    so the hash (and the outputs' manifest) is the same on every machine.
+    """
+    from .schema import schema_text
+
+    digest = hashlib.sha256(tree_hash(Path(__file__).resolve().parent).encode())
+    digest.update(schema_text().encode())
+    return digest.hexdigest()
+
+
+def tree_hash(folder: Path) -> str:
+    """sha256 of the ``*.py`` files below ``folder``: their paths relative to it and their bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py"), key=lambda p: p.relative_to(folder).as_posix()):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "", *,

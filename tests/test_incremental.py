@@ -7,6 +7,7 @@ about what the command line prints or which flags it honours run the real consol
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,33 @@ def test_editing_a_spec_rebuilds_only_that_spec(tmp_path: Path) -> None:
     after = snapshot(out)
     assert b"Second chart" in after["two.svg"][0]
     assert after["one.svg"] == before["one.svg"] and after["three.svg"] == before["three.svg"]
+
+
+def test_a_change_to_chartspecs_code_rebuilds_even_at_the_same_version(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from chartspec import cache
+
+    assert re.fullmatch(r"[0-9a-f]{64}", cache.code_hash()) and cache.library_versions()["code"] == cache.code_hash()
+    # the hash follows the code's bytes and relative paths, not where the package is installed
+    package = Path(cache.__file__).parent
+    first, second = tmp_path / "a" / "chartspec", tmp_path / "elsewhere" / "b" / "chartspec"
+    shutil.copytree(package, first, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(package, second, ignore=shutil.ignore_patterns("__pycache__"))
+    assert cache.tree_hash(first) == cache.tree_hash(second) == cache.tree_hash(package)
+    (second / "compiler.py").write_text((second / "compiler.py").read_text(encoding="utf-8") + "\n# edited\n",
+                                        encoding="utf-8")
+    assert cache.tree_hash(second) != cache.tree_hash(first)
+    # a build after a code change (a new hash, same version) renders everything again
+    project = make_project(tmp_path / "proj")
+    out = tmp_path / "out"
+    build(project, out)
+    assert set(statuses(build(project, out)).values()) == {"up-to-date"}
+    versions = cache.library_versions()
+    monkeypatch.setattr(cache, "library_versions", lambda: {**versions, "code": "0" * 64})
+    assert set(statuses(build(project, out)).values()) == {"built"}
+    assert set(statuses(build(project, out)).values()) == {"up-to-date"}
 
 
 def test_changing_formats_or_scale_rebuilds(tmp_path: Path) -> None:
