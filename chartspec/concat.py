@@ -3,8 +3,11 @@
 Each item is a chart in the same language and is loaded exactly as a spec file is (schema,
 data, checks: :func:`api.load_document`), through a view of the file's source map rooted at the
 item, so its errors point at the item's own lines. An item takes every top-level setting it
-does not set itself (``data``, ``width``, ``height``, ``grid``, ``legend``, ...), except the
-layout's own title, subtitle, description, padding and ``vega_lite`` patch.
+does not set itself (``data``, ``width``, ``height``, ``grid``, ``legend``, ``theme``, ...), except
+the layout's own title, subtitle, description, padding and ``vega_lite`` patch. ``theme``,
+``background`` and ``padding`` belong to the whole layout (one Vega-Lite config, one canvas), so
+an item that sets them is refused rather than silently drawn otherwise; an item's own ``grid``
+is written onto its axes.
 
 The compiled items become the sub-charts of one Vega-Lite concat: keys Vega-Lite allows only at
 the top (``$schema``, ``config``, ``background``, ``padding``) are taken from the layout (the
@@ -35,6 +38,10 @@ _LAYOUT_KEYS = ("$schema", "title", "subtitle", "description", "padding", "vega_
 #: keys of a compiled chart that Vega-Lite accepts only at the top of the whole specification
 _TOP_ONLY = ("$schema", "config", "background", "padding", "autosize", "usermeta", "datasets")
 _ITEM_TITLE_SIZE = 13  # px; the layout's title keeps the configured size
+#: item keys Vega-Lite can only honour for the whole layout (its config, background and padding)
+_WHOLE_LAYOUT = ("padding", "theme", "background")
+#: config.axis keys an item's own ``grid:`` sets; moved onto that item's axes (config is shared)
+_GRID_KEYS = ("gridColor", "gridDash", "gridWidth")
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,10 @@ def load_concat(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
             continue  # the schema said what is wrong with it
         # the item is validated again below, with its own source view: keep one report of each
         own = [d for d in own if d.path[:2] != prefix]
-        if "padding" in item:  # Vega-Lite pads only the whole layout
-            found.append(source.diagnostic("'padding' applies to the whole layout, not to one chart of it",
-                                           prefix + ("padding",), key=True, hint="set 'padding' at the top level"))
+        for key in _WHOLE_LAYOUT:  # Vega-Lite pads, paints and themes only the whole layout
+            if key in item:
+                found.append(source.diagnostic(f"'{key}' applies to the whole layout, not to one chart of it",
+                                               prefix + (key,), key=True, hint=f"set '{key}' at the top level"))
         merged, taken, view = _item(item, raw, source, prefix)
         try:
             items.append(load_document(Document(merged, view), path=path, root=root))
@@ -145,6 +153,20 @@ def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
     return list(seen.values())
 
 
+def _set_axes(node: Any, settings: dict[str, Any]) -> None:
+    """Give every axis of a compiled chart ``settings`` it does not set itself."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "axis" and isinstance(value, dict):
+                for name, setting in settings.items():
+                    value.setdefault(name, setting)
+            else:
+                _set_axes(value, settings)
+    elif isinstance(node, list):
+        for item in node:
+            _set_axes(item, settings)
+
+
 def compile_concat(spec: Spec) -> dict[str, Any]:
     """The Vega-Lite concat of the layout's compiled charts."""
     from .compiler import VEGA_LITE_SCHEMA, _apply_patch, compile_vegalite
@@ -153,6 +175,11 @@ def compile_concat(spec: Spec) -> dict[str, Any]:
     model: ConcatSpec = spec.model  # type: ignore[assignment]
     charts = [compile_vegalite(item) for item in model.items]
     parts = [{k: v for k, v in chart.items() if k not in _TOP_ONLY} for chart in charts]
+    shared = charts[0].get("config", {}).get("axis", {})
+    for chart, part in zip(charts[1:], parts[1:]):
+        own = {k: v for k, v in chart.get("config", {}).get("axis", {}).items() if k in _GRID_KEYS}
+        if any(shared.get(k) != v for k, v in own.items()):
+            _set_axes(part, own)
     for part in parts:  # item titles a step below the layout's own
         if isinstance(part.get("title"), dict):
             part["title"] = {"fontSize": _ITEM_TITLE_SIZE, **part["title"]}

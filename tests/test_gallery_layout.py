@@ -393,6 +393,25 @@ def test_padding_belongs_to_the_whole_layout() -> None:
     assert vl["padding"] == {"left": 3} and all("padding" not in part for part in vl["hconcat"])
 
 
+def test_theme_and_background_belong_to_the_whole_layout_and_an_items_grid_to_its_axes() -> None:
+    valid = CONCAT.replace("acuracy", "acc")
+    for key, value in (("theme", "dark"), ("background", "'#eeeeee'")):
+        text = valid.replace("  - x: {field: step}\n    layers: [{y", f"  - {key}: {value}\n    x: {{field: step}}\n    layers: [{{y")
+        with pytest.raises(ChartspecError) as caught:
+            chartspec.loads(text, file="c.yaml")
+        [d] = caught.value.diagnostics
+        assert (d.line, d.column) == (4, 5) and f"'{key}' applies to the whole layout" in d.message
+        assert d.hint == f"set '{key}' at the top level"
+    own_grid = valid.replace("  - x: {field: step}\n    layers:\n", "  - grid: {color: '#ff0000'}\n    x: {field: step}\n"
+                                                                   "    layers:\n")
+    vl = chartspec.to_vegalite(chartspec.loads(own_grid))
+    chart = parse_svg(vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION))
+    middle = chart.width / 2
+    left = {g.stroke for a in chart.axes_all if a.grid and a.grid[0].x < middle for g in a.grid}
+    right = {g.stroke for a in chart.axes_all if a.grid and a.grid[0].x > middle for g in a.grid}
+    assert left == {"#dddddd"} and right == {"#ff0000"}  # the first chart keeps the default
+
+
 @pytest.mark.parametrize("text, expected", [
     ("hconcat: [5]\n", [(1, 11, "'hconcat[0]': expected a mapping, got whole number 5")]),
     ("hconcat: []\n", [(1, 10, "'hconcat' needs at least 1 item(s), got 0")]),
