@@ -71,6 +71,9 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
         vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
     if len(groups) > 1:
         vl["resolve"] = {"scale": {"y": "independent"}}
+    if any(layer.heat is not None for layer in model.layers) and len(model.layers) > 1:
+        # a number's colour scale is not the series' colour scale: each keeps its own legend
+        vl.setdefault("resolve", {}).setdefault("scale", {})["color"] = "independent"
     vl = add_interactivity(vl, spec, hover_table(model, data, tags))  # interactive.py: HTML only
     vl = apply_layout(vl, model)  # facet, padding
     vl = apply_theme(vl, spec)  # themes.py: the theme's config under what the spec says
@@ -195,17 +198,39 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
     encoding = {
         "x": x,
         "y": {**y, "field": y_field},
-        **for_layer(series, layer),
+        **(_heat(layer, model) if layer.heat is not None else for_layer(series, layer)),
         "tooltip": [
             {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
-            {"field": y_field, "type": layer.y.type, "title": layer.name},
+            {"field": y_field, "type": layer.y.type, "title": layer.name if layer.heat is None else layer.y.title},
         ],
     }
+    if layer.heat is not None:
+        encoding["tooltip"].append({"field": field_ref(layer.heat.field), "type": "quantitative",
+                                    "title": layer.heat.title, **_fmt(layer.heat.format)})
     return {
         "transform": [series_transform(layer, tag)],
         "mark": mark,
         "encoding": encoding,
     }
+
+
+def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:
+    """A continuous colour on a number, its own gradient legend where the series legend would be."""
+    assert layer.heat is not None
+    heat = layer.heat
+    position = model.legend.position
+    legend: dict[str, Any] | None = None
+    if position != "none":  # a gradient inside the plot would hide cells: a corner means the right side
+        orient = "right" if position in ("top-left", "top-right", "bottom-left", "bottom-right") else position
+        legend = {"title": heat.title, "orient": orient, **_fmt(heat.format)}
+        if position in ("top", "bottom"):
+            legend["direction"] = "horizontal"
+    return {"color": {"field": field_ref(heat.field), "type": "quantitative", "scale": {"scheme": heat.scheme},
+                      "legend": legend}}
+
+
+def _fmt(fmt: str | None) -> dict[str, str]:
+    return {"format": fmt} if fmt else {}
 
 
 def _config(model: ChartSpec) -> dict[str, Any]:

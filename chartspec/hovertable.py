@@ -64,6 +64,9 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
     columns: list[HoverColumn] = []
     left_out: list[str] = []
     for layer in model.layers:
+        if layer.heat is not None:  # a cell's colour is no series: its own tooltip says it
+            left_out.append(layer.name)
+            continue
         view = data.of(layer)
         exact = data.exact[layer.index] if layer.index < len(data.exact) else True
         value_field = _value_field(layer, view.columns)

@@ -104,6 +104,9 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     elif kind == "tick":
         mark.update(orient="horizontal", thickness=layer.stroke_width, size=RECT_WIDTH)
         encoding = _no_shape(encoding)
+    elif kind == "rect" and layer.band is None:  # a heatmap cell: the band of x by the band of y
+        mark.pop("strokeDash", None)
+        encoding = {k: v for k, v in encoding.items() if k not in ("shape", "strokeDash")}
     elif kind in ("rule", "rect"):
         assert layer.band is not None
         mark["clip"] = True  # a span may run past a fixed domain; the plot edge cuts it
@@ -176,7 +179,15 @@ def mark_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap)
             out.append(source.diagnostic(f"'text' is only used by mark 'text', not {layer.mark!r}",
                                          path + ("text",), key=True,
                                          hint="set 'mark: text', or add a separate text layer"))
-        if needs_band and layer.band is None:
+        if layer.mark == "rect" and layer.band is None and layer.heat is not None:
+            discrete = ("nominal", "ordinal")
+            for axis, where in ((spec.x, ("x",)), (layer.y, path + ("y",))):
+                if axis.type not in discrete:
+                    out.append(source.diagnostic(
+                        f"a heatmap cell ('rect' coloured by a number, without 'band') needs a {where[-1]} axis of "
+                        f"type ordinal or nominal, not {axis.type}", where, key=True,
+                        hint="add 'type: ordinal' to the axis, or give the rect a 'band' to span"))
+        elif needs_band and layer.band is None:
             out.append(source.diagnostic(
                 f"mark {layer.mark!r} needs 'band: {{lower: <field>, upper: <field>}}': the extent it draws",
                 path + ("mark",), hint="e.g. 'band: {lower: min_loss, upper: max_loss}'"))

@@ -101,11 +101,32 @@ class Layer:
     text: str | None = None
     #: marks 'errorband', 'rule', 'rect': the fields the mark spans from and to
     band: Band | None = None
+    #: ``color: {field, type: quantitative}`` (then ``color`` and ``series`` are None)
+    heat: HeatColor | None = None
 
 
 @dataclass(frozen=True)
 class SeriesByField:
     field: str
+
+
+@dataclass(frozen=True)
+class HeatColor:
+    """``color: {field, type: quantitative}``: each mark coloured by a number, a gradient legend."""
+
+    field: str
+    scheme: str
+    title: str
+    format: str | None
+
+
+def _color_field(raw: Any) -> tuple[SeriesByField | None, HeatColor | None]:
+    if not isinstance(raw, dict):
+        return None, None
+    if raw.get("type", "nominal") == "quantitative":
+        return None, HeatColor(field=raw["field"], scheme=raw.get("scheme", "viridis"),
+                               title=raw.get("title", raw["field"]), format=raw.get("format"))
+    return SeriesByField(field=raw["field"]), None
 
 
 @dataclass(frozen=True)
@@ -220,9 +241,10 @@ def _layer(raw: dict[str, Any], index: int) -> Layer:
         data=_data(raw["data"], path + ("data",)) if "data" in raw else None,
         transform=parse_transforms(raw.get("transform"), path + ("transform",)),
         smooth=_smooth(raw.get("smooth")),
-        series=SeriesByField(field=raw["color"]["field"]) if isinstance(raw.get("color"), dict) else None,
+        series=_color_field(raw.get("color"))[0],
         text=raw.get("text"),
         band=parse_band(raw.get("band")),
+        heat=_color_field(raw.get("color"))[1],
     )
 
 

@@ -32,6 +32,7 @@ _SECTIONS = [
     ("`smooth` of a layer", "#/$defs/smooth"),
     ("`facet`", "#/$defs/facet"),
     ("`padding` as an object", "#/$defs/padding"),
+    ("`color` of a layer as an object: by a field", "#/$defs/colorByField"),
     ("`band` of a layer (marks.py)", "#/$defs/layer/properties/band"),
     ("`annotations[]`: an annotation", "#/$defs/annotation"),
 ]

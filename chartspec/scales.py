@@ -104,6 +104,8 @@ def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[st
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):
         props["format"] = fmt
+    elif axis.format:  # numbers on a band or point scale (learning rates of a grid): a number format
+        props.update(format=axis.format, formatType="number")
     if axis.label_angle is not None:
         props["labelAngle"] = axis.label_angle
     return props
@@ -127,6 +129,14 @@ def _check_axis(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diag
         out.append(source.diagnostic(
             f"a {axis.scale} scale cannot draw {axis.type} values", at + ("scale",),
             hint=f"for type {axis.type} use scale: {_either(fits)}, or change 'type'"))
+    if axis.format and axis.type in ("nominal", "ordinal"):
+        for table in tables:
+            text = table.first_text(axis.field) if axis.field in table.columns else None
+            if text is not None:
+                out.append(source.diagnostic(
+                    f"'format' writes numbers, but row {text[0]} of {table.name} holds {text[1]!r} in {axis.field!r}",
+                    at + ("format",), hint="remove 'format' from this axis, or fix the data"))
+                break
     if axis.exponent is not None and axis.scale != "pow":
         out.append(source.diagnostic("'exponent' applies only to 'scale: pow'", at + ("exponent",), key=True,
                                      hint="add 'scale: pow' or remove 'exponent'"))

@@ -47,7 +47,7 @@ def layer_colors(model: ChartSpec, palette: Sequence[str] = CATEGORY10) -> dict[
     """Colour of each single-series layer: its own, else the palette colour of its position
     (``palette``: the theme's category colours, chartspec's own by default)."""
     return {layer.index: layer.color or palette[layer.index % len(palette)]
-            for layer in model.layers if layer.series is None}
+            for layer in model.layers if layer.series is None and layer.heat is None}
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -76,6 +76,8 @@ def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int
     found: list[Entry] = []
     used = 0
     for layer in model.layers:
+        if layer.heat is not None:
+            continue  # coloured by a number: its own gradient legend (compiler.py)
         shape = layer.point or _LEGEND_SYMBOL[layer.mark]
         tag = tags.get(layer.index, "")
         if layer.series is None:
@@ -119,6 +121,23 @@ def series_encodings(model: ChartSpec, found: Sequence[Entry]) -> dict[str, Any]
     return out
 
 
+def _heat_diagnostics(layer: Layer, view: Table, source: SourceMap) -> list[Diagnostic]:
+    """A quantitative colour field exists and holds numbers; a rect without a band is a heatmap
+    cell, which needs discrete x and y."""
+    assert layer.heat is not None
+    path = layer.json_path + ("color", "field")
+    field = layer.heat.field
+    if field not in view.columns:
+        hint = did_you_mean(field, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
+        return [source.diagnostic(f"field {field!r} not in {view.name}", path, hint=hint)]
+    text = view.first_text(field) if field not in view.derived else None
+    if text is not None:
+        return [source.diagnostic(f"colour field {field!r} is read as numbers but row {text[0]} of {view.name} "
+                                  f"holds {text[1]!r}", path, hint="fix the data, or drop 'type: quantitative' "
+                                                                   "to draw one series per value")]
+    return []
+
+
 def for_layer(encodings: dict[str, Any], layer: Layer) -> dict[str, Any]:
     """The series encodings one layer uses: an area or bar given ``shape`` would get a marker on
     every data point (Vega-Lite adds a point overlay), so they leave it to the other layers."""
@@ -132,6 +151,8 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
     out: list[Diagnostic] = []
     names: dict[str, int] = {layer.name: layer.index for layer in spec.layers if layer.series is None}
     for layer, view in zip(spec.layers, views):
+        if layer.heat is not None:
+            out += _heat_diagnostics(layer, view, source)
         if layer.series is None:
             continue
         path = layer.json_path + ("color", "field")

@@ -27,7 +27,7 @@ from chartspec.errors import ChartspecError
 
 GALLERY = ["annotations_rl_peak.yaml", "annotations_reference_lines.yaml", "marks_errorband_seeds.yaml",
            "marks_bar_line_dual_axis.yaml", "marks_latency_ranges.yaml", "marks_point_shapes.yaml",
-           "marks_errorband_ci_seeds.yaml"]
+           "marks_errorband_ci_seeds.yaml", "marks_heatmap_lr_batch.yaml"]
 TOL = 1.0  # px
 
 
@@ -239,6 +239,58 @@ def test_a_band_takes_columns_or_an_extent_not_both(tmp_path: Path) -> None:
                for d in caught.value.diagnostics)
 
 
+# -- heatmap: rect cells coloured by a number ----------------------------------------------------------
+
+def _luminance(color: str) -> float:
+    rgb = parse_color(color)
+    assert rgb is not None, color
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+
+def test_heatmap_cells_sit_on_their_grid_and_brighten_with_accuracy(built: Path) -> None:
+    rows = _rows("lr_batch_grid.csv")
+    chart = parse_svg(built / "marks_heatmap_lr_batch.svg")
+    cells = _marks(chart, "rect")
+    assert len(cells) == len(rows) == 20
+    x_axis, y_axis = chart.axis("Learning rate"), chart.axis("Batch size")
+    assert x_axis.label_texts == ["1e-4", "3e-4", "1e-3", "3e-3", "1e-2"]  # '.0e' on an ordinal axis of numbers
+    x_at = {label.text: label.x for label in x_axis.labels}
+    y_at = {label.text: label.y for label in y_axis.labels}
+    assert sorted(y_at, key=y_at.__getitem__) == ["256", "128", "64", "32"]  # reverse: the largest on top
+    by_cell = {}
+    for cell in cells:
+        box = cell.bbox()
+        lr = next(t for t, x in x_at.items() if box.left < x < box.right)
+        bs = next(t for t, y in y_at.items() if box.top < y < box.bottom)
+        by_cell[(lr, bs)] = _luminance(cell.fill)
+    assert len(by_cell) == 20  # one cell per grid point, none stacked
+    lr_text = {"0.0001": "1e-4", "0.0003": "3e-4", "0.001": "1e-3", "0.003": "3e-3", "0.01": "1e-2"}
+    ranked = sorted(rows, key=lambda r: float(r["val_accuracy"]))
+    shades = [by_cell[(lr_text[str(float(r["learning_rate"]))], r["batch_size"])] for r in ranked]
+    assert shades == sorted(shades)  # viridis brightens with the value: colour follows accuracy
+    (legend,) = chart.legends
+    texts = [label.text for label in legend.labels]
+    assert "Val. accuracy" in [i.text for i in chart.items if i.role == "legend-title"]
+    assert texts and all(t.endswith("%") for t in texts)  # the colour field's format
+    assert "Accuracy label" not in texts  # the text layer is no legend entry
+
+
+@pytest.mark.parametrize("body, message, line, hint", [
+    ("x: {field: step}\nlayers:\n  - {mark: rect, y: {field: loss, type: ordinal}, color: {field: loss, type: quantitative}}\n",
+     "needs a x axis of type ordinal or nominal, not quantitative", 2, "type: ordinal"),
+    ("x: {field: step, type: ordinal}\nlayers:\n  - {mark: rect, y: {field: loss, type: ordinal}, color: {field: name, type: quantitative}}\n",
+     "colour field 'name' is read as numbers but row 1", 4, "drop 'type: quantitative'"),
+    ("x: {field: name, type: ordinal, format: '.1f'}\nlayers:\n  - {y: {field: loss}}\n",
+     "'format' writes numbers, but row 1", 2, "remove 'format'"),
+])
+def test_heatmap_mistakes_are_positioned(tmp_path: Path, body: str, message: str, line: int, hint: str) -> None:
+    with pytest.raises(ChartspecError) as caught:
+        _load(tmp_path, body, head=False)
+    found = [d for d in caught.value.diagnostics if message in d.message]
+    assert found, [d.message for d in caught.value.diagnostics]
+    assert found[0].line == line and hint in (found[0].hint or "")
+
+
 # -- bars and text labels on the left axis, a line on the right -----------------------------------------
 
 def test_bar_labels_and_dual_axis(built: Path) -> None:
@@ -324,9 +376,11 @@ def test_every_point_shape_is_drawn_and_in_the_legend(built: Path) -> None:
 
 # -- errors -----------------------------------------------------------------------------------------------
 
-def _load(tmp_path: Path, body: str) -> chartspec.Spec:
+def _load(tmp_path: Path, body: str, *, head: bool = True) -> chartspec.Spec:
+    """``body`` after 'data: m.csv' (and 'x: {field: step}' unless not ``head``)."""
     (tmp_path / "m.csv").write_text("step,loss,lo,hi,name\n0,2.0,1.5,2.5,a\n1,1.0,0.8,1.2,b\n", encoding="utf-8")
-    (tmp_path / "spec.yaml").write_text("data: m.csv\nx: {field: step}\n" + body, encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text("data: m.csv\n" + ("x: {field: step}\n" if head else "") + body,
+                                        encoding="utf-8")
     return chartspec.load(tmp_path / "spec.yaml")
 
 
