@@ -42,8 +42,13 @@ def config_keys() -> frozenset[str]:
 
 def config_errors(config: dict[str, Any]) -> list[ValidationError]:
     """One actionable error per location of a Vega-Lite ``config`` object (empty when valid)."""
+    return _actionable(_config_validator(), config)
+
+
+def _actionable(validator: Draft7Validator, instance: Any) -> list[ValidationError]:
+    """One error per location of ``instance``: the leaf of each error a person can act on."""
     found: dict[tuple[Any, ...], ValidationError] = {}
-    for error in _config_validator().iter_errors(config):
+    for error in validator.iter_errors(instance):
         for leaf in _leaves(error):
             found.setdefault(tuple(leaf.absolute_path), leaf)
     return list(found.values())
@@ -70,8 +75,4 @@ def _depth(error: ValidationError) -> int:
 
 def vega_lite_errors(spec: dict[str, Any]) -> list[ValidationError]:
     """One actionable schema error per location of ``spec`` (empty when valid)."""
-    found: dict[tuple[Any, ...], ValidationError] = {}
-    for error in _validator().iter_errors(spec):
-        for leaf in _leaves(error):
-            found.setdefault(tuple(leaf.absolute_path), leaf)
-    return list(found.values())
+    return _actionable(_validator(), spec)

@@ -163,23 +163,18 @@ def test_mkdocs_typo_in_a_fence_fails_the_build_at_its_line(tmp_path: Path) -> N
     assert "did you mean 'field'?" in proc.stderr
 
 
-def test_mkdocs_error_in_a_spec_file_names_the_file_and_the_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("edited, old, new, message", [
+    ("specs/rl_training.yaml", "title: RL", "titel: RL", "specs/rl_training.yaml:1:1: error: unknown key 'titel'"),
+    ("docs/sub/page.md", "rl_training.yaml", "nope.yaml", "no such file: specs/nope.yaml"),
+], ids=["error-in-the-spec", "missing-spec"])
+def test_mkdocs_error_in_an_included_spec_names_the_file_and_the_page(tmp_path: Path, edited: str, old: str,
+                                                                     new: str, message: str) -> None:
     site = copy_site("mkdocs", tmp_path)
-    spec = site / "specs" / "rl_training.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("title: RL", "titel: RL"), encoding="utf-8")
+    path = site / edited
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     proc = mkdocs_build(site)
     assert proc.returncode != 0
-    assert "specs/rl_training.yaml:1:1: error: unknown key 'titel'" in proc.stderr, proc.stderr
-    assert "docs/sub/page.md:20: note: chart included here" in proc.stderr
-
-
-def test_mkdocs_missing_spec_file(tmp_path: Path) -> None:
-    site = copy_site("mkdocs", tmp_path)
-    page = site / "docs" / "sub" / "page.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("rl_training.yaml", "nope.yaml"), encoding="utf-8")
-    proc = mkdocs_build(site)
-    assert proc.returncode != 0
-    assert "no such file: specs/nope.yaml" in proc.stderr, proc.stderr
+    assert message in proc.stderr, proc.stderr
     assert "docs/sub/page.md:20: note: chart included here" in proc.stderr
 
 
