@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
@@ -276,7 +277,41 @@ def _length(v: Any) -> Any:
     return UNDEFINED
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _utc(part: Callable[[datetime, int], float], invalid: float = math.nan) -> Callable[[Any], float]:
+    """A Vega ``utc*`` date function: a part of the UTC date at epoch milliseconds ``v``.
+
+    Dates in the data are parsed to epoch milliseconds (sources.py), so numbers are what arrives;
+    text would need JavaScript's date parser, so it is refused. The local-time functions (``year``,
+    ``month``, ...) depend on the reader's time zone and are not offered at all."""
+    def run(v: Any) -> float:
+        if isinstance(v, str):
+            raise _Unsupported("a date written as text")
+        n = to_number(v)  # null is 0, the epoch, as in new Date(null)
+        if not math.isfinite(n) or abs(n) > 8.64e15:
+            return invalid
+        ms = math.trunc(n)
+        try:
+            moment = _EPOCH + timedelta(milliseconds=ms)
+        except OverflowError:
+            raise _Unsupported("a date outside Python's years") from None
+        return float(part(moment, ms))
+    return run
+
+
+_DATE_PARTS: dict[str, Callable[[datetime, int], float]] = {
+    "utcyear": lambda d, ms: d.year, "utcquarter": lambda d, ms: (d.month - 1) // 3 + 1,
+    "utcmonth": lambda d, ms: d.month - 1, "utcdate": lambda d, ms: d.day,
+    "utcday": lambda d, ms: (d.weekday() + 1) % 7, "utcdayofyear": lambda d, ms: d.timetuple().tm_yday,
+    "utchours": lambda d, ms: d.hour, "utcminutes": lambda d, ms: d.minute, "utcseconds": lambda d, ms: d.second,
+    "utcmilliseconds": lambda d, ms: ms % 1000, "time": lambda d, ms: ms,
+}
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
+    **{name: _utc(part) for name, part in _DATE_PARTS.items()},
+    "utcquarter": _utc(_DATE_PARTS["utcquarter"], invalid=1.0),  # Vega: 1 + ~~(NaN / 3), so 1
     "abs": _math(abs), "ceil": _math(_whole(math.ceil)), "floor": _math(_whole(math.floor)), "round": _round,
     "sqrt": _math(_sqrt), "exp": _math(_exp), "log": _math(_log), "pow": _math(_pow),
     "sin": _math(math.sin), "cos": _math(math.cos), "tan": _math(math.tan), "atan": _math(math.atan),

@@ -21,14 +21,15 @@ import chartspec
 from chartspec.interactive import static_view
 from chartspec.vegaexpr import compile_expression, js_string
 
-ROWS = [{"a": 3, "b": -1.5, "s": "ab", "t": "10", "n": None},
-        {"a": 0, "b": 2.25, "s": "", "t": "x", "n": None},
-        {"a": -7, "b": 1e-7, "s": "Zed", "t": " 4 ", "n": None}]
+ROWS = [{"a": 3, "b": -1.5, "s": "ab", "t": "10", "n": None, "d": 1709251200000.7},
+        {"a": 0, "b": 2.25, "s": "", "t": "x", "n": None, "d": -86400001},
+        {"a": -7, "b": 1e-7, "s": "Zed", "t": " 4 ", "n": None, "d": 951782400000}]  # d: dates, epoch ms
 
-FIELDS = ["datum.a", "datum.b", "datum.s", "datum.t", "datum.n", "datum.missing", "datum['a']"]
+FIELDS = ["datum.a", "datum.b", "datum.s", "datum.t", "datum.n", "datum.missing", "datum['a']", "datum.d"]
 LITERALS = ["0", "1", "2.5", "-3", "1e3", "0.1", "'x'", "'10'", "''", "'ab'", "true", "false", "null", "PI", "NaN"]
 UNARY = ["abs", "ceil", "floor", "round", "sqrt", "exp", "log", "isValid", "isNaN", "isFinite", "isNumber",
-         "isString", "toNumber", "toString", "toBoolean", "upper", "lower"]
+         "isString", "toNumber", "toString", "toBoolean", "upper", "lower", "utcyear", "utcquarter", "utcmonth",
+         "utcdate", "utcday", "utcdayofyear", "utchours", "utcminutes", "utcseconds", "utcmilliseconds", "time"]
 BINARY_FN = ["pow", "min", "max", "atan2"]
 OPERATORS = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "===", "!==", "&&", "||"]
 
@@ -110,7 +111,16 @@ def test_known_values() -> None:
 
 def test_outside_the_supported_part_is_refused_not_guessed() -> None:
     for expr in ("regexp('a').test(datum.s)", "year(datum.a)", "format(datum.a, '.2f')", "datum.a +", "a = 1"):
-        assert compile_expression(expr) is None, expr
+        assert compile_expression(expr) is None, expr  # year(): local time, the reader's time zone
+
+
+def test_utc_date_parts_agree_with_vega() -> None:
+    parts = ["utcyear", "utcquarter", "utcmonth", "utcdate", "utcday", "utcdayofyear", "utchours", "utcminutes",
+             "utcseconds", "utcmilliseconds", "time"]
+    exprs = [f"{part}(datum.d)" for part in parts] + ["utcyear(datum.n)", "utcmonth(datum.missing)"]
+    vega = vega_results(exprs)
+    assert vega == {(i, k): python_result(e, row) for i, e in enumerate(exprs) for k, row in enumerate(ROWS)}
+    assert python_result("utcyear(datum.d)", ROWS[0]) == "2024" and python_result("utcmonth(datum.d)", ROWS[0]) == "2"
 
 
 SPEC = """title: T
