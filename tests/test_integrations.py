@@ -262,6 +262,29 @@ def test_sphinx_build_draws_every_chart_with_one_shared_bundle(sphinx_site: Path
     assert 'aria-label="Tokens per second for four batch sizes"' in index  # :alt:
 
 
+def test_sphinx_latex_includes_every_chart_as_a_vector_pdf(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    site = copy_site("sphinx", tmp_path)
+    proc = sphinx_build(site, builder="latex")
+    assert proc.returncode == 0, proc.stderr
+    out = site / "_build" / "latex"
+    (tex,) = out.glob("*.tex")
+    text = tex.read_text(encoding="utf-8")
+    included = re.findall(r"\\sphinxincludegraphics\[width=\\linewidth\]\{([^}]+\.pdf)\}", text)
+    assert len(included) == sum(interactive + static for interactive, static in SPHINX_PAGES.values())
+    titles = []
+    for name in included:
+        reader = PdfReader(out / name)
+        assert len(reader.pages) == 1
+        titles.append(reader.pages[0].extract_text())
+    assert any("Throughput by batch size" in t for t in titles) and any("Loss curves" in t for t in titles)
+    assert sum("RL Training Progression" in t for t in titles) == 2
+    caption = text.index("Loss over five epochs")  # the :caption: figure holds its chart
+    assert text.rfind("\\begin{figure}", 0, caption) > text.rfind("\\end{figure}", 0, caption)
+    assert "chartspec_interactive" not in "".join(titles)  # drawn at rest, no hover layer
+
+
 def test_sphinx_dirhtml_pages_find_the_bundle_from_their_folders(tmp_path: Path) -> None:
     site = copy_site("sphinx", tmp_path)
     proc = sphinx_build(site, builder="dirhtml")

@@ -35,8 +35,9 @@ caption (reST inline markup allowed); ``:name:`` a target to refer to the figure
 
 HTML builders get the Vega libraries once per build in ``OUT/_chartspec/vega-bundle.<hash>.js``;
 each page refers to it by a relative URL, whatever its depth (``html``, ``dirhtml`` and
-``singlehtml`` alike). Other builders show the caption or nothing. The spec and data files are
-dependencies of the document: changing one rebuilds it. Errors are logged as Sphinx errors located
+``singlehtml`` alike). The LaTeX builder gets each chart as a PDF beside the .tex file (vector
+graphics, drawn at rest), the text builder its label; man and texinfo show the caption or
+nothing. The spec and data files are dependencies of the document: changing one rebuilds it. Errors are logged as Sphinx errors located
 at the document and line (an inline spec's own lines counted in the document), so ``-W`` fails the
 build; the chart is left out of the page.
 """
@@ -204,6 +205,25 @@ def visit_text(self: Any, node: chartspec_chart) -> None:
     raise nodes.SkipNode
 
 
+def visit_latex(self: Any, node: chartspec_chart) -> None:
+    """The chart at rest as a PDF next to the .tex file (vector, so it prints sharp), included at
+    the text width; inside a ``:caption:`` figure Sphinx writes the figure around it."""
+    import vl_convert as vlc
+
+    from ..export import write_atomic
+    from ..pdfbytes import canonical_pdf
+
+    name = f"{node['chart_id']}.pdf"
+    data = canonical_pdf(vlc.svg_to_pdf(node["svg"]))
+    target = Path(self.builder.outdir) / name
+    if not target.is_file() or target.read_bytes() != data:  # unchanged charts keep their files
+        write_atomic(target, data)
+    graphic = f"\\sphinxincludegraphics[width=\\linewidth]{{{name}}}"
+    inside_figure = isinstance(node.parent, nodes.figure)
+    self.body.append(f"\n{graphic}\n" if inside_figure else f"\n\\begin{{center}}\n{graphic}\n\\end{{center}}\n")
+    raise nodes.SkipNode
+
+
 def skip(self: Any, node: chartspec_chart) -> None:
     raise nodes.SkipNode
 
@@ -230,7 +250,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("chartspec_format", "html", "env", types=[str])
     app.add_config_value("chartspec_fallback", True, "env", types=[bool])
     app.add_config_value("chartspec_root", None, "env", types=[str, type(None)])
-    app.add_node(chartspec_chart, html=(visit_html, None), latex=(skip, None), text=(visit_text, None),
+    app.add_node(chartspec_chart, html=(visit_html, None), latex=(visit_latex, None), text=(visit_text, None),
                  man=(skip, None), texinfo=(skip, None))
     app.add_directive("chartspec", ChartspecDirective)
     app.connect("env-purge-doc", purge_doc)
