@@ -152,6 +152,28 @@ def test_mkdocs_rebuild_renders_only_changed_charts(tmp_path: Path) -> None:
     check_site(site / "site", MKDOCS_PAGES)
 
 
+def test_mkdocs_cache_keeps_only_the_entries_of_the_last_build(tmp_path: Path) -> None:
+    site = copy_site("mkdocs", tmp_path)
+    folder = site / ".cache" / "chartspec"
+
+    def entries() -> set[str]:
+        return {p.stem for p in folder.glob("*.json") if re.fullmatch(r"[0-9a-f]{64}", p.stem)}
+
+    assert mkdocs_build(site).returncode == 0
+    before = entries()
+    assert before and any(p.name.startswith("vega-bundle") for p in folder.iterdir())
+    spec = site / "specs" / "rl_training.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("title: RL", "title: Edited RL"), encoding="utf-8")
+    edited = mkdocs_build(site)
+    assert edited.returncode == 0, edited.stderr
+    after = entries()
+    assert len(after) == len(before) and len(before - after) == 1  # the old spec's entry went, the new came
+    assert "chartspec: removed 1 stale cache entry" in edited.stderr, edited.stderr
+    assert any(p.name.startswith("vega-bundle") for p in folder.iterdir())  # the cached bundle stays
+    again = mkdocs_build(site)
+    assert entries() == after and "stale cache" not in again.stderr
+
+
 def test_mkdocs_typo_in_a_fence_fails_the_build_at_its_line(tmp_path: Path) -> None:
     site = copy_site("mkdocs", tmp_path)
     page = site / "docs" / "sub" / "page.md"

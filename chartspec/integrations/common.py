@@ -133,7 +133,8 @@ def reference(body: str) -> str | None:
 class ChartCache:
     """Rendered charts by key, in memory and (with ``folder``) on disk as ``KEY.json`` files.
 
-    Delete the folder to empty it; entries of specs that changed are never read again.
+    Entries of specs that changed are never read again; :meth:`prune` after a full build removes
+    them (and those of charts no page holds any more), so the folder does not grow for ever.
     """
 
     def __init__(self, folder: Path | None = None) -> None:
@@ -143,6 +144,26 @@ class ChartCache:
         self.misses = 0
         #: charts the cache did not have, rendered without error
         self.rendered = 0
+        #: keys read or written since :meth:`start_build`
+        self.used: set[str] = set()
+
+    def start_build(self) -> None:
+        self.hits = self.misses = self.rendered = 0
+        self.used = set()
+
+    def prune(self) -> int:
+        """Forget every entry the build since :meth:`start_build` did not use; the number removed
+        from disk. Only ``KEY.json`` files are touched (the cached bundle stays)."""
+        self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        removed = 0
+        for path in self.folder.glob("*.json") if self.folder is not None and self.folder.is_dir() else ():
+            if _KEY_NAME.fullmatch(path.stem) and path.stem not in self.used:
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    pass  # another build may hold it; a stale entry only costs disk
+        return removed
 
     def get(self, key: str) -> Chart | None:
         found = self.memory.get(key) or self._read(key)
@@ -151,6 +172,7 @@ class ChartCache:
             if digest is not None and input_key([str(f) for f in chart.files], key) == digest:
                 self.memory[key] = found
                 self.hits += 1
+                self.used.add(key)
                 return chart
         self.misses += 1
         return None
@@ -161,6 +183,7 @@ class ChartCache:
         if digest is None:
             return
         self.memory[key] = (digest, chart)
+        self.used.add(key)
         if self.folder is None:
             return
         entry = {"format": _CACHE_FORMAT, "digest": digest, "files": [str(f) for f in chart.files],
@@ -184,6 +207,9 @@ class ChartCache:
             return entry["digest"], chart
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+
+_KEY_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 def _key(kind: str, data: bytes, where: Path, root: Path | None) -> str:

@@ -36,7 +36,8 @@ Each chart becomes chartspec's HTML fragment (``<figure class="chartspec">``, th
 it until the interactive chart is drawn). The Vega libraries are written once per build to
 ``SITE/_chartspec/vega-bundle.<hash>.js``; every page refers to that file by a relative URL and
 loads it once however many charts it holds. Rendered charts are cached (by a hash of the spec
-text and of every data file it reads), so rebuilds render only the charts that changed. Under
+text and of every data file it reads), so rebuilds render only the charts that changed; after a
+full build the entries no chart used are removed from ``cache_dir``. Under
 ``mkdocs serve`` the spec and data files are watched, inside ``docs_dir`` or not.
 
 An error fails the build with chartspec's message, located in the Markdown file (an inline spec's
@@ -89,6 +90,7 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin, and its cache, across ``serve`` rebuilds."""
+        self._dirty = dirty  # a dirty rebuild renders only changed pages: the cache is not pruned
 
     def on_config(self, config: Any) -> Any:
         folder = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -96,7 +98,7 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
         cache_dir = (folder / self.config.cache_dir).resolve() if self.config.cache_dir else None
         if self._cache is None or self._cache.folder != cache_dir:
             self._cache = ChartCache(cache_dir)
-        self._cache.hits = self._cache.misses = self._cache.rendered = 0
+        self._cache.start_build()
         self._inputs, self._slots, self._charts = set(), {}, 0
         return config
 
@@ -169,6 +171,10 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
             install_bundle(Path(config.site_dir), cache.folder if cache else None)
             log.info("chartspec: %d chart(s), %d rendered, %d from the cache", self._charts,
                      cache.rendered if cache else self._charts, cache.hits if cache else 0)
+        if cache is not None and not getattr(self, "_dirty", False):
+            removed = cache.prune()  # entries of edited or deleted charts
+            if removed:
+                log.info("chartspec: removed %d stale cache entr%s", removed, "y" if removed == 1 else "ies")
         if self._server is not None:
             self._watch()
 
