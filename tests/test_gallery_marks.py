@@ -171,6 +171,21 @@ def test_arrow_points_at_its_data_point_from_its_offset(built: Path) -> None:
 
 # -- error band: mean line over the min-max band of three seeds ------------------------------------------
 
+def _rewards_by_step() -> dict[float, list[float]]:
+    """The three seeds' rewards at each step of seed_rewards.csv."""
+    by_step: dict[float, list[float]] = defaultdict(list)
+    for row in _rows("seed_rewards.csv"):
+        by_step[float(row["step"])].append(float(row["reward"]))
+    return by_step
+
+
+def _band_chart(built: Path, stem: str) -> tuple[Chart, LinearFit, LinearFit, list[tuple[float, float]]]:
+    """A seeds chart's SVG, its x and reward scales, and the corners of its one band."""
+    chart = parse_svg(built / f"{stem}.svg")
+    (area,) = _marks(chart, "area")
+    return chart, _x(chart, "Step (thousands)"), chart.axis("Episode reward").scale(), area.vertices()
+
+
 def test_errorband_spans_min_to_max_of_the_seeds(built: Path) -> None:
     vl = _vl(built, "marks_errorband_seeds")
     band, line = _leaves(vl["layer"][0]["layer"][0])
@@ -178,13 +193,8 @@ def test_errorband_spans_min_to_max_of_the_seeds(built: Path) -> None:
     assert line["mark"]["type"] == "line" and line["mark"]["interpolate"] == "monotone"
     seed = _leaves(vl["layer"][0]["layer"][1])[-1]
     assert seed["mark"]["interpolate"] == "step-after" and seed["mark"]["strokeDash"] == [5, 3]
-    by_step: dict[float, list[float]] = defaultdict(list)
-    for row in _rows("seed_rewards.csv"):
-        by_step[float(row["step"])].append(float(row["reward"]))
-    chart = parse_svg(built / "marks_errorband_seeds.svg")
-    x, y = _x(chart, "Step (thousands)"), chart.axis("Episode reward").scale()
-    (area,) = _marks(chart, "area")
-    corners = area.vertices()
+    by_step = _rewards_by_step()
+    chart, x, y, corners = _band_chart(built, "marks_errorband_seeds")
     mean_line = [i for i in _marks(chart, "line") if i.stroke == "#2ca02c"]
     assert len(mean_line) == 1
     for step, values in by_step.items():
@@ -199,13 +209,8 @@ def test_errorband_spans_min_to_max_of_the_seeds(built: Path) -> None:
 
 
 def test_band_extents_are_computed_from_the_raw_rows(built: Path) -> None:
-    by_step: dict[float, list[float]] = defaultdict(list)
-    for row in _rows("seed_rewards.csv"):
-        by_step[float(row["step"])].append(float(row["reward"]))
-    chart = parse_svg(built / "marks_errorband_ci_seeds.svg")
-    x, y = _x(chart, "Step (thousands)"), chart.axis("Episode reward").scale()
-    (area,) = _marks(chart, "area")
-    corners = area.vertices()
+    by_step = _rewards_by_step()
+    chart, x, y, corners = _band_chart(built, "marks_errorband_ci_seeds")
     (mean_line,) = _marks(chart, "line")
     assert not _marks(chart, "symbol")  # no legend squares drawn along the mean line
     bars = [i for i in _marks(chart, "rule") if parse_color(i.stroke) == parse_color("#ff7f0e")]
