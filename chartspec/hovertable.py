@@ -24,6 +24,9 @@ from .smoothing import order_key, smooth_column
 __all__ = ["X0_FIELD", "X1_FIELD", "HoverColumn", "HoverTable", "hover_table"]
 
 _PREFIX = "__hover_"
+#: a value without its axis' own format: six significant digits, trailing zeros dropped (a smoothed
+#: 59.1382329255 reads 59.1382; Vega-Lite's default would print every digit)
+DEFAULT_FORMAT = "~r"
 #: where each row's hover area starts and ends on x: halfway to the neighbouring x values
 X0_FIELD, X1_FIELD = "__hover_x0", "__hover_x1"
 
@@ -59,13 +62,15 @@ def _value_field(layer: Layer, columns: tuple[str, ...]) -> str | None:
 def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> HoverTable:
     """Every legend entry's value at each x; ``tags``: per layer index, its legend-entry suffix."""
     x = model.x.field
+    if any(layer.heat is not None for layer in model.layers):
+        # a heatmap's cells hold no series along x: each cell keeps its own tooltip instead
+        return HoverTable(rows=[], columns=[], panels=[], left_out=[layer.name for layer in model.layers])
     panels = [f for f in (model.facet.field, model.facet.row, model.facet.column) if f] if model.facet else []
     by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
     columns: list[HoverColumn] = []
     left_out: list[str] = []
     for layer in model.layers:
-        if layer.heat is not None:  # a cell's colour is no series: its own tooltip says it
-            left_out.append(layer.name)
+        if layer.mark == "text":  # labels of other marks: their values are already listed
             continue
         view = data.of(layer)
         exact = data.exact[layer.index] if layer.index < len(data.exact) else True
@@ -82,7 +87,7 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
         fields: dict[Any, str] = {}
         for series, title in names.items():
             fields[series] = f"{_PREFIX}{len(columns)}"
-            columns.append(HoverColumn(fields[series], title, layer.y.format))
+            columns.append(HoverColumn(fields[series], title, layer.y.format or DEFAULT_FORMAT))
         for row in view.rows:
             at = row.get(x)
             if at is None:

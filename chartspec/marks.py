@@ -98,7 +98,10 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     mark = {k: v for k, v in compiled["mark"].items() if k in kept}
     encoding = compiled["encoding"]
     if kind == "text":
-        mark.update(baseline="bottom", align="center", dy=_TEXT_OFFSET)
+        if layer.y.type in ("nominal", "ordinal"):  # a label in a band (a heatmap cell): its middle
+            mark.update(baseline="middle", align="center")
+        else:  # a label of a point or a bar: just above it
+            mark.update(baseline="bottom", align="center", dy=_TEXT_OFFSET)
         encoding = {**_no_shape(encoding), "text": {"field": _field(layer.text or ""), "type": "nominal"}}
         encoding.pop("strokeDash", None)
     elif kind == "tick":

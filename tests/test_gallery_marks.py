@@ -269,6 +269,14 @@ def test_heatmap_cells_sit_on_their_grid_and_brighten_with_accuracy(built: Path)
         bs = next(t for t, y in y_at.items() if box.top < y < box.bottom)
         by_cell[(lr, bs)] = _luminance(cell.fill)
     assert len(by_cell) == 20  # one cell per grid point, none stacked
+    labels = [t for t in _marks(chart, "text")]
+    assert len(labels) == 20
+    for label in labels:  # each value written in the middle of its cell
+        (box,) = [c.bbox() for c in cells if c.bbox().left < label.x < c.bbox().right
+                  and c.bbox().top < label.y < c.bbox().bottom]
+        # Vega lowers a middle-baseline text by about a quarter of its size (3 px here); a label
+        # above the middle (the bar-label placement) sits 5 px higher
+        assert abs(label.y - (box.top + box.bottom) / 2) < 3.5 and abs(label.x - (box.left + box.right) / 2) < 2
     lr_text = {"0.0001": "1e-4", "0.0003": "3e-4", "0.001": "1e-3", "0.003": "3e-3", "0.01": "1e-2"}
     ranked = sorted(rows, key=lambda r: float(r["val_accuracy"]))
     shades = [by_cell[(lr_text[str(float(r["learning_rate"]))], r["batch_size"])] for r in ranked]

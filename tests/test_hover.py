@@ -120,6 +120,22 @@ def test_every_series_is_written_in_its_axis_format_and_a_gap_as_a_dash() -> Non
     assert sorted(written) == sorted(["1.0", "2.0", "3.0", "50%", NO_VALUE, "25%"])
 
 
+def test_labels_and_heatmaps_are_not_series_and_numbers_default_to_six_digits() -> None:
+    bars = hover_layer(compiled("marks_bar_line_dual_axis"))
+    marks = {layer.name: layer.mark for layer in chartspec.load(SPECS / "marks_bar_line_dual_axis.yaml").model.layers}
+    listed = tooltip_titles(bars)[1:]
+    assert listed and all(marks[name] != "text" for name in listed) and len(listed) == sum(
+        mark != "text" for mark in marks.values())  # every series but the text labels
+    heatmap = chartspec.to_vegalite(SPECS / "marks_heatmap_lr_batch.yaml")
+    assert LAYER_NAME not in str(heatmap)  # cells keep their own tooltips
+    smoothed = hover_layer(compiled("data_ema_smoothed_reward"))
+    probe = {"data": smoothed["data"], "transform": smoothed["transform"], "mark": "text",
+             "encoding": {"y": {"field": "episode", "type": "ordinal"}, "text": {"field": "__hover_0_text"}}}
+    written = parse_svg(vlc.vegalite_to_svg(probe)).texts("mark")
+    assert written and all(len(t.lstrip("\u2212-").replace(".", "").lstrip("0")) <= 6 for t in written)  # d3: U+2212
+    assert any("." in t for t in written)  # not rounded to whole numbers either
+
+
 def test_a_layer_drawn_through_a_vega_expression_is_shown_if_python_can_run_it_else_left_out() -> None:
     text = ("data: {values: [{s: 0, a: 1}, {s: 1, a: 2}]}\nx: {field: s}\nlayers:\n  - {name: A, y: {field: a}}\n"
             "  - {name: Doubled, transform: [{calculate: EXPR, as: d}], y: {field: d}}\n")
