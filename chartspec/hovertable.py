@@ -24,9 +24,6 @@ from .smoothing import order_key, smooth_column
 __all__ = ["X0_FIELD", "X1_FIELD", "HoverColumn", "HoverTable", "hover_table"]
 
 _PREFIX = "__hover_"
-#: a value without its axis' own format: six significant digits, trailing zeros dropped (a smoothed
-#: 59.1382329255 reads 59.1382; Vega-Lite's default would print every digit)
-DEFAULT_FORMAT = "~r"
 #: where each row's hover area starts and ends on x: halfway to the neighbouring x values
 X0_FIELD, X1_FIELD = "__hover_x0", "__hover_x1"
 
@@ -87,7 +84,7 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
         fields: dict[Any, str] = {}
         for series, title in names.items():
             fields[series] = f"{_PREFIX}{len(columns)}"
-            columns.append(HoverColumn(fields[series], title, layer.y.format or DEFAULT_FORMAT))
+            columns.append(HoverColumn(fields[series], title, layer.y.format))
         for row in view.rows:
             at = row.get(x)
             if at is None:

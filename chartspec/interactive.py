@@ -108,9 +108,15 @@ def _tiles(x: dict[str, Any], hover: HoverTable) -> dict[str, Any]:
 
 def _as_text(column: HoverColumn) -> str:
     """The Vega expression writing one series' value as the tooltip shows it: in the axis'
-    format, and a dash where the series has no value at that x (not 'NaN')."""
+    format, and a dash where the series has no value at that x (not 'NaN').
+
+    Without a format Vega-Lite prints every digit (a smoothed reward reads 59.1382329255): six
+    significant digits instead, except that from 100,000 up whole numbers stay whole (a token
+    count of 1,234,567 must not read 1,234,570)."""
     value = f"datum[{json.dumps(column.field)}]"
-    return f"isValid({value}) ? format({value}, {json.dumps(column.format or '')}) : {json.dumps(NO_VALUE)}"
+    written = (f"format({value}, {json.dumps(column.format)})" if column.format else
+               f"(abs({value}) >= 1e5 ? format({value}, ',.2~f') : format({value}, '~r'))")
+    return f"isValid({value}) ? {written} : {json.dumps(NO_VALUE)}"
 
 
 def static_view(vl: dict[str, Any]) -> dict[str, Any]:

@@ -107,9 +107,11 @@ def test_folded_columns_and_smoothed_values_are_what_the_lines_draw() -> None:
 
 def test_every_series_is_written_in_its_axis_format_and_a_gap_as_a_dash() -> None:
     vl = chartspec.to_vegalite(chartspec.loads(
-        "data: {values: [{s: 0, a: 1}, {s: 1, a: 2}, {s: 2, a: 3}]}\nx: {field: s}\nlayers:\n"
+        "data: {values: [{s: 0, a: 1, c: 1234567}, {s: 1, a: 2, c: 0.000123456789}, {s: 2, a: 3, c: 59.1382329255}]}\n"
+        "x: {field: s}\nlayers:\n"
         "  - {name: A, y: {field: a, format: '.1f'}}\n"
-        "  - {name: B, data: {values: [{s: 0, b: 0.5}, {s: 2, b: 0.25}]}, y: {field: b, format: '.0%'}}\n"))
+        "  - {name: B, data: {values: [{s: 0, b: 0.5}, {s: 2, b: 0.25}]}, y: {field: b, format: '.0%'}}\n"
+        "  - {name: C, y: {field: c}}\n"))
     layer = hover_layer(vl)
     # run the tooltip's expressions in Vega itself: one text mark per tooltip column, a row per x
     texts = [t["as"] for t in layer["transform"]]
@@ -117,7 +119,8 @@ def test_every_series_is_written_in_its_axis_format_and_a_gap_as_a_dash() -> Non
         {"mark": "text", "encoding": {"y": {"field": "s", "type": "ordinal"}, "x": {"datum": name, "type": "nominal"},
                                       "text": {"field": name, "type": "nominal"}}} for name in texts]}
     written = parse_svg(vlc.vegalite_to_svg(probe)).texts("mark")
-    assert sorted(written) == sorted(["1.0", "2.0", "3.0", "50%", NO_VALUE, "25%"])
+    assert sorted(written) == sorted(["1.0", "2.0", "3.0", "50%", NO_VALUE, "25%",  # the axes' formats
+                                      "1,234,567", "0.000123457", "59.1382"])  # no format: 6 digits
 
 
 def test_labels_and_heatmaps_are_not_series_and_numbers_default_to_six_digits() -> None:
