@@ -77,8 +77,8 @@ def _interactive_layer(spec: Spec, units: list[dict[str, Any]], settings: Intera
     tooltip = settings.tooltip and bool(hover.columns)  # no series known here: the points keep theirs
     if x is None or not hover.rows or not (tooltip or settings.hover_rule or settings.zoom):
         return None  # x is made by a transform: no rows to place a rule at
-    catcher: dict[str, Any] = {"name": AREA_NAME, "mark": {"type": "rect", "color": "transparent", "clip": True},
-                               "params": [], "encoding": _tiles(x, hover)}
+    mark, tiles = _tiles(x, hover, model)
+    catcher: dict[str, Any] = {"name": AREA_NAME, "mark": mark, "params": [], "encoding": tiles}
     if tooltip or settings.hover_rule:
         catcher["params"].append({"name": HOVER_PARAM, "select": {
             "type": "point", "fields": [model.x.field], "on": "pointerover", "clear": "pointerout"}})
@@ -99,11 +99,15 @@ def _interactive_layer(spec: Spec, units: list[dict[str, Any]], settings: Intera
     return {**group, "layer": layers}
 
 
-def _tiles(x: dict[str, Any], hover: HoverTable) -> dict[str, Any]:
-    """Where each x's rect spans: halfway to its neighbours (hovertable.py), or its band."""
-    if not hover.bounded:
-        return {"x": x}
-    return {"x": {**x, "field": X0_FIELD}, "x2": {"field": X1_FIELD}}  # same axis: Vega-Lite merges them
+def _tiles(x: dict[str, Any], hover: HoverTable, model: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The transparent mark that catches the pointer for each x, and its x encoding: a rect from
+    halfway to one neighbour to halfway to the other (hovertable.py), or where those are unknown
+    (categories, dates Python cannot read) a rule as wide as the plot's share of one x."""
+    if hover.bounded:  # x2 on the same axis: Vega-Lite merges the two into the x scale
+        return ({"type": "rect", "color": "transparent", "clip": True},
+                {"x": {**x, "field": X0_FIELD}, "x2": {"field": X1_FIELD}})
+    count = len({repr(row.get(model.x.field)) for row in hover.rows}) or 1
+    return {"type": "rule", "color": "transparent", "clip": True, "strokeWidth": max(4.0, model.width / count)}, {"x": x}
 
 
 def _as_text(column: HoverColumn) -> str:

@@ -197,9 +197,28 @@ def test_annotations_are_drawn_in_every_panel() -> None:
 
 # -- in the browser ----------------------------------------------------------------------------------
 
+NOMINAL = """title: Categories on x
+data: {values: [{m: a, v: 1, w: 3}, {m: b, v: 2, w: 1}, {m: c, v: 3, w: 2}]}
+x: {field: m, type: nominal}
+layers:
+  - {name: V, y: {field: v}}
+  - {name: W, mark: bar, y: {field: w}}
+"""
+
+
+def test_categories_on_x_are_caught_by_rules_a_category_wide() -> None:
+    vl = chartspec.to_vegalite(chartspec.loads(NOMINAL))
+    area = next(layer for layer in hover_group(vl)["layer"] if layer["name"] == AREA_NAME)
+    assert area["mark"]["type"] == "rule" and area["mark"]["strokeWidth"] == 600 / 3  # the plot's share of one
+    assert "x2" not in area["encoding"] and area["encoding"]["x"]["field"] == "m"
+
+
 @pytest.fixture(scope="module")
 def browser_tab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
-    out = build_specs(tmp_path_factory.mktemp("hover"), [SPECS / f"{name}.yaml" for name in BROWSER_SPECS], "html")
+    extra = tmp_path_factory.mktemp("hover_specs") / "nominal_hover.yaml"
+    extra.write_text(NOMINAL, encoding="utf-8")
+    out = build_specs(tmp_path_factory.mktemp("hover"), [*(SPECS / f"{name}.yaml" for name in BROWSER_SPECS), extra],
+                      "html")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"])
         context = browser.new_context(viewport={"width": 1200, "height": 900})
@@ -268,3 +287,11 @@ def test_hovering_each_facet_panel_shows_that_panels_values(browser_tab: tuple[A
         step = number(panel["Step"])
         row = next(r for r in rows if r["optimizer"] == panel["optimizer"] and float(r["step"]) == step)
         assert math.isclose(number(panel["Training loss"]), float(row["loss"]), rel_tol=1e-9)
+
+
+def test_hovering_a_category_shows_its_values(browser_tab: tuple[Any, Path]) -> None:
+    tab, out = browser_tab
+    for at, expected in ((0.15, {"m": "a", "V": "1", "W": "3"}), (0.5, {"m": "b", "V": "2", "W": "1"}),
+                         (0.85, {"m": "c", "V": "3", "W": "2"})):
+        (shown,) = hover_tooltip(tab, out / "nominal_hover.html", at=at)
+        assert shown == expected
