@@ -113,9 +113,9 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
         inputs = tuple(str(p.resolve()) for p in spec.inputs)
         # hashed now: a file saved while the chart renders must not pass for rendered
         key = input_key(list(inputs), _fingerprint(target, options)) if options.render else None
-        if not options.render:
-            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
+        if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
+            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
         paths = output_paths(target, options)
         page = _page_context(target, vl, options, paths)
         rendered = render(vl, options.formats, scale=options.scale, page=page)  # every format, in memory

@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import vl_convert as vlc
+from conftest import RunCli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -149,3 +151,10 @@ def test_a_series_field_made_by_an_unknown_expression_is_a_positioned_error() ->
         assert "colour by a column of the data" in (found.hint or "")
     else:
         raise AssertionError("compiled with an empty colour domain")
+
+
+def test_validate_reports_what_only_the_compiler_can_refuse(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "s.yaml").write_text(SPEC.replace("'run ' + datum.r", "year(datum.s)"), encoding="utf-8")
+    proc = run_cli("validate", tmp_path / "s.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "s.yaml:6:59: error: cannot list the series of 'run'" in proc.stderr, proc.stderr
