@@ -102,7 +102,10 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
             mark.update(baseline="middle", align="center")
         else:  # a label of a point or a bar: just above it
             mark.update(baseline="bottom", align="center", dy=_TEXT_OFFSET)
-        encoding = {**_no_shape(encoding), "text": {"field": _field(layer.text or ""), "type": "nominal"}}
+        written: dict[str, Any] = {"field": _field(layer.text or ""), "type": "nominal"}
+        if layer.text_format:  # numbers in a number format: only a quantitative field takes one
+            written.update(type="quantitative", format=layer.text_format)
+        encoding = {**_no_shape(encoding), "text": written}
         encoding.pop("strokeDash", None)
     elif kind == "tick":
         mark.update(orient="horizontal", thickness=layer.stroke_width, size=RECT_WIDTH)
@@ -178,6 +181,15 @@ def mark_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap)
         if layer.mark == "text" and layer.text is None:
             out.append(source.diagnostic("mark 'text' needs a 'text' field: the column whose values it writes",
                                          path + ("mark",), hint="add e.g. 'text: accuracy' to this layer"))
+        if layer.text_format is not None and layer.mark != "text":
+            out.append(source.diagnostic(f"'text_format' is only used by mark 'text', not {layer.mark!r}",
+                                         path + ("text_format",), key=True, hint="remove 'text_format'"))
+        elif layer.text_format is not None and layer.text in view.columns and layer.text not in view.derived:
+            found = view.first_text(layer.text)
+            if found is not None:
+                out.append(source.diagnostic(
+                    f"'text_format' writes numbers, but row {found[0]} of {view.name} holds {found[1]!r} in "
+                    f"{layer.text!r}", path + ("text_format",), hint="remove 'text_format', or fix the data"))
         if layer.text is not None and layer.mark != "text":
             out.append(source.diagnostic(f"'text' is only used by mark 'text', not {layer.mark!r}",
                                          path + ("text",), key=True,

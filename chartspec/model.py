@@ -97,8 +97,9 @@ class Layer:
     smooth: Smooth | None = None
     #: ``color: {field: run}``: one series per value of the field (then ``color`` is None)
     series: SeriesByField | None = None
-    #: mark 'text': the column whose values are written (marks.py)
+    #: mark 'text': the column whose values are written (marks.py), and their d3 number format
     text: str | None = None
+    text_format: str | None = None
     #: marks 'errorband', 'rule', 'rect': the fields the mark spans from and to
     band: Band | None = None
     #: ``color: {field, type: quantitative}`` (then ``color`` and ``series`` are None)
@@ -243,6 +244,7 @@ def _layer(raw: dict[str, Any], index: int) -> Layer:
         smooth=_smooth(raw.get("smooth")),
         series=_color_field(raw.get("color"))[0],
         text=raw.get("text"),
+        text_format=raw.get("text_format"),
         band=parse_band(raw.get("band")),
         heat=_color_field(raw.get("color"))[1],
     )

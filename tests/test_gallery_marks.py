@@ -269,15 +269,19 @@ def test_heatmap_cells_sit_on_their_grid_and_brighten_with_accuracy(built: Path)
         bs = next(t for t, y in y_at.items() if box.top < y < box.bottom)
         by_cell[(lr, bs)] = _luminance(cell.fill)
     assert len(by_cell) == 20  # one cell per grid point, none stacked
+    lr_text = {"0.0001": "1e-4", "0.0003": "3e-4", "0.001": "1e-3", "0.003": "3e-3", "0.01": "1e-2"}
     labels = [t for t in _marks(chart, "text")]
     assert len(labels) == 20
-    for label in labels:  # each value written in the middle of its cell
+    accuracy = {(lr_text[str(float(r["learning_rate"]))], r["batch_size"]): float(r["val_accuracy"]) for r in rows}
+    for label in labels:  # each value written in the middle of its cell, in its text_format
         (box,) = [c.bbox() for c in cells if c.bbox().left < label.x < c.bbox().right
                   and c.bbox().top < label.y < c.bbox().bottom]
+        lr = next(t for t, x in x_at.items() if box.left < x < box.right)
+        bs = next(t for t, y in y_at.items() if box.top < y < box.bottom)
+        assert label.text == f"{math.floor(accuracy[(lr, bs)] * 100 + 0.5)}%"  # d3 rounds halves up
         # Vega lowers a middle-baseline text by about a quarter of its size (3 px here); a label
         # above the middle (the bar-label placement) sits 5 px higher
         assert abs(label.y - (box.top + box.bottom) / 2) < 3.5 and abs(label.x - (box.left + box.right) / 2) < 2
-    lr_text = {"0.0001": "1e-4", "0.0003": "3e-4", "0.001": "1e-3", "0.003": "3e-3", "0.01": "1e-2"}
     ranked = sorted(rows, key=lambda r: float(r["val_accuracy"]))
     shades = [by_cell[(lr_text[str(float(r["learning_rate"]))], r["batch_size"])] for r in ranked]
     assert shades == sorted(shades)  # viridis brightens with the value: colour follows accuracy
@@ -295,6 +299,10 @@ def test_heatmap_cells_sit_on_their_grid_and_brighten_with_accuracy(built: Path)
      "colour field 'name' is read as numbers but row 1", 4, "drop 'type: quantitative'"),
     ("x: {field: name, type: ordinal, format: '.1f'}\nlayers:\n  - {y: {field: loss}}\n",
      "'format' writes numbers, but row 1", 2, "remove 'format'"),
+    ("x: {field: step}\nlayers:\n  - {mark: text, text: name, text_format: '.1f', y: {field: loss}}\n",
+     "'text_format' writes numbers, but row 1", 4, "remove 'text_format'"),
+    ("x: {field: step}\nlayers:\n  - {mark: line, text_format: '.1f', y: {field: loss}}\n",
+     "'text_format' is only used by mark 'text'", 4, "remove 'text_format'"),
 ])
 def test_heatmap_mistakes_are_positioned(tmp_path: Path, body: str, message: str, line: int, hint: str) -> None:
     with pytest.raises(ChartspecError) as caught:
