@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from chartspec.interactive import static_view
+from chartspec.compiler.interactive import static_view
 
 SPEC = """\
 title: Benchmark {i}

@@ -8,15 +8,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("chartspec")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
-
 from .api import Spec, compile, load, loads, save, to_vegalite, validate
-from .build import BuildOptions, BuildReport, SpecResult, build
+from .builder.options import BuildOptions, BuildReport, SpecResult
+from .builder.run import build
 from .errors import (
     ChartspecError,
     CompileError,
@@ -27,6 +21,7 @@ from .errors import (
     SpecValidationError,
     UsageError,
 )
+from .version import __version__
 
 __all__ = [
     "BuildOptions",

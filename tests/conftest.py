@@ -99,7 +99,7 @@ def build_specs(out: Path, specs: list[Path], formats: str = "svg,json", *extra:
 def built_vegalite(out: Path, stem: str, *, hover: bool = False) -> dict:  # type: ignore[type-arg]
     """The ``NAME.vl.json`` a build wrote, checked against the Vega-Lite schema; without its hover
     layer (what SVG, PNG and PDF draw) unless ``hover``."""
-    from chartspec.interactive import static_view
+    from chartspec.compiler.interactive import static_view
 
     vl = json.loads((out / f"{stem}.vl.json").read_text(encoding="utf-8"))
     assert_valid_vega_lite(vl)
@@ -108,7 +108,7 @@ def built_vegalite(out: Path, stem: str, *, hover: bool = False) -> dict:  # typ
 
 def drawn_vegalite(spec: Any) -> dict:  # type: ignore[type-arg]
     """``chartspec.to_vegalite(spec)`` without the HTML's hover layer: what static outputs draw."""
-    from chartspec.interactive import static_view
+    from chartspec.compiler.interactive import static_view
 
     return static_view(chartspec.to_vegalite(spec))
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import altair as alt
 import pytest
+from conftest import SPECS, assert_valid_vega_lite
 
 import chartspec
-from chartspec.compiler import SERIES_FIELD, axis_values
-from chartspec.interactive import static_view
-from conftest import SPECS, assert_valid_vega_lite
+from chartspec.compiler.interactive import static_view
+from chartspec.compiler.scales import axis_values
+from chartspec.compiler.series import SERIES_FIELD
 
 SEED = SPECS / "rl_training.yaml"
 

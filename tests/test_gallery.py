@@ -11,9 +11,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from PIL import Image
-
 from conftest import SPECS
+from PIL import Image
 
 ROOT = SPECS.parent
 

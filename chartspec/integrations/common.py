@@ -25,9 +25,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..cache import input_key, library_versions
+from ..builder.cache import input_key
 from ..errors import ChartspecError, Diagnostic
-from ..html import BUNDLE_DIR, HtmlOptions, bundle_filename, fragment, rename_svg_ids
+from ..render.html import BUNDLE_DIR, HtmlOptions, bundle_filename, fragment, rename_svg_ids
+from ..render.versions import library_versions
 
 __all__ = ["Chart", "ChartCache", "Fence", "bundle_href", "chart_from_file", "chart_from_text", "describe",
            "error_html", "find_fences", "fragment_html", "install_bundle", "page_chart_id", "reference",
@@ -178,7 +179,7 @@ class ChartCache:
         return None
 
     def put(self, key: str, chart: Chart, digest: str | None) -> None:
-        """Keep ``chart``; ``digest`` is :func:`~chartspec.cache.input_key` of its files taken
+        """Keep ``chart``; ``digest`` is :func:`~chartspec.builder.cache.input_key` of its files taken
         when they were read (``None``: do not keep it)."""
         if digest is None:
             return
@@ -189,7 +190,7 @@ class ChartCache:
         entry = {"format": _CACHE_FORMAT, "digest": digest, "files": [str(f) for f in chart.files],
                  "name": chart.name, "vl": chart.vl, "svg": chart.svg}
         try:
-            from ..export import write_atomic
+            from ..render.atomic import write_atomic
 
             write_atomic(self.folder / f"{key}.json", json.dumps(entry, ensure_ascii=False).encode())
         except (OSError, ChartspecError):
@@ -218,8 +219,8 @@ def _key(kind: str, data: bytes, where: Path, root: Path | None) -> str:
 
 
 def _render(spec: Any) -> tuple[dict[str, Any], str]:
-    from ..compiler import compile_vegalite
-    from ..export import render
+    from ..compiler.vegalite import compile_vegalite
+    from ..render.export import render
 
     vl = compile_vegalite(spec)
     return vl, render(vl, ("svg",))["svg"].decode()
@@ -234,7 +235,7 @@ def chart_from_text(text: str, *, page: Path, file: str, root: Path | None = Non
     Data paths are relative to the page's folder and must stay in ``root`` (by default the
     nearest project folder above the page).
     """
-    from ..api import loads
+    from ..data.loader import loads
 
     cache = cache if cache is not None else ChartCache()
     key = _key("inline", text.encode(), page.parent.resolve(), root)
@@ -264,7 +265,7 @@ def _in_page(d: Diagnostic, file: str, fence_line: int, indent: int) -> Diagnost
 
 def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache | None = None) -> Chart:
     """The chart of the spec file ``path`` (data paths relative to it, kept inside ``root``)."""
-    from ..api import load
+    from ..data.loader import load
     from ..errors import display_path
 
     cache = cache if cache is not None else ChartCache()
@@ -303,7 +304,7 @@ def describe(err: ChartspecError, *, included_from: str | None = None) -> str:
 
 def page_chart_id(name: str, number: int) -> str:
     """The id of the ``number``-th chart of a page (unique on the page)."""
-    from ..export import chart_id
+    from ..render.export import chart_id
 
     return chart_id(f"{name}-{number}")
 
@@ -311,7 +312,7 @@ def page_chart_id(name: str, number: int) -> str:
 def fragment_html(chart: Chart, *, chart_id: str, bundle_href: str, label: str | None = None,
                   fallback: bool = True) -> str:
     """The interactive chart (chartspec's fragment): loads the shared bundle once per page."""
-    from ..export import chart_label
+    from ..render.export import chart_label
 
     return fragment(chart.vl, chart_id=chart_id, label=label or chart_label(chart.vl, chart.name),
                     options=HtmlOptions(bundle="shared", fallback=fallback), bundle_href=bundle_href, svg=chart.svg)
@@ -319,7 +320,7 @@ def fragment_html(chart: Chart, *, chart_id: str, bundle_href: str, label: str |
 
 def static_html(chart: Chart, *, chart_id: str, label: str | None = None) -> str:
     """The static SVG, in a labelled ``<div>``, its ids prefixed with ``chart_id``; no script."""
-    from ..export import chart_label
+    from ..render.export import chart_label
 
     svg = rename_svg_ids(chart.svg, lambda old: f"{chart_id}-{old}")
     svg = svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
@@ -342,8 +343,8 @@ def bundle_href(page_folder: str) -> str:
 def install_bundle(out: Path, cache_folder: Path | None = None) -> Path:
     """Write the shared bundle into ``out/_chartspec/`` unless there already; with
     ``cache_folder``, copy it from there (making it takes a second or two) and keep it there."""
-    from ..build import write_shared_bundle
-    from ..export import write_atomic
+    from ..builder.target import write_shared_bundle
+    from ..render.atomic import write_atomic
 
     target = out / BUNDLE_DIR / bundle_filename()
     if target.is_file():

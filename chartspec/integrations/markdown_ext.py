@@ -63,10 +63,22 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from ..errors import ChartspecError, Diagnostic, display_path
-from ..html import BUNDLE_DIR, bundle_filename
-from ..project import find_project_root
-from .common import (ChartCache, Fence, chart_from_file, chart_from_text, describe, error_html, find_fences,
-                     fragment_html, install_bundle, page_chart_id, reference, replace_lines)
+from ..render.html import BUNDLE_DIR, bundle_filename
+from ..spec.project import find_project_root
+from .common import (
+    ChartCache,
+    Fence,
+    chart_from_file,
+    chart_from_text,
+    describe,
+    error_html,
+    find_fences,
+    fragment_html,
+    install_bundle,
+    page_chart_id,
+    reference,
+    replace_lines,
+)
 
 __all__ = ["ChartspecExtension", "bundle_name", "bundle_url", "fence_format", "makeExtension", "write_bundle"]
 

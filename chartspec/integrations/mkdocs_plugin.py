@@ -59,9 +59,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import ChartspecError, display_path
-from ..project import find_project_root
-from .common import (Chart, ChartCache, Fence, bundle_href, chart_from_file, chart_from_text, describe, error_html,
-                     find_fences, fragment_html, install_bundle, page_chart_id, reference, replace_lines)
+from ..spec.project import find_project_root
+from .common import (
+    Chart,
+    ChartCache,
+    Fence,
+    bundle_href,
+    chart_from_file,
+    chart_from_text,
+    describe,
+    error_html,
+    find_fences,
+    fragment_html,
+    install_bundle,
+    page_chart_id,
+    reference,
+    replace_lines,
+)
 
 __all__ = ["ChartspecConfig", "ChartspecPlugin"]
 

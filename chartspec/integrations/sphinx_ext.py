@@ -56,10 +56,19 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..errors import ChartspecError, display_path
-from ..html import BUNDLE_DIR, bundle_filename
-from ..project import find_project_root
-from .common import (Chart, ChartCache, chart_from_file, chart_from_text, describe, fragment_html, install_bundle,
-                     page_chart_id, static_html)
+from ..render.html import BUNDLE_DIR, bundle_filename
+from ..spec.project import find_project_root
+from .common import (
+    Chart,
+    ChartCache,
+    chart_from_file,
+    chart_from_text,
+    describe,
+    fragment_html,
+    install_bundle,
+    page_chart_id,
+    static_html,
+)
 
 __all__ = ["ChartspecDirective", "chartspec_chart", "setup"]
 
@@ -199,7 +208,7 @@ def visit_html(self: Any, node: chartspec_chart) -> None:
 
 
 def visit_text(self: Any, node: chartspec_chart) -> None:
-    from ..export import chart_label
+    from ..render.export import chart_label
 
     self.add_text(f"[chart: {node['label'] or chart_label(node['vl'], node['name'])}]")
     raise nodes.SkipNode
@@ -210,8 +219,8 @@ def visit_latex(self: Any, node: chartspec_chart) -> None:
     the text width; inside a ``:caption:`` figure Sphinx writes the figure around it."""
     import vl_convert as vlc
 
-    from ..export import write_atomic
-    from ..pdfbytes import canonical_pdf
+    from ..render.atomic import write_atomic
+    from ..render.pdfbytes import canonical_pdf
 
     name = f"{node['chart_id']}.pdf"
     data = canonical_pdf(vlc.svg_to_pdf(node["svg"]))
@@ -245,7 +254,7 @@ def build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from .. import __version__
+    from ..version import __version__
 
     app.add_config_value("chartspec_format", "html", "env", types=[str])
     app.add_config_value("chartspec_fallback", True, "env", types=[bool])

@@ -1,0 +1,190 @@
+"""Project configuration: ``chartspec.toml``, or ``[tool.chartspec]`` in ``pyproject.toml``.
+
+    # chartspec.toml
+    out = "site/charts"
+    formats = ["svg", "png"]
+    scale = 2
+    jobs = 2
+    timeout = 120
+
+Command-line options override these. Unknown keys and wrong types are positioned errors,
+like errors in specs.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import Diagnostic, SpecValidationError, UsageError, display_path
+from ..spec.suggest import did_you_mean
+from ..spec.themes import build_theme_value, resolve_theme
+
+__all__ = ["CONFIG_KEYS", "ProjectConfig", "find_config", "load_config"]
+
+#: key -> (accepted Python types, description); the description feeds `chartspec init` and errors
+CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "out": ((str,), "output folder, relative to this file"),
+    "formats": ((list, str), "output formats: html, svg, png, pdf, json"),
+    "scale": ((int, float), "PNG scale factor"),
+    "jobs": ((int,), "worker processes (0 renders in the chartspec process itself)"),
+    "timeout": ((int, float), "seconds one spec may take to render before it is stopped"),
+    "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
+    "fallback": ((bool,), "pre-rendered SVG inside HTML outputs"),
+    "theme": ((str,), "theme of specs that name none: a Vega theme name or a theme file relative to this file"),
+}
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """Settings from a config file; ``None`` means "not set here"."""
+
+    file: Path | None = None
+    out: Path | None = None
+    formats: tuple[str, ...] | None = None
+    scale: float | None = None
+    jobs: int | None = None
+    timeout: float | None = None
+    html_bundle: str | None = None
+    fallback: bool | None = None
+    theme: str | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``chartspec.toml``, or ``pyproject.toml`` with ``[tool.chartspec]``, at or above ``start``."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "chartspec.toml").is_file():
+            return candidate / "chartspec.toml"
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and re.search(r"^\[tool\.chartspec\]", pyproject.read_text(errors="replace"), re.M):
+            return pyproject
+    return None
+
+
+def _key_position(text: str, table: str | None, key: str) -> tuple[int, int]:
+    """Line and column of ``key = ...`` inside ``[table]`` (or the top level)."""
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
+        if header:
+            current = header.group(1).strip()
+            continue
+        match = re.match(rf"^(\s*)[\"']?{re.escape(key)}[\"']?\s*=", line)
+        if match and current == table:
+            return number, len(match.group(1)) + 1
+    return (1, 1) if table is None else (0, 0)
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and check one config file."""
+    shown = display_path(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        where = re.search(r"line (\d+), column (\d+)", str(err))
+        line, column = (int(where.group(1)), int(where.group(2))) if where else (0, 0)
+        raise SpecValidationError(Diagnostic(f"invalid TOML: {str(err).split(' (at')[0]}", file=shown,
+                                             line=line, column=column)) from None
+    table: str | None = None
+    section: Any = document
+    if path.name == "pyproject.toml":
+        table = "tool.chartspec"
+        section = document.get("tool", {}).get("chartspec", {})
+    problems: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        line, column = _key_position(text, table, key)
+        if key not in CONFIG_KEYS:
+            problems.append(Diagnostic(f"unknown config key {key!r}", file=shown, line=line, column=column,
+                                       path=(key,), hint=did_you_mean(key, CONFIG_KEYS, what="a key")))
+            continue
+        types, what = CONFIG_KEYS[key]
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+            problems.append(Diagnostic(f"config key {key!r} must be {' or '.join(t.__name__ for t in types)}",
+                                       file=shown, line=line, column=column, path=(key,), hint=what))
+            continue
+        values[key] = value
+    problems += _check_values(values, shown, text, table)
+    if problems:
+        raise SpecValidationError(problems)
+    formats = values.get("formats")
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    return ProjectConfig(
+        file=path,
+        out=(path.parent / values["out"]) if "out" in values else None,
+        formats=tuple(f.strip().lower() for f in formats) if formats is not None else None,
+        scale=float(values["scale"]) if "scale" in values else None,
+        jobs=values.get("jobs"),
+        timeout=float(values["timeout"]) if "timeout" in values else None,
+        html_bundle=values.get("html_bundle"),
+        fallback=values.get("fallback"),
+        theme=build_theme_value(values["theme"], path.parent) if "theme" in values else None,
+    )
+
+
+def _check_values(values: dict[str, Any], shown: str, text: str, table: str | None) -> list[Diagnostic]:
+    from ..render.export import FORMATS
+
+    def at(key: str, message: str, hint: str | None = None) -> Diagnostic:
+        line, column = _key_position(text, table, key)
+        return Diagnostic(message, file=shown, line=line, column=column, path=(key,), hint=hint)
+
+    out = []
+    formats = values.get("formats")
+    if formats is not None:
+        items = formats.split(",") if isinstance(formats, str) else formats
+        if not items:
+            out.append(at("formats", "no output format given", f"choose from {', '.join(FORMATS)}"))
+        for item in items:
+            if not isinstance(item, str) or item.strip().lower() not in FORMATS:
+                out.append(at("formats", f"unknown format {item!r}", did_you_mean(str(item), FORMATS)))
+    if "scale" in values and not 0.1 <= values["scale"] <= 10:
+        out.append(at("scale", "scale must be between 0.1 and 10"))
+    if "jobs" in values and values["jobs"] < 0:
+        out.append(at("jobs", "jobs must be 0 or more"))
+    if "html_bundle" in values and values["html_bundle"] not in ("shared", "inline", "cdn"):
+        out.append(at("html_bundle", f"unknown html_bundle {values['html_bundle']!r}",
+                      did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
+    if "timeout" in values and values["timeout"] <= 0:
+        out.append(at("timeout", "timeout must be more than 0 seconds"))
+    if "theme" in values:
+        try:
+            resolve_theme(values["theme"], base=Path(shown).parent, root=None, source=None, shown=shown)
+        except SpecValidationError as err:
+            out.append(at("theme", err.first.message, err.first.hint))
+    return out
+
+
+def resolve_options(paths: list[str], **given: Any) -> Any:
+    """BuildOptions from defaults, then the project config, then explicit ``given`` values.
+
+    ``given`` holds BuildOptions fields; ``None`` values mean "not given on the command line".
+    """
+    from dataclasses import replace
+
+    from .options import BuildOptions, parse_formats
+
+    options = BuildOptions()
+    found = find_config(Path(paths[0])) if paths and Path(paths[0]).exists() else None
+    if found is not None:
+        config = load_config(found)
+        from_file = {"out": config.out, "formats": config.formats and parse_formats(config.formats),
+                     "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout,
+                     "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme}
+        options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
+    if given.get("theme") is not None:  # --theme: a file is relative to the working folder
+        given = {**given, "theme": build_theme_value(given["theme"], Path.cwd())}
+    options = replace(options, **{k: v for k, v in given.items() if v is not None})
+    if options.theme is not None:
+        try:
+            resolve_theme(options.theme, base=Path.cwd(), root=None, source=None, shown="--theme")
+        except SpecValidationError as err:
+            raise UsageError(err.diagnostics) from None
+    return options

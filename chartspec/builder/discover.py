@@ -1,0 +1,82 @@
+"""Finding spec files and deciding where their outputs go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Diagnostic, UsageError, display_path
+from ..spec.plain import PLAIN_SUFFIXES
+from ..spec.project import find_project_root
+
+__all__ = ["PLAIN_SUFFIXES", "SKIPPED_DIRS", "SPEC_SUFFIXES", "Target", "discover", "output_stem"]
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+#: a folder holding this file is a build's output folder: its ``*.vl.json`` are outputs, not inputs
+_OUTPUT_MARKER = ".chartspec-manifest.json"
+# Folders that hold data, theme files (spec/themes.py), tooling or outputs rather than chart specs.
+SKIPPED_DIRS = frozenset({"data", "themes", "node_modules", "__pycache__", "site-packages", "venv", ".venv"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """One spec to build and the stem of its outputs, relative to the output folder."""
+
+    spec: Path
+    stem: Path
+    root: Path
+
+    @property
+    def shown(self) -> str:
+        return display_path(self.spec)
+
+
+def _is_spec(name: str) -> bool:
+    return name.lower().endswith(SPEC_SUFFIXES + PLAIN_SUFFIXES)
+
+
+def output_stem(spec: Path) -> Path:
+    """Where a spec's outputs go, without their suffix: ``a/b.yaml`` and ``a/b.vl.json`` give ``a/b``."""
+    name = spec.name
+    for suffix in PLAIN_SUFFIXES + SPEC_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return spec.with_name(name[: -len(suffix)])
+    return spec.with_suffix("")
+
+
+def _skip_dir(path: Path, out: Path | None) -> bool:
+    if path.name in SKIPPED_DIRS or path.name.startswith((".", "_")):
+        return True
+    if (path / "pyvenv.cfg").exists() or (path / _OUTPUT_MARKER).exists():
+        return True
+    return out is not None and path.resolve() == out
+
+
+def _walk(folder: Path, out: Path | None) -> list[Path]:
+    found: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            if not _skip_dir(entry, out):
+                found += _walk(entry, out)
+        elif _is_spec(entry.name) and not entry.name.startswith("."):
+            found.append(entry)
+    return found
+
+
+def discover(paths: list[str | Path], out: Path | None = None) -> list[Target]:
+    """Spec files under ``paths`` (files or folders, searched recursively), in a stable order."""
+    if not paths:
+        raise UsageError("no spec files or folders given")
+    out_resolved = out.resolve() if out is not None else None
+    targets: dict[Path, Target] = {}
+    for given in map(Path, paths):
+        if not given.exists():
+            raise UsageError(Diagnostic(f"no such file or folder: {display_path(given)}", file=display_path(given)))
+        if given.is_dir():
+            for spec in _walk(given, out_resolved):
+                root = find_project_root(spec.parent, fallback=given)
+                targets.setdefault(spec.resolve(), Target(spec, output_stem(spec.relative_to(given)), root))
+        else:
+            root = find_project_root(given.parent, fallback=given.parent)
+            targets.setdefault(given.resolve(), Target(given, output_stem(Path(given.name)), root))
+    return list(targets.values())

@@ -1,0 +1,88 @@
+"""What a build is asked to do and what it reports: :class:`BuildOptions` in, :class:`BuildReport` out.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import ChartspecError, UsageError
+from ..render.export import DEFAULT_FORMATS, FORMATS, SUFFIXES
+from ..render.html import BundleMode
+from .discover import Target
+
+Status = Literal["built", "up-to-date", "valid", "failed"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build. Vary with ``dataclasses.replace``."""
+
+    out: Path = Path("build")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    scale: float = 1.0
+    #: worker processes; 0 renders in this process (no time limit then)
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    #: seconds one spec may take to render in a worker before it is stopped
+    timeout: float = 300.0
+    force: bool = False
+    render: bool = True  # False: validate only, write nothing
+    #: where HTML outputs load Vega from: one shared file in OUT, inside each page, or a CDN
+    html_bundle: BundleMode = "shared"
+    #: pre-rendered SVG inside HTML outputs, shown until (or unless) scripts draw the chart
+    fallback: bool = True
+    #: theme of specs that name none (spec/themes.py): a theme name or an absolute theme file path
+    theme: str | None = None
+
+
+@dataclass(frozen=True)
+class SpecResult:
+    target: Target
+    status: Status = "failed"
+    outputs: tuple[Path, ...] = ()
+    inputs: tuple[str, ...] = ()
+    error: ChartspecError | None = None
+    seconds: float = 0.0
+    #: hash of the inputs as they were when loaded, before rendering (see :func:`cache.input_key`)
+    key: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BuildReport:
+    results: list[SpecResult] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    rendered: bool = True  # False for a validate-only run
+
+    def count(self, status: Status) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[SpecResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
+    items = text.split(",") if isinstance(text, str) else list(text)
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format {unknown[0]!r}" if unknown else "no output format given",
+                         hint=f"choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def output_paths(target: Target, options: BuildOptions) -> dict[str, Path]:
+    base = options.out / target.stem
+    return {fmt: base.with_name(base.name + SUFFIXES[fmt]) for fmt in options.formats}

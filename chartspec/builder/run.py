@@ -1,0 +1,117 @@
+"""Building many specs: the steps of a build, in order.
+
+A spec that fails is reported and skipped: it never stops the others and never leaves a
+partial output (each spec is rendered in memory, then every file is written atomically).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import Diagnostic, UsageError, display_path
+from ..render.atomic import remove_temp_files
+from ..render.export import PAGE_FORMATS
+from .cache import Manifest
+from .discover import Target, discover
+from .options import BuildOptions, BuildReport, SpecResult, output_paths
+from .target import _fingerprint, render_target, write_shared_bundle
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
+
+__all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "render_target"]
+
+
+def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, SpecResult]:
+    """Specs whose outputs would overwrite each other fail before anything is written."""
+    by_stem: dict[Path, list[Target]] = defaultdict(list)
+    for t in targets:
+        by_stem[t.stem].append(t)
+    failed: dict[Path, SpecResult] = {}
+    for stem, group in by_stem.items():
+        if len(group) < 2:
+            continue
+        names = ", ".join(t.shown for t in group)
+        for t in group:
+            failed[t.spec] = SpecResult(t, error=UsageError(Diagnostic(
+                f"output {display_path(options.out / stem)}.* would be written by several specs: {names}",
+                file=t.shown, hint="rename one of the specs or build them into different output folders")))
+    return failed
+
+
+def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
+          on_result: Callable[[SpecResult], None] | None = None,
+          on_start: Callable[[int], None] | None = None, pool: WorkerPool | None = None) -> BuildReport:
+    """Build every spec found under ``paths``. Raises :class:`UsageError` for bad paths only.
+
+    ``pool`` keeps warm worker processes between builds (see ``watch``); by default a build
+    starts its own workers and stops them when it is done.
+    """
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    report = BuildReport(rendered=options.render)
+
+    def finish(result: SpecResult) -> None:
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+
+    targets = discover(list(paths), options.out)                     # spec files -> output stems
+    if not targets:
+        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {', '.join(map(str, paths))}")
+    if on_start:
+        on_start(len(targets))
+    clashes = _collisions(targets, options)                          # two specs, one output: refuse
+    for result in clashes.values():
+        finish(result)
+    targets = [t for t in targets if t.spec not in clashes]
+    if not options.render:                                           # validate: no cache, no workers
+        for target in targets:
+            finish(render_target(target, options))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    manifest = Manifest.load(options.out)                            # what earlier builds wrote
+    report.removed = manifest.remove_deleted_specs()                 # outputs of deleted specs
+    todo = []
+    for target in targets:                                           # unchanged inputs: nothing to do
+        key = target.spec.resolve()
+        if not options.force and manifest.up_to_date(key, _fingerprint(target, options)):
+            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
+        else:
+            todo.append(target)
+
+    def done(result: SpecResult) -> None:
+        key = result.target.spec.resolve()
+        if result.ok:
+            report.removed += manifest.record(key, list(result.inputs), list(result.outputs),
+                                              _fingerprint(result.target, options), key=result.key)
+        else:
+            manifest.invalidate(key)
+        finish(result)
+
+    def cleanup(target: Target) -> None:
+        remove_temp_files(output_paths(target, options).values())
+
+    try:
+        if options.jobs == 0 or not todo:
+            for target in todo:
+                done(render_target(target, options))
+        elif pool is not None:
+            pool.run(todo, options, done, cleanup)
+        else:
+            from .workers import run_in_workers
+
+            run_in_workers(todo, render_target, options, options.jobs, done, cleanup)
+    finally:
+        if todo or report.removed:
+            manifest.save()                                          # even after Ctrl-C: keep what was built
+    pages = options.html_bundle == "shared" and set(options.formats) & set(PAGE_FORMATS)
+    if pages and any(r.ok for r in report.results):
+        write_shared_bundle(options.out)                             # once per build, not per page
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,80 @@
+"""One spec from file to outputs: load, compile, render every format in memory, write them all.
+
+Errors are returned in the :class:`~chartspec.builder.options.SpecResult`, never raised, so a
+failing spec never stops the others; worker processes run :func:`render_target` too.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import ChartspecError
+from ..render.export import PAGE_FORMATS
+from ..render.html import BUNDLE_DIR, HtmlOptions, PageContext, bundle_filename
+from .cache import fingerprint, input_key
+from .discover import Target
+from .options import BuildOptions, SpecResult, output_paths
+
+
+def render_target(target: Target, options: BuildOptions) -> SpecResult:
+    """Load, compile, render and write one spec; errors are returned, not raised."""
+    from ..compiler.vegalite import compile_vegalite
+    from ..data.loader import load, with_build_theme
+    from ..render.atomic import write_all_atomic
+    from ..render.export import render
+
+    started = time.perf_counter()
+    try:
+        spec = load(target.spec, root=target.root)                   # YAML -> validated model + data
+        spec = with_build_theme(spec, options.theme)                  # --theme, unless the spec names one
+        inputs = tuple(str(p.resolve()) for p in spec.inputs)
+        # hashed now: a file saved while the chart renders must not pass for rendered
+        key = input_key(list(inputs), _fingerprint(target, options)) if options.render else None
+        vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
+        if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
+            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
+        paths = output_paths(target, options)
+        page = _page_context(target, vl, options, paths)
+        rendered = render(vl, options.formats, scale=options.scale, page=page)  # every format, in memory
+        write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
+        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key)
+    except ChartspecError as err:
+        if any(d.file is None for d in err.diagnostics):  # render and write errors: say which spec
+            err = type(err)([d if d.file else replace(d, file=target.shown) for d in err.diagnostics])
+        return SpecResult(target, "failed", error=err, seconds=time.perf_counter() - started)
+
+
+def _fingerprint(target: Target, options: BuildOptions) -> str:
+    html = f"{options.html_bundle}:{int(options.fallback)}" if set(options.formats) & set(PAGE_FORMATS) else ""
+    # the build theme's name counts here; a theme file's bytes count as an input of each spec
+    return fingerprint(target.stem.as_posix(), options.formats, options.scale, html, theme=options.theme)
+
+
+def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path]) -> PageContext:
+    from ..render.export import chart_id, chart_label, chart_title
+
+    page_dir = next(iter(paths.values())).parent
+    bundle = os.path.relpath(options.out / BUNDLE_DIR / bundle_filename(), page_dir)
+    name = target.stem.as_posix()
+    return PageContext(chart_id=chart_id(name), title=chart_title(vl, name), label=chart_label(vl, name),
+                       bundle_href=Path(bundle).as_posix(),
+                       options=HtmlOptions(bundle=options.html_bundle, fallback=options.fallback))
+
+
+def write_shared_bundle(out: Path) -> Path:
+    """Write the Vega bundle into ``OUT/_chartspec`` once (and drop bundles of older versions)."""
+    from ..render.atomic import write_atomic
+    from ..render.html import bundle_js
+
+    folder = out / BUNDLE_DIR
+    target = folder / bundle_filename()
+    if target.exists():
+        return target  # a no-op build must not start the renderer to make it again
+    write_atomic(target, bundle_js().encode())
+    for old in folder.glob("vega-bundle.*.js"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,217 @@
+"""The command line: a thin layer that parses options, calls the library and reports.
+
+Exit codes: 0 everything built (or validated), 1 at least one spec failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import ChartspecError
+from ..render.export import DEFAULT_FORMATS, FORMATS
+from ..version import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _usage_error(err: ChartspecError) -> None:
+    click.echo(err.format(context=True), err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    from ..builder.options import parse_formats
+
+    if value is None:
+        return None
+    try:
+        return parse_formats(value)
+    except ChartspecError as err:
+        raise click.BadParameter(err.first.message + (f" ({err.first.hint})" if err.first.hint else "")) from None
+
+
+def run_build(paths: tuple[str, ...], *, json_output: bool = False, quiet: bool = False, verbose: bool = False,
+              **given: Any) -> int:
+    """Resolve options (defaults < config file < command line), build, report; returns the exit code."""
+    from ..builder.config import resolve_options
+    from ..builder.run import build
+    from .report import choose_reporter
+
+    try:
+        options = resolve_options(list(paths), **given)
+    except ChartspecError as err:
+        _usage_error(err)
+    reporter = choose_reporter(json_output=json_output, quiet=quiet, verbose=verbose)
+    try:
+        report = build(list(paths), options, on_result=reporter.result, on_start=reporter.start)
+    except ChartspecError as err:
+        _usage_error(err)
+    reporter.finish(report)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+_paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+_out = click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                    help="Output folder; outputs mirror the specs' paths below it.  [default: build]")
+_quiet = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+_verbose = click.option("-v", "--verbose", is_flag=True, help="Also list up-to-date specs and removed files.")
+_json = click.option("--json", "json_output", is_flag=True, help="Print a machine-readable JSON report.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="chartspec")
+def main() -> None:
+    """chartspec: charts as code. YAML chart specs -> HTML, SVG, PNG, PDF.
+
+    Options not given on the command line come from chartspec.toml or [tool.chartspec] in
+    pyproject.toml (found next to or above the first PATH), then from the defaults.
+    """
+
+
+@main.command("build")
+@_paths
+@_out
+@click.option("-f", "--format", "formats", callback=_formats, default=None,
+              help=f"Comma-separated output formats: {', '.join(FORMATS)}.  [default: {','.join(DEFAULT_FORMATS)}]")
+@click.option("--scale", type=click.FloatRange(0.1, 10), default=None, help="PNG scale factor.  [default: 1]")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=None,
+              help="Worker processes (0: render in this process).  [default: number of CPUs]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one spec may take to render before it is stopped.  [default: 300]")
+@click.option("--force", is_flag=True, default=None, help="Rebuild every spec, even if up to date.")
+@click.option("--html-bundle", type=click.Choice(["shared", "inline", "cdn"]), default=None,
+              help="Where HTML outputs load Vega from: one shared file in OUT/_chartspec, inside each page, "
+                   "or jsDelivr with pinned versions and SRI.  [default: shared]")
+@click.option("--fallback/--no-fallback", default=None,
+              help="Put the pre-rendered SVG in HTML outputs until scripts draw the chart.  [default: on]")
+@click.option("--theme", default=None, metavar="NAME|FILE",
+              help="Theme of specs that name none (a spec's own theme wins): a Vega theme such as dark or "
+                   "fivethirtyeight, or a Vega-Lite config file.  [default: chartspec]")
+@_quiet
+@_verbose
+@_json
+def build_command(paths: tuple[str, ...], **options: Any) -> None:
+    """Build chart specs (files, or folders searched for *.yaml / *.yml / *.vl.json).
+
+    Only specs whose spec file, data files, options or chartspec version changed since the last
+    build into the same folder are rendered again.
+    """
+    sys.exit(run_build(paths, **options))
+
+
+@main.command("validate")
+@_paths
+@_quiet
+@_verbose
+@_json
+def validate_command(paths: tuple[str, ...], **options: Any) -> None:
+    """Check specs and their data without rendering or writing anything."""
+    sys.exit(run_build(paths, render=False, **options))
+
+
+def _watch_options(paths: tuple[str, ...], given: dict[str, Any]) -> Any:
+    from ..builder.config import resolve_options
+
+    try:
+        return resolve_options(list(paths), **given)
+    except ChartspecError as err:
+        _usage_error(err)
+
+
+def _build_callbacks(quiet: bool, verbose: bool) -> Any:
+    from ..builder.run import build
+    from .report import PlainReporter
+
+    def run_once(paths: tuple[str, ...], options: Any, pool: Any) -> Any:
+        reporter = PlainReporter(quiet=quiet, verbose=verbose)
+        try:
+            report = build(list(paths), options, on_result=reporter.result, pool=pool)
+        except ChartspecError as err:
+            click.echo(err.format(context=True), err=True)
+            return None
+        reporter.finish(report)
+        return report
+
+    return run_once
+
+
+@main.command("watch")
+@_paths
+@_out
+@click.option("-f", "--format", "formats", callback=_formats, default=None, help="Output formats, as for build.")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes, as for build.")
+@_quiet
+@_verbose
+def watch_command(paths: tuple[str, ...], out: Path | None, formats: tuple[str, ...] | None, jobs: int | None,
+                  quiet: bool, verbose: bool) -> None:
+    """Build, then rebuild whatever changes on every save (Ctrl-C to stop).
+
+    Errors are shown and watching goes on.
+    """
+    from .watch import watch
+
+    options = _watch_options(paths, {"out": out, "formats": formats, "jobs": jobs})
+    run_once = _build_callbacks(quiet, verbose)
+    click.echo(f"watching {', '.join(paths)} (Ctrl-C to stop)", err=True)
+    try:
+        watch(paths, options, run=lambda pool: run_once(paths, options, pool))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command("serve")
+@_paths
+@_out
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes, as for build.")
+@_quiet
+def serve_command(paths: tuple[str, ...], out: Path | None, port: int, jobs: int | None, quiet: bool) -> None:
+    """Preview every chart in the browser, live-reloading on every save.
+
+    Serves on 127.0.0.1 only: an index of every chart (thumbnails, names, errors) and a page per
+    chart that reloads itself when its spec or data changes.
+    """
+    from .report import PlainReporter
+    from .serve import serve
+
+    options = _watch_options(paths, {"out": out, "jobs": jobs})
+    reporter = PlainReporter(quiet=quiet)
+    try:
+        serve(paths, options, port=port, on_result=reporter.result,
+              on_ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)", err=True))
+    except OSError as err:
+        click.echo(f"error: cannot serve on 127.0.0.1:{port}: {err.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@main.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init_command(folder: Path) -> None:
+    """Create a starter project in FOLDER: config, an example spec with its data, the schema."""
+    from ..errors import display_path
+    from .scaffold import init_project
+
+    try:
+        written = init_project(folder)
+    except ChartspecError as err:
+        _usage_error(err)
+    for path in written:
+        click.echo(f"created {display_path(path)}")
+    click.echo(f"next: cd {display_path(folder)} && chartspec build specs/")
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the spec language."""
+    from ..spec.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

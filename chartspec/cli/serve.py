@@ -1,0 +1,206 @@
+"""`chartspec serve`: a live preview on 127.0.0.1.
+
+An index page shows every chart of the build (thumbnail, name, errors); each chart page shows
+the interactive chart and reloads itself when its spec or data changes. Pages poll a small
+JSON state endpoint; a background thread rebuilds on every save (see :mod:`chartspec.cli.watch`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from ..builder.options import BuildOptions, BuildReport, SpecResult
+from ..builder.run import build
+from ..errors import ChartspecError
+
+if TYPE_CHECKING:
+    from ..builder.workers import WorkerPool
+
+__all__ = ["PreviewState", "make_server", "serve"]
+
+HOST = "127.0.0.1"  # never another interface: the preview shows local files
+
+
+@dataclass
+class ChartState:
+    stem: str
+    spec: str
+    status: str = "pending"
+    error: str = ""
+    version: int = 0
+
+
+class PreviewState:
+    """What the pages show; updated by the build thread, read by request threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.generation = 0
+        self.charts: dict[str, ChartState] = {}
+        self.problem = ""  # a build-wide problem (e.g. no specs found)
+
+    def update(self, report: BuildReport | None, problem: str = "") -> None:
+        with self.lock:
+            changed = problem != self.problem
+            self.problem = problem
+            seen = set()
+            for result in report.results if report else ():
+                stem = result.target.stem.as_posix()
+                seen.add(stem)
+                chart = self.charts.setdefault(stem, ChartState(stem, result.target.shown))
+                error = result.error.format() if result.error else ""
+                if result.status == "built" or error != chart.error or chart.status == "pending":
+                    chart.version += 1
+                    changed = True
+                chart.status, chart.error = ("failed" if error else "ok"), error
+            for stem in set(self.charts) - seen if report else ():
+                del self.charts[stem]
+                changed = True
+            if changed:
+                self.generation += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"generation": self.generation, "problem": self.problem,
+                    "charts": {s: vars(c).copy() for s, c in sorted(self.charts.items())}}
+
+
+_STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2rem}
+.card{border:1px solid #ddd;border-radius:6px;padding:.8rem;background:#fff}
+.card img{width:100%;height:auto;display:block}.card a{color:inherit;text-decoration:none}
+pre.error{background:#fff0f0;border:1px solid #e0a0a0;padding:.6rem;white-space:pre-wrap;color:#900}
+iframe{width:100%;height:80vh;border:0}"""
+
+_RELOAD = """<script>
+(function(){const key=%s;let seen=null;
+async function poll(){try{const r=await fetch('/_chartspec/state',{cache:'no-store'});const s=await r.json();
+const v=key===null?s.generation:((s.charts[key]||{}).version);
+if(seen!==null&&v!==seen){location.reload();return}seen=v}catch(e){}setTimeout(poll,1000)}
+poll()})();
+</script>"""
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _page(title: str, body: str, key: str | None) -> bytes:
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{_STYLE}</style></head><body>{body}{_RELOAD % _script_json(key)}</body></html>").encode()
+
+
+def index_page(state: dict[str, Any]) -> bytes:
+    cards = []
+    for stem, chart in state["charts"].items():
+        name = html.escape(chart["spec"])
+        link = f"/chart/{html.escape(stem, quote=True)}"
+        if chart["status"] == "failed":
+            inner = f"<pre class=\"error\">{html.escape(chart['error'])}</pre>"
+        else:
+            inner = (f"<img src=\"/out/{html.escape(stem, quote=True)}.svg?v={chart['version']}\" "
+                     f"alt=\"{name}\" loading=\"lazy\">")
+        cards.append(f"<div class=\"card\"><a href=\"{link}\"><h3>{name}</h3>{inner}</a></div>")
+    problem = f"<pre class=\"error\">{html.escape(state['problem'])}</pre>" if state["problem"] else ""
+    body = f"<h1>chartspec preview</h1>{problem}<div class=\"grid\">{''.join(cards)}</div>"
+    return _page("chartspec preview", body, None)
+
+
+def chart_page(chart: dict[str, Any]) -> bytes:
+    stem = html.escape(chart["stem"], quote=True)
+    if chart["status"] == "failed":
+        inner = f"<pre class=\"error\">{html.escape(chart['error'])}</pre>"
+    else:
+        inner = f"<iframe src=\"/out/{stem}.html?v={chart['version']}\" title=\"{html.escape(chart['spec'])}\"></iframe>"
+    body = f"<p><a href=\"/\">&larr; all charts</a></p><h1>{html.escape(chart['spec'])}</h1>{inner}"
+    return _page(chart["spec"], body, chart["stem"])
+
+
+def make_server(state: PreviewState, out: Path, port: int) -> ThreadingHTTPServer:
+    out = out.resolve()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+            pass  # quiet: the build output is what matters
+
+        def send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 - the base class's name
+            path = unquote(urlsplit(self.path).path)
+            snap = state.snapshot()
+            if path == "/":
+                self.send(200, index_page(snap), "text/html; charset=utf-8")
+            elif path == "/_chartspec/state":
+                self.send(200, json.dumps(snap).encode(), "application/json")
+            elif path.startswith("/chart/") and path[7:] in snap["charts"]:
+                self.send(200, chart_page(snap["charts"][path[7:]]), "text/html; charset=utf-8")
+            elif path.startswith("/out/"):
+                target = (out / path[5:]).resolve()
+                # hidden files (the manifest lists the specs' absolute paths; temporary files) stay private
+                hidden = any(part.startswith(".") for part in target.relative_to(out).parts) \
+                    if target.is_relative_to(out) else True
+                if not hidden and target.is_file():
+                    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                    self.send(200, target.read_bytes(), kind)
+                else:
+                    self.send(404, b"not found", "text/plain")
+            else:
+                self.send(404, b"not found", "text/plain")
+
+    return ThreadingHTTPServer((HOST, port), Handler)
+
+
+def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 8000,
+          on_ready: Callable[[str], None] | None = None,
+          on_result: Callable[[SpecResult], None] | None = None,
+          stop: threading.Event | None = None) -> None:
+    """Build, serve the preview and rebuild on changes until interrupted (or ``stop`` is set)."""
+    from .watch import watch
+
+    formats = tuple(dict.fromkeys((*options.formats, "svg", "html")))
+    options = replace(options, formats=formats)
+    state = PreviewState()
+    stop = stop or threading.Event()
+
+    def run(pool: WorkerPool | None) -> BuildReport | None:
+        try:
+            report = build(list(paths), options, on_result=on_result, pool=pool)
+        except ChartspecError as err:
+            state.update(None, err.format())
+            return None
+        state.update(report)
+        return report
+
+    server = make_server(state, options.out, port)
+    watcher = threading.Thread(target=watch, args=(paths, options), kwargs={"run": run, "stop": stop}, daemon=True)
+    watcher.start()
+    if on_ready:
+        on_ready(f"http://{HOST}:{server.server_address[1]}/")
+    server_thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server_thread.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        watcher.join(timeout=5)

@@ -1,0 +1,226 @@
+"""Compiling one chart: a loaded :class:`~chartspec.spec.model.ChartSpec` with its data in, Vega-Lite out.
+
+Layout of the output: one layer per y axis, each holding the spec layers that share that axis,
+with ``resolve.scale.y = independent`` when there is more than one axis. Where the axes go and
+their aligned ticks are in axes.py, each axis' scale in scales.py, and the merged legend (colour,
+shape and dash on one ``__series`` field) in series.py. No I/O.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..data.hovertable import hover_table
+from ..data.layerdata import LayerData, layer_data
+from ..data.table import Table
+from ..data.values import extent
+from ..spec.model import Axis, ChartSpec, Layer, YAxis
+from .annotations import annotation_layers
+from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
+from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref
+from .interactive import add_interactivity
+from .layers import finish_layer
+from .layout import apply_layout
+from .marks import apply_mark, legend_symbols
+from .scales import axis_values, vl_axis, vl_scale
+from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
+from .themes import apply_theme, theme_palette
+
+if TYPE_CHECKING:
+    from ..data.loaded import Spec
+
+__all__ = ["SERIES_FIELD", "VEGA_LITE_SCHEMA", "axis_values"]
+
+
+def compile_chart(spec: Spec) -> dict[str, Any]:
+    """Compile a loaded single chart (``spec.model`` a :class:`ChartSpec`) to a Vega-Lite dict."""
+    model = spec.model
+    assert isinstance(model, ChartSpec)
+    data = layer_data(spec)  # the chart's and layers' own rows, EMA columns added
+    _series_known(spec, data)
+    table = data.main
+    groups = axis_groups(model.layers)
+    spans = {axis_id: group_span(members, [data.of(m) for m in members]) for axis_id, members in groups.items()}
+    owners = _owners(model, groups, spans)
+    sides = place_axes(owners, spans, model.height)
+    tags = _tags(model, groups, owners, sides)
+    palette = theme_palette(getattr(spec, "theme", None)) or CATEGORY10
+    colors = layer_colors(model, palette)
+    x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
+    series = legend_symbols(series_encodings(model, entries(model, data.of, tags, palette)), model)
+    layers = []
+    for rank, (axis_id, members) in enumerate(groups.items()):
+        y_axis = _y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model)
+        sub = [finish_layer(apply_mark(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
+                                              data.of(layer)), layer), layer, spec, data, colors.get(layer.index), _values)
+               for layer in members]
+        sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
+        layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
+    vl: dict[str, Any] = {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": model.description or model.title or "chart",
+        "width": model.width,
+        "height": model.height,
+        "background": model.background,
+        "data": {"values": _values(table)},
+        "layer": layers,
+        "config": _config(model),
+    }
+    if model.title:
+        vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
+    if len(groups) > 1:
+        vl["resolve"] = {"scale": {"y": "independent"}}
+    if any(layer.heat is not None for layer in model.layers) and len(model.layers) > 1:
+        # a number's colour scale is not the series' colour scale: each keeps its own legend
+        vl.setdefault("resolve", {}).setdefault("scale", {})["color"] = "independent"
+    vl = add_interactivity(vl, spec, hover_table(model, data, tags))  # interactive.py: HTML only
+    vl = apply_layout(vl, model)  # facet, padding
+    vl = apply_theme(vl, spec)  # themes.py: the theme's config under what the spec says
+    if model.vega_lite:
+        vl = apply_patch(vl, spec)
+    return vl
+
+
+def _series_known(spec: Spec, data: LayerData) -> None:
+    """A ``color: {field}`` must have values the legend can list; a field an expression makes that
+    Python cannot evaluate (vegaexpr.py) has none here, and the chart would lose its colours."""
+    from ..errors import CompileError
+
+    problems = [spec.source.diagnostic(
+        f"cannot list the series of {layer.series.field!r}: a transform makes it with an expression "
+        "chartspec cannot evaluate ahead of Vega", layer.json_path + ("color", "field"),
+        hint="colour by a column of the data, or make the field with arithmetic, comparisons and text "
+             "functions (see 'calculate' in the spec reference)")
+        for layer in spec.model.layers
+        if layer.series is not None and not data.exact[layer.index] and layer.series.field not in data.of(layer).columns]
+    if problems:
+        raise CompileError(problems)
+
+
+def _x_encoding(model: ChartSpec, span: Span | None) -> dict[str, Any]:
+    x = model.x
+    grid = x.grid if x.grid is not None else model.grid.show
+    return {"field": field_ref(x.field), "type": x.type, "title": x.title,
+            "scale": vl_scale(x, span, zero=False), "axis": vl_axis(x, span, grid)}
+
+
+def _owners(model: ChartSpec, groups: dict[str, list[Layer]], spans: dict[str, Span | None]) -> dict[str, YAxis]:
+    """The settings of each y axis (its first layer's), with aligned domains under ``align_ticks``."""
+    owners = {axis_id: members[0].y for axis_id, members in groups.items()}
+    if model.align_ticks:
+        zero = {axis_id: any(m.mark in ("bar", "area") for m in members) for axis_id, members in groups.items()}
+        owners.update(align_domains(owners, spans, model.height, zero))
+    return owners
+
+
+def _tags(model: ChartSpec, groups: dict[str, list[Layer]], owners: dict[str, YAxis],
+          sides: dict[str, tuple[str, float]]) -> dict[int, str]:
+    """Per layer index, the axis tag its legend entry ends with (``legend: {axis_tags: true}``)."""
+    if not model.legend.axis_tags:
+        return {}
+    by_axis = axis_tags(owners, sides)
+    return {m.index: by_axis[axis_id] for axis_id, members in groups.items() for m in members}
+
+
+def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int, placement: tuple[str, float],
+                colors: dict[int, str], model: ChartSpec) -> dict[str, Any]:
+    grid = owner.grid if owner.grid is not None else (model.grid.show and rank == 0)
+    zero = any(layer.mark in ("bar", "area") for layer in members)
+    axis = vl_axis(owner, span, grid)
+    side, offset = placement
+    axis["orient"] = side
+    if offset:
+        axis["offset"] = offset
+    if len(members) == 1 and owner.color_axis and members[0].index in colors:  # one series: its colour
+        axis.update(axis_color(colors[members[0].index]))
+    title = owner.title if len(members) == 1 or owner.title != owner.field else ", ".join(m.name for m in members)
+    return {"field": field_ref(owner.field), "type": owner.type, "title": title,
+            "scale": vl_scale(owner, span, zero=zero), "axis": axis}
+
+
+def _outside(axis: Axis, table: Table, domain: list[float] | None = None) -> bool:
+    """Does data leave the axis' domain? ``domain``: the compiled one (a shared axis' owner sets it)."""
+    domain = domain or (list(axis.domain) if axis.domain is not None else None)
+    if domain is None or axis.type != "quantitative":
+        return False
+    lo, hi = domain
+    return any(v < lo or v > hi for v in table.numbers(axis.field))
+
+
+def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str, Any], tag: str,
+           model: ChartSpec, table: Table) -> dict[str, Any]:
+    # Clip only data that leaves an explicit domain: markers on the domain edge stay whole.
+    mark: dict[str, Any] = {"type": layer.mark, "clip": _outside(model.x, table) or _outside(layer.y, table, y["scale"].get("domain"))}
+    if layer.mark in ("line", "area"):
+        mark["strokeWidth"] = layer.stroke_width
+        if layer.point:
+            mark["point"] = {"filled": True, "shape": layer.point, "size": layer.point_size}
+    if layer.mark == "point":
+        mark.update(filled=True, size=layer.point_size)
+    if layer.stroke_dash:
+        mark["strokeDash"] = list(layer.stroke_dash)
+    if layer.opacity is not None:
+        mark["opacity"] = layer.opacity
+    if layer.interpolate and layer.mark in ("line", "area"):
+        mark["interpolate"] = layer.interpolate
+    y_field = field_ref(layer.y.field)
+    encoding = {
+        "x": x,
+        "y": {**y, "field": y_field},
+        **(_heat(layer, model) if layer.heat is not None else for_layer(series, layer)),
+        "tooltip": [
+            {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
+            {"field": y_field, "type": layer.y.type, "title": layer.name if layer.heat is None else layer.y.title},
+        ],
+    }
+    if layer.heat is not None:
+        encoding["tooltip"].append({"field": field_ref(layer.heat.field), "type": "quantitative",
+                                    "title": layer.heat.title, **_fmt(layer.heat.format)})
+    return {
+        "transform": [series_transform(layer, tag)],
+        "mark": mark,
+        "encoding": encoding,
+    }
+
+
+def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:
+    """A continuous colour on a number, its own gradient legend where the series legend would be."""
+    assert layer.heat is not None
+    heat = layer.heat
+    position = model.legend.position
+    legend: dict[str, Any] | None = None
+    if position != "none":  # a gradient inside the plot would hide cells: a corner means the right side
+        orient = "right" if position in ("top-left", "top-right", "bottom-left", "bottom-right") else position
+        legend = {"title": heat.title, "orient": orient, **_fmt(heat.format)}
+        if position in ("top", "bottom"):
+            legend["direction"] = "horizontal"
+    return {"color": {"field": field_ref(heat.field), "type": "quantitative", "scale": {"scheme": heat.scheme},
+                      "legend": legend}}
+
+
+def _fmt(fmt: str | None) -> dict[str, str]:
+    return {"format": fmt} if fmt else {}
+
+
+def _config(model: ChartSpec) -> dict[str, Any]:
+    axis: dict[str, Any] = {"gridColor": model.grid.color}
+    if model.grid.dash is not None:
+        axis["gridDash"] = list(model.grid.dash)
+    if model.grid.width is not None:
+        axis["gridWidth"] = model.grid.width
+    return {"axis": axis, "legend": {"labelLimit": 0}, "title": {"fontSize": 15, "anchor": "middle"}}
+
+
+# Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.
+_MAX_EXACT_INT = 2**53
+
+
+def _values(table: Table) -> list[dict[str, Any]]:
+    return [{k: _value(v) for k, v in row.items()} for row in table.rows]
+
+
+def _value(value: Any) -> Any:
+    """A data value for Vega-Lite: huge integers become floats (JavaScript reads them so anyway)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_EXACT_INT:
+        return float(value)
+    return value

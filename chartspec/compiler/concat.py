@@ -1,0 +1,71 @@
+"""Several whole charts in one Vega-Lite concat (``hconcat:`` / ``vconcat:``).
+
+Keys Vega-Lite allows only at the top (``$schema``, ``config``, ``background``, ``padding``) are
+taken from the layout (the config from the first item), data that every item shares is written
+once, and every item keeps its own colour and shape scales, so each has its own merged legend.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..data.loaded import ConcatSpec, Spec
+from .chart import compile_chart
+from .common import VEGA_LITE_SCHEMA, apply_patch
+from .interactive import distinct_params
+
+#: keys of a compiled chart that Vega-Lite accepts only at the top of the whole specification
+_TOP_ONLY = ("$schema", "config", "background", "padding", "autosize", "usermeta", "datasets")
+_ITEM_TITLE_SIZE = 13  # px; the layout's title keeps the configured size
+#: config.axis keys an item's own ``grid:`` sets; moved onto that item's axes (config is shared)
+_GRID_KEYS = ("gridColor", "gridDash", "gridWidth")
+
+
+def _set_axes(node: Any, settings: dict[str, Any]) -> None:
+    """Give every axis of a compiled chart ``settings`` it does not set itself."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "axis" and isinstance(value, dict):
+                for name, setting in settings.items():
+                    value.setdefault(name, setting)
+            else:
+                _set_axes(value, settings)
+    elif isinstance(node, list):
+        for item in node:
+            _set_axes(item, settings)
+
+
+def compile_concat(spec: Spec) -> dict[str, Any]:
+    """The Vega-Lite concat of the layout's compiled charts."""
+    model: ConcatSpec = spec.model  # type: ignore[assignment]
+    charts = [compile_chart(item) for item in model.items]
+    parts = [{k: v for k, v in chart.items() if k not in _TOP_ONLY} for chart in charts]
+    shared = charts[0].get("config", {}).get("axis", {})
+    for chart, part in zip(charts[1:], parts[1:]):
+        own = {k: v for k, v in chart.get("config", {}).get("axis", {}).items() if k in _GRID_KEYS}
+        if any(shared.get(k) != v for k, v in own.items()):
+            _set_axes(part, own)
+    for part in parts:  # item titles a step below the layout's own
+        if isinstance(part.get("title"), dict):
+            part["title"] = {"fontSize": _ITEM_TITLE_SIZE, **part["title"]}
+    vl: dict[str, Any] = {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": model.description or model.title or "chart",
+    }
+    if "background" in charts[0] or "background" not in charts[0].get("config", {}):  # a theme's lives in config
+        vl["background"] = charts[0].get("background", "white")
+    if all("data" in part and part["data"] == parts[0]["data"] for part in parts):
+        vl["data"] = parts[0]["data"]  # written once, inherited by every item
+        parts = [{k: v for k, v in part.items() if k != "data"} for part in parts]
+    distinct_params(parts)  # interactive.py: one hover/zoom signal name per item
+    vl[model.direction] = parts
+    # each item has its own series: its own colour and shape scales, so its own legend
+    vl["resolve"] = {"scale": {"color": "independent", "shape": "independent"}}
+    vl["config"] = charts[0].get("config", {})
+    if model.title:
+        vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
+    if model.padding is not None:
+        vl["padding"] = model.padding
+    if model.vega_lite:
+        vl = apply_patch(vl, spec)
+    return vl

@@ -1,0 +1,70 @@
+"""Finishing a compiled layer with what the data side asks for, and the smoothed layer's raw twin.
+
+The compiler builds a layer's marks and encodings; :func:`finish_layer` then adds the chart's and
+the layer's transforms (as Vega-Lite transforms, before the layer's legend-series field), the
+layer's own rows when it has a ``data:`` override, and for a smoothed layer the EMA column and
+the faint raw series behind it (:func:`with_raw_layer`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from ..data.layerdata import LayerData, layer_dates, layer_steps
+from ..data.loaded import Spec
+from ..data.smoothing import smooth_column
+from ..data.table import Table
+from ..spec.model import Layer
+from ..spec.smoothing import Smooth
+from .transforms import vegalite_transforms
+
+
+def with_raw_layer(compiled: dict[str, Any], *, column: str, smooth: Smooth, color: str | None) -> dict[str, Any]:
+    """A compiled layer turned into its smoothed form, with the faint raw series behind it.
+
+    The smooth layer plots ``column`` and keeps the legend entry. The raw layer plots the original
+    field in the same colour at low opacity, without markers, tooltips or a legend entry of its own.
+    """
+    smooth_layer = copy.deepcopy(compiled)
+    enc = smooth_layer["encoding"]
+    raw_field = enc["y"]["field"]
+    enc["y"] = {**enc["y"], "field": column}
+    enc["tooltip"] = [t if t.get("field") != raw_field else {**t, "field": column} for t in enc.get("tooltip", [])]
+    if not smooth.show_raw:
+        return smooth_layer
+    raw = copy.deepcopy(compiled)
+    mark = {k: v for k, v in raw["mark"].items() if k not in ("point",)}
+    mark["opacity"] = smooth.raw_opacity
+    mark["strokeWidth"] = min(mark.get("strokeWidth", 1.0), 1.0)
+    raw["mark"] = mark
+    raw_enc = raw["encoding"]
+    raw_enc.pop("shape", None)
+    raw_enc.pop("tooltip", None)
+    if color is not None and raw_enc.get("color", {}).get("field") == "__series":
+        raw_enc["color"] = {"value": color}  # one colour: no legend entry for the raw series
+    # Several series (colour by a field): the raw lines keep the shared colour scale, so each takes
+    # its series' colour; they add no entries, as the legend lists the scale's domain once. The
+    # merged legend draws its symbols like the first layer, the faint one: make them solid.
+    for channel in ("color", "strokeDash"):
+        legend = raw_enc.get(channel, {}).get("legend")
+        if isinstance(legend, dict):
+            raw_enc[channel]["legend"] = {**legend, "symbolOpacity": 1,
+                                          "symbolStrokeWidth": compiled["mark"].get("strokeWidth", 2)}
+    return {"layer": [raw, smooth_layer]}
+
+
+def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: LayerData, color: str | None,
+                 values: Callable[[Table], list[dict[str, Any]]]) -> dict[str, Any]:
+    """``compiled`` (one layer of the compiler) with its transforms, own data and smoothing."""
+    model = spec.model
+    own = data.own[layer.index] if layer.index < len(data.own) else None
+    steps = vegalite_transforms(layer_steps(layer, model, own is not None), model.x.field, layer_dates(layer, model))
+    if steps:
+        compiled = {**compiled, "transform": [*steps, *compiled.get("transform", [])]}
+    if layer.smooth is not None:
+        compiled = with_raw_layer(compiled, column=smooth_column(layer.index), smooth=layer.smooth, color=color)
+    if own is not None:
+        compiled = {"data": {"values": values(own)}, **compiled}
+    return compiled

@@ -1,0 +1,129 @@
+"""Marks beyond line/point/area/bar drawn in Vega-Lite, and their legend symbols.
+
+- ``text`` writes the value of its ``text`` field at (x, y), just above the point;
+- ``errorband`` draws the y field as a line over a shaded band from ``band.lower`` to ``band.upper``;
+- ``rule`` draws a vertical segment from ``band.lower`` to ``band.upper`` at each x (error bars);
+- ``rect`` draws a box from lower to upper (a Vega-Lite bar with y2), or a heatmap cell;
+- ``tick`` draws a short horizontal tick at each (x, y).
+
+The compiler builds every layer as a line-like layer first; :func:`apply_mark` then reshapes the
+encodings for these marks. Pure.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..spec.marks import Band
+from ..spec.model import ChartSpec, Layer
+
+#: the legend symbol of each mark when the layer has no ``point`` marker
+LEGEND_SYMBOL = {"line": "stroke", "area": "square", "bar": "square", "point": "circle", "rule": "stroke",
+                 "text": "circle", "tick": "stroke", "rect": "square", "errorband": "square"}
+
+
+#: the band of an errorband is drawn this much weaker than its line
+BAND_OPACITY = 0.25
+#: px: width of a rect and length of a tick on a continuous x axis
+RECT_WIDTH = 14
+_TEXT_OFFSET = -5  # px: text sits just above its point, clear of a bar's top or a marker
+
+
+def _field(name: str) -> str:
+    from .common import field_ref
+
+    return field_ref(name)
+
+
+def _spanned(encoding: dict[str, Any], band: Band) -> dict[str, Any]:
+    """``encoding`` with y running from the band's lower to its upper field, on the same axis."""
+    low, high = band.titles()
+    return {**encoding, "y": {**encoding["y"], "field": _field(band.lower)},
+            "y2": {"field": _field(band.upper)},
+            "tooltip": [*encoding["tooltip"], {"field": _field(band.lower), "type": "quantitative", "title": low},
+                        {"field": _field(band.upper), "type": "quantitative", "title": high}]}
+
+
+def _no_shape(encoding: dict[str, Any]) -> dict[str, Any]:
+    # shape only draws on point marks; elsewhere Vega-Lite ignores it with a warning
+    return {k: v for k, v in encoding.items() if k != "shape"}
+
+
+def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
+    """One compiled layer (``transform``, ``mark``, ``encoding``) redrawn as ``layer.mark``."""
+    kind = layer.mark
+    if kind in ("line", "point", "area", "bar"):
+        return compiled
+    kept = ("type", "clip", "opacity") if kind == "text" else ("type", "clip", "opacity", "strokeDash")
+    mark = {k: v for k, v in compiled["mark"].items() if k in kept}
+    encoding = compiled["encoding"]
+    if kind == "text":
+        if layer.y.type in ("nominal", "ordinal"):  # a label in a band (a heatmap cell): its middle
+            mark.update(baseline="middle", align="center")
+        else:  # a label of a point or a bar: just above it
+            mark.update(baseline="bottom", align="center", dy=_TEXT_OFFSET)
+        written: dict[str, Any] = {"field": _field(layer.text or ""), "type": "nominal"}
+        if layer.text_format:  # numbers in a number format: only a quantitative field takes one
+            written.update(type="quantitative", format=layer.text_format)
+        encoding = {**_no_shape(encoding), "text": written}
+        encoding.pop("strokeDash", None)
+    elif kind == "tick":
+        mark.update(orient="horizontal", thickness=layer.stroke_width, size=RECT_WIDTH)
+        encoding = _no_shape(encoding)
+    elif kind == "rect" and layer.band is None:  # a heatmap cell: the band of x by the band of y
+        mark.pop("strokeDash", None)
+        encoding = {k: v for k, v in encoding.items() if k not in ("shape", "strokeDash")}
+    elif kind in ("rule", "rect"):
+        assert layer.band is not None
+        mark["clip"] = True  # a span may run past a fixed domain; the plot edge cuts it
+        if kind == "rule":
+            mark["strokeWidth"] = layer.stroke_width
+        else:  # a bar from lower to upper: banded on a discrete x, a fixed width on a continuous one
+            mark["type"] = "bar"
+            if encoding["x"]["type"] in ("quantitative", "temporal"):
+                mark["size"] = RECT_WIDTH
+        encoding = _no_shape(_spanned(encoding, layer.band))
+    elif kind == "errorband":
+        return _errorband(compiled, layer, mark)
+    return {**compiled, "mark": mark, "encoding": encoding}
+
+
+def _errorband(compiled: dict[str, Any], layer: Layer, mark: dict[str, Any]) -> dict[str, Any]:
+    """A shaded area from lower to upper, with the y field drawn as a line on top."""
+    assert layer.band is not None
+    encoding = compiled["encoding"]
+    opacity = mark.get("opacity", 1.0)
+    area = {"type": "area", "clip": True, "opacity": round(BAND_OPACITY * opacity, 4)}
+    if layer.interpolate:
+        area["interpolate"] = layer.interpolate
+    line = {**{k: v for k, v in compiled["mark"].items() if k != "type"}, "type": "line",
+            "strokeWidth": layer.stroke_width}
+    if layer.interpolate:
+        line["interpolate"] = layer.interpolate
+    band_encoding = {k: v for k, v in _no_shape(_spanned(encoding, layer.band)).items() if k != "strokeDash"}
+    # No shape on the line: Vega-Lite would draw the legend's square at every point of it.
+    return {"transform": compiled["transform"],
+            "layer": [{"mark": area, "encoding": band_encoding}, {"mark": line, "encoding": _no_shape(encoding)}]}
+
+
+def legend_symbols(series: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
+    """The series encodings with each legend entry drawn as its mark's symbol.
+
+    Vega-Lite takes legend symbols from the ``shape`` channel, which only point-like marks carry;
+    a chart whose rules, ticks or boxes have no such partner would show circles. So when the chart
+    has one of these marks, the legend sets each symbol's shape (and the stroke a 'stroke' symbol
+    needs) from the entry's name. Charts of lines, points, areas and bars are left as they were.
+    """
+    if not any(layer.mark in ("rule", "tick", "rect", "errorband") for layer in model.layers):
+        return series
+    scale = series["shape"]["scale"]
+    shapes = json.dumps(dict(zip(scale["domain"], scale["range"])), ensure_ascii=False)
+    symbols = {"symbolType": {"expr": f"{shapes}[datum.value] || 'circle'"},
+               "symbolStrokeColor": {"expr": "scale('color', datum.value)"}, "symbolStrokeWidth": 2}
+    out = dict(series)
+    for channel in ("color", "shape", "strokeDash"):
+        if channel in out and out[channel].get("legend"):
+            out[channel] = {**out[channel], "legend": {**out[channel]["legend"],
+                                                       **symbols}}
+    return out

@@ -1,0 +1,88 @@
+"""One axis' scale and axis properties: type, domain, nice/zero/reverse/clamp, ticks and labels.
+
+The compiler asks :func:`vl_scale` and :func:`vl_axis` for the Vega-Lite ``scale`` and ``axis``
+of an encoding. What Vega would draw wrongly (a log scale over zero, a band scale on numbers) is
+refused earlier by :mod:`chartspec.data.layer_checks`.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from ..data.values import num
+from ..spec.model import Axis
+
+__all__ = ["axis_values", "decimals", "domain", "num", "vl_axis", "vl_scale"]
+
+_ZERO_SCALES = ("linear", "sqrt", "symlog", "pow")
+
+
+def decimals(step: float) -> int:
+    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def axis_values(lo: float, hi: float, step: float) -> list[float | int]:
+    """Tick values at whole multiples of ``step`` within ``[lo, hi]``, free of float noise."""
+    places = decimals(step)
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    values = [round(k * step, places) for k in range(first, last + 1)]
+    return [num(v) for v in values] if places == 0 else values
+
+
+def domain(axis: Axis, span: tuple[float, float] | None) -> tuple[float, float] | None:
+    """The explicit domain, or the data ``span`` widened to whole tick steps when ``tick_step`` is set."""
+    if axis.domain is not None:
+        return axis.domain
+    if axis.tick_step is None or axis.type != "quantitative" or span is None:
+        return None  # span None: a field a transform makes, known only when Vega-Lite runs
+    step = axis.tick_step
+    lo = math.floor(span[0] / step + 1e-9) * step
+    hi = math.ceil(span[1] / step - 1e-9) * step
+    return (lo, hi if hi > lo else lo + step)
+
+
+def vl_scale(axis: Axis, span: tuple[float, float] | None, *, zero: bool) -> dict[str, Any]:
+    """The Vega-Lite scale; ``zero`` is the mark's default (bars and areas start at zero)."""
+    scale: dict[str, Any] = {}
+    if axis.scale != "linear":
+        scale["type"] = axis.scale
+    elif axis.type == "temporal":
+        scale["type"] = "utc"  # times are UTC (sources.py): labels must not depend on the machine's zone
+    fixed = domain(axis, span)
+    if fixed is not None:
+        scale.update(domain=[num(fixed[0]), num(fixed[1])], nice=False)
+    if axis.nice is not None and axis.type != "nominal":
+        scale["nice"] = axis.nice
+    if axis.type == "quantitative" and axis.scale in _ZERO_SCALES:
+        scale["zero"] = axis.zero if axis.zero is not None else (zero and fixed is None)
+    if axis.scale == "pow" and axis.exponent is not None:
+        scale["exponent"] = axis.exponent
+    if axis.reverse:
+        scale["reverse"] = True
+    if axis.clamp:
+        scale["clamp"] = True
+    return scale
+
+
+def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {"grid": grid}
+    fixed = domain(axis, span)
+    if axis.values is not None:
+        props["values"] = [num(v) if isinstance(v, (int, float)) else v for v in axis.values]
+    elif axis.tick_step is not None and fixed is not None:
+        props["values"] = axis_values(fixed[0], fixed[1], axis.tick_step)
+    fmt = axis.format or (f".{decimals(axis.tick_step)}f"
+                          if axis.tick_step is not None and axis.type == "quantitative" else None)
+    if fmt and axis.type in ("quantitative", "temporal"):
+        props["format"] = fmt
+    elif axis.format:  # numbers on a band or point scale (learning rates of a grid): a number format
+        props.update(format=axis.format, formatType="number")
+    if axis.label_angle is not None:
+        props["labelAngle"] = axis.label_angle
+    return props
+
+

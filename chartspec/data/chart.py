@@ -1,0 +1,58 @@
+"""Loading one chart: schema, model, theme, data, then every data-aware check, reported together.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ChartspecError, Diagnostic, SpecValidationError
+from ..spec.layout import missing_data
+from ..spec.model import ChartSpec
+from ..spec.parse import from_mapping
+from ..spec.source import SourceMap
+from ..spec.themes import spec_theme
+from ..spec.validate import schema_diagnostics
+from ..spec.yamlload import Document
+from .checks import semantic_diagnostics
+from .flow import layer_views
+from .loaded import Spec, in_order
+from .table import Table, read_data
+
+
+def _layer_tables(model: ChartSpec, problems: list[Diagnostic], path: Path | None, root: Path | None,
+                  source: SourceMap) -> tuple[Table | None, ...]:
+    """The data of layers that name their own, unless the schema already refused that data."""
+    bad = {d.path[:3] for d in problems if d.path[:1] == ("layers",)}
+    return tuple(read_data(layer.data, path, root, source)
+                 if layer.data is not None and layer.json_path + ("data",) not in bad else None
+                 for layer in model.layers)
+
+
+def load_chart(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
+    """Validate one chart's mapping, read its data and run every check; raises listing every problem."""
+    problems = sorted(schema_diagnostics(doc.data, doc.source) + missing_data(doc),
+                      key=lambda d: (d.line, d.column, d.message))
+    # Data-aware checks run even after schema errors, so one run reports the typo in a key and
+    # the misspelt field together; when the schema errors keep the model from being built, they
+    # alone explain why.
+    error_class: type[ChartspecError] = SpecValidationError
+    try:
+        model = from_mapping(doc.data)
+        theme, theme_problems = spec_theme(model, path, root, doc.source)  # spec/themes.py: a name or a file
+        problems += theme_problems
+        # When 'data' itself is invalid there are no rows to check against: do not guess.
+        if not any(d.path[:1] == ("data",) for d in problems):
+            table = read_data(model.data, path, root, doc.source)
+            layer_tables = _layer_tables(model, problems, path, root, doc.source)
+            views, flow_problems = layer_views(model, table, layer_tables, doc.source)
+            problems += flow_problems
+            problems += semantic_diagnostics(model, table, doc.source, views=views)
+    except ChartspecError as err:
+        problems += err.diagnostics
+        error_class = SpecValidationError if len(problems) > len(err.diagnostics) else type(err)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        if not problems:
+            raise  # the schema accepted something the model cannot read: a bug, not user error
+    if problems:
+        raise error_class(in_order(problems, doc.source.file))
+    return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme)

@@ -1,0 +1,130 @@
+"""Checks the JSON Schema cannot express: fields against the data, colours, domains, ticks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import Diagnostic, JsonPath
+from ..spec.checks import annotation_diagnostics
+from ..spec.colors import CSS_COLOR_NAMES, is_color
+from ..spec.model import Axis, ChartSpec
+from ..spec.source import SourceMap
+from ..spec.suggest import did_you_mean
+from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
+from .table import Table
+
+__all__ = ["MAX_TICKS", "semantic_diagnostics"]
+
+MAX_TICKS = 500
+_AXIS_SETTINGS = ("title", "type", "scale", "domain", "tick_step", "format", "side", "exponent", "nice", "zero",
+                  "reverse", "clamp", "values", "label_angle")
+
+
+def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
+                         views: Sequence[Table] | None = None) -> list[Diagnostic]:
+    """``views``: each layer's table after its transforms (see transforms.layer_views); default ``table``."""
+    found: list[Diagnostic] = []
+    views = list(views) if views is not None else [table] * len(spec.layers)
+    # x is drawn by every layer, so it must exist in each layer's data; say so once per message
+    axes = [(spec.x, view) for view in {id(v): v for v in views}.values()] or [(spec.x, table)]
+    axes += [(layer.y, view) for layer, view in zip(spec.layers, views)]
+    seen: set[tuple[str, JsonPath]] = set()
+    for axis, view in axes:
+        for d in _check_field(axis, view, source) + _check_domain(axis, view, source):
+            if (d.message, d.path) not in seen:
+                seen.add((d.message, d.path))
+                found.append(d)
+    found += _check_colors(spec, source)
+    found += _check_shared_axes(spec, source)
+    found += _check_names(spec, source)
+    found += scale_diagnostics(spec, views, source) + series_diagnostics(spec, views, source)
+    found += mark_diagnostics(spec, views, source) + annotation_diagnostics(spec, source)
+    found += facet_diagnostics(spec, [table, *views], source)
+    return sorted(found, key=lambda d: (d.line, d.column))
+
+
+def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic]:
+    path = axis.json_path + ("field",)
+    if axis.field not in table.columns:
+        hint = did_you_mean(axis.field, table.columns, what="a column") or (
+            f"columns: {', '.join(table.columns)}" if table.columns else "the data has no columns")
+        return [source.diagnostic(f"field {axis.field!r} not in {table.name}", path, hint=hint)]
+    if axis.field in table.derived:
+        return []  # made by a transform: its values exist only when Vega-Lite runs
+    if axis.type == "quantitative":
+        text = table.first_text(axis.field)
+        if text is not None:
+            row, value = text
+            return [source.diagnostic(
+                f"field {axis.field!r} is plotted as numbers but row {row} of {table.name} holds {value!r}",
+                path, hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")]
+        if not table.numbers(axis.field):
+            return [source.diagnostic(f"field {axis.field!r} has no numeric values in {table.name}", path)]
+    return []
+
+
+def _check_domain(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if axis.domain is not None:
+        lo, hi = axis.domain
+        if lo >= hi:
+            out.append(source.diagnostic(f"domain [{lo:g}, {hi:g}] is empty or reversed",
+                                         axis.json_path + ("domain",), hint="write it as [min, max] with min < max"))
+        elif axis.scale == "log" and lo <= 0:
+            out.append(source.diagnostic("a log scale needs a domain above zero", axis.json_path + ("domain",)))
+    if axis.tick_step is not None and not out:
+        span = _span(axis, table)
+        if span is not None and (span[1] - span[0]) / axis.tick_step > MAX_TICKS:
+            out.append(source.diagnostic(
+                f"tick_step {axis.tick_step:g} gives more than {MAX_TICKS} ticks over [{span[0]:g}, {span[1]:g}]",
+                axis.json_path + ("tick_step",), hint="use a larger step"))
+    return out
+
+
+def _span(axis: Axis, table: Table) -> tuple[float, float] | None:
+    if axis.domain is not None:
+        return axis.domain
+    values = table.numbers(axis.field) if axis.field in table.columns else []
+    return (min(values), max(values)) if values else None
+
+
+def _check_colors(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    found: list[tuple[str, JsonPath]] = [(spec.background, ("background",)), (spec.grid.color, ("grid", "color"))]
+    found += [(layer.color, layer.json_path + ("color",)) for layer in spec.layers if layer.color]
+    return [source.diagnostic(f"{color!r} is not a CSS colour", path,
+                              hint=did_you_mean(color, CSS_COLOR_NAMES) or "use a name, #rrggbb or rgb(r, g, b)")
+            for color, path in found if not is_color(color)]
+
+
+def _check_shared_axes(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    """Layers sharing an axis may repeat its settings but not contradict them."""
+    out: list[Diagnostic] = []
+    first: dict[str, Axis] = {}
+    raw_keys = source.keys
+    for layer in spec.layers:
+        y = layer.y
+        owner = first.setdefault(y.axis, y)
+        if owner is y:
+            continue
+        for name in _AXIS_SETTINGS:
+            if y.json_path + (name,) not in raw_keys:
+                continue  # not written here: the owner's setting applies
+            if getattr(y, name) != getattr(owner, name):
+                line = source.position(owner.json_path).line
+                out.append(source.diagnostic(
+                    f"'{name}' of axis {y.axis!r} differs from the layer that first uses it (line {line})",
+                    y.json_path + (name,), key=True,
+                    hint="set axis options once, on the first layer of the axis, or give this layer its own 'axis'"))
+    return out
+
+
+def _check_names(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    seen: dict[str, int] = {}
+    out = []
+    for layer in spec.layers:
+        if layer.name in seen:
+            out.append(source.diagnostic(
+                f"two layers share the legend name {layer.name!r} (layers {seen[layer.name] + 1} and {layer.index + 1})",
+                layer.json_path + ("name",), hint="give each layer its own 'name'"))
+        seen.setdefault(layer.name, layer.index)
+    return out

@@ -1,0 +1,160 @@
+"""Transforms run in Python too, when they can be, so the compiler knows what a layer will draw.
+
+Vega-Lite runs every transform when the chart renders; the compiler still needs the values
+layers draw to size axes, fit ``tick_step`` domains and list the series of ``color: {field}``
+(``fold`` makes the series ``train_loss`` and ``val_loss`` out of column names). Filters in the
+simple ``{field, gte, ...}`` form, ``aggregate``, ``fold`` and ``rolling`` are evaluated here
+with Vega's semantics, and so are Vega expressions (``calculate``, a filter string) as far as
+vegaexpr.py knows the language. Beyond that a layer keeps its rows before transforms, and the
+fields those transforms make have no values here.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..spec.transforms import Aggregate, Calculate, Filter, Fold, Rolling, Transform
+from .jsvalues import UNDEFINED, truthy
+from .smoothing import order_key
+from .sources import date_value
+from .vegaexpr import compile_expression
+
+__all__ = ["evaluate"]
+
+Rows = list[dict[str, Any]]
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)
+
+
+def _quantile(values: list[float], p: float) -> float:
+    # linear interpolation between order statistics (R-7), as d3.quantile computes it
+    ordered = sorted(values)
+    h = (len(ordered) - 1) * p
+    lo = math.floor(h)
+    return ordered[lo] + (ordered[min(lo + 1, len(ordered) - 1)] - ordered[lo]) * (h - lo)
+
+
+_OPS: dict[str, Callable[[list[Any]], Any]] = {
+    "count": len,
+    "valid": lambda vs: sum(1 for v in vs if v is not None),
+    "missing": lambda vs: sum(1 for v in vs if v is None),
+    "distinct": lambda vs: len({repr(v) for v in vs}),
+    "sum": lambda vs: sum(v for v in vs if _number(v)),
+    "mean": lambda vs: statistics.fmean(n) if (n := [v for v in vs if _number(v)]) else None,
+    "median": lambda vs: _quantile(n, 0.5) if (n := [v for v in vs if _number(v)]) else None,
+    "q1": lambda vs: _quantile(n, 0.25) if (n := [v for v in vs if _number(v)]) else None,
+    "q3": lambda vs: _quantile(n, 0.75) if (n := [v for v in vs if _number(v)]) else None,
+    "min": lambda vs: min(n) if (n := [v for v in vs if _number(v)]) else None,
+    "max": lambda vs: max(n) if (n := [v for v in vs if _number(v)]) else None,
+    "stdev": lambda vs: statistics.stdev(n) if len(n := [v for v in vs if _number(v)]) > 1 else None,
+    "stderr": lambda vs: statistics.stdev(n) / math.sqrt(len(n)) if len(n := [v for v in vs if _number(v)]) > 1 else None,
+    "variance": lambda vs: statistics.variance(n) if len(n := [v for v in vs if _number(v)]) > 1 else None,
+}  # ci0 / ci1 are bootstrap estimates: random, so not evaluated
+
+
+def _passes(value: Any, key: str, wanted: Any) -> bool:
+    try:
+        if key == "equal":
+            return bool(value == wanted)
+        if key == "one_of":
+            return value in wanted
+        if value is None:
+            return False
+        return bool({"gte": value >= wanted, "lte": value <= wanted, "gt": value > wanted, "lt": value < wanted}[key])
+    except TypeError:  # text against a number: Vega compares them differently; treat as not kept
+        return False
+
+
+def _filter(rows: Rows, t: Filter, dates: Mapping[str, str]) -> Rows:
+    fmt = dates.get(t.field or "")
+    tests = [(k, [date_value(i, fmt) for i in v] if k == "one_of" else date_value(v, fmt)) for k, v in t.tests]
+    return [r for r in rows if all(_passes(r.get(t.field or ""), k, v) for k, v in tests)]
+
+
+def _aggregate(rows: Rows, t: Aggregate) -> Rows | None:
+    if any(o.op not in _OPS for o in t.ops):
+        return None
+    groups: dict[tuple[Any, ...], Rows] = {}
+    for r in rows:  # groups in order of first appearance, as Vega emits them
+        groups.setdefault(tuple(repr(r.get(g)) for g in t.groupby), []).append(r)
+    out = []
+    for members in groups.values():
+        row = {g: members[0].get(g) for g in t.groupby}
+        for o in t.ops:
+            row[o.as_field] = _OPS[o.op]([m.get(o.field) for m in members] if o.field else members)
+        out.append(row)
+    return out
+
+
+def _fold(rows: Rows, t: Fold) -> Rows:
+    return [{**r, t.key: f, t.value: r.get(f)} for r in rows for f in t.fields]
+
+
+def _rolling(rows: Rows, t: Rolling, x_field: str) -> Rows:
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(tuple(repr(r.get(g)) for g in t.groupby), []).append(i)
+    out = [dict(r) for r in rows]
+    for members in groups.values():
+        ordered = sorted(members, key=lambda i: order_key(rows[i].get(x_field)))
+        for pos, i in enumerate(ordered):
+            frame = [rows[j].get(t.field) for j in ordered[max(0, pos - t.window + 1): pos + 1]]
+            valid = [v for v in frame if _number(v)]
+            out[i][t.as_field] = statistics.fmean(valid) if valid else None
+    return out
+
+
+def _stored(value: Any) -> Any:
+    """A calculated value as the rows hold it: NaN, infinities and undefined become missing (a
+    continuous scale leaves them out in Vega-Lite too)."""
+    if value is UNDEFINED or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+def _calculate(rows: Rows, t: Calculate) -> Rows | None:
+    fn = compile_expression(t.expr)
+    if fn is None:
+        return None
+    return [{**r, t.as_field: _stored(fn(r))} for r in rows]
+
+
+def _filter_expr(rows: Rows, expr: str) -> Rows | None:
+    fn = compile_expression(expr)
+    return None if fn is None else [r for r in rows if truthy(fn(r))]
+
+
+def evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
+             dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
+    """The rows after ``transforms``, or None when one of them is beyond Python here (a Vega
+    expression vegaexpr.py does not know, or a random aggregate)."""
+    try:
+        return _evaluate(rows, transforms, x_field, dates)
+    except ValueError:  # an expression hit something unsupported on some row
+        return None
+
+
+def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
+              dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
+    out: Rows | None = list(rows)
+    for t in transforms:
+        if out is None:
+            return None
+        if isinstance(t, Calculate):
+            out = _calculate(out, t)
+        elif isinstance(t, Filter) and t.expr is not None:
+            out = _filter_expr(out, t.expr)
+        elif isinstance(t, Filter):
+            out = _filter(out, t, dates)
+        elif isinstance(t, Aggregate):
+            out = _aggregate(out, t)
+        elif isinstance(t, Fold):
+            out = _fold(out, t)
+        else:
+            out = _rolling(out, t, x_field)
+    return tuple(out) if out is not None else None

@@ -1,0 +1,140 @@
+"""The hover tooltip's table: one row per x (per facet panel) holding every series' value there.
+
+Series come in several shapes: one column per layer in the chart's rows, a layer's own ``data``,
+the long rows of ``color: {field: run}`` (one series per run), rows a transform made (``fold``,
+``aggregate``), a smoothed column. Vega-Lite's ``pivot`` widens one dataset, not several, so the
+table is built here from what the compiler already knows each layer draws (LayerData views,
+transforms run in Python). A layer whose transforms Python cannot run (a Vega expression) is
+left out of the table rather than shown with values it does not draw.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ..spec.model import ChartSpec, Layer
+from .layerdata import LayerData
+from .smoothing import order_key, smooth_column
+from .values import series_text, series_values
+
+__all__ = ["HoverColumn", "HoverTable", "X0_FIELD", "X1_FIELD", "hover_table"]
+
+_PREFIX = "__hover_"
+#: where each row's hover area starts and ends on x: halfway to the neighbouring x values
+X0_FIELD, X1_FIELD = "__hover_x0", "__hover_x1"
+
+
+@dataclass(frozen=True)
+class HoverColumn:
+    """One series in the tooltip: the column holding its values, its legend name, its format."""
+
+    field: str
+    title: str
+    format: str | None
+
+
+@dataclass(frozen=True)
+class HoverTable:
+    rows: list[dict[str, Any]]
+    columns: list[HoverColumn]
+    #: the facet fields each row carries (the tooltip names the panel first)
+    panels: list[str]
+    #: names of layers not in the table (what they draw is known only when Vega runs)
+    left_out: list[str]
+    #: rows carry X0_FIELD / X1_FIELD (False: x is a band or point scale, or not numbers)
+    bounded: bool = False
+
+
+def _value_field(layer: Layer, columns: tuple[str, ...]) -> str | None:
+    """The column the layer's line is drawn from: the smoothed one when smoothed."""
+    if layer.smooth is not None and smooth_column(layer.index) in columns:
+        return smooth_column(layer.index)
+    return layer.y.field if layer.y.field in columns else None
+
+
+def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> HoverTable:
+    """Every legend entry's value at each x; ``tags``: per layer index, its legend-entry suffix."""
+    x = model.x.field
+    if any(layer.heat is not None for layer in model.layers):
+        # a heatmap's cells hold no series along x: each cell keeps its own tooltip instead
+        return HoverTable(rows=[], columns=[], panels=[], left_out=[layer.name for layer in model.layers])
+    panels = [f for f in (model.facet.field, model.facet.row, model.facet.column) if f] if model.facet else []
+    by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
+    columns: list[HoverColumn] = []
+    left_out: list[str] = []
+    for layer in model.layers:
+        if layer.mark == "text":  # labels of other marks: their values are already listed
+            continue
+        view = data.of(layer)
+        exact = data.exact[layer.index] if layer.index < len(data.exact) else True
+        value_field = _value_field(layer, view.columns)
+        if not exact or value_field is None or x not in view.columns:
+            left_out.append(layer.name)
+            continue
+        tag = tags.get(layer.index, "")
+        if layer.series is None:
+            names = {None: layer.name + tag}
+        else:
+            field = layer.series.field
+            names = {value: value + tag for value in series_values(layer, view)}
+        fields: dict[Any, str] = {}
+        for series, title in names.items():
+            fields[series] = f"{_PREFIX}{len(columns)}"
+            columns.append(HoverColumn(fields[series], title, layer.y.format))
+        for row in view.rows:
+            at = row.get(x)
+            if at is None:
+                continue
+            series = None if layer.series is None or row.get(field) is None else series_text(row.get(field))
+            column = fields.get(series)
+            key = (*(row.get(p) for p in panels), at)
+            line = by_key.setdefault(key, {**{p: row.get(p) for p in panels}, x: at})
+            if column is not None and column not in line:  # several rows at one x: the first
+                line[column] = row.get(value_field)
+    order = [*panels, x, *(c.field for c in columns)]
+    lines = [line for _, line in sorted(by_key.items(), key=lambda item: [order_key(v) for v in item[0]])]
+    rows = [{k: line[k] for k in order if k in line} for line in lines]
+    bounded = model.x.type in ("quantitative", "temporal") and _add_bounds(rows, panels, x, model.x.scale == "log")
+    return HoverTable(rows=rows, columns=columns, panels=panels, left_out=left_out, bounded=bounded)
+
+
+def _position(value: Any) -> float | None:
+    """An x value as the number Vega places: itself, or an ISO date's UTC epoch milliseconds."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp() * 1000
+    return None
+
+
+def _add_bounds(rows: list[dict[str, Any]], panels: list[str], x: str, log: bool) -> bool:
+    """Give each row the span of x it answers for, panel by panel (rows are sorted by panel, x):
+    from halfway to the previous x to halfway to the next; the first and last end at their own x,
+    so the spans never widen the x domain. False, rows untouched, when an x is not a number."""
+    places = [_position(row[x]) for row in rows]
+    if any(p is None or (log and p <= 0) for p in places):
+        return False
+
+    def middle(a: float, b: float) -> float:
+        return math.sqrt(a * b) if log else (a + b) / 2
+
+    for i, row in enumerate(rows):
+        here = places[i]
+        same = [j for j in (i - 1, i + 1) if 0 <= j < len(rows) and all(rows[j].get(p) == row.get(p) for p in panels)]
+        before = next((places[j] for j in same if j < i), None)
+        after = next((places[j] for j in same if j > i), None)
+        row[X0_FIELD] = middle(before, here) if before is not None else here
+        row[X1_FIELD] = middle(here, after) if after is not None else here
+        if before is None and after is None:  # a lone x: a sliver you can still hover
+            row[X0_FIELD], row[X1_FIELD] = here - 0.5, here + 0.5
+    return True

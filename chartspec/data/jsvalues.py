@@ -1,0 +1,302 @@
+"""JavaScript's values in Python, and the functions of Vega's expression language, for vegaexpr.py.
+
+``+`` joins text, ``==`` converts, a missing field is ``undefined``, numbers print as JavaScript
+prints them (``js_string``); the functions are Vega's (``vega-functions``: math, text, the UTC date
+parts), with the same results on the same inputs. Sources: the ECMAScript specification's
+abstract operations (ToNumber, ToString, IsLooselyEqual) and Vega's expression documentation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+
+class Unsupported(Exception):
+    """Raised for what the Python evaluator does not cover: the caller then knows nothing, never guesses."""
+
+
+class _Undefined:
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+__all__ = ["UNDEFINED", "Unsupported", "is_number", "js_string", "to_number", "truthy"]
+UNDEFINED: Any = _Undefined()
+
+
+def is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def to_number(v: Any) -> float:
+    if v is None:
+        return 0.0
+    if v is UNDEFINED:
+        return math.nan
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if is_number(v):
+        return float(v)
+    if isinstance(v, str):
+        s = v.strip()
+        if not s:
+            return 0.0
+        try:
+            return float(s) if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity", s) else math.nan
+        except ValueError:
+            return math.nan
+    return math.nan
+
+
+def truthy(v: Any) -> bool:
+    if v is None or v is UNDEFINED:
+        return False
+    if is_number(v):
+        return not (v == 0 or math.isnan(v))
+    if isinstance(v, str):
+        return v != ""
+    return bool(v)
+
+
+def _number_text(x: float) -> str:
+    """A number as JavaScript's ``String(x)`` writes it (ECMA-262 Number::toString)."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    sign = "-" if x < 0 else ""
+    _, digit_tuple, exponent = Decimal(repr(abs(x))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = k + int(exponent)  # the value is 0.DIGITS x 10^n
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * -n + digits
+    e = n - 1
+    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{sign}{mantissa}e{'+' if e > 0 else '-'}{abs(e)}"
+
+
+def js_string(v: Any) -> str:
+    if v is None:
+        return "null"
+    if v is UNDEFINED:
+        return "undefined"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if is_number(v):
+        return _number_text(float(v))
+    if isinstance(v, list):
+        return ",".join("" if i is None or i is UNDEFINED else js_string(i) for i in v)
+    return str(v)
+
+
+def add(a: Any, b: Any) -> Any:
+    if isinstance(a, (str, list)) or isinstance(b, (str, list)):
+        return js_string(a) + js_string(b)
+    return to_number(a) + to_number(b)
+
+
+def divide(a: Any, b: Any) -> float:
+    x, y = to_number(a), to_number(b)
+    if y == 0:
+        if x == 0 or math.isnan(x):
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1, y)
+    return x / y
+
+
+def modulo(a: Any, b: Any) -> float:
+    x, y = to_number(a), to_number(b)
+    if y == 0 or math.isinf(x) or math.isnan(x) or math.isnan(y):
+        return math.nan
+    return math.fmod(x, y) if not math.isinf(y) else x
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    if is_number(a) and is_number(b):
+        return float(a) == float(b)
+    if type(a) is not type(b):
+        return False
+    return bool(a == b) if not isinstance(a, (list, dict)) else a is b
+
+
+def loose_equal(a: Any, b: Any) -> bool:
+    nullish = (None, UNDEFINED)
+    if a in nullish or b in nullish:
+        return a in nullish and b in nullish
+    if type(a) is type(b) or (is_number(a) and is_number(b)):
+        return strict_equal(a, b)
+    if isinstance(a, (list, dict)) or isinstance(b, (list, dict)):
+        raise Unsupported("== with an object")
+    return to_number(a) == to_number(b)
+
+
+def compare(op: str, a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        x: Any = a.encode("utf-16-be")  # JavaScript compares UTF-16 code units
+        y: Any = b.encode("utf-16-be")
+    else:
+        x, y = to_number(a), to_number(b)
+        if math.isnan(x) or math.isnan(y):
+            return False
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+
+
+def _round(x: Any) -> float:
+    n = to_number(x)
+    return n if math.isnan(n) or math.isinf(n) else math.floor(n + 0.5)
+
+
+def _math(fn: Callable[..., float]) -> Callable[..., float]:
+    def run(*args: Any) -> float:
+        try:
+            return fn(*(to_number(a) for a in args))
+        except (ValueError, OverflowError):
+            return math.nan
+    return run
+
+
+def _pow(x: float, y: float) -> float:
+    if math.isnan(y) or (abs(x) == 1 and math.isinf(y)):
+        return math.nan  # JavaScript: 1 ** NaN and 1 ** Infinity are NaN (Python says 1)
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        return -math.inf if x < 0 and y.is_integer() and y % 2 == 1 else math.inf
+    except ValueError:
+        if x == 0 and y < 0:
+            return -math.inf if math.copysign(1, x) < 0 and y.is_integer() and y % 2 == 1 else math.inf
+        return math.nan
+
+
+def _exp(x: float) -> float:
+    return math.inf if x > 709.78 else math.exp(x)
+
+
+def _whole(fn: Callable[[float], float]) -> Callable[[float], float]:
+    return lambda x: x if not math.isfinite(x) else float(fn(x))  # floor(Infinity) is Infinity
+
+
+def _clamp(v: Any, lo: Any, hi: Any) -> float:
+    values = [to_number(v), to_number(lo), to_number(hi)]
+    return math.nan if any(math.isnan(n) for n in values) else max(values[1], min(values[2], values[0]))
+
+
+def _log(x: float) -> float:
+    return -math.inf if x == 0 else math.nan if x < 0 or math.isnan(x) else math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    return math.nan if x < 0 or math.isnan(x) else math.sqrt(x)
+
+
+def _extreme(pick: Callable[..., float], empty: float) -> Callable[..., float]:
+    def run(*args: Any) -> float:
+        values = [to_number(a) for a in args]
+        return math.nan if any(math.isnan(v) for v in values) else pick(values) if values else empty
+    return run
+
+
+def _substring(s: Any, start: Any, end: Any = UNDEFINED) -> str:
+    text = js_string(s)
+    a = to_number(start)
+    b = len(text) if end is UNDEFINED else to_number(end)
+    a = 0 if math.isnan(a) else int(min(max(a, 0), len(text)))
+    b = 0 if math.isnan(b) else int(min(max(b, 0), len(text)))
+    return text[min(a, b):max(a, b)]
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v is UNDEFINED or v == ""  # what vega-util's toString/toNumber/toBoolean make null
+
+
+def _to_string(v: Any) -> Any:
+    return None if _blank(v) else js_string(v)
+
+
+def _to_number(v: Any) -> Any:
+    return None if _blank(v) else to_number(v)
+
+
+def _to_boolean(v: Any) -> Any:
+    return None if _blank(v) else False if v in ("false", "0") else truthy(v)
+
+
+def _is_valid(v: Any) -> bool:
+    return v is not None and v is not UNDEFINED and not (is_number(v) and math.isnan(v))
+
+
+def _length(v: Any) -> Any:
+    if isinstance(v, (str, list)):
+        return float(len(v.encode("utf-16-be")) // 2 if isinstance(v, str) else len(v))
+    if v is None or v is UNDEFINED:
+        raise Unsupported("length of null")  # Vega throws
+    return UNDEFINED
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _utc(part: Callable[[datetime, int], float], invalid: float = math.nan) -> Callable[[Any], float]:
+    """A Vega ``utc*`` date function: a part of the UTC date at epoch milliseconds ``v``.
+
+    Dates in the data are parsed to epoch milliseconds (sources.py), so numbers are what arrives;
+    text would need JavaScript's date parser, so it is refused. The local-time functions (``year``,
+    ``month``, ...) depend on the reader's time zone and are not offered at all."""
+    def run(v: Any) -> float:
+        if isinstance(v, str):
+            raise Unsupported("a date written as text")
+        n = to_number(v)  # null is 0, the epoch, as in new Date(null)
+        if not math.isfinite(n) or abs(n) > 8.64e15:
+            return invalid
+        ms = math.trunc(n)
+        try:
+            moment = _EPOCH + timedelta(milliseconds=ms)
+        except OverflowError:
+            raise Unsupported("a date outside Python's years") from None
+        return float(part(moment, ms))
+    return run
+
+
+_DATE_PARTS: dict[str, Callable[[datetime, int], float]] = {
+    "utcyear": lambda d, ms: d.year, "utcquarter": lambda d, ms: (d.month - 1) // 3 + 1,
+    "utcmonth": lambda d, ms: d.month - 1, "utcdate": lambda d, ms: d.day,
+    "utcday": lambda d, ms: (d.weekday() + 1) % 7, "utcdayofyear": lambda d, ms: d.timetuple().tm_yday,
+    "utchours": lambda d, ms: d.hour, "utcminutes": lambda d, ms: d.minute, "utcseconds": lambda d, ms: d.second,
+    "utcmilliseconds": lambda d, ms: ms % 1000, "time": lambda d, ms: ms,
+}
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    **{name: _utc(part) for name, part in _DATE_PARTS.items()},
+    "utcquarter": _utc(_DATE_PARTS["utcquarter"], invalid=1.0),  # Vega: 1 + ~~(NaN / 3), so 1
+    "abs": _math(abs), "ceil": _math(_whole(math.ceil)), "floor": _math(_whole(math.floor)), "round": _round,
+    "sqrt": _math(_sqrt), "exp": _math(_exp), "log": _math(_log), "pow": _math(_pow),
+    "sin": _math(math.sin), "cos": _math(math.cos), "tan": _math(math.tan), "atan": _math(math.atan),
+    "atan2": _math(math.atan2), "min": _extreme(min, math.inf), "max": _extreme(max, -math.inf),
+    "clamp": _clamp,
+    "isValid": _is_valid,  # Vega's isNaN / isFinite are Number.isNaN / Number.isFinite: no conversion
+    "isNaN": lambda v: is_number(v) and math.isnan(v), "isFinite": lambda v: is_number(v) and math.isfinite(v),
+    "isNumber": lambda v: is_number(v), "isString": lambda v: isinstance(v, str),
+    "isBoolean": lambda v: isinstance(v, bool),
+    "toNumber": _to_number, "toString": _to_string, "toBoolean": _to_boolean,
+    "upper": lambda s: js_string(s).upper(), "lower": lambda s: js_string(s).lower(),
+    "trim": lambda s: js_string(s).strip(), "length": _length, "substring": _substring,
+    "if": lambda test, a, b: a if truthy(test) else b,
+}
+
+
+CONSTANTS = {"PI": math.pi, "E": math.e, "LN2": math.log(2), "LN10": math.log(10), "LOG2E": 1 / math.log(2),
+              "LOG10E": 1 / math.log(10), "SQRT2": math.sqrt(2), "SQRT1_2": math.sqrt(0.5),
+              "NaN": math.nan, "Infinity": math.inf, "true": True, "false": False, "null": None}

@@ -1,0 +1,223 @@
+"""Data-aware checks of each layer's marks, scales, series and of the facet.
+
+Each takes the chart's model, each layer's table as its marks will see it (after transforms:
+:func:`chartspec.data.flow.layer_views`) and the source map, and returns positioned diagnostics:
+a log scale over zero, a band scale on numbers, a mark missing the fields it needs, a colour
+field with no values, a facet sort naming a value the data does not hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import Diagnostic
+from ..spec.layout import _PATH, Facet
+from ..spec.marks import BAND_MARKS
+from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
+from ..spec.source import SourceMap
+from ..spec.suggest import did_you_mean
+from .table import Table
+from .values import series_values
+
+
+def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
+    """The facet names fields of the data and uses one form: ``field`` or ``row``/``column``.
+
+    ``tables``: the chart's data, then each layer's after transforms (a facet may split by a
+    column a transform made)."""
+    facet = spec.facet
+    if facet is None:
+        return []
+    table = tables[0]
+    found: list[Diagnostic] = []
+    if facet.field is not None and (facet.row or facet.column):
+        key = "row" if facet.row else "column"
+        found.append(source.diagnostic(f"'facet' takes either 'field' or '{key}', not both", _PATH + (key,),
+                                       key=True, hint="'field' wraps panels into 'columns'; 'row'/'column' "
+                                                      "make a grid"))
+    elif facet.field is None and not (facet.row or facet.column):
+        found.append(source.diagnostic("'facet' names no field", _PATH, key=True,
+                                       hint="add 'field: COLUMN' (or 'row'/'column')"))
+    if facet.columns is not None and facet.field is None:
+        found.append(source.diagnostic("'columns' applies to 'facet: {field: ...}' only", _PATH + ("columns",),
+                                       key=True, hint="a 'row'/'column' grid has one column per value"))
+    if isinstance(facet.sort, tuple):
+        found += _sort_diagnostics(facet, table, source)
+    known = list(dict.fromkeys(c for t in tables for c in (*t.columns, *sorted(t.derived))))
+    for key in ("field", "row", "column"):
+        name = getattr(facet, key)
+        if name is not None and name not in known:
+            hint = did_you_mean(name, known, what="a column") or f"columns: {', '.join(table.columns)}"
+            found.append(source.diagnostic(f"facet field {name!r} not in {table.name}", _PATH + (key,), hint=hint))
+    return found
+
+
+def _sort_diagnostics(facet: Facet, table: Table, source: SourceMap) -> list[Diagnostic]:
+    """Every value a facet ``sort`` lists is a value of a facet field: a typo would silently
+    put that panel last."""
+    fields = [f for f in (facet.field, facet.row, facet.column) if f and f in table.columns]
+    if not fields:
+        return []  # the field checks report it
+    values = {str(row.get(f)): row.get(f) for row in table.rows for f in fields if row.get(f) is not None}
+    return [source.diagnostic(f"facet sort names {value!r}, which is not a value of {' or '.join(map(repr, fields))}",
+                              _PATH + ("sort", i), hint=did_you_mean(str(value), values) or
+                              f"values: {', '.join(sorted(values)[:12])}")
+            for i, value in enumerate(facet.sort) if str(value) not in values]
+
+
+def mark_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
+    """Each mark has the fields it needs (``text``, ``band``), they exist, and none it would ignore."""
+    from ..spec.suggest import did_you_mean
+
+    out: list[Diagnostic] = []
+    for layer, view in zip(spec.layers, views):
+        path = layer.json_path
+        needs_band = layer.mark in BAND_MARKS
+        if layer.mark == "text" and layer.text is None:
+            out.append(source.diagnostic("mark 'text' needs a 'text' field: the column whose values it writes",
+                                         path + ("mark",), hint="add e.g. 'text: accuracy' to this layer"))
+        if layer.text_format is not None and layer.mark != "text":
+            out.append(source.diagnostic(f"'text_format' is only used by mark 'text', not {layer.mark!r}",
+                                         path + ("text_format",), key=True, hint="remove 'text_format'"))
+        elif layer.text_format is not None and layer.text in view.columns and layer.text not in view.derived:
+            found = view.first_text(layer.text)
+            if found is not None:
+                out.append(source.diagnostic(
+                    f"'text_format' writes numbers, but row {found[0]} of {view.name} holds {found[1]!r} in "
+                    f"{layer.text!r}", path + ("text_format",), hint="remove 'text_format', or fix the data"))
+        if layer.text is not None and layer.mark != "text":
+            out.append(source.diagnostic(f"'text' is only used by mark 'text', not {layer.mark!r}",
+                                         path + ("text",), key=True,
+                                         hint="set 'mark: text', or add a separate text layer"))
+        if layer.mark == "rect" and layer.band is None and layer.heat is not None:
+            discrete = ("nominal", "ordinal")
+            for axis, where in ((spec.x, ("x",)), (layer.y, path + ("y",))):
+                if axis.type not in discrete:
+                    out.append(source.diagnostic(
+                        f"a heatmap cell ('rect' coloured by a number, without 'band') needs a {where[-1]} axis of "
+                        f"type ordinal or nominal, not {axis.type}", where, key=True,
+                        hint="add 'type: ordinal' to the axis, or give the rect a 'band' to span"))
+        elif needs_band and layer.band is None:
+            out.append(source.diagnostic(
+                f"mark {layer.mark!r} needs 'band: {{lower: <field>, upper: <field>}}': the extent it draws",
+                path + ("mark",), hint="e.g. 'band: {lower: min_loss, upper: max_loss}'"))
+        if layer.band is not None and not needs_band:
+            out.append(source.diagnostic(f"'band' is only used by marks {', '.join(BAND_MARKS)}, not {layer.mark!r}",
+                                         path + ("band",), key=True, hint="set 'mark: errorband' to draw a band"))
+        fields = [(layer.text, path + ("text",))] if layer.mark == "text" and layer.text else []
+        if layer.band is not None and needs_band:
+            fields += [(layer.band.lower, path + ("band", "lower")), (layer.band.upper, path + ("band", "upper"))]
+        for name, where in fields:
+            if name not in view.columns:
+                hint = did_you_mean(name, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
+                out.append(source.diagnostic(f"field {name!r} not in {view.name}", where, hint=hint))
+        if layer.point and layer.mark in ("text", "tick", *BAND_MARKS):
+            out.append(source.diagnostic(f"'point' markers are drawn on line and area marks, not {layer.mark!r}",
+                                         path + ("point",), key=True,
+                                         hint="add a separate 'mark: point' layer for markers"))
+        if layer.smooth is not None and layer.mark in ("text", "tick", *BAND_MARKS):
+            out.append(source.diagnostic(f"'smooth' does not apply to mark {layer.mark!r}",
+                                         path + ("smooth",), key=True))
+    return out
+
+
+def scale_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
+    """Scales that do not suit their axis or their data; ``views``: each layer's table."""
+    axes = [(spec.x, list(views))] + [(layer.y, [view]) for layer, view in zip(spec.layers, views)]
+    found: list[Diagnostic] = []
+    for axis, tables in axes:
+        found += _check_axis(axis, tables, source)
+    return found
+
+
+def _check_axis(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diagnostic]:
+    at = axis.json_path
+    out: list[Diagnostic] = []
+    written = (at + ("scale",)) in source.keys
+    if written and axis.type not in SCALE_AXIS_TYPES[axis.scale]:
+        fits = [name for name, kinds in SCALE_AXIS_TYPES.items() if axis.type in kinds]
+        out.append(source.diagnostic(
+            f"a {axis.scale} scale cannot draw {axis.type} values", at + ("scale",),
+            hint=f"for type {axis.type} use scale: {_either(fits)}, or change 'type'"))
+    if axis.format and axis.type in ("nominal", "ordinal"):
+        for table in tables:
+            text = table.first_text(axis.field) if axis.field in table.columns else None
+            if text is not None:
+                out.append(source.diagnostic(
+                    f"'format' writes numbers, but row {text[0]} of {table.name} holds {text[1]!r} in {axis.field!r}",
+                    at + ("format",), hint="remove 'format' from this axis, or fix the data"))
+                break
+    if axis.exponent is not None and axis.scale != "pow":
+        out.append(source.diagnostic("'exponent' applies only to 'scale: pow'", at + ("exponent",), key=True,
+                                     hint="add 'scale: pow' or remove 'exponent'"))
+    if axis.values is not None and axis.tick_step is not None:
+        out.append(source.diagnostic("give either 'values' or 'tick_step', not both", at + ("values",), key=True,
+                                     hint="'values' lists the ticks; 'tick_step' spaces them evenly"))
+    if axis.scale == "log":
+        out += _check_log(axis, tables, source)
+    return out
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _check_log(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diagnostic]:
+    at = axis.json_path
+    if axis.tick_step is not None:
+        return [source.diagnostic("'tick_step' does not suit a log scale (its ticks are not evenly spaced)",
+                                  at + ("tick_step",), key=True, hint="list the ticks with 'values: [0.01, 0.1, 1]'")]
+    if axis.domain is not None:
+        return []  # a domain above zero hides non-positive data (checks.py refuses one that is not)
+    for table in tables:
+        if axis.field not in table.columns or axis.field in table.derived:
+            continue
+        for row, record in enumerate(table.rows, start=1):
+            value = record.get(axis.field)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+                return [source.diagnostic(
+                    f"a log scale cannot show {value!r} (row {row} of {table.name}, field {axis.field!r})",
+                    at + ("scale",),
+                    hint="use 'scale: symlog' (allows zero and negatives), filter the rows, or set a 'domain' above zero")]
+    return []
+
+
+def _heat_diagnostics(layer: Layer, view: Table, source: SourceMap) -> list[Diagnostic]:
+    """A quantitative colour field exists and holds numbers; a rect without a band is a heatmap
+    cell, which needs discrete x and y."""
+    assert layer.heat is not None
+    path = layer.json_path + ("color", "field")
+    field = layer.heat.field
+    if field not in view.columns:
+        hint = did_you_mean(field, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
+        return [source.diagnostic(f"field {field!r} not in {view.name}", path, hint=hint)]
+    text = view.first_text(field) if field not in view.derived else None
+    if text is not None:
+        return [source.diagnostic(f"colour field {field!r} is read as numbers but row {text[0]} of {view.name} "
+                                  f"holds {text[1]!r}", path, hint="fix the data, or drop 'type: quantitative' "
+                                                                   "to draw one series per value")]
+    return []
+
+
+def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
+    """``color: {field: ...}`` names a column of the layer's data; legend entries are unique."""
+    out: list[Diagnostic] = []
+    names: dict[str, int] = {layer.name: layer.index for layer in spec.layers if layer.series is None}
+    for layer, view in zip(spec.layers, views):
+        if layer.heat is not None:
+            out += _heat_diagnostics(layer, view, source)
+        if layer.series is None:
+            continue
+        path = layer.json_path + ("color", "field")
+        field = layer.series.field
+        if field not in view.columns:
+            hint = did_you_mean(field, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
+            out.append(source.diagnostic(f"field {field!r} not in {view.name}", path, hint=hint))
+            continue
+        for value in series_values(layer, view) if field not in view.derived else []:
+            if value in names:
+                out.append(source.diagnostic(
+                    f"the series {value!r} of field {field!r} has the same legend name as layer {names[value] + 1}",
+                    path, hint="rename that layer with 'name', so the legend tells the two apart"))
+            names.setdefault(value, layer.index)
+    return out

@@ -1,0 +1,85 @@
+"""What each compiled layer draws from: its own data or the chart's, evaluated transforms, EMA columns.
+
+Pure: the rows each layer draws, with transforms evaluated in Python where they can be (so the
+compiler knows axis extents and series) and smoothed columns added. The compiler's
+:func:`chartspec.compiler.layers.finish_layer` writes them into the Vega-Lite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..spec.model import ChartSpec, Layer
+from ..spec.transforms import Transform
+from .evaluate import evaluate
+from .smoothing import smooth_column, smooth_series, smoothed_rows
+from .table import Table
+
+if TYPE_CHECKING:
+    from .loaded import Spec
+
+__all__ = ["LayerData", "layer_data"]
+
+
+@dataclass(frozen=True)
+class LayerData:
+    """The chart's table and each layer's own table (None: the chart's), smoothed columns added,
+    and what each layer draws: its table after its transforms, where Python can run them."""
+
+    main: Table
+    own: tuple[Table | None, ...]
+    views: tuple[Table, ...] = ()
+    #: per layer: do its view's rows follow all its transforms? (False: a Vega expression ran none)
+    exact: tuple[bool, ...] = ()
+
+    def of(self, layer: Layer) -> Table:
+        """The rows ``layer`` draws, for axis extents and series (evaluate.py); not what is embedded."""
+        if layer.index < len(self.views):
+            return self.views[layer.index]
+        own = self.own[layer.index] if layer.index < len(self.own) else None
+        return own if own is not None else self.main
+
+
+def layer_steps(layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Transform, ...]:
+    """The chart's transforms (unless the layer reads its own data), then the layer's."""
+    return (*(() if has_own else model.transform), *layer.transform)
+
+
+def layer_dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
+    return dict((layer.data or model.data).parse)
+
+
+def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:
+    steps = layer_steps(layer, model, has_own)
+    rows = evaluate(table.rows, steps, model.x.field, layer_dates(layer, model)) if steps else table.rows
+    if rows is None:
+        return table, False
+    columns = tuple(dict.fromkeys(k for row in rows for k in row)) if rows else table.columns
+    return replace(table, rows=rows, columns=columns), True
+
+
+def _smoothed(table: Table, layers: list[Layer], spec: Spec) -> Table:
+    rows = table.rows
+    for layer in layers:
+        assert layer.smooth is not None
+        rows = smoothed_rows(rows, x=spec.model.x.field, y=layer.y.field, weight=layer.smooth.ema,
+                             column=smooth_column(layer.index), series=smooth_series(layer, spec.model))
+    return table if rows is table.rows else replace(table, rows=rows)
+
+
+def layer_data(spec: Spec) -> LayerData:
+    """The tables the compiled chart embeds, each with the EMA columns of the layers drawing from it."""
+    model = spec.model
+    own = [spec.layer_tables[i] if i < len(spec.layer_tables) else None for i in range(len(model.layers))]
+    smoothed = [layer for layer in model.layers if layer.smooth is not None]
+    main = _smoothed(spec.table, [lyr for lyr in smoothed if own[lyr.index] is None], spec)
+    for layer in smoothed:
+        table = own[layer.index]
+        if table is not None:
+            own[layer.index] = _smoothed(table, [layer], spec)
+    made = [_view(own[lyr.index] or main, lyr, model, own[lyr.index] is not None) for lyr in model.layers]
+    return LayerData(main=main, own=tuple(own), views=tuple(view for view, _ in made),
+                     exact=tuple(ok for _, ok in made))
+
+

@@ -1,0 +1,78 @@
+"""A loaded spec: the model with its tables and theme, ready to compile (:class:`Spec`).
+
+The model is one chart (:class:`~chartspec.spec.model.ChartSpec`), a layout of charts
+(:class:`ConcatSpec`, whose items are loaded specs themselves) or plain Vega-Lite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import Diagnostic
+from ..spec.model import ChartSpec
+from ..spec.plain import PlainVegaLite
+from ..spec.source import SourceMap
+from ..spec.themes import Theme
+from .table import Table
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec with its data, ready to compile."""
+
+    #: one chart; or a layout of charts (ConcatSpec); or a plain Vega-Lite file (spec/plain.py)
+    model: ChartSpec | ConcatSpec | PlainVegaLite
+    table: Table
+    source: SourceMap
+    path: Path | None = None
+    #: per layer, the layer's own data (``data:`` on the layer), or None when it uses ``table``
+    layer_tables: tuple[Table | None, ...] = ()
+    #: the resolved theme (the spec's, else the build's); None: chartspec's default look
+    theme: Theme | None = None
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the chart depends on: the spec and its data files (the layers' too), and the
+        folders data globs searched (the build cache counts a folder by what it lists)."""
+        tables = [self.table, *(t for t in self.layer_tables if t is not None)]
+        files = tuple(f for t in tables for f in (*t.files, *t.folders))
+        theme_file = (self.theme.file,) if self.theme is not None and self.theme.file else ()
+        return ((self.path,) if self.path else ()) + tuple(dict.fromkeys(files + theme_file))
+
+
+def in_order(problems: list[Diagnostic], file: str | None) -> list[Diagnostic]:
+    """Diagnostics of the spec by position. Those located in a data file keep their order and stay
+    just before the spec diagnostic that follows them (the note on the line naming that file)."""
+    blocks: list[list[Diagnostic]] = [[]]
+    for d in dict.fromkeys(problems):
+        blocks[-1].append(d)
+        if d.file == file:
+            blocks.append([])
+    return [d for block in sorted(filter(None, blocks), key=lambda b: (b[-1].file != file, b[-1].line, b[-1].column))
+            for d in block]
+
+
+Direction = Literal["hconcat", "vconcat"]
+
+
+@dataclass(frozen=True)
+class ConcatSpec:
+    """A layout of whole charts; exactly one of ``hconcat`` and ``vconcat`` holds them."""
+
+    title: str | None
+    subtitle: str | None
+    description: str | None
+    padding: float | dict[str, float] | None
+    vega_lite: dict[str, Any] | None
+    hconcat: tuple[Spec, ...] = ()
+    vconcat: tuple[Spec, ...] = ()
+
+    @property
+    def direction(self) -> Direction:
+        return "hconcat" if self.hconcat else "vconcat"
+
+    @property
+    def items(self) -> tuple[Spec, ...]:
+        return self.hconcat or self.vconcat

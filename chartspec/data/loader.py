@@ -1,0 +1,75 @@
+"""Loading a spec file: bytes in, a validated :class:`~chartspec.data.loaded.Spec` out, or one error
+listing every problem (:class:`~chartspec.errors.ChartspecError`).
+
+Dispatches on what the file is: plain Vega-Lite (plain.py), a layout of charts (concat.py) or
+one chart (chart.py). ``chartspec.load``/``loads``/``validate`` are these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import ChartspecError, Diagnostic, SpecValidationError, UsageError, display_path
+from ..spec.layout import is_layout
+from ..spec.plain import is_plain_vegalite
+from ..spec.project import find_project_root
+from ..spec.themes import resolve_theme
+from ..spec.yamlload import Document, load_yaml
+from .chart import load_chart
+from .concat import load_concat
+from .loaded import Spec
+from .plain import load_plain
+
+
+def with_build_theme(spec: Spec, value: str | None) -> Spec:
+    """``spec`` in the build's theme, unless it names its own (a spec's ``theme:`` wins)."""
+    if value is None or getattr(spec.model, "theme", "") is not None or getattr(spec, "theme", None) is not None:
+        return spec  # no build theme; the spec chose; or not a single chart (layouts keep their look)
+    return replace(spec, theme=resolve_theme(value, base=Path.cwd(), root=None, source=None, shown="--theme"))
+
+
+def loads(text: str | bytes, *, file: str | None = None, path: Path | None = None,
+          root: Path | None = None) -> Spec:
+    """Load a spec from YAML text. Raises :class:`ChartspecError` listing every problem found."""
+    doc = load_yaml(text, file)
+    if not isinstance(doc.data, dict):
+        raise SpecValidationError(doc.source.diagnostic("a spec must be a YAML mapping (key: value lines)", ()))
+    if path is not None and root is None:
+        root = find_project_root(path.parent)
+    return load_document(doc, path=path, root=root)
+
+
+def load_document(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
+    """Validate a loaded YAML mapping and read its data: one chart, or a layout of several."""
+    if is_plain_vegalite(doc):  # *.vl.yaml, *.vl.json, or a Vega-Lite $schema
+        return load_plain(doc, path=path, root=root)
+    if is_layout(doc.data):  # hconcat / vconcat: each item is loaded through this function
+        return load_concat(doc, path=path, root=root, load_item=load_document)
+    return load_chart(doc, path=path, root=root)
+
+
+def load(path: str | Path, *, root: str | Path | None = None) -> Spec:
+    """Load and validate a spec file and read its data.
+
+    ``root`` is the folder data paths must stay in; by default the nearest folder above the
+    spec holding ``chartspec.toml``, ``pyproject.toml`` or ``.git``, else the spec's folder.
+    """
+    path = Path(path)
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(Diagnostic(f"no such file: {shown}", file=shown)) from None
+    except OSError as err:
+        raise UsageError(Diagnostic(f"cannot read {shown}: {err.strerror}", file=shown)) from None
+    return loads(raw, file=shown, path=path.absolute(), root=Path(root) if root else None)
+
+
+def validate(path: str | Path, *, root: str | Path | None = None) -> list[Diagnostic]:
+    """Every problem of a spec file, or an empty list when it is valid."""
+    try:
+        load(path, root=root)
+    except ChartspecError as err:
+        return list(err.diagnostics)
+    return []

@@ -1,0 +1,101 @@
+"""Exponential moving-average smoothing of noisy curves (the values; the drawing is the compiler's).
+
+The smoothing is TensorBoard's, debiasing included (``vz_line_chart2``'s ``resmoothDataset``)::
+
+    last = 0; n = 0
+    for each finite value v, in x order:
+        last = last * w + (1 - w) * v;  n += 1
+        smoothed = last / (1 - w ** n)      # w == 1 would divide by zero: then smoothed = last
+
+Missing or non-finite values pass through unchanged and do not advance the average, and a
+constant series is left as it is. Without the debiasing the curve would start at
+``(1 - w) * v0``, far below the data, because ``last`` starts at 0.
+
+Vega-Lite has no EMA transform: the smoothed values become one more column of the embedded rows,
+computed per series (:func:`smooth_series`), each series ordered by x.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from ..spec.model import ChartSpec, Layer
+
+__all__ = ["duplicate_x", "ema", "order_key", "smooth_column", "smooth_series", "smoothed_rows"]
+
+
+def _finite(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def ema(values: Sequence[Any], weight: float) -> list[Any]:
+    """TensorBoard's debiased exponential moving average of ``values`` (already in x order)."""
+    finite = [v for v in values if _finite(v)]
+    if finite and all(v == finite[0] for v in finite):
+        return list(values)
+    last, count, out = 0.0, 0, []
+    for v in values:
+        if not _finite(v):
+            out.append(v)
+            continue
+        last = last * weight + (1 - weight) * v
+        count += 1
+        out.append(last / (1 - weight**count) if weight != 1 else last)
+    return out
+
+
+def _group(row: dict[str, Any], series: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(row.get(f) for f in series)
+
+
+def duplicate_x(rows: Sequence[dict[str, Any]], x: str, series: Sequence[str] = ()) -> Any | None:
+    """An x value that occurs twice within one series (so an EMA in x order is ill-defined), if any."""
+    seen: set[tuple[Any, Any]] = set()
+    for row in rows:
+        key = (_group(row, series), row.get(x))
+        if key in seen:
+            return row.get(x)
+        seen.add(key)
+    return None
+
+
+def smooth_column(index: int) -> str:
+    """The column holding layer ``index``'s smoothed values (internal, like ``__series``)."""
+    return f"__smooth_{index}"
+
+
+def order_key(value: Any) -> tuple[int, Any]:
+    # numbers before text, missing last, so mixed columns still sort deterministically
+    if _finite(value):
+        return (0, value)
+    return (1, str(value)) if value is not None else (2, "")
+
+
+def smoothed_rows(rows: Sequence[dict[str, Any]], *, x: str, y: str, weight: float, column: str,
+                  series: Sequence[str] = ()) -> tuple[dict[str, Any], ...]:
+    """``rows`` with ``column`` added: the EMA of ``y`` per combination of ``series`` values, in x order."""
+    groups: dict[Any, list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(_group(row, series), []).append(i)
+    smoothed: dict[int, Any] = {}
+    for members in groups.values():
+        # sorted() is stable: rows with the same x keep their file order
+        ordered = sorted(members, key=lambda i: order_key(rows[i].get(x)))
+        for i, value in zip(ordered, ema([rows[i].get(y) for i in ordered], weight)):
+            smoothed[i] = value
+    return tuple({**row, column: smoothed[i]} for i, row in enumerate(rows))
+
+
+def smooth_series(layer: Layer, spec: ChartSpec) -> tuple[str, ...]:
+    """The fields whose values tell the separate curves of the EMA apart: the layer's series field,
+    the facet fields, and the column naming each row's file when the data is several ``files``
+    (rows of different runs or panels must never be averaged together)."""
+    fields = [layer.series.field] if layer.series is not None else []
+    if spec.facet is not None:
+        fields += [f for f in (spec.facet.field, spec.facet.row, spec.facet.column) if f]
+    source = layer.data if layer.data is not None else spec.data
+    if source.files is not None and source.as_field:
+        fields.append(source.as_field)
+    return tuple(dict.fromkeys(fields))

@@ -1,0 +1,215 @@
+"""Data sources beyond one text file: several files or a glob, Parquet, and date parsing.
+
+Several files (``data: {files: "runs/*/metrics.csv", as: run}``) are read in sorted path order,
+one after the other, and each row gets a column (``as``) naming the file it came from. The name
+is the part of the path that differs between the files (see :func:`short_names`)::
+
+    runs/a/metrics.csv, runs/b/metrics.csv   ->  a, b
+    logs/seed1.jsonl, logs/seed2.jsonl       ->  seed1, seed2
+
+Dates (``parse: {date: "%Y-%m-%d"}``) are parsed here with ``datetime.strptime`` and become
+milliseconds since 1970-01-01 UTC, the number Vega-Lite reads as a time. A text without a time
+zone is taken as UTC, one with a zone (``%z``) is converted to UTC, so output never depends on
+the machine's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import glob
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import DataError, Diagnostic, JsonPath
+from ..spec.source import SourceMap
+from ..spec.suggest import did_you_mean
+
+__all__ = [
+    "MAX_FILES",
+    "expand_files",
+    "parse_date",
+    "parse_dates",
+    "read_parquet",
+    "searched_folders",
+    "short_names",
+    "to_epoch_ms",
+]
+
+MAX_FILES = 1000
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def expand_files(patterns: Sequence[str], spec_dir: Path, fail: Callable[[str, str | None], DataError]
+                 ) -> list[str]:
+    """The files ``patterns`` name, relative to ``spec_dir`` (POSIX), sorted and without repeats.
+
+    Each pattern is a path or a glob (``*``, ``?``, ``[...]``, ``**`` for any depth); one matching
+    no file is an error, so a typo never yields an empty chart.
+    """
+    found: dict[str, None] = {}
+    for pattern in patterns:
+        matches = sorted(m for m in glob.glob(pattern, root_dir=spec_dir, recursive=True)
+                         if (spec_dir / m).is_file())
+        if not matches:
+            hint = None
+            if not glob.has_magic(pattern):
+                parent = (spec_dir / pattern).parent
+                siblings = [p.name for p in parent.iterdir()] if parent.is_dir() else []
+                hint = did_you_mean(PurePosixPath(pattern).name, siblings, what="a file")
+            raise fail(f"no data file matches {pattern!r}", hint or "the pattern is relative to the spec file")
+        found.update(dict.fromkeys(PurePosixPath(Path(m).as_posix()).as_posix() for m in matches))
+    if len(found) > MAX_FILES:
+        raise fail(f"{len(found)} data files match; at most {MAX_FILES} can be read", None)
+    return sorted(found)
+
+
+def searched_folders(patterns: Sequence[str], spec_dir: Path, root: Path) -> list[Path]:
+    """The folders whose listings decide what ``patterns`` match: for ``runs/*/metrics.csv``,
+    ``runs`` and each folder in it. They are build inputs, so a new run folder rebuilds the chart."""
+    found: dict[Path, None] = {}
+    for pattern in filter(glob.has_magic, patterns):  # a plain path searches nothing
+        parts = PurePosixPath(pattern).parts
+        fixed = 0
+        while fixed < len(parts) - 1 and not glob.has_magic(parts[fixed]):
+            fixed += 1
+        depth = None if "**" in parts else len(parts) - 1 - fixed  # folder levels below the base
+        level, frontier = 0, [spec_dir.joinpath(*parts[:fixed]).resolve()]
+        while frontier and len(found) < MAX_FILES:
+            frontier = [d for d in frontier if d.is_dir() and d.is_relative_to(root.resolve())]
+            found.update(dict.fromkeys(frontier))
+            if depth is not None and level >= depth:
+                break
+            frontier = sorted(c for d in frontier for c in d.iterdir() if c.is_dir() and not c.is_symlink())
+            level += 1
+    return list(found)
+
+
+def short_names(paths: Sequence[str]) -> list[str]:
+    """A short name per path: the parts that differ between the paths, without the extension.
+
+    Leading and trailing path parts common to every path are dropped (``runs/a/metrics.csv`` and
+    ``runs/b/metrics.csv`` give ``a`` and ``b``). A single file is named by its file stem; files
+    whose differing parts would be empty or clash are named by their whole path without the
+    extension, and if even those clash, by their whole path.
+    """
+    raw = [PurePosixPath(p).parts for p in paths]
+    stems = [r[:-1] + (PurePosixPath(r[-1]).stem,) for r in raw]
+    if len(paths) < 2:
+        return [s[-1] for s in stems]
+    lead = 0
+    while all(len(r) > lead + 1 for r in raw) and len({r[lead] for r in raw}) == 1:
+        lead += 1
+    trail = 0
+    while all(len(r) > lead + trail + 1 for r in raw) and len({r[-1 - trail] for r in raw}) == 1:
+        trail += 1
+    # when the file names differ, the differing part ends with the name: drop its extension
+    names = ["/".join((s if trail == 0 else r)[lead:len(r) - trail]) for r, s in zip(raw, stems)]
+    for candidate in (names, ["/".join(s) for s in stems]):
+        if len(set(candidate)) == len(candidate) and all(candidate):
+            return candidate
+    return list(paths)  # only the extensions differ
+
+
+def to_epoch_ms(value: dt.datetime | dt.date) -> int | float:
+    """Milliseconds since the epoch, UTC; naive times are taken as UTC."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    ms = (value - _EPOCH) / dt.timedelta(milliseconds=1)
+    return int(ms) if float(ms).is_integer() else ms
+
+
+def parse_date(text: str, fmt: str) -> int | float:
+    """Epoch milliseconds (UTC) of ``text`` in strftime format ``fmt``; ValueError if it does not fit."""
+    return to_epoch_ms(dt.datetime.strptime(text.strip(), fmt))
+
+
+def parse_dates(rows: tuple[dict[str, Any], ...], columns: Sequence[str], parse: Sequence[tuple[str, str]],
+                table_name: str, smap: SourceMap, path: JsonPath) -> tuple[dict[str, Any], ...]:
+    """``rows`` with each ``parse`` field turned from text into epoch milliseconds (UTC).
+
+    Problems are reported at the field's entry under ``parse``, naming the row (1-based, in the
+    data's row order) and the text that did not fit.
+    """
+    problems: list[Diagnostic] = []
+    out = [dict(r) for r in rows]
+    for field, fmt in parse:
+        where = path + (field,)
+        if field not in columns:
+            hint = did_you_mean(field, columns, what="a column") or f"columns: {', '.join(columns)}"
+            problems.append(smap.diagnostic(f"cannot parse field {field!r}: it is not in {table_name}", where,
+                                            key=True, hint=hint))
+            continue
+        for number, row in enumerate(out, start=1):
+            value = row.get(field)
+            if value is None:
+                continue
+            text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            try:
+                if not isinstance(text, str):
+                    raise ValueError("it is not text")
+                row[field] = parse_date(text, fmt)
+            except ValueError as err:
+                # strptime's own words help only when the text fits the format but not the calendar
+                why = "" if str(err).startswith(("time data", "unconverted data")) else f" ({err})"
+                problems.append(smap.diagnostic(
+                    f"row {number} of {table_name}: {value!r} in field {field!r} is not a date in format {fmt!r}{why}",
+                    where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
+                break  # one error per field is enough to fix the format
+    if problems:
+        raise DataError(problems)
+    return tuple(out)
+
+
+# -- Parquet -------------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    """A Parquet cell as a JSON value: times as epoch ms (UTC), decimals as floats, NaN as missing."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return to_epoch_ms(value)
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value / dt.timedelta(seconds=1)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def read_parquet(path: Path, location: str, missing: Callable[[], DataError]) -> tuple[dict[str, Any], ...]:
+    """The rows of a Parquet file. ``missing()`` is the error to raise when pyarrow is not installed."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise missing() from None
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises ArrowInvalid, OSError and others for broken files
+        why = str(err).replace(str(path), location).split(". ")[0][:200]
+        raise DataError(Diagnostic(f"not a readable Parquet file: {why}", file=location,
+                                   hint="write it with pandas.DataFrame.to_parquet or pyarrow.parquet")) from err
+    return tuple({k: _plain(v) for k, v in row.items()} for row in table.to_pylist())
+
+
+def date_value(value: Any, fmt: str | None) -> Any:
+    """A comparison value written as a date, as the epoch milliseconds the parsed column holds."""
+    if fmt is None or not isinstance(value, str):
+        return value
+    pass
+
+    try:
+        return parse_date(value, fmt)
+    except ValueError:
+        return value  # reported by layer_views before any compile

@@ -1,0 +1,292 @@
+"""Reading a chart's data in Python, so it can be inlined and the build stays offline.
+
+CSV/TSV cells become numbers when the whole column is numeric; empty cells become missing
+values (null). Problems inside a data file are reported at that file's own line. Several files,
+Parquet and date parsing live in :mod:`chartspec.data.sources`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError, Diagnostic
+from ..spec.model import DataSource
+from ..spec.source import SourceMap
+from ..spec.suggest import did_you_mean
+from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names
+
+__all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
+
+FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                     ".parquet": "parquet", ".pq": "parquet"}
+MAX_DATA_BYTES = 256 * 1024 * 1024
+_NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of a data source, with column names in file order."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    files: tuple[Path, ...] = ()
+    #: columns made by transforms: they exist when Vega-Lite runs, their values are unknown here
+    derived: frozenset[str] = frozenset()
+    #: folders a data glob searched: what they list decides which files were read
+    folders: tuple[Path, ...] = ()
+
+    def numbers(self, column: str) -> list[float]:
+        return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
+                and not isinstance(v, bool)]
+
+    def first_text(self, column: str) -> tuple[int, Any] | None:
+        """The first non-numeric, non-missing value of ``column`` and its row number."""
+        for i, row in enumerate(self.rows, start=1):
+            v = row.get(column)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                return i, v
+        return None
+
+
+def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Path:
+    """The data file a spec names, refused if it leaves ``root`` or is not a local file."""
+    assert source.path is not None
+    raw = source.path
+
+    def fail(message: str, hint: str | None = None) -> DataError:
+        return DataError(smap.diagnostic(message, source.json_path, hint=hint))
+
+    if _URL.match(raw):
+        raise fail(f"data must be a local file, not a URL ({raw})",
+                   "builds never use the network; download the file into the project and use its path")
+    if Path(raw).is_absolute() or raw.startswith("~"):
+        raise fail(f"data path {raw!r} is absolute", "write the path relative to the spec file")
+    path = spec_file.parent / raw
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        via = " through a symbolic link" if ".." not in Path(raw).parts else ""
+        raise fail(f"data path {raw!r} leads outside the project{via} ({root})",
+                   "keep data inside the project folder (marked by chartspec.toml, pyproject.toml or .git)")
+    if not resolved.is_file():
+        siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+        hint = did_you_mean(path.name, siblings, what="a file")
+        raise fail(f"data file {raw!r} not found", hint if hint and "did you mean" in hint else None)
+    return resolved
+
+
+def read_data(source: DataSource, spec_file: Path | None, root: Path | None, smap: SourceMap) -> Table:
+    """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last."""
+    if source.values is not None:
+        rows = tuple(dict(r) for r in source.values)
+        table = Table(name="inline data", columns=_columns(rows), rows=rows)
+    elif spec_file is None or root is None:
+        raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
+                                        hint="load the spec from a file to use data files"))
+    elif source.files is not None:
+        table = _read_files(source, spec_file, root, smap)
+    else:
+        path = resolve_data_path(source, spec_file, root, smap)
+        rows = _read_file(path, source.path or path.name, source, spec_file, smap)
+        table = Table(name=source.path or path.name, columns=_columns(rows), rows=rows, files=(path,))
+    if source.parse:
+        rows = parse_dates(table.rows, table.columns, source.parse, table.name, smap, source.parse_path)
+        table = replace(table, rows=rows)
+    return table
+
+
+def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Table:
+    """Several files or globs, in sorted path order, each row tagged with its file's short name."""
+    assert source.files is not None
+
+    def fail(message: str, hint: str | None = None) -> DataError:
+        return DataError(smap.diagnostic(message, source.json_path, hint=hint))
+
+    names = expand_files(source.files, spec_file.parent, fail)
+    label = source.as_field or "file"
+    rows: list[dict[str, Any]] = []
+    paths = [resolve_data_path(replace(source, path=name), spec_file, root, smap) for name in names]
+    if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
+        raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
+    for name, short, path in zip(names, short_names(names), paths):
+        for row in _read_file(path, name, replace(source, path=name), spec_file, smap):
+            if label in row:
+                raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
+            rows.append({label: short, **row})
+    pattern = ", ".join(source.files)
+    return Table(name=pattern, columns=_columns(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
+                 folders=tuple(searched_folders(source.files, spec_file.parent, root)))
+
+
+def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
+               ) -> tuple[dict[str, Any], ...]:
+    fmt = source.format or FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        raise DataError(smap.diagnostic(f"cannot tell the format of {shown!r} from its extension",
+                                        source.json_path, hint="add 'format: csv' (or tsv, json, jsonl, parquet)"))
+    if path.stat().st_size > MAX_DATA_BYTES:
+        raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
+                                        source.json_path))
+    # Problems inside the data file are located in that file, by a path relative to the working
+    # folder like the spec's own, and followed by a note pointing at the spec that uses the file.
+    location = os.path.normpath(os.path.join(os.path.dirname(smap.file or str(spec_file)), shown))
+    try:
+        if fmt == "parquet":  # binary: read by pyarrow, an optional dependency
+            return read_parquet(path, location, lambda: DataError(smap.diagnostic(
+                f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
+                hint="pip install 'chartspec[parquet]'")))
+        return READERS[fmt](_decode(path.read_bytes(), location), location)
+    except DataError as err:
+        if all(d.file == smap.file for d in err.diagnostics):
+            raise
+        note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
+        raise DataError((*err.diagnostics, note)) from None
+
+
+def _decode(raw: bytes, location: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        lines = _LINE_BREAK.split(raw[: err.start].decode("utf-8-sig", errors="replace"))
+        raise DataError(Diagnostic(f"data file is not valid UTF-8 (byte 0x{raw[err.start]:02x})", file=location,
+                                   line=len(lines), column=len(lines[-1]) + 1, hint="save the file as UTF-8",
+                                   source_line=lines[-1])) from None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
+
+
+def _line(text: str, number: int, breaks: re.Pattern[str] = _LINE_BREAK) -> str | None:
+    """Line ``number`` (1-based) of ``text``, for error excerpts."""
+    lines = breaks.split(text)
+    return lines[number - 1] if 1 <= number <= len(lines) else None
+
+
+def _columns(rows: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key, None)
+    return tuple(seen)
+
+
+def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any], ...]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise DataError(Diagnostic("data file has no header row", file=name, line=1, column=1,
+                                       hint="the first line must name the columns", source_line=_line(text, 1)))
+        header = [h.strip() for h in header]
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        if dupes:
+            raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=name, line=1,
+                                       column=1, source_line=_line(text, 1)))
+        records: list[list[str]] = []
+        lines: list[int] = []
+        for record in reader:
+            if not record or all(not c.strip() for c in record):
+                continue
+            if len(record) != len(header):
+                raise DataError(Diagnostic(
+                    f"row has {len(record)} fields but the header has {len(header)}",
+                    file=name, line=reader.line_num, column=1, source_line=_line(text, reader.line_num),
+                    hint="check for a missing or extra delimiter, or quote values that contain one"))
+            records.append(record)
+            lines.append(reader.line_num)
+    except csv.Error as err:
+        raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
+                                   line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
+    numeric = [all(not r[i].strip() or _NUMBER.match(r[i]) for r in records) for i in range(len(header))]
+    for i, h in enumerate(header):
+        for record, line in zip(records, lines):
+            if numeric[i] and record[i].strip() and not math.isfinite(float(record[i])):
+                raise DataError(Diagnostic(f"number {record[i].strip()[:40]} in column {h!r} is too large", file=name,
+                                           line=line, column=1, source_line=_line(text, line)))
+    return tuple({h: _cell(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
+
+
+def _cell(text: str, numeric: bool) -> Any:
+    if not text.strip():
+        return None
+    if not numeric:
+        return text
+    value = float(text)
+    return int(value) if value.is_integer() and re.fullmatch(r"\s*[-+]?\d+\s*", text) else value
+
+
+def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    return _read_delimited(text, name, ",")
+
+
+def _read_tsv(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    return _read_delimited(text, name, "\t")
+
+
+def _no_constants(token: str) -> Any:
+    raise ValueError(f"{token} is not valid JSON")
+
+
+def _json_line(text: str, number: int) -> str | None:
+    line = _line(text, number, re.compile("\n"))  # json counts only "\n" as a line break
+    return line.removesuffix("\r") if line is not None else None
+
+
+def _parse_json(text: str, name: str, first_line: int | None = None) -> Any:
+    """Parse a JSON document, or one line of JSON Lines data starting at line ``first_line``."""
+    offset = (first_line or 1) - 1
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as err:
+        raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=name, line=err.lineno + offset,
+                                   column=err.colno, source_line=_json_line(text, err.lineno))) from None
+    except RecursionError:
+        raise DataError(Diagnostic("JSON data is nested too deeply", file=name, line=first_line or 0,
+                                   hint="data is a list of flat row objects")) from None
+    except ValueError as err:  # NaN/Infinity, integers too long to convert
+        raise DataError(Diagnostic(f"invalid JSON: {err}", file=name, line=first_line or 0,
+                                   column=1 if first_line else 0,
+                                   source_line=text if first_line else None)) from None
+
+
+def _check_rows(items: Any, name: str) -> tuple[dict[str, Any], ...]:
+    if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
+        raise DataError(Diagnostic("JSON data must be a list of objects, one per row", file=name, line=1, column=1,
+                                   hint='e.g. [{"step": 0, "loss": 2.3}, {"step": 1, "loss": 1.9}]'))
+    for row in items:
+        for key, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise DataError(Diagnostic(f"non-finite number in column {key!r}", file=name))
+    return tuple(items)
+
+
+def _read_json(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    return _check_rows(_parse_json(text, name), name)
+
+
+def _read_jsonl(text: str, name: str) -> tuple[dict[str, Any], ...]:
+    rows = []
+    # split on newlines only: str.splitlines() would also split at U+2028 inside JSON strings
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        row = _parse_json(line, name, number)
+        if not isinstance(row, dict):
+            raise DataError(Diagnostic("each line of JSON Lines data must be one row object", file=name,
+                                       line=number, column=1, source_line=line,
+                                       hint='e.g. {"step": 0, "loss": 2.3}'))
+        rows.append(row)
+    return _check_rows(rows, name)
+
+
+READERS = {"csv": _read_csv, "tsv": _read_tsv, "json": _read_json, "jsonl": _read_jsonl}

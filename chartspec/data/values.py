@@ -1,0 +1,43 @@
+"""Values of the data the compiler needs: numeric extents and the distinct values of series fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..spec.model import Axis, Layer
+from .table import Table
+
+# Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.
+_MAX_EXACT_INT = 2**53
+
+
+def num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() and abs(value) < _MAX_EXACT_INT else value
+
+
+def extent(axis: Axis, tables: Iterable[Table]) -> tuple[float, float] | None:
+    """Smallest and largest value of the axis field over every table drawn on the axis."""
+    if axis.type != "quantitative":
+        return None
+    values = [v for table in tables if axis.field in table.columns for v in table.numbers(axis.field)]
+    return (min(values), max(values)) if values else None
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else (1, str(value))
+
+
+def series_values(layer: Layer, table: Table) -> list[str]:
+    """The distinct values of the layer's series field, sorted (numbers numerically), as text."""
+    assert layer.series is not None
+    found = {row.get(layer.series.field) for row in table.rows} - {None}
+    return [series_text(v) for v in sorted(found, key=_sort_key)]
+
+
+def series_text(value: Any) -> str:
+    # as Vega's toString() writes it: 3.0 is "3", true is "true"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(num(value)) if isinstance(value, float) else str(value)

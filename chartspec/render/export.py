@@ -1,0 +1,185 @@
+"""Rendering through vl-convert: a Vega-Lite dict in, the bytes of every requested format out.
+
+Each chart goes through Vega once: the SVG is rendered from the Vega-Lite spec and PNG and PDF
+are derived from that SVG (``svg_to_png`` gives the same bytes as a second full render, at a third
+of the cost). Everything is rendered in memory before anything is written (atomic.py), so a
+failed render leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ..compiler.common import VEGA_LITE_VERSION
+from ..compiler.interactive import static_view
+from ..errors import ExportError
+from .html import HtmlOptions, PageContext, numbered_svg_ids
+
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "SUFFIXES", "render", "suffix_format"]
+
+FORMATS = ("html", "svg", "png", "pdf", "json", "fragment")
+DEFAULT_FORMATS = ("html", "svg", "png")
+SUFFIXES = {"html": ".html", "svg": ".svg", "png": ".png", "pdf": ".pdf", "json": ".vl.json",
+            "fragment": ".fragment.html"}
+#: formats that are HTML documents and need a PageContext
+PAGE_FORMATS = ("html", "fragment")
+
+
+def suffix_format(path: Path) -> str:
+    name = path.name.lower()
+    for fmt, suffix in sorted(SUFFIXES.items(), key=lambda item: -len(item[1])):
+        if name.endswith(suffix):
+            return fmt
+    return path.suffix.lstrip(".").lower()
+
+
+def _json(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
+    return (json.dumps(vl, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _svg(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
+    return labelled_svg(svg(), chart_label(vl, "chart")).encode()
+
+
+def labelled_svg(svg: str, label: str) -> str:
+    """The SVG as an accessible image: ``role="img"``, an ``aria-label`` and a ``<title>`` (shown
+    as a tooltip, read by screen readers), since a standalone file has no ``alt`` around it."""
+    from html import escape
+
+    match = re.match(r"<svg\b[^>]*>", svg)
+    if match is None:
+        return svg
+    tag = match.group(0)[:-1] + f' role="img" aria-label="{escape(label, quote=True)}">'
+    return tag + f"<title>{escape(label, quote=False)}</title>" + svg[match.end():]
+
+
+def _png(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg(), scale=scale)
+
+
+def _pdf(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
+    import vl_convert as vlc
+
+    from .pdfbytes import canonical_pdf
+
+    # svg2pdf orders the font objects differently from run to run: fix one order.
+    return canonical_pdf(vlc.svg_to_pdf(svg()))
+
+
+def _page(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+    from .html import page as html_page
+
+    fallback = svg() if page.options.fallback else None
+    return html_page(vl, chart_id=page.chart_id, title=page.title, label=page.label, options=page.options,
+                     bundle_href=page.bundle_href, svg=fallback).encode()
+
+
+def _fragment(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+    from .html import fragment
+
+    fallback = svg() if page.options.fallback else None
+    return fragment(vl, chart_id=page.chart_id, label=page.label, options=page.options,
+                    bundle_href=page.bundle_href, svg=fallback).encode()
+
+
+PAGE_WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], PageContext], bytes]] = {
+    "html": _page, "fragment": _fragment,
+}
+
+
+WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], float], bytes]] = {
+    "json": _json, "svg": _svg, "png": _png, "pdf": _pdf,
+}
+
+
+# Characters XML (so SVG) cannot hold. vl-convert 1.9 aborts the whole process on them instead of
+# raising (https://github.com/vega/vl-convert/issues/220), so they are refused before it runs.
+UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _undrawable(vl: dict[str, Any]) -> str | None:
+    """Where the chart would draw an undrawable character: its settings, or a data column it plots
+    (in the chart's data or a layer's own)."""
+    fields: set[str] = set()
+    tables: list[Any] = []
+    stack: list[Any] = [vl]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if found := UNDRAWABLE.search(item):
+                return f"U+{ord(found.group()):04X} in {item[:40]!r}"
+        elif isinstance(item, dict):
+            if isinstance(item.get("field"), str):
+                fields.add(re.sub(r"\\(.)", r"\1", item["field"]))  # undo compiler.field_ref
+            if isinstance(item.get("data"), dict):
+                tables.append(item["data"].get("values", ()))
+            stack += [*item.keys(), *(v for k, v in item.items() if k != "data")]
+        elif isinstance(item, list):
+            stack += item
+    for rows in reversed(tables):  # the chart's data first
+        for number, row in enumerate(rows if isinstance(rows, list) else (), start=1):
+            for name in fields:
+                value = row.get(name) if isinstance(row, dict) else None
+                if isinstance(value, str) and (found := UNDRAWABLE.search(value)):
+                    return f"U+{ord(found.group()):04X} in column {name!r}, row {number}"
+    return None
+
+
+def default_page(vl: dict[str, Any], name: str = "chart") -> PageContext:
+    """Page settings for a single file saved on its own: the bundle inside the page."""
+    return PageContext(chart_id=chart_id(name), title=chart_title(vl, name), label=chart_label(vl, name),
+                       bundle_href="", options=HtmlOptions(bundle="inline"))
+
+
+def chart_id(stem: str) -> str:
+    return "chartspec-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "chart")
+
+
+def chart_title(vl: dict[str, Any], fallback: str) -> str:
+    title = vl.get("title")
+    return (title.get("text") if isinstance(title, dict) else title) or fallback
+
+
+def chart_label(vl: dict[str, Any], fallback: str) -> str:
+    return vl.get("description") or chart_title(vl, fallback)
+
+
+def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
+           page: PageContext | None = None) -> dict[str, bytes]:
+    """Render ``vl`` to every format in memory; the SVG is rendered at most once."""
+    import vl_convert as vlc
+
+    formats = tuple(formats)
+    if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
+        raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
+    cache: list[str] = []
+
+    def svg() -> str:
+        if not cache:
+            # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py)
+            cache.append(numbered_svg_ids(vlc.vegalite_to_svg(static_view(vl), vl_version=VEGA_LITE_VERSION)))
+        return cache[0]
+
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        try:
+            if fmt in PAGE_WRITERS:
+                out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl))
+            else:
+                out[fmt] = WRITERS[fmt](vl, svg, scale)
+        except Exception as err:  # vl-convert raises plain ValueError/RuntimeError with JS messages
+            raise ExportError(f"rendering {fmt} failed: {_first_line(err)}") from err
+    return out
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0][:300]
+
+

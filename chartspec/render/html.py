@@ -1,0 +1,238 @@
+"""chartspec's own HTML: standalone pages and embeddable fragments.
+
+Neither Altair's nor vl-convert's HTML escapes the spec inside its ``<script>``, so a title
+holding ``</script>`` breaks out of it. Here the spec travels in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, is read through
+``textContent``, and errors are shown with ``textContent``. vega-embed's "open in editor" action,
+which would send the chart and its data to an outside site, is off.
+
+Where the Vega libraries come from (``BundleMode``):
+
+- ``shared`` (default): one file ``OUT/_chartspec/vega-bundle.<hash>.js`` per build, referred to
+  relatively by every page and fragment; works offline as long as the output folder stays whole.
+- ``inline``: the bundle inside the page (standalone pages only; ~0.9 MB each).
+- ``cdn``: jsDelivr URLs pinned to exact versions, with Subresource Integrity hashes.
+
+A fragment's script loads the bundle only if no other fragment on the page already did, and
+renders into its own ``<figure>`` found through ``document.currentScript``, so any number of
+fragments can share a page. With ``fallback``, the pre-rendered SVG sits inside the figure and is
+replaced by the interactive chart when scripts run (and stays where they do not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+__all__ = [
+    "BUNDLE_DIR",
+    "BundleMode",
+    "CDN_SCRIPTS",
+    "HtmlOptions",
+    "PageContext",
+    "bundle_filename",
+    "bundle_js",
+    "fragment",
+    "numbered_svg_ids",
+    "page",
+    "rename_svg_ids",
+    "script_json",
+]
+
+BundleMode = Literal["shared", "inline", "cdn"]
+BUNDLE_DIR = "_chartspec"
+
+# Exact versions vl-convert renders with; hashes of the files as published on npm (jsDelivr
+# serves those bytes). Checked against vl-convert's versions in the tests.
+CDN_SCRIPTS: tuple[tuple[str, str], ...] = (
+    ("https://cdn.jsdelivr.net/npm/vega@6.2.0/build/vega.min.js",
+     "sha384-0Wc8+KeboSkAq/fK81pd4uFbWKu4ouB+y4KWCYxlC69hRWol7vnc6zZSruXOtc0F"),
+    ("https://cdn.jsdelivr.net/npm/vega-lite@6.4.1/build/vega-lite.min.js",
+     "sha384-QtG7pnWvq1Tk0Rcvl53B1TEVw7U1PUqfciCz3XMUqSmi1fNpJwiv5ml+m5NeOOzH"),
+    ("https://cdn.jsdelivr.net/npm/vega-embed@7.0.2/build/vega-embed.min.js",
+     "sha384-MsH1NE1KRDpmMJCcJ8Ulqhadgiz4lT0GIaHN7DKB1POKAoBhSWywPDQ2sJDkP8M7"),
+)
+
+EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+
+
+@dataclass(frozen=True)
+class HtmlOptions:
+    bundle: BundleMode = "shared"
+    #: put the pre-rendered SVG in fragments, replaced when scripts run
+    fallback: bool = True
+
+
+@cache
+def bundle_js() -> str:
+    """Vega, Vega-Lite and vega-embed in one script that defines them once per page."""
+    import vl_convert as vlc
+
+    from ..compiler.common import VEGA_LITE_VERSION
+
+    body = vlc.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    # A function scope keeps the bundle's top-level names private; the guard makes a second
+    # load of the same file a no-op instead of a redeclaration error.
+    return f"(function(){{if(window.vegaEmbed)return;\n{body}\n}})();\n"
+
+
+_WRAPPER_VERSION = "1"  # bump when bundle_js() changes how it wraps the libraries
+
+
+def bundle_filename() -> str:
+    """The shared bundle's file name, fixed by the library versions (cheap: no bundling needed)."""
+    from .versions import library_versions
+
+    key = json.dumps([library_versions(), _WRAPPER_VERSION], sort_keys=True)
+    return f"vega-bundle.{hashlib.sha256(key.encode()).hexdigest()[:16]}.js"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What an HTML output needs besides the chart: its id, texts and where the bundle is."""
+
+    chart_id: str
+    title: str
+    label: str
+    bundle_href: str
+    options: HtmlOptions = HtmlOptions()
+
+
+def script_json(value: Any) -> str:
+    """JSON that cannot end or alter the <script> element holding it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+# A tag of Vega's SVG (attribute values double-quoted, < and > escaped), and in a tag an id or an
+# attribute that can refer to one: clip-path="url(#clip1)", href="#clip1".
+_SVG_TAG = re.compile(r'<(?:[^<>"]|"[^"]*")*>')
+_SVG_ID_ATTR = re.compile(r'(?<=\s)(id|clip-path|fill|stroke|mask|filter|marker-start|marker-mid|marker-end|href|'
+                          r'xlink:href)="([^"]*)"')
+
+
+def _svg_ids(svg: str) -> list[str]:
+    """The element ids of ``svg``, in document order."""
+    return [m.group(2) for tag in _SVG_TAG.findall(svg) for m in _SVG_ID_ATTR.finditer(tag) if m.group(1) == "id"]
+
+
+def rename_svg_ids(svg: str, rename: Callable[[str], str]) -> str:
+    """``svg`` with every element id, and every ``url(#id)`` / ``href="#id"`` naming one, renamed."""
+    ids = set(_svg_ids(svg))
+    if not ids:
+        return svg
+
+    def attr(m: re.Match[str]) -> str:
+        name, value = m.groups()
+        if name == "id" and value in ids:
+            value = rename(value)
+        elif value.startswith("url(#") and value.endswith(")") and value[5:-1] in ids:
+            value = f"url(#{rename(value[5:-1])})"
+        elif name.endswith("href") and value.startswith("#") and value[1:] in ids:
+            value = "#" + rename(value[1:])
+        else:
+            return m.group()
+        return f'{name}="{value}"'
+
+    return _SVG_TAG.sub(lambda tag: _SVG_ID_ATTR.sub(attr, tag.group()), svg)
+
+
+def numbered_svg_ids(svg: str) -> str:
+    """Vega numbers its clip paths (``clip1``, ...) with a counter that lives as long as the
+    process, so a chart got other ids when other charts were drawn before it: number them from 1
+    in every SVG, so that the output depends on the chart alone."""
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for old in _svg_ids(svg):
+        if old not in names:
+            stem = old.rstrip("0123456789")
+            counts[stem] = counts.get(stem, 0) + 1
+            names[old] = f"{stem}{counts[stem]}"
+    return rename_svg_ids(svg, names.__getitem__) if names else svg
+
+
+# The runtime of a fragment: small, ES5, the same text in every fragment.
+_RUNTIME = """(function(root, bundle, integrity){
+var cs = window.chartspec = window.chartspec || {pending: [], loading: false};
+var spec = JSON.parse(root.querySelector('script.chartspec-spec').textContent);
+var opts = JSON.parse(root.querySelector('script.chartspec-spec').getAttribute('data-embed'));
+function fail(message){ var box = root.querySelector('.chartspec-error');
+  box.textContent = message; box.hidden = false; root.setAttribute('data-chartspec', 'error'); }
+function draw(){ window.vegaEmbed(root.querySelector('.chartspec-chart'), spec, opts)
+  .then(function(){ root.setAttribute('data-chartspec', 'ready'); })
+  .catch(function(e){ fail('chart could not be drawn: ' + (e && e.message || e)); }); }
+if (window.vegaEmbed) { draw(); return; }
+cs.pending.push({draw: draw, fail: fail});
+if (cs.loading || !bundle.length) return;
+cs.loading = true;
+function settle(message){ var q = cs.pending; cs.pending = []; cs.loading = false;
+  q.forEach(function(p){ if (message) p.fail(message); else p.draw(); }); }
+(function next(i){
+  if (i === bundle.length) { settle(null); return; }
+  var s = document.createElement('script'); s.src = bundle[i];
+  if (integrity[i]) { s.integrity = integrity[i]; s.crossOrigin = 'anonymous'; }
+  s.onload = function(){ next(i + 1); };
+  s.onerror = function(){ settle('could not load ' + bundle[i]); };
+  document.head.appendChild(s);
+})(0);
+})(document.currentScript.closest('figure.chartspec'), %s, %s);"""
+
+
+def _bundle_urls(options: HtmlOptions, bundle_href: str) -> tuple[list[str], list[str]]:
+    if options.bundle == "cdn":
+        return [url for url, _ in CDN_SCRIPTS], [sri for _, sri in CDN_SCRIPTS]
+    if options.bundle == "shared":
+        return [bundle_href], [""]
+    return [], []
+
+
+def fragment(vl: dict[str, Any], *, chart_id: str, label: str, options: HtmlOptions, bundle_href: str,
+             svg: str | None = None) -> str:
+    """A ``<figure>`` that draws the chart wherever it is pasted."""
+    urls, hashes = _bundle_urls(options, bundle_href)
+    # The fallback's ids get the chart's id in front, so that fragments sharing a page keep them apart.
+    fallback = rename_svg_ids(svg, lambda old: f"{chart_id}-{old}") if (svg is not None and options.fallback) else ""
+    attr = html.escape(label, quote=True)
+    return (
+        f'<figure class="chartspec" id="{html.escape(chart_id, quote=True)}" role="figure" aria-label="{attr}">'
+        f'<div class="chartspec-chart" role="img" aria-label="{attr}">{fallback}</div>'
+        '<pre class="chartspec-error" role="alert" hidden></pre>'
+        f'<script type="application/json" class="chartspec-spec" data-embed="{html.escape(json.dumps(EMBED_OPTIONS))}">'
+        f"{script_json(vl)}</script>"
+        f"<script>{_RUNTIME % (script_json(urls), script_json(hashes))}</script>"
+        "</figure>\n"
+    )
+
+
+_PAGE_STYLE = ("body{margin:0;padding:16px;font-family:sans-serif;background:#fff}"
+               "figure.chartspec{margin:0}"
+               "pre.chartspec-error{color:#a00;background:#fff4f4;border:1px solid #e0b0b0;padding:8px;"
+               "white-space:pre-wrap}")
+
+
+def page(vl: dict[str, Any], *, chart_id: str, title: str, label: str, options: HtmlOptions,
+         bundle_href: str, svg: str | None = None) -> str:
+    """A complete HTML document showing one chart."""
+    from ..version import __version__
+
+    head_script = ""
+    if options.bundle == "inline":
+        inline = bundle_js().replace("</script", "<\\/script")
+        head_script = f"<script>{inline}</script>"
+    body = fragment(vl, chart_id=chart_id, label=label, options=options, bundle_href=bundle_href, svg=svg)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<meta name=\"generator\" content=\"chartspec {html.escape(__version__)}\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_PAGE_STYLE}</style>\n{head_script}\n</head>\n"
+        f"<body>\n{body}</body>\n</html>\n"
+    )

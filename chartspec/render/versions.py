@@ -1,0 +1,49 @@
+"""What every rendered output depends on besides its inputs: library versions and chartspec's own code.
+
+The build cache, the Vega bundle's file name and the docs integrations' caches all key on
+:func:`library_versions`, so upgrading vl-convert or editing chartspec re-renders what it must.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+
+@cache
+def library_versions() -> dict[str, str]:
+    from ..compiler.common import VEGA_LITE_VERSION
+    from ..version import __version__
+
+    try:
+        vlc = version("vl-convert-python")
+    except PackageNotFoundError:  # pragma: no cover - it is a required dependency
+        vlc = "unknown"
+    return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION, "code": code_hash()}
+
+
+@cache
+def code_hash() -> str:
+    """sha256 of chartspec's modules and its schema, by path relative to the package.
+
+    An editable install keeps its version while its code changes: without this, a build after a
+    change to the compiler would call every output up to date. Contents and relative paths only,
+    so the hash (and the outputs' manifest) is the same on every machine.
+    """
+    from ..spec.schema import schema_text
+
+    digest = hashlib.sha256(tree_hash(Path(__file__).resolve().parents[1]).encode())
+    digest.update(schema_text().encode())
+    return digest.hexdigest()
+
+
+def tree_hash(folder: Path) -> str:
+    """sha256 of the ``*.py`` files below ``folder``: their paths relative to it and their bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py"), key=lambda p: p.relative_to(folder).as_posix()):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()

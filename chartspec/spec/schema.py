@@ -1,0 +1,47 @@
+"""Access to chartspec's JSON Schema, the single definition of the spec language."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["SCHEMA_FILENAME", "allowed_keys", "load_schema", "schema_text"]
+
+SCHEMA_FILENAME = "chartspec.schema.json"
+# In a source checkout the schema lives in ../schemas; wheels carry a copy inside the package.
+_REPO_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILENAME
+
+
+def schema_text() -> str:
+    packaged = resources.files("chartspec").joinpath(SCHEMA_FILENAME)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return _REPO_SCHEMA.read_text(encoding="utf-8")
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    return json.loads(schema_text())
+
+
+def resolve(schema: dict[str, Any], root: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Follow a local ``$ref`` (``#/$defs/name``) to the schema it names."""
+    root = root or load_schema()
+    while "$ref" in schema:
+        node: Any = root
+        for part in filter(None, schema["$ref"].removeprefix("#").split("/")):  # "#" is the whole chart
+            node = node[part]
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+def allowed_keys(schema: dict[str, Any]) -> list[str]:
+    """Property names an object schema accepts, through ``$ref``, ``allOf`` and ``anyOf``."""
+    schema = resolve(schema)
+    keys = list(schema.get("properties", {}))
+    for part in schema.get("allOf", []) + schema.get("anyOf", []):
+        keys += [k for k in allowed_keys(part) if k not in keys]
+    return keys

@@ -1,0 +1,178 @@
+"""Parallel builds: worker processes give the same bytes, and a runaway spec is stopped cleanly."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from conftest import SPECS, RunCli, write_tree
+
+from chartspec.builder.discover import Target, discover
+from chartspec.builder.options import BuildOptions, SpecResult
+from chartspec.builder.target import render_target
+from chartspec.builder.workers import run_in_workers
+from chartspec.render.export import FORMATS
+
+SMALL = """\
+title: {title}
+data: {data}
+x: {{field: step}}
+layers:
+  - y: {{field: loss}}
+"""
+TWO_AXES = """\
+title: Two axes
+data: ../data/metrics.csv
+x: {field: step, title: Step}
+legend: {position: top}
+layers:
+  - {mark: line, point: circle, y: {field: loss, title: Loss, format: ".2f"}}
+  - {mark: bar, y: {field: accuracy, title: Accuracy, domain: [0, 1]}, opacity: 0.5}
+"""
+INLINE = """\
+title: Inline values
+data:
+  values:
+    - {step: 1, loss: 3}
+    - {step: 2, loss: 1}
+    - {step: 3, loss: 2}
+x: {field: step}
+layers:
+  - {mark: area, y: {field: loss}}
+"""
+METRICS = "step,loss,accuracy\n0,2.3,0.10\n10,1.9,0.25\n20,1.4,0.40\n30,1.2,0.52\n"
+
+
+def make_project(root: Path) -> Path:
+    return write_tree(root, {"chartspec.toml": "", "data/metrics.csv": METRICS})
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".chartspec-manifest.json"}
+
+
+def temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob(".*") if ".tmp" in p.name]
+
+
+def test_every_jobs_setting_writes_the_same_bytes(tmp_path: Path, run_cli: RunCli) -> None:
+    project = make_project(tmp_path / "proj")
+    shutil.copy(SPECS / "rl_training.yaml", project / "rl_training.yaml")
+    shutil.copy(SPECS / "data" / "rl_training.csv", project / "data" / "rl_training.csv")
+    (project / "small.yaml").write_text(SMALL.format(title="Small", data="data/metrics.csv"), encoding="utf-8")
+    (project / "charts").mkdir()
+    (project / "charts" / "two_axes.yaml").write_text(TWO_AXES, encoding="utf-8")
+    (project / "charts" / "inline.yml").write_text(INLINE, encoding="utf-8")
+
+    trees = {}
+    for jobs in ("0", "1", "2"):
+        out = tmp_path / f"out{jobs}"
+        proc = run_cli("build", project, "-o", out, "-j", jobs, "-f", ",".join(FORMATS), cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert "4 built" in proc.stdout
+        trees[jobs] = tree(out)
+    stems = ("rl_training", "small", "charts/two_axes", "charts/inline")
+    suffixes = (".html", ".svg", ".png", ".pdf", ".vl.json", ".fragment.html")
+    bundle = {name for name in trees["0"] if name.startswith("_chartspec/")}
+    assert len(bundle) == 1
+    assert set(trees["0"]) == {stem + suffix for stem in stems for suffix in suffixes} | bundle
+    for jobs in ("1", "2"):
+        differing = [name for name in trees["0"] if trees[jobs].get(name) != trees["0"][name]]
+        assert set(trees[jobs]) == set(trees["0"]) and not differing, f"-j {jobs} differs: {differing}"
+
+
+def test_small_specs_are_not_charged_for_starting_the_workers(tmp_path: Path, run_cli: RunCli) -> None:
+    """The time limit is the spec's own: starting a worker's engine (and its first bundled HTML
+    page, which takes seconds) does not count. With the limit counted from the hand-over, these
+    tiny specs failed with a 2-second limit."""
+    project = make_project(tmp_path / "proj")
+    for name in ("a", "b", "c", "d"):
+        (project / f"{name}.yaml").write_text(SMALL.format(title=name, data="data/metrics.csv"), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("build", project, "-o", out, "-j", "2", "--timeout", "2", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "4 built" in proc.stdout
+
+
+def test_a_spec_over_the_time_limit_is_stopped_and_keeps_its_old_outputs(tmp_path: Path, run_cli: RunCli) -> None:
+    project = make_project(tmp_path / "proj")
+    (project / "data" / "big.csv").write_text("step,loss\n0,1\n1,2\n2,1.5\n", encoding="utf-8")
+    # 'a_big' sorts first: with one worker it is stopped before the others are handed out
+    (project / "a_big.yaml").write_text(SMALL.format(title="Big", data="data/big.csv"), encoding="utf-8")
+    (project / "b_small.yaml").write_text(SMALL.format(title="B", data="data/metrics.csv"), encoding="utf-8")
+    (project / "c_small.yaml").write_text(SMALL.format(title="C", data="data/metrics.csv"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_cli("build", project, "-o", out, "-j", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    old = tree(out)
+    assert {"a_big.html", "a_big.svg", "a_big.png"} <= set(old)
+
+    # now make the big spec really big, and change the data of the others so they are rebuilt too
+    rows = "".join(f"{i},{(i * 7919) % 1000 / 10}\n" for i in range(300_000))
+    (project / "data" / "big.csv").write_text("step,loss\n" + rows, encoding="utf-8")
+    (project / "data" / "metrics.csv").write_text(METRICS.replace("2.3", "3.3"), encoding="utf-8")
+    proc = run_cli("build", project, "-o", out, "-j", "1", "--timeout", "2", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "proj/a_big.yaml: error: rendering took longer than 2 s and was stopped" in proc.stderr
+    assert "hint: raise the limit with --timeout" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    # the replacement worker built the rest
+    assert re.search(r"^built proj/b_small\.yaml -> ", proc.stdout, re.M), proc.stdout
+    assert re.search(r"^built proj/c_small\.yaml -> ", proc.stdout, re.M), proc.stdout
+    assert "2 built, 1 failed" in proc.stderr
+    new = tree(out)
+    for name in ("a_big.html", "a_big.svg", "a_big.png"):
+        assert new[name] == old[name], f"{name} changed"
+    assert new["b_small.svg"] != old["b_small.svg"]
+    assert temp_files(out) == []
+    assert set(new) == set(old)
+
+
+def _crash_on_boom(target: Target, options: BuildOptions) -> SpecResult:
+    """A task for the workers (module level, so a spawned worker can import it)."""
+    if target.spec.stem == "boom":
+        os._exit(3)
+    return render_target(target, options)
+
+
+def test_a_crashing_renderer_fails_only_its_spec(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "proj")
+    for name in ("a", "boom", "c"):
+        (project / f"{name}.yaml").write_text(SMALL.format(title=name, data="data/metrics.csv"), encoding="utf-8")
+    out = tmp_path / "out"
+    options = BuildOptions(out=out, formats=("svg",), jobs=1, timeout=120)
+    results: list[SpecResult] = []
+    cleaned: list[Target] = []
+    run_in_workers(discover([project], out), _crash_on_boom, options, 1, results.append, cleaned.append)
+    by_name = {r.target.spec.stem: r for r in results}
+    assert {name: r.status for name, r in by_name.items()} == {"a": "built", "boom": "failed", "c": "built"}
+    error = by_name["boom"].error
+    assert error is not None and error.first.message == "the renderer crashed (exit code 3)"
+    assert error.first.file is not None and error.first.file.endswith("boom.yaml")
+    assert [t.spec.stem for t in cleaned] == ["boom"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.svg", "c.svg"]
+
+
+def test_specs_from_two_folders_with_the_same_output_fail_before_writing(tmp_path: Path, run_cli: RunCli) -> None:
+    """Two folders given on the command line, each with chart.yaml (the a.yaml/a.yml case within
+    one folder is in test_cli_errors.py): both fail, neither overwrites the other's old outputs."""
+    first = make_project(tmp_path / "first")
+    second = make_project(tmp_path / "second")
+    (first / "chart.yaml").write_text(SMALL.format(title="First", data="data/metrics.csv"), encoding="utf-8")
+    (second / "chart.yaml").write_text(SMALL.format(title="Second", data="data/metrics.csv"), encoding="utf-8")
+    (second / "other.yaml").write_text(SMALL.format(title="Other", data="data/metrics.csv"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", first, "-o", out, "-j", "2", "-f", "svg", cwd=tmp_path).returncode == 0
+    before = tree(out)
+
+    proc = run_cli("build", first, second, "-o", out, "-j", "2", "-f", "svg", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    for name in ("first/chart.yaml", "second/chart.yaml"):
+        assert re.search(rf"^{name}: error: output out/chart\.\* would be written by several specs: "
+                         r"first/chart\.yaml, second/chart\.yaml$", proc.stderr, re.M), proc.stderr
+    after = tree(out)
+    assert after["chart.svg"] == before["chart.svg"]
+    assert set(after) == {"chart.svg", "other.svg"}

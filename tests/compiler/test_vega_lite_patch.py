@@ -1,0 +1,84 @@
+"""The `vega_lite:` escape hatch: an RFC 7386 merge patch over the compiled Vega-Lite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import vl_convert as vlc
+from conftest import RunCli, assert_valid_vega_lite
+
+import chartspec
+from chartspec.compiler.patch import merge_patch
+
+BASE = """\
+title: Patched
+data: {values: [{a: 1, b: 2}, {a: 2, b: 3}, {a: 3, b: 1}]}
+x: {field: a}
+layers: [{y: {field: b}, point: circle}]
+"""
+
+
+@pytest.mark.parametrize("target, patch, expected", [
+    ({"a": "b"}, {"a": "c"}, {"a": "c"}),
+    ({"a": "b"}, {"b": "c"}, {"a": "b", "b": "c"}),
+    ({"a": "b"}, {"a": None}, {}),
+    ({"a": "b", "b": "c"}, {"a": None}, {"b": "c"}),
+    ({"a": ["b"]}, {"a": "c"}, {"a": "c"}),
+    ({"a": "c"}, {"a": ["b"]}, {"a": ["b"]}),
+    ({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}, {"a": {"b": "d"}}),
+    ({"a": [{"b": "c"}]}, {"a": [1]}, {"a": [1]}),
+    (["a", "b"], ["c", "d"], ["c", "d"]),
+    ({"a": "b"}, ["c"], ["c"]),
+    ({"e": None}, {"a": 1}, {"e": None, "a": 1}),
+    ([1, 2], {"a": "b", "c": None}, {"a": "b"}),
+    ({}, {"a": {"bb": {"ccc": None}}}, {"a": {"bb": {}}}),
+])
+def test_merge_patch_follows_rfc_7386(target: object, patch: object, expected: object) -> None:
+    before = repr(target)
+    assert merge_patch(target, patch) == expected
+    assert repr(target) == before  # the target is not modified
+
+
+def test_patch_reaches_the_rendered_chart() -> None:
+    spec = chartspec.loads(BASE + "vega_lite:\n  config: {axis: {labelFontSize: 21}}\n  title: {anchor: start}\n")
+    vl = chartspec.to_vegalite(spec)
+    assert_valid_vega_lite(vl)
+    assert vl["config"]["axis"]["labelFontSize"] == 21
+    assert vl["config"]["axis"]["gridColor"] == "#dddddd"  # merged, not replaced
+    assert vl["title"] == {"text": "Patched", "anchor": "start"}
+    svg = vlc.vegalite_to_svg(vl)
+    assert 'font-size="21px"' in svg
+
+
+def test_null_deletes_compiled_keys() -> None:
+    spec = chartspec.loads(BASE + "vega_lite: {background: null}\n")
+    vl = chartspec.to_vegalite(spec)
+    assert "background" not in vl
+    assert_valid_vega_lite(vl)
+
+
+def test_invalid_patch_is_a_positioned_error_with_a_hint() -> None:
+    spec = chartspec.loads(BASE + "vega_lite:\n  width: wide\n  layer: [{mark: lines}]\n", file="p.yaml")
+    with pytest.raises(chartspec.CompileError) as info:
+        chartspec.to_vegalite(spec)
+    width, mark = info.value.diagnostics
+    assert (width.file, width.line, width.column) == ("p.yaml", 6, 10)
+    assert "width" in width.message
+    assert (mark.line, mark.column) == (7, 18)
+    assert "'lines' is not a valid value" in mark.message and mark.hint == "did you mean 'line'?"
+
+
+def test_patch_must_be_a_mapping() -> None:
+    with pytest.raises(chartspec.SpecValidationError, match="'vega_lite': expected a mapping"):
+        chartspec.loads(BASE + "vega_lite: [1, 2]\n")
+
+
+def test_bad_patch_fails_only_its_spec_in_a_build(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "chartspec.toml").write_text("")
+    (tmp_path / "good.yaml").write_text(BASE)
+    (tmp_path / "bad.yaml").write_text(BASE + "vega_lite: {layer: [{mark: lines}]}\n")
+    proc = run_cli("build", ".", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "bad.yaml:5:28: error: the patched Vega-Lite is invalid at layer/0/mark" in proc.stderr
+    assert (tmp_path / "out" / "good.svg").exists() and not (tmp_path / "out" / "bad.svg").exists()
