@@ -7,12 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api
 
 import chartspec
 
@@ -47,6 +48,16 @@ def chromium_path() -> str:
             return candidate
     pytest.fail("the browser tests need Debian's chromium: run 'bash .ci/run', or 'apt-get install chromium'",
                 pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian chromium driven by playwright, one per test module."""
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path(),
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
 
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]

@@ -36,8 +36,7 @@ import mkdocs  # noqa: F401
 import pymdownx  # noqa: F401
 import pytest
 import sphinx  # noqa: F401
-from conftest import REPO, chromium_path
-from playwright import sync_api
+from conftest import REPO
 
 from chartspec.errors import ChartspecError
 from chartspec.integrations.common import find_fences, reference
@@ -377,15 +376,6 @@ def serving(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path(),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 @dataclass

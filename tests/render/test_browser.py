@@ -28,8 +28,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SPECS, chartspec_exe, chromium_path
-from playwright import sync_api  # a test dependency: a missing one must fail, not skip
+from conftest import SPECS, chartspec_exe
 
 from chartspec.render.html import BUNDLE_DIR, CDN_SCRIPTS, bundle_filename, script_json
 
@@ -149,15 +148,6 @@ def bare_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # -- the browser ----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path(),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
 
 @dataclass
 class Tab:
