@@ -3,6 +3,7 @@
 An index page shows every chart of the build (thumbnail, name, errors); each chart page shows
 the interactive chart and reloads itself when its spec or data changes. Pages poll a small
 JSON state endpoint; a background thread rebuilds on every save (see :mod:`chartspec.cli.watch`).
+The server (:mod:`chartspec.cli.loopback`) listens on 127.0.0.1 only and refuses hostile requests.
 """
 
 from __future__ import annotations
@@ -13,21 +14,20 @@ import mimetypes
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
 
 from ..builder.options import BuildOptions, BuildReport, SpecResult
 from ..builder.run import build
 from ..errors import ChartspecError
+from .loopback import HOST, GuardedHandler, LoopbackServer, Response, Target
 
 if TYPE_CHECKING:
     from ..builder.workers import WorkerPool
 
 __all__ = ["PreviewState", "make_server", "serve"]
 
-HOST = "127.0.0.1"  # never another interface: the preview shows local files
+HTML = "text/html; charset=utf-8"
 
 
 @dataclass
@@ -126,44 +126,43 @@ def chart_page(chart: dict[str, Any]) -> bytes:
     return _page(chart["spec"], body, chart["stem"])
 
 
-def make_server(state: PreviewState, out: Path, port: int) -> ThreadingHTTPServer:
+def _output_file(out: Path, segments: tuple[str, ...]) -> Response | None:
+    """A file of the output folder, or None: hidden files (the manifest lists the specs' absolute
+    paths; temporary files) and anything a symlink leads out of the folder stay private."""
+    if any(segment.startswith(".") for segment in segments):
+        return None
+    try:
+        target = out.joinpath(*segments).resolve()
+        if not target.is_relative_to(out) or any(p.startswith(".") for p in target.relative_to(out).parts):
+            return None
+        if not target.is_file():
+            return None
+        body = target.read_bytes()
+    except (OSError, ValueError):  # too long a name, gone mid-rebuild, unreadable: all "not found"
+        return None
+    return Response(200, body, mimetypes.guess_type(target.name)[0] or "application/octet-stream")
+
+
+def make_server(state: PreviewState, out: Path, port: int, *, request_timeout: float = 10.0,
+                max_connections: int = 32, log: Callable[[str], None] | None = None) -> LoopbackServer:
+    """The preview's HTTP server on 127.0.0.1:``port`` (0 picks a free port); not yet serving."""
     out = out.resolve()
+    not_found = Response(404, b"not found\n")
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-            pass  # quiet: the build output is what matters
-
-        def send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:  # noqa: N802 - the base class's name
-            path = unquote(urlsplit(self.path).path)
-            snap = state.snapshot()
+    class Handler(GuardedHandler):
+        def route(self, target: Target) -> Response:
+            path, snap = target.path, state.snapshot()
             if path == "/":
-                self.send(200, index_page(snap), "text/html; charset=utf-8")
-            elif path == "/_chartspec/state":
-                self.send(200, json.dumps(snap).encode(), "application/json")
-            elif path.startswith("/chart/") and path[7:] in snap["charts"]:
-                self.send(200, chart_page(snap["charts"][path[7:]]), "text/html; charset=utf-8")
-            elif path.startswith("/out/"):
-                target = (out / path[5:]).resolve()
-                # hidden files (the manifest lists the specs' absolute paths; temporary files) stay private
-                hidden = any(part.startswith(".") for part in target.relative_to(out).parts) \
-                    if target.is_relative_to(out) else True
-                if not hidden and target.is_file():
-                    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-                    self.send(200, target.read_bytes(), kind)
-                else:
-                    self.send(404, b"not found", "text/plain")
-            else:
-                self.send(404, b"not found", "text/plain")
+                return Response(200, index_page(snap), HTML)
+            if path == "/_chartspec/state":
+                return Response(200, json.dumps(snap).encode(), "application/json")
+            if path.startswith("/chart/") and path[7:] in snap["charts"]:
+                return Response(200, chart_page(snap["charts"][path[7:]]), HTML)
+            if target.segments[:1] == ("out",) and len(target.segments) > 1:
+                return _output_file(out, target.segments[1:]) or not_found
+            return not_found
 
-    return ThreadingHTTPServer((HOST, port), Handler)
+    return LoopbackServer(port, Handler, request_timeout=request_timeout, max_connections=max_connections, log=log)
 
 
 def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 8000,

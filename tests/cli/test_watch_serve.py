@@ -11,17 +11,23 @@ import http.client
 import json
 import os
 import re
+import select
+import socket
 import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import chartspec_exe, write_tree
+
+from chartspec.cli.loopback import LoopbackServer
+from chartspec.cli.serve import ChartState, PreviewState, make_server
 
 WAIT = 60.0  # seconds any one expected event may take
 
@@ -242,11 +248,12 @@ def test_serve_previews_every_chart_and_follows_changes(tmp_path: Path) -> None:
         assert get(base + "chart/nothing")[0] == 404
         assert get(base + "nothing")[0] == 404
 
-        # nothing outside the output folder is served, even files that exist
+        # nothing outside the output folder is served, even files that exist: such paths are malformed
         assert (project / "data" / "a.csv").is_file()
         for path in ("/out/..%2F..%2Fetc%2Fpasswd", "/out/../../etc/passwd", "/out/..%2Fproj%2Fdata%2Fa.csv",
-                     "/out/%2e%2e/proj/data/a.csv", "/out/%2Fetc%2Fpasswd", "/out//etc/passwd"):
-            assert raw_get(port, path) == 404, path
+                     "/out/%2e%2e/proj/data/a.csv", "/out/%2Fetc%2Fpasswd", "/out//etc/passwd",
+                     "/out/one.svg%00.html", "/out/" + "a" * 5000):
+            assert raw_get(port, path) in (400, 414), path
         # nor the manifest (it lists the specs' absolute paths), though it is inside it
         assert (out / ".chartspec-manifest.json").is_file()
         assert raw_get(port, "/out/.chartspec-manifest.json") == 404
@@ -278,3 +285,245 @@ def test_serve_previews_every_chart_and_follows_changes(tmp_path: Path) -> None:
         page = get(base)[2].decode()
         assert 'src="/out/bad.svg?v=' in page and "error: field" not in page
         assert server.alive()
+        assert "Traceback" not in server.text("stderr")
+
+
+# --- serve: hostile requests, against a server started in-process on an ephemeral loopback port ----------
+
+ESC = "\x1b"
+
+
+@contextmanager
+def preview_server(tmp_path: Path, state: PreviewState | None = None, **options: Any) -> Iterator[LoopbackServer]:
+    """An output folder with a chart, a hidden manifest and a secret next to it, served until the block ends."""
+    out = write_tree(tmp_path / "out", {"good.svg": "<svg>good</svg>", "good.html": "<html>vega</html>",
+                                        "café.svg": "<svg>café</svg>", "sub/nested.svg": "<svg>nested</svg>",
+                                        ".chartspec-manifest.json": '{"specs": ["/home/me/secret"]}'})
+    (tmp_path / "secret.csv").write_text("password\n", encoding="utf-8")
+    if state is None:
+        state = PreviewState()
+        state.charts["good"] = ChartState("good", "specs/good.yaml", "ok", "", 1)
+    server = make_server(state, out, 0, **options)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def ask(port: int, method: str, target: str, *, host: str | bool = True, headers: Sequence[tuple[str, str]] = (),
+        body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Send exactly this request (``host``: True for the right Host, False for none, or the value to send)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        if host is not False:
+            conn.putheader("Host", f"127.0.0.1:{port}" if host is True else host)
+        for name, value in headers:
+            conn.putheader(name, value)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def raw(port: int, data: bytes) -> bytes:
+    """Send bytes as they are and read everything until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def raw_status(response: bytes) -> int:
+    return int(response.split(b" ", 2)[1])
+
+
+def assert_quiet(capfd: pytest.CaptureFixture[str]) -> None:
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and err == "", err
+
+
+def test_serve_answers_malformed_targets_with_4xx_never_a_traceback(tmp_path: Path,
+                                                                   capfd: pytest.CaptureFixture[str]) -> None:
+    with preview_server(tmp_path) as server:
+        port = server.port
+        cases = {
+            "/out/good.svg": 200, "/out/caf%C3%A9.svg": 200, "/out/sub/nested.svg": 200,
+            "/out/good.svg?v=1&x=%zz%00%": 200,            # the query is never decoded
+            "/out/good.svg%00.html": 400, "/out/%00": 400, "/out/good.svg%0d%0aSet-Cookie:%20x=1": 400,
+            "/out/" + "a" * 5000: 414, "/out/good.svg?" + "v" * 3000: 414,
+            "/out/" + "a" * 1000 + ".svg": 404,            # under the limit but too long a file name for the OS
+            "/out/" + "a/" * 900 + "b.svg": 404,
+            "/out/%zz.svg": 400, "/out/good.svg%": 400, "/out/good%2": 400,
+            "/out/%C3%28.svg": 400, "/out/%FF": 400,      # not UTF-8
+            "/out/../secret.csv": 400, "/out/..%2Fsecret.csv": 400, "/out/%2e%2e/secret.csv": 400,
+            "/out/sub/../../secret.csv": 400, "/out/./good.svg": 400, "/out/sub/%2E/nested.svg": 400,
+            "/out/..%5Csecret.csv": 400, "/out/sub\\nested.svg": 400, "/out/good.svg\\": 400,
+            "/out//etc/passwd": 400, "/out/%2Fetc%2Fpasswd": 400, "//out/good.svg": 400, "/out/sub//nested.svg": 400,
+            f"http://127.0.0.1:{port}/out/good.svg": 400, "*": 400, "out/good.svg": 400,
+            "/out/good.svg#top": 400,
+            "/out/.chartspec-manifest.json": 404, "/out/%2Echartspec-manifest.json": 404, "/out/": 404,
+            "/out": 404, "/chart/": 404, "/chart/good/": 404, "/chart/good": 200,
+        }
+        got = {target: ask(port, "GET", target)[0] for target in cases}
+        assert got == cases
+        (tmp_path / "out" / "link.csv").symlink_to(tmp_path / "secret.csv")
+        assert ask(port, "GET", "/out/link.csv")[0] == 404
+        # bytes http.client would refuse to send: raw NUL, raw non-ASCII, raw control characters
+        for target in (b"/out/good.svg\x00.html", "/out/café.svg".encode(), b"/out/good\x01.svg", b"/\x7f"):
+            response = raw(port, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)
+            assert raw_status(response) == 400, (target, response)
+        # the error pages say what is wrong without echoing the request back
+        status, headers, body = ask(port, "GET", "/out/<script>%00")
+        assert status == 400 and headers["content-type"].startswith("text/plain") and b"<script>" not in body
+        assert ask(port, "GET", "/")[0] == 200  # still serving
+    assert_quiet(capfd)
+
+
+def test_serve_head_is_get_without_a_body(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    with preview_server(tmp_path) as server:
+        port = server.port
+        for target in ("/", "/_chartspec/state", "/chart/good", "/out/good.svg", "/out/good.html",
+                       "/out/missing.svg", "/out/%00", "/out/" + "a" * 5000):
+            get_status, get_headers, get_body = ask(port, "GET", target)
+            head_status, head_headers, head_body = ask(port, "HEAD", target)
+            get_headers.pop("date"), head_headers.pop("date")
+            assert (head_status, head_headers) == (get_status, get_headers), target
+            assert int(head_headers["content-length"]) == len(get_body) > 0 and head_body == b""
+            # on the wire: nothing at all after the headers
+            response = raw(port, b"HEAD %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % (target.encode(), port))
+            assert raw_status(response) == get_status and response.endswith(b"\r\n\r\n"), response[-200:]
+        assert ask(port, "HEAD", "/out/good.svg")[1]["content-type"] == "image/svg+xml"
+    assert_quiet(capfd)
+
+
+def test_serve_refuses_requests_for_other_hosts(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 sends Host: evil.example."""
+    with preview_server(tmp_path) as server:
+        port = server.port
+        other_port = port + 1 if port < 65535 else port - 1
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+            assert ask(port, "GET", "/", host=host)[0] == 200, host
+        refused = ("evil.example", f"evil.example:{port}", "127.0.0.1", "localhost", f"127.0.0.1:{other_port}",
+                   f"localhost.:{port}", f"127.0.0.1.evil.example:{port}", f"localhost.evil.example:{port}",
+                   f"evil.example@127.0.0.1:{port}", f"0.0.0.0:{port}", f"[::ffff:127.0.0.1]:{port}",
+                   f"2130706433:{port}", f"127.1:{port}", f"127.0.0.1:{port}/", f"127.0.0.1:0{port}", "")
+        for target in ("/", "/_chartspec/state", "/out/good.svg", "/chart/good", "/nothing"):
+            for host in refused:
+                status, _, body = ask(port, "GET", target, host=host)
+                assert status == 403, (target, host)
+                assert b"good" not in body and b"generation" not in body and b"<svg" not in body
+            assert ask(port, "HEAD", target, host="evil.example")[0] == 403
+            assert ask(port, "GET", target, host=False)[0] == 400  # no Host at all
+            two = ((("Host", f"127.0.0.1:{port}"),), (("Host", "evil.example"),))
+            assert ask(port, "GET", target, headers=two[0])[0] == 400  # two Host headers, even the right one twice
+            assert ask(port, "GET", target, host="evil.example", headers=two[0])[0] == 400
+        # the absolute form does not smuggle another host past the check
+        assert ask(port, "GET", f"http://127.0.0.1:{port}/", host="evil.example")[0] == 403
+    assert_quiet(capfd)
+
+
+def test_serve_is_read_only(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    with preview_server(tmp_path) as server:
+        port = server.port
+        for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"):
+            status, headers, _ = ask(port, method, "/out/good.svg", body=b"<svg>evil</svg>")
+            assert (status, headers.get("allow")) == (405, "GET, HEAD"), method
+        response = raw(port, b"CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)
+        assert raw_status(response) == 405 and b"Allow: GET, HEAD" in response
+        assert (tmp_path / "out" / "good.svg").read_text(encoding="utf-8") == "<svg>good</svg>"
+        assert ask(port, "BREW", "/")[0] == 501 and ask(port, "get", "/")[0] == 501  # not methods we know
+        # a body on a GET is refused rather than left to be read as the next request
+        assert ask(port, "GET", "/", body=b"GET /out/.chartspec-manifest.json HTTP/1.1\r\n\r\n")[0] == 400
+        assert ask(port, "GET", "/", headers=(("Transfer-Encoding", "chunked"),))[0] == 400
+        assert ask(port, "GET", "/", headers=(("Content-Length", "x"),))[0] == 400
+        assert ask(port, "GET", "/", headers=(("Content-Length", "0"),))[0] == 200
+        for request in (b"GET / HTTP/9.9\r\n\r\n", b"GET / FOO/1.1\r\n\r\n", b"GET / HTTP/1.1 extra\r\n\r\n",
+                        b"\r\n\r\n", b"GET\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"):
+            response = raw(port, request)
+            assert response == b"" or 400 <= raw_status(response) < 600, (request, response)
+    assert_quiet(capfd)
+
+
+def test_serve_survives_abusive_connections(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    with preview_server(tmp_path, request_timeout=2.0, max_connections=3) as server:
+        port = server.port
+        host = b"Host: 127.0.0.1:%d\r\n" % port
+        assert raw_status(raw(port, b"GET / HTTP/1.1\r\n" + host + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n")) == 431
+        many = b"".join(b"X-%d: 1\r\n" % n for n in range(150))
+        assert raw_status(raw(port, b"GET / HTTP/1.1\r\n" + host + many + b"\r\n")) == 431
+        # keep-alive and pipelining: one answer per connection, then it is closed
+        pipelined = b"GET /out/good.svg HTTP/1.1\r\n" + host + b"Connection: keep-alive\r\n\r\n"
+        response = raw(port, pipelined * 5)
+        assert response.count(b"HTTP/1.") == 1 and response.endswith(b"<svg>good</svg>")
+
+        def closed_within(sock: socket.socket, seconds: float, trickle: bool) -> float:
+            """Seconds until the server closed ``sock``, sending a header byte every 0.2 s if ``trickle``."""
+            start = time.monotonic()
+            while time.monotonic() - start < seconds:
+                try:
+                    if trickle:
+                        sock.sendall(b"X")
+                    readable, _, _ = select.select([sock], [], [], 0.2)
+                    if readable and sock.recv(65536) == b"":
+                        return time.monotonic() - start
+                except OSError:  # reset: closed with our bytes unread
+                    return time.monotonic() - start
+            raise AssertionError(f"the server kept the connection open for {seconds} s")
+
+        for trickle in (False, True):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(b"GET / HTTP/1.1\r\n" + host)
+                assert closed_within(sock, 10.0, trickle) < 6.0
+        # no more than three connections at once: the fourth is told to come back, nobody waits forever
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(3)]
+        try:
+            busy = raw(port, b"GET / HTTP/1.1\r\n" + host + b"\r\n")
+            assert raw_status(busy) == 503 and b"Retry-After" in busy
+        finally:
+            for sock in idle:
+                sock.close()
+        deadline = time.monotonic() + 10
+        while (status := ask(port, "GET", "/")[0]) != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert status == 200
+    assert_quiet(capfd)
+
+
+class FailingOnce(PreviewState):
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    def snapshot(self) -> dict[str, Any]:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError(f"boom {ESC}[31m\nsecond line")
+        return super().snapshot()
+
+
+def test_serve_answers_500_and_logs_one_line_when_a_handler_fails(tmp_path: Path,
+                                                                  capfd: pytest.CaptureFixture[str]) -> None:
+    with preview_server(tmp_path, state=FailingOnce()) as server:
+        status, headers, body = ask(server.port, "GET", "/?q=%1b[2J")
+        assert (status, headers["content-type"], body) == (500, "text/plain; charset=utf-8", b"internal error\n")
+        assert b"boom" not in body
+        assert ask(server.port, "GET", "/")[0] == 200  # and it goes on
+    err = capfd.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and ESC not in err, err
+    assert "chartspec serve: error answering GET '/?q=%1b[2J': RuntimeError: boom \\x1b[31m\\nsecond line" in err
+
+
+def test_serve_listens_on_127_0_0_1_only(tmp_path: Path) -> None:
+    with preview_server(tmp_path) as server:
+        assert server.socket.family == socket.AF_INET
+        assert server.socket.getsockname() == ("127.0.0.1", server.port) and server.port > 0
