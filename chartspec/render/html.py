@@ -174,7 +174,7 @@ cs.loading = true;
 function settle(message){ var q = cs.pending; cs.pending = []; cs.loading = false;
   q.forEach(function(p){ if (message) p.fail(message); else p.draw(); }); }
 (function next(i){
-  if (i === bundle.length) { settle(null); return; }
+  if (i === bundle.length) { settle(window.vegaEmbed ? null : 'no chart library in ' + bundle.join(', ')); return; }
   var s = document.createElement('script'); s.src = bundle[i];
   if (integrity[i]) { s.integrity = integrity[i]; s.crossOrigin = 'anonymous'; }
   s.onload = function(){ next(i + 1); };
