@@ -10,8 +10,11 @@ Where the Vega libraries come from (``BundleMode``):
 
 - ``shared`` (default): one file ``OUT/_chartspec/vega-bundle.<hash>.js`` per build, referred to
   relatively by every page and fragment; works offline as long as the output folder stays whole.
-- ``inline``: the bundle inside the page (standalone pages only; ~0.9 MB each).
+- ``inline``: the bundle inside the page (standalone pages only; ~0.8 MB each).
 - ``cdn``: jsDelivr URLs pinned to exact versions, with Subresource Integrity hashes.
+
+In every mode they are the same files: the builds vendored in ``vendor/`` (see vegajs.py), not
+vl-convert's bundle, whose Vega has published advisories.
 
 A fragment's script loads the bundle only if no other fragment on the page already did, and
 renders into its own ``<figure>`` found through ``document.currentScript``, so any number of
@@ -21,7 +24,6 @@ replaced by the interactive chart when scripts run (and stays where they do not)
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -30,14 +32,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from .vegajs import bundle_digest, bundle_text, vendored
+
 __all__ = [
     "BUNDLE_DIR",
     "BundleMode",
-    "CDN_SCRIPTS",
+    "CDN_SCRIPTS",  # noqa: F822 - served by the module __getattr__ below
     "HtmlOptions",
     "PageContext",
     "bundle_filename",
     "bundle_js",
+    "cdn_scripts",
     "fragment",
     "numbered_svg_ids",
     "page",
@@ -48,16 +53,19 @@ __all__ = [
 BundleMode = Literal["shared", "inline", "cdn"]
 BUNDLE_DIR = "_chartspec"
 
-# Exact versions vl-convert renders with; hashes of the files as published on npm (jsDelivr
-# serves those bytes). Checked against vl-convert's versions in the tests.
-CDN_SCRIPTS: tuple[tuple[str, str], ...] = (
-    ("https://cdn.jsdelivr.net/npm/vega@6.2.0/build/vega.min.js",
-     "sha384-0Wc8+KeboSkAq/fK81pd4uFbWKu4ouB+y4KWCYxlC69hRWol7vnc6zZSruXOtc0F"),
-    ("https://cdn.jsdelivr.net/npm/vega-lite@6.4.1/build/vega-lite.min.js",
-     "sha384-QtG7pnWvq1Tk0Rcvl53B1TEVw7U1PUqfciCz3XMUqSmi1fNpJwiv5ml+m5NeOOzH"),
-    ("https://cdn.jsdelivr.net/npm/vega-embed@7.0.2/build/vega-embed.min.js",
-     "sha384-MsH1NE1KRDpmMJCcJ8Ulqhadgiz4lT0GIaHN7DKB1POKAoBhSWywPDQ2sJDkP8M7"),
-)
+
+def cdn_scripts() -> tuple[tuple[str, str], ...]:
+    """(URL, SRI) of each library on jsDelivr: the vendored versions, hashed from the vendored bytes."""
+    return tuple((script.cdn_url, script.integrity) for script in vendored())
+
+
+def __getattr__(name: str) -> Any:
+    # CDN_SCRIPTS is read from the vendored manifest when first used, so that a broken install
+    # fails with an ExportError where a page needs it rather than on import.
+    if name == "CDN_SCRIPTS":
+        return cdn_scripts()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 
@@ -71,26 +79,15 @@ class HtmlOptions:
 
 @cache
 def bundle_js() -> str:
-    """Vega, Vega-Lite and vega-embed in one script that defines them once per page."""
-    import vl_convert as vlc
-
-    from ..compiler.common import VEGA_LITE_VERSION
-
-    body = vlc.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-    # A function scope keeps the bundle's top-level names private; the guard makes a second
-    # load of the same file a no-op instead of a redeclaration error.
-    return f"(function(){{if(window.vegaEmbed)return;\n{body}\n}})();\n"
-
-
-_WRAPPER_VERSION = "1"  # bump when bundle_js() changes how it wraps the libraries
+    """Vega, Vega-Lite and vega-embed in one script that defines them once per page (the
+    globals ``vega``, ``vegaLite`` and ``vegaEmbed``, as the fragment runtime expects)."""
+    return bundle_text()
 
 
 def bundle_filename() -> str:
-    """The shared bundle's file name, fixed by the library versions (cheap: no bundling needed)."""
-    from .versions import library_versions
-
-    key = json.dumps([library_versions(), _WRAPPER_VERSION], sort_keys=True)
-    return f"vega-bundle.{hashlib.sha256(key.encode()).hexdigest()[:16]}.js"
+    """The shared bundle's file name, fixed by the vendored files and their wrapper (cheap: the
+    manifest's hashes, not the files, are read)."""
+    return f"vega-bundle.{bundle_digest()[:16]}.js"
 
 
 @dataclass(frozen=True)
@@ -177,7 +174,7 @@ cs.loading = true;
 function settle(message){ var q = cs.pending; cs.pending = []; cs.loading = false;
   q.forEach(function(p){ if (message) p.fail(message); else p.draw(); }); }
 (function next(i){
-  if (i === bundle.length) { settle(null); return; }
+  if (i === bundle.length) { settle(window.vegaEmbed ? null : 'no chart library in ' + bundle.join(', ')); return; }
   var s = document.createElement('script'); s.src = bundle[i];
   if (integrity[i]) { s.integrity = integrity[i]; s.crossOrigin = 'anonymous'; }
   s.onload = function(){ next(i + 1); };
@@ -189,7 +186,8 @@ function settle(message){ var q = cs.pending; cs.pending = []; cs.loading = fals
 
 def _bundle_urls(options: HtmlOptions, bundle_href: str) -> tuple[list[str], list[str]]:
     if options.bundle == "cdn":
-        return [url for url, _ in CDN_SCRIPTS], [sri for _, sri in CDN_SCRIPTS]
+        scripts = cdn_scripts()
+        return [url for url, _ in scripts], [sri for _, sri in scripts]
     if options.bundle == "shared":
         return [bundle_href], [""]
     return [], []
@@ -226,7 +224,8 @@ def page(vl: dict[str, Any], *, chart_id: str, title: str, label: str, options: 
 
     head_script = ""
     if options.bundle == "inline":
-        inline = bundle_js().replace("</script", "<\\/script")
+        # HTML ends a script at "</script" in any case; "<\/" means "</" in JS strings and regexes.
+        inline = re.sub(r"</(script)", r"<\\/\1", bundle_js(), flags=re.IGNORECASE)
         head_script = f"<script>{inline}</script>"
     body = fragment(vl, chart_id=chart_id, label=label, options=options, bundle_href=bundle_href, svg=svg)
     return (

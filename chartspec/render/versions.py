@@ -1,7 +1,7 @@
 """What every rendered output depends on besides its inputs: library versions and chartspec's own code.
 
-The build cache, the Vega bundle's file name and the docs integrations' caches all key on
-:func:`library_versions`, so upgrading vl-convert or editing chartspec re-renders what it must.
+The build cache and the docs integrations' caches key on :func:`library_versions`, so upgrading
+vl-convert, editing chartspec or vendoring other Vega libraries for pages re-renders what it must.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import hashlib
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from ..errors import ExportError
 
 
 @cache
@@ -21,7 +23,20 @@ def library_versions() -> dict[str, str]:
         vlc = version("vl-convert-python")
     except PackageNotFoundError:  # pragma: no cover - it is a required dependency
         vlc = "unknown"
-    return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION, "code": code_hash()}
+    return {"chartspec": __version__, "vl-convert": vlc, "vega-lite": VEGA_LITE_VERSION, "code": code_hash(),
+            "page-scripts": page_scripts()}
+
+
+def page_scripts() -> str:
+    """The Vega libraries pages load, with the digest in the bundle's name: pages name the bundle
+    (or the CDN files), so a cached page must not outlive a change of them. Only ``*.py`` files
+    count in :func:`code_hash`, so the vendored files need their own entry."""
+    from .vegajs import bundle_digest, vendored
+
+    try:
+        return " ".join(f"{s.package}@{s.version}" for s in vendored()) + f" {bundle_digest()[:16]}"
+    except ExportError:
+        return "unavailable"  # reported where a page needs them; SVG, PNG and PDF do not
 
 
 @cache
