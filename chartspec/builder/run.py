@@ -7,6 +7,7 @@ partial output (each spec is rendered in memory, then every file is written atom
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,20 +27,42 @@ if TYPE_CHECKING:
 __all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "render_target"]
 
 
+def _fold(name: str) -> str:
+    """A file name as case-insensitive file systems (macOS, Windows, many web hosts) compare it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
 def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, SpecResult]:
-    """Specs whose outputs would overwrite each other fail before anything is written."""
-    by_stem: dict[Path, list[Target]] = defaultdict(list)
+    """Specs whose outputs would overwrite each other fail before anything is written.
+
+    Every output file of every spec counts, compared as case-insensitive file systems compare
+    names: ``a.yaml`` and ``A.yml`` write ``a.*`` and ``A.*``, one file on macOS; ``x.yaml``'s
+    fragment and ``x.fragment.yaml``'s page are both ``x.fragment.html``.
+    """
+    claims: dict[str, list[tuple[Target, str, Path]]] = defaultdict(list)
     for t in targets:
-        by_stem[t.stem].append(t)
+        for fmt, path in output_paths(t, options).items():
+            claims[_fold(path.relative_to(options.out).as_posix())].append((t, fmt, path))
     failed: dict[Path, SpecResult] = {}
-    for stem, group in by_stem.items():
-        if len(group) < 2:
+    for claim in claims.values():
+        group = list(dict.fromkeys(t for t, _, _ in claim))
+        if len(group) < 2 or all(t.spec in failed for t in group):
             continue
-        names = ", ".join(t.shown for t in group)
+        stems = sorted({t.stem.as_posix() for t in group})
+        if len({_fold(stem) for stem in stems}) == 1:  # the same name, maybe in another case
+            shown = [f"{display_path(options.out / stem)}.*" for stem in stems]
+            names = ", ".join(t.shown for t in group)
+            hint = "rename one of the specs or build them into different output folders"
+        else:  # one spec's output is another format of another spec's
+            shown = sorted({display_path(path) for _, _, path in claim})
+            names = ", ".join(f"{t.shown} ({fmt})" for t, fmt, _ in claim)
+            hint = "rename one of the specs, or build the formats into different output folders"
+        message = f"output {shown[0]}" if len(shown) == 1 else f"outputs {' and '.join(shown)}"
+        message += f" would be written by several specs: {names}"
+        if len(shown) > 1 and len({_fold(name) for name in shown}) == 1:
+            message += " (names that differ only in case are one file on macOS, Windows and many web hosts)"
         for t in group:
-            failed[t.spec] = SpecResult(t, error=UsageError(Diagnostic(
-                f"output {display_path(options.out / stem)}.* would be written by several specs: {names}",
-                file=t.shown, hint="rename one of the specs or build them into different output folders")))
+            failed.setdefault(t.spec, SpecResult(t, error=UsageError(Diagnostic(message, file=t.shown, hint=hint))))
     return failed
 
 
