@@ -18,6 +18,7 @@ from ..render.atomic import remove_temp_files
 from ..render.export import PAGE_FORMATS
 from .cache import Manifest
 from .discover import Target, discover
+from .engine import recover
 from .options import BuildOptions, BuildReport, SpecResult, output_paths
 from .target import _fingerprint, render_target, write_shared_bundle
 
@@ -123,7 +124,9 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
     try:
         if options.jobs == 0 or not todo:
             for target in todo:
-                done(render_target(target, options))
+                result = render_target(target, options)
+                recover(result)                                      # the next spec gets a clean engine
+                done(result)
         elif pool is not None:
             pool.run(todo, options, done, cleanup)
         else:
