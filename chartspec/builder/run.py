@@ -100,22 +100,23 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
         return report
 
     manifest = Manifest.load(options.out)                            # what earlier builds wrote
-    report.removed = manifest.remove_deleted_specs()                 # outputs of deleted specs
+    # outputs this build writes are never "stale", whatever spec the manifest had them from
+    planned = [path for t in targets for path in output_paths(t, options).values()]
+    report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
     todo = []
     for target in targets:                                           # unchanged inputs: nothing to do
-        key = target.spec.resolve()
-        if not options.force and manifest.up_to_date(key, _fingerprint(target, options)):
+        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options)):
             finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
         else:
             todo.append(target)
 
     def done(result: SpecResult) -> None:
-        key = result.target.spec.resolve()
         if result.ok:
-            report.removed += manifest.record(key, list(result.inputs), list(result.outputs),
+            report.removed += manifest.record(result.target.spec, list(result.inputs), list(result.outputs),
                                               _fingerprint(result.target, options), key=result.key)
         else:
-            manifest.invalidate(key)
+            manifest.invalidate(result.target.spec)
+        manifest.checkpoint()                                        # a killed build keeps what it built
         finish(result)
 
     def cleanup(target: Target) -> None:
@@ -134,8 +135,7 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
 
             run_in_workers(todo, render_target, options, options.jobs, done, cleanup)
     finally:
-        if todo or report.removed:
-            manifest.save()                                          # even after Ctrl-C: keep what was built
+        manifest.save_if_changed()                                   # even after Ctrl-C: keep what was built
     pages = options.html_bundle == "shared" and set(options.formats) & set(PAGE_FORMATS)
     if pages and any(r.ok for r in report.results):
         write_shared_bundle(options.out)                             # once per build, not per page
