@@ -17,7 +17,7 @@ from ..errors import ExportError
 if TYPE_CHECKING:
     from .options import SpecResult
 
-__all__ = ["recover", "warm"]
+__all__ = ["needs_reset", "recover", "warm"]
 
 #: how many probe renders may fail before the engine is given up on (one is what 1.9 needs)
 _ATTEMPTS = 3
