@@ -12,16 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..render.versions import library_versions
 
-__all__ = ["MANIFEST_NAME", "Manifest", "fingerprint", "input_key"]
+__all__ = ["MANIFEST_NAME", "Manifest", "fingerprint", "input_key", "stored_name"]
 
 MANIFEST_NAME = ".chartspec-manifest.json"
-_FORMAT_VERSION = 1
+#: 2: every path relative to the output folder, outputs with their sha256; 1: absolute paths
+_FORMAT_VERSION = 2
+#: above this many specs a save after every finished spec would slow a build down: saves are
+#: then spaced to take at most about a tenth of the time
+_THROTTLE_FROM = 500
 
 
 def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "", *,
@@ -32,20 +38,43 @@ def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "
                        "html": html, **extra}, sort_keys=True)
 
 
-def input_key(inputs: list[str], fingerprint_text: str) -> str | None:
+def stored_name(path: str | Path, base: Path) -> str:
+    """How the manifest names a file: relative to the output folder ``base``, so a project moved
+    or cloned together with its output folder keeps its manifest; absolute only where no
+    relative path exists (another drive on Windows)."""
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _from_stored(name: str, base: Path) -> Path:
+    return Path(os.path.normpath(base / name))
+
+
+def input_key(inputs: list[str], fingerprint_text: str, base: Path | None = None) -> str | None:
     """Hash of the fingerprint and every input file; ``None`` if an input is gone.
 
-    An input folder (one a data glob searches) counts by the names it lists, so a new file that
-    the glob would match changes the key.
+    Inputs are hashed under their names relative to ``base`` (the output folder) when given, so
+    the key does not change when the project moves. An input folder (one a data glob searches)
+    counts by the names it lists, so a new file that the glob would match changes the key. Only
+    regular files and folders are read: a forged manifest naming a device or a pipe is stale.
     """
     digest = hashlib.sha256(fingerprint_text.encode())
     for name in inputs:
         try:
             path = Path(name)
-            data = "\n".join(sorted(os.listdir(path))).encode() if path.is_dir() else path.read_bytes()
+            mode = path.stat().st_mode
+            if stat.S_ISDIR(mode):
+                data = "\n".join(sorted(os.listdir(path))).encode()
+            elif stat.S_ISREG(mode):
+                data = path.read_bytes()
+            else:
+                return None
         except OSError:
             return None
-        digest.update(f"\0{name}\0{len(data)}\0".encode())
+        shown = stored_name(path, base) if base is not None else name
+        digest.update(f"\0{shown}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
@@ -58,11 +87,19 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    except OSError:
+        return None
+
+
 @dataclass
 class Entry:
     key: str
-    inputs: list[str]
-    outputs: dict[str, list[int]]  # output path relative to OUT -> [size, mtime_ns]
+    inputs: list[str]  # names as :func:`stored_name` gives them
+    #: output path relative to OUT -> [size, mtime_ns, sha256] (no sha256 in format 1)
+    outputs: dict[str, list[Any]]
 
 
 def _well_formed(entry: Entry) -> bool:
@@ -70,64 +107,104 @@ def _well_formed(entry: Entry) -> bool:
     return (isinstance(entry.key, str)
             and isinstance(entry.inputs, list) and all(isinstance(i, str) for i in entry.inputs)
             and isinstance(entry.outputs, dict)
-            and all(isinstance(rel, str) and not Path(rel).is_absolute() and ".." not in Path(rel).parts
-                    and isinstance(stat, list) and all(isinstance(n, int) for n in stat)
-                    for rel, stat in entry.outputs.items()))
+            and all(isinstance(rel, str) and rel and not Path(rel).is_absolute() and ".." not in Path(rel).parts
+                    and isinstance(recorded, list) and len(recorded) <= 3
+                    and all(isinstance(n, int) for n in recorded[:2]) and all(isinstance(h, str) for h in recorded[2:])
+                    for rel, recorded in entry.outputs.items()))
+
+
+def _from_format_1(entries: dict[str, Entry], base: Path) -> dict[str, Entry]:
+    """Absolute paths become relative ones. The keys were hashed over absolute names, so each
+    spec is rendered once more; its old outputs stay tracked (and are never deleted as stale
+    while the build writes them again)."""
+    return {stored_name(spec, base): Entry("", [stored_name(i, base) for i in entry.inputs], entry.outputs)
+            for spec, entry in entries.items()}
 
 
 @dataclass
 class Manifest:
     out: Path
     entries: dict[str, Entry] = field(default_factory=dict)
+    #: the entries differ from the file (so it must be saved)
+    changed: bool = False
+    _next_save: float = 0.0
 
     @property
     def path(self) -> Path:
         return self.out / MANIFEST_NAME
+
+    @property
+    def base(self) -> Path:
+        return self.out.resolve()
+
+    def _name(self, spec: Path) -> str:
+        return stored_name(spec.resolve(), self.base)
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
         manifest = cls(out)
         try:
             raw: Any = json.loads(manifest.path.read_text(encoding="utf-8"))
-            if raw.get("format") == _FORMAT_VERSION:
+            if raw.get("format") in (1, _FORMAT_VERSION):
                 entries = {spec: Entry(**entry) for spec, entry in raw["specs"].items()}
                 if all(isinstance(spec, str) and _well_formed(entry) for spec, entry in entries.items()):
+                    if raw["format"] == 1:
+                        entries, manifest.changed = _from_format_1(entries, manifest.base), True
                     manifest.entries = entries
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
             pass  # no manifest, or one we cannot read: everything is rebuilt
         return manifest
 
-    def up_to_date(self, spec: Path, fingerprint_text: str) -> bool:
-        entry = self.entries.get(str(spec))
-        if entry is None:
+    def _unchanged(self, rel: str, recorded: list[Any]) -> bool:
+        """The output is as chartspec wrote it: same size and time, or (copied, cloned, touched)
+        the same bytes. Only regular files inside the output folder count."""
+        target = self.out / rel
+        now = _stat(target)
+        if now is None or not target.is_file() or not target.resolve().is_relative_to(self.base):
             return False
-        if any(_stat(self.out / rel) != stat for rel, stat in entry.outputs.items()):
+        if now == recorded[:2]:
+            return True
+        if len(recorded) < 3 or now[0] != recorded[0] or _sha256(target) != recorded[2]:
+            return False
+        recorded[1] = now[1]  # the same bytes with a new time: check by time again next build
+        self.changed = True
+        return True
+
+    def up_to_date(self, spec: Path, fingerprint_text: str) -> bool:
+        entry = self.entries.get(self._name(spec))
+        if entry is None or not entry.key:
+            return False
+        if not all(self._unchanged(rel, recorded) for rel, recorded in entry.outputs.items()):
             return False  # an output was deleted or changed by hand
-        return input_key(entry.inputs, fingerprint_text) == entry.key
+        inputs = [str(_from_stored(name, self.base)) for name in entry.inputs]
+        return input_key(inputs, fingerprint_text, self.base) == entry.key
 
     def record(self, spec: Path, inputs: list[str], outputs: list[Path], fingerprint_text: str,
                key: str | None = None) -> list[Path]:
-        """``key``: the inputs' hash taken when they were read (default: hash them now).
+        """``inputs``: absolute paths; ``key``: the inputs' hash taken when they were read (default:
+        hash them now).
 
         Outputs the spec no longer produces (its formats shrank) are deleted, if they are still
         as chartspec wrote them; returns the files removed.
         """
-        stats = {str(p.relative_to(self.out)): _stat(p) or [] for p in outputs}
-        old = self.entries.get(str(spec))
+        stats = {p.relative_to(self.out).as_posix(): [*(_stat(p) or [-1, -1]), _sha256(p) or ""] for p in outputs}
+        name = self._name(spec)
+        old = self.entries.get(name)
         removed = self._remove_outputs(old, keep=set(stats)) if old is not None else []
-        key = key or input_key(inputs, fingerprint_text)
+        key = key or input_key(inputs, fingerprint_text, self.base)
         if key is None:
-            self.entries.pop(str(spec), None)
+            self.entries.pop(name, None)
         else:
-            self.entries[str(spec)] = Entry(key=key, inputs=inputs, outputs=stats)
+            self.entries[name] = Entry(key=key, inputs=[stored_name(i, self.base) for i in inputs], outputs=stats)
+        self.changed = True
         return removed
 
     def _remove_outputs(self, entry: Entry, keep: set[str] = frozenset()) -> list[Path]:  # type: ignore[assignment]
         """Delete ``entry``'s outputs (but those in ``keep``) that nobody changed since they were written."""
         removed: list[Path] = []
-        for rel, stat in entry.outputs.items():
+        for rel, recorded in entry.outputs.items():
             target = self.out / rel
-            if rel in keep or not target.is_file() or _stat(target) != stat:
+            if rel in keep or not self._unchanged(rel, recorded):
                 continue
             target.unlink()
             removed.append(target)
@@ -136,26 +213,43 @@ class Manifest:
 
     def invalidate(self, spec: Path) -> None:
         """The spec failed: rebuild it next time, but keep tracking its old outputs."""
-        entry = self.entries.get(str(spec))
-        if entry is not None:
+        entry = self.entries.get(self._name(spec))
+        if entry is not None and entry.key:
             entry.key = ""
+            self.changed = True
 
-    def remove_deleted_specs(self) -> list[Path]:
-        """Delete the outputs of specs that no longer exist; returns the files removed."""
+    def remove_deleted_specs(self, keep: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
+        """Delete the outputs of specs that no longer exist, but those in ``keep`` (outputs the
+        build is about to write again); returns the files removed."""
+        kept = {p.relative_to(self.out).as_posix() for p in keep}
         removed: list[Path] = []
         for spec, entry in list(self.entries.items()):
-            if Path(spec).exists():
+            if _from_stored(spec, self.base).exists():
                 continue
-            removed += self._remove_outputs(entry)
+            removed += self._remove_outputs(entry, keep=kept)
             del self.entries[spec]
+            self.changed = True
         return removed
+
+    def checkpoint(self) -> None:
+        """Save after a spec finished, so a killed build keeps the record of what it built; in a
+        very large project, at most as often as keeps saving to about a tenth of the time."""
+        if self.changed and (len(self.entries) < _THROTTLE_FROM or time.monotonic() >= self._next_save):
+            self.save()
+
+    def save_if_changed(self) -> None:
+        if self.changed:
+            self.save()
 
     def save(self) -> None:
         from ..render.atomic import write_atomic
 
+        started = time.monotonic()
         data = {"format": _FORMAT_VERSION,
                 "specs": {spec: vars(entry) for spec, entry in sorted(self.entries.items())}}
         write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+        self.changed = False
+        self._next_save = time.monotonic() + 9 * (time.monotonic() - started)
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:

@@ -7,6 +7,7 @@ partial output (each spec is rendered in memory, then every file is written atom
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..render.atomic import remove_temp_files
 from ..render.export import PAGE_FORMATS
 from .cache import Manifest
 from .discover import Target, discover
+from .engine import recover
 from .options import BuildOptions, BuildReport, SpecResult, output_paths
 from .target import _fingerprint, render_target, write_shared_bundle
 
@@ -26,20 +28,42 @@ if TYPE_CHECKING:
 __all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "render_target"]
 
 
+def _fold(name: str) -> str:
+    """A file name as case-insensitive file systems (macOS, Windows, many web hosts) compare it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
 def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, SpecResult]:
-    """Specs whose outputs would overwrite each other fail before anything is written."""
-    by_stem: dict[Path, list[Target]] = defaultdict(list)
+    """Specs whose outputs would overwrite each other fail before anything is written.
+
+    Every output file of every spec counts, compared as case-insensitive file systems compare
+    names: ``a.yaml`` and ``A.yml`` write ``a.*`` and ``A.*``, one file on macOS; ``x.yaml``'s
+    fragment and ``x.fragment.yaml``'s page are both ``x.fragment.html``.
+    """
+    claims: dict[str, list[tuple[Target, str, Path]]] = defaultdict(list)
     for t in targets:
-        by_stem[t.stem].append(t)
+        for fmt, path in output_paths(t, options).items():
+            claims[_fold(path.relative_to(options.out).as_posix())].append((t, fmt, path))
     failed: dict[Path, SpecResult] = {}
-    for stem, group in by_stem.items():
-        if len(group) < 2:
+    for claim in claims.values():
+        group = list(dict.fromkeys(t for t, _, _ in claim))
+        if len(group) < 2 or all(t.spec in failed for t in group):
             continue
-        names = ", ".join(t.shown for t in group)
+        stems = sorted({t.stem.as_posix() for t in group})
+        if len({_fold(stem) for stem in stems}) == 1:  # the same name, maybe in another case
+            shown = [f"{display_path(options.out / stem)}.*" for stem in stems]
+            names = ", ".join(t.shown for t in group)
+            hint = "rename one of the specs or build them into different output folders"
+        else:  # one spec's output is another format of another spec's
+            shown = sorted({display_path(path) for _, _, path in claim})
+            names = ", ".join(f"{t.shown} ({fmt})" for t, fmt, _ in claim)
+            hint = "rename one of the specs, or build the formats into different output folders"
+        message = f"output {shown[0]}" if len(shown) == 1 else f"outputs {' and '.join(shown)}"
+        message += f" would be written by several specs: {names}"
+        if len(shown) > 1 and len({_fold(name) for name in shown}) == 1:
+            message += " (names that differ only in case are one file on macOS, Windows and many web hosts)"
         for t in group:
-            failed[t.spec] = SpecResult(t, error=UsageError(Diagnostic(
-                f"output {display_path(options.out / stem)}.* would be written by several specs: {names}",
-                file=t.shown, hint="rename one of the specs or build them into different output folders")))
+            failed.setdefault(t.spec, SpecResult(t, error=UsageError(Diagnostic(message, file=t.shown, hint=hint))))
     return failed
 
 
@@ -76,22 +100,23 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
         return report
 
     manifest = Manifest.load(options.out)                            # what earlier builds wrote
-    report.removed = manifest.remove_deleted_specs()                 # outputs of deleted specs
+    # outputs this build writes are never "stale", whatever spec the manifest had them from
+    planned = [path for t in targets for path in output_paths(t, options).values()]
+    report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
     todo = []
     for target in targets:                                           # unchanged inputs: nothing to do
-        key = target.spec.resolve()
-        if not options.force and manifest.up_to_date(key, _fingerprint(target, options)):
+        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options)):
             finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
         else:
             todo.append(target)
 
     def done(result: SpecResult) -> None:
-        key = result.target.spec.resolve()
         if result.ok:
-            report.removed += manifest.record(key, list(result.inputs), list(result.outputs),
+            report.removed += manifest.record(result.target.spec, list(result.inputs), list(result.outputs),
                                               _fingerprint(result.target, options), key=result.key)
         else:
-            manifest.invalidate(key)
+            manifest.invalidate(result.target.spec)
+        manifest.checkpoint()                                        # a killed build keeps what it built
         finish(result)
 
     def cleanup(target: Target) -> None:
@@ -100,7 +125,9 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
     try:
         if options.jobs == 0 or not todo:
             for target in todo:
-                done(render_target(target, options))
+                result = render_target(target, options)
+                recover(result)                                      # the next spec gets a clean engine
+                done(result)
         elif pool is not None:
             pool.run(todo, options, done, cleanup)
         else:
@@ -108,8 +135,7 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
 
             run_in_workers(todo, render_target, options, options.jobs, done, cleanup)
     finally:
-        if todo or report.removed:
-            manifest.save()                                          # even after Ctrl-C: keep what was built
+        manifest.save_if_changed()                                   # even after Ctrl-C: keep what was built
     pages = options.html_bundle == "shared" and set(options.formats) & set(PAGE_FORMATS)
     if pages and any(r.ok for r in report.results):
         write_shared_bundle(options.out)                             # once per build, not per page

@@ -32,7 +32,7 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
         spec = with_build_theme(spec, options.theme)                  # --theme, unless the spec names one
         inputs = tuple(str(p.resolve()) for p in spec.inputs)
         # hashed now: a file saved while the chart renders must not pass for rendered
-        key = input_key(list(inputs), _fingerprint(target, options)) if options.render else None
+        key = input_key(list(inputs), _fingerprint(target, options), options.out.resolve()) if options.render else None
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)

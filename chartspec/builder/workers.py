@@ -4,13 +4,17 @@ vl-convert serialises calls within a process, so parallelism needs processes. Wo
 started with ``spawn`` (never ``fork``: the Vega engine's threads do not survive a fork), start
 their engine while the main process is still discovering specs, and take one spec at a time so
 the main process knows when each started: a spec over its time limit gets its worker killed
-(and replaced), its temporary files removed, and a clear error.
+(and replaced), its temporary files removed, and a clear error. A worker whose engine stays
+broken after a failed spec (engine.py) is replaced too, and a worker whose build was killed
+exits at once, quietly.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -19,12 +23,13 @@ from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, ExportError
+from .engine import recover, warm
 
 if TYPE_CHECKING:
     from .discover import Target
     from .options import BuildOptions, SpecResult
 
-__all__ = ["WorkerPool", "run_in_workers"]
+__all__ = ["WorkerPool", "crash_report", "run_in_workers"]
 
 Task = Callable[["Target", "BuildOptions"], "SpecResult"]
 
@@ -33,30 +38,38 @@ Task = Callable[["Target", "BuildOptions"], "SpecResult"]
 _STARTED = "started"
 #: seconds a worker may take to start its engine, on top of the time limit of its first spec
 _WARM_UP_LIMIT = 120.0
+#: how often a worker checks that the build that started it is still there
+_PARENT_CHECK = 0.25
 
 
-def _warm() -> None:
-    import vl_convert as vlc
+def _exit_when_orphaned(parent: int) -> None:
+    """A worker of a killed build (SIGKILL, a crash) would render on and then fail to report:
+    it exits as soon as its parent is gone, even in the middle of a spec. Files are written
+    atomically, so at worst a hidden temporary file is left, never a partial output."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK)
+    os._exit(0)
 
-    from ..compiler.common import VEGA_LITE_VERSION
 
-    vl = {"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}}
-    vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION)
-
-
-def _serve(conn: Connection, task: Task) -> None:
+def _serve(conn: Connection, task: Task, parent: int) -> None:
+    """A worker's loop: a spec in, ``_STARTED``, then ``(result, engine still usable)`` out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
-    _warm()
-    while True:
-        try:
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    warm()  # an engine that does not start fails the first spec, which says why
+    try:
+        while True:
             job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        target, options = job
-        conn.send(_STARTED)
-        conn.send(task(target, options))
+            if job is None:
+                return
+            target, options = job
+            conn.send(_STARTED)
+            result = task(target, options)
+            usable = recover(result)
+            conn.send((result, usable))
+            if not usable:  # a fresh process is the only sure way to a clean engine
+                return
+    except (EOFError, OSError):  # the pipe is gone (BrokenPipeError included): so is the build
+        return
 
 
 @dataclass
@@ -81,6 +94,9 @@ def _stop(worker: _Worker, *, kill: bool) -> None:
         except OSError:
             pass
     worker.process.join(timeout=5)
+    if worker.process.is_alive():  # asked to stop and did not: no worker outlives its pool
+        worker.process.kill()
+        worker.process.join(timeout=5)
     worker.conn.close()
 
 
@@ -88,6 +104,32 @@ def _failure(target: Target, message: str, hint: str | None = None) -> SpecResul
     from .options import SpecResult
 
     return SpecResult(target, error=ExportError(Diagnostic(message, file=target.shown, hint=hint)))
+
+
+#: signals another program (or the system shutting down) sends to stop a process
+_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT")
+
+
+def crash_report(exitcode: int | None) -> tuple[str, str]:
+    """Why a worker died, from its exit code (``-N``: killed by signal N), and what to do about it."""
+    if exitcode is None:
+        return "the renderer stopped answering", "build again; --jobs 0 renders in this process and shows more"
+    if exitcode >= 0:
+        return (f"the renderer crashed (exit code {exitcode})",
+                "the renderer's process ended unexpectedly; --jobs 0 renders in this process and shows more")
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    if name == "SIGKILL":
+        return ("the renderer was killed (SIGKILL), often the system's out-of-memory killer",
+                "very large data can exhaust the renderer's memory: aggregate or sample it, or build with "
+                "fewer --jobs; if memory was not short, another program killed it")
+    if name in _STOP_SIGNALS:
+        return (f"the renderer was stopped by {name}",
+                "another program (or the system shutting down) stopped it; build again")
+    return (f"the renderer crashed ({name})",
+            "a crash inside vl-convert: please report it with this spec; --jobs 0 renders in this process")
 
 
 class WorkerPool:
@@ -107,7 +149,8 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_serve, args=(child, self.task), daemon=True)
+        process = self.ctx.Process(target=_serve, args=(child, self.task, os.getpid()),
+                                   daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -151,29 +194,30 @@ class WorkerPool:
             target = w.target
             if target is None:
                 continue
-            healthy = True
+            healthy, crashed = True, False
             if w.conn in ready:
                 try:
-                    result = w.conn.recv()
-                    if isinstance(result, str):  # _STARTED: the clock starts now
+                    reply = w.conn.recv()
+                    if isinstance(reply, str):  # _STARTED: the clock starts now
                         w.started, w.running = time.monotonic(), True
                         continue
+                    result, healthy = reply
                 except (EOFError, OSError):
                     w.process.join(timeout=5)
-                    result = _failure(target, f"the renderer crashed (exit code {w.process.exitcode})",
-                                      hint="very large data can exhaust the renderer's memory")
-                    healthy = False
+                    result = _failure(target, *crash_report(w.process.exitcode))
+                    healthy, crashed = False, True
             elif limit and time.monotonic() > w.deadline(limit):
                 result = _failure(target, f"rendering took longer than {limit:g} s and was stopped",
                                   hint="raise the limit with --timeout (or 'timeout' in chartspec.toml)")
-                healthy = False
+                healthy, crashed = False, True
             else:
                 continue
             if healthy:
                 w.target, w.warm = None, True
-            else:  # replace the worker; its half-written temporary files go with it
-                _stop(w, kill=True)
-                cleanup(target)
+            else:  # replace the worker: crashed, stopped, or its engine did not recover (it exits itself)
+                _stop(w, kill=crashed)
+                if crashed:  # its half-written temporary files go with it
+                    cleanup(target)
                 self.workers[i] = self._start()
             on_result(result)
 

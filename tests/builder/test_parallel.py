@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
+import pytest
 from conftest import SPECS, RunCli, write_tree
 
 from chartspec.builder.discover import Target, discover
@@ -176,3 +178,136 @@ def test_specs_from_two_folders_with_the_same_output_fail_before_writing(tmp_pat
     after = tree(out)
     assert after["chart.svg"] == before["chart.svg"]
     assert set(after) == {"chart.svg", "other.svg"}
+
+
+# --- a failed render does not poison the next spec ----------------------------------------------------
+
+# vl-convert 1.9 throws while drawing this link and keeps the error pending in its engine: the next
+# render in the same process failed with the same message, whatever it drew.
+POISON = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+          "data": {"values": [{"a": 1, "u": "javascript:alert(1)"}]}, "mark": "point",
+          "encoding": {"x": {"field": "a", "type": "quantitative"}, "href": {"field": "u", "type": "nominal"}}}
+
+
+def test_the_engine_is_clean_again_after_a_render_error() -> None:
+    """The mechanism, on vl-convert itself: the failure is pending after the bad chart, and
+    engine.recover drains it."""
+    import vl_convert as vlc
+
+    from chartspec.builder import engine
+    from chartspec.compiler.common import VEGA_LITE_VERSION
+    from chartspec.errors import ExportError
+
+    good = {"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"y": {"field": "a", "type": "quantitative"}}}
+    assert engine.warm()
+    for recover in (False, True):
+        try:
+            vlc.vegalite_to_svg(POISON, vl_version=VEGA_LITE_VERSION)
+            raise AssertionError("vl-convert drew the poisoned chart: this test needs another poison")
+        except ValueError as err:
+            assert "reading 'href'" in str(err)
+        if recover:
+            failed = SpecResult(Target(Path("x.vl.json"), Path("x"), Path(".")), error=ExportError("render failed"))
+            assert engine.recover(failed)
+            assert "<svg" in vlc.vegalite_to_svg(good, vl_version=VEGA_LITE_VERSION)
+        else:  # what every build did before: the next chart fails for the previous one's error
+            try:
+                vlc.vegalite_to_svg(good, vl_version=VEGA_LITE_VERSION)
+                raise AssertionError("the engine was not poisoned: this test needs another poison")
+            except ValueError as err:
+                assert "reading 'href'" in str(err)
+
+
+@pytest.mark.parametrize("jobs", ["0", "1"])
+def test_a_spec_after_an_engine_error_is_built(tmp_path: Path, run_cli: RunCli, jobs: str) -> None:
+    """One worker (or this process) renders the poisoned chart, then the good ones."""
+    import json
+
+    project = make_project(tmp_path / "proj")
+    (project / "a_poison.vl.json").write_text(json.dumps(POISON), encoding="utf-8")
+    for name in ("b_first", "c_second"):
+        (project / f"{name}.yaml").write_text(SMALL.format(title=name, data="data/metrics.csv"), encoding="utf-8")
+    alone = tmp_path / "alone"  # the good specs without the poison before them
+    proc = run_cli("build", project / "b_first.yaml", project / "c_second.yaml", "-o", alone, "-j", "0",
+                   "-f", "svg,png", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+
+    out = tmp_path / "out"
+    proc = run_cli("build", project, "-o", out, "-j", jobs, "-f", "svg,png", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert re.search(r"^proj/a_poison\.vl\.json: error: rendering svg failed", proc.stderr, re.M), proc.stderr
+    assert "b_first.yaml: error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "2 built, 1 failed" in proc.stderr
+    built = tree(out)
+    assert set(built) == {"b_first.svg", "b_first.png", "c_second.svg", "c_second.png"}
+    assert built == tree(alone)  # the same bytes as without the failure before them
+
+
+def _break_the_engine(target: Target, options: BuildOptions) -> SpecResult:
+    """A worker task: the spec 'broken' leaves this process's engine failing every render."""
+    if target.spec.stem == "broken":
+        import vl_convert
+
+        def fails(*args: object, **kwargs: object) -> str:
+            raise ValueError("the engine is broken for good")
+
+        vl_convert.vegalite_to_svg = fails
+        from chartspec.errors import ExportError
+
+        return SpecResult(target, error=ExportError("rendering svg failed: the engine broke"))
+    return render_target(target, options)
+
+
+def test_a_worker_whose_engine_does_not_recover_is_replaced(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "proj")
+    for name in ("broken", "next", "last"):
+        (project / f"{name}.yaml").write_text(SMALL.format(title=name, data="data/metrics.csv"), encoding="utf-8")
+    out = tmp_path / "out"
+    options = BuildOptions(out=out, formats=("svg",), jobs=1, timeout=120)
+    results: list[SpecResult] = []
+    targets = sorted(discover([project], out), key=lambda t: t.spec.stem != "broken")  # 'broken' first
+    run_in_workers(targets, _break_the_engine, options, 1, results.append, lambda t: None)
+    by_name = {r.target.spec.stem: r for r in results}
+    assert {name: r.status for name, r in by_name.items()} == {"broken": "failed", "next": "built", "last": "built"}
+    assert str(by_name["broken"].error).endswith("rendering svg failed: the engine broke")
+    assert sorted(p.name for p in out.iterdir()) == ["last.svg", "next.svg"]
+
+
+# --- a dead worker: what killed it -------------------------------------------------------------------
+
+
+def _die(target: Target, options: BuildOptions) -> SpecResult:
+    """A worker task: the spec named after a signal (or 'exit3') ends its worker that way."""
+    import signal
+
+    name = target.spec.stem
+    if name == "exit3":
+        os._exit(3)
+    if name.startswith("SIG"):
+        os.kill(os.getpid(), getattr(signal, name))
+        time.sleep(30)  # the signal ends the process before this ends
+    return render_target(target, options)
+
+
+def test_a_dead_worker_is_reported_with_what_killed_it(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "proj")
+    for name in ("SIGKILL", "SIGTERM", "SIGSEGV", "exit3", "zz_fine"):
+        (project / f"{name}.yaml").write_text(SMALL.format(title=name, data="data/metrics.csv"), encoding="utf-8")
+    out = tmp_path / "out"
+    options = BuildOptions(out=out, formats=("svg",), jobs=2, timeout=120)
+    results: list[SpecResult] = []
+    run_in_workers(discover([project], out), _die, options, 2, results.append, lambda t: None)
+    errors = {r.target.spec.stem: r.error.first for r in results if r.error is not None}
+    assert [r.target.spec.stem for r in results if r.ok] == ["zz_fine"]
+
+    kill = errors["SIGKILL"]
+    assert kill.message == "the renderer was killed (SIGKILL), often the system's out-of-memory killer"
+    assert kill.hint is not None and "very large data can exhaust the renderer's memory" in kill.hint
+    term = errors["SIGTERM"]
+    assert term.message == "the renderer was stopped by SIGTERM"
+    assert term.hint is not None and "memory" not in term.hint and "another program" in term.hint
+    segv = errors["SIGSEGV"]
+    assert segv.message == "the renderer crashed (SIGSEGV)" and "memory" not in (segv.hint or "")
+    code = errors["exit3"]
+    assert code.message == "the renderer crashed (exit code 3)" and "memory" not in (code.hint or "")
+    assert all(e.file is not None and e.file.endswith(f"{name}.yaml") for name, e in errors.items())
