@@ -41,7 +41,7 @@ def _warm() -> None:
     from ..compiler.common import VEGA_LITE_VERSION
 
     vl = {"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}}
-    vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION)
+    vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])  # no network, ever
 
 
 def _serve(conn: Connection, task: Task) -> None:
