@@ -56,6 +56,7 @@ def save(spec: Spec | str | Path, path: str | Path, *, format: str | None = None
     fmt = format or suffix_format(path)
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    outputs = render(to_vegalite(spec), (fmt,), scale=scale)
+    loaded = _as_spec(spec)
+    outputs = render(to_vegalite(loaded), (fmt,), scale=scale, spec=loaded)
     write_atomic(path, outputs[fmt])
     return path

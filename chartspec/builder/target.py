@@ -38,7 +38,7 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
         paths = output_paths(target, options)
         page = _page_context(target, vl, options, paths)
-        rendered = render(vl, options.formats, scale=options.scale, page=page)  # every format, in memory
+        rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec)  # all, in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key)
     except ChartspecError as err:

@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, ExportError
+from ..render.engine import crash_cause
 from .engine import recover, warm
 
 if TYPE_CHECKING:
@@ -110,8 +111,12 @@ def _failure(target: Target, message: str, hint: str | None = None) -> SpecResul
 _STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT")
 
 
-def crash_report(exitcode: int | None) -> tuple[str, str]:
-    """Why a worker died, from its exit code (``-N``: killed by signal N), and what to do about it."""
+def crash_report(exitcode: int | None, cause: str | None = None) -> tuple[str, str]:
+    """Why a worker died, from its exit code (``-N``: killed by signal N) and the cause its engine's
+    captured console names (``cause``, e.g. "Fatal JavaScript out of memory"), and what to do."""
+    if cause is not None:
+        return (f"the renderer crashed: {cause}",
+                "the chart needs more memory than the renderer has: reduce or aggregate its data, or its size")
     if exitcode is None:
         return "the renderer stopped answering", "build again; --jobs 0 renders in this process and shows more"
     if exitcode >= 0:
@@ -204,7 +209,7 @@ class WorkerPool:
                     result, healthy = reply
                 except (EOFError, OSError):
                     w.process.join(timeout=5)
-                    result = _failure(target, *crash_report(w.process.exitcode))
+                    result = _failure(target, *crash_report(w.process.exitcode, crash_cause(w.process.pid)))
                     healthy, crashed = False, True
             elif limit and time.monotonic() > w.deadline(limit):
                 result = _failure(target, f"rendering took longer than {limit:g} s and was stopped",

@@ -2,6 +2,8 @@
 
 Pure and deterministic: no I/O, the same spec gives the same dict. Dispatches on what was loaded:
 one chart (chart.py), a layout of charts (concat.py), or plain Vega-Lite (passed through as written).
+Whatever made it, the result is checked last (safety.py): the addresses it names, the page's embed
+options, its size (the size limits are the one setting read from the environment, limits.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from ..data.loaded import ConcatSpec, Spec
 from ..spec.plain import PlainVegaLite
 from .chart import compile_chart
 from .concat import compile_concat
+from .safety import checked
 
 __all__ = ["compile_vegalite"]
 
@@ -21,9 +24,12 @@ def compile_vegalite(spec: Spec) -> dict[str, Any]:
     """Compile a loaded spec to a Vega-Lite dict (deterministic, JSON-ready).
 
     Raises :class:`~chartspec.errors.CompileError` for what only the compiler can refuse (a
-    ``vega_lite:`` patch that breaks the schema, series it cannot list)."""
+    ``vega_lite:`` patch that breaks the schema, series it cannot list, a remote image, a view
+    over the size limits)."""
     if isinstance(spec.model, PlainVegaLite):
-        return copy.deepcopy(spec.model.vega_lite)
-    if isinstance(spec.model, ConcatSpec):
-        return compile_concat(spec)
-    return compile_chart(spec)
+        vl = copy.deepcopy(spec.model.vega_lite)
+    elif isinstance(spec.model, ConcatSpec):
+        vl = compile_concat(spec)
+    else:
+        vl = compile_chart(spec)
+    return checked(vl, spec)

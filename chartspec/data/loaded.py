@@ -6,7 +6,7 @@ The model is one chart (:class:`~chartspec.spec.model.ChartSpec`), a layout of c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +16,21 @@ from ..spec.plain import PlainVegaLite
 from ..spec.source import SourceMap
 from ..spec.themes import Theme
 from .table import Table
+
+
+@dataclass(frozen=True)
+class LocalImages:
+    """Images a spec draws from files of its project (data/images.py), inlined as ``data:`` URLs.
+
+    Keyed by the text the spec wrote (a path relative to the spec file); the compiler swaps each
+    for its ``data:`` URL and refuses every other image address (compiler/safety.py)."""
+
+    #: path as written -> ``data:image/...;base64,...``
+    urls: dict[str, str] = field(default_factory=dict)
+    #: path as written -> why it cannot be drawn ("leads outside the project (...)")
+    problems: dict[str, str] = field(default_factory=dict)
+    #: the image files read (build inputs)
+    files: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,15 +46,18 @@ class Spec:
     layer_tables: tuple[Table | None, ...] = ()
     #: the resolved theme (the spec's, else the build's); None: chartspec's default look
     theme: Theme | None = None
+    #: images drawn from files of the project (``url`` of image marks), read and inlined
+    images: LocalImages = LocalImages()
 
     @property
     def inputs(self) -> tuple[Path, ...]:
-        """Every file the chart depends on: the spec and its data files (the layers' too), and the
-        folders data globs searched (the build cache counts a folder by what it lists)."""
+        """Every file the chart depends on: the spec and its data files (the layers' too), the
+        folders data globs searched (the build cache counts a folder by what it lists) and the
+        image files it inlines."""
         tables = [self.table, *(t for t in self.layer_tables if t is not None)]
         files = tuple(f for t in tables for f in (*t.files, *t.folders))
         theme_file = (self.theme.file,) if self.theme is not None and self.theme.file else ()
-        return ((self.path,) if self.path else ()) + tuple(dict.fromkeys(files + theme_file))
+        return ((self.path,) if self.path else ()) + tuple(dict.fromkeys(files + theme_file + self.images.files))
 
 
 def in_order(problems: list[Diagnostic], file: str | None) -> list[Diagnostic]:

@@ -18,6 +18,7 @@ from ..spec.themes import resolve_theme
 from ..spec.yamlload import Document, load_yaml
 from .chart import load_chart
 from .concat import load_concat
+from .images import with_images
 from .loaded import Spec
 from .plain import load_plain
 
@@ -41,12 +42,15 @@ def loads(text: str | bytes, *, file: str | None = None, path: Path | None = Non
 
 
 def load_document(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
-    """Validate a loaded YAML mapping and read its data: one chart, or a layout of several."""
+    """Validate a loaded YAML mapping and read its data (and the images it draws from project
+    files): one chart, or a layout of several."""
     if is_plain_vegalite(doc):  # *.vl.yaml, *.vl.json, or a Vega-Lite $schema
-        return load_plain(doc, path=path, root=root)
-    if is_layout(doc.data):  # hconcat / vconcat: each item is loaded through this function
-        return load_concat(doc, path=path, root=root, load_item=load_document)
-    return load_chart(doc, path=path, root=root)
+        spec = load_plain(doc, path=path, root=root)
+    elif is_layout(doc.data):  # hconcat / vconcat: each item is loaded through this function
+        spec = load_concat(doc, path=path, root=root, load_item=load_document)
+    else:
+        spec = load_chart(doc, path=path, root=root)
+    return with_images(spec, root)
 
 
 def load(path: str | Path, *, root: str | Path | None = None) -> Spec:

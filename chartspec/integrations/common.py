@@ -223,7 +223,7 @@ def _render(spec: Any) -> tuple[dict[str, Any], str]:
     from ..render.export import render
 
     vl = compile_vegalite(spec)
-    return vl, render(vl, ("svg",))["svg"].decode()
+    return vl, render(vl, ("svg",), spec=spec)["svg"].decode()
 
 
 def chart_from_text(text: str, *, page: Path, file: str, root: Path | None = None, first_line: int = 1,

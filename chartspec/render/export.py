@@ -3,7 +3,9 @@
 Each chart goes through Vega once: the SVG is rendered from the Vega-Lite spec and PNG and PDF
 are derived from that SVG (``svg_to_png`` gives the same bytes as a second full render, at a third
 of the cost). Everything is rendered in memory before anything is written (atomic.py), so a
-failed render leaves no partial file.
+failed render leaves no partial file. Every call into vl-convert goes through engine.py: no
+network or file access, its console captured, its errors in one line (located in the spec by
+compiler/origin.py when the spec is given).
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..compiler.common import VEGA_LITE_VERSION
 from ..compiler.interactive import static_view
-from ..errors import ExportError
+from ..errors import ChartspecError, Diagnostic, ExportError
+from . import engine
 from .html import HtmlOptions, PageContext, numbered_svg_ids
+
+if TYPE_CHECKING:
+    from ..data.loaded import Spec
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "SUFFIXES", "render", "suffix_format"]
 
@@ -58,18 +63,14 @@ def labelled_svg(svg: str, label: str) -> str:
 
 
 def _png(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
-    import vl_convert as vlc
-
-    return vlc.svg_to_png(svg(), scale=scale)
+    return engine.svg_to_png(svg(), scale)
 
 
 def _pdf(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
-    import vl_convert as vlc
-
     from .pdfbytes import canonical_pdf
 
     # svg2pdf orders the font objects differently from run to run: fix one order.
-    return canonical_pdf(vlc.svg_to_pdf(svg()))
+    return canonical_pdf(engine.svg_to_pdf(svg()))
 
 
 def _page(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
@@ -151,10 +152,11 @@ def chart_label(vl: dict[str, Any], fallback: str) -> str:
 
 
 def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
-           page: PageContext | None = None) -> dict[str, bytes]:
-    """Render ``vl`` to every format in memory; the SVG is rendered at most once."""
-    import vl_convert as vlc
+           page: PageContext | None = None, spec: Spec | None = None) -> dict[str, bytes]:
+    """Render ``vl`` to every format in memory; the SVG is rendered at most once.
 
+    ``spec``, the spec ``vl`` was compiled from, locates the renderer's errors in it (the
+    expression Vega refused)."""
     formats = tuple(formats)
     if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
         raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
@@ -163,7 +165,7 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
     def svg() -> str:
         if not cache:
             # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py)
-            cache.append(numbered_svg_ids(vlc.vegalite_to_svg(static_view(vl), vl_version=VEGA_LITE_VERSION)))
+            cache.append(numbered_svg_ids(engine.vegalite_to_svg(static_view(vl))))
         return cache[0]
 
     out: dict[str, bytes] = {}
@@ -173,13 +175,18 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
                 out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl))
             else:
                 out[fmt] = WRITERS[fmt](vl, svg, scale)
-        except Exception as err:  # vl-convert raises plain ValueError/RuntimeError with JS messages
-            raise ExportError(f"rendering {fmt} failed: {_first_line(err)}") from err
+        except engine.EngineError as err:
+            message = f"rendering {fmt} failed: {err.reason}"
+            if spec is None:
+                raise ExportError(Diagnostic(message)) from err
+            from ..compiler.origin import trace_render_error
+
+            raise ExportError(trace_render_error(spec, vl, err.reason, message=message)) from err
+        except ChartspecError:
+            raise  # explained already (an image address, the size limits)
+        except Exception as err:  # what the engine did not wrap (a write, a bug): one line, never a traceback
+            raise ExportError(f"rendering {fmt} failed: {engine.reason(str(err) or type(err).__name__)}") from err
     return out
 
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip() or type(err).__name__
-    return text.splitlines()[0][:300]
 
 

@@ -6,6 +6,12 @@ holding ``</script>`` breaks out of it. Here the spec travels in a
 ``textContent``, and errors are shown with ``textContent``. vega-embed's "open in editor" action,
 which would send the chart and its data to an outside site, is off.
 
+The embed options are chartspec's alone (``EMBED_OPTIONS``). vega-embed lets a spec's
+``usermeta.embedOptions`` override the page's own (re-enabling the editor, ``editorUrl:
+"javascript:..."``, a ``sourceHeader`` holding a script), so the compiler refuses them and, in
+case a spec got past it, they are removed from the embedded spec here and again by the runtime
+before vega-embed sees the spec.
+
 Where the Vega libraries come from (``BundleMode``):
 
 - ``shared`` (default): one file ``OUT/_chartspec/vega-bundle.<hash>.js`` per build, referred to
@@ -48,6 +54,7 @@ __all__ = [
     "page",
     "rename_svg_ids",
     "script_json",
+    "without_embed_options",
 ]
 
 BundleMode = Literal["shared", "inline", "cdn"]
@@ -161,6 +168,7 @@ def numbered_svg_ids(svg: str) -> str:
 _RUNTIME = """(function(root, bundle, integrity){
 var cs = window.chartspec = window.chartspec || {pending: [], loading: false};
 var spec = JSON.parse(root.querySelector('script.chartspec-spec').textContent);
+if (spec && typeof spec.usermeta === 'object' && spec.usermeta) delete spec.usermeta.embedOptions;
 var opts = JSON.parse(root.querySelector('script.chartspec-spec').getAttribute('data-embed'));
 function fail(message){ var box = root.querySelector('.chartspec-error');
   box.textContent = message; box.hidden = false; root.setAttribute('data-chartspec', 'error'); }
@@ -184,6 +192,14 @@ function settle(message){ var q = cs.pending; cs.pending = []; cs.loading = fals
 })(document.currentScript.closest('figure.chartspec'), %s, %s);"""
 
 
+def without_embed_options(vl: dict[str, Any]) -> dict[str, Any]:
+    """``vl`` without ``usermeta.embedOptions``: a page's embed options are chartspec's."""
+    usermeta = vl.get("usermeta")
+    if not isinstance(usermeta, dict) or "embedOptions" not in usermeta:
+        return vl
+    return {**vl, "usermeta": {k: v for k, v in usermeta.items() if k != "embedOptions"}}
+
+
 def _bundle_urls(options: HtmlOptions, bundle_href: str) -> tuple[list[str], list[str]]:
     if options.bundle == "cdn":
         scripts = cdn_scripts()
@@ -196,6 +212,7 @@ def _bundle_urls(options: HtmlOptions, bundle_href: str) -> tuple[list[str], lis
 def fragment(vl: dict[str, Any], *, chart_id: str, label: str, options: HtmlOptions, bundle_href: str,
              svg: str | None = None) -> str:
     """A ``<figure>`` that draws the chart wherever it is pasted."""
+    vl = without_embed_options(vl)
     urls, hashes = _bundle_urls(options, bundle_href)
     # The fallback's ids get the chart's id in front, so that fragments sharing a page keep them apart.
     fallback = rename_svg_ids(svg, lambda old: f"{chart_id}-{old}") if (svg is not None and options.fallback) else ""

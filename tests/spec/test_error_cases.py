@@ -59,6 +59,9 @@ LOCATIONS: dict[str, list[str]] = {
     "layout_facet_unknown_field": ["spec.yaml:2:16"],                # the facet field
     "layout_concat_item_error": ["spec.yaml:8:15", "spec.yaml:9:20"],  # inside the second item
     "plainvl_invalid": ["spec.yaml:3:20", "spec.yaml:5:26"],          # plain Vega-Lite: key, then value
+    "vega_lite_remote_image": ["spec.yaml:11:18"],                   # the address in the patch
+    "plainvl_embed_options": ["spec.yaml:6:17", "spec.yaml:8:3"],    # the link's value, the options' key
+    "vega_lite_too_wide": ["spec.yaml:6:10", "spec.yaml:6:10", "spec.yaml:7:11"],
     "several_semantic_errors": ["spec.yaml:2:12", "spec.yaml:3:13", "spec.yaml:5:16", "spec.yaml:6:41",
                                 "spec.yaml:7:12"],
 }

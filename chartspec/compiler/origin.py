@@ -1,0 +1,155 @@
+"""Where a node of the compiled Vega-Lite was written: a position in the spec for its errors.
+
+A plain Vega-Lite file compiles to itself, so a path of the output is a path of the file. A
+chart's output is chartspec's own work except what its ``vega_lite:`` patch wrote: the patch is a
+JSON Merge Patch, so a path that exists in the patch came from it, at ``vega_lite`` + that path
+(lists are replaced whole, mappings merged key by key). A layout's items are found under their
+``hconcat``/``vconcat`` index. Anything else is located at the patch, or the file.
+
+Errors of the renderer name no place at all ("Unexpected end of input"); :func:`trace_render_error`
+finds the expression they are probably about, and its text in the spec's source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..data.loaded import ConcatSpec, Spec
+from ..errors import Diagnostic, JsonPath
+from ..spec.plain import PlainVegaLite
+from ..spec.source import SourceMap, offset_to_position
+
+__all__ = ["locate", "source_of", "trace_render_error", "written"]
+
+#: keys a layout takes from its first item (compiler/concat.py)
+_FROM_FIRST_ITEM = ("config", "background", "padding", "autosize", "datasets")
+#: top-level keys a chart or layout compiles to the same key it was written as
+_SAME_PLACE = ("hconcat", "vconcat", "width", "height", "padding")
+
+
+def _in_patch(patch: Any, path: JsonPath) -> bool:
+    node = patch
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return False
+    return True
+
+
+def _origin(spec: Spec, path: JsonPath) -> tuple[SourceMap, JsonPath, bool]:
+    """(source map, path in it, whether the spec wrote exactly that node) for a compiled ``path``."""
+    model = spec.model
+    if isinstance(model, PlainVegaLite):
+        return spec.source, path, True
+    patch = model.vega_lite
+    if patch is not None and path and _in_patch(patch, path):
+        return spec.source, ("vega_lite", *path), True
+    if isinstance(model, ConcatSpec):
+        if len(path) >= 2 and path[0] == model.direction and isinstance(path[1], int) and path[1] < len(model.items):
+            return _origin(model.items[path[1]], path[2:])
+        if path and path[0] in _FROM_FIRST_ITEM:
+            return _origin(model.items[0], path)
+    if len(path) == 1 and path[0] in _SAME_PLACE and path in spec.source.values:
+        return spec.source, path, True
+    return spec.source, ("vega_lite",) if patch is not None else (), False
+
+
+def source_of(spec: Spec, path: JsonPath) -> tuple[SourceMap, JsonPath]:
+    """The source map and the path in it where the compiled node at ``path`` was written (or
+    the nearest place that is known: the patch, the file)."""
+    source, where, _ = _origin(spec, path)
+    return source, where
+
+
+def written(spec: Spec, path: JsonPath) -> bool:
+    """Whether the spec itself writes the compiled node at ``path`` (its exact place is known)."""
+    source, where, exact = _origin(spec, path)
+    return exact and where in source.values
+
+
+def locate(spec: Spec, path: JsonPath, message: str, *, hint: str | None = None, key: bool = False) -> Diagnostic:
+    """A diagnostic at the place of the spec that wrote the compiled node at ``path``."""
+    source, where = source_of(spec, path)
+    if not where:  # nothing better than the file
+        return Diagnostic(message, file=source.file, hint=hint)
+    return source.diagnostic(message, where, key=key, hint=hint)
+
+
+# -- errors of the renderer ------------------------------------------------------------------------
+
+#: keys whose string values are Vega expressions
+_EXPRESSION_KEYS = ("calculate", "filter", "expr", "test", "update")
+
+
+def expressions(vl: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every Vega expression of a specification, with its path, in document order."""
+    if isinstance(vl, dict):
+        for key, value in vl.items():
+            if key in _EXPRESSION_KEYS and isinstance(value, str):
+                yield path + (key,), value
+            elif key not in ("usermeta", "datasets", "values"):
+                yield from expressions(value, path + (key,))
+    elif isinstance(vl, list):
+        for index, item in enumerate(vl):
+            yield from expressions(item, path + (index,))
+
+
+_QUOTED = re.compile(r"""["'`]([^"'`]{1,80})["'`]|:\s*(\S{1,80})\s*$""")
+_SYNTAX = re.compile(r"^(?:\w*Error:\s*)?(?:Unexpected|Unterminated|Invalid|Illegal|Unrecognized|Expected)", re.I)
+
+
+def _incomplete(text: str) -> bool:
+    """An expression a parser cannot finish: unbalanced brackets or quotes, or a trailing operator."""
+    body = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", text.strip())
+    if body.count("'") % 2 or body.count('"') % 2:
+        return True
+    if any(body.count(a) != body.count(b) for a, b in ("()", "[]", "{}")):
+        return True
+    return bool(re.search(r"[-+*/%&|!=<>?:,.(\[{]$", body)) or not body
+
+
+def _suspects(candidates: list[tuple[JsonPath, str]], reason: str) -> list[tuple[JsonPath, str]]:
+    """The expressions ``reason`` is about: the unfinished ones for a syntax error, else those
+    naming what the message quotes or the function it names."""
+    if re.search(r"end of input|Unterminated", reason, re.I):
+        return [c for c in candidates if _incomplete(c[1])]
+    named = [m.group(1) or m.group(2) for m in _QUOTED.finditer(reason)]
+    if named and _SYNTAX.search(reason):
+        return [c for c in candidates if any(n in c[1] for n in named)]
+    words = set(re.findall(r"[A-Za-z_]\w{2,}", reason)) - {"Error", "TypeError", "RangeError", "argument", "Please",
+                                                           "pass", "string", "the", "and", "not", "function"}
+    return [c for c in candidates if any(re.search(rf"\b{re.escape(w)}\s*\(", c[1]) for w in words)]
+
+
+def _in_text(source: SourceMap, text: str) -> Diagnostic | None:
+    """The first place the spec's text holds ``text`` verbatim (how a compiled expression that
+    chartspec copied from the spec is found again), or None."""
+    offset = source.text.find(text) if source.text and text else -1
+    if offset < 0:
+        return None
+    pos = offset_to_position(source.text, offset)
+    return Diagnostic("", file=source.file, line=pos.line, column=pos.column, source_line=source.source_line(pos.line))
+
+
+def trace_render_error(spec: Spec, vl: dict[str, Any], reason: str, *, message: str) -> Diagnostic:
+    """The renderer's ``reason`` located at the expression it is about when that can be told
+    (one suspect), else at the ``vega_lite`` patch, else at the file. ``message`` is the text
+    of the diagnostic; the expression is added to it."""
+    suspects = _suspects(list(expressions(vl)), reason)
+    if len({text for _, text in suspects}) != 1:
+        return locate(spec, (), message)
+    path, text = suspects[0]
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    message = f"{message} (in the expression {shown!r})"
+    hint = "Vega refused this expression; see https://vega.github.io/vega/docs/expressions/"
+    source, _, exact = _origin(spec, path)
+    if not exact and (found := _in_text(source, text)) is not None:
+        # chartspec copied it from the spec (a transform): found by its text
+        return Diagnostic(message, file=found.file, line=found.line, column=found.column, hint=hint,
+                          source_line=found.source_line)
+    return locate(spec, path, message, hint=hint)
