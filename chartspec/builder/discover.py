@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import Diagnostic, UsageError, display_path
 from ..spec.plain import PLAIN_SUFFIXES
 from ..spec.project import find_project_root
+from .cache import Manifest
 
 __all__ = ["PLAIN_SUFFIXES", "SKIPPED_DIRS", "SPEC_SUFFIXES", "Target", "discover", "output_stem"]
 
@@ -52,15 +53,41 @@ def _skip_dir(path: Path, out: Path | None) -> bool:
     return out is not None and path.resolve() == out
 
 
-def _walk(folder: Path, out: Path | None) -> list[Path]:
+def _real(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return None
+
+
+def _walk(folder: Path, out: Path | None, visited: set[Path], written: set[Path]) -> list[Path]:
+    """Spec files under ``folder``. ``visited``: the real paths of folders already searched, so a
+    symlink to ``.``, ``..`` or a sibling is searched once, never in a loop; ``written``: the real
+    paths of files the output folder's manifest says a build wrote (outputs, not inputs)."""
+    real = _real(folder)
+    if real is None or real in visited:
+        return []
+    visited.add(real)
     found: list[Path] = []
     for entry in sorted(folder.iterdir()):
         if entry.is_dir():
+            if entry.is_symlink() and ((target := _real(entry)) is None or real.is_relative_to(target)):
+                continue  # a link to ``.``, ``..`` or further up: its folder holds this one
             if not _skip_dir(entry, out):
-                found += _walk(entry, out)
-        elif _is_spec(entry.name) and not entry.name.startswith("."):
+                found += _walk(entry, out, visited, written)
+        elif _is_spec(entry.name) and not entry.name.startswith(".") and _real(entry) not in written:
             found.append(entry)
     return found
+
+
+def _written(out: Path | None) -> set[Path]:
+    """Files an earlier build into ``out`` wrote: building into the specs folder with ``-f json``
+    must not pick up its own ``*.vl.json`` as specs next time."""
+    if out is None:
+        return set()
+    manifest = Manifest.load(out)
+    return {real for entry in manifest.entries.values() for rel in entry.outputs
+            if (real := _real(out / rel)) is not None}
 
 
 def discover(paths: list[str | Path], out: Path | None = None) -> list[Target]:
@@ -69,11 +96,13 @@ def discover(paths: list[str | Path], out: Path | None = None) -> list[Target]:
         raise UsageError("no spec files or folders given")
     out_resolved = out.resolve() if out is not None else None
     targets: dict[Path, Target] = {}
+    visited: set[Path] = set()
+    written = _written(out_resolved)
     for given in map(Path, paths):
         if not given.exists():
             raise UsageError(Diagnostic(f"no such file or folder: {display_path(given)}", file=display_path(given)))
         if given.is_dir():
-            for spec in _walk(given, out_resolved):
+            for spec in _walk(given, out_resolved, visited, written):
                 root = find_project_root(spec.parent, fallback=given)
                 targets.setdefault(spec.resolve(), Target(spec, output_stem(spec.relative_to(given)), root))
         else:
