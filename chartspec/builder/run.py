@@ -29,8 +29,42 @@ __all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "render_target"
 
 
 def _fold(name: str) -> str:
-    """A file name as case-insensitive file systems (macOS, Windows, many web hosts) compare it."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    """A file name as case-insensitive file systems (macOS, Windows, many web hosts) compare it.
+
+    Character by character, one character for one (as NTFS's upcase table and APFS do): a full
+    casefold() would make ``straße`` and ``strasse`` one name, which no file system does.
+    """
+    folded = []
+    for char in unicodedata.normalize("NFC", name):
+        upper = char.upper()
+        char = upper if len(upper) == 1 else char  # "ς" and "σ" are both "Σ"; "ß" stays
+        lower = char.lower()
+        folded.append(lower if len(lower) == 1 else char)
+    return unicodedata.normalize("NFC", "".join(folded))
+
+
+def _file_folder_clashes(targets: list[Target], options: BuildOptions, failed: dict[Path, SpecResult]) -> None:
+    """One spec's output file is the folder another spec writes into (``a.yaml`` writes
+    ``a.svg``, ``a.svg/b.yaml`` writes ``a.svg/b.svg``): neither can be written."""
+    folders: dict[str, list[Target]] = defaultdict(list)
+    files: list[tuple[Target, str, Path]] = []
+    for t in targets:
+        for fmt, path in output_paths(t, options).items():
+            rel = path.relative_to(options.out)
+            files.append((t, fmt, path))
+            for parent in {_fold(p.as_posix()) for p in rel.parents if p.parts}:
+                folders[parent].append(t)
+    hint = "rename one of the specs or its folder, or build them into different output folders"
+    for t, fmt, path in files:
+        inside = [other for other in dict.fromkeys(folders.get(_fold(path.relative_to(options.out).as_posix()), []))
+                  if other is not t]
+        if not inside:
+            continue
+        message = (f"output {display_path(path)} would be a file for {t.shown} ({fmt}) and a folder for "
+                   f"{', '.join(o.shown for o in inside)}: one path cannot be both")
+        for spec in (t, *inside):
+            failed.setdefault(spec.spec, SpecResult(spec, error=UsageError(Diagnostic(message, file=spec.shown,
+                                                                                      hint=hint))))
 
 
 def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, SpecResult]:
@@ -64,6 +98,7 @@ def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, Spec
             message += " (names that differ only in case are one file on macOS, Windows and many web hosts)"
         for t in group:
             failed.setdefault(t.spec, SpecResult(t, error=UsageError(Diagnostic(message, file=t.shown, hint=hint))))
+    _file_folder_clashes(targets, options, failed)
     return failed
 
 

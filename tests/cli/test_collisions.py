@@ -112,3 +112,33 @@ def test_a_collision_keeps_the_outputs_of_an_earlier_build(tmp_path: Path, run_c
     proc = run_cli("build", project, "-o", out, "-j", "0", "-f", "svg", cwd=tmp_path)
     assert proc.returncode == 1 and len(errors(proc.stderr)) == 2, proc.stderr
     assert files_under(out) == {"a.svg"} and (out / "a.svg").read_bytes() == before
+
+
+def test_an_output_file_that_is_another_specs_output_folder_collides(tmp_path: Path, run_cli: RunCli) -> None:
+    # a.yaml writes out/a.svg; A.SVG/b.yaml writes out/A.SVG/b.svg: a file and a folder of one name
+    for folder, fmt in (("a.svg", "svg"), ("A.SVG", "svg"), ("a.vl.json", "json")):
+        project = make_project(tmp_path / f"proj-{folder}", {"a.yaml": spec("File"), "c.yaml": spec("C"),
+                                                            f"{folder}/b.yaml": spec("Folder", "../data/metrics.csv")})
+        out = tmp_path / f"out-{folder}"
+        proc = run_cli("build", project, "-o", out, "-j", "0", "-f", fmt, cwd=tmp_path)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        found = errors(proc.stderr)
+        assert set(found) == {f"proj-{folder}/a.yaml", f"proj-{folder}/{folder}/b.yaml"}, proc.stderr
+        output = "a.svg" if fmt == "svg" else "a.vl.json"
+        for message in found.values():
+            assert message == (f"output out-{folder}/{output} would be a file for proj-{folder}/a.yaml ({fmt}) and a "
+                               f"folder for proj-{folder}/{folder}/b.yaml: one path cannot be both")
+        assert "Operation not permitted" not in proc.stderr and "Traceback" not in proc.stderr
+        assert files_under(out) == {"c.svg" if fmt == "svg" else "c.vl.json"}  # nothing of a or b written
+
+
+def test_names_that_only_a_full_casefold_equates_do_not_collide(tmp_path: Path, run_cli: RunCli) -> None:
+    # casefold() maps ß to ss; NTFS, HFS+ and APFS keep straße and strasse apart
+    project = make_project(tmp_path / "proj", {"straße.yaml": spec("Eszett"), "strasse.yaml": spec("Double s"),
+                                               "ΟΔΟΣ.yaml": spec("Upper sigma"), "οδος.yaml": spec("Final sigma")})
+    out = tmp_path / "out"
+    proc = run_cli("build", project, "-o", out, "-j", "0", "-f", "svg", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    # the Greek pair is one name on a case-insensitive disk (Σ, σ and ς are one letter there)
+    assert set(errors(proc.stderr)) == {"proj/ΟΔΟΣ.yaml", "proj/οδος.yaml"}, proc.stderr
+    assert files_under(out) == {"straße.svg", "strasse.svg"}
