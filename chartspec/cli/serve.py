@@ -169,7 +169,7 @@ def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 800
           on_ready: Callable[[str], None] | None = None,
           on_result: Callable[[SpecResult], None] | None = None,
           stop: threading.Event | None = None) -> None:
-    """Build, serve the preview and rebuild on changes until interrupted (or ``stop`` is set)."""
+    """Build, serve the preview and rebuild on changes until ``stop`` is set (or Ctrl-C, re-raised)."""
     from .watch import watch
 
     formats = tuple(dict.fromkeys((*options.formats, "svg", "html")))
@@ -177,27 +177,37 @@ def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 800
     state = PreviewState()
     stop = stop or threading.Event()
 
+    def reported(result: SpecResult) -> None:
+        if on_result and not stop.is_set():  # after Ctrl-C, workers stopped at exit are not failures
+            on_result(result)
+
     def run(pool: WorkerPool | None) -> BuildReport | None:
         try:
-            report = build(list(paths), options, on_result=on_result, pool=pool)
+            report = build(list(paths), options, on_result=reported, pool=pool)
         except ChartspecError as err:
             state.update(None, err.format())
             return None
         state.update(report)
         return report
 
+    def watching() -> None:
+        try:
+            watch(paths, options, run=run, stop=stop)
+        except Exception:
+            if not stop.is_set():
+                raise
+            # stopping (Ctrl-C): the exiting process ends the workers of the build it abandons
+
     server = make_server(state, options.out, port)
-    watcher = threading.Thread(target=watch, args=(paths, options), kwargs={"run": run, "stop": stop}, daemon=True)
+    watcher = threading.Thread(target=watching, daemon=True)
     watcher.start()
     if on_ready:
         on_ready(f"http://{HOST}:{server.server_address[1]}/")
     server_thread = threading.Thread(target=server.serve_forever, daemon=True)
     server_thread.start()
-    try:
+    try:  # Ctrl-C (KeyboardInterrupt) stops serving too, and reaches the caller
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         stop.set()
         server.shutdown()
