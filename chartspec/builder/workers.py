@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
@@ -52,9 +53,23 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(0)
 
 
+#: Ctrl-C reaches every process of the terminal's group, workers included. The main process handles
+#: it; a worker must never see it, not even while it is still importing (a KeyboardInterrupt there
+#: prints a traceback). So workers start with SIGINT blocked (a signal mask survives fork and exec,
+#: and, unlike a disposition, can be set from any thread: serve builds in a background thread);
+#: once the worker ignores SIGINT it unblocks it, which discards a Ctrl-C that arrived meanwhile.
+_BLOCKABLE = hasattr(signal, "pthread_sigmask")
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    if _BLOCKABLE:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _serve(conn: Connection, task: Task, parent: int) -> None:
     """A worker's loop: a spec in, ``_STARTED``, then ``(result, engine still usable)`` out."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _ignore_ctrl_c()
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     warm()  # an engine that does not start fails the first spec, which says why
     try:
@@ -141,8 +156,11 @@ class WorkerPool:
     """Up to ``jobs`` warm worker processes, kept between builds (``watch`` and ``serve`` reuse
     one pool, so a rebuild after a save does not pay the engine start again)."""
 
-    def __init__(self, task: Task, jobs: int) -> None:
+    def __init__(self, task: Task, jobs: int, stop: threading.Event | None = None) -> None:
         self.task, self.jobs = task, max(1, jobs)
+        #: set by another thread (serve on Ctrl-C): abandon the build now and start no worker, so
+        #: that nothing is left for the exiting process to kill under a build still reporting
+        self.stop = stop
         self.ctx = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
 
@@ -156,8 +174,16 @@ class WorkerPool:
         parent, child = self.ctx.Pipe()
         process = self.ctx.Process(target=_serve, args=(child, self.task, os.getpid()),
                                    daemon=True)
-        process.start()
-        child.close()
+        # spawn starts multiprocessing's resource tracker first, and that unblocks SIGINT when it is
+        # done (the same trick, bpo-33613): have it running before SIGINT is blocked here
+        resource_tracker.ensure_running()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _BLOCKABLE else None
+        try:
+            process.start()  # inherits the mask: see _BLOCKABLE
+        finally:
+            if blocked is not None and signal.SIGINT not in blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a pending Ctrl-C arrives now
+            child.close()
         return _Worker(process, parent)
 
     def close(self) -> None:
@@ -175,25 +201,34 @@ class WorkerPool:
         limit = options.timeout
         try:
             while pending or any(w.target for w in self.workers):
+                if self.stop is not None and self.stop.is_set():
+                    self._abandon(cleanup)
+                    return
                 for w in self.workers:
                     if w.target is None and pending:
                         w.target, w.started, w.running = pending.popleft(), time.monotonic(), False
                         w.conn.send((w.target, options))
                 self._collect(limit, on_result, cleanup)
         except BaseException:
-            for w in self.workers:
-                if w.target is not None:
-                    _stop(w, kill=True)
-                    cleanup(w.target)
-                    w.target = None
-            self.workers = [w for w in self.workers if w.process.is_alive()]
+            self._abandon(cleanup)
             raise
+
+    def _abandon(self, cleanup: Callable[[Target], None]) -> None:
+        """Kill the workers still rendering (Ctrl-C, stop): their specs are not results."""
+        for w in self.workers:
+            if w.target is not None:
+                _stop(w, kill=True)
+                cleanup(w.target)
+                w.target = None
+        self.workers = [w for w in self.workers if w.process.is_alive()]
 
     def _collect(self, limit: float, on_result: Callable[[SpecResult], None],
                  cleanup: Callable[[Target], None]) -> None:
         busy = [w for w in self.workers if w.target is not None]
         now = time.monotonic()
         wait_for = max(0.0, min(w.deadline(limit) - now for w in busy)) if limit else None
+        if self.stop is not None:  # look at it often
+            wait_for = _PARENT_CHECK if wait_for is None else min(wait_for, _PARENT_CHECK)
         ready = wait([w.conn for w in busy], timeout=wait_for)
         for i, w in enumerate(self.workers):
             target = w.target
@@ -223,6 +258,9 @@ class WorkerPool:
                 _stop(w, kill=crashed)
                 if crashed:  # its half-written temporary files go with it
                     cleanup(target)
+                if self.stop is not None and self.stop.is_set():
+                    w.target = None  # no replacement: run() returns; dead workers are dropped
+                    continue
                 self.workers[i] = self._start()
             on_result(result)
 

@@ -1,10 +1,12 @@
 """The command line: a thin layer that parses options, calls the library and reports.
 
-Exit codes: 0 everything built (or validated), 1 at least one spec failed, 2 usage error.
+Exit codes: 0 everything built (or validated), 1 at least one spec failed, 2 usage error,
+130 interrupted (Ctrl-C, as shells report a program stopped by SIGINT).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,22 @@ from ..errors import ChartspecError
 from ..render.export import DEFAULT_FORMATS, FORMATS
 from ..version import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def interrupted() -> None:
+    """Ctrl-C: one line and 130, not click's "Aborted!" and 1 (which reads as "a spec failed")."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the exit itself
+    click.echo("interrupted", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+class _Cli(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted()
 
 
 def _usage_error(err: ChartspecError) -> None:
@@ -62,7 +79,7 @@ _verbose = click.option("-v", "--verbose", is_flag=True, help="Also list up-to-d
 _json = click.option("--json", "json_output", is_flag=True, help="Print a machine-readable JSON report.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="chartspec")
 def main() -> None:
     """chartspec: charts as code. YAML chart specs -> HTML, SVG, PNG, PDF.
@@ -157,10 +174,8 @@ def watch_command(paths: tuple[str, ...], out: Path | None, formats: tuple[str, 
     options = _watch_options(paths, {"out": out, "formats": formats, "jobs": jobs})
     run_once = _build_callbacks(quiet, verbose)
     click.echo(f"watching {', '.join(paths)} (Ctrl-C to stop)", err=True)
-    try:
-        watch(paths, options, run=lambda pool: run_once(paths, options, pool))
-    except KeyboardInterrupt:
-        pass
+    watch(paths, options, run=lambda pool: run_once(paths, options, pool))
+    interrupted()  # watching ends only on Ctrl-C (watchfiles takes it while waiting for changes)
 
 
 @main.command("serve")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ..builder.options import BuildOptions, BuildReport, SpecResult
 from ..builder.run import build
@@ -100,15 +101,21 @@ def _page(title: str, body: str, key: str | None) -> bytes:
             f"<style>{_STYLE}</style></head><body>{body}{_RELOAD % _script_json(key)}</body></html>").encode()
 
 
+def _url(prefix: str, stem: str, suffix: str = "") -> str:
+    """A URL of ours for a spec's stem, ready for an attribute: percent-encoded segment by segment
+    (a name with "%", "#", "?" or spaces is still one path; the server decodes it back), then escaped."""
+    return html.escape(prefix + quote(stem + suffix, safe="/"), quote=True)
+
+
 def index_page(state: dict[str, Any]) -> bytes:
     cards = []
     for stem, chart in state["charts"].items():
         name = html.escape(chart["spec"])
-        link = f"/chart/{html.escape(stem, quote=True)}"
+        link = _url("/chart/", stem)
         if chart["status"] == "failed":
             inner = f"<pre class=\"error\">{html.escape(chart['error'])}</pre>"
         else:
-            inner = (f"<img src=\"/out/{html.escape(stem, quote=True)}.svg?v={chart['version']}\" "
+            inner = (f"<img src=\"{_url('/out/', stem, '.svg')}?v={chart['version']}\" "
                      f"alt=\"{name}\" loading=\"lazy\">")
         cards.append(f"<div class=\"card\"><a href=\"{link}\"><h3>{name}</h3>{inner}</a></div>")
     problem = f"<pre class=\"error\">{html.escape(state['problem'])}</pre>" if state["problem"] else ""
@@ -117,11 +124,11 @@ def index_page(state: dict[str, Any]) -> bytes:
 
 
 def chart_page(chart: dict[str, Any]) -> bytes:
-    stem = html.escape(chart["stem"], quote=True)
     if chart["status"] == "failed":
         inner = f"<pre class=\"error\">{html.escape(chart['error'])}</pre>"
     else:
-        inner = f"<iframe src=\"/out/{stem}.html?v={chart['version']}\" title=\"{html.escape(chart['spec'])}\"></iframe>"
+        inner = (f"<iframe src=\"{_url('/out/', chart['stem'], '.html')}?v={chart['version']}\" "
+                 f"title=\"{html.escape(chart['spec'])}\"></iframe>")
     body = f"<p><a href=\"/\">&larr; all charts</a></p><h1>{html.escape(chart['spec'])}</h1>{inner}"
     return _page(chart["spec"], body, chart["stem"])
 
@@ -169,7 +176,7 @@ def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 800
           on_ready: Callable[[str], None] | None = None,
           on_result: Callable[[SpecResult], None] | None = None,
           stop: threading.Event | None = None) -> None:
-    """Build, serve the preview and rebuild on changes until interrupted (or ``stop`` is set)."""
+    """Build, serve the preview and rebuild on changes until ``stop`` is set (or Ctrl-C, re-raised)."""
     from .watch import watch
 
     formats = tuple(dict.fromkeys((*options.formats, "svg", "html")))
@@ -177,27 +184,37 @@ def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 800
     state = PreviewState()
     stop = stop or threading.Event()
 
+    def reported(result: SpecResult) -> None:
+        if on_result and not stop.is_set():  # after Ctrl-C, workers stopped at exit are not failures
+            on_result(result)
+
     def run(pool: WorkerPool | None) -> BuildReport | None:
         try:
-            report = build(list(paths), options, on_result=on_result, pool=pool)
+            report = build(list(paths), options, on_result=reported, pool=pool)
         except ChartspecError as err:
             state.update(None, err.format())
             return None
         state.update(report)
         return report
 
+    def watching() -> None:
+        try:
+            watch(paths, options, run=run, stop=stop)
+        except Exception:
+            if not stop.is_set():
+                raise
+            # stopping (Ctrl-C): the exiting process ends the workers of the build it abandons
+
     server = make_server(state, options.out, port)
-    watcher = threading.Thread(target=watch, args=(paths, options), kwargs={"run": run, "stop": stop}, daemon=True)
+    watcher = threading.Thread(target=watching, daemon=True)
     watcher.start()
     if on_ready:
         on_ready(f"http://{HOST}:{server.server_address[1]}/")
     server_thread = threading.Thread(target=server.serve_forever, daemon=True)
     server_thread.start()
-    try:
+    try:  # Ctrl-C (KeyboardInterrupt) stops serving too, and reaches the caller
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         stop.set()
         server.shutdown()

@@ -71,7 +71,7 @@ def watch(paths: Sequence[str | Path], options: BuildOptions, *,
 
     run = run or default_run
     stop = stop or threading.Event()
-    pool = WorkerPool(render_target, options.jobs) if options.jobs else None
+    pool = WorkerPool(render_target, options.jobs, stop) if options.jobs else None
     try:
         report = run(pool)
         while not stop.is_set():

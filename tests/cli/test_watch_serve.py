@@ -7,6 +7,7 @@ new content, until their effect shows.
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import os
@@ -17,6 +18,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -527,3 +529,44 @@ def test_serve_listens_on_127_0_0_1_only(tmp_path: Path) -> None:
     with preview_server(tmp_path) as server:
         assert server.socket.family == socket.AF_INET
         assert server.socket.getsockname() == ("127.0.0.1", server.port) and server.port > 0
+
+
+def test_serve_links_to_specs_named_with_url_characters(tmp_path: Path) -> None:
+    # "%", "#", "?", spaces and non-ASCII in a spec's name: every link and source a browser follows
+    # (fragment dropped, as a browser does) must reach that chart's page and output files
+    stems = ["100%", "x#y", "a b/c?d=1&e", "café", "%2e%2e", "it's \"q\""]
+    out = tmp_path / "out"
+    state = PreviewState()
+    for stem in stems:
+        write_tree(out, {f"{stem}.svg": f"<svg>{stem}</svg>", f"{stem}.html": f"<html>{stem}</html>"})
+        state.charts[stem] = ChartState(stem, f"specs/{stem}.yaml", "ok", "", 1)
+    server = make_server(state, out, 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.port}/"
+
+    def follow(url: str) -> tuple[int, bytes]:
+        target = urllib.parse.urldefrag(urllib.parse.urljoin(base, html.unescape(url))).url[len(base) - 1:]
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            conn.request("GET", target)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    try:
+        index = follow("/")[1].decode()
+        links = re.findall(r'<a href="(/chart/[^"]*)"', index)
+        images = re.findall(r'<img src="([^"]*)"', index)
+        assert len(links) == len(images) == len(stems), index
+        for stem, link, image in zip(sorted(stems), links, images):
+            assert follow(image) == (200, f"<svg>{stem}</svg>".encode()), (stem, image)
+            status, page = follow(link)
+            assert status == 200 and f"specs/{html.escape(stem)}.yaml" in page.decode(), (stem, link)
+            (frame,) = re.findall(r'<iframe src="([^"]*)"', page.decode())
+            assert follow(frame) == (200, f"<html>{stem}</html>".encode()), (stem, frame)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -1,0 +1,123 @@
+"""Ctrl-C, as a terminal sends it: SIGINT to every process of the foreground group at once.
+
+Whenever it comes (workers still importing, specs rendering, serve building in its background
+thread) chartspec prints one line, "interrupted", exits with 130 and no process prints a
+traceback; a spec stopped by the user is not reported as a renderer stopped by a signal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from conftest import chartspec_exe, write_tree
+
+SPEC = """\
+title: {title}
+data: data/metrics.csv
+x: {{field: step}}
+layers:
+  - y: {{field: loss}}
+"""
+CSV = "step,loss\n" + "".join(f"{i},{(i * 7919) % 1000 / 10}\n" for i in range(2000))
+WAIT = 60.0
+
+
+def make_project(root: Path, count: int = 20) -> Path:
+    specs = {f"s{i:02}.yaml": SPEC.format(title=f"S{i}") for i in range(count)}
+    return write_tree(root, {"chartspec.toml": "", "data/metrics.csv": CSV, **specs})
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return found
+
+
+def _start(args: list[str], cwd: Path, stderr: Path) -> subprocess.Popen[bytes]:
+    """A new process group, like a terminal's foreground job, with Ctrl-C's default action."""
+    with stderr.open("wb") as err:
+        return subprocess.Popen([chartspec_exe(), *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                                env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"})
+
+
+def _until(what: str, check: object, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + WAIT
+    while not check():  # type: ignore[operator]
+        assert proc.poll() is None, f"the process ended before {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.005)
+
+
+def _ctrl_c(proc: subprocess.Popen[bytes]) -> int:
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        return proc.wait(timeout=WAIT)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=WAIT)
+
+
+def _assert_one_quiet_line(rc: int, stderr: str) -> None:
+    assert rc == 130, (rc, stderr)
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert "Aborted" not in stderr and "SIGINT" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted", stderr
+
+
+def test_ctrl_c_while_workers_are_starting_is_one_line_and_130(tmp_path: Path) -> None:
+    # the workers import chartspec and vl-convert for a while after they appear: Ctrl-C at several
+    # moments of that window (a worker interrupted there used to print spawn_main's traceback)
+    project = make_project(tmp_path / "proj")
+    for delay in (0.0, 0.1, 0.2, 0.3):
+        stderr = tmp_path / f"stderr-{delay}.txt"
+        proc = _start(["build", ".", "-o", "out", "-j", "2", "-f", "svg", "--force"], project, stderr)
+        _until("the workers started", lambda: len(_children(proc.pid)) >= 2, proc)  # noqa: B023
+        time.sleep(delay)
+        rc = _ctrl_c(proc)
+        time.sleep(0.5)  # orphaned workers would print after the main process is gone
+        _assert_one_quiet_line(rc, stderr.read_text(errors="replace"))
+
+
+def test_ctrl_c_while_specs_render_keeps_whole_outputs(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "proj")
+    stderr = tmp_path / "stderr.txt"
+    out = project / "out"
+    proc = _start(["build", ".", "-o", "out", "-j", "2", "-f", "svg"], project, stderr)
+    _until("a spec was built", lambda: any(out.glob("*.svg")), proc)
+    rc = _ctrl_c(proc)
+    time.sleep(0.5)
+    text = stderr.read_text(errors="replace")
+    _assert_one_quiet_line(rc, text)
+    assert "error" not in text, text  # an interrupted spec is not a failed one
+    built = sorted(out.glob("*.svg"))
+    assert built and len(built) < 20
+    for svg in built:
+        assert svg.read_bytes().rstrip().endswith(b"</svg>"), svg
+
+
+def test_ctrl_c_stops_serve_without_blaming_the_renderer(tmp_path: Path) -> None:
+    # serve builds in a background thread: its workers are started there, where the main thread's
+    # signal handling does not reach
+    project = make_project(tmp_path / "proj")
+    for delay in (0.0, 0.2):
+        stderr = tmp_path / f"serve-{delay}.txt"
+        proc = _start(["serve", ".", "-o", "out", "-j", "2", "--port", "0"], project, stderr)
+        _until("the workers started", lambda: len(_children(proc.pid)) >= 2, proc)  # noqa: B023
+        time.sleep(delay)
+        rc = _ctrl_c(proc)
+        time.sleep(0.5)
+        text = stderr.read_text(errors="replace")
+        _assert_one_quiet_line(rc, text)
+        assert not re.search(r"error: the renderer", text), text
