@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..render.versions import library_versions
+from ..spec.files import read_regular
 
 __all__ = ["MANIFEST_NAME", "Manifest", "fingerprint", "input_key", "stored_name"]
 
@@ -28,6 +29,8 @@ _FORMAT_VERSION = 2
 #: above this many specs a save after every finished spec would slow a build down: saves are
 #: then spaced to take at most about a tenth of the time
 _THROTTLE_FROM = 500
+#: a larger manifest is ignored (everything is rebuilt) rather than read into memory
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
 def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "", *,
@@ -71,7 +74,7 @@ def input_key(inputs: list[str], fingerprint_text: str, base: Path | None = None
                 data = path.read_bytes()
             else:
                 return None
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL or an unencodable name in a forged manifest
             return None
         shown = stored_name(path, base) if base is not None else name
         digest.update(f"\0{shown}\0{len(data)}\0".encode())
@@ -82,15 +85,15 @@ def input_key(inputs: list[str], fingerprint_text: str, base: Path | None = None
 def _stat(path: Path) -> list[int] | None:
     try:
         st = path.stat()
-    except OSError:
+    except (OSError, ValueError):
         return None
     return [st.st_size, st.st_mtime_ns]
 
 
 def _sha256(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    except OSError:
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except (OSError, ValueError):
         return None
 
 
@@ -102,12 +105,23 @@ class Entry:
     outputs: dict[str, list[Any]]
 
 
+def _file_name(name: object) -> bool:
+    """A string the operating system can take as a path: no NUL, no lone surrogate."""
+    if not isinstance(name, str) or "\0" in name:
+        return False
+    try:
+        os.fsencode(name)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _well_formed(entry: Entry) -> bool:
     """Types as written by :meth:`Manifest.record`, and outputs that stay inside the output folder."""
     return (isinstance(entry.key, str)
-            and isinstance(entry.inputs, list) and all(isinstance(i, str) for i in entry.inputs)
+            and isinstance(entry.inputs, list) and all(_file_name(i) for i in entry.inputs)
             and isinstance(entry.outputs, dict)
-            and all(isinstance(rel, str) and rel and not Path(rel).is_absolute() and ".." not in Path(rel).parts
+            and all(_file_name(rel) and rel and not Path(rel).is_absolute() and ".." not in Path(rel).parts
                     and isinstance(recorded, list) and len(recorded) <= 3
                     and all(isinstance(n, int) for n in recorded[:2]) and all(isinstance(h, str) for h in recorded[2:])
                     for rel, recorded in entry.outputs.items()))
@@ -143,16 +157,16 @@ class Manifest:
     @classmethod
     def load(cls, out: Path) -> Manifest:
         manifest = cls(out)
-        try:
-            raw: Any = json.loads(manifest.path.read_text(encoding="utf-8"))
+        try:  # only a regular file of sane size: a pipe would hang the build, /dev/zero fill memory
+            raw: Any = json.loads(read_regular(manifest.path, MAX_MANIFEST_BYTES).decode("utf-8"))
             if raw.get("format") in (1, _FORMAT_VERSION):
                 entries = {spec: Entry(**entry) for spec, entry in raw["specs"].items()}
-                if all(isinstance(spec, str) and _well_formed(entry) for spec, entry in entries.items()):
+                if all(_file_name(spec) and _well_formed(entry) for spec, entry in entries.items()):
                     if raw["format"] == 1:
                         entries, manifest.changed = _from_format_1(entries, manifest.base), True
                     manifest.entries = entries
-        except (OSError, ValueError, TypeError, AttributeError, KeyError):
-            pass  # no manifest, or one we cannot read: everything is rebuilt
+        except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError, MemoryError):
+            pass  # no manifest, or one we cannot read (deep nesting: RecursionError): everything is rebuilt
         return manifest
 
     def _unchanged(self, rel: str, recorded: list[Any]) -> bool:

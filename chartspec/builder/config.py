@@ -131,6 +131,7 @@ def load_config(path: Path) -> ProjectConfig:
 
 def _check_values(values: dict[str, Any], shown: str, text: str, table: str | None) -> list[Diagnostic]:
     from ..render.export import FORMATS
+    from .options import MAX_JOBS, MAX_TIMEOUT, SCALE_RANGE
 
     def at(key: str, message: str, hint: str | None = None) -> Diagnostic:
         line, column = _key_position(text, table, key)
@@ -145,15 +146,20 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
         for item in items:
             if not isinstance(item, str) or item.strip().lower() not in FORMATS:
                 out.append(at("formats", f"unknown format {item!r}", did_you_mean(str(item), FORMATS)))
-    if "scale" in values and not 0.1 <= values["scale"] <= 10:
-        out.append(at("scale", "scale must be between 0.1 and 10"))
-    if "jobs" in values and values["jobs"] < 0:
-        out.append(at("jobs", "jobs must be 0 or more"))
+    low, high = SCALE_RANGE
+    if "scale" in values and not low <= values["scale"] <= high:  # also refuses nan
+        out.append(at("scale", f"scale must be between {low} and {high:g}"))
+    if "jobs" in values and not 0 <= values["jobs"] <= MAX_JOBS:
+        out.append(at("jobs", f"jobs must be between 0 and {MAX_JOBS}"))
+    for key in ("out", "theme"):
+        if isinstance(values.get(key), str) and "\0" in values[key]:
+            out.append(at(key, f"{key} must not contain a NUL character (\\u0000)"))
+            values.pop(key)  # not resolved as a theme below
     if "html_bundle" in values and values["html_bundle"] not in ("shared", "inline", "cdn"):
         out.append(at("html_bundle", f"unknown html_bundle {values['html_bundle']!r}",
                       did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
-    if "timeout" in values and values["timeout"] <= 0:
-        out.append(at("timeout", "timeout must be more than 0 seconds"))
+    if "timeout" in values and not 0 < values["timeout"] <= MAX_TIMEOUT:  # also refuses nan and inf
+        out.append(at("timeout", f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds"))
     if "theme" in values:
         try:
             resolve_theme(values["theme"], base=Path(shown).parent, root=None, source=None, shown=shown)

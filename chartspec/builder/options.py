@@ -16,6 +16,12 @@ from .discover import Target
 
 Status = Literal["built", "up-to-date", "valid", "failed"]
 
+#: the allowed ranges of the numeric options (command line and chartspec.toml); a timeout past
+#: a day (or inf) would overflow the waits on worker processes
+SCALE_RANGE = (0.1, 10.0)
+MAX_JOBS = 256
+MAX_TIMEOUT = 86400.0
+
 
 @dataclass(frozen=True)
 class BuildOptions:

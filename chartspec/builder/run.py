@@ -137,6 +137,10 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
     manifest = Manifest.load(options.out)                            # what earlier builds wrote
     # outputs this build writes are never "stale", whatever spec the manifest had them from
     planned = [path for t in targets for path in output_paths(t, options).values()]
+    # a build killed outright (kill -9) leaves temporary files no ``finally`` removed: those of
+    # every output this build may write, of every output the manifest knows, and of the manifest
+    known = [options.out / rel for entry in manifest.entries.values() for rel in entry.outputs]
+    remove_temp_files([*planned, *known, manifest.path], within=options.out)
     report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
     todo = []
     for target in targets:                                           # unchanged inputs: nothing to do

@@ -6,6 +6,7 @@ Exit codes: 0 everything built (or validated), 1 at least one spec failed, 2 usa
 
 from __future__ import annotations
 
+import math
 import signal
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..builder.options import MAX_JOBS, MAX_TIMEOUT, SCALE_RANGE
 from ..errors import ChartspecError
 from ..render.export import DEFAULT_FORMATS, FORMATS
 from ..version import __version__
@@ -33,6 +35,28 @@ class _Cli(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             interrupted()
+
+
+class _FiniteRange(click.FloatRange):
+    """A FloatRange that also refuses nan (which passes every comparison) and inf."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.", param, ctx)
+        return number
+
+
+class _SafePath(click.Path):
+    """A path without NUL, which no file name can hold (it would crash the first file call)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if "\0" in str(value):
+            self.fail("a path cannot contain a NUL character.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+_JOBS = click.IntRange(0, MAX_JOBS)
 
 
 def _usage_error(err: ChartspecError) -> None:
@@ -71,8 +95,8 @@ def run_build(paths: tuple[str, ...], *, json_output: bool = False, quiet: bool 
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-_paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-_out = click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+_paths = click.argument("paths", nargs=-1, required=True, type=_SafePath(path_type=str))
+_out = click.option("-o", "--out", type=_SafePath(file_okay=False, path_type=Path), default=None,
                     help="Output folder; outputs mirror the specs' paths below it.  [default: build]")
 _quiet = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Also list up-to-date specs and removed files.")
@@ -94,10 +118,10 @@ def main() -> None:
 @_out
 @click.option("-f", "--format", "formats", callback=_formats, default=None,
               help=f"Comma-separated output formats: {', '.join(FORMATS)}.  [default: {','.join(DEFAULT_FORMATS)}]")
-@click.option("--scale", type=click.FloatRange(0.1, 10), default=None, help="PNG scale factor.  [default: 1]")
-@click.option("-j", "--jobs", type=click.IntRange(0), default=None,
+@click.option("--scale", type=_FiniteRange(*SCALE_RANGE), default=None, help="PNG scale factor.  [default: 1]")
+@click.option("-j", "--jobs", type=_JOBS, default=None,
               help="Worker processes (0: render in this process).  [default: number of CPUs]")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--timeout", type=_FiniteRange(min=0, max=MAX_TIMEOUT, min_open=True), default=None,
               help="Seconds one spec may take to render before it is stopped.  [default: 300]")
 @click.option("--force", is_flag=True, default=None, help="Rebuild every spec, even if up to date.")
 @click.option("--html-bundle", type=click.Choice(["shared", "inline", "cdn"]), default=None,
@@ -105,7 +129,7 @@ def main() -> None:
                    "or jsDelivr with pinned versions and SRI.  [default: shared]")
 @click.option("--fallback/--no-fallback", default=None,
               help="Put the pre-rendered SVG in HTML outputs until scripts draw the chart.  [default: on]")
-@click.option("--theme", default=None, metavar="NAME|FILE",
+@click.option("--theme", default=None, metavar="NAME|FILE", type=_SafePath(path_type=str),
               help="Theme of specs that name none (a spec's own theme wins): a Vega theme such as dark or "
                    "fivethirtyeight, or a Vega-Lite config file.  [default: chartspec]")
 @_quiet
@@ -160,7 +184,7 @@ def _build_callbacks(quiet: bool, verbose: bool) -> Any:
 @_paths
 @_out
 @click.option("-f", "--format", "formats", callback=_formats, default=None, help="Output formats, as for build.")
-@click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes, as for build.")
+@click.option("-j", "--jobs", type=_JOBS, default=None, help="Worker processes, as for build.")
 @_quiet
 @_verbose
 def watch_command(paths: tuple[str, ...], out: Path | None, formats: tuple[str, ...] | None, jobs: int | None,
@@ -183,7 +207,7 @@ def watch_command(paths: tuple[str, ...], out: Path | None, formats: tuple[str, 
 @_out
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
-@click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes, as for build.")
+@click.option("-j", "--jobs", type=_JOBS, default=None, help="Worker processes, as for build.")
 @_quiet
 def serve_command(paths: tuple[str, ...], out: Path | None, port: int, jobs: int | None, quiet: bool) -> None:
     """Preview every chart in the browser, live-reloading on every save.
@@ -205,7 +229,7 @@ def serve_command(paths: tuple[str, ...], out: Path | None, port: int, jobs: int
 
 
 @main.command("init")
-@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", default=".", type=_SafePath(file_okay=False, path_type=Path))
 def init_command(folder: Path) -> None:
     """Create a starter project in FOLDER: config, an example spec with its data, the schema."""
     from ..errors import display_path

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ChartspecError, Diagnostic, SpecValidationError, UsageError, display_path
+from ..spec.files import NotRegularFile, not_a_file, read_regular
 from ..spec.layout import is_layout
 from ..spec.plain import is_plain_vegalite
 from ..spec.project import find_project_root
@@ -62,11 +63,15 @@ def load(path: str | Path, *, root: str | Path | None = None) -> Spec:
     path = Path(path)
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a named pipe would hang the build
+    except NotRegularFile as err:
+        raise UsageError(Diagnostic(not_a_file(shown, err.kind, "a spec file"), file=shown)) from None
     except FileNotFoundError:
         raise UsageError(Diagnostic(f"no such file: {shown}", file=shown)) from None
     except OSError as err:
         raise UsageError(Diagnostic(f"cannot read {shown}: {err.strerror}", file=shown)) from None
+    except ValueError:  # a NUL or an unencodable character in the name (Python API callers)
+        raise UsageError(Diagnostic(f"no such file: {shown!r}", file=shown)) from None
     return loads(raw, file=shown, path=path.absolute(), root=Path(root) if root else None)
 
 

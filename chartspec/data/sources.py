@@ -24,8 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import DataError, Diagnostic, JsonPath
+from ..spec.files import kind_of, not_a_file
 from ..spec.source import SourceMap
-from ..spec.suggest import did_you_mean
+from ..spec.suggest import closest, did_you_mean
 
 __all__ = [
     "MAX_FILES",
@@ -35,6 +36,7 @@ __all__ = [
     "read_parquet",
     "searched_folders",
     "short_names",
+    "suggest_file",
     "to_epoch_ms",
 ]
 
@@ -56,14 +58,38 @@ def expand_files(patterns: Sequence[str], spec_dir: Path, fail: Callable[[str, s
         if not matches:
             hint = None
             if not glob.has_magic(pattern):
-                parent = (spec_dir / pattern).parent
-                siblings = [p.name for p in parent.iterdir()] if parent.is_dir() else []
-                hint = did_you_mean(PurePosixPath(pattern).name, siblings, what="a file")
+                kind = _kind(spec_dir / pattern)
+                if kind is not None and kind != "missing":
+                    raise fail(not_a_file(pattern, kind, "a data file"), None)
+                hint = suggest_file(pattern, spec_dir)
             raise fail(f"no data file matches {pattern!r}", hint or "the pattern is relative to the spec file")
         found.update(dict.fromkeys(PurePosixPath(Path(m).as_posix()).as_posix() for m in matches))
     if len(found) > MAX_FILES:
         raise fail(f"{len(found)} data files match; at most {MAX_FILES} can be read", None)
     return sorted(found)
+
+
+def _kind(path: Path) -> str | None:
+    """``None`` for a regular file, "missing", or what else the path is ("a folder")."""
+    try:
+        return kind_of(path.stat().st_mode)
+    except (OSError, ValueError):
+        return "missing"
+
+
+def suggest_file(raw: str, spec_dir: Path) -> str | None:
+    """A did-you-mean hint for a missing data file, written as the user would write it: the
+    folder part of ``raw`` stays (``data/m.csv``, not ``m.csv``); only files are suggested."""
+    written = PurePosixPath(raw.replace("\\", "/"))
+    folder = spec_dir / written.parent
+    try:
+        siblings = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    except (OSError, ValueError):
+        return None
+    match = closest(written.name, siblings)
+    if match is None or match == written.name:
+        return None
+    return f"did you mean {(written.parent / match).as_posix()!r}?"
 
 
 def searched_folders(patterns: Sequence[str], spec_dir: Path, root: Path) -> list[Path]:

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Diagnostic
+from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
-from ..spec.suggest import did_you_mean
-from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names
+from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 
 __all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
 
@@ -77,10 +77,13 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
         via = " through a symbolic link" if ".." not in Path(raw).parts else ""
         raise fail(f"data path {raw!r} leads outside the project{via} ({root})",
                    "keep data inside the project folder (marked by chartspec.toml, pyproject.toml or .git)")
-    if not resolved.is_file():
-        siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
-        hint = did_you_mean(path.name, siblings, what="a file")
-        raise fail(f"data file {raw!r} not found", hint if hint and "did you mean" in hint else None)
+    try:
+        kind = kind_of(resolved.stat().st_mode)
+    except (OSError, ValueError):
+        raise fail(f"data file {raw!r} not found", suggest_file(raw, spec_file.parent)) from None
+    if kind is not None:  # only regular files are read: a named pipe would hang the build
+        raise fail(not_a_file(raw, kind, "a data file"),
+                   "name a file inside it, or read several with 'files: ...'" if kind == "a folder" else None)
     return resolved
 
 
@@ -133,18 +136,25 @@ def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap
     if fmt is None:
         raise DataError(smap.diagnostic(f"cannot tell the format of {shown!r} from its extension",
                                         source.json_path, hint="add 'format: csv' (or tsv, json, jsonl, parquet)"))
-    if path.stat().st_size > MAX_DATA_BYTES:
-        raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
-                                        source.json_path))
     # Problems inside the data file are located in that file, by a path relative to the working
     # folder like the spec's own, and followed by a note pointing at the spec that uses the file.
     location = os.path.normpath(os.path.join(os.path.dirname(smap.file or str(spec_file)), shown))
     try:
         if fmt == "parquet":  # binary: read by pyarrow, an optional dependency
+            if path.stat().st_size > MAX_DATA_BYTES:
+                raise FileTooLarge(path.stat().st_size)
             return read_parquet(path, location, lambda: DataError(smap.diagnostic(
                 f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
                 hint="pip install 'chartspec[parquet]'")))
-        return READERS[fmt](_decode(path.read_bytes(), location), location)
+        return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
+    except FileTooLarge:
+        raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
+                                        source.json_path)) from None
+    except NotRegularFile as err:  # replaced by a pipe or a folder since it was resolved
+        raise DataError(smap.diagnostic(not_a_file(shown, err.kind, "a data file"), source.json_path)) from None
+    except OSError as err:
+        raise DataError(smap.diagnostic(f"cannot read data file {shown!r}: {err.strerror}",
+                                        source.json_path)) from None
     except DataError as err:
         if all(d.file == smap.file for d in err.diagnostics):
             raise

@@ -7,6 +7,7 @@ and the temporary names are recognisable so a later build can clean them up.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -74,9 +75,33 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
             backup.unlink(missing_ok=True)
 
 
-def remove_temp_files(paths: Iterable[Path]) -> None:
-    """Remove temporary files a killed writer left next to ``paths``."""
+#: the names :func:`_temp_file` gives (``tempfile.mkstemp``: 8 characters of ``[a-z0-9_]``), and
+#: their hard-linked backups; nothing else is ever removed as a leftover
+_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp(?:\.old)?")
+
+
+def remove_temp_files(paths: Iterable[Path], *, within: Path | None = None) -> list[Path]:
+    """Remove temporary files a killed writer left next to ``paths`` (files it was writing);
+    returns them. Each folder is listed once; only regular files named as :func:`_temp_file`
+    names them for one of ``paths`` are removed, and (with ``within``) only inside that folder."""
+    wanted: dict[Path, set[str]] = {}
     for path in paths:
-        if path.parent.is_dir():
-            for tmp in path.parent.glob(f".{path.name}.*.tmp*"):
-                tmp.unlink(missing_ok=True)
+        wanted.setdefault(path.parent, set()).add(path.name)
+    limit = within.resolve() if within is not None else None
+    removed: list[Path] = []
+    for folder, names in wanted.items():
+        try:
+            if limit is not None and not folder.resolve().is_relative_to(limit):
+                continue  # a symbolic link out of the output folder
+            with os.scandir(folder) as listing:
+                found = [e for e in listing if (m := _TEMP_NAME.fullmatch(e.name)) and m.group("name") in names
+                         and e.is_file(follow_symlinks=False)]
+        except (OSError, ValueError):
+            continue  # no such folder (yet): nothing left over
+        for entry in found:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(Path(entry.path))
+    return removed

@@ -153,8 +153,8 @@ def test_unknown_key_in_pyproject_points_into_the_tool_section(tmp_path: Path, r
     ('formats = "svg,pgn"\n', "chartspec.toml:1:1: error: unknown format 'pgn'"),
     ("formats = []\n", "chartspec.toml:1:1: error: no output format given"),
     ("scale = 0\n", "chartspec.toml:1:1: error: scale must be between 0.1 and 10"),
-    ("jobs = -1\n", "chartspec.toml:1:1: error: jobs must be 0 or more"),
-    ("timeout = 0\n", "chartspec.toml:1:1: error: timeout must be more than 0 seconds"),
+    ("jobs = -1\n", "chartspec.toml:1:1: error: jobs must be between 0 and 256"),
+    ("timeout = 0\n", "chartspec.toml:1:1: error: timeout must be more than 0 and at most 86400 seconds"),
     ('out = "site"\nformats = [svg\n', "chartspec.toml:2:12: error: invalid TOML: "),
     ('out = "a"\nout = "b"\n', "chartspec.toml:2:"),
     ("[build\n", "chartspec.toml:1:"),
@@ -189,3 +189,28 @@ def test_invalid_options_on_the_command_line_exit_2(tmp_path: Path, run_cli: Run
     proc = run_cli("build", "specs", "-o", "out", "-j", "0", "-f", "json", "--json", cwd=project)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["specs"][0]["outputs"] == ["out/chart.vl.json"]
+
+
+@pytest.mark.parametrize(("line", "key"), [("timeout = inf", "timeout"), ("timeout = nan", "timeout"),
+                                           ("timeout = 1e300", "timeout"), ("scale = nan", "scale"),
+                                           ("jobs = 100000000000", "jobs"), ('out = "a\\u0000b"', "out"),
+                                           ('theme = "a\\u0000b.json"', "theme")])
+def test_config_numbers_out_of_range_and_nul_paths_are_usage_errors(tmp_path: Path, run_cli: RunCli,
+                                                                    line: str, key: str) -> None:
+    (tmp_path / "chartspec.toml").write_text(line + "\n")
+    (tmp_path / "s.yaml").write_text("data: {values: [{a: 1}]}\nx: {field: a}\nlayers:\n  - y: {field: a}\n")
+    result = run_cli("build", "s.yaml", "-j", "2", cwd=tmp_path, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"chartspec.toml:1:1: error: {key} must" in result.stderr
+
+
+@pytest.mark.parametrize("args", [("--timeout", "inf"), ("--timeout", "nan"), ("--timeout", "1e300"),
+                                  ("--timeout", "0"), ("--scale", "nan"), ("--scale", "inf"), ("-j", "-1"),
+                                  ("-j", "100000")])
+def test_command_line_numbers_out_of_range_are_usage_errors(tmp_path: Path, run_cli: RunCli,
+                                                            args: tuple[str, str]) -> None:
+    (tmp_path / "s.yaml").write_text("data: {values: [{a: 1}]}\nx: {field: a}\nlayers:\n  - y: {field: a}\n")
+    result = run_cli("build", "s.yaml", "-j", "2", *args, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Invalid value for" in result.stderr and "range" in result.stderr and args[0] in result.stderr
