@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .data.loader import Spec, load, loads, validate
 from .errors import UsageError
+from .render.formats import FORMATS
 
 if TYPE_CHECKING:
     import altair as alt
@@ -50,7 +51,8 @@ def compile(spec: Spec | str | Path) -> alt.LayerChart:  # noqa: A001 - the publ
 def save(spec: Spec | str | Path, path: str | Path, *, format: str | None = None, scale: float = 1.0) -> Path:
     """Render ``spec`` to ``path``; the format comes from the suffix unless given."""
     from .render.atomic import write_atomic
-    from .render.export import FORMATS, render, suffix_format
+    from .render.export import render
+    from .render.formats import suffix_format
 
     path = Path(path)
     fmt = format or suffix_format(path)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, SpecValidationError, UsageError, display_path
+from ..render.formats import FORMATS
 from ..spec.suggest import did_you_mean
 from ..spec.themes import build_theme_value, resolve_theme
 
@@ -130,7 +131,6 @@ def load_config(path: Path) -> ProjectConfig:
 
 
 def _check_values(values: dict[str, Any], shown: str, text: str, table: str | None) -> list[Diagnostic]:
-    from ..render.export import FORMATS
     from .options import MAX_JOBS, MAX_TIMEOUT, SCALE_RANGE
 
     def at(key: str, message: str, hint: str | None = None) -> Diagnostic:

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import ChartspecError, UsageError
-from ..render.export import DEFAULT_FORMATS, FORMATS, SUFFIXES
-from ..render.html import BundleMode
+from ..render.formats import DEFAULT_FORMATS, FORMATS, SUFFIXES, BundleMode
 from .discover import Target
 
 Status = Literal["built", "up-to-date", "valid", "failed"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, UsageError, display_path
 from ..render.atomic import remove_temp_files
-from ..render.export import PAGE_FORMATS
+from ..render.formats import PAGE_FORMATS
 from .cache import Manifest
 from .discover import Target, discover
 from .engine import recover

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ChartspecError
-from ..render.export import PAGE_FORMATS
+from ..render.formats import PAGE_FORMATS
 from ..render.html import BUNDLE_DIR, HtmlOptions, PageContext, bundle_filename
 from .cache import fingerprint, input_key
 from .discover import Target

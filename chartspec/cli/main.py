@@ -16,7 +16,7 @@ import click
 
 from ..builder.options import MAX_JOBS, MAX_TIMEOUT, SCALE_RANGE
 from ..errors import ChartspecError
-from ..render.export import DEFAULT_FORMATS, FORMATS
+from ..render.formats import DEFAULT_FORMATS, FORMATS
 from ..version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -13,33 +13,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..compiler.interactive import static_view
 from ..errors import ChartspecError, Diagnostic, ExportError
 from . import engine
+from .formats import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, suffix_format
 from .html import HtmlOptions, PageContext, numbered_svg_ids
 
 if TYPE_CHECKING:
     from ..data.loaded import Spec
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "SUFFIXES", "render", "suffix_format"]
-
-FORMATS = ("html", "svg", "png", "pdf", "json", "fragment")
-DEFAULT_FORMATS = ("html", "svg", "png")
-SUFFIXES = {"html": ".html", "svg": ".svg", "png": ".png", "pdf": ".pdf", "json": ".vl.json",
-            "fragment": ".fragment.html"}
-#: formats that are HTML documents and need a PageContext
-PAGE_FORMATS = ("html", "fragment")
-
-
-def suffix_format(path: Path) -> str:
-    name = path.name.lower()
-    for fmt, suffix in sorted(SUFFIXES.items(), key=lambda item: -len(item[1])):
-        if name.endswith(suffix):
-            return fmt
-    return path.suffix.lstrip(".").lower()
 
 
 def _json(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
@@ -187,6 +172,5 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
         except Exception as err:  # what the engine did not wrap (a write, a bug): one line, never a traceback
             raise ExportError(f"rendering {fmt} failed: {engine.reason(str(err) or type(err).__name__)}") from err
     return out
-
 
 

@@ -36,8 +36,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
+from .formats import BundleMode
 from .vegajs import bundle_digest, bundle_text, vendored
 
 __all__ = [
@@ -57,7 +58,6 @@ __all__ = [
     "without_embed_options",
 ]
 
-BundleMode = Literal["shared", "inline", "cdn"]
 BUNDLE_DIR = "_chartspec"
 
 
