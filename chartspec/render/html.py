@@ -234,6 +234,14 @@ _PAGE_STYLE = ("body{margin:0;padding:16px;font-family:sans-serif;background:#ff
                "white-space:pre-wrap}")
 
 
+#: What a page may load besides its scripts: images and fonts only from data: and blob: URLs, no
+#: fetches, frames, plugins, forms or base URL. The build refuses remote addresses it can see; an
+#: address only the viewer's browser computes (a condition on hover, a date in an expression) is
+#: blocked here, so opening a page never contacts another host.
+CONTENT_SECURITY_POLICY = ("img-src data: blob:; font-src data:; media-src 'none'; connect-src 'none'; "
+                           "frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
 def page(vl: dict[str, Any], *, chart_id: str, title: str, label: str, options: HtmlOptions,
          bundle_href: str, svg: str | None = None) -> str:
     """A complete HTML document showing one chart."""
@@ -247,6 +255,7 @@ def page(vl: dict[str, Any], *, chart_id: str, title: str, label: str, options: 
     body = fragment(vl, chart_id=chart_id, label=label, options=options, bundle_href=bundle_href, svg=svg)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<meta name=\"generator\" content=\"chartspec {html.escape(__version__)}\">\n"
         f"<title>{html.escape(title)}</title>\n<style>{_PAGE_STYLE}</style>\n{head_script}\n</head>\n"
