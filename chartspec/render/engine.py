@@ -175,6 +175,7 @@ def vegalite_to_svg(vl: dict[str, Any]) -> str:
 
     svg = _captured(lambda: vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION, allowed_base_urls=POLICY))
     guard_svg(svg)
+    check_size(svg, 1.0, "chart")  # what the compiler could not add up (steps x categories, fonts)
     return svg
 
 
@@ -216,7 +217,9 @@ def guard_svg(svg: str) -> None:
                                    "ahead: put the image paths in the data or the spec")
 
 
-_SIZE = re.compile(r"""<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)\"""")
+# numbers as Vega writes them, exponent form included ("7e+22" from a font size of 1e22)
+_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+_SIZE = re.compile(rf"""<svg\b[^>]*?\swidth="{_NUMBER}"[^>]*?\sheight="{_NUMBER}\"""")
 
 
 def check_size(svg: str, scale: float, what: str) -> None:

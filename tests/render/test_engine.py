@@ -119,7 +119,7 @@ def test_a_png_over_the_size_limit_is_refused_before_it_is_allocated() -> None:
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert "the PNG would be" in proc.stdout and "more than the limit of" in proc.stdout
+    assert "would be 100,016 x 100,042 px" in proc.stdout and "more than the limit of" in proc.stdout
     assert "CHARTSPEC_MAX_SIDE" in proc.stdout
 
 
@@ -130,7 +130,7 @@ def test_the_image_size_counts_the_scale_and_what_the_compiler_cannot_see(monkey
     with pytest.raises(ExportError, match=r"at scale 2: more than the limit of 300,000 pixels") as caught:
         render(vl, ["png"], scale=2)
     assert "CHARTSPEC_MAX_PIXELS" in (caught.value.first.hint or "")
-    with pytest.raises(ExportError, match="the PDF would be"):  # padding: the static check saw 300 x 300
+    with pytest.raises(ExportError, match="the chart would be"):  # padding: the static check saw 300 x 300
         render({**vl, "padding": 200}, ["pdf"])
 
 
@@ -165,3 +165,15 @@ def test_validate_still_passes_a_spec_only_the_renderer_refuses(tmp_path: Path, 
     """Vega's expression parser runs at render time: validate compiles, it does not render."""
     (tmp_path / "x.vl.yaml").write_text(SPECS["syntax.vl.yaml"], encoding="utf-8")
     assert run_cli("validate", "x.vl.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_every_format_is_held_to_the_size_limit() -> None:
+    """What the compiler cannot add up (5,000 categories x a 16,000 px step) is refused for SVG and
+    HTML too, not only before a PNG or PDF is allocated; sizes in exponent form are read as numbers."""
+    vl = {"data": {"sequence": {"start": 0, "stop": 5000, "as": "i"}}, "width": {"step": 16000}, "mark": "bar",
+          "encoding": {"x": {"field": "i", "type": "nominal"}}}
+    for fmt in ("svg", "html"):
+        with pytest.raises(ExportError, match=r"80,000,010 x \d+ px: more than the limit of 16,384 px a side"):
+            render(vl, (fmt,))
+    with pytest.raises(ExportError, match="more than the limit"):
+        engine.check_size('<svg class="marks" width="7e+22" height="20">', 1.0, "chart")
