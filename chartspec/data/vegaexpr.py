@@ -40,6 +40,29 @@ _TOKEN = re.compile(r"""\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<
     |(?P<name>[A-Za-z_$][\w$]*)|(?P<op>===|!==|==|!=|<=|>=|&&|\|\||[-+*/%<>!?:().,\[\]]))""", re.X)
 
 
+# JavaScript's string escapes (ECMAScript, "String Literals"): one-letter ones, \xHH, \uHHHH, \u{H...}
+_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\}|(.))", re.S)
+_SINGLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _unescape(body: str) -> str:
+    """A string literal's text as JavaScript reads it; legacy octal escapes (``\\12``) are not
+    evaluated here (the caller then knows nothing rather than guessing)."""
+    def one(m: re.Match[str]) -> str:
+        hex_value = m.group(1) or m.group(2) or m.group(3)
+        if hex_value is not None:
+            code = int(hex_value, 16)
+            if code > 0x10FFFF:
+                raise Unsupported(m.group(0))
+            return chr(code)
+        char = m.group(4)
+        if char.isdigit() and (char != "0" or body[m.end():m.end() + 1].isdigit()):
+            raise Unsupported(m.group(0))
+        return _SINGLE.get(char, char)
+
+    return _ESCAPE.sub(one, body)
+
+
 def _tokens(text: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     pos = 0
@@ -54,8 +77,7 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
         if kind == "num":
             out.append(("num", float(value)))
         elif kind == "str":
-            out.append(("str", re.sub(r"\\(.)", lambda e: {"n": "\n", "t": "\t"}.get(e.group(1), e.group(1)),
-                                      value[1:-1])))
+            out.append(("str", _unescape(value[1:-1])))
         else:
             out.append((kind, value))  # type: ignore[arg-type]
     return out

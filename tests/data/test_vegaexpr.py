@@ -159,3 +159,13 @@ def test_validate_reports_what_only_the_compiler_can_refuse(tmp_path: Path, run_
     proc = run_cli("validate", tmp_path / "s.yaml", cwd=tmp_path)
     assert proc.returncode == 1
     assert "s.yaml:6:59: error: cannot list the series of 'run'" in proc.stderr, proc.stderr
+
+
+def test_string_escapes_read_as_vega_reads_them() -> None:
+    """\\u0041 is 'A' in Vega; the evaluator once kept 'u0041', so a calculated series got a legend
+    entry Vega never draws. Compared with Vega itself; an octal escape is refused, not guessed."""
+    exprs = [r"'r\u0041'", r"'r\x42'", r"'it\'s'", r"'caf\u00e9'", r"'\u{48}i'"]
+    vega = vega_results(exprs)
+    for i, expr in enumerate(exprs):
+        assert same(python_result(expr, ROWS[0]) or "", vega[(i, 0)]), (expr, vega[(i, 0)])
+    assert compile_expression(r"'\12'") is None
