@@ -15,6 +15,11 @@ specification is checked here, so ``chartspec validate`` reports the same as a b
   files itself and inlines them.
 - **Embed options** (``usermeta.embedOptions``) are refused: a page's menu and editor links are
   chartspec's to decide (render/html.py), not a spec's.
+- **Image sizes**: an image (inlined file or ``data:`` URL) whose header claims more pixels than a
+  chart may have (``CHARTSPEC_MAX_PIXELS``) is refused before the renderer decodes it (a 4 MB PNG
+  can claim 32,000 x 32,000 pixels: 4 GB once decoded).
+- **Escapes of undrawable characters** (``'A\\u0001B'`` in an expression): the renderer aborts the
+  process on such a character (data/undrawable.py), so no string may write one as an escape.
 - **Sizes and sequences** over the limits (compiler/limits.py).
 
 Addresses the output makes at run time (an expression, a transform) cannot be seen here; the
@@ -26,10 +31,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..data.images import Spot, data_image_problem, field_path, field_value, inline_rows, is_local_path, url_spots
+from ..data.images import (
+    Spot,
+    data_image,
+    data_image_problem,
+    field_path,
+    field_value,
+    inline_rows,
+    is_local_path,
+    url_spots,
+)
+from ..data.imagesize import image_size
 from ..data.loaded import ConcatSpec, Spec
+from ..data.undrawable import undrawable_escape
 from ..errors import CompileError, Diagnostic, JsonPath
-from .limits import Finding, limit_findings, limits
+from .limits import Finding, Limits, limit_findings, limits
 from .origin import locate, written
 
 __all__ = ["checked"]
@@ -49,6 +65,22 @@ def _images(spec: Spec) -> tuple[dict[str, str], dict[str, str]]:
             urls.update(more[0])
             problems.update(more[1])
     return urls, problems
+
+
+def _size_problem(url: str, lim: Limits) -> tuple[str, str] | None:
+    """Why the image of a ``data:`` URL is too big to draw (and the hint), read from its header."""
+    found = data_image(url)
+    if found is None:
+        return None  # data_image_problem says what is wrong with it
+    mime, body = found
+    size = image_size(body, mime)
+    if size is None:  # an SVG's size may be unwritten (it is drawn at the mark's size); a raster's must not
+        return None if mime == "image/svg+xml" else ("has a header that gives no size", _IMAGE_HINT)
+    width, height = size
+    if width * height <= lim.pixels:
+        return None
+    return (f"is {width:,} x {height:,} px: more than the limit of {lim.pixels:,} pixels",
+            "use a smaller image; " + lim.hint("pixels"))
 
 
 def _image_problem(value: str, urls: dict[str, str], problems: dict[str, str]) -> str | None:
@@ -77,9 +109,10 @@ def _set(vl: dict[str, Any], path: JsonPath, value: Any) -> None:
     node[path[-1]] = value
 
 
-def _url_findings(vl: dict[str, Any], spec: Spec) -> list[Finding]:
+def _url_findings(vl: dict[str, Any], spec: Spec, lim: Limits) -> list[Finding]:
     """Addresses of images, links and data, checked; local images swapped for their data: URLs."""
     urls, problems = _images(spec)
+    sizes: dict[str, tuple[str, str] | None] = {}  # data: URL -> its size problem (a field's rows repeat them)
     found: list[Finding] = []
     rows = list(inline_rows(vl))
     for spot in list(url_spots(vl)):
@@ -87,7 +120,7 @@ def _url_findings(vl: dict[str, Any], spec: Spec) -> list[Finding]:
             found.append(Finding(spot.path, f"data is read from a URL ({spot.value!r})",
                                  "give the data in the spec's 'data:'; chartspec reads local files and inlines them"))
         elif spot.value is not None:
-            found += _value(vl, spot, spot.value, spot.path, "", urls, problems)
+            found += _value(vl, spot, spot.value, spot.path, "", urls, problems, sizes, lim)
         elif spot.field is not None:
             for where, table in rows:
                 for number, row in enumerate(table, start=1):
@@ -97,12 +130,13 @@ def _url_findings(vl: dict[str, Any], spec: Spec) -> list[Finding]:
                         # at the value when the spec writes the row, else at the channel naming the field
                         at = row_path if written(spec, row_path) else spot.path
                         found += _value(vl, spot, value, row_path, f"row {number} of the data, field {spot.field!r}: ",
-                                        urls, problems, at=at)
+                                        urls, problems, sizes, lim, at=at)
     return found
 
 
 def _value(vl: dict[str, Any], spot: Spot, value: str, path: JsonPath, prefix: str, urls: dict[str, str],
-           problems: dict[str, str], at: JsonPath | None = None) -> list[Finding]:
+           problems: dict[str, str], sizes: dict[str, tuple[str, str] | None], lim: Limits,
+           at: JsonPath | None = None) -> list[Finding]:
     """One address: refused (at ``at``, the channel naming the field, for a data row), or a local image swapped in."""
     shown = value if len(value) <= 80 else value[:77] + "..."
     if spot.kind == "href":
@@ -111,6 +145,11 @@ def _value(vl: dict[str, Any], spot: Spot, value: str, path: JsonPath, prefix: s
     problem = _image_problem(value, urls, problems)
     if problem is not None:
         return [Finding(at or path, f"{prefix}the image {shown!r} {problem}", _IMAGE_HINT)]
+    url = urls.get(value, value)
+    if url not in sizes:
+        sizes[url] = _size_problem(url, lim)
+    if (too_big := sizes[url]) is not None:
+        return [Finding(at or path, f"{prefix}the image {shown!r} {too_big[0]}", too_big[1])]
     if value in urls:
         _set(vl, path, urls[value])
     return []
@@ -124,9 +163,30 @@ def _embed_findings(vl: dict[str, Any]) -> list[Finding]:
     return []
 
 
+def _escape_findings(node: Any, path: JsonPath = ()) -> list[Finding]:
+    """Strings that write an undrawable character as a JavaScript escape (an expression builds it
+    when the chart renders). Not rows of data: a value there is never read as JavaScript."""
+    found: list[Finding] = []
+    if isinstance(node, str):
+        if (escape := undrawable_escape(node)) is not None:
+            found.append(Finding(path, f"the escape {escape} makes a control character, which cannot be drawn",
+                                 "remove it; write tab, newline or a printable character instead"))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("usermeta", "datasets") and not (key == "values" and path[-1:] == ("data",)):
+                found += _escape_findings(value, path + (key,))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _escape_findings(item, path + (index,))
+    return found
+
+
 def checked(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
     """``vl`` with local images inlined, or :class:`CompileError` listing what it may not ask for."""
-    findings = _url_findings(vl, spec) + _embed_findings(vl) + limit_findings(vl, limits())
+    lim = limits()
+    # escapes first: the image check swaps in data: URLs, which are long and need no scan
+    findings = _escape_findings(vl)
+    findings += _url_findings(vl, spec, lim) + _embed_findings(vl) + limit_findings(vl, lim)
     if findings:
         problems: list[Diagnostic] = [locate(spec, f.path, f.message, hint=f.hint, key=f.key) for f in findings]
         unique = list(dict.fromkeys(problems))

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from ..errors import JsonPath
 from .loaded import ConcatSpec, LocalImages, Spec
 
-__all__ = ["MAX_IMAGE_BYTES", "Spot", "data_image_problem", "field_path", "field_value", "inline_rows",
+__all__ = ["MAX_IMAGE_BYTES", "Spot", "data_image", "data_image_problem", "field_path", "field_value", "inline_rows",
            "is_local_path", "url_spots", "with_images"]
 
 #: an image file larger than this is refused (it is inlined into every output)
@@ -146,6 +146,20 @@ def data_image_problem(url: str) -> str | None:
     except (binascii.Error, ValueError):
         return "is a data: URL whose SVG cannot be decoded"
     return _svg_problem(body)
+
+
+def data_image(url: str) -> tuple[str, bytes] | None:
+    """The type and bytes of a ``data:`` URL of an image, or None when it is not a decodable one."""
+    match = _DATA_URL.match(url)
+    if match is None:
+        return None
+    mime, params, payload = match.group(1).strip().lower(), match.group(2).lower(), match.group(3)
+    try:
+        body = base64.b64decode(payload, validate=False) if ";base64" in params else \
+            urllib.parse.unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return None
+    return (mime, body) if mime in IMAGE_TYPES.values() else None
 
 
 def _svg_problem(body: bytes) -> str | None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..compiler.interactive import static_view
+from ..data.undrawable import UNDRAWABLE
 from ..errors import ChartspecError, Diagnostic, ExportError
 from . import engine
 from .formats import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, suffix_format
@@ -84,9 +85,8 @@ WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], float], bytes]] 
 }
 
 
-# Characters XML (so SVG) cannot hold. vl-convert 1.9 aborts the whole process on them instead of
-# raising (https://github.com/vega/vl-convert/issues/220), so they are refused before it runs.
-UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# UNDRAWABLE: characters XML (so SVG) cannot hold. vl-convert 1.9 aborts the whole process on them
+# instead of raising, so they are refused before it runs (data/undrawable.py).
 
 
 def _undrawable(vl: dict[str, Any]) -> str | None:
