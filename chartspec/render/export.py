@@ -127,13 +127,23 @@ def chart_id(stem: str) -> str:
     return "chartspec-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "chart")
 
 
+def _text(value: Any) -> str:
+    """A title or description as one line of text, from every form Vega-Lite allows: a string,
+    lines (a list of strings), ``{text: ...}``, or an expression (``{expr: ...}``: not known
+    before Vega runs, so no text)."""
+    if isinstance(value, dict):
+        return _text(value.get("text")) if "text" in value else ""
+    if isinstance(value, list):
+        return " ".join(filter(None, (_text(line) for line in value)))
+    return value if isinstance(value, str) else ""
+
+
 def chart_title(vl: dict[str, Any], fallback: str) -> str:
-    title = vl.get("title")
-    return (title.get("text") if isinstance(title, dict) else title) or fallback
+    return _text(vl.get("title")) or fallback
 
 
 def chart_label(vl: dict[str, Any], fallback: str) -> str:
-    return vl.get("description") or chart_title(vl, fallback)
+    return _text(vl.get("description")) or chart_title(vl, fallback)
 
 
 def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,

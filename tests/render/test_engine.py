@@ -8,11 +8,13 @@ on an image too big to allocate. Each case here is a spec or a call that did one
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import RunCli
@@ -177,3 +179,15 @@ def test_every_format_is_held_to_the_size_limit() -> None:
             render(vl, (fmt,))
     with pytest.raises(ExportError, match="more than the limit"):
         engine.check_size('<svg class="marks" width="7e+22" height="20">', 1.0, "chart")
+
+
+@pytest.mark.parametrize("title", [["Line one", "Line two"], {"text": ["Line one", "Line two"]},
+                                   {"text": {"expr": "'Line ' + 'one'"}}, {"expr": "'x'"}])
+def test_every_title_form_vega_lite_allows_is_drawn(title: Any) -> None:
+    """Multi-line and expression titles are valid Vega-Lite; the SVG's label and the HTML page's
+    title once crashed on them ("'list' object has no attribute 'replace'")."""
+    vl = {**POINTS, "title": title}
+    out = render(vl, ("svg", "html"))
+    label = "Line one Line two" if "Line two" in json.dumps(title) else "chart"
+    assert f'aria-label="{label}"' in out["svg"].decode()
+    assert out["html"].startswith(b"<!DOCTYPE html>")
