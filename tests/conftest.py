@@ -140,3 +140,15 @@ def files_under(folder: Path) -> set[str]:
         return set()
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
             if p.is_file() and p.name != ".chartspec-manifest.json" and "_chartspec" not in p.relative_to(folder).parts}
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc): a build's workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return found

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import chartspec_exe, write_tree
+from conftest import chartspec_exe, child_pids, write_tree
 
 import chartspec
 from chartspec.builder.cache import MANIFEST_NAME
@@ -58,17 +58,6 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 # --- killed builds -----------------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-        except (OSError, ValueError, IndexError):
-            pass
-    return found
-
-
 def _running(pid: int) -> bool:
     """Alive and not a zombie (an orphan's zombie waits for init, which is not ours to hurry)."""
     try:
@@ -91,7 +80,7 @@ def _kill_build_after(project: Path, out: Path, jobs: str, built: int, stderr: P
                 line = proc.stdout.readline()
                 assert line, "the build ended before it could be killed"
                 lines.append(line)
-            workers = _children(proc.pid)
+            workers = child_pids(proc.pid)
             proc.send_signal(signal.SIGKILL)
         finally:
             proc.kill()

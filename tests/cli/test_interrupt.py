@@ -14,7 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import chartspec_exe, write_tree
+from conftest import chartspec_exe, child_pids, write_tree
 
 SPEC = """\
 title: {title}
@@ -30,17 +30,6 @@ WAIT = 60.0
 def make_project(root: Path, count: int = 20) -> Path:
     specs = {f"s{i:02}.yaml": SPEC.format(title=f"S{i}") for i in range(count)}
     return write_tree(root, {"chartspec.toml": "", "data/metrics.csv": CSV, **specs})
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-        except (OSError, ValueError, IndexError):
-            pass
-    return found
 
 
 def _start(args: list[str], cwd: Path, stderr: Path) -> subprocess.Popen[bytes]:
@@ -83,7 +72,7 @@ def test_ctrl_c_while_workers_are_starting_is_one_line_and_130(tmp_path: Path) -
     for delay in (0.0, 0.1, 0.2, 0.3):
         stderr = tmp_path / f"stderr-{delay}.txt"
         proc = _start(["build", ".", "-o", "out", "-j", "2", "-f", "svg", "--force"], project, stderr)
-        _until("the workers started", lambda: len(_children(proc.pid)) >= 2, proc)  # noqa: B023
+        _until("the workers started", lambda: len(child_pids(proc.pid)) >= 2, proc)  # noqa: B023
         time.sleep(delay)
         rc = _ctrl_c(proc)
         time.sleep(0.5)  # orphaned workers would print after the main process is gone
@@ -114,7 +103,7 @@ def test_ctrl_c_stops_serve_without_blaming_the_renderer(tmp_path: Path) -> None
     for delay in (0.0, 0.2):
         stderr = tmp_path / f"serve-{delay}.txt"
         proc = _start(["serve", ".", "-o", "out", "-j", "2", "--port", "0"], project, stderr)
-        _until("the workers started", lambda: len(_children(proc.pid)) >= 2, proc)  # noqa: B023
+        _until("the workers started", lambda: len(child_pids(proc.pid)) >= 2, proc)  # noqa: B023
         time.sleep(delay)
         rc = _ctrl_c(proc)
         time.sleep(0.5)
