@@ -28,7 +28,7 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
 
     started = time.perf_counter()
     try:
-        spec = load(target.spec, root=target.root)                   # YAML -> validated model + data
+        spec = load(target.spec, root=target.root, scale=options.scale)  # YAML -> model + data, reduced
         spec = with_build_theme(spec, options.theme)                  # --theme, unless the spec names one
         inputs = tuple(str(p.resolve()) for p in spec.inputs)
         # hashed now: a file saved while the chart renders must not pass for rendered

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..data.images import inline_rows
+from ..data.reduce import MAX_DRAWN_ROWS
 from ..errors import JsonPath, UsageError
 
 __all__ = ["MAX_PIXELS", "MAX_ROWS", "MAX_SIDE", "Finding", "Limits", "limit_findings", "limits"]
@@ -30,7 +32,8 @@ MAX_PIXELS = 40_000_000
 #: rows a ``sequence`` data generator may make
 MAX_ROWS = 1_000_000
 
-ENV = {"side": "CHARTSPEC_MAX_SIDE", "pixels": "CHARTSPEC_MAX_PIXELS", "rows": "CHARTSPEC_MAX_ROWS"}
+ENV = {"side": "CHARTSPEC_MAX_SIDE", "pixels": "CHARTSPEC_MAX_PIXELS", "rows": "CHARTSPEC_MAX_ROWS",
+       "drawn": "CHARTSPEC_MAX_DRAWN_ROWS"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Limits:
     side: int = MAX_SIDE
     pixels: int = MAX_PIXELS
     rows: int = MAX_ROWS
+    #: rows of inline data a chart hands to Vega, all lists together (data/reduce.py cuts large data first)
+    drawn: int = MAX_DRAWN_ROWS
 
     def hint(self, name: str) -> str:
         return f"raise the limit with the environment variable {ENV[name]} (now {getattr(self, name):,})"
@@ -155,7 +160,19 @@ def limit_findings(vl: dict[str, Any], lim: Limits) -> list[Finding]:
                                      f"than the limit of {lim.side:,} px a side or {lim.pixels:,} pixels",
                                      lim.hint("side" if max(width, height) > lim.side else "pixels"), key=True))
     found += _sequences(vl, (), lim)
+    found += _drawn(vl, lim)
     return found
+
+
+def _drawn(vl: dict[str, Any], lim: Limits) -> list[Finding]:
+    """Inline rows beyond what Vega can draw in reasonable time and memory, located at the largest list."""
+    lists = list(inline_rows(vl))
+    total = sum(len(rows) for _, rows in lists)
+    if total <= lim.drawn:
+        return []
+    where = max(lists, key=lambda item: len(item[1]))[0]
+    return [Finding(where, f"the chart hands {total:,} rows of data to Vega: more than the limit of {lim.drawn:,}",
+                    "aggregate or sample the data first, or " + lim.hint("drawn"))]
 
 
 def _sequences(node: Any, path: JsonPath, lim: Limits) -> list[Finding]:

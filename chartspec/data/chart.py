@@ -16,6 +16,7 @@ from ..spec.yamlload import Document
 from .checks import semantic_diagnostics
 from .flow import layer_views
 from .loaded import Spec, in_order
+from .reduce import reduce_tables
 from .table import Table, read_data
 
 
@@ -28,8 +29,9 @@ def _layer_tables(model: ChartSpec, problems: list[Diagnostic], path: Path | Non
                  for layer in model.layers)
 
 
-def load_chart(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
-    """Validate one chart's mapping, read its data and run every check; raises listing every problem."""
+def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
+    """Validate one chart's mapping, read its data, reduce what is too large to draw (for images
+    ``scale`` device pixels per CSS pixel) and run every check; raises listing every problem."""
     problems = sorted(schema_diagnostics(doc.data, doc.source) + missing_data(doc),
                       key=lambda d: (d.line, d.column, d.message))
     # Data-aware checks run even after schema errors, so one run reports the typo in a key and
@@ -44,6 +46,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
         if not any(d.path[:1] == ("data",) for d in problems):
             table = read_data(model.data, path, root, doc.source)
             layer_tables = _layer_tables(model, problems, path, root, doc.source)
+            if not problems:  # large data: cut to what the pixels show (reduce.py), checked after
+                table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             problems += semantic_diagnostics(model, table, doc.source, views=views)

@@ -63,6 +63,8 @@ def _smoothed(table: Table, layers: list[Layer], spec: Spec) -> Table:
     rows = table.rows
     for layer in layers:
         assert layer.smooth is not None
+        if smooth_column(layer.index) in table.columns:
+            continue  # smoothed by the engine before the reduction (smoothframe.py)
         rows = smoothed_rows(rows, x=spec.model.x.field, y=layer.y.field, weight=layer.smooth.ema,
                              column=smooth_column(layer.index), series=smooth_series(layer, spec.model))
     return table if rows is table.rows else replace(table, rows=rows)

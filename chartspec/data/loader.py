@@ -8,6 +8,7 @@ one chart (chart.py). ``chartspec.load``/``loads``/``validate`` are these functi
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from ..errors import ChartspecError, Diagnostic, SpecValidationError, UsageError, display_path
@@ -32,29 +33,30 @@ def with_build_theme(spec: Spec, value: str | None) -> Spec:
 
 
 def loads(text: str | bytes, *, file: str | None = None, path: Path | None = None,
-          root: Path | None = None) -> Spec:
-    """Load a spec from YAML text. Raises :class:`ChartspecError` listing every problem found."""
+          root: Path | None = None, scale: float = 1.0) -> Spec:
+    """Load a spec from YAML text. Raises :class:`ChartspecError` listing every problem found.
+    ``scale``: device pixels per CSS pixel of the images to be rendered, for the reduction."""
     doc = load_yaml(text, file)
     if not isinstance(doc.data, dict):
         raise SpecValidationError(doc.source.diagnostic("a spec must be a YAML mapping (key: value lines)", ()))
     if path is not None and root is None:
         root = find_project_root(path.parent)
-    return load_document(doc, path=path, root=root)
+    return load_document(doc, path=path, root=root, scale=scale)
 
 
-def load_document(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
+def load_document(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
     """Validate a loaded YAML mapping and read its data (and the images it draws from project
     files): one chart, or a layout of several."""
     if is_plain_vegalite(doc):  # *.vl.yaml, *.vl.json, or a Vega-Lite $schema
         spec = load_plain(doc, path=path, root=root)
     elif is_layout(doc.data):  # hconcat / vconcat: each item is loaded through this function
-        spec = load_concat(doc, path=path, root=root, load_item=load_document)
+        spec = load_concat(doc, path=path, root=root, load_item=partial(load_document, scale=scale))
     else:
-        spec = load_chart(doc, path=path, root=root)
+        spec = load_chart(doc, path=path, root=root, scale=scale)
     return with_images(spec, root)
 
 
-def load(path: str | Path, *, root: str | Path | None = None) -> Spec:
+def load(path: str | Path, *, root: str | Path | None = None, scale: float = 1.0) -> Spec:
     """Load and validate a spec file and read its data.
 
     ``root`` is the folder data paths must stay in; by default the nearest folder above the
@@ -72,7 +74,7 @@ def load(path: str | Path, *, root: str | Path | None = None) -> Spec:
         raise UsageError(Diagnostic(f"cannot read {shown}: {err.strerror}", file=shown)) from None
     except ValueError:  # a NUL or an unencodable character in the name (Python API callers)
         raise UsageError(Diagnostic(f"no such file: {shown!r}", file=shown)) from None
-    return loads(raw, file=shown, path=path.absolute(), root=Path(root) if root else None)
+    return loads(raw, file=shown, path=path.absolute(), root=Path(root) if root else None, scale=scale)
 
 
 def validate(path: str | Path, *, root: str | Path | None = None) -> list[Diagnostic]:

@@ -18,6 +18,7 @@ from ..spec.plain import PLAIN_SUFFIXES, PlainVegaLite, schema_problems
 from ..spec.source import SourceMap
 from ..spec.yamlload import Document
 from .loaded import Spec, in_order
+from .reduce import whole
 from .table import FORMATS_BY_SUFFIX, Table, read_data
 
 __all__ = ["PLAIN_SUFFIXES", "PlainVegaLite", "load_plain"]
@@ -35,7 +36,7 @@ def load_plain(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
     if not problems:  # data of a valid specification only: an invalid one says what to fix first
         for where, data in _data_nodes(vl, ()):
             try:
-                table = _read(data, where, path, root, source)
+                table = whole(_read(data, where, path, root, source), source, where + ("url",))
             except ChartspecError as err:
                 problems += err.diagnostics
                 continue

@@ -13,15 +13,18 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic
 from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
+
+if TYPE_CHECKING:
+    from .engine import Relation
 
 __all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
 
@@ -44,6 +47,11 @@ class Table:
     derived: frozenset[str] = frozenset()
     #: folders a data glob searched: what they list decides which files were read
     folders: tuple[Path, ...] = ()
+    #: a large table held by the engine (engine.py) until the reduction (reduce.py) picks its rows;
+    #: ``rows`` is empty meanwhile
+    relation: Relation | None = field(default=None, compare=False, repr=False)
+    #: the row count before the reduction, when it cut this table
+    reduced_from: int | None = None
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
@@ -99,8 +107,15 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         table = _read_files(source, spec_file, root, smap)
     else:
         path = resolve_data_path(source, spec_file, root, smap)
-        rows = _read_file(path, source.path or path.name, source, spec_file, smap)
-        table = Table(name=source.path or path.name, columns=_columns(rows), rows=rows, files=(path,))
+        shown = source.path or path.name
+        if (table := _engine_read(source, [path], [shown], None, spec_file, root, smap)) is None:
+            rows = _read_file(path, shown, source, spec_file, smap)
+            table = Table(name=shown, columns=_columns(rows), rows=rows, files=(path,))
+    if source.parse and table.relation is not None:
+        from .engine import parse_dates_sql
+
+        return replace(table, relation=parse_dates_sql(table.relation, source.parse, table.name, smap,
+                                                       source.parse_path))
     if source.parse:
         rows = parse_dates(table.rows, table.columns, source.parse, table.name, smap, source.parse_path)
         table = replace(table, rows=rows)
@@ -118,6 +133,10 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     label = source.as_field or "file"
     rows: list[dict[str, Any]] = []
     paths = [resolve_data_path(replace(source, path=name), spec_file, root, smap) for name in names]
+    folders = tuple(searched_folders(source.files, spec_file.parent, root))
+    engine = _engine_read(source, paths, names, (label, short_names(names)), spec_file, root, smap)
+    if engine is not None:
+        return replace(engine, name=", ".join(source.files), folders=folders)
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
     for name, short, path in zip(names, short_names(names), paths):
@@ -127,7 +146,34 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
     return Table(name=pattern, columns=_columns(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
-                 folders=tuple(searched_folders(source.files, spec_file.parent, root)))
+                 folders=folders)
+
+
+def _engine_read(source: DataSource, paths: list[Path], names: list[str], label: tuple[str, list[str]] | None,
+                 spec_file: Path, root: Path, smap: SourceMap) -> Table | None:
+    """Large CSV, TSV and Parquet files are read by the engine (engine.py); None: read them here."""
+    from .engine import ENGINE_BYTES
+
+    fmts = {source.format or FORMATS_BY_SUFFIX.get(p.suffix.lower()) for p in paths}
+    if len(fmts) != 1 or not fmts <= {"csv", "tsv", "parquet"}:
+        return None
+    if sum(p.stat().st_size for p in paths) < ENGINE_BYTES:
+        return None
+    from .engine import connect, read_delimited, read_parquet_files
+
+    fmt = fmts.pop()
+    base = os.path.dirname(smap.file or str(spec_file))
+    locations = [os.path.normpath(os.path.join(base, n)) for n in names]
+    con = connect(root)
+    try:
+        if fmt == "parquet":
+            rel, columns = read_parquet_files(con, paths, label)
+        else:
+            rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label)
+    except DataError as err:
+        note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
+        raise DataError((*err.diagnostics, note)) from None
+    return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel)
 
 
 def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap

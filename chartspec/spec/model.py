@@ -104,6 +104,8 @@ class Layer:
     band: Band | None = None
     #: ``color: {field, type: quantitative}`` (then ``color`` and ``series`` are None)
     heat: HeatColor | None = None
+    #: reduce this layer's data to what the pixels show (data/reduce.py); None: as the chart says
+    reduce: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class ChartSpec:
     theme: str | None = None
     #: HTML interactions (compiler/interactive.py)
     interactive: Interactive = Interactive()
+    #: reduce large data to what the pixels show before Vega draws it (data/reduce.py)
+    reduce: bool = True
 
 
 #: which kinds of values each scale draws (``linear`` is also the unset default of every kind)

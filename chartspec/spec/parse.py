@@ -102,6 +102,7 @@ def _layer(raw: dict[str, Any], index: int) -> Layer:
         data=_data(raw["data"], path + ("data",)) if "data" in raw else None,
         transform=parse_transforms(raw.get("transform"), path + ("transform",)),
         smooth=_smooth(raw.get("smooth")),
+        reduce=raw.get("reduce"),
         series=_color_field(raw.get("color"))[0],
         text=raw.get("text"),
         text_format=raw.get("text_format"),
@@ -172,6 +173,7 @@ def from_mapping(raw: dict[str, Any]) -> ChartSpec:
         annotations=parse_annotations(raw.get("annotations")),
         theme=raw.get("theme"),
         interactive=_interactive(raw.get("interactive")),
+        reduce=raw.get("reduce", True),
     )
 
 

@@ -1,0 +1,288 @@
+"""The columnar engine: DuckDB reads large data files and runs the reduction (reduce.py) in SQL.
+
+Files larger than :data:`ENGINE_BYTES` (and every table the reduction works on) live in an
+in-process DuckDB database as a table with typed columns and ``__row``, the row's 0-based
+position in file order. Rows never become Python objects until the reduction has cut them to
+what the chart can show. Small files keep the Python reader of table.py: importing and starting
+DuckDB (~0.1-0.3 s) costs more than reading them, and ``chartspec validate one.yaml`` must start
+fast. Both readers apply the same rules: a CSV column is numeric when every non-empty cell is a
+number, empty cells are missing, and problems are reported at the data file's own line.
+
+The connection is locked down before any file is read: no network, no files outside the
+project (``allowed_directories``), no extension loading, configuration locked, so no SQL the
+engine runs can reach anything else. Source: DuckDB's documentation, "Securing DuckDB".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import DataError, Diagnostic, JsonPath
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from ..spec.source import SourceMap
+
+__all__ = ["ENGINE_BYTES", "Relation", "connect", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
+
+#: data files at least this big are read by the engine, smaller ones in Python
+ENGINE_BYTES = 2 * 1024 * 1024
+#: the engine's memory before it spills to disk (it runs beside Vega, which needs memory too)
+MEMORY_LIMIT = "1GB"
+_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+                  "HUGEINT")
+
+
+def quote(name: str) -> str:
+    """``name`` as a SQL identifier (any text: quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True, eq=False)
+class Relation:
+    """A table held by the engine: ``name`` in ``con``, with ``__row`` and typed columns."""
+
+    con: duckdb.DuckDBPyConnection
+    name: str
+    count: int
+    columns: tuple[str, ...]
+    #: columns holding numbers (or missing values); all others hold text
+    numeric: frozenset[str]
+    #: numeric columns whose values were all written as integers (fetched as Python ints)
+    integer: frozenset[str] = frozenset()
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.con.execute(query, list(params)).fetchall()
+
+
+_connections: dict[Path | None, duckdb.DuckDBPyConnection] = {}
+_counter = [0]
+
+
+def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that can read files under ``root`` and nothing else (one per root;
+    None: no files at all, for rows read elsewhere)."""
+    import duckdb
+
+    root = root.resolve() if root is not None else None
+    if root in _connections:
+        return _connections[root]
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                 "memory_limit": MEMORY_LIMIT, "temp_directory": tempfile.gettempdir()})
+    if root is not None:
+        con.execute(f"SET allowed_directories = [{literal(str(root) + '/')}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    _connections[root] = con
+    return con
+
+
+def new_name() -> str:
+    _counter[0] += 1
+    return f"t{_counter[0]}"
+
+
+def _header(path: Path, delimiter: str, location: str) -> list[str]:
+    """The header row, read and checked in Python (DuckDB would rename duplicates silently)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f, delimiter=delimiter), None)
+    if not header or not any(h.strip() for h in header):
+        raise DataError(Diagnostic("data file has no header row", file=location, line=1, column=1,
+                                   hint="the first line must name the columns"))
+    header = [h.strip() for h in header]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=location, line=1,
+                                   column=1))
+    return header
+
+
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_FIELDS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _csv_error(err: Exception, location: str, delimiter: str) -> DataError:
+    text = str(err)
+    line = int(m.group(1)) if (m := _CSV_LINE.search(text)) else 0
+    if (m := _FIELDS.search(text)) is not None:
+        return DataError(Diagnostic(f"row has {m.group(2)} fields but the header has {m.group(1)}", file=location,
+                                    line=line, column=1,
+                                    hint="check for a missing or extra delimiter, or quote values that contain one"))
+    first = text.split("\n", 1)[0].removeprefix("Invalid Input Error: ")
+    kind = "CSV" if delimiter == "," else "TSV"
+    if "unicode" in first.lower() or "utf-8" in first.lower():
+        return DataError(Diagnostic("data file is not valid UTF-8", file=location, line=line, column=1,
+                                    hint="save the file as UTF-8"))
+    return DataError(Diagnostic(f"malformed {kind}: {first}", file=location, line=line, column=1))
+
+
+_NOT_CONVERTED = re.compile(r'Error when converting column "(.*?)"')
+
+
+def _scan_csv(path: Path, header: Sequence[str], delimiter: str, text: Sequence[str]) -> str:
+    types = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in text) + "}"
+    names = "[" + ", ".join(literal(h) for h in header) + "]"
+    return (f"read_csv({literal(str(path))}, header = true, names = {names}, delim = {literal(delimiter)}, "
+            f"quote = '\"', escape = '\"', strict_mode = true, "
+            f"auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']{', types = ' + types if text else ''})")
+
+
+def _cell(column: str, kind: str) -> str:
+    q = quote(column)
+    if kind == "DOUBLE":  # NaN and infinities are missing values, as in Parquet (Vega cannot place them)
+        return f"CASE WHEN isfinite({q}) THEN {q} END AS {q}"
+    if kind == "VARCHAR":  # blank cells are missing, as in table.py
+        return f"CASE WHEN trim({q}) <> '' THEN {q} END AS {q}"
+    return q
+
+
+def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locations: Sequence[str],
+                   delimiter: str, label: tuple[str, Sequence[str]] | None = None) -> tuple[Relation, tuple[str, ...]]:
+    """Read CSV/TSV files into one engine table, in the given order; each file's rows tagged with
+    ``label`` (column name, one value per file) when given. Columns are typed by the engine
+    (integer, double or text); a column with a cell that is not a number becomes text."""
+    import duckdb
+
+    name = new_name()
+    columns: list[str] = []
+    types: dict[str, str] = {}
+    offset = 0
+    for i, (path, location) in enumerate(zip(paths, locations)):
+        header = _header(path, delimiter, location)
+        if label is not None and label[0] in header:
+            raise DataError(Diagnostic(f"{location} already has a column {label[0]!r}", file=location, line=1,
+                                       column=1, hint="choose another name with 'as'"))
+        text = [c for c in header if types.get(c) == "VARCHAR"]
+        while True:  # the sniffer samples rows: a text cell further down makes its column text
+            scan = _scan_csv(path, header, delimiter, text)
+            try:
+                found = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+                kinds = {c: t for c, t, *_ in found}
+                tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
+                select = (f"SELECT row_number() OVER () - 1 + {offset} AS __row, {tag}"
+                          f"{', '.join(_cell(c, kinds[c]) for c in header)} FROM {scan}")
+                verb = f"CREATE TEMP TABLE {name} AS" if i == 0 else f"INSERT INTO {name} BY NAME"
+                con.execute(f"{verb} {select}")
+                break
+            except duckdb.ConversionException as err:
+                m = _NOT_CONVERTED.search(str(err))
+                if m is None or m.group(1) in text:
+                    raise _csv_error(err, location, delimiter) from None
+                text.append(m.group(1))
+            except duckdb.Error as err:
+                raise _csv_error(err, location, delimiter) from None
+        for c, t in kinds.items():
+            types[c] = "VARCHAR" if "VARCHAR" in (t, types.get(c)) else "DOUBLE" if "DOUBLE" in (t, types.get(c)) else t
+        offset = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+        columns += [c for c in ([label[0]] if label else []) + list(header) if c not in columns]
+    numeric = frozenset(c for c, t in types.items() if t in ("BIGINT", "DOUBLE"))
+    integer = frozenset(c for c, t in types.items() if t == "BIGINT")
+    return Relation(con, name, offset, tuple(columns), numeric, integer), tuple(columns)
+
+
+def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
+                       label: tuple[str, Sequence[str]] | None = None) -> tuple[Relation, tuple[str, ...]]:
+    """A view over Parquet files (read when queried, column by column: never held whole).
+    Times become epoch milliseconds (UTC), decimals doubles, NaN missing, as table.py reads them."""
+    name = new_name()
+    parts, offset = [], 0
+    columns: list[str] = []
+    numeric: set[str] = set()
+    integer: set[str] = set()
+    for i, path in enumerate(paths):
+        scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
+        schema = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+        cols = [(c, t) for c, t, *_ in schema if c != "file_row_number"]
+        exprs = []
+        for c, t in cols:
+            q = quote(c)
+            if t.startswith(("TIMESTAMP", "DATE")):
+                exprs.append(f"CAST(epoch_ms(CAST({q} AS TIMESTAMP)) AS DOUBLE) AS {q}")
+                numeric.add(c)
+            elif t.startswith(("DOUBLE", "FLOAT", "DECIMAL")):
+                exprs.append(f"CASE WHEN isnan(CAST({q} AS DOUBLE)) OR isinf(CAST({q} AS DOUBLE)) THEN NULL "
+                             f"ELSE CAST({q} AS DOUBLE) END AS {q}")
+                numeric.add(c)
+            elif t in _INTEGER_TYPES:
+                exprs.append(f"CAST({q} AS DOUBLE) AS {q}")
+                numeric.add(c)
+                integer.add(c)
+            else:
+                exprs.append(q)
+        tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
+        parts.append(f"SELECT file_row_number + {offset} AS __row, {tag}{', '.join(exprs)} FROM {scan}")
+        offset += con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]  # type: ignore[index]
+        columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
+    con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
+    return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer)), tuple(columns)
+
+
+def register_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]], columns: Sequence[str]
+                  ) -> Relation | None:
+    """Rows read in Python (JSON, small CSV), copied into the engine for the reduction; None when
+    a column mixes numbers with text or nested values (then they are drawn as they are)."""
+    import pyarrow as pa
+
+    arrays, numeric = {"__row": pa.array(range(len(rows)), pa.int64())}, set()
+    for c in columns:
+        values = [row.get(c) for row in rows]
+        kinds = {type(v) for v in values} - {type(None)}
+        if kinds <= {int, float}:
+            arrays[c] = pa.array([None if v is None else float(v) for v in values], pa.float64())
+            numeric.add(c)
+        elif kinds <= {str}:
+            arrays[c] = pa.array(values, pa.string())
+        else:
+            return None
+    name = new_name()
+    con.register(f"{name}_arrow", pa.table(arrays))
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+    integer = {c for c in numeric if all(isinstance(row.get(c), int | None) for row in rows)}
+    return Relation(con, name, len(rows), tuple(columns), frozenset(numeric), frozenset(integer))
+
+
+def parse_dates_sql(rel: Relation, parse: Sequence[tuple[str, str]], table_name: str, smap: SourceMap,
+                    path: JsonPath) -> Relation:
+    """``parse`` fields turned from text into epoch milliseconds (UTC) by the engine's
+    ``strptime`` (the C library's codes, as Python's); the same errors as sources.parse_dates."""
+    from ..spec.suggest import did_you_mean
+
+    problems: list[Diagnostic] = []
+    exprs: dict[str, str] = {}
+    for field, fmt in parse:
+        where = path + (field,)
+        if field not in rel.columns:
+            hint = did_you_mean(field, rel.columns, what="a column") or f"columns: {', '.join(rel.columns)}"
+            problems.append(smap.diagnostic(f"cannot parse field {field!r}: it is not in {table_name}", where,
+                                            key=True, hint=hint))
+            continue
+        text = f"CAST(CAST({quote(field)} AS BIGINT) AS VARCHAR)" if field in rel.numeric else quote(field)
+        parsed = f"try_strptime({text}, {literal(fmt)})"
+        bad = rel.sql(f"SELECT __row, {quote(field)} FROM {rel.name} WHERE {quote(field)} IS NOT NULL "
+                      f"AND {parsed} IS NULL ORDER BY __row LIMIT 1")
+        if bad:
+            value = bad[0][1]
+            value = int(value) if isinstance(value, float) and value.is_integer() else value
+            problems.append(smap.diagnostic(
+                f"row {bad[0][0] + 1} of {table_name}: {value!r} in field {field!r} is not a date in format {fmt!r}",
+                where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
+            continue
+        exprs[field] = f"CAST(epoch_ms({parsed}) AS DOUBLE) AS {quote(field)}"
+    if problems:
+        raise DataError(problems)
+    name = new_name()
+    select = ", ".join(exprs.get(c, quote(c)) for c in ("__row", *rel.columns))
+    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {rel.name} ORDER BY __row")
+    return Relation(rel.con, name, rel.count, rel.columns, rel.numeric | set(exprs), rel.integer | set(exprs))

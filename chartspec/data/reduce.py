@@ -1,0 +1,278 @@
+"""Pixel-faithful reduction: a large table cut to the rows its chart can show, before Vega runs.
+
+A line 600 px wide cannot show more than a few thousand distinct points, yet Vega builds a
+scene item for every row it gets. For each series (layer x ``color`` field x facet panel x
+file) of a line, area, rule or errorband mark this keeps, per pixel column of the x scale, the
+rows with the first and last x and the smallest and largest value of every y field the layer
+draws: M4 (Jugel, Jerzak, Hackenbroich, Markl, "M4: A Visualization-Oriented Time Series Data
+Aggregation", VLDB 2014). Every spike survives, and so do the extents of x and y, so axis
+domains and the legend equal the full data's. Point, tick and text marks keep one row per
+occupied pixel cell. The work runs in the engine (engine.py): ``GROUP BY`` series and pixel
+column, ``arg_min``/``arg_max`` with the row number as tie-break, so the result is deterministic.
+
+Anti-aliased 2 px strokes are not M4's aliased 1 px lines: :data:`SUBPIXELS` columns per device
+pixel keep the reduced PNG within 0.5 % of the full one's pixels (measured; README, Performance).
+EMA smoothing runs on the full series before the cut (ema.py). Tables small enough to draw as
+they are (at most 4 rows per pixel column) are left untouched, so small charts do not change.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..errors import DataError, JsonPath
+from ..spec.model import ChartSpec, Layer
+from ..spec.source import SourceMap
+from ..spec.transforms import Calculate, Filter, Fold
+from .engine import Relation, quote
+from .layerdata import layer_dates, layer_steps
+from .smoothing import smooth_column, smooth_series
+from .sources import date_value
+from .table import Table
+
+__all__ = ["MAX_DRAWN_ROWS", "SUBPIXELS", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
+
+#: M4 sub-columns per device pixel (4: under 0.5 % of PNG pixels differ from the full render)
+SUBPIXELS = 4
+#: with zoom on (HTML), this many times more columns, so zooming in this far stays exact
+ZOOM_COLUMNS = 4
+#: the reduced rows of one chart stay near this many: many series get fewer sub-columns each
+ROW_BUDGET = 80_000
+#: the most rows one chart may hand to Vega (beyond it Vega takes minutes or exhausts its heap);
+#: a build can raise it with the environment variable CHARTSPEC_MAX_DRAWN_ROWS
+MAX_DRAWN_ROWS = 250_000
+LINE_MARKS = frozenset({"line", "area", "rule", "errorband"})
+POINT_MARKS = frozenset({"point", "tick", "text"})
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one layer's rows are picked: series keys, value columns, a SQL filter."""
+
+    layer: Layer
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    where: str
+    points: bool
+
+
+def _filter_sql(t: Filter, dates: dict[str, str]) -> str | None:
+    if t.expr is not None or t.field is None:
+        return None  # a Vega expression: not translated (yet), so the table is drawn whole
+    col, fmt = quote(t.field), dates.get(t.field)
+    parts = []
+    for key, wanted in t.tests:
+        values = [date_value(v, fmt) for v in wanted] if key == "one_of" else [date_value(wanted, fmt)]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return None
+        if key == "one_of":
+            parts.append(f"{col} IN ({', '.join(repr(float(v)) for v in values)})")
+        else:
+            op = {"equal": "=", "gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}[key]
+            parts.append(f"{col} {op} {float(values[0])!r}")
+    return " AND ".join(parts) or "TRUE"
+
+
+def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan | str:
+    """The layer's reduction plan, or why it must be drawn whole."""
+    if layer.mark not in LINE_MARKS | POINT_MARKS:
+        return f"mark '{layer.mark}' draws every row"
+    if layer.heat is not None or (layer.band is not None and layer.band.extent is not None):
+        return "its marks are computed from groups of rows"
+    x = model.x.field
+    if model.x.type not in ("quantitative", "temporal") or x not in rel.numeric:
+        return f"x field {x!r} does not hold numbers" + (" (parse its dates with 'parse')"
+                                                         if model.x.type == "temporal" else "")
+    keys = list(smooth_series(layer, model))
+    values = [layer.y.field] + ([layer.band.lower, layer.band.upper] if layer.band else [])
+    if layer.smooth is not None:
+        values.append(smooth_column(layer.index))
+    where = ["TRUE"]
+    for step in layer_steps(layer, model, has_own):
+        if isinstance(step, Filter) and (sql := _filter_sql(step, layer_dates(layer, model))) is not None:
+            where.append(sql)
+        elif isinstance(step, Fold) and layer.y.field == step.value:
+            values = [v for v in values if v != step.value] + list(step.fields)
+            keys = [k for k in keys if k != step.key]
+        elif isinstance(step, Calculate) and step.as_field not in {x, *values, *keys}:
+            continue  # a label or tooltip value: does not move any mark
+        else:
+            return f"its {type(step).__name__.lower()} transform needs every row"
+    if missing := [c for c in (*values, *keys) if c not in rel.columns]:
+        return f"field {missing[0]!r} is not a column of the data"
+    return _Plan(layer, tuple(keys), tuple(v for v in values if v in rel.numeric), " AND ".join(where),
+                 layer.mark in POINT_MARKS)
+
+
+def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) -> tuple[str, float, float] | None:
+    """SQL mapping x to [0, 1) across the x scale's domain, as Vega maps it (linear, log, time)."""
+    x, log = model.x.field, model.x.scale == "log"
+    if model.x.domain is not None:
+        lo, hi = (float(v) for v in model.x.domain)
+    else:
+        found = [r.sql(f"SELECT min({quote(x)}), max({quote(x)}) FROM {r.name}"
+                       + (f" WHERE {quote(x)} > 0" if log else ""))[0] for r in rels]
+        found += [(min(v), max(v)) for t in others if (v := [n for n in t.numbers(x) if n > 0 or not log])]
+        found = [f for f in found if f[0] is not None]
+        if not found:
+            return None
+        lo, hi = min(f[0] for f in found), max(f[1] for f in found)
+    col = f"ln({quote(x)})" if log else quote(x)
+    if log:
+        if lo <= 0 or hi <= 0:
+            return None
+        lo, hi = math.log(lo), math.log(hi)
+    return col, lo, (hi if hi > lo else lo + 1)
+
+
+def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, float], columns: int,
+            model: ChartSpec) -> str:
+    """SQL listing the ``__row`` of every row some layer's reduction keeps."""
+    col, lo, hi = x_map
+    bucket = f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"
+    x = quote(model.x.field)
+    parts = []
+    for plan in plans:
+        keys = "".join(f"{quote(k)}, " for k in plan.keys)
+        if plan.points:  # one row per occupied pixel cell: x column and y row
+            y = quote(plan.layer.y.field)
+            lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {rel.name}")[0]
+            span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
+            cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * columns / model.width})"
+            parts.append(f"SELECT min(__row) AS r FROM {rel.name} WHERE {plan.where} AND {x} IS NOT NULL "
+                         f"GROUP BY {keys}{bucket}, {cell}")
+            continue
+        # Extremes per window, then the first row holding each: the same rows in every run, whatever
+        # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
+        measured = [x, *(quote(v) for v in plan.values)]
+        window = ", ".join(f"min({c}) OVER w AS __lo{i}, max({c}) OVER w AS __hi{i}" for i, c in enumerate(measured))
+        picks = [f"min(__row) FILTER (WHERE {x} = __lo0)", f"max(__row) FILTER (WHERE {x} = __hi0)"]
+        picks += [f"min(__row) FILTER (WHERE {c} = __{end}{i})" for i, c in enumerate(measured) if i
+                  for end in ("lo", "hi")]
+        parts.append(f"SELECT unnest([{', '.join(picks)}]) AS r FROM (SELECT *, {bucket} AS __b, {window} "
+                     f"FROM {rel.name} WHERE {plan.where} AND {x} IS NOT NULL "
+                     f"WINDOW w AS (PARTITION BY {keys}{bucket})) GROUP BY {keys}__b")
+    # rows without an x are kept: Vega drops them itself, and the checks see them
+    parts.append(f"SELECT __row AS r FROM {rel.name} WHERE {x} IS NULL")
+    return " UNION ".join(parts)
+
+
+def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
+    total = 0
+    for plan in plans:
+        keys = ", ".join(quote(k) for k in plan.keys)
+        n = rel.sql(f"SELECT count(DISTINCT ({keys})) FROM {rel.name}")[0][0] if keys else 1
+        total += max(1, n) * max(1, len(plan.values))
+    return total
+
+
+def fetch(rel: Relation, where: str = "TRUE") -> tuple[dict[str, Any], ...]:
+    """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped)."""
+    cur = rel.con.execute(f"SELECT * EXCLUDE (__row) FROM {rel.name} WHERE {where} ORDER BY __row")
+    names = [d[0] for d in cur.description]
+    ints = [n in rel.integer for n in names]
+    out = []
+    for record in cur.fetchall():
+        out.append({n: (int(v) if i and isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v)
+                    for n, v, i in zip(names, record, ints)})
+    return tuple(out)
+
+
+def max_drawn_rows() -> int:
+    """:data:`MAX_DRAWN_ROWS`, or what CHARTSPEC_MAX_DRAWN_ROWS sets (a positive whole number)."""
+    raw = os.environ.get("CHARTSPEC_MAX_DRAWN_ROWS", "").strip().replace("_", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else MAX_DRAWN_ROWS
+
+
+def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataError:
+    hint = ("aggregate the rows first (transform: aggregate), or draw fewer" if "every row" in why
+            else "remove 'reduce: false' to let chartspec draw what the pixels can show")
+    return DataError(source.diagnostic(
+        f"layer {layer.name!r} would hand {count:,} rows to Vega, more than it can draw "
+        f"(limit {max_drawn_rows():,}): {why}", layer.json_path + ("mark",),
+        hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
+
+
+def whole(table: Table, source: SourceMap, where: JsonPath) -> Table:
+    """Every row of an engine table, as rows (plain Vega-Lite is drawn as written: no reduction)."""
+    if table.relation is None:
+        return table
+    if table.relation.count > max_drawn_rows():
+        raise DataError(source.diagnostic(
+            f"{table.name} has {table.relation.count:,} rows, more than Vega can draw (limit {max_drawn_rows():,})",
+            where, hint="aggregate or sample the data first, or write the chart as a chartspec spec, which reduces "
+                        "large data to what the pixels show; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
+    return replace(table, rows=fetch(table.relation), relation=None)
+
+
+def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
+                 scale: float, others: Sequence[Table] = ()) -> Table:
+    """``table`` cut to the rows ``layers`` can show at ``scale`` device pixels per CSS pixel."""
+    from .smoothframe import add_smoothed
+
+    assert table.relation is not None
+    rel = add_smoothed(table.relation, [lyr for lyr in layers if lyr.smooth], model, source)
+    off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
+    plans = [] if off else [_plan(layer, model, has_own, rel) for layer in layers]
+    x_map = _x_map(model, [rel], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
+    if x_map is None:
+        if rel.count > max_drawn_rows():
+            culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
+            why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
+            raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
+        return replace(table, rows=fetch(rel), columns=_with_smooth(table.columns, layers), relation=None)
+    device = model.width * max(scale, 1.0)
+    per_pixel = SUBPIXELS * (ZOOM_COLUMNS if model.interactive.zoom else 1)
+    series = _series_count(rel, plans)  # type: ignore[arg-type]
+    per_pixel = max(1, min(per_pixel, ROW_BUDGET // max(1, 4 * math.ceil(device) * series)))
+    columns = math.ceil(device * per_pixel)
+    if rel.count <= 4 * columns:
+        return replace(table, rows=fetch(rel), columns=_with_smooth(table.columns, layers), relation=None)
+    keep = _select(rel, plans, x_map, columns, model)  # type: ignore[arg-type]
+    rows = fetch(rel, f"__row IN (SELECT r FROM ({keep}) WHERE r IS NOT NULL)")
+    return replace(table, rows=rows, columns=_with_smooth(table.columns, layers), relation=None,
+                   reduced_from=rel.count)
+
+
+def _with_smooth(columns: tuple[str, ...], layers: Sequence[Layer]) -> tuple[str, ...]:
+    return columns + tuple(smooth_column(lyr.index) for lyr in layers if lyr.smooth is not None)
+
+
+def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
+                  scale: float, root: Any = None) -> tuple[Table, tuple[Table | None, ...]]:
+    """The chart's table and the layers' own, each large one reduced (engine tables always are
+    read into rows here, reduced or whole); small tables come back as they are."""
+    own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
+    small_limit = 4 * model.width * SUBPIXELS
+
+    def engine_table(t: Table) -> Table | None:
+        if t.relation is not None:
+            return t
+        if len(t.rows) <= small_limit:
+            return None
+        from .engine import connect, register_rows
+
+        rel = register_rows(connect(root), t.rows, t.columns)
+        return replace(t, relation=rel) if rel is not None else None
+
+    def reduce_one(t: Table, layers: list[Layer], has_own: bool, others: list[Table]) -> Table:
+        big = engine_table(t)
+        if big is None:
+            return t
+        if not layers:  # drawn by no layer (every layer has its own data): only checked
+            return replace(t, rows=fetch(big.relation, "__row < 1000") if big.relation else t.rows, relation=None)
+        return reduce_table(big, layers, model, has_own, source, scale, others)
+
+    drawn = [t for t in (table, *own) if t is not None]
+    small = [t for t in drawn if t.relation is None]
+    main_layers = [lyr for lyr in model.layers if own[lyr.index] is None]
+    table = reduce_one(table, main_layers, False, small)
+    for layer in model.layers:
+        t = own[layer.index]
+        if t is not None:
+            own[layer.index] = reduce_one(t, [layer], True, small)
+    return table, tuple(own[: len(layer_tables)])

@@ -1,0 +1,246 @@
+"""The reduction (data/reduce.py): M4 per series and pixel column, computed in the engine.
+
+Each test checks the reduced rows against an M4 computed here independently, in numpy, from the
+full data: per series and pixel column the rows with the first and last x and the smallest and
+largest y must all be kept, and the extents of every drawn field must equal the full data's.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import chartspec
+from chartspec.data.reduce import MAX_DRAWN_ROWS, SUBPIXELS
+from chartspec.errors import ChartspecError
+from tests.conftest import write_tree
+
+WIDTH = 200  # a narrow chart: few pixel columns, so a few thousand rows already get reduced
+
+
+def _csv(path: Path, columns: dict[str, np.ndarray], fmt: dict[str, str] | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names = list(columns)
+    n = len(next(iter(columns.values())))
+    with path.open("w") as f:
+        f.write(",".join(names) + "\n")
+        cells = [[(fmt or {}).get(c, "{}").format(v) for v in columns[c]] for c in names]
+        f.write("\n".join(",".join(row) for row in zip(*cells)) + "\n")
+    assert n > 0
+
+
+def _curve(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.round(2.0 * np.exp(-np.arange(n) / (n / 3)) + 0.2 * rng.standard_normal(n), 6)
+
+
+def _expected(x: np.ndarray, ys: list[np.ndarray], columns: int, mapped: np.ndarray | None = None) -> set[int]:
+    """Row indices M4 must keep: per pixel column the first/last x and the min/max of each y."""
+    m = x.astype(float) if mapped is None else mapped
+    lo, hi = m.min(), m.max()
+    bucket = np.floor((m - lo) / (hi - lo) * columns).astype(int)
+    keep: set[int] = set()
+    for b in np.unique(bucket):
+        idx = np.flatnonzero(bucket == b)
+        keep |= {int(idx[np.argmin(x[idx])]), int(idx[np.argmax(x[idx])])}
+        for y in ys:
+            keep |= {int(idx[np.argmin(y[idx])]), int(idx[np.argmax(y[idx])])}
+    return keep
+
+
+def _spec(tmp_path: Path, body: str) -> Path:
+    write_tree(tmp_path, {"chartspec.toml": "", "chart.yaml": body})
+    return tmp_path / "chart.yaml"
+
+
+def _kept_x(rows: tuple[dict, ...], field: str = "step") -> set:
+    return {row[field] for row in rows}
+
+
+def test_m4_keeps_first_last_min_max_of_every_pixel_column(tmp_path: Path) -> None:
+    n = 20_000
+    step, loss = np.arange(n), _curve(n)
+    loss[1234] = 50.0  # a single-sample spike
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n
+    assert len(rows) < n / 3
+    kept = _kept_x(rows)
+    assert {int(step[i]) for i in _expected(step, [loss], WIDTH * SUBPIXELS)} <= kept
+    assert 1234 in kept
+    assert [r["step"] for r in rows] == sorted(kept)  # file order, each row once
+    assert min(r["loss"] for r in rows) == loss.min() and max(r["loss"] for r in rows) == loss.max()
+
+
+def test_small_tables_are_not_touched(tmp_path: Path) -> None:
+    n = 4 * WIDTH * SUBPIXELS  # at most 4 rows per pixel column: drawn as they are
+    _csv(tmp_path / "run.csv", {"step": np.arange(n), "loss": _curve(n)})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    assert len(spec.table.rows) == n and spec.table.reduced_from is None
+
+
+def test_each_series_of_a_colour_field_is_reduced_on_its_own(tmp_path: Path) -> None:
+    n = 6_000
+    runs = {"a": _curve(n, 1), "b": _curve(n, 2) + 5, "c": _curve(n, 3) - 5}
+    step = np.concatenate([np.arange(n)] * 3)
+    loss = np.concatenate(list(runs.values()))
+    run = np.repeat(list(runs), n)
+    _csv(tmp_path / "runs.csv", {"run": run, "step": step, "loss": loss})
+    spec = chartspec.load(_spec(tmp_path, f"data: runs.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}, color: {field: run}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == 3 * n and len(rows) <= 3 * 4 * (WIDTH * SUBPIXELS + 1)
+    for name, y in runs.items():
+        kept = {r["step"] for r in rows if r["run"] == name}
+        # the x scale spans every series, so the columns are those of the whole chart
+        assert {int(i) for i in _expected(np.arange(n), [y], WIDTH * SUBPIXELS)} <= kept, name
+
+
+def test_each_facet_panel_and_file_is_its_own_series(tmp_path: Path) -> None:
+    n = 5_000
+    for i, name in enumerate(("seed1", "seed2")):
+        _csv(tmp_path / "runs" / f"{name}.csv", {"step": np.arange(n), "loss": _curve(n, 10 + i),
+                                                  "split": np.where(np.arange(n) % 2 == 0, "train", "val")})
+    spec = chartspec.load(_spec(tmp_path, f"data: {{files: 'runs/*.csv', as: seed}}\nwidth: {WIDTH}\n"
+                                          "x: {field: step}\nfacet: {field: split}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}, color: {field: seed}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == 2 * n
+    for i, seed in enumerate(("seed1", "seed2")):
+        y = _curve(n, 10 + i)
+        for parity, split in enumerate(("train", "val")):
+            idx = np.arange(parity, n, 2)
+            kept = {r["step"] for r in rows if r["seed"] == seed and r["split"] == split}
+            want = {int(idx[j]) for j in _expected(idx, [y[idx]], WIDTH * SUBPIXELS,
+                                                    mapped=idx.astype(float))}
+            # columns span the whole x domain (0..n-1), not this panel's: recompute on that grid
+            bucket = np.floor(idx / (n - 1) * WIDTH * SUBPIXELS).astype(int)
+            want = set()
+            for b in np.unique(bucket):
+                members = idx[bucket == b]
+                ys = y[members]
+                want |= {int(members[0]), int(members[-1]), int(members[np.argmin(ys)]), int(members[np.argmax(ys)])}
+            assert want <= kept, (seed, split)
+
+
+def test_log_x_scale_columns_are_even_in_log_space(tmp_path: Path) -> None:
+    n = 20_000
+    step = np.arange(1, n + 1)
+    loss = _curve(n, 4)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step, scale: log}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    kept = _kept_x(spec.table.rows)
+    want = _expected(step, [loss], WIDTH * SUBPIXELS, mapped=np.log(step.astype(float)))
+    assert {int(step[i]) for i in want} <= kept
+    # on a log scale the first decade gets as many columns as the last: every early step is kept
+    assert set(range(1, 40)) <= kept
+    assert len(kept) < n / 2
+
+
+def test_time_x_scale_from_parsed_dates(tmp_path: Path) -> None:
+    n = 30_000
+    seconds = np.arange(n) * 60  # one row a minute
+    stamps = np.array(["1970-01-01T00:00:00"], dtype="datetime64[s]") + seconds
+    text = np.array([str(s).replace("T", " ") for s in stamps])
+    loss = _curve(n, 5)
+    _csv(tmp_path / "run.csv", {"time": text, "loss": loss})
+    spec = chartspec.load(_spec(tmp_path, f"data: {{path: run.csv, parse: {{time: '%Y-%m-%d %H:%M:%S'}}}}\n"
+                                          f"width: {WIDTH}\nx: {{field: time, type: temporal}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n
+    kept = {r["time"] for r in rows}
+    ms = seconds * 1000
+    assert {int(ms[i]) for i in _expected(ms, [loss], WIDTH * SUBPIXELS)} <= kept
+
+
+def test_domains_equal_the_full_data(tmp_path: Path) -> None:
+    n = 20_000
+    step, loss, reward = np.arange(n), _curve(n, 6), np.round(np.cumsum(_curve(n, 7)), 4)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss, "reward": reward})
+    body = (f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\nlayers:\n  - {{mark: line, y: {{field: loss}}}}\n"
+            "  - {mark: line, y: {field: reward, axis: right}}\n")
+    (tmp_path / "chartspec.toml").write_text("")
+    write_tree(tmp_path, {"a.yaml": body, "b.yaml": "reduce: false\n" + body})
+    reduced = chartspec.to_vegalite(chartspec.load(tmp_path / "a.yaml"))
+    full = chartspec.to_vegalite(chartspec.load(tmp_path / "b.yaml"))
+
+    assert len(reduced["data"]["values"]) < n / 3 and len(full["data"]["values"]) == n
+
+    def tick_labels(vl: dict) -> list[str]:  # every axis' labels, as Vega lays them out from the domains
+        import xml.etree.ElementTree as ET
+
+        import vl_convert
+
+        svg = ET.fromstring(vl_convert.vegalite_to_svg(vl))
+        return [t.text or "" for g in svg.iter("{http://www.w3.org/2000/svg}g")
+                if "role-axis-label" in (g.get("class") or "") for t in g.iter("{http://www.w3.org/2000/svg}text")]
+
+    labels = tick_labels(reduced)
+    assert len(labels) > 10 and labels == tick_labels(full)
+
+
+def test_ema_is_computed_on_the_full_series_before_the_cut(tmp_path: Path) -> None:
+    from chartspec.data.smoothing import ema
+
+    n = 20_000
+    step, loss = np.arange(n), _curve(n, 8)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}, smooth: {ema: 0.99}}\n"))
+    full = ema(list(loss), 0.99)
+    rows = spec.table.rows
+    assert len(rows) < n / 3
+    for row in rows:
+        assert row["__smooth_0"] == pytest.approx(full[row["step"]], rel=1e-9, abs=1e-12)
+    # the smoothed curve's own extremes per column are kept too
+    smooth = np.array(full)
+    assert {int(i) for i in _expected(step, [smooth], WIDTH * SUBPIXELS)} <= _kept_x(rows)
+
+
+def test_the_same_rows_in_every_run(tmp_path: Path) -> None:
+    n = 20_000
+    step = np.repeat(np.arange(n // 4), 4)  # every step logged four times: ties everywhere
+    loss = np.round(np.random.default_rng(9).integers(0, 5, n) * 0.5, 1)  # and ties in y
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss, "i": np.arange(n)})
+    path = _spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                           "layers:\n  - {mark: point, y: {field: loss}, name: points}\n"
+                           "  - {mark: line, y: {field: loss}, name: line}\n")
+    first = chartspec.load(path).table.rows
+    for _ in range(3):
+        assert chartspec.load(path).table.rows == first
+    assert len(first) < n
+
+
+def test_point_marks_keep_one_row_per_occupied_cell(tmp_path: Path) -> None:
+    n = 40_000
+    rng = np.random.default_rng(11)
+    step, value = np.arange(n), np.round(rng.integers(0, 3, n).astype(float), 1)  # 3 distinct heights
+    _csv(tmp_path / "run.csv", {"step": step, "value": value})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: point, y: {field: value}}\n"))
+    rows = spec.table.rows
+    columns = WIDTH * SUBPIXELS
+    assert len(rows) <= 3 * (columns + 1)
+    cells = {(math.floor(r["step"] / (n - 1) * columns), r["value"]) for r in rows}
+    want = {(math.floor(s / (n - 1) * columns), v) for s, v in zip(step, value)}
+    assert cells == want  # every occupied cell still has its point
+
+
+def test_a_chart_too_large_for_vega_is_refused_with_a_position(tmp_path: Path) -> None:
+    n = MAX_DRAWN_ROWS + 1
+    _csv(tmp_path / "run.csv", {"step": np.arange(n), "loss": np.zeros(n)}, {"loss": "{:.0f}"})
+    path = _spec(tmp_path, "data: run.csv\nx: {field: step}\nlayers:\n  - {mark: bar, y: {field: loss}}\n")
+    with pytest.raises(ChartspecError) as err:
+        chartspec.load(path)
+    d = err.value.diagnostics[0]
+    assert "more than it can draw" in d.message and f"{n:,} rows" in d.message
+    assert (d.line, d.column) == (4, 12)  # the layer's mark
+    assert "aggregate" in (d.hint or "")
