@@ -17,6 +17,7 @@ from typing import Any
 
 from ..spec.marks import Band
 from ..spec.model import ChartSpec, Layer
+from .series import draws_shape
 
 #: the legend symbol of each mark when the layer has no ``point`` marker
 LEGEND_SYMBOL = {"line": "stroke", "area": "square", "bar": "square", "point": "circle", "rule": "stroke",
@@ -110,17 +111,36 @@ def _errorband(compiled: dict[str, Any], layer: Layer, mark: dict[str, Any]) -> 
 def legend_symbols(series: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
     """The series encodings with each legend entry drawn as its mark's symbol.
 
-    Vega-Lite takes legend symbols from the ``shape`` channel, which only point-like marks carry;
-    a chart whose rules, ticks or boxes have no such partner would show circles. So when the chart
-    has one of these marks, the legend sets each symbol's shape (and the stroke a 'stroke' symbol
-    needs) from the entry's name. Charts of lines, points, areas and bars are left as they were.
+    Vega-Lite takes legend symbols from the ``shape`` channel, which only layers that draw symbols
+    carry (points, lines with markers: ``series.for_layer``). So the legend is told what the shape
+    channel cannot tell it:
+
+    - a chart with rules, ticks or boxes sets each symbol's shape (and the stroke a 'stroke'
+      symbol needs) from the entry's name, whatever the other layers draw;
+    - a chart where no layer draws symbols sets each symbol's shape the same way (one shape for
+      all: plain lines get strokes, also under a theme whose legends draw squares);
+    - a chart whose first layer is a line without markers draws its symbols at that line's
+      opacity, not at the 0.7 Vega-Lite gives a later point layer (the legend would take it from
+      the first layer carrying shape).
     """
-    if not any(layer.mark in ("rule", "tick", "rect", "errorband") for layer in model.layers):
+    layers = [layer for layer in model.layers if layer.heat is None]  # a heatmap has its own legend
+    if not layers:
         return series
     scale = series["shape"]["scale"]
-    shapes = json.dumps(dict(zip(scale["domain"], scale["range"])), ensure_ascii=False)
-    symbols = {"symbolType": {"expr": f"{shapes}[datum.value] || 'circle'"},
-               "symbolStrokeColor": {"expr": "scale('color', datum.value)"}, "symbolStrokeWidth": 2}
+    by_name = dict(zip(scale["domain"], scale["range"]))
+    shapes = json.dumps(by_name, ensure_ascii=False)
+    symbols: dict[str, Any] = {}
+    if any(layer.mark in ("rule", "tick", "rect", "errorband") for layer in layers):
+        symbols = {"symbolType": {"expr": f"{shapes}[datum.value] || 'circle'"},
+                   "symbolStrokeColor": {"expr": "scale('color', datum.value)"}, "symbolStrokeWidth": 2}
+    elif not any(draws_shape(layer) for layer in layers):
+        kinds = set(by_name.values())
+        symbols = {"symbolType": kinds.pop() if len(kinds) == 1 else {"expr": f"{shapes}[datum.value] || 'circle'"}}
+    first = layers[0]
+    if first.mark == "line" and not draws_shape(first) and any(draws_shape(layer) for layer in layers):
+        symbols["symbolOpacity"] = first.opacity if first.opacity is not None else 1
+    if not symbols:
+        return series
     out = dict(series)
     for channel in ("color", "shape", "strokeDash"):
         if channel in out and out[channel].get("legend"):

@@ -3,8 +3,11 @@
 Every layer computes a ``__series`` field: its name, or for ``color: {field: run}`` the value of
 that field, so one layer draws one line per run. Colour, shape and (when any layer is dashed)
 strokeDash are all encoded on that field through scales whose domain lists every entry, so
-Vega-Lite merges them into a single legend, even across independent y scales. A field's values
-are sorted before they take palette colours, so a run keeps its colour whatever the row order.
+Vega-Lite merges them into a single legend, even across independent y scales. Only layers that
+draw symbols (points, lines with markers) carry shape: on any other line Vega-Lite would draw an
+invisible point at every vertex; marks.legend_symbols tells the legend the symbols no layer draws.
+A field's values are sorted before they take palette colours, so a run keeps its colour whatever
+the row order.
 """
 
 from __future__ import annotations
@@ -109,11 +112,16 @@ def series_encodings(model: ChartSpec, found: Sequence[Entry]) -> dict[str, Any]
     return out
 
 
+def draws_shape(layer: Layer) -> bool:
+    """Does the layer draw symbols shaped by the ``shape`` scale: a point layer, a line with markers?
+    (A layer coloured by a number has no series encodings at all.)"""
+    return layer.heat is None and (layer.mark == "point" or (layer.mark == "line" and layer.point is not None))
+
+
 def for_layer(encodings: dict[str, Any], layer: Layer) -> dict[str, Any]:
-    """The series encodings one layer uses: an area or bar given ``shape`` would get a marker on
-    every data point (Vega-Lite adds a point overlay), so they leave it to the other layers."""
-    if layer.mark in ("area", "bar"):
-        return {k: v for k, v in encodings.items() if k != "shape"}
-    return encodings
-
-
+    """The series encodings one layer uses. Vega-Lite draws a point at every vertex of a line or
+    area given ``shape`` (its point overlay): on a layer without markers those points are invisible
+    yet cost a symbol per row, so only layers that draw symbols carry the shape channel."""
+    if draws_shape(layer):
+        return encodings
+    return {k: v for k, v in encodings.items() if k != "shape"}
