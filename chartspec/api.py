@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 __all__ = ["Spec", "compile", "load", "loads", "save", "to_vegalite", "validate"]
 
 
-def _as_spec(spec: Spec | str | Path) -> Spec:
-    return spec if isinstance(spec, Spec) else load(spec)
+def _as_spec(spec: Spec | str | Path, scale: float = 1.0) -> Spec:
+    return spec if isinstance(spec, Spec) else load(spec, scale=scale)
 
 
 def to_vegalite(spec: Spec | str | Path) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def save(spec: Spec | str | Path, path: str | Path, *, format: str | None = None
     fmt = format or suffix_format(path)
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    loaded = _as_spec(spec)
+    loaded = _as_spec(spec, scale)  # a path is loaded for this scale: large data reduced to its pixels
     outputs = render(to_vegalite(loaded), (fmt,), scale=scale, spec=loaded)
     write_atomic(path, outputs[fmt])
     return path

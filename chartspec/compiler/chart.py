@@ -208,7 +208,11 @@ def _config(model: ChartSpec) -> dict[str, Any]:
         axis["gridDash"] = list(model.grid.dash)
     if model.grid.width is not None:
         axis["gridWidth"] = model.grid.width
-    return {"axis": axis, "legend": {"labelLimit": 0}, "title": {"fontSize": 15, "anchor": "middle"}}
+    # Round joins: a dense line's miter tips poke out up to 10 px at sharp turns, and the reduction
+    # (data/reduce.py) drops most turns; with round joins the reduced line matches the full one
+    # to within 0.5 % of pixels (README, Performance) and small charts move by under 0.02 %.
+    return {"axis": axis, "legend": {"labelLimit": 0}, "line": {"strokeJoin": "round"},
+            "title": {"fontSize": 15, "anchor": "middle"}}
 
 
 # Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.

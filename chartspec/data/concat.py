@@ -54,6 +54,12 @@ def load_concat(doc: Document, *, path: Path | None, root: Path | None, load_ite
             if key in item:
                 found.append(source.diagnostic(f"'{key}' applies to the whole layout, not to one chart of it",
                                                prefix + (key,), key=True, hint=f"set '{key}' at the top level"))
+        nested = next((k for k in ("hconcat", "vconcat") if k in item), None)
+        if nested is not None:  # the compiler lays out charts, not layouts of layouts
+            found.append(source.diagnostic(f"a chart of a layout cannot itself be a layout ('{nested}')",
+                                           prefix + (nested,), key=True,
+                                           hint=f"list its charts in the top-level '{direction}', or use 'facet'"))
+            continue
         merged, taken, view = _item(item, raw, source, prefix)
         try:
             items.append(load_item(Document(merged, view), path=path, root=root))

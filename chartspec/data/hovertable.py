@@ -98,8 +98,37 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
     order = [*panels, x, *(c.field for c in columns)]
     lines = [line for _, line in sorted(by_key.items(), key=lambda item: [order_key(v) for v in item[0]])]
     rows = [{k: line[k] for k in order if k in line} for line in lines]
+    if any(t is not None and t.reduced_from for t in (data.main, *data.own)):
+        rows = _one_per_column(rows, panels, x, model)
     bounded = model.x.type in ("quantitative", "temporal") and _add_bounds(rows, panels, x, model.x.scale == "log")
     return HoverTable(rows=rows, columns=columns, panels=panels, left_out=left_out, bounded=bounded)
+
+
+#: with zoom on, hover rows per CSS pixel column (zoomed in this far the tooltip still finds each)
+HOVER_ZOOM = 4
+
+
+def _one_per_column(rows: list[dict[str, Any]], panels: list[str], x: str, model: ChartSpec) -> list[dict[str, Any]]:
+    """Reduced data (reduce.py) keeps several rows per pixel column; the pointer picks one column,
+    so the tooltip needs one: the first row of each column (per panel), of the same reduced rows."""
+    columns = model.width * (HOVER_ZOOM if model.interactive.zoom else 1)
+    log = model.x.scale == "log"
+    found = [p for row in rows if (p := _position(row.get(x))) is not None and (p > 0 or not log)]
+    if len(rows) <= columns or not found:
+        return rows
+    lo, hi = (math.log(min(found)), math.log(max(found))) if log else (min(found), max(found))
+    span = (hi - lo) or 1.0
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for row in rows:
+        p = _position(row.get(x))
+        if p is None or (log and p <= 0):
+            continue
+        key = (*(row.get(f) for f in panels), math.floor(((math.log(p) if log else p) - lo) / span * columns))
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
 
 
 def _position(value: Any) -> float | None:

@@ -10,8 +10,9 @@ domains and the legend equal the full data's. Point, tick and text marks keep on
 occupied pixel cell. The work runs in the engine (engine.py): ``GROUP BY`` series and pixel
 column, ``arg_min``/``arg_max`` with the row number as tie-break, so the result is deterministic.
 
-Anti-aliased 2 px strokes are not M4's aliased 1 px lines: :data:`SUBPIXELS` columns per device
-pixel keep the reduced PNG within 0.5 % of the full one's pixels (measured; README, Performance).
+Anti-aliased 2 px strokes are not M4's aliased 1 px lines: :func:`columns_per_pixel` columns per
+CSS pixel, and round line joins (compiler/chart.py), keep the reduced PNG within 0.5 % of the
+full one's pixels (measured; README, Performance): 4 columns gave 0.36-0.55 %, 6 gave 0.2 %.
 EMA smoothing runs on the full series before the cut (ema.py). Tables small enough to draw as
 they are (at most 4 rows per pixel column) are left untouched, so small charts do not change.
 """
@@ -34,10 +35,12 @@ from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
 
-__all__ = ["MAX_DRAWN_ROWS", "SUBPIXELS", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
+__all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
-#: M4 sub-columns per device pixel (4: under 0.5 % of PNG pixels differ from the full render)
-SUBPIXELS = 4
+#: M4 columns per CSS pixel at --scale 1 (6: about 0.2 % of PNG pixels differ from the full render)
+SUBPIXELS = 6
+#: and at least this many per device pixel at larger scales
+DEVICE_SUBPIXELS = 3
 #: with zoom on (HTML), this many times more columns, so zooming in this far stays exact
 ZOOM_COLUMNS = 4
 #: the reduced rows of one chart stay near this many: many series get fewer sub-columns each
@@ -45,6 +48,8 @@ ROW_BUDGET = 80_000
 #: the most rows one chart may hand to Vega (beyond it Vega takes minutes or exhausts its heap);
 #: a build can raise it with the environment variable CHARTSPEC_MAX_DRAWN_ROWS
 MAX_DRAWN_ROWS = 250_000
+#: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
+LAYER_MASK = "__layers"
 LINE_MARKS = frozenset({"line", "area", "rule", "errorband"})
 POINT_MARKS = frozenset({"point", "tick", "text"})
 
@@ -131,7 +136,8 @@ def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) 
 
 def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, float], columns: int,
             model: ChartSpec) -> str:
-    """SQL listing the ``__row`` of every row some layer's reduction keeps."""
+    """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
+    keep it (``m``, bit ``i`` for layer ``i``)."""
     col, lo, hi = x_map
     bucket = f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"
     x = quote(model.x.field)
@@ -143,8 +149,8 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
             lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {rel.name}")[0]
             span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
             cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * columns / model.width})"
-            parts.append(f"SELECT min(__row) AS r FROM {rel.name} WHERE {plan.where} AND {x} IS NOT NULL "
-                         f"GROUP BY {keys}{bucket}, {cell}")
+            parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {rel.name} "
+                         f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{bucket}, {cell}")
             continue
         # Extremes per window, then the first row holding each: the same rows in every run, whatever
         # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
@@ -153,12 +159,14 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
         picks = [f"min(__row) FILTER (WHERE {x} = __lo0)", f"max(__row) FILTER (WHERE {x} = __hi0)"]
         picks += [f"min(__row) FILTER (WHERE {c} = __{end}{i})" for i, c in enumerate(measured) if i
                   for end in ("lo", "hi")]
-        parts.append(f"SELECT unnest([{', '.join(picks)}]) AS r FROM (SELECT *, {bucket} AS __b, {window} "
+        parts.append(f"SELECT unnest([{', '.join(picks)}]) AS r, {1 << plan.layer.index} AS bit "
+                     f"FROM (SELECT *, {bucket} AS __b, {window} "
                      f"FROM {rel.name} WHERE {plan.where} AND {x} IS NOT NULL "
                      f"WINDOW w AS (PARTITION BY {keys}{bucket})) GROUP BY {keys}__b")
     # rows without an x are kept: Vega drops them itself, and the checks see them
-    parts.append(f"SELECT __row AS r FROM {rel.name} WHERE {x} IS NULL")
-    return " UNION ".join(parts)
+    every = sum(1 << plan.layer.index for plan in plans)
+    parts.append(f"SELECT __row AS r, {every} AS bit FROM {rel.name} WHERE {x} IS NULL")
+    return f"SELECT r, bit_or(bit) AS m FROM ({' UNION ALL '.join(parts)}) WHERE r IS NOT NULL GROUP BY r"
 
 
 def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
@@ -170,9 +178,17 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     return total
 
 
-def fetch(rel: Relation, where: str = "TRUE") -> tuple[dict[str, Any], ...]:
-    """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped)."""
-    cur = rel.con.execute(f"SELECT * EXCLUDE (__row) FROM {rel.name} WHERE {where} ORDER BY __row")
+def fetch(rel: Relation, keep: str | None = None, mask: bool = False) -> tuple[dict[str, Any], ...]:
+    """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped); with
+    ``keep`` (SQL listing rows ``r`` and layer bits ``m``) only those, and with ``mask`` their bits
+    as :data:`LAYER_MASK`."""
+    if keep is None:
+        query = f"SELECT * EXCLUDE (__row) FROM {rel.name} ORDER BY __row"
+    else:
+        bits = f", k.m AS {LAYER_MASK}" if mask else ""
+        query = (f"SELECT t.* EXCLUDE (__row){bits} FROM {rel.name} t JOIN ({keep}) k ON t.__row = k.r "
+                 "ORDER BY t.__row")
+    cur = rel.con.execute(query)
     names = [d[0] for d in cur.description]
     ints = [n in rel.integer for n in names]
     out = []
@@ -180,6 +196,11 @@ def fetch(rel: Relation, where: str = "TRUE") -> tuple[dict[str, Any], ...]:
         out.append({n: (int(v) if i and isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v)
                     for n, v, i in zip(names, record, ints)})
     return tuple(out)
+
+
+def columns_per_pixel(scale: float) -> float:
+    """M4 columns per CSS pixel of the plot for images at ``scale`` device pixels per CSS pixel."""
+    return max(SUBPIXELS, DEVICE_SUBPIXELS * scale)
 
 
 def max_drawn_rows() -> int:
@@ -225,17 +246,20 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
             raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
         return replace(table, rows=fetch(rel), columns=_with_smooth(table.columns, layers), relation=None)
-    device = model.width * max(scale, 1.0)
-    per_pixel = SUBPIXELS * (ZOOM_COLUMNS if model.interactive.zoom else 1)
+    per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
     series = _series_count(rel, plans)  # type: ignore[arg-type]
-    per_pixel = max(1, min(per_pixel, ROW_BUDGET // max(1, 4 * math.ceil(device) * series)))
-    columns = math.ceil(device * per_pixel)
+    # many series (a sweep of runs): fewer columns each, so the chart stays drawable
+    per_pixel = max(1.0, min(per_pixel, ROW_BUDGET / max(1, 4 * model.width * series)))
+    columns = math.ceil(model.width * per_pixel)
     if rel.count <= 4 * columns:
         return replace(table, rows=fetch(rel), columns=_with_smooth(table.columns, layers), relation=None)
     keep = _select(rel, plans, x_map, columns, model)  # type: ignore[arg-type]
-    rows = fetch(rel, f"__row IN (SELECT r FROM ({keep}) WHERE r IS NOT NULL)")
-    return replace(table, rows=rows, columns=_with_smooth(table.columns, layers), relation=None,
-                   reduced_from=rel.count)
+    # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
+    # another layer's extremes would carry up to twice the vertices (SVG bytes, render time).
+    mask = len(plans) > 1
+    rows = fetch(rel, keep, mask)
+    return replace(table, rows=rows, columns=_with_smooth(table.columns, layers) + ((LAYER_MASK,) if mask else ()),
+                   relation=None, reduced_from=rel.count)
 
 
 def _with_smooth(columns: tuple[str, ...], layers: Sequence[Layer]) -> tuple[str, ...]:
@@ -264,7 +288,8 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
         if big is None:
             return t
         if not layers:  # drawn by no layer (every layer has its own data): only checked
-            return replace(t, rows=fetch(big.relation, "__row < 1000") if big.relation else t.rows, relation=None)
+            return replace(t, rows=fetch(big.relation, f"SELECT __row AS r, 0 AS m FROM {big.relation.name} "
+                                                        "WHERE __row < 1000") if big.relation else t.rows, relation=None)
         return reduce_table(big, layers, model, has_own, source, scale, others)
 
     drawn = [t for t in (table, *own) if t is not None]

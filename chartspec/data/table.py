@@ -191,7 +191,7 @@ def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap
                 raise FileTooLarge(path.stat().st_size)
             return read_parquet(path, location, lambda: DataError(smap.diagnostic(
                 f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
-                hint="pip install 'chartspec[parquet]'")))
+                hint="pyarrow is a dependency of chartspec: reinstall it (pip install chartspec)")))
         return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",

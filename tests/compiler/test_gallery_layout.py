@@ -423,3 +423,14 @@ def test_malformed_layouts_give_one_located_error_each(text: str, expected: list
     with pytest.raises(ChartspecError) as caught:
         chartspec.loads(text, file="c.yaml")
     assert [(d.line, d.column, d.message) for d in caught.value.diagnostics] == expected
+
+
+def test_a_layout_inside_a_layout_is_a_positioned_error() -> None:
+    # found by the schema fuzz test: the nested layout reached the compiler, which lays out charts
+    text = ("data: {values: [{step: 1, loss: 2}]}\nhconcat:\n  - vconcat:\n"
+            "      - {x: {field: step}, layers: [{y: {field: loss}}]}\n  - {x: {field: step}, layers: [{y: {field: loss}}]}\n")
+    with pytest.raises(ChartspecError) as err:
+        chartspec.loads(text, file="nested.yaml")
+    (d,) = err.value.diagnostics
+    assert (d.line, d.column, d.message) == (3, 5, "a chart of a layout cannot itself be a layout ('vconcat')")
+    assert d.hint == "list its charts in the top-level 'hconcat', or use 'facet'"

@@ -403,14 +403,15 @@ def test_parquet_without_pyarrow_says_how_to_install_it(monkeypatch: pytest.Monk
     found = spec_errors("data: data/eval_checkpoints.parquet\nx: {field: checkpoint_step}\n"
                         "layers: [{y: {field: accuracy}}]\n", path=SPECS / "x.yaml")
     assert found == ["1:7: reading Parquet (data/eval_checkpoints.parquet) needs pyarrow, which is not installed"
-                     " | pip install 'chartspec[parquet]'"]
+                     " | pyarrow is a dependency of chartspec: reinstall it (pip install chartspec)"]
 
 
-def test_parquet_is_an_optional_extra_and_in_the_test_extra() -> None:
+def test_parquet_and_the_engine_are_part_of_the_default_install() -> None:
     import tomllib
 
-    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    assert "pyarrow>=14" in extras["parquet"] and "pyarrow>=14" in extras["test"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert {"pyarrow>=14", "duckdb>=1.1", "numpy>=1.24"} <= set(project["dependencies"])
+    assert project["optional-dependencies"]["parquet"] == []  # kept: old install commands still work
 
 
 # -- dates -------------------------------------------------------------------------------------------

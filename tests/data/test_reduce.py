@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_tree
 
 import chartspec
 from chartspec.data.reduce import MAX_DRAWN_ROWS, SUBPIXELS
 from chartspec.errors import ChartspecError
-from tests.conftest import write_tree
 
 WIDTH = 200  # a narrow chart: few pixel columns, so a few thousand rows already get reduced
 
