@@ -16,7 +16,7 @@ from ..spec.yamlload import Document
 from .checks import semantic_diagnostics
 from .flow import layer_views
 from .loaded import Spec, in_order
-from .reduce import reduce_tables
+from .reduce import mentioned, reduce_tables
 from .table import Table, read_data
 
 
@@ -47,7 +47,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             table = read_data(model.data, path, root, doc.source)
             layer_tables = _layer_tables(model, problems, path, root, doc.source)
             if not problems:  # large data: cut to what the pixels show (reduce.py), checked after
-                table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root)
+                table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root,
+                                                    used=frozenset(mentioned(doc.data)))
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             problems += semantic_diagnostics(model, table, doc.source, views=views)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from ..spec.source import SourceMap
 
-__all__ = ["ENGINE_BYTES", "Relation", "connect", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
+__all__ = ["ENGINE_BYTES", "Relation", "connect", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
 
 #: data files at least this big are read by the engine, smaller ones in Python
 ENGINE_BYTES = 2 * 1024 * 1024
@@ -61,6 +61,8 @@ class Relation:
     numeric: frozenset[str]
     #: numeric columns whose values were all written as integers (fetched as Python ints)
     integer: frozenset[str] = frozenset()
+    #: a view over files (read on every query) rather than a table in memory
+    view: bool = False
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()
@@ -80,6 +82,7 @@ def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
         return _connections[root]
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                                  "memory_limit": MEMORY_LIMIT, "temp_directory": tempfile.gettempdir()})
+    con.execute("SET enable_progress_bar = false")  # it would draw on the build's stderr
     if root is not None:
         con.execute(f"SET allowed_directories = [{literal(str(root) + '/')}]")
     con.execute("SET enable_external_access = false")
@@ -225,7 +228,17 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         offset += con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]  # type: ignore[index]
         columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
     con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
-    return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer)), tuple(columns)
+    return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True), tuple(columns)
+
+
+def materialized(rel: Relation, *, ordered: bool = False) -> Relation:
+    """``rel`` as a table in memory (spilling to disk past the memory limit): a view over files
+    is read once instead of once per query; ``ordered`` also puts the rows in file order."""
+    if not rel.view and not ordered:
+        return rel
+    name = new_name()
+    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {rel.name}" + (" ORDER BY __row" if ordered else ""))
+    return Relation(rel.con, name, rel.count, rel.columns, rel.numeric, rel.integer)
 
 
 def register_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]], columns: Sequence[str]

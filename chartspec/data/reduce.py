@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,10 +45,12 @@ DEVICE_SUBPIXELS = 3
 #: with zoom on (HTML), this many times more columns, so zooming in this far stays exact
 ZOOM_COLUMNS = 4
 #: the reduced rows of one chart stay near this many: many series get fewer sub-columns each
-ROW_BUDGET = 80_000
+ROW_BUDGET = 40_000
 #: the most rows one chart may hand to Vega (beyond it Vega takes minutes or exhausts its heap);
 #: a build can raise it with the environment variable CHARTSPEC_MAX_DRAWN_ROWS
 MAX_DRAWN_ROWS = 250_000
+#: tables beyond this many rows are reduced in two streamed passes instead of one window
+STREAMED_ROWS = 4_000_000
 #: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
 LAYER_MASK = "__layers"
 LINE_MARKS = frozenset({"line", "area", "rule", "errorband"})
@@ -152,17 +155,23 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
             parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {rel.name} "
                          f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{bucket}, {cell}")
             continue
-        # Extremes per window, then the first row holding each: the same rows in every run, whatever
+        # Extremes per column, then the first row holding each: the same rows in every run, whatever
         # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
         measured = [x, *(quote(v) for v in plan.values)]
-        window = ", ".join(f"min({c}) OVER w AS __lo{i}, max({c}) OVER w AS __hi{i}" for i, c in enumerate(measured))
+        rows = f"SELECT *, {bucket} AS __b FROM {rel.name} WHERE {plan.where} AND {x} IS NOT NULL"
         picks = [f"min(__row) FILTER (WHERE {x} = __lo0)", f"max(__row) FILTER (WHERE {x} = __hi0)"]
         picks += [f"min(__row) FILTER (WHERE {c} = __{end}{i})" for i, c in enumerate(measured) if i
                   for end in ("lo", "hi")]
-        parts.append(f"SELECT unnest([{', '.join(picks)}]) AS r, {1 << plan.layer.index} AS bit "
-                     f"FROM (SELECT *, {bucket} AS __b, {window} "
-                     f"FROM {rel.name} WHERE {plan.where} AND {x} IS NOT NULL "
-                     f"WINDOW w AS (PARTITION BY {keys}{bucket})) GROUP BY {keys}__b")
+        pick = f"SELECT unnest([{', '.join(picks)}]) AS r, {1 << plan.layer.index} AS bit"
+        extremes = ", ".join(f"min({c}) AS __lo{i}, max({c}) AS __hi{i}" for i, c in enumerate(measured))
+        if rel.count <= STREAMED_ROWS:  # a window over rows in memory: one pass
+            window = extremes.replace(") AS", ") OVER w AS")
+            parts.append(f"{pick} FROM (SELECT *, {window} FROM ({rows}) WINDOW w AS (PARTITION BY {keys}__b)) "
+                         f"GROUP BY {keys}__b")
+        else:  # two streamed passes: a window would hold (and sort) every row
+            on = " AND ".join(["t.__b = e.__b", *(f"t.{quote(k)} IS NOT DISTINCT FROM e.{quote(k)}" for k in plan.keys)])
+            parts.append(f"{pick} FROM ({rows}) t JOIN (SELECT {keys}__b, {extremes} FROM ({rows}) "
+                         f"GROUP BY {keys}__b) e ON {on} GROUP BY {''.join(f'e.{quote(k)}, ' for k in plan.keys)}e.__b")
     # rows without an x are kept: Vega drops them itself, and the checks see them
     every = sum(1 << plan.layer.index for plan in plans)
     parts.append(f"SELECT __row AS r, {every} AS bit FROM {rel.name} WHERE {x} IS NULL")
@@ -178,23 +187,46 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     return total
 
 
-def fetch(rel: Relation, keep: str | None = None, mask: bool = False) -> tuple[dict[str, Any], ...]:
+_QUOTED = re.compile(r"""(["'])(.*?)\1""")
+
+
+def mentioned(raw: Any, found: set[str] | None = None) -> set[str]:
+    """Every name a spec mapping could use as a field: its keys, its text values and the fields
+    its Vega expressions read. A reduced table keeps only these columns (the rest cannot be drawn)."""
+    found = set() if found is None else found
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            found.add(str(key))
+            mentioned(value, found)
+    elif isinstance(raw, list):
+        for item in raw:
+            mentioned(item, found)
+    elif isinstance(raw, str):
+        found.add(raw)
+        found.update(m.group(2) for m in _QUOTED.finditer(raw))  # datum["a b"] in an expression
+        found.update(part for part in re.split(r"[^\w$]+", raw) if part)  # datum.loss, and words
+    return found
+
+
+def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
+          used: frozenset[str] | None = None) -> tuple[dict[str, Any], ...]:
     """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped); with
     ``keep`` (SQL listing rows ``r`` and layer bits ``m``) only those, and with ``mask`` their bits
     as :data:`LAYER_MASK`."""
+    wanted = [c for c in rel.columns if used is None or c in used or c.startswith("__")]
+    picked = ", ".join(f"t.{quote(c)}" for c in wanted) or "NULL AS __none"
     if keep is None:
-        query = f"SELECT * EXCLUDE (__row) FROM {rel.name} ORDER BY __row"
+        query = f"SELECT {picked} FROM {rel.name} t ORDER BY t.__row"
     else:
         bits = f", k.m AS {LAYER_MASK}" if mask else ""
-        query = (f"SELECT t.* EXCLUDE (__row){bits} FROM {rel.name} t JOIN ({keep}) k ON t.__row = k.r "
-                 "ORDER BY t.__row")
+        query = f"SELECT {picked}{bits} FROM {rel.name} t JOIN ({keep}) k ON t.__row = k.r ORDER BY t.__row"
     cur = rel.con.execute(query)
     names = [d[0] for d in cur.description]
     ints = [n in rel.integer for n in names]
     out = []
     for record in cur.fetchall():
         out.append({n: (int(v) if i and isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v)
-                    for n, v, i in zip(names, record, ints)})
+                    for n, v, i in zip(names, record, ints) if n != "__none"})
     return tuple(out)
 
 
@@ -231,7 +263,7 @@ def whole(table: Table, source: SourceMap, where: JsonPath) -> Table:
 
 
 def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
-                 scale: float, others: Sequence[Table] = ()) -> Table:
+                 scale: float, others: Sequence[Table] = (), used: frozenset[str] | None = None) -> Table:
     """``table`` cut to the rows ``layers`` can show at ``scale`` device pixels per CSS pixel."""
     from .smoothframe import add_smoothed
 
@@ -245,21 +277,28 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
             why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
             raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
-        return replace(table, rows=fetch(rel), columns=_with_smooth(table.columns, layers), relation=None)
+        return _whole(table, rel, layers, used)
     per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
     series = _series_count(rel, plans)  # type: ignore[arg-type]
     # many series (a sweep of runs): fewer columns each, so the chart stays drawable
     per_pixel = max(1.0, min(per_pixel, ROW_BUDGET / max(1, 4 * model.width * series)))
     columns = math.ceil(model.width * per_pixel)
     if rel.count <= 4 * columns:
-        return replace(table, rows=fetch(rel), columns=_with_smooth(table.columns, layers), relation=None)
+        return _whole(table, rel, layers, used)
     keep = _select(rel, plans, x_map, columns, model)  # type: ignore[arg-type]
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
     # another layer's extremes would carry up to twice the vertices (SVG bytes, render time).
     mask = len(plans) > 1
-    rows = fetch(rel, keep, mask)
+    rows = fetch(rel, keep, mask, used)
     return replace(table, rows=rows, columns=_with_smooth(table.columns, layers) + ((LAYER_MASK,) if mask else ()),
                    relation=None, reduced_from=rel.count)
+
+
+def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None) -> Table:
+    """Every row: those read in Python as they were (smoothed later, in layerdata.py), else the engine's."""
+    if table.rows:
+        return replace(table, relation=None)
+    return replace(table, rows=fetch(rel, used=used), columns=_with_smooth(table.columns, layers), relation=None)
 
 
 def _with_smooth(columns: tuple[str, ...], layers: Sequence[Layer]) -> tuple[str, ...]:
@@ -267,9 +306,11 @@ def _with_smooth(columns: tuple[str, ...], layers: Sequence[Layer]) -> tuple[str
 
 
 def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
-                  scale: float, root: Any = None) -> tuple[Table, tuple[Table | None, ...]]:
+                  scale: float, root: Any = None, used: frozenset[str] | None = None
+                  ) -> tuple[Table, tuple[Table | None, ...]]:
     """The chart's table and the layers' own, each large one reduced (engine tables always are
-    read into rows here, reduced or whole); small tables come back as they are."""
+    read into rows here, reduced or whole); small tables come back as they are. ``used``: the
+    names the spec mentions (:func:`mentioned`); a reduced table keeps only those columns."""
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
     small_limit = 4 * model.width * SUBPIXELS
 
@@ -290,7 +331,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
         if not layers:  # drawn by no layer (every layer has its own data): only checked
             return replace(t, rows=fetch(big.relation, f"SELECT __row AS r, 0 AS m FROM {big.relation.name} "
                                                         "WHERE __row < 1000") if big.relation else t.rows, relation=None)
-        return reduce_table(big, layers, model, has_own, source, scale, others)
+        return reduce_table(big, layers, model, has_own, source, scale, others, used)
 
     drawn = [t for t in (table, *own) if t is not None]
     small = [t for t in drawn if t.relation is None]

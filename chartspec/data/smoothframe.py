@@ -9,21 +9,47 @@ and joined back as the layer's ``__smooth_<i>`` column.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..errors import DataError
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
-from .engine import Relation, new_name, quote
+from .engine import Relation, materialized, new_name, quote
 from .smoothing import smooth_column, smooth_series
 
 __all__ = ["add_smoothed"]
 
 
-def _duplicate(rel: Relation, x: str, keys: Sequence[str]) -> object | None:
-    group = ", ".join(quote(k) for k in (*keys, x))
-    found = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE {quote(x)} IS NOT NULL GROUP BY {group} "
-                    f"HAVING count(*) > 1 ORDER BY min(__row) LIMIT 1")
-    return found[0][0] if found else None
+def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str]) -> tuple[Any, Any, Any, Any, bool]:
+    """Rows in series-then-x order (file order breaking ties): their ``__row``s, where each series
+    starts, the positions (in that order) of x values repeated within a series, y in that order,
+    and whether the engine handed the rows out in file order.
+
+    Logs are usually written that way already (one file per run, steps rising), so the rows are
+    read as the engine holds them and sorted with numpy only when they are not. A series is told
+    apart by a 64-bit hash of its key values, which is cheap to read for 10^7 rows where text is not."""
+    import numpy as np
+
+    group = f"hash({', '.join(quote(k) for k in keys)})" if keys else "0"
+    cols = rel.con.execute(f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
+                           f"CAST({quote(y)} AS DOUBLE) AS y FROM {rel.name}").fetchnumpy()
+    rows = np.asarray(cols["__row"], dtype=np.int64)
+    in_file_order = np.array_equal(rows, np.arange(len(rows)))  # DuckDB keeps insertion order
+    if not in_file_order:
+        back = np.argsort(rows, kind="stable")
+        cols, rows = {k: np.asarray(v)[back] for k, v in cols.items()}, rows[back]
+    g = np.asarray(cols["g"])
+    xs = np.ma.filled(np.ma.asarray(cols["x"], dtype=np.float64), np.nan)
+    ys = np.ma.filled(np.ma.asarray(cols["y"], dtype=np.float64), np.nan)
+    n = len(g)
+    changed = g[1:] != g[:-1]
+    in_order = (np.count_nonzero(changed) + 1 == len(np.unique(g)) if n else True) and bool(
+        np.all(changed | (xs[1:] >= xs[:-1]) | np.isnan(xs[1:])))
+    order = np.arange(n) if in_order else np.lexsort((np.arange(n), xs, g))  # NaN (no x) sorts last
+    g, xs = g[order], xs[order]
+    changed = g[1:] != g[:-1]
+    starts = np.flatnonzero(np.concatenate(([True], changed))) if n else np.zeros(0, np.int64)
+    return rows[order], starts, np.flatnonzero(~changed & (xs[1:] == xs[:-1])), ys[order], in_file_order
 
 
 def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap) -> Relation:
@@ -34,31 +60,32 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
     import pyarrow as pa
 
     from .ema import ema_segments
+
     x = model.x.field
+    rel = materialized(rel)  # Parquet: read the files once, not once per query
     arrays: dict[str, pa.Array] = {}
+    in_file_order = True
     for layer in layers:
         assert layer.smooth is not None
         keys = smooth_series(layer, model)
-        if (twice := _duplicate(rel, x, keys)) is not None:
+        order, starts, twice, y, in_file_order = _series_order(rel, x, layer.y.field, keys)
+        if len(twice):
+            value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [int(order[twice[0]])])[0][0]
             within = f" within one {' and '.join(map(repr, keys))}" if keys else " (the data holds several series)"
             raise DataError(source.diagnostic(
-                f"cannot smooth: x value {twice!r} occurs more than once{within}", layer.json_path + ("smooth",),
+                f"cannot smooth: x value {value!r} occurs more than once{within}", layer.json_path + ("smooth",),
                 key=True, hint="draw one curve per series (colour the layer by a field), or give each series "
                                "its own layer data"))
-        order = ", ".join([*(quote(k) for k in keys), f"{quote(x)} NULLS LAST", "__row"])
-        group = f"dense_rank() OVER (ORDER BY {', '.join(quote(k) for k in keys)})" if keys else "1"
-        cols = rel.con.execute(f"SELECT __row, CAST({quote(layer.y.field)} AS DOUBLE) AS y, {group} AS g "
-                               f"FROM {rel.name} ORDER BY {order}").fetchnumpy()
-        y = np.ma.filled(np.ma.asarray(cols["y"], dtype=np.float64), np.nan)
-        g = np.asarray(cols["g"])
-        starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1]))) if len(g) else np.zeros(0, np.int64)
         smoothed = np.empty(rel.count)
-        smoothed[np.asarray(cols["__row"], dtype=np.int64)] = ema_segments(y, starts, layer.smooth.ema)
+        smoothed[order] = ema_segments(y, starts, layer.smooth.ema)
         arrays[smooth_column(layer.index)] = pa.array(smoothed, mask=np.isnan(smoothed))
     name = new_name()
-    frame = pa.table({"__row": pa.array(range(rel.count), pa.int64()), **arrays})
-    rel.con.register(f"{name}_arrow", frame)
-    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT t.*, {', '.join(f's.{quote(c)}' for c in arrays)} "
-                    f"FROM {rel.name} t JOIN {name}_arrow s USING (__row) ORDER BY __row")
-    rel.con.unregister(f"{name}_arrow")
+    if not in_file_order:
+        rel = materialized(rel, ordered=True)
+    # The new columns are in file order (__row = 0..n-1) and so are the rows: they join by
+    # position, without a hash join or a copy of 10^7 rows. The view keeps the arrays alive.
+    rel.con.register(f"{name}_arrow", pa.table(arrays))
+    smooth = ", ".join(f"s.{quote(c)}" for c in arrays)
+    rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rel.name} t "
+                    f"POSITIONAL JOIN {name}_arrow s")
     return Relation(rel.con, name, rel.count, rel.columns + tuple(arrays), rel.numeric | set(arrays), rel.integer)

@@ -244,3 +244,28 @@ def test_a_chart_too_large_for_vega_is_refused_with_a_position(tmp_path: Path) -
     assert "more than it can draw" in d.message and f"{n:,} rows" in d.message
     assert (d.line, d.column) == (4, 12)  # the layer's mark
     assert "aggregate" in (d.hint or "")
+
+
+def test_the_streamed_two_pass_reduction_keeps_the_same_rows_as_the_window(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import chartspec.data.reduce as reduce
+
+    n = 20_000
+    step = np.repeat(np.arange(n // 2), 2)  # ties in x
+    _csv(tmp_path / "run.csv", {"step": step, "loss": _curve(n, 12), "run": np.where(np.arange(n) % 3, "a", "b")})
+    path = _spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                           "layers:\n  - {mark: line, y: {field: loss}, color: {field: run}}\n")
+    window = chartspec.load(path).table.rows
+    monkeypatch.setattr(reduce, "STREAMED_ROWS", 0)  # the path tables of 10^8 rows take
+    assert chartspec.load(path).table.rows == window
+    assert len(window) < n
+
+
+def test_a_reduced_table_keeps_only_the_columns_the_spec_mentions(tmp_path: Path) -> None:
+    n = 20_000
+    _csv(tmp_path / "run.csv", {"step": np.arange(n), "loss": _curve(n), "unused_blob": np.arange(n) * 7})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    assert spec.table.reduced_from == n
+    assert set(spec.table.rows[0]) == {"step", "loss"}
+    assert "unused_blob" in spec.table.columns  # still known, for suggestions in error messages
