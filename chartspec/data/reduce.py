@@ -101,7 +101,8 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
         values.append(smooth_column(layer.index))
     where = ["TRUE"]
     for step in layer_steps(layer, model, has_own):
-        if isinstance(step, Filter) and (sql := _filter_sql(step, layer_dates(layer, model))) is not None:
+        if (isinstance(step, Filter) and step.field in rel.columns
+                and (sql := _filter_sql(step, layer_dates(layer, model))) is not None):
             where.append(sql)
         elif isinstance(step, Fold) and layer.y.field == step.value:
             values = [v for v in values if v != step.value] + list(step.fields)
@@ -172,9 +173,9 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
             on = " AND ".join(["t.__b = e.__b", *(f"t.{quote(k)} IS NOT DISTINCT FROM e.{quote(k)}" for k in plan.keys)])
             parts.append(f"{pick} FROM ({rows}) t JOIN (SELECT {keys}__b, {extremes} FROM ({rows}) "
                          f"GROUP BY {keys}__b) e ON {on} GROUP BY {''.join(f'e.{quote(k)}, ' for k in plan.keys)}e.__b")
-    # rows without an x are kept: Vega drops them itself, and the checks see them
+    # a few rows without an x are kept: Vega drops them, but the checks should see some
     every = sum(1 << plan.layer.index for plan in plans)
-    parts.append(f"SELECT __row AS r, {every} AS bit FROM {rel.name} WHERE {x} IS NULL")
+    parts.append(f"(SELECT __row AS r, {every} AS bit FROM {rel.name} WHERE {x} IS NULL ORDER BY __row LIMIT 100)")
     return f"SELECT r, bit_or(bit) AS m FROM ({' UNION ALL '.join(parts)}) WHERE r IS NOT NULL GROUP BY r"
 
 
@@ -333,6 +334,18 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
                                                         "WHERE __row < 1000") if big.relation else t.rows, relation=None)
         return reduce_table(big, layers, model, has_own, source, scale, others, used)
 
+    try:
+        return _reduce_all(model, table, own, layer_tables, reduce_one)
+    except Exception as err:  # a bug or a limit of the engine: that spec fails, with words
+        if not (isinstance(err, MemoryError) or type(err).__module__.split(".")[0] in ("duckdb", "_duckdb")):
+            raise  # importing duckdb to name its errors would slow every 'validate' down
+        first = str(err).split("\n", 1)[0]
+        raise DataError(source.diagnostic(f"the data engine failed on this data: {first}", model.data.json_path,
+                                          hint="'reduce: false' draws the data without it")) from None
+
+
+def _reduce_all(model: ChartSpec, table: Table, own: list[Table | None], layer_tables: Sequence[Table | None],
+                reduce_one: Any) -> tuple[Table, tuple[Table | None, ...]]:
     drawn = [t for t in (table, *own) if t is not None]
     small = [t for t in drawn if t.relation is None]
     main_layers = [lyr for lyr in model.layers if own[lyr.index] is None]

@@ -173,6 +173,12 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     except DataError as err:
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
         raise DataError((*err.diagnostics, note)) from None
+    except Exception as err:  # the engine's own errors: a broken or unreadable file
+        if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        first = str(err).split("\n", 1)[0]
+        raise DataError(smap.diagnostic(f"cannot read {', '.join(names)} ({fmt}): {first}", source.json_path,
+                                        hint="check that the file is complete and in the format its name says"))
     return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel)
 
 
