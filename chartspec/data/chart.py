@@ -21,10 +21,10 @@ from .table import Table, read_data
 
 
 def _layer_tables(model: ChartSpec, problems: list[Diagnostic], path: Path | None, root: Path | None,
-                  source: SourceMap) -> tuple[Table | None, ...]:
+                  source: SourceMap, used: frozenset[str]) -> tuple[Table | None, ...]:
     """The data of layers that name their own, unless the schema already refused that data."""
     bad = {d.path[:3] for d in problems if d.path[:1] == ("layers",)}
-    return tuple(read_data(layer.data, path, root, source)
+    return tuple(read_data(layer.data, path, root, source, used)
                  if layer.data is not None and layer.json_path + ("data",) not in bad else None
                  for layer in model.layers)
 
@@ -44,11 +44,11 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
         problems += theme_problems
         # When 'data' itself is invalid there are no rows to check against: do not guess.
         if not any(d.path[:1] == ("data",) for d in problems):
-            table = read_data(model.data, path, root, doc.source)
-            layer_tables = _layer_tables(model, problems, path, root, doc.source)
+            used = frozenset(mentioned(doc.data))  # large files: only the columns a spec can use
+            table = read_data(model.data, path, root, doc.source, used)
+            layer_tables = _layer_tables(model, problems, path, root, doc.source, used)
             if not problems:  # large data: cut to what the pixels show (reduce.py), checked after
-                table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root,
-                                                    used=frozenset(mentioned(doc.data)))
+                table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             problems += semantic_diagnostics(model, table, doc.source, views=views)

@@ -95,8 +95,10 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
     return resolved
 
 
-def read_data(source: DataSource, spec_file: Path | None, root: Path | None, smap: SourceMap) -> Table:
-    """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last."""
+def read_data(source: DataSource, spec_file: Path | None, root: Path | None, smap: SourceMap,
+              used: frozenset[str] | None = None) -> Table:
+    """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last.
+    ``used``: the names the spec mentions; the engine keeps only those columns of large files."""
     if source.values is not None:
         rows = tuple(dict(r) for r in source.values)
         table = Table(name="inline data", columns=_columns(rows), rows=rows)
@@ -104,11 +106,11 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
                                         hint="load the spec from a file to use data files"))
     elif source.files is not None:
-        table = _read_files(source, spec_file, root, smap)
+        table = _read_files(source, spec_file, root, smap, used)
     else:
         path = resolve_data_path(source, spec_file, root, smap)
         shown = source.path or path.name
-        if (table := _engine_read(source, [path], [shown], None, spec_file, root, smap)) is None:
+        if (table := _engine_read(source, [path], [shown], None, spec_file, root, smap, used)) is None:
             rows = _read_file(path, shown, source, spec_file, smap)
             table = Table(name=shown, columns=_columns(rows), rows=rows, files=(path,))
     if source.parse and table.relation is not None:
@@ -122,7 +124,8 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
     return table
 
 
-def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Table:
+def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap,
+                used: frozenset[str] | None = None) -> Table:
     """Several files or globs, in sorted path order, each row tagged with its file's short name."""
     assert source.files is not None
 
@@ -134,7 +137,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     rows: list[dict[str, Any]] = []
     paths = [resolve_data_path(replace(source, path=name), spec_file, root, smap) for name in names]
     folders = tuple(searched_folders(source.files, spec_file.parent, root))
-    engine = _engine_read(source, paths, names, (label, short_names(names)), spec_file, root, smap)
+    engine = _engine_read(source, paths, names, (label, short_names(names)), spec_file, root, smap, used)
     if engine is not None:
         return replace(engine, name=", ".join(source.files), folders=folders)
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
@@ -150,7 +153,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
 
 
 def _engine_read(source: DataSource, paths: list[Path], names: list[str], label: tuple[str, list[str]] | None,
-                 spec_file: Path, root: Path, smap: SourceMap) -> Table | None:
+                 spec_file: Path, root: Path, smap: SourceMap, used: frozenset[str] | None = None) -> Table | None:
     """Large CSV, TSV and Parquet files are read by the engine (engine.py); None: read them here."""
     from .engine import ENGINE_BYTES
 
@@ -169,7 +172,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         if fmt == "parquet":
             rel, columns = read_parquet_files(con, paths, label)
         else:
-            rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label)
+            rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label, used)
     except DataError as err:
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
         raise DataError((*err.diagnostics, note)) from None
