@@ -229,6 +229,19 @@ def test_sizes_over_the_limits_are_refused_where_written(project: Path, name: st
     assert "CHARTSPEC_MAX_" in (d.hint or "")
 
 
+def test_inline_rows_beyond_what_vega_can_draw_are_refused_where_written(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # plain Vega-Lite is drawn as written (no reduction): too many rows fail before Vega runs
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "5")
+    text = "data: {values: [{a: 1}, {a: 2}, {a: 3}]}\nmark: point\ndatasets:\n  more: [{a: 1}, {a: 2}, {a: 3}]\n"
+    [d] = refused(project / "specs" / "rows.vl.yaml", text)
+    assert "hands 6 rows of data to Vega: more than the limit of 5" in d.message
+    assert (d.line, d.column) == at(text, "[{a: 1}")  # the largest list, the first of equals
+    assert "CHARTSPEC_MAX_DRAWN_ROWS" in (d.hint or "")
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "6")
+    assert len(compile_file(project / "specs" / "rows.vl.yaml")["data"]["values"]) == 3
+
+
 def test_the_charts_of_a_layout_add_up(project: Path) -> None:
     item = "  - x: {field: step}\n    width: 4000\n    layers: [{y: {field: loss}}]\n"
     text = "data: {values: [{step: 1, loss: 2}]}\nhconcat:\n" + item * 5
