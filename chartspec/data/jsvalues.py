@@ -154,8 +154,14 @@ def compare(op: str, a: Any, b: Any) -> bool:
 
 
 def _round(x: Any) -> float:
+    """JavaScript's Math.round: the nearest integer, halves up, the sign of a zero kept (-0.4 -> -0).
+    ``floor(n + 0.5)`` would be wrong where the addition rounds (0.49999999999999994, 2**52 + 1);
+    ``n - floor(n)`` is exact, so the test on it is too."""
     n = to_number(x)
-    return n if math.isnan(n) or math.isinf(n) else math.floor(n + 0.5)
+    if not math.isfinite(n):
+        return n
+    low = float(math.floor(n))
+    return math.copysign(low + 1 if n - low >= 0.5 else low, n)
 
 
 def _math(fn: Callable[..., float]) -> Callable[..., float]:
@@ -181,16 +187,19 @@ def _pow(x: float, y: float) -> float:
 
 
 def _exp(x: float) -> float:
-    return math.inf if x > 709.78 else math.exp(x)
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def _whole(fn: Callable[[float], float]) -> Callable[[float], float]:
-    return lambda x: x if not math.isfinite(x) else float(fn(x))  # floor(Infinity) is Infinity
+    # floor(Infinity) is Infinity; the result has the argument's sign (ceil(-0.5) is -0)
+    return lambda x: x if not math.isfinite(x) else math.copysign(float(fn(x)), x)
 
 
 def _clamp(v: Any, lo: Any, hi: Any) -> float:
-    values = [to_number(v), to_number(lo), to_number(hi)]
-    return math.nan if any(math.isnan(n) for n in values) else max(values[1], min(values[2], values[0]))
+    return _max(lo, _min(hi, v))  # Vega: Math.max(lo, Math.min(hi, v))
 
 
 def _log(x: float) -> float:
@@ -202,10 +211,16 @@ def _sqrt(x: float) -> float:
 
 
 def _extreme(pick: Callable[..., float], empty: float) -> Callable[..., float]:
+    """Math.min / Math.max: NaN if any argument is NaN; -0 is less than +0."""
     def run(*args: Any) -> float:
         values = [to_number(a) for a in args]
-        return math.nan if any(math.isnan(v) for v in values) else pick(values) if values else empty
+        if any(math.isnan(v) for v in values):
+            return math.nan
+        return pick(values, key=lambda v: (v, math.copysign(1.0, v))) if values else empty
     return run
+
+
+_min, _max = _extreme(min, math.inf), _extreme(max, -math.inf)
 
 
 def _substring(s: Any, start: Any, end: Any = UNDEFINED) -> str:
@@ -284,7 +299,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "abs": _math(abs), "ceil": _math(_whole(math.ceil)), "floor": _math(_whole(math.floor)), "round": _round,
     "sqrt": _math(_sqrt), "exp": _math(_exp), "log": _math(_log), "pow": _math(_pow),
     "sin": _math(math.sin), "cos": _math(math.cos), "tan": _math(math.tan), "atan": _math(math.atan),
-    "atan2": _math(math.atan2), "min": _extreme(min, math.inf), "max": _extreme(max, -math.inf),
+    "atan2": _math(math.atan2), "min": _min, "max": _max,
     "clamp": _clamp,
     "isValid": _is_valid,  # Vega's isNaN / isFinite are Number.isNaN / Number.isFinite: no conversion
     "isNaN": lambda v: is_number(v) and math.isnan(v), "isFinite": lambda v: is_number(v) and math.isfinite(v),

@@ -169,3 +169,13 @@ def test_string_escapes_read_as_vega_reads_them() -> None:
     for i, expr in enumerate(exprs):
         assert same(python_result(expr, ROWS[0]) or "", vega[(i, 0)]), (expr, vega[(i, 0)])
     assert compile_expression(r"'\12'") is None
+
+
+def test_rounding_and_signed_zeros_agree_with_vega() -> None:
+    # Math.round halves up without floor(x + 0.5)'s rounding error; floor, ceil, round, min and max
+    # keep JavaScript's -0 (seen through 1 / x); exp overflows only past the largest double
+    exprs = ["round(0.49999999999999994)", "round(4503599627370497)", "round(-2.5)", "1 / round(-0.4)",
+             "1 / ceil(-0.5)", "1 / floor(-0)", "1 / max(-0, 0)", "1 / min(0, -0)", "1 / clamp(-0, 0, 1)",
+             "exp(709.782)", "max()"]
+    vega = vega_results(exprs)
+    assert vega == {(i, k): python_result(e, row) for i, e in enumerate(exprs) for k, row in enumerate(ROWS)}
