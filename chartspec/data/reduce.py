@@ -35,6 +35,7 @@ from .layerdata import layer_dates, layer_steps
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
+from .vegasql import to_sql
 
 __all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
@@ -59,13 +60,15 @@ POINT_MARKS = frozenset({"point", "tick", "text"})
 
 @dataclass(frozen=True)
 class _Plan:
-    """How one layer's rows are picked: series keys, value columns, a SQL filter."""
+    """How one layer's rows are picked: series keys, value columns, a SQL filter, and the rows
+    they are picked from (the table, with the columns its calculate transforms make)."""
 
     layer: Layer
     keys: tuple[str, ...]
     values: tuple[str, ...]
     where: str
     points: bool
+    source: str = ""
 
 
 def _filter_sql(t: Filter, dates: dict[str, str]) -> str | None:
@@ -100,21 +103,45 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
     if layer.smooth is not None:
         values.append(smooth_column(layer.index))
     where = ["TRUE"]
+    source, kinds = rel.name, {c: "number" if c in rel.numeric else "text" for c in rel.columns}
     for step in layer_steps(layer, model, has_own):
-        if (isinstance(step, Filter) and step.field in rel.columns
+        if isinstance(step, Filter) and step.expr is not None:
+            if (sql := to_sql(step.expr, kinds, context="filter")) is None:
+                return "its filter expression cannot run in the engine"
+            where.append(sql)
+        elif (isinstance(step, Filter) and step.field in kinds
                 and (sql := _filter_sql(step, layer_dates(layer, model))) is not None):
             where.append(sql)
         elif isinstance(step, Fold) and layer.y.field == step.value:
             values = [v for v in values if v != step.value] + list(step.fields)
             keys = [k for k in keys if k != step.key]
-        elif isinstance(step, Calculate) and step.as_field not in {x, *values, *keys}:
+        elif isinstance(step, Calculate) and step.as_field not in {x, *values, *keys, *_filtered(layer, model)}:
             continue  # a label or tooltip value: does not move any mark
+        elif isinstance(step, Calculate) and step.as_field not in (x, *keys) and (
+                sql := to_sql(step.expr, kinds)) is not None:
+            # a drawn value made by the chart: computed by the engine too (NaN and infinities, which
+            # Vega does not draw, are missing), so its extremes are the ones Vega will draw
+            value = f"CASE WHEN isfinite(CAST(({sql}) AS DOUBLE)) THEN CAST(({sql}) AS DOUBLE) END"
+            verb = f"* REPLACE ({value} AS {quote(step.as_field)})" if step.as_field in kinds else \
+                f"*, {value} AS {quote(step.as_field)}"
+            source = f"(SELECT {verb} FROM {source})"
+            kinds[step.as_field] = "number"
         else:
             return f"its {type(step).__name__.lower()} transform needs every row"
-    if missing := [c for c in (*values, *keys) if c not in rel.columns]:
+    if missing := [c for c in (*values, *keys) if c not in kinds]:
         return f"field {missing[0]!r} is not a column of the data"
-    return _Plan(layer, tuple(keys), tuple(v for v in values if v in rel.numeric), " AND ".join(where),
-                 layer.mark in POINT_MARKS)
+    return _Plan(layer, tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), " AND ".join(where),
+                 layer.mark in POINT_MARKS, source)
+
+
+def _filtered(layer: Layer, model: ChartSpec) -> set[str]:
+    """Fields the layer's filters read (a calculate they read must run in the engine too); an
+    expression's are over-counted (any word in it), which only makes the engine do more."""
+    found: set[str] = set()
+    for step in layer_steps(layer, model, layer.data is not None):
+        if isinstance(step, Filter):
+            found |= {step.field} if step.field else mentioned(step.expr or "")
+    return found
 
 
 def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) -> tuple[str, float, float] | None:
@@ -150,16 +177,16 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
         keys = "".join(f"{quote(k)}, " for k in plan.keys)
         if plan.points:  # one row per occupied pixel cell: x column and y row
             y = quote(plan.layer.y.field)
-            lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {rel.name}")[0]
+            lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {plan.source}")[0]
             span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
             cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * columns / model.width})"
-            parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {rel.name} "
+            parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {plan.source} "
                          f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{bucket}, {cell}")
             continue
         # Extremes per column, then the first row holding each: the same rows in every run, whatever
         # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
         measured = [x, *(quote(v) for v in plan.values)]
-        rows = f"SELECT *, {bucket} AS __b FROM {rel.name} WHERE {plan.where} AND {x} IS NOT NULL"
+        rows = f"SELECT *, {bucket} AS __b FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL"
         picks = [f"min(__row) FILTER (WHERE {x} = __lo0)", f"max(__row) FILTER (WHERE {x} = __hi0)"]
         picks += [f"min(__row) FILTER (WHERE {c} = __{end}{i})" for i, c in enumerate(measured) if i
                   for end in ("lo", "hi")]

@@ -37,10 +37,11 @@ def _curve(n: int, seed: int = 0) -> np.ndarray:
     return np.round(2.0 * np.exp(-np.arange(n) / (n / 3)) + 0.2 * rng.standard_normal(n), 6)
 
 
-def _expected(x: np.ndarray, ys: list[np.ndarray], columns: int, mapped: np.ndarray | None = None) -> set[int]:
+def _expected(x: np.ndarray, ys: list[np.ndarray], columns: int, mapped: np.ndarray | None = None,
+              domain: tuple[float, float] | None = None) -> set[int]:
     """Row indices M4 must keep: per pixel column the first/last x and the min/max of each y."""
     m = x.astype(float) if mapped is None else mapped
-    lo, hi = m.min(), m.max()
+    lo, hi = domain or (m.min(), m.max())
     bucket = np.floor((m - lo) / (hi - lo) * columns).astype(int)
     keep: set[int] = set()
     for b in np.unique(bucket):
@@ -269,3 +270,21 @@ def test_a_reduced_table_keeps_only_the_columns_the_spec_mentions(tmp_path: Path
     assert spec.table.reduced_from == n
     assert set(spec.table.rows[0]) == {"step", "loss"}
     assert "unused_blob" in spec.table.columns  # still known, for suggestions in error messages
+
+
+def test_vega_expressions_run_in_the_engine_before_the_cut(tmp_path: Path) -> None:
+    n = 20_000
+    step, loss = np.arange(n), _curve(n, 13)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\ntransform:\n"
+                                          "  - {calculate: 'abs(datum.loss - 1) * 100', as: gap}\n"
+                                          "  - {filter: 'datum.step % 3 != 1 && datum.gap < 90'}\n"
+                                          "layers:\n  - {mark: line, y: {field: gap}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n and len(rows) < n / 3
+    gap = np.abs(loss - 1) * 100
+    kept_rows = np.flatnonzero((step % 3 != 1) & (gap < 90))
+    assert {int(step[i]) for i in kept_rows} >= {r["step"] for r in rows}  # the filter ran first
+    # the x scale spans the whole table (the columns are the chart's), the extremes the kept rows'
+    want = _expected(step[kept_rows], [gap[kept_rows]], WIDTH * SUBPIXELS, domain=(0, n - 1))
+    assert {int(step[kept_rows][i]) for i in want} <= _kept_x(rows)  # M4 of the calculated values
