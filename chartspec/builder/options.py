@@ -7,11 +7,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import ChartspecError, UsageError
 from ..render.formats import DEFAULT_FORMATS, FORMATS, SUFFIXES, BundleMode
-from .discover import Target
+
+if TYPE_CHECKING:  # the command line imports this module to start up: discovery waits until needed
+    from .discover import Target
 
 Status = Literal["built", "up-to-date", "valid", "failed"]
 

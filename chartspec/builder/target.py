@@ -23,8 +23,6 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
     """Load, compile, render and write one spec; errors are returned, not raised."""
     from ..compiler.vegalite import compile_vegalite
     from ..data.loader import load, with_build_theme
-    from ..render.atomic import write_all_atomic
-    from ..render.export import render
 
     started = time.perf_counter()
     try:
@@ -36,6 +34,9 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
+        from ..render.atomic import write_all_atomic  # here: validate never loads the renderer
+        from ..render.export import render
+
         paths = output_paths(target, options)
         page = _page_context(target, vl, options, paths)
         rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec)  # all, in memory

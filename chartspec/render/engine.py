@@ -35,7 +35,6 @@ from typing import IO, Any, TypeVar
 
 from ..compiler.common import VEGA_LITE_VERSION
 from ..compiler.limits import limits
-from ..data.images import data_image_problem
 from ..errors import ExportError
 
 __all__ = ["EngineError", "crash_cause", "guard_svg", "poisons_engine", "reason", "svg_to_pdf", "svg_to_png",
@@ -204,6 +203,8 @@ def guard_svg(svg: str) -> None:
     in-document ``#id`` or a ``data:image`` URL (an image whose address a transform made)."""
     if "href" not in svg:
         return
+    from ..data.images import data_image_problem  # here: the data stage is not needed to start the engine
+
     for tag in _TAG.finditer(svg):
         if tag.group(1).lower() == "a":
             continue  # a link is followed by a reader, never loaded by the renderer
