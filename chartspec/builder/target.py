@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import ChartspecError
 from ..render.formats import PAGE_FORMATS
@@ -19,8 +21,10 @@ from .discover import Target
 from .options import BuildOptions, SpecResult, output_paths
 
 
-def render_target(target: Target, options: BuildOptions) -> SpecResult:
-    """Load, compile, render and write one spec; errors are returned, not raised."""
+def render_target(target: Target, options: BuildOptions,
+                  draw: Callable[[dict[str, Any]], str] | None = None) -> SpecResult:
+    """Load, compile, render and write one spec; errors are returned, not raised. ``draw`` draws
+    the SVG elsewhere than in this process' engine (builder/renderer.py)."""
     from ..compiler.vegalite import compile_vegalite
     from ..data.loader import load, with_build_theme
 
@@ -39,7 +43,7 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
 
         paths = output_paths(target, options)
         page = _page_context(target, vl, options, paths)
-        rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec)  # all, in memory
+        rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key)
     except ChartspecError as err:
