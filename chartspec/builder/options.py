@@ -32,7 +32,7 @@ class BuildOptions:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     scale: float = 1.0
     #: worker processes; 0: none, specs are built one by one in this process (Vega drawing in a
-    #: helper process of its own, builder/renderer.py)
+    #: helper process of its own, builder/renderer.py), as is a build with one spec to render
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     #: seconds one spec may take to render before it is stopped
     timeout: float = 300.0

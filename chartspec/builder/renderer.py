@@ -1,4 +1,4 @@
-"""The renderer's own process, for builds that render in theirs (``--jobs 0``).
+"""The renderer's own process, for builds that render in theirs (``--jobs 0``, or one spec to render).
 
 Vega runs in V8, and V8 aborts its whole process when its heap is full ("Fatal JavaScript out of
 memory"): a chart that exhausts it in the build's process would end the build without a word.

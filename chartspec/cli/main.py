@@ -80,13 +80,16 @@ def run_build(paths: tuple[str, ...], *, json_output: bool = False, quiet: bool 
               **given: Any) -> int:
     """Resolve options (defaults < config file < command line), build, report; returns the exit code."""
     from ..builder.config import resolve_options
-    from ..builder.run import build
-    from .report import choose_reporter
+    from ..builder.inprocess import start_early
 
     try:
         options = resolve_options(list(paths), **given)
     except ChartspecError as err:
         _usage_error(err)
+    start_early(options)  # the renderer's engine starts while the rest of the pipeline is imported
+    from ..builder.run import build
+    from .report import choose_reporter
+
     reporter = choose_reporter(json_output=json_output, quiet=quiet, verbose=verbose)
     try:
         report = build(list(paths), options, on_result=reporter.result, on_start=reporter.start)

@@ -1,6 +1,6 @@
 """A renderer that dies fails only its spec, also when the build renders from its own process.
 
-With ``--jobs 0``, specs are loaded, compiled and written by the build's
+With ``--jobs 0``, or one spec to render, specs are loaded, compiled and written by the build's
 process and Vega draws in a helper process (builder/renderer.py). V8 aborts the process whose heap
 fills up: these tests make it do so for real (a few hundred rows, each calculating an array of ten
 million numbers) and check that the build says so for that spec, builds the others and exits 1.
@@ -57,6 +57,16 @@ def test_out_of_memory_fails_only_its_spec_with_jobs_0(tmp_path: Path, run_cli: 
     assert "2 built, 1 failed" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert files_under(out) == {"b_fine.svg", "b_fine.png", "c_fine.svg", "c_fine.png"}
+
+
+def test_out_of_memory_of_the_only_spec_is_reported(tmp_path: Path, run_cli: RunCli) -> None:
+    """One spec to render: built from the build's process whatever --jobs says, and still isolated."""
+    project = _project(tmp_path / "proj", {"oom.vl.json": OUT_OF_MEMORY})
+    proc = run_cli("build", project / "oom.vl.json", "-o", tmp_path / "out", "-f", "svg", cwd=tmp_path, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"proj/oom.vl.json: {CRASHED}" in proc.stderr and MEMORY_HINT in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert files_under(tmp_path / "out") == set()
 
 
 def test_the_time_limit_holds_with_jobs_0(tmp_path: Path, run_cli: RunCli) -> None:
