@@ -75,13 +75,15 @@ def serve() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever else writes to stdout must not corrupt the frames
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-    from ..render.engine import PROBE, EngineError, draw_svg
+    from ..render.engine import PROBE, EngineError, draw_svg, reason
 
     def answer(vl: dict[str, Any]) -> tuple[bytes, bytes]:
         try:
             return b"S", draw_svg(vl).encode("utf-8")
         except EngineError as err:
             return b"E", err.reason.encode("utf-8")
+        except Exception as err:  # what the engine did not wrap: one line, never a traceback
+            return b"E", reason(str(err) or type(err).__name__).encode("utf-8")
 
     answer(PROBE)  # the engine starts now, while the build is still loading its spec
     _write(replies, b"R", b"")  # ready: a chart's time limit counts from here
@@ -92,7 +94,7 @@ def serve() -> None:
             fit, _ = answer(PROBE)
             _write(replies, fit, b"")
         else:
-            _write(replies, *answer(pickle.loads(payload)))
+            _write(replies, *answer(pickle.loads(payload)))  # pickled by the build that started it
 
 
 # -- the build's side --------------------------------------------------------------------------------
