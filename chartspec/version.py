@@ -1,12 +1,11 @@
-"""chartspec's version, as installed (a module of its own so every stage can read it without a cycle)."""
+"""chartspec's version (a module of its own so every stage can read it without a cycle).
+
+The one place it is written: the package's metadata takes it from here (``[tool.hatch.version]``
+in pyproject.toml), and reading it costs no import of ``importlib.metadata`` at start-up.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 __all__ = ["__version__"]
 
-try:
-    __version__ = version("chartspec")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

@@ -35,6 +35,13 @@ def test_exported_members() -> None:
         assert hasattr(chartspec, name), name
 
 
+def test_the_version_is_the_installed_one() -> None:
+    """chartspec/version.py is where the version is written; the package metadata reads it from there."""
+    from importlib.metadata import version
+
+    assert chartspec.__version__ == version("chartspec")
+
+
 def test_error_classes_share_one_base() -> None:
     for name in ("CompileError", "DataError", "ExportError", "SpecSyntaxError", "SpecValidationError", "UsageError"):
         assert issubclass(getattr(chartspec, name), chartspec.ChartspecError)

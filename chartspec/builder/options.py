@@ -7,11 +7,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import ChartspecError, UsageError
 from ..render.formats import DEFAULT_FORMATS, FORMATS, SUFFIXES, BundleMode
-from .discover import Target
+
+if TYPE_CHECKING:  # the command line imports this module to start up: discovery waits until needed
+    from .discover import Target
 
 Status = Literal["built", "up-to-date", "valid", "failed"]
 
@@ -29,9 +31,10 @@ class BuildOptions:
     out: Path = Path("build")
     formats: tuple[str, ...] = DEFAULT_FORMATS
     scale: float = 1.0
-    #: worker processes; 0 renders in this process (no time limit then)
+    #: worker processes; 0: none, specs are built one by one in this process (Vega drawing in a
+    #: helper process of its own, builder/renderer.py), as is a build with one spec to render
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    #: seconds one spec may take to render in a worker before it is stopped
+    #: seconds one spec may take to render before it is stopped
     timeout: float = 300.0
     force: bool = False
     render: bool = True  # False: validate only, write nothing

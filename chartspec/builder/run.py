@@ -18,7 +18,7 @@ from ..render.atomic import remove_temp_files
 from ..render.formats import PAGE_FORMATS
 from .cache import Manifest
 from .discover import Target, discover
-from .engine import recover
+from .inprocess import InProcess, renders_here
 from .options import BuildOptions, BuildReport, SpecResult, output_paths
 from .target import _fingerprint, render_target, write_shared_bundle
 
@@ -102,6 +102,53 @@ def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, Spec
     return failed
 
 
+def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, here: InProcess,
+            pool: WorkerPool | None, report: BuildReport, finish: Callable[[SpecResult], None],
+            cleanup: Callable[[Target], None]) -> None:
+    """Render the targets whose inputs changed (here, in the pool, or in workers of their own),
+    recording each in the manifest as it finishes."""
+    # outputs this build writes are never "stale", whatever spec the manifest had them from
+    planned = [path for t in targets for path in output_paths(t, options).values()]
+    # a build killed outright (kill -9) leaves temporary files no ``finally`` removed: those of
+    # every output this build may write, of every output the manifest knows, and of the manifest
+    known = [options.out / rel for entry in manifest.entries.values() for rel in entry.outputs]
+    remove_temp_files([*planned, *known, manifest.path], within=options.out)
+    report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
+    todo = []
+    for target in targets:                                           # unchanged inputs: nothing to do
+        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options)):
+            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
+        else:
+            todo.append(target)
+
+    def done(result: SpecResult) -> None:
+        if result.ok:
+            report.removed += manifest.record(result.target.spec, list(result.inputs), list(result.outputs),
+                                              _fingerprint(result.target, options), key=result.key)
+        else:
+            manifest.invalidate(result.target.spec)
+        manifest.checkpoint()                                        # a killed build keeps what it built
+        finish(result)
+
+    if not (todo and renders_here(options, len(todo), pool)):
+        here.release()                                               # started early for nothing: stop it
+    try:
+        if not todo:
+            pass
+        elif renders_here(options, len(todo), pool):
+            here.start_engine()
+            for target in todo:
+                done(here.render(target))
+        elif pool is not None:
+            pool.run(todo, options, done, cleanup)
+        else:
+            from .workers import run_in_workers
+
+            run_in_workers(todo, render_target, options, options.jobs, done, cleanup)
+    finally:
+        manifest.save_if_changed()                                   # even after Ctrl-C: keep what was built
+
+
 def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
           on_result: Callable[[SpecResult], None] | None = None,
           on_start: Callable[[int], None] | None = None, pool: WorkerPool | None = None) -> BuildReport:
@@ -134,47 +181,14 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
         report.seconds = time.perf_counter() - started
         return report
 
-    manifest = Manifest.load(options.out)                            # what earlier builds wrote
-    # outputs this build writes are never "stale", whatever spec the manifest had them from
-    planned = [path for t in targets for path in output_paths(t, options).values()]
-    # a build killed outright (kill -9) leaves temporary files no ``finally`` removed: those of
-    # every output this build may write, of every output the manifest knows, and of the manifest
-    known = [options.out / rel for entry in manifest.entries.values() for rel in entry.outputs]
-    remove_temp_files([*planned, *known, manifest.path], within=options.out)
-    report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
-    todo = []
-    for target in targets:                                           # unchanged inputs: nothing to do
-        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options)):
-            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
-        else:
-            todo.append(target)
-
-    def done(result: SpecResult) -> None:
-        if result.ok:
-            report.removed += manifest.record(result.target.spec, list(result.inputs), list(result.outputs),
-                                              _fingerprint(result.target, options), key=result.key)
-        else:
-            manifest.invalidate(result.target.spec)
-        manifest.checkpoint()                                        # a killed build keeps what it built
-        finish(result)
-
     def cleanup(target: Target) -> None:
         remove_temp_files(output_paths(target, options).values())
 
-    try:
-        if options.jobs == 0 or not todo:
-            for target in todo:
-                result = render_target(target, options)
-                recover(result)                                      # the next spec gets a clean engine
-                done(result)
-        elif pool is not None:
-            pool.run(todo, options, done, cleanup)
-        else:
-            from .workers import run_in_workers
-
-            run_in_workers(todo, render_target, options, options.jobs, done, cleanup)
-    finally:
-        manifest.save_if_changed()                                   # even after Ctrl-C: keep what was built
+    manifest = Manifest.load(options.out)                            # what earlier builds wrote
+    here = InProcess(options)                                        # inprocess.py: Vega in a process of its own
+    if not manifest.entries and renders_here(options, len(targets), pool):
+        here.start_engine()                                          # a fresh folder renders it all: start now
+    _render(targets, options, manifest, here, pool, report, finish, cleanup)
     pages = options.html_bundle == "shared" and set(options.formats) & set(PAGE_FORMATS)
     if pages and any(r.ok for r in report.results):
         write_shared_bundle(options.out)                             # once per build, not per page

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import ChartspecError
 from ..render.formats import PAGE_FORMATS
@@ -19,12 +21,12 @@ from .discover import Target
 from .options import BuildOptions, SpecResult, output_paths
 
 
-def render_target(target: Target, options: BuildOptions) -> SpecResult:
-    """Load, compile, render and write one spec; errors are returned, not raised."""
+def render_target(target: Target, options: BuildOptions,
+                  draw: Callable[[dict[str, Any]], str] | None = None) -> SpecResult:
+    """Load, compile, render and write one spec; errors are returned, not raised. ``draw`` draws
+    the SVG elsewhere than in this process' engine (builder/renderer.py)."""
     from ..compiler.vegalite import compile_vegalite
     from ..data.loader import load, with_build_theme
-    from ..render.atomic import write_all_atomic
-    from ..render.export import render
 
     started = time.perf_counter()
     try:
@@ -36,9 +38,12 @@ def render_target(target: Target, options: BuildOptions) -> SpecResult:
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
+        from ..render.atomic import write_all_atomic  # here: validate never loads the renderer
+        from ..render.export import render
+
         paths = output_paths(target, options)
         page = _page_context(target, vl, options, paths)
-        rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec)  # all, in memory
+        rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key)
     except ChartspecError as err:

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, ExportError
 from ..render.engine import crash_cause
-from .engine import recover, warm
+from .engine import crash_report, recover, timeout_report, warm
 
 if TYPE_CHECKING:
     from .discover import Target
     from .options import BuildOptions, SpecResult
 
-__all__ = ["WorkerPool", "crash_report", "run_in_workers"]
+__all__ = ["WorkerPool", "run_in_workers"]
 
 Task = Callable[["Target", "BuildOptions"], "SpecResult"]
 
@@ -120,36 +120,6 @@ def _failure(target: Target, message: str, hint: str | None = None) -> SpecResul
     from .options import SpecResult
 
     return SpecResult(target, error=ExportError(Diagnostic(message, file=target.shown, hint=hint)))
-
-
-#: signals another program (or the system shutting down) sends to stop a process
-_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT")
-
-
-def crash_report(exitcode: int | None, cause: str | None = None) -> tuple[str, str]:
-    """Why a worker died, from its exit code (``-N``: killed by signal N) and the cause its engine's
-    captured console names (``cause``, e.g. "Fatal JavaScript out of memory"), and what to do."""
-    if cause is not None:
-        return (f"the renderer crashed: {cause}",
-                "the chart needs more memory than the renderer has: reduce or aggregate its data, or its size")
-    if exitcode is None:
-        return "the renderer stopped answering", "build again; --jobs 0 renders in this process and shows more"
-    if exitcode >= 0:
-        return (f"the renderer crashed (exit code {exitcode})",
-                "the renderer's process ended unexpectedly; --jobs 0 renders in this process and shows more")
-    try:
-        name = signal.Signals(-exitcode).name
-    except ValueError:
-        name = f"signal {-exitcode}"
-    if name == "SIGKILL":
-        return ("the renderer was killed (SIGKILL), often the system's out-of-memory killer",
-                "very large data can exhaust the renderer's memory: aggregate or sample it, or build with "
-                "fewer --jobs; if memory was not short, another program killed it")
-    if name in _STOP_SIGNALS:
-        return (f"the renderer was stopped by {name}",
-                "another program (or the system shutting down) stopped it; build again")
-    return (f"the renderer crashed ({name})",
-            "a crash inside vl-convert: please report it with this spec; --jobs 0 renders in this process")
 
 
 class WorkerPool:
@@ -247,8 +217,7 @@ class WorkerPool:
                     result = _failure(target, *crash_report(w.process.exitcode, crash_cause(w.process.pid)))
                     healthy, crashed = False, True
             elif limit and time.monotonic() > w.deadline(limit):
-                result = _failure(target, f"rendering took longer than {limit:g} s and was stopped",
-                                  hint="raise the limit with --timeout (or 'timeout' in chartspec.toml)")
+                result = _failure(target, *timeout_report(limit))
                 healthy, crashed = False, True
             else:
                 continue

@@ -64,13 +64,14 @@ def _usage_error(err: ChartspecError) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``-f svg,png`` and ``-f svg -f png`` alike (a repeated option adds to the list, never replaces it)."""
     from ..builder.options import parse_formats
 
-    if value is None:
+    if not value:
         return None
     try:
-        return parse_formats(value)
+        return parse_formats(",".join(value))
     except ChartspecError as err:
         raise click.BadParameter(err.first.message + (f" ({err.first.hint})" if err.first.hint else "")) from None
 
@@ -79,13 +80,16 @@ def run_build(paths: tuple[str, ...], *, json_output: bool = False, quiet: bool 
               **given: Any) -> int:
     """Resolve options (defaults < config file < command line), build, report; returns the exit code."""
     from ..builder.config import resolve_options
-    from ..builder.run import build
-    from .report import choose_reporter
+    from ..builder.inprocess import start_early
 
     try:
         options = resolve_options(list(paths), **given)
     except ChartspecError as err:
         _usage_error(err)
+    start_early(options)  # the renderer's engine starts while the rest of the pipeline is imported
+    from ..builder.run import build
+    from .report import choose_reporter
+
     reporter = choose_reporter(json_output=json_output, quiet=quiet, verbose=verbose)
     try:
         report = build(list(paths), options, on_result=reporter.result, on_start=reporter.start)
@@ -116,8 +120,9 @@ def main() -> None:
 @main.command("build")
 @_paths
 @_out
-@click.option("-f", "--format", "formats", callback=_formats, default=None,
-              help=f"Comma-separated output formats: {', '.join(FORMATS)}.  [default: {','.join(DEFAULT_FORMATS)}]")
+@click.option("-f", "--format", "formats", callback=_formats, multiple=True,
+              help=f"Comma-separated output formats: {', '.join(FORMATS)}; may be repeated.  "
+                   f"[default: {','.join(DEFAULT_FORMATS)}]")
 @click.option("--scale", type=_FiniteRange(*SCALE_RANGE), default=None, help="PNG scale factor.  [default: 1]")
 @click.option("-j", "--jobs", type=_JOBS, default=None,
               help="Worker processes (0: render in this process).  [default: number of CPUs]")
@@ -183,7 +188,7 @@ def _build_callbacks(quiet: bool, verbose: bool) -> Any:
 @main.command("watch")
 @_paths
 @_out
-@click.option("-f", "--format", "formats", callback=_formats, default=None, help="Output formats, as for build.")
+@click.option("-f", "--format", "formats", callback=_formats, multiple=True, help="Output formats, as for build.")
 @click.option("-j", "--jobs", type=_JOBS, default=None, help="Worker processes, as for build.")
 @_quiet
 @_verbose

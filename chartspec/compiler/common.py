@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..data.loaded import Spec
+if TYPE_CHECKING:
+    from ..data.loaded import Spec
 
 VEGA_LITE_VERSION = "6.4"
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"

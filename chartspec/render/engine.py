@@ -35,11 +35,10 @@ from typing import IO, Any, TypeVar
 
 from ..compiler.common import VEGA_LITE_VERSION
 from ..compiler.limits import limits
-from ..data.images import data_image_problem
 from ..errors import ExportError
 
-__all__ = ["EngineError", "crash_cause", "guard_svg", "poisons_engine", "reason", "svg_to_pdf", "svg_to_png",
-           "vegalite_to_svg"]
+__all__ = ["PROBE", "EngineError", "crash_cause", "draw_svg", "guard_svg", "poisons_engine", "reason", "svg_to_pdf",
+           "svg_to_png", "vegalite_to_svg"]
 
 #: the only base URLs the renderer may load from: none
 POLICY: list[str] = []
@@ -169,11 +168,22 @@ def crash_cause(pid: int) -> str | None:
 
 # -- the calls -------------------------------------------------------------------------------------
 
-def vegalite_to_svg(vl: dict[str, Any]) -> str:
-    """The SVG of ``vl``, checked by :func:`guard_svg`."""
+#: a chart the engine draws without a word on its console (starts it, or checks that it is fit)
+PROBE: dict[str, Any] = {"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}}
+
+
+def draw_svg(vl: dict[str, Any]) -> str:
+    """The SVG Vega draws for ``vl``, unchecked: the call itself, for :func:`vegalite_to_svg` here
+    or in the build's renderer process (builder/renderer.py)."""
     import vl_convert as vlc
 
-    svg = _captured(lambda: vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION, allowed_base_urls=POLICY))
+    return _captured(lambda: vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION, allowed_base_urls=POLICY))
+
+
+def vegalite_to_svg(vl: dict[str, Any], draw: Callable[[dict[str, Any]], str] = draw_svg) -> str:
+    """The SVG of ``vl``, checked by :func:`guard_svg` and the size limits; ``draw`` draws it
+    (:func:`draw_svg`, or the build's renderer process)."""
+    svg = draw(vl)
     guard_svg(svg)
     check_size(svg, 1.0, "chart")  # what the compiler could not add up (steps x categories, fonts)
     return svg
@@ -204,6 +214,8 @@ def guard_svg(svg: str) -> None:
     in-document ``#id`` or a ``data:image`` URL (an image whose address a transform made)."""
     if "href" not in svg:
         return
+    from ..data.images import data_image_problem  # here: the data stage is not needed to start the engine
+
     for tag in _TAG.finditer(svg):
         if tag.group(1).lower() == "a":
             continue  # a link is followed by a reader, never loaded by the renderer

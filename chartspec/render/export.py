@@ -147,11 +147,13 @@ def chart_label(vl: dict[str, Any], fallback: str) -> str:
 
 
 def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
-           page: PageContext | None = None, spec: Spec | None = None) -> dict[str, bytes]:
+           page: PageContext | None = None, spec: Spec | None = None,
+           draw: Callable[[dict[str, Any]], str] | None = None) -> dict[str, bytes]:
     """Render ``vl`` to every format in memory; the SVG is rendered at most once.
 
     ``spec``, the spec ``vl`` was compiled from, locates the renderer's errors in it (the
-    expression Vega refused)."""
+    expression Vega refused). ``draw`` draws the SVG somewhere else than in this process' engine
+    (builder/renderer.py); PNG, PDF and pages are made from it here."""
     formats = tuple(formats)
     if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
         raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
@@ -160,7 +162,7 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
     def svg() -> str:
         if not cache:
             # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py)
-            cache.append(numbered_svg_ids(engine.vegalite_to_svg(static_view(vl))))
+            cache.append(numbered_svg_ids(engine.vegalite_to_svg(static_view(vl), draw or engine.draw_svg)))
         return cache[0]
 
     out: dict[str, bytes] = {}

@@ -164,6 +164,16 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> Non
     assert not (tmp_path / "out").exists()
 
 
+def test_a_repeated_format_option_adds_formats(tmp_path: Path, run_cli: RunCli) -> None:
+    """``--format svg --format png`` asks for both (the last one alone was built, silently)."""
+    project = make_project(tmp_path / "proj", {"good.yaml": GOOD})
+    proc = run_cli("build", project, "-o", tmp_path / "out", "--format", "svg", "-f", "png,json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert files_under(tmp_path / "out") == {"good.svg", "good.png", "good.vl.json"}
+    proc = run_cli("build", project, "-o", tmp_path / "out2", "-f", "svg", "-f", "bogus", cwd=tmp_path)
+    assert proc.returncode == 2 and "unknown format 'bogus'" in proc.stderr
+
+
 def test_folder_without_specs_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

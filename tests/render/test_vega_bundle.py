@@ -156,6 +156,21 @@ def test_the_bundle_is_the_three_files_in_order_without_source_maps() -> None:
     assert bundle.endswith("}).call(window);\n")
 
 
+@pytest.mark.parametrize("text", ["a\n//# sourceMappingURL=x.map\nb", "//# sourceMappingURL=x.map", "no comment",
+                                  "x //# sourceMappingURL=y\n//# sourceMappingURL=z  \nq", "//# sourceMappingURL=a b\n",
+                                  "\n//# sourceMappingURL=\n//# sourceMappingURL=k\t\n",
+                                  "//# sourceMappingURL=a//# sourceMappingURL=b\n"])
+def test_source_maps_are_removed_as_the_pattern_says(text: str) -> None:
+    """The bundle strips source map comments with str.find (fast), exactly where the pattern matches."""
+    assert vegajs._without_source_maps(text) == vegajs._SOURCE_MAP.sub("", text)
+
+
+@pytest.mark.parametrize("script", vendored(), ids=lambda s: s.package)
+def test_source_maps_of_the_shipped_files_are_removed_as_the_pattern_says(script: vegajs.VendoredScript) -> None:
+    text = read_script(script)
+    assert vegajs._without_source_maps(text) == vegajs._SOURCE_MAP.sub("", text)
+
+
 def test_an_inline_page_cannot_be_closed_by_the_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
     hostile = 'var a="</script><script>window.__pwned=1</script>",b="</SCRIPT >",c="</ScRiPt";'
     monkeypatch.setattr(html, "bundle_js", lambda: hostile)
