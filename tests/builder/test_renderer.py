@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -88,12 +89,19 @@ def test_the_helper_draws_reports_vega_and_comes_back_after_it_died() -> None:
         assert renderer.recover()
         proc = renderer._proc
         assert proc is not None
-        os.kill(proc.pid, signal.SIGKILL)
+        killer = threading.Timer(0.5, os.kill, (proc.pid, signal.SIGKILL))  # while it draws 200,000 points
+        killer.start()
         with pytest.raises(ExportError) as died:
-            renderer.svg(POINT, timeout=120)
+            renderer.svg(json.loads(SLOW), timeout=120)
+        killer.join()
         assert died.value.first.message == "the renderer was killed (SIGKILL), often the system's out-of-memory killer"
         assert renderer.svg(POINT, timeout=120).startswith("<svg")  # a new helper
-        assert renderer._proc is not None and renderer._proc.pid != proc.pid
+        idle = renderer._proc
+        assert idle is not None and idle.pid != proc.pid
+        os.kill(idle.pid, signal.SIGKILL)  # between charts: replaced without a failed chart
+        idle.wait()
+        assert renderer.svg(POINT, timeout=120).startswith("<svg")
+        assert renderer._proc is not None and renderer._proc.pid != idle.pid
     finally:
         renderer.close()
     assert renderer._proc is None and proc.poll() is not None
