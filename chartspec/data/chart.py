@@ -47,8 +47,9 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             used = frozenset(mentioned(doc.data))  # large files: only the columns a spec can use
             table = read_data(model.data, path, root, doc.source, used)
             layer_tables = _layer_tables(model, problems, path, root, doc.source, used)
-            if not problems:  # large data: cut to what the pixels show (reduce.py), checked after
-                table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
+            # large data: cut to what the pixels show (reduce.py), then checked; also when the
+            # schema found a typo, or the checks would see no rows and report made-up problems
+            table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             problems += semantic_diagnostics(model, table, doc.source, views=views)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from ..spec.source import SourceMap
 
-__all__ = ["ENGINE_BYTES", "Relation", "connect", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
+__all__ = ["ENGINE_BYTES", "Relation", "connect", "Unsupported", "check_names", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
 
 #: data files at least this big are read by the engine, smaller ones in Python
 ENGINE_BYTES = 2 * 1024 * 1024
@@ -81,7 +81,9 @@ def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
     if root in _connections:
         return _connections[root]
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                                 "memory_limit": MEMORY_LIMIT, "temp_directory": tempfile.gettempdir()})
+                                 "memory_limit": MEMORY_LIMIT,
+                                 # a private, empty spill folder: DuckDB may read it, nothing else is there
+                                 "temp_directory": tempfile.mkdtemp(prefix="chartspec-engine-")})
     con.execute("SET enable_progress_bar = false")  # it would draw on the build's stderr
     if root is not None:
         con.execute(f"SET allowed_directories = [{literal(str(root) + '/')}]")
@@ -150,53 +152,99 @@ def _cell(column: str, kind: str) -> str:
     return q
 
 
+class Unsupported(Exception):
+    """Data the engine cannot hold faithfully (say a column named ``rowid``): read it in Python."""
+
+
+#: column names the engine's own bookkeeping uses
+RESERVED = ("rowid", "file_row_number")
+_GLOB = re.compile(r"[*?\[\]{}]")
+
+
+def check_names(names: Sequence[str], paths: Sequence[Path]) -> None:
+    """Raise :class:`Unsupported` for names the engine would confuse with its own or treat as globs."""
+    if any(n.lower() in RESERVED or n.startswith("__") for n in names):
+        raise Unsupported("a column name the engine uses itself")
+    if len({n.lower() for n in names}) < len(names):
+        raise Unsupported("column names differing only in case")
+    if any(_GLOB.search(str(p)) for p in paths):  # DuckDB would expand them as a pattern
+        raise Unsupported("a file name with glob characters")
+
+
 def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locations: Sequence[str],
                    delimiter: str, label: tuple[str, Sequence[str]] | None = None,
                    used: frozenset[str] | None = None) -> tuple[Relation, tuple[str, ...]]:
     """Read CSV/TSV files into one engine table, in the given order; each file's rows tagged with
     ``label`` (column name, one value per file) when given. Columns are typed by the engine
-    (integer, double or text); a column with a cell that is not a number becomes text. Only the
-    ``used`` columns are kept (loggers write dozens a chart never draws); all are returned."""
-    import duckdb
-
+    (integer, double or text) over all files: integers and decimals make decimals, a cell that is
+    not a number makes text; a column a file lacks (or leaves empty) is missing there. Only the
+    ``used`` columns are kept (loggers write dozens a chart never draws); all are returned.
+    Raises :class:`Unsupported` for what the Python reader must read instead."""
     name = new_name()
     columns: list[str] = []
-    types: dict[str, str] = {}
-    offset = 0
+    parts: list[tuple[str, dict[str, str]]] = []  # each file's table and its column types
+    check_names([label[0]] if label else [], paths)
     for i, (path, location) in enumerate(zip(paths, locations)):
         header = _header(path, delimiter, location)
+        check_names(header, ())
         if label is not None and label[0] in header:
             raise DataError(Diagnostic(f"{location} already has a column {label[0]!r}", file=location, line=1,
                                        column=1, hint="choose another name with 'as'"))
-        text = [c for c in header if types.get(c) == "VARCHAR"]
-        while True:  # the sniffer samples rows: a text cell further down makes its column text
-            scan = _scan_csv(path, header, delimiter, text)
-            try:
-                found = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
-                kinds = {c: t for c, t, *_ in found if used is None or c in used} or {found[0][0]: found[0][1]}
-                tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
-                select = f"SELECT {tag}{', '.join(_cell(c, t) for c, t in kinds.items())} FROM {scan}"
-                verb = f"CREATE TEMP TABLE {name}_data AS" if i == 0 else f"INSERT INTO {name}_data BY NAME"
-                con.execute(f"{verb} {select}")
-                break
-            except duckdb.ConversionException as err:
-                m = _NOT_CONVERTED.search(str(err))
-                if m is None or m.group(1) in text:
-                    raise _csv_error(err, location, delimiter) from None
-                text.append(m.group(1))
-            except duckdb.Error as err:
-                raise _csv_error(err, location, delimiter) from None
-        for c, t in kinds.items():
-            types[c] = "VARCHAR" if "VARCHAR" in (t, types.get(c)) else "DOUBLE" if "DOUBLE" in (t, types.get(c)) else t
-        offset = con.execute(f"SELECT count(*) FROM {name}_data").fetchone()[0]  # type: ignore[index]
+        part = f"{name}_{i}"
+        kinds = _read_one(con, part, path, header, location, delimiter, used)
+        if label is not None:
+            kinds = {label[0]: "VARCHAR", **kinds}
+            con.execute(f"ALTER TABLE {part} ADD COLUMN {quote(label[0])} VARCHAR DEFAULT {literal(label[1][i])}")
+        parts.append((part, kinds))
         columns += [c for c in ([label[0]] if label else []) + list(header) if c not in columns]
+    types = _unified(con, parts)
+    kept = tuple(c for c in columns if c in types)
+    con.execute(f"CREATE TEMP TABLE {name}_data ({', '.join(f'{quote(c)} {types[c]}' for c in kept)})")
+    for part, kinds in parts:  # in file order: rowid follows it
+        cells = ", ".join(f"CAST({quote(c)} AS {types[c]}) AS {quote(c)}" for c in kinds)
+        con.execute(f"INSERT INTO {name}_data BY NAME SELECT {cells} FROM {part}")
+        con.execute(f"DROP TABLE {part}")
     # rowid numbers a table's rows in insertion order, which is file order: no row-number column
     # (72 MB for 9 million rows) and no window over the whole scan
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
-    kept = tuple(c for c in columns if c in types or (label is not None and c == label[0]))
+    count = con.execute(f"SELECT count(*) FROM {name}_data").fetchone()[0]  # type: ignore[index]
     numeric = frozenset(c for c, t in types.items() if t in ("BIGINT", "DOUBLE"))
     integer = frozenset(c for c, t in types.items() if t == "BIGINT")
-    return Relation(con, name, offset, kept, numeric, integer), tuple(columns)
+    return Relation(con, name, count, kept, numeric, integer), tuple(columns)
+
+
+def _read_one(con: duckdb.DuckDBPyConnection, part: str, path: Path, header: Sequence[str], location: str,
+              delimiter: str, used: frozenset[str] | None) -> dict[str, str]:
+    import duckdb
+
+    text: list[str] = []
+    while True:  # the sniffer samples rows: a text cell further down makes its column text
+        scan = _scan_csv(path, header, delimiter, text)
+        try:
+            found = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+            kinds = {c: t for c, t, *_ in found if used is None or c in used} or {found[0][0]: found[0][1]}
+            con.execute(f"CREATE TEMP TABLE {part} AS SELECT {', '.join(_cell(c, t) for c, t in kinds.items())} "
+                        f"FROM {scan}")
+            return kinds
+        except duckdb.ConversionException as err:
+            m = _NOT_CONVERTED.search(str(err))
+            if m is None or m.group(1) in text:
+                raise _csv_error(err, location, delimiter) from None
+            text.append(m.group(1))
+        except duckdb.Error as err:
+            raise _csv_error(err, location, delimiter) from None
+
+
+def _unified(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, dict[str, str]]]) -> dict[str, str]:
+    """One type per column over every file; a file where the column is empty does not count."""
+    types: dict[str, str] = {}
+    for part, kinds in parts:
+        filled = con.execute(f"SELECT {', '.join(f'count({quote(c)})' for c in kinds)} FROM {part}").fetchone() or ()
+        for (c, t), n in zip(kinds.items(), filled):
+            t = t if n else types.get(c, "BIGINT")  # an empty column takes the others' type
+            was = types.get(c)
+            types[c] = t if was is None or was == t else "VARCHAR" if "VARCHAR" in (t, was) else "DOUBLE"
+    return types
 
 
 def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
@@ -208,14 +256,19 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     columns: list[str] = []
     numeric: set[str] = set()
     integer: set[str] = set()
+    check_names([label[0]] if label else [], paths)
     for i, path in enumerate(paths):
+        schema = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
+        check_names([c for c, *_ in schema], ())
         scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
-        schema = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
-        cols = [(c, t) for c, t, *_ in schema if c != "file_row_number"]
+        cols = [(c, t) for c, t, *_ in schema]
         exprs = []
         for c, t in cols:
             q = quote(c)
-            if t.startswith(("TIMESTAMP", "DATE")):
+            if t.startswith("TIMESTAMP"):  # epoch_ms of an instant: UTC, whatever the machine's zone
+                exprs.append(f"CAST(epoch_ms({q}) AS DOUBLE) AS {q}")
+                numeric.add(c)
+            elif t.startswith("DATE"):
                 exprs.append(f"CAST(epoch_ms(CAST({q} AS TIMESTAMP)) AS DOUBLE) AS {q}")
                 numeric.add(c)
             elif t.startswith(("DOUBLE", "FLOAT", "DECIMAL")):

@@ -30,7 +30,7 @@ from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter, Fold
-from .engine import Relation, quote
+from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
@@ -71,14 +71,18 @@ class _Plan:
     source: str = ""
 
 
-def _filter_sql(t: Filter, dates: dict[str, str]) -> str | None:
+def _filter_sql(t: Filter, dates: dict[str, str], text: bool) -> str | None:
+    """A ``{field, gte, ...}`` filter as SQL (``text``: the column holds text), None if it cannot be."""
     if t.expr is not None or t.field is None:
-        return None  # a Vega expression: not translated (yet), so the table is drawn whole
+        return None
     col, fmt = quote(t.field), dates.get(t.field)
     parts = []
     for key, wanted in t.tests:
         values = [date_value(v, fmt) for v in wanted] if key == "one_of" else [date_value(wanted, fmt)]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        if text and key in ("equal", "one_of") and all(isinstance(v, str) for v in values):
+            parts.append(f"{col} IN ({', '.join(literal(v) for v in values)})")  # a run, a split, ...
+            continue
+        if text or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
             return None
         if key == "one_of":
             parts.append(f"{col} IN ({', '.join(repr(float(v)) for v in values)})")
@@ -110,7 +114,7 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
                 return "its filter expression cannot run in the engine"
             where.append(sql)
         elif (isinstance(step, Filter) and step.field in kinds
-                and (sql := _filter_sql(step, layer_dates(layer, model))) is not None):
+                and (sql := _filter_sql(step, layer_dates(layer, model), kinds[step.field] == "text")) is not None):
             where.append(sql)
         elif isinstance(step, Fold) and layer.y.field == step.value:
             values = [v for v in values if v != step.value] + list(step.fields)
@@ -130,6 +134,8 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
             return f"its {type(step).__name__.lower()} transform needs every row"
     if missing := [c for c in (*values, *keys) if c not in kinds]:
         return f"field {missing[0]!r} is not a column of the data"
+    if layer.mark in POINT_MARKS and kinds.get(layer.y.field) != "number":
+        return f"its y field {layer.y.field!r} does not hold numbers"
     return _Plan(layer, tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), " AND ".join(where),
                  layer.mark in POINT_MARKS, source)
 
@@ -179,9 +185,12 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
             y = quote(plan.layer.y.field)
             lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {plan.source}")[0]
             span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
-            cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * columns / model.width})"
+            # a point covers pixels, not sub-columns: one row per device pixel cell
+            pixels = max(1, round(columns / SUBPIXELS))
+            column = f"floor(({col} - {lo!r}) / {hi - lo!r} * {pixels})"
+            cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"
             parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {plan.source} "
-                         f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{bucket}, {cell}")
+                         f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{column}, {cell}")
             continue
         # Extremes per column, then the first row holding each: the same rows in every run, whatever
         # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
@@ -270,8 +279,12 @@ def max_drawn_rows() -> int:
 
 
 def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataError:
-    hint = ("aggregate the rows first (transform: aggregate), or draw fewer" if "every row" in why
-            else "remove 'reduce: false' to let chartspec draw what the pixels can show")
+    if "turned off" in why:
+        hint = "remove 'reduce: false' to let chartspec draw what the pixels can show"
+    elif "transform" in why or "groups" in why:
+        hint = "aggregate or filter the data before charting it (a smaller file), or draw a line of it"
+    else:
+        hint = "draw it as a line or points, which chartspec reduces, or aggregate the rows first"
     return DataError(source.diagnostic(
         f"layer {layer.name!r} would hand {count:,} rows to Vega, more than it can draw "
         f"(limit {max_drawn_rows():,}): {why}", layer.json_path + ("mark",),

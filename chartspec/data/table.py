@@ -162,7 +162,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         return None
     if sum(p.stat().st_size for p in paths) < ENGINE_BYTES:
         return None
-    from .engine import connect, read_delimited, read_parquet_files
+    from .engine import Unsupported, connect, read_delimited, read_parquet_files
 
     fmt = fmts.pop()
     base = os.path.dirname(smap.file or str(spec_file))
@@ -173,6 +173,8 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
             rel, columns = read_parquet_files(con, paths, label)
         else:
             rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label, used)
+    except Unsupported:  # names the engine would confuse: the Python reader takes the file
+        return None
     except DataError as err:
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
         raise DataError((*err.diagnostics, note)) from None

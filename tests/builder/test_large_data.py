@@ -46,7 +46,7 @@ def test_large_line_builds_reduced_and_a_bar_chart_too_large_fails_alone(tmp_pat
     assert proc.returncode == 1, proc.stderr
     assert (f"specs/bars.yaml:4:12: error: layer 'loss' would hand {N:,} rows to Vega, more than it can draw"
             in proc.stderr), proc.stderr
-    assert "hint: aggregate the rows first" in proc.stderr
+    assert "hint: draw it as a line or points, which chartspec reduces, or aggregate the rows first" in proc.stderr
     assert "specs/whole.yaml:5:12: error:" in proc.stderr and "remove 'reduce: false'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(("_", "."))) == [

@@ -228,7 +228,7 @@ def test_point_marks_keep_one_row_per_occupied_cell(tmp_path: Path) -> None:
     spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
                                           "layers:\n  - {mark: point, y: {field: value}}\n"))
     rows = spec.table.rows
-    columns = WIDTH * SUBPIXELS
+    columns = WIDTH  # a point covers whole pixels: one cell per pixel column and row
     assert len(rows) <= 3 * (columns + 1)
     cells = {(math.floor(r["step"] / (n - 1) * columns), r["value"]) for r in rows}
     want = {(math.floor(s / (n - 1) * columns), v) for s, v in zip(step, value)}
@@ -288,3 +288,46 @@ def test_vega_expressions_run_in_the_engine_before_the_cut(tmp_path: Path) -> No
     # the x scale spans the whole table (the columns are the chart's), the extremes the kept rows'
     want = _expected(step[kept_rows], [gap[kept_rows]], WIDTH * SUBPIXELS, domain=(0, n - 1))
     assert {int(step[kept_rows][i]) for i in want} <= _kept_x(rows)  # M4 of the calculated values
+
+
+def test_run_files_of_different_types_and_columns_are_one_table(tmp_path: Path) -> None:
+    # loggers: one run logs whole numbers, another decimals; a metric one run never logged
+    n = 150_000
+    (tmp_path / "runs" / "a").mkdir(parents=True)
+    (tmp_path / "runs" / "b").mkdir(parents=True)
+    (tmp_path / "runs" / "a" / "m.csv").write_text(
+        "step,reward,eval\n" + "".join(f"{i},{i % 7},\n" for i in range(n)))
+    (tmp_path / "runs" / "b" / "m.csv").write_text(
+        "step,reward,eval,kl\n" + "".join(f"{i},{i % 7 + 0.5},{2 / (i + 1) if i % 100 == 0 else ''},"
+                                         f"{i / 1000}\n" for i in range(n)))
+    assert (tmp_path / "runs" / "a" / "m.csv").stat().st_size > 1_000_000
+    def rows(y: str) -> tuple[dict, ...]:
+        spec = chartspec.load(_spec(tmp_path, f"data: {{files: 'runs/*/m.csv', as: run}}\nwidth: {WIDTH}\n"
+                                              f"x: {{field: step}}\nlayers:\n  - {{y: {{field: {y}}}, color: {{field: run}}}}\n"))
+        return spec.table.rows
+
+    b = [r["reward"] for r in rows("reward") if r["run"] == "b"]
+    assert min(b) == 0.5 and max(b) == 6.5  # decimals stay decimals
+    assert {r.get("kl") for r in rows("kl") if r["run"] == "a"} == {None}  # a column one run lacks is missing
+    assert max(r["eval"] for r in rows("eval") if r["run"] == "b" and r["eval"] is not None) == 2.0
+
+
+def test_names_the_engine_would_misread_go_to_the_python_reader(tmp_path: Path) -> None:
+    n = 150_000
+    data = "step,rowid,loss\n" + "".join(f"{i},{i % 5},{i % 11}\n" for i in range(n))
+    (tmp_path / "run[1].csv").write_text(data)
+    (tmp_path / "run1.csv").write_text("step,rowid,loss\n0,0,999\n")  # what a glob would read instead
+    spec = chartspec.load(_spec(tmp_path, f"data: 'run[1].csv'\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    rows = spec.table.rows
+    assert max(r["loss"] for r in rows) == 10 and spec.table.reduced_from == n
+
+
+def test_a_simple_filter_on_a_text_column_runs_in_the_engine(tmp_path: Path) -> None:
+    n = 60_000
+    _csv(tmp_path / "m.csv", {"step": np.repeat(np.arange(n // 3), 3), "run": np.tile(["a", "b", "c"], n // 3),
+                              "loss": _curve(n, 14)})
+    spec = chartspec.load(_spec(tmp_path, f"data: m.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "transform: [{filter: {field: run, one_of: [a, c]}}]\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    assert spec.table.reduced_from == n and {r["run"] for r in spec.table.rows} <= {"a", "c"}
