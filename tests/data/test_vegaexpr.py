@@ -18,6 +18,7 @@ import vl_convert as vlc
 from conftest import RunCli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from vega_grammar import expressions as vega_expressions
 
 import chartspec
 from chartspec.compiler.interactive import static_view
@@ -34,23 +35,10 @@ UNARY = ["abs", "ceil", "floor", "round", "sqrt", "exp", "log", "isValid", "isNa
          "isString", "toNumber", "toString", "toBoolean", "upper", "lower", "utcyear", "utcquarter", "utcmonth",
          "utcdate", "utcday", "utcdayofyear", "utchours", "utcminutes", "utcseconds", "utcmilliseconds", "time"]
 BINARY_FN = ["pow", "min", "max", "atan2"]
-OPERATORS = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "===", "!==", "&&", "||"]
 
 
 def expressions() -> st.SearchStrategy[str]:
-    leaf = st.sampled_from(FIELDS + LITERALS)
-
-    def grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        return st.one_of(
-            st.builds(lambda a, op, b: f"({a} {op} {b})", inner, st.sampled_from(OPERATORS), inner),
-            st.builds(lambda op, a: f"{op}({a})", st.sampled_from(["!", "-", "+"]), inner),
-            st.builds(lambda f, a: f"{f}({a})", st.sampled_from(UNARY), inner),
-            st.builds(lambda f, a, b: f"{f}({a}, {b})", st.sampled_from(BINARY_FN), inner, inner),
-            st.builds(lambda a, b, c: f"({a} ? {b} : {c})", inner, inner, inner),
-            st.builds(lambda a, b, c: f"clamp({a}, {b}, {c})", inner, inner, inner),
-            st.builds(lambda a, b: f"substring({a}, {b})", inner, inner),
-        )
-    return st.recursive(leaf, grow, max_leaves=6)
+    return vega_expressions(FIELDS + LITERALS, UNARY, BINARY_FN, extra=["substring"])
 
 
 def vega_results(exprs: list[str]) -> dict[tuple[int, int], str]:

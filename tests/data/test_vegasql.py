@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from vega_grammar import expressions as vega_expressions
 
 from chartspec.data.engine import connect, quote
 from chartspec.data.jsvalues import UNDEFINED, is_number, truthy
@@ -31,23 +32,10 @@ FIELDS = ["datum.a", "datum.b", "datum['c']", 'datum["a"]']
 LITERALS = ["0", "1", "2.5", "0.5", "3", "1e308", "null", "true", "false", "PI", "E", "NaN", "Infinity"]
 UNARY_FN = ["abs", "floor", "ceil", "round", "sqrt", "exp", "log", "isValid", "isFinite", "isNaN", "isNumber",
             "toNumber"]
-OPERATORS = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "===", "!==", "&&", "||"]
 
 
 def expressions() -> st.SearchStrategy[str]:
-    leaf = st.sampled_from(FIELDS + LITERALS)
-
-    def grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        return st.one_of(
-            st.builds(lambda a, op, b: f"({a} {op} {b})", inner, st.sampled_from(OPERATORS), inner),
-            st.builds(lambda op, a: f"{op}({a})", st.sampled_from(["!", "-", "+"]), inner),
-            st.builds(lambda f, a: f"{f}({a})", st.sampled_from(UNARY_FN), inner),
-            st.builds(lambda f, a, b: f"{f}({a}, {b})", st.sampled_from(["pow", "min", "max"]), inner, inner),
-            st.builds(lambda a, b, c: f"({a} ? {b} : {c})", inner, inner, inner),
-            st.builds(lambda a, b, c: f"clamp({a}, {b}, {c})", inner, inner, inner),
-            st.builds(lambda a, b, c: f"max({a}, {b}, {c})", inner, inner, inner),
-        )
-    return st.recursive(leaf, grow, max_leaves=6)
+    return vega_expressions(FIELDS + LITERALS, UNARY_FN, ["pow", "min", "max"])
 
 
 ROW = st.fixed_dictionaries({"a": st.sampled_from([None, *NUMBERS]), "b": st.sampled_from([None, *NUMBERS]),
