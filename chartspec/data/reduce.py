@@ -332,7 +332,21 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     mask = len(plans) > 1
     rows = fetch(rel, keep, mask, used)
     return replace(table, rows=rows, columns=_with_smooth(table.columns, layers) + ((LAYER_MASK,) if mask else ()),
-                   relation=None, reduced_from=rel.count)
+                   relation=None, reduced_from=rel.count, texts=_texts(rel, used))
+
+
+def _texts(rel: Relation, used: frozenset[str] | None) -> dict[str, tuple[int, Any]]:
+    """Each text column's first cell that is not a number, by its row in the file (the checks
+    must name that row, which the reduction may not keep)."""
+    found = {}
+    for c in rel.columns:
+        if c in rel.numeric or c.startswith("__") or (used is not None and c not in used):
+            continue
+        bad = rel.sql(f"SELECT __row, {quote(c)} FROM {rel.name} WHERE {quote(c)} IS NOT NULL AND "
+                      f"TRY_CAST(trim(CAST({quote(c)} AS VARCHAR)) AS DOUBLE) IS NULL ORDER BY __row LIMIT 1")
+        if bad:
+            found[c] = (bad[0][0] + 1, bad[0][1])
+    return found
 
 
 def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None) -> Table:

@@ -52,16 +52,23 @@ class Table:
     relation: Relation | None = field(default=None, compare=False, repr=False)
     #: the row count before the reduction, when it cut this table
     reduced_from: int | None = None
+    #: per text column of a reduced table: its first cell that is not a number (row, value)
+    texts: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
                 and not isinstance(v, bool)]
 
     def first_text(self, column: str) -> tuple[int, Any] | None:
-        """The first non-numeric, non-missing value of ``column`` and its row number."""
+        """The first value of ``column`` that is not a number (text that reads as one, such as
+        '1.0' in a column made text by another cell, does not count) and its row number."""
+        if column in self.texts:  # found by the engine in the full data, before the reduction
+            return self.texts[column]
         for i, row in enumerate(self.rows, start=1):
             v = row.get(column)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                if isinstance(v, str) and _NUMBER.match(v):
+                    continue
                 return i, v
         return None
 

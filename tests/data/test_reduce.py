@@ -331,3 +331,14 @@ def test_a_simple_filter_on_a_text_column_runs_in_the_engine(tmp_path: Path) -> 
                                           "transform: [{filter: {field: run, one_of: [a, c]}}]\n"
                                           "layers:\n  - {mark: line, y: {field: loss}}\n"))
     assert spec.table.reduced_from == n and {r["run"] for r in spec.table.rows} <= {"a", "c"}
+
+
+def test_a_text_cell_deep_in_a_large_column_is_named_by_its_row(tmp_path: Path) -> None:
+    n = 300_000
+    lines = ["step,loss", *(f"{i},{1 + i % 97 / 100:.8f}" for i in range(n))]
+    lines[250_001] = "250000,oops"  # data row 250,001 (line 250,002 of the file)
+    (tmp_path / "deep.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ChartspecError) as err:
+        chartspec.load(_spec(tmp_path, "data: deep.csv\nx: {field: step}\nlayers:\n  - {mark: line, y: {field: loss}}\n"))
+    messages = [d.message for d in err.value.diagnostics]
+    assert "field 'loss' is plotted as numbers but row 250001 of deep.csv holds 'oops'" in messages, messages

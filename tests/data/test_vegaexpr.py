@@ -34,7 +34,8 @@ LITERALS = ["0", "1", "2.5", "-3", "1e3", "0.1", "'x'", "'10'", "''", "'ab'", "t
 UNARY = ["abs", "ceil", "floor", "round", "sqrt", "exp", "log", "isValid", "isNaN", "isFinite", "isNumber",
          "isString", "toNumber", "toString", "toBoolean", "upper", "lower", "utcyear", "utcquarter", "utcmonth",
          "utcdate", "utcday", "utcdayofyear", "utchours", "utcminutes", "utcseconds", "utcmilliseconds", "time"]
-BINARY_FN = ["pow", "min", "max", "atan2"]
+# atan2 is left out: libm and V8 (fdlibm) may differ in the last bit, which substring() then shows
+BINARY_FN = ["pow", "min", "max"]
 
 
 def expressions() -> st.SearchStrategy[str]:
