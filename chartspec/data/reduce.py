@@ -14,7 +14,7 @@ Anti-aliased 2 px strokes are not M4's aliased 1 px lines: :func:`columns_per_pi
 CSS pixel, and round line joins (compiler/chart.py), keep the reduced PNG within 0.5 % of the
 full one's pixels (measured; README, Performance): 4 columns gave 0.36-0.55 %, 6 gave 0.2 %.
 EMA smoothing runs on the full series before the cut (ema.py). Tables small enough to draw as
-they are (at most 4 rows per pixel column) are left untouched, so small charts do not change.
+they are (at most 4 rows per M4 column) are left untouched, so small charts do not change.
 """
 
 from __future__ import annotations
