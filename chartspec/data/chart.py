@@ -16,7 +16,8 @@ from ..spec.yamlload import Document
 from .checks import semantic_diagnostics
 from .flow import layer_views
 from .loaded import Spec, in_order
-from .reduce import mentioned, reduce_tables
+from .reduce import reduce_tables
+from .rows import mentioned
 from .table import Table, read_data
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -32,6 +31,7 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter, Fold
 from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
+from .rows import LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
@@ -52,8 +52,6 @@ ROW_BUDGET = 40_000
 MAX_DRAWN_ROWS = 250_000
 #: tables beyond this many rows are reduced in two streamed passes instead of one window
 STREAMED_ROWS = 4_000_000
-#: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
-LAYER_MASK = "__layers"
 LINE_MARKS = frozenset({"line", "area", "rule", "errorband"})
 POINT_MARKS = frozenset({"point", "tick", "text"})
 
@@ -224,49 +222,6 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     return total
 
 
-_QUOTED = re.compile(r"""(["'])(.*?)\1""")
-
-
-def mentioned(raw: Any, found: set[str] | None = None) -> set[str]:
-    """Every name a spec mapping could use as a field: its keys, its text values and the fields
-    its Vega expressions read. A reduced table keeps only these columns (the rest cannot be drawn)."""
-    found = set() if found is None else found
-    if isinstance(raw, dict):
-        for key, value in raw.items():
-            found.add(str(key))
-            mentioned(value, found)
-    elif isinstance(raw, list):
-        for item in raw:
-            mentioned(item, found)
-    elif isinstance(raw, str):
-        found.add(raw)
-        found.update(m.group(2) for m in _QUOTED.finditer(raw))  # datum["a b"] in an expression
-        found.update(part for part in re.split(r"[^\w$]+", raw) if part)  # datum.loss, and words
-    return found
-
-
-def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
-          used: frozenset[str] | None = None) -> tuple[dict[str, Any], ...]:
-    """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped); with
-    ``keep`` (SQL listing rows ``r`` and layer bits ``m``) only those, and with ``mask`` their bits
-    as :data:`LAYER_MASK`."""
-    wanted = [c for c in rel.columns if used is None or c in used or c.startswith("__")]
-    picked = ", ".join(f"t.{quote(c)}" for c in wanted) or "NULL AS __none"
-    if keep is None:
-        query = f"SELECT {picked} FROM {rel.name} t ORDER BY t.__row"
-    else:
-        bits = f", k.m AS {LAYER_MASK}" if mask else ""
-        query = f"SELECT {picked}{bits} FROM {rel.name} t JOIN ({keep}) k ON t.__row = k.r ORDER BY t.__row"
-    cur = rel.con.execute(query)
-    names = [d[0] for d in cur.description]
-    ints = [n in rel.integer for n in names]
-    out = []
-    for record in cur.fetchall():
-        out.append({n: (int(v) if i and isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v)
-                    for n, v, i in zip(names, record, ints) if n != "__none"})
-    return tuple(out)
-
-
 def columns_per_pixel(scale: float) -> float:
     """M4 columns per CSS pixel of the plot for images at ``scale`` device pixels per CSS pixel."""
     return max(SUBPIXELS, DEVICE_SUBPIXELS * scale)
@@ -332,21 +287,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     mask = len(plans) > 1
     rows = fetch(rel, keep, mask, used)
     return replace(table, rows=rows, columns=_with_smooth(table.columns, layers) + ((LAYER_MASK,) if mask else ()),
-                   relation=None, reduced_from=rel.count, texts=_texts(rel, used))
-
-
-def _texts(rel: Relation, used: frozenset[str] | None) -> dict[str, tuple[int, Any]]:
-    """Each text column's first cell that is not a number, by its row in the file (the checks
-    must name that row, which the reduction may not keep)."""
-    found = {}
-    for c in rel.columns:
-        if c in rel.numeric or c.startswith("__") or (used is not None and c not in used):
-            continue
-        bad = rel.sql(f"SELECT __row, {quote(c)} FROM {rel.name} WHERE {quote(c)} IS NOT NULL AND "
-                      f"TRY_CAST(trim(CAST({quote(c)} AS VARCHAR)) AS DOUBLE) IS NULL ORDER BY __row LIMIT 1")
-        if bad:
-            found[c] = (bad[0][0] + 1, bad[0][1])
-    return found
+                   relation=None, reduced_from=rel.count, texts=first_texts(rel, used))
 
 
 def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None) -> Table:

@@ -114,7 +114,7 @@ def test_a_spec_over_the_time_limit_is_stopped_and_keeps_its_old_outputs(tmp_pat
 
     # now make the big spec really big, and change the data of the others so they are rebuilt too
     # (drawn whole: the reduction would cut it to a few thousand rows that render in no time)
-    rows = "".join(f"{i},{(i * 7919) % 1000 / 10}\n" for i in range(200_000))
+    rows = "".join(f"{i},{(i * 7919) % 1000 / 10}\n" for i in range(120_000))  # + hover rows: under the limit
     (project / "data" / "big.csv").write_text("step,loss\n" + rows, encoding="utf-8")
     (project / "a_big.yaml").write_text("reduce: false\n" + SMALL.format(title="Big", data="data/big.csv"),
                                         encoding="utf-8")

@@ -1,0 +1,72 @@
+"""Rows out of the engine: which columns a spec can use, the kept rows as Python dicts, and the
+first cell of each text column that is not a number (what the checks must name).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .engine import Relation, quote
+
+__all__ = ["LAYER_MASK", "fetch", "first_texts", "mentioned"]
+
+#: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
+LAYER_MASK = "__layers"
+
+
+_QUOTED = re.compile(r"""(["'])(.*?)\1""")
+
+
+def mentioned(raw: Any, found: set[str] | None = None) -> set[str]:
+    """Every name a spec mapping could use as a field: its keys, its text values and the fields
+    its Vega expressions read. A reduced table keeps only these columns (the rest cannot be drawn)."""
+    found = set() if found is None else found
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            found.add(str(key))
+            mentioned(value, found)
+    elif isinstance(raw, list):
+        for item in raw:
+            mentioned(item, found)
+    elif isinstance(raw, str):
+        found.add(raw)
+        found.update(m.group(2) for m in _QUOTED.finditer(raw))  # datum["a b"] in an expression
+        found.update(part for part in re.split(r"[^\w$]+", raw) if part)  # datum.loss, and words
+    return found
+
+
+def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
+          used: frozenset[str] | None = None) -> tuple[dict[str, Any], ...]:
+    """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped); with
+    ``keep`` (SQL listing rows ``r`` and layer bits ``m``) only those, and with ``mask`` their bits
+    as :data:`LAYER_MASK`."""
+    wanted = [c for c in rel.columns if used is None or c in used or c.startswith("__")]
+    picked = ", ".join(f"t.{quote(c)}" for c in wanted) or "NULL AS __none"
+    if keep is None:
+        query = f"SELECT {picked} FROM {rel.name} t ORDER BY t.__row"
+    else:
+        bits = f", k.m AS {LAYER_MASK}" if mask else ""
+        query = f"SELECT {picked}{bits} FROM {rel.name} t JOIN ({keep}) k ON t.__row = k.r ORDER BY t.__row"
+    cur = rel.con.execute(query)
+    names = [d[0] for d in cur.description]
+    ints = [n in rel.integer for n in names]
+    out = []
+    for record in cur.fetchall():
+        out.append({n: (int(v) if i and isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v)
+                    for n, v, i in zip(names, record, ints) if n != "__none"})
+    return tuple(out)
+
+
+def first_texts(rel: Relation, used: frozenset[str] | None) -> dict[str, tuple[int, Any]]:
+    """Each text column's first cell that is not a number, by its row in the file (the checks
+    must name that row, which the reduction may not keep)."""
+    found = {}
+    for c in rel.columns:
+        if c in rel.numeric or c.startswith("__") or (used is not None and c not in used):
+            continue
+        bad = rel.sql(f"SELECT __row, {quote(c)} FROM {rel.name} WHERE {quote(c)} IS NOT NULL AND "
+                      f"TRY_CAST(trim(CAST({quote(c)} AS VARCHAR)) AS DOUBLE) IS NULL ORDER BY __row LIMIT 1")
+        if bad:
+            found[c] = (bad[0][0] + 1, bad[0][1])
+    return found
