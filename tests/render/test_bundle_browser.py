@@ -8,13 +8,11 @@ hover tooltip; a host page with an AMD/CommonJS loader must not swallow the libr
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPECS, build_specs, chromium_path
-from playwright import sync_api
+from conftest import SPECS, build_specs
 
 from chartspec.compiler.interactive import AREA_NAME
 from chartspec.render.html import BUNDLE_DIR, bundle_filename, bundle_js
@@ -35,15 +33,6 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def cdn(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_specs(tmp_path_factory.mktemp("cdn"), [SPECS / f"{SPEC}.yaml"], "html", "--html-bundle", "cdn")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path(),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: Any, path: Path, jsdelivr: dict[str, bytes] | None = None) -> tuple[Any, Any, dict[str, list]]:

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chromium_path
-from playwright import sync_api
 
 from chartspec.compiler.common import VEGA_LITE_SCHEMA
 from chartspec.render import html as html_module
@@ -43,15 +40,6 @@ HOSTILE_VL: dict[str, Any] = {
                  "tooltip": {"field": "note"}},
     "usermeta": {"embedOptions": HOSTILE_EMBED, "owner": "kept"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path(),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 def write_page(folder: Path) -> Path:
