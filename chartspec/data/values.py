@@ -32,8 +32,13 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 def series_values(layer: Layer, table: Table) -> list[str]:
     """The distinct values of the layer's series field, sorted (numbers numerically), as text."""
     assert layer.series is not None
-    found = {row.get(layer.series.field) for row in table.rows} - {None}
-    return [series_text(v) for v in sorted(found, key=_sort_key)]
+    return field_values(layer.series.field, [table])
+
+
+def field_values(field: str, tables: Iterable[Table]) -> list[str]:
+    """The distinct values of ``field`` over ``tables``, sorted (numbers numerically), as text."""
+    found = {row.get(field) for table in tables for row in table.rows} - {None}
+    return list(dict.fromkeys(series_text(v) for v in sorted(found, key=_sort_key)))
 
 
 def series_text(value: Any) -> str:
