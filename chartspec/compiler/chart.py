@@ -17,7 +17,7 @@ from ..data.values import extent
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annotations import annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
-from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref
+from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .interactive import add_interactivity
 from .layers import finish_layer
 from .layout import apply_layout
@@ -78,6 +78,7 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     vl = add_interactivity(vl, spec, hover_table(model, data, tags))  # interactive.py: HTML only
     vl = apply_layout(vl, model)  # facet, padding
     vl = apply_theme(vl, spec)  # themes.py: the theme's config under what the spec says
+    vl = one_line_titles(vl)  # Vega-Lite writes titles into expressions unescaped
     if model.vega_lite:
         vl = apply_patch(vl, spec)
     return vl

@@ -12,7 +12,6 @@ the row order.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from ..data.table import Table
 from ..data.values import field_values, num, series_values, shared_color_layers
 from ..spec.model import ChartSpec, Layer
+from .common import expr_string
 from .styles import STYLE_FIELD, Style, style_encodings, style_transform
 
 __all__ = [
@@ -93,14 +93,14 @@ def series_transform(layer: Layer, tag: str, model: ChartSpec) -> list[dict[str,
     """The calculate steps that name each row's series (and a sharing layer's line style)."""
     if layer.index in shared_color_layers(model):
         assert layer.series is not None
-        expr = f"toString(datum[{json.dumps(layer.series.field, ensure_ascii=False)}])"
+        expr = f"toString(datum[{expr_string(layer.series.field)}])"
         return [{"calculate": expr, "as": SERIES_FIELD}, style_transform(layer, tag)]
     if layer.series is None:
-        expr = json.dumps(layer.name + tag, ensure_ascii=False)
+        expr = expr_string(layer.name + tag)
     else:
-        expr = f"toString(datum[{json.dumps(layer.series.field, ensure_ascii=False)}])"
+        expr = f"toString(datum[{expr_string(layer.series.field)}])"
         if tag:
-            expr += " + " + json.dumps(tag, ensure_ascii=False)
+            expr += " + " + expr_string(tag)
     return [{"calculate": expr, "as": SERIES_FIELD}]
 
 
@@ -131,7 +131,7 @@ def _run_symbols(color: dict[str, Any], found: Sequence[Entry]) -> dict[str, Any
     if not color["legend"]:
         return {}
     kinds = {e.shape for e in found}
-    by_name = json.dumps({e.name: e.shape for e in found}, ensure_ascii=False)
+    by_name = expr_string({e.name: e.shape for e in found})
     symbols = {"symbolType": kinds.pop() if len(kinds) == 1 else {"expr": f"{by_name}[datum.value] || 'stroke'"},
                "symbolStrokeColor": {"expr": "scale('color', datum.value)"}, "symbolStrokeWidth": 2}
     return {"color": {**color, "legend": {**color["legend"], **symbols}}}

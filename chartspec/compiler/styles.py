@@ -16,12 +16,12 @@ so an axis and its style entry read the same. Pure.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from ..data.values import num, shared_color_layers
 from ..spec.model import ChartSpec, Layer
+from .common import expr_string
 
 __all__ = ["AUTO_DASHES", "STYLE_FIELD", "Style", "style_encodings", "style_transform", "styles"]
 
@@ -57,7 +57,7 @@ def styles(model: ChartSpec, tags: dict[int, str]) -> list[Style]:
 
 def style_transform(layer: Layer, tag: str) -> dict[str, str]:
     """The calculate step naming a sharing layer's line style (its legend entry)."""
-    return {"calculate": json.dumps(layer.name + tag, ensure_ascii=False), "as": STYLE_FIELD}
+    return {"calculate": expr_string(layer.name + tag), "as": STYLE_FIELD}
 
 
 def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
         if all(s.shape == "stroke" for s in found):
             legend.update(symbolType="stroke", symbolSize=200)  # long enough to show a dash pattern
         else:  # a marker's outline would be drawn dashed: markers show filled, lines show their dash
-            marked = json.dumps([s.name for s in found if s.shape != "stroke"], ensure_ascii=False)
+            marked = expr_string([s.name for s in found if s.shape != "stroke"])
             legend["symbolStrokeWidth"] = {"expr": f"indexof({marked}, datum.value) >= 0 ? 0 : 2"}
     names = [s.name for s in found]
     common = {"field": STYLE_FIELD, "type": "nominal", "legend": legend}
