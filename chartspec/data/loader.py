@@ -13,11 +13,12 @@ from pathlib import Path
 
 from ..errors import ChartspecError, Diagnostic, SpecValidationError, UsageError, display_path
 from ..spec.files import NotRegularFile, not_a_file, read_regular
+from ..spec.jsonload import read_document
 from ..spec.layout import is_layout
 from ..spec.plain import is_plain_vegalite
 from ..spec.project import find_project_root
 from ..spec.themes import resolve_theme
-from ..spec.yamlload import Document, load_yaml
+from ..spec.yamlload import Document
 from .chart import load_chart
 from .concat import load_concat
 from .engine import close_all
@@ -35,9 +36,9 @@ def with_build_theme(spec: Spec, value: str | None) -> Spec:
 
 def loads(text: str | bytes, *, file: str | None = None, path: Path | None = None,
           root: Path | None = None, scale: float = 1.0) -> Spec:
-    """Load a spec from YAML text. Raises :class:`ChartspecError` listing every problem found.
+    """Load a spec from YAML text (JSON when ``file`` ends in ``.json``). Raises :class:`ChartspecError` listing every problem found.
     ``scale``: device pixels per CSS pixel of the images to be rendered, for the reduction."""
-    doc = load_yaml(text, file)
+    doc = read_document(text, file)
     if not isinstance(doc.data, dict):
         raise SpecValidationError(doc.source.diagnostic("a spec must be a YAML mapping (key: value lines)", ()))
     if path is not None and root is None:

@@ -65,3 +65,43 @@ def schema_problems(vl: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
 
 _SEE_DOCS = "see https://vega.github.io/vega-lite/docs/"
 #: plain Vega-Lite inputs; ``.vl.json`` is also what a build writes, see _skip_dir
+
+
+# -- Vega's randomness ------------------------------------------------------------------------------
+# Vega draws bootstrap confidence intervals (ci0/ci1, extent "ci"), `sample` and `random()` with
+# Math.random, and vl-convert 1.9 offers no seed: such a chart differs from build to build.
+_RANDOM_CALL = re.compile(r"(?<![\w.$])random\s*\(")
+_NOT_SPEC = ("values", "datasets", "usermeta")  # rows and metadata: never drawn by Vega's randomness
+_TEXT = ("title", "subtitle", "description", "text")  # words, not expressions
+_RANDOM_HINT = ("outputs of this chart differ from build to build; for outputs that stay the same, "
+                "use extent 'stderr' or 'stdev', or compute the values in the data")
+
+
+def random_uses(node: Any, where: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    """Where ``node`` (Vega-Lite) asks Vega for random numbers, and what for, in document order."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            path = where + (key,)
+            if key in _NOT_SPEC:
+                continue
+            if key == "extent" and value == "ci" or key in ("op", "aggregate") and value in ("ci0", "ci1"):
+                found.append((path, "a bootstrap confidence interval"))
+            elif key == "sample" and where[-2:-1] == ("transform",):
+                found.append((path, "the sample transform"))
+            elif isinstance(value, str) and key not in _TEXT and _RANDOM_CALL.search(value):
+                found.append((path, "the expression function random()"))
+            else:
+                found += random_uses(value, path)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += random_uses(item, where + (index,))
+    return found
+
+
+def random_notes(vl: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
+    """A note for each place Vega draws with random numbers (see :func:`random_uses`)."""
+    from dataclasses import replace
+
+    return [replace(source.diagnostic(f"Vega draws {what} with random numbers", path, hint=_RANDOM_HINT),
+                    severity="note") for path, what in random_uses(vl)]

@@ -93,10 +93,10 @@ def resolve_theme(value: str, *, base: Path, root: Path | None, source: SourceMa
 
 def _read_theme_file(file: Path) -> dict[str, Any]:
     """A theme file's config, checked against the Vega-Lite ``Config`` schema with positioned errors."""
+    from .jsonload import read_document
     from .vegalite_schema import config_errors
-    from .yamlload import load_yaml
 
-    doc = load_yaml(file.read_bytes(), display_path(file))  # JSON is YAML: positions for free
+    doc = read_document(file.read_bytes(), display_path(file))  # .json as JSON, .yaml as YAML, with positions
     if not isinstance(doc.data, dict):
         raise SpecValidationError(doc.source.diagnostic("a theme file must hold a Vega-Lite config object", ()))
     problems = []

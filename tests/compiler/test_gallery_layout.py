@@ -301,12 +301,13 @@ def test_plain_vega_lite_yaml_is_validated_inlined_and_rendered(built: Path) -> 
     vl = _vl(built, "accuracy_heatmap")
     rows = _rows("optimizer_runs.csv")
     assert "url" not in vl["data"] and len(vl["data"]["values"]) == len(rows)
-    assert vl["data"]["values"][0] == {k: (float(v) if "." in v or "e" in v else int(v)) if k != "optimizer" else v
-                                       for k, v in rows[0].items()}
+    assert vl["data"]["values"][0] == rows[0]  # the cells as Vega reads the file: text, typed by format.parse
+    assert vl["data"]["format"] == {"parse": {"step": "number", "val_accuracy": "number"}}
     assert vl["mark"] == {"type": "rect", "tooltip": True}  # the rest exactly as written
     chart = _svg(built, "accuracy_heatmap")
     assert len(chart.by_role("mark", "rect")) == len(rows)
     assert chart.axis("Optimizer").label_texts == OPTIMIZERS
+    assert chart.axis("Step").label_texts == ["0", "200", "400", "600", "800", "1000"]  # parsed steps meet the axis values
     assert "Val. accuracy" in {i.text for i in chart.items if i.tag == "text"}
     assert not (built / "accuracy_heatmap.vl.vl.json").exists()  # outputs are named without '.vl'
 
@@ -328,7 +329,7 @@ def test_plain_vega_lite_json_and_schema_detected_yaml_build(tmp_path: Path, run
     assert proc.returncode == 0, proc.stderr
     assert {p.name for p in out.glob("*.svg")} == {"line.svg", "bars.svg"}
     line = json.loads((out / "line.vl.json").read_text())
-    assert line["data"] == {"values": [{"a": 1, "b": 2}, {"a": 2, "b": 5}, {"a": 3, "b": 4}]}
+    assert line["data"] == {"values": [{"a": "1", "b": "2"}, {"a": "2", "b": "5"}, {"a": "3", "b": "4"}]}  # Vega's CSV
     assert parse_svg(out / "bars.svg").by_role("mark", "rect")
     # a second build elsewhere does not take the first build's outputs for inputs
     assert [t.spec.name for t in discover([root / "charts"], root / "elsewhere")] == ["bars.yaml", "line.vl.json"]
@@ -339,7 +340,7 @@ def test_plain_vega_lite_json_and_schema_detected_yaml_build(tmp_path: Path, run
     os.utime(root / "data" / "t.csv", (1, 1))
     third = run_cli("build", "charts", "-o", out, "-f", "svg,json", "-j", "0", cwd=root)
     assert third.returncode == 0 and "2 built" in third.stdout + third.stderr, third.stdout + third.stderr
-    assert json.loads((out / "line.vl.json").read_text())["data"]["values"][-1] == {"a": 2, "b": 6}
+    assert json.loads((out / "line.vl.json").read_text())["data"]["values"][-1] == {"a": "2", "b": "6"}
 
 
 @pytest.mark.parametrize("text, message, where, hint", [
