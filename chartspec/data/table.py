@@ -3,6 +3,14 @@
 CSV/TSV cells become numbers when the whole column is numeric; empty cells become missing
 values (null). Problems inside a data file are reported at that file's own line. Several files,
 Parquet and date parsing live in :mod:`chartspec.data.sources`.
+
+What a number is (the same rule in the engine, engine.py): a cell, trimmed of spaces and tabs,
+written in decimal (an optional sign, ASCII digits with an optional point and exponent: ``3``,
+``+5``, ``-1.5e-3``, ``.5``, ``5.``), or ``inf``, ``infinity`` or ``nan`` in any case with an
+optional sign. Anything else (``0x10``, ``1_000``, full-width digits, ``1,5``) is text. Non-finite
+numbers (those tokens, ``NaN``/``Infinity`` in JSON, NaN in Parquet, a decimal beyond a double's
+range) are missing values: not drawn, smoothed or counted in axis domains; the load hands back
+a note naming the first one (:func:`nonfinite_note`).
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic
+from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
@@ -31,7 +39,9 @@ __all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
 FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                      ".parquet": "parquet", ".pq": "parquet"}
 MAX_DATA_BYTES = 256 * 1024 * 1024
-_NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
+_NONFINITE = frozenset(sign + word for sign in ("", "+", "-") for word in ("inf", "infinity", "nan"))
+_BLANK = " \t"  # what a cell is trimmed of, here and in the engine
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -54,6 +64,8 @@ class Table:
     reduced_from: int | None = None
     #: per text column of a reduced table: its first cell that is not a number (row, value)
     texts: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
+    #: what the build should tell without failing (severity "note"): non-finite cells read as missing
+    notes: tuple[Diagnostic, ...] = ()
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
@@ -67,10 +79,47 @@ class Table:
         for i, row in enumerate(self.rows, start=1):
             v = row.get(column)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                if isinstance(v, str) and _NUMBER.match(v):
+                if isinstance(v, str) and is_number(v):
                     continue
                 return i, v
         return None
+
+
+def is_number(text: str) -> bool:
+    """Whether a text cell is a number by the module's rule (non-finite tokens included)."""
+    cell = text.strip(_BLANK)
+    return _DECIMAL.fullmatch(cell) is not None or cell.lower() in _NONFINITE
+
+
+def nonfinite_note(count: int, column: str, row: int, value: Any, location: str, smap: SourceMap,
+                   where: JsonPath) -> Diagnostic:
+    """The note saying ``count`` cells of ``column`` in ``location`` are not finite (the first at
+    data row ``row``, 1-based) and are drawn as missing values; at ``where`` in the spec."""
+    cells = "1 cell" if count == 1 else f"{count:,} cells"
+    shown = "nan" if value != value else ("inf" if value > 0 else "-inf")  # however the file wrote it
+    return replace(smap.diagnostic(
+        f"{cells} of column {column!r} in {location} {'is' if count == 1 else 'are'} not a finite number "
+        f"(first: row {row}, {shown}); drawn as missing values: no point, no smoothing, not in the axis domain",
+        where), severity="note")
+
+
+def _finite_rows(rows: tuple[dict[str, Any], ...], location: str, smap: SourceMap, where: JsonPath,
+                 used: frozenset[str] | None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
+    """``rows`` with non-finite numbers made missing, and a note per column the spec may use."""
+    found: dict[str, list[Any]] = {}  # column -> [count, first row, first value]
+    for number, row in enumerate(rows, start=1):
+        for key, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                entry = found.setdefault(key, [0, number, value])
+                entry[0] += 1
+    if not found:
+        return rows, ()
+    bad = set(found)
+    clean = tuple({k: (None if k in bad and isinstance(v, float) and not math.isfinite(v) else v)
+                   for k, v in row.items()} for row in rows)
+    notes = tuple(nonfinite_note(n, c, r, v, location, smap, where) for c, (n, r, v) in found.items()
+                  if used is None or c in used)
+    return clean, notes
 
 
 def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Path:
@@ -118,8 +167,8 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         path = resolve_data_path(source, spec_file, root, smap)
         shown = source.path or path.name
         if (table := _engine_read(source, [path], [shown], None, spec_file, root, smap, used)) is None:
-            rows = _read_file(path, shown, source, spec_file, smap)
-            table = Table(name=shown, columns=_columns(rows), rows=rows, files=(path,))
+            rows, notes = _read_file(path, shown, source, spec_file, smap, used)
+            table = Table(name=shown, columns=_columns(rows), rows=rows, files=(path,), notes=notes)
     if source.parse and table.relation is not None:
         from .engine import parse_dates_sql
 
@@ -149,14 +198,17 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
         return replace(engine, name=", ".join(source.files), folders=folders)
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
+    notes: list[Diagnostic] = []
     for name, short, path in zip(names, short_names(names), paths):
-        for row in _read_file(path, name, replace(source, path=name), spec_file, smap):
+        part, found = _read_file(path, name, replace(source, path=name), spec_file, smap, used)
+        notes += found
+        for row in part:
             if label in row:
                 raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
     return Table(name=pattern, columns=_columns(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
-                 folders=folders)
+                 folders=folders, notes=tuple(notes))
 
 
 def _engine_read(source: DataSource, paths: list[Path], names: list[str], label: tuple[str, list[str]] | None,
@@ -177,7 +229,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     con = connect(root)
     try:
         if fmt == "parquet":
-            rel, columns = read_parquet_files(con, paths, label)
+            rel, columns = read_parquet_files(con, paths, label, names)
         else:
             rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label, used)
     except Unsupported:  # names the engine would confuse: the Python reader takes the file
@@ -191,11 +243,21 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         first = str(err).split("\n", 1)[0]
         raise DataError(smap.diagnostic(f"cannot read {', '.join(names)} ({fmt}): {first}", source.json_path,
                                         hint="check that the file is complete and in the format its name says"))
-    return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel)
+    shown = dict(zip(locations, names))  # notes name the files as the spec does, as table.py's reader
+    notes = tuple(nonfinite_note(n, c, r, v, shown.get(f, f), smap, source.json_path)
+                  for f, c, n, r, v in rel.nonfinite if used is None or c in used)
+    return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes)
 
 
-def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
-               ) -> tuple[dict[str, Any], ...]:
+def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap,
+               used: frozenset[str] | None = None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
+    """The rows of one file, non-finite numbers made missing, and the notes saying so."""
+    rows = _parse_file(path, shown, source, spec_file, smap)
+    return _finite_rows(rows, shown, smap, source.json_path, used)
+
+
+def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
+                ) -> tuple[dict[str, Any], ...]:
     fmt = source.format or FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
         raise DataError(smap.diagnostic(f"cannot tell the format of {shown!r} from its extension",
@@ -280,22 +342,22 @@ def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any
     except csv.Error as err:
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
                                    line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
-    numeric = [all(not r[i].strip() or _NUMBER.match(r[i]) for r in records) for i in range(len(header))]
-    for i, h in enumerate(header):
-        for record, line in zip(records, lines):
-            if numeric[i] and record[i].strip() and not math.isfinite(float(record[i])):
-                raise DataError(Diagnostic(f"number {record[i].strip()[:40]} in column {h!r} is too large", file=name,
-                                           line=line, column=1, source_line=_line(text, line)))
+    numeric = [all(not r[i].strip(_BLANK) or is_number(r[i]) for r in records) for i in range(len(header))]
     return tuple({h: _cell(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
 
 
+_INTEGER = re.compile(r"[-+]?[0-9]+", re.ASCII)
+
+
 def _cell(text: str, numeric: bool) -> Any:
-    if not text.strip():
+    """A cell's value: missing, text, or a number (non-finite ones as floats, made missing later)."""
+    cell = text.strip(_BLANK)
+    if not cell:
         return None
     if not numeric:
         return text
-    value = float(text)
-    return int(value) if value.is_integer() and re.fullmatch(r"\s*[-+]?\d+\s*", text) else value
+    value = float(cell)
+    return int(cell) if _INTEGER.fullmatch(cell) and abs(value) < 2**63 else value
 
 
 def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:
@@ -304,10 +366,6 @@ def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:
 
 def _read_tsv(text: str, name: str) -> tuple[dict[str, Any], ...]:
     return _read_delimited(text, name, "\t")
-
-
-def _no_constants(token: str) -> Any:
-    raise ValueError(f"{token} is not valid JSON")
 
 
 def _json_line(text: str, number: int) -> str | None:
@@ -319,14 +377,14 @@ def _parse_json(text: str, name: str, first_line: int | None = None) -> Any:
     """Parse a JSON document, or one line of JSON Lines data starting at line ``first_line``."""
     offset = (first_line or 1) - 1
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        return json.loads(text)  # NaN, Infinity (json.dumps writes them): floats, made missing later
     except json.JSONDecodeError as err:
         raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=name, line=err.lineno + offset,
                                    column=err.colno, source_line=_json_line(text, err.lineno))) from None
     except RecursionError:
         raise DataError(Diagnostic("JSON data is nested too deeply", file=name, line=first_line or 0,
                                    hint="data is a list of flat row objects")) from None
-    except ValueError as err:  # NaN/Infinity, integers too long to convert
+    except ValueError as err:  # integers too long to convert
         raise DataError(Diagnostic(f"invalid JSON: {err}", file=name, line=first_line or 0,
                                    column=1 if first_line else 0,
                                    source_line=text if first_line else None)) from None
@@ -336,10 +394,6 @@ def _check_rows(items: Any, name: str) -> tuple[dict[str, Any], ...]:
     if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
         raise DataError(Diagnostic("JSON data must be a list of objects, one per row", file=name, line=1, column=1,
                                    hint='e.g. [{"step": 0, "loss": 2.3}, {"step": 1, "loss": 1.9}]'))
-    for row in items:
-        for key, value in row.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise DataError(Diagnostic(f"non-finite number in column {key!r}", file=name))
     return tuple(items)
 
 
