@@ -6,7 +6,7 @@ position in file order. Rows never become Python objects until the reduction has
 what the chart can show. Small files keep the Python reader of table.py: importing and starting
 DuckDB (~0.1-0.3 s) costs more than reading them, and ``chartspec validate one.yaml`` must start
 fast. Both readers apply the same rules: a CSV column is numeric when every non-empty cell is a
-number (table.py's rule, checked here in SQL on the cells' text), empty cells and non-finite
+number (numbers.py's rule, applied here in SQL to the cells' text), empty cells and non-finite
 numbers are missing, and problems are reported at the data file's own line.
 
 The connection is locked down before any file is read: no network, no files outside the
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
+from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -136,56 +137,10 @@ def _csv_error(err: Exception, location: str, delimiter: str) -> DataError:
 
 
 def _scan_csv(path: Path, header: Sequence[str], delimiter: str) -> str:
-    """Every cell as text: which columns are numbers is decided by table.py's rule (number_sql)."""
+    """Every cell as text: which columns are numbers is decided by numbers.py's rule."""
     names = "[" + ", ".join(literal(h) for h in header) + "]"
     return (f"read_csv({literal(str(path))}, header = true, names = {names}, delim = {literal(delimiter)}, "
             f"quote = '\"', escape = '\"', strict_mode = true, all_varchar = true)")
-
-
-def number_sql(text: str) -> str:
-    """SQL true when the text ``text`` (trimmed of spaces and tabs) is a number by table.py's
-    rule. DuckDB's DOUBLE cast reads exactly that rule's cells but for two more forms, refused
-    here: digits with underscores ('1_000') and a sign doubled as '+-' (checked against the rule
-    on every text of up to five characters from '0-9+-.eE_xXanfity' and blanks)."""
-    return (f"(TRY_CAST({text} AS DOUBLE) IS NOT NULL AND NOT contains({text}, '_') "
-            f"AND NOT starts_with({text}, '+-'))")
-
-
-def _trimmed(column: str) -> str:
-    return f"trim({quote(column)}, ' \t')"
-
-
-def _column_kinds(con: duckdb.DuckDBPyConnection, part: str, columns: Sequence[str]) -> dict[str, tuple[str, Any]]:
-    """Per text column of ``part``: its type by the rule (BIGINT, DOUBLE or VARCHAR) and, for
-    numbers, (count, first row, value) of its non-finite cells."""
-    stats = []
-    for c in columns:
-        t, v = _trimmed(c), f"TRY_CAST({_trimmed(c)} AS DOUBLE)"
-        odd = f"{t} <> '' AND NOT isfinite({v})"
-        stats += [f"count(*) FILTER (WHERE {t} <> '' AND NOT {number_sql(t)})",
-                  f"count(*) FILTER (WHERE {t} <> '' AND isfinite({v}) AND (contains({t}, '.') "
-                  f"OR contains(lower({t}), 'e') OR TRY_CAST({t} AS BIGINT) IS NULL))",
-                  f"count(*) FILTER (WHERE {odd})", f"min(rowid) FILTER (WHERE {odd})",
-                  f"arg_min({v}, rowid) FILTER (WHERE {odd})"]
-    found = con.execute(f"SELECT {', '.join(stats)} FROM {part}").fetchone() or ()
-    kinds: dict[str, tuple[str, Any]] = {}
-    for i, c in enumerate(columns):
-        text, fractional, odd, first, value = found[5 * i: 5 * i + 5]
-        kind = "VARCHAR" if text else "DOUBLE" if fractional else "BIGINT"
-        kinds[c] = (kind, (odd, first + 1, value) if odd and kind != "VARCHAR" else None)
-    return kinds
-
-
-def _cell(column: str, kind: str) -> str:
-    """A text cell as its column's value: numbers (non-finite ones missing, as in Parquet: Vega
-    cannot place them) or text (blank cells missing, as in table.py)."""
-    q, t = quote(column), _trimmed(column)
-    if kind == "VARCHAR":
-        return f"CASE WHEN {t} <> '' THEN {q} END AS {q}"
-    if kind == "BIGINT":  # written as integers
-        return f"CASE WHEN {t} <> '' THEN TRY_CAST({t} AS BIGINT) END AS {q}"
-    value = f"TRY_CAST({t} AS DOUBLE)"
-    return f"CASE WHEN isfinite({value}) THEN {value} END AS {q}"
 
 
 class Unsupported(Exception):
@@ -264,8 +219,8 @@ def _read_one(con: duckdb.DuckDBPyConnection, part: str, path: Path, header: Seq
                     f"FROM {_scan_csv(path, header, delimiter)}")
     except duckdb.Error as err:
         raise _csv_error(err, location, delimiter) from None
-    found = _column_kinds(con, raw, kept)
-    con.execute(f"CREATE TEMP TABLE {part} AS SELECT {', '.join(_cell(c, k) for c, (k, _) in found.items())} "
+    found = column_kinds(con, raw, kept)
+    con.execute(f"CREATE TEMP TABLE {part} AS SELECT {', '.join(typed_cell_sql(c, k) for c, (k, _) in found.items())} "
                 f"FROM {raw} ORDER BY rowid")
     con.execute(f"DROP TABLE {raw}")
     odd = [(location, c, *stats) for c, (_, stats) in found.items() if stats is not None]
@@ -282,21 +237,6 @@ def _unified(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, dict[str
             was = types.get(c)
             types[c] = t if was is None or was == t else "VARCHAR" if "VARCHAR" in (t, was) else "DOUBLE"
     return types
-
-
-def _parquet_nonfinite(con: duckdb.DuckDBPyConnection, scan: str, floats: Sequence[str], location: str
-                       ) -> list[tuple[str, str, int, int, float]]:
-    """NaN and infinities per float column of one Parquet file: (file, column, count, first row, value)."""
-    if not floats:
-        return []
-    stats = []
-    for c in floats:
-        odd = f"NOT isfinite(CAST({quote(c)} AS DOUBLE))"
-        stats += [f"count(*) FILTER (WHERE {odd})", f"min(file_row_number) FILTER (WHERE {odd})",
-                  f"arg_min(CAST({quote(c)} AS DOUBLE), file_row_number) FILTER (WHERE {odd})"]
-    found = con.execute(f"SELECT {', '.join(stats)} FROM {scan}").fetchone() or ()
-    return [(location, c, found[3 * i], found[3 * i + 1] + 1, found[3 * i + 2])
-            for i, c in enumerate(floats) if found[3 * i]]
 
 
 def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
@@ -336,7 +276,7 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
             else:
                 exprs.append(q)
         floats = [c for c, t in cols if t.startswith(("DOUBLE", "FLOAT"))]
-        nonfinite += _parquet_nonfinite(con, scan, floats, locations[i] if i < len(locations) else path.name)
+        nonfinite += parquet_nonfinite(con, scan, floats, locations[i] if i < len(locations) else path.name)
         tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
         parts.append(f"SELECT file_row_number + {offset} AS __row, {tag}{', '.join(exprs)} FROM {scan}")
         offset += con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]  # type: ignore[index]

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from .engine import Relation, quote
+from .numbers import number_sql
 
 __all__ = ["LAYER_MASK", "fetch", "first_texts", "mentioned"]
 
@@ -41,7 +42,8 @@ def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
     """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped); with
     ``keep`` (SQL listing rows ``r`` and layer bits ``m``) only those, and with ``mask`` their bits
     as :data:`LAYER_MASK`."""
-    wanted = [c for c in rel.columns if used is None or c in used or c.startswith("__")]
+    wanted = [c for c in rel.columns if (used is None or c in used or c.startswith("__"))
+              and not (mask and c == LAYER_MASK)]  # the kept rows' bits replace the steps rules' (steps.py)
     picked = ", ".join(f"t.{quote(c)}" for c in wanted) or "NULL AS __none"
     if keep is None:
         query = f"SELECT {picked} FROM {rel.name} t ORDER BY t.__row"
@@ -65,8 +67,9 @@ def first_texts(rel: Relation, used: frozenset[str] | None) -> dict[str, tuple[i
     for c in rel.columns:
         if c in rel.numeric or c.startswith("__") or (used is not None and c not in used):
             continue
+        text = f"trim(CAST({quote(c)} AS VARCHAR), ' \t')"
         bad = rel.sql(f"SELECT __row, {quote(c)} FROM {rel.name} WHERE {quote(c)} IS NOT NULL AND "
-                      f"TRY_CAST(trim(CAST({quote(c)} AS VARCHAR)) AS DOUBLE) IS NULL ORDER BY __row LIMIT 1")
+                      f"NOT {number_sql(text)} ORDER BY __row LIMIT 1")  # numbers.py's rule
         if bad:
             found[c] = (bad[0][0] + 1, bad[0][1])
     return found

@@ -4,13 +4,7 @@ CSV/TSV cells become numbers when the whole column is numeric; empty cells becom
 values (null). Problems inside a data file are reported at that file's own line. Several files,
 Parquet and date parsing live in :mod:`chartspec.data.sources`.
 
-What a number is (the same rule in the engine, engine.py): a cell, trimmed of spaces and tabs,
-written in decimal (an optional sign, ASCII digits with an optional point and exponent: ``3``,
-``+5``, ``-1.5e-3``, ``.5``, ``5.``), or ``inf``, ``infinity`` or ``nan`` in any case with an
-optional sign. Anything else (``0x10``, ``1_000``, full-width digits, ``1,5``) is text. Non-finite
-numbers (those tokens, ``NaN``/``Infinity`` in JSON, NaN in Parquet, a decimal beyond a double's
-range) are missing values: not drawn, smoothed or counted in axis domains; the load hands back
-a note naming the first one (:func:`nonfinite_note`).
+What a number is, and non-finite numbers: :mod:`chartspec.data.numbers`.
 """
 
 from __future__ import annotations
@@ -18,17 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic
 from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
+from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 
 if TYPE_CHECKING:
@@ -39,9 +33,6 @@ __all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
 FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                      ".parquet": "parquet", ".pq": "parquet"}
 MAX_DATA_BYTES = 256 * 1024 * 1024
-_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
-_NONFINITE = frozenset(sign + word for sign in ("", "+", "-") for word in ("inf", "infinity", "nan"))
-_BLANK = " \t"  # what a cell is trimmed of, here and in the engine
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -83,43 +74,6 @@ class Table:
                     continue
                 return i, v
         return None
-
-
-def is_number(text: str) -> bool:
-    """Whether a text cell is a number by the module's rule (non-finite tokens included)."""
-    cell = text.strip(_BLANK)
-    return _DECIMAL.fullmatch(cell) is not None or cell.lower() in _NONFINITE
-
-
-def nonfinite_note(count: int, column: str, row: int, value: Any, location: str, smap: SourceMap,
-                   where: JsonPath) -> Diagnostic:
-    """The note saying ``count`` cells of ``column`` in ``location`` are not finite (the first at
-    data row ``row``, 1-based) and are drawn as missing values; at ``where`` in the spec."""
-    cells = "1 cell" if count == 1 else f"{count:,} cells"
-    shown = "nan" if value != value else ("inf" if value > 0 else "-inf")  # however the file wrote it
-    return replace(smap.diagnostic(
-        f"{cells} of column {column!r} in {location} {'is' if count == 1 else 'are'} not a finite number "
-        f"(first: row {row}, {shown}); drawn as missing values: no point, no smoothing, not in the axis domain",
-        where), severity="note")
-
-
-def _finite_rows(rows: tuple[dict[str, Any], ...], location: str, smap: SourceMap, where: JsonPath,
-                 used: frozenset[str] | None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
-    """``rows`` with non-finite numbers made missing, and a note per column the spec may use."""
-    found: dict[str, list[Any]] = {}  # column -> [count, first row, first value]
-    for number, row in enumerate(rows, start=1):
-        for key, value in row.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                entry = found.setdefault(key, [0, number, value])
-                entry[0] += 1
-    if not found:
-        return rows, ()
-    bad = set(found)
-    clean = tuple({k: (None if k in bad and isinstance(v, float) and not math.isfinite(v) else v)
-                   for k, v in row.items()} for row in rows)
-    notes = tuple(nonfinite_note(n, c, r, v, location, smap, where) for c, (n, r, v) in found.items()
-                  if used is None or c in used)
-    return clean, notes
 
 
 def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Path:
@@ -253,7 +207,7 @@ def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap
                used: frozenset[str] | None = None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
     """The rows of one file, non-finite numbers made missing, and the notes saying so."""
     rows = _parse_file(path, shown, source, spec_file, smap)
-    return _finite_rows(rows, shown, smap, source.json_path, used)
+    return finite_rows(rows, shown, smap, source.json_path, used)
 
 
 def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
@@ -342,22 +296,8 @@ def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any
     except csv.Error as err:
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
                                    line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
-    numeric = [all(not r[i].strip(_BLANK) or is_number(r[i]) for r in records) for i in range(len(header))]
-    return tuple({h: _cell(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
-
-
-_INTEGER = re.compile(r"[-+]?[0-9]+", re.ASCII)
-
-
-def _cell(text: str, numeric: bool) -> Any:
-    """A cell's value: missing, text, or a number (non-finite ones as floats, made missing later)."""
-    cell = text.strip(_BLANK)
-    if not cell:
-        return None
-    if not numeric:
-        return text
-    value = float(cell)
-    return int(cell) if _INTEGER.fullmatch(cell) and abs(value) < 2**63 else value
+    numeric = [all(not r[i].strip(BLANK) or is_number(r[i]) for r in records) for i in range(len(header))]
+    return tuple({h: cell_value(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
 
 
 def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:

@@ -124,3 +124,25 @@ def test_parquet_nan_and_inf_are_missing_on_both_readers(tmp_path: Path, path_ki
     assert [r["v"] for r in spec.table.rows] == [1.0, None, None, 2.0]
     assert [d.message.split(";")[0] for d in spec.notes] == [
         "2 cells of column 'v' in m.parquet are not a finite number (first: row 2, nan)"]
+
+
+def test_the_engine_applies_the_python_rule_cell_for_cell() -> None:
+    """numbers.number_sql (DuckDB) against numbers.is_number (Python) on every text of up to three
+    characters from a set that reaches every branch of both, and on the tokens above."""
+    import itertools
+
+    import duckdb
+
+    from chartspec.data.numbers import is_number, number_sql
+
+    alphabet = "01+-.eE_x nIf\t"
+    texts = {"".join(p) for k in range(1, 4) for p in itertools.product(alphabet, repeat=k)}
+    texts |= {c for c, _ in CELLS} | {"infinity", "-Infinity", "+nan", "1e308", "1e309", "+-1e5", "1__0"}
+    texts = sorted(t for t in texts if t.strip(" \t"))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (s VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[t] for t in texts])
+    rule = number_sql("trim(s, ' \t')")  # as engine.py trims a cell
+    got = dict(con.execute(f"SELECT s, {rule} FROM t").fetchall())
+    wrong = [t for t in texts if got[t] != is_number(t)]
+    assert not wrong, wrong[:20]
