@@ -16,6 +16,7 @@ from ..data.layerdata import LayerData, layer_dates, layer_steps
 from ..data.loaded import Spec
 from ..data.reduce import LAYER_MASK
 from ..data.smoothing import smooth_column
+from ..data.steps import piece_column
 from ..data.table import Table
 from ..spec.model import Layer
 from ..spec.smoothing import Smooth
@@ -67,6 +68,9 @@ def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: Layer
         steps = [{"filter": f"datum.{LAYER_MASK} % {2 * bit} >= {bit}"}, *steps]
     if steps:
         compiled = {**compiled, "transform": [*steps, *compiled.get("transform", [])]}
+    if piece_column(layer.index) in (own or data.main).columns:  # a hole in x: one path per piece (steps.py)
+        compiled = {**compiled, "encoding": {**compiled["encoding"], "detail": {"field": piece_column(layer.index),
+                                                                                "type": "quantitative"}}}
     if layer.smooth is not None:
         compiled = with_raw_layer(compiled, column=smooth_column(layer.index), smooth=layer.smooth, color=color)
     if own is not None:
