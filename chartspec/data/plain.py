@@ -51,7 +51,7 @@ def load_plain(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
         raise SpecValidationError(in_order(problems, source.file))
     files = tuple(dict.fromkeys(f for t in tables for f in t.files))
     return Spec(model=PlainVegaLite(vl), table=Table(name="vega-lite", columns=(), rows=(), files=files),
-                source=source, path=path)
+                source=source, path=path, notes=tuple(dict.fromkeys(n for t in tables for n in t.notes)))
 
 
 def _data_nodes(node: Any, where: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
