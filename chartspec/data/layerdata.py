@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Transform
 from .evaluate import evaluate
-from .rows import LAYER_MASK
+from .rows import DRAWS
 from .smoothing import draws, smooth_column, smooth_series, smoothed_rows
 from .table import Table
 
@@ -54,7 +54,7 @@ def layer_dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
 def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:
     steps = layer_steps(layer, model, has_own)
     rows = table.rows
-    if LAYER_MASK in table.columns:  # only the rows the layer draws (reduce.py, steps.py)
+    if DRAWS in table.columns:  # only the rows the layer draws (steps.py): not a replaced step
         rows = tuple(row for row in rows if draws(row, layer.index))
         if not steps:
             return replace(table, rows=rows), True

@@ -31,7 +31,7 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter, Fold
 from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
-from .rows import LAYER_MASK, fetch, first_texts, mentioned
+from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
@@ -104,7 +104,7 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
     values = [layer.y.field] + ([layer.band.lower, layer.band.upper] if layer.band else [])
     if layer.smooth is not None:
         values.append(smooth_column(layer.index))
-    where = [f"({LAYER_MASK} & {1 << layer.index}) <> 0"] if LAYER_MASK in rel.columns else ["TRUE"]  # steps.py
+    where = [f"({DRAWS} & {1 << layer.index}) <> 0"] if DRAWS in rel.columns else ["TRUE"]  # steps.py
     source, kinds = rel.name, {c: "number" if c in rel.numeric else "text" for c in rel.columns}
     for step in layer_steps(layer, model, has_own):
         if isinstance(step, Filter) and step.expr is not None:

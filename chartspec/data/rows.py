@@ -10,10 +10,12 @@ from typing import Any
 from .engine import Relation, quote
 from .numbers import number_sql
 
-__all__ = ["LAYER_MASK", "fetch", "first_texts", "mentioned"]
+__all__ = ["DRAWS", "LAYER_MASK", "fetch", "first_texts", "mentioned"]
 
 #: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
 LAYER_MASK = "__layers"
+#: the column saying which layers draw a row by the training-log rules (steps.py; bit i: layer i)
+DRAWS = "__draws"
 
 
 _QUOTED = re.compile(r"""(["'])(.*?)\1""")
@@ -42,8 +44,7 @@ def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
     """Rows of ``rel`` as Python dicts in file order, integers as ints (``__row`` dropped); with
     ``keep`` (SQL listing rows ``r`` and layer bits ``m``) only those, and with ``mask`` their bits
     as :data:`LAYER_MASK`."""
-    wanted = [c for c in rel.columns if (used is None or c in used or c.startswith("__"))
-              and not (mask and c == LAYER_MASK)]  # the kept rows' bits replace the steps rules' (steps.py)
+    wanted = [c for c in rel.columns if used is None or c in used or c.startswith("__")]
     picked = ", ".join(f"t.{quote(c)}" for c in wanted) or "NULL AS __none"
     if keep is None:
         query = f"SELECT {picked} FROM {rel.name} t ORDER BY t.__row"
@@ -67,7 +68,7 @@ def first_texts(rel: Relation, used: frozenset[str] | None) -> dict[str, tuple[i
     for c in rel.columns:
         if c in rel.numeric or c.startswith("__") or (used is not None and c not in used):
             continue
-        text = f"trim(CAST({quote(c)} AS VARCHAR), ' \t')"
+        text = f"CAST({quote(c)} AS VARCHAR)"
         bad = rel.sql(f"SELECT __row, {quote(c)} FROM {rel.name} WHERE {quote(c)} IS NOT NULL AND "
                       f"NOT {number_sql(text)} ORDER BY __row LIMIT 1")  # numbers.py's rule
         if bad:

@@ -15,7 +15,7 @@ from ..errors import DataError
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .engine import Relation, materialized, new_name, quote
-from .rows import LAYER_MASK
+from .rows import DRAWS
 from .smoothing import repeated_x, smooth_column, smooth_series
 
 __all__ = ["add_smoothed"]
@@ -34,8 +34,8 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
 
     group = f"hash({', '.join(quote(k) for k in keys)})" if keys else "0"
     value = f"CAST({quote(y)} AS DOUBLE)"
-    if LAYER_MASK in rel.columns:  # rows the layer does not draw (steps.py) are not smoothed
-        value = f"CASE WHEN ({LAYER_MASK} & {bit}) <> 0 THEN {value} END"
+    if DRAWS in rel.columns:  # rows the layer does not draw (steps.py) are not smoothed
+        value = f"CASE WHEN ({DRAWS} & {bit}) <> 0 THEN {value} END"
     cols = rel.con.execute(f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
                            f"{value} AS y FROM {rel.name}").fetchnumpy()
     rows = np.asarray(cols["__row"], dtype=np.int64)

@@ -53,8 +53,8 @@ def _group(row: dict[str, Any], series: Sequence[str]) -> tuple[Any, ...]:
 
 
 def draws(row: dict[str, Any], index: int) -> bool:
-    """Whether layer ``index`` draws ``row`` (steps.py may leave rows out: bit ``index`` of ``__layers``)."""
-    bits = row.get("__layers")
+    """Whether layer ``index`` draws ``row`` (steps.py may leave rows out: bit ``index`` of ``__draws``)."""
+    bits = row.get("__draws")
     return bits is None or bool(bits >> index & 1)
 
 

@@ -17,8 +17,9 @@ Python, tables held by the engine: the same numpy code on arrays from either):
   (every step, then every 100) from counting as a hole. ``gaps: auto`` breaks the line there;
   ``break`` also at every row of the series whose y is empty; ``connect`` never.
 
-The result per layer is which rows it draws (bit ``i`` of the rows' ``__layers`` column, as the
-reduction's) and, when it has a hole, a ``__piece_<i>`` column numbering the pieces of its line,
+The result per layer is which rows it draws (bit ``i`` of the rows' ``__draws`` column, like the
+reduction's ``__layers``; kept apart so the hover tooltip still reads rows the reduction gave
+another layer) and, when it has a hole, a ``__piece_<i>`` column numbering the pieces of its line,
 which the compiler draws as separate paths (Vega-Lite's ``detail`` channel).
 """
 
@@ -36,7 +37,7 @@ from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter
 from .engine import Relation, materialized, new_name, quote
-from .rows import LAYER_MASK
+from .rows import DRAWS
 from .smoothing import smooth_series
 from .table import Table
 
@@ -255,7 +256,7 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
     masked = not np.all(bits == bits[0]) or bool(pieces)
     if not masked and not notes:
         return table
-    extra = {**({LAYER_MASK: bits.tolist()} if masked else {}), **{c: p.tolist() for c, p in pieces.items()}}
+    extra = {**({DRAWS: bits.tolist()} if masked else {}), **{c: p.tolist() for c, p in pieces.items()}}
     new_rows = tuple({**row, **{c: v[i] for c, v in extra.items()}} for i, row in enumerate(rows))
     return replace(table, rows=new_rows, columns=table.columns + tuple(c for c in extra if c not in table.columns),
                    notes=table.notes + tuple(notes))
@@ -263,7 +264,7 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
 
 def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
                       table_name: str) -> tuple[Relation, tuple[Diagnostic, ...]]:
-    """An engine table with the layers' row bits (``__layers``) and pieces added, and the notes."""
+    """An engine table with the layers' row bits (``__draws``) and pieces added, and the notes."""
     todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
     if not todo:
         return rel, ()
@@ -292,7 +293,7 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
             notes.append(replaced_note(layer, model, table_name, found.replaced.size, value,
                                        dict(zip(keys, first[1:])), duplicates, source))
     if not np.all(bits == bits[0]) or arrays:
-        arrays = {LAYER_MASK: pa.array(bits), **arrays}
+        arrays = {DRAWS: pa.array(bits), **arrays}
         name = new_name()
         rel.con.register(f"{name}_arrow", pa.table(arrays))
         added = ", ".join(f"s.{quote(c)}" for c in arrays)

@@ -138,11 +138,11 @@ def test_the_engine_applies_the_python_rule_cell_for_cell() -> None:
     alphabet = "01+-.eE_x nIf\t"
     texts = {"".join(p) for k in range(1, 4) for p in itertools.product(alphabet, repeat=k)}
     texts |= {c for c, _ in CELLS} | {"infinity", "-Infinity", "+nan", "1e308", "1e309", "+-1e5", "1__0"}
-    texts = sorted(t for t in texts if t.strip(" \t"))
+    texts = sorted(t for t in texts if t.strip(" \t"))  # blank cells are missing, not numbers or text
     con = duckdb.connect()
     con.execute("CREATE TABLE t (s VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?)", [[t] for t in texts])
-    rule = number_sql("trim(s, ' \t')")  # as engine.py trims a cell
+    rule = number_sql("s")
     got = dict(con.execute(f"SELECT s, {rule} FROM t").fetchall())
     wrong = [t for t in texts if got[t] != is_number(t)]
     assert not wrong, wrong[:20]
