@@ -140,6 +140,29 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
                  layer.mark in POINT_MARKS, source)
 
 
+def _filters_sql(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation | None) -> str | None:
+    """The layer's filters as one SQL condition (for steps.py), None when one cannot be
+    translated or a filter reads a field a calculate makes."""
+    assert rel is not None
+    kinds = {c: "number" if c in rel.numeric else "text" for c in rel.columns}
+    found = []
+    for step in layer_steps(layer, model, has_own):
+        if isinstance(step, Calculate):
+            kinds.pop(step.as_field, None)  # a filter reading it cannot run on the table's columns
+            continue
+        if not isinstance(step, Filter):
+            return None
+        if step.expr is not None:
+            sql = to_sql(step.expr, kinds, context="filter")
+        else:
+            text = kinds.get(step.field or "")
+            sql = _filter_sql(step, layer_dates(layer, model), text == "text") if text else None
+        if sql is None:
+            return None
+        found.append(f"({sql})")
+    return " AND ".join(found) or None
+
+
 def _filtered(layer: Layer, model: ChartSpec) -> set[str]:
     """Fields the layer's filters read (a calculate they read must run in the engine too); an
     expression's are over-counted (any word in it), which only makes the engine do more."""
@@ -266,7 +289,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     from .steps import apply_to_relation
 
     assert table.relation is not None
-    rel, notes = apply_to_relation(table.relation, layers, model, has_own, source, table.name)
+    rel, notes = apply_to_relation(table.relation, layers, model, has_own, source, table.name,
+                                   lambda layer: _filters_sql(layer, model, has_own, table.relation))
     rel = add_smoothed(rel, [lyr for lyr in layers if lyr.smooth], model, source)
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel) for layer in layers]

@@ -25,7 +25,7 @@ which the compiler draws as separate paths (Vega-Lite's ``detail`` channel).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import replace as dc_replace
 from typing import Any
@@ -67,13 +67,15 @@ def applies(layer: Layer, model: ChartSpec, has_own: bool) -> bool:
     return all(isinstance(t, Filter) or (isinstance(t, Calculate) and t.as_field not in keys) for t in steps)
 
 
-def series_keys(layer: Layer, model: ChartSpec, has_own: bool) -> tuple[str, ...]:
-    """The fields telling a layer's series apart: :func:`smooth_series`'s, and the fields its
-    filters read (they run later, in Vega: rows a filter tells apart, such as two optimizers'
-    in a layout's items, must never replace one another). Not x or y: filtering out outliers
-    must not make a repeated step two series."""
+def series_keys(layer: Layer, model: ChartSpec, has_own: bool, filtered: bool = False) -> tuple[str, ...]:
+    """The fields telling a layer's series apart: :func:`smooth_series`'s; unless ``filtered``
+    (the rows its filters drop are known), also the fields its filters read, since rows a filter
+    tells apart (two optimizers' in a layout's items) must never replace one another. Never x or
+    y: filtering out outliers must not make a repeated step two series."""
     from .flow import expression_fields
 
+    if filtered:
+        return smooth_series(layer, model)
     read = [f for t in (*(() if has_own else model.transform), *layer.transform) if isinstance(t, Filter)
             for f in ([t.field] if t.field else expression_fields(t.expr or ""))]
     skip = {model.x.field, layer.y.field}
@@ -95,11 +97,13 @@ class Decision:
 
 
 def decide(group: np.ndarray, x: np.ndarray, has_y: np.ndarray, duplicates: str, gaps: str,
-           log: bool = False) -> Decision:
+           log: bool = False, kept_by_filters: np.ndarray | None = None) -> Decision:
     """The rows of one layer to draw. ``group``: an integer per row naming its series; ``x``: x
     as floats (NaN: none); ``has_y``: the row holds a y value. Rows without an x are kept (Vega
     drops them) and so are, with ``gaps: break``, rows without a y (they break the line)."""
     valid = ~np.isnan(x)
+    if kept_by_filters is not None:  # rows the layer's filters drop are none of its series (Vega drops them)
+        valid &= kept_by_filters
     idx = np.flatnonzero(valid & has_y)
     order = idx if _in_order(group[idx], x[idx]) else idx[np.lexsort((idx, x[idx], group[idx]))]
     same = (group[order][1:] == group[order][:-1]) & (x[order][1:] == x[order][:-1])
@@ -240,12 +244,13 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
     pieces: dict[str, np.ndarray] = {}
     notes: list[Diagnostic] = []
     for layer in todo:
-        keys = series_keys(layer, model, has_own)
+        kept = _kept_rows(rows, layer, model, has_own)
+        keys = series_keys(layer, model, has_own, filtered=kept is not None)
         codes: dict[tuple[Any, ...], int] = {}
         group = np.array([codes.setdefault(tuple(r.get(k) for k in keys), len(codes)) for r in rows], dtype=np.int64)
         has_y = np.array([r.get(layer.y.field) is not None for r in rows], dtype=bool)
         duplicates, gaps = settings(layer, model)
-        found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log")
+        found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log", kept_by_filters=kept)
         bits[~found.keep] &= ~(1 << layer.index)
         if found.piece is not None:
             pieces[piece_column(layer.index)] = found.piece
@@ -263,7 +268,8 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
 
 
 def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
-                      table_name: str) -> tuple[Relation, tuple[Diagnostic, ...]]:
+                      table_name: str, filters_sql: Callable[[Layer], str | None] = lambda layer: None
+                      ) -> tuple[Relation, tuple[Diagnostic, ...]]:
     """An engine table with the layers' row bits (``__draws``) and pieces added, and the notes."""
     todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
     if not todo:
@@ -278,11 +284,13 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     arrays: dict[str, Any] = {}
     notes: list[Diagnostic] = []
     for layer in todo:
-        keys = series_keys(layer, model, has_own)
+        where = filters_sql(layer)  # the layer's filters in SQL (reduce.py), None: not translatable
+        kept = _fetch(rel, f"coalesce(({where}), false)").astype(bool) if where is not None else None
+        keys = series_keys(layer, model, has_own, filtered=kept is not None)
         group = _fetch(rel, f"hash({', '.join(quote(k) for k in keys)})" if keys else "0").astype(np.uint64)
         has_y = _fetch(rel, f"{quote(layer.y.field)} IS NOT NULL").astype(bool)
         duplicates, gaps = settings(layer, model)
-        found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log")
+        found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log", kept_by_filters=kept)
         bits[~found.keep] &= ~(1 << layer.index)
         if found.piece is not None:
             arrays[piece_column(layer.index)] = pa.array(found.piece)
@@ -301,6 +309,23 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
         rel = dc_replace(rel, name=name, columns=rel.columns + tuple(arrays), numeric=rel.numeric | set(arrays),
                          integer=rel.integer | set(arrays), view=False)
     return rel, tuple(notes)
+
+
+def _kept_rows(rows: Sequence[dict[str, Any]], layer: Layer, model: ChartSpec, has_own: bool) -> np.ndarray | None:
+    """Which rows the layer's filters keep, run in Python (evaluate.py); None: no filter, or one
+    Python cannot run."""
+    from .evaluate import evaluate
+
+    steps = (*(() if has_own else model.transform), *layer.transform)
+    if not any(isinstance(t, Filter) for t in steps):
+        return None
+    out = evaluate([{**row, "__i": i} for i, row in enumerate(rows)], steps, model.x.field,
+                   dict((layer.data or model.data).parse))
+    if out is None:
+        return None
+    kept = np.zeros(len(rows), dtype=bool)
+    kept[[row["__i"] for row in out]] = True
+    return kept
 
 
 def _fetch(rel: Relation, expr: str) -> np.ndarray:

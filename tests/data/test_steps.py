@@ -144,3 +144,16 @@ def test_rows_a_filter_tells_apart_never_replace_one_another(tmp_path: Path, pat
     csv = "step,opt,loss\n0,adam,2.0\n0,sgd,2.5\n10,adam,1.0\n10,sgd,2.0\n"
     spec = _load(tmp_path, csv, "transform: [{filter: {field: opt, equal: adam}}]\nlayers: [{y: {field: loss}}]\n")
     assert spec.notes == () and _drawn(spec, 0, "loss") == [(0, 2.0), (0, 2.5), (10, 1.0), (10, 2.0)]
+
+
+def test_rows_the_layer_filters_out_are_not_its_repeats(tmp_path: Path, path_kind: str) -> None:
+    # three seeds of 'base' repeat every step; the layer draws 'tuned' only: no note, nothing replaced
+    rows = [f"{s},base,{seed},{1 + seed / 10}" for s in (0, 10) for seed in range(3)]
+    rows += [f"{s},tuned,0,{0.5 + s / 100}" for s in (0, 10)]
+    spec = _load(tmp_path, "step,exp,seed,loss\n" + "\n".join(rows) + "\n",
+                 "layers: [{y: {field: loss}, transform: [{filter: \"datum.exp == 'tuned'\"}]}]\n")
+    assert spec.notes == ()
+    spec = _load(tmp_path, "step,exp,seed,loss\n" + "\n".join(rows) + "\n",
+                 "layers: [{y: {field: loss}, transform: [{filter: \"datum.exp == 'base'\"}]}]\n")
+    assert [d.message.split(";")[0] for d in spec.notes] == [
+        "4 rows of m.csv repeat an x value of series 'loss' (first at step 0)"]
