@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ..errors import ChartspecError, UsageError
+from ..errors import ChartspecError, Diagnostic, UsageError
 from ..render.formats import DEFAULT_FORMATS, FORMATS, SUFFIXES, BundleMode
 
 if TYPE_CHECKING:  # the command line imports this module to start up: discovery waits until needed
@@ -56,6 +56,8 @@ class SpecResult:
     seconds: float = 0.0
     #: hash of the inputs as they were when loaded, before rendering (see :func:`cache.input_key`)
     key: str | None = None
+    #: what loading the spec noticed without failing it (severity "note"; data/steps.py, table.py)
+    notes: tuple[Diagnostic, ...] = ()
 
     @property
     def ok(self) -> bool:

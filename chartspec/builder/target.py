@@ -37,7 +37,7 @@ def render_target(target: Target, options: BuildOptions,
         key = input_key(list(inputs), _fingerprint(target, options), options.out.resolve()) if options.render else None
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
-            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started)
+            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes)
         from ..render.atomic import write_all_atomic  # here: validate never loads the renderer
         from ..render.export import render
 
@@ -45,7 +45,8 @@ def render_target(target: Target, options: BuildOptions,
         page = _page_context(target, vl, options, paths)
         rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
-        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key)
+        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key,
+                          notes=spec.notes)
     except ChartspecError as err:
         if any(d.file is None for d in err.diagnostics):  # render and write errors: say which spec
             err = type(err)([d if d.file else replace(d, file=target.shown) for d in err.diagnostics])

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from ..builder.options import BuildReport, SpecResult
-from ..errors import display_path
+from ..errors import Diagnostic, display_path
 
 __all__ = ["JsonReporter", "PlainReporter", "ProgressReporter", "Reporter", "choose_reporter", "summary"]
 
@@ -41,6 +41,11 @@ def describe(result: SpecResult) -> str:
     verb = "built" if result.status == "built" else "up to date"
     timing = f" ({result.seconds:.2f} s)" if result.status == "built" else ""
     return f"{verb} {name} -> {target}{timing}"
+
+
+def format_notes(result: SpecResult) -> str:
+    """A spec's notes as compilers print them (``file:line:col: note: ...`` and the excerpt)."""
+    return "\n".join(d.format(context=True) for d in result.notes)
 
 
 def summary(report: BuildReport) -> str:
@@ -73,6 +78,8 @@ class PlainReporter:
             print(result.error.format(context=True), file=self.err, flush=True)
         elif not self.quiet and (result.status != "up-to-date" or self.verbose):
             print(describe(result), file=self.out, flush=True)
+        if result.notes and not self.quiet:  # after the spec's line: they tell about it
+            print(format_notes(result), file=self.err, flush=True)
 
     def finish(self, report: BuildReport) -> None:
         if self.verbose:
@@ -100,6 +107,8 @@ class ProgressReporter(PlainReporter):
             self.console.print(result.error.format(context=True), markup=False, style="red")
         elif not self.quiet and (result.status != "up-to-date" or self.verbose):
             self.console.print(describe(result), markup=False)
+        if result.notes and not self.quiet:
+            self.console.print(format_notes(result), markup=False, style="cyan")
         self.progress.advance(self.task)
 
     def finish(self, report: BuildReport) -> None:
@@ -121,11 +130,14 @@ class JsonReporter:
 
 
 def report_dict(report: BuildReport) -> dict[str, Any]:
+    def entry(d: Diagnostic) -> dict[str, Any]:
+        return {"file": d.file, "line": d.line, "column": d.column, "path": list(d.path), "severity": d.severity,
+                "message": d.message, "hint": d.hint}
+
     def spec(r: SpecResult) -> dict[str, Any]:
-        errors = [{"file": d.file, "line": d.line, "column": d.column, "path": list(d.path), "severity": d.severity,
-                   "message": d.message, "hint": d.hint} for d in (r.error.diagnostics if r.error else ())]
         return {"spec": r.target.shown, "status": r.status, "outputs": [display_path(p) for p in r.outputs],
-                "seconds": round(r.seconds, 3), "errors": errors}
+                "seconds": round(r.seconds, 3), "errors": [entry(d) for d in (r.error.diagnostics if r.error else ())],
+                "notes": [entry(d) for d in r.notes]}
 
     return {
         "ok": report.ok,

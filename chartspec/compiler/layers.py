@@ -15,7 +15,9 @@ from typing import Any
 from ..data.layerdata import LayerData, layer_dates, layer_steps
 from ..data.loaded import Spec
 from ..data.reduce import LAYER_MASK
+from ..data.rows import DRAWS
 from ..data.smoothing import smooth_column
+from ..data.steps import piece_column
 from ..data.table import Table
 from ..spec.model import Layer
 from ..spec.smoothing import Smooth
@@ -65,11 +67,15 @@ def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: Layer
     model = spec.model
     own = data.own[layer.index] if layer.index < len(data.own) else None
     steps = vegalite_transforms(layer_steps(layer, model, own is not None), model.x.field, layer_dates(layer, model))
-    if LAYER_MASK in (own or data.main).columns:  # a reduced table shared by layers: this layer's rows
-        bit = 2**layer.index
-        steps = [{"filter": f"datum.{LAYER_MASK} % {2 * bit} >= {bit}"}, *steps]
+    bit = 2**layer.index
+    for mask in (LAYER_MASK, DRAWS):  # a reduced table shared by layers; the rows steps.py draws: this layer's
+        if mask in (own or data.main).columns:
+            steps = [{"filter": f"datum.{mask} % {2 * bit} >= {bit}"}, *steps]
     if steps:
         compiled = {**compiled, "transform": [*steps, *compiled.get("transform", [])]}
+    if piece_column(layer.index) in (own or data.main).columns:  # a hole in x: one path per piece (steps.py)
+        compiled = {**compiled, "encoding": {**compiled["encoding"], "detail": {"field": piece_column(layer.index),
+                                                                                "type": "quantitative"}}}
     if layer.smooth is not None:
         compiled = with_raw_layer(compiled, column=smooth_column(layer.index), smooth=layer.smooth, color=color)
     if own is not None:

@@ -62,4 +62,6 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             raise  # the schema accepted something the model cannot read: a bug, not user error
     if problems:
         raise error_class(in_order(problems, doc.source.file))
-    return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme)
+    notes = tuple(dict.fromkeys(n for t in (table, *layer_tables) if t is not None for n in t.notes))
+    return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme,
+                notes=notes)

@@ -44,6 +44,7 @@ def load_concat(doc: Document, *, path: Path | None, root: Path | None, load_ite
     found: list[Diagnostic] = []  # the items' own
     kinds: set[type[ChartspecError]] = set()
     items: list[Spec] = []
+    notes: list[Diagnostic] = []  # the items' notes, located in this file
     for index, item in enumerate(raw[direction] if isinstance(raw[direction], list) else ()):
         prefix: JsonPath = (direction, index)
         if not isinstance(item, dict):
@@ -63,6 +64,7 @@ def load_concat(doc: Document, *, path: Path | None, root: Path | None, load_ite
         merged, taken, view = _item(item, raw, source, prefix)
         try:
             items.append(load_item(Document(merged, view), path=path, root=root))
+            notes += [_relocated(d, prefix, taken, source.file) for d in items[-1].notes]
         except ChartspecError as err:
             kinds.add(type(err))
             found += [_relocated(d, prefix, taken, source.file) for d in err.diagnostics]
@@ -74,7 +76,7 @@ def load_concat(doc: Document, *, path: Path | None, root: Path | None, load_ite
     model = ConcatSpec(title=raw.get("title"), subtitle=raw.get("subtitle"), description=raw.get("description"),
                        padding=raw.get("padding"), vega_lite=raw.get("vega_lite"), **{direction: tuple(items)})
     return Spec(model=model, table=Table(name="layout", columns=(), rows=(), files=files),
-                source=source, path=path)
+                source=source, path=path, notes=tuple(dict.fromkeys(notes)))
 
 
 def _clashes(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:

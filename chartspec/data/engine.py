@@ -6,7 +6,8 @@ position in file order. Rows never become Python objects until the reduction has
 what the chart can show. Small files keep the Python reader of table.py: importing and starting
 DuckDB (~0.1-0.3 s) costs more than reading them, and ``chartspec validate one.yaml`` must start
 fast. Both readers apply the same rules: a CSV column is numeric when every non-empty cell is a
-number, empty cells are missing, and problems are reported at the data file's own line.
+number (numbers.py's rule, applied here in SQL to the cells' text), empty cells and non-finite
+numbers are missing, and problems are reported at the data file's own line.
 
 The connection is locked down before any file is read: no network, no files outside the
 project (``allowed_directories``), no extension loading, configuration locked, so no SQL the
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
+from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -63,6 +65,8 @@ class Relation:
     integer: frozenset[str] = frozenset()
     #: a view over files (read on every query) rather than a table in memory
     view: bool = False
+    #: non-finite numbers read as missing: (file as shown, column, count, first row (1-based), value)
+    nonfinite: tuple[tuple[str, str, int, int, float], ...] = ()
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()
@@ -145,24 +149,11 @@ def _csv_error(err: Exception, location: str, delimiter: str) -> DataError:
     return DataError(Diagnostic(f"malformed {kind}: {first}", file=location, line=line, column=1))
 
 
-_NOT_CONVERTED = re.compile(r'Error when converting column "(.*?)"')
-
-
-def _scan_csv(path: Path, header: Sequence[str], delimiter: str, text: Sequence[str]) -> str:
-    types = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in text) + "}"
+def _scan_csv(path: Path, header: Sequence[str], delimiter: str) -> str:
+    """Every cell as text: which columns are numbers is decided by numbers.py's rule."""
     names = "[" + ", ".join(literal(h) for h in header) + "]"
     return (f"read_csv({literal(str(path))}, header = true, names = {names}, delim = {literal(delimiter)}, "
-            f"quote = '\"', escape = '\"', strict_mode = true, "
-            f"auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']{', types = ' + types if text else ''})")
-
-
-def _cell(column: str, kind: str) -> str:
-    q = quote(column)
-    if kind == "DOUBLE":  # NaN and infinities are missing values, as in Parquet (Vega cannot place them)
-        return f"CASE WHEN isfinite({q}) THEN {q} END AS {q}"
-    if kind == "VARCHAR":  # blank cells are missing, as in table.py
-        return f"CASE WHEN trim({q}) <> '' THEN {q} END AS {q}"
-    return q
+            f"quote = '\"', escape = '\"', strict_mode = true, all_varchar = true)")
 
 
 class Unsupported(Exception):
@@ -196,6 +187,7 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
     name = new_name()
     columns: list[str] = []
     parts: list[tuple[str, dict[str, str]]] = []  # each file's table and its column types
+    nonfinite: list[tuple[str, str, int, int, float]] = []
     check_names([label[0]] if label else [], paths)
     for i, (path, location) in enumerate(zip(paths, locations)):
         header = _header(path, delimiter, location)
@@ -204,7 +196,8 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
             raise DataError(Diagnostic(f"{location} already has a column {label[0]!r}", file=location, line=1,
                                        column=1, hint="choose another name with 'as'"))
         part = f"{name}_{i}"
-        kinds = _read_one(con, part, path, header, location, delimiter, used)
+        kinds, odd = _read_one(con, part, path, header, location, delimiter, used)
+        nonfinite += odd
         if label is not None:
             kinds = {label[0]: "VARCHAR", **kinds}
             con.execute(f"ALTER TABLE {part} ADD COLUMN {quote(label[0])} VARCHAR DEFAULT {literal(label[1][i])}")
@@ -229,29 +222,28 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
     count = con.execute(f"SELECT count(*) FROM {name}_data").fetchone()[0]  # type: ignore[index]
     numeric = frozenset(c for c, t in types.items() if t in ("BIGINT", "DOUBLE"))
     integer = frozenset(c for c, t in types.items() if t == "BIGINT")
-    return Relation(con, name, count, kept, numeric, integer), tuple(columns)
+    odd = tuple(n for n in nonfinite if n[1] in numeric)  # a column made text by another file holds text
+    return Relation(con, name, count, kept, numeric, integer, nonfinite=odd), tuple(columns)
 
 
 def _read_one(con: duckdb.DuckDBPyConnection, part: str, path: Path, header: Sequence[str], location: str,
-              delimiter: str, used: frozenset[str] | None) -> dict[str, str]:
+              delimiter: str, used: frozenset[str] | None) -> tuple[dict[str, str], list[tuple[str, str, int, int, float]]]:
+    """One file into table ``part``: its column types, and its non-finite cells per column."""
     import duckdb
 
-    text: list[str] = []
-    while True:  # the sniffer samples rows: a text cell further down makes its column text
-        scan = _scan_csv(path, header, delimiter, text)
-        try:
-            found = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
-            kinds = {c: t for c, t, *_ in found if used is None or c in used} or {found[0][0]: found[0][1]}
-            con.execute(f"CREATE TEMP TABLE {part} AS SELECT {', '.join(_cell(c, t) for c, t in kinds.items())} "
-                        f"FROM {scan}")
-            return kinds
-        except duckdb.ConversionException as err:
-            m = _NOT_CONVERTED.search(str(err))
-            if m is None or m.group(1) in text:
-                raise _csv_error(err, location, delimiter) from None
-            text.append(m.group(1))
-        except duckdb.Error as err:
-            raise _csv_error(err, location, delimiter) from None
+    kept = [h for h in header if used is None or h in used] or [header[0]]
+    raw = f"{part}_text"
+    try:
+        con.execute(f"CREATE TEMP TABLE {raw} AS SELECT {', '.join(quote(c) for c in kept)} "
+                    f"FROM {_scan_csv(path, header, delimiter)}")
+    except duckdb.Error as err:
+        raise _csv_error(err, location, delimiter) from None
+    found = column_kinds(con, raw, kept)
+    con.execute(f"CREATE TEMP TABLE {part} AS SELECT {', '.join(typed_cell_sql(c, k) for c, (k, _) in found.items())} "
+                f"FROM {raw} ORDER BY rowid")
+    con.execute(f"DROP TABLE {raw}")
+    odd = [(location, c, *stats) for c, (_, stats) in found.items() if stats is not None]
+    return {c: k for c, (k, _) in found.items()}, odd
 
 
 def _unified(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, dict[str, str]]]) -> dict[str, str]:
@@ -267,7 +259,8 @@ def _unified(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, dict[str
 
 
 def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
-                       label: tuple[str, Sequence[str]] | None = None) -> tuple[Relation, tuple[str, ...]]:
+                       label: tuple[str, Sequence[str]] | None = None, locations: Sequence[str] = ()
+                       ) -> tuple[Relation, tuple[str, ...]]:
     """A view over Parquet files (read when queried, column by column: never held whole).
     Times become epoch milliseconds (UTC), decimals doubles, NaN missing, as table.py reads them."""
     name = new_name()
@@ -275,6 +268,7 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     columns: list[str] = []
     numeric: set[str] = set()
     integer: set[str] = set()
+    nonfinite: list[tuple[str, str, int, int, float]] = []
     check_names([label[0]] if label else [], paths)
     for i, path in enumerate(paths):
         schema = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
@@ -300,12 +294,15 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
                 integer.add(c)
             else:
                 exprs.append(q)
+        floats = [c for c, t in cols if t.startswith(("DOUBLE", "FLOAT"))]
+        nonfinite += parquet_nonfinite(con, scan, floats, locations[i] if i < len(locations) else path.name)
         tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
         parts.append(f"SELECT file_row_number + {offset} AS __row, {tag}{', '.join(exprs)} FROM {scan}")
         offset += con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]  # type: ignore[index]
         columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
     con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
-    return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True), tuple(columns)
+    return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,
+                    nonfinite=tuple(nonfinite)), tuple(columns)
 
 
 def materialized(rel: Relation, *, ordered: bool = False) -> Relation:

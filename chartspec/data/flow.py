@@ -137,7 +137,7 @@ def _date_filter_problems(steps: Sequence[Transform], dates: dict[str, str], sou
 
 def _smooth_problems(spec: ChartSpec, layer: Layer, base: Table, flow: FieldFlow, source: SourceMap
                      ) -> list[Diagnostic]:
-    from .smoothing import duplicate_x, smooth_series
+    from .smoothing import duplicate_x, repeated_x, smooth_series
 
     where = layer.json_path + ("smooth",)
     if layer.y.field in flow.derived:
@@ -146,10 +146,7 @@ def _smooth_problems(spec: ChartSpec, layer: Layer, base: Table, flow: FieldFlow
             "transforms", where, key=True, hint="smooth a column of the data, or use a 'rolling' transform instead")]
     series = smooth_series(layer, spec)
     if all(f in base.columns for f in series):  # else the field checks report the missing one
-        twice = duplicate_x(base.rows, spec.x.field, series)
+        twice = duplicate_x(base.rows, spec.x.field, series, layer.y.field, layer.index)
         if twice is not None:
-            within = f" within one {' and '.join(map(repr, series))}" if series else " (the data holds several series)"
-            return [source.diagnostic(
-                f"cannot smooth: x value {twice!r} occurs more than once{within}", where, key=True,
-                hint="draw one curve per series (colour the layer by a field), or give each series its own layer data")]
+            return [repeated_x(twice, layer, spec, source)]
     return []

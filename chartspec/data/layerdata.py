@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Transform
 from .evaluate import evaluate
-from .smoothing import smooth_column, smooth_series, smoothed_rows
+from .rows import DRAWS
+from .smoothing import draws, smooth_column, smooth_series, smoothed_rows
 from .table import Table
 
 if TYPE_CHECKING:
@@ -52,7 +53,12 @@ def layer_dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
 
 def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:
     steps = layer_steps(layer, model, has_own)
-    rows = evaluate(table.rows, steps, model.x.field, layer_dates(layer, model)) if steps else table.rows
+    rows = table.rows
+    if DRAWS in table.columns:  # only the rows the layer draws (steps.py): not a replaced step
+        rows = tuple(row for row in rows if draws(row, layer.index))
+        if not steps:
+            return replace(table, rows=rows), True
+    rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model)) if steps else rows
     if rows is None:
         return table, False
     columns = tuple(dict.fromkeys(k for row in rows for k in row)) if rows else table.columns
@@ -66,7 +72,8 @@ def _smoothed(table: Table, layers: list[Layer], spec: Spec) -> Table:
         if smooth_column(layer.index) in table.columns:
             continue  # smoothed by the engine before the reduction (smoothframe.py)
         rows = smoothed_rows(rows, x=spec.model.x.field, y=layer.y.field, weight=layer.smooth.ema,
-                             column=smooth_column(layer.index), series=smooth_series(layer, spec.model))
+                             column=smooth_column(layer.index), series=smooth_series(layer, spec.model),
+                             index=layer.index)
     return table if rows is table.rows else replace(table, rows=rows)
 
 

@@ -48,6 +48,8 @@ class Spec:
     theme: Theme | None = None
     #: images drawn from files of the project (``url`` of image marks), read and inlined
     images: LocalImages = LocalImages()
+    #: what the build tells without failing (severity "note"): non-finite cells, replaced rows
+    notes: tuple[Diagnostic, ...] = ()
 
     @property
     def inputs(self) -> tuple[Path, ...]:

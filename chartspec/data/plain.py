@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ChartspecError, JsonPath, SpecValidationError
-from ..spec.plain import PLAIN_SUFFIXES, PlainVegaLite, schema_problems
+from ..spec.plain import PLAIN_SUFFIXES, PlainVegaLite, random_notes, schema_problems
 from ..spec.yamlload import Document
 from .loaded import Spec, in_order
 from .table import Table
@@ -45,8 +45,9 @@ def load_plain(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
     if problems:
         raise SpecValidationError(in_order(problems, source.file))
     table = Table(name="vega-lite", columns=(), rows=(), files=tuple(dict.fromkeys(files)))
-    return Spec(model=PlainVegaLite(vl), table=table,
-                source=source, path=path)
+    # Vega's randomness cannot be seeded through vl-convert: the build says where it is used
+    return Spec(model=PlainVegaLite(vl), table=table, source=source, path=path,
+                notes=tuple(random_notes(vl, source)))
 
 
 def _data_nodes(node: Any, where: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]]]:

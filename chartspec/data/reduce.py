@@ -27,13 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import DataError, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter, Fold
 from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
-from .rows import LAYER_MASK, fetch, first_texts, mentioned
+from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
@@ -106,7 +106,7 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
     values = [layer.y.field] + ([layer.band.lower, layer.band.upper] if layer.band else [])
     if layer.smooth is not None:
         values.append(smooth_column(layer.index))
-    where = ["TRUE"]
+    where = [f"({DRAWS} & {1 << layer.index}) <> 0"] if DRAWS in rel.columns else ["TRUE"]  # steps.py
     source, kinds = rel.name, {c: "number" if c in rel.numeric else "text" for c in rel.columns}
     for step in layer_steps(layer, model, has_own):
         if isinstance(step, Filter) and step.expr is not None:
@@ -138,6 +138,29 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
         return f"its y field {layer.y.field!r} does not hold numbers"
     return _Plan(layer, tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), " AND ".join(where),
                  layer.mark in POINT_MARKS, source)
+
+
+def _filters_sql(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation | None) -> str | None:
+    """The layer's filters as one SQL condition (for steps.py), None when one cannot be
+    translated or a filter reads a field a calculate makes."""
+    assert rel is not None
+    kinds = {c: "number" if c in rel.numeric else "text" for c in rel.columns}
+    found = []
+    for step in layer_steps(layer, model, has_own):
+        if isinstance(step, Calculate):
+            kinds.pop(step.as_field, None)  # a filter reading it cannot run on the table's columns
+            continue
+        if not isinstance(step, Filter):
+            return None
+        if step.expr is not None:
+            sql = to_sql(step.expr, kinds, context="filter")
+        else:
+            text = kinds.get(step.field or "")
+            sql = _filter_sql(step, layer_dates(layer, model), text == "text") if text else None
+        if sql is None:
+            return None
+        found.append(f"({sql})")
+    return " AND ".join(found) or None
 
 
 def _filtered(layer: Layer, model: ChartSpec) -> set[str]:
@@ -263,9 +286,12 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
                  scale: float, others: Sequence[Table] = (), used: frozenset[str] | None = None) -> Table:
     """``table`` cut to the rows ``layers`` can show at ``scale`` device pixels per CSS pixel."""
     from .smoothframe import add_smoothed
+    from .steps import apply_to_relation
 
     assert table.relation is not None
-    rel = add_smoothed(table.relation, [lyr for lyr in layers if lyr.smooth], model, source)
+    rel, notes = apply_to_relation(table.relation, layers, model, has_own, source, table.name,
+                                   lambda layer: _filters_sql(layer, model, has_own, table.relation))
+    rel = add_smoothed(rel, [lyr for lyr in layers if lyr.smooth], model, source)
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel) for layer in layers]
     x_map = _x_map(model, [rel], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
@@ -274,14 +300,14 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
             why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
             raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
-        return _whole(table, rel, layers, used)
+        return _whole(table, rel, layers, used, model, has_own, source, notes)
     per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
     series = _series_count(rel, plans)  # type: ignore[arg-type]
     # many series (a sweep of runs): fewer columns each, so the chart stays drawable
     per_pixel = max(1.0, min(per_pixel, ROW_BUDGET / max(1, 4 * model.width * series)))
     columns = math.ceil(model.width * per_pixel)
     if rel.count <= 4 * columns:
-        return _whole(table, rel, layers, used)
+        return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
     keep = _select(rel, plans, x_map, columns, model, pixels)  # type: ignore[arg-type]
@@ -289,19 +315,25 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     # another layer's extremes would carry up to twice the vertices (SVG bytes, render time).
     mask = len(plans) > 1
     rows = fetch(rel, keep, mask, used)
-    return replace(table, rows=rows, columns=_with_smooth(table.columns, layers) + ((LAYER_MASK,) if mask else ()),
-                   relation=None, reduced_from=rel.count, texts=first_texts(rel, used))
+    columns = _with_added(table.columns, rel)
+    return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
+                   relation=None, reduced_from=rel.count, texts=first_texts(rel, used), notes=table.notes + notes)
 
 
-def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None) -> Table:
+def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None, model: ChartSpec,
+           has_own: bool, source: SourceMap, notes: tuple[Diagnostic, ...]) -> Table:
     """Every row: those read in Python as they were (smoothed later, in layerdata.py), else the engine's."""
-    if table.rows:
-        return replace(table, relation=None)
-    return replace(table, rows=fetch(rel, used=used), columns=_with_smooth(table.columns, layers), relation=None)
+    if table.rows:  # rows read in Python, registered for the reduction: the steps rules in Python
+        from .steps import apply_to_rows
+
+        return apply_to_rows(replace(table, relation=None), layers, model, has_own, source)
+    return replace(table, rows=fetch(rel, used=used), columns=_with_added(table.columns, rel), relation=None,
+                   notes=table.notes + notes)
 
 
-def _with_smooth(columns: tuple[str, ...], layers: Sequence[Layer]) -> tuple[str, ...]:
-    return columns + tuple(smooth_column(lyr.index) for lyr in layers if lyr.smooth is not None)
+def _with_added(columns: tuple[str, ...], rel: Relation) -> tuple[str, ...]:
+    """``columns`` and the engine's own the table gained (EMA, the steps rules' bits and pieces)."""
+    return columns + tuple(c for c in rel.columns if c.startswith("__") and c not in columns)
 
 
 def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
@@ -325,8 +357,10 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
 
     def reduce_one(t: Table, layers: list[Layer], has_own: bool, others: list[Table]) -> Table:
         big = engine_table(t)
-        if big is None:
-            return t
+        if big is None:  # small: read in Python, drawn as it is, after the steps rules
+            from .steps import apply_to_rows
+
+            return apply_to_rows(t, layers, model, has_own, source)
         if not layers:  # drawn by no layer (every layer has its own data): only checked
             return replace(t, rows=fetch(big.relation, f"SELECT __row AS r, 0 AS m FROM {big.relation.name} "
                                                         "WHERE __row < 1000") if big.relation else t.rows, relation=None)

@@ -8,11 +8,14 @@ import re
 from typing import Any
 
 from .engine import Relation, quote
+from .numbers import number_sql
 
-__all__ = ["LAYER_MASK", "fetch", "first_texts", "mentioned"]
+__all__ = ["DRAWS", "LAYER_MASK", "fetch", "first_texts", "mentioned"]
 
 #: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
 LAYER_MASK = "__layers"
+#: the column saying which layers draw a row by the training-log rules (steps.py; bit i: layer i)
+DRAWS = "__draws"
 
 
 _QUOTED = re.compile(r"""(["'])(.*?)\1""")
@@ -65,8 +68,9 @@ def first_texts(rel: Relation, used: frozenset[str] | None) -> dict[str, tuple[i
     for c in rel.columns:
         if c in rel.numeric or c.startswith("__") or (used is not None and c not in used):
             continue
+        text = f"CAST({quote(c)} AS VARCHAR)"
         bad = rel.sql(f"SELECT __row, {quote(c)} FROM {rel.name} WHERE {quote(c)} IS NOT NULL AND "
-                      f"TRY_CAST(trim(CAST({quote(c)} AS VARCHAR)) AS DOUBLE) IS NULL ORDER BY __row LIMIT 1")
+                      f"NOT {number_sql(text)} ORDER BY __row LIMIT 1")  # numbers.py's rule
         if bad:
             found[c] = (bad[0][0] + 1, bad[0][1])
     return found

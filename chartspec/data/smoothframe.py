@@ -15,12 +15,14 @@ from ..errors import DataError
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .engine import Relation, materialized, new_name, quote
-from .smoothing import smooth_column, smooth_series
+from .rows import DRAWS
+from .smoothing import repeated_x, smooth_column, smooth_series
 
 __all__ = ["add_smoothed"]
 
 
-def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str]) -> tuple[Any, Any, Any, Any, bool]:
+def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int = 0
+                  ) -> tuple[Any, Any, Any, Any, bool]:
     """Rows in series-then-x order (file order breaking ties): their ``__row``s, where each series
     starts, the positions (in that order) of x values repeated within a series, y in that order,
     and whether the engine handed the rows out in file order.
@@ -31,8 +33,11 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str]) -> tuple[A
     import numpy as np
 
     group = f"hash({', '.join(quote(k) for k in keys)})" if keys else "0"
+    value = f"CAST({quote(y)} AS DOUBLE)"
+    if DRAWS in rel.columns:  # rows the layer does not draw (steps.py) are not smoothed
+        value = f"CASE WHEN ({DRAWS} & {bit}) <> 0 THEN {value} END"
     cols = rel.con.execute(f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
-                           f"CAST({quote(y)} AS DOUBLE) AS y FROM {rel.name}").fetchnumpy()
+                           f"{value} AS y FROM {rel.name}").fetchnumpy()
     rows = np.asarray(cols["__row"], dtype=np.int64)
     in_file_order = np.array_equal(rows, np.arange(len(rows)))  # DuckDB keeps insertion order
     if not in_file_order:
@@ -49,7 +54,12 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str]) -> tuple[A
     g, xs = g[order], xs[order]
     changed = g[1:] != g[:-1]
     starts = np.flatnonzero(np.concatenate(([True], changed))) if n else np.zeros(0, np.int64)
-    return rows[order], starts, np.flatnonzero(~changed & (xs[1:] == xs[:-1])), ys[order], in_file_order
+    ys = ys[order]
+    # an x repeated among the values the series draws (a row without y is not part of it)
+    valued = np.flatnonzero(~np.isnan(ys))
+    gv, xv = g[valued], xs[valued]
+    twice = valued[1:][(gv[1:] == gv[:-1]) & (xv[1:] == xv[:-1])]
+    return rows[order], starts, twice, ys, in_file_order
 
 
 def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap) -> Relation:
@@ -68,14 +78,10 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
     for layer in layers:
         assert layer.smooth is not None
         keys = smooth_series(layer, model)
-        order, starts, twice, y, in_file_order = _series_order(rel, x, layer.y.field, keys)
+        order, starts, twice, y, in_file_order = _series_order(rel, x, layer.y.field, keys, 1 << layer.index)
         if len(twice):
             value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [int(order[twice[0]])])[0][0]
-            within = f" within one {' and '.join(map(repr, keys))}" if keys else " (the data holds several series)"
-            raise DataError(source.diagnostic(
-                f"cannot smooth: x value {value!r} occurs more than once{within}", layer.json_path + ("smooth",),
-                key=True, hint="draw one curve per series (colour the layer by a field), or give each series "
-                               "its own layer data"))
+            raise DataError(repeated_x(value, layer, model, source))
         smoothed = np.empty(rel.count)
         smoothed[order] = ema_segments(y, starts, layer.smooth.ema)
         arrays[smooth_column(layer.index)] = pa.array(smoothed, mask=np.isnan(smoothed))

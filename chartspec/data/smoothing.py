@@ -21,9 +21,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer
+from ..spec.source import SourceMap
 
-__all__ = ["duplicate_x", "ema", "order_key", "smooth_column", "smooth_series", "smoothed_rows"]
+__all__ = ["duplicate_x", "ema", "order_key", "repeated_x", "smooth_column", "smooth_series", "smoothed_rows"]
 
 
 def _finite(v: Any) -> bool:
@@ -50,15 +52,41 @@ def _group(row: dict[str, Any], series: Sequence[str]) -> tuple[Any, ...]:
     return tuple(row.get(f) for f in series)
 
 
-def duplicate_x(rows: Sequence[dict[str, Any]], x: str, series: Sequence[str] = ()) -> Any | None:
-    """An x value that occurs twice within one series (so an EMA in x order is ill-defined), if any."""
+def draws(row: dict[str, Any], index: int) -> bool:
+    """Whether layer ``index`` draws ``row`` (steps.py may leave rows out: bit ``index`` of ``__draws``)."""
+    bits = row.get("__draws")
+    return bits is None or bool(bits >> index & 1)
+
+
+def duplicate_x(rows: Sequence[dict[str, Any]], x: str, series: Sequence[str] = (), y: str | None = None,
+                index: int | None = None) -> Any | None:
+    """An x value that occurs twice within one series (so an EMA in x order is ill-defined), if any.
+    With ``y``, among the rows holding a ``y`` value (and drawn by layer ``index``) only."""
     seen: set[tuple[Any, Any]] = set()
     for row in rows:
+        if y is not None and (row.get(y) is None or (index is not None and not draws(row, index))):
+            continue
         key = (_group(row, series), row.get(x))
         if key in seen:
             return row.get(x)
         seen.add(key)
     return None
+
+
+def repeated_x(value: Any, layer: Layer, spec: ChartSpec, source: SourceMap) -> Diagnostic:
+    """Why a layer cannot be smoothed: x ``value`` repeats among the values one of its series draws."""
+    keys = smooth_series(layer, spec)
+    within = f" within one {' and '.join(map(repr, keys))}" if keys else ""
+    where = layer.json_path + ("smooth",)
+    if (layer.duplicates or spec.duplicates) == "all" and layer.mark in ("line", "area"):
+        return source.diagnostic(
+            f"cannot smooth: x value {value!r} occurs more than once{within}, and 'duplicates: all' keeps every row",
+            where, key=True, hint="an EMA needs one value per x: remove 'duplicates: all' to draw the last row "
+                                  "logged for each x, or set 'duplicates: first'")
+    return source.diagnostic(
+        f"cannot smooth: x value {value!r} occurs more than once{within}", where, key=True,
+        hint="if the rows belong to several series, colour the layer by the field telling them apart, or give "
+             "each series its own layer data")
 
 
 def smooth_column(index: int) -> str:
@@ -74,12 +102,16 @@ def order_key(value: Any) -> tuple[int, Any]:
 
 
 def smoothed_rows(rows: Sequence[dict[str, Any]], *, x: str, y: str, weight: float, column: str,
-                  series: Sequence[str] = ()) -> tuple[dict[str, Any], ...]:
-    """``rows`` with ``column`` added: the EMA of ``y`` per combination of ``series`` values, in x order."""
+                  series: Sequence[str] = (), index: int | None = None) -> tuple[dict[str, Any], ...]:
+    """``rows`` with ``column`` added: the EMA of ``y`` per combination of ``series`` values, in x
+    order; rows layer ``index`` does not draw are left out (their ``column`` is missing)."""
     groups: dict[Any, list[int]] = {}
-    for i, row in enumerate(rows):
-        groups.setdefault(_group(row, series), []).append(i)
     smoothed: dict[int, Any] = {}
+    for i, row in enumerate(rows):
+        if index is not None and not draws(row, index):
+            smoothed[i] = None
+            continue
+        groups.setdefault(_group(row, series), []).append(i)
     for members in groups.values():
         # sorted() is stable: rows with the same x keep their file order
         ordered = sorted(members, key=lambda i: order_key(rows[i].get(x)))

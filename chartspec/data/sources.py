@@ -227,7 +227,8 @@ def read_parquet(path: Path, location: str, missing: Callable[[], DataError]) ->
         why = str(err).replace(str(path), location).split(". ")[0][:200]
         raise DataError(Diagnostic(f"not a readable Parquet file: {why}", file=location,
                                    hint="write it with pandas.DataFrame.to_parquet or pyarrow.parquet")) from err
-    return tuple({k: _plain(v) for k, v in row.items()} for row in table.to_pylist())
+    # a top-level NaN stays a float: table.py makes it missing and notes it, as for CSV and JSON
+    return tuple({k: v if isinstance(v, float) else _plain(v) for k, v in row.items()} for row in table.to_pylist())
 
 
 def date_value(value: Any, fmt: str | None) -> Any:

@@ -3,6 +3,8 @@
 CSV/TSV cells become numbers when the whole column is numeric; empty cells become missing
 values (null). Problems inside a data file are reported at that file's own line. Several files,
 Parquet and date parsing live in :mod:`chartspec.data.sources`.
+
+What a number is, and non-finite numbers: :mod:`chartspec.data.numbers`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .loggers import logger_format, read_logs
+from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 
 if TYPE_CHECKING:
@@ -32,7 +34,6 @@ __all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
 FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                      ".parquet": "parquet", ".pq": "parquet"}
 MAX_DATA_BYTES = 256 * 1024 * 1024
-_NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -55,6 +56,8 @@ class Table:
     reduced_from: int | None = None
     #: per text column of a reduced table: its first cell that is not a number (row, value)
     texts: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
+    #: what the build should tell without failing (severity "note"): non-finite cells read as missing
+    notes: tuple[Diagnostic, ...] = ()
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
@@ -68,7 +71,7 @@ class Table:
         for i, row in enumerate(self.rows, start=1):
             v = row.get(column)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                if isinstance(v, str) and _NUMBER.match(v):
+                if isinstance(v, str) and is_number(v):
                     continue
                 return i, v
         return None
@@ -127,8 +130,8 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         path = resolve_data_path(source, spec_file, root, smap)
         shown = source.path or path.name
         if (table := _engine_read(source, [path], [shown], None, spec_file, root, smap, used)) is None:
-            rows = _read_file(path, shown, source, spec_file, smap)
-            table = Table(name=shown, columns=_columns(rows), rows=rows, files=(path,))
+            rows, notes = _read_file(path, shown, source, spec_file, smap, used)
+            table = Table(name=shown, columns=_columns(rows), rows=rows, files=(path,), notes=notes)
     if source.parse and table.relation is not None:
         from .engine import parse_dates_sql
 
@@ -158,14 +161,17 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
         return replace(engine, name=", ".join(source.files), folders=folders)
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
+    notes: list[Diagnostic] = []
     for name, short, path in zip(names, short_names(names), paths):
-        for row in _read_file(path, name, replace(source, path=name), spec_file, smap):
+        part, found = _read_file(path, name, replace(source, path=name), spec_file, smap, used)
+        notes += found
+        for row in part:
             if label in row:
                 raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
     return Table(name=pattern, columns=_columns(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
-                 folders=folders)
+                 folders=folders, notes=tuple(notes))
 
 
 def _engine_read(source: DataSource, paths: list[Path], names: list[str], label: tuple[str, list[str]] | None,
@@ -186,7 +192,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     con = connect(root)
     try:
         if fmt == "parquet":
-            rel, columns = read_parquet_files(con, paths, label)
+            rel, columns = read_parquet_files(con, paths, label, names)
         else:
             rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label, used)
     except Unsupported:  # names the engine would confuse: the Python reader takes the file
@@ -200,11 +206,21 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         first = str(err).split("\n", 1)[0]
         raise DataError(smap.diagnostic(f"cannot read {', '.join(names)} ({fmt}): {first}", source.json_path,
                                         hint="check that the file is complete and in the format its name says"))
-    return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel)
+    shown = dict(zip(locations, names))  # notes name the files as the spec does, as table.py's reader
+    notes = tuple(nonfinite_note(n, c, r, v, shown.get(f, f), smap, source.json_path)
+                  for f, c, n, r, v in rel.nonfinite if used is None or c in used)
+    return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes)
 
 
-def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
-               ) -> tuple[dict[str, Any], ...]:
+def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap,
+               used: frozenset[str] | None = None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
+    """The rows of one file, non-finite numbers made missing, and the notes saying so."""
+    rows = _parse_file(path, shown, source, spec_file, smap)
+    return finite_rows(rows, shown, smap, source.json_path, used)
+
+
+def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
+                ) -> tuple[dict[str, Any], ...]:
     fmt = source.format or FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
         raise DataError(smap.diagnostic(f"cannot tell the format of {shown!r} from its extension",
@@ -289,22 +305,8 @@ def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any
     except csv.Error as err:
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
                                    line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
-    numeric = [all(not r[i].strip() or _NUMBER.match(r[i]) for r in records) for i in range(len(header))]
-    for i, h in enumerate(header):
-        for record, line in zip(records, lines):
-            if numeric[i] and record[i].strip() and not math.isfinite(float(record[i])):
-                raise DataError(Diagnostic(f"number {record[i].strip()[:40]} in column {h!r} is too large", file=name,
-                                           line=line, column=1, source_line=_line(text, line)))
-    return tuple({h: _cell(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
-
-
-def _cell(text: str, numeric: bool) -> Any:
-    if not text.strip():
-        return None
-    if not numeric:
-        return text
-    value = float(text)
-    return int(value) if value.is_integer() and re.fullmatch(r"\s*[-+]?\d+\s*", text) else value
+    numeric = [all(not r[i].strip(BLANK) or is_number(r[i]) for r in records) for i in range(len(header))]
+    return tuple({h: cell_value(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
 
 
 def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:
@@ -313,10 +315,6 @@ def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:
 
 def _read_tsv(text: str, name: str) -> tuple[dict[str, Any], ...]:
     return _read_delimited(text, name, "\t")
-
-
-def _no_constants(token: str) -> Any:
-    raise ValueError(f"{token} is not valid JSON")
 
 
 def _json_line(text: str, number: int) -> str | None:
@@ -328,14 +326,14 @@ def _parse_json(text: str, name: str, first_line: int | None = None) -> Any:
     """Parse a JSON document, or one line of JSON Lines data starting at line ``first_line``."""
     offset = (first_line or 1) - 1
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        return json.loads(text)  # NaN, Infinity (json.dumps writes them): floats, made missing later
     except json.JSONDecodeError as err:
         raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=name, line=err.lineno + offset,
                                    column=err.colno, source_line=_json_line(text, err.lineno))) from None
     except RecursionError:
         raise DataError(Diagnostic("JSON data is nested too deeply", file=name, line=first_line or 0,
                                    hint="data is a list of flat row objects")) from None
-    except ValueError as err:  # NaN/Infinity, integers too long to convert
+    except ValueError as err:  # integers too long to convert
         raise DataError(Diagnostic(f"invalid JSON: {err}", file=name, line=first_line or 0,
                                    column=1 if first_line else 0,
                                    source_line=text if first_line else None)) from None
@@ -345,10 +343,6 @@ def _check_rows(items: Any, name: str) -> tuple[dict[str, Any], ...]:
     if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
         raise DataError(Diagnostic("JSON data must be a list of objects, one per row", file=name, line=1, column=1,
                                    hint='e.g. [{"step": 0, "loss": 2.3}, {"step": 1, "loss": 1.9}]'))
-    for row in items:
-        for key, value in row.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise DataError(Diagnostic(f"non-finite number in column {key!r}", file=name))
     return tuple(items)
 
 

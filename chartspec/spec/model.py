@@ -22,6 +22,8 @@ __all__ = ["Axis", "ChartSpec", "DataSource", "Grid", "Layer", "Legend", "Series
 
 AxisType = Literal["quantitative", "temporal", "ordinal", "nominal"]
 MarkType = Literal["line", "point", "area", "bar", "rule", "text", "tick", "rect", "errorband"]
+Duplicates = Literal["last", "first", "all"]
+Gaps = Literal["auto", "connect", "break"]
 LegendPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right",
                          "top", "bottom", "left", "right", "none"]
 
@@ -106,6 +108,10 @@ class Layer:
     heat: HeatColor | None = None
     #: reduce this layer's data to what the pixels show (data/reduce.py); None: as the chart says
     reduce: bool | None = None
+    #: which of several rows with one x a series draws, and where its line breaks (data/steps.py);
+    #: None: as the chart says
+    duplicates: Duplicates | None = None
+    gaps: Gaps | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,9 @@ class ChartSpec:
     interactive: Interactive = Interactive()
     #: reduce large data to what the pixels show before Vega draws it (data/reduce.py)
     reduce: bool = True
+    #: the layers' defaults for repeated x values and line breaks (data/steps.py)
+    duplicates: Duplicates = "last"
+    gaps: Gaps = "auto"
 
 
 #: which kinds of values each scale draws (``linear`` is also the unset default of every kind)

@@ -103,6 +103,8 @@ def _layer(raw: dict[str, Any], index: int) -> Layer:
         transform=parse_transforms(raw.get("transform"), path + ("transform",)),
         smooth=_smooth(raw.get("smooth")),
         reduce=raw.get("reduce"),
+        duplicates=raw.get("duplicates"),
+        gaps=raw.get("gaps"),
         series=_color_field(raw.get("color"))[0],
         text=raw.get("text"),
         text_format=raw.get("text_format"),
@@ -174,6 +176,8 @@ def from_mapping(raw: dict[str, Any]) -> ChartSpec:
         theme=raw.get("theme"),
         interactive=_interactive(raw.get("interactive")),
         reduce=raw.get("reduce", True),
+        duplicates=raw.get("duplicates", "last"),
+        gaps=raw.get("gaps", "auto"),
     )
 
 

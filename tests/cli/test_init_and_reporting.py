@@ -109,7 +109,7 @@ def test_json_report(tmp_path: Path, run_cli: RunCli) -> None:
     assert report["removed"] == []
     assert [s["spec"] for s in report["specs"]] == ["proj/bad.yaml", "proj/good.yaml"]  # sorted
     bad, good = report["specs"]
-    assert set(good) == {"spec", "status", "outputs", "seconds", "errors"}
+    assert set(good) == {"spec", "status", "outputs", "seconds", "errors", "notes"} and good["notes"] == []
     assert good["status"] == "built" and good["errors"] == []
     assert good["outputs"] == ["out/good.html", "out/good.svg", "out/good.png"]
     assert all((tmp_path / name).is_file() for name in good["outputs"])

@@ -584,10 +584,19 @@ def test_smoothing_in_facets_keeps_each_panel_apart() -> None:
         assert got == pytest.approx(tensorboard_ema([base, base + 4, base + 2], 0.5))
 
 
-def test_smoothing_rows_of_several_series_without_a_series_field_is_refused() -> None:
+def test_smoothing_a_repeated_x_draws_the_last_row_with_a_note_and_refuses_duplicates_all() -> None:
+    # two rows at x 0 in one series: the later replaces the earlier (a resumed run, data/steps.py),
+    # a note says so and points at colouring by a field for rows of several series
     text = SPEC_HEAD.replace("step: 1", "step: 0") + "layers:\n  - y: {field: loss}\n    smooth: {ema: 0.5}\n"
-    [message] = spec_errors(text)
-    assert message.startswith("5:5: cannot smooth: x value 0 occurs more than once")
+    spec = chartspec.loads(text, file="spec.yaml")
+    [note] = spec.notes
+    assert (note.line, note.severity) == (4, "note")
+    assert note.message == ("1 row of inline data repeats an x value of series 'loss' (first at step 0); "
+                            "the later row is drawn")
+    assert "colour the layer by the field" in (note.hint or "")
+    [message] = spec_errors(text.replace("layers:", "duplicates: all\nlayers:"))
+    assert message.startswith("6:5: cannot smooth: x value 0 occurs more than once, and 'duplicates: all' keeps "
+                              "every row")
 
 
 def test_short_names_drop_what_files_share() -> None:

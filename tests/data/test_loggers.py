@@ -15,6 +15,7 @@ from conftest import REPO, build_specs
 from svgchart import fit_linear, parse_svg
 
 import chartspec
+from chartspec.data.smoothing import draws
 from chartspec.errors import ChartspecError
 
 LOGS = REPO / "tests" / "data" / "loggers"
@@ -36,6 +37,11 @@ def table(project: Path, data: str, body: str = LINE) -> Any:
     return chartspec.load(spec).table
 
 
+def logged(t: Any) -> tuple[str, ...]:
+    """The table's columns without chartspec's own (``__draws``: which rows each line draws)."""
+    return tuple(c for c in t.columns if not c.startswith("__"))
+
+
 def errors(project: Path, data: str, body: str = LINE) -> list[str]:
     with pytest.raises(ChartspecError) as caught:
         table(project, data, body)
@@ -50,10 +56,13 @@ def column(rows: Any, name: str, **where: Any) -> list[Any]:
 
 def test_tensorboard_runs_are_folders_and_a_resumed_run_keeps_both_files(project: Path) -> None:
     t = table(project, '{files: "runs/*/events.out.tfevents.*", as: run}')
-    assert t.columns == ("run", "step", "wall_time", "train/loss", "train/lr", "eval/loss")
+    assert logged(t) == ("run", "step", "wall_time", "train/loss", "train/lr", "eval/loss")
     assert sorted(set(column(t.rows, "run"))) == ["a", "b"]
     # the restart logged steps 20 and 30 again, in a second file: both kept, in log order
     assert column(t.rows, "step", run="a") == [0, 10, 20, 30, 20, 30, 40, 50]
+    # and a line draws the later ones (data/steps.py), as TensorBoard shows a restarted run
+    drawn = [r["step"] for r in t.rows if r["run"] == "a" and draws(r, 0) and r["train/loss"] is not None]
+    assert sorted(drawn) == [0, 10, 20, 30, 40, 50]
     walls = column(t.rows, "wall_time", run="a")
     assert walls[4] - walls[3] > 900  # the second file's events came later
     assert len([f for f in t.files if f.parent.name == "a"]) == 2
@@ -109,7 +118,7 @@ def test_without_the_tensorboard_extra_the_error_names_it(project: Path, monkeyp
 
 def test_mlflow_file_store_has_both_experiments_and_skips_the_deleted_run(project: Path) -> None:
     t = table(project, "mlruns")
-    assert t.columns == ("run", "experiment", "step", "wall_time", "train/loss", "val/accuracy")
+    assert logged(t) == ("run", "experiment", "step", "wall_time", "train/loss", "val/accuracy")
     runs = sorted({(r["experiment"], r["run"]) for r in t.rows})
     assert runs == [("baseline", "baseline-seed0"), ("baseline", "baseline-seed1"), ("baseline", "baseline-seed2"),
                     ("tuned", "tuned-seed0")]

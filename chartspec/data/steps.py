@@ -1,0 +1,336 @@
+"""Training-log semantics of a line's series: repeated x values, sparse columns and holes.
+
+A series here is what one line draws: a line or area layer's y field, per value of its ``color``
+field, facet panel and file of a ``files`` glob (:func:`~chartspec.data.smoothing.smooth_series`).
+Logs break the tidy-table picture in three ways, decided here once for both readers (rows read in
+Python, tables held by the engine: the same numpy code on arrays from either):
+
+- *Repeated x* (a run resumed from a checkpoint logs steps 20-30 again): among a series' rows
+  with a y value, ``duplicates: last`` (the default) draws only the row logged last for each x,
+  ``first`` the first, ``all`` every row. The replaced rows are counted for a note.
+- *Sparse columns* (metrics logged on alternating rows): a row whose y is empty is not part of
+  the series, so it neither breaks the line nor counts as a repeat (``gaps: auto``, ``connect``).
+- *Holes* (an outage in hourly data): in x order, the steps between a series' distinct x values
+  (in log x on a log scale); step ``d`` is a hole when ``d > K * median`` of the up to ``W``
+  steps before it and ``d > K * median`` of the up to ``W`` steps after it (both must exist), with
+  :data:`K` = 4 and :data:`W` = 8. Comparing with both sides keeps a change of logging cadence
+  (every step, then every 100) from counting as a hole. ``gaps: auto`` breaks the line there;
+  ``break`` also at every row of the series whose y is empty; ``connect`` never.
+
+The result per layer is which rows it draws (bit ``i`` of the rows' ``__draws`` column, like the
+reduction's ``__layers``; kept apart so the hover tooltip still reads rows the reduction gave
+another layer) and, when it has a hole, a ``__piece_<i>`` column numbering the pieces of its line,
+which the compiler draws as separate paths (Vega-Lite's ``detail`` channel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from dataclasses import replace as dc_replace
+from typing import Any
+
+import numpy as np
+
+from ..errors import Diagnostic
+from ..spec.model import ChartSpec, Layer
+from ..spec.source import SourceMap
+from ..spec.transforms import Calculate, Filter
+from .engine import Relation, materialized, new_name, quote
+from .rows import DRAWS
+from .smoothing import smooth_series
+from .table import Table
+
+__all__ = ["GAP_FACTOR", "GAP_WINDOW", "Decision", "applies", "apply_to_relation", "apply_to_rows", "decide",
+           "piece_column", "replaced_note"]
+
+#: a step is a hole when it is more than this many times the median step on each side of it
+GAP_FACTOR = 4.0
+#: how many steps on each side the medians look at
+GAP_WINDOW = 8
+
+
+def piece_column(index: int) -> str:
+    """The column numbering the pieces of layer ``index``'s line (present only when it has a hole)."""
+    return f"__piece_{index}"
+
+
+def applies(layer: Layer, model: ChartSpec, has_own: bool) -> bool:
+    """Whether ``layer`` draws series these rules apply to: a line or area along a numeric x,
+    whose y field and series fields come from the data (not from a transform)."""
+    if layer.mark not in ("line", "area") or layer.band is not None or layer.heat is not None:
+        return False
+    if model.x.type not in ("quantitative", "temporal"):
+        return False
+    keys = {model.x.field, layer.y.field, *series_keys(layer, model, has_own)}
+    steps = (*(() if has_own else model.transform), *layer.transform)
+    return all(isinstance(t, Filter) or (isinstance(t, Calculate) and t.as_field not in keys) for t in steps)
+
+
+def series_keys(layer: Layer, model: ChartSpec, has_own: bool, filtered: bool = False) -> tuple[str, ...]:
+    """The fields telling a layer's series apart: :func:`smooth_series`'s; unless ``filtered``
+    (the rows its filters drop are known), also the fields its filters read, since rows a filter
+    tells apart (two optimizers' in a layout's items) must never replace one another. Never x or
+    y: filtering out outliers must not make a repeated step two series."""
+    from .flow import expression_fields
+
+    if filtered:
+        return smooth_series(layer, model)
+    read = [f for t in (*(() if has_own else model.transform), *layer.transform) if isinstance(t, Filter)
+            for f in ([t.field] if t.field else expression_fields(t.expr or ""))]
+    skip = {model.x.field, layer.y.field}
+    return tuple(dict.fromkeys([*smooth_series(layer, model), *(f for f in read if f not in skip)]))
+
+
+def settings(layer: Layer, model: ChartSpec) -> tuple[str, str]:
+    return layer.duplicates or model.duplicates, layer.gaps or model.gaps
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One layer's rows: which it draws, its pieces (None: no hole), the rows it replaced."""
+
+    keep: np.ndarray
+    piece: np.ndarray | None
+    #: row positions (in the arrays' order) of rows replaced by another with the same x
+    replaced: np.ndarray
+
+
+def decide(group: np.ndarray, x: np.ndarray, has_y: np.ndarray, duplicates: str, gaps: str,
+           log: bool = False, kept_by_filters: np.ndarray | None = None) -> Decision:
+    """The rows of one layer to draw. ``group``: an integer per row naming its series; ``x``: x
+    as floats (NaN: none); ``has_y``: the row holds a y value. Rows without an x are kept (Vega
+    drops them) and so are, with ``gaps: break``, rows without a y (they break the line)."""
+    valid = ~np.isnan(x)
+    if kept_by_filters is not None:  # rows the layer's filters drop are none of its series (Vega drops them)
+        valid &= kept_by_filters
+    idx = np.flatnonzero(valid & has_y)
+    order = idx if _in_order(group[idx], x[idx]) else idx[np.lexsort((idx, x[idx], group[idx]))]
+    same = (group[order][1:] == group[order][:-1]) & (x[order][1:] == x[order][:-1])
+    if duplicates == "last":
+        drop = np.append(same, False)[: order.size]  # a row followed by one with the same x is replaced
+    elif duplicates == "first":
+        drop = np.insert(same, 0, False)[: order.size]
+    else:
+        drop = np.zeros(order.size, dtype=bool)
+    kept = order[~drop]
+    keep = ~valid.copy()
+    keep[kept] = True
+    if gaps == "break":
+        keep |= valid & ~has_y
+    piece = None if gaps == "connect" else _pieces(group, x, kept, keep, has_y, log)
+    return Decision(keep, piece, np.sort(order[drop]))
+
+
+def _in_order(group: np.ndarray, x: np.ndarray) -> bool:
+    """Whether rows are already in series-then-x order, x rising: a log's usual order (one file per
+    run, steps rising), which spares sorting 10^7 rows."""
+    if group.size < 2:
+        return True
+    changed = group[1:] != group[:-1]
+    if not np.all(changed | (x[1:] > x[:-1])):
+        return False
+    blocks = group[np.flatnonzero(np.concatenate(([True], changed)))]
+    return np.unique(blocks).size == blocks.size  # each series in one run of rows
+
+
+def _pieces(group: np.ndarray, x: np.ndarray, kept: np.ndarray, keep: np.ndarray, has_y: np.ndarray,
+            log: bool) -> np.ndarray | None:
+    """A piece number per row (new at each series and each hole), or None when there is no hole."""
+    g, xs = group[kept], x[kept]
+    new = np.ones(kept.size, dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (xs[1:] != xs[:-1])
+    ug, ux = g[new], xs[new]
+    if log:
+        ux = np.log(np.where(ux > 0, ux, np.nan))
+    d = np.diff(ux)
+    d[ug[1:] != ug[:-1]] = np.nan  # no step between two series
+    holes = _holes(d, ug[1:])
+    if not holes.any():
+        return None
+    starts = np.ones(ux.size, dtype=bool)
+    starts[1:] = holes | (ug[1:] != ug[:-1])
+    piece_u = np.cumsum(starts) - 1
+    piece = np.full(x.size, -1, dtype=np.int64)
+    piece[kept] = piece_u[np.cumsum(new) - 1]
+    if (keep & ~has_y & ~np.isnan(x)).any():  # gaps: break keeps rows without y: each takes the
+        rows = np.flatnonzero(keep & ~np.isnan(x))  # piece of the point before it in its series' x order
+        rows = rows[np.lexsort((rows, x[rows], group[rows]))]
+        found = piece[rows]
+        last = np.maximum.accumulate(np.where(found >= 0, np.arange(rows.size), -1))
+        piece[rows] = np.where(last >= 0, found[np.maximum(last, 0)], -1)
+    return piece
+
+
+def _holes(d: np.ndarray, step_group: np.ndarray) -> np.ndarray:
+    """Which steps ``d`` (NaN between series) are holes by the module's rule."""
+    n = d.size
+    if n < 2:
+        return np.zeros(n, dtype=bool)
+    filled = np.where(np.isnan(d), np.inf, d)
+    # a quick bound first: a hole exceeds K times the smallest step on each side too (windows that
+    # reach into another series only lower that bound: it stays a necessary condition)
+    low = filled.copy()
+    width = 1
+    while width < GAP_WINDOW:  # low[j]: the smallest of filled[j - GAP_WINDOW + 1 .. j]
+        low[width:] = np.minimum(low[width:], low[:-width])
+        width *= 2
+    low_before = np.concatenate(([np.inf], low[:-1]))
+    tail = max(n - GAP_WINDOW, 0)
+    low_after = np.empty(n)
+    low_after[:tail] = low[GAP_WINDOW:]  # the window ending GAP_WINDOW steps later
+    low_after[tail:] = [filled[j + 1:].min(initial=np.inf) for j in range(tail, n)]
+    cand = np.flatnonzero((d > GAP_FACTOR * low_before) & (d > GAP_FACTOR * low_after))
+    holes = np.zeros(n, dtype=bool)
+    if cand.size:
+        holes[cand] = (d[cand] > GAP_FACTOR * _side_median(d, step_group, cand, -1)) & (
+            d[cand] > GAP_FACTOR * _side_median(d, step_group, cand, 1))
+    return holes
+
+
+def _side_median(d: np.ndarray, step_group: np.ndarray, at: np.ndarray, side: int) -> np.ndarray:
+    """The median of the up to GAP_WINDOW steps of the same series before (-1) or after (1) each ``at``."""
+    offsets = side * np.arange(1, GAP_WINDOW + 1)
+    where = at[:, None] + offsets[None, :]
+    inside = (where >= 0) & (where < d.size)
+    where = np.clip(where, 0, d.size - 1)
+    ok = inside & (step_group[where] == step_group[at][:, None]) & ~np.isnan(d[where])
+    values = np.sort(np.where(ok, d[where], np.inf), axis=1)
+    count = ok.sum(axis=1)
+    lo = values[np.arange(at.size), np.maximum((count - 1) // 2, 0)]
+    hi = values[np.arange(at.size), np.maximum(count // 2, 0)]
+    return np.where(count > 0, (lo + hi) / 2, np.inf)  # no step on a side: never a hole
+
+
+def replaced_note(layer: Layer, model: ChartSpec, table_name: str, count: int, x: Any, series: dict[str, Any],
+                  duplicates: str, source: SourceMap) -> Diagnostic:
+    """The note saying ``count`` rows of ``layer``'s series were replaced (the first at ``x``, in
+    the series with the ``series`` key values)."""
+    within = "".join(f", {k} {v!r}" for k, v in series.items() if v is not None)
+    one = count == 1
+    rows = "1 row" if one else f"{count:,} rows"
+    kept = "later" if duplicates == "last" else "earlier"
+    other = "first" if duplicates == "last" else "last"
+    return replace(source.diagnostic(
+        f"{rows} of {table_name} {'repeats' if one else 'repeat'} an x value of series {layer.name!r} (first at "
+        f"{model.x.field} {x!r}{within}); the {kept} {'row is' if one else 'rows are'} drawn", layer.json_path,
+        hint=f"as for a resumed run; 'duplicates: {other}' draws the {other} rows, 'duplicates: all' every row; "
+             "rows of several series (runs, splits): colour the layer by the field telling them apart"),
+        severity="note")
+
+
+# -- applying the rules to a table: rows read in Python, or a table held by the engine ------------
+
+def _todo(layers: Sequence[Layer], model: ChartSpec, has_own: bool, columns: Sequence[str]) -> list[Layer]:
+    fields = set(columns)
+    return [layer for layer in layers if applies(layer, model, has_own) and model.x.field in fields
+            and layer.y.field in fields and set(series_keys(layer, model, has_own)) <= fields]
+
+
+def _number(value: Any) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if ok else np.nan
+
+
+def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap
+                  ) -> Table:
+    """``table`` (rows read in Python) with the layers' row bits and pieces, and their notes."""
+    todo = _todo(layers, model, has_own, table.columns)
+    if not todo or not table.rows:
+        return table
+    rows = table.rows
+    x = np.array([_number(r.get(model.x.field)) for r in rows], dtype=np.float64)
+    bits = np.full(len(rows), sum(1 << layer.index for layer in layers), dtype=np.int64)
+    pieces: dict[str, np.ndarray] = {}
+    notes: list[Diagnostic] = []
+    for layer in todo:
+        kept = _kept_rows(rows, layer, model, has_own)
+        keys = series_keys(layer, model, has_own, filtered=kept is not None)
+        codes: dict[tuple[Any, ...], int] = {}
+        group = np.array([codes.setdefault(tuple(r.get(k) for k in keys), len(codes)) for r in rows], dtype=np.int64)
+        has_y = np.array([r.get(layer.y.field) is not None for r in rows], dtype=bool)
+        duplicates, gaps = settings(layer, model)
+        found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log", kept_by_filters=kept)
+        bits[~found.keep] &= ~(1 << layer.index)
+        if found.piece is not None:
+            pieces[piece_column(layer.index)] = found.piece
+        if found.replaced.size:
+            first = rows[int(found.replaced[0])]
+            notes.append(replaced_note(layer, model, table.name, found.replaced.size, first.get(model.x.field),
+                                       {k: first.get(k) for k in keys}, duplicates, source))
+    masked = not np.all(bits == bits[0]) or bool(pieces)
+    if not masked and not notes:
+        return table
+    extra = {**({DRAWS: bits.tolist()} if masked else {}), **{c: p.tolist() for c, p in pieces.items()}}
+    new_rows = tuple({**row, **{c: v[i] for c, v in extra.items()}} for i, row in enumerate(rows))
+    return replace(table, rows=new_rows, columns=table.columns + tuple(c for c in extra if c not in table.columns),
+                   notes=table.notes + tuple(notes))
+
+
+def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
+                      table_name: str, filters_sql: Callable[[Layer], str | None] = lambda layer: None
+                      ) -> tuple[Relation, tuple[Diagnostic, ...]]:
+    """An engine table with the layers' row bits (``__draws``) and pieces added, and the notes."""
+    todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
+    if not todo:
+        return rel, ()
+    import pyarrow as pa
+
+    rel = materialized(rel)  # a view over files: read them once
+    if not np.array_equal(_fetch(rel, "__row"), np.arange(rel.count)):
+        rel = materialized(rel, ordered=True)  # the new columns join by position: rows in file order
+    x = _fetch(rel, f"CAST({quote(model.x.field)} AS DOUBLE)")
+    bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
+    arrays: dict[str, Any] = {}
+    notes: list[Diagnostic] = []
+    for layer in todo:
+        where = filters_sql(layer)  # the layer's filters in SQL (reduce.py), None: not translatable
+        kept = _fetch(rel, f"coalesce(({where}), false)").astype(bool) if where is not None else None
+        keys = series_keys(layer, model, has_own, filtered=kept is not None)
+        group = _fetch(rel, f"hash({', '.join(quote(k) for k in keys)})" if keys else "0").astype(np.uint64)
+        has_y = _fetch(rel, f"{quote(layer.y.field)} IS NOT NULL").astype(bool)
+        duplicates, gaps = settings(layer, model)
+        found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log", kept_by_filters=kept)
+        bits[~found.keep] &= ~(1 << layer.index)
+        if found.piece is not None:
+            arrays[piece_column(layer.index)] = pa.array(found.piece)
+        if found.replaced.size:
+            first = rel.sql(f"SELECT {', '.join(quote(c) for c in (model.x.field, *keys))} FROM {rel.name} "
+                            "WHERE __row = ?", [int(found.replaced[0])])[0]
+            value = first[0] if model.x.field not in rel.integer else int(first[0])
+            notes.append(replaced_note(layer, model, table_name, found.replaced.size, value,
+                                       dict(zip(keys, first[1:])), duplicates, source))
+    if not np.all(bits == bits[0]) or arrays:
+        arrays = {DRAWS: pa.array(bits), **arrays}
+        name = new_name()
+        rel.con.register(f"{name}_arrow", pa.table(arrays))
+        added = ", ".join(f"s.{quote(c)}" for c in arrays)
+        rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {added} FROM {rel.name} t POSITIONAL JOIN {name}_arrow s")
+        rel = dc_replace(rel, name=name, columns=rel.columns + tuple(arrays), numeric=rel.numeric | set(arrays),
+                         integer=rel.integer | set(arrays), view=False)
+    return rel, tuple(notes)
+
+
+def _kept_rows(rows: Sequence[dict[str, Any]], layer: Layer, model: ChartSpec, has_own: bool) -> np.ndarray | None:
+    """Which rows the layer's filters keep, run in Python (evaluate.py); None: no filter, or one
+    Python cannot run."""
+    from .evaluate import evaluate
+
+    steps = (*(() if has_own else model.transform), *layer.transform)
+    if not any(isinstance(t, Filter) for t in steps):
+        return None
+    out = evaluate([{**row, "__i": i} for i, row in enumerate(rows)], steps, model.x.field,
+                   dict((layer.data or model.data).parse))
+    if out is None:
+        return None
+    kept = np.zeros(len(rows), dtype=bool)
+    kept[[row["__i"] for row in out]] = True
+    return kept
+
+
+def _fetch(rel: Relation, expr: str) -> np.ndarray:
+    """One value per row of ``rel`` (in the engine's order, which is file order), NULL as NaN."""
+    col = rel.con.execute(f"SELECT {expr} AS v FROM {rel.name}").fetchnumpy()["v"]
+    if np.ma.isMaskedArray(col) or getattr(col, "mask", None) is not None:
+        return np.ma.filled(np.ma.asarray(col, dtype=np.float64), np.nan)
+    return np.asarray(col)
