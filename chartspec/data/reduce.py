@@ -261,13 +261,19 @@ def whole(table: Table, source: SourceMap, where: JsonPath) -> Table:
 def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
                  scale: float, others: Sequence[Table] = (), used: frozenset[str] | None = None) -> Table:
     """``table`` cut to the rows ``layers`` can show at ``scale`` device pixels per CSS pixel."""
+    from .engine import materialized
     from .smoothframe import add_smoothed
 
     assert table.relation is not None
-    rel = add_smoothed(table.relation, [lyr for lyr in layers if lyr.smooth], model, source)
+    smoothed = [lyr for lyr in layers if lyr.smooth]
+    # smoothing reads the rows more than once: Parquet files once into memory, used columns only
+    base = materialized(table.relation, used=used) if smoothed else table.relation
+    # base: the rows without the smoothed columns, which questions about the data's own columns
+    # ask (a scan of the smoothed view joins the smoothed values in for every row)
+    rel = add_smoothed(base, smoothed, model, source)
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel) for layer in layers]
-    x_map = _x_map(model, [rel], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
+    x_map = _x_map(model, [base], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
     if x_map is None:
         if rel.count > max_drawn_rows():
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
@@ -275,7 +281,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
         return _whole(table, rel, layers, used)
     per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
-    series = _series_count(rel, plans)  # type: ignore[arg-type]
+    series = _series_count(base, plans)  # type: ignore[arg-type]
     # many series (a sweep of runs): fewer columns each, so the chart stays drawable
     per_pixel = max(1.0, min(per_pixel, ROW_BUDGET / max(1, 4 * model.width * series)))
     columns = math.ceil(model.width * per_pixel)
@@ -287,7 +293,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     mask = len(plans) > 1
     rows = fetch(rel, keep, mask, used)
     return replace(table, rows=rows, columns=_with_smooth(table.columns, layers) + ((LAYER_MASK,) if mask else ()),
-                   relation=None, reduced_from=rel.count, texts=first_texts(rel, used))
+                   relation=None, reduced_from=rel.count, texts=first_texts(base, used))
 
 
 def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None) -> Table:

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import DataError
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from .arrownp import float_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
 from .smoothing import smooth_column, smooth_series
 
@@ -21,9 +22,9 @@ __all__ = ["add_smoothed"]
 
 
 def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str]) -> tuple[Any, Any, Any, Any, bool]:
-    """Rows in series-then-x order (file order breaking ties): their ``__row``s, where each series
-    starts, the positions (in that order) of x values repeated within a series, y in that order,
-    and whether the engine handed the rows out in file order.
+    """Rows in series-then-x order (file order breaking ties): their ``__row``s (None: file order
+    already), where each series starts, the positions (in that order) of x values repeated within
+    a series, y in that order, and whether the engine handed the rows out in file order.
 
     Logs are usually written that way already (one file per run, steps rising), so the rows are
     read as the engine holds them and sorted with numpy only when they are not. A series is told
@@ -31,38 +32,39 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str]) -> tuple[A
     import numpy as np
 
     group = f"hash({', '.join(quote(k) for k in keys)})" if keys else "0"
-    cols = rel.con.execute(f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
-                           f"CAST({quote(y)} AS DOUBLE) AS y FROM {rel.name}").fetchnumpy()
-    rows = np.asarray(cols["__row"], dtype=np.int64)
-    in_file_order = np.array_equal(rows, np.arange(len(rows)))  # DuckDB keeps insertion order
+    cols = numeric_columns(rel.con, f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
+                                    f"CAST({quote(y)} AS DOUBLE) AS y FROM {rel.name}")
+    rows, g, xs, ys = (cols[c] for c in ("__row", "g", "x", "y"))
+    n = len(rows)
+    # __row numbers the rows 0..n-1: rising means file order (DuckDB keeps insertion order)
+    in_file_order = not n or bool(rows[0] == 0 and rows[-1] == n - 1 and np.all(rows[1:] > rows[:-1]))
     if not in_file_order:
         back = np.argsort(rows, kind="stable")
-        cols, rows = {k: np.asarray(v)[back] for k, v in cols.items()}, rows[back]
-    g = np.asarray(cols["g"])
-    xs = np.ma.filled(np.ma.asarray(cols["x"], dtype=np.float64), np.nan)
-    ys = np.ma.filled(np.ma.asarray(cols["y"], dtype=np.float64), np.nan)
-    n = len(g)
+        g, xs, ys = g[back], xs[back], ys[back]
     changed = g[1:] != g[:-1]
-    in_order = (np.count_nonzero(changed) + 1 == len(np.unique(g)) if n else True) and bool(
-        np.all(changed | (xs[1:] >= xs[:-1]) | np.isnan(xs[1:])))
-    order = np.arange(n) if in_order else np.lexsort((np.arange(n), xs, g))  # NaN (no x) sorts last
-    g, xs = g[order], xs[order]
-    changed = g[1:] != g[:-1]
+    heads = g[np.flatnonzero(np.concatenate(([True], changed)))] if n else g
+    # each series in one piece (no series starts twice), x rising within it: no sort needed
+    if len(np.unique(heads)) == len(heads) and np.all(changed | (xs[1:] >= xs[:-1]) | np.isnan(xs[1:])):
+        order = None
+    else:
+        order = np.lexsort((np.arange(n), xs, g))  # NaN (no x) sorts last
+        g, xs, ys = g[order], xs[order], ys[order]
+        changed = g[1:] != g[:-1]
     starts = np.flatnonzero(np.concatenate(([True], changed))) if n else np.zeros(0, np.int64)
-    return rows[order], starts, np.flatnonzero(~changed & (xs[1:] == xs[:-1])), ys[order], in_file_order
+    return order, starts, np.flatnonzero(~changed & (xs[1:] == xs[:-1])), ys, in_file_order
 
 
 def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap) -> Relation:
-    """``rel`` with each layer's EMA column added (a new engine table); ``rel`` when none smooths."""
+    """``rel`` with each layer's EMA column added (a view joining them to ``rel``); ``rel`` when
+    none smooths."""
     if not layers:
         return rel
-    import numpy as np
     import pyarrow as pa
 
     from .ema import ema_segments
 
     x = model.x.field
-    rel = materialized(rel)  # Parquet: read the files once, not once per query
+    rel = materialized(rel)  # a view over files would be read once per query (reduce.py passes a table)
     arrays: dict[str, pa.Array] = {}
     in_file_order = True
     for layer in layers:
@@ -70,21 +72,23 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
         keys = smooth_series(layer, model)
         order, starts, twice, y, in_file_order = _series_order(rel, x, layer.y.field, keys)
         if len(twice):
-            value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [int(order[twice[0]])])[0][0]
+            row = int(twice[0] if order is None else order[twice[0]])
+            value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [row])[0][0]
             within = f" within one {' and '.join(map(repr, keys))}" if keys else " (the data holds several series)"
             raise DataError(source.diagnostic(
                 f"cannot smooth: x value {value!r} occurs more than once{within}", layer.json_path + ("smooth",),
                 key=True, hint="draw one curve per series (colour the layer by a field), or give each series "
                                "its own layer data"))
-        smoothed = np.empty(rel.count)
-        smoothed[order] = ema_segments(y, starts, layer.smooth.ema)
-        arrays[smooth_column(layer.index)] = pa.array(smoothed, mask=np.isnan(smoothed))
+        smoothed = ema_segments(y, starts, layer.smooth.ema)
+        if order is not None:  # back into file order
+            smoothed[order] = smoothed.copy()
+        arrays[smooth_column(layer.index)] = float_column(smoothed)
     name = new_name()
     if not in_file_order:
         rel = materialized(rel, ordered=True)
     # The new columns are in file order (__row = 0..n-1) and so are the rows: they join by
     # position, without a hash join or a copy of 10^7 rows. The view keeps the arrays alive.
-    rel.con.register(f"{name}_arrow", pa.table(arrays))
+    rel.con.register(f"{name}_arrow", pa.Table.from_arrays(list(arrays.values()), names=list(arrays)))
     smooth = ", ".join(f"s.{quote(c)}" for c in arrays)
     rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rel.name} t "
                     f"POSITIONAL JOIN {name}_arrow s")
