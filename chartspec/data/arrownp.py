@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["float_column", "numeric_columns"]
+__all__ = ["float_column", "int_column", "numeric_columns"]
 
 
 def numeric_columns(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarray]:
@@ -56,3 +56,12 @@ def float_column(values: np.ndarray) -> pa.Array:
     count = int(np.count_nonzero(missing))
     validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if count else None
     return pa.Array.from_buffers(pa.float64(), len(values), [validity, pa.py_buffer(values)], null_count=count)
+
+
+def int_column(values: np.ndarray) -> pa.Array:
+    """``values`` (whole numbers, none missing) as an int64 Arrow array, without a copy."""
+    import numpy as np
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])

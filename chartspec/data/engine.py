@@ -63,6 +63,9 @@ class Relation:
     integer: frozenset[str] = frozenset()
     #: a view over files (read on every query) rather than a table in memory
     view: bool = False
+    #: a view of the same rows that joins cheaply on ``__row``, for fetching a few kept rows
+    #: (``name`` may be a positional join, which is fast to scan but slow to look rows up in)
+    lookup: str = ""
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, Layer
@@ -36,6 +36,9 @@ from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
 from .vegasql import to_sql
+
+if TYPE_CHECKING:
+    from .m4np import Presorted
 
 __all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
@@ -170,9 +173,11 @@ def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) 
 
 
 def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, float], columns: int,
-            model: ChartSpec) -> str:
+            model: ChartSpec, presorted: Mapping[int, Presorted] | None = None, base: Relation | None = None) -> str:
     """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
-    keep it (``m``, bit ``i`` for layer ``i``)."""
+    keep it (``m``, bit ``i`` for layer ``i``); a smoothed layer's series already sorted by
+    smoothframe.py (``presorted``) are reduced by m4np.py instead, to the same rows."""
+    from .m4np import m4_rows_sql
     col, lo, hi = x_map
     bucket = f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"
     x = quote(model.x.field)
@@ -189,6 +194,10 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
             cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"
             parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {plan.source} "
                          f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{column}, {cell}")
+            continue
+        if (fast := m4_rows_sql(rel, plan, (presorted or {}).get(plan.layer.index), x_map, columns,
+                                model.x.field)) is not None:
+            parts.append(fast)
             continue
         # Extremes per column, then the first row holding each: the same rows in every run, whatever
         # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
@@ -209,7 +218,8 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
                          f"GROUP BY {keys}__b) e ON {on} GROUP BY {''.join(f'e.{quote(k)}, ' for k in plan.keys)}e.__b")
     # a few rows without an x are kept: Vega drops them, but the checks should see some
     every = sum(1 << plan.layer.index for plan in plans)
-    parts.append(f"(SELECT __row AS r, {every} AS bit FROM {rel.name} WHERE {x} IS NULL ORDER BY __row LIMIT 100)")
+    parts.append(f"(SELECT __row AS r, {every} AS bit FROM {(base or rel).name} WHERE {x} IS NULL "
+                 "ORDER BY __row LIMIT 100)")
     return f"SELECT r, bit_or(bit) AS m FROM ({' UNION ALL '.join(parts)}) WHERE r IS NOT NULL GROUP BY r"
 
 
@@ -270,7 +280,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     base = materialized(table.relation, used=used) if smoothed else table.relation
     # base: the rows without the smoothed columns, which questions about the data's own columns
     # ask (a scan of the smoothed view joins the smoothed values in for every row)
-    rel = add_smoothed(base, smoothed, model, source)
+    rel, presorted = add_smoothed(base, smoothed, model, source)
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel) for layer in layers]
     x_map = _x_map(model, [base], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
@@ -287,7 +297,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     columns = math.ceil(model.width * per_pixel)
     if rel.count <= 4 * columns:
         return _whole(table, rel, layers, used)
-    keep = _select(rel, plans, x_map, columns, model)  # type: ignore[arg-type]
+    keep = _select(rel, plans, x_map, columns, model, presorted, base)  # type: ignore[arg-type]
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
     # another layer's extremes would carry up to twice the vertices (SVG bytes, render time).
     mask = len(plans) > 1
