@@ -63,9 +63,6 @@ class Relation:
     integer: frozenset[str] = frozenset()
     #: a view over files (read on every query) rather than a table in memory
     view: bool = False
-    #: a view of the same rows that joins cheaply on ``__row``, for fetching a few kept rows
-    #: (``name`` may be a positional join, which is fast to scan but slow to look rows up in)
-    lookup: str = ""
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()
@@ -307,18 +304,14 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True), tuple(columns)
 
 
-def materialized(rel: Relation, *, ordered: bool = False, used: frozenset[str] | None = None) -> Relation:
+def materialized(rel: Relation, *, ordered: bool = False) -> Relation:
     """``rel`` as a table in memory (spilling to disk past the memory limit): a view over files
-    is read once instead of once per query; ``ordered`` also puts the rows in file order. Only
-    the ``used`` columns are copied (a logger's other columns would cost memory and time)."""
-    kept = rel.columns if used is None else tuple(c for c in rel.columns if c in used)
-    if not rel.view and not ordered and kept == rel.columns:
+    is read once instead of once per query; ``ordered`` also puts the rows in file order."""
+    if not rel.view and not ordered:
         return rel
     name = new_name()
-    select = ", ".join(quote(c) for c in ("__row", *kept))
-    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {rel.name}"
-                    + (" ORDER BY __row" if ordered else ""))
-    return Relation(rel.con, name, rel.count, kept, rel.numeric & set(kept), rel.integer & set(kept))
+    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {rel.name}" + (" ORDER BY __row" if ordered else ""))
+    return Relation(rel.con, name, rel.count, rel.columns, rel.numeric, rel.integer)
 
 
 def register_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]], columns: Sequence[str]

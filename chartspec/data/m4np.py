@@ -37,14 +37,15 @@ _EXACT = 2.0**53
 @dataclass(frozen=True, eq=False)
 class Presorted:
     """One smoothed layer's series as smoothframe.py sorted them: series hash ``g`` and ``x`` in
-    series-then-x order, the ``__row`` of each position (None: position == ``__row``), and the
-    layer's value columns in that order."""
+    series-then-x order, the ``__row`` of each position (None: position == ``__row``), the
+    layer's value columns in that order, and its smoothed column by ``__row``."""
 
     keys: tuple[str, ...]
     g: np.ndarray
     x: np.ndarray
     rows: np.ndarray | None
     values: Mapping[str, np.ndarray]
+    by_row: Mapping[str, np.ndarray]
 
 
 def m4_rows_sql(rel: Relation, plan: Any, found: Presorted | None, x_map: tuple[str, float, float],

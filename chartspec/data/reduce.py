@@ -271,18 +271,15 @@ def whole(table: Table, source: SourceMap, where: JsonPath) -> Table:
 def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
                  scale: float, others: Sequence[Table] = (), used: frozenset[str] | None = None) -> Table:
     """``table`` cut to the rows ``layers`` can show at ``scale`` device pixels per CSS pixel."""
-    from .engine import materialized
-    from .smoothframe import add_smoothed
+    from .smoothframe import add_smoothed, kept_smoothed
 
     assert table.relation is not None
-    smoothed = [lyr for lyr in layers if lyr.smooth]
-    # smoothing reads the rows more than once: Parquet files once into memory, used columns only
-    base = materialized(table.relation, used=used) if smoothed else table.relation
-    # base: the rows without the smoothed columns, which questions about the data's own columns
-    # ask (a scan of the smoothed view joins the smoothed values in for every row)
-    rel, presorted = add_smoothed(base, smoothed, model, source)
+    # base: the rows without the smoothed columns, which every question about the data's own
+    # columns asks (a scan of the smoothed view joins the smoothed values in for every row)
+    base = table.relation
+    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source)
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
-    plans = [] if off else [_plan(layer, model, has_own, rel) for layer in layers]
+    plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
     x_map = _x_map(model, [base], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
     if x_map is None:
         if rel.count > max_drawn_rows():
@@ -298,6 +295,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     if rel.count <= 4 * columns:
         return _whole(table, rel, layers, used)
     keep = _select(rel, plans, x_map, columns, model, presorted, base)  # type: ignore[arg-type]
+    if presorted:
+        rel, keep = kept_smoothed(base, rel, keep, presorted)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
     # another layer's extremes would carry up to twice the vertices (SVG bytes, render time).
     mask = len(plans) > 1

@@ -47,8 +47,7 @@ def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
         query = f"SELECT {picked} FROM {rel.name} t ORDER BY t.__row"
     else:
         bits = f", k.m AS {LAYER_MASK}" if mask else ""
-        query = (f"SELECT {picked}{bits} FROM {rel.lookup or rel.name} t JOIN ({keep}) k ON t.__row = k.r "
-                 "ORDER BY t.__row")
+        query = f"SELECT {picked}{bits} FROM {rel.name} t JOIN ({keep}) k ON t.__row = k.r ORDER BY t.__row"
     cur = rel.con.execute(query)
     names = [d[0] for d in cur.description]
     ints = [n in rel.integer for n in names]

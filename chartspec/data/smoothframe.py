@@ -8,7 +8,8 @@ and joined back as the layer's ``__smooth_<i>`` column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..errors import DataError
@@ -19,7 +20,7 @@ from .engine import Relation, materialized, new_name, quote
 from .m4np import Presorted
 from .smoothing import smooth_column, smooth_series
 
-__all__ = ["add_smoothed"]
+__all__ = ["add_smoothed", "kept_smoothed"]
 
 
 def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str]) -> tuple[Any, Any, Any, Any, bool, Any, Any]:
@@ -68,7 +69,6 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
     from .ema import ema_segments
 
     x = model.x.field
-    rel = materialized(rel)  # a view over files would be read once per query (reduce.py passes a table)
     arrays: dict[str, pa.Array] = {}
     presorted: dict[int, Presorted] = {}
     in_file_order = True
@@ -84,27 +84,46 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
                 f"cannot smooth: x value {value!r} occurs more than once{within}", layer.json_path + ("smooth",),
                 key=True, hint="draw one curve per series (colour the layer by a field), or give each series "
                                "its own layer data"))
-        smoothed = ema_segments(y, starts, layer.smooth.ema)
-        presorted[layer.index] = Presorted(tuple(keys), g, xs, order,
-                                           {layer.y.field: y, smooth_column(layer.index): smoothed})
+        column = smooth_column(layer.index)
+        in_x_order = ema_segments(y, starts, layer.smooth.ema)
+        smoothed = in_x_order
         if order is not None:  # back into file order
-            smoothed = smoothed.copy()
-            smoothed[order] = presorted[layer.index].values[smooth_column(layer.index)]
-        arrays[smooth_column(layer.index)] = float_column(smoothed)
+            smoothed = np.empty_like(in_x_order)
+            smoothed[order] = in_x_order
+        presorted[layer.index] = Presorted(tuple(keys), g, xs, order, {layer.y.field: y, column: in_x_order},
+                                           {column: smoothed})
+        arrays[column] = float_column(smoothed)
     name = new_name()
-    if not in_file_order:
-        rel = materialized(rel, ordered=True)
-    # The new columns are in file order (__row = 0..n-1) and so are the rows: they join by
-    # position, without a hash join or a copy of 10^7 rows. The view keeps the arrays alive.
-    # Fetching the few rows the reduction keeps joins on __row instead (0.2 s where a positional
-    # join, scanned whole and single-threaded, took 1.0-1.4 s for 10^7 rows).
-    arrays["__row"] = int_column(np.arange(rel.count))
+    smooth = ", ".join(f"s.{quote(c)}" for c in arrays)
+    if rel.view:
+        # A view over Parquet files is not copied into a table to join by position (0.7 s for
+        # 10^7 rows, and the memory): the SQL M4 scans it rarely (m4np.py does most smoothed
+        # layers), and a join on __row serves then.
+        arrays["__row"] = int_column(np.arange(rel.count))
+        join = f"JOIN {name}_arrow s ON t.__row = s.__row"
+    else:  # a table's rows in file order join the new columns by position: no hash join
+        rel = rel if in_file_order else materialized(rel, ordered=True)
+        join = f"POSITIONAL JOIN {name}_arrow s"
     rel.con.register(f"{name}_arrow", pa.Table.from_arrays(list(arrays.values()), names=list(arrays)))
-    smooth = ", ".join(f"s.{quote(c)}" for c in arrays if c != "__row")
-    rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rel.name} t "
-                    f"POSITIONAL JOIN {name}_arrow s")
-    rel.con.execute(f"CREATE TEMP VIEW {name}_by_row AS SELECT t.*, {smooth} FROM {rel.name} t "
-                    f"JOIN {name}_arrow s ON t.__row = s.__row")
+    rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rel.name} t {join}")
     added = tuple(c for c in arrays if c != "__row")
     return (Relation(rel.con, name, rel.count, rel.columns + added, rel.numeric | set(added), rel.integer,
-                     lookup=f"{name}_by_row"), presorted)
+                     view=rel.view), presorted)
+
+
+def kept_smoothed(base: Relation, rel: Relation, keep: str, presorted: Mapping[int, Presorted]
+                  ) -> tuple[Relation, str]:
+    """The rows ``keep`` lists (``r``, ``m``) as ``rel`` with the smoothed values joined from the
+    arrays for those rows only (a join of all 10^7 of them cost 0.5 s), and a query listing them."""
+    import pyarrow as pa
+
+    kept = numeric_columns(base.con, keep)
+    columns = {"r": int_column(kept["r"]), "m": int_column(kept["m"])}
+    for found in presorted.values():
+        columns.update({c: float_column(v[kept["r"]]) for c, v in found.by_row.items()})
+    name = new_name()
+    base.con.register(f"{name}_kept", pa.Table.from_arrays(list(columns.values()), names=list(columns)))
+    smooth = ", ".join(f"k.{quote(c)}" for c in columns if c not in ("r", "m"))
+    base.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {base.name} t "
+                     f"JOIN {name}_kept k ON t.__row = k.r")
+    return replace(rel, name=name, view=True), f"SELECT r, m FROM {name}_kept"

@@ -46,10 +46,19 @@ def _runs(tmp_path: Path, *, shuffled: bool) -> dict[str, dict[str, np.ndarray]]
     return runs
 
 
-def _spec(tmp_path: Path) -> Path:
-    return write_tree(tmp_path, {"chartspec.toml": "", "chart.yaml": (
-        'data: {files: "runs/*.csv", as: run}\nwidth: 100\nx: {field: step}\n'
-        "layers:\n  - y: {field: loss}\n    color: {field: run}\n    smooth: {ema: 0.9}\n")}) / "chart.yaml"
+def _spec(tmp_path: Path, suffix: str = "csv", transform: str = "") -> Path:
+    return write_tree(tmp_path, {"chartspec.toml": "", f"chart-{suffix}.yaml": (
+        f'data: {{files: "runs/*.{suffix}", as: run}}\nwidth: 100\nx: {{field: step}}\n{transform}'
+        "layers:\n  - y: {field: loss}\n    color: {field: run}\n    smooth: {ema: 0.9}\n")}) / f"chart-{suffix}.yaml"
+
+
+def _as_parquet(tmp_path: Path) -> None:
+    """The runs' CSV files again as Parquet (read as a view over the files, never copied)."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    for path in sorted((tmp_path / "runs").glob("*.csv")):
+        pq.write_table(pacsv.read_csv(path), path.with_suffix(".parquet"))
 
 
 @pytest.mark.parametrize("shuffled", [False, True], ids=["in-order", "shuffled"])
@@ -79,6 +88,22 @@ def test_numpy_m4_of_a_smoothed_layer_keeps_the_rows_the_sql_m4_keeps(tmp_path: 
         got = [r for r in fast.rows if r["run"] == run and r["step"] is not None]
         assert got and all(r["__smooth_0"] == pytest.approx(want[r["step"]], rel=1e-9, abs=1e-12)
                            for r in got if want[r["step"]] is not None)
+
+
+@pytest.mark.parametrize("transform", ["", "transform: [{filter: {field: step, gte: 300}}]\n"],
+                         ids=["numpy-m4", "sql-m4"])
+def test_parquet_runs_give_the_rows_the_same_csv_runs_give(tmp_path: Path, transform: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Smoothed Parquet runs join their EMA on __row (a view, not a table): the M4 picks, the
+    smoothed values and the rows fetched equal those of the CSV files (a table joined by position),
+    through m4np.py and, with a filter, through the SQL M4 over that view."""
+    _runs(tmp_path, shuffled=True)
+    _as_parquet(tmp_path)
+    monkeypatch.setattr(engine, "ENGINE_BYTES", 1000)
+    csv = chartspec.load(_spec(tmp_path, "csv", transform)).table
+    parquet = chartspec.load(_spec(tmp_path, "parquet", transform)).table
+    assert len(csv.rows) < N and parquet.reduced_from == csv.reduced_from
+    assert parquet.rows == csv.rows
 
 
 def test_numeric_columns_read_missing_values_as_nan_across_chunks(tmp_path: Path) -> None:
