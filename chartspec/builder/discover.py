@@ -10,13 +10,20 @@ from ..spec.plain import PLAIN_SUFFIXES
 from ..spec.project import find_project_root
 from .cache import Manifest
 
-__all__ = ["PLAIN_SUFFIXES", "SKIPPED_DIRS", "SPEC_SUFFIXES", "Target", "discover", "output_stem"]
+__all__ = ["LOGGER_DIRS", "LOGGER_FILES", "PLAIN_SUFFIXES", "SKIPPED_DIRS", "SPEC_SUFFIXES", "Target", "discover", "output_stem"]
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 #: a folder holding this file is a build's output folder: its ``*.vl.json`` are outputs, not inputs
 _OUTPUT_MARKER = ".chartspec-manifest.json"
 # Folders that hold data, theme files (spec/themes.py), tooling or outputs rather than chart specs.
 SKIPPED_DIRS = frozenset({"data", "themes", "node_modules", "__pycache__", "site-packages", "venv", ".venv"})
+#: Folders training loggers write (MLflow, DVCLive, W&B, PyTorch Lightning): logs are data, never specs,
+#: though MLflow keeps a meta.yaml in every experiment and run. A folder holding TensorBoard event
+#: files is skipped too, whatever its name.
+LOGGER_DIRS = frozenset({"mlruns", "mlartifacts", "dvclive", "wandb", "lightning_logs"})
+#: YAML files DVC (and DVCLive) writes beside a project: pipeline, lock file and parameters
+LOGGER_FILES = frozenset({"dvc.yaml", "dvc.lock", "params.yaml"})
+_EVENT_PREFIX = "events.out.tfevents."
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,18 @@ class Target:
 
 
 def _is_spec(name: str) -> bool:
-    return name.lower().endswith(SPEC_SUFFIXES + PLAIN_SUFFIXES)
+    return name.lower().endswith(SPEC_SUFFIXES + PLAIN_SUFFIXES) and name.lower() not in LOGGER_FILES
+
+
+def _mlflow_meta(path: Path) -> bool:
+    """An MLflow ``meta.yaml`` outside an ``mlruns`` folder (a store under another name)."""
+    if path.name != "meta.yaml":
+        return False
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return False
+    return b"artifact_location:" in head or b"artifact_uri:" in head
 
 
 def output_stem(spec: Path) -> Path:
@@ -46,8 +64,13 @@ def output_stem(spec: Path) -> Path:
 
 
 def _skip_dir(path: Path, out: Path | None) -> bool:
-    if path.name in SKIPPED_DIRS or path.name.startswith((".", "_")):
+    if path.name in SKIPPED_DIRS or path.name in LOGGER_DIRS or path.name.startswith((".", "_")):
         return True
+    try:
+        if any(e.name.startswith(_EVENT_PREFIX) for e in path.iterdir()):  # a TensorBoard run's folder
+            return True
+    except OSError:
+        pass
     if (path / "pyvenv.cfg").exists() or (path / _OUTPUT_MARKER).exists():
         return True
     return out is not None and path.resolve() == out
@@ -75,7 +98,8 @@ def _walk(folder: Path, out: Path | None, visited: set[Path], written: set[Path]
                 continue  # a link to ``.``, ``..`` or further up: its folder holds this one
             if not _skip_dir(entry, out):
                 found += _walk(entry, out, visited, written)
-        elif _is_spec(entry.name) and not entry.name.startswith(".") and _real(entry) not in written:
+        elif (_is_spec(entry.name) and not entry.name.startswith(".") and _real(entry) not in written
+              and not _mlflow_meta(entry)):
             found.append(entry)
     return found
 

@@ -17,13 +17,14 @@ from ..data.values import extent
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annotations import annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
-from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref
+from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .interactive import add_interactivity
 from .layers import finish_layer
 from .layout import apply_layout
 from .marks import apply_mark, legend_symbols
 from .scales import axis_values, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
+from .styles import STYLE_FIELD, styles
 from .themes import apply_theme, theme_palette
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     palette = theme_palette(getattr(spec, "theme", None)) or CATEGORY10
     colors = layer_colors(model, palette)
     x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
-    series = legend_symbols(series_encodings(model, entries(model, data.of, tags, palette)), model)
+    found = entries(model, data.of, tags, palette)
+    series = legend_symbols(series_encodings(model, found, styles(model, tags)), model)
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = _y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model)
@@ -76,6 +78,7 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     vl = add_interactivity(vl, spec, hover_table(model, data, tags))  # interactive.py: HTML only
     vl = apply_layout(vl, model)  # facet, padding
     vl = apply_theme(vl, spec)  # themes.py: the theme's config under what the spec says
+    vl = one_line_titles(vl)  # Vega-Lite writes titles into expressions unescaped
     if model.vega_lite:
         vl = apply_patch(vl, spec)
     return vl
@@ -157,6 +160,8 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
             mark["point"] = {"filled": True, "shape": layer.point, "size": layer.point_size}
     if layer.mark == "point":
         mark.update(filled=True, size=layer.point_size)
+        if series.get("strokeDash", {}).get("field") == STYLE_FIELD and layer.point:  # beside a style legend
+            mark["shape"] = layer.point
     if layer.stroke_dash:
         mark["strokeDash"] = list(layer.stroke_dash)
     if layer.opacity is not None:
@@ -167,7 +172,7 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
     encoding = {
         "x": x,
         "y": {**y, "field": y_field},
-        **(_heat(layer, model) if layer.heat is not None else for_layer(series, layer)),
+        **(_heat(layer, model) if layer.heat is not None else for_layer(series, layer, model)),
         "tooltip": [
             {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
             {"field": y_field, "type": layer.y.type, "title": layer.name if layer.heat is None else layer.y.title},
@@ -177,7 +182,7 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
         encoding["tooltip"].append({"field": field_ref(layer.heat.field), "type": "quantitative",
                                     "title": layer.heat.title, **_fmt(layer.heat.format)})
     return {
-        "transform": [series_transform(layer, tag)],
+        "transform": series_transform(layer, tag, model),
         "mark": mark,
         "encoding": encoding,
     }

@@ -43,3 +43,50 @@ def apply_patch(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
 def field_ref(name: str) -> str:
     """Escape a column name so Vega-Lite does not read dots and brackets as nested access."""
     return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
+
+
+
+_LINE_BREAKS = ("\r\n", "\r", "\u2028", "\u2029", "\x85")
+_GUIDES = {"x": "axis", "y": "axis", "x2": None, "y2": None, "row": "header", "column": "header", "facet": "header"}
+
+
+def one_line_titles(node: Any) -> Any:
+    """Give every encoding title a one-line form, in place; returns ``node``.
+
+    Vega-Lite writes channel titles into expressions (the tooltip's object keys, the marks' ARIA
+    description) without escaping line breaks, so a title such as ``"Loss\\n(nats)"`` makes Vega
+    fail to parse the chart. The channel keeps the title on one line and its axis, legend or
+    header gets the lines as Vega-Lite's multi-line form (a list of strings)."""
+    if isinstance(node, dict):
+        for channel, definition in (node.get("encoding") or {}).items():
+            for item in definition if isinstance(definition, list) else [definition]:
+                _one_line(channel, item)
+        for value in node.values():
+            one_line_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            one_line_titles(value)
+    return node
+
+
+def _one_line(channel: str, item: Any) -> None:
+    title = item.get("title") if isinstance(item, dict) else None
+    if not isinstance(title, str):
+        return
+    for mark in _LINE_BREAKS:
+        title = title.replace(mark, "\n")
+    if "\n" not in title:
+        return
+    item["title"] = " ".join(title.split("\n"))
+    guide = _GUIDES.get(channel, "legend") if channel != "tooltip" else None
+    if guide and (guide not in item or item[guide] is not None):  # axis: null draws no title
+        item[guide] = {**(item.get(guide) or {})}
+        item[guide].setdefault("title", title.split("\n"))
+
+
+def expr_string(value: Any) -> str:
+    """``value`` (a string, list or object) as a Vega expression literal: JSON's, with U+2028 and
+    U+2029 escaped (JSON allows them raw; Vega's expression parser, like older JavaScript, does not)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -16,8 +16,8 @@ import copy
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..data.hovertable import X0_FIELD, X1_FIELD, HoverColumn, HoverTable
-from ..spec.model import Interactive
+from ..data.hovertable import AT_SUFFIX, X0_FIELD, X1_FIELD, HoverColumn, HoverTable
+from ..spec.model import Axis, Interactive
 from .layout import PART_FIELD
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def _interactive_layer(spec: Spec, units: list[dict[str, Any]], settings: Intera
                                   "bind": "scales"})
     group: dict[str, Any] = {"name": LAYER_NAME, "data": {"values": hover.rows}}
     if tooltip:
-        group["transform"] = [{"calculate": _as_text(c), "as": c.field + "_text"} for c in hover.columns]
+        group["transform"] = [{"calculate": _as_text(c, model.x), "as": c.field + "_text"} for c in hover.columns]
         catcher["encoding"]["tooltip"] = [
             *({"field": field_ref(p), "type": "nominal", "title": p} for p in hover.panels),
             {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
@@ -110,28 +110,42 @@ def _tiles(x: dict[str, Any], hover: HoverTable, model: Any) -> tuple[dict[str, 
     return {"type": "rule", "color": "transparent", "clip": True, "strokeWidth": max(4.0, model.width / count)}, {"x": x}
 
 
-def _as_text(column: HoverColumn) -> str:
+def _as_text(column: HoverColumn, x: Axis) -> str:
     """The Vega expression writing one series' value as the tooltip shows it: in the axis'
-    format, and a dash where the series has no value at that x (not 'NaN').
+    format, and a dash where the series has no value at that x (not 'NaN'); a value logged at
+    another x than the hovered one (data/nearest.py) is followed by that x: ``1.52 (at 20)``.
 
     Without a format Vega-Lite prints every digit (a smoothed reward reads 59.1382329255): six
     significant digits instead, except that from 100,000 up whole numbers stay whole (a token
     count of 1,234,567 must not read 1,234,570)."""
     value = f"datum[{json.dumps(column.field)}]"
-    written = (f"format({value}, {json.dumps(column.format)})" if column.format else
-               f"(abs({value}) >= 1e5 ? format({value}, ',.2~f') : format({value}, '~r'))")
+    written = _number(value, column.format)
+    if column.at:
+        at = f"datum[{json.dumps(column.field + AT_SUFFIX)}]"
+        where = (f"utcFormat({at}, {json.dumps(x.format or _TIME_FORMAT)})" if x.type == "temporal"
+                 else _number(at, x.format))
+        written = f"{written} + (isValid({at}) ? ' (at ' + {where} + ')' : '')"
     return f"isValid({value}) ? {written} : {json.dumps(NO_VALUE)}"
+
+
+_TIME_FORMAT = "%Y-%m-%d %H:%M"  # where a series was logged, on a time axis without a format
+
+
+def _number(value: str, fmt: str | None) -> str:
+    if fmt:
+        return f"format({value}, {json.dumps(fmt)})"
+    return f"(abs({value}) >= 1e5 ? format({value}, ',.2~f') : format({value}, '~r'))"
 
 
 def static_view(vl: dict[str, Any]) -> dict[str, Any]:
     """``vl`` without its interactive layer: what static outputs draw (``vl`` itself if it has none)."""
     if not _has_layer({k: v for k, v in vl.items() if k not in ("data", "datasets")}):
         return vl
-    out = copy.deepcopy(vl)
-    _drop(out)
+    out = _without_layer(vl)
     rows = out.get("data", {}).get("values")
     if isinstance(rows, list):  # a facet holds the hover layer's rows in its data (layout.py)
-        out["data"]["values"] = [r for r in rows if not (isinstance(r, dict) and r.get(PART_FIELD) == LAYER_NAME)]
+        out["data"] = {**out["data"], "values": [r for r in rows if not (isinstance(r, dict)
+                                                                          and r.get(PART_FIELD) == LAYER_NAME)]}
     return out
 
 
@@ -141,16 +155,17 @@ def _has_layer(node: Any) -> bool:
     return isinstance(node, list) and any(_has_layer(item) for item in node)
 
 
-def _drop(node: Any) -> None:
-    if isinstance(node, dict):
-        if isinstance(node.get("layer"), list):
-            node["layer"] = [item for item in node["layer"]
-                             if not (isinstance(item, dict) and item.get("name") == LAYER_NAME)]
-        for value in node.values():
-            _drop(value)
-    elif isinstance(node, list):
-        for item in node:
-            _drop(item)
+def _without_layer(node: Any) -> Any:
+    """``node`` without the interactive layer, sharing every part it leaves as it is: the data
+    (a reduced large chart's 20,000 rows) is never copied, nor walked."""
+    if isinstance(node, list):
+        return [_without_layer(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: v if k in ("data", "datasets") else _without_layer(v) for k, v in node.items()}
+    if isinstance(out.get("layer"), list):
+        out["layer"] = [item for item in out["layer"] if not (isinstance(item, dict) and item.get("name") == LAYER_NAME)]
+    return out
 
 
 def distinct_params(charts: list[dict[str, Any]]) -> None:

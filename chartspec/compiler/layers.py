@@ -19,6 +19,7 @@ from ..data.smoothing import smooth_column
 from ..data.table import Table
 from ..spec.model import Layer
 from ..spec.smoothing import Smooth
+from .styles import STYLE_FIELD
 from .transforms import vegalite_transforms
 
 
@@ -50,7 +51,9 @@ def with_raw_layer(compiled: dict[str, Any], *, column: str, smooth: Smooth, col
     # merged legend draws its symbols like the first layer, the faint one: make them solid.
     for channel in ("color", "strokeDash"):
         legend = raw_enc.get(channel, {}).get("legend")
-        if isinstance(legend, dict):
+        if raw_enc.get(channel, {}).get("field") == STYLE_FIELD:  # the line-style legend sets its own widths
+            raw_enc[channel]["legend"] = {**legend, "symbolOpacity": 1} if isinstance(legend, dict) else legend
+        elif isinstance(legend, dict):
             raw_enc[channel]["legend"] = {**legend, "symbolOpacity": 1,
                                           "symbolStrokeWidth": compiled["mark"].get("strokeWidth", 2)}
     return {"layer": [raw, smooth_layer]}

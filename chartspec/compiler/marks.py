@@ -17,7 +17,7 @@ from typing import Any
 
 from ..spec.marks import Band
 from ..spec.model import ChartSpec, Layer
-from .series import draws_shape
+from .series import SERIES_FIELD, draws_shape
 
 #: the legend symbol of each mark when the layer has no ``point`` marker
 LEGEND_SYMBOL = {"line": "stroke", "area": "square", "bar": "square", "point": "circle", "rule": "stroke",
@@ -124,8 +124,8 @@ def legend_symbols(series: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
       the first layer carrying shape).
     """
     layers = [layer for layer in model.layers if layer.heat is None]  # a heatmap has its own legend
-    if not layers:
-        return series
+    if not layers or series.get("shape", {}).get("field", SERIES_FIELD) != SERIES_FIELD or "shape" not in series:
+        return series  # beside a style legend (styles.py): each legend has its symbols already
     scale = series["shape"]["scale"]
     by_name = dict(zip(scale["domain"], scale["range"]))
     shapes = json.dumps(by_name, ensure_ascii=False)

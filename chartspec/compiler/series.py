@@ -12,14 +12,15 @@ the row order.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..data.table import Table
-from ..data.values import num, series_values
+from ..data.values import field_values, num, series_values, shared_color_layers
 from ..spec.model import ChartSpec, Layer
+from .common import expr_string
+from .styles import STYLE_FIELD, Style, style_encodings, style_transform
 
 __all__ = [
     "CATEGORY10",
@@ -61,40 +62,53 @@ def layer_colors(model: ChartSpec, palette: Sequence[str] = CATEGORY10) -> dict[
 
 def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int, str],
             palette: Sequence[str] = CATEGORY10) -> list[Entry]:
-    """Every legend entry in legend order; ``tags``: per layer index, a suffix such as ' (right axis)'."""
+    """Every colour legend entry in legend order; ``tags``: per layer index, a suffix such as
+    ' (right axis)'. Layers sharing a colour field (styles.py) list each run once, untagged."""
     colors = layer_colors(model, palette)
     spare = [c for c in palette if c not in colors.values()] or list(palette)
+    shared = shared_color_layers(model)
     found: list[Entry] = []
     used = 0
     for layer in model.layers:
-        if layer.heat is not None:
-            continue  # coloured by a number: its own gradient legend (compiler.py)
+        if layer.heat is not None or (layer.index in shared and layer.index != min(shared)):
+            continue  # a heatmap: its own gradient legend; a sharing layer's runs: listed with the first
         shape = layer.point or _LEGEND_SYMBOL[layer.mark]
         tag = tags.get(layer.index, "")
         if layer.series is None:
             found.append(Entry(layer.name + tag, colors[layer.index], shape, layer.stroke_dash))
             continue
-        for value in series_values(layer, table_of(layer)):
-            found.append(Entry(value + tag, spare[used % len(spare)], shape, layer.stroke_dash))
+        if layer.index in shared:
+            members = [m for m in model.layers if m.index in shared]
+            values, shape, tag = field_values(layer.series.field, [table_of(m) for m in members]), "stroke", ""
+        else:
+            values = series_values(layer, table_of(layer))
+        for value in values:
+            dash = None if layer.index in shared else layer.stroke_dash  # the style legend shows it
+            found.append(Entry(value + tag, spare[used % len(spare)], shape, dash))
             used += 1
     return found
 
 
-def series_transform(layer: Layer, tag: str) -> dict[str, str]:
-    """The calculate step that names each row's series."""
+def series_transform(layer: Layer, tag: str, model: ChartSpec) -> list[dict[str, str]]:
+    """The calculate steps that name each row's series (and a sharing layer's line style)."""
+    if layer.index in shared_color_layers(model):
+        assert layer.series is not None
+        expr = f"toString(datum[{expr_string(layer.series.field)}])"
+        return [{"calculate": expr, "as": SERIES_FIELD}, style_transform(layer, tag)]
     if layer.series is None:
-        expr = json.dumps(layer.name + tag, ensure_ascii=False)
+        expr = expr_string(layer.name + tag)
     else:
-        expr = f"toString(datum[{json.dumps(layer.series.field, ensure_ascii=False)}])"
+        expr = f"toString(datum[{expr_string(layer.series.field)}])"
         if tag:
-            expr += " + " + json.dumps(tag, ensure_ascii=False)
-    return {"calculate": expr, "as": SERIES_FIELD}
+            expr += " + " + expr_string(tag)
+    return [{"calculate": expr, "as": SERIES_FIELD}]
 
 
-def series_encodings(model: ChartSpec, found: Sequence[Entry]) -> dict[str, Any]:
-    """Colour, shape and (if any series is dashed) strokeDash, sharing one legend."""
+def series_encodings(model: ChartSpec, found: Sequence[Entry], style: Sequence[Style] = ()) -> dict[str, Any]:
+    """Colour, shape and (if any series is dashed) strokeDash, sharing one legend; with ``style``
+    (layers sharing a colour field) colour alone, and the line styles in a legend of their own."""
     legend = model.legend
-    show = legend.position != "none" and (len(found) > 1 or legend.explicit)
+    show = legend.position != "none" and (len(found) > 1 or legend.explicit or bool(style))
     vl_legend: dict[str, Any] | None = None
     if show:
         vl_legend = {"title": legend.title, "orient": legend.position}
@@ -102,14 +116,25 @@ def series_encodings(model: ChartSpec, found: Sequence[Entry]) -> dict[str, Any]
             vl_legend.update(fillColor="white", strokeColor="#cccccc", padding=6, cornerRadius=2, offset=8)
     common = {"field": SERIES_FIELD, "type": "nominal", "legend": vl_legend}
     names = [e.name for e in found]
-    out: dict[str, Any] = {
-        "color": {**common, "scale": {"domain": names, "range": [e.color for e in found]}},
-        "shape": {**common, "scale": {"domain": names, "range": [e.shape for e in found]}},
-    }
+    out: dict[str, Any] = {"color": {**common, "scale": {"domain": names, "range": [e.color for e in found]}}}
+    if style:
+        return {**out, **_run_symbols(out["color"], found), **style_encodings(model, list(style))}
+    out["shape"] = {**common, "scale": {"domain": names, "range": [e.shape for e in found]}}
     if any(e.dash for e in found):
         dashes = [[num(d) for d in e.dash] if e.dash else _SOLID for e in found]
         out["strokeDash"] = {**common, "scale": {"domain": names, "range": dashes}}
     return out
+
+
+def _run_symbols(color: dict[str, Any], found: Sequence[Entry]) -> dict[str, Any]:
+    """The colour legend beside a style legend: each entry's own symbol, stroked in its colour."""
+    if not color["legend"]:
+        return {}
+    kinds = {e.shape for e in found}
+    by_name = expr_string({e.name: e.shape for e in found})
+    symbols = {"symbolType": kinds.pop() if len(kinds) == 1 else {"expr": f"{by_name}[datum.value] || 'stroke'"},
+               "symbolStrokeColor": {"expr": "scale('color', datum.value)"}, "symbolStrokeWidth": 2}
+    return {"color": {**color, "legend": {**color["legend"], **symbols}}}
 
 
 def draws_shape(layer: Layer) -> bool:
@@ -118,10 +143,14 @@ def draws_shape(layer: Layer) -> bool:
     return layer.heat is None and (layer.mark == "point" or (layer.mark == "line" and layer.point is not None))
 
 
-def for_layer(encodings: dict[str, Any], layer: Layer) -> dict[str, Any]:
+def for_layer(encodings: dict[str, Any], layer: Layer, model: ChartSpec) -> dict[str, Any]:
     """The series encodings one layer uses. Vega-Lite draws a point at every vertex of a line or
     area given ``shape`` (its point overlay): on a layer without markers those points are invisible
-    yet cost a symbol per row, so only layers that draw symbols carry the shape channel."""
+    yet cost a symbol per row, so only layers that draw symbols carry the shape channel. Beside a
+    style legend (styles.py) only the sharing layers carry its channels; the others draw their
+    dash and marker as mark properties (chart.py)."""
+    if encodings.get("strokeDash", {}).get("field") == STYLE_FIELD and layer.index not in shared_color_layers(model):
+        return {k: v for k, v in encodings.items() if k == "color"}
     if draws_shape(layer):
         return encodings
     return {k: v for k, v in encodings.items() if k != "shape"}

@@ -5,27 +5,34 @@ the long rows of ``color: {field: run}`` (one series per run), rows a transform 
 ``aggregate``), a smoothed column. Vega-Lite's ``pivot`` widens one dataset, not several, so the
 table is built here from what the compiler already knows each layer draws (LayerData views,
 transforms run in Python). A layer whose transforms Python cannot run (a Vega expression) is
-left out of the table rather than shown with values it does not draw.
+left out of the table rather than shown with values it does not draw. Series logged at other x
+values than the hovered one show their value at their nearest logged x (data/nearest.py has the
+rule), and that x.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
 from .layerdata import LayerData
+from .nearest import nearest_logged
 from .smoothing import order_key, smooth_column
-from .values import series_text, series_values
+from .table import Table
+from .values import series_text, series_values, shared_color_layers
 
-__all__ = ["HoverColumn", "HoverTable", "X0_FIELD", "X1_FIELD", "hover_table"]
+__all__ = ["AT_SUFFIX", "HoverColumn", "HoverTable", "X0_FIELD", "X1_FIELD", "hover_table"]
 
 _PREFIX = "__hover_"
 #: where each row's hover area starts and ends on x: halfway to the neighbouring x values
 X0_FIELD, X1_FIELD = "__hover_x0", "__hover_x1"
+#: a series' column + this: the x its value was logged at, where that is not the row's x
+#: (a number; epoch milliseconds on a time axis)
+AT_SUFFIX = "_at"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class HoverColumn:
     field: str
     title: str
     format: str | None
+    #: do some rows show this series' value from another x (``field + AT_SUFFIX``)?
+    at: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,8 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
         # a heatmap's cells hold no series along x: each cell keeps its own tooltip instead
         return HoverTable(rows=[], columns=[], panels=[], left_out=[layer.name for layer in model.layers])
     panels = [f for f in (model.facet.field, model.facet.row, model.facet.column) if f] if model.facet else []
-    by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
+    keys: dict[tuple[Any, ...], None] = {}  # every (panel..., x) some series draws
+    points: dict[str, dict[tuple[Any, ...], dict[Any, Any]]] = {}  # column -> panel -> x -> its first value
     columns: list[HoverColumn] = []
     left_out: list[str] = []
     for layer in model.layers:
@@ -75,33 +85,94 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
         if not exact or value_field is None or x not in view.columns:
             left_out.append(layer.name)
             continue
-        tag = tags.get(layer.index, "")
-        if layer.series is None:
-            names = {None: layer.name + tag}
-        else:
-            field = layer.series.field
-            names = {value: value + tag for value in series_values(layer, view)}
         fields: dict[Any, str] = {}
-        for series, title in names.items():
+        for series, title in _series_titles(model, layer, view, tags.get(layer.index, "")).items():
             fields[series] = f"{_PREFIX}{len(columns)}"
             columns.append(HoverColumn(fields[series], title, layer.y.format))
+        field = layer.series.field if layer.series is not None else ""
         for row in view.rows:
             at = row.get(x)
             if at is None:
                 continue
-            series = None if layer.series is None or row.get(field) is None else series_text(row.get(field))
-            column = fields.get(series)
             key = (*(row.get(p) for p in panels), at)
-            line = by_key.setdefault(key, {**{p: row.get(p) for p in panels}, x: at})
-            if column is not None and column not in line:  # several rows at one x: the first
-                line[column] = row.get(value_field)
-    order = [*panels, x, *(c.field for c in columns)]
-    lines = [line for _, line in sorted(by_key.items(), key=lambda item: [order_key(v) for v in item[0]])]
-    rows = [{k: line[k] for k in order if k in line} for line in lines]
+            keys.setdefault(key, None)
+            series = None if layer.series is None or row.get(field) is None else series_text(row.get(field))
+            column, value = fields.get(series), row.get(value_field)
+            if column is not None and _present(value):  # several rows at one x: the first value
+                points.setdefault(column, {}).setdefault(key[:-1], {}).setdefault(at, value)
+    grid = sorted(keys, key=lambda key: [order_key(v) for v in key])
+    rows: list[dict[str, Any]] = [{**dict(zip(panels, key[:-1])), x: key[-1]} for key in grid]
     if any(t is not None and t.reduced_from for t in (data.main, *data.own)):
-        rows = _one_per_column(rows, panels, x, model)
+        rows = _one_per_column(rows, panels, x, model)  # before the values: only kept rows need them
+    shifted = _fill(rows, points, panels, x, model)
+    columns = [replace(c, at=c.field in shifted) for c in columns]
+    order = [*panels, x, *(f for c in columns for f in (c.field, c.field + AT_SUFFIX))]
+    rows = [{k: line[k] for k in order if k in line} for line in rows]
     bounded = model.x.type in ("quantitative", "temporal") and _add_bounds(rows, panels, x, model.x.scale == "log")
     return HoverTable(rows=rows, columns=columns, panels=panels, left_out=left_out, bounded=bounded)
+
+
+def _series_titles(model: ChartSpec, layer: Layer, view: Table, tag: str) -> dict[Any, str]:
+    """The tooltip title of each series the layer draws (by series value; None: the layer's one).
+    Where layers share their colour field, a run's name alone would repeat: the layer's name follows."""
+    if layer.series is None:
+        return {None: layer.name + tag}
+    suffix = f" \u00b7 {layer.name}{tag}" if layer.index in shared_color_layers(model) else tag
+    return {value: value + suffix for value in series_values(layer, view)}
+
+
+def _present(value: Any) -> bool:
+    """Is ``value`` a logged value (not an empty cell or a NaN)?"""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _fill(rows: list[dict[str, Any]], points: dict[str, dict[tuple[Any, ...], dict[Any, Any]]],
+          panels: list[str], x: str, model: ChartSpec) -> set[str]:
+    """Each row's value of every series, at the series' nearest logged x (data/nearest.py) where x
+    is a number or a date, else at the same x only. Returns the columns some row shows from another
+    x: those rows carry that x in ``column + AT_SUFFIX``."""
+    log = model.x.scale == "log"
+    spots = [_spot(row[x], log) for row in rows] if model.x.type in ("quantitative", "temporal") else []
+    by_panel: dict[tuple[Any, ...], list[int]] = {}
+    for i, row in enumerate(rows):
+        by_panel.setdefault(tuple(row.get(p) for p in panels), []).append(i)
+    shifted: set[str] = set()
+    for column, panel_points in points.items():
+        for panel, indices in by_panel.items():
+            logged = panel_points.get(panel, {})
+            if not spots or any(spots[i] is None for i in indices):  # categories: the same x only
+                for i in indices:
+                    if rows[i][x] in logged:
+                        rows[i][column] = logged[rows[i][x]]
+            elif _fill_nearest(rows, indices, [spots[i] for i in indices], logged, column, model):
+                shifted.add(column)
+    return shifted
+
+
+def _fill_nearest(rows: list[dict[str, Any]], indices: list[int], spots: list[Any], logged: dict[Any, Any],
+                  column: str, model: ChartSpec) -> bool:
+    """One series in one panel: ``rows[indices]`` (at ``spots``) get its value at its nearest
+    logged x. True if some row shows a value from another x."""
+    placed = sorted((spot, at) for at in logged if (spot := _spot(at, model.x.scale == "log")) is not None)
+    found = nearest_logged([spot for spot, _ in placed], spots)
+    shifted = False
+    for i, spot, k in zip(indices, spots, found.tolist()):
+        if k < 0:
+            continue
+        place, at = placed[k]
+        rows[i][column] = logged[at]
+        if place != spot:  # the x it was logged at, as a number (epoch milliseconds on a time axis)
+            rows[i][column + AT_SUFFIX] = at if model.x.type == "quantitative" else _position(at)
+            shifted = True
+    return shifted
+
+
+def _spot(value: Any, log: bool) -> float | None:
+    """Where ``value`` sits on the x scale as the pointer measures it: its position, its log."""
+    place = _position(value)
+    if place is None or not log:
+        return place
+    return math.log(place) if place > 0 else None
 
 
 #: with zoom on, hover rows per CSS pixel column (zoomed in this far the tooltip still finds each)

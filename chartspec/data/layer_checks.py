@@ -17,7 +17,7 @@ from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .table import Table
-from .values import series_values
+from .values import series_values, shared_color_layers
 
 
 def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
@@ -203,6 +203,7 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
     """``color: {field: ...}`` names a column of the layer's data; legend entries are unique."""
     out: list[Diagnostic] = []
     names: dict[str, int] = {layer.name: layer.index for layer in spec.layers if layer.series is None}
+    shared = shared_color_layers(spec)  # their runs are one set of legend entries (compiler/styles.py)
     for layer, view in zip(spec.layers, views):
         if layer.heat is not None:
             out += _heat_diagnostics(layer, view, source)
@@ -215,7 +216,7 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
             out.append(source.diagnostic(f"field {field!r} not in {view.name}", path, hint=hint))
             continue
         for value in series_values(layer, view) if field not in view.derived else []:
-            if value in names:
+            if value in names and not {names[value], layer.index} <= shared:  # sharing layers share runs
                 out.append(source.diagnostic(
                     f"the series {value!r} of field {field!r} has the same legend name as layer {names[value] + 1}",
                     path, hint="rename that layer with 'name', so the legend tells the two apart"))

@@ -20,6 +20,7 @@ from ..spec.themes import resolve_theme
 from ..spec.yamlload import Document, load_yaml
 from .chart import load_chart
 from .concat import load_concat
+from .engine import close_all
 from .images import with_images
 from .loaded import Spec
 from .plain import load_plain
@@ -47,12 +48,15 @@ def loads(text: str | bytes, *, file: str | None = None, path: Path | None = Non
 def load_document(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
     """Validate a loaded YAML mapping and read its data (and the images it draws from project
     files): one chart, or a layout of several."""
-    if is_plain_vegalite(doc):  # *.vl.yaml, *.vl.json, or a Vega-Lite $schema
-        spec = load_plain(doc, path=path, root=root)
-    elif is_layout(doc.data):  # hconcat / vconcat: each item is loaded through this function
-        spec = load_concat(doc, path=path, root=root, load_item=partial(load_document, scale=scale))
-    else:
-        spec = load_chart(doc, path=path, root=root, scale=scale)
+    try:
+        if is_plain_vegalite(doc):  # *.vl.yaml, *.vl.json, or a Vega-Lite $schema
+            spec = load_plain(doc, path=path, root=root)
+        elif is_layout(doc.data):  # hconcat / vconcat: each item is loaded through this function
+            spec = load_concat(doc, path=path, root=root, load_item=partial(load_document, scale=scale))
+        else:
+            spec = load_chart(doc, path=path, root=root, scale=scale)
+    finally:
+        close_all()  # the rows drawn are out of the engine: its memory goes back before Vega runs
     return with_images(spec, root)
 
 

@@ -12,7 +12,9 @@ column, ``arg_min``/``arg_max`` with the row number as tie-break, so the result 
 
 Anti-aliased 2 px strokes are not M4's aliased 1 px lines: :func:`columns_per_pixel` columns per
 CSS pixel, and round line joins (compiler/chart.py), keep the reduced PNG within 0.5 % of the
-full one's pixels (measured; README, Performance): 4 columns gave 0.36-0.55 %, 6 gave 0.2 %.
+full one's pixels (measured; README, Performance): 4 columns gave 0.36-0.55 %, 5 gave 0.08-0.29 %
+and 6 0.06-0.26 % (on the fidelity test's noisy walk and on benchmark-like curves of 100,000 rows),
+so 5: each column more costs ~3,000 vertices per series, in Vega, the PNG and the SVG's bytes.
 EMA smoothing runs on the full series before the cut (ema.py). Tables small enough to draw as
 they are (at most 4 rows per M4 column) are left untouched, so small charts do not change.
 """
@@ -42,8 +44,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
-#: M4 columns per CSS pixel at --scale 1 (6: about 0.2 % of PNG pixels differ from the full render)
-SUBPIXELS = 6
+#: M4 columns per CSS pixel at --scale 1 (5: 0.08-0.29 % of PNG pixels differ from the full render)
+SUBPIXELS = 5
 #: and at least this many per device pixel at larger scales
 DEVICE_SUBPIXELS = 3
 #: with zoom on (HTML), this many times more columns, so zooming in this far stays exact
@@ -173,11 +175,14 @@ def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) 
 
 
 def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, float], columns: int,
-            model: ChartSpec, presorted: Mapping[int, Presorted] | None = None, base: Relation | None = None) -> str:
+            model: ChartSpec, pixels: int, presorted: Mapping[int, Presorted] | None = None,
+            base: Relation | None = None) -> str:
     """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
-    keep it (``m``, bit ``i`` for layer ``i``); a smoothed layer's series already sorted by
-    smoothframe.py (``presorted``) are reduced by m4np.py instead, to the same rows."""
+    keep it (``m``, bit ``i`` for layer ``i``); lines get ``columns`` M4 columns, points
+    ``pixels`` cells across; a smoothed layer's series already sorted by smoothframe.py
+    (``presorted``) are reduced by m4np.py instead, to the same rows."""
     from .m4np import m4_rows_sql
+
     col, lo, hi = x_map
     bucket = f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"
     x = quote(model.x.field)
@@ -188,8 +193,6 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
             y = quote(plan.layer.y.field)
             lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {plan.source}")[0]
             span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
-            # a point covers pixels, not sub-columns: one row per device pixel cell
-            pixels = max(1, round(columns / SUBPIXELS))
             column = f"floor(({col} - {lo!r}) / {hi - lo!r} * {pixels})"
             cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"
             parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {plan.source} "
@@ -294,7 +297,9 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     columns = math.ceil(model.width * per_pixel)
     if rel.count <= 4 * columns:
         return _whole(table, rel, layers, used)
-    keep = _select(rel, plans, x_map, columns, model, presorted, base)  # type: ignore[arg-type]
+    # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
+    pixels = max(1, round(columns / columns_per_pixel(scale)))
+    keep = _select(rel, plans, x_map, columns, model, pixels, presorted, base)  # type: ignore[arg-type]
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through

@@ -44,22 +44,23 @@ MAX_FILES = 1000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def expand_files(patterns: Sequence[str], spec_dir: Path, fail: Callable[[str, str | None], DataError]
-                 ) -> list[str]:
+def expand_files(patterns: Sequence[str], spec_dir: Path, fail: Callable[[str, str | None], DataError],
+                 *, folders: bool = False) -> list[str]:
     """The files ``patterns`` name, relative to ``spec_dir`` (POSIX), sorted and without repeats.
 
     Each pattern is a path or a glob (``*``, ``?``, ``[...]``, ``**`` for any depth); one matching
-    no file is an error, so a typo never yields an empty chart.
+    no file is an error, so a typo never yields an empty chart. ``folders``: folders match too
+    (training logs whose runs are folders, ``exp*/dvclive``).
     """
     found: dict[str, None] = {}
     for pattern in patterns:
         matches = sorted(m for m in glob.glob(pattern, root_dir=spec_dir, recursive=True)
-                         if (spec_dir / m).is_file())
+                         if (spec_dir / m).is_file() or (folders and (spec_dir / m).is_dir()))
         if not matches:
             hint = None
             if not glob.has_magic(pattern):
                 kind = _kind(spec_dir / pattern)
-                if kind is not None and kind != "missing":
+                if kind is not None and kind != "missing" and not (folders and kind == "a folder"):
                     raise fail(not_a_file(pattern, kind, "a data file"), None)
                 hint = suggest_file(pattern, spec_dir)
             raise fail(f"no data file matches {pattern!r}", hint or "the pattern is relative to the spec file")

@@ -21,6 +21,7 @@ from ..errors import DataError, Diagnostic
 from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
+from .loggers import logger_format, read_logs
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 
 if TYPE_CHECKING:
@@ -73,8 +74,10 @@ class Table:
         return None
 
 
-def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Path:
-    """The data file a spec names, refused if it leaves ``root`` or is not a local file."""
+def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: SourceMap, *,
+                      folders: bool = False) -> Path:
+    """The data file a spec names, refused if it leaves ``root`` or is not a local file
+    (``folders``: or folder, for training logs kept in folders)."""
     assert source.path is not None
     raw = source.path
 
@@ -96,6 +99,8 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
         kind = kind_of(resolved.stat().st_mode)
     except (OSError, ValueError):
         raise fail(f"data file {raw!r} not found", suggest_file(raw, spec_file.parent)) from None
+    if kind == "a folder" and folders:
+        return resolved
     if kind is not None:  # only regular files are read: a named pipe would hang the build
         raise fail(not_a_file(raw, kind, "a data file"),
                    "name a file inside it, or read several with 'files: ...'" if kind == "a folder" else None)
@@ -112,6 +117,10 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
     elif spec_file is None or root is None:
         raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
                                         hint="load the spec from a file to use data files"))
+    elif (fmt := logger_format(source, spec_file.parent)) is not None:  # training logs (loggers/)
+        shown, logs = read_logs(source, fmt, spec_file, root, smap, resolve_data_path)
+        table = Table(name=shown, columns=logs.columns, rows=logs.rows, files=logs.files, folders=logs.folders,
+                      relation=logs.relation)
     elif source.files is not None:
         table = _read_files(source, spec_file, root, smap, used)
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..spec.model import Axis, Layer
+from ..spec.model import Axis, ChartSpec, Layer
 from .table import Table
 
 # Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.
@@ -32,8 +32,13 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 def series_values(layer: Layer, table: Table) -> list[str]:
     """The distinct values of the layer's series field, sorted (numbers numerically), as text."""
     assert layer.series is not None
-    found = {row.get(layer.series.field) for row in table.rows} - {None}
-    return [series_text(v) for v in sorted(found, key=_sort_key)]
+    return field_values(layer.series.field, [table])
+
+
+def field_values(field: str, tables: Iterable[Table]) -> list[str]:
+    """The distinct values of ``field`` over ``tables``, sorted (numbers numerically), as text."""
+    found = {row.get(field) for table in tables for row in table.rows} - {None}
+    return list(dict.fromkeys(series_text(v) for v in sorted(found, key=_sort_key)))
 
 
 def series_text(value: Any) -> str:
@@ -41,3 +46,13 @@ def series_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(num(value)) if isinstance(value, float) else str(value)
+
+
+def shared_color_layers(model: ChartSpec) -> frozenset[int]:
+    """Indices of the layers coloured by a field another layer is coloured by too (``loss`` and
+    ``lr``, both ``color: {field: run}``): one colour per run across them, the layer told apart by
+    its dash (compiler/series.py). The first such field only; other layers are as usual."""
+    fields = [layer.series.field for layer in model.layers if layer.series is not None]
+    shared = next((f for f in fields if fields.count(f) > 1), None)
+    return frozenset(layer.index for layer in model.layers
+                     if layer.series is not None and layer.series.field == shared)

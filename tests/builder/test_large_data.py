@@ -7,13 +7,13 @@ columnar engine (data/engine.py) reads it and the reduction (data/reduce.py) cut
 from __future__ import annotations
 
 import io
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 from conftest import RunCli, write_tree
 from PIL import Image
+from svgchart import path_vertices
 
 from chartspec.data.engine import ENGINE_BYTES
 from chartspec.data.reduce import MAX_DRAWN_ROWS
@@ -61,7 +61,7 @@ def test_large_line_builds_reduced_and_a_bar_chart_too_large_fails_alone(tmp_pat
              if "mark-line" in (g.get("class") or "") for p in g.iter("{http://www.w3.org/2000/svg}path")]
     assert len(lines) == 1 and 5_000 < len(lines[0]) < 300_000  # one line of thousands of vertices, not 300,000
     # the spike is drawn: the line's highest vertex is the middle step, at the top of the plot
-    points = [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", lines[0])]
+    points = path_vertices(lines[0])  # written relative (render/svgpaths.py)
     top = min(points, key=lambda p: p[1])
     assert abs(top[0] - 300) < 1 and top[1] < 1  # 600 px plot: x=300 is step N/2; y=0 is the domain's top
     png = Image.open(io.BytesIO((tmp_path / "out" / "line.png").read_bytes()))

@@ -5,7 +5,7 @@
   with a glob), and the smoothed values equal the reference EMA of each series.
 - arrownp.py: numeric columns to numpy and back through Arrow buffers (missing values as NaN and
   NULL), without importing pandas.
-- engine.py: one CSV file becomes the data table itself, an empty column typed as before.
+- engine.py: one CSV file read in file order, an empty column typed as an empty column is.
 """
 
 from __future__ import annotations
@@ -135,14 +135,14 @@ def test_smoothing_a_large_table_does_not_import_pandas(tmp_path: Path) -> None:
     assert done.stdout.strip() == "False"  # pandas is installed here: pyarrow's conversions would import it
 
 
-def test_one_csv_file_is_the_data_table_and_an_empty_column_is_typed_as_before(tmp_path: Path) -> None:
+def test_one_csv_file_is_one_table_in_file_order_with_an_empty_column_typed_as_before(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_text("step,loss,note\n" + "".join(f"{i},{i / 3},\n" for i in range(5000)))
     con = engine.connect(tmp_path)
     tables = lambda: con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()[0][0]  # noqa: E731
     before = tables()
     rel, columns = engine.read_delimited(con, [path], ["big.csv"], ",")
-    assert tables() == before + 1  # no second copy of the rows
+    assert tables() == before + 1  # the file's own table was renamed or dropped after its copy
     assert columns == ("step", "loss", "note") and rel.count == 5000
     assert rel.numeric == {"step", "loss", "note"} and rel.integer == {"step", "note"}  # empty: BIGINT
     assert rel.sql(f"SELECT __row, step, note FROM {rel.name} ORDER BY __row LIMIT 2") == [(0, 0, None), (1, 1, None)]

@@ -111,7 +111,8 @@ def test_every_series_is_written_in_its_axis_format_and_a_gap_as_a_dash() -> Non
         "x: {field: s}\nlayers:\n"
         "  - {name: A, y: {field: a, format: '.1f'}}\n"
         "  - {name: B, data: {values: [{s: 0, b: 0.5}, {s: 2, b: 0.25}]}, y: {field: b, format: '.0%'}}\n"
-        "  - {name: C, y: {field: c}}\n"))
+        "  - {name: C, y: {field: c}}\n"
+        "  - {name: D, data: {values: [{s: 2, d: 7}]}, y: {field: d}}\n"))
     layer = hover_layer(vl)
     # run the tooltip's expressions in Vega itself: one text mark per tooltip column, a row per x
     texts = [t["as"] for t in layer["transform"]]
@@ -119,8 +120,9 @@ def test_every_series_is_written_in_its_axis_format_and_a_gap_as_a_dash() -> Non
         {"mark": "text", "encoding": {"y": {"field": "s", "type": "ordinal"}, "x": {"datum": name, "type": "nominal"},
                                       "text": {"field": name, "type": "nominal"}}} for name in texts]}
     written = parse_svg(vlc.vegalite_to_svg(probe)).texts("mark")
-    assert sorted(written) == sorted(["1.0", "2.0", "3.0", "50%", NO_VALUE, "25%",  # the axes' formats
-                                      "1,234,567", "0.000123457", "59.1382"])  # no format: 6 digits
+    assert sorted(written) == sorted(["1.0", "2.0", "3.0", "50%", "50% (at 0)", "25%",  # the axes' formats
+                                      "1,234,567", "0.000123457", "59.1382",  # no format: 6 digits
+                                      NO_VALUE, NO_VALUE, "7"])  # B at s=1: its nearest x (a tie: the earlier)
 
 
 def test_labels_and_heatmaps_are_not_series_and_numbers_default_to_six_digits() -> None:

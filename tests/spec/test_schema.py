@@ -97,7 +97,9 @@ def test_every_schema_key_reaches_the_model() -> None:
     assert set(load_schema()["properties"]) - {"$schema"} <= chart_fields
 
 
-@pytest.mark.parametrize("spec", sorted(SPECS.rglob("*.yaml")), ids=lambda p: p.name)
+# specs/data holds data, training logs among it (MLflow's meta.yaml, DVC's dvc.yaml): not specs
+@pytest.mark.parametrize("spec", sorted(p for p in SPECS.rglob("*.yaml") if "data" not in p.relative_to(SPECS).parts),
+                         ids=lambda p: p.name)
 def test_example_specs_follow_the_schema_and_modeline(spec: Path) -> None:
     text = spec.read_text(encoding="utf-8")
     first = text.splitlines()[0]

@@ -1,0 +1,83 @@
+"""Layers sharing a colour field (the sweep chart): one colour per run, each layer its own dash.
+
+``loss`` on the left axis and ``lr`` on the right, both ``color: {field: run}``: colour means the
+run in both layers, so the layer (the metric) is told apart by its line style. Two legends:
+
+- colour, on ``__series`` (the run; series.py): one entry per run, shared by the layers, plus any
+  other layer of the chart under its own name;
+- line style, on ``__style`` (the layer's name, with its axis tag): one entry per sharing layer,
+  drawn in a neutral grey with its dash (and its marker when it has one).
+
+A layer's ``stroke_dash`` sets its dash (``solid`` for none); the others take the next dash of
+:data:`AUTO_DASHES` in layer order, the first one solid. Axis titles stay neutral: their colour
+would claim a run. The style legend's labels are the layer names, which default to the y titles,
+so an axis and its style entry read the same. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..data.values import num, shared_color_layers
+from ..spec.model import ChartSpec, Layer
+from .common import expr_string
+
+__all__ = ["AUTO_DASHES", "STYLE_FIELD", "Style", "style_encodings", "style_transform", "styles"]
+
+STYLE_FIELD = "__style"
+#: dashes of sharing layers without a ``stroke_dash``, in layer order: solid, dashed, dotted, dash-dot
+AUTO_DASHES: tuple[tuple[float, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (1, 3), (10, 4))
+STYLE_COLOR = "#555555"  # the style legend's symbols: no run's colour
+_INSIDE = ("top-left", "top-right", "bottom-left", "bottom-right")
+
+
+@dataclass(frozen=True)
+class Style:
+    """One entry of the line-style legend: a sharing layer's name (with axis tag), dash, symbol."""
+
+    name: str
+    dash: tuple[float, ...]
+    shape: str
+
+
+def styles(model: ChartSpec, tags: dict[int, str]) -> list[Style]:
+    """The line style of every layer sharing the colour field, in layer order (none if no two share)."""
+    shared = shared_color_layers(model)
+    found, auto = [], 0
+    for layer in model.layers:
+        if layer.index not in shared:
+            continue
+        dash = layer.stroke_dash
+        if dash is None:
+            dash, auto = AUTO_DASHES[auto % len(AUTO_DASHES)], auto + 1
+        found.append(Style(layer.name + tags.get(layer.index, ""), dash, layer.point or "stroke"))
+    return found
+
+
+def style_transform(layer: Layer, tag: str) -> dict[str, str]:
+    """The calculate step naming a sharing layer's line style (its legend entry)."""
+    return {"calculate": expr_string(layer.name + tag), "as": STYLE_FIELD}
+
+
+def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
+    """strokeDash (and shape, where a sharing layer has markers) on the style field, one legend."""
+    position = model.legend.position
+    legend: dict[str, Any] | None = None
+    if position != "none":
+        legend = {"title": None, "orient": position, "symbolStrokeColor": STYLE_COLOR, "symbolFillColor": STYLE_COLOR,
+                  "symbolStrokeWidth": 2}
+        if position in _INSIDE:
+            legend.update(fillColor="white", strokeColor="#cccccc", padding=6, cornerRadius=2, offset=8)
+        if all(s.shape == "stroke" for s in found):
+            legend.update(symbolType="stroke", symbolSize=200)  # long enough to show a dash pattern
+        else:  # a marker's outline would be drawn dashed: markers show filled, lines show their dash
+            marked = expr_string([s.name for s in found if s.shape != "stroke"])
+            legend["symbolStrokeWidth"] = {"expr": f"indexof({marked}, datum.value) >= 0 ? 0 : 2"}
+    names = [s.name for s in found]
+    common = {"field": STYLE_FIELD, "type": "nominal", "legend": legend}
+    out: dict[str, Any] = {
+        "strokeDash": {**common, "scale": {"domain": names, "range": [[num(d) for d in s.dash] for s in found]}}}
+    if any(s.shape != "stroke" for s in found):
+        out["shape"] = {**common, "scale": {"domain": names, "range": [s.shape for s in found]}}
+    return out

@@ -1,0 +1,152 @@
+"""What every logger reader shares: scalars in long form, safe folder walks, and the pivot.
+
+A reader turns its files into *parts* (one per run it finds), each a long table of scalars, one
+row per logged value::
+
+    seq  step  wall_time  metric      value
+    0    0     1.7e9      train/loss  2.31
+    1    0     1.7e9      train/lr    3e-4
+
+``seq`` is the order the values were logged in (or, where a format keeps each metric in its own
+file without times, step order). :func:`pivot` turns the parts into the wide table charts read:
+one row per (run, step), one column per metric named as the logger named it, empty where a metric
+was not logged at that step. A step logged again (a run resumed from a checkpoint logs its steps
+again, often into a new file) gives a second row for that step, after the first: the rows keep
+what was logged, and the data step decides what repeated steps mean.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import DataError, Diagnostic
+from ..engine import Relation, connect, literal, new_name, quote
+from ..rows import fetch
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["LogData", "MissingExtra", "Part", "long_table", "pivot", "walk"]
+
+#: wide tables with more cells than this stay in the engine; smaller ones become Python rows
+PYTHON_CELLS = 200_000
+
+
+class MissingExtra(Exception):
+    """A format needs an optional dependency: ``extra`` is what ``pip install 'chartspec[extra]'`` adds."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(what)
+        self.what, self.extra = what, extra
+
+
+@dataclass(frozen=True)
+class Part:
+    """One run's scalars: its key columns (``run``, ``experiment``) and its long table."""
+
+    keys: dict[str, str]
+    scalars: pa.Table
+
+
+@dataclass(frozen=True)
+class LogData:
+    """A reader's result: the wide table as rows or in the engine, and the files and folders read."""
+
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...] = ()
+    relation: Relation | None = None
+    files: tuple[Path, ...] = ()
+    folders: tuple[Path, ...] = field(default=())
+
+
+def long_table(seq: Any, step: Any, wall_time: Any, metric: Any, value: Any) -> pa.Table:
+    """A long table from columns (lists or numpy arrays); ``wall_time`` None when the format has none."""
+    import pyarrow as pa
+
+    n = len(step)
+    wall = pa.nulls(n, pa.float64()) if wall_time is None else pa.array(wall_time, pa.float64())
+    return pa.table({"seq": pa.array(seq, pa.int64()), "step": pa.array(step, pa.int64()), "wall_time": wall,
+                     "metric": pa.array(metric, pa.string()), "value": pa.array(value, pa.float64())})
+
+
+def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path]]:
+    """Every file under ``folder`` (sorted) and the folders searched. Symbolic links are followed
+    only while they stay inside ``root``: one leading out is an error, as for a data path."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    real_root = root.resolve()
+    for here, dirs, names in os.walk(folder):
+        folders.append(Path(here))
+        dirs.sort()
+        for name in sorted(names) + [d for d in dirs if (Path(here) / d).is_symlink()]:
+            path = Path(here) / name
+            if not path.resolve().is_relative_to(real_root):
+                shown = os.path.join(location, os.path.relpath(path, folder))
+                raise DataError(Diagnostic(f"{shown} leads outside the project through a symbolic link",
+                                           file=location, hint="keep logs inside the project folder"))
+            if path.is_file():
+                files.append(path)
+    return files, folders
+
+
+def _key_names(parts: Sequence[Part]) -> list[str]:
+    names: dict[str, None] = {}
+    for part in parts:
+        names.update(dict.fromkeys(part.keys))
+    return list(names)
+
+
+def _combined(parts: Sequence[Part], keys: Sequence[str]) -> pa.Table:
+    import pyarrow as pa
+
+    tables = []
+    for i, part in enumerate(parts):
+        n = part.scalars.num_rows
+        extra = {"__part": pa.array([i] * n, pa.int64()),
+                 **{k: pa.array([part.keys.get(k)] * n, pa.string()) for k in keys}}
+        tables.append(pa.table({**extra, **{c: part.scalars[c] for c in part.scalars.column_names}}))
+    return pa.concat_tables(tables)
+
+
+def pivot(parts: Sequence[Part], root: Path, files: Sequence[Path], folders: Sequence[Path] = ()) -> LogData:
+    """The wide table of ``parts`` (see the module docstring), built by the engine.
+
+    Rows follow the parts' order, then each part's log order; metric columns the order their
+    first values were logged in. NaN and infinite values are missing (Vega cannot place them)."""
+    keys = _key_names(parts)
+    con = connect(root)
+    name = new_name()
+    con.register(f"{name}_arrow", _combined(parts, keys))
+    con.execute(f"CREATE TEMP TABLE {name}_long AS SELECT *, row_number() OVER "
+                f"(PARTITION BY __part, step, metric ORDER BY seq) AS occ FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+    metrics = [m for (m,) in con.execute(f"SELECT metric FROM {name}_long GROUP BY metric "
+                                         f"ORDER BY min(__part), min(seq), metric").fetchall()]
+    timed = con.execute(f"SELECT count(wall_time) FROM {name}_long").fetchone()[0]  # type: ignore[index]
+    taken = set(keys) | {"step", "wall_time"}
+    clash = [m for m in metrics if m in taken or m.startswith("__")]
+    if clash:  # a metric named like a key column keeps its values under a longer name
+        metrics = [m for m in metrics if m not in clash]
+    cells = [f"any_value(CASE WHEN isfinite(value) THEN value END) FILTER (WHERE metric = {literal(m)}) "
+             f"AS {quote(m)}" for m in metrics]
+    cells += [f"any_value(CASE WHEN isfinite(value) THEN value END) FILTER (WHERE metric = {literal(m)}) "
+              f"AS {quote(m + ' (metric)')}" for m in clash]
+    group = ", ".join(["__part", *map(quote, keys), "step", "occ"])
+    wall = ["min(wall_time) AS wall_time"] if timed else []
+    select = ", ".join([*map(quote, keys), "step", *wall, *cells])
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER (ORDER BY __part, min(seq), step, occ) - 1 "
+                f"AS __row, {select} FROM {name}_long GROUP BY {group} ORDER BY __row")
+    con.execute(f"DROP TABLE {name}_long")
+    columns = (*keys, "step", *(["wall_time"] if timed else []), *metrics, *(m + " (metric)" for m in clash))
+    count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+    numeric = frozenset(columns[len(keys):])
+    rel = Relation(con, name, count, columns, numeric, frozenset({"step"}))
+    if count * len(columns) > PYTHON_CELLS:
+        return LogData(columns, relation=rel, files=tuple(files), folders=tuple(folders))
+    rows = fetch(rel)
+    con.execute(f"DROP TABLE {name}")
+    return LogData(columns, rows=rows, files=tuple(files), folders=tuple(folders))

@@ -1,0 +1,168 @@
+"""MLflow's two local stores: the file store (``mlruns/``) and the SQLite store (``mlflow.db``).
+
+Both give the same table: ``run`` (the run's name), ``experiment`` (the experiment's name),
+``step``, ``wall_time`` (seconds) and one column per metric key (``train/loss``). Runs and
+experiments that were deleted (``lifecycle_stage: deleted``; MLflow keeps them until ``mlflow gc``)
+are left out, as the MLflow UI leaves them out. Runs come in the order of experiment name, then
+run name; a run's rows in the order they were logged (timestamp, then step).
+
+File store layout: ``mlruns/<experiment id>/meta.yaml`` (``name``, ``lifecycle_stage``),
+``mlruns/<experiment id>/<run id>/meta.yaml`` (``run_name``, ``lifecycle_stage``; older stores
+keep the name in the tag file ``tags/mlflow.runName``) and one file per metric,
+``metrics/<key>`` (a key with ``/`` is a path), lines ``timestamp value step`` with the time in
+milliseconds. The SQLite store is opened read-only and its tables ``metrics``, ``runs`` and
+``experiments`` queried.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from ...errors import DataError, Diagnostic
+from .common import Part, long_table, walk
+
+__all__ = ["read_file_store", "read_sqlite"]
+
+
+def _meta(path: Path, location: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise DataError(Diagnostic(f"cannot read MLflow's {path.name}: {str(err).splitlines()[0]}",
+                                   file=location)) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _numbers(path: Path, location: str) -> Any:
+    """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0)."""
+    import numpy as np
+
+    text = path.read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if line.strip()]
+    widths = {len(line.split()) for line in lines}
+    try:
+        if not lines:
+            return np.zeros((0, 3))
+        if len(widths) == 1 and widths <= {2, 3}:
+            array = np.array(text.split(), dtype=np.float64).reshape(len(lines), widths.pop())
+            return array if array.shape[1] == 3 else np.column_stack([array, np.zeros(len(lines))])
+    except ValueError:
+        pass
+    for number, line in enumerate(text.split("\n"), start=1):  # find the line to name
+        fields = line.split()
+        try:
+            ok = not fields or (len(fields) in (2, 3) and [float(f) for f in fields])
+        except ValueError:
+            ok = False
+        if not ok:
+            raise DataError(Diagnostic("an MLflow metric line is 'timestamp value step'", file=location,
+                                       line=number, column=1, source_line=line))
+    raise DataError(Diagnostic("MLflow metric lines must all have the same fields", file=location))
+
+
+def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path], list[Path]] | None:
+    import numpy as np
+
+    meta = _meta(run_dir / "meta.yaml", f"{location}/meta.yaml")
+    if meta.get("lifecycle_stage") == "deleted":
+        return None
+    name = meta.get("run_name")
+    tag = run_dir / "tags" / "mlflow.runName"
+    if not name and tag.is_file():
+        name = tag.read_text(encoding="utf-8").strip()
+    name = str(name or meta.get("run_id") or run_dir.name)
+    metrics_dir = run_dir / "metrics"
+    files, folders = walk(metrics_dir, root, f"{location}/metrics") if metrics_dir.is_dir() else ([], [])
+    names = [path.relative_to(metrics_dir).as_posix() for path in files]
+    arrays = [_numbers(path, f"{location}/metrics/{key}") for path, key in zip(files, names)]
+    sizes = [len(a) for a in arrays]
+    table = np.concatenate(arrays) if arrays else np.zeros((0, 3))
+    rank = {k: i for i, k in enumerate(sorted(names))}
+    ranks = np.repeat(np.array([rank[k] for k in names], dtype=np.int64), sizes)
+    keys = np.repeat(np.array(names, dtype=object), sizes)
+    order = np.lexsort((ranks, table[:, 2], table[:, 0]))  # time, then step, then key
+    seq = np.empty(len(order), dtype=np.int64)
+    seq[order] = np.arange(len(order))
+    part = Part({"run": name}, long_table(seq, table[:, 2], table[:, 0] / 1000, keys, table[:, 1]))
+    return name, part, [run_dir / "meta.yaml", *files], [run_dir, *folders]
+
+
+def read_file_store(folder: Path, root: Path, location: str) -> tuple[list[Part], list[Path], list[Path]]:
+    """Every run of a file store: parts, the files read and the folders searched."""
+    found: list[tuple[str, str, Part]] = []
+    files: list[Path] = []
+    folders: list[Path] = [folder]
+    for exp_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not (exp_dir / "meta.yaml").is_file():
+            continue  # models/ and other folders MLflow keeps beside the experiments
+        meta = _meta(exp_dir / "meta.yaml", f"{location}/{exp_dir.name}/meta.yaml")
+        if meta.get("lifecycle_stage") == "deleted":
+            continue
+        experiment = str(meta.get("name", exp_dir.name))
+        files.append(exp_dir / "meta.yaml")
+        folders.append(exp_dir)
+        for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir() and (p / "meta.yaml").is_file()):
+            got = _run(run_dir, root, f"{location}/{exp_dir.name}/{run_dir.name}")
+            if got is not None:
+                name, part, read, searched = got
+                found.append((experiment, name, Part({"run": name, "experiment": experiment}, part.scalars)))
+                files += read
+                folders += searched
+    if not found:
+        raise DataError(Diagnostic("no MLflow runs found", file=location,
+                                   hint="an MLflow file store holds <experiment id>/<run id>/metrics/ folders"))
+    return _named(found), files, folders
+
+
+def _named(found: list[tuple[str, str, Part]]) -> list[Part]:
+    """Parts in order of experiment and run name; a name two runs share gets the run's position."""
+    found.sort(key=lambda f: (f[0], f[1]))
+    seen: dict[tuple[str, str], int] = {}
+    for experiment, name, _ in found:
+        seen[(experiment, name)] = seen.get((experiment, name), 0) + 1
+    counts: dict[tuple[str, str], int] = {}
+    parts = []
+    for experiment, name, part in found:
+        if seen[(experiment, name)] > 1:
+            counts[(experiment, name)] = counts.get((experiment, name), 0) + 1
+            name = f"{name} ({counts[(experiment, name)]})"
+        parts.append(Part({"run": name, "experiment": experiment}, part.scalars))
+    return parts
+
+
+_QUERY = """
+SELECT e.name, r.name, r.run_uuid, m.key, CASE WHEN m.is_nan THEN NULL ELSE m.value END, m.timestamp, m.step
+FROM metrics m JOIN runs r ON m.run_uuid = r.run_uuid JOIN experiments e ON r.experiment_id = e.experiment_id
+WHERE r.lifecycle_stage <> 'deleted' AND e.lifecycle_stage <> 'deleted'
+ORDER BY e.name, r.name, r.run_uuid, m.timestamp, m.step, m.key
+"""
+
+
+def read_sqlite(path: Path, location: str) -> list[Part]:
+    """Every run of a SQLite store, opened read-only (the build never writes to it)."""
+    uri = "file:" + urllib.request.pathname2url(str(path)) + "?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            records = con.execute(_QUERY).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as err:
+        raise DataError(Diagnostic(f"not a readable MLflow SQLite store: {err}", file=location,
+                                   hint="an MLflow store written with --backend-store-uri sqlite:///mlflow.db")) from None
+    found: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {}
+    for experiment, name, run_id, *rest in records:
+        found.setdefault(run_id, (experiment, name or run_id, []))[2].append(tuple(rest))
+    if not found:
+        raise DataError(Diagnostic("no MLflow runs with metrics found", file=location))
+    parts = []
+    for experiment, name, rows in found.values():
+        keys, values, times, steps = zip(*rows)
+        parts.append((experiment, name, Part({}, long_table(range(len(rows)), steps, [t / 1000 for t in times],
+                                                         keys, values))))
+    return _named(parts)

@@ -1,0 +1,153 @@
+"""Two metrics, one colour per run: layers sharing a ``color: {field: run}`` field (compiler/styles.py).
+
+Checked in the rendered SVG (legend labels and symbols, each line's stroke colour and dash, axis
+title colours), in the Vega-Lite (valid against its schema) and in the positioned errors.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import vl_convert as vlc
+from conftest import SPECS, assert_valid_vega_lite, drawn_vegalite
+from svgchart import Chart, parse_color, parse_svg
+
+import chartspec
+from chartspec.compiler.styles import AUTO_DASHES, STYLE_COLOR
+from chartspec.errors import ChartspecError
+
+SWEEP = SPECS / "series_sweep_loss_lr.yaml"
+RUNS = ["lr_1e-3", "lr_1e-4", "lr_3e-4"]  # sorted, as the colour legend lists them
+CATEGORY10 = ["#1f77b4", "#ff7f0e", "#2ca02c"]
+
+
+def rendered(spec: Path | chartspec.Spec) -> Chart:
+    vl = drawn_vegalite(spec)
+    assert_valid_vega_lite(vl)
+    return parse_svg(vlc.vegalite_to_svg(vl))
+
+
+def lines_by_style(chart: Chart) -> dict[tuple[tuple[int, int, int] | None, tuple[float, ...]], int]:
+    """(stroke colour, dash) of every drawn line -> how many lines are drawn so."""
+    found: dict[tuple[tuple[int, int, int] | None, tuple[float, ...]], int] = {}
+    for item in chart.by_role("mark", "line"):
+        key = (parse_color(item.stroke), tuple(item.dasharray or ()))
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
+def test_the_sweep_chart_draws_one_colour_per_run_and_one_dash_per_metric() -> None:
+    chart = rendered(SWEEP)
+    solid, dashed = tuple(float(v) for v in AUTO_DASHES[0]), tuple(float(v) for v in AUTO_DASHES[1])
+    expected = {(parse_color(color), dash): 1 for color in CATEGORY10 for dash in (solid, dashed)}
+    assert lines_by_style(chart) == expected  # 3 runs x 2 metrics, each its own path
+
+
+def test_the_sweep_chart_has_a_run_legend_and_a_line_style_legend() -> None:
+    chart = rendered(SWEEP)
+    assert len(chart.legends) == 2
+    runs, styles = sorted(chart.legends, key=lambda legend: len(legend.labels), reverse=True)
+    assert [label for label, _ in runs.entries] == RUNS
+    for (_, symbol), color in zip(runs.entries, CATEGORY10):
+        assert parse_color(symbol.stroke) == parse_color(color) and symbol.dasharray in (None, [1.0, 0.0])
+    assert [label for label, _ in styles.entries] == ["Training loss", "Learning rate"]
+    (_, loss), (_, lr) = styles.entries
+    assert {parse_color(loss.stroke), parse_color(lr.stroke)} == {parse_color(STYLE_COLOR)}  # no run's colour
+    assert loss.dasharray in (None, [1.0, 0.0]) and lr.dasharray == [6.0, 3.0]
+    title = [t.text for t in chart.by_role("legend-title") if t.tag == "text"]
+    assert title == ["Peak learning rate"]  # the colour legend's; the style legend names itself
+
+
+def test_axis_titles_stay_neutral_when_colour_means_run() -> None:
+    chart = rendered(SWEEP)
+    run_colors = {parse_color(c) for c in CATEGORY10}
+    for title in ("Training loss", "Learning rate"):
+        axis = chart.axis(title)
+        assert parse_color(axis.title_item.fill) not in run_colors
+        assert {parse_color(label.fill) for label in axis.labels}.isdisjoint(run_colors)
+
+
+def test_each_line_is_its_runs_values_on_its_own_axis() -> None:
+    chart = rendered(SWEEP)
+    rows = []
+    for run in RUNS:
+        with (SPECS / "data" / "sweep" / run / "metrics.tsv").open(encoding="utf-8", newline="") as handle:
+            rows += [{**r, "run": run} for r in csv.DictReader(handle, delimiter="\t")]
+    x = chart.axis("Step").scale()
+    axes = {"loss": chart.axis("Training loss").scale(), "lr": chart.axis("Learning rate").scale()}
+    for item in chart.by_role("mark", "line"):
+        run = RUNS[[parse_color(c) for c in CATEGORY10].index(parse_color(item.stroke))]
+        field = "lr" if item.dasharray == [6.0, 3.0] else "loss"
+        logged = [(float(r["step"]), float(r[field])) for r in rows if r["run"] == run]
+        drawn = [(x.value(px), axes[field].value(py)) for px, py in item.vertices()]
+        assert len(drawn) == len(logged)
+        span = 2.8 - 0.4 if field == "loss" else 0.0012
+        for (step, value), (at, read) in zip(logged, drawn):
+            assert abs(at - step) < 5 and abs(read - value) < 0.01 * span, (run, field, step)
+
+
+SHARED = """data: {{values: [{{s: 0, run: a, l: 2, r: 1}}, {{s: 1, run: a, l: 1, r: 2}},
+                  {{s: 0, run: b, l: 3, r: 1}}, {{s: 1, run: b, l: 2, r: 3}}]}}
+x: {{field: s}}
+legend: {{position: right{legend}}}
+layers:
+  - {{name: loss, y: {{field: l}}, color: {{field: run}}{first}}}
+  - {{name: {second_name}, y: {{field: r}}, color: {{field: run}}{second}}}
+{extra}"""
+
+
+def shared(*, first: str = "", second: str = "", second_name: str = "lr", extra: str = "", legend: str = "") -> str:
+    return SHARED.format(first=first, second=second, second_name=second_name, extra=extra, legend=legend)
+
+
+def test_explicit_dashes_and_markers_win_over_the_automatic_ones() -> None:
+    chart = rendered(chartspec.loads(shared(first=", stroke_dash: [4, 1]", second=", stroke_dash: [1, 0], point: square")))
+    styles = {tuple(d or ()) for (_, d) in lines_by_style(chart)}
+    assert styles == {(4.0, 1.0), (1.0, 0.0)}
+    legend = next(legend for legend in chart.legends if [label for label, _ in legend.entries] == ["loss", "lr"])
+    (_, loss), (_, lr) = legend.entries
+    assert loss.dasharray == [4.0, 1.0] and lr.shape == "square"  # a marker shows as itself, filled
+    assert parse_color(lr.fill) == parse_color(STYLE_COLOR)
+    squares = [s for s in chart.by_role("mark", "symbol")]
+    assert len(squares) == 4 and {s.shape for s in squares} == {"square"}  # lr's markers, one per row
+
+
+def test_another_layer_keeps_its_own_colour_and_dash_in_the_run_legend() -> None:
+    extra = "  - {name: target, y: {field: t, axis: l}, color: '#888888', stroke_dash: [8, 2],\n" \
+            "     data: {values: [{s: 0, t: 1.5}, {s: 1, t: 1.5}]}}\n"
+    chart = rendered(chartspec.loads(shared(extra=extra)))
+    labels = sorted([label for label, _ in legend.entries] for legend in chart.legends)
+    assert labels == [["a", "b", "target"], ["loss", "lr"]]
+    assert lines_by_style(chart)[(parse_color("#888888"), (8.0, 2.0))] == 1
+
+
+def test_axis_tags_name_the_axis_in_the_line_style_legend() -> None:
+    chart = rendered(chartspec.loads(shared(legend=", axis_tags: true")))
+    labels = sorted([label for label, _ in legend.entries] for legend in chart.legends)
+    assert labels == [["a", "b"], ["loss (left axis)", "lr (right axis)"]]
+
+
+def test_the_tooltip_names_run_and_metric() -> None:
+    vl = chartspec.to_vegalite(chartspec.loads(shared()))
+    assert_valid_vega_lite(vl)
+    (group,) = [layer for layer in vl["layer"] if layer.get("name") == "chartspec_interactive"]
+    titles = [t["title"] for t in group["layer"][0]["encoding"]["tooltip"]]
+    assert titles == ["s", "a \u00b7 loss", "b \u00b7 loss", "a \u00b7 lr", "b \u00b7 lr"]
+
+
+def test_sharing_layers_with_one_name_are_an_error_at_the_name() -> None:
+    with pytest.raises(ChartspecError) as caught:
+        chartspec.loads(shared(second_name="loss"))
+    (problem,) = caught.value.diagnostics
+    assert problem.line == 7 and problem.path[:2] == ("layers", 1)
+    assert "share the legend name 'loss'" in problem.message and "'name'" in (problem.hint or "")
+
+
+def test_a_run_named_like_another_layer_is_still_an_error() -> None:
+    extra = "  - {name: a, y: {field: l}}\n"
+    with pytest.raises(ChartspecError) as caught:
+        chartspec.loads(shared(extra=extra))
+    assert any("the series 'a' of field 'run' has the same legend name as layer 3" in d.message
+               for d in caught.value.diagnostics)
