@@ -33,10 +33,12 @@ def start_early(options: BuildOptions) -> None:
     most likely need it: it renders, into a folder it has not built into (so everything is to
     render). The build stops it again if it renders in workers instead (:meth:`InProcess.release`).
     Light on purpose: the command line calls it first thing."""
+    if not options.render:  # validate: not even the renderer's module
+        return
     from .cache import MANIFEST_NAME
     from .renderer import shared
 
-    if options.render and not (options.out / MANIFEST_NAME).exists():
+    if not (options.out / MANIFEST_NAME).exists():
         _start(shared())
 
 

@@ -14,15 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, UsageError, display_path
-from ..render.atomic import remove_temp_files
 from ..render.formats import PAGE_FORMATS
-from .cache import Manifest
 from .discover import Target, discover
-from .inprocess import InProcess, renders_here
 from .options import BuildOptions, BuildReport, SpecResult, output_paths
 from .target import _fingerprint, render_target, write_shared_bundle
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only rendering needs is imported when a build renders: validate starts faster
+    from .cache import Manifest
+    from .inprocess import InProcess
     from .workers import WorkerPool
 
 __all__ = ["BuildOptions", "BuildReport", "SpecResult", "build", "render_target"]
@@ -107,6 +106,9 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
             cleanup: Callable[[Target], None]) -> None:
     """Render the targets whose inputs changed (here, in the pool, or in workers of their own),
     recording each in the manifest as it finishes."""
+    from ..render.atomic import remove_temp_files
+    from .inprocess import renders_here
+
     # outputs this build writes are never "stale", whatever spec the manifest had them from
     planned = [path for t in targets for path in output_paths(t, options).values()]
     # a build killed outright (kill -9) leaves temporary files no ``finally`` removed: those of
@@ -180,6 +182,10 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
             finish(render_target(target, options))
         report.seconds = time.perf_counter() - started
         return report
+
+    from ..render.atomic import remove_temp_files
+    from .cache import Manifest
+    from .inprocess import InProcess, renders_here
 
     def cleanup(target: Target) -> None:
         remove_temp_files(output_paths(target, options).values())

@@ -11,14 +11,16 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ChartspecError
 from ..render.formats import PAGE_FORMATS
-from ..render.html import BUNDLE_DIR, HtmlOptions, PageContext, bundle_filename
 from .cache import fingerprint, input_key
 from .discover import Target
 from .options import BuildOptions, SpecResult, output_paths
+
+if TYPE_CHECKING:
+    from ..render.html import PageContext
 
 
 def render_target(target: Target, options: BuildOptions,
@@ -61,6 +63,7 @@ def _fingerprint(target: Target, options: BuildOptions) -> str:
 
 def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path]) -> PageContext:
     from ..render.export import chart_id, chart_label, chart_title
+    from ..render.html import BUNDLE_DIR, HtmlOptions, PageContext, bundle_filename
 
     page_dir = next(iter(paths.values())).parent
     bundle = os.path.relpath(options.out / BUNDLE_DIR / bundle_filename(), page_dir)
@@ -73,7 +76,7 @@ def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[s
 def write_shared_bundle(out: Path) -> Path:
     """Write the Vega bundle into ``OUT/_chartspec`` once (and drop bundles of older versions)."""
     from ..render.atomic import write_atomic
-    from ..render.html import bundle_js
+    from ..render.html import BUNDLE_DIR, bundle_filename, bundle_js
 
     folder = out / BUNDLE_DIR
     target = folder / bundle_filename()

@@ -219,7 +219,8 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
     # rowid numbers a table's rows in insertion order, which is file order: no row-number column
     # (72 MB for 9 million rows) and no window over the whole scan
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
-    count = con.execute(f"SELECT count(*) FROM {name}_data").fetchone()[0]  # type: ignore[index]
+    # fetchall: a result left unread would block the next query run through con.sql (arrownp.py)
+    count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
     numeric = frozenset(c for c, t in types.items() if t in ("BIGINT", "DOUBLE"))
     integer = frozenset(c for c, t in types.items() if t == "BIGINT")
     odd = tuple(n for n in nonfinite if n[1] in numeric)  # a column made text by another file holds text
@@ -250,7 +251,7 @@ def _unified(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, dict[str
     """One type per column over every file; a file where the column is empty does not count."""
     types: dict[str, str] = {}
     for part, kinds in parts:
-        filled = con.execute(f"SELECT {', '.join(f'count({quote(c)})' for c in kinds)} FROM {part}").fetchone() or ()
+        filled = con.execute(f"SELECT {', '.join(f'count({quote(c)})' for c in kinds)} FROM {part}").fetchall()[0]
         for (c, t), n in zip(kinds.items(), filled):
             t = t if n else types.get(c, "BIGINT")  # an empty column takes the others' type
             was = types.get(c)
@@ -298,7 +299,7 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         nonfinite += parquet_nonfinite(con, scan, floats, locations[i] if i < len(locations) else path.name)
         tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
         parts.append(f"SELECT file_row_number + {offset} AS __row, {tag}{', '.join(exprs)} FROM {scan}")
-        offset += con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]  # type: ignore[index]
+        offset += con.execute(f"SELECT count(*) FROM {scan}").fetchall()[0][0]
         columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
     con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,

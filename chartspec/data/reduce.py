@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.model import ChartSpec, Layer
@@ -38,6 +38,9 @@ from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
 from .vegasql import to_sql
+
+if TYPE_CHECKING:
+    from .m4np import Presorted
 
 __all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
@@ -195,10 +198,14 @@ def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) 
 
 
 def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, float], columns: int,
-            model: ChartSpec, pixels: int) -> str:
+            model: ChartSpec, pixels: int, presorted: Mapping[int, Presorted] | None = None,
+            base: Relation | None = None) -> str:
     """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
     keep it (``m``, bit ``i`` for layer ``i``); lines get ``columns`` M4 columns, points
-    ``pixels`` cells across."""
+    ``pixels`` cells across; a smoothed layer's series already sorted by smoothframe.py
+    (``presorted``) are reduced by m4np.py instead, to the same rows."""
+    from .m4np import m4_rows_sql
+
     col, lo, hi = x_map
     bucket = f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"
     x = quote(model.x.field)
@@ -213,6 +220,10 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
             cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"
             parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {plan.source} "
                          f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{column}, {cell}")
+            continue
+        if (fast := m4_rows_sql(rel, plan, (presorted or {}).get(plan.layer.index), x_map, columns,
+                                model.x.field)) is not None:
+            parts.append(fast)
             continue
         # Extremes per column, then the first row holding each: the same rows in every run, whatever
         # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
@@ -233,7 +244,8 @@ def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, floa
                          f"GROUP BY {keys}__b) e ON {on} GROUP BY {''.join(f'e.{quote(k)}, ' for k in plan.keys)}e.__b")
     # a few rows without an x are kept: Vega drops them, but the checks should see some
     every = sum(1 << plan.layer.index for plan in plans)
-    parts.append(f"(SELECT __row AS r, {every} AS bit FROM {rel.name} WHERE {x} IS NULL ORDER BY __row LIMIT 100)")
+    parts.append(f"(SELECT __row AS r, {every} AS bit FROM {(base or rel).name} WHERE {x} IS NULL "
+                 "ORDER BY __row LIMIT 100)")
     return f"SELECT r, bit_or(bit) AS m FROM ({' UNION ALL '.join(parts)}) WHERE r IS NOT NULL GROUP BY r"
 
 
@@ -285,16 +297,18 @@ def whole(table: Table, source: SourceMap, where: JsonPath) -> Table:
 def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
                  scale: float, others: Sequence[Table] = (), used: frozenset[str] | None = None) -> Table:
     """``table`` cut to the rows ``layers`` can show at ``scale`` device pixels per CSS pixel."""
-    from .smoothframe import add_smoothed
+    from .smoothframe import add_smoothed, kept_smoothed
     from .steps import apply_to_relation
 
     assert table.relation is not None
-    rel, notes = apply_to_relation(table.relation, layers, model, has_own, source, table.name,
-                                   lambda layer: _filters_sql(layer, model, has_own, table.relation))
-    rel = add_smoothed(rel, [lyr for lyr in layers if lyr.smooth], model, source)
+    # base: the rows with the steps rules' bits but without the smoothed columns, which every
+    # question about the data's own columns asks (a scan of the smoothed view joins them in per row)
+    base, notes = apply_to_relation(table.relation, layers, model, has_own, source, table.name,
+                                    lambda layer: _filters_sql(layer, model, has_own, table.relation))
+    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source)
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
-    plans = [] if off else [_plan(layer, model, has_own, rel) for layer in layers]
-    x_map = _x_map(model, [rel], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
+    plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
+    x_map = _x_map(model, [base], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
     if x_map is None:
         if rel.count > max_drawn_rows():
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
@@ -302,7 +316,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
-    series = _series_count(rel, plans)  # type: ignore[arg-type]
+    series = _series_count(base, plans)  # type: ignore[arg-type]
     # many series (a sweep of runs): fewer columns each, so the chart stays drawable
     per_pixel = max(1.0, min(per_pixel, ROW_BUDGET / max(1, 4 * model.width * series)))
     columns = math.ceil(model.width * per_pixel)
@@ -310,14 +324,16 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
-    keep = _select(rel, plans, x_map, columns, model, pixels)  # type: ignore[arg-type]
+    keep = _select(rel, plans, x_map, columns, model, pixels, presorted, base)  # type: ignore[arg-type]
+    if presorted:
+        rel, keep = kept_smoothed(base, rel, keep, presorted)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
     # another layer's extremes would carry up to twice the vertices (SVG bytes, render time).
     mask = len(plans) > 1
     rows = fetch(rel, keep, mask, used)
     columns = _with_added(table.columns, rel)
     return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
-                   relation=None, reduced_from=rel.count, texts=first_texts(rel, used), notes=table.notes + notes)
+                   relation=None, reduced_from=rel.count, texts=first_texts(base, used), notes=table.notes + notes)
 
 
 def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None, model: ChartSpec,

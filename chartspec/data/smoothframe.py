@@ -8,24 +8,28 @@ and joined back as the layer's ``__smooth_<i>`` column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..errors import DataError
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from .arrownp import float_column, int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
+from .m4np import Presorted
 from .rows import DRAWS
 from .smoothing import repeated_x, smooth_column, smooth_series
 
-__all__ = ["add_smoothed"]
+__all__ = ["add_smoothed", "kept_smoothed"]
 
 
 def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int = 0
-                  ) -> tuple[Any, Any, Any, Any, bool]:
-    """Rows in series-then-x order (file order breaking ties): their ``__row``s, where each series
-    starts, the positions (in that order) of x values repeated within a series, y in that order,
-    and whether the engine handed the rows out in file order.
+                  ) -> tuple[Any, Any, Any, Any, bool, Any, Any, Any]:
+    """Rows in series-then-x order (file order breaking ties): their ``__row``s (None: file order
+    already), where each series starts, the positions (in that order) of x values repeated among
+    the values a series draws, y in that order, whether the engine handed the rows out in file
+    order, and the series hashes, x and whether the layer draws the row (steps.py) in that order.
 
     Logs are usually written that way already (one file per run, steps rising), so the rows are
     read as the engine holds them and sorted with numpy only when they are not. A series is told
@@ -33,65 +37,99 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
     import numpy as np
 
     group = f"hash({', '.join(quote(k) for k in keys)})" if keys else "0"
-    value = f"CAST({quote(y)} AS DOUBLE)"
+    value, drawn = f"CAST({quote(y)} AS DOUBLE)", "1"
     if DRAWS in rel.columns:  # rows the layer does not draw (steps.py) are not smoothed
         value = f"CASE WHEN ({DRAWS} & {bit}) <> 0 THEN {value} END"
-    cols = rel.con.execute(f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
-                           f"{value} AS y FROM {rel.name}").fetchnumpy()
-    rows = np.asarray(cols["__row"], dtype=np.int64)
-    in_file_order = np.array_equal(rows, np.arange(len(rows)))  # DuckDB keeps insertion order
+        drawn = f"CAST(({DRAWS} & {bit}) <> 0 AS TINYINT)"
+    cols = numeric_columns(rel.con, f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
+                                    f"{value} AS y, {drawn} AS d FROM {rel.name}")
+    rows, g, xs, ys, ds = (cols[c] for c in ("__row", "g", "x", "y", "d"))
+    n = len(rows)
+    # __row numbers the rows 0..n-1: rising means file order (DuckDB keeps insertion order)
+    in_file_order = not n or bool(rows[0] == 0 and rows[-1] == n - 1 and np.all(rows[1:] > rows[:-1]))
     if not in_file_order:
         back = np.argsort(rows, kind="stable")
-        cols, rows = {k: np.asarray(v)[back] for k, v in cols.items()}, rows[back]
-    g = np.asarray(cols["g"])
-    xs = np.ma.filled(np.ma.asarray(cols["x"], dtype=np.float64), np.nan)
-    ys = np.ma.filled(np.ma.asarray(cols["y"], dtype=np.float64), np.nan)
-    n = len(g)
+        g, xs, ys, ds = g[back], xs[back], ys[back], ds[back]
     changed = g[1:] != g[:-1]
-    in_order = (np.count_nonzero(changed) + 1 == len(np.unique(g)) if n else True) and bool(
-        np.all(changed | (xs[1:] >= xs[:-1]) | np.isnan(xs[1:])))
-    order = np.arange(n) if in_order else np.lexsort((np.arange(n), xs, g))  # NaN (no x) sorts last
-    g, xs = g[order], xs[order]
-    changed = g[1:] != g[:-1]
+    heads = g[np.flatnonzero(np.concatenate(([True], changed)))] if n else g
+    # each series in one piece (no series starts twice), x rising within it: no sort needed
+    if len(np.unique(heads)) == len(heads) and np.all(changed | (xs[1:] >= xs[:-1]) | np.isnan(xs[1:])):
+        order = None
+    else:
+        order = np.lexsort((np.arange(n), xs, g))  # NaN (no x) sorts last
+        g, xs, ys, ds = g[order], xs[order], ys[order], ds[order]
+        changed = g[1:] != g[:-1]
     starts = np.flatnonzero(np.concatenate(([True], changed))) if n else np.zeros(0, np.int64)
-    ys = ys[order]
     # an x repeated among the values the series draws (a row without y is not part of it)
     valued = np.flatnonzero(~np.isnan(ys))
     gv, xv = g[valued], xs[valued]
     twice = valued[1:][(gv[1:] == gv[:-1]) & (xv[1:] == xv[:-1])]
-    return rows[order], starts, twice, ys, in_file_order
+    return order, starts, twice, ys, in_file_order, g, xs, ds.astype(bool)
 
 
-def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap) -> Relation:
-    """``rel`` with each layer's EMA column added (a new engine table); ``rel`` when none smooths."""
+def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap
+                 ) -> tuple[Relation, dict[int, Presorted]]:
+    """``rel`` with each layer's EMA column added (a view joining them to ``rel``), and each
+    smoothed layer's series as sorted here (by layer index), for m4np.py; ``rel`` when none smooths."""
     if not layers:
-        return rel
+        return rel, {}
     import numpy as np
     import pyarrow as pa
 
     from .ema import ema_segments
 
     x = model.x.field
-    rel = materialized(rel)  # Parquet: read the files once, not once per query
     arrays: dict[str, pa.Array] = {}
+    presorted: dict[int, Presorted] = {}
     in_file_order = True
     for layer in layers:
         assert layer.smooth is not None
         keys = smooth_series(layer, model)
-        order, starts, twice, y, in_file_order = _series_order(rel, x, layer.y.field, keys, 1 << layer.index)
+        order, starts, twice, y, in_file_order, g, xs, drawn = _series_order(rel, x, layer.y.field, keys, 1 << layer.index)
         if len(twice):
-            value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [int(order[twice[0]])])[0][0]
+            row = int(twice[0] if order is None else order[twice[0]])
+            value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [row])[0][0]
             raise DataError(repeated_x(value, layer, model, source))
-        smoothed = np.empty(rel.count)
-        smoothed[order] = ema_segments(y, starts, layer.smooth.ema)
-        arrays[smooth_column(layer.index)] = pa.array(smoothed, mask=np.isnan(smoothed))
+        column = smooth_column(layer.index)
+        in_x_order = ema_segments(y, starts, layer.smooth.ema)
+        smoothed = in_x_order
+        if order is not None:  # back into file order
+            smoothed = np.empty_like(in_x_order)
+            smoothed[order] = in_x_order
+        presorted[layer.index] = Presorted(tuple(keys), g, xs, order, {layer.y.field: y, column: in_x_order},
+                                           {column: smoothed}, None if drawn.all() else drawn)
+        arrays[column] = float_column(smoothed)
     name = new_name()
-    if not in_file_order:
-        rel = materialized(rel, ordered=True)
-    # The new columns are in file order (__row = 0..n-1) and so are the rows: they join by
-    # position, without a hash join or a copy of 10^7 rows. The view keeps the arrays alive.
-    rel.con.register(f"{name}_arrow", pa.table(arrays))
     smooth = ", ".join(f"s.{quote(c)}" for c in arrays)
-    rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rel.name} t "
-                    f"POSITIONAL JOIN {name}_arrow s")
-    return Relation(rel.con, name, rel.count, rel.columns + tuple(arrays), rel.numeric | set(arrays), rel.integer)
+    if rel.view:
+        # A view over Parquet files is not copied into a table to join by position (0.7 s for
+        # 10^7 rows, and the memory): the SQL M4 scans it rarely (m4np.py does most smoothed
+        # layers), and a join on __row serves then.
+        arrays["__row"] = int_column(np.arange(rel.count))
+        join = f"JOIN {name}_arrow s ON t.__row = s.__row"
+    else:  # a table's rows in file order join the new columns by position: no hash join
+        rel = rel if in_file_order else materialized(rel, ordered=True)
+        join = f"POSITIONAL JOIN {name}_arrow s"
+    rel.con.register(f"{name}_arrow", pa.Table.from_arrays(list(arrays.values()), names=list(arrays)))
+    rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rel.name} t {join}")
+    added = tuple(c for c in arrays if c != "__row")
+    return (Relation(rel.con, name, rel.count, rel.columns + added, rel.numeric | set(added), rel.integer,
+                     view=rel.view), presorted)
+
+
+def kept_smoothed(base: Relation, rel: Relation, keep: str, presorted: Mapping[int, Presorted]
+                  ) -> tuple[Relation, str]:
+    """The rows ``keep`` lists (``r``, ``m``) as ``rel`` with the smoothed values joined from the
+    arrays for those rows only (a join of all 10^7 of them cost 0.5 s), and a query listing them."""
+    import pyarrow as pa
+
+    kept = numeric_columns(base.con, keep)
+    columns = {"r": int_column(kept["r"]), "m": int_column(kept["m"])}
+    for found in presorted.values():
+        columns.update({c: float_column(v[kept["r"]]) for c, v in found.by_row.items()})
+    name = new_name()
+    base.con.register(f"{name}_kept", pa.Table.from_arrays(list(columns.values()), names=list(columns)))
+    smooth = ", ".join(f"k.{quote(c)}" for c in columns if c not in ("r", "m"))
+    base.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {base.name} t "
+                     f"JOIN {name}_kept k ON t.__row = k.r")
+    return replace(rel, name=name, view=True), f"SELECT r, m FROM {name}_kept"

@@ -36,6 +36,7 @@ from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter
+from .arrownp import int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
 from .rows import DRAWS
 from .smoothing import smooth_series
@@ -285,15 +286,15 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     notes: list[Diagnostic] = []
     for layer in todo:
         where = filters_sql(layer)  # the layer's filters in SQL (reduce.py), None: not translatable
-        kept = _fetch(rel, f"coalesce(({where}), false)").astype(bool) if where is not None else None
+        kept = _fetch(rel, f"CAST(coalesce(({where}), false) AS TINYINT)").astype(bool) if where is not None else None
         keys = series_keys(layer, model, has_own, filtered=kept is not None)
         group = _fetch(rel, f"hash({', '.join(quote(k) for k in keys)})" if keys else "0").astype(np.uint64)
-        has_y = _fetch(rel, f"{quote(layer.y.field)} IS NOT NULL").astype(bool)
+        has_y = _fetch(rel, f"CAST({quote(layer.y.field)} IS NOT NULL AS TINYINT)").astype(bool)
         duplicates, gaps = settings(layer, model)
         found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log", kept_by_filters=kept)
         bits[~found.keep] &= ~(1 << layer.index)
         if found.piece is not None:
-            arrays[piece_column(layer.index)] = pa.array(found.piece)
+            arrays[piece_column(layer.index)] = int_column(found.piece)
         if found.replaced.size:
             first = rel.sql(f"SELECT {', '.join(quote(c) for c in (model.x.field, *keys))} FROM {rel.name} "
                             "WHERE __row = ?", [int(found.replaced[0])])[0]
@@ -301,9 +302,9 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
             notes.append(replaced_note(layer, model, table_name, found.replaced.size, value,
                                        dict(zip(keys, first[1:])), duplicates, source))
     if not np.all(bits == bits[0]) or arrays:
-        arrays = {DRAWS: pa.array(bits), **arrays}
+        arrays = {DRAWS: int_column(bits), **arrays}
         name = new_name()
-        rel.con.register(f"{name}_arrow", pa.table(arrays))
+        rel.con.register(f"{name}_arrow", pa.Table.from_arrays(list(arrays.values()), names=list(arrays)))
         added = ", ".join(f"s.{quote(c)}" for c in arrays)
         rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {added} FROM {rel.name} t POSITIONAL JOIN {name}_arrow s")
         rel = dc_replace(rel, name=name, columns=rel.columns + tuple(arrays), numeric=rel.numeric | set(arrays),
@@ -330,7 +331,5 @@ def _kept_rows(rows: Sequence[dict[str, Any]], layer: Layer, model: ChartSpec, h
 
 def _fetch(rel: Relation, expr: str) -> np.ndarray:
     """One value per row of ``rel`` (in the engine's order, which is file order), NULL as NaN."""
-    col = rel.con.execute(f"SELECT {expr} AS v FROM {rel.name}").fetchnumpy()["v"]
-    if np.ma.isMaskedArray(col) or getattr(col, "mask", None) is not None:
-        return np.ma.filled(np.ma.asarray(col, dtype=np.float64), np.nan)
-    return np.asarray(col)
+    # through Arrow buffers: DuckDB's fetchnumpy imports pandas (a second of start-up)
+    return numeric_columns(rel.con, f"SELECT {expr} AS v FROM {rel.name}")["v"]
