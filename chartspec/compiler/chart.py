@@ -19,7 +19,7 @@ from .annotations import annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .interactive import add_interactivity
-from .layers import finish_layer
+from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .marks import apply_mark, legend_symbols
 from .scales import axis_values, vl_axis, vl_scale
@@ -64,7 +64,8 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
         "width": model.width,
         "height": model.height,
         "background": model.background,
-        "data": {"values": _values(table)},
+        # none when every layer drawing from the chart's table carries its own rows (layers.py)
+        **({} if split_layers(spec, table) else {"data": {"values": _values(table)}}),
         "layer": layers,
         "config": _config(model),
     }
