@@ -226,11 +226,9 @@ _MAX_EXACT_INT = 2**53
 
 
 def _values(table: Table) -> list[dict[str, Any]]:
-    return [{k: _value(v) for k, v in row.items()} for row in table.rows]
+    """The rows as Vega-Lite data: huge integers become floats (JavaScript reads them so anyway).
+    Inline, not a call per cell: that cost more than the rest (20,000 rows of a reduced chart)."""
+    big = _MAX_EXACT_INT
+    return [{k: float(v) if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= big else v
+             for k, v in row.items()} for row in table.rows]
 
-
-def _value(value: Any) -> Any:
-    """A data value for Vega-Lite: huge integers become floats (JavaScript reads them so anyway)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_EXACT_INT:
-        return float(value)
-    return value

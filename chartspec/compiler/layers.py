@@ -92,5 +92,11 @@ def split_layers(spec: Spec, table: Table) -> bool:
 def layer_rows(table: Table, index: int) -> Table:
     """The rows of a reduced shared table that layer ``index`` draws, without the mask column."""
     bit = 1 << index
-    rows = tuple({k: v for k, v in row.items() if k != LAYER_MASK} for row in table.rows if row[LAYER_MASK] & bit)
+    rows = tuple(_without_mask(row) for row in table.rows if row[LAYER_MASK] & bit)
     return replace(table, rows=rows, columns=tuple(c for c in table.columns if c != LAYER_MASK))
+
+
+def _without_mask(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    del out[LAYER_MASK]
+    return out

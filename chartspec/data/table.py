@@ -60,6 +60,10 @@ class Table:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
                 and not isinstance(v, bool)]
 
+    def has_numbers(self, column: str) -> bool:
+        """Does ``column`` hold a number? (stops at the first: a check, not a list of 20,000)"""
+        return any(isinstance(v := row.get(column), (int, float)) and not isinstance(v, bool) for row in self.rows)
+
     def first_text(self, column: str) -> tuple[int, Any] | None:
         """The first value of ``column`` that is not a number (text that reads as one, such as
         '1.0' in a column made text by another cell, does not count) and its row number."""
