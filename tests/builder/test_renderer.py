@@ -149,3 +149,18 @@ def test_a_one_shot_build_stops_the_renderer_once_its_last_chart_is_drawn(tmp_pa
         assert renderer._proc is not None and renderer._proc.poll() is None  # kept warm for the next build
     finally:
         renderer.close()
+
+
+def test_the_helper_imports_only_what_drawing_needs() -> None:
+    """The helper starts while the build loads its spec: the data stage (numpy, the loggers, YAML;
+    ~20 MB and 0.1-0.3 s) would delay its engine and stay in its memory beside Vega's heap."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from chartspec.builder import renderer; from chartspec.render.engine import draw_svg, PROBE; "
+             "draw_svg(PROBE); print(' '.join(sorted(m for m in sys.modules if m.startswith('chartspec') "
+             "or m in ('numpy', 'yaml', 'duckdb', 'jsonschema'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True).stdout
+    assert "chartspec.render.engine" in loaded.split()
+    assert not [m for m in loaded.split() if m.startswith(("chartspec.data", "chartspec.spec")) or "." not in m
+                and m != "chartspec"], loaded
