@@ -16,7 +16,7 @@ from conftest import write_tree
 
 import chartspec
 from chartspec.compiler.interactive import LAYER_NAME
-from chartspec.data.reduce import MAX_DRAWN_ROWS, SUBPIXELS
+from chartspec.data.reduce import LAYER_MASK, MAX_DRAWN_ROWS, SUBPIXELS
 from chartspec.errors import ChartspecError
 
 WIDTH = 200  # a narrow chart: few pixel columns, so a few thousand rows already get reduced
@@ -347,3 +347,20 @@ def test_a_text_cell_deep_in_a_large_column_is_named_by_its_row(tmp_path: Path) 
         chartspec.load(_spec(tmp_path, "data: deep.csv\nx: {field: step}\nlayers:\n  - {mark: line, y: {field: loss}}\n"))
     messages = [d.message for d in err.value.diagnostics]
     assert "field 'loss' is plotted as numbers but row 250001 of deep.csv holds 'oops'" in messages, messages
+
+
+def test_line_layers_sharing_the_table_each_keep_exactly_their_own_m4_rows(tmp_path: Path) -> None:
+    # the layers' columns are picked in one pass over the table (reduce.py); each row is tagged
+    # with the layers whose extremes it is, and a layer draws only those
+    n = 5_000
+    step, loss, reward = np.arange(n), _curve(n, 21), _curve(n, 22)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss, "reward": reward})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\nlayers:\n"
+                                          "  - {mark: line, y: {field: loss}}\n"
+                                          "  - {mark: line, y: {field: reward, axis: right}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n
+    kept = {bit: {r["step"] for r in rows if r[LAYER_MASK] & bit} for bit in (1, 2)}
+    assert kept[1] == _expected(step, [loss], WIDTH * SUBPIXELS)
+    assert kept[2] == _expected(step, [reward], WIDTH * SUBPIXELS)
+    assert kept[1] != kept[2] and {r["step"] for r in rows} == kept[1] | kept[2]
