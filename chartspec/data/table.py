@@ -33,6 +33,8 @@ FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "j
                      ".parquet": "parquet", ".pq": "parquet"}
 MAX_DATA_BYTES = 256 * 1024 * 1024
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+#: the types of cells that hold a number or nothing (bool, though an int, is not one)
+_PLAIN_NUMBERS = frozenset({int, float, type(None)})
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -69,6 +71,8 @@ class Table:
         '1.0' in a column made text by another cell, does not count) and its row number."""
         if column in self.texts:  # found by the engine in the full data, before the reduction
             return self.texts[column]
+        if {type(row.get(column)) for row in self.rows} <= _PLAIN_NUMBERS:  # a quick pass: no text at all
+            return None
         for i, row in enumerate(self.rows, start=1):
             v = row.get(column)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
