@@ -10,8 +10,9 @@ worker, and the next spec gets a new renderer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .discover import Target
@@ -54,11 +55,13 @@ def _start(renderer: Renderer) -> None:
 class InProcess:
     """The specs of one build rendered from this process (see the module)."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, keep_engine: bool = True) -> None:
         from .renderer import shared
 
         self.options = options
         self.renderer = shared()
+        #: False: a one-shot build, whose renderer may stop once it has drawn the last chart
+        self.keep_engine = keep_engine
 
     def start_engine(self) -> None:
         """Start the renderer's process now, unless it runs already (its engine starts at once)."""
@@ -68,12 +71,23 @@ class InProcess:
         """The build renders elsewhere or not at all: stop a renderer started for it that has drawn nothing."""
         self.renderer.release()
 
-    def render(self, target: Target) -> SpecResult:
-        """Load, compile, render and write ``target``, Vega drawing in the renderer's process."""
+    def render(self, target: Target, last: bool = False) -> SpecResult:
+        """Load, compile, render and write ``target``, Vega drawing in the renderer's process;
+        ``last``: no chart follows it in this build."""
         from .engine import needs_reset
         from .target import render_target
 
-        result = render_target(target, self.options, draw=partial(self.renderer.svg, timeout=self.options.timeout))
-        if needs_reset(result):
+        draw = partial(self.renderer.svg, timeout=self.options.timeout)
+        done = last and not self.keep_engine
+        result = render_target(target, self.options, draw=partial(self._draw_last, draw) if done else draw)
+        if needs_reset(result) and not done:
             self.renderer.recover()  # the next spec gets a fit engine (engine.py)
         return result
+
+    def _draw_last(self, draw: Callable[[dict[str, Any]], str], vl: dict[str, Any]) -> str:
+        """The last chart's SVG; then the renderer stops. Its engine holds ~190 MB after a large
+        chart (Vega's heap), memory the PNG, PDF and pages, made here from the SVG, can use."""
+        try:
+            return draw(vl)
+        finally:
+            self.renderer.close()

@@ -140,7 +140,7 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
         elif renders_here(options, len(todo), pool):
             here.start_engine()
             for target in todo:
-                done(here.render(target))
+                done(here.render(target, last=target is todo[-1]))
         elif pool is not None:
             pool.run(todo, options, done, cleanup)
         else:
@@ -153,11 +153,13 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
 
 def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
           on_result: Callable[[SpecResult], None] | None = None,
-          on_start: Callable[[int], None] | None = None, pool: WorkerPool | None = None) -> BuildReport:
+          on_start: Callable[[int], None] | None = None, pool: WorkerPool | None = None,
+          keep_engine: bool = True) -> BuildReport:
     """Build every spec found under ``paths``. Raises :class:`UsageError` for bad paths only.
 
     ``pool`` keeps warm worker processes between builds (see ``watch``); by default a build
-    starts its own workers and stops them when it is done.
+    starts its own workers and stops them when it is done. ``keep_engine=False`` (a one-shot
+    build, the command line's): the renderer's process stops once the last chart is drawn.
     """
     options = options or BuildOptions()
     started = time.perf_counter()
@@ -191,7 +193,7 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
         remove_temp_files(output_paths(target, options).values())
 
     manifest = Manifest.load(options.out)                            # what earlier builds wrote
-    here = InProcess(options)                                        # inprocess.py: Vega in a process of its own
+    here = InProcess(options, keep_engine)                           # inprocess.py: Vega in a process of its own
     if not manifest.entries and renders_here(options, len(targets), pool):
         here.start_engine()                                          # a fresh folder renders it all: start now
     _render(targets, options, manifest, here, pool, report, finish, cleanup)

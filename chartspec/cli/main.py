@@ -92,7 +92,7 @@ def run_build(paths: tuple[str, ...], *, json_output: bool = False, quiet: bool 
 
     reporter = choose_reporter(json_output=json_output, quiet=quiet, verbose=verbose)
     try:
-        report = build(list(paths), options, on_result=reporter.result, on_start=reporter.start)
+        report = build(list(paths), options, on_result=reporter.result, on_start=reporter.start, keep_engine=False)
     except ChartspecError as err:
         _usage_error(err)
     reporter.finish(report)

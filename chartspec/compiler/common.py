@@ -61,8 +61,9 @@ def one_line_titles(node: Any) -> Any:
         for channel, definition in (node.get("encoding") or {}).items():
             for item in definition if isinstance(definition, list) else [definition]:
                 _one_line(channel, item)
-        for value in node.values():
-            one_line_titles(value)
+        for key, value in node.items():
+            if key not in ("data", "datasets"):  # rows hold no encodings (a reduced chart's 20,000)
+                one_line_titles(value)
     elif isinstance(node, list):
         for value in node:
             one_line_titles(value)

@@ -58,7 +58,7 @@ def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic
             return [source.diagnostic(
                 f"field {axis.field!r} is plotted as numbers but row {row} of {table.name} holds {value!r}",
                 path, hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")]
-        if not table.numbers(axis.field):
+        if not table.has_numbers(axis.field):
             return [source.diagnostic(f"field {axis.field!r} has no numeric values in {table.name}", path)]
     return []
 

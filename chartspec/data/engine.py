@@ -32,13 +32,13 @@ if TYPE_CHECKING:
 
     from ..spec.source import SourceMap
 
-__all__ = ["ENGINE_BYTES", "Relation", "close_all", "connect", "Unsupported", "check_names", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
+__all__ = ["ENGINE_BYTES", "INTEGER_TYPES", "Relation", "close_all", "connect", "Unsupported", "check_names", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
 
 #: data files at least this big are read by the engine, smaller ones in Python
 ENGINE_BYTES = 2 * 1024 * 1024
 #: the engine's memory before it spills to disk (it runs beside Vega, which needs memory too)
 MEMORY_LIMIT = "1GB"
-_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
                   "HUGEINT")
 
 
@@ -289,7 +289,7 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
                 exprs.append(f"CASE WHEN isnan(CAST({q} AS DOUBLE)) OR isinf(CAST({q} AS DOUBLE)) THEN NULL "
                              f"ELSE CAST({q} AS DOUBLE) END AS {q}")
                 numeric.add(c)
-            elif t in _INTEGER_TYPES:
+            elif t in INTEGER_TYPES:
                 exprs.append(f"CAST({q} AS DOUBLE) AS {q}")
                 numeric.add(c)
                 integer.add(c)

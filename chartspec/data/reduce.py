@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.model import ChartSpec, Layer
@@ -33,14 +33,12 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter, Fold
 from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
+from .m4sql import select_rows
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .table import Table
 from .vegasql import to_sql
-
-if TYPE_CHECKING:
-    from .m4np import Presorted
 
 __all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
@@ -55,8 +53,6 @@ ROW_BUDGET = 40_000
 #: the most rows one chart may hand to Vega (beyond it Vega takes minutes or exhausts its heap);
 #: a build can raise it with the environment variable CHARTSPEC_MAX_DRAWN_ROWS
 MAX_DRAWN_ROWS = 250_000
-#: tables beyond this many rows are reduced in two streamed passes instead of one window
-STREAMED_ROWS = 4_000_000
 LINE_MARKS = frozenset({"line", "area", "rule", "errorband"})
 POINT_MARKS = frozenset({"point", "tick", "text"})
 
@@ -197,58 +193,6 @@ def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) 
     return col, lo, (hi if hi > lo else lo + 1)
 
 
-def _select(rel: Relation, plans: Sequence[_Plan], x_map: tuple[str, float, float], columns: int,
-            model: ChartSpec, pixels: int, presorted: Mapping[int, Presorted] | None = None,
-            base: Relation | None = None) -> str:
-    """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
-    keep it (``m``, bit ``i`` for layer ``i``); lines get ``columns`` M4 columns, points
-    ``pixels`` cells across; a smoothed layer's series already sorted by smoothframe.py
-    (``presorted``) are reduced by m4np.py instead, to the same rows."""
-    from .m4np import m4_rows_sql
-
-    col, lo, hi = x_map
-    bucket = f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"
-    x = quote(model.x.field)
-    parts = []
-    for plan in plans:
-        keys = "".join(f"{quote(k)}, " for k in plan.keys)
-        if plan.points:  # one row per occupied pixel cell: x column and y row
-            y = quote(plan.layer.y.field)
-            lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {plan.source}")[0]
-            span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
-            column = f"floor(({col} - {lo!r}) / {hi - lo!r} * {pixels})"
-            cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"
-            parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {plan.source} "
-                         f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{column}, {cell}")
-            continue
-        if (fast := m4_rows_sql(rel, plan, (presorted or {}).get(plan.layer.index), x_map, columns,
-                                model.x.field)) is not None:
-            parts.append(fast)
-            continue
-        # Extremes per column, then the first row holding each: the same rows in every run, whatever
-        # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
-        measured = [x, *(quote(v) for v in plan.values)]
-        rows = f"SELECT *, {bucket} AS __b FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL"
-        picks = [f"min(__row) FILTER (WHERE {x} = __lo0)", f"max(__row) FILTER (WHERE {x} = __hi0)"]
-        picks += [f"min(__row) FILTER (WHERE {c} = __{end}{i})" for i, c in enumerate(measured) if i
-                  for end in ("lo", "hi")]
-        pick = f"SELECT unnest([{', '.join(picks)}]) AS r, {1 << plan.layer.index} AS bit"
-        extremes = ", ".join(f"min({c}) AS __lo{i}, max({c}) AS __hi{i}" for i, c in enumerate(measured))
-        if rel.count <= STREAMED_ROWS:  # a window over rows in memory: one pass
-            window = extremes.replace(") AS", ") OVER w AS")
-            parts.append(f"{pick} FROM (SELECT *, {window} FROM ({rows}) WINDOW w AS (PARTITION BY {keys}__b)) "
-                         f"GROUP BY {keys}__b")
-        else:  # two streamed passes: a window would hold (and sort) every row
-            on = " AND ".join(["t.__b = e.__b", *(f"t.{quote(k)} IS NOT DISTINCT FROM e.{quote(k)}" for k in plan.keys)])
-            parts.append(f"{pick} FROM ({rows}) t JOIN (SELECT {keys}__b, {extremes} FROM ({rows}) "
-                         f"GROUP BY {keys}__b) e ON {on} GROUP BY {''.join(f'e.{quote(k)}, ' for k in plan.keys)}e.__b")
-    # a few rows without an x are kept: Vega drops them, but the checks should see some
-    every = sum(1 << plan.layer.index for plan in plans)
-    parts.append(f"(SELECT __row AS r, {every} AS bit FROM {(base or rel).name} WHERE {x} IS NULL "
-                 "ORDER BY __row LIMIT 100)")
-    return f"SELECT r, bit_or(bit) AS m FROM ({' UNION ALL '.join(parts)}) WHERE r IS NOT NULL GROUP BY r"
-
-
 def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     total = 0
     for plan in plans:
@@ -324,7 +268,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
-    keep = _select(rel, plans, x_map, columns, model, pixels, presorted, base)  # type: ignore[arg-type]
+    keep = select_rows(rel, plans, x_map, columns, model, pixels, presorted, base)  # type: ignore[arg-type]
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through

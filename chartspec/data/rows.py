@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .engine import Relation, quote
+from .engine import INTEGER_TYPES, Relation, quote
 from .numbers import number_sql
 
 __all__ = ["DRAWS", "LAYER_MASK", "fetch", "first_texts", "mentioned"]
@@ -53,7 +53,11 @@ def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
         query = f"SELECT {picked}{bits} FROM {rel.name} t JOIN ({keep}) k ON t.__row = k.r ORDER BY t.__row"
     cur = rel.con.execute(query)
     names = [d[0] for d in cur.description]
-    ints = [n in rel.integer for n in names]
+    # whole numbers held as doubles (Parquet integers, rows read in Python) become ints again;
+    # an integer column comes out as ints already
+    ints = [n in rel.integer and str(d[1]) not in INTEGER_TYPES for n, d in zip(names, cur.description)]
+    if not any(ints) and "__none" not in names:  # nothing to convert: each row made in C
+        return tuple(dict(zip(names, record)) for record in cur.fetchall())
     out = []
     for record in cur.fetchall():
         out.append({n: (int(v) if i and isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v)

@@ -34,6 +34,8 @@ __all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
 FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                      ".parquet": "parquet", ".pq": "parquet"}
 MAX_DATA_BYTES = 256 * 1024 * 1024
+#: the types of cells that hold a number or nothing (bool, though an int, is not one)
+_PLAIN_NUMBERS = frozenset({int, float, type(None)})
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -63,11 +65,17 @@ class Table:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
                 and not isinstance(v, bool)]
 
+    def has_numbers(self, column: str) -> bool:
+        """Does ``column`` hold a number? (stops at the first: a check, not a list of 20,000)"""
+        return any(isinstance(v := row.get(column), (int, float)) and not isinstance(v, bool) for row in self.rows)
+
     def first_text(self, column: str) -> tuple[int, Any] | None:
         """The first value of ``column`` that is not a number (text that reads as one, such as
         '1.0' in a column made text by another cell, does not count) and its row number."""
         if column in self.texts:  # found by the engine in the full data, before the reduction
             return self.texts[column]
+        if {type(row.get(column)) for row in self.rows} <= _PLAIN_NUMBERS:  # a quick pass: no text at all
+            return None
         for i, row in enumerate(self.rows, start=1):
             v = row.get(column)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from ..compiler.common import VEGA_LITE_VERSION
-from ..compiler.limits import limits
 from ..errors import ExportError
 
 __all__ = ["PROBE", "EngineError", "crash_cause", "draw_svg", "guard_svg", "poisons_engine", "reason", "svg_to_pdf",
@@ -239,6 +238,10 @@ def check_size(svg: str, scale: float, what: str) -> None:
     found = _SIZE.match(svg)
     if found is None:
         return
+    # here, not at the top: the renderer's process (builder/renderer.py) imports this module and
+    # never checks sizes; limits.py would bring the data stage in (~20 MB, 0.1-0.3 s of its start)
+    from ..compiler.limits import limits
+
     lim = limits()
     width, height = float(found.group(1)) * scale, float(found.group(2)) * scale
     if max(width, height) > lim.side or width * height > lim.pixels:

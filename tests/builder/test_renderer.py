@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,48 @@ def test_an_unused_helper_is_released(tmp_path: Path) -> None:
     renderer.release()  # drew a chart: kept (watch and serve rebuild with a warm engine)
     assert renderer._proc is not None
     renderer.close()
+
+
+def test_a_one_shot_build_stops_the_renderer_once_its_last_chart_is_drawn(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from chartspec.builder.options import BuildOptions
+    from chartspec.builder.renderer import shared
+    from chartspec.builder.run import build
+
+    _project(tmp_path, {"specs/a.yaml": FINE, "specs/b.yaml": FINE})
+    renderer, drawn = shared(), []
+    draw = renderer.svg
+
+    def recorded(vl: dict, timeout: float | None = None) -> str:
+        svg = draw(vl, timeout)
+        drawn.append(renderer._proc.pid if renderer._proc is not None else None)
+        return svg
+
+    monkeypatch.setattr(renderer, "svg", recorded)
+    options = BuildOptions(out=tmp_path / "out", formats=("svg", "png", "html"), jobs=0)
+    report = build([tmp_path / "specs"], options, keep_engine=False)  # what the command line asks for
+    assert report.ok and len(drawn) == 2 and drawn[0] == drawn[1] is not None  # one helper for both charts
+    assert renderer._proc is None  # stopped after the last SVG: the PNGs and pages were made without it
+    for stem in ("a", "b"):
+        assert (tmp_path / "out" / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
+        assert "<svg" in (tmp_path / "out" / f"{stem}.html").read_text(encoding="utf-8")  # the fallback
+    try:
+        assert build([tmp_path / "specs"], replace(options, force=True)).ok  # the Python API's default
+        assert renderer._proc is not None and renderer._proc.poll() is None  # kept warm for the next build
+    finally:
+        renderer.close()
+
+
+def test_the_helper_imports_only_what_drawing_needs() -> None:
+    """The helper starts while the build loads its spec: the data stage (numpy, the loggers, YAML;
+    ~20 MB and 0.1-0.3 s) would delay its engine and stay in its memory beside Vega's heap."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from chartspec.builder import renderer; from chartspec.render.engine import draw_svg, PROBE; "
+             "draw_svg(PROBE); print(' '.join(sorted(m for m in sys.modules if m.startswith('chartspec') "
+             "or m in ('numpy', 'yaml', 'duckdb', 'jsonschema'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True).stdout
+    assert "chartspec.render.engine" in loaded.split()
+    assert not [m for m in loaded.split() if m.startswith(("chartspec.data", "chartspec.spec")) or "." not in m
+                and m != "chartspec"], loaded

@@ -15,7 +15,8 @@ import pytest
 from conftest import write_tree
 
 import chartspec
-from chartspec.data.reduce import MAX_DRAWN_ROWS, SUBPIXELS
+from chartspec.compiler.interactive import LAYER_NAME
+from chartspec.data.reduce import LAYER_MASK, MAX_DRAWN_ROWS, SUBPIXELS
 from chartspec.errors import ChartspecError
 
 WIDTH = 200  # a narrow chart: few pixel columns, so a few thousand rows already get reduced
@@ -173,7 +174,11 @@ def test_domains_equal_the_full_data(tmp_path: Path) -> None:
     reduced = chartspec.to_vegalite(chartspec.load(tmp_path / "a.yaml"))
     full = chartspec.to_vegalite(chartspec.load(tmp_path / "b.yaml"))
 
-    assert len(reduced["data"]["values"]) < n / 3 and len(full["data"]["values"]) == n
+    assert len(full["data"]["values"]) == n
+    # reduced, each layer carries the rows it draws (compiler/layers.py): together far fewer
+    drawn = [len(unit["data"]["values"]) for group in reduced["layer"] if group.get("name") != LAYER_NAME
+             for unit in group.get("layer", [group])]
+    assert "data" not in reduced and len(drawn) == 2 and sum(drawn) < n / 3
 
     def tick_labels(vl: dict) -> list[str]:  # every axis' labels, as Vega lays them out from the domains
         import xml.etree.ElementTree as ET
@@ -249,7 +254,7 @@ def test_a_chart_too_large_for_vega_is_refused_with_a_position(tmp_path: Path) -
 
 def test_the_streamed_two_pass_reduction_keeps_the_same_rows_as_the_window(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import chartspec.data.reduce as reduce
+    import chartspec.data.m4sql as m4sql
 
     n = 20_000
     step = np.repeat(np.arange(n // 2), 2)  # ties in x
@@ -257,7 +262,7 @@ def test_the_streamed_two_pass_reduction_keeps_the_same_rows_as_the_window(tmp_p
     path = _spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
                            "layers:\n  - {mark: line, y: {field: loss}, color: {field: run}}\n")
     window = chartspec.load(path).table.rows
-    monkeypatch.setattr(reduce, "STREAMED_ROWS", 0)  # the path tables of 10^8 rows take
+    monkeypatch.setattr(m4sql, "STREAMED_ROWS", 0)  # the path tables of 10^8 rows take
     assert chartspec.load(path).table.rows == window
     assert len(window) < n
 
@@ -343,3 +348,20 @@ def test_a_text_cell_deep_in_a_large_column_is_named_by_its_row(tmp_path: Path) 
         chartspec.load(_spec(tmp_path, "data: deep.csv\nx: {field: step}\nlayers:\n  - {mark: line, y: {field: loss}}\n"))
     messages = [d.message for d in err.value.diagnostics]
     assert "field 'loss' is plotted as numbers but row 250001 of deep.csv holds 'oops'" in messages, messages
+
+
+def test_line_layers_sharing_the_table_each_keep_exactly_their_own_m4_rows(tmp_path: Path) -> None:
+    # the layers' columns are picked in one pass over the table (reduce.py); each row is tagged
+    # with the layers whose extremes it is, and a layer draws only those
+    n = 5_000
+    step, loss, reward = np.arange(n), _curve(n, 21), _curve(n, 22)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss, "reward": reward})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\nlayers:\n"
+                                          "  - {mark: line, y: {field: loss}}\n"
+                                          "  - {mark: line, y: {field: reward, axis: right}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n
+    kept = {bit: {r["step"] for r in rows if r[LAYER_MASK] & bit} for bit in (1, 2)}
+    assert kept[1] == _expected(step, [loss], WIDTH * SUBPIXELS)
+    assert kept[2] == _expected(step, [reward], WIDTH * SUBPIXELS)
+    assert kept[1] != kept[2] and {r["step"] for r in rows} == kept[1] | kept[2]
