@@ -13,6 +13,7 @@ from typing import Any
 
 from ..data.values import num
 from ..spec.model import Axis
+from .times import tick_count
 
 __all__ = ["axis_values", "decimals", "domain", "num", "vl_axis", "vl_scale"]
 
@@ -75,6 +76,8 @@ def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[st
         props["values"] = [num(v) if isinstance(v, (int, float)) else v for v in axis.values]
     elif axis.tick_step is not None and fixed is not None:
         props["values"] = axis_values(fixed[0], fixed[1], axis.tick_step)
+    elif axis.tick_interval is not None and axis.type == "temporal":
+        props["tickCount"] = tick_count(axis.tick_interval)
     fmt = axis.format or (f".{decimals(axis.tick_step)}f"
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):

@@ -17,7 +17,7 @@ from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .table import Table
-from .values import series_values, shared_color_layers
+from .values import num, series_values, shared_color_layers
 
 
 def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
@@ -150,12 +150,25 @@ def _check_axis(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diag
     if axis.exponent is not None and axis.scale != "pow":
         out.append(source.diagnostic("'exponent' applies only to 'scale: pow'", at + ("exponent",), key=True,
                                      hint="add 'scale: pow' or remove 'exponent'"))
-    if axis.values is not None and axis.tick_step is not None:
+    out += _check_tick_step(axis, source)
+    if axis.values is not None and (axis.tick_step is not None or axis.tick_interval is not None):
         out.append(source.diagnostic("give either 'values' or 'tick_step', not both", at + ("values",), key=True,
                                      hint="'values' lists the ticks; 'tick_step' spaces them evenly"))
     if axis.scale == "log":
         out += _check_log(axis, tables, source)
     return out
+
+
+def _check_tick_step(axis: Axis, source: SourceMap) -> list[Diagnostic]:
+    """A number steps a number axis, a time interval (``{month: 3}``) a temporal one."""
+    at = axis.json_path + ("tick_step",)
+    if axis.type == "temporal" and axis.tick_step is not None:
+        return [source.diagnostic(f"'tick_step' on a temporal axis is a time interval, not the number {num(axis.tick_step)}",
+                                  at, hint="e.g. 'tick_step: {day: 1}', '{week: 1}' or '{month: 3}'")]
+    if axis.type != "temporal" and axis.tick_interval is not None:
+        return [source.diagnostic(f"a time interval steps a temporal axis only, and this axis is {axis.type}",
+                                  at, hint="give a number ('tick_step: 50'), or set 'type: temporal' for dates")]
+    return []
 
 
 def _either(names: list[str]) -> str:
@@ -164,7 +177,7 @@ def _either(names: list[str]) -> str:
 
 def _check_log(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diagnostic]:
     at = axis.json_path
-    if axis.tick_step is not None:
+    if axis.tick_step is not None or axis.tick_interval is not None:
         return [source.diagnostic("'tick_step' does not suit a log scale (its ticks are not evenly spaced)",
                                   at + ("tick_step",), key=True, hint="list the ticks with 'values: [0.01, 0.1, 1]'")]
     if axis.domain is not None:
