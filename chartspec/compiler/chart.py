@@ -21,6 +21,7 @@ from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .interactive import add_interactivity
 from .layers import finish_layer
 from .layout import apply_layout
+from .logscale import missing_outside_log
 from .marks import apply_mark, legend_symbols
 from .scales import axis_values, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
@@ -59,6 +60,7 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
                for layer in members]
         sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
+    missing_outside_log(layers)  # zero on a log axis: a gap, not a spike to the edge (logscale.py)
     vl: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
         "description": model.description or model.title or "chart",

@@ -99,7 +99,8 @@ def _step_ms(axis: Axis) -> float | None:
 
 def _step_text(axis: Axis) -> str:
     if axis.tick_interval is not None:
-        return "{%s: %d}" % axis.tick_interval
+        unit, count = axis.tick_interval
+        return f"{{{unit}: {count}}}"
     return f"{axis.tick_step:g}"
 
 
