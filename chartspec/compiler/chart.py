@@ -60,7 +60,9 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
                for layer in members]
         sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
-    missing_outside_log(layers)  # zero on a log axis: a gap, not a spike to the edge (logscale.py)
+    # zero on a log axis: left out, not a spike to the edge (logscale.py); where Python ran every transform
+    missing_outside_log(layers, [data.main, *(t for t in data.own if t is not None), *data.views]
+                        if all(data.exact) else [])
     vl: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
         "description": model.description or model.title or "chart",

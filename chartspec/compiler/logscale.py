@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+from ..data.table import Table
 
 __all__ = ["missing_outside_log"]
 
@@ -20,16 +22,24 @@ _SCALES = {"x": "x", "x2": "x", "y": "y", "y2": "y"}  # each channel and the cha
 _ESCAPE = re.compile(r"\\(.)")  # common.field_ref's escapes of dots and brackets
 
 
-def missing_outside_log(layers: list[Any]) -> list[Any]:
-    """``layers`` (compiled, in place) with fields on log scales made null at or below zero."""
+def missing_outside_log(layers: list[Any], tables: Sequence[Table]) -> list[Any]:
+    """``layers`` (compiled, in place) with fields on log scales made null at or below zero, unless
+    ``tables`` (every table the layers draw, after transforms) show them all above zero."""
     for unit in _units(layers):
         encoding = unit.get("encoding", {})
         logs = {c for c in ("x", "y") if encoding.get(c, {}).get("scale", {}).get("type") == "log"}
-        fields = dict.fromkeys(_ESCAPE.sub(r"\1", encoding[c]["field"]) for c, owner in _SCALES.items()
-                               if owner in logs and isinstance(encoding.get(c, {}).get("field"), str))
+        fields = [f for f in dict.fromkeys(_ESCAPE.sub(r"\1", encoding[c]["field"]) for c, owner in _SCALES.items()
+                                           if owner in logs and isinstance(encoding.get(c, {}).get("field"), str))
+                  if not _all_positive(f, tables)]
         if fields:
             unit["transform"] = [*unit.get("transform", []), *map(_null_at_or_below_zero, fields)]
     return layers
+
+
+def _all_positive(field: str, tables: Sequence[Table]) -> bool:
+    """Whether every value of ``field`` is known here and above zero (no transform is left to add)."""
+    holding = [t for t in tables if field in t.columns]
+    return bool(holding) and all(field not in t.derived and all(v > 0 for v in t.numbers(field)) for t in holding)
 
 
 def _null_at_or_below_zero(field: str) -> dict[str, str]:
