@@ -21,11 +21,13 @@ from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
+from .logscale import missing_outside_log
 from .marks import apply_mark, legend_symbols
 from .scales import axis_values, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import STYLE_FIELD, styles
 from .themes import apply_theme, theme_palette
+from .times import time_tooltip
 
 if TYPE_CHECKING:
     from ..data.loaded import Spec
@@ -58,6 +60,9 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
                for layer in members]
         sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
+    # zero on a log axis: left out, not a spike to the edge (logscale.py); where Python ran every transform
+    missing_outside_log(layers, [data.main, *(t for t in data.own if t is not None), *data.views]
+                        if all(data.exact) else [])
     vl: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
         "description": model.description or model.title or "chart",
@@ -174,9 +179,12 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
         "x": x,
         "y": {**y, "field": y_field},
         **(_heat(layer, model) if layer.heat is not None else for_layer(series, layer, model)),
-        "tooltip": [
-            {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
-            {"field": y_field, "type": layer.y.type, "title": layer.name if layer.heat is None else layer.y.title},
+        "tooltip": [  # dates in UTC, as the axes write them (times.py)
+            time_tooltip({"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
+                         model.x, _known(table, model.x.field)),
+            time_tooltip({"field": y_field, "type": layer.y.type,
+                          "title": layer.name if layer.heat is None else layer.y.title},
+                         layer.y, _known(table, layer.y.field)),
         ],
     }
     if layer.heat is not None:
@@ -187,6 +195,13 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
         "mark": mark,
         "encoding": encoding,
     }
+
+
+def _known(table: Table, field: str) -> list[Any] | None:
+    """The values of ``field`` the layer draws, or None where a transform makes them in Vega."""
+    if field not in table.columns or field in table.derived:
+        return None
+    return [row.get(field) for row in table.rows]
 
 
 def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:

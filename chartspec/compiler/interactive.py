@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..data.hovertable import AT_SUFFIX, X0_FIELD, X1_FIELD, HoverColumn, HoverTable
 from ..spec.model import Axis, Interactive
 from .layout import PART_FIELD
+from .times import time_tooltip
 
 if TYPE_CHECKING:
     from ..data.loaded import Spec
@@ -90,7 +91,8 @@ def _interactive_layer(spec: Spec, units: list[dict[str, Any]], settings: Intera
         group["transform"] = [{"calculate": _as_text(c, model.x), "as": c.field + "_text"} for c in hover.columns]
         catcher["encoding"]["tooltip"] = [
             *({"field": field_ref(p), "type": "nominal", "title": p} for p in hover.panels),
-            {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
+            time_tooltip({"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
+                         model.x, [row.get(model.x.field) for row in hover.rows]),
             *({"field": c.field + "_text", "type": "nominal", "title": c.title} for c in hover.columns)]
     layers = [catcher]
     if settings.hover_rule:

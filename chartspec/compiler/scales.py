@@ -13,6 +13,8 @@ from typing import Any
 
 from ..data.values import num
 from ..spec.model import Axis
+from .numformat import axis_number_format
+from .times import tick_count
 
 __all__ = ["axis_values", "decimals", "domain", "num", "vl_axis", "vl_scale"]
 
@@ -75,12 +77,14 @@ def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[st
         props["values"] = [num(v) if isinstance(v, (int, float)) else v for v in axis.values]
     elif axis.tick_step is not None and fixed is not None:
         props["values"] = axis_values(fixed[0], fixed[1], axis.tick_step)
+    elif axis.tick_interval is not None and axis.type == "temporal":
+        props["tickCount"] = tick_count(axis.tick_interval)
     fmt = axis.format or (f".{decimals(axis.tick_step)}f"
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):
-        props["format"] = fmt
+        props["format"] = axis_number_format(fmt) if axis.type == "quantitative" else fmt
     elif axis.format:  # numbers on a band or point scale (learning rates of a grid): a number format
-        props.update(format=axis.format, formatType="number")
+        props.update(format=axis_number_format(axis.format), formatType="number")
     if axis.label_angle is not None:
         props["labelAngle"] = axis.label_angle
     return props

@@ -16,6 +16,7 @@ from ..spec.yamlload import Document
 from .checks import semantic_diagnostics
 from .flow import layer_views
 from .loaded import Spec, in_order
+from .logscale import log_diagnostics
 from .reduce import reduce_tables
 from .rows import mentioned
 from .table import Table, read_data
@@ -39,6 +40,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     # the misspelt field together; when the schema errors keep the model from being built, they
     # alone explain why.
     error_class: type[ChartspecError] = SpecValidationError
+    log_notes: list[Diagnostic] = []
     try:
         model = from_mapping(doc.data)
         theme, theme_problems = spec_theme(model, path, root, doc.source)  # spec/themes.py: a name or a file
@@ -54,6 +56,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             problems += semantic_diagnostics(model, table, doc.source, views=views)
+            log_errors, log_notes = log_diagnostics(model, table, layer_tables, doc.source)  # after transforms
+            problems += log_errors
     except ChartspecError as err:
         problems += err.diagnostics
         error_class = SpecValidationError if len(problems) > len(err.diagnostics) else type(err)
@@ -62,6 +66,6 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             raise  # the schema accepted something the model cannot read: a bug, not user error
     if problems:
         raise error_class(in_order(problems, doc.source.file))
-    notes = tuple(dict.fromkeys(n for t in (table, *layer_tables) if t is not None for n in t.notes))
+    notes = tuple(dict.fromkeys([*(n for t in (table, *layer_tables) if t is not None for n in t.notes), *log_notes]))
     return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme,
                 notes=notes)

@@ -12,6 +12,7 @@ from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
 from .table import Table
+from .values import shown
 
 __all__ = ["MAX_TICKS", "semantic_diagnostics"]
 
@@ -68,17 +69,44 @@ def _check_domain(axis: Axis, table: Table, source: SourceMap) -> list[Diagnosti
     if axis.domain is not None:
         lo, hi = axis.domain
         if lo >= hi:
-            out.append(source.diagnostic(f"domain [{lo:g}, {hi:g}] is empty or reversed",
+            out.append(source.diagnostic(f"domain [{_at(lo, axis)}, {_at(hi, axis)}] is empty or reversed",
                                          axis.json_path + ("domain",), hint="write it as [min, max] with min < max"))
         elif axis.scale == "log" and lo <= 0:
             out.append(source.diagnostic("a log scale needs a domain above zero", axis.json_path + ("domain",)))
-    if axis.tick_step is not None and not out:
+    step = _step_ms(axis)
+    if step is not None and not out:
         span = _span(axis, table)
-        if span is not None and (span[1] - span[0]) / axis.tick_step > MAX_TICKS:
+        if span is not None and (span[1] - span[0]) / step > MAX_TICKS:
             out.append(source.diagnostic(
-                f"tick_step {axis.tick_step:g} gives more than {MAX_TICKS} ticks over [{span[0]:g}, {span[1]:g}]",
+                f"tick_step {_step_text(axis)} gives more than {MAX_TICKS} ticks over "
+                f"[{_at(span[0], axis)}, {_at(span[1], axis)}]",
                 axis.json_path + ("tick_step",), hint="use a larger step"))
     return out
+
+
+# a time interval's length in milliseconds, for counting ticks (a month and a year at their shortest)
+_INTERVAL_MS = {"millisecond": 1, "second": 1000, "minute": 60_000, "hour": 3_600_000, "day": 86_400_000,
+                "week": 7 * 86_400_000, "month": 28 * 86_400_000, "year": 365 * 86_400_000}
+
+
+def _step_ms(axis: Axis) -> float | None:
+    """The tick step in the axis' units; None where the step does not suit the axis (layer_checks.py)."""
+    if axis.tick_interval is not None and axis.type == "temporal":
+        unit, count = axis.tick_interval
+        return _INTERVAL_MS[unit] * count
+    return axis.tick_step if axis.tick_step is not None and axis.type != "temporal" else None
+
+
+def _step_text(axis: Axis) -> str:
+    if axis.tick_interval is not None:
+        unit, count = axis.tick_interval
+        return f"{{{unit}: {count}}}"
+    return f"{axis.tick_step:g}"
+
+
+def _at(value: float, axis: Axis) -> str:
+    """A bound as a message writes it: numbers short (``%g``), times as UTC dates."""
+    return shown(value, axis) if axis.type == "temporal" else f"{value:g}"
 
 
 def _span(axis: Axis, table: Table) -> tuple[float, float] | None:
@@ -109,7 +137,7 @@ def _check_shared_axes(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
         for name in _AXIS_SETTINGS:
             if y.json_path + (name,) not in raw_keys:
                 continue  # not written here: the owner's setting applies
-            if getattr(y, name) != getattr(owner, name):
+            if _setting(y, name) != _setting(owner, name):
                 line = source.position(owner.json_path).line
                 out.append(source.diagnostic(
                     f"'{name}' of axis {y.axis!r} differs from the layer that first uses it (line {line})",
@@ -128,3 +156,7 @@ def _check_names(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
                 layer.json_path + ("name",), hint="give each layer its own 'name'"))
         seen.setdefault(layer.name, layer.index)
     return out
+
+
+def _setting(axis: Axis, name: str) -> object:
+    return (axis.tick_step, axis.tick_interval) if name == "tick_step" else getattr(axis, name)

@@ -17,7 +17,7 @@ from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .table import Table
-from .values import series_values, shared_color_layers
+from .values import num, series_values, shared_color_layers
 
 
 def facet_diagnostics(spec: ChartSpec, tables: Sequence[Table], source: SourceMap) -> list[Diagnostic]:
@@ -150,36 +150,37 @@ def _check_axis(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diag
     if axis.exponent is not None and axis.scale != "pow":
         out.append(source.diagnostic("'exponent' applies only to 'scale: pow'", at + ("exponent",), key=True,
                                      hint="add 'scale: pow' or remove 'exponent'"))
-    if axis.values is not None and axis.tick_step is not None:
+    out += _check_tick_step(axis, source)
+    if axis.values is not None and (axis.tick_step is not None or axis.tick_interval is not None):
         out.append(source.diagnostic("give either 'values' or 'tick_step', not both", at + ("values",), key=True,
                                      hint="'values' lists the ticks; 'tick_step' spaces them evenly"))
     if axis.scale == "log":
-        out += _check_log(axis, tables, source)
+        out += _check_log(axis, source)
     return out
+
+
+def _check_tick_step(axis: Axis, source: SourceMap) -> list[Diagnostic]:
+    """A number steps a number axis, a time interval (``{month: 3}``) a temporal one."""
+    at = axis.json_path + ("tick_step",)
+    if axis.type == "temporal" and axis.tick_step is not None:
+        return [source.diagnostic(f"'tick_step' on a temporal axis is a time interval, not the number {num(axis.tick_step)}",
+                                  at, hint="e.g. 'tick_step: {day: 1}', '{week: 1}' or '{month: 3}'")]
+    if axis.type != "temporal" and axis.tick_interval is not None:
+        return [source.diagnostic(f"a time interval steps a temporal axis only, and this axis is {axis.type}",
+                                  at, hint="give a number ('tick_step: 50'), or set 'type: temporal' for dates")]
+    return []
 
 
 def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def _check_log(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diagnostic]:
+def _check_log(axis: Axis, source: SourceMap) -> list[Diagnostic]:
     at = axis.json_path
-    if axis.tick_step is not None:
+    if axis.tick_step is not None or axis.tick_interval is not None:
         return [source.diagnostic("'tick_step' does not suit a log scale (its ticks are not evenly spaced)",
                                   at + ("tick_step",), key=True, hint="list the ticks with 'values: [0.01, 0.1, 1]'")]
-    if axis.domain is not None:
-        return []  # a domain above zero hides non-positive data (checks.py refuses one that is not)
-    for table in tables:
-        if axis.field not in table.columns or axis.field in table.derived:
-            continue
-        for row, record in enumerate(table.rows, start=1):
-            value = record.get(axis.field)
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
-                return [source.diagnostic(
-                    f"a log scale cannot show {value!r} (row {row} of {table.name}, field {axis.field!r})",
-                    at + ("scale",),
-                    hint="use 'scale: symlog' (allows zero and negatives), filter the rows, or set a 'domain' above zero")]
-    return []
+    return []  # values at or below zero: logscale.py, on the rows after transforms
 
 
 def _heat_diagnostics(layer: Layer, view: Table, source: SourceMap) -> list[Diagnostic]:

@@ -20,7 +20,7 @@ from .table import Table
 if TYPE_CHECKING:
     from .loaded import Spec
 
-__all__ = ["LayerData", "layer_data"]
+__all__ = ["LayerData", "layer_data", "layer_view"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,12 @@ def layer_steps(layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Transfor
 
 def layer_dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
     return dict((layer.data or model.data).parse)
+
+
+def layer_view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:
+    """The rows ``layer`` draws from ``table`` after its transforms, and whether Python could run
+    them all (False: ``table`` as it is)."""
+    return _view(table, layer, model, has_own)
 
 
 def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:

@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from .values import shown
 
 __all__ = ["duplicate_x", "ema", "order_key", "repeated_x", "smooth_column", "smooth_series", "smoothed_rows"]
 
@@ -78,13 +79,14 @@ def repeated_x(value: Any, layer: Layer, spec: ChartSpec, source: SourceMap) -> 
     keys = smooth_series(layer, spec)
     within = f" within one {' and '.join(map(repr, keys))}" if keys else ""
     where = layer.json_path + ("smooth",)
+    value = shown(value, spec.x)  # a time as its date, not epoch milliseconds
     if (layer.duplicates or spec.duplicates) == "all" and layer.mark in ("line", "area"):
         return source.diagnostic(
-            f"cannot smooth: x value {value!r} occurs more than once{within}, and 'duplicates: all' keeps every row",
+            f"cannot smooth: x value {value} occurs more than once{within}, and 'duplicates: all' keeps every row",
             where, key=True, hint="an EMA needs one value per x: remove 'duplicates: all' to draw the last row "
                                   "logged for each x, or set 'duplicates: first'")
     return source.diagnostic(
-        f"cannot smooth: x value {value!r} occurs more than once{within}", where, key=True,
+        f"cannot smooth: x value {value} occurs more than once{within}", where, key=True,
         hint="if the rows belong to several series, colour the layer by the field telling them apart, or give "
              "each series its own layer data")
 

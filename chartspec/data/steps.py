@@ -41,6 +41,7 @@ from .engine import Relation, materialized, new_name, quote
 from .rows import DRAWS
 from .smoothing import smooth_series
 from .table import Table
+from .values import shown
 
 __all__ = ["GAP_FACTOR", "GAP_WINDOW", "Decision", "applies", "apply_to_relation", "apply_to_rows", "decide",
            "piece_column", "replaced_note"]
@@ -214,7 +215,7 @@ def replaced_note(layer: Layer, model: ChartSpec, table_name: str, count: int, x
     other = "first" if duplicates == "last" else "last"
     return replace(source.diagnostic(
         f"{rows} of {table_name} {'repeats' if one else 'repeat'} an x value of series {layer.name!r} (first at "
-        f"{model.x.field} {x!r}{within}); the {kept} {'row is' if one else 'rows are'} drawn", layer.json_path,
+        f"{model.x.field} {shown(x, model.x)}{within}); the {kept} {'row is' if one else 'rows are'} drawn", layer.json_path,
         hint=f"as for a resumed run; 'duplicates: {other}' draws the {other} rows, 'duplicates: all' every row; "
              "rows of several series (runs, splits): colour the layer by the field telling them apart"),
         severity="note")

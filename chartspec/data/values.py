@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..spec.model import Axis, ChartSpec, Layer
@@ -56,3 +58,21 @@ def shared_color_layers(model: ChartSpec) -> frozenset[int]:
     shared = next((f for f in fields if fields.count(f) > 1), None)
     return frozenset(layer.index for layer in model.layers
                      if layer.series is not None and layer.series.field == shared)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def shown(value: Any, axis: Axis) -> str:
+    """A value of ``axis`` as a message writes it: a time on a temporal axis as its UTC date
+    (``2024-03-01``, ``2024-03-01 06:30:00``), never as epoch milliseconds; anything else as ``repr``."""
+    if axis.type != "temporal" or not isinstance(value, (int, float)) or isinstance(value, bool) \
+            or not math.isfinite(value):
+        return repr(value)
+    try:
+        moment = _EPOCH + timedelta(milliseconds=value)
+    except OverflowError:  # beyond Python's years 1-9999
+        return repr(value)
+    if value % 86_400_000 == 0:
+        return moment.strftime("%Y-%m-%d")
+    return moment.isoformat(sep=" ", timespec="milliseconds" if value % 1000 else "seconds").removesuffix("+00:00")

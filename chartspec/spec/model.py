@@ -69,6 +69,8 @@ class Axis:
     clamp: bool = False
     values: tuple[float | str, ...] | None = None
     label_angle: float | None = None
+    #: ``tick_step`` written as a time interval (``{month: 3}``): (unit, count); ``tick_step`` is then None
+    tick_interval: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)

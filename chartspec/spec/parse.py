@@ -59,13 +59,15 @@ def _interactive(raw: Any) -> Interactive:
 
 def _axis_fields(raw: dict[str, Any], path: JsonPath) -> dict[str, Any]:
     domain = raw.get("domain")
+    step = raw.get("tick_step")  # a number, or a time interval on a temporal axis ({month: 3})
     return {
         "field": raw["field"],
         "title": raw.get("title", raw["field"]),
         "type": raw.get("type", "quantitative"),
         "scale": raw.get("scale", "linear"),
         "domain": (float(domain[0]), float(domain[1])) if domain else None,
-        "tick_step": float(raw["tick_step"]) if "tick_step" in raw else None,
+        "tick_step": float(step) if isinstance(step, (int, float)) else None,
+        "tick_interval": next(iter(step.items())) if isinstance(step, dict) else None,
         "format": raw.get("format"),
         "grid": raw.get("grid"),
         "json_path": path,

@@ -17,6 +17,7 @@ _SECTIONS = [
     ("`data` as an object", "#/$defs/dataObject"),
     ("`x` and every `y`: axis settings", "#/$defs/axisCommon"),
     ("`y`: extra settings of a layer's y axis", "#/$defs/yAxis"),
+    ("`tick_step` of a temporal axis: a time interval", "#/$defs/timeStep"),
     ("`layers[]`: a layer", "#/$defs/layer"),
     ("`legend`", "#/$defs/legend"),
     ("`grid`", "#/$defs/grid"),

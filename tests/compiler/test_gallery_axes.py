@@ -282,13 +282,17 @@ def test_log_axes_place_ticks_by_their_logarithm(built: Path) -> None:
     assert all(label.direction != (1.0, 0.0) for label in x_labels), "x labels are slanted"
 
 
-def test_log_scale_refuses_zero_in_the_data(tmp_path: Path) -> None:
-    (tmp_path / "data").mkdir()
-    with pytest.raises(ChartspecError) as err:
-        _inline("data: data/m.csv\nx: {field: step, scale: log}\nlayers:\n  - y: {field: loss}\n", tmp_path)
-    (diag,) = err.value.diagnostics
-    assert (diag.line, diag.column) == (2, 25) and "log scale cannot show 0" in diag.message
-    assert "symlog" in (diag.hint or "")
+def test_log_scale_leaves_zero_out_with_a_note(tmp_path: Path) -> None:
+    """Step 0 on a log x axis: a note at the scale (data/logscale.py), and the row made null in the
+    Vega-Lite so Vega leaves it out instead of drawing it at the edge."""
+    spec = _inline("data: data/m.csv\nx: {field: step, scale: log}\nlayers:\n  - y: {field: loss}\n", tmp_path)
+    (note,) = spec.notes
+    assert note.severity == "note" and (note.line, note.column) == (2, 25)
+    assert note.message.startswith("1 value of 'step' in data/m.csv at or below zero (first: 0 at step 0)")
+    assert "symlog" in (note.hint or "")
+    (layer,) = drawn_vegalite(spec)["layer"]
+    assert layer["transform"][-1] == {"calculate": 'isValid(datum["step"]) && datum["step"] > 0 ? datum["step"] : null',
+                                      "as": "step"}
 
 
 def test_scale_options_reach_vega_lite(tmp_path: Path) -> None:

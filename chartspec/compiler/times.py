@@ -1,0 +1,58 @@
+"""Dates in tooltips, written in UTC as the axes write them, and ``tick_step`` on a time axis.
+
+Times are UTC throughout (data/sources.py) and a temporal axis uses Vega's ``utc`` scale, but a
+tooltip field has no scale: Vega-Lite writes a temporal one with ``timeFormat``, in the reader's
+zone, so midnight of Mar 01 read in America/Denver shows as Feb 29. A UTC time unit on the tooltip
+field makes Vega-Lite write it with ``utcFormat`` instead. The unit and format are the coarsest
+that keep every drawn value (whole days: ``Mar 01, 2024``); the unit never cuts below the format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..spec.model import Axis
+
+__all__ = ["TIME_UNITS", "tick_count", "time_format", "time_tooltip"]
+
+_DAY_MS = 86_400_000
+# (every value a multiple of this many ms, Vega-Lite's UTC unit, d3 time format)
+_RESOLUTIONS = ((_DAY_MS, "utcyearmonthdate", "%b %d, %Y"),
+                (60_000, "utcyearmonthdatehoursminutes", "%b %d, %Y %H:%M"),
+                (1, "utcyearmonthdatehoursminutesseconds", "%b %d, %Y %H:%M:%S"))
+_FINEST = _RESOLUTIONS[-1]
+
+#: the time intervals ``tick_step`` may name on a temporal axis, as Vega-Lite's ``tickCount`` says them
+TIME_UNITS = ("millisecond", "second", "minute", "hour", "day", "week", "month", "year")
+
+
+def time_format(axis: Axis, values: Iterable[Any] | None) -> tuple[str, str]:
+    """The UTC time unit and format a tooltip writes ``axis``' values in: the axis' own ``format``,
+    else the coarsest that keeps every value (``values`` None: unknown, made by a transform)."""
+    if axis.format:
+        return _FINEST[1], axis.format
+    present = [v for v in values] if values is not None else []
+    numbers = [v for v in present if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if values is None or len(numbers) < sum(v is not None for v in present):
+        return _FINEST[1], _FINEST[2]  # unknown, or dates as text Vega reads itself: every part
+    for size, unit, fmt in _RESOLUTIONS:
+        if all(float(v) % size == 0 for v in numbers):
+            return unit, fmt
+    return _FINEST[1], _FINEST[2]
+
+
+def time_tooltip(item: dict[str, Any], axis: Axis, values: Iterable[Any] | None) -> dict[str, Any]:
+    """A tooltip entry for a temporal field, written in UTC; other entries as they are."""
+    if item.get("type") != "temporal":
+        return item
+    unit, fmt = time_format(axis, values)
+    return {**item, "timeUnit": unit, "format": fmt}
+
+
+def tick_count(step: tuple[str, int]) -> dict[str, Any]:
+    """Vega-Lite's ``tickCount`` for a ``tick_step`` such as ``{month: 3}``: one labelled tick every
+    three months. Vega takes the interval from the scale: on the ``utc`` scale of a temporal axis,
+    the UTC calendar's (d3's ``utcMonth.every(3)``: January, April, July, October)."""
+    unit, count = step
+    return {"interval": unit, "step": int(count)}
