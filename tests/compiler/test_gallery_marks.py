@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import SPECS, assert_valid_vega_lite, build_specs, built_vegalite
-from svgchart import (Chart, Item, LinearFit, apply, glyph_parts, parse_color, parse_svg, path_vertices,
-                      symbol_shape)
+from svgchart import Chart, Item, LinearFit, apply, glyph_parts, parse_color, parse_svg, path_vertices, symbol_shape
 
 import chartspec
 from chartspec.compiler.interactive import static_view
