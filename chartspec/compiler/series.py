@@ -21,6 +21,7 @@ from ..data.values import field_values, num, series_values, shared_color_layers
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
 from .glyphs import Glyph
+from .schemes import scheme_colors
 from .styles import STYLE_FIELD, Style, style_encodings, style_transform
 
 __all__ = [
@@ -86,11 +87,15 @@ def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int
             values, shape, tag = field_values(layer.series.field, [table_of(m) for m in members]), "stroke", ""
         else:
             values = series_values(layer, table_of(layer))
-        for value in values:
+        scheme = scheme_colors(layer.series.scheme, len(values)) if layer.series.scheme else None
+        for i, value in enumerate(values):
             dash = None if layer.index in shared else layer.stroke_dash  # the style legend shows it
             glyph = Glyph("line") if layer.index in shared else glyph_of(layer)
-            found.append(Entry(value + tag, spare[used % len(spare)], shape, dash, glyph))
-            used += 1
+            if scheme is None:  # the palette's next colour
+                color, used = spare[used % len(spare)], used + 1
+            else:
+                color = scheme[i]
+            found.append(Entry(value + tag, color, shape, dash, glyph))
     return found
 
 
