@@ -70,3 +70,23 @@ def test_a_misspelt_scheme_is_a_positioned_error_with_a_hint(tmp_path: Path, run
     assert result.returncode == 1
     assert "chart.yaml:4:52: error:" in result.stdout + result.stderr
     assert "did you mean 'magma'?" in result.stdout + result.stderr
+
+
+def test_gallery_sweep_in_magma_with_each_runs_best_step(tmp_path: Path) -> None:
+    """specs/series_scheme_best_step.yaml: seven runs in magma's colours, a centred rolling mean,
+    and a diamond at the step of each run's lowest raw loss (argmin), drawn at that loss."""
+    import csv
+
+    out = build_specs(tmp_path, [SPECS / "series_scheme_best_step.yaml"], "svg", "-j", "0")
+    chart = parse_svg(out / "series_scheme_best_step.svg")
+    rows = list(csv.DictReader((SPECS / "data" / "lr_sweep_loss.csv").open(encoding="utf-8")))
+    runs = sorted({r["run"] for r in rows})
+    colors = dict(zip(runs, (parse_color(c) for c in scheme_colors("magma", len(runs)))))
+    x, y = chart.axis("Training step").scale(), chart.axis("Training loss").scale()
+    diamonds = chart.by_role("mark", "symbol")
+    assert len(diamonds) == len(runs)
+    for run in runs:
+        best = min((r for r in rows if r["run"] == run), key=lambda r: float(r["loss"]))
+        (mark,) = [d for d in diamonds if parse_color(d.fill) == colors[run]]
+        assert abs(x.value(mark.x) - float(best["step"])) < 15 and abs(y.value(mark.y) - float(best["loss"])) < 0.01
+    assert {parse_color(line.stroke) for line in chart.by_role("mark", "line")} == set(colors.values())
