@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Chart", "Item", "Axis", "Legend", "Rect", "LinearFit", "parse_svg", "fit_linear",
-           "path_commands", "path_vertices", "symbol_shape", "parse_color"]
+           "path_commands", "path_vertices", "symbol_shape", "parse_color", "Glyph", "glyph_parts"]
 
 SVG = "{http://www.w3.org/2000/svg}"
 Matrix = tuple[float, float, float, float, float, float]  # SVG order: a b c d e f
@@ -453,3 +453,42 @@ def fit_linear(pixels: list[float], values: list[float]) -> LinearFit:
     intercept = my - slope * mx
     residual = max(abs((y - intercept) / slope - x) for x, y in zip(pixels, values))
     return LinearFit(slope, intercept, residual)
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A legend glyph read back: the x ranges of its stroke's dashes and the marker drawn on it."""
+
+    dashes: list[tuple[float, float]]
+    marker: str | None  # symbol_shape of the marker, 'stroke' for a short lone stroke, None for none
+    marker_width: float
+
+
+def glyph_parts(d: str) -> Glyph:
+    """Split a legend symbol path into horizontal stroke pieces and the marker (chartspec's glyphs).
+
+    A glyph is subpaths: open horizontal segments on the centre line (the dashes) and one closed
+    marker path; a path that is one short horizontal segment alone is a 'stroke' marker."""
+    subpaths = [p for p in re.split(r"(?=[Mm])", d.strip()) if p]
+    dashes: list[tuple[float, float]] = []
+    marker_parts: list[str] = []
+    for sub in subpaths:
+        ops = {cmd.upper() for cmd, _ in path_commands(sub)}
+        points = path_vertices(sub)
+        if ops <= {"M", "L", "H"} and len(points) == 2 and math.isclose(points[0][1], points[1][1], abs_tol=1e-6):
+            dashes.append((min(points[0][0], points[1][0]), max(points[0][0], points[1][0])))
+        else:
+            marker_parts.append(sub)
+    if not marker_parts:
+        return Glyph(dashes, None, 0.0)
+    marker_d = "".join(marker_parts)
+    points = path_vertices(marker_d)
+    xs = [x for x, _ in points]
+    shape = symbol_shape(marker_d)
+    if shape == "other" and {cmd.upper() for cmd, _ in path_commands(marker_d)} <= {"M", "C", "Z"}:
+        # Vega writes a custom path's arcs as cubic Béziers: a circle when every end point is on it
+        ends = list(dict.fromkeys((round(x, 6), round(y, 6)) for x, y in points))
+        cx, cy = sum(x for x, _ in ends) / len(ends), sum(y for _, y in ends) / len(ends)
+        radii = [math.hypot(x - cx, y - cy) for x, y in ends]
+        shape = "circle" if max(radii) - min(radii) < 1e-3 * max(radii) else "other"
+    return Glyph(dashes, shape, max(xs) - min(xs))

@@ -25,7 +25,7 @@ from .logscale import missing_outside_log
 from .marks import apply_mark, legend_symbols
 from .scales import axis_values, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
-from .styles import STYLE_FIELD, styles
+from .styles import styles
 from .themes import apply_theme, theme_palette
 from .times import time_tooltip
 
@@ -51,7 +51,7 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     colors = layer_colors(model, palette)
     x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
     found = entries(model, data.of, tags, palette)
-    series = legend_symbols(series_encodings(model, found, styles(model, tags)), model)
+    series = legend_symbols(series_encodings(model, found, styles(model, tags)), model, found)
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = _y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model)
@@ -163,10 +163,10 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
     if layer.mark in ("line", "area"):
         mark["strokeWidth"] = layer.stroke_width
         if layer.point:
-            mark["point"] = {"filled": True, "shape": layer.point, "size": layer.point_size}
+            mark["point"] = {**_marker(layer), "shape": layer.point, "size": layer.point_size}
     if layer.mark == "point":
-        mark.update(filled=True, size=layer.point_size)
-        if series.get("strokeDash", {}).get("field") == STYLE_FIELD and layer.point:  # beside a style legend
+        mark.update(_marker(layer), size=layer.point_size)
+        if layer.point and "shape" not in for_layer(series, layer, model):  # beside a style legend, or glyphs
             mark["shape"] = layer.point
     if layer.stroke_dash:
         mark["strokeDash"] = list(layer.stroke_dash)
@@ -202,6 +202,13 @@ def _known(table: Table, field: str) -> list[Any] | None:
     if field not in table.columns or field in table.derived:
         return None
     return [row.get(field) for row in table.rows]
+
+
+def _marker(layer: Layer) -> dict[str, Any]:
+    """Markers are filled; a 'stroke' marker has no area, so it is drawn by its outline."""
+    if layer.point == "stroke":
+        return {"filled": False, "strokeWidth": layer.stroke_width}
+    return {"filled": True}
 
 
 def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:

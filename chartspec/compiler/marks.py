@@ -13,11 +13,14 @@ encodings for these marks. Pure.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from ..data.values import num
 from ..spec.marks import Band
 from ..spec.model import ChartSpec, Layer
-from .series import SERIES_FIELD, draws_shape
+from .glyphs import GLYPH_PX, glyph_path
+from .series import SERIES_FIELD, Entry, draws_shape
 
 #: the legend symbol of each mark when the layer has no ``point`` marker
 LEGEND_SYMBOL = {"line": "stroke", "area": "square", "bar": "square", "point": "circle", "rule": "stroke",
@@ -108,17 +111,18 @@ def _errorband(compiled: dict[str, Any], layer: Layer, mark: dict[str, Any]) -> 
             "layer": [{"mark": area, "encoding": band_encoding}, {"mark": line, "encoding": _no_shape(encoding)}]}
 
 
-def legend_symbols(series: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
-    """The series encodings with each legend entry drawn as its mark's symbol.
+def legend_symbols(series: dict[str, Any], model: ChartSpec, found: Sequence[Entry]) -> dict[str, Any]:
+    """The series encodings with each legend entry drawn as what its layer draws.
 
     Vega-Lite takes legend symbols from the ``shape`` channel, which only layers that draw symbols
     carry (points, lines with markers: ``series.for_layer``). So the legend is told what the shape
     channel cannot tell it:
 
-    - a chart with rules, ticks or boxes sets each symbol's shape (and the stroke a 'stroke'
-      symbol needs) from the entry's name, whatever the other layers draw;
-    - a chart where no layer draws symbols sets each symbol's shape the same way (one shape for
-      all: plain lines get strokes, also under a theme whose legends draw squares);
+    - a chart with a dashed line, a line with markers, a marker that is only a stroke, or rules,
+      ticks or boxes draws each entry as a glyph (glyphs.py): its stroke with its dash and its
+      marker together, as matplotlib's legend does;
+    - a chart where no layer draws symbols sets each symbol's shape from the entry's name (one
+      shape for all: plain lines get strokes, also under a theme whose legends draw squares);
     - a chart whose first layer is a line without markers draws its symbols at that line's
       opacity, not at the 0.7 Vega-Lite gives a later point layer (the legend would take it from
       the first layer carrying shape).
@@ -126,15 +130,14 @@ def legend_symbols(series: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
     layers = [layer for layer in model.layers if layer.heat is None]  # a heatmap has its own legend
     if not layers or series.get("shape", {}).get("field", SERIES_FIELD) != SERIES_FIELD or "shape" not in series:
         return series  # beside a style legend (styles.py): each legend has its symbols already
-    scale = series["shape"]["scale"]
-    by_name = dict(zip(scale["domain"], scale["range"]))
-    shapes = json.dumps(by_name, ensure_ascii=False)
     symbols: dict[str, Any] = {}
-    if any(layer.mark in ("rule", "tick", "rect", "errorband") for layer in layers):
-        symbols = {"symbolType": {"expr": f"{shapes}[datum.value] || 'circle'"},
-                   "symbolStrokeColor": {"expr": "scale('color', datum.value)"}, "symbolStrokeWidth": 2}
+    glyphs = _needs_glyphs(layers, found)
+    if glyphs:
+        symbols = _glyph_symbols(found)
     elif not any(draws_shape(layer) for layer in layers):
+        by_name = {e.name: e.shape for e in found}
         kinds = set(by_name.values())
+        shapes = json.dumps(by_name, ensure_ascii=False)
         symbols = {"symbolType": kinds.pop() if len(kinds) == 1 else {"expr": f"{shapes}[datum.value] || 'circle'"}}
     first = layers[0]
     if first.mark == "line" and not draws_shape(first) and any(draws_shape(layer) for layer in layers):
@@ -142,8 +145,36 @@ def legend_symbols(series: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
     if not symbols:
         return series
     out = dict(series)
+    if glyphs:  # the colour legend alone; each layer draws its marker and dash as mark properties (chart.py)
+        out = {k: v for k, v in out.items() if k not in ("shape", "strokeDash")}
     for channel in ("color", "shape", "strokeDash"):
         if channel in out and out[channel].get("legend"):
-            out[channel] = {**out[channel], "legend": {**out[channel]["legend"],
-                                                       **symbols}}
+            out[channel] = {**out[channel], "legend": {**out[channel]["legend"], **symbols}}
     return out
+
+
+def _needs_glyphs(layers: Sequence[Layer], found: Sequence[Entry]) -> bool:
+    """Does a one-shape legend misdraw an entry: a dash, a line with markers, a stroke marker, a span?"""
+    def dashed(dash: tuple[float, ...] | None) -> bool:
+        return bool(dash) and any(d > 0 for d in (dash or ())[1::2])
+
+    return (any(layer.mark in ("rule", "tick", "rect", "errorband") for layer in layers)
+            or any(e.glyph.kind == "line" and (e.glyph.marker is not None or dashed(e.glyph.dash)) for e in found)
+            or any(e.glyph.marker == "stroke" for e in found))
+
+
+def _by_entry(values: dict[str, Any], fallback: str) -> Any:
+    """One legend property for every entry: the value itself when all agree, else a lookup by name."""
+    distinct = {json.dumps(v) for v in values.values()}
+    if len(distinct) == 1:
+        return next(iter(values.values()))
+    return {"expr": f"{json.dumps(values, ensure_ascii=False)}[datum.value] || {fallback}"}
+
+
+def _glyph_symbols(found: Sequence[Entry]) -> dict[str, Any]:
+    """Legend properties drawing each entry as its glyph, filled and stroked in its colour."""
+    color = {"expr": "scale('color', datum.value)"}
+    return {"symbolType": _by_entry({e.name: glyph_path(e.glyph) for e in found}, "'circle'"),
+            "symbolSize": GLYPH_PX * GLYPH_PX,
+            "symbolStrokeWidth": _by_entry({e.name: num(e.glyph.stroke_width) for e in found}, "0"),
+            "symbolFillColor": color, "symbolStrokeColor": color}

@@ -20,6 +20,8 @@ from ..data.table import Table
 from ..data.values import field_values, num, series_values, shared_color_layers
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
+from .glyphs import Glyph
+from .schemes import scheme_colors
 from .styles import STYLE_FIELD, Style, style_encodings, style_transform
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "SERIES_FIELD",
     "entries",
     "for_layer",
+    "glyph_of",
     "layer_colors",
     "series_encodings",
     "series_transform",
@@ -51,6 +54,8 @@ class Entry:
     color: str
     shape: str
     dash: tuple[float, ...] | None
+    #: what the entry draws in a legend of glyphs (marks.legend_symbols)
+    glyph: Glyph = Glyph("line")
 
 
 def layer_colors(model: ChartSpec, palette: Sequence[str] = CATEGORY10) -> dict[int, str]:
@@ -75,18 +80,40 @@ def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int
         shape = layer.point or _LEGEND_SYMBOL[layer.mark]
         tag = tags.get(layer.index, "")
         if layer.series is None:
-            found.append(Entry(layer.name + tag, colors[layer.index], shape, layer.stroke_dash))
+            found.append(Entry(layer.name + tag, colors[layer.index], shape, layer.stroke_dash, glyph_of(layer)))
             continue
         if layer.index in shared:
             members = [m for m in model.layers if m.index in shared]
             values, shape, tag = field_values(layer.series.field, [table_of(m) for m in members]), "stroke", ""
         else:
             values = series_values(layer, table_of(layer))
-        for value in values:
+        scheme = scheme_colors(layer.series.scheme, len(values)) if layer.series.scheme else None
+        for i, value in enumerate(values):
             dash = None if layer.index in shared else layer.stroke_dash  # the style legend shows it
-            found.append(Entry(value + tag, spare[used % len(spare)], shape, dash))
-            used += 1
+            glyph = Glyph("line") if layer.index in shared else glyph_of(layer)
+            if scheme is None:  # the palette's next colour
+                color, used = spare[used % len(spare)], used + 1
+            else:
+                color = scheme[i]
+            found.append(Entry(value + tag, color, shape, dash, glyph))
     return found
+
+
+_GLYPH_KIND = {"line": "line", "rule": "line", "tick": "line", "point": "marker", "text": "marker",
+               "area": "bar", "bar": "bar", "rect": "bar", "errorband": "bar"}
+
+
+def glyph_of(layer: Layer) -> Glyph:
+    """The legend glyph of a layer: its stroke with dash and marker, its marker, or a bar."""
+    kind = _GLYPH_KIND[layer.mark]
+    if kind == "marker":
+        shape = layer.point or "circle"
+        # a lone marker is filled; only the 'stroke' shape, which has no area, is drawn by its outline
+        return Glyph("marker", shape, layer.point_size, None, layer.stroke_width if shape == "stroke" else 0)
+    if kind == "line":
+        marker = layer.point if layer.mark == "line" else None
+        return Glyph("line", marker, layer.point_size, layer.stroke_dash, layer.stroke_width)
+    return Glyph("bar", stroke_width=0)
 
 
 def series_transform(layer: Layer, tag: str, model: ChartSpec) -> list[dict[str, str]]:

@@ -77,7 +77,7 @@ def _filter(rows: Rows, t: Filter, dates: Mapping[str, str]) -> Rows:
 
 
 def _aggregate(rows: Rows, t: Aggregate) -> Rows | None:
-    if any(o.op not in _OPS for o in t.ops):
+    if any(o.op not in _OPS and o.op not in _ROW_OPS for o in t.ops):
         return None
     groups: dict[tuple[Any, ...], Rows] = {}
     for r in rows:  # groups in order of first appearance, as Vega emits them
@@ -86,9 +86,27 @@ def _aggregate(rows: Rows, t: Aggregate) -> Rows | None:
     for members in groups.values():
         row = {g: members[0].get(g) for g in t.groupby}
         for o in t.ops:
-            row[o.as_field] = _OPS[o.op]([m.get(o.field) for m in members] if o.field else members)
+            if o.op in _ROW_OPS:
+                row[o.as_field] = _ROW_OPS[o.op](members, o.field or "", o.value or o.field or "")
+            else:
+                row[o.as_field] = _OPS[o.op]([m.get(o.field) for m in members] if o.field else members)
         out.append(row)
     return out
+
+
+def _arg(members: Rows, field: str, value: str, pick: Callable[..., Any]) -> Any:
+    # Vega's argmin/argmax: the first row with the extreme number; rows without one are skipped
+    valid = [m for m in members if _number(m.get(field))]
+    return pick(valid, key=lambda m: m[field]).get(value) if valid else None
+
+
+#: ops that read whole rows: the row order (first, last) or another column (argmin, argmax)
+_ROW_OPS: dict[str, Callable[[Rows, str, str], Any]] = {
+    "first": lambda ms, f, _: ms[0].get(f),
+    "last": lambda ms, f, _: ms[-1].get(f),
+    "argmin": lambda ms, f, v: _arg(ms, f, v, min),
+    "argmax": lambda ms, f, v: _arg(ms, f, v, max),
+}
 
 
 def _fold(rows: Rows, t: Fold) -> Rows:
@@ -102,8 +120,9 @@ def _rolling(rows: Rows, t: Rolling, x_field: str) -> Rows:
     out = [dict(r) for r in rows]
     for members in groups.values():
         ordered = sorted(members, key=lambda i: order_key(rows[i].get(x_field)))
+        before, after = t.frame()
         for pos, i in enumerate(ordered):
-            frame = [rows[j].get(t.field) for j in ordered[max(0, pos - t.window + 1): pos + 1]]
+            frame = [rows[j].get(t.field) for j in ordered[max(0, pos - before): pos + after + 1]]
             valid = [v for v in frame if _number(v)]
             out[i][t.as_field] = statistics.fmean(valid) if valid else None
     return out

@@ -48,6 +48,8 @@ def _reads(t: Transform, x_field: str) -> list[tuple[str, JsonPath]]:
         return [(f, p + ("calculate",)) for f in expression_fields(t.expr)]
     if isinstance(t, Aggregate):
         return ([(o.field, p + ("aggregate", i, "field")) for i, o in enumerate(t.ops) if o.field]
+                + [(o.value, p + ("aggregate", i, "value")) for i, o in enumerate(t.ops)
+                   if o.value and o.value != o.field]
                 + [(g, p + ("groupby", i)) for i, g in enumerate(t.groupby)])
     if isinstance(t, Fold):
         return [(f, p + ("fold", i)) for i, f in enumerate(t.fields)]

@@ -119,6 +119,8 @@ class Layer:
 @dataclass(frozen=True)
 class SeriesByField:
     field: str
+    #: a Vega scheme the series take their colours from (compiler/schemes.py); None: the palette
+    scheme: str | None = None
 
 
 @dataclass(frozen=True)

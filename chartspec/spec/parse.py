@@ -45,7 +45,7 @@ def _color_field(raw: Any) -> tuple[SeriesByField | None, HeatColor | None]:
     if raw.get("type", "nominal") == "quantitative":
         return None, HeatColor(field=raw["field"], scheme=raw.get("scheme", "viridis"),
                                title=raw.get("title", raw["field"]), format=raw.get("format"))
-    return SeriesByField(field=raw["field"]), None
+    return SeriesByField(field=raw["field"], scheme=raw.get("scheme")), None
 
 
 def _interactive(raw: Any) -> Interactive:

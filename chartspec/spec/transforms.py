@@ -43,6 +43,8 @@ class AggregateOp:
     op: str
     field: str | None
     as_field: str
+    #: ``argmin``/``argmax``: the column read from the row where ``field`` is extreme
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,21 @@ class Fold:
 
 @dataclass(frozen=True)
 class Rolling:
-    """Trailing mean over ``window`` rows in x order (the current row and the ones before it)."""
+    """Mean over ``window`` rows in x order: the current row and the ones before it, or around it."""
 
     field: str
     window: int
     as_field: str
     groupby: tuple[str, ...]
     json_path: JsonPath
+    #: centre the window on the row (pandas' ``center=True``) instead of ending it there
+    center: bool = False
+
+    def frame(self) -> tuple[int, int]:
+        """Rows before and after the current one that the window holds."""
+        if self.center:
+            return self.window // 2, (self.window - 1) // 2
+        return self.window - 1, 0
 
 
 Transform = Filter | Calculate | Aggregate | Fold | Rolling
@@ -91,7 +101,8 @@ def _calculate(raw: dict[str, Any], path: JsonPath) -> Calculate:
 
 def _aggregate(raw: dict[str, Any], path: JsonPath) -> Aggregate:
     ops = tuple(AggregateOp(op=o["op"], field=o.get("field"),
-                            as_field=o.get("as") or "_".join(filter(None, (o["op"], o.get("field")))))
+                            as_field=o.get("as") or "_".join(filter(None, (o["op"], o.get("field")))),
+                            value=o.get("value", o.get("field")) if o["op"] in ("argmin", "argmax") else None)
                 for o in raw["aggregate"])
     return Aggregate(ops=ops, groupby=tuple(raw.get("groupby", ())), json_path=path)
 
@@ -104,7 +115,7 @@ def _fold(raw: dict[str, Any], path: JsonPath) -> Fold:
 def _rolling(raw: dict[str, Any], path: JsonPath) -> Rolling:
     r = raw["rolling"]
     return Rolling(field=r["field"], window=int(r["window"]), as_field=r.get("as") or f"{r['field']}_rolling",
-                   groupby=tuple(r.get("groupby", ())), json_path=path)
+                   groupby=tuple(r.get("groupby", ())), json_path=path, center=bool(r.get("center", False)))
 
 
 _PARSERS: dict[str, Callable[[dict[str, Any], JsonPath], Transform]] = {

@@ -20,7 +20,7 @@ import pytest
 from conftest import SPECS, assert_valid_vega_lite, build_specs, built_vegalite, drawn_vegalite
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from svgchart import Axis, Chart, Item, parse_color, parse_svg
+from svgchart import Axis, Chart, Item, glyph_parts, parse_color, parse_svg
 
 import chartspec
 from chartspec.compiler.axes import align_domains
@@ -185,17 +185,17 @@ def test_aligned_ticks_off_leaves_domains_to_vega(built: Path, tmp_path: Path) -
 def test_dashed_eval_in_one_legend_below_the_plot(built: Path) -> None:
     vl = _vl(built, "series_dashed_eval_legend_bottom")
     assert len(vl["layer"]) == 2, "accuracy and loss layers share one axis each"
-    enc = vl["layer"][0]["layer"][1]["encoding"]
-    assert enc["strokeDash"]["field"] == enc["color"]["field"] == enc["shape"]["field"] == "__series"
+    eval_layer = vl["layer"][0]["layer"][1]
+    assert eval_layer["encoding"]["color"]["field"] == "__series" and eval_layer["mark"]["strokeDash"] == [6, 4]
     chart = _svg(built, "series_dashed_eval_legend_bottom")
     assert len(chart.legends) == 1
     legend = chart.legends[0]
     entries = dict(legend.entries)
     assert list(entries) == ["Train accuracy", "Eval accuracy", "Train loss", "Eval loss"]
-    for name, symbol in entries.items():
-        dash = symbol.dasharray or [1, 0]
-        dashed = any(v > 0 for v in dash[1::2])
-        assert dashed == name.startswith("Eval"), f"{name}: legend dash {symbol.dasharray}"
+    for name, symbol in entries.items():  # each glyph: the line cut into its dashes (legend glyphs)
+        dashes = glyph_parts(symbol.attrib["d"]).dashes
+        assert (len(dashes) > 1) == name.startswith("Eval"), f"{name}: legend glyph {symbol.attrib['d']}"
+        assert dashes[0][0] == -12 and (dashes[0][1] - dashes[0][0] == 6 if len(dashes) > 1 else dashes[0][1] == 12)
     assert legend.bbox().top > chart.plot.bottom, "the legend is below the plot"
     dashed_lines = [items for items in chart.mark_groups("line").values()
                     if any(i.dasharray and any(v > 1 for v in i.dasharray[1::2]) for i in items)]

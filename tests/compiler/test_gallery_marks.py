@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import SPECS, assert_valid_vega_lite, build_specs, built_vegalite
-from svgchart import Chart, Item, LinearFit, apply, parse_color, parse_svg, path_vertices, symbol_shape
+from svgchart import Chart, Item, LinearFit, apply, glyph_parts, parse_color, parse_svg, path_vertices, symbol_shape
 
 import chartspec
 from chartspec.compiler.interactive import static_view
@@ -204,8 +204,9 @@ def test_errorband_spans_min_to_max_of_the_seeds(built: Path) -> None:
         mean = sum(values) / len(values)
         assert any(abs(cx - px) < TOL and abs(cy - y.pixel(mean)) < TOL for cx, cy in mean_line[0].vertices())
     legend = _legend(chart)
-    assert legend["Mean of 3 seeds (min-max band)"].shape == "square"
-    assert legend["Seed 0"].dasharray == [5, 3]
+    assert legend["Mean of 3 seeds (min-max band)"].shape == "rect"  # a band: a bar across the glyph
+    seed_dashes = glyph_parts(legend["Seed 0"].attrib["d"]).dashes  # the seed's dash, cut into the glyph
+    assert [round(b - a, 3) for a, b in seed_dashes[:2]] == [5, 5] and seed_dashes[1][0] - seed_dashes[0][1] == 3
 
 
 def test_band_extents_are_computed_from_the_raw_rows(built: Path) -> None:
@@ -336,7 +337,10 @@ def test_bar_labels_and_dual_axis(built: Path) -> None:
     drawn = [loss.value(py) for _, py in curve.vertices()]
     assert drawn == pytest.approx([float(r["val_loss"]) for r in rows], abs=0.01)
     legend = _legend(chart)
-    assert legend["Throughput"].shape == "square" and legend["Validation loss"].shape == "other"  # diamond
+    # a bar across the glyph; the line with its diamond marker on it
+    assert legend["Throughput"].shape == "rect"
+    loss_glyph = glyph_parts(legend["Validation loss"].attrib["d"])
+    assert len(loss_glyph.dashes) == 1 and loss_glyph.marker == "other" and loss_glyph.marker_width >= 4
 
 
 # -- rule, rect and tick: a box plot from quantiles ------------------------------------------------------
@@ -366,7 +370,7 @@ def test_rules_boxes_and_ticks_span_their_quantiles(built: Path) -> None:
         assert abs((tick.top + tick.bottom) / 2 - y.pixel(float(row["p50_ms"]))) < TOL
         assert tick.width > 5 * tick.height  # a horizontal tick
     legend = _legend(chart)
-    assert legend["p25 - p75"].shape == "square"
+    assert legend["p25 - p75"].shape == "rect"
     for name in ("p5 - p95", "median"):  # strokes, not circles
         (_, y1), (_, y2) = legend[name].vertices()
         assert y1 == y2 and legend[name].stroke not in (None, "none", "transparent")
@@ -381,18 +385,36 @@ SHAPES = ["circle", "square", "cross", "diamond", "triangle-up", "triangle-down"
 
 
 def test_every_point_shape_is_drawn_and_in_the_legend(built: Path) -> None:
+    """Twelve layers, one Vega shape each: every marker paints pixels in the chart and in the legend.
+    A 'stroke' has no area, so it is drawn by its outline (unfilled, at the layer's stroke width)."""
     vl = _vl(built, "marks_point_shapes")
-    shape = _leaves(vl)[0]["encoding"]["shape"]
-    assert shape["scale"]["range"] == SHAPES
+    assert [leaf["mark"]["shape"] for leaf in _leaves(vl)] == SHAPES
     chart = parse_svg(built / "marks_point_shapes.svg")
     by_layer: dict[tuple[str, ...], list[Item]] = chart.mark_groups("symbol")
     assert len(by_layer) == len(SHAPES) and all(len(items) == 6 for items in by_layer.values())
     drawn = [{item.attrib["d"] for item in items} for items in by_layer.values()]
     assert all(len(paths) == 1 for paths in drawn)  # one shape per layer
     assert len({next(iter(paths)) for paths in drawn}) == len(SHAPES)  # twelve different shapes
+    for items in by_layer.values():
+        assert all(_paints(item) for item in items), items[0].attrib
     legend = _legend(chart)
     assert list(legend) == [f"task {i}" for i in range(1, 13)]
-    assert legend["task 1"].shape == "circle" and legend["task 2"].shape == "square"
+    glyphs = {name: glyph_parts(symbol.attrib["d"]) for name, symbol in legend.items()}
+    assert glyphs["task 1"].marker == "circle" and glyphs["task 2"].marker == "square"
+    assert all(_paints(symbol) for symbol in legend.values())
+    assert glyphs["task 12"].dashes and float(legend["task 12"].attrib["stroke-width"]) >= 1  # the stroke marker
+    assert len({symbol.attrib["d"] for symbol in legend.values()}) == len(SHAPES)
+
+
+def _paints(item: Item) -> bool:
+    """Does a symbol put colour on the page: a fill over an area, or a stroke of some width?"""
+    def coloured(value: str | None) -> bool:
+        return value not in (None, "none", "transparent")
+
+    d = item.attrib["d"]
+    area = symbol_shape(d) == "circle" or len({(round(x, 3), round(y, 3)) for x, y in path_vertices(d)}) > 2
+    stroked = coloured(item.stroke) and float(item.attrib.get("stroke-width", "1")) > 0
+    return (coloured(item.fill) and area) or stroked
 
 
 # -- errors -----------------------------------------------------------------------------------------------
@@ -502,9 +524,9 @@ def test_every_mark_on_a_second_axis_joins_the_merged_legend(tmp_path: Path, mar
     legend = _legend(chart)
     assert list(legend) == ["Loss", "Range"]  # the annotation is no entry
     symbol = legend["Range"]
-    wants = {"square": "square", "circle": "circle", "stroke": "other"}[
+    wants = {"square": "square", "circle": "circle", "stroke": "other", "rect": "rect"}[
         {"line": "stroke", "point": "circle", "area": "square", "bar": "square", "tick": "stroke", "text": "circle",
-         "rule": "stroke", "rect": "square", "errorband": "square"}[mark]]
+         "rule": "stroke", "rect": "rect", "errorband": "rect"}[mark]]  # spans: a legend of glyphs, bars wide
     assert symbol.shape == wants
 
 

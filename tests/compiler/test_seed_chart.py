@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SPECS, assert_valid_vega_lite
-from svgchart import Chart, Item, parse_color, parse_svg
+from svgchart import Chart, Item, glyph_parts, parse_color, parse_svg
 
 from chartspec.compiler.interactive import static_view
 from chartspec.render import vegajs
@@ -319,10 +319,13 @@ def test_one_legend_with_both_series(chart: Chart) -> None:
     entries = chart.legends[0].entries
     assert [label for label, _ in entries] == [TOKEN_TITLE, RATE_TITLE]
     (_, square), (_, circle) = entries
-    assert square.shape == "square" and parse_color(square.fill) == parse_color(BLUE), (
-        f"Token Length legend symbol: {square.shape} {square.fill}")
-    assert circle.shape == "circle" and parse_color(circle.fill) == parse_color(RED), (
-        f"Reproduced Rate legend symbol: {circle.shape} {circle.fill}")
+    # each entry is its line with its marker on it, as matplotlib's legend draws a line with markers
+    for symbol, shape, color in ((square, "square", BLUE), (circle, "circle", RED)):
+        glyph = glyph_parts(symbol.attrib["d"])
+        assert glyph.marker == shape and len(glyph.dashes) == 1, f"legend symbol {symbol.attrib['d']}"
+        start, end = glyph.dashes[0]
+        assert end - start >= 20 and start < -glyph.marker_width / 2 and end > glyph.marker_width / 2
+        assert parse_color(symbol.fill) == parse_color(symbol.stroke) == parse_color(color)
     assert square.y < circle.y, "Token Length should be listed first (on top)"
     assert not chart.by_role("legend-title"), "the legend should have no title"
 
@@ -526,13 +529,14 @@ def test_vl_json_valid_with_independent_y_and_one_legend_field(seed_build: Path)
     leaves = _leaf_layers(static_view(spec))  # the drawn layers; the HTML's hover layer is tested apart
     assert len(leaves) == 2
     color_field = leaves[0]["encoding"]["color"]["field"]
-    for leaf in leaves:
+    for leaf, shape in zip(leaves, ("square", "circle")):
         enc = leaf["encoding"]
-        assert enc["color"]["field"] == enc["shape"]["field"] == color_field, "colour and shape use different fields"
-        assert enc["color"]["legend"] == enc["shape"]["legend"], "colour and shape legends differ (would not merge)"
-        assert enc["color"]["scale"]["domain"] == enc["shape"]["scale"]["domain"] == [TOKEN_TITLE, RATE_TITLE]
+        assert enc["color"]["field"] == color_field, "the layers' colours use different fields"
+        assert enc["color"]["legend"] == leaves[0]["encoding"]["color"]["legend"], "legends differ (would not merge)"
+        assert enc["color"]["scale"]["domain"] == [TOKEN_TITLE, RATE_TITLE]
         assert enc["color"]["scale"]["range"] == [BLUE, RED]
-        assert enc["shape"]["scale"]["range"] == ["square", "circle"]
+        # the marker is the layer's own (the legend draws line and marker as one glyph)
+        assert "shape" not in enc and leaf["mark"]["point"]["shape"] == shape
 
 
 # -- determinism ------------------------------------------------------------------------------------
