@@ -19,6 +19,7 @@ from typing import Any
 from ..data.values import num
 from ..spec.marks import Band
 from ..spec.model import ChartSpec, Layer
+from .common import expr_string
 from .glyphs import GLYPH_PX, glyph_path
 from .series import SERIES_FIELD, Entry, draws_shape
 
@@ -137,7 +138,7 @@ def legend_symbols(series: dict[str, Any], model: ChartSpec, found: Sequence[Ent
     elif not any(draws_shape(layer) for layer in layers):
         by_name = {e.name: e.shape for e in found}
         kinds = set(by_name.values())
-        shapes = json.dumps(by_name, ensure_ascii=False)
+        shapes = expr_string(by_name)
         symbols = {"symbolType": kinds.pop() if len(kinds) == 1 else {"expr": f"{shapes}[datum.value] || 'circle'"}}
     first = layers[0]
     if first.mark == "line" and not draws_shape(first) and any(draws_shape(layer) for layer in layers):
@@ -168,7 +169,7 @@ def _by_entry(values: dict[str, Any], fallback: str) -> Any:
     distinct = {json.dumps(v) for v in values.values()}
     if len(distinct) == 1:
         return next(iter(values.values()))
-    return {"expr": f"{json.dumps(values, ensure_ascii=False)}[datum.value] || {fallback}"}
+    return {"expr": f"{expr_string(values)}[datum.value] || {fallback}"}
 
 
 def _glyph_symbols(found: Sequence[Entry]) -> dict[str, Any]:
