@@ -70,14 +70,14 @@ def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if a.kind == "hline":
         y = {"y": _y(a.y[0])}
-        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": 1.5, "clip": True, **stroke},
+        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": _num(a.width), "clip": True, **stroke},
                     "encoding": y})
         if a.label:  # at the right end, above the line
             out.append(_label(a.label, line_color, {**y, "x": {"value": width - _GAP}},
                               align="right", baseline="bottom", dy=-_GAP))
     elif a.kind == "vline":
         x = {"x": _x(a.x[0], ref)}
-        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": 1.5, "clip": True, **stroke},
+        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": _num(a.width), "clip": True, **stroke},
                     "encoding": x})
         if a.label:  # at the top, right of the line
             out.append(_label(a.label, line_color, {**x, "y": {"value": _GAP}}, align="left", baseline="top", dx=_GAP))
@@ -122,7 +122,7 @@ def _arrow(a: Annotation, where: dict[str, Any], color: str, stroke: dict[str, A
     tip = _STANDOFF + _HEAD_TIP  # the head's centre, from the point
     back = tip + _HEAD_BASE - 1  # the shaft starts just inside the head's base: no gap
     out = [
-        {"mark": {"type": "rule", "color": color, "strokeWidth": 1.5, "xOffset": _r(ux * back),
+        {"mark": {"type": "rule", "color": color, "strokeWidth": _num(a.width), "xOffset": _r(ux * back),
                   "yOffset": _r(uy * back), "x2Offset": _r(dx), "y2Offset": _r(dy), **stroke},
          "encoding": {**where, "x2": {"datum": where["x"]["datum"]}, "y2": {"datum": where["y"]["datum"]}}},
         {"mark": {"type": "point", "shape": "triangle", "filled": True, "size": _HEAD_SIZE, "angle": _r(angle % 360),

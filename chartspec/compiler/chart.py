@@ -103,7 +103,8 @@ def _series_known(spec: Spec, data: LayerData) -> None:
 def _x_encoding(model: ChartSpec, span: Span | None) -> dict[str, Any]:
     x = model.x
     grid = x.grid if x.grid is not None else model.grid.show
-    return {"field": field_ref(x.field), "type": x.type, "title": x.title,
+    unit = {"timeUnit": {"unit": x.time_unit, "utc": True}} if x.time_unit else {}  # labels name the unit
+    return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title,
             "scale": vl_scale(x, span, zero=False), "axis": vl_axis(x, span, grid)}
 
 
@@ -174,7 +175,8 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
         "y": {**y, "field": y_field},
         **(_heat(layer, model) if layer.heat is not None else for_layer(series, layer, model)),
         "tooltip": [
-            {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
+            {"field": x["field"], "type": x["type"], **{k: v for k, v in x.items() if k == "timeUnit"},
+             "title": model.x.title or model.x.field},
             {"field": y_field, "type": layer.y.type, "title": layer.name if layer.heat is None else layer.y.title},
         ],
     }

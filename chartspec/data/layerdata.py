@@ -8,13 +8,14 @@ compiler knows axis extents and series) and smoothed columns added. The compiler
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Transform
 from .evaluate import evaluate
 from .smoothing import smooth_column, smooth_series, smoothed_rows
 from .table import Table
+from .timeunits import floor_rows
 
 if TYPE_CHECKING:
     from .loaded import Spec
@@ -52,7 +53,13 @@ def layer_dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
 
 def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:
     steps = layer_steps(layer, model, has_own)
-    rows = evaluate(table.rows, steps, model.x.field, layer_dates(layer, model)) if steps else table.rows
+    rows: tuple[dict[str, Any], ...] | None = table.rows
+    if model.x.time_unit is not None:  # dates floored first, as the compiled timeUnit transform does
+        floored = floor_rows(table.rows, model.x.field, model.x.time_unit)
+        if floored is None:
+            return table, False
+        rows = tuple(floored)
+    rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model)) if steps else rows
     if rows is None:
         return table, False
     columns = tuple(dict.fromkeys(k for row in rows for k in row)) if rows else table.columns

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ..errors import JsonPath
 from .annotations import Annotation
 from .layout import Facet
-from .marks import Band
+from .marks import Band, TextStyle
 from .smoothing import Smooth
 from .transforms import Transform
 
@@ -67,6 +67,8 @@ class Axis:
     clamp: bool = False
     values: tuple[float | str, ...] | None = None
     label_angle: float | None = None
+    #: x only: Vega-Lite's time unit (``yearmonth``) every date is floored to (data/timeunits.py)
+    time_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ class Layer:
     heat: HeatColor | None = None
     #: reduce this layer's data to what the pixels show (data/reduce.py); None: as the chart says
     reduce: bool | None = None
+    #: mark 'text': where and how its text is written (None: the mark's defaults, compiler/marks.py)
+    text_style: TextStyle | None = None
+    #: a direct label at the end of each of the layer's lines (compiler/directlabels.py)
+    label: Literal["end"] | None = None
 
 
 @dataclass(frozen=True)
