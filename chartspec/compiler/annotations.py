@@ -30,14 +30,14 @@ def _num(value: Value) -> Value:
 
 
 @dataclass(frozen=True)
-class _XRef:
+class XRef:
     """What an x value needs to become a datum: the axis type and the data's date format, if any."""
 
     type: str
     date_format: str | None
 
 
-def _datum(value: Value, ref: _XRef) -> Any:
+def x_datum(value: Value, ref: XRef) -> Any:
     """A number as itself; a date text parsed in Vega as the data's dates are (UTC)."""
     if not isinstance(value, str) or ref.type != "temporal":
         return _num(value)
@@ -46,8 +46,8 @@ def _datum(value: Value, ref: _XRef) -> Any:
     return {"expr": f"toDate({json.dumps(value)})"}
 
 
-def _x(value: Value, ref: _XRef) -> dict[str, Any]:
-    return {"datum": _datum(value, ref), "type": ref.type}
+def _x(value: Value, ref: XRef) -> dict[str, Any]:
+    return {"datum": x_datum(value, ref), "type": ref.type}
 
 
 def _y(value: float) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def _label(text: str, color: str, encoding: dict[str, Any], **mark: Any) -> dict
             "encoding": {**encoding, "text": {"value": text}}}
 
 
-def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
+def _layers(a: Annotation, ref: XRef, width: int) -> list[dict[str, Any]]:
     """The Vega-Lite layers (without data) that draw one annotation. Lines and ranges are clipped
     to the plot (a value past a fixed domain must not draw over the axes); labels are not, so a
     label above a point at the top of the domain stays readable."""
@@ -85,7 +85,7 @@ def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
         color = a.color or DEFAULT_RANGE_COLOR
         opacity = a.opacity if a.opacity is not None else DEFAULT_RANGE_OPACITY
         if a.kind == "x_range":
-            span = {"x": _x(a.x[0], ref), "x2": {"datum": _datum(a.x[1], ref)}}
+            span = {"x": _x(a.x[0], ref), "x2": {"datum": x_datum(a.x[1], ref)}}
             where = {"x": _x(a.x[0], ref), "y": {"value": _GAP}}
             place: dict[str, Any] = {"align": "left", "baseline": "top", "dx": _GAP}
         else:
@@ -147,7 +147,7 @@ def _r(value: float) -> float | int:
 def annotation_layers(model: ChartSpec, axis_id: str) -> list[dict[str, Any]]:
     """The layers of every annotation drawn on axis ``axis_id``, each on a one-row dataset so it is
     drawn once (not once per row of the chart's data), unclipped labels, no legend."""
-    ref = _XRef(model.x.type, dict(model.data.parse).get(model.x.field))
+    ref = XRef(model.x.type, dict(model.data.parse).get(model.x.field))
     found = [layer for a in model.annotations if axis_of(a, model.layers) == axis_id
              for layer in _layers(a, ref, model.width)]
     return [{"data": {"values": [{}]}, **layer} for layer in found]

@@ -8,6 +8,7 @@ shape and dash on one ``__series`` field) in series.py. No I/O.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..data.hovertable import hover_table
@@ -18,6 +19,7 @@ from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annotations import annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
+from .directlabels import label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .interactive import add_interactivity
 from .layers import finish_layer
 from .layout import apply_layout
@@ -37,6 +39,8 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     """Compile a loaded single chart (``spec.model`` a :class:`ChartSpec`) to a Vega-Lite dict."""
     model = spec.model
     assert isinstance(model, ChartSpec)
+    if labelled(model) and not model.legend.explicit:  # every series named at its line: no legend
+        model = replace(model, legend=replace(model.legend, position="none"))
     data = layer_data(spec)  # the chart's and layers' own rows, EMA columns added
     _series_known(spec, data)
     table = data.main
@@ -49,14 +53,18 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     colors = layer_colors(model, palette)
     x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
     found = entries(model, data.of, tags, palette)
+    direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
+    sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, styles(model, tags)), model)
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
-        y_axis = _y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model)
+        y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model),
+                            direct, axis_id)
         sub = [finish_layer(apply_mark(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
                                               data.of(layer)), layer), layer, spec, data, colors.get(layer.index), _values)
                for layer in members]
         sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
+        sub += label_layers(direct, model, axis_id)
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
     vl: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,

@@ -18,7 +18,7 @@ __all__ = ["floor_rows", "floor_time", "unit_parts"]
 _PARTS = ("year", "quarter", "month", "week", "dayofyear", "date", "day", "hours", "minutes", "seconds",
           "milliseconds")
 _PYTHON = frozenset(("year", "quarter", "month", "date", "hours", "minutes", "seconds", "milliseconds"))
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
 
 
