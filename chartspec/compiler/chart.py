@@ -64,7 +64,7 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
                                               data.of(layer)), layer), layer, spec, data, colors.get(layer.index), _values)
                for layer in members]
         sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
-        sub += label_layers(direct, model, axis_id)
+        sub += label_layers(direct, model, x_encoding, axis_id)
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
     vl: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
@@ -178,6 +178,7 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
     if layer.interpolate and layer.mark in ("line", "area"):
         mark["interpolate"] = layer.interpolate
     y_field = field_ref(layer.y.field)
+    x = _x_of(layer, x, model)
     encoding = {
         "x": x,
         "y": {**y, "field": y_field},
@@ -196,6 +197,14 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
         "mark": mark,
         "encoding": encoding,
     }
+
+
+def _x_of(layer: Layer, x: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
+    """The x encoding of one layer: in a time unit, marks other than bars sit in the middle of
+    their unit, where the bar of that unit has its middle (Vega-Lite puts them at its start)."""
+    if model.x.time_unit is None or layer.mark in ("bar", "rect"):
+        return x
+    return {**x, "bandPosition": 0.5}
 
 
 def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:

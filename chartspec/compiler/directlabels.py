@@ -29,7 +29,6 @@ from ..data.smoothing import smooth_column
 from ..data.values import num, shared_color_layers
 from ..errors import CompileError, Diagnostic
 from ..spec.model import ChartSpec, Layer, YAxis, axis_of
-from .annotations import XRef, x_datum
 from .nicedomain import NICE_SCALES, nice_domain, to_pixel
 from .scales import vl_scale
 from .series import Entry
@@ -73,22 +72,21 @@ class DirectLabels:
         """Pixels right of the plot the widest label needs (a right-hand axis moves out by it)."""
         return max((lab.dx + len(lab.text) * LABEL_FONT_SIZE * _CHAR_WIDTH + 4 for lab in self.labels), default=0)
 
-    def layers(self, axis_id: str, ref: XRef) -> list[dict[str, Any]]:
-        """The Vega-Lite layers drawing the labels (and leaders) of the series on ``axis_id``."""
+    def layers(self, axis_id: str, x_field: str, x: dict[str, Any]) -> list[dict[str, Any]]:
+        """The Vega-Lite layers drawing the labels (and leaders) of the series on ``axis_id``; ``x``:
+        the chart's x encoding, so a label's x is its line end's, time unit and band included."""
         out: list[dict[str, Any]] = []
         for lab in (lab for lab in self.labels if lab.axis_id == axis_id):
-            x = {"datum": x_datum(lab.x, ref), "type": ref.type}
-            if ref.type in ("ordinal", "nominal"):
-                x["bandPosition"] = 0.5
+            data = {"values": [{x_field: lab.x}]}
             if lab.moved:
-                out.append({"mark": {"type": "rule", "color": lab.color, "strokeWidth": 1, "xOffset": _LEADER[0],
-                                     "x2Offset": _LEADER[1]},
-                            "encoding": {"x": x, "x2": {"datum": x["datum"]}, "y": {"value": lab.point},
+                out.append({"data": data, "mark": {"type": "rule", "color": lab.color, "strokeWidth": 1,
+                                                   "xOffset": _LEADER[0], "x2Offset": _LEADER[1]},
+                            "encoding": {"x": x, "x2": {"field": x["field"]}, "y": {"value": lab.point},
                                          "y2": {"value": lab.at}}})
-            out.append({"mark": {"type": "text", "color": lab.color, "align": "left", "baseline": "middle",
-                                 "dx": lab.dx, "fontSize": LABEL_FONT_SIZE},
+            out.append({"data": data, "mark": {"type": "text", "color": lab.color, "align": "left",
+                                               "baseline": "middle", "dx": lab.dx, "fontSize": LABEL_FONT_SIZE},
                         "encoding": {"x": x, "y": {"value": lab.at}, "text": {"value": lab.text}}})
-        return [{"data": {"values": [{}]}, **layer} for layer in out]
+        return out
 
 
 def labelled(model: ChartSpec) -> bool:
@@ -216,7 +214,12 @@ def pin_domain(y: dict[str, Any], direct: DirectLabels | None, axis_id: str) -> 
     return {**y, "scale": {**y["scale"], "domain": [num(lo), num(hi)], "nice": False}}
 
 
-def label_layers(direct: DirectLabels | None, model: ChartSpec, axis_id: str) -> list[dict[str, Any]]:
+def label_layers(direct: DirectLabels | None, model: ChartSpec, x: dict[str, Any], axis_id: str
+                 ) -> list[dict[str, Any]]:
+    """The label layers of ``axis_id``; ``x``: the chart's compiled x encoding."""
     if direct is None:
         return []
-    return direct.layers(axis_id, XRef(model.x.type, dict(model.data.parse).get(model.x.field)))
+    where = {k: v for k, v in x.items() if k in ("field", "type", "timeUnit")}
+    if model.x.time_unit is not None:  # where the line's points are: the middle of their unit (chart.py)
+        where["bandPosition"] = 0.5
+    return direct.layers(axis_id, model.x.field, where)
