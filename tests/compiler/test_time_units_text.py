@@ -68,15 +68,15 @@ def test_month_folds_the_years_onto_one(tmp_path: Path) -> None:
 
 
 def test_python_floors_dates_as_vega_does() -> None:
-    ms = dt.datetime(2024, 5, 17, 13, 45, 12, 345000, tzinfo=dt.timezone.utc).timestamp() * 1000
+    ms = dt.datetime(2024, 5, 17, 13, 45, 12, 345000, tzinfo=dt.UTC).timestamp() * 1000
 
     def floored(unit: str) -> dt.datetime:
-        return dt.datetime.fromtimestamp(floor_time(ms, unit_parts(unit)) / 1000, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(floor_time(ms, unit_parts(unit)) / 1000, dt.UTC)
 
-    assert floored("yearmonth") == dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
-    assert floored("yearquarter") == dt.datetime(2024, 4, 1, tzinfo=dt.timezone.utc)
-    assert floored("month") == dt.datetime(2012, 5, 1, tzinfo=dt.timezone.utc)  # Vega's year for no year
-    assert floored("hoursminutes") == dt.datetime(2012, 1, 1, 13, 45, tzinfo=dt.timezone.utc)
+    assert floored("yearmonth") == dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    assert floored("yearquarter") == dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
+    assert floored("month") == dt.datetime(2012, 5, 1, tzinfo=dt.UTC)  # Vega's year for no year
+    assert floored("hoursminutes") == dt.datetime(2012, 1, 1, 13, 45, tzinfo=dt.UTC)
     assert unit_parts("yeardayofyear") == ("year", "dayofyear")
     assert floor_rows([{"d": ms}], "d", "yearweek") is None  # weeks: Vega floors them, Python does not
 
