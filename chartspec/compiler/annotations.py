@@ -30,14 +30,14 @@ def _num(value: Value) -> Value:
 
 
 @dataclass(frozen=True)
-class _XRef:
+class XRef:
     """What an x value needs to become a datum: the axis type and the data's date format, if any."""
 
     type: str
     date_format: str | None
 
 
-def _datum(value: Value, ref: _XRef) -> Any:
+def x_datum(value: Value, ref: XRef) -> Any:
     """A number as itself; a date text parsed in Vega as the data's dates are (UTC)."""
     if not isinstance(value, str) or ref.type != "temporal":
         return _num(value)
@@ -46,8 +46,8 @@ def _datum(value: Value, ref: _XRef) -> Any:
     return {"expr": f"toDate({json.dumps(value)})"}
 
 
-def _x(value: Value, ref: _XRef) -> dict[str, Any]:
-    return {"datum": _datum(value, ref), "type": ref.type}
+def _x(value: Value, ref: XRef) -> dict[str, Any]:
+    return {"datum": x_datum(value, ref), "type": ref.type}
 
 
 def _y(value: float) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def _label(text: str, color: str, encoding: dict[str, Any], **mark: Any) -> dict
             "encoding": {**encoding, "text": {"value": text}}}
 
 
-def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
+def _layers(a: Annotation, ref: XRef, width: int) -> list[dict[str, Any]]:
     """The Vega-Lite layers (without data) that draw one annotation. Lines and ranges are clipped
     to the plot (a value past a fixed domain must not draw over the axes); labels are not, so a
     label above a point at the top of the domain stays readable."""
@@ -70,14 +70,14 @@ def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if a.kind == "hline":
         y = {"y": _y(a.y[0])}
-        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": 1.5, "clip": True, **stroke},
+        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": _num(a.width), "clip": True, **stroke},
                     "encoding": y})
         if a.label:  # at the right end, above the line
             out.append(_label(a.label, line_color, {**y, "x": {"value": width - _GAP}},
                               align="right", baseline="bottom", dy=-_GAP))
     elif a.kind == "vline":
         x = {"x": _x(a.x[0], ref)}
-        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": 1.5, "clip": True, **stroke},
+        out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": _num(a.width), "clip": True, **stroke},
                     "encoding": x})
         if a.label:  # at the top, right of the line
             out.append(_label(a.label, line_color, {**x, "y": {"value": _GAP}}, align="left", baseline="top", dx=_GAP))
@@ -85,7 +85,7 @@ def _layers(a: Annotation, ref: _XRef, width: int) -> list[dict[str, Any]]:
         color = a.color or DEFAULT_RANGE_COLOR
         opacity = a.opacity if a.opacity is not None else DEFAULT_RANGE_OPACITY
         if a.kind == "x_range":
-            span = {"x": _x(a.x[0], ref), "x2": {"datum": _datum(a.x[1], ref)}}
+            span = {"x": _x(a.x[0], ref), "x2": {"datum": x_datum(a.x[1], ref)}}
             where = {"x": _x(a.x[0], ref), "y": {"value": _GAP}}
             place: dict[str, Any] = {"align": "left", "baseline": "top", "dx": _GAP}
         else:
@@ -122,7 +122,7 @@ def _arrow(a: Annotation, where: dict[str, Any], color: str, stroke: dict[str, A
     tip = _STANDOFF + _HEAD_TIP  # the head's centre, from the point
     back = tip + _HEAD_BASE - 1  # the shaft starts just inside the head's base: no gap
     out = [
-        {"mark": {"type": "rule", "color": color, "strokeWidth": 1.5, "xOffset": _r(ux * back),
+        {"mark": {"type": "rule", "color": color, "strokeWidth": _num(a.width), "xOffset": _r(ux * back),
                   "yOffset": _r(uy * back), "x2Offset": _r(dx), "y2Offset": _r(dy), **stroke},
          "encoding": {**where, "x2": {"datum": where["x"]["datum"]}, "y2": {"datum": where["y"]["datum"]}}},
         {"mark": {"type": "point", "shape": "triangle", "filled": True, "size": _HEAD_SIZE, "angle": _r(angle % 360),
@@ -147,7 +147,7 @@ def _r(value: float) -> float | int:
 def annotation_layers(model: ChartSpec, axis_id: str) -> list[dict[str, Any]]:
     """The layers of every annotation drawn on axis ``axis_id``, each on a one-row dataset so it is
     drawn once (not once per row of the chart's data), unclipped labels, no legend."""
-    ref = _XRef(model.x.type, dict(model.data.parse).get(model.x.field))
+    ref = XRef(model.x.type, dict(model.data.parse).get(model.x.field))
     found = [layer for a in model.annotations if axis_of(a, model.layers) == axis_id
              for layer in _layers(a, ref, model.width)]
     return [{"data": {"values": [{}]}, **layer} for layer in found]

@@ -8,6 +8,7 @@ shape and dash on one ``__series`` field) in series.py. No I/O.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..data.hovertable import hover_table
@@ -18,6 +19,7 @@ from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annotations import annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
+from .directlabels import label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
@@ -39,6 +41,8 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     """Compile a loaded single chart (``spec.model`` a :class:`ChartSpec`) to a Vega-Lite dict."""
     model = spec.model
     assert isinstance(model, ChartSpec)
+    if labelled(model) and not model.legend.explicit:  # every series named at its line: no legend
+        model = replace(model, legend=replace(model.legend, position="none"))
     data = layer_data(spec)  # the chart's and layers' own rows, EMA columns added
     _series_known(spec, data)
     table = data.main
@@ -51,14 +55,18 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     colors = layer_colors(model, palette)
     x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
     found = entries(model, data.of, tags, palette)
+    direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
+    sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, styles(model, tags)), model, found)
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
-        y_axis = _y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model)
+        y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model),
+                            direct, axis_id)
         sub = [finish_layer(apply_mark(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
                                               data.of(layer)), layer), layer, spec, data, colors.get(layer.index), _values)
                for layer in members]
         sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
+        sub += label_layers(direct, model, x_encoding, axis_id)
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
     # zero on a log axis: left out, not a spike to the edge (logscale.py); where Python ran every transform
     missing_outside_log(layers, [data.main, *(t for t in data.own if t is not None), *data.views]
@@ -109,7 +117,8 @@ def _series_known(spec: Spec, data: LayerData) -> None:
 def _x_encoding(model: ChartSpec, span: Span | None) -> dict[str, Any]:
     x = model.x
     grid = x.grid if x.grid is not None else model.grid.show
-    return {"field": field_ref(x.field), "type": x.type, "title": x.title,
+    unit = {"timeUnit": {"unit": x.time_unit, "utc": True}} if x.time_unit else {}  # labels name the unit
+    return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title,
             "scale": vl_scale(x, span, zero=False), "axis": vl_axis(x, span, grid)}
 
 
@@ -175,13 +184,13 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
     if layer.interpolate and layer.mark in ("line", "area"):
         mark["interpolate"] = layer.interpolate
     y_field = field_ref(layer.y.field)
+    x = _x_of(layer, x, model)
     encoding = {
         "x": x,
         "y": {**y, "field": y_field},
         **(_heat(layer, model) if layer.heat is not None else for_layer(series, layer, model)),
-        "tooltip": [  # dates in UTC, as the axes write them (times.py)
-            time_tooltip({"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field},
-                         model.x, _known(table, model.x.field)),
+        "tooltip": [  # dates in UTC, as the axes write them (times.py); a time unit's as its axis
+            _x_tooltip(x, model, table),
             time_tooltip({"field": y_field, "type": layer.y.type,
                           "title": layer.name if layer.heat is None else layer.y.title},
                          layer.y, _known(table, layer.y.field)),
@@ -209,6 +218,22 @@ def _marker(layer: Layer) -> dict[str, Any]:
     if layer.point == "stroke":
         return {"filled": False, "strokeWidth": layer.stroke_width}
     return {"filled": True}
+
+
+def _x_of(layer: Layer, x: dict[str, Any], model: ChartSpec) -> dict[str, Any]:
+    """The x encoding of one layer: in a time unit, marks other than bars sit in the middle of
+    their unit, where the bar of that unit has its middle (Vega-Lite puts them at its start)."""
+    if model.x.time_unit is None or layer.mark in ("bar", "rect"):
+        return x
+    return {**x, "bandPosition": 0.5}
+
+
+def _x_tooltip(x: dict[str, Any], model: ChartSpec, table: Table) -> dict[str, Any]:
+    """The tooltip's x entry: a date in UTC (times.py), or with x's own time unit the unit's value."""
+    item = {"field": x["field"], "type": x["type"], "title": model.x.title or model.x.field}
+    if "timeUnit" in x:
+        return {**item, "timeUnit": x["timeUnit"], **({"format": model.x.format} if model.x.format else {})}
+    return time_tooltip(item, model.x, _known(table, model.x.field))
 
 
 def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:

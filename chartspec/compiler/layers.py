@@ -62,12 +62,19 @@ def with_raw_layer(compiled: dict[str, Any], *, column: str, smooth: Smooth, col
     return {"layer": [raw, smooth_layer]}
 
 
+def time_unit_step(field: str, unit: str) -> dict[str, Any]:
+    """The Vega-Lite transform flooring ``field`` to ``unit`` in place (UTC, as dates are read)."""
+    return {"timeUnit": {"unit": unit, "utc": True}, "field": field, "as": field}
+
+
 def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: LayerData, color: str | None,
                  values: Callable[[Table], list[dict[str, Any]]]) -> dict[str, Any]:
     """``compiled`` (one layer of the compiler) with its transforms, own data and smoothing."""
     model = spec.model
     own = data.own[layer.index] if layer.index < len(data.own) else None
     steps = vegalite_transforms(layer_steps(layer, model, own is not None), model.x.field, layer_dates(layer, model))
+    if model.x.time_unit is not None:  # before every transform: an aggregate grouped by x sums per unit
+        steps = [time_unit_step(model.x.field, model.x.time_unit), *steps]
     split = own is None and split_layers(spec, data.main)
     bit = 2**layer.index
     # a reduced table shared by layers (unless split into per-layer data); the rows steps.py draws: this layer's

@@ -68,6 +68,7 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
             mark.update(baseline="middle", align="center")
         else:  # a label of a point or a bar: just above it
             mark.update(baseline="bottom", align="center", dy=_TEXT_OFFSET)
+        mark.update(_text_style(layer))
         written: dict[str, Any] = {"field": _field(layer.text or ""), "type": "nominal"}
         if layer.text_format:  # numbers in a number format: only a quantitative field takes one
             written.update(type="quantitative", format=layer.text_format)
@@ -92,6 +93,16 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     elif kind == "errorband":
         return _errorband(compiled, layer, mark)
     return {**compiled, "mark": mark, "encoding": encoding}
+
+
+def _text_style(layer: Layer) -> dict[str, Any]:
+    """The spec's own text placement (``align``, ``dy``, ...) over the mark's defaults."""
+    style = layer.text_style
+    if style is None:
+        return {}
+    props = {"align": style.align, "baseline": style.baseline, "dx": style.dx, "dy": style.dy,
+             "angle": style.angle, "fontSize": style.font_size}
+    return {key: num(value) if isinstance(value, float) else value for key, value in props.items() if value is not None}
 
 
 def _errorband(compiled: dict[str, Any], layer: Layer, mark: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..errors import Diagnostic, JsonPath
 from ..spec.checks import annotation_diagnostics
 from ..spec.colors import CSS_COLOR_NAMES, is_color
+from ..spec.label_checks import label_diagnostics
 from ..spec.model import Axis, ChartSpec
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
@@ -40,7 +41,7 @@ def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
     found += _check_names(spec, source)
     found += scale_diagnostics(spec, views, source) + series_diagnostics(spec, views, source)
     found += mark_diagnostics(spec, views, source) + annotation_diagnostics(spec, source)
-    found += facet_diagnostics(spec, [table, *views], source)
+    found += facet_diagnostics(spec, [table, *views], source) + label_diagnostics(spec, source)
     return sorted(found, key=lambda d: (d.line, d.column))
 
 

@@ -8,7 +8,7 @@ compiler knows axis extents and series) and smoothed columns added. The compiler
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Transform
@@ -16,6 +16,7 @@ from .evaluate import evaluate
 from .rows import DRAWS
 from .smoothing import draws, smooth_column, smooth_series, smoothed_rows
 from .table import Table
+from .timeunits import floor_rows
 
 if TYPE_CHECKING:
     from .loaded import Spec
@@ -59,11 +60,16 @@ def layer_view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> t
 
 def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:
     steps = layer_steps(layer, model, has_own)
-    rows = table.rows
+    rows: tuple[dict[str, Any], ...] | None = table.rows
     if DRAWS in table.columns:  # only the rows the layer draws (steps.py): not a replaced step
         rows = tuple(row for row in rows if draws(row, layer.index))
-        if not steps:
-            return replace(table, rows=rows), True
+    if model.x.time_unit is not None:  # dates floored first, as the compiled timeUnit transform does
+        floored = floor_rows(rows, model.x.field, model.x.time_unit)
+        if floored is None:
+            return table, False
+        rows = tuple(floored)
+    if not steps and DRAWS in table.columns and model.x.time_unit is None:
+        return replace(table, rows=rows), True
     rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model)) if steps else rows
     if rows is None:
         return table, False

@@ -28,6 +28,7 @@ Kind = Literal["hline", "vline", "x_range", "y_range", "text", "point", "arrow"]
 Value = float | str  # a number, or a date/time text on a temporal x axis
 
 DEFAULT_POINT_SHAPE = "circle"
+DEFAULT_LINE_WIDTH = 1.5
 DEFAULT_ARROW_OFFSET = (40.0, -30.0)  # px from the arrow's head to its tail: up and to the right
 _HEAD_TIP, _HEAD_BASE = 5.774, 2.887
 
@@ -47,6 +48,8 @@ class Annotation:
     json_path: JsonPath
     #: arrow: pixels from the head (the data point) to the tail, where the label is written
     offset: tuple[float, float] = DEFAULT_ARROW_OFFSET
+    #: hline, vline, arrow: the line's width in pixels
+    width: float = DEFAULT_LINE_WIDTH
 
 
 def _one(raw: dict[str, Any], index: int) -> Annotation:
@@ -74,7 +77,8 @@ def _one(raw: dict[str, Any], index: int) -> Annotation:
     return Annotation(kind=kind, x=x, y=y, label=label, axis=raw.get("axis"), color=raw.get("color"),
                       opacity=raw.get("opacity"), dash=tuple(float(d) for d in dash) if dash else None,
                       shape=raw.get("shape", DEFAULT_POINT_SHAPE), json_path=path,
-                      offset=(float(offset[0]), float(offset[1])))
+                      offset=(float(offset[0]), float(offset[1])),
+                      width=float(raw.get("width", DEFAULT_LINE_WIDTH)))
 
 
 def parse_annotations(raw: list[dict[str, Any]] | None) -> tuple[Annotation, ...]:

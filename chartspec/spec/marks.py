@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BAND_MARKS", "Band", "parse_band"]
+__all__ = ["BAND_MARKS", "LABEL_MARKS", "Band", "TextStyle", "parse_band", "parse_text_style"]
 
 #: marks that need ``band: {lower, upper}``
 BAND_MARKS = ("errorband", "rule", "rect")
+#: marks a direct label (``label: end``) can follow: one line (or row of points) per series
+LABEL_MARKS = ("line", "area", "point", "errorband")
+#: the keys of a text mark's placement and look, as the spec spells them
+TEXT_STYLE_KEYS = ("align", "baseline", "dx", "dy", "angle", "font_size")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,28 @@ class Band:
             return self.lower, self.upper
         return {"minmax": ("min", "max"), "ci": ("95% CI low", "95% CI high"), "stdev": ("mean - stdev", "mean + stdev"),
                 "stderr": ("mean - stderr", "mean + stderr")}[self.extent]
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How a ``text`` mark writes: alignment and offsets at its point, rotation, size (None: default)."""
+
+    align: str | None = None
+    baseline: str | None = None
+    dx: float | None = None
+    dy: float | None = None
+    #: degrees clockwise, 0 <= angle < 360 as Vega-Lite wants it
+    angle: float | None = None
+    font_size: float | None = None
+
+
+def parse_text_style(raw: dict[str, Any]) -> TextStyle | None:
+    """The layer's text keys, or None when it has none."""
+    if not any(key in raw for key in TEXT_STYLE_KEYS):
+        return None
+    angle = raw.get("angle")
+    return TextStyle(align=raw.get("align"), baseline=raw.get("baseline"), dx=raw.get("dx"), dy=raw.get("dy"),
+                     angle=float(angle) % 360 if angle is not None else None, font_size=raw.get("font_size"))
 
 
 def parse_band(raw: dict[str, Any] | None) -> Band | None:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ..errors import JsonPath
 from .annotations import Annotation
 from .layout import Facet
-from .marks import Band
+from .marks import Band, TextStyle
 from .smoothing import Smooth
 from .transforms import Transform
 
@@ -71,6 +71,8 @@ class Axis:
     label_angle: float | None = None
     #: ``tick_step`` written as a time interval (``{month: 3}``): (unit, count); ``tick_step`` is then None
     tick_interval: tuple[str, int] | None = None
+    #: x only: Vega-Lite's time unit (``yearmonth``) every date is floored to (data/timeunits.py)
+    time_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ class Layer:
     #: None: as the chart says
     duplicates: Duplicates | None = None
     gaps: Gaps | None = None
+    #: mark 'text': where and how its text is written (None: the mark's defaults, compiler/marks.py)
+    text_style: TextStyle | None = None
+    #: a direct label at the end of each of the layer's lines (compiler/directlabels.py)
+    label: Literal["end"] | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..errors import JsonPath
 from .annotations import parse_annotations
 from .extents import EXTENTS, LOWER_FIELD, UPPER_FIELD
 from .layout import parse_facet
-from .marks import parse_band
+from .marks import parse_band, parse_text_style
 from .model import (
     DEFAULT_BACKGROUND,
     DEFAULT_GRID_COLOR,
@@ -78,6 +78,7 @@ def _axis_fields(raw: dict[str, Any], path: JsonPath) -> dict[str, Any]:
         "clamp": raw.get("clamp", False),
         "values": tuple(raw["values"]) if "values" in raw else None,
         "label_angle": raw.get("label_angle"),
+        "time_unit": raw.get("time_unit"),
     }
 
 
@@ -112,6 +113,8 @@ def _layer(raw: dict[str, Any], index: int) -> Layer:
         text_format=raw.get("text_format"),
         band=parse_band(raw.get("band")),
         heat=_color_field(raw.get("color"))[1],
+        text_style=parse_text_style(raw),
+        label=raw.get("label"),
     )
 
 

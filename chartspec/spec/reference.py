@@ -16,6 +16,7 @@ _SECTIONS = [
     ("Chart (top level)", "#"),
     ("`data` as an object", "#/$defs/dataObject"),
     ("`x` and every `y`: axis settings", "#/$defs/axisCommon"),
+    ("`x`: extra settings of the x axis", "#/$defs/xAxis"),
     ("`y`: extra settings of a layer's y axis", "#/$defs/yAxis"),
     ("`tick_step` of a temporal axis: a time interval", "#/$defs/timeStep"),
     ("`layers[]`: a layer", "#/$defs/layer"),
@@ -93,7 +94,7 @@ def markdown_reference() -> str:
     for title, pointer in _SECTIONS:
         node = _node(pointer)
         lines += [f"## {title}", "", node.get("description", ""), ""]
-        if pointer == "#/$defs/yAxis":
+        if pointer in ("#/$defs/xAxis", "#/$defs/yAxis"):
             lines += ["Also takes every axis setting above; `field` is required.", ""]
         lines += _table(node) + [""]
     shape = _node("#/$defs/shape")

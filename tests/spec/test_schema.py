@@ -15,6 +15,7 @@ from conftest import REPO, SPECS
 import chartspec
 from chartspec.data.loaded import ConcatSpec
 from chartspec.spec import model
+from chartspec.spec.marks import TextStyle
 from chartspec.spec.reference import markdown_reference
 from chartspec.spec.schema import SCHEMA_FILENAME, load_schema, schema_text
 
@@ -87,11 +88,15 @@ def test_every_schema_key_reaches_the_model() -> None:
     """A key the schema accepts but the model ignores would be a silent no-op for users."""
     defs = load_schema()["$defs"]
     layer_fields = {f.name for f in dataclasses.fields(model.Layer)}
+    layer_fields |= {f.name for f in dataclasses.fields(TextStyle)}  # a text mark's keys: Layer.text_style
     for key in defs["layer"]["properties"]:
         assert key in layer_fields, f"layer key {key!r} is not in model.Layer"
     y_fields = {f.name for f in dataclasses.fields(model.YAxis)}
     for key in list(defs["axisCommon"]["properties"]) + list(defs["yAxis"]["properties"]):
         assert key in y_fields, f"axis key {key!r} is not in model.YAxis"
+    x_fields = {f.name for f in dataclasses.fields(model.Axis)}
+    for key in defs["xAxis"]["properties"]:
+        assert key in x_fields, f"x axis key {key!r} is not in model.Axis"
     chart_fields = {f.name for f in dataclasses.fields(model.ChartSpec)}
     chart_fields |= {f.name for f in dataclasses.fields(ConcatSpec)}  # hconcat / vconcat: a layout of charts
     assert set(load_schema()["properties"]) - {"$schema"} <= chart_fields
