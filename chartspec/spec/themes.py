@@ -24,9 +24,27 @@ if TYPE_CHECKING:
     from .model import ChartSpec
     from .source import SourceMap
 
-__all__ = ["DEFAULT_THEME", "Theme", "build_theme_value", "resolve_theme", "spec_theme", "theme_names"]
+__all__ = ["DARK_THEME", "DEFAULT_THEME", "Theme", "build_theme_value", "resolve_theme", "spec_theme", "theme_names"]
 
 DEFAULT_THEME = "chartspec"
+#: chartspec's look on a dark page: what docs sites and HTML pages draw when the page is dark
+DARK_THEME = "chartspec-dark"
+_TEXT, _MUTED, _LINE = "#e6e6e6", "#c4c4c4", "#9a9a9a"
+_DARK_CONFIG: dict[str, Any] = {
+    "background": "#1e1e1e",
+    "title": {"color": _TEXT, "subtitleColor": _MUTED},
+    "style": {"guide-label": {"fill": _MUTED}, "guide-title": {"fill": _TEXT}},
+    "axis": {"domainColor": _LINE, "tickColor": _LINE, "gridColor": "#3a3a3a",
+             "labelColor": _MUTED, "titleColor": _TEXT},
+    "legend": {"labelColor": _MUTED, "titleColor": _TEXT},
+    "header": {"labelColor": _MUTED, "titleColor": _TEXT},
+    "view": {"stroke": "#4a4a4a"},
+    "text": {"color": _TEXT},
+    # chartspec's category colours (CATEGORY10), each lighter so that it reads on the dark
+    # background (at least 3:1) and keeps its hue: a series is the same colour in both looks
+    "range": {"category": ["#5aa9e6", "#ffa347", "#5cc95c", "#ff6b6b", "#b593e0",
+                           "#c49c94", "#f7a8dc", "#b0b0b0", "#dbdb50", "#4dd9e8"]},
+}
 THEME_SUFFIXES = (".json", ".yaml", ".yml")
 
 
@@ -53,7 +71,7 @@ def _vega_themes() -> dict[str, dict[str, Any]]:
 
 def theme_names() -> tuple[str, ...]:
     """Every named theme: chartspec's own first, then the Vega themes."""
-    return (DEFAULT_THEME, *sorted(_vega_themes()))
+    return (DEFAULT_THEME, DARK_THEME, *sorted(_vega_themes()))
 
 
 def _is_file_name(value: str) -> bool:
@@ -74,6 +92,8 @@ def resolve_theme(value: str, *, base: Path, root: Path | None, source: SourceMa
     if not _is_file_name(value):
         if value == DEFAULT_THEME:
             return Theme(value, {})
+        if value == DARK_THEME:
+            return Theme(value, copy.deepcopy(_DARK_CONFIG))
         if value in _vega_themes():
             return Theme(value, copy.deepcopy(_vega_themes()[value]))
         hint = did_you_mean(value, theme_names()) or (
