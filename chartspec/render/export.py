@@ -20,7 +20,7 @@ from ..data.undrawable import UNDRAWABLE
 from ..errors import ChartspecError, Diagnostic, ExportError
 from . import engine
 from .formats import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, suffix_format
-from .html import HtmlOptions, PageContext, numbered_svg_ids
+from .html import Dark, HtmlOptions, PageContext, numbered_svg_ids
 from .svgpaths import compact_paths
 
 if TYPE_CHECKING:
@@ -60,23 +60,24 @@ def _pdf(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
     return canonical_pdf(engine.svg_to_pdf(svg()))
 
 
-def _page(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+def _page(vl: dict[str, Any], svg: Callable[[], str], page: PageContext, dark: Callable[[], Dark | None]) -> bytes:
     from .html import page as html_page
 
     fallback = svg() if page.options.fallback else None
     return html_page(vl, chart_id=page.chart_id, title=page.title, label=page.label, options=page.options,
-                     bundle_href=page.bundle_href, svg=fallback).encode()
+                     bundle_href=page.bundle_href, svg=fallback, dark=dark()).encode()
 
 
-def _fragment(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+def _fragment(vl: dict[str, Any], svg: Callable[[], str], page: PageContext, dark: Callable[[], Dark | None]) -> bytes:
     from .html import fragment
 
     fallback = svg() if page.options.fallback else None
     return fragment(vl, chart_id=page.chart_id, label=page.label, options=page.options,
-                    bundle_href=page.bundle_href, svg=fallback).encode()
+                    bundle_href=page.bundle_href, svg=fallback, dark=dark()).encode()
 
 
-PAGE_WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], PageContext], bytes]] = {
+PAGE_WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], PageContext, Callable[[], Dark | None]],
+                                  bytes]] = {
     "html": _page, "fragment": _fragment,
 }
 
@@ -158,21 +159,32 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
     formats = tuple(formats)
     if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
         raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
-    cache: list[str] = []
+    cache: dict[str, str] = {}
 
-    def svg() -> str:
-        if not cache:
+    def drawn(key: str, chart: dict[str, Any]) -> str:
+        if key not in cache:
             # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py);
             # long lines written compactly (svgpaths.py: the same vertices, a third fewer bytes)
-            drawn = engine.vegalite_to_svg(static_view(vl), draw or engine.draw_svg)
-            cache.append(numbered_svg_ids(compact_paths(drawn)))
-        return cache[0]
+            svg = engine.vegalite_to_svg(static_view(chart), draw or engine.draw_svg)
+            cache[key] = numbered_svg_ids(compact_paths(svg))
+        return cache[key]
+
+    def svg() -> str:
+        return drawn("light", vl)
+
+    def dark() -> Dark | None:
+        """The page's dark look: its SVG only when the page shows a fallback."""
+        dark_vl = page.dark_vl if page is not None else None
+        if dark_vl is None:
+            return None
+        fallback = page is not None and page.options.fallback
+        return Dark(dark_vl, drawn("dark", dark_vl) if fallback else None)
 
     out: dict[str, bytes] = {}
     for fmt in formats:
         try:
             if fmt in PAGE_WRITERS:
-                out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl))
+                out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl), dark)
             else:
                 out[fmt] = WRITERS[fmt](vl, svg, scale)
         except engine.EngineError as err:

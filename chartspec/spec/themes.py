@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from .model import ChartSpec
     from .source import SourceMap
 
-__all__ = ["DARK_THEME", "DEFAULT_THEME", "Theme", "build_theme_value", "resolve_theme", "spec_theme", "theme_names"]
+__all__ = ["DARK_THEME", "DEFAULT_THEME", "Theme", "build_theme_value", "dark_theme_for",
+           "resolve_theme", "spec_theme", "theme_names"]
 
 DEFAULT_THEME = "chartspec"
 #: chartspec's look on a dark page: what docs sites and HTML pages draw when the page is dark
@@ -153,6 +154,17 @@ def spec_theme(model: ChartSpec, spec_file: Path | None, root: Path | None,
         if any(d.file != source.file for d in problems):  # errors inside the theme file: say which spec line
             problems.append(replace(source.diagnostic("theme file used here", ("theme",)), severity="note"))
         return None, problems
+
+
+def dark_theme_for(light: str | None, dark: str | None) -> str | None:
+    """The theme of a chart on a dark page, given the light one and the dark one configured (each
+    ``None`` when not set); ``None`` when it is the light look (a page then has one look).
+
+    Unset, the dark look of chartspec's own is ``chartspec-dark``; of any other theme, itself:
+    ``theme = "dark"`` alone means every chart is dark."""
+    if dark is None:
+        dark = DARK_THEME if light in (None, DEFAULT_THEME) else light
+    return None if dark == (light or DEFAULT_THEME) else dark
 
 
 def build_theme_value(value: str, base: Path) -> str:
