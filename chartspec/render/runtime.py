@@ -10,10 +10,9 @@ A figure's spec is the text of a ``<template class="chartspec-spec">``, not of a
 as plain JavaScript (Material keeps only their text), which ran the JSON as code ("Unexpected
 token ':'"). A template is never run, and the spec's text has no ``<``, ``>`` or ``&``.
 
-**Colour scheme.** A figure may hold a second spec, the chart in its dark theme, as the top-level
-values that differ (``<template class="chartspec-spec-dark">``: ``[[path, value], [path], ...]``, set
-and removed).
-The chart is drawn in the page's scheme and redrawn when it changes:
+**Colour scheme.** A figure may hold a second spec, the chart in its dark theme, as the values
+that differ from the first (``<template class="chartspec-spec-dark">``: ``[[path, value], [path],
+...]``, set and removed), so the data is written once. The chart is drawn in the page's scheme and redrawn when it changes:
 
 1. ``data-chartspec-scheme`` on ``<body>`` or ``<html>``: ``light``, ``dark`` or ``auto`` (the
    system's ``prefers-color-scheme``); chartspec's own pages say ``auto``;
@@ -130,7 +129,8 @@ function setup(fig){
     st.bundle = JSON.parse(t.getAttribute('data-bundle') || '[]');
     st.integrity = JSON.parse(t.getAttribute('data-integrity') || '[]');
     var ops = read(fig, 'chartspec-spec-dark');
-    if (ops) st.dark = clean(patch(read(fig, 'chartspec-spec'), ops));
+    // a patch that does not fit the spec (a page edited by hand) leaves the chart one look
+    if (ops) try { st.dark = clean(patch(read(fig, 'chartspec-spec'), ops)); } catch (e) { st.dark = null; }
     clean(st.light);
   } catch (e) { fail(fig, 'chart could not be read: ' + (e && e.message || e)); return false; }
   cs.shown.push(fig);

@@ -479,7 +479,7 @@ def _holds_the_vendored_libraries(text: str) -> None:
 
 
 def _embedded_spec(html: str) -> dict:  # type: ignore[type-arg]
-    match = re.search(r'<script type="application/json" class="chartspec-spec"[^>]*>(.*?)</script>', html, re.S)
+    match = re.search(r'<template class="chartspec-spec"[^>]*>(.*?)</template>', html, re.S)
     assert match, "no embedded spec"
     return json.loads(match.group(1))
 

@@ -264,5 +264,5 @@ def test_the_page_holds_the_data_once(bare: str) -> None:
 
     text = urllib.request.urlopen(bare + "rl_training.html").read().decode()
     dark = re.search(r'<template class="chartspec-spec-dark">(.*?)</template>', text, re.S)
-    assert dark is not None and '"config"' in dark.group(1)
+    assert dark is not None and '"config"' in dark.group(1) and "#1e1e1e" in dark.group(1)
     assert '"data"' not in dark.group(1) and '"values"' not in dark.group(1)
