@@ -159,26 +159,21 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
     formats = tuple(formats)
     if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
         raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
-    cache: dict[str, str] = {}
-
-    def drawn(key: str, chart: dict[str, Any]) -> str:
-        if key not in cache:
-            # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py);
-            # long lines written compactly (svgpaths.py: the same vertices, a third fewer bytes)
-            svg = engine.vegalite_to_svg(static_view(chart), draw or engine.draw_svg)
-            cache[key] = numbered_svg_ids(compact_paths(svg))
-        return cache[key]
+    cache: list[str] = []
 
     def svg() -> str:
-        return drawn("light", vl)
+        if not cache:
+            # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py);
+            # long lines written compactly (svgpaths.py: the same vertices, a third fewer bytes)
+            drawn = engine.vegalite_to_svg(static_view(vl), draw or engine.draw_svg)
+            cache.append(numbered_svg_ids(compact_paths(drawn)))
+        return cache[0]
 
     def dark() -> Dark | None:
-        """The page's dark look: its SVG only when the page shows a fallback."""
-        dark_vl = page.dark_vl if page is not None else None
-        if dark_vl is None:
-            return None
-        fallback = page is not None and page.options.fallback
-        return Dark(dark_vl, drawn("dark", dark_vl) if fallback else None)
+        """The page's dark look, without a static SVG of its own: a second Vega run would cost a
+        build about a quarter more, and scripts draw the dark chart as soon as the page opens (docs
+        sites, whose charts are cached, carry both SVGs: integrations/common.py)."""
+        return Dark(page.dark_vl) if page is not None and page.dark_vl is not None else None
 
     out: dict[str, bytes] = {}
     for fmt in formats:
