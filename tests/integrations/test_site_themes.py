@@ -266,3 +266,33 @@ def test_the_page_holds_the_data_once(bare: str) -> None:
     dark = re.search(r'<template class="chartspec-spec-dark">(.*?)</template>', text, re.S)
     assert dark is not None and '"config"' in dark.group(1) and "#1e1e1e" in dark.group(1)
     assert '"data"' not in dark.group(1) and '"values"' not in dark.group(1)
+
+
+# -- settings ---------------------------------------------------------------------------------------
+
+def test_site_themes_come_from_the_setting_else_chartspec_toml(tmp_path: Path) -> None:
+    from chartspec.errors import ChartspecError
+    from chartspec.integrations.common import Looks, chart_from_text, site_looks
+
+    looks = lambda setting: site_looks(setting, base=tmp_path, root=tmp_path, where="theme")  # noqa: E731
+    assert looks(None) == Looks(None, "chartspec-dark")  # no chartspec.toml: chartspec's two looks
+    (tmp_path / "chartspec.toml").write_text('theme = "dark"\n', encoding="utf-8")
+    assert looks(None) == Looks("dark", None)  # one theme configured: every chart in it, on any page
+    (tmp_path / "chartspec.toml").write_text('theme = "ggplot2"\ndark_theme = "dark"\n', encoding="utf-8")
+    assert looks(None) == Looks("ggplot2", "dark")
+    assert looks({"dark": "carbong100"}) == Looks(None, "carbong100")  # the site's setting wins
+    assert looks("fivethirtyeight") == Looks("fivethirtyeight", None)
+    with pytest.raises(ChartspecError, match="unknown theme 'drak'"):
+        looks({"dark": "drak"})
+    with pytest.raises(ChartspecError, match=r"must be a theme name or file, or \{light: THEME, dark: THEME\}"):
+        looks({"night": "dark"})
+
+    spec = "title: T\ndata: {values: [{a: 1, b: 2}]}\nx: {field: a}\nlayers: [{mark: line, y: {field: b}}]\n"
+    chart = chart_from_text(spec, page=tmp_path / "p.md", file="p.md", root=tmp_path, looks=Looks("dark", None))
+    assert chart.vl["config"]["background"] == "#333" and chart.dark_vl is None
+    chart = chart_from_text(spec, page=tmp_path / "p.md", file="p.md", root=tmp_path)
+    assert chart.vl.get("background") == "white" and chart.dark_vl["config"]["background"] == "#1e1e1e"
+    assert chart.dark_svg is not None and "#1e1e1e" in chart.dark_svg
+    # a spec that names its theme keeps it on dark pages too
+    chart = chart_from_text("theme: vox\n" + spec, page=tmp_path / "p.md", file="p.md", root=tmp_path)
+    assert chart.dark_vl is None
