@@ -36,6 +36,8 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
     "fallback": ((bool,), "pre-rendered SVG inside HTML outputs"),
     "theme": ((str,), "theme of specs that name none: a Vega theme name or a theme file relative to this file"),
+    "dark_theme": ((str,), "theme of those charts on a dark page (HTML outputs, docs sites): default chartspec-dark "
+                           "when theme is chartspec or unset, else theme itself"),
 }
 
 
@@ -52,6 +54,7 @@ class ProjectConfig:
     html_bundle: str | None = None
     fallback: bool | None = None
     theme: str | None = None
+    dark_theme: str | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -127,6 +130,7 @@ def load_config(path: Path) -> ProjectConfig:
         html_bundle=values.get("html_bundle"),
         fallback=values.get("fallback"),
         theme=build_theme_value(values["theme"], path.parent) if "theme" in values else None,
+        dark_theme=build_theme_value(values["dark_theme"], path.parent) if "dark_theme" in values else None,
     )
 
 
@@ -151,7 +155,7 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
         out.append(at("scale", f"scale must be between {low} and {high:g}"))
     if "jobs" in values and not 0 <= values["jobs"] <= MAX_JOBS:
         out.append(at("jobs", f"jobs must be between 0 and {MAX_JOBS}"))
-    for key in ("out", "theme"):
+    for key in ("out", "theme", "dark_theme"):
         if isinstance(values.get(key), str) and "\0" in values[key]:
             out.append(at(key, f"{key} must not contain a NUL character (\\u0000)"))
             values.pop(key)  # not resolved as a theme below
@@ -160,11 +164,12 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
                       did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
     if "timeout" in values and not 0 < values["timeout"] <= MAX_TIMEOUT:  # also refuses nan and inf
         out.append(at("timeout", f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds"))
-    if "theme" in values:
-        try:
-            resolve_theme(values["theme"], base=Path(shown).parent, root=None, source=None, shown=shown)
-        except SpecValidationError as err:
-            out.append(at("theme", err.first.message, err.first.hint))
+    for key in ("theme", "dark_theme"):
+        if key in values:
+            try:
+                resolve_theme(values[key], base=Path(shown).parent, root=None, source=None, shown=shown)
+            except SpecValidationError as err:
+                out.append(at(key, err.first.message, err.first.hint))
     return out
 
 
@@ -183,7 +188,8 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
         config = load_config(found)
         from_file = {"out": config.out, "formats": config.formats and parse_formats(config.formats),
                      "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout,
-                     "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme}
+                     "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme,
+                     "dark_theme": config.dark_theme}
         options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
     if given.get("theme") is not None:  # --theme: a file is relative to the working folder
         given = {**given, "theme": build_theme_value(given["theme"], Path.cwd())}

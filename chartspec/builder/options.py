@@ -44,6 +44,8 @@ class BuildOptions:
     fallback: bool = True
     #: theme of specs that name none (spec/themes.py): a theme name or an absolute theme file path
     theme: str | None = None
+    #: their theme on a dark page (HTML outputs): None: chartspec-dark under chartspec's look, else ``theme``
+    dark_theme: str | None = None
 
 
 @dataclass(frozen=True)

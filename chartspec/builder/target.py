@@ -32,8 +32,8 @@ def render_target(target: Target, options: BuildOptions,
 
     started = time.perf_counter()
     try:
-        spec = load(target.spec, root=target.root, scale=options.scale)  # YAML -> model + data, reduced
-        spec = with_build_theme(spec, options.theme)                  # --theme, unless the spec names one
+        loaded = load(target.spec, root=target.root, scale=options.scale)  # YAML -> model + data, reduced
+        spec = with_build_theme(loaded, options.theme)                # --theme, unless the spec names one
         inputs = tuple(str(p.resolve()) for p in spec.inputs)
         # hashed now: a file saved while the chart renders must not pass for rendered
         key = input_key(list(inputs), _fingerprint(target, options), options.out.resolve()) if options.render else None
@@ -44,7 +44,7 @@ def render_target(target: Target, options: BuildOptions,
         from ..render.export import render
 
         paths = output_paths(target, options)
-        page = _page_context(target, vl, options, paths)
+        page = _page_context(target, vl, options, paths, _dark_vl(loaded, options))
         rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key,
@@ -56,12 +56,28 @@ def render_target(target: Target, options: BuildOptions,
 
 
 def _fingerprint(target: Target, options: BuildOptions) -> str:
-    html = f"{options.html_bundle}:{int(options.fallback)}" if set(options.formats) & set(PAGE_FORMATS) else ""
+    html = f"{options.html_bundle}:{int(options.fallback)}:{options.dark_theme}" if set(options.formats) & set(
+        PAGE_FORMATS) else ""
     # the build theme's name counts here; a theme file's bytes count as an input of each spec
     return fingerprint(target.stem.as_posix(), options.formats, options.scale, html, theme=options.theme)
 
 
-def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path]) -> PageContext:
+def _dark_vl(loaded: Any, options: BuildOptions) -> dict[str, Any] | None:
+    """The chart in the build's dark theme, which HTML pages show on a dark system; None when the
+    page has one look (no HTML output, the spec names its own theme, one theme configured)."""
+    from ..compiler.vegalite import compile_vegalite
+    from ..data.loader import with_build_theme
+    from ..spec.themes import dark_theme_for
+
+    dark = dark_theme_for(options.theme, options.dark_theme)
+    if dark is None or not set(options.formats) & set(PAGE_FORMATS):
+        return None
+    themed = with_build_theme(loaded, dark)
+    return compile_vegalite(themed) if themed is not loaded else None
+
+
+def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path],
+                  dark_vl: dict[str, Any] | None = None) -> PageContext:
     from ..render.export import chart_id, chart_label, chart_title
     from ..render.html import BUNDLE_DIR, HtmlOptions, PageContext, bundle_filename
 
@@ -70,7 +86,7 @@ def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[s
     name = target.stem.as_posix()
     return PageContext(chart_id=chart_id(name), title=chart_title(vl, name), label=chart_label(vl, name),
                        bundle_href=Path(bundle).as_posix(),
-                       options=HtmlOptions(bundle=options.html_bundle, fallback=options.fallback))
+                       options=HtmlOptions(bundle=options.html_bundle, fallback=options.fallback), dark_vl=dark_vl)
 
 
 def write_shared_bundle(out: Path) -> Path:

@@ -10,6 +10,9 @@
   the page's.
 - :class:`ChartCache` keeps rendered charts by a hash of the spec text, where it was found and
   the library versions; a hit counts only while every file the chart read still hashes the same.
+- :class:`Looks` is a site's light and dark theme (:func:`site_looks` reads the site's setting,
+  else ``chartspec.toml``): every chart is rendered in both, and its page draws the one matching
+  the site's colour scheme (render/runtime.py).
 - :func:`install_bundle` puts the one shared Vega bundle into a site's output folder
   (``_chartspec/vega-bundle.<hash>.js``) and :func:`bundle_href` gives a page's relative URL to it.
 """
@@ -27,14 +30,53 @@ from typing import Any
 
 from ..builder.cache import input_key
 from ..errors import ChartspecError, Diagnostic
-from ..render.html import BUNDLE_DIR, HtmlOptions, bundle_filename, fragment, rename_svg_ids
+from ..render.html import BUNDLE_DIR, Dark, HtmlOptions, bundle_filename, fragment, rename_svg_ids
+from ..render.runtime import FALLBACK_CSS
 from ..render.versions import library_versions
+from ..spec.themes import DARK_THEME, build_theme_value, dark_theme_for, resolve_theme
+from .fences import Fence, find_fences, reference, replace_lines
 
-__all__ = ["Chart", "ChartCache", "Fence", "bundle_href", "chart_from_file", "chart_from_text", "describe",
+__all__ = ["Chart", "ChartCache", "Fence", "Looks", "bundle_href", "chart_from_file", "chart_from_text", "describe",
            "error_html", "find_fences", "fragment_html", "install_bundle", "page_chart_id", "reference",
-           "replace_lines", "static_html"]
+           "replace_lines", "site_looks", "static_html"]
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Looks:
+    """A site's themes: ``light`` for charts on a light page (``None``: the spec's own, else
+    chartspec's), ``dark`` on a dark page (``None``: no dark look, the light one everywhere).
+    A spec that names its own ``theme:`` keeps it on both."""
+
+    light: str | None = None
+    dark: str | None = DARK_THEME
+
+
+def site_looks(setting: Any, *, base: Path, root: Path, where: str) -> Looks:
+    """The :class:`Looks` of a site setting: a theme name or file (one look on light and dark
+    pages), ``{light: ..., dark: ...}`` (either may be left out), or ``None``: ``theme`` and
+    ``dark_theme`` of the project's ``chartspec.toml`` (found from ``root``), else chartspec's
+    light and dark looks. Theme files are relative to ``base`` (the site's config file's folder).
+    Errors name ``where``."""
+    if setting is None:
+        from ..builder.config import find_config, load_config
+
+        found = find_config(root)
+        config = load_config(found) if found is not None else None
+        light, dark = (config.theme, config.dark_theme) if config is not None else (None, None)
+    elif isinstance(setting, str):
+        light = dark = build_theme_value(setting, base)
+    elif isinstance(setting, dict) and set(setting) <= {"light", "dark"} and all(
+            isinstance(v, str) for v in setting.values()):
+        light, dark = (build_theme_value(setting[k], base) if k in setting else None for k in ("light", "dark"))
+    else:
+        raise ChartspecError(Diagnostic(f"{where} must be a theme name or file, or {{light: THEME, dark: THEME}}",
+                                        hint="for example theme: {light: chartspec, dark: chartspec-dark}"))
+    for value in (light, dark):
+        if value is not None:
+            resolve_theme(value, base=base, root=None, source=None, shown=where)  # an unknown name: an error now
+    return Looks(light, dark_theme_for(light, dark))
 
 
 @dataclass(frozen=True)
@@ -47,86 +89,13 @@ class Chart:
     files: tuple[Path, ...]
     #: a short name for ids and labels: the spec file's stem, or "chart"
     name: str = "chart"
-
-
-# -- Markdown fences -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Fence:
-    """A fenced code block: lines ``start`` (the opening fence) to ``end`` (exclusive), 0-based."""
-
-    start: int
-    end: int
-    indent: str
-    info: str
-    body: str
+    #: the chart in the site's dark theme (None: one look on light and dark pages)
+    dark_vl: dict[str, Any] | None = None
+    dark_svg: str | None = None
 
     @property
-    def line(self) -> int:
-        """1-based line of the opening fence."""
-        return self.start + 1
-
-
-_OPEN = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-
-
-def find_fences(text: str, language: str = "chartspec") -> list[Fence]:
-    """The fences of ``text`` whose info string starts with ``language`` (```` ```chartspec ````,
-    ``~~~chartspec``, ```` ```{.chartspec} ````), at any indentation (lists, admonitions).
-
-    Fences of other languages are skipped whole, so a `````chartspec`` example shown inside a
-    longer ````` ````markdown ````` fence is left alone. An unclosed fence runs to the end.
-    """
-    lines = text.split("\n")
-    found: list[Fence] = []
-    i = 0
-    while i < len(lines):
-        m = _OPEN.fullmatch(lines[i])
-        if not m or (m["fence"][0] == "`" and "`" in m["info"]):
-            i += 1
-            continue
-        fence = m["fence"]
-        close = re.compile(rf"[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*")
-        j = i + 1
-        while j < len(lines) and not close.fullmatch(lines[j]):
-            j += 1
-        words = m["info"].strip().strip("{}").split()
-        if words and words[0].lstrip(".").lower() == language:
-            body = [_dedent(line, m["indent"]) for line in lines[i + 1:j]]
-            text = "\n".join(body).rstrip("\n") + "\n"
-            found.append(Fence(i, min(j + 1, len(lines)), m["indent"], m["info"].strip(), text))
-        i = j + 1
-    return found
-
-
-def _dedent(line: str, indent: str) -> str:
-    """``line`` without the fence's indentation (or as much of it as the line has)."""
-    if line.startswith(indent):
-        return line[len(indent):]
-    n = 0
-    while n < len(indent) and n < len(line) and line[n] in " \t":
-        n += 1
-    return line[n:]
-
-
-def replace_lines(text: str, replacements: dict[Fence, str]) -> str:
-    """``text`` with each fence's lines replaced by its text."""
-    lines = text.split("\n")
-    for fence in sorted(replacements, key=lambda f: -f.start):
-        lines[fence.start:fence.end] = replacements[fence].split("\n")
-    return "\n".join(lines)
-
-
-_REFERENCE = re.compile(r"file:[ \t]*(?P<path>\"[^\"]+\"|'[^']+'|[^\s#'\"][^#]*?)[ \t]*(?:#.*)?")
-
-
-def reference(body: str) -> str | None:
-    """The path of a fence whose body is the single line ``file: PATH``; ``None`` for an inline spec."""
-    lines = [s for s in (line.strip() for line in body.split("\n")) if s and not s.startswith("#")]
-    if len(lines) != 1 or not (m := _REFERENCE.fullmatch(lines[0])):
-        return None
-    path = m["path"]
-    return path[1:-1] if path[0] in "'\"" else path
+    def dark(self) -> Dark | None:
+        return Dark(self.dark_vl, self.dark_svg) if self.dark_vl is not None else None
 
 
 # -- loading and rendering -------------------------------------------------------------------------
@@ -188,7 +157,8 @@ class ChartCache:
         if self.folder is None:
             return
         entry = {"format": _CACHE_FORMAT, "digest": digest, "files": [str(f) for f in chart.files],
-                 "name": chart.name, "vl": chart.vl, "svg": chart.svg}
+                 "name": chart.name, "vl": chart.vl, "svg": chart.svg, "dark_vl": chart.dark_vl,
+                 "dark_svg": chart.dark_svg}
         try:
             from ..render.atomic import write_atomic
 
@@ -204,7 +174,7 @@ class ChartCache:
             if entry.get("format") != _CACHE_FORMAT:
                 return None
             chart = Chart(vl=entry["vl"], svg=entry["svg"], files=tuple(Path(f) for f in entry["files"]),
-                          name=entry["name"])
+                          name=entry["name"], dark_vl=entry["dark_vl"], dark_svg=entry["dark_svg"])
             return entry["digest"], chart
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -213,21 +183,29 @@ class ChartCache:
 _KEY_NAME = re.compile(r"[0-9a-f]{64}")
 
 
-def _key(kind: str, data: bytes, where: Path, root: Path | None) -> str:
-    head = json.dumps([_CACHE_FORMAT, library_versions(), kind, str(where), str(root)])
+def _key(kind: str, data: bytes, where: Path, root: Path | None, looks: Looks) -> str:
+    head = json.dumps([_CACHE_FORMAT, library_versions(), kind, str(where), str(root), looks.light, looks.dark])
     return hashlib.sha256(head.encode() + b"\0" + data).hexdigest()
 
 
-def _render(spec: Any) -> tuple[dict[str, Any], str]:
+def _render(spec: Any, looks: Looks, files: tuple[Path, ...], name: str = "chart") -> Chart:
+    """The chart in the site's light look and, unless the spec names its own theme, its dark look."""
     from ..compiler.vegalite import compile_vegalite
+    from ..data.loader import with_build_theme
     from ..render.export import render
 
-    vl = compile_vegalite(spec)
-    return vl, render(vl, ("svg",), spec=spec)["svg"].decode()
+    def drawn(themed: Any) -> tuple[dict[str, Any], str]:
+        vl = compile_vegalite(themed)
+        return vl, render(vl, ("svg",), spec=themed)["svg"].decode()
+
+    vl, svg = drawn(with_build_theme(spec, looks.light))
+    dark = with_build_theme(spec, looks.dark) if looks.dark is not None else spec
+    dark_vl, dark_svg = drawn(dark) if dark is not spec else (None, None)
+    return Chart(vl=vl, svg=svg, files=files, name=name, dark_vl=dark_vl, dark_svg=dark_svg)
 
 
 def chart_from_text(text: str, *, page: Path, file: str, root: Path | None = None, first_line: int = 1,
-                    indent: int = 0, cache: ChartCache | None = None) -> Chart:
+                    indent: int = 0, cache: ChartCache | None = None, looks: Looks = Looks()) -> Chart:
     """The chart of an inline spec found in the page ``page``, shown in errors as ``file``.
 
     ``first_line`` is the page's line number of the spec's first line and ``indent`` the number
@@ -238,18 +216,17 @@ def chart_from_text(text: str, *, page: Path, file: str, root: Path | None = Non
     from ..data.loader import loads
 
     cache = cache if cache is not None else ChartCache()
-    key = _key("inline", text.encode(), page.parent.resolve(), root)
+    key = _key("inline", text.encode(), page.parent.resolve(), root, looks)
     if (hit := cache.get(key)) is not None:
         return hit
     try:
         spec = loads("\n" * (first_line - 1) + text, file=file, path=page.absolute(), root=root)
         files = tuple(f.resolve() for f in spec.table.files)
         digest = input_key([str(f) for f in files], key)
-        vl, svg = _render(spec)
+        chart = _render(spec, looks, files)
         cache.rendered += 1
     except ChartspecError as err:
         raise type(err)([_in_page(d, file, max(first_line - 1, 1), indent) for d in err.diagnostics]) from None
-    chart = Chart(vl=vl, svg=svg, files=files)
     cache.put(key, chart, digest)
     return chart
 
@@ -263,7 +240,8 @@ def _in_page(d: Diagnostic, file: str, fence_line: int, indent: int) -> Diagnost
     return d
 
 
-def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache | None = None) -> Chart:
+def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache | None = None,
+                    looks: Looks = Looks()) -> Chart:
     """The chart of the spec file ``path`` (data paths relative to it, kept inside ``root``)."""
     from ..data.loader import load
     from ..errors import display_path
@@ -274,19 +252,18 @@ def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache |
     except OSError:
         load(path, root=root)  # raises the usual "no such file" / "cannot read" error
         raise
-    key = _key("file", raw, path.resolve(), root)
+    key = _key("file", raw, path.resolve(), root, looks)
     if (hit := cache.get(key)) is not None:
         return hit
     try:
         spec = load(path, root=root)
         files = tuple(f.resolve() for f in spec.inputs)
         digest = input_key([str(f) for f in files], key)
-        vl, svg = _render(spec)
+        chart = _render(spec, looks, files, path.stem)
         cache.rendered += 1
     except ChartspecError as err:
         shown = display_path(path)
         raise type(err)([d if d.file else replace(d, file=shown) for d in err.diagnostics]) from None
-    chart = Chart(vl=vl, svg=svg, files=files, name=path.stem)
     cache.put(key, chart, digest)
     return chart
 
@@ -315,15 +292,25 @@ def fragment_html(chart: Chart, *, chart_id: str, bundle_href: str, label: str |
     from ..render.export import chart_label
 
     return fragment(chart.vl, chart_id=chart_id, label=label or chart_label(chart.vl, chart.name),
-                    options=HtmlOptions(bundle="shared", fallback=fallback), bundle_href=bundle_href, svg=chart.svg)
+                    options=HtmlOptions(bundle="shared", fallback=fallback), bundle_href=bundle_href, svg=chart.svg,
+                    dark=chart.dark)
 
 
 def static_html(chart: Chart, *, chart_id: str, label: str | None = None) -> str:
-    """The static SVG, in a labelled ``<div>``, its ids prefixed with ``chart_id``; no script."""
+    """The static SVG, in a labelled ``<div>``, its ids prefixed with ``chart_id``; no script. With
+    a dark look, both SVGs, the page's colour scheme showing one (render/runtime.py's CSS)."""
     from ..render.export import chart_label
 
-    svg = rename_svg_ids(chart.svg, lambda old: f"{chart_id}-{old}")
-    svg = svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+    def one(svg: str, prefix: str, scheme: str | None) -> str:
+        svg = rename_svg_ids(svg, lambda old: f"{prefix}-{old}")
+        if scheme:
+            svg = svg.replace('class="marks"', f'class="marks chartspec-fallback-{scheme}"', 1)
+        return svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+
+    two = chart.dark_svg is not None
+    svg = one(chart.svg, chart_id, "light" if two else None)
+    if chart.dark_svg is not None:
+        svg += one(chart.dark_svg, f"{chart_id}-dark", "dark") + f"<style>{FALLBACK_CSS}</style>"
     attr = html.escape(label or chart_label(chart.vl, chart.name), quote=True)
     return (f'<div class="chartspec-static" id="{html.escape(chart_id, quote=True)}" role="img" aria-label="{attr}">'
             f"{svg}</div>\n")

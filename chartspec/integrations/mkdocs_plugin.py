@@ -11,6 +11,15 @@ Install with ``pip install 'chartspec[mkdocs]'`` and enable it in ``mkdocs.yml``
           root: ""                      # folder data files must stay in (default: the nearest folder
                                         # at or above mkdocs.yml holding chartspec.toml, pyproject.toml
                                         # or .git, else mkdocs.yml's folder)
+          theme:                        # default: theme and dark_theme of chartspec.toml, else these
+            light: chartspec            # charts on a light page (a theme name or file)
+            dark: chartspec-dark        # charts on a dark page; "theme: NAME" is one look on both
+
+Charts follow the page's colour scheme: Material's palette toggle (``data-md-color-scheme``,
+``slate`` is dark) redraws them in the dark theme and back, as do furo's and pydata-sphinx-theme's
+switches; the static SVG shown before scripts run follows it too. A spec that names its own
+``theme:`` keeps it on both. Material's instant navigation (``navigation.instant``) is supported:
+the charts of each new page are drawn when Material announces it (``document$``).
 
 A chart is a fenced block of language ``chartspec``. Its body is either a whole spec (data paths in
 it are relative to the Markdown file; ``data: {values: [...]}`` works too)::
@@ -64,6 +73,7 @@ from .common import (
     Chart,
     ChartCache,
     Fence,
+    Looks,
     bundle_href,
     chart_from_file,
     chart_from_text,
@@ -75,6 +85,7 @@ from .common import (
     page_chart_id,
     reference,
     replace_lines,
+    site_looks,
 )
 
 __all__ = ["ChartspecConfig", "ChartspecPlugin"]
@@ -87,6 +98,8 @@ class ChartspecConfig(Config):
     cache_dir = c.Type(str, default=".cache/chartspec")
     fallback = c.Type(bool, default=True)
     root = c.Type(str, default="")
+    #: a theme name or file (one look), or {light: ..., dark: ...}; unset: chartspec.toml's
+    theme = c.Optional(c.Type((str, dict)))
 
 
 class ChartspecPlugin(BasePlugin[ChartspecConfig]):
@@ -101,6 +114,7 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
         self._slots: dict[str, dict[str, str]] = {}
         self._charts = 0
         self._root = Path.cwd()
+        self._looks = Looks()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin, and its cache, across ``serve`` rebuilds."""
@@ -109,6 +123,11 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
     def on_config(self, config: Any) -> Any:
         folder = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self._root = (folder / self.config.root).resolve() if self.config.root else find_project_root(folder, folder)
+        try:
+            self._looks = site_looks(self.config.theme, base=folder, root=self._root,
+                                     where="the chartspec plugin's theme setting")
+        except ChartspecError as err:
+            raise PluginError(f"chartspec: {describe(err)}") from None
         cache_dir = (folder / self.config.cache_dir).resolve() if self.config.cache_dir else None
         if self._cache is None or self._cache.folder != cache_dir:
             self._cache = ChartCache(cache_dir)
@@ -154,10 +173,11 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
         if ref is not None:
             spec = Path(config.docs_dir) / ref.lstrip("/") if ref.startswith("/") else source.parent / ref
             self._inputs.add(spec.resolve())  # watched even while it fails, so that fixing it rebuilds
-            chart = chart_from_file(spec, root=self._root, cache=self._cache)
+            chart = chart_from_file(spec, root=self._root, cache=self._cache, looks=self._looks)
         else:
             chart = chart_from_text(fence.body, page=source, file=shown, root=self._root,
-                                    first_line=fence.line + 1 + offset, indent=len(fence.indent), cache=self._cache)
+                                    first_line=fence.line + 1 + offset, indent=len(fence.indent), cache=self._cache,
+                                    looks=self._looks)
         self._inputs.update(chart.files)
         self._charts += 1
         return chart

@@ -8,6 +8,15 @@ Install with ``pip install 'chartspec[sphinx]'`` and in ``conf.py``::
     chartspec_root = None          # folder data files must stay in (default: the nearest folder at
                                    # or above the source folder holding chartspec.toml, pyproject.toml
                                    # or .git, else the source folder)
+    chartspec_theme = {"light": "chartspec", "dark": "chartspec-dark"}
+                                   # or one theme name/file for both; default: theme and dark_theme
+                                   # of chartspec.toml, else the two above (files: relative to the
+                                   # source folder)
+
+Charts follow the page's colour scheme: furo's (``data-theme`` on ``<body>``) and
+pydata-sphinx-theme's (on ``<html>``) light, dark and auto modes redraw them in the dark theme
+and back; the static SVG (``:format: svg``, and the fallback before scripts run) follows too. A
+spec that names its own ``theme:`` keeps it on both.
 
 A spec file, its path relative to the document (``/specs/x.yaml``: relative to the source
 folder), as with ``literalinclude``::
@@ -45,6 +54,7 @@ build; the chart is left out of the page.
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 from typing import Any, ClassVar
@@ -61,12 +71,14 @@ from ..spec.project import find_project_root
 from .common import (
     Chart,
     ChartCache,
+    Looks,
     chart_from_file,
     chart_from_text,
     describe,
     fragment_html,
     install_bundle,
     page_chart_id,
+    site_looks,
     static_html,
 )
 
@@ -122,6 +134,7 @@ class ChartspecDirective(SphinxDirective):
         fmt = self.options.get("format", self.config.chartspec_format)
         number = self.env.new_serialno("chartspec") + 1
         node = chartspec_chart(vl=chart.vl, svg=chart.svg, name=chart.name, format=fmt,
+                               dark_vl=chart.dark_vl, dark_svg=chart.dark_svg,
                                # with the document's name: singlehtml puts every document in one page
                                chart_id=page_chart_id(f"{self.env.docname}-{chart.name}", number),
                                width=self.options.get("width", ""),
@@ -147,13 +160,15 @@ class ChartspecDirective(SphinxDirective):
         env = self.env
         root = _root(Path(env.srcdir), self.config.chartspec_root)
         cache = _cache(Path(env.doctreedir))
+        looks = _looks(Path(env.srcdir), root, self.config.chartspec_theme)
         if self.arguments:
             _, path = env.relfn2path(self.arguments[0])
             env.note_dependency(path)  # also while it fails, so that fixing it rebuilds the document
-            return chart_from_file(Path(path), root=root, cache=cache)
+            return chart_from_file(Path(path), root=root, cache=cache, looks=looks)
         source = Path(env.doc2path(env.docname))
         return chart_from_text("\n".join(self.content) + "\n", page=source, file=display_path(source), root=root,
-                               first_line=self.content_offset + 1, indent=_indent(self.block_text), cache=cache)
+                               first_line=self.content_offset + 1, indent=_indent(self.block_text), cache=cache,
+                               looks=looks)
 
     def _fail(self, message: str, line: int) -> list[nodes.Node]:
         logger.error("chartspec: %s", message, location=(self.env.docname, line), type="chartspec")
@@ -170,6 +185,15 @@ def _root(srcdir: Path, configured: str | None) -> Path:
     return (srcdir / configured).resolve() if configured else find_project_root(srcdir, srcdir)
 
 
+def _looks(srcdir: Path, root: Path, setting: Any) -> Looks:
+    """The site's light and dark themes (read once per build: chartspec.toml is not re-read per chart)."""
+    key = (srcdir, root, json.dumps(setting, sort_keys=True, default=str))
+    if key not in _LOOKS:
+        _LOOKS[key] = site_looks(setting, base=srcdir, root=root, where="chartspec_theme (conf.py)")
+    return _LOOKS[key]
+
+
+_LOOKS: dict[tuple[Path, Path, str], Looks] = {}
 _CACHES: dict[Path, ChartCache] = {}
 
 
@@ -189,7 +213,8 @@ _BOX_STYLE = ("<style>.chartspec-box[style] figure.chartspec{margin:0}"
 
 
 def visit_html(self: Any, node: chartspec_chart) -> None:
-    chart = Chart(vl=node["vl"], svg=node["svg"], files=(), name=node["name"])
+    chart = Chart(vl=node["vl"], svg=node["svg"], files=(), name=node["name"], dark_vl=node.get("dark_vl"),
+                  dark_svg=node.get("dark_svg"))
     label = node["label"] or None
     if node["format"] == "svg":
         body = static_html(chart, chart_id=node["chart_id"], label=label)
@@ -259,10 +284,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("chartspec_format", "html", "env", types=[str])
     app.add_config_value("chartspec_fallback", True, "env", types=[bool])
     app.add_config_value("chartspec_root", None, "env", types=[str, type(None)])
+    app.add_config_value("chartspec_theme", None, "env", types=[str, dict, type(None)])
     app.add_node(chartspec_chart, html=(visit_html, None), latex=(visit_latex, None), text=(visit_text, None),
                  man=(skip, None), texinfo=(skip, None))
     app.add_directive("chartspec", ChartspecDirective)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", build_finished)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

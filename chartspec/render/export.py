@@ -20,7 +20,7 @@ from ..data.undrawable import UNDRAWABLE
 from ..errors import ChartspecError, Diagnostic, ExportError
 from . import engine
 from .formats import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, suffix_format
-from .html import HtmlOptions, PageContext, numbered_svg_ids
+from .html import Dark, HtmlOptions, PageContext, numbered_svg_ids
 from .svgpaths import compact_paths
 
 if TYPE_CHECKING:
@@ -60,23 +60,24 @@ def _pdf(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
     return canonical_pdf(engine.svg_to_pdf(svg()))
 
 
-def _page(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+def _page(vl: dict[str, Any], svg: Callable[[], str], page: PageContext, dark: Callable[[], Dark | None]) -> bytes:
     from .html import page as html_page
 
     fallback = svg() if page.options.fallback else None
     return html_page(vl, chart_id=page.chart_id, title=page.title, label=page.label, options=page.options,
-                     bundle_href=page.bundle_href, svg=fallback).encode()
+                     bundle_href=page.bundle_href, svg=fallback, dark=dark()).encode()
 
 
-def _fragment(vl: dict[str, Any], svg: Callable[[], str], page: PageContext) -> bytes:
+def _fragment(vl: dict[str, Any], svg: Callable[[], str], page: PageContext, dark: Callable[[], Dark | None]) -> bytes:
     from .html import fragment
 
     fallback = svg() if page.options.fallback else None
     return fragment(vl, chart_id=page.chart_id, label=page.label, options=page.options,
-                    bundle_href=page.bundle_href, svg=fallback).encode()
+                    bundle_href=page.bundle_href, svg=fallback, dark=dark()).encode()
 
 
-PAGE_WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], PageContext], bytes]] = {
+PAGE_WRITERS: dict[str, Callable[[dict[str, Any], Callable[[], str], PageContext, Callable[[], Dark | None]],
+                                  bytes]] = {
     "html": _page, "fragment": _fragment,
 }
 
@@ -168,11 +169,17 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
             cache.append(numbered_svg_ids(compact_paths(drawn)))
         return cache[0]
 
+    def dark() -> Dark | None:
+        """The page's dark look, without a static SVG of its own: a second Vega run would cost a
+        build about a quarter more, and scripts draw the dark chart as soon as the page opens (docs
+        sites, whose charts are cached, carry both SVGs: integrations/common.py)."""
+        return Dark(page.dark_vl) if page is not None and page.dark_vl is not None else None
+
     out: dict[str, bytes] = {}
     for fmt in formats:
         try:
             if fmt in PAGE_WRITERS:
-                out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl))
+                out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl), dark)
             else:
                 out[fmt] = WRITERS[fmt](vl, svg, scale)
         except engine.EngineError as err:

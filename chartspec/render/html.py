@@ -1,9 +1,9 @@
 """chartspec's own HTML: standalone pages and embeddable fragments.
 
 Neither Altair's nor vl-convert's HTML escapes the spec inside its ``<script>``, so a title
-holding ``</script>`` breaks out of it. Here the spec travels in a
-``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, is read through
-``textContent``, and errors are shown with ``textContent``. vega-embed's "open in editor" action,
+holding ``</script>`` breaks out of it. Here the spec travels as the text of a ``<template>``
+with ``<``, ``>`` and ``&`` escaped, is read through ``textContent``, and errors are shown with
+``textContent``. The script that draws it, and the page's light and dark looks, are in runtime.py. vega-embed's "open in editor" action,
 which would send the chart and its data to an outside site, is off.
 
 The embed options are chartspec's alone (``EMBED_OPTIONS``). vega-embed lets a spec's
@@ -39,17 +39,20 @@ from functools import cache
 from typing import Any
 
 from .formats import BundleMode
+from .runtime import FALLBACK_CSS, RUNTIME_JS
 from .vegajs import bundle_digest, bundle_text, vendored
 
 __all__ = [
     "BUNDLE_DIR",
     "BundleMode",
     "CDN_SCRIPTS",  # noqa: F822 - served by the module __getattr__ below
+    "Dark",
     "HtmlOptions",
     "PageContext",
     "bundle_filename",
     "bundle_js",
     "cdn_scripts",
+    "dark_patch",
     "fragment",
     "numbered_svg_ids",
     "page",
@@ -106,6 +109,8 @@ class PageContext:
     label: str
     bundle_href: str
     options: HtmlOptions = HtmlOptions()
+    #: the chart in its dark theme (its SVG is drawn by render()), for dark pages; None: one look
+    dark_vl: dict[str, Any] | None = None
 
 
 def script_json(value: Any) -> str:
@@ -164,34 +169,6 @@ def numbered_svg_ids(svg: str) -> str:
     return rename_svg_ids(svg, names.__getitem__) if names else svg
 
 
-# The runtime of a fragment: small, ES5, the same text in every fragment.
-_RUNTIME = """(function(root, bundle, integrity){
-var cs = window.chartspec = window.chartspec || {pending: [], loading: false};
-var spec = JSON.parse(root.querySelector('script.chartspec-spec').textContent);
-if (spec && typeof spec.usermeta === 'object' && spec.usermeta) delete spec.usermeta.embedOptions;
-var opts = JSON.parse(root.querySelector('script.chartspec-spec').getAttribute('data-embed'));
-function fail(message){ var box = root.querySelector('.chartspec-error');
-  box.textContent = message; box.hidden = false; root.setAttribute('data-chartspec', 'error'); }
-function draw(){ window.vegaEmbed(root.querySelector('.chartspec-chart'), spec, opts)
-  .then(function(){ root.setAttribute('data-chartspec', 'ready'); })
-  .catch(function(e){ fail('chart could not be drawn: ' + (e && e.message || e)); }); }
-if (window.vegaEmbed) { draw(); return; }
-cs.pending.push({draw: draw, fail: fail});
-if (cs.loading || !bundle.length) return;
-cs.loading = true;
-function settle(message){ var q = cs.pending; cs.pending = []; cs.loading = false;
-  q.forEach(function(p){ if (message) p.fail(message); else p.draw(); }); }
-(function next(i){
-  if (i === bundle.length) { settle(window.vegaEmbed ? null : 'no chart library in ' + bundle.join(', ')); return; }
-  var s = document.createElement('script'); s.src = bundle[i];
-  if (integrity[i]) { s.integrity = integrity[i]; s.crossOrigin = 'anonymous'; }
-  s.onload = function(){ next(i + 1); };
-  s.onerror = function(){ settle('could not load ' + bundle[i]); };
-  document.head.appendChild(s);
-})(0);
-})(document.currentScript.closest('figure.chartspec'), %s, %s);"""
-
-
 def without_embed_options(vl: dict[str, Any]) -> dict[str, Any]:
     """``vl`` without ``usermeta.embedOptions``: a page's embed options are chartspec's."""
     usermeta = vl.get("usermeta")
@@ -209,21 +186,60 @@ def _bundle_urls(options: HtmlOptions, bundle_href: str) -> tuple[list[str], lis
     return [], []
 
 
+@dataclass(frozen=True)
+class Dark:
+    """The chart in its dark theme, for pages that follow a dark colour scheme (runtime.py)."""
+
+    vl: dict[str, Any]
+    svg: str | None = None
+
+
+def dark_patch(light: Any, dark: Any, path: tuple[str | int, ...] = ()) -> list[list[Any]]:
+    """What turns ``light`` into ``dark``: ``[path, value]`` to set, ``[path]`` to remove. The
+    data, usually the bulk of a spec, stays written once."""
+    if isinstance(light, dict) and isinstance(dark, dict):
+        ops: list[list[Any]] = [[[*path, key]] for key in light if key not in dark]
+        for key, value in dark.items():
+            ops += dark_patch(light[key], value, (*path, key)) if key in light else [[[*path, key], value]]
+        return ops
+    if isinstance(light, list) and isinstance(dark, list) and len(light) == len(dark):
+        return [op for i, (a, b) in enumerate(zip(light, dark)) for op in dark_patch(a, b, (*path, i))]
+    same = type(light) is type(dark) and light == dark  # True == 1, but not in a spec
+    return [] if same else [[list(path), dark]]
+
+
+def _fallback_svg(svg: str, prefix: str, scheme: str | None) -> str:
+    """The static SVG, its ids prefixed; with ``scheme``, marked as that scheme's fallback."""
+    svg = rename_svg_ids(svg, lambda old: f"{prefix}-{old}")
+    return svg.replace('class="marks"', f'class="marks chartspec-fallback-{scheme}"', 1) if scheme else svg
+
+
 def fragment(vl: dict[str, Any], *, chart_id: str, label: str, options: HtmlOptions, bundle_href: str,
-             svg: str | None = None) -> str:
-    """A ``<figure>`` that draws the chart wherever it is pasted."""
+             svg: str | None = None, dark: Dark | None = None) -> str:
+    """A ``<figure>`` that draws the chart wherever it is pasted (in ``dark``'s look on a dark page)."""
     vl = without_embed_options(vl)
     urls, hashes = _bundle_urls(options, bundle_href)
     # The fallback's ids get the chart's id in front, so that fragments sharing a page keep them apart.
-    fallback = rename_svg_ids(svg, lambda old: f"{chart_id}-{old}") if (svg is not None and options.fallback) else ""
+    fallback = ""
+    two = dark is not None and dark.svg is not None and options.fallback
+    if svg is not None and options.fallback:
+        fallback = _fallback_svg(svg, chart_id, "light" if two else None)
+    if two:
+        fallback += _fallback_svg(dark.svg, f"{chart_id}-dark", "dark")
     attr = html.escape(label, quote=True)
+    dark_block = ""
+    if dark is not None:
+        patch = dark_patch(vl, without_embed_options(dark.vl))
+        dark_block = f'<template class="chartspec-spec-dark">{script_json(patch)}</template>'
     return (
         f'<figure class="chartspec" id="{html.escape(chart_id, quote=True)}" role="figure" aria-label="{attr}">'
         f'<div class="chartspec-chart" role="img" aria-label="{attr}">{fallback}</div>'
         '<pre class="chartspec-error" role="alert" hidden></pre>'
-        f'<script type="application/json" class="chartspec-spec" data-embed="{html.escape(json.dumps(EMBED_OPTIONS))}">'
-        f"{script_json(vl)}</script>"
-        f"<script>{_RUNTIME % (script_json(urls), script_json(hashes))}</script>"
+        f'<template class="chartspec-spec" data-embed="{html.escape(json.dumps(EMBED_OPTIONS))}"'
+        f' data-bundle="{html.escape(script_json(urls))}" data-integrity="{html.escape(script_json(hashes))}">'
+        f"{script_json(vl)}</template>{dark_block}"
+        + (f"<style>{FALLBACK_CSS}</style>" if two else "")
+        + f"<script>{RUNTIME_JS}</script>"
         "</figure>\n"
     )
 
@@ -242,9 +258,15 @@ CONTENT_SECURITY_POLICY = ("img-src data: blob:; font-src data:; media-src 'none
                            "frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 
+def _background(vl: dict[str, Any]) -> str:
+    value = vl.get("background", vl.get("config", {}).get("background", "white"))
+    return value if isinstance(value, str) and re.fullmatch(r"#?[\w(),.% ]+", value) else "white"
+
+
 def page(vl: dict[str, Any], *, chart_id: str, title: str, label: str, options: HtmlOptions,
-         bundle_href: str, svg: str | None = None) -> str:
-    """A complete HTML document showing one chart."""
+         bundle_href: str, svg: str | None = None, dark: Dark | None = None) -> str:
+    """A complete HTML document showing one chart; with ``dark``, the page follows the system's
+    colour scheme (``prefers-color-scheme``), its background the chart's."""
     from ..version import __version__
 
     head_script = ""
@@ -252,12 +274,18 @@ def page(vl: dict[str, Any], *, chart_id: str, title: str, label: str, options: 
         # HTML ends a script at "</script" in any case; "<\/" means "</" in JS strings and regexes.
         inline = re.sub(r"</(script)", r"<\\/\1", bundle_js(), flags=re.IGNORECASE)
         head_script = f"<script>{inline}</script>"
-    body = fragment(vl, chart_id=chart_id, label=label, options=options, bundle_href=bundle_href, svg=svg)
+    body = fragment(vl, chart_id=chart_id, label=label, options=options, bundle_href=bundle_href, svg=svg,
+                    dark=dark)
+    style, scheme = _PAGE_STYLE, ""
+    if dark is not None:
+        style += ("@media (prefers-color-scheme:dark){body{background:" + _background(dark.vl) + ";color:#e6e6e6}}")
+        scheme = "<meta name=\"color-scheme\" content=\"light dark\">\n"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<!DOCTYPE html>\n<html lang=\"en\" data-chartspec-scheme=\"auto\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"{scheme}"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<meta name=\"generator\" content=\"chartspec {html.escape(__version__)}\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{_PAGE_STYLE}</style>\n{head_script}\n</head>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n{head_script}\n</head>\n"
         f"<body>\n{body}</body>\n</html>\n"
     )

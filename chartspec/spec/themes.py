@@ -24,9 +24,28 @@ if TYPE_CHECKING:
     from .model import ChartSpec
     from .source import SourceMap
 
-__all__ = ["DEFAULT_THEME", "Theme", "build_theme_value", "resolve_theme", "spec_theme", "theme_names"]
+__all__ = ["DARK_THEME", "DEFAULT_THEME", "Theme", "build_theme_value", "dark_theme_for",
+           "resolve_theme", "spec_theme", "theme_names"]
 
 DEFAULT_THEME = "chartspec"
+#: chartspec's look on a dark page: what docs sites and HTML pages draw when the page is dark
+DARK_THEME = "chartspec-dark"
+_TEXT, _MUTED, _LINE = "#e6e6e6", "#c4c4c4", "#9a9a9a"
+_DARK_CONFIG: dict[str, Any] = {
+    "background": "#1e1e1e",
+    "title": {"color": _TEXT, "subtitleColor": _MUTED},
+    "style": {"guide-label": {"fill": _MUTED}, "guide-title": {"fill": _TEXT}},
+    "axis": {"domainColor": _LINE, "tickColor": _LINE, "gridColor": "#3a3a3a",
+             "labelColor": _MUTED, "titleColor": _TEXT},
+    "legend": {"labelColor": _MUTED, "titleColor": _TEXT},
+    "header": {"labelColor": _MUTED, "titleColor": _TEXT},
+    "view": {"stroke": "#4a4a4a"},
+    "text": {"color": _TEXT},
+    # chartspec's category colours (CATEGORY10), each lighter so that it reads on the dark
+    # background (at least 3:1) and keeps its hue: a series is the same colour in both looks
+    "range": {"category": ["#5aa9e6", "#ffa347", "#5cc95c", "#ff6b6b", "#b593e0",
+                           "#c49c94", "#f7a8dc", "#b0b0b0", "#dbdb50", "#4dd9e8"]},
+}
 THEME_SUFFIXES = (".json", ".yaml", ".yml")
 
 
@@ -53,7 +72,7 @@ def _vega_themes() -> dict[str, dict[str, Any]]:
 
 def theme_names() -> tuple[str, ...]:
     """Every named theme: chartspec's own first, then the Vega themes."""
-    return (DEFAULT_THEME, *sorted(_vega_themes()))
+    return (DEFAULT_THEME, DARK_THEME, *sorted(_vega_themes()))
 
 
 def _is_file_name(value: str) -> bool:
@@ -74,6 +93,8 @@ def resolve_theme(value: str, *, base: Path, root: Path | None, source: SourceMa
     if not _is_file_name(value):
         if value == DEFAULT_THEME:
             return Theme(value, {})
+        if value == DARK_THEME:
+            return Theme(value, copy.deepcopy(_DARK_CONFIG))
         if value in _vega_themes():
             return Theme(value, copy.deepcopy(_vega_themes()[value]))
         hint = did_you_mean(value, theme_names()) or (
@@ -133,6 +154,17 @@ def spec_theme(model: ChartSpec, spec_file: Path | None, root: Path | None,
         if any(d.file != source.file for d in problems):  # errors inside the theme file: say which spec line
             problems.append(replace(source.diagnostic("theme file used here", ("theme",)), severity="note"))
         return None, problems
+
+
+def dark_theme_for(light: str | None, dark: str | None) -> str | None:
+    """The theme of a chart on a dark page, given the light one and the dark one configured (each
+    ``None`` when not set); ``None`` when it is the light look (a page then has one look).
+
+    Unset, the dark look of chartspec's own is ``chartspec-dark``; of any other theme, itself:
+    ``theme = "dark"`` alone means every chart is dark."""
+    if dark is None:
+        dark = DARK_THEME if light in (None, DEFAULT_THEME) else light
+    return None if dark == (light or DEFAULT_THEME) else dark
 
 
 def build_theme_value(value: str, base: Path) -> str:

@@ -482,7 +482,7 @@ def _holds_the_vendored_libraries(text: str) -> None:
 
 
 def _embedded_spec(html: str) -> dict:  # type: ignore[type-arg]
-    match = re.search(r'<script type="application/json" class="chartspec-spec"[^>]*>(.*?)</script>', html, re.S)
+    match = re.search(r'<template class="chartspec-spec"[^>]*>(.*?)</template>', html, re.S)
     assert match, "no embedded spec"
     return json.loads(match.group(1))
 
@@ -491,7 +491,7 @@ def test_html_is_offline_with_one_shared_bundle(seed_build: Path) -> None:
     html = (seed_build / f"{NAME}.html").read_text(encoding="utf-8")
     _offline_checks(html)
     # The page loads the libraries from the build's own shared bundle, by a relative path.
-    (bundle,) = re.findall(r'\["(_chartspec/vega-bundle\.[0-9a-f]+\.js)"\]', html)
+    (bundle,) = re.findall(r'data-bundle="\[&quot;(_chartspec/vega-bundle\.[0-9a-f]+\.js)&quot;\]"', html)
     text = (seed_build / bundle).read_text(encoding="utf-8")
     _holds_the_vendored_libraries(text)
     assert len(text) > 300_000, "too small to hold the Vega libraries"

@@ -11,6 +11,7 @@ as do console errors and uncaught exceptions.
 from __future__ import annotations
 
 import functools
+import html as html_module
 import http.server
 import json
 import os
@@ -95,8 +96,8 @@ SPHINX_PAGES = {"index.html": (1, 0), "sub/page.html": (2, 1)}
 def bundle_urls(page: Path) -> list[str]:
     """The bundle URL of every fragment of ``page``, as its script will request it."""
     text = page.read_text(encoding="utf-8")
-    found = re.findall(r"\(document\.currentScript\.closest\('figure\.chartspec'\), (\[[^\]]*\]), ", text)
-    return [url for urls in found for url in json.loads(urls)]
+    found = re.findall(r'<template class="chartspec-spec"[^>]* data-bundle="([^"]*)"', text)
+    return [url for urls in found for url in json.loads(html_module.unescape(urls))]
 
 
 def check_site(out: Path, pages: dict[str, tuple[int, int]]) -> None:
@@ -470,7 +471,7 @@ def test_markdown_extension_replaces_fences_with_fragments() -> None:
                    bundle_url="/static/bundle.js")
     assert html.count('<figure class="chartspec"') == 2
     assert html.index("Before.") < html.index("<figure") < html.index("After.")
-    assert '["/static/bundle.js"]' in html
+    assert 'data-bundle="[&quot;/static/bundle.js&quot;]"' in html
     assert 'id="chartspec-chart-1"' in html and 'id="chartspec-chart-2"' in html
     assert "<p><figure" not in html  # a block of its own, not inside a paragraph
     assert '"tps":75' in html
@@ -479,7 +480,7 @@ def test_markdown_extension_replaces_fences_with_fragments() -> None:
 def test_markdown_extension_default_bundle_url_and_write_bundle(tmp_path: Path) -> None:
     assert bundle_url() == f"/{BUNDLE_DIR}/{BUNDLE}"
     assert bundle_url("/docs/") == f"/docs/{BUNDLE_DIR}/{BUNDLE}"
-    assert json.dumps([bundle_url()]) in convert(f"```chartspec\n{INLINE}```\n")
+    assert html_module.escape(json.dumps([bundle_url()])) in convert(f"```chartspec\n{INLINE}```\n")
     path = write_bundle(tmp_path)
     assert path == tmp_path / BUNDLE_DIR / BUNDLE and path.stat().st_size > 100_000
     assert write_bundle(tmp_path) == path
@@ -537,7 +538,7 @@ def test_superfences_custom_fence() -> None:
         {"name": "chartspec", "class": "chartspec", "format": fence_format}]}}
     html = markdown.markdown(f"Text.\n\n```chartspec\n{INLINE}```\n\n```python\nx = 1\n```\n",
                              extensions=["pymdownx.superfences"], extension_configs=configs)
-    assert html.count('<figure class="chartspec"') == 1 and json.dumps([bundle_url()]) in html
+    assert html.count('<figure class="chartspec"') == 1 and html_module.escape(json.dumps([bundle_url()])) in html
     assert '<span class="mi">1</span>' in html  # the other fence is superfences' as usual
     with pytest.raises(SuperFencesException, match=r"<chartspec fence>:4:33: error: field 'tsp' not in inline data"):
         markdown.markdown(f"```chartspec\n{INLINE.replace('tps}', 'tsp}')}```\n", extensions=["pymdownx.superfences"],
@@ -545,7 +546,7 @@ def test_superfences_custom_fence() -> None:
     # with the extension loaded too, its settings apply (and it finds the fences first)
     html = markdown.markdown(f"```chartspec\n{INLINE}```\n", extensions=[
         "pymdownx.superfences", ChartspecExtension(bundle_url="b.js")], extension_configs=configs)
-    assert '["b.js"]' in html
+    assert 'data-bundle="[&quot;b.js&quot;]"' in html
 
 
 def test_find_fences() -> None:

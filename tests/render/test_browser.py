@@ -300,7 +300,7 @@ def test_fragments_whose_bundle_cannot_load_all_say_so(browser: Any, site: Path)
         for i in range(3):
             assert errors.nth(i).is_visible()
             assert errors.nth(i).text_content() == f"could not load {BUNDLE_DIR}/{BUNDLE}"
-        assert tab.page.locator(".chartspec-chart > svg.marks").count() == 3
+        assert tab.page.locator(".chartspec-chart > svg.marks:visible").count() == 3
         assert tab.bundle_requests() >= 1  # a fragment parsed after the failure may try again
         assert not tab.aborted
 
@@ -310,7 +310,7 @@ def test_fragments_whose_bundle_cannot_load_all_say_so(browser: Any, site: Path)
 def test_without_javascript_the_prerendered_svg_shows(browser: Any, site: Path) -> None:
     with opened(browser, site / "rl_training.html", js=False) as tab:
         page = tab.page
-        svg = page.locator(".chartspec-chart > svg.marks")
+        svg = page.locator(".chartspec-chart > svg.marks:visible")
         assert svg.count() == 1 and svg.is_visible()
         assert RL_TITLE in svg.locator(".role-title-text").text_content()
         assert tab.states() == [None]
@@ -322,7 +322,7 @@ def test_fallbacks_of_several_fragments_keep_their_ids_apart(browser: Any, site:
     """Static SVGs name their clip paths (clip1, clip2, ...); on one page each fragment's must be
     its own, or one chart clips to the rectangle of another."""
     with opened(browser, site / "three.html", js=False) as tab:
-        assert tab.page.locator(".chartspec-chart > svg.marks").count() == 3
+        assert tab.page.locator(".chartspec-chart > svg.marks:visible").count() == 3
         ids = tab.js("[...document.querySelectorAll('[id]')].map(e => e.id)")
         assert len(ids) == len(set(ids)), ids
         assert tab.js("document.querySelectorAll('clipPath').length") > 0
@@ -376,10 +376,10 @@ def test_hostile_html_files_hold_no_markup_of_their_own(site: Path) -> None:
     for name in ("hostile.html", "hostile.fragment.html"):
         text = (site / name).read_text(encoding="utf-8")
         assert "<img" not in text and "window.__pwned=1</script>" not in text
-        assert len(re.findall(r"<script\b", text)) == 2  # the spec and the runtime, nothing injected
+        assert len(re.findall(r"<script\b", text)) == 1  # the runtime (the spec is a <template>), nothing injected
         assert "<!--" not in text
         # the embedded data (the unplotted column too) is there, escaped
-        spec = re.search(r'<script type="application/json" class="chartspec-spec"[^>]*>(.*?)</script>', text, re.S)
+        spec = re.search(r'<template class="chartspec-spec"[^>]*>(.*?)</template>', text, re.S)
         assert spec is not None
         assert json.loads(spec.group(1))["data"]["values"][0]["note"] == f"{HOSTILE} 0"
 
@@ -413,7 +413,7 @@ def test_hostile_text_is_shown_as_text_in_the_browser(browser: Any, site: Path, 
     if name == "hostile.html":
         with opened(browser, site / name, js=False) as tab:
             assert tab.page.title() == TITLE_EVIL
-            assert tab.page.locator(".chartspec-chart > svg .role-title-text").text_content() == TITLE_EVIL
+            assert tab.page.locator(".chartspec-chart > svg:visible .role-title-text").text_content() == TITLE_EVIL
             assert tab.js("document.querySelectorAll('img').length") == 0
 
 
@@ -466,7 +466,7 @@ def test_errors_are_shown_as_text(browser: Any, site: Path) -> None:
     text, nothing in it runs."""
     source = (site / "rl_training.html").read_text(encoding="utf-8")
     broken = {"mark": "point", "data": {"values": [{"a": 1}]}, "params": [{"name": "p", "expr": EVIL_ERROR}]}
-    spec_block = re.compile(r'(<script type="application/json" class="chartspec-spec"[^>]*>).*?(</script>)', re.S)
+    spec_block = re.compile(r'(<template class="chartspec-spec"[^>]*>).*?(</template>)', re.S)
     assert spec_block.search(source)
     page_path = site / "broken.html"
     page_path.write_text(spec_block.sub(lambda m: m.group(1) + script_json(broken) + m.group(2), source),
@@ -551,11 +551,12 @@ def test_cdn_page_asks_jsdelivr_with_integrity_and_says_when_offline(browser: An
         assert scripts == [[first_url, first_sri, "anonymous"]]
         box = tab.page.locator("pre.chartspec-error")
         assert box.is_visible() and box.text_content() == f"could not load {first_url}"
-        assert tab.page.locator(".chartspec-chart > svg.marks").is_visible()  # the static chart stays
+        assert tab.page.locator(".chartspec-chart > svg.marks:visible").is_visible()  # the static chart stays
         assert_unharmed(tab)
     # the page lists every pinned script with its hash
     text = (cdn_site / "rl_training.html").read_text(encoding="utf-8")
-    assert f"{script_json([u for u, _ in CDN_SCRIPTS])}, {script_json([h for _, h in CDN_SCRIPTS])})" in text
+    assert (f'data-bundle="{html.escape(script_json([u for u, _ in CDN_SCRIPTS]))}" '
+            f'data-integrity="{html.escape(script_json([h for _, h in CDN_SCRIPTS]))}"') in text
     for url, sri in CDN_SCRIPTS:
         assert re.fullmatch(r"https://cdn\.jsdelivr\.net/npm/[a-z-]+@\d+\.\d+\.\d+/build/[a-z-]+\.min\.js", url)
         assert re.fullmatch(r"sha384-[A-Za-z0-9+/]{64}", sri)

@@ -155,7 +155,7 @@ def test_a_bundle_that_defines_no_library_is_reported(browser: Any, shared: Path
         box = page.locator("pre.chartspec-error")
         assert box.is_visible()
         assert box.text_content() == f"no chart library in {BUNDLE_DIR}/{bundle_filename()}"
-        assert page.locator(".chartspec-chart > svg.marks").is_visible()  # the static chart stays
+        assert page.locator(".chartspec-chart > svg.marks:visible").is_visible()  # the static chart stays
         assert not seen["errors"] and not seen["aborted"], seen
     finally:
         context.close()

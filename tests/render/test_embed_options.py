@@ -50,7 +50,7 @@ def write_page(folder: Path) -> Path:
 
 def test_the_page_embeds_the_spec_without_its_embed_options(tmp_path: Path) -> None:
     text = write_page(tmp_path).read_text(encoding="utf-8")
-    block = re.search(r'<script type="application/json" class="chartspec-spec"[^>]*>(.*?)</script>', text, re.S)
+    block = re.search(r'<template class="chartspec-spec"[^>]*>(.*?)</template>', text, re.S)
     assert block is not None
     assert json.loads(block.group(1))["usermeta"] == {"owner": "kept"}  # the rest of the metadata stays
     assert "javascript:" not in block.group(1) and "127.0.0.1" not in block.group(1)
