@@ -26,7 +26,8 @@ MAX_TIMEOUT = 86400.0
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to build. Vary with ``dataclasses.replace``."""
+    """How to build. Vary with ``dataclasses.replace``. ``out`` and ``theme`` take a ``str`` or any
+    path-like object, ``formats`` a comma-separated string or a sequence."""
 
     out: Path = Path("build")
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -44,6 +45,14 @@ class BuildOptions:
     fallback: bool = True
     #: theme of specs that name none (spec/themes.py): a theme name or an absolute theme file path
     theme: str | None = None
+
+    def __post_init__(self) -> None:
+        # frozen: normalise through object.__setattr__, so that a script may write out="build"
+        object.__setattr__(self, "out", Path(os.fspath(self.out)))
+        if self.theme is not None:
+            object.__setattr__(self, "theme", os.fspath(self.theme))
+        if not isinstance(self.formats, tuple) or any(f not in FORMATS for f in self.formats):
+            object.__setattr__(self, "formats", parse_formats(self.formats))
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,21 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def raise_for_errors(self) -> BuildReport:
+        """Raise a :class:`ChartspecError` listing every failed spec's diagnostics, if any failed;
+        else return the report (``chartspec.build(...).raise_for_errors()`` in a script)."""
+        if self.failed:
+            errors = [r.error for r in self.failed if r.error is not None]
+            raise ChartspecError([d for e in errors for d in e.diagnostics])
+        return self
+
+    def __str__(self) -> str:
+        """One summary line, then every failed spec's diagnostics (what a notebook shows)."""
+        counts = ", ".join(f"{self.count(s)} {s}" for s in ("built", "up-to-date", "valid", "failed") if self.count(s))
+        lines = [f"{counts or 'nothing built'} ({self.seconds:.1f} s)"]
+        lines += [r.error.format() for r in self.failed if r.error is not None]
+        return "\n".join(lines)
 
 
 def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
