@@ -1,4 +1,4 @@
-"""The library API: load, validate, compile and save one spec.
+"""The library API: load, validate, compile and save one spec (paths: ``str`` or path-like).
 
     spec = chartspec.load("specs/rl_training.yaml")   # YAML -> validated model + data
     chart = chartspec.compile(spec)                    # Altair chart, displays in notebooks
@@ -7,12 +7,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .data.loader import Spec, load, loads, validate
-from .errors import UsageError
-from .render.formats import FORMATS
+from ..data.loader import Spec, load, loads, validate
+from ..errors import UsageError
+from ..render.formats import FORMATS
 
 if TYPE_CHECKING:
     import altair as alt
@@ -20,39 +21,31 @@ if TYPE_CHECKING:
 __all__ = ["Spec", "compile", "load", "loads", "save", "to_vegalite", "validate"]
 
 
-def _as_spec(spec: Spec | str | Path, scale: float = 1.0) -> Spec:
+def _as_spec(spec: Spec | str | os.PathLike[str], scale: float = 1.0) -> Spec:
     return spec if isinstance(spec, Spec) else load(spec, scale=scale)
 
 
-def to_vegalite(spec: Spec | str | Path) -> dict[str, Any]:
+def to_vegalite(spec: Spec | str | os.PathLike[str]) -> dict[str, Any]:
     """The compiled Vega-Lite specification as a dict."""
-    from .compiler.vegalite import compile_vegalite
+    from ..compiler.vegalite import compile_vegalite
 
     return compile_vegalite(_as_spec(spec))
 
 
-def compile(spec: Spec | str | Path) -> alt.LayerChart:  # noqa: A001 - the public verb
-    """Compile to an Altair chart (it displays inline in Jupyter)."""
-    import altair as alt
+def compile(spec: Spec | str | os.PathLike[str]) -> alt.TopLevelMixin:  # noqa: A001 - the public verb
+    """Compile to an Altair chart: a layer chart (a facet or layout for those specs) that composes
+    like any Altair chart (``|``, ``&``, ``+``, ``.properties``, ``.interactive()``) and displays
+    offline in Jupyter, with the Vega chartspec ships (charts.py, notebook.py)."""
+    from .charts import from_vegalite
 
-    vl = to_vegalite(spec)
-    data = vl.pop("data", None)
-    # a facet or a layout (hconcat / vconcat) compiles to its own kind of chart
-    kind = next((k for k in ("facet", "hconcat", "vconcat") if k in vl), "layer")
-    chart_class = {"layer": alt.LayerChart, "facet": alt.FacetChart, "hconcat": alt.HConcatChart,
-                   "vconcat": alt.VConcatChart}[kind]
-    # from_dict costs ~0.7 ms per data row; attaching the rows afterwards keeps it cheap.
-    chart = chart_class.from_dict(vl, validate=False)
-    if data is not None:
-        chart.data = alt.InlineData(values=data["values"])
-    return chart
+    return from_vegalite(to_vegalite(spec))
 
 
-def save(spec: Spec | str | Path, path: str | Path, *, format: str | None = None, scale: float = 1.0) -> Path:
+def save(spec: Spec | str | os.PathLike[str], path: str | os.PathLike[str], *, format: str | None = None, scale: float = 1.0) -> Path:
     """Render ``spec`` to ``path``; the format comes from the suffix unless given."""
-    from .render.atomic import write_atomic
-    from .render.export import render
-    from .render.formats import suffix_format
+    from ..render.atomic import write_atomic
+    from ..render.export import render
+    from ..render.formats import suffix_format
 
     path = Path(path)
     fmt = format or suffix_format(path)
