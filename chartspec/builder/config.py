@@ -36,6 +36,8 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
     "fallback": ((bool,), "pre-rendered SVG inside HTML outputs"),
     "theme": ((str,), "theme of specs that name none: a Vega theme name or a theme file relative to this file"),
+    "include": ((list, str), "globs of the files a folder build takes, relative to the folder (default: every spec)"),
+    "exclude": ((list, str), "globs of files and folders a folder build leaves out, e.g. [\"drafts/**\"]"),
 }
 
 
@@ -52,6 +54,8 @@ class ProjectConfig:
     html_bundle: str | None = None
     fallback: bool | None = None
     theme: str | None = None
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -127,7 +131,13 @@ def load_config(path: Path) -> ProjectConfig:
         html_bundle=values.get("html_bundle"),
         fallback=values.get("fallback"),
         theme=build_theme_value(values["theme"], path.parent) if "theme" in values else None,
+        include=_globs(values["include"]) if "include" in values else None,
+        exclude=_globs(values["exclude"]) if "exclude" in values else None,
     )
+
+
+def _globs(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _check_values(values: dict[str, Any], shown: str, text: str, table: str | None) -> list[Diagnostic]:
@@ -158,6 +168,11 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     if "html_bundle" in values and values["html_bundle"] not in ("shared", "inline", "cdn"):
         out.append(at("html_bundle", f"unknown html_bundle {values['html_bundle']!r}",
                       did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
+    for key in ("include", "exclude"):
+        globs = values.get(key)
+        if isinstance(globs, list) and not all(isinstance(g, str) and g.strip() for g in globs):
+            out.append(at(key, f"{key} must be a list of globs (strings)", 'e.g. ["drafts/**", "**/*.draft.yaml"]'))
+            values.pop(key)
     if "timeout" in values and not 0 < values["timeout"] <= MAX_TIMEOUT:  # also refuses nan and inf
         out.append(at("timeout", f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds"))
     if "theme" in values:
@@ -183,10 +198,13 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
         config = load_config(found)
         from_file = {"out": config.out, "formats": config.formats and parse_formats(config.formats),
                      "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout,
-                     "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme}
+                     "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme,
+                     "include": config.include, "exclude": config.exclude}
         options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
     if given.get("theme") is not None:  # --theme: a file is relative to the working folder
         given = {**given, "theme": build_theme_value(given["theme"], Path.cwd())}
+    for key in ("include", "exclude"):  # the command line's globs add to the file's
+        given[key] = (*getattr(options, key), *given[key]) if given.get(key) else None
     options = replace(options, **{k: v for k, v in given.items() if v is not None})
     if options.theme is not None:
         try:

@@ -45,12 +45,18 @@ class BuildOptions:
     fallback: bool = True
     #: theme of specs that name none (spec/themes.py): a theme name or an absolute theme file path
     theme: str | None = None
+    #: globs (relative to each folder built) of the files a folder search takes, and of those it leaves out
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # frozen: normalise through object.__setattr__, so that a script may write out="build"
         object.__setattr__(self, "out", Path(os.fspath(self.out)))
         if self.theme is not None:
             object.__setattr__(self, "theme", os.fspath(self.theme))
+        for key in ("include", "exclude"):
+            value = getattr(self, key)
+            object.__setattr__(self, key, (value,) if isinstance(value, str) else tuple(value))
         if not isinstance(self.formats, tuple) or any(f not in FORMATS for f in self.formats):
             object.__setattr__(self, "formats", parse_formats(self.formats))
 
@@ -79,6 +85,8 @@ class BuildReport:
     removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     rendered: bool = True  # False for a validate-only run
+    #: what the build noticed about no one spec: files in the folders it skipped (builder/select.py)
+    notes: list[Diagnostic] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.results)

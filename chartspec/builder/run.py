@@ -170,9 +170,11 @@ def build(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], opti
         if on_result:
             on_result(result)
 
-    targets = discover(list(paths), options.out)                     # spec files -> output stems
+    targets = discover(list(paths), options.out, include=options.include, exclude=options.exclude,
+                       notes=report.notes)                           # spec files -> output stems
     if not targets:
-        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {', '.join(map(str, paths))}")
+        skipped = f"; skipped, as not chart specs: {', '.join(n.file or '' for n in report.notes[:5])}" if report.notes else ""
+        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {', '.join(map(str, paths))}{skipped}")
     if on_start:
         on_start(len(targets))
     clashes = _collisions(targets, options)                          # two specs, one output: refuse

@@ -105,6 +105,12 @@ _out = click.option("-o", "--out", type=_SafePath(file_okay=False, path_type=Pat
 _quiet = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Also list up-to-date specs and removed files.")
 _json = click.option("--json", "json_output", is_flag=True, help="Print a machine-readable JSON report.")
+_include = click.option("--include", multiple=True, metavar="GLOB",
+                        help="In folders, build only files matching GLOB (relative to the folder; ** spans folders); "
+                             "may be repeated, adds to 'include' in chartspec.toml.")
+_exclude = click.option("--exclude", multiple=True, metavar="GLOB",
+                        help="In folders, leave out files and folders matching GLOB; may be repeated, adds to "
+                             "'exclude' in chartspec.toml.")
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -137,6 +143,8 @@ def main() -> None:
 @click.option("--theme", default=None, metavar="NAME|FILE", type=_SafePath(path_type=str),
               help="Theme of specs that name none (a spec's own theme wins): a Vega theme such as dark or "
                    "fivethirtyeight, or a Vega-Lite config file.  [default: chartspec]")
+@_include
+@_exclude
 @_quiet
 @_verbose
 @_json
@@ -151,6 +159,8 @@ def build_command(paths: tuple[str, ...], **options: Any) -> None:
 
 @main.command("validate")
 @_paths
+@_include
+@_exclude
 @_quiet
 @_verbose
 @_json
