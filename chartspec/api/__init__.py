@@ -41,12 +41,18 @@ def compile(spec: Spec | str | os.PathLike[str]) -> alt.TopLevelMixin:  # noqa: 
     return from_vegalite(to_vegalite(spec))
 
 
-def save(spec: Spec | str | os.PathLike[str], path: str | os.PathLike[str], *, format: str | None = None, scale: float = 1.0) -> Path:
-    """Render ``spec`` to ``path``; the format comes from the suffix unless given."""
+def save(spec: Spec | str | os.PathLike[str], path: str | os.PathLike[str], *, format: str | None = None, scale: float = 1.0,
+         ppi: float | None = None) -> Path:
+    """Render ``spec`` to ``path``; the format comes from the suffix unless given. A PNG is drawn at
+    ``scale`` (or ``ppi``/72) and declares 72 x scale pixels per inch."""
     from ..render.atomic import write_atomic
     from ..render.export import render
     from ..render.formats import suffix_format
 
+    if ppi is not None:
+        from ..builder.options import ppi_scale
+
+        scale = ppi_scale(ppi)
     path = Path(path)
     fmt = format or suffix_format(path)
     if fmt not in FORMATS:

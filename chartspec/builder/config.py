@@ -30,7 +30,8 @@ __all__ = ["CONFIG_KEYS", "ProjectConfig", "find_config", "load_config"]
 CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "out": ((str,), "output folder, relative to this file"),
     "formats": ((list, str), "output formats: html, svg, png, pdf, json"),
-    "scale": ((int, float), "PNG scale factor"),
+    "scale": ((int, float), "PNG scale factor (the PNG declares 72 x scale ppi)"),
+    "ppi": ((int, float), "print resolution of PNGs: renders at ppi/72 scale and declares it (instead of scale)"),
     "jobs": ((int,), "worker processes (0 renders in the chartspec process itself)"),
     "timeout": ((int, float), "seconds one spec may take to render before it is stopped"),
     "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
@@ -49,6 +50,7 @@ class ProjectConfig:
     out: Path | None = None
     formats: tuple[str, ...] | None = None
     scale: float | None = None
+    ppi: float | None = None
     jobs: int | None = None
     timeout: float | None = None
     html_bundle: str | None = None
@@ -126,6 +128,7 @@ def load_config(path: Path) -> ProjectConfig:
         out=(path.parent / values["out"]) if "out" in values else None,
         formats=tuple(f.strip().lower() for f in formats) if formats is not None else None,
         scale=float(values["scale"]) if "scale" in values else None,
+        ppi=float(values["ppi"]) if "ppi" in values else None,
         jobs=values.get("jobs"),
         timeout=float(values["timeout"]) if "timeout" in values else None,
         html_bundle=values.get("html_bundle"),
@@ -159,6 +162,10 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     low, high = SCALE_RANGE
     if "scale" in values and not low <= values["scale"] <= high:  # also refuses nan
         out.append(at("scale", f"scale must be between {low} and {high:g}"))
+    if "ppi" in values and not low * 72 <= values["ppi"] <= high * 72:
+        out.append(at("ppi", f"ppi must be between {low * 72:g} and {high * 72:g}"))
+    elif "ppi" in values and "scale" in values:
+        out.append(at("ppi", "give scale or ppi, not both", f"ppi {values['ppi']:g} is scale {values['ppi'] / 72:g}"))
     if "jobs" in values and not 0 <= values["jobs"] <= MAX_JOBS:
         out.append(at("jobs", f"jobs must be between 0 and {MAX_JOBS}"))
     for key in ("out", "theme"):
@@ -183,6 +190,10 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     return out
 
 
+def _both(given: dict[str, Any]) -> float:
+    raise UsageError("give --scale or --ppi, not both", hint=f"--ppi {given['ppi']:g} is --scale {given['ppi'] / 72:g}")
+
+
 def resolve_options(paths: list[str], **given: Any) -> Any:
     """BuildOptions from defaults, then the project config, then explicit ``given`` values.
 
@@ -190,19 +201,23 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
     """
     from dataclasses import replace
 
-    from .options import BuildOptions, parse_formats
+    from .options import BuildOptions, parse_formats, ppi_scale
 
     options = BuildOptions()
     found = find_config(Path(paths[0])) if paths and Path(paths[0]).exists() else None
     if found is not None:
         config = load_config(found)
         from_file = {"out": config.out, "formats": config.formats and parse_formats(config.formats),
-                     "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout,
+                     "scale": config.scale if config.ppi is None else config.ppi / 72, "jobs": config.jobs, "timeout": config.timeout,
                      "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme,
                      "include": config.include, "exclude": config.exclude}
         options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
     if given.get("theme") is not None:  # --theme: a file is relative to the working folder
         given = {**given, "theme": build_theme_value(given["theme"], Path.cwd())}
+    if given.get("ppi") is not None:  # --ppi is a scale (options.py); with --scale too, a usage error
+        given = {**given, "scale": ppi_scale(given["ppi"]) if given.get("scale") in (None, given["ppi"] / 72)
+                 else _both(given)}
+    given.pop("ppi", None)
     for key in ("include", "exclude"):  # the command line's globs add to the file's
         given[key] = (*getattr(options, key), *given[key]) if given.get(key) else None
     options = replace(options, **{k: v for k, v in given.items() if v is not None})

@@ -31,7 +31,11 @@ class BuildOptions:
 
     out: Path = Path("build")
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    #: PNG pixels per SVG pixel; the PNG declares 72 x scale pixels per inch
     scale: float = 1.0
+    #: print resolution: renders PNGs at ppi/72 scale (so a 600 px wide chart is 600/72 in wide on
+    #: paper at any ppi); sets ``scale``, so give one or the other
+    ppi: float | None = None
     #: worker processes; 0: none, specs are built one by one in this process (Vega drawing in a
     #: helper process of its own, builder/renderer.py), as is a build with one spec to render
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -52,6 +56,11 @@ class BuildOptions:
     def __post_init__(self) -> None:
         # frozen: normalise through object.__setattr__, so that a script may write out="build"
         object.__setattr__(self, "out", Path(os.fspath(self.out)))
+        if self.ppi is not None:
+            scale = ppi_scale(self.ppi)
+            if self.scale not in (1.0, scale):
+                raise UsageError("give scale or ppi, not both", hint=f"ppi {self.ppi:g} is scale {scale:g}")
+            object.__setattr__(self, "scale", scale)
         if self.theme is not None:
             object.__setattr__(self, "theme", os.fspath(self.theme))
         for key in ("include", "exclude"):
@@ -113,6 +122,14 @@ class BuildReport:
         lines = [f"{counts or 'nothing built'} ({self.seconds:.1f} s)"]
         lines += [r.error.format() for r in self.failed if r.error is not None]
         return "\n".join(lines)
+
+
+def ppi_scale(ppi: float) -> float:
+    """The PNG scale of a print resolution: ``ppi / 72`` (72 ppi is scale 1)."""
+    low, high = SCALE_RANGE
+    if not low * 72 <= ppi <= high * 72:  # also refuses nan
+        raise UsageError(f"ppi must be between {low * 72:g} and {high * 72:g}")
+    return ppi / 72
 
 
 def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:

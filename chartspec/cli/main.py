@@ -129,7 +129,10 @@ def main() -> None:
 @click.option("-f", "--format", "formats", callback=_formats, multiple=True,
               help=f"Comma-separated output formats: {', '.join(FORMATS)}; may be repeated.  "
                    f"[default: {','.join(DEFAULT_FORMATS)}]")
-@click.option("--scale", type=_FiniteRange(*SCALE_RANGE), default=None, help="PNG scale factor.  [default: 1]")
+@click.option("--scale", type=_FiniteRange(*SCALE_RANGE), default=None,
+              help="PNG scale factor; the PNG declares 72 x N ppi.  [default: 1]")
+@click.option("--ppi", type=_FiniteRange(SCALE_RANGE[0] * 72, SCALE_RANGE[1] * 72), default=None,
+              help="Print resolution: PNGs rendered at N/72 scale, declaring N pixels per inch (instead of --scale).")
 @click.option("-j", "--jobs", type=_JOBS, default=None,
               help="Worker processes (0: render in this process).  [default: number of CPUs]")
 @click.option("--timeout", type=_FiniteRange(min=0, max=MAX_TIMEOUT, min_open=True), default=None,
