@@ -263,11 +263,12 @@ def init_command(folder: Path) -> None:
 
 
 @main.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of the spec language."""
-    from ..spec.schema import schema_text
+@click.option("--path", "path", is_flag=True, help="Print where the installed schema file is, for editor settings.")
+def schema_command(path: bool) -> None:
+    """Print the JSON Schema of the spec language (or, with --path, its file)."""
+    from ..spec.schema import schema_path, schema_text
 
-    click.echo(schema_text(), nl=False)
+    click.echo(str(schema_path()) if path else schema_text(), nl=path)
 
 
 if __name__ == "__main__":  # pragma: no cover
