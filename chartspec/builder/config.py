@@ -30,7 +30,8 @@ __all__ = ["CONFIG_KEYS", "ProjectConfig", "find_config", "load_config"]
 CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "out": ((str,), "output folder, relative to this file"),
     "formats": ((list, str), "output formats: html, svg, png, pdf, json"),
-    "scale": ((int, float), "PNG scale factor"),
+    "scale": ((int, float), "PNG scale factor (the PNG declares 72 x scale ppi)"),
+    "ppi": ((int, float), "print resolution of PNGs: renders at ppi/72 scale and declares it (instead of scale)"),
     "jobs": ((int,), "worker processes (0 renders in the chartspec process itself)"),
     "timeout": ((int, float), "seconds one spec may take to render before it is stopped"),
     "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
@@ -38,6 +39,8 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "theme": ((str,), "theme of specs that name none: a Vega theme name or a theme file relative to this file"),
     "dark_theme": ((str,), "theme of those charts on a dark page (HTML outputs, docs sites): default chartspec-dark "
                            "when theme is chartspec or unset, else theme itself"),
+    "include": ((list, str), "globs of the files a folder build takes, relative to the folder (default: every spec)"),
+    "exclude": ((list, str), "globs of files and folders a folder build leaves out, e.g. [\"drafts/**\"]"),
 }
 
 
@@ -49,12 +52,15 @@ class ProjectConfig:
     out: Path | None = None
     formats: tuple[str, ...] | None = None
     scale: float | None = None
+    ppi: float | None = None
     jobs: int | None = None
     timeout: float | None = None
     html_bundle: str | None = None
     fallback: bool | None = None
     theme: str | None = None
     dark_theme: str | None = None
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -125,13 +131,20 @@ def load_config(path: Path) -> ProjectConfig:
         out=(path.parent / values["out"]) if "out" in values else None,
         formats=tuple(f.strip().lower() for f in formats) if formats is not None else None,
         scale=float(values["scale"]) if "scale" in values else None,
+        ppi=float(values["ppi"]) if "ppi" in values else None,
         jobs=values.get("jobs"),
         timeout=float(values["timeout"]) if "timeout" in values else None,
         html_bundle=values.get("html_bundle"),
         fallback=values.get("fallback"),
         theme=build_theme_value(values["theme"], path.parent) if "theme" in values else None,
         dark_theme=build_theme_value(values["dark_theme"], path.parent) if "dark_theme" in values else None,
+        include=_globs(values["include"]) if "include" in values else None,
+        exclude=_globs(values["exclude"]) if "exclude" in values else None,
     )
+
+
+def _globs(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _check_values(values: dict[str, Any], shown: str, text: str, table: str | None) -> list[Diagnostic]:
@@ -153,6 +166,10 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     low, high = SCALE_RANGE
     if "scale" in values and not low <= values["scale"] <= high:  # also refuses nan
         out.append(at("scale", f"scale must be between {low} and {high:g}"))
+    if "ppi" in values and not low * 72 <= values["ppi"] <= high * 72:
+        out.append(at("ppi", f"ppi must be between {low * 72:g} and {high * 72:g}"))
+    elif "ppi" in values and "scale" in values:
+        out.append(at("ppi", "give scale or ppi, not both", f"ppi {values['ppi']:g} is scale {values['ppi'] / 72:g}"))
     if "jobs" in values and not 0 <= values["jobs"] <= MAX_JOBS:
         out.append(at("jobs", f"jobs must be between 0 and {MAX_JOBS}"))
     for key in ("out", "theme", "dark_theme"):
@@ -162,6 +179,11 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     if "html_bundle" in values and values["html_bundle"] not in ("shared", "inline", "cdn"):
         out.append(at("html_bundle", f"unknown html_bundle {values['html_bundle']!r}",
                       did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
+    for key in ("include", "exclude"):
+        globs = values.get(key)
+        if isinstance(globs, list) and not all(isinstance(g, str) and g.strip() for g in globs):
+            out.append(at(key, f"{key} must be a list of globs (strings)", 'e.g. ["drafts/**", "**/*.draft.yaml"]'))
+            values.pop(key)
     if "timeout" in values and not 0 < values["timeout"] <= MAX_TIMEOUT:  # also refuses nan and inf
         out.append(at("timeout", f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds"))
     for key in ("theme", "dark_theme"):
@@ -173,6 +195,10 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     return out
 
 
+def _both(given: dict[str, Any]) -> float:
+    raise UsageError("give --scale or --ppi, not both", hint=f"--ppi {given['ppi']:g} is --scale {given['ppi'] / 72:g}")
+
+
 def resolve_options(paths: list[str], **given: Any) -> Any:
     """BuildOptions from defaults, then the project config, then explicit ``given`` values.
 
@@ -180,19 +206,25 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
     """
     from dataclasses import replace
 
-    from .options import BuildOptions, parse_formats
+    from .options import BuildOptions, parse_formats, ppi_scale
 
     options = BuildOptions()
     found = find_config(Path(paths[0])) if paths and Path(paths[0]).exists() else None
     if found is not None:
         config = load_config(found)
         from_file = {"out": config.out, "formats": config.formats and parse_formats(config.formats),
-                     "scale": config.scale, "jobs": config.jobs, "timeout": config.timeout,
+                     "scale": config.scale if config.ppi is None else config.ppi / 72, "jobs": config.jobs, "timeout": config.timeout,
                      "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme,
-                     "dark_theme": config.dark_theme}
+                     "dark_theme": config.dark_theme, "include": config.include, "exclude": config.exclude}
         options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
     if given.get("theme") is not None:  # --theme: a file is relative to the working folder
         given = {**given, "theme": build_theme_value(given["theme"], Path.cwd())}
+    if given.get("ppi") is not None:  # --ppi is a scale (options.py); with --scale too, a usage error
+        given = {**given, "scale": ppi_scale(given["ppi"]) if given.get("scale") in (None, given["ppi"] / 72)
+                 else _both(given)}
+    given.pop("ppi", None)
+    for key in ("include", "exclude"):  # the command line's globs add to the file's
+        given[key] = (*getattr(options, key), *given[key]) if given.get(key) else None
     options = replace(options, **{k: v for k, v in given.items() if v is not None})
     if options.theme is not None:
         try:

@@ -9,6 +9,7 @@ from ..errors import Diagnostic, UsageError, display_path
 from ..spec.plain import PLAIN_SUFFIXES
 from ..spec.project import find_project_root
 from .cache import Manifest
+from .select import GlobFilter, not_a_chart
 
 __all__ = ["LOGGER_DIRS", "LOGGER_FILES", "PLAIN_SUFFIXES", "SKIPPED_DIRS", "SPEC_SUFFIXES", "Target", "discover", "output_stem"]
 
@@ -83,24 +84,40 @@ def _real(path: Path) -> Path | None:
         return None
 
 
-def _walk(folder: Path, out: Path | None, visited: set[Path], written: set[Path]) -> list[Path]:
-    """Spec files under ``folder``. ``visited``: the real paths of folders already searched, so a
-    symlink to ``.``, ``..`` or a sibling is searched once, never in a loop; ``written``: the real
+@dataclass
+class _Search:
+    """One folder's search: where outputs go, what was searched and written, the globs, the notes."""
+
+    top: Path
+    out: Path | None
+    visited: set[Path]
+    written: set[Path]
+    globs: GlobFilter
+    notes: list[Diagnostic]
+
+
+def _walk(folder: Path, search: _Search) -> list[Path]:
+    """Spec files under ``folder``. ``search.visited``: the real paths of folders already searched, so a
+    symlink to ``.``, ``..`` or a sibling is searched once, never in a loop; ``search.written``: the real
     paths of files the output folder's manifest says a build wrote (outputs, not inputs)."""
     real = _real(folder)
-    if real is None or real in visited:
+    if real is None or real in search.visited:
         return []
-    visited.add(real)
+    search.visited.add(real)
     found: list[Path] = []
     for entry in sorted(folder.iterdir()):
+        relative = entry.relative_to(search.top).as_posix()
         if entry.is_dir():
             if entry.is_symlink() and ((target := _real(entry)) is None or real.is_relative_to(target)):
                 continue  # a link to ``.``, ``..`` or further up: its folder holds this one
-            if not _skip_dir(entry, out):
-                found += _walk(entry, out, visited, written)
-        elif (_is_spec(entry.name) and not entry.name.startswith(".") and _real(entry) not in written
-              and not _mlflow_meta(entry)):
-            found.append(entry)
+            if not _skip_dir(entry, search.out) and search.globs.searches(relative):
+                found += _walk(entry, search)
+        elif (_is_spec(entry.name) and not entry.name.startswith(".") and _real(entry) not in search.written
+              and not _mlflow_meta(entry) and search.globs.takes(relative)):
+            if (note := not_a_chart(entry)) is not None:
+                search.notes.append(note)
+            else:
+                found.append(entry)
     return found
 
 
@@ -114,8 +131,13 @@ def _written(out: Path | None) -> set[Path]:
             if (real := _real(out / rel)) is not None}
 
 
-def discover(paths: list[str | Path], out: Path | None = None) -> list[Target]:
-    """Spec files under ``paths`` (files or folders, searched recursively), in a stable order."""
+def discover(paths: list[str | Path], out: Path | None = None, *, include: tuple[str, ...] = (),
+             exclude: tuple[str, ...] = (), notes: list[Diagnostic] | None = None) -> list[Target]:
+    """Spec files under ``paths`` (files or folders, searched recursively), in a stable order.
+
+    In folders, only files the ``include``/``exclude`` globs take (relative to the folder), and no
+    YAML that is clearly not a chart: each of those gets a note in ``notes`` (select.py). Files
+    named in ``paths`` are always taken."""
     if not paths:
         raise UsageError("no spec files or folders given")
     out_resolved = out.resolve() if out is not None else None
@@ -126,7 +148,9 @@ def discover(paths: list[str | Path], out: Path | None = None) -> list[Target]:
         if not given.exists():
             raise UsageError(Diagnostic(f"no such file or folder: {display_path(given)}", file=display_path(given)))
         if given.is_dir():
-            for spec in _walk(given, out_resolved, visited, written):
+            search = _Search(given, out_resolved, visited, written, GlobFilter(include, exclude),
+                             notes if notes is not None else [])
+            for spec in _walk(given, search):
                 root = find_project_root(spec.parent, fallback=given)
                 targets.setdefault(spec.resolve(), Target(spec, output_stem(spec.relative_to(given)), root))
         else:

@@ -26,11 +26,16 @@ MAX_TIMEOUT = 86400.0
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to build. Vary with ``dataclasses.replace``."""
+    """How to build. Vary with ``dataclasses.replace``. ``out`` and ``theme`` take a ``str`` or any
+    path-like object, ``formats`` a comma-separated string or a sequence."""
 
     out: Path = Path("build")
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    #: PNG pixels per SVG pixel; the PNG declares 72 x scale pixels per inch
     scale: float = 1.0
+    #: print resolution: renders PNGs at ppi/72 scale (so a 600 px wide chart is 600/72 in wide on
+    #: paper at any ppi); sets ``scale``, so give one or the other
+    ppi: float | None = None
     #: worker processes; 0: none, specs are built one by one in this process (Vega drawing in a
     #: helper process of its own, builder/renderer.py), as is a build with one spec to render
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -46,6 +51,25 @@ class BuildOptions:
     theme: str | None = None
     #: their theme on a dark page (HTML outputs): None: chartspec-dark under chartspec's look, else ``theme``
     dark_theme: str | None = None
+    #: globs (relative to each folder built) of the files a folder search takes, and of those it leaves out
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # frozen: normalise through object.__setattr__, so that a script may write out="build"
+        object.__setattr__(self, "out", Path(os.fspath(self.out)))
+        if self.ppi is not None:
+            scale = ppi_scale(self.ppi)
+            if self.scale not in (1.0, scale):
+                raise UsageError("give scale or ppi, not both", hint=f"ppi {self.ppi:g} is scale {scale:g}")
+            object.__setattr__(self, "scale", scale)
+        if self.theme is not None:
+            object.__setattr__(self, "theme", os.fspath(self.theme))
+        for key in ("include", "exclude"):
+            value = getattr(self, key)
+            object.__setattr__(self, key, (value,) if isinstance(value, str) else tuple(value))
+        if not isinstance(self.formats, tuple) or any(f not in FORMATS for f in self.formats):
+            object.__setattr__(self, "formats", parse_formats(self.formats))
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,8 @@ class BuildReport:
     removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     rendered: bool = True  # False for a validate-only run
+    #: what the build noticed about no one spec: files in the folders it skipped (builder/select.py)
+    notes: list[Diagnostic] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.results)
@@ -83,6 +109,29 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def raise_for_errors(self) -> BuildReport:
+        """Raise a :class:`ChartspecError` listing every failed spec's diagnostics, if any failed;
+        else return the report (``chartspec.build(...).raise_for_errors()`` in a script)."""
+        if self.failed:
+            errors = [r.error for r in self.failed if r.error is not None]
+            raise ChartspecError([d for e in errors for d in e.diagnostics])
+        return self
+
+    def __str__(self) -> str:
+        """One summary line, then every failed spec's diagnostics (what a notebook shows)."""
+        counts = ", ".join(f"{self.count(s)} {s}" for s in ("built", "up-to-date", "valid", "failed") if self.count(s))
+        lines = [f"{counts or 'nothing built'} ({self.seconds:.1f} s)"]
+        lines += [r.error.format() for r in self.failed if r.error is not None]
+        return "\n".join(lines)
+
+
+def ppi_scale(ppi: float) -> float:
+    """The PNG scale of a print resolution: ``ppi / 72`` (72 ppi is scale 1)."""
+    low, high = SCALE_RANGE
+    if not low * 72 <= ppi <= high * 72:  # also refuses nan
+        raise UsageError(f"ppi must be between {low * 72:g} and {high * 72:g}")
+    return ppi / 72
 
 
 def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ partial output (each spec is rendered in memory, then every file is written atom
 
 from __future__ import annotations
 
+import os
 import time
 import unicodedata
 from collections import defaultdict
@@ -151,16 +152,19 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
         manifest.save_if_changed()                                   # even after Ctrl-C: keep what was built
 
 
-def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
+def build(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], options: BuildOptions | None = None,
           on_result: Callable[[SpecResult], None] | None = None,
           on_start: Callable[[int], None] | None = None, pool: WorkerPool | None = None,
           keep_engine: bool = True) -> BuildReport:
-    """Build every spec found under ``paths``. Raises :class:`UsageError` for bad paths only.
+    """Build every spec found under ``paths``. Raises :class:`UsageError` for bad paths only: a
+    spec that fails is in the report (``report.ok``; ``report.raise_for_errors()`` raises).
 
     ``pool`` keeps warm worker processes between builds (see ``watch``); by default a build
     starts its own workers and stops them when it is done. ``keep_engine=False`` (a one-shot
     build, the command line's): the renderer's process stops once the last chart is drawn.
     """
+    if isinstance(paths, (str, os.PathLike)):  # one folder or file, not a sequence of characters
+        paths = [paths]
     options = options or BuildOptions()
     started = time.perf_counter()
     report = BuildReport(rendered=options.render)
@@ -170,9 +174,11 @@ def build(paths: Sequence[str | Path], options: BuildOptions | None = None,
         if on_result:
             on_result(result)
 
-    targets = discover(list(paths), options.out)                     # spec files -> output stems
+    targets = discover(list(paths), options.out, include=options.include, exclude=options.exclude,
+                       notes=report.notes)                           # spec files -> output stems
     if not targets:
-        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {', '.join(map(str, paths))}")
+        skipped = f"; skipped, as not chart specs: {', '.join(n.file or '' for n in report.notes[:5])}" if report.notes else ""
+        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {', '.join(map(str, paths))}{skipped}")
     if on_start:
         on_start(len(targets))
     clashes = _collisions(targets, options)                          # two specs, one output: refuse

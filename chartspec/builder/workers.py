@@ -1,7 +1,10 @@
 """Worker processes for parallel builds, each warmed once, with a time limit per spec.
 
 vl-convert serialises calls within a process, so parallelism needs processes. Workers are
-started with ``spawn`` (never ``fork``: the Vega engine's threads do not survive a fork), start
+fresh interpreters, ``python -m chartspec.builder.workers`` (never ``fork``: the Vega engine's
+threads do not survive a fork; and not multiprocessing's ``spawn`` either, which re-runs the
+program's ``__main__``: a script calling ``chartspec.build()`` without an ``if __name__ ==
+"__main__":`` guard would build again in every worker and crash it). They start
 their engine while the main process is still discovering specs, and take one spec at a time so
 the main process knows when each started: a spec over its time limit gets its worker killed
 (and replaced), its temporary files removed, and a clear error. A worker whose engine stays
@@ -11,17 +14,20 @@ exits at once, quietly.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, ExportError
 from ..render.engine import crash_cause
@@ -88,9 +94,67 @@ def _serve(conn: Connection, task: Task, parent: int) -> None:
         return
 
 
+class _Process:
+    """A worker's process, with the part of multiprocessing's ``Process`` the pool uses."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.pid = proc.pid
+
+    def is_alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.is_alive():
+            self.proc.kill()
+
+    def join(self, timeout: float | None = None) -> None:
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+
+    @property
+    def exitcode(self) -> int | None:
+        """As multiprocessing says it: ``-N`` when signal N ended the process."""
+        return self.proc.poll()
+
+
+def _launch(task: Task) -> tuple[_Process, Connection]:
+    """Start a worker and hand it ``task``, over a socket pair it inherits (only that descriptor).
+
+    The worker gets this process' ``sys.path`` first, so that it can import the task's module
+    (a test's, a plugin's) before it unpickles the task."""
+    ours, theirs = socket.socketpair()
+    # the worker imports chartspec from where this process did, whatever its sys.path
+    home = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (home, os.environ.get("PYTHONPATH"))))}
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", __name__, str(theirs.fileno()), str(os.getpid())],
+                                stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=env)
+    finally:
+        theirs.close()
+    conn = Connection(ours.detach())
+    conn.send_bytes(pickle.dumps(list(sys.path)))
+    conn.send(task)
+    return _Process(proc), conn
+
+
+def _main(argv: list[str]) -> None:
+    """A worker's start (``python -m chartspec.builder.workers FD PARENT``)."""
+    conn = Connection(int(argv[0]))
+    try:
+        paths: list[str] = pickle.loads(conn.recv_bytes())
+        sys.path[:] = [*sys.path, *(p for p in paths if p not in sys.path)]
+        task = conn.recv()
+    except (EOFError, OSError):  # the build is gone already
+        return
+    _serve(conn, task, int(argv[1]))
+
+
 @dataclass
 class _Worker:
-    process: Any
+    process: _Process
     conn: Connection
     target: Target | None = None
     started: float = 0.0
@@ -131,7 +195,6 @@ class WorkerPool:
         #: set by another thread (serve on Ctrl-C): abandon the build now and start no worker, so
         #: that nothing is left for the exiting process to kill under a build still reporting
         self.stop = stop
-        self.ctx = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> WorkerPool:
@@ -141,20 +204,13 @@ class WorkerPool:
         self.close()
 
     def _start(self) -> _Worker:
-        parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_serve, args=(child, self.task, os.getpid()),
-                                   daemon=True)
-        # spawn starts multiprocessing's resource tracker first, and that unblocks SIGINT when it is
-        # done (the same trick, bpo-33613): have it running before SIGINT is blocked here
-        resource_tracker.ensure_running()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _BLOCKABLE else None
         try:
-            process.start()  # inherits the mask: see _BLOCKABLE
+            process, conn = _launch(self.task)  # inherits the mask: see _BLOCKABLE
         finally:
             if blocked is not None and signal.SIGINT not in blocked:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a pending Ctrl-C arrives now
-            child.close()
-        return _Worker(process, parent)
+        return _Worker(process, conn)
 
     def close(self) -> None:
         for w in self.workers:
@@ -239,3 +295,7 @@ def run_in_workers(targets: list[Target], task: Task, options: BuildOptions, job
     """Run ``task`` for every target in a pool of up to ``jobs`` worker processes made for this run."""
     with WorkerPool(task, jobs) as pool:
         pool.run(targets, options, on_result, cleanup)
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

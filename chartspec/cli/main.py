@@ -105,6 +105,12 @@ _out = click.option("-o", "--out", type=_SafePath(file_okay=False, path_type=Pat
 _quiet = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Also list up-to-date specs and removed files.")
 _json = click.option("--json", "json_output", is_flag=True, help="Print a machine-readable JSON report.")
+_include = click.option("--include", multiple=True, metavar="GLOB",
+                        help="In folders, build only files matching GLOB (relative to the folder; ** spans folders); "
+                             "may be repeated, adds to 'include' in chartspec.toml.")
+_exclude = click.option("--exclude", multiple=True, metavar="GLOB",
+                        help="In folders, leave out files and folders matching GLOB; may be repeated, adds to "
+                             "'exclude' in chartspec.toml.")
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -123,7 +129,10 @@ def main() -> None:
 @click.option("-f", "--format", "formats", callback=_formats, multiple=True,
               help=f"Comma-separated output formats: {', '.join(FORMATS)}; may be repeated.  "
                    f"[default: {','.join(DEFAULT_FORMATS)}]")
-@click.option("--scale", type=_FiniteRange(*SCALE_RANGE), default=None, help="PNG scale factor.  [default: 1]")
+@click.option("--scale", type=_FiniteRange(*SCALE_RANGE), default=None,
+              help="PNG scale factor; the PNG declares 72 x N ppi.  [default: 1]")
+@click.option("--ppi", type=_FiniteRange(SCALE_RANGE[0] * 72, SCALE_RANGE[1] * 72), default=None,
+              help="Print resolution: PNGs rendered at N/72 scale, declaring N pixels per inch (instead of --scale).")
 @click.option("-j", "--jobs", type=_JOBS, default=None,
               help="Worker processes (0: render in this process).  [default: number of CPUs]")
 @click.option("--timeout", type=_FiniteRange(min=0, max=MAX_TIMEOUT, min_open=True), default=None,
@@ -137,6 +146,8 @@ def main() -> None:
 @click.option("--theme", default=None, metavar="NAME|FILE", type=_SafePath(path_type=str),
               help="Theme of specs that name none (a spec's own theme wins): a Vega theme such as dark or "
                    "fivethirtyeight, or a Vega-Lite config file.  [default: chartspec]")
+@_include
+@_exclude
 @_quiet
 @_verbose
 @_json
@@ -151,6 +162,8 @@ def build_command(paths: tuple[str, ...], **options: Any) -> None:
 
 @main.command("validate")
 @_paths
+@_include
+@_exclude
 @_quiet
 @_verbose
 @_json
@@ -250,11 +263,12 @@ def init_command(folder: Path) -> None:
 
 
 @main.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of the spec language."""
-    from ..spec.schema import schema_text
+@click.option("--path", "path", is_flag=True, help="Print where the installed schema file is, for editor settings.")
+def schema_command(path: bool) -> None:
+    """Print the JSON Schema of the spec language (or, with --path, its file)."""
+    from ..spec.schema import schema_path, schema_text
 
-    click.echo(schema_text(), nl=False)
+    click.echo(str(schema_path()) if path else schema_text(), nl=path)
 
 
 if __name__ == "__main__":  # pragma: no cover

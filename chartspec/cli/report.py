@@ -82,6 +82,8 @@ class PlainReporter:
             print(format_notes(result), file=self.err, flush=True)
 
     def finish(self, report: BuildReport) -> None:
+        if report.notes and not self.quiet:  # files the folder search skipped
+            print("\n".join(d.format() for d in report.notes), file=self.err, flush=True)
         if self.verbose:
             for path in report.removed:
                 print(f"removed {display_path(path)}", file=self.out)
@@ -145,6 +147,7 @@ def report_dict(report: BuildReport) -> dict[str, Any]:
         "counts": {s: report.count(s) for s in ("built", "up-to-date", "valid", "failed")},
         "specs": [spec(r) for r in sorted(report.results, key=lambda r: r.target.shown)],
         "removed": [display_path(p) for p in report.removed],
+        "notes": [entry(d) for d in report.notes],
     }
 
 

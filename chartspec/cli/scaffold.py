@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..errors import Diagnostic, UsageError, display_path
@@ -21,7 +22,6 @@ formats = ["html", "svg", "png"] # html, svg, png, pdf, json
 """
 
 SPEC = """\
-# yaml-language-server: $schema=../schemas/chartspec.schema.json
 title: Training run
 data: data/metrics.csv
 x: {field: step, title: Step}
@@ -41,14 +41,24 @@ def _data() -> str:
     return "\n".join(rows) + "\n"
 
 
+#: VS Code's YAML extension (and every editor with the YAML language server) checks and completes
+#: the specs with the project's copy of the schema: no modeline in each spec, and a copy that
+#: travels with the repository (``chartspec schema --path`` names the installed one instead)
+VSCODE_SETTINGS = {"yaml.schemas": {f"./schemas/{SCHEMA_FILENAME}": ["specs/**/*.yaml", "specs/**/*.yml"]}}
+
+
 def init_project(folder: Path) -> list[Path]:
-    """Write the starter files into ``folder``; refuses to overwrite anything."""
+    """Write the starter files into ``folder``; refuses to overwrite anything but leaves an
+    existing ``.vscode/settings.json`` alone (the project's own editor settings)."""
     files = {
         folder / "chartspec.toml": CONFIG,
         folder / "specs" / "example.yaml": SPEC,
         folder / "specs" / "data" / "metrics.csv": _data(),
         folder / "schemas" / SCHEMA_FILENAME: schema_text(),
     }
+    settings = folder / ".vscode" / "settings.json"
+    if not settings.exists():
+        files[settings] = json.dumps(VSCODE_SETTINGS, indent=2) + "\n"
     existing = [p for p in files if p.exists()]
     if existing:
         raise UsageError([Diagnostic(f"{display_path(p)} already exists; not overwriting it", file=display_path(p))

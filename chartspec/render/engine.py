@@ -193,7 +193,10 @@ def svg_to_png(svg: str, scale: float) -> bytes:
 
     guard_svg(svg)
     check_size(svg, scale, "PNG")
-    return _captured(lambda: vlc.svg_to_png(svg, scale=scale))
+    # The PNG's pHYs chunk says how big it is on paper: 72 ppi at scale 1 (an SVG px is 1/72 in, as in
+    # the PDF), so --scale 2 declares 144 ppi and --ppi 300 renders at 300/72. vl-convert draws at
+    # scale x ppi/72 and writes ppi: scale 1 at 72 x scale ppi gives the pixels scale alone gave.
+    return _captured(lambda: vlc.svg_to_png(svg, scale=1.0, ppi=72 * scale))
 
 
 def svg_to_pdf(svg: str) -> bytes:

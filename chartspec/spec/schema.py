@@ -8,11 +8,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCHEMA_FILENAME", "allowed_keys", "load_schema", "schema_text"]
+__all__ = ["SCHEMA_FILENAME", "allowed_keys", "load_schema", "schema_path", "schema_text"]
 
 SCHEMA_FILENAME = "chartspec.schema.json"
 # In a source checkout the schema lives in ../schemas; wheels carry a copy inside the package.
 _REPO_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILENAME
+
+
+def schema_path() -> Path:
+    """The schema file of this installation (for editors: ``chartspec schema --path``)."""
+    packaged = resources.files("chartspec").joinpath(SCHEMA_FILENAME)
+    if isinstance(packaged, Path) and packaged.is_file():
+        return packaged
+    return _REPO_SCHEMA
 
 
 def schema_text() -> str:

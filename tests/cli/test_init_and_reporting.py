@@ -43,15 +43,20 @@ def test_init_makes_a_project_that_builds(tmp_path: Path, run_cli: RunCli) -> No
     proc = run_cli("init", "starter", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     folder = tmp_path / "starter"
-    expected = {"chartspec.toml", "specs/example.yaml", "specs/data/metrics.csv", "schemas/chartspec.schema.json"}
+    expected = {"chartspec.toml", "specs/example.yaml", "specs/data/metrics.csv", "schemas/chartspec.schema.json",
+                ".vscode/settings.json"}
     assert set(snapshot(folder)) == expected
     for name in expected:
         assert f"created starter/{name}" in proc.stdout
     assert "next: cd starter && chartspec build specs/" in proc.stdout
-    # the schema the example spec points its editor at is there, and is the current one
-    assert "$schema=../schemas/chartspec.schema.json" in (folder / "specs" / "example.yaml").read_text()
+    # the editor settings map the specs to the project's schema, which is the current one: no modeline
+    settings = json.loads((folder / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings == {"yaml.schemas": {"./schemas/chartspec.schema.json": ["specs/**/*.yaml", "specs/**/*.yml"]}}
+    assert "yaml-language-server" not in (folder / "specs" / "example.yaml").read_text()
     schema = run_cli("schema", cwd=tmp_path).stdout
     assert (folder / "schemas" / "chartspec.schema.json").read_text(encoding="utf-8") == schema
+    path = run_cli("schema", "--path", cwd=tmp_path).stdout
+    assert path.endswith("chartspec.schema.json\n") and Path(path.strip()).read_text(encoding="utf-8") == schema
 
     build = run_cli("build", "specs", "-j", "0", cwd=folder)
     assert build.returncode == 0, build.stderr
@@ -85,6 +90,15 @@ def test_init_never_overwrites(tmp_path: Path, run_cli: RunCli) -> None:
     assert (partial / "chartspec.toml").read_text(encoding="utf-8") == 'out = "site"\n'
 
 
+def test_init_keeps_existing_editor_settings(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / ".vscode").mkdir()
+    (tmp_path / ".vscode" / "settings.json").write_text('{"editor.tabSize": 2}\n', encoding="utf-8")
+    proc = run_cli("init", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "settings.json" not in proc.stdout
+    assert (tmp_path / ".vscode" / "settings.json").read_text(encoding="utf-8") == '{"editor.tabSize": 2}\n'
+
+
 def test_init_in_the_working_folder(tmp_path: Path, run_cli: RunCli) -> None:
     proc = run_cli("init", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -102,7 +116,7 @@ def test_json_report(tmp_path: Path, run_cli: RunCli) -> None:
     assert proc.returncode == 1
     assert proc.stderr == ""  # everything is in the report
     report = json.loads(proc.stdout)
-    assert set(report) == {"ok", "seconds", "counts", "specs", "removed"}
+    assert set(report) == {"ok", "seconds", "counts", "specs", "removed", "notes"}
     assert report["ok"] is False
     assert isinstance(report["seconds"], (int, float))
     assert report["counts"] == {"built": 1, "up-to-date": 0, "valid": 0, "failed": 1}

@@ -1,0 +1,103 @@
+"""Which YAML files under a folder are chart specs: ``include``/``exclude`` globs, and files that
+are clearly something else.
+
+Repositories hold YAML that is not a chart: DVC pipelines and parameters, ``mkdocs.yml``, CI
+workflows, ``docker-compose.yml``, ``.pre-commit-config.yaml``. A file found in a folder whose
+top-level keys include no key that makes a chart (``x``, ``layers``, ``hconcat``, Vega-Lite's
+``mark``, ``layer``, ``encoding``, ...; ``title`` or ``data`` alone could be anything) is skipped
+with a note. Named on the command line, it is built and its errors reported as always. Only the
+top level of block YAML is scanned (a regular expression, no parse): discovery stays cheap for a
+no-op rebuild of hundreds of specs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import Diagnostic, display_path
+
+__all__ = ["CHART_KEYS", "GlobFilter", "not_a_chart"]
+
+#: top-level keys only a chart has: chartspec's own, and plain Vega-Lite's view keys
+CHART_KEYS = frozenset({"x", "layers", "hconcat", "vconcat", "facet", "vega_lite", "annotations", "legend",
+                        "align_ticks", "mark", "layer", "encoding", "concat", "repeat", "spec"})
+_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\],&*!|>%@`][^:\n]*?))\s*:(?:\s|$)""", re.M)
+_SCHEMA = re.compile(r"\$schema\b.*(vega-lite|chartspec)", re.I)
+#: bytes read to decide; a spec's top-level keys come early
+_HEAD = 65536
+
+
+def not_a_chart(path: Path) -> Diagnostic | None:
+    """A note when ``path`` is YAML with top-level keys and none of them a chart's; ``None`` when it
+    may be a chart (or cannot be told: flow style, unreadable, empty: then the build says why)."""
+    if path.name.lower().endswith(".json"):
+        return None
+    try:
+        text = path.read_bytes()[:_HEAD].decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    if _SCHEMA.search(text):  # a modeline or $schema naming the language
+        return None
+    body = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+            and line.strip() not in ("---", "...")]
+    if not body or body[0].startswith("{"):  # nothing, or a flow mapping: not told cheaply
+        return None
+    if body[0].startswith(("- ", "[")) or body[0] == "-":
+        return _note(path, "a YAML list")
+    keys = {next(g for g in m.groups() if g is not None).strip() for m in _KEY.finditer(text)}
+    if not keys or keys & CHART_KEYS:
+        return None
+    shown = ", ".join(sorted(keys)[:4]) + (", ..." if len(keys) > 4 else "")
+    return _note(path, f"top-level keys {shown}")
+
+
+def _note(path: Path, what: str) -> Diagnostic:
+    return Diagnostic(f"skipped: not a chart spec ({what}, no chart key such as x, layers or mark)",
+                      file=display_path(path), severity="note",
+                      hint="name the file on the command line to build it anyway, or exclude it in chartspec.toml")
+
+
+class GlobFilter:
+    """``include`` / ``exclude`` globs over paths relative to the folder being built (``*`` within a
+    folder name, ``**`` across folders, ``?`` one character): a file is taken when it matches an
+    include glob (or none is given) and no exclude glob; a folder matching an exclude glob is not searched."""
+
+    def __init__(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
+        self.include = [_regex(g) for g in include]
+        self.exclude = [_regex(g) for g in exclude]
+
+    def __bool__(self) -> bool:
+        return bool(self.include or self.exclude)
+
+    def takes(self, relative: str) -> bool:
+        if any(r.fullmatch(relative) for r in self.exclude):
+            return False
+        return not self.include or any(r.fullmatch(relative) for r in self.include)
+
+    def searches(self, relative: str) -> bool:
+        return not any(r.fullmatch(relative) for r in self.exclude)
+
+
+def _regex(glob: str) -> re.Pattern[str]:
+    glob = glob.strip()
+    glob = glob[2:] if glob.startswith("./") else glob
+    out, i = [], 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return re.compile("".join(out).rstrip("/"))

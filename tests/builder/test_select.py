@@ -1,0 +1,98 @@
+"""A repository that is not only charts: YAML that is clearly something else is skipped with a note
+when a folder is built (and still an error when named), and include/exclude globs choose the rest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import RunCli, write_tree
+
+from chartspec.builder.discover import discover
+from chartspec.builder.select import GlobFilter
+
+SPEC = "data: {values: [{a: 1, b: 2}, {a: 2, b: 3}]}\nx: {field: a}\nlayers:\n  - y: {field: b}\n"
+PLAIN = "mark: point\ndata: {values: [{a: 1}]}\nencoding: {x: {field: a, type: quantitative}}\n"
+OTHERS = {
+    "mkdocs.yml": "site_name: Docs\ntheme:\n  name: material\nnav:\n  - index.md\n",
+    "docker-compose.yml": "services:\n  web:\n    image: nginx\n",
+    "ci/workflow.yml": "name: ci\non: [push]\njobs:\n  test: {runs-on: ubuntu-latest}\n",
+    "config/hooks.yaml": "- id: ruff\n  name: ruff\n",
+    "dvc.yaml": "stages:\n  train: {cmd: python train.py}\n",
+    "params.yaml": "train:\n  lr: 0.01\n",
+}
+
+
+def _repo(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "repo", {"chartspec.toml": "", "specs/loss.yaml": SPEC, "specs/plain.vl.yaml": PLAIN,
+                                          "specs/drafts/wip.yaml": SPEC, "flow.yaml": "{x: {field: a}}\n", **OTHERS})
+
+
+def _found(root: Path, **globs: tuple[str, ...]) -> list[str]:
+    notes: list = []
+    return [t.spec.relative_to(root).as_posix() for t in discover([root], root / "build", notes=notes, **globs)]
+
+
+def test_a_folder_build_skips_what_is_not_a_chart_with_a_note(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _repo(tmp_path)
+    (root / "flow.yaml").unlink()
+    proc = run_cli("build", ".", "-f", "svg", "-j", "0", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (root / "build" / "specs").rglob("*.svg")) == ["loss.svg", "plain.svg", "wip.svg"]
+    for name, keys in (("mkdocs.yml", "nav, site_name, theme"), ("docker-compose.yml", "services"),
+                       ("ci/workflow.yml", "jobs, name, on")):
+        assert f"{name}: note: skipped: not a chart spec (top-level keys {keys}, no chart key" in proc.stderr, proc.stderr
+    assert "config/hooks.yaml: note: skipped: not a chart spec (a YAML list" in proc.stderr
+    assert "dvc.yaml" not in proc.stderr and "params.yaml" not in proc.stderr  # DVC's files: never specs
+    assert "error" not in proc.stderr
+    proc = run_cli("build", ".", "-f", "svg", "-j", "0", "--json", cwd=root)
+    notes = json.loads(proc.stdout)["notes"]
+    assert {n["file"] for n in notes} == {"mkdocs.yml", "docker-compose.yml", "ci/workflow.yml", "config/hooks.yaml"}
+    assert {n["severity"] for n in notes} == {"note"}
+
+
+def test_named_explicitly_it_is_still_an_error(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _repo(tmp_path)
+    proc = run_cli("build", "mkdocs.yml", "-f", "svg", cwd=root)
+    assert proc.returncode == 1
+    assert "mkdocs.yml:1:1: error: unknown key 'site_name'" in proc.stderr and "note:" not in proc.stderr
+
+
+def test_a_folder_of_nothing_but_other_yaml_says_what_it_skipped(tmp_path: Path, run_cli: RunCli) -> None:
+    root = write_tree(tmp_path / "r", {"mkdocs.yml": OTHERS["mkdocs.yml"]})
+    proc = run_cli("build", ".", cwd=root)
+    assert proc.returncode == 2
+    assert "no spec files (*.yaml, *.yml, *.vl.json) found in .; skipped, as not chart specs: mkdocs.yml" in proc.stderr
+
+
+def test_flow_style_and_schema_modelines_are_never_skipped(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "specs" / "moded.yaml").write_text("# yaml-language-server: $schema=../schemas/chartspec.schema.json\n"
+                                               "title: only a title\n", encoding="utf-8")
+    found = _found(root)
+    assert "flow.yaml" in found and "specs/moded.yaml" in found
+
+
+def test_include_and_exclude_globs(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _repo(tmp_path)
+    assert _found(root, exclude=("specs/drafts",)) == ["flow.yaml", "specs/loss.yaml", "specs/plain.vl.yaml"]
+    assert _found(root, include=("specs/**",), exclude=("**/*.vl.yaml",)) == ["specs/drafts/wip.yaml", "specs/loss.yaml"]
+    assert _found(root, include=("*.yaml",)) == ["flow.yaml"]  # * stays within a folder
+    # chartspec.toml's globs, and the command line's added to them
+    (root / "chartspec.toml").write_text('exclude = ["specs/drafts/**"]\n', encoding="utf-8")
+    proc = run_cli("build", ".", "-f", "json", "-j", "0", "--exclude", "flow.yaml", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.relative_to(root / "build").as_posix() for p in (root / "build").rglob("*.vl.json")) == [
+        "specs/loss.vl.json", "specs/plain.vl.json"]
+    (root / "chartspec.toml").write_text("exclude = [1]\n", encoding="utf-8")
+    proc = run_cli("build", ".", cwd=root)
+    assert proc.returncode == 2 and "chartspec.toml:1:1: error: exclude must be a list of globs" in proc.stderr
+
+
+@pytest.mark.parametrize(("glob", "path", "taken"), [
+    ("**/*.yaml", "a.yaml", True), ("**/*.yaml", "a/b/c.yaml", True), ("a/*", "a/b/c.yaml", False),
+    ("a/**", "a/b/c.yaml", True), ("./a/?.yaml", "a/b.yaml", True), ("a/?.yaml", "a/bc.yaml", False),
+])
+def test_glob_semantics(glob: str, path: str, taken: bool) -> None:
+    assert GlobFilter(include=(glob,)).takes(path) is taken
