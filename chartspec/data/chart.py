@@ -17,6 +17,7 @@ from .checks import semantic_diagnostics
 from .flow import layer_views
 from .loaded import Spec, in_order
 from .reduce import reduce_tables
+from .refvalues import resolve_reference_lines
 from .rows import mentioned
 from .table import Table, read_data
 
@@ -53,6 +54,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
+            model, ref_problems = resolve_reference_lines(model, table, layer_tables, doc.source)
+            problems += ref_problems
             problems += semantic_diagnostics(model, table, doc.source, views=views)
     except ChartspecError as err:
         problems += err.diagnostics

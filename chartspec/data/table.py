@@ -55,6 +55,9 @@ class Table:
     reduced_from: int | None = None
     #: per text column of a reduced table: its first cell that is not a number (row, value)
     texts: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
+    #: per annotation index: the statistic of a data-driven hline, computed by the engine on the
+    #: full data before the reduction (refvalues.py)
+    stats: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
