@@ -26,8 +26,9 @@ from .table import Table
 
 __all__ = ["STAT_SQL", "resolve_reference_lines", "stat_field", "stat_layer"]
 
-#: each statistic as a DuckDB aggregate of ``{}`` (quantiles interpolated linearly, as numpy's default)
-STAT_SQL = {"mean": "avg({})", "median": "quantile_cont({}, 0.5)", "min": "min({})", "max": "max({})",
+#: each statistic as a DuckDB aggregate of ``{0}`` (quantiles interpolated linearly, as numpy's default;
+#: the mean by compensated summation, so the threads' order barely matters)
+STAT_SQL = {"mean": "fsum({0}) / count({0})", "median": "quantile_cont({}, 0.5)", "min": "min({})", "max": "max({})",
             "q1": "quantile_cont({}, 0.25)", "q3": "quantile_cont({}, 0.75)"}
 
 #: the same in Python ('inclusive' quantiles are numpy's and DuckDB's linear interpolation)
@@ -116,5 +117,7 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
         return source.diagnostic(f"hline: cannot compute the {stat.op} of {field!r} in layer {layer.name!r}: {why}",
                                  where, hint=hint or "name a numeric column the layer plots, or write the value "
                                                      "as a number ('hline: 0.5')")
-    return replace(a, y=(float(value),), label=_label(a, stat, field, float(value)),
+    # 12 significant digits: the same bytes whatever order the engine's threads summed in
+    value = float(f"{value:.12g}")
+    return replace(a, y=(value,), label=_label(a, stat, field, value),
                    axis=a.axis if a.axis is not None else layer.name)
