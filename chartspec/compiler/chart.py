@@ -15,6 +15,7 @@ from ..data.hovertable import hover_table
 from ..data.layerdata import LayerData, layer_data
 from ..data.table import Table
 from ..data.values import extent
+from ..spec.marks import starts_at_zero
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annotations import annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
@@ -126,7 +127,7 @@ def _owners(model: ChartSpec, groups: dict[str, list[Layer]], spans: dict[str, S
     """The settings of each y axis (its first layer's), with aligned domains under ``align_ticks``."""
     owners = {axis_id: members[0].y for axis_id, members in groups.items()}
     if model.align_ticks:
-        zero = {axis_id: any(m.mark in ("bar", "area") for m in members) for axis_id, members in groups.items()}
+        zero = {axis_id: any(starts_at_zero(m.mark, m.band) for m in members) for axis_id, members in groups.items()}
         owners.update(align_domains(owners, spans, model.height, zero))
     return owners
 
@@ -143,7 +144,7 @@ def _tags(model: ChartSpec, groups: dict[str, list[Layer]], owners: dict[str, YA
 def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int, placement: tuple[str, float],
                 colors: dict[int, str], model: ChartSpec) -> dict[str, Any]:
     grid = owner.grid if owner.grid is not None else (model.grid.show and rank == 0)
-    zero = any(layer.mark in ("bar", "area") for layer in members)
+    zero = any(starts_at_zero(layer.mark, layer.band) for layer in members)
     axis = vl_axis(owner, span, grid)
     side, offset = placement
     axis["orient"] = side

@@ -1,6 +1,7 @@
 """Marks beyond line/point/area/bar drawn in Vega-Lite, and their legend symbols.
 
 - ``text`` writes the value of its ``text`` field at (x, y), just above the point;
+- ``area`` with a ``band`` fills from ``band.lower`` to ``band.upper`` (a range), no line on top;
 - ``errorband`` draws the y field as a line over a shaded band from ``band.lower`` to ``band.upper``;
 - ``rule`` draws a vertical segment from ``band.lower`` to ``band.upper`` at each x (error bars);
 - ``rect`` draws a box from lower to upper (a Vega-Lite bar with y2), or a heatmap cell;
@@ -58,6 +59,8 @@ def _no_shape(encoding: dict[str, Any]) -> dict[str, Any]:
 def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     """One compiled layer (``transform``, ``mark``, ``encoding``) redrawn as ``layer.mark``."""
     kind = layer.mark
+    if kind == "area" and layer.band is not None:
+        return _range_area(compiled, layer)
     if kind in ("line", "point", "area", "bar"):
         return compiled
     kept = ("type", "clip", "opacity") if kind == "text" else ("type", "clip", "opacity", "strokeDash")
@@ -121,6 +124,15 @@ def _errorband(compiled: dict[str, Any], layer: Layer, mark: dict[str, Any]) -> 
     # No shape on the line: Vega-Lite would draw the legend's square at every point of it.
     return {"transform": compiled["transform"],
             "layer": [{"mark": area, "encoding": band_encoding}, {"mark": line, "encoding": _no_shape(encoding)}]}
+
+
+def _range_area(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
+    """The area between two columns: filled only, as the errorband's band without its line."""
+    assert layer.band is not None
+    mark = {k: v for k, v in compiled["mark"].items() if k in ("type", "opacity", "interpolate")}
+    mark["clip"] = True  # a band may run past a fixed domain; the plot edge cuts it
+    encoding = {k: v for k, v in _no_shape(_spanned(compiled["encoding"], layer.band)).items() if k != "strokeDash"}
+    return {**compiled, "mark": mark, "encoding": encoding}
 
 
 def legend_symbols(series: dict[str, Any], model: ChartSpec, found: Sequence[Entry]) -> dict[str, Any]:

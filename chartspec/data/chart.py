@@ -18,6 +18,7 @@ from .flow import layer_views
 from .loaded import Spec, in_order
 from .logscale import log_diagnostics
 from .reduce import reduce_tables
+from .refvalues import resolve_reference_lines
 from .rows import mentioned
 from .table import Table, read_data
 
@@ -55,6 +56,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
+            model, ref_problems = resolve_reference_lines(model, table, layer_tables, doc.source)
+            problems += ref_problems
             problems += semantic_diagnostics(model, table, doc.source, views=views)
             log_errors, log_notes = log_diagnostics(model, table, layer_tables, doc.source)  # after transforms
             problems += log_errors

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..errors import Diagnostic
 from ..spec.layout import _PATH, Facet
-from ..spec.marks import BAND_MARKS
+from ..spec.marks import BAND_MARKS, SPAN_MARKS
 from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
@@ -101,23 +101,36 @@ def mark_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap)
             out.append(source.diagnostic(
                 f"mark {layer.mark!r} needs 'band: {{lower: <field>, upper: <field>}}': the extent it draws",
                 path + ("mark",), hint="e.g. 'band: {lower: min_loss, upper: max_loss}'"))
-        if layer.band is not None and not needs_band:
-            out.append(source.diagnostic(f"'band' is only used by marks {', '.join(BAND_MARKS)}, not {layer.mark!r}",
-                                         path + ("band",), key=True, hint="set 'mark: errorband' to draw a band"))
+        spans = layer.mark in SPAN_MARKS
+        if layer.band is not None and not spans:
+            out.append(source.diagnostic(f"'band' is only used by marks {', '.join(SPAN_MARKS)}, not {layer.mark!r}",
+                                         path + ("band",), key=True, hint="set 'mark: errorband' to draw a band "
+                                         "with a line on top, or 'mark: area' to fill it alone"))
         fields = [(layer.text, path + ("text",))] if layer.mark == "text" and layer.text else []
-        if layer.band is not None and needs_band:
+        if layer.band is not None and spans:
             fields += [(layer.band.lower, path + ("band", "lower")), (layer.band.upper, path + ("band", "upper"))]
         for name, where in fields:
             if name not in view.columns:
                 hint = did_you_mean(name, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
                 out.append(source.diagnostic(f"field {name!r} not in {view.name}", where, hint=hint))
-        if layer.point and layer.mark in ("text", "tick", *BAND_MARKS):
-            out.append(source.diagnostic(f"'point' markers are drawn on line and area marks, not {layer.mark!r}",
-                                         path + ("point",), key=True,
-                                         hint="add a separate 'mark: point' layer for markers"))
-        if layer.smooth is not None and layer.mark in ("text", "tick", *BAND_MARKS):
-            out.append(source.diagnostic(f"'smooth' does not apply to mark {layer.mark!r}",
-                                         path + ("smooth",), key=True))
+        out += _ignored(layer, source)
+    return out
+
+
+def _ignored(layer: Layer, source: SourceMap) -> list[Diagnostic]:
+    """Markers and smoothing on a mark that draws no line: refused, not silently dropped."""
+    banded = (*BAND_MARKS, "area") if layer.band is not None else BAND_MARKS  # a range area: no line
+    if layer.mark not in ("text", "tick", *banded):
+        return []
+    what = f"{layer.mark!r}" + (" with a 'band' (a filled range)" if layer.mark == "area" else "")
+    out = []
+    if layer.point:
+        out.append(source.diagnostic(f"'point' markers are drawn on line and area marks, not {what}",
+                                     layer.json_path + ("point",), key=True,
+                                     hint="add a separate 'mark: point' layer for markers"))
+    if layer.smooth is not None:
+        out.append(source.diagnostic(f"'smooth' does not apply to mark {what}", layer.json_path + ("smooth",),
+                                     key=True))
     return out
 
 

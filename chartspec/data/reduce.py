@@ -34,6 +34,7 @@ from ..spec.transforms import Calculate, Filter, Fold
 from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
 from .m4sql import select_rows
+from .refvalues import STAT_SQL, stat_field, stat_layer
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
@@ -68,6 +69,8 @@ class _Plan:
     where: str
     points: bool
     source: str = ""
+    #: the numeric columns of ``source`` (those of the data and the calculates made in SQL)
+    numeric: frozenset[str] = frozenset()
 
 
 def _filter_sql(t: Filter, dates: dict[str, str], text: bool) -> str | None:
@@ -136,7 +139,7 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
     if layer.mark in POINT_MARKS and kinds.get(layer.y.field) != "number":
         return f"its y field {layer.y.field!r} does not hold numbers"
     return _Plan(layer, tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), " AND ".join(where),
-                 layer.mark in POINT_MARKS, source)
+                 layer.mark in POINT_MARKS, source, frozenset(c for c, k in kinds.items() if k == "number"))
 
 
 def _filters_sql(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation | None) -> str | None:
@@ -277,7 +280,26 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     rows = fetch(rel, keep, mask, used)
     columns = _with_added(table.columns, rel)
     return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
-                   relation=None, reduced_from=rel.count, texts=first_texts(base, used), notes=table.notes + notes)
+                   relation=None, reduced_from=rel.count, texts=first_texts(base, used), notes=table.notes + notes,
+                   stats=_stats(rel, plans, model))  # type: ignore[arg-type]
+
+
+def _stats(rel: Relation, plans: Sequence[_Plan], model: ChartSpec) -> dict[int, float]:
+    """The statistics of data-driven hlines on these layers, from every row the layer plots (its
+    filters and calculates as SQL), which the reduction is about to drop (refvalues.py)."""
+    by_layer = {plan.layer.index: plan for plan in plans}
+    out: dict[int, float] = {}
+    for i, a in enumerate(model.annotations):
+        layer = stat_layer(a.stat, model.layers) if a.stat is not None else None
+        plan = by_layer.get(layer.index) if layer is not None else None
+        if a.stat is None or layer is None or plan is None or stat_field(a.stat, layer) not in plan.numeric:
+            continue  # not on this table, or a folded or unknown field: refvalues.py says why
+        col = quote(stat_field(a.stat, layer))
+        (value,), = rel.sql(f"SELECT {STAT_SQL[a.stat.op].format(col)} FROM {plan.source} "
+                            f"WHERE {plan.where} AND isfinite(CAST({col} AS DOUBLE))")
+        if value is not None:
+            out[i] = float(value)
+    return out
 
 
 def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None, model: ChartSpec,

@@ -60,6 +60,9 @@ class Table:
     texts: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
     #: what the build should tell without failing (severity "note"): non-finite cells read as missing
     notes: tuple[Diagnostic, ...] = ()
+    #: per annotation index: the statistic of a data-driven hline, computed by the engine on the
+    #: full data before the reduction (refvalues.py)
+    stats: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))

@@ -3,6 +3,7 @@
 The top-level ``annotations:`` list; each item is one of::
 
     {hline: 30, axis: reproduced_rate, label: target, dash: [4, 2]}   # horizontal line at y = 30
+    {hline: {aggregate: mean, field: loss}}                           # at the plotted losses' mean
     {vline: 400, label: warm-up ends}                                 # vertical line at x = 400
     {x_range: [380, 420], label: peak window, color: orange}          # shaded x range, full height
     {y_range: [30, 35], axis: reproduced_rate}                        # shaded y range, full width
@@ -11,8 +12,9 @@ The top-level ``annotations:`` list; each item is one of::
     {arrow: [400, 35], label: "peak 35%", offset: [50, -30]}            # arrow to a point, label at its tail
 
 Anything with a y value is drawn on one y axis: ``axis`` names it (an axis id, a layer's y field
-or its name; default the first axis: :func:`chartspec.spec.model.axis_of`). Compiled by
-:mod:`chartspec.compiler.annotations`.
+or its name; default the first axis: :func:`chartspec.spec.model.axis_of`). A data-driven
+``hline`` (:class:`Stat`) gets its value in the data stage (:mod:`chartspec.data.refvalues`).
+Compiled by :mod:`chartspec.compiler.annotations`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Literal
 
 from ..errors import JsonPath
 
-__all__ = ["Annotation", "parse_annotations"]
+__all__ = ["STAT_OPS", "Annotation", "Stat", "parse_annotations"]
 
 Kind = Literal["hline", "vline", "x_range", "y_range", "text", "point", "arrow"]
 Value = float | str  # a number, or a date/time text on a temporal x axis
@@ -31,6 +33,21 @@ DEFAULT_POINT_SHAPE = "circle"
 DEFAULT_LINE_WIDTH = 1.5
 DEFAULT_ARROW_OFFSET = (40.0, -30.0)  # px from the arrow's head to its tail: up and to the right
 _HEAD_TIP, _HEAD_BASE = 5.774, 2.887
+
+
+#: the statistics a data-driven hline may be drawn at
+STAT_OPS = ("mean", "median", "min", "max", "q1", "q3")
+
+
+@dataclass(frozen=True)
+class Stat:
+    """``hline: {aggregate, field, layer}``: a statistic of a layer's plotted rows."""
+
+    op: str
+    #: None: the layer's y field
+    field: str | None
+    #: a layer's name; None: the first layer drawing ``field``, else the first
+    layer: str | None
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,8 @@ class Annotation:
     offset: tuple[float, float] = DEFAULT_ARROW_OFFSET
     #: hline, vline, arrow: the line's width in pixels
     width: float = DEFAULT_LINE_WIDTH
+    #: a data-driven hline: ``y`` is empty until the data stage sets it (data/refvalues.py)
+    stat: Stat | None = None
 
 
 def _one(raw: dict[str, Any], index: int) -> Annotation:
@@ -58,7 +77,11 @@ def _one(raw: dict[str, Any], index: int) -> Annotation:
     y: tuple[float, ...] = ()
     kind: Kind
     label = raw.get("label")
-    if "hline" in raw:
+    stat = None
+    if "hline" in raw and isinstance(raw["hline"], dict):
+        kind, h = "hline", raw["hline"]
+        stat = Stat(op=h["aggregate"], field=h.get("field"), layer=h.get("layer"))
+    elif "hline" in raw:
         kind, y = "hline", (float(raw["hline"]),)
     elif "vline" in raw:
         kind, x = "vline", (raw["vline"],)
@@ -78,7 +101,7 @@ def _one(raw: dict[str, Any], index: int) -> Annotation:
                       opacity=raw.get("opacity"), dash=tuple(float(d) for d in dash) if dash else None,
                       shape=raw.get("shape", DEFAULT_POINT_SHAPE), json_path=path,
                       offset=(float(offset[0]), float(offset[1])),
-                      width=float(raw.get("width", DEFAULT_LINE_WIDTH)))
+                      width=float(raw.get("width", DEFAULT_LINE_WIDTH)), stat=stat)
 
 
 def parse_annotations(raw: list[dict[str, Any]] | None) -> tuple[Annotation, ...]:

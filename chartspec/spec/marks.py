@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BAND_MARKS", "LABEL_MARKS", "Band", "TextStyle", "parse_band", "parse_text_style"]
+__all__ = ["BAND_MARKS", "LABEL_MARKS", "SPAN_MARKS", "Band", "TextStyle", "parse_band", "parse_text_style",
+           "starts_at_zero"]
 
 #: marks that need ``band: {lower, upper}``
 BAND_MARKS = ("errorband", "rule", "rect")
+#: marks that may span a band: these, and ``area`` (filled between two columns, no line on top)
+SPAN_MARKS = (*BAND_MARKS, "area")
 #: marks a direct label (``label: end``) can follow: one line (or row of points) per series
 LABEL_MARKS = ("line", "area", "point", "errorband")
 #: the keys of a text mark's placement and look, as the spec spells them
@@ -65,6 +68,11 @@ def parse_band(raw: dict[str, Any] | None) -> Band | None:
 
         return Band(lower=LOWER_FIELD, upper=UPPER_FIELD, extent=raw["extent"])
     return Band(lower=raw["lower"], upper=raw["upper"])
+
+
+def starts_at_zero(mark: str, band: Band | None) -> bool:
+    """Does the mark grow from zero (a bar, an area under its y), so its axis should hold zero?"""
+    return mark == "bar" or (mark == "area" and band is None)
 
 
 # -- checks ------------------------------------------------------------------------------------------

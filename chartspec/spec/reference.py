@@ -35,8 +35,9 @@ _SECTIONS = [
     ("`facet`", "#/$defs/facet"),
     ("`padding` as an object", "#/$defs/padding"),
     ("`color` of a layer as an object: by a field", "#/$defs/colorByField"),
-    ("`band` of a layer (marks.py)", "#/$defs/layer/properties/band"),
+    ("`band` of a layer (marks errorband, rule, rect, area)", "#/$defs/layer/properties/band"),
     ("`annotations[]`: an annotation", "#/$defs/annotation"),
+    ("`hline` of an annotation as an object: a statistic of the data", "#/$defs/referenceStat"),
 ]
 
 

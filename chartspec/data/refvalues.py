@@ -1,0 +1,123 @@
+"""Data-driven reference lines: ``hline: {aggregate: mean, field: loss}`` gets its y value here.
+
+The value is a statistic of what the layer plots: its rows after its transforms, every one of them.
+A table the reduction cuts (reduce.py) keeps each pixel column's extremes but not its mean, so
+there the engine computes the statistic on the full relation, with the layer's filters and
+calculates as SQL, before the cut (:func:`engine_stats`); a table drawn whole is evaluated in
+Python (evaluate.py) here. The annotation then becomes an ordinary hline at that value, its
+label writing the value, so the compiler draws it as any other.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from ..errors import Diagnostic
+from ..spec.annotations import Annotation, Stat
+from ..spec.model import ChartSpec, Layer
+from ..spec.source import SourceMap
+from ..spec.suggest import did_you_mean
+from .evaluate import evaluate
+from .layerdata import layer_dates, layer_steps
+from .table import Table
+
+__all__ = ["STAT_SQL", "resolve_reference_lines", "stat_field", "stat_layer"]
+
+#: each statistic as a DuckDB aggregate of ``{0}`` (quantiles interpolated linearly, as numpy's default;
+#: the mean by compensated summation, so the threads' order barely matters)
+STAT_SQL = {"mean": "fsum({0}) / count({0})", "median": "quantile_cont({}, 0.5)", "min": "min({})", "max": "max({})",
+            "q1": "quantile_cont({}, 0.25)", "q3": "quantile_cont({}, 0.75)"}
+
+#: the same in Python ('inclusive' quantiles are numpy's and DuckDB's linear interpolation)
+_STAT_PY: dict[str, Callable[[list[float]], float]] = {
+    "mean": statistics.fmean, "median": statistics.median, "min": min, "max": max,
+    "q1": lambda v: statistics.quantiles(v, n=4, method="inclusive")[0] if len(v) > 1 else v[0],
+    "q3": lambda v: statistics.quantiles(v, n=4, method="inclusive")[2] if len(v) > 1 else v[0],
+}
+
+
+def stat_layer(stat: Stat, layers: Sequence[Layer]) -> Layer | None:
+    """The layer whose plotted rows the statistic is taken of (None: ``layer`` names none)."""
+    if stat.layer is not None:
+        return next((lyr for lyr in layers if lyr.name == stat.layer), None)
+    return next((lyr for lyr in layers if lyr.y.field == stat.field), layers[0] if layers else None)
+
+
+def stat_field(stat: Stat, layer: Layer) -> str:
+    return stat.field or layer.y.field
+
+
+def _format(value: float) -> str:
+    """The value as a label writes it: 4 significant digits, thousands grouped, no exponent below 1e15."""
+    if value != 0 and (abs(value) >= 1e4 or abs(value) < 1e-3):
+        return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.3e}"
+    return f"{value:.4g}"
+
+
+def _label(a: Annotation, stat: Stat, field: str, value: float) -> str:
+    text = a.label if a.label is not None else f"{stat.op} {field}"
+    return text.replace("{value}", _format(value)) if "{value}" in text else f"{text} {_format(value)}"
+
+
+def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: ChartSpec
+                  ) -> tuple[float | None, str | None]:
+    """(the statistic of the layer's evaluated rows, or None and why)."""
+    steps = layer_steps(layer, model, layer.data is not None)
+    rows = evaluate(table.rows, steps, model.x.field, layer_dates(layer, model)) if steps else table.rows
+    if rows is None:
+        return None, "a transform of the layer runs only in Vega (an expression chartspec cannot evaluate)"
+    values = [float(v) for r in rows if isinstance(v := r.get(field), (int, float)) and not isinstance(v, bool)
+              and math.isfinite(v)]
+    if not values:
+        return None, f"the layer plots no numbers in {field!r}"
+    return _STAT_PY[stat.op](values), None
+
+
+def resolve_reference_lines(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None],
+                            source: SourceMap) -> tuple[ChartSpec, list[Diagnostic]]:
+    """``model`` with each data-driven hline at its value, and the problems of those that have none."""
+    found: list[Annotation] = []
+    problems: list[Diagnostic] = []
+    for i, a in enumerate(model.annotations):
+        if a.stat is None:
+            found.append(a)
+            continue
+        resolved = _resolve(i, a, a.stat, model, table, layer_tables, source)
+        if isinstance(resolved, Diagnostic):
+            problems.append(resolved)
+            resolved = replace(a, y=(0.0,))  # drawn nowhere: the spec fails with the problem
+        found.append(resolved)
+    return (replace(model, annotations=tuple(found)) if any(a.stat for a in found) else model), problems
+
+
+def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
+             layer_tables: Sequence[Table | None], source: SourceMap) -> Annotation | Diagnostic:
+    path = a.json_path + ("hline",)
+    layer = stat_layer(stat, model.layers)
+    if layer is None:
+        names = [lyr.name for lyr in model.layers]
+        return source.diagnostic(f"hline: no layer is named {stat.layer!r}", path + ("layer",),
+                                 hint=did_you_mean(stat.layer or "", names, what="a layer name")
+                                 or f"layers: {', '.join(names)}")
+    field = stat_field(stat, layer)
+    own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
+    data = own if own is not None else table
+    value, why = data.stats.get(i), None
+    if value is None and data.reduced_from is not None:
+        why = (f"{data.name} is too large to draw whole and the {stat.op} of {field!r} could not be computed "
+               "by the engine before the reduction")
+    elif value is None:
+        value, why = _python_value(stat, layer, field, data, model)
+    if value is None:
+        where = path + ("field",) if stat.field is not None else path + ("aggregate",)
+        hint = (did_you_mean(field, data.columns, what="a column") if field not in data.columns else None)
+        return source.diagnostic(f"hline: cannot compute the {stat.op} of {field!r} in layer {layer.name!r}: {why}",
+                                 where, hint=hint or "name a numeric column the layer plots, or write the value "
+                                                     "as a number ('hline: 0.5')")
+    # 12 significant digits: the same bytes whatever order the engine's threads summed in
+    value = float(f"{value:.12g}")
+    return replace(a, y=(value,), label=_label(a, stat, field, value),
+                   axis=a.axis if a.axis is not None else layer.name)
