@@ -11,7 +11,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from ..data.dates import iso_ms
+from ..data.isodate import iso_ms
 from ..data.values import num
 from ..spec.model import Axis
 from .numformat import axis_number_format

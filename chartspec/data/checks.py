@@ -11,8 +11,8 @@ from ..spec.model import Axis, ChartSpec
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
-from .table import Table
 from .sources import written_date
+from .table import Table
 from .values import shown
 
 __all__ = ["MAX_TICKS", "semantic_diagnostics"]

@@ -5,65 +5,27 @@ UTC, but a date and time without an offset (``2024-03-01T18:00``, ``2024-03-01 1
 the reader's time zone, so the axis of an HTML chart moved with the reader while chartspec's
 hover spans and annotations, and its SVG (vl-convert runs in UTC), took the same text as UTC.
 So every text value of a temporal field that ``parse`` does not name is turned here into epoch
-milliseconds by one rule, the same for rows read in Python and for engine tables:
-
-    2024-03-01                       midnight UTC (as Vega reads it)
-    2024-03-01T18:00, 2024-03-01 18:00:05.250   UTC: a time without an offset is UTC, as in chartspec
-    2024-03-01T18:00Z, ...+05:30, ...-0700      converted to UTC
-
-(ISO 8601 as data is written: ``T`` or a space, seconds and up to 9 fraction digits optional,
-offset ``Z``, ``+HH:MM`` or ``+HHMM``). Numbers (epoch milliseconds) and Parquet timestamps are
-instants already (sources.py, engine.py). Other text, such as ``03/01/2024``, is refused at the
-axis' field with its row: a format for it goes in ``parse``.
+milliseconds by one rule (isodate.py: ISO 8601, a time without an offset taken as UTC), the same
+for rows read in Python and for engine tables. Numbers (epoch milliseconds) and Parquet timestamps
+are instants already (sources.py, engine.py). Other text, such as ``03/01/2024``, is refused at
+the axis' field with its row: a format for it goes in ``parse``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.model import ChartSpec
 from ..spec.source import SourceMap
+from .isodate import iso_ms, iso_sql
+from .numbers import BLANK
 
 if TYPE_CHECKING:
     from .engine import Relation
     from .table import Table
 
-__all__ = ["ISO", "iso_ms", "temporal_fields", "utc_dates", "with_utc_dates"]
-
-#: the format a temporal field without ``parse`` is read in (a name, never a strftime format)
-ISO = "ISO 8601"
-_TIME = r"(?:[T ]([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\.([0-9]{1,9}))?)?(Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?"
-#: year, month, day, hour, minute, second, fraction, offset; the same pattern in SQL (RE2) and Python
-_PATTERN = r"([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])" + _TIME
-_ISO = re.compile(_PATTERN, re.ASCII)
-_BLANK = " \t\n\v\f\r"
-_EPOCH = dt.datetime(1970, 1, 1)
-
-
-def _offset_minutes(offset: str | None) -> int:
-    if not offset or offset == "Z":
-        return 0
-    digits = offset[1:].replace(":", "")
-    minutes = int(digits[:2]) * 60 + int(digits[2:])
-    return -minutes if offset[0] == "-" else minutes
-
-
-def iso_ms(text: str) -> int | float:
-    """Epoch milliseconds (UTC) of an ISO date or date-time text; ValueError if it is none."""
-    found = _ISO.fullmatch(text.strip(_BLANK))
-    if found is None:
-        raise ValueError(f"{text!r} is not an ISO 8601 date")
-    year, month, day, hour, minute, second, fraction, offset = found.groups()
-    moment = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
-    whole = (moment - _EPOCH) // dt.timedelta(milliseconds=1) - _offset_minutes(offset) * 60_000
-    if not fraction:
-        return whole
-    ms = float(whole) + float("0." + fraction) * 1000.0  # the engine's arithmetic, in the same order
-    return int(ms) if ms.is_integer() else ms
-
+__all__ = ["temporal_fields", "utc_dates", "with_utc_dates"]
 
 def temporal_fields(model: ChartSpec, layer_index: int | None) -> dict[str, JsonPath]:
     """The temporal fields of the chart's table (``layer_index`` None) or of a layer's own table,
@@ -107,7 +69,7 @@ def utc_dates(table: Table, fields: dict[str, JsonPath], smap: SourceMap) -> Tab
             if not isinstance(value, str):
                 continue  # numbers are epoch milliseconds; missing stays missing
             try:
-                row[field] = iso_ms(value) if value.strip(_BLANK) else None
+                row[field] = iso_ms(value) if value.strip(BLANK) else None
             except ValueError:
                 problems.append(_not_a_date(number, value, field, table.name, path, smap))
                 break  # the first is enough to see what the column holds
@@ -123,26 +85,6 @@ def _not_a_date(row: int, value: Any, field: str, table_name: str, path: JsonPat
                    f"+05:30 follows), or give their format: parse: {{{field}: \"%d/%m/%Y\"}}")
 
 
-def _iso_sql(text: str) -> str:
-    """SQL of the epoch milliseconds (DOUBLE) of an ISO text, as :func:`iso_ms`; NULL if none."""
-    pattern = "'^" + _PATTERN + "$'"
-    part = [f"regexp_extract({text}, {pattern}, {i})" for i in range(1, 9)]
-    year, month, day, hour, minute, second, fraction, offset = part
-    num = "CAST(NULLIF({}, '') AS BIGINT)"
-    moment = (f"make_timestamp({num.format(year)}, {num.format(month)}, {num.format(day)}, "
-              f"coalesce({num.format(hour)}, 0), coalesce({num.format(minute)}, 0), "
-              f"coalesce({num.format(second)}, 0))")
-    digits = f"replace(substr({offset}, 2), ':', '')"
-    minutes = (f"(CASE WHEN {offset} IN ('', 'Z') THEN 0 ELSE (CASE WHEN {offset}[1] = '-' THEN -1 ELSE 1 END) * "
-               f"(CAST(substr({digits}, 1, 2) AS BIGINT) * 60 + CAST(substr({digits}, 3, 2) AS BIGINT)) END)")
-    whole = f"CAST(epoch_ms({moment}) - {minutes} * 60000 AS DOUBLE)"
-    ms = f"(CASE WHEN {fraction} = '' THEN {whole} ELSE {whole} + CAST('0.' || {fraction} AS DOUBLE) * 1000.0 END)"
-    # a day the month does not have (02-30) and year 0 are no dates, as in Python
-    valid = (f"regexp_matches({text}, {pattern}) AND {num.format(year)} >= 1 "
-             f"AND {num.format(day)} <= day(last_day(make_date({num.format(year)}, {num.format(month)}, 1)))")
-    return f"(CASE WHEN {valid} THEN {ms} END)"
-
-
 def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table_name: str, smap: SourceMap) -> Relation:
     from .engine import Relation, new_name, quote
 
@@ -152,7 +94,7 @@ def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table_name: str, smap: 
         if field in rel.numeric:
             continue
         text = f"trim({quote(field)}, {_BLANK_SQL})"
-        value = _iso_sql(text)
+        value = iso_sql(text)
         bad = rel.sql(f"SELECT __row, {quote(field)} FROM {rel.name} WHERE {text} <> '' AND {value} IS NULL "
                       "ORDER BY __row LIMIT 1")
         if bad:

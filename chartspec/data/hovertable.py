@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from .dates import iso_ms
+from .isodate import iso_ms
 from .layerdata import LayerData
 from .nearest import nearest_logged
 from .smoothing import order_key, smooth_column
@@ -208,7 +208,7 @@ def _position(value: Any) -> float | None:
         return float(value) if math.isfinite(value) else None
     if isinstance(value, str):
         try:
-            return float(iso_ms(value))  # the data stage's one rule (dates.py)
+            return float(iso_ms(value))  # the data stage's one rule (isodate.py)
         except ValueError:
             return None
     return None

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Transform
-from .dates import ISO
 from .evaluate import evaluate
+from .isodate import ISO
 from .rows import DRAWS
 from .smoothing import draws, smooth_column, smooth_series, smoothed_rows
 from .table import Table

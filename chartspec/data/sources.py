@@ -27,7 +27,7 @@ from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.files import kind_of, not_a_file
 from ..spec.source import SourceMap
 from ..spec.suggest import closest, did_you_mean
-from .dates import ISO, iso_ms
+from .isodate import ISO, iso_ms
 
 __all__ = [
     "MAX_FILES",
@@ -153,7 +153,7 @@ def to_epoch_ms(value: dt.datetime | dt.date) -> int | float:
 
 
 def parse_date(text: str, fmt: str) -> int | float:
-    """Epoch milliseconds (UTC) of ``text`` in strftime format ``fmt`` (or :data:`~.dates.ISO`, the
+    """Epoch milliseconds (UTC) of ``text`` in strftime format ``fmt`` (or :data:`~.isodate.ISO`, the
     format of temporal fields without ``parse``); ValueError if it does not fit."""
     if fmt == ISO:
         return iso_ms(text)
