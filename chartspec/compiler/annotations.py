@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..data.sources import written_date
 from ..spec.annotations import _HEAD_BASE, _HEAD_TIP, Annotation, Value
 from ..spec.model import ChartSpec, axis_of
 
@@ -38,12 +39,15 @@ class XRef:
 
 
 def x_datum(value: Value, ref: XRef) -> Any:
-    """A number as itself; a date text parsed in Vega as the data's dates are (UTC)."""
+    """A number as itself; a date text as the UTC epoch milliseconds the data stage makes of the
+    data's dates (sources.written_date): Vega's ``toDate`` would read ``2024-03-01T18:00`` in the
+    reader's zone. Text that is no date was refused at load (data/dates.py)."""
     if not isinstance(value, str) or ref.type != "temporal":
         return _num(value)
-    if ref.date_format:
-        return {"expr": f"utcParse({json.dumps(value)}, {json.dumps(ref.date_format)})"}
-    return {"expr": f"toDate({json.dumps(value)})"}
+    try:
+        return _num(written_date(value, ref.date_format))
+    except ValueError:
+        return {"expr": f"toDate({json.dumps(value)})"}
 
 
 def _x(value: Value, ref: XRef) -> dict[str, Any]:

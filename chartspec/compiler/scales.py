@@ -11,6 +11,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from ..data.isodate import iso_ms
 from ..data.values import num
 from ..spec.model import Axis
 from .numformat import axis_number_format
@@ -70,11 +71,22 @@ def vl_scale(axis: Axis, span: tuple[float, float] | None, *, zero: bool) -> dic
     return scale
 
 
+def _tick(value: str, axis: Axis) -> Any:
+    """A tick written as text: on a temporal axis an ISO date as UTC epoch milliseconds (Vega-Lite's
+    ``datetime("2024-03-01T18:00")`` would read it in the reader's zone), else the text."""
+    if axis.type != "temporal":
+        return value
+    try:
+        return num(iso_ms(value))
+    except ValueError:  # refused at load (data/dates.py)
+        return value
+
+
 def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[str, Any]:
     props: dict[str, Any] = {"grid": grid}
     fixed = domain(axis, span)
     if axis.values is not None:
-        props["values"] = [num(v) if isinstance(v, (int, float)) else v for v in axis.values]
+        props["values"] = [num(v) if isinstance(v, (int, float)) else _tick(v, axis) for v in axis.values]
     elif axis.tick_step is not None and fixed is not None:
         props["values"] = axis_values(fixed[0], fixed[1], axis.tick_step)
     elif axis.tick_interval is not None and axis.type == "temporal":

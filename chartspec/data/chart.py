@@ -14,6 +14,7 @@ from ..spec.themes import spec_theme
 from ..spec.validate import schema_diagnostics
 from ..spec.yamlload import Document
 from .checks import semantic_diagnostics
+from .dates import with_utc_dates
 from .flow import layer_views
 from .loaded import Spec, in_order
 from .logscale import log_diagnostics
@@ -51,6 +52,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             used = frozenset(mentioned(doc.data))  # large files: only the columns a spec can use
             table = read_data(model.data, path, root, doc.source, used)
             layer_tables = _layer_tables(model, problems, path, root, doc.source, used)
+            # date text in temporal fields: UTC epoch ms, so no reader's time zone moves the chart
+            table, layer_tables = with_utc_dates(model, table, layer_tables, doc.source)
             # large data: cut to what the pixels show (reduce.py), then checked; also when the
             # schema found a typo, or the checks would see no rows and report made-up problems
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)

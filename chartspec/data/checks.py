@@ -12,6 +12,7 @@ from ..spec.model import Axis, ChartSpec
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
+from .sources import written_date
 from .table import Table
 from .values import shown
 
@@ -36,7 +37,7 @@ def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
             if (d.message, d.path) not in seen:
                 seen.add((d.message, d.path))
                 found.append(d)
-    found += _check_colors(spec, source)
+    found += _check_colors(spec, source) + _check_dates(spec, source)
     found += _check_shared_axes(spec, source)
     found += _check_names(spec, source)
     found += scale_diagnostics(spec, views, source) + series_diagnostics(spec, views, source)
@@ -115,6 +116,33 @@ def _span(axis: Axis, table: Table) -> tuple[float, float] | None:
         return axis.domain
     values = table.numbers(axis.field) if axis.field in table.columns else []
     return (min(values), max(values)) if values else None
+
+
+def _check_dates(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    """Dates the spec writes for a temporal axis (tick ``values``, annotations) must read as the
+    data's do (UTC, sources.written_date): else Vega would read them in the viewer's time zone."""
+    out: list[Diagnostic] = []
+    hint = "write it as ISO 8601: 2024-03-01, or 2024-03-01T18:00 (UTC unless an offset such as +05:30 follows)"
+    for axis in (spec.x, *(layer.y for layer in spec.layers)):
+        for i, value in enumerate(axis.values or ()) if axis.type == "temporal" else ():
+            if isinstance(value, str) and not _is_date(value, None):
+                out.append(source.diagnostic(f"tick value {value!r} is not a date", axis.json_path + ("values", i),
+                                             hint=hint))
+    fmt = dict(spec.data.parse).get(spec.x.field)
+    for a in spec.annotations if spec.x.type == "temporal" else ():
+        bad = next((v for v in a.x if isinstance(v, str) and not _is_date(v, fmt)), None)
+        if bad is not None:
+            out.append(source.diagnostic(f"x {bad!r} is not a date", a.json_path + (a.kind if a.kind != "text" else "at",),
+                                         hint=hint + (f", or in the data's format {fmt!r}" if fmt else "")))
+    return out
+
+
+def _is_date(text: str, fmt: str | None) -> bool:
+    try:
+        written_date(text, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_colors(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:

@@ -17,6 +17,7 @@ from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from ..spec.transforms import _DATUM_FIELD, Aggregate, Calculate, Filter, Fold, Rolling, Transform
+from .layerdata import layer_dates
 from .table import Table
 
 
@@ -108,7 +109,7 @@ def layer_views(spec: ChartSpec, table: Table, layer_tables: Sequence[Table | No
         steps = (*(() if own is not None else spec.transform), *layer.transform)
         flow = field_flow(base.columns, steps, spec.x.field, base.name, diagnose)
         problems += flow.diagnostics
-        problems += _date_filter_problems(steps, dict((layer.data or spec.data).parse), source)
+        problems += _date_filter_problems(steps, layer_dates(layer, spec), source)
         views.append(replace(base, columns=flow.columns, derived=flow.derived) if steps else base)
         if layer.smooth is not None:
             problems += _smooth_problems(spec, layer, base, flow, source)

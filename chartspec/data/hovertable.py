@@ -15,10 +15,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
+from .isodate import iso_ms
 from .layerdata import LayerData
 from .nearest import nearest_logged
 from .smoothing import order_key, smooth_column
@@ -253,12 +253,9 @@ def _position(value: Any) -> float | None:
         return float(value) if math.isfinite(value) else None
     if isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value)
+            return float(iso_ms(value))  # the data stage's one rule (isodate.py)
         except ValueError:
             return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.timestamp() * 1000
     return None
 
 

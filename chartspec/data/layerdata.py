@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Transform
 from .evaluate import evaluate
+from .isodate import ISO
 from .rows import DRAWS
 from .smoothing import draws, smooth_column, smooth_series, smoothed_rows
 from .table import Table
@@ -49,7 +50,11 @@ def layer_steps(layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Transfor
 
 
 def layer_dates(layer: Layer, model: ChartSpec) -> dict[str, str]:
-    return dict((layer.data or model.data).parse)
+    """The format of each date field a layer's filters compare with: its data's ``parse``, and ISO
+    for the temporal x and y it draws otherwise (their text is UTC epoch ms by then: dates.py)."""
+    parsed = dict((layer.data or model.data).parse)
+    iso = {a.field: ISO for a in (model.x, layer.y) if a.type == "temporal" and a.field not in parsed}
+    return {**iso, **parsed}
 
 
 def layer_view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[Table, bool]:

@@ -27,6 +27,7 @@ from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.files import kind_of, not_a_file
 from ..spec.source import SourceMap
 from ..spec.suggest import closest, did_you_mean
+from .isodate import ISO, iso_ms
 
 __all__ = [
     "MAX_FILES",
@@ -38,6 +39,7 @@ __all__ = [
     "short_names",
     "suggest_file",
     "to_epoch_ms",
+    "written_date",
 ]
 
 MAX_FILES = 1000
@@ -151,8 +153,22 @@ def to_epoch_ms(value: dt.datetime | dt.date) -> int | float:
 
 
 def parse_date(text: str, fmt: str) -> int | float:
-    """Epoch milliseconds (UTC) of ``text`` in strftime format ``fmt``; ValueError if it does not fit."""
+    """Epoch milliseconds (UTC) of ``text`` in strftime format ``fmt`` (or :data:`~.isodate.ISO`, the
+    format of temporal fields without ``parse``); ValueError if it does not fit."""
+    if fmt == ISO:
+        return iso_ms(text)
     return to_epoch_ms(dt.datetime.strptime(text.strip(), fmt))
+
+
+def written_date(text: str, fmt: str | None) -> int | float:
+    """Epoch milliseconds (UTC) of a date the spec writes for a temporal x (an annotation, a tick):
+    in the data's ``parse`` format if it fits, else ISO 8601; ValueError if neither."""
+    if fmt is not None and fmt != ISO:
+        try:
+            return parse_date(text, fmt)
+        except ValueError:
+            pass
+    return iso_ms(text)
 
 
 def parse_dates(rows: tuple[dict[str, Any], ...], columns: Sequence[str], parse: Sequence[tuple[str, str]],
@@ -235,8 +251,6 @@ def date_value(value: Any, fmt: str | None) -> Any:
     """A comparison value written as a date, as the epoch milliseconds the parsed column holds."""
     if fmt is None or not isinstance(value, str):
         return value
-    pass
-
     try:
         return parse_date(value, fmt)
     except ValueError:

@@ -174,7 +174,8 @@ def test_a_time_axis_shows_the_logged_time_in_utc() -> None:
         " y: {field: b}}\n"))
     group = hover_group(vl)
     b = columns_by_title(group)["B"]
-    row = next(r for r in group["data"]["values"] if r["t"] == "2024-01-01T02:00:00Z")
+    # the ISO text reaches Vega as UTC epoch milliseconds (data/dates.py): 02:00 UTC
+    row = next(r for r in group["data"]["values"] if r["t"] == 1704074400000)
     assert row[b] == 6 and row[b + "_at"] == 1704073200000  # 01:40 UTC, in epoch milliseconds
     (text,) = [t["calculate"] for t in group["transform"] if t["as"] == b + "_text"]
     assert "utcFormat(" in text

@@ -24,6 +24,8 @@ from chartspec.compiler.interactive import AREA_NAME
 ZONES = {"UTC": 0, "America/Denver": 420, "Asia/Kolkata": -330, "Pacific/Kiritimati": -840}
 DAYS = "day,v\n2024-03-01,1\n2024-03-02,3\n2024-03-03,2\n"
 HOURS = "at,v\n2024-03-01 18:30,1\n2024-03-02 18:30,3\n2024-03-03 18:30,2\n"
+# ISO text without a parse format: Vega would read it in the reader's zone (data/dates.py makes it UTC)
+ISO = "at,v\n2024-03-01T18:00,1\n2024-03-02T18:00,3\n2024-03-03T18:00,2\n"
 SPECS = {
     # the small input of the issue: dates parsed from text, the hover tooltip
     "days.yaml": 'data: {path: d.csv, parse: {day: "%Y-%m-%d"}}\nx: {field: day, type: temporal}\n'
@@ -31,12 +33,15 @@ SPECS = {
     # evening times: Kiritimati (UTC+14) is already on the next day
     "hours.yaml": 'data: {path: h.csv, parse: {at: "%Y-%m-%d %H:%M"}}\nx: {field: at, type: temporal}\n'
                   "layers:\n  - {mark: line, y: {field: v}}\n",
+    "iso.yaml": "data: {path: i.csv}\nx: {field: at, type: temporal}\n"
+                "annotations:\n  - {vline: '2024-03-02T12:00', label: noon}\n"
+                "layers:\n  - {mark: line, y: {field: v}}\n",
 }
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = write_tree(tmp_path_factory.mktemp("zones"), {"d.csv": DAYS, "h.csv": HOURS, **SPECS})
+    project = write_tree(tmp_path_factory.mktemp("zones"), {"d.csv": DAYS, "h.csv": HOURS, "i.csv": ISO, **SPECS})
     return build_specs(project / "out", [project / name for name in SPECS], "html")
 
 
@@ -106,3 +111,15 @@ def test_vegas_own_tooltip_on_a_mark_is_written_in_utc(pages: Path) -> None:
     (day, _value) = vl["layer"][0]["encoding"]["tooltip"]
     assert day == {"field": "day", "type": "temporal", "title": "day", "timeUnit": "utcyearmonthdate",
                    "format": "%b %d, %Y"}
+
+
+def test_iso_text_without_parse_reads_the_same_in_every_zone(tab: Any, pages: Path) -> None:
+    """``2024-03-01T18:00`` with no ``parse``: the axis, the tooltip and the annotation are UTC."""
+    assert _hover_table(tab, pages / "iso.html", "at") == [
+        "Mar 01, 2024 18:00", "Mar 02, 2024 18:00", "Mar 03, 2024 18:00"]
+    # Kiritimati read the text in its zone: its axis began at "06 AM" of Mar 02
+    assert tab.evaluate(AXIS_JS)[:4] == ["06 PM", "09 PM", "Sat 02", "03 AM"]
+    rule = tab.evaluate(BOXES_JS, "layer_0_layer_1_marks")  # the vline at noon of Mar 02 UTC
+    boxes = tab.evaluate(BOXES_JS, AREA_NAME + "_marks")
+    x0, x1 = min(b[0] for b in boxes), max(b[0] + b[2] for b in boxes)
+    assert rule and abs(rule[0][0] - (x0 + (x1 - x0) * 18 / 48)) < 1.5
