@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..data.connections import check_connections
 from ..errors import Diagnostic, SpecValidationError, UsageError, display_path
 from ..render.formats import FORMATS
 from ..spec.suggest import did_you_mean
@@ -36,6 +37,9 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "html_bundle": ((str,), "where HTML loads Vega from: shared, inline or cdn"),
     "fallback": ((bool,), "pre-rendered SVG inside HTML outputs"),
     "theme": ((str,), "theme of specs that name none: a Vega theme name or a theme file relative to this file"),
+    "connections": ((dict,), "databases and clusters specs read with data: {connection: NAME, table|sql: ...}: "
+                             "[connections.NAME] with backend = \"duckdb\" (path) or \"pyspark\" (master, conf); "
+                             "secrets only as ${ENV_VAR}"),
 }
 
 
@@ -160,6 +164,8 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
                       did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
     if "timeout" in values and not 0 < values["timeout"] <= MAX_TIMEOUT:  # also refuses nan and inf
         out.append(at("timeout", f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds"))
+    if "connections" in values:  # checked here, opened only when a spec names one (data/connections.py)
+        out += check_connections(values["connections"], shown, text)
     if "theme" in values:
         try:
             resolve_theme(values["theme"], base=Path(shown).parent, root=None, source=None, shown=shown)

@@ -60,6 +60,8 @@ class Table:
     texts: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
     #: what the build should tell without failing (severity "note"): non-finite cells read as missing
     notes: tuple[Diagnostic, ...] = ()
+    #: a table still in a remote engine (spark.py's handle) until the chart's pixels are known
+    remote: Any = field(default=None, compare=False, repr=False)
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
