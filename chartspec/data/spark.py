@@ -138,7 +138,8 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     from pyspark.sql import functions as F
 
     remote: SparkSource = table.remote
-    frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id())
+    # row ids fixed once (persisted): the picks and the rows fetched must name the same rows
+    frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id()).persist()
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
     culprit = _reducible(layers, model, has_own) if x is not None else (layers[0] if layers else None)

@@ -42,7 +42,7 @@ def read_connection(source: DataSource, spec_file: Path, root: Path, smap: Sourc
 
 
 def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: SourceMap) -> Table:
-    from .engine import Relation, connect_file, new_name, quote, typed_exprs
+    from .engine import Relation, connect_file, new_name, typed_exprs
 
     raw = str(conn.options["path"])
     path = (conn.base / raw).resolve()
