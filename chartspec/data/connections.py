@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, Diagnostic
+from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 
-__all__ = ["BACKENDS", "Connection", "check_connections", "find_connection", "redact", "settings_digest"]
+__all__ = ["BACKENDS", "Connection", "check_connections", "find_connection", "query_of", "query_path", "redact", "settings_digest"]
 
 #: backend -> its options and what they mean (documented in docs/databases.md)
 BACKENDS: dict[str, dict[str, str]] = {
@@ -63,8 +63,10 @@ class Connection:
     config: str
     #: substituted environment values: masked in every message
     secrets: tuple[str, ...] = ()
-    #: a hash of the settings as written (no secret values), for the incremental build
+    #: a hash of the settings as written (no secret values)
     digest: str = ""
+    #: the config file itself: an input of the incremental build, so changed settings rebuild
+    config_path: Path | None = None
 
 
 def _config_file(spec_dir: Path, root: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -176,7 +178,7 @@ def find_connection(source: DataSource, spec_file: Path, root: Path, smap: Sourc
             f"connection {name!r} reads the environment variable {missing[0]} and it is not set", source.json_path,
             hint=f"set {missing[0]} before the build (secrets go in the environment, never in a file)"))
     return Connection(name, raw["backend"], options, path.parent, shown, tuple(sorted(set(secrets), key=len)[::-1]),
-                      settings_digest(raw["backend"], raw))
+                      settings_digest(raw["backend"], raw), path)
 
 
 def redact(text: str, conn: Connection) -> str:
@@ -184,3 +186,17 @@ def redact(text: str, conn: Connection) -> str:
     for secret in conn.secrets:
         text = text.replace(secret, "***")
     return text
+
+
+def query_path(source: DataSource) -> JsonPath:
+    """Where the spec's ``table`` or ``sql`` is: its errors are reported there."""
+    return source.json_path[:-1] + ("sql" if source.sql is not None else "table",)
+
+
+def query_of(source: DataSource, quote_name: str = '"') -> str:
+    """The query a source runs: its ``sql``, or every column of its ``table``."""
+    if source.sql is not None:
+        return source.sql.strip().rstrip(";")
+    assert source.table is not None
+    q = quote_name
+    return "SELECT * FROM " + ".".join(f"{q}{part}{q}" for part in source.table.split("."))

@@ -26,12 +26,11 @@ from typing import Any
 from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
-from .connections import Connection, redact
+from .connections import Connection, query_of, query_path, redact
 from .layerdata import layer_steps
 from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .smoothing import smooth_series
 from .table import Table
-from .warehouse import query_of, query_path
 
 __all__ = ["FETCHES", "SparkSource", "fetch_remote", "spark_table"]
 

@@ -7,29 +7,16 @@ it run there, on the file, as for a large CSV. A Spark table stays in Spark as a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import DataError, JsonPath
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
-from .connections import Connection, find_connection, redact
+from .connections import Connection, find_connection, query_of, query_path, redact
 from .table import Table
 
-__all__ = ["query_of", "query_path", "read_connection"]
-
-
-def query_path(source: DataSource) -> JsonPath:
-    """Where the spec's ``table`` or ``sql`` is: its errors are reported there."""
-    return source.json_path[:-1] + ("sql" if source.sql is not None else "table",)
-
-
-def query_of(source: DataSource, quote_name: str = '"') -> str:
-    """The query a source runs: its ``sql``, or every column of its ``table``."""
-    if source.sql is not None:
-        return source.sql.strip().rstrip(";")
-    assert source.table is not None
-    q = quote_name
-    return "SELECT * FROM " + ".".join(f"{q}{part}{q}" for part in source.table.split("."))
+__all__ = ["read_connection"]
 
 
 def read_connection(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Table:
@@ -38,7 +25,11 @@ def read_connection(source: DataSource, spec_file: Path, root: Path, smap: Sourc
         return _duckdb_table(conn, source, root, smap)
     from .spark import spark_table
 
-    return spark_table(conn, source, smap)
+    table = spark_table(conn, source, smap)
+    # the settings and the Parquet files a local session reads are inputs; a cluster's own tables
+    # are not files here: rebuild those charts with a fresh output folder (--refresh is not done)
+    tables = [(conn.base / str(p)).resolve() for p in dict(conn.options.get("tables", {})).values()]
+    return replace(table, files=(*_config(conn), *(p for p in tables if p.is_relative_to(root.resolve()))))
 
 
 def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: SourceMap) -> Table:
@@ -84,4 +75,8 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
     rel = Relation(con, name, count, columns, frozenset(numeric), frozenset(integer))
     shown = f"{conn.name}: {source.table or 'sql'}"
     # the file is an input of the incremental build: new data rebuilds the chart
-    return Table(name=shown, columns=columns, rows=(), files=(path,), relation=rel)
+    return Table(name=shown, columns=columns, rows=(), files=(path, *_config(conn)), relation=rel)
+
+
+def _config(conn: Connection) -> tuple[Path, ...]:
+    return (conn.config_path,) if conn.config_path is not None else ()
