@@ -121,3 +121,12 @@ def test_unreachable_engine_fails_that_spec_and_hides_secrets(tmp_path: Path) ->
     assert "hunter2-secret" not in run.stdout + run.stderr
     assert (tmp_path / "out" / "good.svg").is_file()
     assert not any("hunter2" in p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ("{connection: warehouse}", "1:8: error: 'data': 'connection' needs a 'table' or an 'sql' query"),
+    ('{connection: warehouse, table: m, sql: "x"}', "1:41: error: 'data' has both 'table' and 'sql'"),
+    ("{table: metrics}", "1:8: error: 'data': 'table' reads from a 'connection'"),
+])
+def test_connection_keys_are_checked_by_the_schema(project: Path, data: str, expected: str) -> None:
+    assert expected in _error(project, SPEC.replace("{connection: NAME, table: metrics}", data))
