@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..data.connections import check_connections
 from ..errors import Diagnostic, SpecValidationError, UsageError, display_path
 from ..render.formats import FORMATS
 from ..spec.suggest import did_you_mean
@@ -41,6 +42,9 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
                            "when theme is chartspec or unset, else theme itself"),
     "include": ((list, str), "globs of the files a folder build takes, relative to the folder (default: every spec)"),
     "exclude": ((list, str), "globs of files and folders a folder build leaves out, e.g. [\"drafts/**\"]"),
+    "connections": ((dict,), "databases and clusters specs read with data: {connection: NAME, table|sql: ...}: "
+                             "[connections.NAME] with backend = \"duckdb\" (path) or \"pyspark\" (master, conf); "
+                             "secrets only as ${ENV_VAR}"),
 }
 
 
@@ -186,6 +190,8 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
             values.pop(key)
     if "timeout" in values and not 0 < values["timeout"] <= MAX_TIMEOUT:  # also refuses nan and inf
         out.append(at("timeout", f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds"))
+    if "connections" in values:  # checked here, opened only when a spec names one (data/connections.py)
+        out += check_connections(values["connections"], shown, text)
     for key in ("theme", "dark_theme"):
         if key in values:
             try:

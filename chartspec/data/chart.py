@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import ChartspecError, Diagnostic, SpecValidationError
 from ..spec.layout import missing_data
-from ..spec.model import ChartSpec
+from ..spec.model import ChartSpec, DataSource
 from ..spec.parse import from_mapping
 from ..spec.source import SourceMap
 from ..spec.themes import spec_theme
@@ -28,9 +28,18 @@ def _layer_tables(model: ChartSpec, problems: list[Diagnostic], path: Path | Non
                   source: SourceMap, used: frozenset[str]) -> tuple[Table | None, ...]:
     """The data of layers that name their own, unless the schema already refused that data."""
     bad = {d.path[:3] for d in problems if d.path[:1] == ("layers",)}
-    return tuple(read_data(layer.data, path, root, source, used)
+    return tuple(_read(layer.data, path, root, source, used)
                  if layer.data is not None and layer.json_path + ("data",) not in bad else None
                  for layer in model.layers)
+
+
+def _read(source: DataSource, path: Path | None, root: Path | None, smap: SourceMap, used: frozenset[str]) -> Table:
+    """A data source's table: from a connection (warehouse.py; opened only here) or files."""
+    if source.connection is not None and path is not None and root is not None:
+        from .warehouse import read_connection
+
+        return read_connection(source, path, root, smap)
+    return read_data(source, path, root, smap, used)
 
 
 def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
@@ -50,12 +59,16 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
         # When 'data' itself is invalid there are no rows to check against: do not guess.
         if not any(d.path[:1] == ("data",) for d in problems):
             used = frozenset(mentioned(doc.data))  # large files: only the columns a spec can use
-            table = read_data(model.data, path, root, doc.source, used)
+            table = _read(model.data, path, root, doc.source, used)
             layer_tables = _layer_tables(model, problems, path, root, doc.source, used)
             # date text in temporal fields: UTC epoch ms, so no reader's time zone moves the chart
             table, layer_tables = with_utc_dates(model, table, layer_tables, doc.source)
             # large data: cut to what the pixels show (reduce.py), then checked; also when the
             # schema found a typo, or the checks would see no rows and report made-up problems
+            if any(t is not None and t.remote is not None for t in (table, *layer_tables)):
+                from .spark import fetch_remote  # the M4 runs in Spark, the rest here
+
+                table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root, used)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from ..spec.source import SourceMap
 
-__all__ = ["ENGINE_BYTES", "INTEGER_TYPES", "Relation", "close_all", "connect", "Unsupported", "check_names", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows"]
+__all__ = ["ENGINE_BYTES", "INTEGER_TYPES", "Relation", "close_all", "connect", "Unsupported", "check_names", "connect_file", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows", "typed_exprs"]
 
 #: data files at least this big are read by the engine, smaller ones in Python
 ENGINE_BYTES = 2 * 1024 * 1024
@@ -67,6 +67,7 @@ class Relation:
     view: bool = False
     #: non-finite numbers read as missing: (file as shown, column, count, first row (1-based), value)
     nonfinite: tuple[tuple[str, str, int, int, float], ...] = ()
+    prereduced: bool = False  # already cut by M4 where the data lives (spark.py): no steps rules
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()
@@ -78,8 +79,8 @@ _counter = [0]
 
 
 def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that can read files under ``root`` and nothing else (one per root
-    until :func:`close_all`; None: no files at all, for rows read elsewhere)."""
+    """An in-memory DuckDB reading files under ``root`` and nothing else (one per root until
+    :func:`close_all`; None: no files at all)."""
     import duckdb
 
     root = root.resolve() if root is not None else None
@@ -96,6 +97,24 @@ def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
     con.execute("SET lock_configuration = true")
     _connections[root] = con
     return con
+
+
+def connect_file(root: Path, path: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file opened read-only, locked down as :func:`connect` (the engine's own tables are
+    temporary, which a read-only database allows; a connection's ``sql`` names its tables)."""
+    import duckdb
+
+    key = path.resolve()
+    if key not in _connections:
+        _spill_folders.append(tempfile.mkdtemp(prefix="chartspec-engine-"))
+        con = duckdb.connect(str(key), read_only=True, config={
+            "autoinstall_known_extensions": False, "autoload_known_extensions": False,
+            "memory_limit": MEMORY_LIMIT, "temp_directory": _spill_folders[-1]})
+        for setting in ("enable_progress_bar = false", f"allowed_directories = [{literal(str(root.resolve()) + '/')}]",
+                        "enable_external_access = false", "lock_configuration = true"):
+            con.execute(f"SET {setting}")
+        _connections[key] = con
+    return _connections[key]
 
 
 def close_all() -> None:
@@ -276,25 +295,7 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         check_names([c for c, *_ in schema], ())
         scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
         cols = [(c, t) for c, t, *_ in schema]
-        exprs = []
-        for c, t in cols:
-            q = quote(c)
-            if t.startswith("TIMESTAMP"):  # epoch_ms of an instant: UTC, whatever the machine's zone
-                exprs.append(f"CAST(epoch_ms({q}) AS DOUBLE) AS {q}")
-                numeric.add(c)
-            elif t.startswith("DATE"):
-                exprs.append(f"CAST(epoch_ms(CAST({q} AS TIMESTAMP)) AS DOUBLE) AS {q}")
-                numeric.add(c)
-            elif t.startswith(("DOUBLE", "FLOAT", "DECIMAL")):
-                exprs.append(f"CASE WHEN isnan(CAST({q} AS DOUBLE)) OR isinf(CAST({q} AS DOUBLE)) THEN NULL "
-                             f"ELSE CAST({q} AS DOUBLE) END AS {q}")
-                numeric.add(c)
-            elif t in INTEGER_TYPES:
-                exprs.append(f"CAST({q} AS DOUBLE) AS {q}")
-                numeric.add(c)
-                integer.add(c)
-            else:
-                exprs.append(q)
+        exprs = typed_exprs(cols, numeric, integer)
         floats = [c for c, t in cols if t.startswith(("DOUBLE", "FLOAT"))]
         nonfinite += parquet_nonfinite(con, scan, floats, locations[i] if i < len(locations) else path.name)
         tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
@@ -304,6 +305,29 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,
                     nonfinite=tuple(nonfinite)), tuple(columns)
+
+
+def typed_exprs(cols: Sequence[tuple[str, str]], numeric: set[str], integer: set[str]) -> list[str]:
+    """SELECT items reading typed columns as the engine does (times: epoch ms UTC; numbers: doubles,
+    NaN missing); ``numeric`` and ``integer`` gain the columns holding numbers and whole numbers."""
+    exprs = []
+    for c, t in cols:
+        q = quote(c)
+        if t.startswith("TIMESTAMP"):  # epoch_ms of an instant: UTC, whatever the machine's zone
+            exprs.append(f"CAST(epoch_ms({q}) AS DOUBLE) AS {q}")
+        elif t.startswith("DATE"):
+            exprs.append(f"CAST(epoch_ms(CAST({q} AS TIMESTAMP)) AS DOUBLE) AS {q}")
+        elif t.startswith(("DOUBLE", "FLOAT", "DECIMAL", "REAL")):
+            exprs.append(f"CASE WHEN isnan(CAST({q} AS DOUBLE)) OR isinf(CAST({q} AS DOUBLE)) THEN NULL "
+                         f"ELSE CAST({q} AS DOUBLE) END AS {q}")
+        elif t in INTEGER_TYPES:
+            exprs.append(f"CAST({q} AS DOUBLE) AS {q}")
+            integer.add(c)
+        else:
+            exprs.append(q)
+            continue
+        numeric.add(c)
+    return exprs
 
 
 def materialized(rel: Relation, *, ordered: bool = False) -> Relation:

@@ -41,7 +41,7 @@ from .sources import date_value
 from .table import Table
 from .vegasql import to_sql
 
-__all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
+__all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
 #: M4 columns per CSS pixel at --scale 1 (5: 0.08-0.29 % of PNG pixels differ from the full render)
 SUBPIXELS = 5
@@ -210,6 +210,14 @@ def columns_per_pixel(scale: float) -> float:
     return max(SUBPIXELS, DEVICE_SUBPIXELS * scale)
 
 
+def m4_columns(model: ChartSpec, scale: float, series: int) -> int:
+    """M4 columns across the plot for ``series`` curves (series x values drawn)."""
+    per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
+    # many series (a sweep of runs): fewer columns each, so the chart stays drawable
+    per_pixel = max(1.0, min(per_pixel, ROW_BUDGET / max(1, 4 * model.width * series)))
+    return math.ceil(model.width * per_pixel)
+
+
 def max_drawn_rows() -> int:
     """:data:`MAX_DRAWN_ROWS`, or what CHARTSPEC_MAX_DRAWN_ROWS sets (a positive whole number)."""
     raw = os.environ.get("CHARTSPEC_MAX_DRAWN_ROWS", "").strip().replace("_", "")
@@ -250,8 +258,9 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     assert table.relation is not None
     # base: the rows with the steps rules' bits but without the smoothed columns, which every
     # question about the data's own columns asks (a scan of the smoothed view joins them in per row)
-    base, notes = apply_to_relation(table.relation, layers, model, has_own, source, table.name,
-                                    lambda layer: _filters_sql(layer, model, has_own, table.relation))
+    base, notes = (table.relation, ()) if table.relation.prereduced else apply_to_relation(
+        table.relation, layers, model, has_own, source, table.name,
+        lambda layer: _filters_sql(layer, model, has_own, table.relation))
     rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source)
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
@@ -262,11 +271,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
             raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
         return _whole(table, rel, layers, used, model, has_own, source, notes)
-    per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
-    series = _series_count(base, plans)  # type: ignore[arg-type]
-    # many series (a sweep of runs): fewer columns each, so the chart stays drawable
-    per_pixel = max(1.0, min(per_pixel, ROW_BUDGET / max(1, 4 * model.width * series)))
-    columns = math.ceil(model.width * per_pixel)
+    columns = m4_columns(model, scale, _series_count(base, plans))  # type: ignore[arg-type]
     if rel.count <= 4 * columns:
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)

@@ -63,6 +63,8 @@ class Table:
     #: per annotation index: the statistic of a data-driven hline, computed by the engine on the
     #: full data before the reduction (refvalues.py)
     stats: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
+    #: a table still in a remote engine (spark.py's handle) until the chart's pixels are known
+    remote: Any = field(default=None, compare=False, repr=False)
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))

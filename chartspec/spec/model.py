@@ -48,6 +48,10 @@ class DataSource:
     #: (field, strptime format) pairs: text dates parsed to UTC times
     parse: tuple[tuple[str, str], ...] = ()
     parse_path: JsonPath = ("data", "parse")
+    #: a connection named in chartspec.toml, with a table or a SQL query of it (data/connections.py)
+    connection: str | None = None
+    table: str | None = None
+    sql: str | None = None
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,9 @@ def _data(raw: Any, base: JsonPath = ("data",)) -> DataSource:
     if isinstance(raw, str):
         return DataSource(path=raw, format=None, values=None, json_path=base)
     extra: dict[str, Any] = {"parse": tuple(raw.get("parse", {}).items()), "parse_path": base + ("parse",)}
+    if "connection" in raw:  # the query's position: where its errors are reported
+        return DataSource(path=None, format=None, values=None, json_path=base + ("connection",),
+                          connection=raw["connection"], table=raw.get("table"), sql=raw.get("sql"), **extra)
     if "values" in raw:
         return DataSource(path=None, format=None, values=tuple(raw["values"]), json_path=base + ("values",), **extra)
     if "files" in raw:

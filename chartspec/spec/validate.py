@@ -103,6 +103,21 @@ def _describe(error: ValidationError, source: SourceMap) -> list[Diagnostic]:
     return [source.diagnostic(f"{_name(path)} {text}" if kind not in ("not",) else text, path)]
 
 
+def _connection_keys(value: dict[str, Any], path: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]] | None:
+    """What is wrong with a data object's ``connection``, ``table`` and ``sql`` keys, if anything."""
+    if "connection" not in value:
+        bad = next((k for k in ("table", "sql") if k in value), None)
+        return None if bad is None else (f"{_name(path)}: {bad!r} reads from a 'connection'", path + (bad,))
+    if "table" in value and "sql" in value:
+        return f"{_name(path)} has both 'table' and 'sql'", path + ("sql",)
+    other = next((k for k in ("path", "files", "values", "format", "as") if k in value), None)
+    if other is not None:
+        return f"{_name(path)} has both 'connection' and {other!r}", path + (other,)
+    if "table" not in value and "sql" not in value:
+        return f"{_name(path)}: 'connection' needs a 'table' or an 'sql' query", path + ("connection",)
+    return None
+
+
 def _describe_choice(error: ValidationError, source: SourceMap) -> list[Diagnostic]:
     path = tuple(error.absolute_path)
     value = error.instance
@@ -128,7 +143,9 @@ def _describe_choice(error: ValidationError, source: SourceMap) -> list[Diagnost
     if error.validator == "oneOf" and isinstance(value, dict) and all(
             e.validator in ("required", "not") for e in error.context):
         # the data object's key combinations: say which keys clash instead of quoting the schema
-        if "path" in value and "values" in value:
+        if (found := _connection_keys(value, path)) is not None:
+            message, at = found
+        elif "path" in value and "values" in value:
             message, at = f"{_name(path)} has both 'path' and 'values'", path + ("values",)
         elif "files" in value and ("path" in value or "values" in value):
             other = "path" if "path" in value else "values"
@@ -140,6 +157,9 @@ def _describe_choice(error: ValidationError, source: SourceMap) -> list[Diagnost
         else:
             message, at = f"{_name(path)} needs exactly one of 'path', 'files' or 'values'", path
         return [source.diagnostic(message, at, key=True, hint="use 'path' (and optionally 'format') for a file, "
+                                  "'files' for several, 'values' for inline rows, or 'connection' with 'table' "
+                                  "or 'sql'" if "connection" in value or "table" in value or "sql" in value
+                                  else "use 'path' (and optionally 'format') for a file, "
                                   "'files' for several, or 'values' for inline rows")]
     # If the value has the wrong type for every branch, say which types would do.
     type_errors = [e for e in error.context if e.validator == "type" and not e.relative_path]

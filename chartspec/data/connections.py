@@ -1,0 +1,202 @@
+"""Data from a database or a cluster: ``data: {connection: warehouse, table: metrics}`` (or ``sql:``).
+
+Connections are defined in the project's ``chartspec.toml`` only, never in a spec::
+
+    [connections.warehouse]
+    backend = "duckdb"              # a DuckDB file inside the project, opened read-only
+    path = "metrics.duckdb"         # relative to chartspec.toml
+
+    [connections.cluster]
+    backend = "pyspark"             # Spark: the M4 reduction runs there (spark.py)
+    master = "local[2]"
+    conf = {"spark.sql.shuffle.partitions" = "4"}
+
+Secrets come only from the environment: ``password = "${PGPASSWORD}"`` is replaced at the moment
+the connection is opened, and every value so substituted is masked (``***``) in any message the
+engine gives back, so credentials never reach outputs, errors, the manifest or ``--json``. A build
+opens a connection only when a spec names it (offline by default).
+
+What runs where: a DuckDB file is the engine itself, so the table or query becomes the engine's
+relation and everything (filters, EMA, steps rules, M4) runs on it as on a large CSV. On Spark
+the chart's M4 runs in Spark and only the picked rows come back (spark.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError, Diagnostic, JsonPath
+from ..spec.model import DataSource
+from ..spec.source import SourceMap
+from ..spec.suggest import did_you_mean
+
+__all__ = ["BACKENDS", "Connection", "check_connections", "find_connection", "query_of", "query_path", "redact", "settings_digest"]
+
+#: backend -> its options and what they mean (documented in docs/databases.md)
+BACKENDS: dict[str, dict[str, str]] = {
+    "duckdb": {"path": "the DuckDB database file, relative to chartspec.toml, inside the project"},
+    "pyspark": {"master": "Spark master URL, e.g. local[2] or spark://host:7077 (default local[2])",
+                "app_name": "Spark application name (default chartspec)",
+                "conf": "a table of Spark settings (spark.* keys), values may use ${ENV_VAR}",
+                "tables": "a table of NAME = \"file.parquet\" (relative to chartspec.toml) shown to queries as views"},
+}
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One ``[connections.NAME]`` table with its ``${ENV}`` values substituted."""
+
+    name: str
+    backend: str
+    options: Mapping[str, Any]
+    #: the folder of the config file (relative paths start there) and the file as shown in errors
+    base: Path
+    config: str
+    #: substituted environment values: masked in every message
+    secrets: tuple[str, ...] = ()
+    #: a hash of the settings as written (no secret values)
+    digest: str = ""
+    #: the config file itself: an input of the incremental build, so changed settings rebuild
+    config_path: Path | None = None
+
+
+def _config_file(spec_dir: Path, root: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest chartspec.toml (or pyproject.toml with [tool.chartspec]) from the spec up to ``root``."""
+    for folder in (spec_dir, *spec_dir.parents):
+        for name in ("chartspec.toml", "pyproject.toml"):
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                document = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
+            except tomllib.TOMLDecodeError:
+                continue  # reported by the build's config check
+            section = document if name == "chartspec.toml" else document.get("tool", {}).get("chartspec")
+            if isinstance(section, dict):
+                return path, section
+        if folder == root:
+            break
+    return None
+
+
+def _position(text: str, name: str) -> tuple[int, int]:
+    """Line and column of ``[connections.NAME]`` in a config file's text (1, 1 if not found)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*\[(tool\.chartspec\.)?connections\.[\"']?{re.escape(name)}[\"']?\]", line):
+            return number, 1
+    return 1, 1
+
+
+def check_connections(table: Any, shown: str, text: str) -> list[Diagnostic]:
+    """Problems of a config file's ``[connections]`` table (builder/config.py checks it with the rest)."""
+    if not isinstance(table, dict):
+        return [Diagnostic("config key 'connections' must be a table of [connections.NAME] tables", file=shown,
+                           path=("connections",))]
+    out = []
+    for name, options in table.items():
+        line, column = _position(text, name)
+
+        def at(message: str, hint: str | None = None, *, _n: str = name, _l: int = line) -> Diagnostic:
+            return Diagnostic(message, file=shown, line=_l, column=column, path=("connections", _n), hint=hint)
+
+        if not isinstance(options, dict):
+            out.append(at(f"connection {name!r} must be a table ([connections.{name}])"))
+            continue
+        backend = options.get("backend")
+        if backend not in BACKENDS:
+            out.append(at(f"connection {name!r}: unknown backend {backend!r}",
+                          did_you_mean(str(backend), BACKENDS) or f"choose from {', '.join(BACKENDS)}"))
+            continue
+        for key in options:
+            if key != "backend" and key not in BACKENDS[backend]:
+                out.append(at(f"connection {name!r}: unknown {backend} option {key!r}",
+                              did_you_mean(key, BACKENDS[backend], what="an option")
+                              or f"options: {', '.join(BACKENDS[backend])}"))
+        if backend == "duckdb" and not isinstance(options.get("path"), str):
+            out.append(at(f"connection {name!r} needs path = \"file.duckdb\"", BACKENDS["duckdb"]["path"]))
+    return out
+
+
+def _substitute(value: Any, secrets: list[str], missing: list[str]) -> Any:
+    """``${NAME}`` replaced by the environment's value (recorded as a secret)."""
+    if isinstance(value, dict):
+        return {k: _substitute(v, secrets, missing) for k, v in value.items()}
+    if not isinstance(value, str):
+        return value
+
+    def one(match: re.Match[str]) -> str:
+        found = os.environ.get(match.group(1))
+        if found is None:
+            missing.append(match.group(1))
+            return ""
+        if found:
+            secrets.append(found)
+        return found
+
+    return _ENV.sub(one, value)
+
+
+def settings_digest(backend: str, options: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps([backend, options], sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def find_connection(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Connection:
+    """The connection ``source`` names, from the project config; positioned errors otherwise."""
+    assert source.connection is not None
+    found = _config_file(spec_file.parent, root.resolve())
+    defined: dict[str, Any] = found[1].get("connections", {}) if found else {}
+    name = source.connection
+    if not isinstance(defined, dict) or not isinstance(defined.get(name), dict):
+        names = sorted(defined) if isinstance(defined, dict) else []
+        hint = did_you_mean(name, names, what="a connection") or (
+            f"connections defined: {', '.join(names)}" if names else
+            f"define it in chartspec.toml: [connections.{name}] with backend = \"duckdb\" and path = \"file.duckdb\"")
+        raise DataError(smap.diagnostic(f"no connection named {name!r}" + ("" if found else " (no chartspec.toml)"),
+                                        source.json_path, hint=hint))
+    assert found is not None
+    path, _ = found
+    raw = dict(defined[name])
+    shown = os.path.relpath(path) if path.is_absolute() else str(path)
+    problems = check_connections({name: raw}, shown, path.read_text(encoding="utf-8", errors="replace"))
+    if problems:
+        note = smap.diagnostic(f"connection {name!r} used here", source.json_path)
+        raise DataError((*problems, note))
+    secrets: list[str] = []
+    missing: list[str] = []
+    options = _substitute({k: v for k, v in raw.items() if k != "backend"}, secrets, missing)
+    if missing:
+        raise DataError(smap.diagnostic(
+            f"connection {name!r} reads the environment variable {missing[0]} and it is not set", source.json_path,
+            hint=f"set {missing[0]} before the build (secrets go in the environment, never in a file)"))
+    return Connection(name, raw["backend"], options, path.parent, shown, tuple(sorted(set(secrets), key=len)[::-1]),
+                      settings_digest(raw["backend"], raw), path)
+
+
+def redact(text: str, conn: Connection) -> str:
+    """``text`` with every secret of ``conn`` masked (longest first, so no part of one shows)."""
+    for secret in conn.secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def query_path(source: DataSource) -> JsonPath:
+    """Where the spec's ``table`` or ``sql`` is: its errors are reported there."""
+    return source.json_path[:-1] + ("sql" if source.sql is not None else "table",)
+
+
+def query_of(source: DataSource, quote_name: str = '"') -> str:
+    """The query a source runs: its ``sql``, or every column of its ``table``."""
+    if source.sql is not None:
+        return source.sql.strip().rstrip(";")
+    assert source.table is not None
+    q = quote_name
+    return "SELECT * FROM " + ".".join(f"{q}{part}{q}" for part in source.table.split("."))

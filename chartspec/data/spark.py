@@ -1,0 +1,242 @@
+"""Charts of Spark tables: the M4 reduction runs in Spark, only the picked rows come back.
+
+``spark_table`` only describes the table (a lazy DataFrame: its columns); :func:`fetch_remote`
+then, knowing the chart, asks Spark for (1) the full data's row count, x extent and number of
+series, (2) per series and pixel column of the x scale the rows with the first and last x and
+the smallest and largest value of every y the layers draw (reduce.py's M4, with the same
+columns, bucket formula and row tie-breaks, so the rows equal a DuckDB build's), and brings those
+back through Arrow into the engine (engine.py), where the build continues as for a CSV already cut
+to its pixels. At most 4 rows per pixel column, series and y come back; axis domains and legends
+are the full data's because M4 keeps every column's extremes and every series.
+
+Where Spark cannot reduce (EMA smoothing, which needs every row in order; transforms, a log x
+scale, point and bar marks), every row comes back if there are at most ``max_drawn_rows()``;
+beyond that the spec fails at the layer's position, with the hint to do the work in ``sql:``.
+The training-log rules (repeated steps, holes; steps.py) then see only the reduced rows: they
+are skipped on a reduced Spark table (deduplicate in ``sql:``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError, JsonPath
+from ..spec.model import ChartSpec, DataSource, Layer
+from ..spec.source import SourceMap
+from .connections import Connection, query_of, query_path, redact
+from .layerdata import layer_steps
+from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
+from .smoothing import smooth_series
+from .table import Table
+
+__all__ = ["FETCHES", "SparkSource", "fetch_remote", "spark_table"]
+
+#: one record per fetch from Spark (rows, series, M4 columns, rows in the full table): tests and
+#: docs/databases.md read it to show what came back
+FETCHES: list[dict[str, int]] = []
+_sessions: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class SparkSource:
+    conn: Connection
+    frame: Any  # a pyspark.sql.DataFrame, not yet run
+    where: JsonPath
+
+
+def _session(conn: Connection) -> Any:
+    from pyspark.sql import SparkSession
+
+    master = str(conn.options.get("master", "local[2]"))
+    if master not in _sessions:
+        builder = SparkSession.builder.master(master).appName(str(conn.options.get("app_name", "chartspec")))
+        for key, value in dict(conn.options.get("conf", {})).items():
+            builder = builder.config(key, str(value))
+        session = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false") \
+            .getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")  # the build's stderr is for chartspec's messages
+        _sessions[master] = session
+    session = _sessions[master]
+    for name, path in dict(conn.options.get("tables", {})).items():  # Parquet files as views (local mode)
+        session.read.parquet(str(conn.base / str(path))).createOrReplaceTempView(name)
+    return session
+
+
+def spark_table(conn: Connection, source: DataSource, smap: SourceMap) -> Table:
+    """The table a Spark connection's ``table``/``sql`` names, as a handle; positioned errors."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise DataError(smap.diagnostic(f"connection {conn.name!r} needs the pyspark package", source.json_path,
+                                        hint="pip install 'chartspec[spark]' (and a Java 17 runtime)")) from None
+    try:
+        session = _session(conn)
+    except Exception as err:  # no Java, a master that does not answer
+        first = redact(str(err).strip().split("\n", 1)[0], conn)[:300]
+        raise DataError(smap.diagnostic(f"cannot reach Spark for connection {conn.name!r}: {first}",
+                                        source.json_path, hint="check master in chartspec.toml and that Java 17 "
+                                        "is installed (java -version; JAVA_HOME)")) from None
+    try:
+        frame = session.sql(query_of(source, "`"))
+        columns = tuple(frame.columns)
+    except Exception as err:  # AnalysisException, ParseException: the engine's words
+        first = redact(str(err).strip().split("\n", 1)[0], conn)[:300]
+        raise DataError(smap.diagnostic(f"the query failed in {conn.name!r}: {first}", query_path(source),
+                                        hint="check the table and column names (the query runs in Spark SQL)")) from None
+    return Table(name=f"{conn.name}: {source.table or 'sql'}", columns=columns, rows=(),
+                 remote=SparkSource(conn, frame, source.json_path))
+
+
+def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool) -> Layer | None:
+    """The first layer Spark cannot reduce with M4 alone (None: all can)."""
+    for layer in layers:
+        off = not (model.reduce if layer.reduce is None else layer.reduce)
+        if (layer.mark not in LINE_MARKS or layer.smooth is not None or layer.heat is not None or off
+                or (layer.band is not None and layer.band.extent is not None) or layer_steps(layer, model, has_own)
+                or model.x.type not in ("quantitative", "temporal") or model.x.scale == "log"):
+            return layer
+    return None
+
+
+def _numeric(frame: Any, name: str) -> Any:
+    """A column as doubles, times as epoch milliseconds, NaN as missing (the engine's reading)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DateType, NumericType, TimestampType
+
+    kind = frame.schema[name].dataType
+    col = F.col(f"`{name}`")
+    if isinstance(kind, (TimestampType, DateType)):
+        return F.unix_millis(col.cast("timestamp")).cast("double")
+    if not isinstance(kind, NumericType):
+        return None
+    col = col.cast("double")
+    return F.when(F.isnan(col), F.lit(None)).otherwise(col)
+
+
+def fetch_remote(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
+                 scale: float, root: Path | None, used: frozenset[str] | None) -> tuple[Table, tuple[Table | None, ...]]:
+    """Every Spark table of the chart brought into the engine: reduced by M4 in Spark when its
+    layers allow, else whole (within the drawing limit)."""
+    own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
+    small = [t for t in (table, *own) if t is not None and t.remote is None and t.relation is None]
+    if table.remote is not None:
+        table = _fetch(table, [lyr for lyr in model.layers if own[lyr.index] is None], False, model, source,
+                       scale, small, root, used)
+    for layer in model.layers:
+        t = own[layer.index]
+        if t is not None and t.remote is not None:
+            own[layer.index] = _fetch(t, [layer], True, model, source, scale, small, root, used)
+    return table, tuple(own[: len(layer_tables)])
+
+
+def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, source: SourceMap, scale: float,
+           others: list[Table], root: Path | None, used: frozenset[str] | None) -> Table:
+    from pyspark.sql import functions as F
+
+    remote: SparkSource = table.remote
+    # row ids fixed once (persisted): the picks and the rows fetched must name the same rows
+    frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id()).persist()
+    wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
+    x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
+    culprit = _reducible(layers, model, has_own) if x is not None else (layers[0] if layers else None)
+    try:
+        count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(x if x is not None else F.lit(None)),
+                                  F.max(x if x is not None else F.lit(None))).first()
+        if culprit is None and layers and lo is not None:
+            picked = _m4(frame, x, layers, model, scale, others, (count, lo, hi), has_own)
+        else:
+            picked = None
+        if picked is None and count > max_drawn_rows():
+            layer = culprit or model.layers[0]
+            why = "this chart needs every row of a Spark table (EMA, a transform, a log x scale or this mark)"
+            err = too_large(count, layer, why, source)
+            raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
+                                    "or draw a line without smoothing, which Spark reduces"))
+        rows = (frame if picked is None else frame.join(picked, "__srow", "left_semi")).select("__srow", *wanted)
+        arrow = rows.toArrow()
+    except DataError:
+        raise
+    except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
+        first = redact(str(err).strip().split("\n", 1)[0], remote.conn)[:300]
+        raise DataError(source.diagnostic(f"Spark failed on connection {remote.conn.name!r}: {first}",
+                                          remote.where, hint="run the query in Spark itself to see the whole error"))
+    FETCHES.append({"rows": arrow.num_rows, "full": count})
+    return _into_engine(table, arrow, root, picked is not None)
+
+
+def _m4(frame: Any, x: Any, layers: list[Layer], model: ChartSpec, scale: float, others: list[Table],
+        extent: tuple[int, float, float], has_own: bool) -> Any:
+    """The ``__srow`` of every row M4 keeps (reduce.py's picks, m4sql.py's tie-breaks), or None
+    when the table is small enough to come back whole (as reduce.py would draw it whole)."""
+    from pyspark.sql import functions as F
+
+    count, lo, hi = extent
+    if model.x.domain is not None:
+        lo, hi = (float(v) for v in model.x.domain)
+    found = [(min(v), max(v)) for t in others if (v := t.numbers(model.x.field))]
+    lo, hi = min([lo, *(f[0] for f in found)]), max([hi, *(f[1] for f in found)])
+    hi = hi if hi > lo else lo + 1
+    groups: dict[tuple[str, ...], list[str]] = {}
+    series = 0
+    for layer in layers:
+        keys = smooth_series(layer, model)
+        values = [v for v in [layer.y.field] + ([layer.band.lower, layer.band.upper] if layer.band else [])
+                  if v in frame.columns and _numeric(frame, v) is not None]
+        n = frame.select(*(f"`{k}`" for k in keys)).distinct().count() if keys else 1
+        series += max(1, n) * max(1, len(values))
+        group = groups.setdefault(keys, [])
+        group += [v for v in values if v not in group]
+    columns = m4_columns(model, scale, series)
+    if count <= 4 * columns:
+        return None
+    bucket = F.floor((x - F.lit(lo)) / F.lit(hi - lo) * F.lit(columns))
+    picks = [_picks(frame, x, bucket, list(keys), values) for keys, values in groups.items()]
+    nulls = frame.where(x.isNull()).select("__srow").orderBy("__srow").limit(100)
+    out = nulls
+    for p in picks:
+        out = out.unionByName(p)
+    return out.distinct()
+
+
+def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) -> Any:
+    """Per series and column: the rows with the first and last x and each value's extremes."""
+    from pyspark.sql import functions as F
+
+    measured = [x, *(_numeric(frame, v) for v in values)]
+    rows = frame.where(x.isNotNull()).select("__srow", *(F.col(f"`{k}`").alias(f"__k{i}") for i, k in enumerate(keys)),
+                                             bucket.alias("__b"), *(m.alias(f"__m{i}") for i, m in enumerate(measured)))
+    group = [f"__k{i}" for i in range(len(keys))] + ["__b"]
+    ext = rows.groupBy(*group).agg(*(f(F.col(f"__m{i}")).alias(f"__{n}{i}") for i in range(len(measured))
+                                     for f, n in ((F.min, "lo"), (F.max, "hi"))))
+    ext = ext.select(*(F.col(g).alias(f"__e{g}") for g in group), *(c for c in ext.columns if c not in group))
+    # series keys may be missing: null-safe equality (a plain join would drop those rows)
+    joined = rows.join(ext, [rows[g].eqNullSafe(ext[f"__e{g}"]) for g in group])
+    ids = [F.min(F.when(F.col("__m0") == F.col("__lo0"), F.col("__srow"))),
+           F.max(F.when(F.col("__m0") == F.col("__hi0"), F.col("__srow")))]
+    ids += [F.min(F.when(F.col(f"__m{i}") == F.col(f"__{n}{i}"), F.col("__srow")))
+            for i in range(1, len(measured)) for n in ("lo", "hi")]
+    grouped = joined.groupBy(*group).agg(F.array(*ids).alias("__ids"))
+    return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())
+
+
+def _into_engine(table: Table, arrow: Any, root: Path | None, reduced: bool) -> Table:
+    """The fetched rows as an engine table, numbered in Spark's row order."""
+    from .engine import Relation, connect, new_name, typed_exprs
+
+    con = connect(root)
+    name = new_name()
+    con.register(f"{name}_arrow", arrow)
+    cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_arrow").fetchall() if c != "__srow"]
+    numeric: set[str] = set()
+    integer: set[str] = set()
+    exprs = typed_exprs(cols, numeric, integer)
+    con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_arrow ORDER BY __srow")
+    con.unregister(f"{name}_arrow")
+    con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
+    count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
+    kept = tuple(c for c, _ in cols)
+    rel = Relation(con, name, count, kept, frozenset(numeric), frozenset(integer), prereduced=reduced)
+    return replace(table, relation=rel, remote=None)

@@ -1,0 +1,82 @@
+"""Reading ``data: {connection: NAME, table: ... | sql: ...}``: the backend's relation, or its handle.
+
+A DuckDB file becomes the engine's own relation (engine.py): the reduction and everything before
+it run there, on the file, as for a large CSV. A Spark table stays in Spark as a handle
+(``Table.remote``) until the reduction knows the chart's pixels (spark.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import DataError, JsonPath
+from ..spec.model import DataSource
+from ..spec.source import SourceMap
+from .connections import Connection, find_connection, query_of, query_path, redact
+from .table import Table
+
+__all__ = ["read_connection"]
+
+
+def read_connection(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Table:
+    conn = find_connection(source, spec_file, root, smap)
+    if conn.backend == "duckdb":
+        return _duckdb_table(conn, source, root, smap)
+    from .spark import spark_table
+
+    table = spark_table(conn, source, smap)
+    # the settings and the Parquet files a local session reads are inputs; a cluster's own tables
+    # are not files here: rebuild those charts with a fresh output folder (--refresh is not done)
+    tables = [(conn.base / str(p)).resolve() for p in dict(conn.options.get("tables", {})).values()]
+    return replace(table, files=(*_config(conn), *(p for p in tables if p.is_relative_to(root.resolve()))))
+
+
+def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: SourceMap) -> Table:
+    from .engine import Relation, connect_file, new_name, typed_exprs
+
+    raw = str(conn.options["path"])
+    path = (conn.base / raw).resolve()
+
+    def fail(message: str, hint: str, where: JsonPath = source.json_path) -> DataError:
+        return DataError(smap.diagnostic(redact(message, conn), where, hint=hint))
+
+    if not path.is_relative_to(root.resolve()):
+        raise fail(f"connection {conn.name!r}: {raw!r} is outside the project ({conn.config})",
+                   "keep the DuckDB file inside the project folder")
+    if not path.is_file():
+        raise fail(f"connection {conn.name!r}: the DuckDB file {raw!r} is not there ({conn.config})",
+                   "check path in the connection's table of chartspec.toml, relative to that file")
+    try:
+        con = connect_file(root, path)
+    except Exception as err:  # duckdb.IOException and kin: not a database, locked by a writer
+        first = str(err).split("\n", 1)[0]
+        raise fail(f"connection {conn.name!r}: cannot open {raw!r} read-only: {first}",
+                   "is it a DuckDB database, and is no other process writing to it?") from None
+    query = query_of(source)
+    name = new_name()
+    try:
+        cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM ({query})").fetchall()]
+        numeric: set[str] = set()
+        integer: set[str] = set()
+        exprs = typed_exprs(cols, numeric, integer)
+        # the result in the engine's memory (spilling to disk), numbered in the order the query gives
+        con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM ({query})")
+    except Exception as err:
+        if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        first = " ".join(str(err).split("\n", 2)[:2]).strip()
+        raise fail(f"the query failed in {conn.name!r}: {first}",
+                   "check the table and column names (the query runs as written, in DuckDB's SQL)",
+                   query_path(source)) from None
+    con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
+    count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
+    columns = tuple(c for c, _ in cols)
+    rel = Relation(con, name, count, columns, frozenset(numeric), frozenset(integer))
+    shown = f"{conn.name}: {source.table or 'sql'}"
+    # the file is an input of the incremental build: new data rebuilds the chart
+    return Table(name=shown, columns=columns, rows=(), files=(path, *_config(conn)), relation=rel)
+
+
+def _config(conn: Connection) -> tuple[Path, ...]:
+    return (conn.config_path,) if conn.config_path is not None else ()

@@ -1,0 +1,132 @@
+"""Charts from connections (issue 16): a DuckDB file, Spark in local mode, and the errors.
+
+One SparkSession for the module (the `spark` fixture); the Spark chart must equal the DuckDB
+file's chart byte for byte, and what Spark sends back must be bounded by the pixels, not the rows.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chartspec import ChartspecError, load
+from chartspec.data import spark as spark_module
+from chartspec.data.reduce import m4_columns
+
+ROWS = 2_000_000
+WIDTH = 400
+SPEC = f"""data: {{connection: NAME, table: metrics}}
+width: {WIDTH}
+x: {{field: step}}
+layers:
+  - y: {{field: loss}}
+    color: {{field: run}}
+"""
+CONFIG = """[connections.warehouse]
+backend = "duckdb"
+path = "metrics.duckdb"
+
+[connections.cluster]
+backend = "pyspark"
+master = "local[2]"
+conf = {"spark.sql.shuffle.partitions" = "4"}
+tables = {metrics = "metrics.parquet"}
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("warehouse")
+    (root / "chartspec.toml").write_text(CONFIG)
+    con = duckdb.connect(str(root / "metrics.duckdb"))
+    # two runs, a noisy sine: distinct values, so every M4 pick is unique
+    con.execute(f"CREATE TABLE metrics AS SELECT range // 2 AS step, 'run' || (range % 2) AS run, "
+                f"sin(range / 40000.0) + hash(range) % 1000 / 5000.0 AS loss FROM range({ROWS})")
+    con.execute(f"COPY metrics TO '{root / 'metrics.parquet'}' (FORMAT parquet)")
+    con.close()
+    for name in ("warehouse", "cluster"):
+        (root / f"{name}.yaml").write_text(SPEC.replace("NAME", name))
+    return root
+
+
+def test_duckdb_file_chart(project: Path) -> None:
+    spec = load(project / "warehouse.yaml")
+    assert spec.table.reduced_from == ROWS
+    assert {r["run"] for r in spec.table.rows} == {"run0", "run1"}
+    assert len(spec.table.rows) <= 4 * m4_columns(spec.model, 1.0, 2) * 2
+
+
+def test_duckdb_file_stays_read_only(project: Path) -> None:
+    before = (project / "metrics.duckdb").read_bytes()
+    load(project / "warehouse.yaml")
+    assert (project / "metrics.duckdb").read_bytes() == before
+
+
+def test_spark_pushes_m4_down_and_draws_the_same_svg(project: Path, tmp_path: Path) -> None:
+    from chartspec import save
+
+    spark_module.FETCHES.clear()
+    spec = load(project / "cluster.yaml")
+    fetched = spark_module.FETCHES[-1]
+    assert fetched["full"] == ROWS
+    columns = m4_columns(spec.model, 1.0, 2)
+    assert fetched["rows"] <= 4 * columns * 2  # 4 per pixel column per series, not 2,000,000
+    local = load(project / "warehouse.yaml")
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+    assert [r["step"] for r in spec.table.rows] == [r["step"] for r in local.table.rows]
+
+
+def _error(project: Path, text: str, config: str | None = None) -> str:
+    (project / "bad.yaml").write_text(text)
+    with pytest.raises(ChartspecError) as err:
+        load(project / "bad.yaml")
+    return str(err.value)
+
+
+def test_missing_connection_is_positioned_with_a_suggestion(project: Path) -> None:
+    message = _error(project, SPEC.replace("NAME", "warehous"))
+    assert "bad.yaml:1:20: error: no connection named 'warehous'" in message
+    assert "did you mean 'warehouse'" in message
+
+
+def test_bad_query_gives_the_engines_message_at_the_query(project: Path) -> None:
+    message = _error(project, SPEC.replace("NAME, table: metrics", "warehouse, sql: 'select stp from metrics'"))
+    assert "bad.yaml:1:36: error: the query failed in 'warehouse'" in message
+    assert '"stp" not found' in message
+    message = _error(project, SPEC.replace("NAME", "cluster").replace("table: metrics", "table: metrix"))
+    assert "bad.yaml:1:36: error: the query failed in 'cluster'" in message and "metrix" in message
+
+
+def test_unreachable_engine_fails_that_spec_and_hides_secrets(tmp_path: Path) -> None:
+    (tmp_path / "chartspec.toml").write_text('[connections.c]\nbackend = "pyspark"\nmaster = "local[1]"\n'
+                                             'conf = {"spark.password" = "${CS_SECRET}"}\n')
+    (tmp_path / "bad.yaml").write_text(SPEC.replace("NAME", "c"))
+    (tmp_path / "good.yaml").write_text("data: {values: [{s: 1, v: 2}, {s: 2, v: 3}]}\nx: {field: s}\n"
+                                        "layers: [{y: {field: v}}]\n")
+    env = {"PATH": "/usr/bin:/bin", "JAVA_HOME": str(tmp_path / "no-java"), "CS_SECRET": "hunter2-secret"}
+    run = subprocess.run([sys.executable, "-m", "chartspec", "build", ".", "--out", "out", "-f", "svg", "--json"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    import json
+
+    report = json.loads(run.stdout)
+    errors = [e for spec in report["specs"] for e in spec["errors"]]
+    assert len(errors) == 1 and errors[0]["message"].startswith("cannot reach Spark for connection 'c'")
+    assert (errors[0]["line"], errors[0]["column"]) == (1, 20)
+    assert "hunter2-secret" not in run.stdout + run.stderr
+    assert (tmp_path / "out" / "good.svg").is_file()
+    assert not any("hunter2" in p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ("{connection: warehouse}", "1:8: error: 'data': 'connection' needs a 'table' or an 'sql' query"),
+    ('{connection: warehouse, table: m, sql: "x"}', "1:41: error: 'data' has both 'table' and 'sql'"),
+    ("{table: metrics}", "1:8: error: 'data': 'table' reads from a 'connection'"),
+])
+def test_connection_keys_are_checked_by_the_schema(project: Path, data: str, expected: str) -> None:
+    assert expected in _error(project, SPEC.replace("{connection: NAME, table: metrics}", data))
