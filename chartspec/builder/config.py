@@ -223,8 +223,9 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
                      "html_bundle": config.html_bundle, "fallback": config.fallback, "theme": config.theme,
                      "dark_theme": config.dark_theme, "include": config.include, "exclude": config.exclude}
         options = replace(options, **{k: v for k, v in from_file.items() if v is not None})
-    if given.get("theme") is not None:  # --theme: a file is relative to the working folder
-        given = {**given, "theme": build_theme_value(given["theme"], Path.cwd())}
+    for key in ("theme", "dark_theme"):  # --theme, --dark-theme: a file is relative to the working folder
+        if given.get(key) is not None:
+            given = {**given, key: build_theme_value(given[key], Path.cwd())}
     if given.get("ppi") is not None:  # --ppi is a scale (options.py); with --scale too, a usage error
         given = {**given, "scale": ppi_scale(given["ppi"]) if given.get("scale") in (None, given["ppi"] / 72)
                  else _both(given)}
@@ -232,9 +233,10 @@ def resolve_options(paths: list[str], **given: Any) -> Any:
     for key in ("include", "exclude"):  # the command line's globs add to the file's
         given[key] = (*getattr(options, key), *given[key]) if given.get(key) else None
     options = replace(options, **{k: v for k, v in given.items() if v is not None})
-    if options.theme is not None:
-        try:
-            resolve_theme(options.theme, base=Path.cwd(), root=None, source=None, shown="--theme")
-        except SpecValidationError as err:
-            raise UsageError(err.diagnostics) from None
+    for key, flag in (("theme", "--theme"), ("dark_theme", "--dark-theme")):
+        if getattr(options, key) is not None:
+            try:
+                resolve_theme(getattr(options, key), base=Path.cwd(), root=None, source=None, shown=flag)
+            except SpecValidationError as err:
+                raise UsageError(err.diagnostics) from None
     return options

@@ -146,6 +146,9 @@ def main() -> None:
 @click.option("--theme", default=None, metavar="NAME|FILE", type=_SafePath(path_type=str),
               help="Theme of specs that name none (a spec's own theme wins): a Vega theme such as dark or "
                    "fivethirtyeight, or a Vega-Lite config file.  [default: chartspec]")
+@click.option("--dark-theme", default=None, metavar="NAME|FILE", type=_SafePath(path_type=str),
+              help="Theme of those specs on a dark page (HTML follows the reader's light/dark scheme).  "
+                   "[default: chartspec-dark under the chartspec theme, else --theme]")
 @_include
 @_exclude
 @_quiet

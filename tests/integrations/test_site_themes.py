@@ -296,3 +296,26 @@ def test_site_themes_come_from_the_setting_else_chartspec_toml(tmp_path: Path) -
     # a spec that names its theme keeps it on dark pages too
     chart = chart_from_text("theme: vox\n" + spec, page=tmp_path / "p.md", file="p.md", root=tmp_path)
     assert chart.dark_vl is None
+
+
+def test_the_command_line_sets_the_dark_theme_of_html_pages(tmp_path: Path) -> None:
+    import vl_convert as vlc
+
+    spec = "title: T\ndata: {values: [{a: 1, b: 2}, {a: 2, b: 3}]}\nx: {field: a}\nlayers: [{mark: line, y: {field: b}}]\n"
+    (tmp_path / "chartspec.toml").write_text('dark_theme = "dark"\n', encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(spec, encoding="utf-8")
+    carbon = vlc.get_themes()["carbong100"]["background"]
+
+    def page(*flags: str) -> str:
+        out = tmp_path / ("out" + "".join(flags))
+        proc = subprocess.run([chartspec_exe(), "build", "s.yaml", "-o", str(out), "-f", "html", "-q", *flags],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return (out / "s.html").read_text(encoding="utf-8")
+
+    assert carbon not in page()  # chartspec.toml's dark theme
+    assert carbon in page("--dark-theme", "carbong100")  # the flag beats the file
+    proc = subprocess.run([chartspec_exe(), "build", "s.yaml", "--dark-theme", "drak"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "--dark-theme: error: unknown theme 'drak'" in proc.stderr
+    assert "did you mean 'dark'?" in proc.stderr
