@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import JsonPath, SpecSyntaxError
 from .source import LINE_BREAK, Position, SourceMap
-from .yamlload import _CONTROL, MAX_BYTES, MAX_DEPTH, MAX_NODES, Document, _syntax_error, decode
+from .yamlload import _CONTROL, MAX_DEPTH, MAX_NODES, Document, _syntax_error, source_text
 
 __all__ = ["load_json"]
 
@@ -134,11 +134,7 @@ class _Parser:
 
 def load_json(raw: bytes | str, file: str | None = None) -> Document:
     """Parse one JSON document strictly (RFC 8259), keeping source positions."""
-    source = SourceMap(file)
-    text = decode(raw, source)
-    source.text = text
-    if len(text) > MAX_BYTES:
-        raise _syntax_error(source, f"spec is longer than {MAX_BYTES:,} characters", None)
+    source, text = source_text(raw, file)
     parser = _Parser(text, source)
     start = parser.skip(0)
     if start == len(text):

@@ -127,13 +127,19 @@ def decode(raw: bytes | str, source: SourceMap) -> str:
                             hint="save the file as UTF-8") from None
 
 
-def load_yaml(raw: bytes | str, file: str | None = None) -> Document:
-    """Parse one YAML document safely, keeping source positions."""
+def source_text(raw: bytes | str, file: str | None) -> tuple[SourceMap, str]:
+    """A spec file's text (UTF-8, BOM dropped) and its source map; SpecSyntaxError over the size limit."""
     source = SourceMap(file)
     text = decode(raw, source)
     source.text = text
     if len(text) > MAX_BYTES:
         raise _syntax_error(source, f"spec is longer than {MAX_BYTES:,} characters", None)
+    return source, text
+
+
+def load_yaml(raw: bytes | str, file: str | None = None) -> Document:
+    """Parse one YAML document safely, keeping source positions."""
+    source, text = source_text(raw, file)
     loader = None
     try:
         loader = _Loader(text)
