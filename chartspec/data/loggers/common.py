@@ -126,7 +126,9 @@ def pivot(parts: Sequence[Part], root: Path, files: Sequence[Path], folders: Seq
     con.unregister(f"{name}_arrow")
     metrics = [m for (m,) in con.execute(f"SELECT metric FROM {name}_long GROUP BY metric "
                                          f"ORDER BY min(__part), min(seq), metric").fetchall()]
-    timed = con.execute(f"SELECT count(wall_time) FROM {name}_long").fetchone()[0]  # type: ignore[index]
+    # fetchall, not fetchone: a result left unfinished makes DuckDB (2.x) refuse the relation API
+    # that reduce.py runs on this connection next ("connection has an unfinished result")
+    timed = con.execute(f"SELECT count(wall_time) FROM {name}_long").fetchall()[0][0]
     taken = set(keys) | {"step", "wall_time"}
     clash = [m for m in metrics if m in taken or m.startswith("__")]
     if clash:  # a metric named like a key column keeps its values under a longer name
@@ -142,7 +144,7 @@ def pivot(parts: Sequence[Part], root: Path, files: Sequence[Path], folders: Seq
                 f"AS __row, {select} FROM {name}_long GROUP BY {group} ORDER BY __row")
     con.execute(f"DROP TABLE {name}_long")
     columns = (*keys, "step", *(["wall_time"] if timed else []), *metrics, *(m + " (metric)" for m in clash))
-    count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+    count = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
     numeric = frozenset(columns[len(keys):])
     rel = Relation(con, name, count, columns, numeric, frozenset({"step"}))
     if count * len(columns) > PYTHON_CELLS:
