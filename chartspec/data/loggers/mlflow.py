@@ -16,6 +16,7 @@ milliseconds. The SQLite store is opened read-only and its tables ``metrics``, `
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import urllib.request
 from pathlib import Path
@@ -136,11 +137,23 @@ def _named(found: list[tuple[str, str, Part]]) -> list[Part]:
 
 
 _QUERY = """
-SELECT e.name, r.name, r.run_uuid, m.key, CASE WHEN m.is_nan THEN NULL ELSE m.value END, m.timestamp, m.step
+SELECT e.name, r.name, r.run_uuid, m.key, m.value, m.is_nan, m.timestamp, m.step
 FROM metrics m JOIN runs r ON m.run_uuid = r.run_uuid JOIN experiments e ON r.experiment_id = e.experiment_id
 WHERE r.lifecycle_stage <> 'deleted' AND e.lifecycle_stage <> 'deleted'
 ORDER BY e.name, r.name, r.run_uuid, m.timestamp, m.step, m.key
 """
+
+
+#: what MLflow's SQL store writes for an infinite value (SQL has no infinity): the largest double
+_DBL_MAX = 1.7976931348623157e308
+
+
+def _logged(value: float, is_nan: Any) -> float:
+    """The value as it was logged: NaN is stored as 0 with ``is_nan`` set, +-inf as +-DBL_MAX
+    (MLflow's ``sanitize_metric_value``); both come back non-finite, drawn as missing and noted."""
+    if is_nan:
+        return math.nan
+    return math.copysign(math.inf, value) if abs(value) >= _DBL_MAX else value
 
 
 def read_sqlite(path: Path, location: str) -> list[Part]:
@@ -162,7 +175,8 @@ def read_sqlite(path: Path, location: str) -> list[Part]:
         raise DataError(Diagnostic("no MLflow runs with metrics found", file=location))
     parts = []
     for experiment, name, rows in found.values():
-        keys, values, times, steps = zip(*rows)
+        keys, stored, nans, times, steps = zip(*rows)
+        values = [_logged(v, n) for v, n in zip(stored, nans)]
         parts.append((experiment, name, Part({}, long_table(range(len(rows)), steps, [t / 1000 for t in times],
                                                          keys, values))))
     return _named(parts)
