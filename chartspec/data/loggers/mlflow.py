@@ -9,13 +9,15 @@ run name; a run's rows in the order they were logged (timestamp, then step).
 File store layout: ``mlruns/<experiment id>/meta.yaml`` (``name``, ``lifecycle_stage``),
 ``mlruns/<experiment id>/<run id>/meta.yaml`` (``run_name``, ``lifecycle_stage``; older stores
 keep the name in the tag file ``tags/mlflow.runName``) and one file per metric,
-``metrics/<key>`` (a key with ``/`` is a path), lines ``timestamp value step`` with the time in
+``metrics/<key>`` (a key with ``/`` is a path), lines ``timestamp value step`` (MLflow 3 may add
+``dataset_name dataset_digest``) with the time in
 milliseconds. The SQLite store is opened read-only and its tables ``metrics``, ``runs`` and
 ``experiments`` queried.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import sqlite3
 import urllib.request
@@ -40,7 +42,8 @@ def _meta(path: Path, location: str) -> dict[str, Any]:
 
 
 def _numbers(path: Path, location: str) -> Any:
-    """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0)."""
+    """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0).
+    MLflow 3 adds ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
     import numpy as np
 
     text = path.read_text(encoding="utf-8")
@@ -52,12 +55,14 @@ def _numbers(path: Path, location: str) -> Any:
         if len(widths) == 1 and widths <= {2, 3}:
             array = np.array(text.split(), dtype=np.float64).reshape(len(lines), widths.pop())
             return array if array.shape[1] == 3 else np.column_stack([array, np.zeros(len(lines))])
+        if min(widths) >= 3:  # with datasets (numpy's parser, not a Python loop: runs log millions)
+            return np.loadtxt(io.StringIO(text), usecols=(0, 1, 2), ndmin=2, comments=None, dtype=np.float64)
     except ValueError:
         pass
     for number, line in enumerate(text.split("\n"), start=1):  # find the line to name
         fields = line.split()
         try:
-            ok = not fields or (len(fields) in (2, 3) and [float(f) for f in fields])
+            ok = not fields or (len(fields) in (2, 3) or len(fields) >= 5) and [float(f) for f in fields[:3]]
         except ValueError:
             ok = False
         if not ok:
