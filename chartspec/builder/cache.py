@@ -4,7 +4,7 @@ A spec is up to date when the hash of everything its outputs depend on (the spec
 bytes of every data and theme file it read, the output formats, scale and build theme, the
 versions of chartspec, vl-convert and Vega-Lite, and a hash of chartspec's own code and schema)
 equals the recorded one and its outputs are still as written. Only files listed in the manifest
-are ever deleted.
+are ever deleted. Each spec's notes are recorded too, so an up-to-date spec still shows them.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import json
 import os
 import stat
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import Diagnostic, display_path
 from ..render.versions import library_versions
 from ..spec.files import read_regular
 
@@ -103,6 +104,8 @@ class Entry:
     inputs: list[str]  # names as :func:`stored_name` gives them
     #: output path relative to OUT -> [size, mtime_ns, sha256] (no sha256 in format 1)
     outputs: dict[str, list[Any]]
+    #: the notes of the build that wrote the outputs (:func:`_note_record`); none in older manifests
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _file_name(name: object) -> bool:
@@ -124,7 +127,27 @@ def _well_formed(entry: Entry) -> bool:
             and all(_file_name(rel) and rel and not Path(rel).is_absolute() and ".." not in Path(rel).parts
                     and isinstance(recorded, list) and len(recorded) <= 3
                     and all(isinstance(n, int) for n in recorded[:2]) and all(isinstance(h, str) for h in recorded[2:])
-                    for rel, recorded in entry.outputs.items()))
+                    for rel, recorded in entry.outputs.items())
+            and isinstance(entry.notes, list) and all(isinstance(n, dict) for n in entry.notes))
+
+
+def _note_record(note: Diagnostic, base: Path) -> dict[str, Any]:
+    """A note as the manifest keeps it: its file relative to the output folder, as inputs are."""
+    record = {k: v for k, v in asdict(note).items() if v not in (None, "", 0, ())}
+    if note.file is not None:
+        record["file"] = stored_name(Path(note.file).resolve(), base)
+    return record
+
+
+def _note(record: dict[str, Any], base: Path) -> Diagnostic | None:
+    """A recorded note, its file shown from the working folder; None for a record no build wrote."""
+    try:
+        note = Diagnostic(**{**record, "path": tuple(record.get("path", ()))})
+        if not (isinstance(note.message, str) and isinstance(note.line, int) and isinstance(note.column, int)):
+            return None
+        return note if note.file is None else replace(note, file=display_path(_from_stored(note.file, base)))
+    except (TypeError, ValueError):
+        return None
 
 
 def _from_format_1(entries: dict[str, Entry], base: Path) -> dict[str, Entry]:
@@ -193,10 +216,16 @@ class Manifest:
         inputs = [str(_from_stored(name, self.base)) for name in entry.inputs]
         return input_key(inputs, fingerprint_text, self.base) == entry.key
 
+    def notes(self, spec: Path) -> tuple[Diagnostic, ...]:
+        """The notes recorded with the spec's outputs (shown again when it is up to date)."""
+        entry = self.entries.get(self._name(spec))
+        found = (_note(n, self.base) for n in entry.notes) if entry is not None else ()
+        return tuple(n for n in found if n is not None)
+
     def record(self, spec: Path, inputs: list[str], outputs: list[Path], fingerprint_text: str,
-               key: str | None = None) -> list[Path]:
+               key: str | None = None, notes: tuple[Diagnostic, ...] = ()) -> list[Path]:
         """``inputs``: absolute paths; ``key``: the inputs' hash taken when they were read (default:
-        hash them now).
+        hash them now); ``notes``: what loading the spec noted.
 
         Outputs the spec no longer produces (its formats shrank) are deleted, if they are still
         as chartspec wrote them; returns the files removed.
@@ -209,7 +238,8 @@ class Manifest:
         if key is None:
             self.entries.pop(name, None)
         else:
-            self.entries[name] = Entry(key=key, inputs=[stored_name(i, self.base) for i in inputs], outputs=stats)
+            self.entries[name] = Entry(key=key, inputs=[stored_name(i, self.base) for i in inputs], outputs=stats,
+                                       notes=[_note_record(n, self.base) for n in notes])
         self.changed = True
         return removed
 

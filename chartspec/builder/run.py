@@ -120,14 +120,16 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
     todo = []
     for target in targets:                                           # unchanged inputs: nothing to do
         if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options)):
-            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
+            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values()),
+                              notes=manifest.notes(target.spec)))  # a cached spec still tells its notes
         else:
             todo.append(target)
 
     def done(result: SpecResult) -> None:
         if result.ok:
             report.removed += manifest.record(result.target.spec, list(result.inputs), list(result.outputs),
-                                              _fingerprint(result.target, options), key=result.key)
+                                              _fingerprint(result.target, options), key=result.key,
+                                              notes=result.notes)
         else:
             manifest.invalidate(result.target.spec)
         manifest.checkpoint()                                        # a killed build keeps what it built

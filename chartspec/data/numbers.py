@@ -41,15 +41,17 @@ def is_number(text: str) -> bool:
     return _DECIMAL.fullmatch(cell) is not None or cell.lower() in _NONFINITE
 
 
-def nonfinite_note(count: int, column: str, row: int, value: Any, location: str, smap: SourceMap,
+def nonfinite_note(count: int, column: str, row: int | str, value: Any, location: str, smap: SourceMap,
                    where: JsonPath) -> Diagnostic:
     """The note saying ``count`` cells of ``column`` in ``location`` are not finite (the first at
-    data row ``row``, 1-based) and are drawn as missing values; at ``where`` in the spec."""
+    data row ``row``, 1-based, or where a log without rows says: "step 30 of run 'a'") and are
+    drawn as missing values; at ``where`` in the spec."""
     cells = "1 cell" if count == 1 else f"{count:,} cells"
     shown = "nan" if value != value else ("inf" if value > 0 else "-inf")  # however the file wrote it
+    first = f"row {row}" if isinstance(row, int) else row
     return replace(smap.diagnostic(
         f"{cells} of column {column!r} in {location} {'is' if count == 1 else 'are'} not a finite number "
-        f"(first: row {row}, {shown}); drawn as missing values: no point, no smoothing, not in the axis domain",
+        f"(first: {first}, {shown}); drawn as missing values: no point, no smoothing, not in the axis domain",
         where), severity="note")
 
 

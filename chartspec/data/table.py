@@ -135,8 +135,10 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
                                         hint="load the spec from a file to use data files"))
     elif (fmt := logger_format(source, spec_file.parent)) is not None:  # training logs (loggers/)
         shown, logs = read_logs(source, fmt, spec_file, root, smap, resolve_data_path)
+        notes = tuple(nonfinite_note(n, c, first, v, shown, smap, source.json_path)
+                      for c, n, first, v in logs.nonfinite if used is None or c in used)
         table = Table(name=shown, columns=logs.columns, rows=logs.rows, files=logs.files, folders=logs.folders,
-                      relation=logs.relation)
+                      relation=logs.relation, notes=notes)
     elif source.files is not None:
         table = _read_files(source, spec_file, root, smap, used)
     else:

@@ -84,3 +84,46 @@ def test_plain_vega_lite_randomness_is_noted_at_build(tmp_path: Path, run_cli: R
     assert proc.stderr.count("specs/jitter.vl.yaml:3:17: note: Vega draws the expression function random() "
                              "with random numbers") == 1, proc.stderr
     assert (tmp_path / "out" / "jitter.svg").exists()
+
+
+def test_an_up_to_date_spec_still_shows_its_notes(tmp_path: Path, run_cli: RunCli) -> None:
+    # the notes are recorded in the manifest with the outputs: a rebuild that renders nothing
+    # prints them again (plain and --json), so a cached spec does not hide what its data holds
+    _project(tmp_path)
+    first = run_cli("build", "specs", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = run_cli("build", "specs", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path)
+    assert again.returncode == 0 and "nothing to do: 2 up to date" in again.stdout, again.stdout
+    assert again.stderr.count(NOTE) == 1, again.stderr
+    assert "    4 |   - y: {field: loss}\n" in again.stderr  # the excerpt, as on the first build
+    assert "  hint: as for a resumed run; 'duplicates: first' draws the first rows" in again.stderr
+    assert again.stderr.count("specs/diverging.yaml:1:7: note: 2 cells of column 'loss'") == 1
+    report = json.loads(run_cli("build", "specs", "-o", "out", "-f", "svg", "--json", cwd=tmp_path).stdout)
+    resumed = {s["spec"]: s for s in report["specs"]}["specs/resumed.yaml"]
+    assert resumed["status"] == "up-to-date"
+    [note] = resumed["notes"]
+    assert (note["file"], note["line"], note["column"], note["path"], note["severity"]) == (
+        "specs/resumed.yaml", 4, 5, ["layers", 0], "note")
+    # from another working folder the note's file is named from there, as a fresh build names it
+    inner = run_cli("build", ".", "-o", "../out", "-f", "svg", "-j", "0", cwd=tmp_path / "specs")
+    assert inner.returncode == 0 and "nothing to do" in inner.stdout, inner.stdout + inner.stderr
+    assert "resumed.yaml:4:5: note: 2 rows of data/metrics.csv" in inner.stderr
+    assert "specs/resumed.yaml" not in inner.stderr
+    # a note fixed in the data is gone from the next build, and from the manifest
+    (tmp_path / "specs" / "data" / "metrics.csv").write_text("step,loss\n0,2.0\n10,1.6\n", encoding="utf-8")
+    fixed = run_cli("build", "specs", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path)
+    assert NOTE not in fixed.stderr and "built specs/resumed.yaml" in fixed.stdout
+    assert NOTE not in run_cli("build", "specs", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path).stderr
+
+
+def test_a_manifest_with_forged_notes_shows_none_of_them(tmp_path: Path, run_cli: RunCli) -> None:
+    _project(tmp_path)
+    assert run_cli("build", "specs", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path).returncode == 0
+    path = tmp_path / "out" / ".chartspec-manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for entry in manifest["specs"].values():
+        entry["notes"] = [{"message": 3}, {"message": "x", "bogus": 1}, {"message": "ok", "line": "4"}]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    proc = run_cli("build", "specs", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path)
+    assert proc.returncode == 0 and "nothing to do" in proc.stdout, proc.stdout + proc.stderr
+    assert "note:" not in proc.stderr and "Traceback" not in proc.stderr

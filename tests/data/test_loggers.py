@@ -129,6 +129,20 @@ def test_mlflow_file_store_has_both_experiments_and_skips_the_deleted_run(projec
     assert 99.0 not in column(t.rows, "train/loss")  # the deleted run's only value
 
 
+def test_mlflow_3_metric_lines_with_a_dataset_are_read(project: Path) -> None:
+    # MLflow 3's file store writes `timestamp value step dataset_name dataset_digest` for a metric
+    # logged with a dataset (mlflow.log_metric(..., dataset=...)); plain lines may sit beside them
+    path = project / "mlruns/307748805628631542/47da6973ba4743669800bc687d31dcbf/metrics/eval/loss"
+    path.parent.mkdir(parents=True)
+    path.write_text("1700000000000 1.5 0 eval_set 3f2a9c\n1700000010000 1.25 10\n"
+                    "1700000020000 1.125 20 eval_set 3f2a9c\n", encoding="utf-8")
+    t = table(project, "mlruns", "x: {field: step}\nlayers: [{mark: line, y: {field: eval/loss}}]\n")
+    assert column(t.rows, "eval/loss", run="tuned-seed0")[:3] == [1.5, 1.25, 1.125]
+    path.write_text("1700000000000 1.5 0 eval_set 3f2a9c\n1700000010000 oops 10 eval_set 3f2a9c\n", encoding="utf-8")
+    found = errors(project, "mlruns")
+    assert "metrics/eval/loss:2:1: error: an MLflow metric line is 'timestamp value step'" in found[0]
+
+
 def test_mlflow_sqlite_store_gives_the_same_table_read_only(project: Path) -> None:
     db = project / "mlflow.db"
     before = db.read_bytes()

@@ -61,6 +61,8 @@ class LogData:
     relation: Relation | None = None
     files: tuple[Path, ...] = ()
     folders: tuple[Path, ...] = field(default=())
+    #: per metric column with NaN or infinite values: (column, count, where the first is, its value)
+    nonfinite: tuple[tuple[str, int, str, float], ...] = ()
 
 
 def long_table(seq: Any, step: Any, wall_time: Any, metric: Any, value: Any) -> pa.Table:
@@ -116,7 +118,8 @@ def pivot(parts: Sequence[Part], root: Path, files: Sequence[Path], folders: Seq
     """The wide table of ``parts`` (see the module docstring), built by the engine.
 
     Rows follow the parts' order, then each part's log order; metric columns the order their
-    first values were logged in. NaN and infinite values are missing (Vega cannot place them)."""
+    first values were logged in. NaN and infinite values are missing (Vega cannot place them);
+    ``nonfinite`` counts them per metric for the note table.py gives, as for a CSV file."""
     keys = _key_names(parts)
     con = connect(root)
     name = new_name()
@@ -124,9 +127,12 @@ def pivot(parts: Sequence[Part], root: Path, files: Sequence[Path], folders: Seq
     con.execute(f"CREATE TEMP TABLE {name}_long AS SELECT *, row_number() OVER "
                 f"(PARTITION BY __part, step, metric ORDER BY seq) AS occ FROM {name}_arrow")
     con.unregister(f"{name}_arrow")
+    odd = _nonfinite(con, f"{name}_long", parts)
     metrics = [m for (m,) in con.execute(f"SELECT metric FROM {name}_long GROUP BY metric "
                                          f"ORDER BY min(__part), min(seq), metric").fetchall()]
-    timed = con.execute(f"SELECT count(wall_time) FROM {name}_long").fetchone()[0]  # type: ignore[index]
+    # fetchall, not fetchone: a result left unfinished makes DuckDB (2.x) refuse the relation API
+    # that reduce.py runs on this connection next ("connection has an unfinished result")
+    timed = con.execute(f"SELECT count(wall_time) FROM {name}_long").fetchall()[0][0]
     taken = set(keys) | {"step", "wall_time"}
     clash = [m for m in metrics if m in taken or m.startswith("__")]
     if clash:  # a metric named like a key column keeps its values under a longer name
@@ -142,11 +148,26 @@ def pivot(parts: Sequence[Part], root: Path, files: Sequence[Path], folders: Seq
                 f"AS __row, {select} FROM {name}_long GROUP BY {group} ORDER BY __row")
     con.execute(f"DROP TABLE {name}_long")
     columns = (*keys, "step", *(["wall_time"] if timed else []), *metrics, *(m + " (metric)" for m in clash))
-    count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+    odd = tuple((m + " (metric)" if m in clash else m, *rest) for m, *rest in odd)
+    count = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
     numeric = frozenset(columns[len(keys):])
     rel = Relation(con, name, count, columns, numeric, frozenset({"step"}))
     if count * len(columns) > PYTHON_CELLS:
-        return LogData(columns, relation=rel, files=tuple(files), folders=tuple(folders))
+        return LogData(columns, relation=rel, files=tuple(files), folders=tuple(folders), nonfinite=odd)
     rows = fetch(rel)
     con.execute(f"DROP TABLE {name}")
-    return LogData(columns, rows=rows, files=tuple(files), folders=tuple(folders))
+    return LogData(columns, rows=rows, files=tuple(files), folders=tuple(folders), nonfinite=odd)
+
+
+def _nonfinite(con: Any, long: str, parts: Sequence[Part]) -> tuple[Any, ...]:
+    """Per metric with NaN or infinite values: (metric, count, "step S of run R" for the first one
+    logged, its value), in log order; what the CSV reader's note says, for a log (no rows)."""
+    order = "__part * 4294967296 + seq"  # parts' order, then log order
+    found = con.execute(f"SELECT metric, count(*), arg_min(__part, {order}), arg_min(step, {order}), "
+                        f"arg_min(value, {order}) FROM {long} WHERE NOT isfinite(value) "
+                        f"GROUP BY metric ORDER BY min({order})").fetchall()
+    odd = []
+    for metric, count, part, step, value in found:
+        keys = ", ".join(f"{k} {v!r}" for k, v in parts[part].keys.items())
+        odd.append((metric, count, f"step {step}" + (f" of {keys}" if keys else ""), value))
+    return tuple(odd)

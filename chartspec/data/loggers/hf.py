@@ -39,6 +39,15 @@ def _history(path: Path, location: str) -> list[Any]:
     return history
 
 
+def _float(value: float) -> float:
+    """The number as a float; NaN and infinities (``json.dumps`` writes them) kept as such, so the
+    note names them; an integer beyond a double's range is infinite, as in a CSV file."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def read_state(path: Path, location: str) -> Part:
     """The scalars of one ``trainer_state.json``, in the order they were logged."""
     steps: list[int] = []
@@ -60,5 +69,5 @@ def read_state(path: Path, location: str) -> Part:
                 epochs.add(step)
             steps.append(step)
             metrics.append(key)
-            values.append(float(value) if math.isfinite(value) else math.nan)
+            values.append(_float(value))
     return Part({}, long_table(range(len(steps)), steps, None, metrics, values))

@@ -9,13 +9,16 @@ run name; a run's rows in the order they were logged (timestamp, then step).
 File store layout: ``mlruns/<experiment id>/meta.yaml`` (``name``, ``lifecycle_stage``),
 ``mlruns/<experiment id>/<run id>/meta.yaml`` (``run_name``, ``lifecycle_stage``; older stores
 keep the name in the tag file ``tags/mlflow.runName``) and one file per metric,
-``metrics/<key>`` (a key with ``/`` is a path), lines ``timestamp value step`` with the time in
+``metrics/<key>`` (a key with ``/`` is a path), lines ``timestamp value step`` (MLflow 3 may add
+``dataset_name dataset_digest``) with the time in
 milliseconds. The SQLite store is opened read-only and its tables ``metrics``, ``runs`` and
 ``experiments`` queried.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import sqlite3
 import urllib.request
 from pathlib import Path
@@ -39,7 +42,8 @@ def _meta(path: Path, location: str) -> dict[str, Any]:
 
 
 def _numbers(path: Path, location: str) -> Any:
-    """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0)."""
+    """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0).
+    MLflow 3 adds ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
     import numpy as np
 
     text = path.read_text(encoding="utf-8")
@@ -51,12 +55,14 @@ def _numbers(path: Path, location: str) -> Any:
         if len(widths) == 1 and widths <= {2, 3}:
             array = np.array(text.split(), dtype=np.float64).reshape(len(lines), widths.pop())
             return array if array.shape[1] == 3 else np.column_stack([array, np.zeros(len(lines))])
+        if min(widths) >= 3:  # with datasets (numpy's parser, not a Python loop: runs log millions)
+            return np.loadtxt(io.StringIO(text), usecols=(0, 1, 2), ndmin=2, comments=None, dtype=np.float64)
     except ValueError:
         pass
     for number, line in enumerate(text.split("\n"), start=1):  # find the line to name
         fields = line.split()
         try:
-            ok = not fields or (len(fields) in (2, 3) and [float(f) for f in fields])
+            ok = not fields or (len(fields) in (2, 3) or len(fields) >= 5) and [float(f) for f in fields[:3]]
         except ValueError:
             ok = False
         if not ok:
@@ -136,11 +142,23 @@ def _named(found: list[tuple[str, str, Part]]) -> list[Part]:
 
 
 _QUERY = """
-SELECT e.name, r.name, r.run_uuid, m.key, CASE WHEN m.is_nan THEN NULL ELSE m.value END, m.timestamp, m.step
+SELECT e.name, r.name, r.run_uuid, m.key, m.value, m.is_nan, m.timestamp, m.step
 FROM metrics m JOIN runs r ON m.run_uuid = r.run_uuid JOIN experiments e ON r.experiment_id = e.experiment_id
 WHERE r.lifecycle_stage <> 'deleted' AND e.lifecycle_stage <> 'deleted'
 ORDER BY e.name, r.name, r.run_uuid, m.timestamp, m.step, m.key
 """
+
+
+#: what MLflow's SQL store writes for an infinite value (SQL has no infinity): the largest double
+_DBL_MAX = 1.7976931348623157e308
+
+
+def _logged(value: float, is_nan: Any) -> float:
+    """The value as it was logged: NaN is stored as 0 with ``is_nan`` set, +-inf as +-DBL_MAX
+    (MLflow's ``sanitize_metric_value``); both come back non-finite, drawn as missing and noted."""
+    if is_nan:
+        return math.nan
+    return math.copysign(math.inf, value) if abs(value) >= _DBL_MAX else value
 
 
 def read_sqlite(path: Path, location: str) -> list[Part]:
@@ -162,7 +180,8 @@ def read_sqlite(path: Path, location: str) -> list[Part]:
         raise DataError(Diagnostic("no MLflow runs with metrics found", file=location))
     parts = []
     for experiment, name, rows in found.values():
-        keys, values, times, steps = zip(*rows)
+        keys, stored, nans, times, steps = zip(*rows)
+        values = [_logged(v, n) for v, n in zip(stored, nans)]
         parts.append((experiment, name, Part({}, long_table(range(len(rows)), steps, [t / 1000 for t in times],
                                                          keys, values))))
     return _named(parts)
