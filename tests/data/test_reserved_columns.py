@@ -53,3 +53,11 @@ def test_csv_column_fails_its_spec_only(tmp_path: Path, run_cli: RunCli) -> None
         in proc.stderr
     assert "1 built, 1 failed" in proc.stderr
     assert not (tmp_path / "out" / "b.svg").exists()
+
+
+def test_chartspecs_own_transforms_are_not_refused() -> None:
+    """band: {extent: ci} adds transforms making __band_lower/__band_upper: those are chartspec's."""
+    rows = ", ".join(f"{{step: {s}, seed: {k}, loss: {s + k}}}" for s in range(3) for k in range(3))
+    spec = chartspec.loads(f"data: {{values: [{rows}]}}\nx: {{field: step}}\n"
+                           "layers: [{mark: errorband, y: {field: loss}, band: {extent: ci}}]\n")
+    assert chartspec.to_vegalite(spec)["layer"]
