@@ -180,7 +180,11 @@ def build(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], opti
                        notes=report.notes)                           # spec files -> output stems
     if not targets:
         skipped = f"; skipped, as not chart specs: {', '.join(n.file or '' for n in report.notes[:5])}" if report.notes else ""
-        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {', '.join(map(str, paths))}{skipped}")
+        folders = ', '.join(map(str, paths))
+        globs = [f"{k} {list(v)}" for k, v in (("include", options.include), ("exclude", options.exclude)) if v]
+        hint = (f"{' and '.join(globs)} left out every file: globs are relative to the folder being built ({folders}), "
+                "e.g. '**/*.yaml'") if globs else None  # 'specs/**' from 'build specs' matches nothing
+        raise UsageError(f"no spec files (*.yaml, *.yml, *.vl.json) found in {folders}{skipped}", hint=hint)
     if on_start:
         on_start(len(targets))
     clashes = _collisions(targets, options)                          # two specs, one output: refuse

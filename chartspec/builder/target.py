@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ChartspecError
+from ..errors import ChartspecError, Diagnostic
 from ..render.formats import PAGE_FORMATS
 from .cache import fingerprint, input_key
 from .discover import Target
@@ -53,6 +53,17 @@ def render_target(target: Target, options: BuildOptions,
         if any(d.file is None for d in err.diagnostics):  # render and write errors: say which spec
             err = type(err)([d if d.file else replace(d, file=target.shown) for d in err.diagnostics])
         return SpecResult(target, "failed", error=err, seconds=time.perf_counter() - started)
+    except Exception as err:  # a bug met by this spec: fail it alone, in one line, never with a traceback
+        return SpecResult(target, "failed", error=internal_error(err, target.shown),
+                          seconds=time.perf_counter() - started)
+
+
+def internal_error(err: Exception, shown: str) -> ChartspecError:
+    """What a user sees of an exception chartspec did not expect: its class and message, at the spec."""
+    first = (str(err).splitlines() or [""])[0][:200]
+    return ChartspecError([Diagnostic(
+        f"internal error in chartspec ({type(err).__name__}{': ' + first if first else ''})", file=shown,
+        hint="a bug in chartspec, not in the spec: please report it with this spec; the other specs are built")])
 
 
 def _fingerprint(target: Target, options: BuildOptions) -> str:

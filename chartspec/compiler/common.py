@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 VEGA_LITE_VERSION = "6.4"
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+
+
+# Vega reads a field as an access path: a backslash makes the next character plain
+_ACCESS = re.compile(r"[\\.\[\]'\"]")
 
 
 def apply_patch(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
@@ -41,8 +46,8 @@ def apply_patch(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
 
 
 def field_ref(name: str) -> str:
-    """Escape a column name so Vega-Lite does not read dots and brackets as nested access."""
-    return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
+    """Escape a column name so Vega-Lite does not read dots, brackets or quotes as nested access."""
+    return _ACCESS.sub(r"\\\g<0>", name)
 
 
 

@@ -61,6 +61,10 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     kind = layer.mark
     if kind == "area" and layer.band is not None:
         return _range_area(compiled, layer)
+    if kind in ("area", "bar") and layer.series is not None:
+        # runs overlay at their own values, as the tooltip, extents and labels read them: Vega-Lite
+        # would stack them (summing runs, spikes where step grids differ)
+        return {**compiled, "encoding": {**compiled["encoding"], "y": {**compiled["encoding"]["y"], "stack": None}}}
     if kind in ("line", "point", "area", "bar"):
         return compiled
     kept = ("type", "clip", "opacity") if kind == "text" else ("type", "clip", "opacity", "strokeDash")

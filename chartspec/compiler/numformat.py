@@ -10,12 +10,11 @@ plain notation, trailing zeros trimmed, so ``,`` labels 9,000 as ``9,000`` and `
 
 from __future__ import annotations
 
-import re
+from ..spec.numformat import D3_NUMBER_FORMAT
 
 __all__ = ["axis_number_format"]
 
-# d3-format's specifier: [[fill]align][sign][symbol][0][width][,][.precision][~][type]
-_SPECIFIER = re.compile(r"^(?:(.)?([<>=^]))?([+\-( ])?([$#])?(0)?(\d+)?(,)?(\.\d+)?(~)?([a-z%])?$", re.IGNORECASE)
+_SPECIFIER = D3_NUMBER_FORMAT  # d3-format's specifier, as the spec's checks read it
 
 
 def axis_number_format(fmt: str) -> str:

@@ -29,6 +29,9 @@ STYLE_FIELD = "__style"
 #: dashes of sharing layers without a ``stroke_dash``, in layer order: solid, dashed, dotted, dash-dot
 AUTO_DASHES: tuple[tuple[float, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (1, 3), (10, 4))
 STYLE_COLOR = "#555555"  # the style legend's symbols: no run's colour
+#: marks without a line to dash, by the legend symbol they take (as marks.LEGEND_SYMBOL)
+_SYMBOL = {"point": "circle", "text": "circle", "area": "square", "bar": "square", "rect": "square",
+           "errorband": "square"}
 _INSIDE = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
@@ -39,6 +42,8 @@ class Style:
     name: str
     dash: tuple[float, ...]
     shape: str
+    #: False: a mark with no shape channel (bars, areas), whose legend symbol is set by name
+    channel: bool = True
 
 
 def styles(model: ChartSpec, tags: dict[int, str]) -> list[Style]:
@@ -51,7 +56,10 @@ def styles(model: ChartSpec, tags: dict[int, str]) -> list[Style]:
         dash = layer.stroke_dash
         if dash is None:
             dash, auto = AUTO_DASHES[auto % len(AUTO_DASHES)], auto + 1
-        found.append(Style(layer.name + tags.get(layer.index, ""), dash, layer.point or "stroke"))
+        # a marker shows as itself; a mark that draws no line (points, bars) as its own symbol
+        symbol = layer.point or _SYMBOL.get(layer.mark, "stroke")
+        found.append(Style(layer.name + tags.get(layer.index, ""), dash, symbol,
+                           layer.point is not None or layer.mark in ("line", "point")))
     return found
 
 
@@ -74,6 +82,9 @@ def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
         else:  # a marker's outline would be drawn dashed: markers show filled, lines show their dash
             marked = expr_string([s.name for s in found if s.shape != "stroke"])
             legend["symbolStrokeWidth"] = {"expr": f"indexof({marked}, datum.value) >= 0 ? 0 : 2"}
+            if not all(s.channel for s in found):  # a bar has no shape channel: its symbol by name
+                shapes = expr_string({s.name: s.shape for s in found})
+                legend["symbolType"] = {"expr": f"{shapes}[datum.value] || 'stroke'"}
     names = [s.name for s in found]
     common = {"field": STYLE_FIELD, "type": "nominal", "legend": legend}
     out: dict[str, Any] = {

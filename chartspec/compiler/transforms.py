@@ -9,11 +9,11 @@ from typing import Any
 
 from ..data.sources import date_value
 from ..spec.transforms import _COMPARISONS, Aggregate, Calculate, Filter, Fold, Transform
+from .common import field_ref
 
 
 def _ref(name: str) -> str:
-    # as compiler.field_ref: dots and brackets in a column name are not nested access
-    return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
+    return field_ref(name)  # dots, brackets and quotes in a column name are not nested access
 
 
 def _vl(t: Transform, x_field: str, dates: Mapping[str, str]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ChartspecError, Diagnostic, SpecValidationError
+from ..errors import ChartspecError, DataError, Diagnostic, SpecValidationError
 from ..spec.layout import missing_data
 from ..spec.model import ChartSpec, DataSource
 from ..spec.parse import from_mapping
@@ -15,7 +15,7 @@ from ..spec.validate import schema_diagnostics
 from ..spec.yamlload import Document
 from .checks import semantic_diagnostics
 from .dates import with_utc_dates
-from .flow import layer_views
+from .flow import RESERVED_PREFIX, layer_views
 from .loaded import Spec, in_order
 from .logscale import log_diagnostics
 from .reduce import reduce_tables
@@ -38,8 +38,15 @@ def _read(source: DataSource, path: Path | None, root: Path | None, smap: Source
     if source.connection is not None and path is not None and root is not None:
         from .warehouse import read_connection
 
-        return read_connection(source, path, root, smap)
-    return read_data(source, path, root, smap, used)
+        table = read_connection(source, path, root, smap)
+    else:
+        table = read_data(source, path, root, smap, used)
+    # chartspec's own columns (__series, __draws, ...) would be overwritten and the chart drawn wrong
+    if reserved := [c for c in table.columns if c.startswith(RESERVED_PREFIX)]:
+        raise DataError(smap.diagnostic(
+            f"column {reserved[0]!r} of {table.name}: names starting with '__' are chartspec's own", source.json_path,
+            hint="rename the column in the data (or in the query), e.g. without the leading underscores"))
+    return table
 
 
 def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
@@ -80,7 +87,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     except ChartspecError as err:
         problems += err.diagnostics
         error_class = SpecValidationError if len(problems) > len(err.diagnostics) else type(err)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except Exception:  # any kind: a value the schema refused (tick_step: 0) may trip any check after it
         if not problems:
             raise  # the schema accepted something the model cannot read: a bug, not user error
     if problems:

@@ -9,6 +9,7 @@ from ..spec.checks import annotation_diagnostics
 from ..spec.colors import CSS_COLOR_NAMES, is_color
 from ..spec.label_checks import label_diagnostics
 from ..spec.model import Axis, ChartSpec
+from ..spec.numformat import number_format_diagnostics
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
@@ -39,7 +40,7 @@ def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
                 found.append(d)
     found += _check_colors(spec, source) + _check_dates(spec, source)
     found += _check_shared_axes(spec, source)
-    found += _check_names(spec, source)
+    found += _check_names(spec, source) + number_format_diagnostics(spec, source)
     found += scale_diagnostics(spec, views, source) + series_diagnostics(spec, views, source)
     found += mark_diagnostics(spec, views, source) + annotation_diagnostics(spec, source)
     found += facet_diagnostics(spec, [table, *views], source) + label_diagnostics(spec, source)

@@ -32,6 +32,9 @@ class FieldFlow:
 
 Diagnose = Callable[[str, JsonPath, str | None], Diagnostic]
 
+#: columns chartspec adds to the rows it draws (``__series``, ``__draws``, ``__row``, ...) start with it
+RESERVED_PREFIX = "__"
+
 
 def expression_fields(expr: str) -> list[str]:
     """Fields a Vega expression reads through ``datum``."""
@@ -86,6 +89,10 @@ def field_flow(columns: Sequence[str], transforms: Iterable[Transform], x_field:
                 hint = did_you_mean(name, cols, what="a column") or f"columns here: {', '.join(cols)}"
                 problems.append(diagnose(f"{what}field {name!r} not in {table_name} at this transform", where, hint))
         cols, made = _writes(t, cols)
+        # a transform the spec wrote (not one chartspec adds, as for band: {extent}) may not shadow ours
+        problems += [diagnose(f"a transform may not make the column {m!r}: names starting with '__' are "
+                              "chartspec's own", t.json_path, "choose another name in 'as'")
+                     for m in made if m.startswith(RESERVED_PREFIX) and t.json_path[-2:-1] == ("transform",)]
         derived = (derived & set(cols)) | set(made)
     return FieldFlow(columns=tuple(cols), derived=frozenset(derived), diagnostics=tuple(problems))
 

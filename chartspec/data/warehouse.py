@@ -66,8 +66,7 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
         if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
             raise
         first = " ".join(str(err).split("\n", 2)[:2]).strip()
-        raise fail(f"the query failed in {conn.name!r}: {first}",
-                   "check the table and column names (the query runs as written, in DuckDB's SQL)",
+        raise fail(f"the query failed in {conn.name!r}: {first}", _query_hint(first, query),
                    query_path(source)) from None
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
     count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
@@ -80,3 +79,12 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
 
 def _config(conn: Connection) -> tuple[Path, ...]:
     return (conn.config_path,) if conn.config_path is not None else ()
+
+
+def _query_hint(message: str, query: str) -> str:
+    """What to do about a failed query: a refused file is no typo, nor is a second statement."""
+    if message.startswith("Permission Error"):  # the engine runs with outside access off
+        return "a query reads the connection's own database only: files, URLs and other databases are refused"
+    if ";" in query.strip().rstrip(";"):
+        return "write one SELECT query (the query runs as written, in DuckDB's SQL)"
+    return "check the table and column names (the query runs as written, in DuckDB's SQL)"

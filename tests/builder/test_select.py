@@ -96,3 +96,13 @@ def test_include_and_exclude_globs(tmp_path: Path, run_cli: RunCli) -> None:
 ])
 def test_glob_semantics(glob: str, path: str, taken: bool) -> None:
     assert GlobFilter(include=(glob,)).takes(path) is taken
+
+
+def test_globs_that_leave_out_every_spec_say_so(tmp_path: Path, run_cli: RunCli) -> None:
+    """Globs are relative to the folder built: 'specs/**' from 'chartspec build specs' matches nothing."""
+    root = write_tree(tmp_path / "repo", {"chartspec.toml": 'include = ["specs/**/*.yaml"]\n', "specs/loss.yaml": SPEC})
+    proc = run_cli("validate", "specs", cwd=root)
+    assert proc.returncode == 2, proc.stderr
+    assert "no spec files (*.yaml, *.yml, *.vl.json) found in specs" in proc.stderr
+    assert ("hint: include ['specs/**/*.yaml'] left out every file: globs are relative to the folder "
+            "being built (specs), e.g. '**/*.yaml'") in proc.stderr

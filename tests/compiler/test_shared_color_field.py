@@ -114,6 +114,16 @@ def test_explicit_dashes_and_markers_win_over_the_automatic_ones() -> None:
     assert len(squares) == 4 and {s.shape for s in squares} == {"square"}  # lr's markers, one per row
 
 
+@pytest.mark.parametrize(("mark", "shape"), [("point", "circle"), ("bar", "square")])
+def test_a_layer_without_lines_shows_its_mark_in_the_style_legend(mark: str, shape: str) -> None:
+    """A point or bar layer has no line to dash: its style entry was a dashed stroke it never draws."""
+    chart = rendered(chartspec.loads(shared(second=f", mark: {mark}")))
+    legend = next(legend for legend in chart.legends if [label for label, _ in legend.entries] == ["loss", "lr"])
+    (_, loss), (_, lr) = legend.entries
+    assert loss.dasharray in (None, [1.0, 0.0]) and loss.shape != shape  # the line: a solid stroke
+    assert lr.shape == shape and parse_color(lr.fill) == parse_color(STYLE_COLOR)
+
+
 def test_another_layer_keeps_its_own_colour_and_dash_in_the_run_legend() -> None:
     extra = "  - {name: target, y: {field: t, axis: l}, color: '#888888', stroke_dash: [8, 2],\n" \
             "     data: {values: [{s: 0, t: 1.5}, {s: 1, t: 1.5}]}}\n"

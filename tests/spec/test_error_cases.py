@@ -62,6 +62,7 @@ LOCATIONS: dict[str, list[str]] = {
     "vega_lite_remote_image": ["spec.yaml:11:18"],                   # the address in the patch
     "plainvl_embed_options": ["spec.yaml:6:17", "spec.yaml:8:3"],    # the link's value, the options' key
     "vega_lite_too_wide": ["spec.yaml:6:10", "spec.yaml:6:10", "spec.yaml:7:11"],
+    "number_format_invalid": ["spec.yaml:2:26", "spec.yaml:4:38", "spec.yaml:8:18"],  # each format's value
     "several_semantic_errors": ["spec.yaml:2:12", "spec.yaml:3:13", "spec.yaml:5:16", "spec.yaml:6:41",
                                 "spec.yaml:7:12"],
 }
