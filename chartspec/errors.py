@@ -68,7 +68,9 @@ class Diagnostic:
 
     def format(self, *, context: bool = False) -> str:
         """Render as ``file:line:col: error: message`` plus hint (and source excerpt)."""
-        lines = [f"{self.location}: {self.severity}: {self.message}"]
+        # a problem of no file and no line (a usage error): named by the program, not a "<spec>"
+        where = self.location if self.file or self.line else "chartspec"
+        lines = [f"{where}: {self.severity}: {self.message}"]
         if context and self.source_line is not None and self.line:
             gutter = f"{self.line:>5} | "
             text, column = _excerpt(self.source_line, self.column)

@@ -216,8 +216,9 @@ def replaced_note(layer: Layer, model: ChartSpec, table_name: str, count: int, x
     return replace(source.diagnostic(
         f"{rows} of {table_name} {'repeats' if one else 'repeat'} an x value of series {layer.name!r} (first at "
         f"{model.x.field} {shown(x, model.x)}{within}); the {kept} {'row is' if one else 'rows are'} drawn", layer.json_path,
-        hint=f"as for a resumed run; 'duplicates: {other}' draws the {other} rows, 'duplicates: all' every row; "
-             "rows of several series (runs, splits): colour the layer by the field telling them apart"),
+        hint=f"as for a resumed run; 'duplicates: {other}' draws the {other} rows, 'duplicates: all' every row"
+             + ("" if series else "; rows of several series (runs, splits): colour the layer by the field telling "
+                                  "them apart")),
         severity="note")
 
 

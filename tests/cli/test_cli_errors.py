@@ -181,6 +181,7 @@ def test_folder_without_specs_is_a_usage_error(tmp_path: Path, run_cli: RunCli) 
     proc = run_cli("build", empty, "-o", tmp_path / "out", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert "no spec files" in proc.stderr
+    assert proc.stderr.startswith("chartspec: error: no spec files")  # no file to name, and no "<spec>"
     assert not (tmp_path / "out").exists()
 
 

@@ -51,6 +51,15 @@ def test_resumed_run_draws_the_later_rows_with_a_note(tmp_path: Path, path_kind:
                             "the later rows are drawn")
 
 
+def test_the_hint_suggests_colouring_only_a_layer_not_yet_split_into_series(tmp_path: Path, path_kind: str) -> None:
+    spec = _load(tmp_path, RESUMED, "layers: [{y: {field: loss}}]\n")
+    assert "colour the layer by the field telling them apart" in spec.notes[0].hint
+    runs = "step,loss,run\n" + "".join(f"{line},a\n" for line in RESUMED.splitlines()[1:])
+    spec = _load(tmp_path, runs, "layers: [{y: {field: loss}, color: {field: run}}]\n")
+    [note] = spec.notes
+    assert "run 'a'" in note.message and "colour the layer" not in note.hint  # it already is
+
+
 def test_duplicates_first_and_all(tmp_path: Path, path_kind: str) -> None:
     spec = _load(tmp_path, RESUMED, "duplicates: first\nlayers: [{y: {field: loss}}]\n")
     assert _drawn(spec, 0, "loss") == [(0, 2.0), (10, 1.6), (20, 1.5), (30, 1.7), (40, 0.9)]
