@@ -64,7 +64,12 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     if kind in ("area", "bar") and layer.series is not None:
         # runs overlay at their own values, as the tooltip, extents and labels read them: Vega-Lite
         # would stack them (summing runs, spikes where step grids differ)
-        return {**compiled, "encoding": {**compiled["encoding"], "y": {**compiled["encoding"]["y"], "stack": None}}}
+        encoding = {**compiled["encoding"], "y": {**compiled["encoding"]["y"], "stack": None}}
+        color = encoding.get("color", {})
+        if kind == "bar" and encoding.get("x", {}).get("type") in ("nominal", "ordinal") and "field" in color:
+            # on a band scale each run gets its own bar beside the others' (grouped), not hidden behind them
+            encoding["xOffset"] = {"field": color["field"], "type": "nominal", "scale": {"domain": color["scale"]["domain"]}}
+        return {**compiled, "encoding": encoding}
     if kind in ("line", "point", "area", "bar"):
         return compiled
     kept = ("type", "clip", "opacity") if kind == "text" else ("type", "clip", "opacity", "strokeDash")

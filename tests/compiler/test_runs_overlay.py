@@ -44,3 +44,17 @@ def test_area_tops_are_each_runs_own_values() -> None:
     assert len(heights) == 2
     for fill, ys in heights.items():  # a constant run: its top edge and the baseline, no spikes
         assert len(ys) == 2, (fill, ys)
+
+
+def test_bars_of_runs_on_a_discrete_x_stand_side_by_side() -> None:
+    rows = [{"opt": o, "run": r, "acc": v} for o, r, v in
+            [("adam", "a", 0.9), ("sgd", "a", 0.7), ("adam", "b", 0.85), ("sgd", "b", 0.75)]]
+    spec = json.dumps({"data": {"values": rows}, "x": {"field": "opt", "type": "nominal"},
+                       "layers": [{"mark": "bar", "y": {"field": "acc"}, "color": {"field": "run"}}]})
+    vl = drawn_vegalite(chartspec.loads(spec))
+    assert_valid_vega_lite(vl)
+    chart = parse_svg(vlc.vegalite_to_svg(vl))
+    bars = [i for i in chart.by_role("mark", "rect") if i.tag == "path"]
+    lefts = sorted(round(min(x for x, _y in b.vertices())) for b in bars)
+    assert len(bars) == 4 and len(set(lefts)) == 4, lefts  # grouped: no bar hidden behind another
+    assert {b.attrib["fill"] for b in bars} == {"#1f77b4", "#ff7f0e"}
