@@ -119,15 +119,18 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
     report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
     todo = []
     for target in targets:                                           # unchanged inputs: nothing to do
-        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options)):
-            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values())))
+        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options),
+                                                     refresh=options.refresh):
+            finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values()),
+                              fetched=manifest.fetched(target.spec)))
         else:
             todo.append(target)
 
     def done(result: SpecResult) -> None:
         if result.ok:
             report.removed += manifest.record(result.target.spec, list(result.inputs), list(result.outputs),
-                                              _fingerprint(result.target, options), key=result.key)
+                                              _fingerprint(result.target, options), key=result.key,
+                                              fetched=result.fetched)
         else:
             manifest.invalidate(result.target.spec)
         manifest.checkpoint()                                        # a killed build keeps what it built
