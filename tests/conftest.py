@@ -152,3 +152,19 @@ def child_pids(pid: int) -> list[int]:
         except (OSError, ValueError, IndexError):
             pass
     return found
+
+
+@pytest.fixture(scope="session")
+def spark():  # type: ignore[no-untyped-def]
+    """One local Spark for the whole run, set up for small test jobs: a JVM start costs seconds,
+    and the default 200 shuffle partitions turn each aggregation into 200 tasks. chartspec's own
+    ``getOrCreate`` (data/spark.py) finds it, so the code under test is the production path."""
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("chartspec-tests")
+               .config("spark.sql.shuffle.partitions", "2").config("spark.default.parallelism", "2")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
