@@ -14,7 +14,9 @@ Connections are defined in the project's ``chartspec.toml`` only, never in a spe
 Secrets come only from the environment: ``password = "${PGPASSWORD}"`` is replaced at the moment
 the connection is opened, and every value so substituted is masked (``***``) in any message the
 engine gives back, so credentials never reach outputs, errors, the manifest or ``--json``. A build
-opens a connection only when a spec names it (offline by default).
+opens a connection only when a spec names it (offline by default). ``refresh = "1h"`` in any
+connection's table: the build fetches its charts' data again once that much time has passed
+(builder/freshness.py decides, from the settings' digest, file stamps and :class:`Fetched`).
 
 What runs where: a DuckDB file is the engine itself, so the table or query becomes the engine's
 relation and everything (filters, EMA, steps rules, M4) runs on it as on a large CSV. On Spark
