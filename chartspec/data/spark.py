@@ -200,7 +200,7 @@ def _m4(frame: Any, x: Any, layers: list[Layer], model: ChartSpec, scale: float,
     out = nulls
     for p in picks:
         out = out.unionByName(p)
-    return out.distinct()
+    return out  # repeated ids are harmless: the semi-join keeps each row once
 
 
 def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) -> Any:

@@ -158,3 +158,17 @@ def test_json_reports_the_fetch_time_and_refresh_on_the_command_line(project: Pa
     refreshed = run("--refresh")
     assert {s: r["status"] for s, r in refreshed.items()} == {"proj/chart.yaml": "built", "proj/plain.yaml": "up-to-date"}
     assert refreshed["proj/chart.yaml"]["fetched"]["db"] >= first["proj/chart.yaml"]["fetched"]["db"]
+
+
+def test_watch_follows_a_database_file_outside_the_folder_built(tmp_path: Path) -> None:
+    from chartspec.cli.watch import watched_roots
+
+    (tmp_path / "chartspec.toml").write_text(CONFIG.replace("metrics.duckdb", "data/metrics.duckdb"))
+    (tmp_path / "data").mkdir()
+    _fill(tmp_path / "data" / "metrics.duckdb", 20)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "chart.yaml").write_text(SPEC)
+    report = build(tmp_path / "specs", BuildOptions(out=tmp_path / "out", formats=("svg",), jobs=0))
+    assert report.ok, str(report)
+    roots = watched_roots([tmp_path / "specs"], report)
+    assert any((tmp_path / "data" / "metrics.duckdb").is_relative_to(r) for r in roots)
