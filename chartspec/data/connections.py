@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Diagnostic, JsonPath
+from ..spec.files import read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
@@ -60,6 +61,7 @@ COMMON_OPTIONS: dict[str, str] = {
 }
 _PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_MAX_CONFIG_BYTES = 16 * 1024 * 1024
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -192,10 +194,15 @@ def settings_digest(raw: Mapping[str, Any]) -> str:
 
 def connection_settings(config: Path, name: str) -> tuple[str, float | None] | None:
     """The settings digest and refresh period (seconds) of ``[connections.NAME]`` in ``config``
-    as it is now, without opening the connection; None if the file or the table is gone."""
+    as it is now, without opening the connection; None if the file or the table is gone.
+
+    ``config`` may come from a forged manifest: only a config file's name, only a regular file of
+    sane size is read (a pipe would hang the build, /dev/zero fill memory)."""
+    if config.name not in ("chartspec.toml", "pyproject.toml"):
+        return None
     try:
-        document = tomllib.loads(config.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):  # tomllib.TOMLDecodeError is a ValueError
+        document = tomllib.loads(read_regular(config, _MAX_CONFIG_BYTES).decode("utf-8", errors="replace"))
+    except (OSError, ValueError):  # NotRegularFile, FileTooLarge; tomllib.TOMLDecodeError is a ValueError
         return None
     section = document if config.name != "pyproject.toml" else document.get("tool", {}).get("chartspec", {})
     defined = section.get("connections") if isinstance(section, dict) else None

@@ -172,3 +172,21 @@ def test_watch_follows_a_database_file_outside_the_folder_built(tmp_path: Path) 
     assert report.ok, str(report)
     roots = watched_roots([tmp_path / "specs"], report)
     assert any((tmp_path / "data" / "metrics.duckdb").is_relative_to(r) for r in roots)
+
+
+def test_a_forged_manifest_naming_a_pipe_as_config_is_stale_not_a_hang(project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    _build(project)
+    (project.parent / "forged").mkdir()
+    os.mkfifo(project.parent / "forged" / "chartspec.toml")
+    manifest = _manifest(project)
+    for name, entry in manifest["specs"].items():
+        if name.endswith("chart.yaml"):
+            entry["fetched"][0]["config"] = "../forged/chartspec.toml"
+    (project.parent / "out" / MANIFEST_NAME).write_text(json.dumps(manifest))
+    proc = run_cli("build", "proj", "-o", "out", "-f", "svg", "--json", cwd=project.parent, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert {s["spec"]: s["status"] for s in json.loads(proc.stdout)["specs"]} == {
+        "proj/chart.yaml": "built", "proj/plain.yaml": "up-to-date"}
+    assert _entry(project)["fetched"][0]["config"] == "../proj/chartspec.toml"
