@@ -3,8 +3,10 @@
 A spec is up to date when the hash of everything its outputs depend on (the spec's bytes, the
 bytes of every data and theme file it read, the output formats, scale and build theme, the
 versions of chartspec, vl-convert and Vega-Lite, and a hash of chartspec's own code and schema)
-equals the recorded one and its outputs are still as written. Only files listed in the manifest
-are ever deleted. Each spec's notes are recorded too, so an up-to-date spec still shows them.
+equals the recorded one and its outputs are still as written. A spec that read a connection is
+keyed by the connection's settings and file stamps instead, and records when its data was
+fetched (freshness.py). Each spec's notes are recorded too, so an up-to-date spec still shows
+them. Only files listed in the manifest are ever deleted.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..data.connections import Fetched
 from ..errors import Diagnostic, display_path
 from ..render.versions import library_versions
 from ..spec.files import read_regular
+from .freshness import connection_stamp, expired, fetched_from_stored, fetched_to_stored, well_formed_fetched
 
-__all__ = ["MANIFEST_NAME", "Manifest", "fingerprint", "input_key", "stored_name"]
+__all__ = ["MANIFEST_NAME", "Manifest", "fingerprint", "input_key", "spec_key", "stored_name"]
 
 MANIFEST_NAME = ".chartspec-manifest.json"
 #: 2: every path relative to the output folder, outputs with their sha256; 1: absolute paths
@@ -83,6 +87,12 @@ def input_key(inputs: list[str], fingerprint_text: str, base: Path | None = None
     return digest.hexdigest()
 
 
+def spec_key(inputs: list[str], fetched: tuple[Fetched, ...], fingerprint_text: str, base: Path) -> str | None:
+    """:func:`input_key` of a spec's files, with its connections' settings and file stamps."""
+    stamp = connection_stamp(fetched, base)
+    return None if stamp is None else input_key(inputs, fingerprint_text + stamp, base)
+
+
 def _stat(path: Path) -> list[int] | None:
     try:
         st = path.stat()
@@ -106,6 +116,8 @@ class Entry:
     outputs: dict[str, list[Any]]
     #: the notes of the build that wrote the outputs (:func:`_note_record`); none in older manifests
     notes: list[dict[str, Any]] = field(default_factory=list)
+    #: the connections read and when (freshness.fetched_to_stored); written only when there are some
+    fetched: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _file_name(name: object) -> bool:
@@ -128,7 +140,8 @@ def _well_formed(entry: Entry) -> bool:
                     and isinstance(recorded, list) and len(recorded) <= 3
                     and all(isinstance(n, int) for n in recorded[:2]) and all(isinstance(h, str) for h in recorded[2:])
                     for rel, recorded in entry.outputs.items())
-            and isinstance(entry.notes, list) and all(isinstance(n, dict) for n in entry.notes))
+            and isinstance(entry.notes, list) and all(isinstance(n, dict) for n in entry.notes)
+            and well_formed_fetched(entry.fetched))
 
 
 def _note_record(note: Diagnostic, base: Path) -> dict[str, Any]:
@@ -207,14 +220,23 @@ class Manifest:
         self.changed = True
         return True
 
-    def up_to_date(self, spec: Path, fingerprint_text: str) -> bool:
+    def fetched(self, spec: Path) -> tuple[Fetched, ...]:
+        """The connections the spec read at its last build, and when."""
+        entry = self.entries.get(self._name(spec))
+        return fetched_from_stored(entry.fetched, self.base) if entry is not None else ()
+
+    def up_to_date(self, spec: Path, fingerprint_text: str, *, refresh: bool = False) -> bool:
+        """``refresh``: a spec that read a connection is not (``--refresh``)."""
         entry = self.entries.get(self._name(spec))
         if entry is None or not entry.key:
             return False
+        fetched = fetched_from_stored(entry.fetched, self.base)
+        if fetched and (refresh or expired(fetched)):
+            return False  # fetch the connection's data again: asked to, or its refresh period passed
         if not all(self._unchanged(rel, recorded) for rel, recorded in entry.outputs.items()):
             return False  # an output was deleted or changed by hand
         inputs = [str(_from_stored(name, self.base)) for name in entry.inputs]
-        return input_key(inputs, fingerprint_text, self.base) == entry.key
+        return spec_key(inputs, fetched, fingerprint_text, self.base) == entry.key
 
     def notes(self, spec: Path) -> tuple[Diagnostic, ...]:
         """The notes recorded with the spec's outputs (shown again when it is up to date)."""
@@ -223,9 +245,10 @@ class Manifest:
         return tuple(n for n in found if n is not None)
 
     def record(self, spec: Path, inputs: list[str], outputs: list[Path], fingerprint_text: str,
-               key: str | None = None, notes: tuple[Diagnostic, ...] = ()) -> list[Path]:
+               key: str | None = None, notes: tuple[Diagnostic, ...] = (),
+               fetched: tuple[Fetched, ...] = ()) -> list[Path]:
         """``inputs``: absolute paths; ``key``: the inputs' hash taken when they were read (default:
-        hash them now); ``notes``: what loading the spec noted.
+        hash them now); ``notes``: what loading the spec noted; ``fetched``: the connections read.
 
         Outputs the spec no longer produces (its formats shrank) are deleted, if they are still
         as chartspec wrote them; returns the files removed.
@@ -234,12 +257,13 @@ class Manifest:
         name = self._name(spec)
         old = self.entries.get(name)
         removed = self._remove_outputs(old, keep=set(stats)) if old is not None else []
-        key = key or input_key(inputs, fingerprint_text, self.base)
+        key = key or spec_key(inputs, fetched, fingerprint_text, self.base)
         if key is None:
             self.entries.pop(name, None)
         else:
             self.entries[name] = Entry(key=key, inputs=[stored_name(i, self.base) for i in inputs], outputs=stats,
-                                       notes=[_note_record(n, self.base) for n in notes])
+                                       notes=[_note_record(n, self.base) for n in notes],
+                                       fetched=fetched_to_stored(fetched, self.base))
         self.changed = True
         return removed
 
@@ -290,7 +314,8 @@ class Manifest:
 
         started = time.monotonic()
         data = {"format": _FORMAT_VERSION,
-                "specs": {spec: vars(entry) for spec, entry in sorted(self.entries.items())}}
+                "specs": {spec: {k: v for k, v in vars(entry).items() if v or k != "fetched"}
+                          for spec, entry in sorted(self.entries.items())}}
         write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
         self.changed = False
         self._next_save = time.monotonic() + 9 * (time.monotonic() - started)

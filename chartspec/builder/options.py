@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ChartspecError, Diagnostic, UsageError
 from ..render.formats import DEFAULT_FORMATS, FORMATS, SUFFIXES, BundleMode
@@ -42,6 +42,8 @@ class BuildOptions:
     #: seconds one spec may take to render before it is stopped
     timeout: float = 300.0
     force: bool = False
+    #: fetch the data of specs that read a connection again (and rebuild them), even if up to date
+    refresh: bool = False
     render: bool = True  # False: validate only, write nothing
     #: where HTML outputs load Vega from: one shared file in OUT, inside each page, or a CDN
     html_bundle: BundleMode = "shared"
@@ -84,6 +86,9 @@ class SpecResult:
     key: str | None = None
     #: what loading the spec noticed without failing it (severity "note"; data/steps.py, table.py)
     notes: tuple[Diagnostic, ...] = ()
+    #: the connections the spec read and when (data.connections.Fetched): now, or at the build
+    #: that made its up-to-date outputs
+    fetched: tuple[Any, ...] = ()
 
     @property
     def ok(self) -> bool:

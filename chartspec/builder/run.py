@@ -119,9 +119,11 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
     report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
     todo = []
     for target in targets:                                           # unchanged inputs: nothing to do
-        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options)):
+        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options),
+                                                     refresh=options.refresh):
             finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values()),
-                              notes=manifest.notes(target.spec)))  # a cached spec still tells its notes
+                              notes=manifest.notes(target.spec),  # a cached spec still tells its notes
+                              fetched=manifest.fetched(target.spec)))
         else:
             todo.append(target)
 
@@ -129,7 +131,7 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
         if result.ok:
             report.removed += manifest.record(result.target.spec, list(result.inputs), list(result.outputs),
                                               _fingerprint(result.target, options), key=result.key,
-                                              notes=result.notes)
+                                              notes=result.notes, fetched=result.fetched)
         else:
             manifest.invalidate(result.target.spec)
         manifest.checkpoint()                                        # a killed build keeps what it built

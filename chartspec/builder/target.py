@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ChartspecError, Diagnostic
 from ..render.formats import PAGE_FORMATS
-from .cache import fingerprint, input_key
+from .cache import fingerprint, spec_key
 from .discover import Target
 from .options import BuildOptions, SpecResult, output_paths
 
@@ -34,12 +34,16 @@ def render_target(target: Target, options: BuildOptions,
     try:
         loaded = load(target.spec, root=target.root, scale=options.scale)  # YAML -> model + data, reduced
         spec = with_build_theme(loaded, options.theme)                # --theme, unless the spec names one
-        inputs = tuple(str(p.resolve()) for p in spec.inputs)
+        # a connection's files and config are keyed by stamps and settings (freshness.py), not bytes
+        stamped = {p.resolve() for f in spec.fetched for p in (f.config, *f.files)}
+        inputs = tuple(str(p.resolve()) for p in spec.inputs if p.resolve() not in stamped)
         # hashed now: a file saved while the chart renders must not pass for rendered
-        key = input_key(list(inputs), _fingerprint(target, options), options.out.resolve()) if options.render else None
+        key = spec_key(list(inputs), spec.fetched, _fingerprint(target, options),
+                       options.out.resolve()) if options.render else None
         vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
-            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes)
+            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes,
+                              fetched=spec.fetched)
         from ..render.atomic import write_all_atomic  # here: validate never loads the renderer
         from ..render.export import render
 
@@ -48,7 +52,7 @@ def render_target(target: Target, options: BuildOptions,
         rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key,
-                          notes=spec.notes)
+                          notes=spec.notes, fetched=spec.fetched)
     except ChartspecError as err:
         if any(d.file is None for d in err.diagnostics):  # render and write errors: say which spec
             err = type(err)([d if d.file else replace(d, file=target.shown) for d in err.diagnostics])

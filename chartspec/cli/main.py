@@ -138,6 +138,8 @@ def main() -> None:
 @click.option("--timeout", type=_FiniteRange(min=0, max=MAX_TIMEOUT, min_open=True), default=None,
               help="Seconds one spec may take to render before it is stopped.  [default: 300]")
 @click.option("--force", is_flag=True, default=None, help="Rebuild every spec, even if up to date.")
+@click.option("--refresh", is_flag=True, default=None,
+              help="Fetch the data of specs that read a connection again and rebuild them, even if up to date.")
 @click.option("--html-bundle", type=click.Choice(["shared", "inline", "cdn"]), default=None,
               help="Where HTML outputs load Vega from: one shared file in OUT/_chartspec, inside each page, "
                    "or jsDelivr with pinned versions and SRI.  [default: shared]")

@@ -137,9 +137,12 @@ def report_dict(report: BuildReport) -> dict[str, Any]:
                 "message": d.message, "hint": d.hint}
 
     def spec(r: SpecResult) -> dict[str, Any]:
-        return {"spec": r.target.shown, "status": r.status, "outputs": [display_path(p) for p in r.outputs],
-                "seconds": round(r.seconds, 3), "errors": [entry(d) for d in (r.error.diagnostics if r.error else ())],
-                "notes": [entry(d) for d in r.notes]}
+        out = {"spec": r.target.shown, "status": r.status, "outputs": [display_path(p) for p in r.outputs],
+               "seconds": round(r.seconds, 3), "errors": [entry(d) for d in (r.error.diagnostics if r.error else ())],
+               "notes": [entry(d) for d in r.notes]}
+        if r.fetched:  # a spec that read a connection: when its data was fetched (UTC), by connection
+            out["fetched"] = {f.connection: f.at for f in r.fetched}
+        return out
 
     return {
         "ok": report.ok,

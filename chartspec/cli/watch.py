@@ -29,6 +29,8 @@ def watched_roots(paths: Sequence[str | Path], report: BuildReport | None) -> li
     folders = {Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in paths}
     for result in report.results if report else ():
         folders |= {Path(name).parent for name in result.inputs}
+        # a connection's config and files are keyed by stamps, not inputs: watched all the same
+        folders |= {p.parent for f in result.fetched for p in (f.config, *f.files)}
     roots: list[Path] = []
     for folder in sorted(folders, key=lambda p: len(p.parts)):
         if folder.exists() and not any(folder.is_relative_to(r) for r in roots):

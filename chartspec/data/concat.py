@@ -75,7 +75,8 @@ def load_concat(doc: Document, *, path: Path | None, root: Path | None, load_ite
     files = tuple(dict.fromkeys(f for item in items for f in item.inputs if f != path))
     model = ConcatSpec(title=raw.get("title"), subtitle=raw.get("subtitle"), description=raw.get("description"),
                        padding=raw.get("padding"), vega_lite=raw.get("vega_lite"), **{direction: tuple(items)})
-    return Spec(model=model, table=Table(name="layout", columns=(), rows=(), files=files),
+    fetched = tuple(dict.fromkeys(f for item in items for f in item.fetched))
+    return Spec(model=model, table=Table(name="layout", columns=(), rows=(), files=files, fetched=fetched),
                 source=source, path=path, notes=tuple(dict.fromkeys(notes)))
 
 

@@ -14,7 +14,9 @@ Connections are defined in the project's ``chartspec.toml`` only, never in a spe
 Secrets come only from the environment: ``password = "${PGPASSWORD}"`` is replaced at the moment
 the connection is opened, and every value so substituted is masked (``***``) in any message the
 engine gives back, so credentials never reach outputs, errors, the manifest or ``--json``. A build
-opens a connection only when a spec names it (offline by default).
+opens a connection only when a spec names it (offline by default). ``refresh = "1h"`` in any
+connection's table: the build fetches its charts' data again once that much time has passed
+(builder/freshness.py decides, from the settings' digest, file stamps and :class:`Fetched`).
 
 What runs where: a DuckDB file is the engine itself, so the table or query becomes the engine's
 relation and everything (filters, EMA, steps rules, M4) runs on it as on a large CSV. On Spark
@@ -30,15 +32,19 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Diagnostic, JsonPath
+from ..spec.files import read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 
-__all__ = ["BACKENDS", "Connection", "check_connections", "find_connection", "query_of", "query_path", "redact", "settings_digest"]
+__all__ = ["BACKENDS", "COMMON_OPTIONS", "Connection", "Fetched", "check_connections", "connection_settings",
+           "find_connection", "query_of", "query_path", "redact", "refresh_seconds", "settings_digest",
+           "utc_now"]
 
 #: backend -> its options and what they mean (documented in docs/databases.md)
 BACKENDS: dict[str, dict[str, str]] = {
@@ -48,6 +54,14 @@ BACKENDS: dict[str, dict[str, str]] = {
                 "conf": "a table of Spark settings (spark.* keys), values may use ${ENV_VAR}",
                 "tables": "a table of NAME = \"file.parquet\" (relative to chartspec.toml) shown to queries as views"},
 }
+#: options of every backend
+COMMON_OPTIONS: dict[str, str] = {
+    "refresh": "fetch the data again when this much time has passed since the last fetch: \"30s\", \"15m\", "
+               "\"1h\" or \"2d\" (default: only when the spec, the query or the settings change, or on --refresh)",
+}
+_PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_MAX_CONFIG_BYTES = 16 * 1024 * 1024
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -67,6 +81,29 @@ class Connection:
     digest: str = ""
     #: the config file itself: an input of the incremental build, so changed settings rebuild
     config_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A connection a spec read, as the build's manifest records it (builder/cache.py): the
+    settings are keyed by :func:`connection_settings`, ``files`` (a DuckDB file, Parquet files a
+    local Spark reads) by size and time; ``at`` says when the data was fetched (UTC)."""
+
+    connection: str
+    config: Path
+    at: str
+    files: tuple[Path, ...] = ()
+
+
+def utc_now() -> str:
+    """Now, in UTC, as ISO 8601 to the second (``2026-12-01T02:31:09Z``)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def refresh_seconds(value: Any) -> float | None:
+    """``"1h"`` -> 3600.0; None for anything else (check_connections reports it)."""
+    match = _PERIOD.match(value) if isinstance(value, str) else None
+    return float(match.group(1)) * _SECONDS[match.group(2)] if match else None
 
 
 def _config_file(spec_dir: Path, root: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -116,11 +153,14 @@ def check_connections(table: Any, shown: str, text: str) -> list[Diagnostic]:
             out.append(at(f"connection {name!r}: unknown backend {backend!r}",
                           did_you_mean(str(backend), BACKENDS) or f"choose from {', '.join(BACKENDS)}"))
             continue
+        known = {**BACKENDS[backend], **COMMON_OPTIONS}
         for key in options:
-            if key != "backend" and key not in BACKENDS[backend]:
+            if key != "backend" and key not in known:
                 out.append(at(f"connection {name!r}: unknown {backend} option {key!r}",
-                              did_you_mean(key, BACKENDS[backend], what="an option")
-                              or f"options: {', '.join(BACKENDS[backend])}"))
+                              did_you_mean(key, known, what="an option") or f"options: {', '.join(known)}"))
+        if "refresh" in options and not refresh_seconds(options["refresh"]):
+            out.append(at(f"connection {name!r}: refresh must be a period such as \"30m\", \"1h\" or \"1d\", "
+                          f"not {options['refresh']!r}", "a number and one of s, m, h, d (more than zero)"))
         if backend == "duckdb" and not isinstance(options.get("path"), str):
             out.append(at(f"connection {name!r} needs path = \"file.duckdb\"", BACKENDS["duckdb"]["path"]))
     return out
@@ -145,8 +185,31 @@ def _substitute(value: Any, secrets: list[str], missing: list[str]) -> Any:
     return _ENV.sub(one, value)
 
 
-def settings_digest(backend: str, options: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps([backend, options], sort_keys=True, default=str).encode()).hexdigest()[:16]
+def settings_digest(raw: Mapping[str, Any]) -> str:
+    """A hash of a connection's settings as written (``${ENV}`` unsubstituted, so no secret is in
+    it); ``refresh`` says when to fetch, not what, so it is left out."""
+    settings = {k: v for k, v in raw.items() if k != "refresh"}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def connection_settings(config: Path, name: str) -> tuple[str, float | None] | None:
+    """The settings digest and refresh period (seconds) of ``[connections.NAME]`` in ``config``
+    as it is now, without opening the connection; None if the file or the table is gone.
+
+    ``config`` may come from a forged manifest: only a config file's name, only a regular file of
+    sane size is read (a pipe would hang the build, /dev/zero fill memory)."""
+    if config.name not in ("chartspec.toml", "pyproject.toml"):
+        return None
+    try:
+        document = tomllib.loads(read_regular(config, _MAX_CONFIG_BYTES).decode("utf-8", errors="replace"))
+    except (OSError, ValueError):  # NotRegularFile, FileTooLarge; tomllib.TOMLDecodeError is a ValueError
+        return None
+    section = document if config.name != "pyproject.toml" else document.get("tool", {}).get("chartspec", {})
+    defined = section.get("connections") if isinstance(section, dict) else None
+    raw = defined.get(name) if isinstance(defined, dict) else None
+    if not isinstance(raw, dict):
+        return None
+    return settings_digest(raw), refresh_seconds(raw.get("refresh"))
 
 
 def find_connection(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Connection:
@@ -172,13 +235,13 @@ def find_connection(source: DataSource, spec_file: Path, root: Path, smap: Sourc
         raise DataError((*problems, note))
     secrets: list[str] = []
     missing: list[str] = []
-    options = _substitute({k: v for k, v in raw.items() if k != "backend"}, secrets, missing)
+    options = _substitute({k: v for k, v in raw.items() if k not in ("backend", "refresh")}, secrets, missing)
     if missing:
         raise DataError(smap.diagnostic(
             f"connection {name!r} reads the environment variable {missing[0]} and it is not set", source.json_path,
             hint=f"set {missing[0]} before the build (secrets go in the environment, never in a file)"))
     return Connection(name, raw["backend"], options, path.parent, shown, tuple(sorted(set(secrets), key=len)[::-1]),
-                      settings_digest(raw["backend"], raw), path)
+                      settings_digest(raw), path)
 
 
 def redact(text: str, conn: Connection) -> str:

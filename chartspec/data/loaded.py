@@ -61,6 +61,12 @@ class Spec:
         theme_file = (self.theme.file,) if self.theme is not None and self.theme.file else ()
         return ((self.path,) if self.path else ()) + tuple(dict.fromkeys(files + theme_file + self.images.files))
 
+    @property
+    def fetched(self) -> tuple[Any, ...]:
+        """The connections the chart read (connections.Fetched; their files are among ``inputs`` too)."""
+        tables = [self.table, *(t for t in self.layer_tables if t is not None)]
+        return tuple(dict.fromkeys(f for t in tables for f in t.fetched))
+
 
 def in_order(problems: list[Diagnostic], file: str | None) -> list[Diagnostic]:
     """Diagnostics of the spec by position. Those located in a data file keep their order and stay

@@ -155,7 +155,9 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
             err = too_large(count, layer, why, source)
             raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
                                     "or draw a line without smoothing, which Spark reduces"))
-        rows = (frame if picked is None else frame.join(picked, "__srow", "left_semi")).select("__srow", *wanted)
+        # the picks are a few rows per pixel column: broadcast them rather than shuffle the table
+        rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
+            "__srow", *wanted)
         arrow = rows.toArrow()
     except DataError:
         raise
@@ -198,27 +200,28 @@ def _m4(frame: Any, x: Any, layers: list[Layer], model: ChartSpec, scale: float,
     out = nulls
     for p in picks:
         out = out.unionByName(p)
-    return out.distinct()
+    return out  # repeated ids are harmless: the semi-join keeps each row once
 
 
 def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) -> Any:
-    """Per series and column: the rows with the first and last x and each value's extremes."""
+    """Per series and column: the rows with the first and last x and each value's extremes.
+
+    One aggregation, no join: the smallest (value, row) struct is the row with the smallest value,
+    the first such row on ties, as m4sql.py picks; the largest x keeps the last row, the largest
+    value the first (the row negated in its struct)."""
     from pyspark.sql import functions as F
 
     measured = [x, *(_numeric(frame, v) for v in values)]
     rows = frame.where(x.isNotNull()).select("__srow", *(F.col(f"`{k}`").alias(f"__k{i}") for i, k in enumerate(keys)),
                                              bucket.alias("__b"), *(m.alias(f"__m{i}") for i, m in enumerate(measured)))
     group = [f"__k{i}" for i in range(len(keys))] + ["__b"]
-    ext = rows.groupBy(*group).agg(*(f(F.col(f"__m{i}")).alias(f"__{n}{i}") for i in range(len(measured))
-                                     for f, n in ((F.min, "lo"), (F.max, "hi"))))
-    ext = ext.select(*(F.col(g).alias(f"__e{g}") for g in group), *(c for c in ext.columns if c not in group))
-    # series keys may be missing: null-safe equality (a plain join would drop those rows)
-    joined = rows.join(ext, [rows[g].eqNullSafe(ext[f"__e{g}"]) for g in group])
-    ids = [F.min(F.when(F.col("__m0") == F.col("__lo0"), F.col("__srow"))),
-           F.max(F.when(F.col("__m0") == F.col("__hi0"), F.col("__srow")))]
-    ids += [F.min(F.when(F.col(f"__m{i}") == F.col(f"__{n}{i}"), F.col("__srow")))
-            for i in range(1, len(measured)) for n in ("lo", "hi")]
-    grouped = joined.groupBy(*group).agg(F.array(*ids).alias("__ids"))
+    row = F.col("__srow")
+    ids = [F.min(F.struct("__m0", row))["__srow"], F.max(F.struct("__m0", row))["__srow"]]
+    for i in range(1, len(measured)):
+        value = F.col(f"__m{i}")
+        ids += [F.min(F.when(value.isNotNull(), F.struct(value, row.alias("__srow"))))["__srow"],
+                -F.max(F.when(value.isNotNull(), F.struct(value, (-row).alias("__srow"))))["__srow"]]
+    grouped = rows.groupBy(*group).agg(F.array(*ids).alias("__ids"))
     return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())
 
 

@@ -65,6 +65,9 @@ class Table:
     stats: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
     #: a table still in a remote engine (spark.py's handle) until the chart's pixels are known
     remote: Any = field(default=None, compare=False, repr=False)
+    #: the connections it was read from (connections.Fetched): keyed by the build's manifest by
+    #: their settings, refresh period and file stamps rather than by bytes
+    fetched: tuple[Any, ...] = ()
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))

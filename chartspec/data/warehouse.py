@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import DataError, JsonPath
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
-from .connections import Connection, find_connection, query_of, query_path, redact
+from .connections import Connection, Fetched, find_connection, query_of, query_path, redact, utc_now
 from .table import Table
 
 __all__ = ["read_connection"]
@@ -26,10 +26,11 @@ def read_connection(source: DataSource, spec_file: Path, root: Path, smap: Sourc
     from .spark import spark_table
 
     table = spark_table(conn, source, smap)
-    # the settings and the Parquet files a local session reads are inputs; a cluster's own tables
-    # are not files here: rebuild those charts with a fresh output folder (--refresh is not done)
+    # the settings and the Parquet files a local session reads are inputs (keyed by size and
+    # time); a cluster's own tables are not files here: `refresh` in the config, or --refresh
     tables = [(conn.base / str(p)).resolve() for p in dict(conn.options.get("tables", {})).values()]
-    return replace(table, files=(*_config(conn), *(p for p in tables if p.is_relative_to(root.resolve()))))
+    local = tuple(p for p in tables if p.is_relative_to(root.resolve()))
+    return replace(table, files=(*_config(conn), *local), fetched=(_fetched(conn, local),))
 
 
 def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: SourceMap) -> Table:
@@ -73,8 +74,14 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
     columns = tuple(c for c, _ in cols)
     rel = Relation(con, name, count, columns, frozenset(numeric), frozenset(integer))
     shown = f"{conn.name}: {source.table or 'sql'}"
-    # the file is an input of the incremental build: new data rebuilds the chart
-    return Table(name=shown, columns=columns, rows=(), files=(path, *_config(conn)), relation=rel)
+    # the file is an input of the incremental build (by size and time): new data rebuilds the chart
+    return Table(name=shown, columns=columns, rows=(), files=(path, *_config(conn)), relation=rel,
+                 fetched=(_fetched(conn, (path,)),))
+
+
+def _fetched(conn: Connection, files: tuple[Path, ...]) -> Fetched:
+    assert conn.config_path is not None
+    return Fetched(conn.name, conn.config_path.resolve(), utc_now(), files)
 
 
 def _config(conn: Connection) -> tuple[Path, ...]:

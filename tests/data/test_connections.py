@@ -1,7 +1,8 @@
 """Charts from connections (issue 16): a DuckDB file, Spark in local mode, and the errors.
 
-One SparkSession for the module (the `spark` fixture); the Spark chart must equal the DuckDB
-file's chart byte for byte, and what Spark sends back must be bounded by the pixels, not the rows.
+One SparkSession for the whole test run (the `spark` fixture in conftest.py, which chartspec's
+own session lookup finds); the Spark chart must equal the DuckDB file's chart byte for byte, and
+what Spark sends back must be bounded by the pixels, not the rows.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ path = "metrics.duckdb"
 [connections.cluster]
 backend = "pyspark"
 master = "local[2]"
-conf = {"spark.sql.shuffle.partitions" = "4"}
+conf = {"spark.sql.shuffle.partitions" = "2"}
 tables = {metrics = "metrics.parquet"}
 """
 
@@ -66,7 +67,7 @@ def test_duckdb_file_stays_read_only(project: Path) -> None:
     assert (project / "metrics.duckdb").read_bytes() == before
 
 
-def test_spark_pushes_m4_down_and_draws_the_same_svg(project: Path, tmp_path: Path) -> None:
+def test_spark_pushes_m4_down_and_draws_the_same_svg(project: Path, tmp_path: Path, spark: object) -> None:
     from chartspec import save
 
     spark_module.FETCHES.clear()
@@ -94,7 +95,7 @@ def test_missing_connection_is_positioned_with_a_suggestion(project: Path) -> No
     assert "did you mean 'warehouse'" in message
 
 
-def test_bad_query_gives_the_engines_message_at_the_query(project: Path) -> None:
+def test_bad_query_gives_the_engines_message_at_the_query(project: Path, spark: object) -> None:
     message = _error(project, SPEC.replace("NAME, table: metrics", "warehouse, sql: 'select stp from metrics'"))
     assert "bad.yaml:1:36: error: the query failed in 'warehouse'" in message
     assert '"stp" not found' in message
@@ -121,6 +122,39 @@ def test_unreachable_engine_fails_that_spec_and_hides_secrets(tmp_path: Path) ->
     assert "hunter2-secret" not in run.stdout + run.stderr
     assert (tmp_path / "out" / "good.svg").is_file()
     assert not any("hunter2" in p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*") if p.is_file())
+
+
+def test_spark_credentials_stay_out_of_the_manifest_and_the_json_report(
+        project: Path, spark: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import os
+
+    from click.testing import CliRunner
+
+    from chartspec.builder.cache import MANIFEST_NAME
+    from chartspec.cli.main import main
+
+    secret = "s3cr3t-token-4711"
+    monkeypatch.setenv("CS_TOKEN", secret)
+    root = tmp_path / "secret"
+    root.mkdir()
+    os.link(project / "metrics.parquet", root / "metrics.parquet")
+    (root / "chartspec.toml").write_text(CONFIG.replace('"2"}', '"2", "spark.chartspec.token" = "${CS_TOKEN}"}'))
+    (root / "chart.yaml").write_text(SPEC.replace("NAME, table: metrics", "cluster, sql: 'select * from metrics "
+                                                  "where step < 500'"))
+    out = tmp_path / "out"
+    # in this process (-j 0), so the test's Spark is used; through the command line's own code
+    run = CliRunner().invoke(main, ["build", str(root), "-o", str(out), "-f", "svg,html", "-j", "0", "--json"])
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.stdout)
+    [spec] = report["specs"]
+    assert spec["status"] == "built" and set(spec["fetched"]) == {"cluster"} and spec["fetched"]["cluster"][-1] == "Z"
+    manifest = (out / MANIFEST_NAME).read_text()
+    assert '"connection": "cluster"' in manifest
+    assert secret not in run.output + manifest
+    assert not any(secret in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
+    again = CliRunner().invoke(main, ["build", str(root), "-o", str(out), "-f", "svg,html", "-j", "0", "--json"])
+    assert json.loads(again.stdout)["specs"][0]["status"] == "up-to-date" and secret not in again.output
 
 
 @pytest.mark.parametrize(("data", "expected"), [
