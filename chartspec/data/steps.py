@@ -107,21 +107,27 @@ def decide(group: np.ndarray, x: np.ndarray, has_y: np.ndarray, duplicates: str,
     if kept_by_filters is not None:  # rows the layer's filters drop are none of its series (Vega drops them)
         valid &= kept_by_filters
     idx = np.flatnonzero(valid & has_y)
-    order = idx if _in_order(group[idx], x[idx]) else idx[np.lexsort((idx, x[idx], group[idx]))]
-    same = (group[order][1:] == group[order][:-1]) & (x[order][1:] == x[order][:-1])
-    if duplicates == "last":
-        drop = np.append(same, False)[: order.size]  # a row followed by one with the same x is replaced
-    elif duplicates == "first":
-        drop = np.insert(same, 0, False)[: order.size]
+    full = idx.size == x.size  # every row in a series: views, not copies of 10^7 values
+    gi, xi = (group, x) if full else (group[idx], x[idx])
+    if _in_order(gi, xi):  # x strictly rising within each series: no repeated x, nothing to sort
+        kept, replaced, gk, xk = idx, idx[:0], gi, xi
     else:
-        drop = np.zeros(order.size, dtype=bool)
-    kept = order[~drop]
-    keep = ~valid.copy()
+        order = idx[np.lexsort((idx, xi, gi))]
+        same = (group[order][1:] == group[order][:-1]) & (x[order][1:] == x[order][:-1])
+        if duplicates == "last":
+            drop = np.append(same, False)[: order.size]  # a row followed by one with the same x is replaced
+        elif duplicates == "first":
+            drop = np.insert(same, 0, False)[: order.size]
+        else:
+            drop = np.zeros(order.size, dtype=bool)
+        kept, replaced = order[~drop], np.sort(order[drop])
+        gk, xk = group[kept], x[kept]
+    keep = ~valid
     keep[kept] = True
     if gaps == "break":
         keep |= valid & ~has_y
-    piece = None if gaps == "connect" else _pieces(group, x, kept, keep, has_y, log)
-    return Decision(keep, piece, np.sort(order[drop]))
+    piece = None if gaps == "connect" else _pieces(group, x, kept, keep, has_y, log, gk, xk)
+    return Decision(keep, piece, replaced)
 
 
 def _in_order(group: np.ndarray, x: np.ndarray) -> bool:
@@ -137,9 +143,9 @@ def _in_order(group: np.ndarray, x: np.ndarray) -> bool:
 
 
 def _pieces(group: np.ndarray, x: np.ndarray, kept: np.ndarray, keep: np.ndarray, has_y: np.ndarray,
-            log: bool) -> np.ndarray | None:
-    """A piece number per row (new at each series and each hole), or None when there is no hole."""
-    g, xs = group[kept], x[kept]
+            log: bool, g: np.ndarray, xs: np.ndarray) -> np.ndarray | None:
+    """A piece number per row (new at each series and each hole), or None when there is no hole;
+    ``g`` and ``xs``: ``group[kept]`` and ``x[kept]``."""
     new = np.ones(kept.size, dtype=bool)
     new[1:] = (g[1:] != g[:-1]) | (xs[1:] != xs[:-1])
     ug, ux = g[new], xs[new]
