@@ -258,10 +258,11 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     assert table.relation is not None
     # base: the rows with the steps rules' bits but without the smoothed columns, which every
     # question about the data's own columns asks (a scan of the smoothed view joins them in per row)
-    base, notes = (table.relation, ()) if table.relation.prereduced else apply_to_relation(
+    base, notes, fetched = (table.relation, (), {}) if table.relation.prereduced else apply_to_relation(
         table.relation, layers, model, has_own, source, table.name,
         lambda layer: _filters_sql(layer, model, has_own, table.relation))
-    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source)
+    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source, fetched)
+    del fetched  # the columns smoothing shares with the steps rules: not held through the M4
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
     x_map = _x_map(model, [base], others) if plans and all(isinstance(p, _Plan) for p in plans) else None

@@ -280,15 +280,16 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
 
 def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
                       table_name: str, filters_sql: Callable[[Layer], str | None] = lambda layer: None
-                      ) -> tuple[Relation, tuple[Diagnostic, ...]]:
-    """An engine table with the layers' row bits (``__draws``) and pieces added, and the notes.
-    The table is read once (one query for every layer's inputs) and copied only when a layer
-    draws a subset of its rows or breaks its line: a log without repeated steps or holes is
-    left as it is (a view over Parquet files stays a view, never held whole)."""
+                      ) -> tuple[Relation, tuple[Diagnostic, ...], dict[str, np.ndarray]]:
+    """An engine table with the layers' row bits (``__draws``) and pieces added, the notes, and
+    the columns read, by their SQL, in the engine's order (for smoothing, when the table is
+    unchanged). The table is read once (one query for every layer's inputs) and copied only when
+    a layer draws a subset of its rows or breaks its line: a log without repeated steps or holes
+    is left as it is (a view over Parquet files stays a view, never held whole)."""
     todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
     if not todo:
-        return rel, ()
-    cols, inputs = _inputs(rel, todo, model, has_own, filters_sql)
+        return rel, (), {}
+    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql)
     bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
     arrays: dict[str, Any] = {}
     notes: list[Diagnostic] = []
@@ -306,12 +307,13 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
             notes.append(_note(rel, layer, model, keys, int(found.replaced[0]), table_name, found.replaced.size,
                                duplicates, source))
     if np.all(bits == bits[0]) and not arrays:
-        return rel, tuple(notes)
-    return _with_arrays(rel, {DRAWS: int_column(bits), **arrays}), tuple(notes)
+        return rel, tuple(notes), fetched
+    return _with_arrays(rel, {DRAWS: int_column(bits), **arrays}), tuple(notes), {}
 
 
 def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool,
-            filters_sql: Callable[[Layer], str | None]) -> tuple[dict[str, np.ndarray], list[tuple[Any, ...]]]:
+            filters_sql: Callable[[Layer], str | None]
+            ) -> tuple[dict[str, np.ndarray], list[tuple[Any, ...]], dict[str, np.ndarray]]:
     """Every layer's inputs to :func:`decide`, fetched in one query and put in file order: the
     columns by name, and per layer (series keys, group column, has-y column or None when y is never
     missing, filters' column or None, what tells its inputs apart from another layer's)."""
@@ -328,11 +330,12 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
                                                            f"c{len(exprs)}")
         per_layer.append((keys, group, has_y, kept, (group, has_y, kept)))
     cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items())} FROM {rel.name}")
+    fetched = {"__row": cols["__row"], **{e: cols[n] for e, n in exprs.items()}}
     rows = cols.pop("__row")
     if rows.size and not (rows[0] == 0 and np.all(rows[1:] == rows[:-1] + 1)):  # not in file order
         back = np.argsort(rows, kind="stable")
         cols = {c: v[back] for c, v in cols.items()}
-    return cols, per_layer
+    return cols, per_layer, fetched
 
 
 def _note(rel: Relation, layer: Layer, model: ChartSpec, keys: Sequence[str], row: int, table_name: str, count: int,
