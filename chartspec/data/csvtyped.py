@@ -92,13 +92,45 @@ def read_typed(con: duckdb.DuckDBPyConnection, part: str, path: Path, scan_args:
         return None
     columns = "{" + ", ".join(f"{_literal(h)}: {_literal('DOUBLE' if sniff.get(h) == 'double' else 'VARCHAR')}"
                               for h in header) + "}"
-    raw = f"{part}_typed"
+    scan = f"read_csv({_literal(str(path))}, {scan_args}, auto_detect = false, columns = {columns})"
+    one_pass = "text" not in sniff.values()  # typed and checked in the read itself: no text kept
     try:  # a cell the typed parse refuses (a sample is not the file): the general read decides
-        con.execute(f"CREATE TEMP TABLE {raw} AS SELECT {', '.join(_quote(c) for c in kept)} FROM read_csv("
-                    f"{_literal(str(path))}, {scan_args}, auto_detect = false, columns = {columns})")
+        con.execute(f"CREATE TEMP TABLE {part if one_pass else part + '_typed'} AS SELECT "
+                    f"{', '.join(_read_cell(c, i, sniff[c], one_pass) for i, c in enumerate(kept))} FROM {scan}")
     except duckdb.Error:
         return None
-    checked = _check(con, raw, sniff)
+    return (_finish_one_pass if one_pass else _finish)(con, part, kept, sniff, location)
+
+
+def _read_cell(column: str, i: int, sniffed: str, one_pass: bool) -> str:
+    q = _quote(column)
+    if sniffed != "int" or not one_pass:
+        return q
+    return f"TRY_CAST({q} AS BIGINT) AS {q}, ({q} IS NULL OR {_PLAIN.format(q)}) AS __ok{i}"
+
+
+_PLAIN = "regexp_full_match({}, '-?[0-9]{{1,18}}')"  # plain digits, never beyond BIGINT: as the rule reads them
+
+
+def _finish_one_pass(con: duckdb.DuckDBPyConnection, part: str, kept: Sequence[str], sniff: dict[str, str],
+                     location: str) -> tuple[dict[str, str], list[tuple[Any, ...]]] | None:
+    checked = _check(con, part, sniff, {c: f"NOT __ok{i}" for i, c in enumerate(kept)})
+    if checked is None:
+        con.execute(f"DROP TABLE {part}")
+        return None
+    kinds, odd = checked
+    for c in odd:  # non-finite numbers are missing values (rare: only then a pass to clear them)
+        con.execute(f"UPDATE {part} SET {_quote(c)} = NULL WHERE NOT isfinite({_quote(c)})")
+    for i, c in enumerate(kept):
+        if sniff[c] == "int":
+            con.execute(f"ALTER TABLE {part} DROP COLUMN __ok{i}")
+    return kinds, [(location, c, *stats) for c, stats in odd.items()]
+
+
+def _finish(con: duckdb.DuckDBPyConnection, part: str, kept: Sequence[str], sniff: dict[str, str], location: str
+            ) -> tuple[dict[str, str], list[tuple[Any, ...]]] | None:
+    raw = f"{part}_typed"
+    checked = _check(con, raw, sniff, {c: f"{_quote(c)} IS NOT NULL AND NOT {_PLAIN.format(_quote(c))}" for c in kept})
     if checked is None:
         con.execute(f"DROP TABLE {raw}")
         return None
@@ -109,15 +141,16 @@ def read_typed(con: duckdb.DuckDBPyConnection, part: str, path: Path, scan_args:
     return kinds, [(location, c, *stats) for c, stats in odd.items()]
 
 
-def _check(con: duckdb.DuckDBPyConnection, raw: str, sniff: dict[str, str]
+def _check(con: duckdb.DuckDBPyConnection, raw: str, sniff: dict[str, str], bad_int: dict[str, str]
            ) -> tuple[dict[str, str], dict[str, tuple[Any, ...]]] | None:
     """The kinds by the rule, and (count, first row, value) of non-finite cells per number column;
-    None when a typed column is not what its type claims."""
+    None when a typed column is not what its type claims (``bad_int``: SQL true for a cell of an
+    integer column that is not plain digits)."""
     stats: list[str] = []
     for c, kind in sniff.items():
         q = _quote(c)
         if kind == "int":
-            stats.append(f"count(*) FILTER (WHERE {q} IS NOT NULL AND NOT regexp_full_match({q}, '-?[0-9]{{1,18}}'))")
+            stats.append(f"count(*) FILTER (WHERE {bad_int[c]})")
         elif kind == "double":
             odd = f"NOT isfinite({q})"
             stats += [f"count(*) FILTER (WHERE isfinite({q}) AND {q} <> round({q}))", f"count(*) FILTER (WHERE {odd})",

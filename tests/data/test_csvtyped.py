@@ -42,14 +42,15 @@ def _read(path: Path, monkeypatch: pytest.MonkeyPatch, typed: bool) -> tuple[Any
     return clean, rel.numeric, rel.integer, odd, taken == [True]
 
 
-def _csv(cell: str, column: str, at: int, rows: int = ROWS) -> str:
+def _csv(cell: str, column: str, at: int, rows: int = ROWS, label: bool = False) -> str:
+    """Columns step, v (integers), w (decimals) and, with ``label``, text; ``cell`` in v or w at row ``at``."""
     quoted = '"' + cell.replace('"', '""') + '"'
-    lines = ["step,v,w,label"]
+    lines = ["step,v,w" + (",label" if label else "")]
     for i in range(rows):
         v, w = str(i * 3), f"{i * 0.25 + 0.5}"
         if i == at:
             v, w = (quoted, w) if column == "v" else (v, quoted)
-        lines.append(f"{i},{v},{w},r{i % 3}")
+        lines.append(f"{i},{v},{w}" + (f",r{i % 3}" if label else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -64,12 +65,22 @@ def test_typed_read_equals_general_read(tmp_path: Path, monkeypatch: pytest.Monk
     assert fast[:4] == general[:4]
 
 
+@pytest.mark.parametrize("at", [1, ROWS - 1], ids=["sampled", "late"])
+@pytest.mark.parametrize("cell", ["3", "5.0", "1e3", "0x10", "1_000", "+-5", "inf", "", "  ", "x"])
+def test_with_a_text_column_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, at: int) -> None:
+    path = tmp_path / "m.csv"
+    for column in ("v", "w"):
+        path.write_text(_csv(cell, column, at, ROWS if at > 1 else 50, label=True), encoding="utf-8")
+        assert _read(path, monkeypatch, True)[:4] == _read(path, monkeypatch, False)[:4]
+
+
 def test_plain_numbers_take_the_typed_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "m.csv"
-    path.write_text(_csv("7", "v", 5), encoding="utf-8")
-    rows, numeric, integer, nonfinite, taken = _read(path, monkeypatch, True)
-    assert taken and numeric == {"step", "v", "w"} and integer == {"step", "v"} and nonfinite == ()
-    assert rows[5] == (5, 5, 7, 1.75, "r2")
+    for label in (False, True):  # read in one pass; with a text column, in two
+        path.write_text(_csv("7", "v", 5, label=label), encoding="utf-8")
+        rows, numeric, integer, nonfinite, taken = _read(path, monkeypatch, True)
+        assert taken and numeric == {"step", "v", "w"} and integer == {"step", "v"} and nonfinite == ()
+        assert rows[5] == (5, 5, 7, 1.75, *(("r2",) if label else ()))
 
 
 def test_nonfinite_cells_are_noted_as_the_general_read_notes_them(tmp_path: Path,
