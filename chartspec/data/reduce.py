@@ -38,6 +38,7 @@ from .refvalues import STAT_SQL, stat_field, stat_layer
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
+from .stepsplain import needs_rules
 from .table import Table
 from .vegasql import to_sql
 
@@ -312,11 +313,19 @@ def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset
            has_own: bool, source: SourceMap, notes: tuple[Diagnostic, ...]) -> Table:
     """Every row: those read in Python as they were (smoothed later, in layerdata.py), else the engine's."""
     if table.rows:  # rows read in Python, registered for the reduction: the steps rules in Python
-        from .steps import apply_to_rows
-
-        return apply_to_rows(replace(table, relation=None), layers, model, has_own, source)
+        return _rules_on_rows(replace(table, relation=None), layers, model, has_own, source)
     return replace(table, rows=fetch(rel, used=used), columns=_with_added(table.columns, rel), relation=None,
                    notes=table.notes + notes)
+
+
+def _rules_on_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap
+                   ) -> Table:
+    """steps.py's rules on rows read in Python; numpy is imported only when they may change them."""
+    if not needs_rules(table.rows, layers, model, has_own, table.columns):
+        return table
+    from .steps import apply_to_rows
+
+    return apply_to_rows(table, layers, model, has_own, source)
 
 
 def _with_added(columns: tuple[str, ...], rel: Relation) -> tuple[str, ...]:
@@ -346,9 +355,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
     def reduce_one(t: Table, layers: list[Layer], has_own: bool, others: list[Table]) -> Table:
         big = engine_table(t)
         if big is None:  # small: read in Python, drawn as it is, after the steps rules
-            from .steps import apply_to_rows
-
-            return apply_to_rows(t, layers, model, has_own, source)
+            return _rules_on_rows(t, layers, model, has_own, source)
         if not layers:  # drawn by no layer (every layer has its own data): only checked
             return replace(t, rows=fetch(big.relation, f"SELECT __row AS r, 0 AS m FROM {big.relation.name} "
                                                         "WHERE __row < 1000") if big.relation else t.rows, relation=None)

@@ -35,57 +35,19 @@ import numpy as np
 from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
-from ..spec.transforms import Calculate, Filter
+from ..spec.transforms import Filter
 from .arrownp import int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
-from .rows import DRAWS
-from .smoothing import smooth_series
+from .rows import DRAWS, piece_column
+from .stepsplain import GAP_FACTOR, _todo, applies, series_keys, settings
 from .table import Table
 from .values import shown
 
 __all__ = ["GAP_FACTOR", "GAP_WINDOW", "Decision", "applies", "apply_to_relation", "apply_to_rows", "decide",
            "piece_column", "replaced_note"]
 
-#: a step is a hole when it is more than this many times the median step on each side of it
-GAP_FACTOR = 4.0
 #: how many steps on each side the medians look at
 GAP_WINDOW = 8
-
-
-def piece_column(index: int) -> str:
-    """The column numbering the pieces of layer ``index``'s line (present only when it has a hole)."""
-    return f"__piece_{index}"
-
-
-def applies(layer: Layer, model: ChartSpec, has_own: bool) -> bool:
-    """Whether ``layer`` draws series these rules apply to: a line or area along a numeric x,
-    whose y field and series fields come from the data (not from a transform)."""
-    if layer.mark not in ("line", "area") or layer.band is not None or layer.heat is not None:
-        return False
-    if model.x.type not in ("quantitative", "temporal"):
-        return False
-    keys = {model.x.field, layer.y.field, *series_keys(layer, model, has_own)}
-    steps = (*(() if has_own else model.transform), *layer.transform)
-    return all(isinstance(t, Filter) or (isinstance(t, Calculate) and t.as_field not in keys) for t in steps)
-
-
-def series_keys(layer: Layer, model: ChartSpec, has_own: bool, filtered: bool = False) -> tuple[str, ...]:
-    """The fields telling a layer's series apart: :func:`smooth_series`'s; unless ``filtered``
-    (the rows its filters drop are known), also the fields its filters read, since rows a filter
-    tells apart (two optimizers' in a layout's items) must never replace one another. Never x or
-    y: filtering out outliers must not make a repeated step two series."""
-    from .flow import expression_fields
-
-    if filtered:
-        return smooth_series(layer, model)
-    read = [f for t in (*(() if has_own else model.transform), *layer.transform) if isinstance(t, Filter)
-            for f in ([t.field] if t.field else expression_fields(t.expr or ""))]
-    skip = {model.x.field, layer.y.field}
-    return tuple(dict.fromkeys([*smooth_series(layer, model), *(f for f in read if f not in skip)]))
-
-
-def settings(layer: Layer, model: ChartSpec) -> tuple[str, str]:
-    return layer.duplicates or model.duplicates, layer.gaps or model.gaps
 
 
 @dataclass(frozen=True)
@@ -231,12 +193,6 @@ def replaced_note(layer: Layer, model: ChartSpec, table_name: str, count: int, x
 
 
 # -- applying the rules to a table: rows read in Python, or a table held by the engine ------------
-
-def _todo(layers: Sequence[Layer], model: ChartSpec, has_own: bool, columns: Sequence[str]) -> list[Layer]:
-    fields = set(columns)
-    return [layer for layer in layers if applies(layer, model, has_own) and model.x.field in fields
-            and layer.y.field in fields and set(series_keys(layer, model, has_own)) <= fields]
-
 
 def _number(value: Any) -> float:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
