@@ -62,10 +62,10 @@ def _has_odd_bytes(path: Path) -> bool:
     with path.open("rb") as f:
         f.readline()  # the header (names like 'train_loss' are no cells)
         while chunk := f.read(_CHUNK):
-            block = tail + chunk
-            if b"_" in block or b"+-" in block:
+            # each chunk as it is (no copy), and the one pair of bytes spanning two chunks
+            if b"_" in chunk or b"+-" in chunk or tail + chunk[:1] == b"+-":
                 return True
-            tail = block[-1:]
+            tail = chunk[-1:]
     return False
 
 

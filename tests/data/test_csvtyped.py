@@ -99,3 +99,15 @@ def test_an_underscore_anywhere_but_the_header_reads_the_general_way(tmp_path: P
     assert _read(path, monkeypatch, True)[4]
     path.write_text("train_step,loss,run\n1,0.5,a_1\n2,0.25,a_1\n", encoding="utf-8")
     assert not _read(path, monkeypatch, True)[4]
+
+
+@pytest.mark.parametrize(("body", "odd"), [
+    ("train_step,loss\n1,2\n", False), ("a,b\n12+-3\n", True), ("a,b\n123+-5\n", True),  # '+-' across two reads
+    ("a,b\n1234+\n-5\n", False), ("a,b\n1,2\n3_4\n", True), ("a,b\n1+,-2\n", False),
+])
+def test_the_byte_search_sees_every_cell_but_the_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str,
+                                                        odd: bool) -> None:
+    monkeypatch.setattr(csvtyped, "_CHUNK", 4)  # reads of 4 bytes: the pairs spanning two reads count too
+    path = tmp_path / "m.csv"
+    path.write_text(body, encoding="utf-8")
+    assert csvtyped._has_odd_bytes(path) is odd
