@@ -16,9 +16,8 @@ from typing import Any
 from ..data.layerdata import LayerData, layer_dates, layer_steps
 from ..data.loaded import Spec
 from ..data.reduce import LAYER_MASK
-from ..data.rows import DRAWS
+from ..data.rows import DRAWS, piece_column
 from ..data.smoothing import smooth_column
-from ..data.steps import piece_column
 from ..data.table import Table
 from ..spec.model import Layer
 from ..spec.smoothing import Smooth

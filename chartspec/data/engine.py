@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
+from .csvtyped import read_typed, scan_args, scan_csv
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 
 if TYPE_CHECKING:
@@ -168,13 +169,6 @@ def _csv_error(err: Exception, location: str, delimiter: str) -> DataError:
     return DataError(Diagnostic(f"malformed {kind}: {first}", file=location, line=line, column=1))
 
 
-def _scan_csv(path: Path, header: Sequence[str], delimiter: str) -> str:
-    """Every cell as text: which columns are numbers is decided by numbers.py's rule."""
-    names = "[" + ", ".join(literal(h) for h in header) + "]"
-    return (f"read_csv({literal(str(path))}, header = true, names = {names}, delim = {literal(delimiter)}, "
-            f"quote = '\"', escape = '\"', strict_mode = true, all_varchar = true)")
-
-
 class Unsupported(Exception):
     """Data the engine cannot hold faithfully (say a column named ``rowid``): read it in Python."""
 
@@ -252,10 +246,12 @@ def _read_one(con: duckdb.DuckDBPyConnection, part: str, path: Path, header: Seq
     import duckdb
 
     kept = [h for h in header if used is None or h in used] or [header[0]]
+    if (typed := read_typed(con, part, path, scan_args(delimiter), header, kept, location)) is not None:
+        return typed  # columns of plain numbers, parsed typed and checked (csvtyped.py)
     raw = f"{part}_text"
     try:
         con.execute(f"CREATE TEMP TABLE {raw} AS SELECT {', '.join(quote(c) for c in kept)} "
-                    f"FROM {_scan_csv(path, header, delimiter)}")
+                    f"FROM {scan_csv(path, header, delimiter)}")
     except duckdb.Error as err:
         raise _csv_error(err, location, delimiter) from None
     found = column_kinds(con, raw, kept)

@@ -192,9 +192,14 @@ def _fill_nearest(rows: list[dict[str, Any]], indices: list[int], spots: list[An
     logged x. True if some row shows a value from another x."""
     log = model.x.scale == "log"
     placed = sorted((spot, at) for at in logged if (spot := _number_spot(at) if not log else _spot(at, log)) is not None)
-    found = nearest_logged([spot for spot, _ in placed], spots)
+    exact: dict[Any, int] = {}
+    for k, (spot, _) in enumerate(placed):
+        exact.setdefault(spot, k)  # the first of equal spots, as the search finds it
+    # logged at every row's x (the usual case): its own x answers, no search (and no numpy to import)
+    found = [exact[spot] for spot in spots] if all(spot in exact for spot in spots) else nearest_logged(
+        [spot for spot, _ in placed], spots).tolist()
     shifted = False
-    for i, spot, k in zip(indices, spots, found.tolist()):
+    for i, spot, k in zip(indices, spots, found):
         if k < 0:
             continue
         place, at = placed[k]

@@ -19,8 +19,10 @@ rows (Lightning's CSV logger) is found at the steps it was logged at.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported when a tooltip needs it: `chartspec validate` starts without it
+    import numpy as np
 
 __all__ = ["nearest_logged"]
 
@@ -31,6 +33,8 @@ _SLACK = 1e-9
 def nearest_logged(logged: Sequence[float], wanted: Sequence[float]) -> np.ndarray:
     """For each ``wanted`` position, the index into ``logged`` (sorted, distinct) of the logged
     position that answers for it, or -1 where none is within the series' interval."""
+    import numpy as np
+
     have = np.asarray(logged, dtype=float)
     want = np.asarray(wanted, dtype=float)
     count = len(have)

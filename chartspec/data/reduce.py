@@ -38,6 +38,7 @@ from .refvalues import STAT_SQL, stat_field, stat_layer
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
+from .stepsplain import needs_rules
 from .table import Table
 from .vegasql import to_sql
 
@@ -258,10 +259,11 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     assert table.relation is not None
     # base: the rows with the steps rules' bits but without the smoothed columns, which every
     # question about the data's own columns asks (a scan of the smoothed view joins them in per row)
-    base, notes = (table.relation, ()) if table.relation.prereduced else apply_to_relation(
+    base, notes, fetched = (table.relation, (), {}) if table.relation.prereduced else apply_to_relation(
         table.relation, layers, model, has_own, source, table.name,
         lambda layer: _filters_sql(layer, model, has_own, table.relation))
-    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source)
+    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source, fetched)
+    del fetched  # the columns smoothing shares with the steps rules: not held through the M4
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
     x_map = _x_map(model, [base], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
@@ -311,11 +313,19 @@ def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset
            has_own: bool, source: SourceMap, notes: tuple[Diagnostic, ...]) -> Table:
     """Every row: those read in Python as they were (smoothed later, in layerdata.py), else the engine's."""
     if table.rows:  # rows read in Python, registered for the reduction: the steps rules in Python
-        from .steps import apply_to_rows
-
-        return apply_to_rows(replace(table, relation=None), layers, model, has_own, source)
+        return _rules_on_rows(replace(table, relation=None), layers, model, has_own, source)
     return replace(table, rows=fetch(rel, used=used), columns=_with_added(table.columns, rel), relation=None,
                    notes=table.notes + notes)
+
+
+def _rules_on_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap
+                   ) -> Table:
+    """steps.py's rules on rows read in Python; numpy is imported only when they may change them."""
+    if not needs_rules(table.rows, layers, model, has_own, table.columns):
+        return table
+    from .steps import apply_to_rows
+
+    return apply_to_rows(table, layers, model, has_own, source)
 
 
 def _with_added(columns: tuple[str, ...], rel: Relation) -> tuple[str, ...]:
@@ -345,9 +355,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
     def reduce_one(t: Table, layers: list[Layer], has_own: bool, others: list[Table]) -> Table:
         big = engine_table(t)
         if big is None:  # small: read in Python, drawn as it is, after the steps rules
-            from .steps import apply_to_rows
-
-            return apply_to_rows(t, layers, model, has_own, source)
+            return _rules_on_rows(t, layers, model, has_own, source)
         if not layers:  # drawn by no layer (every layer has its own data): only checked
             return replace(t, rows=fetch(big.relation, f"SELECT __row AS r, 0 AS m FROM {big.relation.name} "
                                                         "WHERE __row < 1000") if big.relation else t.rows, relation=None)

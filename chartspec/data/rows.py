@@ -10,12 +10,18 @@ from typing import Any
 from .engine import INTEGER_TYPES, Relation, quote
 from .numbers import number_sql
 
-__all__ = ["DRAWS", "LAYER_MASK", "fetch", "first_texts", "mentioned"]
+__all__ = ["DRAWS", "LAYER_MASK", "fetch", "first_texts", "mentioned", "piece_column"]
 
 #: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
 LAYER_MASK = "__layers"
 #: the column saying which layers draw a row by the training-log rules (steps.py; bit i: layer i)
 DRAWS = "__draws"
+
+
+def piece_column(index: int) -> str:
+    """The column numbering the pieces of layer ``index``'s line (present only when it has a hole:
+    steps.py; here, without numpy, for the compiler)."""
+    return f"__piece_{index}"
 
 
 _QUOTED = re.compile(r"""(["'])(.*?)\1""")

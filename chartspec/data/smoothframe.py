@@ -24,8 +24,8 @@ from .smoothing import repeated_x, smooth_column, smooth_series
 __all__ = ["add_smoothed", "kept_smoothed"]
 
 
-def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int = 0
-                  ) -> tuple[Any, Any, Any, Any, bool, Any, Any, Any]:
+def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int = 0,
+                  fetched: Mapping[str, Any] | None = None) -> tuple[Any, Any, Any, Any, bool, Any, Any, Any]:
     """Rows in series-then-x order (file order breaking ties): their ``__row``s (None: file order
     already), where each series starts, the positions (in that order) of x values repeated among
     the values a series draws, y in that order, whether the engine handed the rows out in file
@@ -41,8 +41,7 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
     if DRAWS in rel.columns:  # rows the layer does not draw (steps.py) are not smoothed
         value = f"CASE WHEN ({DRAWS} & {bit}) <> 0 THEN {value} END"
         drawn = f"CAST(({DRAWS} & {bit}) <> 0 AS TINYINT)"
-    cols = numeric_columns(rel.con, f"SELECT __row, {group} AS g, CAST({quote(x)} AS DOUBLE) AS x, "
-                                    f"{value} AS y, {drawn} AS d FROM {rel.name}")
+    cols = _columns(rel, {"g": group, "x": f"CAST({quote(x)} AS DOUBLE)", "y": value, "d": drawn}, fetched or {})
     rows, g, xs, ys, ds = (cols[c] for c in ("__row", "g", "x", "y", "d"))
     n = len(rows)
     # __row numbers the rows 0..n-1: rising means file order (DuckDB keeps insertion order)
@@ -67,10 +66,26 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
     return order, starts, twice, ys, in_file_order, g, xs, ds.astype(bool)
 
 
-def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap
-                 ) -> tuple[Relation, dict[int, Presorted]]:
+def _columns(rel: Relation, exprs: Mapping[str, str], fetched: Mapping[str, Any]) -> dict[str, Any]:
+    """``__row`` and each of ``exprs`` (name -> SQL) per row of ``rel``, reading only those not in
+    ``fetched`` (SQL -> values, read before in the engine's order, as steps.py hands them on)."""
+    import numpy as np
+
+    have = {n: fetched[e] for n, e in exprs.items() if e in fetched and "__row" in fetched}
+    need = ", ".join(f"{e} AS {n}" for n, e in exprs.items() if n not in have)
+    cols = numeric_columns(rel.con, f"SELECT __row{', ' + need if need else ''} FROM {rel.name}")
+    if not have:
+        return cols
+    if np.array_equal(cols["__row"], fetched["__row"]):  # the same order: the arrays line up
+        return {**have, **cols}
+    return _columns(rel, exprs, {})
+
+
+def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap,
+                 fetched: Mapping[str, Any] | None = None) -> tuple[Relation, dict[int, Presorted]]:
     """``rel`` with each layer's EMA column added (a view joining them to ``rel``), and each
-    smoothed layer's series as sorted here (by layer index), for m4np.py; ``rel`` when none smooths."""
+    smoothed layer's series as sorted here (by layer index), for m4np.py; ``rel`` when none smooths.
+    ``fetched``: columns of ``rel`` already read (SQL -> values in the engine's order)."""
     if not layers:
         return rel, {}
     import numpy as np
@@ -85,7 +100,8 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
     for layer in layers:
         assert layer.smooth is not None
         keys = smooth_series(layer, model)
-        order, starts, twice, y, in_file_order, g, xs, drawn = _series_order(rel, x, layer.y.field, keys, 1 << layer.index)
+        order, starts, twice, y, in_file_order, g, xs, drawn = _series_order(rel, x, layer.y.field, keys, 1 << layer.index,
+                                                                       fetched)
         if len(twice):
             row = int(twice[0] if order is None else order[twice[0]])
             value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [row])[0][0]

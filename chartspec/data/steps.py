@@ -35,57 +35,19 @@ import numpy as np
 from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
-from ..spec.transforms import Calculate, Filter
+from ..spec.transforms import Filter
 from .arrownp import int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
-from .rows import DRAWS
-from .smoothing import smooth_series
+from .rows import DRAWS, piece_column
+from .stepsplain import GAP_FACTOR, _todo, applies, series_keys, settings
 from .table import Table
 from .values import shown
 
 __all__ = ["GAP_FACTOR", "GAP_WINDOW", "Decision", "applies", "apply_to_relation", "apply_to_rows", "decide",
            "piece_column", "replaced_note"]
 
-#: a step is a hole when it is more than this many times the median step on each side of it
-GAP_FACTOR = 4.0
 #: how many steps on each side the medians look at
 GAP_WINDOW = 8
-
-
-def piece_column(index: int) -> str:
-    """The column numbering the pieces of layer ``index``'s line (present only when it has a hole)."""
-    return f"__piece_{index}"
-
-
-def applies(layer: Layer, model: ChartSpec, has_own: bool) -> bool:
-    """Whether ``layer`` draws series these rules apply to: a line or area along a numeric x,
-    whose y field and series fields come from the data (not from a transform)."""
-    if layer.mark not in ("line", "area") or layer.band is not None or layer.heat is not None:
-        return False
-    if model.x.type not in ("quantitative", "temporal"):
-        return False
-    keys = {model.x.field, layer.y.field, *series_keys(layer, model, has_own)}
-    steps = (*(() if has_own else model.transform), *layer.transform)
-    return all(isinstance(t, Filter) or (isinstance(t, Calculate) and t.as_field not in keys) for t in steps)
-
-
-def series_keys(layer: Layer, model: ChartSpec, has_own: bool, filtered: bool = False) -> tuple[str, ...]:
-    """The fields telling a layer's series apart: :func:`smooth_series`'s; unless ``filtered``
-    (the rows its filters drop are known), also the fields its filters read, since rows a filter
-    tells apart (two optimizers' in a layout's items) must never replace one another. Never x or
-    y: filtering out outliers must not make a repeated step two series."""
-    from .flow import expression_fields
-
-    if filtered:
-        return smooth_series(layer, model)
-    read = [f for t in (*(() if has_own else model.transform), *layer.transform) if isinstance(t, Filter)
-            for f in ([t.field] if t.field else expression_fields(t.expr or ""))]
-    skip = {model.x.field, layer.y.field}
-    return tuple(dict.fromkeys([*smooth_series(layer, model), *(f for f in read if f not in skip)]))
-
-
-def settings(layer: Layer, model: ChartSpec) -> tuple[str, str]:
-    return layer.duplicates or model.duplicates, layer.gaps or model.gaps
 
 
 @dataclass(frozen=True)
@@ -107,21 +69,27 @@ def decide(group: np.ndarray, x: np.ndarray, has_y: np.ndarray, duplicates: str,
     if kept_by_filters is not None:  # rows the layer's filters drop are none of its series (Vega drops them)
         valid &= kept_by_filters
     idx = np.flatnonzero(valid & has_y)
-    order = idx if _in_order(group[idx], x[idx]) else idx[np.lexsort((idx, x[idx], group[idx]))]
-    same = (group[order][1:] == group[order][:-1]) & (x[order][1:] == x[order][:-1])
-    if duplicates == "last":
-        drop = np.append(same, False)[: order.size]  # a row followed by one with the same x is replaced
-    elif duplicates == "first":
-        drop = np.insert(same, 0, False)[: order.size]
+    full = idx.size == x.size  # every row in a series: views, not copies of 10^7 values
+    gi, xi = (group, x) if full else (group[idx], x[idx])
+    if _in_order(gi, xi):  # x strictly rising within each series: no repeated x, nothing to sort
+        kept, replaced, gk, xk = idx, idx[:0], gi, xi
     else:
-        drop = np.zeros(order.size, dtype=bool)
-    kept = order[~drop]
-    keep = ~valid.copy()
+        order = idx[np.lexsort((idx, xi, gi))]
+        same = (group[order][1:] == group[order][:-1]) & (x[order][1:] == x[order][:-1])
+        if duplicates == "last":
+            drop = np.append(same, False)[: order.size]  # a row followed by one with the same x is replaced
+        elif duplicates == "first":
+            drop = np.insert(same, 0, False)[: order.size]
+        else:
+            drop = np.zeros(order.size, dtype=bool)
+        kept, replaced = order[~drop], np.sort(order[drop])
+        gk, xk = group[kept], x[kept]
+    keep = ~valid
     keep[kept] = True
     if gaps == "break":
         keep |= valid & ~has_y
-    piece = None if gaps == "connect" else _pieces(group, x, kept, keep, has_y, log)
-    return Decision(keep, piece, np.sort(order[drop]))
+    piece = None if gaps == "connect" else _pieces(group, x, kept, keep, has_y, log, gk, xk)
+    return Decision(keep, piece, replaced)
 
 
 def _in_order(group: np.ndarray, x: np.ndarray) -> bool:
@@ -137,9 +105,9 @@ def _in_order(group: np.ndarray, x: np.ndarray) -> bool:
 
 
 def _pieces(group: np.ndarray, x: np.ndarray, kept: np.ndarray, keep: np.ndarray, has_y: np.ndarray,
-            log: bool) -> np.ndarray | None:
-    """A piece number per row (new at each series and each hole), or None when there is no hole."""
-    g, xs = group[kept], x[kept]
+            log: bool, g: np.ndarray, xs: np.ndarray) -> np.ndarray | None:
+    """A piece number per row (new at each series and each hole), or None when there is no hole;
+    ``g`` and ``xs``: ``group[kept]`` and ``x[kept]``."""
     new = np.ones(kept.size, dtype=bool)
     new[1:] = (g[1:] != g[:-1]) | (xs[1:] != xs[:-1])
     ug, ux = g[new], xs[new]
@@ -169,6 +137,9 @@ def _holes(d: np.ndarray, step_group: np.ndarray) -> np.ndarray:
     n = d.size
     if n < 2:
         return np.zeros(n, dtype=bool)
+    steps = d[~np.isnan(d)]
+    if not steps.size or steps.max() <= GAP_FACTOR * steps.min():  # even the longest step is no hole
+        return np.zeros(n, dtype=bool)  # (a log's usual even cadence: no windows to look at)
     filled = np.where(np.isnan(d), np.inf, d)
     # a quick bound first: a hole exceeds K times the smallest step on each side too (windows that
     # reach into another series only lower that bound: it stays a necessary condition)
@@ -224,12 +195,6 @@ def replaced_note(layer: Layer, model: ChartSpec, table_name: str, count: int, x
 
 # -- applying the rules to a table: rows read in Python, or a table held by the engine ------------
 
-def _todo(layers: Sequence[Layer], model: ChartSpec, has_own: bool, columns: Sequence[str]) -> list[Layer]:
-    fields = set(columns)
-    return [layer for layer in layers if applies(layer, model, has_own) and model.x.field in fields
-            and layer.y.field in fields and set(series_keys(layer, model, has_own)) <= fields]
-
-
 def _number(value: Any) -> float:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     return float(value) if ok else np.nan
@@ -272,46 +237,85 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
 
 def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap,
                       table_name: str, filters_sql: Callable[[Layer], str | None] = lambda layer: None
-                      ) -> tuple[Relation, tuple[Diagnostic, ...]]:
-    """An engine table with the layers' row bits (``__draws``) and pieces added, and the notes."""
+                      ) -> tuple[Relation, tuple[Diagnostic, ...], dict[str, np.ndarray]]:
+    """An engine table with the layers' row bits (``__draws``) and pieces added, the notes, and
+    the columns read, by their SQL, in the engine's order (for smoothing, when the table is
+    unchanged). The table is read once (one query for every layer's inputs) and copied only when
+    a layer draws a subset of its rows or breaks its line: a log without repeated steps or holes
+    is left as it is (a view over Parquet files stays a view, never held whole)."""
     todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
     if not todo:
-        return rel, ()
+        return rel, (), {}
+    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql)
+    bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
+    arrays: dict[str, Any] = {}
+    notes: list[Diagnostic] = []
+    decided: dict[tuple[Any, ...], Decision] = {}
+    for layer, (keys, group, has_y, kept, same) in zip(todo, inputs):
+        duplicates, gaps = settings(layer, model)
+        key = (same, duplicates, gaps)  # layers with the same inputs (one x, full y columns) decide alike
+        found = decided.get(key) or decided.setdefault(key, decide(
+            cols[group], cols["x"], cols[has_y].astype(bool) if has_y else np.ones(rel.count, dtype=bool), duplicates,
+            gaps, log=model.x.scale == "log", kept_by_filters=cols[kept].astype(bool) if kept else None))
+        bits[~found.keep] &= ~(1 << layer.index)
+        if found.piece is not None:
+            arrays[piece_column(layer.index)] = int_column(found.piece)
+        if found.replaced.size:
+            notes.append(_note(rel, layer, model, keys, int(found.replaced[0]), table_name, found.replaced.size,
+                               duplicates, source))
+    if np.all(bits == bits[0]) and not arrays:
+        return rel, tuple(notes), fetched
+    return _with_arrays(rel, {DRAWS: int_column(bits), **arrays}), tuple(notes), {}
+
+
+def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool,
+            filters_sql: Callable[[Layer], str | None]
+            ) -> tuple[dict[str, np.ndarray], list[tuple[Any, ...]], dict[str, np.ndarray]]:
+    """Every layer's inputs to :func:`decide`, fetched in one query and put in file order: the
+    columns by name, and per layer (series keys, group column, has-y column or None when y is never
+    missing, filters' column or None, what tells its inputs apart from another layer's)."""
+    exprs = {f"CAST({quote(model.x.field)} AS DOUBLE)": "x"}  # SQL -> the column's name in the fetch
+    counts = rel.sql(f"SELECT {', '.join(f'count({quote(layer.y.field)}) = count(*)' for layer in todo)} FROM {rel.name}")
+    per_layer: list[tuple[Any, ...]] = []
+    for layer, full in zip(todo, counts[0]):
+        where = filters_sql(layer)  # the layer's filters in SQL (reduce.py), None: not translatable
+        keys = series_keys(layer, model, has_own, filtered=where is not None)
+        group = exprs.setdefault(f"hash({', '.join(quote(k) for k in keys)})" if keys else "0", f"c{len(exprs)}")
+        has_y = None if full else exprs.setdefault(f"CAST({quote(layer.y.field)} IS NOT NULL AS TINYINT)",
+                                                   f"c{len(exprs)}")
+        kept = None if where is None else exprs.setdefault(f"CAST(coalesce(({where}), false) AS TINYINT)",
+                                                           f"c{len(exprs)}")
+        per_layer.append((keys, group, has_y, kept, (group, has_y, kept)))
+    cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items())} FROM {rel.name}")
+    fetched = {"__row": cols["__row"], **{e: cols[n] for e, n in exprs.items()}}
+    rows = cols.pop("__row")
+    if rows.size and not (rows[0] == 0 and np.all(rows[1:] == rows[:-1] + 1)):  # not in file order
+        back = np.argsort(rows, kind="stable")
+        cols = {c: v[back] for c, v in cols.items()}
+    return cols, per_layer, fetched
+
+
+def _note(rel: Relation, layer: Layer, model: ChartSpec, keys: Sequence[str], row: int, table_name: str, count: int,
+          duplicates: str, source: SourceMap) -> Diagnostic:
+    first = rel.sql(f"SELECT {', '.join(quote(c) for c in (model.x.field, *keys))} FROM {rel.name} "
+                    "WHERE __row = ?", [row])[0]
+    value = first[0] if model.x.field not in rel.integer else int(first[0])
+    return replaced_note(layer, model, table_name, count, value, dict(zip(keys, first[1:])), duplicates, source)
+
+
+def _with_arrays(rel: Relation, arrays: dict[str, Any]) -> Relation:
+    """``rel`` with ``arrays`` (one value per row, in file order) joined as columns by position."""
     import pyarrow as pa
 
     rel = materialized(rel)  # a view over files: read them once
     if not np.array_equal(_fetch(rel, "__row"), np.arange(rel.count)):
         rel = materialized(rel, ordered=True)  # the new columns join by position: rows in file order
-    x = _fetch(rel, f"CAST({quote(model.x.field)} AS DOUBLE)")
-    bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
-    arrays: dict[str, Any] = {}
-    notes: list[Diagnostic] = []
-    for layer in todo:
-        where = filters_sql(layer)  # the layer's filters in SQL (reduce.py), None: not translatable
-        kept = _fetch(rel, f"CAST(coalesce(({where}), false) AS TINYINT)").astype(bool) if where is not None else None
-        keys = series_keys(layer, model, has_own, filtered=kept is not None)
-        group = _fetch(rel, f"hash({', '.join(quote(k) for k in keys)})" if keys else "0").astype(np.uint64)
-        has_y = _fetch(rel, f"CAST({quote(layer.y.field)} IS NOT NULL AS TINYINT)").astype(bool)
-        duplicates, gaps = settings(layer, model)
-        found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log", kept_by_filters=kept)
-        bits[~found.keep] &= ~(1 << layer.index)
-        if found.piece is not None:
-            arrays[piece_column(layer.index)] = int_column(found.piece)
-        if found.replaced.size:
-            first = rel.sql(f"SELECT {', '.join(quote(c) for c in (model.x.field, *keys))} FROM {rel.name} "
-                            "WHERE __row = ?", [int(found.replaced[0])])[0]
-            value = first[0] if model.x.field not in rel.integer else int(first[0])
-            notes.append(replaced_note(layer, model, table_name, found.replaced.size, value,
-                                       dict(zip(keys, first[1:])), duplicates, source))
-    if not np.all(bits == bits[0]) or arrays:
-        arrays = {DRAWS: int_column(bits), **arrays}
-        name = new_name()
-        rel.con.register(f"{name}_arrow", pa.Table.from_arrays(list(arrays.values()), names=list(arrays)))
-        added = ", ".join(f"s.{quote(c)}" for c in arrays)
-        rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {added} FROM {rel.name} t POSITIONAL JOIN {name}_arrow s")
-        rel = dc_replace(rel, name=name, columns=rel.columns + tuple(arrays), numeric=rel.numeric | set(arrays),
-                         integer=rel.integer | set(arrays), view=False)
-    return rel, tuple(notes)
+    name = new_name()
+    rel.con.register(f"{name}_arrow", pa.Table.from_arrays(list(arrays.values()), names=list(arrays)))
+    added = ", ".join(f"s.{quote(c)}" for c in arrays)
+    rel.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {added} FROM {rel.name} t POSITIONAL JOIN {name}_arrow s")
+    return dc_replace(rel, name=name, columns=rel.columns + tuple(arrays), numeric=rel.numeric | set(arrays),
+                      integer=rel.integer | set(arrays), view=False)
 
 
 def _kept_rows(rows: Sequence[dict[str, Any]], layer: Layer, model: ChartSpec, has_own: bool) -> np.ndarray | None:

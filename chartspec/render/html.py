@@ -203,6 +203,8 @@ def dark_patch(light: Any, dark: Any, path: tuple[str | int, ...] = ()) -> list[
             ops += dark_patch(light[key], value, (*path, key)) if key in light else [[[*path, key], value]]
         return ops
     if isinstance(light, list) and isinstance(dark, list) and len(light) == len(dark):
+        if path and path[-1] == "values" and light == dark:  # rows of the same table: one comparison in C
+            return []  # (walking 10^4 rows value by value took 0.25 s)
         return [op for i, (a, b) in enumerate(zip(light, dark)) for op in dark_patch(a, b, (*path, i))]
     same = type(light) is type(dark) and light == dark  # True == 1, but not in a spec
     return [] if same else [[list(path), dark]]

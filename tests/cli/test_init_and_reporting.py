@@ -206,7 +206,9 @@ try:
 except SystemExit as exit:
     code = exit.code
 print("PROBE " + json.dumps({"code": code, "altair": "altair" in sys.modules,
-                             "vl_convert": "vl_convert" in sys.modules}), file=sys.stderr)
+                             "vl_convert": "vl_convert" in sys.modules,
+                             "engine": sorted(m for m in ("numpy", "duckdb", "pyarrow") if m in sys.modules)}),
+      file=sys.stderr)
 """
 LIBRARY_PROBE = """\
 import json, sys
@@ -226,7 +228,8 @@ def test_validate_writes_nothing_and_loads_no_renderer(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", PROBE, str(project)], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     probe = json.loads(proc.stderr.rsplit("PROBE ", 1)[1])
-    assert probe == {"code": 1, "altair": False, "vl_convert": False}, proc.stderr
+    # nor the data engine or numpy for a small CSV (a cold validate of one spec stays under 0.3 s)
+    assert probe == {"code": 1, "altair": False, "vl_convert": False, "engine": []}, proc.stderr
     assert "ok proj/good.yaml" in proc.stdout
 
     proc = subprocess.run([sys.executable, "-c", LIBRARY_PROBE, str(project), str(tmp_path / "out")], cwd=tmp_path,

@@ -7,6 +7,7 @@ layer draws is read back from the loaded rows: the rows whose ``__layers`` bit i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,26 @@ def test_rows_the_layer_filters_out_are_not_its_repeats(tmp_path: Path, path_kin
                  "layers: [{y: {field: loss}, transform: [{filter: \"datum.exp == 'base'\"}]}]\n")
     assert [d.message.split(";")[0] for d in spec.notes] == [
         "4 rows of m.csv repeat an x value of series 'loss' (first at step 0)"]
+
+
+@pytest.mark.parametrize(("csv", "layers", "needed"), [
+    ("step,loss\n0,2\n10,1.5\n20,1.2\n30,1\n", "[{y: {field: loss}}]", False),  # an even log: nothing to do
+    (RESUMED, "[{y: {field: loss}}]", True),  # a repeated step
+    ("step,loss\n0,2\n1,1.9\n2,1.8\n3,1.7\n50,1\n51,0.9\n52,0.8\n53,0.7\n", "[{y: {field: loss}}]", True),  # a hole
+    ("step,loss\n0,2\n1,1.9\n2,1.8\n3,1.7\n50,1\n51,0.9\n52,0.8\n53,0.7\n", "[{y: {field: loss}, gaps: connect}]",
+     False),
+    (ALTERNATING, "[{y: {field: train_loss}}]", True),  # rows without the layer's y
+    ("step,loss,run\n0,2,a\n0,3,b\n10,1,a\n10,2,b\n", "[{y: {field: loss}, color: {field: run}}]", False),
+    ("step,loss,run\n0,2,a\n0,3,b\n10,1,a\n10,2,b\n", "[{y: {field: loss}}]", True),  # two runs as one series
+])
+def test_small_tables_skip_the_rules_only_when_they_change_nothing(tmp_path: Path, csv: str, layers: str,
+                                                                   needed: bool) -> None:
+    from chartspec.data.steps import apply_to_rows
+    from chartspec.data.stepsplain import needs_rules
+
+    spec = _load(tmp_path, csv, f"layers: {layers}\n")
+    model, table = spec.model, spec.table
+    raw = replace(table, rows=tuple({k: v for k, v in r.items() if not k.startswith("__")} for r in table.rows))
+    assert needs_rules(raw.rows, model.layers, model, False, raw.columns) is needed
+    if not needed:  # the plain check agrees with the rules themselves
+        assert apply_to_rows(raw, model.layers, model, False, spec.source) is raw
