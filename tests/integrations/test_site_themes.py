@@ -81,6 +81,18 @@ def furo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def pydata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example Sphinx project under pydata-sphinx-theme, served; its base URL."""
+    site = _copy("sphinx", tmp_path_factory.mktemp("pydata"))
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-D", "html_theme=pydata_sphinx_theme",
+                           str(site), str(site / "_build" / "html")], cwd=site, capture_output=True, text=True,
+                          timeout=300, env=ENV)
+    assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stdout + proc.stderr
+    with serving(site / "_build" / "html") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def bare(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The RL training chart of the example sites on chartspec's own page (no site CSS)."""
     out = tmp_path_factory.mktemp("bare")
@@ -92,9 +104,12 @@ def bare(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @contextmanager
-def tab(browser: Any, base: str, path: str, *, scheme: str = "light") -> Iterator[Any]:
-    """A page of the site; afterwards, no console error and no request off the machine."""
+def tab(browser: Any, base: str, path: str, *, scheme: str = "light", init: str | None = None) -> Iterator[Any]:
+    """A page of the site; afterwards, no console error and no request off the machine. ``init``:
+    a script run before the page's own (a returning reader's stored settings)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    if init is not None:
+        context.add_init_script(init)
     errors: list[str] = []
     refused: list[str] = []
 
@@ -242,6 +257,33 @@ def test_furo_theme_toggle_redraws_the_charts_dark_and_back(browser: Any, furo: 
 def test_furo_auto_follows_the_system_scheme(browser: Any, furo: str) -> None:
     with tab(browser, furo, "index.html", scheme="dark") as page:
         assert page.get_attribute("body", "data-theme") == "auto"
+        assert drawn(page, 1, "dark") == [DARK]
+        page.emulate_media(color_scheme="light")
+        assert drawn(page, 1, "light") == [LIGHT]
+
+
+# pydata-sphinx-theme logs a console error on a first visit ("Got invalid theme mode: .") before it
+# stores its default; a returning reader has "auto" stored
+PYDATA_AUTO = "localStorage.setItem('mode', 'auto')"
+
+
+def test_pydata_theme_switch_redraws_the_charts_dark_and_back(browser: Any, pydata: str) -> None:
+    with tab(browser, pydata, "sub/page.html", init=PYDATA_AUTO) as page:
+        assert drawn(page, 2, "light") == [LIGHT, LIGHT]
+
+        def choose(mode: str) -> None:  # pydata's colour-mode menu (Bootstrap dropdown) in the header
+            page.locator("button.theme-switch-button:visible").first.click()
+            page.locator(f"button.theme-change-button[data-mode={mode}]:visible").first.click()
+
+        choose("dark")
+        assert page.get_attribute("html", "data-theme") == "dark"  # pydata marks <html>, not <body>
+        assert drawn(page, 2, "dark") == [DARK, DARK]
+        choose("light")
+        assert drawn(page, 2, "light") == [LIGHT, LIGHT]
+
+
+def test_pydata_auto_follows_the_system_scheme(browser: Any, pydata: str) -> None:
+    with tab(browser, pydata, "index.html", scheme="dark", init=PYDATA_AUTO) as page:
         assert drawn(page, 1, "dark") == [DARK]
         page.emulate_media(color_scheme="light")
         assert drawn(page, 1, "light") == [LIGHT]
