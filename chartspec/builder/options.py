@@ -38,7 +38,7 @@ class BuildOptions:
     ppi: float | None = None
     #: worker processes; 0: none, specs are built one by one in this process (Vega drawing in a
     #: helper process of its own, builder/renderer.py), as is a build with one spec to render
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    jobs: int = field(default_factory=lambda: min(os.cpu_count() or 1, MAX_JOBS))
     #: seconds one spec may take to render before it is stopped
     timeout: float = 300.0
     force: bool = False
@@ -72,6 +72,20 @@ class BuildOptions:
             object.__setattr__(self, key, (value,) if isinstance(value, str) else tuple(value))
         if not isinstance(self.formats, tuple) or any(f not in FORMATS for f in self.formats):
             object.__setattr__(self, "formats", parse_formats(self.formats))
+        _check_ranges(self)
+
+
+def _check_ranges(options: BuildOptions) -> None:
+    """The limits the command line and chartspec.toml enforce, for a script's options too (jobs=-1
+    built with no workers, timeout=inf overflowed the waits, scale=nan failed every spec)."""
+    jobs, scale, timeout = options.jobs, options.scale, options.timeout
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= MAX_JOBS:
+        raise UsageError(f"jobs must be between 0 and {MAX_JOBS}", hint="0 builds in this process, without workers")
+    low, high = SCALE_RANGE
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not low <= scale <= high:  # also nan
+        raise UsageError(f"scale must be between {low} and {high:g}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise UsageError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,8 @@ def ppi_scale(ppi: float) -> float:
 
 def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
     items = text.split(",") if isinstance(text, str) else list(text)
+    if odd := [f for f in items if not isinstance(f, str)]:
+        raise UsageError(f"unknown format {odd[0]!r}", hint=f"choose from {', '.join(FORMATS)}")
     formats = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:

@@ -7,6 +7,7 @@ it run there, on the file, as for a large CSV. A Spark table stays in Spark as a
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
     query = query_of(source)
     name = new_name()
     try:
-        cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM ({query})").fetchall()]
+        cols = [(c, t) for c, t, *_ in con.execute(f"{_DESCRIBE}{query})").fetchall()]
         numeric: set[str] = set()
         integer: set[str] = set()
         exprs = typed_exprs(cols, numeric, integer)
@@ -67,8 +68,8 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
         if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
             raise
         first = " ".join(str(err).split("\n", 2)[:2]).strip()
-        raise fail(f"the query failed in {conn.name!r}: {first}", _query_hint(first, query),
-                   query_path(source)) from None
+        error = fail(f"the query failed in {conn.name!r}: {first}", _query_hint(first, query), query_path(source))
+        raise _at_caret(error, str(err), source, smap) from None
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
     count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
     columns = tuple(c for c, _ in cols)
@@ -88,10 +89,42 @@ def _config(conn: Connection) -> tuple[Path, ...]:
     return (conn.config_path,) if conn.config_path is not None else ()
 
 
+def _at_caret(error: DataError, message: str, source: DataSource, smap: SourceMap) -> DataError:
+    """``error`` moved to the place DuckDB marks (``LINE n: ...`` over a ``^`` line) inside the
+    spec's ``sql``, when that query line is written verbatim in the spec; else left at the string."""
+    found = _CARET.search(message)
+    if found is None or source.sql is None:
+        return error
+    number, shown = int(found[1]), found[2]
+    caret = len(found[3]) - len(f"LINE {number}: ")  # the caret line is indented under the shown text
+    query = query_of(source)
+    executed = f"{_DESCRIBE}{query})".split("\n")
+    if not 1 <= number <= len(executed) or executed[number - 1] != shown:
+        return error  # DuckDB shortened the line: no sure column
+    # the query's own text on that line, and the caret's column within it
+    text, column = query.split("\n")[number - 1], caret - (len(_DESCRIBE) if number == 1 else 0)
+    d = error.first
+    if column < 0 or not text.strip() or d.line is None:
+        return error
+    lines = smap.text.split("\n")
+    for line in range(d.line, min(d.line + number + 2, len(lines) + 1)):
+        at = lines[line - 1].find(text, (d.column or 1) - 1 if line == d.line else 0)
+        if at >= 0:
+            return DataError(replace(d, line=line, column=at + column + 1, source_line=lines[line - 1]))
+    return error
+
+
+#: how a query is first run (to learn its columns); the prefix shifts DuckDB's columns on line 1
+_DESCRIBE = "DESCRIBE SELECT * FROM ("
+_CARET = re.compile(r"\nLINE (\d+): (.*)\n( *)\^")
+
+
 def _query_hint(message: str, query: str) -> str:
     """What to do about a failed query: a refused file is no typo, nor is a second statement."""
     if message.startswith("Permission Error"):  # the engine runs with outside access off
         return "a query reads the connection's own database only: files, URLs and other databases are refused"
     if ";" in query.strip().rstrip(";"):
         return "write one SELECT query (the query runs as written, in DuckDB's SQL)"
+    if message.startswith("Parser Error"):
+        return "check the SQL syntax at the marked place (the query runs as written, in DuckDB's SQL)"
     return "check the table and column names (the query runs as written, in DuckDB's SQL)"

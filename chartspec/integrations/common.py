@@ -247,6 +247,7 @@ def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache |
     from ..errors import display_path
 
     cache = cache if cache is not None else ChartCache()
+    _confine(path, root)
     try:
         raw = path.read_bytes()
     except OSError:
@@ -266,6 +267,19 @@ def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache |
         raise type(err)([d if d.file else replace(d, file=shown) for d in err.diagnostics]) from None
     cache.put(key, chart, digest)
     return chart
+
+
+def _confine(path: Path, root: Path | None) -> None:
+    """Refuse a spec file outside ``root`` before reading it: its lines would be quoted in the
+    error (a warning, or the page itself with ``on_error: show``), e.g. ``file: ../../../etc/passwd``."""
+    from ..errors import SpecValidationError, display_path
+
+    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+        raise SpecValidationError(Diagnostic(
+            f"spec file {display_path(path)!r} leads outside the project ({display_path(root.resolve())})",
+            file=display_path(path),
+            hint="keep spec files inside the project folder (marked by chartspec.toml, pyproject.toml or .git), "
+                 "or set the integration's root"))
 
 
 def describe(err: ChartspecError, *, included_from: str | None = None) -> str:

@@ -97,7 +97,8 @@ def test_missing_connection_is_positioned_with_a_suggestion(project: Path) -> No
 
 def test_bad_query_gives_the_engines_message_at_the_query(project: Path, spark: object) -> None:
     message = _error(project, SPEC.replace("NAME, table: metrics", "warehouse, sql: 'select stp from metrics'"))
-    assert "bad.yaml:1:36: error: the query failed in 'warehouse'" in message
+    # DuckDB marks the column: the error points at 'stp' inside the quoted query (36 is the quote)
+    assert "bad.yaml:1:44: error: the query failed in 'warehouse'" in message
     assert '"stp" not found' in message
     message = _error(project, SPEC.replace("NAME", "cluster").replace("table: metrics", "table: metrix"))
     assert "bad.yaml:1:36: error: the query failed in 'cluster'" in message and "metrix" in message
