@@ -136,8 +136,8 @@ def chart_page(chart: dict[str, Any]) -> bytes:
 def _output_file(out: Path, segments: tuple[str, ...]) -> Response | None:
     """A file of the output folder, or None: hidden files (the manifest lists the specs' absolute
     paths; temporary files) and anything a symlink leads out of the folder stay private."""
-    if any(segment.startswith(".") for segment in segments):
-        return None
+    if any(segment.startswith(".") for segment in segments) or (segments and not segments[-1]):
+        return None  # a trailing "/" names a folder, never the file before it
     try:
         target = out.joinpath(*segments).resolve()
         if not target.is_relative_to(out) or any(p.startswith(".") for p in target.relative_to(out).parts):

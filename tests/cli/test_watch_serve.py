@@ -375,6 +375,7 @@ def test_serve_answers_malformed_targets_with_4xx_never_a_traceback(tmp_path: Pa
             "/out/good.svg#top": 400,
             "/out/.chartspec-manifest.json": 404, "/out/%2Echartspec-manifest.json": 404, "/out/": 404,
             "/out": 404, "/chart/": 404, "/chart/good/": 404, "/chart/good": 200,
+            "/out/good.svg/": 404, "/out/good.svg%2F": 404, "/out/sub/nested.svg/": 404,  # a file is no folder
         }
         got = {target: ask(port, "GET", target)[0] for target in cases}
         assert got == cases
