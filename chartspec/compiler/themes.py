@@ -54,6 +54,10 @@ def apply_theme(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
     # What the spec says in so many words beats the theme.
     spec_grid = {key: config["axis"][key] for key, name in _GRID_KEYS.items()
                  if key in config.get("axis", {}) and _explicit(spec.source, "grid", name)}
+    if "gridColor" in spec_grid and not _explicit(spec.source, "theme"):
+        # the page's dark look (a build theme, not the spec's): a light grey drawn for a white page
+        # keeps its contrast, mirrored onto the dark background; a colour with a hue is kept
+        spec_grid["gridColor"] = grey_on(spec_grid["gridColor"], merged.get("background"))
     if spec_grid:
         merged["axis"] = {**merged.get("axis", {}), **spec_grid}
     out = dict(vl)
@@ -63,6 +67,38 @@ def apply_theme(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
     background = out.get("background", merged.get("background", "white"))
     _restyle_legend_boxes(out, background)
     return out
+
+
+#: CSS names of greys (the spec's colours are CSS colours; spec/colors.py)
+_GREY_NAMES = {"white": 255, "whitesmoke": 245, "gainsboro": 220, "lightgray": 211, "lightgrey": 211, "silver": 192,
+               "darkgray": 169, "darkgrey": 169, "gray": 128, "grey": 128}
+
+
+def _grey_level(color: Any) -> int | None:
+    """0-255 for a neutral grey (``#ddd``, ``#d9d9d9``, ``lightgray``), else None."""
+    if not isinstance(color, str):
+        return None
+    text = color.strip().lower()
+    if text in _GREY_NAMES:
+        return _GREY_NAMES[text]
+    if text.startswith("#") and len(text) in (4, 7):
+        digits = text[1:] if len(text) == 7 else "".join(c * 2 for c in text[1:])
+        try:
+            r, g, b = (int(digits[i:i + 2], 16) for i in (0, 2, 4))
+        except ValueError:
+            return None
+        return round((r + g + b) / 3) if max(r, g, b) - min(r, g, b) <= 8 else None
+    return None
+
+
+def grey_on(color: Any, background: Any) -> Any:
+    """``color``, a grey chosen for a white background, moved onto a dark ``background`` with the
+    same difference in lightness (``#d9d9d9`` on ``#1e1e1e`` -> ``#444444``); anything else unchanged."""
+    level, back = _grey_level(color), _grey_level(background)
+    if level is None or back is None or back >= 128 or level < 128:
+        return color
+    shade = min(255, back + (255 - level))
+    return f"#{shade:02x}{shade:02x}{shade:02x}"
 
 
 def _restyle_legend_boxes(node: Any, background: str) -> None:

@@ -413,3 +413,19 @@ def test_interactive_defaults_match_the_schema() -> None:
     assert left_out == empty == defaults
     everything = chartspec.loads(spec_text("interactive: true\n"), path=SPECS / "x.yaml").model.interactive
     assert everything == Interactive(tooltip=True, hover_rule=True, zoom="x")  # `true`: zoom as well
+
+
+def test_a_light_grey_grid_keeps_its_contrast_on_the_pages_dark_look() -> None:
+    from chartspec.compiler.themes import grey_on
+    from chartspec.data.loader import with_build_theme
+
+    spec = chartspec.loads("data: {values: [{a: 1, b: 2}, {a: 2, b: 3}]}\nx: {field: a}\n"
+                           "grid: {color: \"#d9d9d9\"}\nlayers: [{y: {field: b}}]\n", path=SPECS / "x.yaml")
+    dark = chartspec.to_vegalite(with_build_theme(spec, DARK_THEME))
+    assert dark["config"]["axis"]["gridColor"] == "#444444"  # 38 levels above #1e1e1e, as #d9d9d9 is below white
+    assert chartspec.to_vegalite(spec)["config"]["axis"]["gridColor"] == "#d9d9d9"
+    named = chartspec.loads(f"theme: {DARK_THEME}\n" + "data: {values: [{a: 1, b: 2}]}\nx: {field: a}\n"
+                            "grid: {color: \"#d9d9d9\"}\nlayers: [{y: {field: b}}]\n", path=SPECS / "x.yaml")
+    assert chartspec.to_vegalite(named)["config"]["axis"]["gridColor"] == "#d9d9d9"  # the spec chose both
+    assert grey_on("#ff0000", "#1e1e1e") == "#ff0000" and grey_on("lightgray", "#333") == "#5f5f5f"
+    assert grey_on("#ddd", "white") == "#ddd"  # a light page: unchanged
