@@ -27,9 +27,8 @@ from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
 from .connections import Connection, query_of, query_path, redact
-from .layerdata import layer_steps
 from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
-from .smoothing import smooth_series
+from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
 from .table import Table
 
 __all__ = ["FETCHES", "SparkSource", "fetch_remote", "spark_table"]
@@ -90,15 +89,22 @@ def spark_table(conn: Connection, source: DataSource, smap: SourceMap) -> Table:
                  remote=SparkSource(conn, frame, source.json_path))
 
 
-def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool) -> Layer | None:
-    """The first layer Spark cannot reduce with M4 alone (None: all can)."""
+def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool, kinds: dict[str, str]
+               ) -> tuple[Layer | None, dict[int, SparkPlan]]:
+    """The first layer Spark cannot reduce with M4 (None: all can), and each layer's plan: its
+    filters and drawn calculates as Spark columns (sparkexpr.py), run before the M4."""
+    plans: dict[int, SparkPlan] = {}
     for layer in layers:
         off = not (model.reduce if layer.reduce is None else layer.reduce)
         if (layer.mark not in LINE_MARKS or layer.smooth is not None or layer.heat is not None or off
-                or (layer.band is not None and layer.band.extent is not None) or layer_steps(layer, model, has_own)
+                or (layer.band is not None and layer.band.extent is not None)
                 or model.x.type not in ("quantitative", "temporal") or model.x.scale == "log"):
-            return layer
-    return None
+            return layer, plans
+        plan = spark_plan(layer, model, has_own, kinds)
+        if plan is None:
+            return layer, plans
+        plans[layer.index] = plan
+    return None, plans
 
 
 def _numeric(frame: Any, name: str) -> Any:
@@ -112,8 +118,7 @@ def _numeric(frame: Any, name: str) -> Any:
         return F.unix_millis(col.cast("timestamp")).cast("double")
     if not isinstance(kind, NumericType):
         return None
-    col = col.cast("double")
-    return F.when(F.isnan(col), F.lit(None)).otherwise(col)
+    return engine_number(name)  # NaN and ±Infinity missing, as the engine reads them
 
 
 def fetch_remote(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
@@ -141,12 +146,17 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id()).persist()
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
-    culprit = _reducible(layers, model, has_own) if x is not None else (layers[0] if layers else None)
+    pushed: list[tuple[int, float, float, int]] = []
+    culprit, plans = _reducible(layers, model, has_own, column_kinds(frame)) if x is not None else (
+        layers[0] if layers else None, {})
     try:
         count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(x if x is not None else F.lit(None)),
                                   F.max(x if x is not None else F.lit(None))).first()
-        if culprit is None and layers and lo is not None:
-            picked = _m4(frame, x, layers, model, scale, others, (count, lo, hi), has_own)
+        # a layer with transforms that fits under the drawing limit comes back whole, as before:
+        # then the training-log rules (holes a filter leaves break the line) run on every row
+        whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
+        if culprit is None and layers and lo is not None and not whole:
+            picked = _m4(frame, x, [plans[lyr.index] for lyr in layers], model, scale, others, (count, lo, hi), pushed)
         else:
             picked = None
         if picked is None and count > max_drawn_rows():
@@ -166,13 +176,14 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         raise DataError(source.diagnostic(f"Spark failed on connection {remote.conn.name!r}: {first}",
                                           remote.where, hint="run the query in Spark itself to see the whole error"))
     FETCHES.append({"rows": arrow.num_rows, "full": count})
-    return _into_engine(table, arrow, root, picked is not None)
+    return _into_engine(table, arrow, root, pushed[0] if pushed else None)
 
 
-def _m4(frame: Any, x: Any, layers: list[Layer], model: ChartSpec, scale: float, others: list[Table],
-        extent: tuple[int, float, float], has_own: bool) -> Any:
+def _m4(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale: float, others: list[Table],
+        extent: tuple[int, float, float], pushed: list[tuple[int, float, float, int]]) -> Any:
     """The ``__srow`` of every row M4 keeps (reduce.py's picks, m4sql.py's tie-breaks), or None
-    when the table is small enough to come back whole (as reduce.py would draw it whole)."""
+    when the table is small enough to come back whole (as reduce.py would draw it whole);
+    ``pushed`` gains the reduction's count, x extent and columns, for reduce.py's second cut."""
     from pyspark.sql import functions as F
 
     count, lo, hi = extent
@@ -181,26 +192,34 @@ def _m4(frame: Any, x: Any, layers: list[Layer], model: ChartSpec, scale: float,
     found = [(min(v), max(v)) for t in others if (v := t.numbers(model.x.field))]
     lo, hi = min([lo, *(f[0] for f in found)]), max([hi, *(f[1] for f in found)])
     hi = hi if hi > lo else lo + 1
-    groups: dict[tuple[str, ...], list[str]] = {}
+    # layers with the same series and transforms share one pass (as m4sql.py's do)
+    groups: dict[tuple[tuple[str, ...], str], tuple[SparkPlan, list[str]]] = {}
     series = 0
-    for layer in layers:
-        keys = smooth_series(layer, model)
-        values = [v for v in [layer.y.field] + ([layer.band.lower, layer.band.upper] if layer.band else [])
-                  if v in frame.columns and _numeric(frame, v) is not None]
-        n = frame.select(*(f"`{k}`" for k in keys)).distinct().count() if keys else 1
-        series += max(1, n) * max(1, len(values))
-        group = groups.setdefault(keys, [])
-        group += [v for v in values if v not in group]
+    for plan in plans:
+        # series counted over the whole table, before the filters, as reduce._series_count does
+        n = frame.select(*(f"`{k}`" for k in plan.keys)).distinct().count() if plan.keys else 1
+        series += max(1, n) * max(1, len(plan.values))
+        _, group = groups.setdefault((plan.keys, plan.signature), (plan, []))
+        group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
     if count <= 4 * columns:
         return None
+    pushed.append((count, lo, hi, columns))
     bucket = F.floor((x - F.lit(lo)) / F.lit(hi - lo) * F.lit(columns))
-    picks = [_picks(frame, x, bucket, list(keys), values) for keys, values in groups.items()]
+    picks = [_picks(_transformed(frame, plan), x, bucket, list(plan.keys), values) for plan, values in groups.values()]
     nulls = frame.where(x.isNull()).select("__srow").orderBy("__srow").limit(100)
     out = nulls
     for p in picks:
         out = out.unionByName(p)
     return out  # repeated ids are harmless: the semi-join keeps each row once
+
+
+def _transformed(frame: Any, plan: SparkPlan) -> Any:
+    """The rows a layer draws: its calculated columns added, then its filters (reduce.py's order:
+    the WHERE reads the source with every calculate)."""
+    for name, col in plan.calcs:
+        frame = frame.withColumn(name, col)
+    return frame if plan.where is None else frame.where(plan.where)
 
 
 def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) -> Any:
@@ -225,7 +244,8 @@ def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) 
     return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())
 
 
-def _into_engine(table: Table, arrow: Any, root: Path | None, reduced: bool) -> Table:
+def _into_engine(table: Table, arrow: Any, root: Path | None, pushed: tuple[int, float, float, int] | None
+                 ) -> Table:
     """The fetched rows as an engine table, numbered in Spark's row order."""
     from .engine import Relation, connect, new_name, typed_exprs
 
@@ -241,5 +261,6 @@ def _into_engine(table: Table, arrow: Any, root: Path | None, reduced: bool) -> 
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
     count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
     kept = tuple(c for c, _ in cols)
-    rel = Relation(con, name, count, kept, frozenset(numeric), frozenset(integer), prereduced=reduced)
+    rel = Relation(con, name, count, kept, frozenset(numeric), frozenset(integer), prereduced=pushed is not None,
+                   pushed=pushed)
     return replace(table, relation=rel, remote=None)
