@@ -159,7 +159,9 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
             picked = _m4(frame, x, [plans[lyr.index] for lyr in layers], model, scale, others, (count, lo, hi), pushed)
         else:
             picked = None
-        if picked is None and count > max_drawn_rows():
+        # EMA needs every row in order: streamed back per partition, the engine smooths and cuts them
+        streamed = picked is None and culprit is not None and _streamable(layers, model, has_own, frame)
+        if picked is None and count > max_drawn_rows() and not streamed:
             layer = culprit or model.layers[0]
             why = "this chart needs every row of a Spark table (EMA, a transform, a log x scale or this mark)"
             err = too_large(count, layer, why, source)
@@ -168,15 +170,40 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         # the picks are a few rows per pixel column: broadcast them rather than shuffle the table
         rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
             "__srow", *wanted)
-        arrow = rows.toArrow()
+        arrows = _partitions(rows) if streamed else [rows.toArrow()]
+        fetched = _into_engine(table, arrows, root, pushed[0] if pushed else None)  # streamed: read here
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
         first = redact(str(err).strip().split("\n", 1)[0], remote.conn)[:300]
         raise DataError(source.diagnostic(f"Spark failed on connection {remote.conn.name!r}: {first}",
                                           remote.where, hint="run the query in Spark itself to see the whole error"))
-    FETCHES.append({"rows": arrow.num_rows, "full": count})
-    return _into_engine(table, arrow, root, pushed[0] if pushed else None)
+    FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
+    return fetched
+
+
+def _streamable(layers: list[Layer], model: ChartSpec, has_own: bool, frame: Any) -> bool:
+    """Whether the layers Spark cannot cut are EMA-smoothed lines the engine cuts after smoothing
+    (everything else Spark reduces): then every row is streamed back, whatever the count."""
+    kinds = column_kinds(frame)
+    return all(_reducible([lyr], model, has_own, kinds)[0] is None
+               or (lyr.smooth is not None and _reducible([replace(lyr, smooth=None)], model, has_own, kinds)[0] is None)
+               for lyr in layers)
+
+
+def _partitions(rows: Any) -> Any:
+    """The rows as Arrow tables, one Spark partition at a time, in partition order (``__srow``
+    rises with it): the driver holds one partition, never the whole table nor Python objects."""
+    from pyspark.sql import functions as F
+
+    parts = rows.withColumn("__part", F.spark_partition_id()).persist()
+    numbers = sorted(r[0] for r in parts.select("__part").distinct().collect())
+    if not numbers:  # no rows: their columns still
+        yield rows.limit(0).toArrow()
+    for number in numbers:
+        arrow = parts.where(F.col("__part") == number).drop("__part").toArrow()
+        yield arrow
+    parts.unpersist()
 
 
 def _m4(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale: float, others: list[Table],
@@ -244,20 +271,28 @@ def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) 
     return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())
 
 
-def _into_engine(table: Table, arrow: Any, root: Path | None, pushed: tuple[int, float, float, int] | None
+def _into_engine(table: Table, arrows: Any, root: Path | None, pushed: tuple[int, float, float, int] | None
                  ) -> Table:
     """The fetched rows as an engine table, numbered in Spark's row order."""
     from .engine import Relation, connect, new_name, typed_exprs
 
     con = connect(root)
     name = new_name()
-    con.register(f"{name}_arrow", arrow)
-    cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_arrow").fetchall() if c != "__srow"]
+    # one Arrow table per Spark partition (or one for all): only one is held at a time, the
+    # engine's table spills to disk past its memory limit
+    first = True
+    for arrow in arrows:
+        con.register(f"{name}_arrow", arrow)
+        verb = f"CREATE OR REPLACE TEMP TABLE {name}_raw AS" if first else f"INSERT INTO {name}_raw"
+        con.execute(f"{verb} SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+        first = False
+    cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_raw").fetchall() if c != "__srow"]
     numeric: set[str] = set()
     integer: set[str] = set()
     exprs = typed_exprs(cols, numeric, integer)
-    con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_arrow ORDER BY __srow")
-    con.unregister(f"{name}_arrow")
+    con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_raw ORDER BY __srow")
+    con.execute(f"DROP TABLE {name}_raw")
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
     count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
     kept = tuple(c for c, _ in cols)

@@ -82,3 +82,19 @@ def test_an_expression_spark_may_read_otherwise_keeps_todays_behaviour(project: 
         load(project / "div.yaml")
     assert "needs every row of a Spark table" in str(err.value)
     assert "div.yaml:11:5: error: layer 'scaled'" in str(err.value)  # the layer with the division
+
+
+def test_ema_streams_the_rows_back_and_draws_the_same_svg(project: Path, tmp_path: Path, spark: object) -> None:
+    # EMA needs every row in order: Spark sends them back one partition at a time (Arrow), the
+    # engine smooths and cuts them as it does a DuckDB file's, so the SVGs are the same
+    ema = SPEC.replace("    transform:\n      - filter: \"datum.step >= 20000 && !(datum.run === 'run1' && "
+                       "datum.step > 350000)\"\n", "    smooth: {ema: 0.95}\n")
+    assert "smooth" in ema
+    for name in ("warehouse", "cluster"):
+        (project / f"ema_{name}.yaml").write_text(ema.replace("NAME", name))
+    spark_module.FETCHES.clear()
+    spec = load(project / "ema_cluster.yaml")
+    assert spark_module.FETCHES[-1] == {"rows": ROWS, "full": ROWS, "streamed": 1}
+    local = load(project / "ema_warehouse.yaml")
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
