@@ -9,9 +9,12 @@ back through Arrow into the engine (engine.py), where the build continues as for
 to its pixels. At most 4 rows per pixel column, series and y come back; axis domains and legends
 are the full data's because M4 keeps every column's extremes and every series.
 
-Where Spark cannot reduce (EMA smoothing, which needs every row in order; transforms, a log x
-scale, point and bar marks), every row comes back if there are at most ``max_drawn_rows()``;
-beyond that the spec fails at the layer's position, with the hint to do the work in ``sql:``.
+A line layer's filters and drawn calculates run in Spark before the M4 where Spark means the same
+as DuckDB (sparkexpr.py; tables beyond ``max_drawn_rows()`` only). EMA smoothing needs every row
+in order: its rows are streamed back one partition at a time into the engine, which smooths and
+cuts them. Where Spark cannot reduce otherwise (other transforms, a log x scale, point and bar
+marks), every row comes back if there are at most ``max_drawn_rows()``; beyond that the spec
+fails at the layer's position, with the hint to do the work in ``sql:``.
 The training-log rules (repeated steps, holes; steps.py) then see only the reduced rows: they
 are skipped on a reduced Spark table (deduplicate in ``sql:``).
 """
