@@ -20,7 +20,8 @@ connection's table: the build fetches its charts' data again once that much time
 
 What runs where: a DuckDB file is the engine itself, so the table or query becomes the engine's
 relation and everything (filters, EMA, steps rules, M4) runs on it as on a large CSV. On Spark
-the chart's M4 runs in Spark and only the picked rows come back (spark.py).
+the chart's filters and M4 run in Spark and only the picked rows come back; an EMA's rows are
+streamed back and smoothed here (spark.py).
 """
 
 from __future__ import annotations

@@ -69,6 +69,9 @@ class Relation:
     #: non-finite numbers read as missing: (file as shown, column, count, first row (1-based), value)
     nonfinite: tuple[tuple[str, str, int, int, float], ...] = ()
     prereduced: bool = False  # already cut by M4 where the data lives (spark.py): no steps rules
+    #: that M4's (rows in the whole table, x scale's lo and hi, M4 columns): reduce.py cuts the
+    #: fetched rows again with these, so it picks what the whole table's reduction picked
+    pushed: tuple[int, float, float, int] | None = None
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()

@@ -266,15 +266,17 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     del fetched  # the columns smoothing shares with the steps rules: not held through the M4
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
-    x_map = _x_map(model, [base], others) if plans and all(isinstance(p, _Plan) for p in plans) else None
+    pushed = table.relation.pushed  # cut by Spark: its whole table's extent and columns (spark.py)
+    x_map = None if not plans or not all(isinstance(p, _Plan) for p in plans) else _x_map(
+        model, [base], others) if pushed is None else (quote(model.x.field), pushed[1], pushed[2])
     if x_map is None:
         if rel.count > max_drawn_rows():
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
             why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
             raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
         return _whole(table, rel, layers, used, model, has_own, source, notes)
-    columns = m4_columns(model, scale, _series_count(base, plans))  # type: ignore[arg-type]
-    if rel.count <= 4 * columns:
+    columns = m4_columns(model, scale, _series_count(base, plans)) if pushed is None else pushed[3]  # type: ignore[arg-type]
+    if (rel.count if pushed is None else pushed[0]) <= 4 * columns:
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
@@ -287,7 +289,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     rows = fetch(rel, keep, mask, used)
     columns = _with_added(table.columns, rel)
     return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
-                   relation=None, reduced_from=rel.count, texts=first_texts(base, used), notes=table.notes + notes,
+                   relation=None, reduced_from=rel.count if pushed is None else pushed[0], texts=first_texts(base, used), notes=table.notes + notes,
                    stats=_stats(rel, plans, model))  # type: ignore[arg-type]
 
 

@@ -9,9 +9,12 @@ back through Arrow into the engine (engine.py), where the build continues as for
 to its pixels. At most 4 rows per pixel column, series and y come back; axis domains and legends
 are the full data's because M4 keeps every column's extremes and every series.
 
-Where Spark cannot reduce (EMA smoothing, which needs every row in order; transforms, a log x
-scale, point and bar marks), every row comes back if there are at most ``max_drawn_rows()``;
-beyond that the spec fails at the layer's position, with the hint to do the work in ``sql:``.
+A line layer's filters and drawn calculates run in Spark before the M4 where Spark means the same
+as DuckDB (sparkexpr.py; tables beyond ``max_drawn_rows()`` only). EMA smoothing needs every row
+in order: its rows are streamed back one partition at a time into the engine, which smooths and
+cuts them. Where Spark cannot reduce otherwise (other transforms, a log x scale, point and bar
+marks), every row comes back if there are at most ``max_drawn_rows()``; beyond that the spec
+fails at the layer's position, with the hint to do the work in ``sql:``.
 The training-log rules (repeated steps, holes; steps.py) then see only the reduced rows: they
 are skipped on a reduced Spark table (deduplicate in ``sql:``).
 """
@@ -27,9 +30,8 @@ from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
 from .connections import Connection, query_of, query_path, redact
-from .layerdata import layer_steps
 from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
-from .smoothing import smooth_series
+from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
 from .table import Table
 
 __all__ = ["FETCHES", "SparkSource", "fetch_remote", "spark_table"]
@@ -90,15 +92,22 @@ def spark_table(conn: Connection, source: DataSource, smap: SourceMap) -> Table:
                  remote=SparkSource(conn, frame, source.json_path))
 
 
-def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool) -> Layer | None:
-    """The first layer Spark cannot reduce with M4 alone (None: all can)."""
+def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool, kinds: dict[str, str]
+               ) -> tuple[Layer | None, dict[int, SparkPlan]]:
+    """The first layer Spark cannot reduce with M4 (None: all can), and each layer's plan: its
+    filters and drawn calculates as Spark columns (sparkexpr.py), run before the M4."""
+    plans: dict[int, SparkPlan] = {}
     for layer in layers:
         off = not (model.reduce if layer.reduce is None else layer.reduce)
         if (layer.mark not in LINE_MARKS or layer.smooth is not None or layer.heat is not None or off
-                or (layer.band is not None and layer.band.extent is not None) or layer_steps(layer, model, has_own)
+                or (layer.band is not None and layer.band.extent is not None)
                 or model.x.type not in ("quantitative", "temporal") or model.x.scale == "log"):
-            return layer
-    return None
+            return layer, plans
+        plan = spark_plan(layer, model, has_own, kinds)
+        if plan is None:
+            return layer, plans
+        plans[layer.index] = plan
+    return None, plans
 
 
 def _numeric(frame: Any, name: str) -> Any:
@@ -112,8 +121,7 @@ def _numeric(frame: Any, name: str) -> Any:
         return F.unix_millis(col.cast("timestamp")).cast("double")
     if not isinstance(kind, NumericType):
         return None
-    col = col.cast("double")
-    return F.when(F.isnan(col), F.lit(None)).otherwise(col)
+    return engine_number(name)  # NaN and ±Infinity missing, as the engine reads them
 
 
 def fetch_remote(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
@@ -141,15 +149,22 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id()).persist()
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
-    culprit = _reducible(layers, model, has_own) if x is not None else (layers[0] if layers else None)
+    pushed: list[tuple[int, float, float, int]] = []
+    culprit, plans = _reducible(layers, model, has_own, column_kinds(frame)) if x is not None else (
+        layers[0] if layers else None, {})
     try:
         count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(x if x is not None else F.lit(None)),
                                   F.max(x if x is not None else F.lit(None))).first()
-        if culprit is None and layers and lo is not None:
-            picked = _m4(frame, x, layers, model, scale, others, (count, lo, hi), has_own)
+        # a layer with transforms that fits under the drawing limit comes back whole, as before:
+        # then the training-log rules (holes a filter leaves break the line) run on every row
+        whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
+        if culprit is None and layers and lo is not None and not whole:
+            picked = _m4(frame, x, [plans[lyr.index] for lyr in layers], model, scale, others, (count, lo, hi), pushed)
         else:
             picked = None
-        if picked is None and count > max_drawn_rows():
+        # EMA needs every row in order: streamed back per partition, the engine smooths and cuts them
+        streamed = picked is None and culprit is not None and _streamable(layers, model, has_own, frame)
+        if picked is None and count > max_drawn_rows() and not streamed:
             layer = culprit or model.layers[0]
             why = "this chart needs every row of a Spark table (EMA, a transform, a log x scale or this mark)"
             err = too_large(count, layer, why, source)
@@ -158,21 +173,47 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         # the picks are a few rows per pixel column: broadcast them rather than shuffle the table
         rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
             "__srow", *wanted)
-        arrow = rows.toArrow()
+        arrows = _partitions(rows) if streamed else [rows.toArrow()]
+        fetched = _into_engine(table, arrows, root, pushed[0] if pushed else None)  # streamed: read here
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
         first = redact(str(err).strip().split("\n", 1)[0], remote.conn)[:300]
         raise DataError(source.diagnostic(f"Spark failed on connection {remote.conn.name!r}: {first}",
                                           remote.where, hint="run the query in Spark itself to see the whole error"))
-    FETCHES.append({"rows": arrow.num_rows, "full": count})
-    return _into_engine(table, arrow, root, picked is not None)
+    FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
+    return fetched
 
 
-def _m4(frame: Any, x: Any, layers: list[Layer], model: ChartSpec, scale: float, others: list[Table],
-        extent: tuple[int, float, float], has_own: bool) -> Any:
+def _streamable(layers: list[Layer], model: ChartSpec, has_own: bool, frame: Any) -> bool:
+    """Whether the layers Spark cannot cut are EMA-smoothed lines the engine cuts after smoothing
+    (everything else Spark reduces): then every row is streamed back, whatever the count."""
+    kinds = column_kinds(frame)
+    return all(_reducible([lyr], model, has_own, kinds)[0] is None
+               or (lyr.smooth is not None and _reducible([replace(lyr, smooth=None)], model, has_own, kinds)[0] is None)
+               for lyr in layers)
+
+
+def _partitions(rows: Any) -> Any:
+    """The rows as Arrow tables, one Spark partition at a time, in partition order (``__srow``
+    rises with it): the driver holds one partition, never the whole table nor Python objects."""
+    from pyspark.sql import functions as F
+
+    parts = rows.withColumn("__part", F.spark_partition_id()).persist()
+    numbers = sorted(r[0] for r in parts.select("__part").distinct().collect())
+    if not numbers:  # no rows: their columns still
+        yield rows.limit(0).toArrow()
+    for number in numbers:
+        arrow = parts.where(F.col("__part") == number).drop("__part").toArrow()
+        yield arrow
+    parts.unpersist()
+
+
+def _m4(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale: float, others: list[Table],
+        extent: tuple[int, float, float], pushed: list[tuple[int, float, float, int]]) -> Any:
     """The ``__srow`` of every row M4 keeps (reduce.py's picks, m4sql.py's tie-breaks), or None
-    when the table is small enough to come back whole (as reduce.py would draw it whole)."""
+    when the table is small enough to come back whole (as reduce.py would draw it whole);
+    ``pushed`` gains the reduction's count, x extent and columns, for reduce.py's second cut."""
     from pyspark.sql import functions as F
 
     count, lo, hi = extent
@@ -181,26 +222,34 @@ def _m4(frame: Any, x: Any, layers: list[Layer], model: ChartSpec, scale: float,
     found = [(min(v), max(v)) for t in others if (v := t.numbers(model.x.field))]
     lo, hi = min([lo, *(f[0] for f in found)]), max([hi, *(f[1] for f in found)])
     hi = hi if hi > lo else lo + 1
-    groups: dict[tuple[str, ...], list[str]] = {}
+    # layers with the same series and transforms share one pass (as m4sql.py's do)
+    groups: dict[tuple[tuple[str, ...], str], tuple[SparkPlan, list[str]]] = {}
     series = 0
-    for layer in layers:
-        keys = smooth_series(layer, model)
-        values = [v for v in [layer.y.field] + ([layer.band.lower, layer.band.upper] if layer.band else [])
-                  if v in frame.columns and _numeric(frame, v) is not None]
-        n = frame.select(*(f"`{k}`" for k in keys)).distinct().count() if keys else 1
-        series += max(1, n) * max(1, len(values))
-        group = groups.setdefault(keys, [])
-        group += [v for v in values if v not in group]
+    for plan in plans:
+        # series counted over the whole table, before the filters, as reduce._series_count does
+        n = frame.select(*(f"`{k}`" for k in plan.keys)).distinct().count() if plan.keys else 1
+        series += max(1, n) * max(1, len(plan.values))
+        _, group = groups.setdefault((plan.keys, plan.signature), (plan, []))
+        group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
     if count <= 4 * columns:
         return None
+    pushed.append((count, lo, hi, columns))
     bucket = F.floor((x - F.lit(lo)) / F.lit(hi - lo) * F.lit(columns))
-    picks = [_picks(frame, x, bucket, list(keys), values) for keys, values in groups.items()]
+    picks = [_picks(_transformed(frame, plan), x, bucket, list(plan.keys), values) for plan, values in groups.values()]
     nulls = frame.where(x.isNull()).select("__srow").orderBy("__srow").limit(100)
     out = nulls
     for p in picks:
         out = out.unionByName(p)
     return out  # repeated ids are harmless: the semi-join keeps each row once
+
+
+def _transformed(frame: Any, plan: SparkPlan) -> Any:
+    """The rows a layer draws: its calculated columns added, then its filters (reduce.py's order:
+    the WHERE reads the source with every calculate)."""
+    for name, col in plan.calcs:
+        frame = frame.withColumn(name, col)
+    return frame if plan.where is None else frame.where(plan.where)
 
 
 def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) -> Any:
@@ -225,21 +274,31 @@ def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) 
     return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())
 
 
-def _into_engine(table: Table, arrow: Any, root: Path | None, reduced: bool) -> Table:
+def _into_engine(table: Table, arrows: Any, root: Path | None, pushed: tuple[int, float, float, int] | None
+                 ) -> Table:
     """The fetched rows as an engine table, numbered in Spark's row order."""
     from .engine import Relation, connect, new_name, typed_exprs
 
     con = connect(root)
     name = new_name()
-    con.register(f"{name}_arrow", arrow)
-    cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_arrow").fetchall() if c != "__srow"]
+    # one Arrow table per Spark partition (or one for all): only one is held at a time, the
+    # engine's table spills to disk past its memory limit
+    first = True
+    for arrow in arrows:
+        con.register(f"{name}_arrow", arrow)
+        verb = f"CREATE OR REPLACE TEMP TABLE {name}_raw AS" if first else f"INSERT INTO {name}_raw"
+        con.execute(f"{verb} SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+        first = False
+    cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_raw").fetchall() if c != "__srow"]
     numeric: set[str] = set()
     integer: set[str] = set()
     exprs = typed_exprs(cols, numeric, integer)
-    con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_arrow ORDER BY __srow")
-    con.unregister(f"{name}_arrow")
+    con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_raw ORDER BY __srow")
+    con.execute(f"DROP TABLE {name}_raw")
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
     count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
     kept = tuple(c for c, _ in cols)
-    rel = Relation(con, name, count, kept, frozenset(numeric), frozenset(integer), prereduced=reduced)
+    rel = Relation(con, name, count, kept, frozenset(numeric), frozenset(integer), prereduced=pushed is not None,
+                   pushed=pushed)
     return replace(table, relation=rel, remote=None)
