@@ -265,7 +265,9 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     # the rules keep every row, which spares fetching 10^7 rows (stepssql.py)
     if not any(layer.smooth for layer in layers) and keeps_every_row(rel, todo, model, has_own, filters_sql):
         return rel, (), {}
-    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql)
+    # the y of smoothed layers too: smoothing reuses the read when the table stays as it is
+    smoothed = [f"CAST({quote(lyr.y.field)} AS DOUBLE)" for lyr in layers if lyr.smooth and lyr.y.field in rel.numeric]
+    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql, smoothed)
     bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
     arrays: dict[str, Any] = {}
     notes: list[Diagnostic] = []
@@ -288,7 +290,7 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
 
 
 def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool,
-            filters_sql: Callable[[Layer], str | None]
+            filters_sql: Callable[[Layer], str | None], also: Sequence[str] = ()
             ) -> tuple[dict[str, np.ndarray], list[tuple[Any, ...]], dict[str, np.ndarray]]:
     """Every layer's inputs to :func:`decide`, fetched in one query and put in file order: the
     columns by name, and per layer (series keys, group column, has-y column or None when y is never
@@ -305,6 +307,8 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
         kept = None if where is None else exprs.setdefault(f"CAST(coalesce(({where}), false) AS TINYINT)",
                                                            f"c{len(exprs)}")
         per_layer.append((keys, group, has_y, kept, (group, has_y, kept)))
+    for sql in also:  # read for later (``fetched``), not for the rules
+        exprs.setdefault(sql, f"c{len(exprs)}")
     # one series ("0"): zeros made here, not 8 bytes a row read from the engine (np.zeros takes no
     # memory until written)
     cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items() if e != '0')} "
