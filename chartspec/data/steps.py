@@ -40,7 +40,6 @@ from .arrownp import int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
 from .rows import DRAWS, piece_column
 from .stepsplain import GAP_FACTOR, _todo, applies, series_keys, settings
-from .stepssql import keeps_every_row
 from .table import Table
 from .values import shown
 
@@ -260,10 +259,6 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     is left as it is (a view over Parquet files stays a view, never held whole)."""
     todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
     if not todo:
-        return rel, (), {}
-    # no layer smooths (smoothing would reuse the fetched columns): ask the engine first whether
-    # the rules keep every row, which spares fetching 10^7 rows (stepssql.py)
-    if not any(layer.smooth for layer in layers) and keeps_every_row(rel, todo, model, has_own, filters_sql):
         return rel, (), {}
     # the y of smoothed layers too: smoothing reuses the read when the table stays as it is
     smoothed = [f"CAST({quote(lyr.y.field)} AS DOUBLE)" for lyr in layers if lyr.smooth and lyr.y.field in rel.numeric]

@@ -18,9 +18,19 @@ from collections.abc import Callable, Sequence
 
 from ..spec.model import ChartSpec, Layer
 from .engine import Relation, quote
-from .stepsplain import GAP_FACTOR, series_keys, settings
+from .stepsplain import GAP_FACTOR, _todo, series_keys, settings
 
-__all__ = ["keeps_every_row"]
+__all__ = ["keeps_every_row", "unchanged_by_rules"]
+
+
+def unchanged_by_rules(rel: Relation, layers: Sequence[Layer], model: ChartSpec, has_own: bool,
+                       filters_sql: Callable[[Layer], str | None]) -> bool:
+    """True when steps.py's rules would hand ``rel`` back as it is, with no note, and no layer
+    smooths (smoothing reuses the columns steps.py reads): then neither steps.py nor numpy is needed."""
+    if any(layer.smooth for layer in layers):
+        return False
+    todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
+    return not todo or keeps_every_row(rel, todo, model, has_own, filters_sql)
 
 
 def keeps_every_row(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool,
