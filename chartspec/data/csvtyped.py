@@ -63,7 +63,8 @@ def _has_odd_bytes(path: Path) -> bool:
         f.readline()  # the header (names like 'train_loss' are no cells)
         while chunk := f.read(_CHUNK):
             # each chunk as it is (no copy), and the one pair of bytes spanning two chunks
-            if b"_" in chunk or b"+-" in chunk or tail + chunk[:1] == b"+-":
+            # '+' first: one byte is a memchr (0.02 s on 200 MB), two bytes a slower search (0.24 s)
+            if b"_" in chunk or (b"+" in chunk and b"+-" in chunk) or tail + chunk[:1] == b"+-":
                 return True
             tail = chunk[-1:]
     return False

@@ -39,6 +39,7 @@ from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .stepsplain import needs_rules
+from .stepssql import unchanged_by_rules
 from .table import Table
 from .vegasql import to_sql
 
@@ -254,14 +255,17 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
                  scale: float, others: Sequence[Table] = (), used: frozenset[str] | None = None) -> Table:
     """``table`` cut to the rows ``layers`` can show at ``scale`` device pixels per CSS pixel."""
     from .smoothframe import add_smoothed, kept_smoothed
-    from .steps import apply_to_relation
 
     assert table.relation is not None
     # base: the rows with the steps rules' bits but without the smoothed columns, which every
     # question about the data's own columns asks (a scan of the smoothed view joins them in per row)
-    base, notes, fetched = (table.relation, (), {}) if table.relation.prereduced else apply_to_relation(
-        table.relation, layers, model, has_own, source, table.name,
-        lambda layer: _filters_sql(layer, model, has_own, table.relation))
+    base, notes, fetched = table.relation, (), {}
+    filters = lambda layer: _filters_sql(layer, model, has_own, table.relation)  # noqa: E731
+    # a log the rules leave as it is is found out by one query (stepssql.py): nothing fetched, no numpy
+    if not (base.prereduced or unchanged_by_rules(base, layers, model, has_own, filters)):
+        from .steps import apply_to_relation
+
+        base, notes, fetched = apply_to_relation(base, layers, model, has_own, source, table.name, filters)
     rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source, fetched)
     del fetched  # the columns smoothing shares with the steps rules: not held through the M4
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)

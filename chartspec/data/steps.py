@@ -68,8 +68,15 @@ def decide(group: np.ndarray, x: np.ndarray, has_y: np.ndarray, duplicates: str,
     valid = ~np.isnan(x)
     if kept_by_filters is not None:  # rows the layer's filters drop are none of its series (Vega drops them)
         valid &= kept_by_filters
-    idx = np.flatnonzero(valid & has_y)
-    full = idx.size == x.size  # every row in a series: views, not copies of 10^7 values
+    drawn = valid & has_y
+    if drawn.all() and _in_order(group, x):
+        # a log's usual case (every row in a series, steps rising): every row kept, nothing
+        # replaced, and no index arrays or copies of 10^7 values (time and memory of validate)
+        keep = np.ones(x.size, dtype=bool)
+        piece = None if gaps == "connect" else _pieces(group, x, None, keep, has_y, log, group, x)
+        return Decision(keep, piece, np.zeros(0, dtype=np.int64))
+    idx = np.flatnonzero(drawn)
+    full = idx.size == x.size
     gi, xi = (group, x) if full else (group[idx], x[idx])
     if _in_order(gi, xi):  # x strictly rising within each series: no repeated x, nothing to sort
         kept, replaced, gk, xk = idx, idx[:0], gi, xi
@@ -104,13 +111,17 @@ def _in_order(group: np.ndarray, x: np.ndarray) -> bool:
     return np.unique(blocks).size == blocks.size  # each series in one run of rows
 
 
-def _pieces(group: np.ndarray, x: np.ndarray, kept: np.ndarray, keep: np.ndarray, has_y: np.ndarray,
+def _pieces(group: np.ndarray, x: np.ndarray, kept: np.ndarray | None, keep: np.ndarray, has_y: np.ndarray,
             log: bool, g: np.ndarray, xs: np.ndarray) -> np.ndarray | None:
     """A piece number per row (new at each series and each hole), or None when there is no hole;
-    ``g`` and ``xs``: ``group[kept]`` and ``x[kept]``."""
-    new = np.ones(kept.size, dtype=bool)
-    new[1:] = (g[1:] != g[:-1]) | (xs[1:] != xs[:-1])
-    ug, ux = g[new], xs[new]
+    ``g`` and ``xs``: ``group[kept]`` and ``x[kept]`` (``kept`` None: every row, in series-then-x
+    order with x strictly rising, so every row starts a new x)."""
+    if kept is None:
+        new, ug, ux = None, g, xs  # views: no copy of the columns
+    else:
+        new = np.ones(kept.size, dtype=bool)
+        new[1:] = (g[1:] != g[:-1]) | (xs[1:] != xs[:-1])
+        ug, ux = g[new], xs[new]
     if log:
         ux = np.log(np.where(ux > 0, ux, np.nan))
     d = np.diff(ux)
@@ -121,6 +132,8 @@ def _pieces(group: np.ndarray, x: np.ndarray, kept: np.ndarray, keep: np.ndarray
     starts = np.ones(ux.size, dtype=bool)
     starts[1:] = holes | (ug[1:] != ug[:-1])
     piece_u = np.cumsum(starts) - 1
+    if kept is None:
+        return piece_u  # every row kept and drawn (has_y everywhere): no row left to place
     piece = np.full(x.size, -1, dtype=np.int64)
     piece[kept] = piece_u[np.cumsum(new) - 1]
     if (keep & ~has_y & ~np.isnan(x)).any():  # gaps: break keeps rows without y: each takes the
@@ -137,8 +150,9 @@ def _holes(d: np.ndarray, step_group: np.ndarray) -> np.ndarray:
     n = d.size
     if n < 2:
         return np.zeros(n, dtype=bool)
-    steps = d[~np.isnan(d)]
-    if not steps.size or steps.max() <= GAP_FACTOR * steps.min():  # even the longest step is no hole
+    # fmax/fmin skip NaN (the steps between series) without copying the steps out
+    longest, shortest = np.fmax.reduce(d), np.fmin.reduce(d)
+    if np.isnan(longest) or longest <= GAP_FACTOR * shortest:  # no step, or even the longest is no hole
         return np.zeros(n, dtype=bool)  # (a log's usual even cadence: no windows to look at)
     filled = np.where(np.isnan(d), np.inf, d)
     # a quick bound first: a hole exceeds K times the smallest step on each side too (windows that
@@ -246,7 +260,9 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
     if not todo:
         return rel, (), {}
-    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql)
+    # the y of smoothed layers too: smoothing reuses the read when the table stays as it is
+    smoothed = [f"CAST({quote(lyr.y.field)} AS DOUBLE)" for lyr in layers if lyr.smooth and lyr.y.field in rel.numeric]
+    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql, smoothed)
     bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
     arrays: dict[str, Any] = {}
     notes: list[Diagnostic] = []
@@ -269,7 +285,7 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
 
 
 def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool,
-            filters_sql: Callable[[Layer], str | None]
+            filters_sql: Callable[[Layer], str | None], also: Sequence[str] = ()
             ) -> tuple[dict[str, np.ndarray], list[tuple[Any, ...]], dict[str, np.ndarray]]:
     """Every layer's inputs to :func:`decide`, fetched in one query and put in file order: the
     columns by name, and per layer (series keys, group column, has-y column or None when y is never
@@ -286,7 +302,14 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
         kept = None if where is None else exprs.setdefault(f"CAST(coalesce(({where}), false) AS TINYINT)",
                                                            f"c{len(exprs)}")
         per_layer.append((keys, group, has_y, kept, (group, has_y, kept)))
-    cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items())} FROM {rel.name}")
+    for sql in also:  # read for later (``fetched``), not for the rules
+        exprs.setdefault(sql, f"c{len(exprs)}")
+    # one series ("0"): zeros made here, not 8 bytes a row read from the engine (np.zeros takes no
+    # memory until written)
+    cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items() if e != '0')} "
+                                    f"FROM {rel.name}")
+    if "0" in exprs:
+        cols[exprs["0"]] = np.zeros(cols["__row"].size, dtype=np.int64)
     fetched = {"__row": cols["__row"], **{e: cols[n] for e, n in exprs.items()}}
     rows = cols.pop("__row")
     if rows.size and not (rows[0] == 0 and np.all(rows[1:] == rows[:-1] + 1)):  # not in file order

@@ -112,9 +112,10 @@ def _undrawable(vl: dict[str, Any]) -> str | None:
             stack += item
     for rows in reversed(tables):  # the chart's data first
         for number, row in enumerate(rows if isinstance(rows, list) else (), start=1):
-            for name in fields:
-                value = row.get(name) if isinstance(row, dict) else None
-                if isinstance(value, str) and (found := UNDRAWABLE.search(value)):
+            # a row's own items, not every plotted field's lookup: rows of reduced data are narrow
+            # and mostly numbers (0.27 -> 0.05 s for 70,000 rows)
+            for name, value in row.items() if isinstance(row, dict) else ():
+                if isinstance(value, str) and name in fields and (found := UNDRAWABLE.search(value)):
                     return f"U+{ord(found.group()):04X} in column {name!r}, row {number}"
     return None
 

@@ -190,3 +190,38 @@ def test_small_tables_skip_the_rules_only_when_they_change_nothing(tmp_path: Pat
     assert needs_rules(raw.rows, model.layers, model, False, raw.columns) is needed
     if not needed:  # the plain check agrees with the rules themselves
         assert apply_to_rows(raw, model.layers, model, False, spec.source) is raw
+
+
+@pytest.mark.parametrize(("csv", "layers", "fast"), [
+    ("step,loss\n0,2\n10,1.5\n20,1.2\n30,1\n", "[{y: {field: loss}}]", True),  # an even log
+    (RESUMED, "[{y: {field: loss}}]", False),  # a repeated step
+    ("step,loss\n0,2\n1,1.9\n2,1.8\n3,1.7\n50,1\n51,0.9\n52,0.8\n53,0.7\n", "[{y: {field: loss}}]", False),  # a hole
+    ("step,loss\n0,2\n1,1.9\n2,1.8\n3,1.7\n50,1\n51,0.9\n52,0.8\n53,0.7\n", "[{y: {field: loss}, gaps: connect}]",
+     True),
+    ("step,loss\n0,2\n1,1.9\n2,1.8\n3,1.7\n5,1\n6,0.9\n7,0.8\n", "[{y: {field: loss}}]", True),  # a step of 2: no hole
+    (ALTERNATING, "[{y: {field: train_loss}}]", False),  # rows without the layer's y
+    ("step,loss,run\n0,2,a\n10,1,a\n0,3,b\n10,2,b\n", "[{y: {field: loss}, color: {field: run}}]", True),
+    ("step,loss,run\n0,2,a\n0,3,b\n10,1,a\n10,2,b\n", "[{y: {field: loss}, color: {field: run}}]", False),  # interleaved
+    ("step,loss,run\n0,2,a\n10,1,a\n0,3,b\n10,2,b\n", "[{y: {field: loss}}]", False),  # two runs as one series
+    ("step,loss\n0,2\n10,1.5\n,1.2\n30,1\n", "[{y: {field: loss}}]", False),  # a row without x
+    ("step,loss\n0,2\n10,1.5\n20,1.2\n30,1\n", "[{y: {field: loss}, transform: [{filter: 'datum.loss < 2'}]}]",
+     False),  # a filter: the rows it drops make longer steps
+    ("step,loss,acc\n0,2,1\n10,1.5,2\n20,1.2,3\n30,1,4\n", "[{y: {field: loss}}, {y: {field: acc}, mark: area}]", True),
+])
+def test_the_engine_check_keeps_every_row_only_when_the_rules_do(tmp_path: Path, csv: str, layers: str, fast: bool) -> None:
+    from chartspec.data import steps
+    from chartspec.data.reduce import _filters_sql
+    from chartspec.data.stepsplain import _todo
+    from chartspec.data.stepssql import keeps_every_row
+
+    spec = _load(tmp_path, csv, f"layers: {layers}\n")
+    model, table = spec.model, spec.table
+    columns = [c for c in table.columns if not c.startswith("__")]
+    rel = engine.register_rows(engine.connect(None), [{c: r.get(c) for c in columns} for r in table.rows], columns)
+    assert rel is not None
+    todo = _todo(model.layers, model, False, rel.columns)
+    filters = lambda layer: _filters_sql(layer, model, False, rel)  # noqa: E731
+    assert keeps_every_row(rel, todo, model, False, filters) is fast
+    kept, notes, _ = steps.apply_to_relation(rel, model.layers, model, False, spec.source, "m.csv", filters)
+    if fast:  # the rules themselves agree
+        assert kept is rel and notes == ()
