@@ -171,3 +171,33 @@ def spark():  # type: ignore[no-untyped-def]
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+#: a DuckDB file and the same table as Parquet under a local Spark (the connection tests)
+WAREHOUSE_CONFIG = """[connections.warehouse]
+backend = "duckdb"
+path = "metrics.duckdb"
+
+[connections.cluster]
+backend = "pyspark"
+master = "local[2]"
+conf = {"spark.sql.shuffle.partitions" = "2"}
+tables = {metrics = "metrics.parquet"}
+"""
+
+
+def make_warehouse(root: Path, spec: str, *, rows: int, runs: int, period: float) -> Path:
+    """``root`` with WAREHOUSE_CONFIG, a table ``metrics`` (step, run, loss) of ``rows`` rows over
+    ``runs`` runs in both stores, and ``warehouse.yaml`` / ``cluster.yaml``: ``spec`` with NAME set."""
+    import duckdb
+
+    (root / "chartspec.toml").write_text(WAREHOUSE_CONFIG)
+    con = duckdb.connect(str(root / "metrics.duckdb"))
+    # a noisy sine: distinct values, so every M4 pick is unique
+    con.execute(f"CREATE TABLE metrics AS SELECT range // {runs} AS step, 'run' || (range % {runs}) AS run, "
+                f"sin(range / {period}) + hash(range) % 1000 / 5000.0 AS loss FROM range({rows})")
+    con.execute(f"COPY metrics TO '{root / 'metrics.parquet'}' (FORMAT parquet)")
+    con.close()
+    for name in ("warehouse", "cluster"):
+        (root / f"{name}.yaml").write_text(spec.replace("NAME", name))
+    return root

@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import WAREHOUSE_CONFIG, make_warehouse
 
 from chartspec import ChartspecError, load
 from chartspec.data import spark as spark_module
@@ -27,31 +27,11 @@ layers:
   - y: {{field: loss}}
     color: {{field: run}}
 """
-CONFIG = """[connections.warehouse]
-backend = "duckdb"
-path = "metrics.duckdb"
-
-[connections.cluster]
-backend = "pyspark"
-master = "local[2]"
-conf = {"spark.sql.shuffle.partitions" = "2"}
-tables = {metrics = "metrics.parquet"}
-"""
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("warehouse")
-    (root / "chartspec.toml").write_text(CONFIG)
-    con = duckdb.connect(str(root / "metrics.duckdb"))
-    # two runs, a noisy sine: distinct values, so every M4 pick is unique
-    con.execute(f"CREATE TABLE metrics AS SELECT range // 2 AS step, 'run' || (range % 2) AS run, "
-                f"sin(range / 40000.0) + hash(range) % 1000 / 5000.0 AS loss FROM range({ROWS})")
-    con.execute(f"COPY metrics TO '{root / 'metrics.parquet'}' (FORMAT parquet)")
-    con.close()
-    for name in ("warehouse", "cluster"):
-        (root / f"{name}.yaml").write_text(SPEC.replace("NAME", name))
-    return root
+    return make_warehouse(tmp_path_factory.mktemp("warehouse"), SPEC, rows=ROWS, runs=2, period=40000.0)
 
 
 def test_duckdb_file_chart(project: Path) -> None:
@@ -140,7 +120,7 @@ def test_spark_credentials_stay_out_of_the_manifest_and_the_json_report(
     root = tmp_path / "secret"
     root.mkdir()
     os.link(project / "metrics.parquet", root / "metrics.parquet")
-    (root / "chartspec.toml").write_text(CONFIG.replace('"2"}', '"2", "spark.chartspec.token" = "${CS_TOKEN}"}'))
+    (root / "chartspec.toml").write_text(WAREHOUSE_CONFIG.replace('"2"}', '"2", "spark.chartspec.token" = "${CS_TOKEN}"}'))
     (root / "chart.yaml").write_text(SPEC.replace("NAME, table: metrics", "cluster, sql: 'select * from metrics "
                                                   "where step < 500'"))
     out = tmp_path / "out"

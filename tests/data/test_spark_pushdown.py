@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import make_warehouse
 
 from chartspec import ChartspecError, load, save
 from chartspec.data import spark as spark_module
@@ -34,31 +34,11 @@ layers:
         as: scaled
       - filter: {field: step, lt: 500000}
 """
-CONFIG = """[connections.warehouse]
-backend = "duckdb"
-path = "metrics.duckdb"
-
-[connections.cluster]
-backend = "pyspark"
-master = "local[2]"
-conf = {"spark.sql.shuffle.partitions" = "2"}
-tables = {metrics = "metrics.parquet"}
-"""
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("pushdown")
-    (root / "chartspec.toml").write_text(CONFIG)
-    con = duckdb.connect(str(root / "metrics.duckdb"))
-    # three runs (one filtered out), a noisy sine: distinct values, so every M4 pick is unique
-    con.execute(f"CREATE TABLE metrics AS SELECT range // 3 AS step, 'run' || (range % 3) AS run, "
-                f"sin(range / 30000.0) + hash(range) % 1000 / 5000.0 AS loss FROM range({ROWS})")
-    con.execute(f"COPY metrics TO '{root / 'metrics.parquet'}' (FORMAT parquet)")
-    con.close()
-    for name in ("warehouse", "cluster"):
-        (root / f"{name}.yaml").write_text(SPEC.replace("NAME", name))
-    return root
+    return make_warehouse(tmp_path_factory.mktemp("pushdown"), SPEC, rows=ROWS, runs=3, period=30000.0)
 
 
 def test_filters_and_calculates_run_in_spark(project: Path, tmp_path: Path, spark: object) -> None:
