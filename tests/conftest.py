@@ -201,3 +201,11 @@ def make_warehouse(root: Path, spec: str, *, rows: int, runs: int, period: float
     for name in ("warehouse", "cluster"):
         (root / f"{name}.yaml").write_text(spec.replace("NAME", name))
     return root
+
+
+def load_error(spec: Path, text: str) -> chartspec.ChartspecError:
+    """The error ``chartspec.load`` raises for ``text`` written to ``spec`` (fails if none)."""
+    spec.write_text(text, encoding="utf-8")
+    with pytest.raises(chartspec.ChartspecError) as caught:
+        chartspec.load(spec)
+    return caught.value

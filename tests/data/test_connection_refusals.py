@@ -11,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import load_error
 
-from chartspec import ChartspecError, load
+from chartspec import ChartspecError
 
 
 @pytest.fixture
@@ -26,11 +27,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def _error(project: Path, sql: str) -> ChartspecError:
-    spec = project / "q.yaml"
-    spec.write_text(f'data: {{connection: wh, sql: "{sql}"}}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n')
-    with pytest.raises(ChartspecError) as caught:
-        load(spec)
-    return caught.value
+    return load_error(project / "q.yaml", f'data: {{connection: wh, sql: "{sql}"}}\nx: {{field: step}}\n'
+                                          "layers: [{y: {field: loss}}]\n")
 
 
 @pytest.mark.parametrize("sql", ["select * from read_csv('../outside.csv')", "select * from read_text('/etc/hostname')",

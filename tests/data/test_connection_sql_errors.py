@@ -8,8 +8,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import load_error
 
-from chartspec import ChartspecError, load
+from chartspec import ChartspecError
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +24,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _error(project: Path, data: str) -> ChartspecError:
-    spec = project / "s.yaml"
-    spec.write_text(f"title: q\n{data}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n")
-    with pytest.raises(ChartspecError) as caught:
-        load(spec)
-    return caught.value
+    return load_error(project / "s.yaml", f"title: q\n{data}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n")
 
 
 def test_syntax_error_points_at_the_token_in_a_quoted_query(project: Path) -> None:
