@@ -93,6 +93,16 @@ def test_loads_file_data_needs_a_file() -> None:
         chartspec.loads("data: x.csv\nx: {field: a}\nlayers: [{y: {field: b}}]\n")
 
 
+@pytest.mark.parametrize("text", [None, 3, ["data: x.csv"]])
+def test_loads_names_the_wrong_argument_type(text: object) -> None:
+    with pytest.raises(TypeError, match=f"str or bytes, not {type(text).__name__}"):
+        chartspec.loads(text)  # type: ignore[arg-type]
+
+
+def test_loads_takes_bytearray_like_bytes() -> None:
+    assert chartspec.loads(bytearray(INLINE.encode())).model == chartspec.loads(INLINE).model
+
+
 def test_layers_sharing_an_axis_share_a_scale() -> None:
     spec = chartspec.loads("""
 data: {values: [{t: 0, train: 1.0, val: 1.2, lr: 0.1}, {t: 1, train: 0.5, val: 0.7, lr: 0.05}]}

@@ -37,8 +37,11 @@ def with_build_theme(spec: Spec, value: str | None) -> Spec:
 def loads(text: str | bytes, *, file: str | None = None, path: Path | None = None,
           root: Path | None = None, scale: float = 1.0) -> Spec:
     """Load a spec from YAML text (JSON when ``file`` ends in ``.json``). Raises :class:`ChartspecError` listing every problem found.
-    ``scale``: device pixels per CSS pixel of the images to be rendered, for the reduction."""
-    doc = read_document(text, file)
+    ``scale``: device pixels per CSS pixel of the images to be rendered, for the reduction.
+    Raises :class:`TypeError` when ``text`` is neither (a caller's mistake, as ``json.loads`` does)."""
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise TypeError(f"the spec text must be str or bytes, not {type(text).__name__}")
+    doc = read_document(bytes(text) if isinstance(text, bytearray) else text, file)
     if not isinstance(doc.data, dict):
         raise SpecValidationError(doc.source.diagnostic("a spec must be a YAML mapping (key: value lines)", ()))
     if path is not None and root is None:
