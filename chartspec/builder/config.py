@@ -195,7 +195,7 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
     for key in ("theme", "dark_theme"):
         if key in values:
             try:
-                resolve_theme(values[key], base=Path(shown).parent, root=None, source=None, shown=shown)
+                resolve_theme(values[key], base=Path(shown).parent, root=Path(shown).parent, source=None, shown=shown)
             except SpecValidationError as err:
                 out.append(at(key, err.first.message, err.first.hint))
     return out

@@ -214,3 +214,22 @@ def test_command_line_numbers_out_of_range_are_usage_errors(tmp_path: Path, run_
     result = run_cli("build", "s.yaml", "-j", "2", *args, cwd=tmp_path, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "Invalid value for" in result.stderr and "range" in result.stderr and args[0] in result.stderr
+
+
+@pytest.mark.parametrize("key", ["theme", "dark_theme"])
+def test_config_theme_files_stay_inside_the_project(tmp_path: Path, run_cli: RunCli, key: str) -> None:
+    # the config travels with the project like its specs: it must not read files beside it
+    (tmp_path / "outside.json").write_text('{"background": "#ff0000"}')
+    project = make_project(tmp_path / "proj", f'{key} = "../outside.json"\n')
+    result = run_cli("build", "specs", "-o", "out", "-j", "0", cwd=project, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "chartspec.toml:1:1: error: theme path '../outside.json' leads outside the project" in result.stderr
+    assert not (project / "out").exists()
+    # inside the project the same file is honoured
+    (project / "look.json").write_text('{"background": "#ff0000"}')
+    (project / "chartspec.toml").write_text(f'{key} = "look.json"\nformats = ["svg"]\n')
+    result = run_cli("build", "specs", "-o", "out", "-j", "0", "--dark-theme", "dark", cwd=project, timeout=120)
+    assert result.returncode == 0, result.stderr
+    if key == "theme":
+        assert "#ff0000" in (project / "out" / "chart.svg").read_text()
