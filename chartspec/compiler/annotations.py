@@ -15,12 +15,13 @@ from typing import Any
 from ..data.sources import written_date
 from ..spec.annotations import _HEAD_BASE, _HEAD_TIP, Annotation, Value
 from ..spec.model import ChartSpec, axis_of
+from .annolabels import CORNERS, Corner
 
 DEFAULT_LINE_COLOR = "#555555"
 DEFAULT_RANGE_COLOR = "#999999"
 DEFAULT_RANGE_OPACITY = 0.18
-_LABEL_SIZE = 11
-_GAP = 4  # px between a label and what it labels
+LABEL_SIZE = 11
+GAP = 4  # px between a label and what it labels
 # Vega's "triangle" symbol of size 100 reaches 5.774 px ahead of its centre and 2.887 px behind it
 _HEAD_SIZE = 100
 _STANDOFF = 5  # px the tip stops short of the point: a marker there stays visible
@@ -59,11 +60,11 @@ def _y(value: float) -> dict[str, Any]:
 
 
 def _label(text: str, color: str, encoding: dict[str, Any], **mark: Any) -> dict[str, Any]:
-    return {"mark": {"type": "text", "color": color, "fontSize": _LABEL_SIZE, **mark},
+    return {"mark": {"type": "text", "color": color, "fontSize": LABEL_SIZE, **mark},
             "encoding": {**encoding, "text": {"value": text}}}
 
 
-def _layers(a: Annotation, ref: XRef, width: int) -> list[dict[str, Any]]:
+def _layers(a: Annotation, ref: XRef, width: int, corner: Corner = CORNERS[0]) -> list[dict[str, Any]]:
     """The Vega-Lite layers (without data) that draw one annotation. Lines and ranges are clipped
     to the plot (a value past a fixed domain must not draw over the axes); labels are not, so a
     label above a point at the top of the domain stays readable."""
@@ -76,26 +77,28 @@ def _layers(a: Annotation, ref: XRef, width: int) -> list[dict[str, Any]]:
         y = {"y": _y(a.y[0])}
         out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": _num(a.width), "clip": True, **stroke},
                     "encoding": y})
-        if a.label:  # at the right end, above the line
-            out.append(_label(a.label, line_color, {**y, "x": {"value": width - _GAP}},
-                              align="right", baseline="bottom", dy=-_GAP))
+        if a.label:  # at the right end, above the line, unless the data is there (annolabels.py)
+            side, level = corner
+            out.append(_label(a.label, line_color, {**y, "x": {"value": width - GAP if side == "right" else GAP}},
+                              align=side, baseline="bottom" if level == "above" else "top",
+                              dy=-GAP if level == "above" else GAP))
     elif a.kind == "vline":
         x = {"x": _x(a.x[0], ref)}
         out.append({"mark": {"type": "rule", "color": line_color, "strokeWidth": _num(a.width), "clip": True, **stroke},
                     "encoding": x})
         if a.label:  # at the top, right of the line
-            out.append(_label(a.label, line_color, {**x, "y": {"value": _GAP}}, align="left", baseline="top", dx=_GAP))
+            out.append(_label(a.label, line_color, {**x, "y": {"value": GAP}}, align="left", baseline="top", dx=GAP))
     elif a.kind in ("x_range", "y_range"):
         color = a.color or DEFAULT_RANGE_COLOR
         opacity = a.opacity if a.opacity is not None else DEFAULT_RANGE_OPACITY
         if a.kind == "x_range":
             span = {"x": _x(a.x[0], ref), "x2": {"datum": x_datum(a.x[1], ref)}}
-            where = {"x": _x(a.x[0], ref), "y": {"value": _GAP}}
-            place: dict[str, Any] = {"align": "left", "baseline": "top", "dx": _GAP}
+            where = {"x": _x(a.x[0], ref), "y": {"value": GAP}}
+            place: dict[str, Any] = {"align": "left", "baseline": "top", "dx": GAP}
         else:
             span = {"y": _y(a.y[0]), "y2": {"datum": _num(a.y[1])}}
-            where = {"y": _y(a.y[1]), "x": {"value": _GAP}}
-            place = {"align": "left", "baseline": "top", "dy": _GAP}
+            where = {"y": _y(a.y[1]), "x": {"value": GAP}}
+            place = {"align": "left", "baseline": "top", "dy": GAP}
         out.append({"mark": {"type": "rect", "color": color, "opacity": opacity, "clip": True}, "encoding": span})
         if a.label:
             out.append(_label(a.label, DEFAULT_LINE_COLOR if a.color is None else a.color, where, **place))
@@ -109,7 +112,7 @@ def _layers(a: Annotation, ref: XRef, width: int) -> list[dict[str, Any]]:
         out.append({"mark": {"type": "point", "shape": a.shape, "filled": True, "size": 80, "color": line_color,
                              **stroke}, "encoding": where})
         if a.label:
-            out.append(_label(a.label, line_color, where, align="center", baseline="bottom", dy=-2 * _GAP,
+            out.append(_label(a.label, line_color, where, align="center", baseline="bottom", dy=-2 * GAP,
                               fontWeight="bold"))
     return out
 
@@ -136,8 +139,8 @@ def _arrow(a: Annotation, where: dict[str, Any], color: str, stroke: dict[str, A
     if a.label:  # beside the tail, on the side away from the head
         align = "left" if dx > 0 else "right" if dx < 0 else "center"
         baseline = "middle" if dx != 0 else ("bottom" if dy < 0 else "top")
-        nudge_x = math.copysign(_GAP, dx) if dx else 0
-        nudge_y = 0 if dx else math.copysign(_GAP, dy)
+        nudge_x = math.copysign(GAP, dx) if dx else 0
+        nudge_y = 0 if dx else math.copysign(GAP, dy)
         out.append(_label(a.label, color, where, align=align, baseline=baseline, dx=_r(dx + nudge_x),
                           dy=_r(dy + nudge_y), fontWeight="bold"))
     return out
@@ -148,10 +151,13 @@ def _r(value: float) -> float | int:
     return _num(round(value, 3))
 
 
-def annotation_layers(model: ChartSpec, axis_id: str) -> list[dict[str, Any]]:
+def annotation_layers(model: ChartSpec, axis_id: str, corners: dict[int, Corner] | None = None
+                      ) -> list[dict[str, Any]]:
     """The layers of every annotation drawn on axis ``axis_id``, each on a one-row dataset so it is
-    drawn once (not once per row of the chart's data), unclipped labels, no legend."""
+    drawn once (not once per row of the chart's data), unclipped labels, no legend. ``corners``:
+    per annotation index, where an hline's label goes when not at its first place (annolabels.py)."""
     ref = XRef(model.x.type, dict(model.data.parse).get(model.x.field))
-    found = [layer for a in model.annotations if axis_of(a, model.layers) == axis_id
-             for layer in _layers(a, ref, model.width)]
+    corners = corners or {}
+    found = [layer for i, a in enumerate(model.annotations) if axis_of(a, model.layers) == axis_id
+             for layer in _layers(a, ref, model.width, corners.get(i, CORNERS[0]))]
     return [{"data": {"values": [{}]}, **layer} for layer in found]

@@ -17,10 +17,11 @@ from ..data.table import Table
 from ..data.values import extent
 from ..spec.marks import starts_at_zero
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
-from .annotations import annotation_layers
+from .annolabels import hline_corners
+from .annotations import GAP, LABEL_SIZE, annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
-from .directlabels import label_layers, labelled, pin_domain, plan_labels, with_label_room
+from .directlabels import drawn_domain, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
@@ -59,6 +60,9 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, styles(model, tags)), model, found)
+    corners = hline_corners(model, data, groups, owners,
+                            lambda a: drawn_domain(a, groups[a], owners[a], data, model), x_encoding["scale"],
+                            gap=GAP, size=LABEL_SIZE)
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model),
@@ -66,7 +70,7 @@ def compile_chart(spec: Spec) -> dict[str, Any]:
         sub = [finish_layer(apply_mark(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
                                               data.of(layer)), layer), layer, spec, data, colors.get(layer.index), _values)
                for layer in members]
-        sub += annotation_layers(model, axis_id)  # inside the group: drawn on this axis' y scale
+        sub += annotation_layers(model, axis_id, corners)  # inside the group: drawn on this axis' y scale
         sub += label_layers(direct, model, x_encoding, axis_id)
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
     # zero on a log axis: left out, not a spike to the edge (logscale.py); where Python ran every transform

@@ -28,13 +28,14 @@ from ..data.layerdata import LayerData
 from ..data.smoothing import smooth_column
 from ..data.values import num, shared_color_layers
 from ..errors import CompileError, Diagnostic
+from ..spec.marks import starts_at_zero
 from ..spec.model import ChartSpec, Layer, YAxis, axis_of
 from .nicedomain import NICE_SCALES, nice_domain, to_pixel
 from .scales import vl_scale
 from .series import Entry
 
-__all__ = ["LABEL_FONT_SIZE", "LABEL_GAP", "DirectLabels", "EndLabel", "label_layers", "labelled", "nudge", "pin_domain",
-           "plan_labels", "with_label_room"]
+__all__ = ["LABEL_FONT_SIZE", "LABEL_GAP", "DirectLabels", "EndLabel", "drawn_domain", "label_layers", "labelled",
+           "nudge", "pin_domain", "plan_labels", "with_label_room"]
 
 LABEL_FONT_SIZE = 11
 LABEL_GAP = 3  # px between the boxes of two labels
@@ -164,15 +165,27 @@ def _domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerData, m
         raise CompileError([diagnostic(f"direct labels need a y axis of numbers on a linear, log, sqrt, pow or "
                                        f"symlog scale, not {owner.type} on {owner.scale!r}", where, key=True,
                                        hint="use the legend for this chart")])
-    zero = any(layer.mark in ("bar", "area") for layer in members)
+    domain = drawn_domain(axis_id, members, owner, data, model)
+    if domain is None:
+        raise CompileError([diagnostic("cannot place the label: the axis has no numbers to draw", where, key=True,
+                                       hint="check the y field, or give the axis a 'domain'")])
+    return domain
+
+
+def drawn_domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerData, model: ChartSpec
+                 ) -> tuple[float, float] | None:
+    """The y domain Vega draws for the axis (its explicit one, or the nice extent of what it draws);
+    None when that is not known ahead of Vega (not numbers, or nothing to draw)."""
+    if owner.type != "quantitative" or owner.scale not in NICE_SCALES:
+        return None
+    zero = any(starts_at_zero(layer.mark, layer.band) for layer in members)  # as the compiled scale
     values = _drawn_values(axis_id, members, data, model)
     span = (min(values), max(values)) if values else None
     scale = vl_scale(owner, span, zero=zero)
     if "domain" in scale:
         return float(scale["domain"][0]), float(scale["domain"][1])
     if span is None:
-        raise CompileError([diagnostic("cannot place the label: the axis has no numbers to draw", where, key=True,
-                                       hint="check the y field, or give the axis a 'domain'")])
+        return None
     lo, hi = span
     if scale.get("zero"):
         lo, hi = min(lo, 0.0), max(hi, 0.0)
