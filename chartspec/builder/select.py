@@ -35,9 +35,21 @@ def not_a_chart(path: Path) -> Diagnostic | None:
     if path.name.lower().endswith(".json"):
         return None
     try:
-        text = path.read_bytes()[:_HEAD].decode("utf-8", errors="replace")
+        with path.open("rb") as file:
+            head = file.read(_HEAD)
+            # a long first value (inline rows, a long title) can push every chart key past the head:
+            # only a verdict on the whole file may skip it
+            text = (head + file.read()).decode("utf-8", errors="replace") if _skips(head) else ""
     except OSError:
         return None
+    return _verdict(path, text) if text else None
+
+
+def _skips(head: bytes) -> bool:
+    return _verdict(Path(), head.decode("utf-8", errors="replace")) is not None
+
+
+def _verdict(path: Path, text: str) -> Diagnostic | None:
     if _SCHEMA.search(text):  # a modeline or $schema naming the language
         return None
     body = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")

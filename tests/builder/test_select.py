@@ -74,6 +74,21 @@ def test_flow_style_and_schema_modelines_are_never_skipped(tmp_path: Path) -> No
     assert "flow.yaml" in found and "specs/moded.yaml" in found
 
 
+def test_chart_keys_after_a_long_first_value_are_found(tmp_path: Path, run_cli: RunCli) -> None:
+    # 5,000 inline rows before x and layers: well past what the first read looks at
+    rows = ", ".join(f"{{step: {i}, loss: {i}}}" for i in range(5000))
+    big = f"data: {{values: [{rows}]}}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n"
+    assert len(big) > 100_000
+    long_title = f"title: {'t' * 70_000}\ndata: {{values: [{{a: 1}}]}}\nx: {{field: a}}\nlayers: [{{y: {{field: a}}}}]\n"
+    other = "settings:\n" + "".join(f"  key{i}: {'v' * 60}\n" for i in range(2000))  # a long file of other keys
+    root = write_tree(tmp_path / "r", {"inline_big.yaml": big, "long_title.yaml": long_title, "other.yaml": other})
+    proc = run_cli("build", ".", "-o", "out", "-f", "json", "-j", "0", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (root / "out").glob("*.vl.json")) == ["inline_big.vl.json", "long_title.vl.json"]
+    assert "other.yaml: note: skipped: not a chart spec (top-level keys settings" in proc.stderr
+    assert "inline_big" not in proc.stderr and "long_title" not in proc.stderr
+
+
 def test_include_and_exclude_globs(tmp_path: Path, run_cli: RunCli) -> None:
     root = _repo(tmp_path)
     assert _found(root, exclude=("specs/drafts",)) == ["flow.yaml", "specs/loss.yaml", "specs/plain.vl.yaml"]
