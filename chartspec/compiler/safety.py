@@ -20,6 +20,8 @@ specification is checked here, so ``chartspec validate`` reports the same as a b
   can claim 32,000 x 32,000 pixels: 4 GB once decoded).
 - **Escapes of undrawable characters** (``'A\\u0001B'`` in an expression): the renderer aborts the
   process on such a character (data/undrawable.py), so no string may write one as an escape.
+- **Font names** (``font``, ``labelFont``, ``fontStyle``, ...) with ``<`` or ``&``: the renderer
+  aborts the process measuring text in such a font (spec/fonts.py).
 - **Sizes and sequences** over the limits (compiler/limits.py).
 
 Addresses the output makes at run time (an expression, a transform) cannot be seen here; the
@@ -29,6 +31,7 @@ renderer refuses any image in the rendered SVG that is not a ``data:`` URL (rend
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..data.images import (
@@ -45,6 +48,7 @@ from ..data.imagesize import image_size
 from ..data.loaded import ConcatSpec, Spec
 from ..data.undrawable import undrawable_escape
 from ..errors import CompileError, Diagnostic, JsonPath
+from ..spec.fonts import FONT_HINT, font_problems
 from .limits import Finding, Limits, limit_findings, limits
 from .origin import locate, written
 
@@ -163,29 +167,37 @@ def _embed_findings(vl: dict[str, Any]) -> list[Finding]:
     return []
 
 
-def _escape_findings(node: Any, path: JsonPath = ()) -> list[Finding]:
-    """Strings that write an undrawable character as a JavaScript escape (an expression builds it
-    when the chart renders). Not rows of data: a value there is never read as JavaScript."""
-    found: list[Finding] = []
+def _strings(node: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every string the renderer reads as part of the specification (not rows of data: a value
+    there is never read as JavaScript, nor as a style)."""
     if isinstance(node, str):
-        if (escape := undrawable_escape(node)) is not None:
-            found.append(Finding(path, f"the escape {escape} makes a control character, which cannot be drawn",
-                                 "remove it; write tab, newline or a printable character instead"))
+        yield path, node
     elif isinstance(node, dict):
         for key, value in node.items():
             if key not in ("usermeta", "datasets") and not (key == "values" and path[-1:] == ("data",)):
-                found += _escape_findings(value, path + (key,))
+                yield from _strings(value, path + (key,))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            found += _escape_findings(item, path + (index,))
-    return found
+            yield from _strings(item, path + (index,))
+
+
+def _escape_findings(vl: dict[str, Any]) -> list[Finding]:
+    """Strings that write an undrawable character as a JavaScript escape (an expression builds it
+    when the chart renders)."""
+    return [Finding(path, f"the escape {escape} makes a control character, which cannot be drawn",
+                    "remove it; write tab, newline or a printable character instead")
+            for path, text in _strings(vl) if (escape := undrawable_escape(text)) is not None]
+
+
+def _font_findings(vl: dict[str, Any]) -> list[Finding]:
+    return [Finding(path, message, FONT_HINT) for path, message in font_problems(_strings(vl))]
 
 
 def checked(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
     """``vl`` with local images inlined, or :class:`CompileError` listing what it may not ask for."""
     lim = limits()
     # escapes first: the image check swaps in data: URLs, which are long and need no scan
-    findings = _escape_findings(vl)
+    findings = _escape_findings(vl) + _font_findings(vl)
     findings += _url_findings(vl, spec, lim) + _embed_findings(vl) + limit_findings(vl, lim)
     if findings:
         problems: list[Diagnostic] = [locate(spec, f.path, f.message, hint=f.hint, key=f.key) for f in findings]

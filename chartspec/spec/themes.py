@@ -114,6 +114,7 @@ def resolve_theme(value: str, *, base: Path, root: Path | None, source: SourceMa
 
 def _read_theme_file(file: Path) -> dict[str, Any]:
     """A theme file's config, checked against the Vega-Lite ``Config`` schema with positioned errors."""
+    from .fonts import FONT_HINT, font_problems, strings_of
     from .jsonload import read_document
     from .vegalite_schema import config_errors
 
@@ -135,6 +136,8 @@ def _read_theme_file(file: Path) -> dict[str, Any]:
         problems.append(doc.source.diagnostic(f"invalid theme: {message}", where, key=unknown,
                                               hint=hint or "a theme is a Vega-Lite config object: "
                                                            "https://vega.github.io/vega-lite/docs/config.html"))
+    problems += [doc.source.diagnostic(f"invalid theme: {message}", where, hint=FONT_HINT)
+                 for where, message in font_problems(strings_of(doc.data))]
     if problems:
         raise SpecValidationError(sorted(problems, key=lambda d: (d.line, d.column)))
     return doc.data

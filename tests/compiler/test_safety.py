@@ -275,3 +275,39 @@ def test_validate_reports_what_a_build_would_refuse(project: Path, run_cli: RunC
         in proc.stderr
     assert f"specs/x.vl.yaml:{at(text, 'embedOptions')[0]}:" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+FONT_SPECS = {
+    "patch": 'data: {values: [{a: 1}]}\nx: {field: a}\nlayers: [{y: {field: a}}]\nvega_lite: {config: {font: "x<"}}\n',
+    "plain": '{"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "data": {"values": [{"a": 1}]},\n'
+             ' "mark": {"type": "text", "font": "b&"}, "encoding": {"text": {"field": "a"}}}\n',
+    "axis": 'data: {values: [{a: 1}]}\nx: {field: a}\nlayers: [{y: {field: a}}]\n'
+            'vega_lite: {config: {axis: {labelFont: "Arial&x"}, title: {fontStyle: "i<"}}}\n',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FONT_SPECS))
+def test_a_font_the_renderer_would_abort_on_is_refused_where_it_is_written(project: Path, kind: str) -> None:
+    text = FONT_SPECS[kind]
+    name = "chart.vl.json" if kind == "plain" else "chart.yaml"
+    problems = refused(project / "specs" / name, text)
+    bad = [v for v in ('"x<"', '"b&"', '"Arial&x"', '"i<"') if v in text]
+    assert len(problems) == len(bad)
+    for problem, value in zip(problems, bad):
+        assert "which the renderer cannot measure text with" in problem.message
+        assert (problem.line, problem.column) == at(text, value)
+
+
+def test_a_theme_file_font_is_refused_at_its_line(project: Path, run_cli: RunCli) -> None:
+    specs = project / "specs"
+    (specs / "themes").mkdir()
+    (specs / "themes" / "brand.json").write_text('{\n  "title": {"fontStyle": "x&y"}\n}\n', encoding="utf-8")
+    (specs / "bad.yaml").write_text("theme: themes/brand.json\ndata: {values: [{a: 1}]}\nx: {field: a}\n"
+                                    "layers: [{y: {field: a}}]\n", encoding="utf-8")
+    (specs / "good.yaml").write_text("data: {values: [{a: 1}]}\nx: {field: a}\nlayers: [{y: {field: a}}]\n"
+                                     "vega_lite: {config: {font: 'Helvetica Neue, x>y'}}\n", encoding="utf-8")
+    proc = run_cli("build", "specs", "-o", "out", "-f", "svg", cwd=project)
+    assert proc.returncode == 1, proc.stderr
+    assert "brand.json:2:26: error: invalid theme: fontStyle 'x&y' holds '&'" in proc.stderr
+    assert "SIGABRT" not in proc.stderr and "crashed" not in proc.stderr
+    assert sorted(p.name for p in (project / "out").iterdir() if p.suffix == ".svg") == ["good.svg"]
