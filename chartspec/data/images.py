@@ -34,6 +34,10 @@ _MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DATA_URL = re.compile(r"^data:([^,;]*)((?:;[^,;]*)*),(.*)$", re.IGNORECASE | re.DOTALL)
 
+#: what makes an SVG more than a picture: elements that run or embed, event handlers, sources
+_SVG_ACTIVE = re.compile(r"(<(?:script|foreignobject|iframe|embed|object|audio|video|handler|listener)\b)"
+                         r"|[\s\"'/](on[a-z]+)\s*=|[\s\"'/](src)\s*=")
+
 Kind = Literal["image", "href", "data"]
 
 
@@ -163,10 +167,14 @@ def data_image(url: str) -> tuple[str, bytes] | None:
 
 
 def _svg_problem(body: bytes) -> str | None:
-    """An SVG image may refer to other files and addresses, which a renderer would fetch: refuse it then."""
+    """An SVG image may refer to other files and addresses, which a renderer would fetch, or carry
+    script and embedded HTML, which a page opened from the output might run: refuse it then."""
     text = body.decode("utf-8", errors="replace").lower()
     if "<svg" not in text:
         return "is not an SVG image"
+    if (active := _SVG_ACTIVE.search(text)) is not None:
+        found = active.group(1) or active.group(2) or active.group(3)
+        return f"is an SVG image with script or embedded content ({found.strip()!r})"
     refs = re.findall(r"""(?:href\s*=\s*["']([^"']*)|url\(\s*["']?([^)"']*))""", text)
     if any(not (href or url).strip().startswith("#") for href, url in refs) or re.search(r"<!entity|@import", text):
         return "is an SVG image that refers to other files or addresses"

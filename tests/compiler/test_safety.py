@@ -107,6 +107,10 @@ def test_an_image_address_is_refused_where_the_spec_writes_it(project: Path, url
     ("img/fake.png", "is not a PNG image"),
     ("img/remote.svg", "refers to other files or addresses"),
     ("img/link.png", "leads outside the project"),
+    ("img/script.svg", "with script or embedded content ('<script')"),
+    ("img/onload.svg", "with script or embedded content ('onload')"),
+    ("img/iframe.svg", "with script or embedded content ('<foreignobject')"),
+    ("img/src.svg", "with script or embedded content ('src')"),
 ])
 def test_a_local_image_outside_the_project_or_not_an_image_is_refused(project: Path, path: str,
                                                                       reason: str) -> None:
@@ -116,6 +120,12 @@ def test_a_local_image_outside_the_project_or_not_an_image_is_refused(project: P
     (images / "remote.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1:9/a.png"/>'
                                        "</svg>", encoding="utf-8")
     (images / "link.png").symlink_to(project.parent / "outside.png")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">{}</svg>'
+    (images / "script.svg").write_text(svg.format("<script>alert(1)</script>"), encoding="utf-8")
+    (images / "onload.svg").write_text(svg.format('<rect width="9" height="9" onload="alert(2)"/>'), encoding="utf-8")
+    (images / "iframe.svg").write_text(svg.format('<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" '
+                                                  'src="http://127.0.0.1:9/"/></foreignObject>'), encoding="utf-8")
+    (images / "src.svg").write_text(svg.format('<g><x-frame src="http://127.0.0.1:9/"/></g>'), encoding="utf-8")
     path = path.format(outside=project.parent / "outside.png")
     text = patched_image(f'{{value: "{path}"}}')
     [d] = refused(project / "specs" / "x.yaml", text)
