@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pytest
@@ -207,3 +208,28 @@ layers: [{{y: {{field: loss}}}}]
     # without a description the title names the chart
     plain = chartspec.loads("title: Loss\ndata: {values: [{step: 0, loss: 2}]}\nx: {field: step}\nlayers: [{y: {field: loss}}]\n")
     assert ET.fromstring(chartspec.save(plain, tmp_path / "plain.svg").read_bytes()).get("aria-label") == "Loss"
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: chartspec.load(None), r"chartspec.load\(path\) must be a spec file's path \(str or os.PathLike\), not NoneType"),
+    (lambda: chartspec.validate(3), r"must be a spec file's path \(str or os.PathLike\), not int"),
+    (lambda: chartspec.to_vegalite({"data": {}}), r"spec must be a loaded Spec .* not dict"),
+    (lambda: chartspec.save(None, "x.svg"), r"spec must be a loaded Spec .* not NoneType"),
+    (lambda: chartspec.build(None), r"paths must be a folder or spec file path, or a list of them, not NoneType"),
+    (lambda: chartspec.build([SPECS, None]), r"each of chartspec.build\(paths\) must be .* not NoneType"),
+    (lambda: chartspec.build(SPECS, {"out": "b"}), r"options must be a chartspec.BuildOptions, not dict \(write "
+                                                   r"chartspec.BuildOptions\(\*\*options\)\)"),
+    (lambda: chartspec.BuildOptions(out=None), r"BuildOptions\(out\) must be a folder path .* not NoneType"),
+])
+def test_wrong_argument_types_name_the_argument(call: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_save_to_a_folder_says_so(tmp_path: Path) -> None:
+    spec = chartspec.loads(INLINE)
+    for folder in (str(tmp_path), f"{tmp_path}/", tmp_path):
+        with pytest.raises(chartspec.UsageError, match="is a folder, not an output file") as caught:
+            chartspec.save(spec, folder)
+        assert caught.value.first.hint == "name the file, e.g. chart.svg (its suffix says the format)"
+    assert list(tmp_path.iterdir()) == []

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..data.loader import Spec, load, loads, validate
 from ..errors import UsageError
 from ..render.formats import FORMATS
+from ..spec.files import path_argument
 
 if TYPE_CHECKING:
     import altair as alt
@@ -22,7 +23,12 @@ __all__ = ["Spec", "compile", "load", "loads", "save", "to_vegalite", "validate"
 
 
 def _as_spec(spec: Spec | str | os.PathLike[str], scale: float = 1.0) -> Spec:
-    return spec if isinstance(spec, Spec) else load(spec, scale=scale)
+    if isinstance(spec, Spec):
+        return spec
+    if not isinstance(spec, (str, os.PathLike)):
+        raise TypeError(f"spec must be a loaded Spec (chartspec.load, chartspec.loads) or a spec file's path, "
+                        f"not {type(spec).__name__}")
+    return load(spec, scale=scale)
 
 
 def to_vegalite(spec: Spec | str | os.PathLike[str]) -> dict[str, Any]:
@@ -53,7 +59,12 @@ def save(spec: Spec | str | os.PathLike[str], path: str | os.PathLike[str], *, f
         from ..builder.options import ppi_scale
 
         scale = ppi_scale(ppi)
-    path = Path(path)
+    path_argument(path, "chartspec.save(spec, path)", "an output file's path")
+    given = str(os.fspath(path))
+    path = Path(given)
+    if path.is_dir() or given.endswith(("/", os.sep)):
+        raise UsageError(f"{given!r} is a folder, not an output file",
+                         hint="name the file, e.g. chart.svg (its suffix says the format)")
     fmt = format or suffix_format(path)
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

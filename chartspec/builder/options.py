@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ChartspecError, Diagnostic, UsageError
 from ..render.formats import DEFAULT_FORMATS, FORMATS, SUFFIXES, BundleMode
+from ..spec.files import path_argument
 
 if TYPE_CHECKING:  # the command line imports this module to start up: discovery waits until needed
     from .discover import Target
@@ -59,7 +60,7 @@ class BuildOptions:
 
     def __post_init__(self) -> None:
         # frozen: normalise through object.__setattr__, so that a script may write out="build"
-        object.__setattr__(self, "out", Path(os.fspath(self.out)))
+        object.__setattr__(self, "out", path_argument(self.out, "BuildOptions(out)", "a folder path"))
         if self.ppi is not None:
             scale = ppi_scale(self.ppi)
             if self.scale not in (1.0, scale):

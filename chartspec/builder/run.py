@@ -10,12 +10,13 @@ import os
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, UsageError, display_path
 from ..render.formats import PAGE_FORMATS
+from ..spec.files import path_argument
 from .discover import Target, discover
 from .options import BuildOptions, BuildReport, SpecResult, output_paths
 from .target import _fingerprint, render_target, write_shared_bundle
@@ -169,6 +170,14 @@ def build(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], opti
     """
     if isinstance(paths, (str, os.PathLike)):  # one folder or file, not a sequence of characters
         paths = [paths]
+    if not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a folder or spec file path, or a list of them, not {type(paths).__name__}")
+    paths = list(paths)
+    for path in paths:
+        path_argument(path, "each of chartspec.build(paths)", "a folder or spec file path")
+    if options is not None and not isinstance(options, BuildOptions):
+        raise TypeError(f"options must be a chartspec.BuildOptions, not {type(options).__name__}"
+                        + (" (write chartspec.BuildOptions(**options))" if isinstance(options, dict) else ""))
     options = options or BuildOptions()
     started = time.perf_counter()
     report = BuildReport(rendered=options.render)

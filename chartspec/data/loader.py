@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import ChartspecError, Diagnostic, SpecValidationError, UsageError, display_path
-from ..spec.files import NotRegularFile, not_a_file, read_regular
+from ..spec.files import NotRegularFile, not_a_file, path_argument, read_regular
 from ..spec.jsonload import read_document
 from ..spec.layout import is_layout
 from ..spec.plain import is_plain_vegalite
@@ -70,7 +70,7 @@ def load(path: str | Path, *, root: str | Path | None = None, scale: float = 1.0
     ``root`` is the folder data paths must stay in; by default the nearest folder above the
     spec holding ``chartspec.toml``, ``pyproject.toml`` or ``.git``, else the spec's folder.
     """
-    path = Path(path)
+    path = path_argument(path, "chartspec.load(path)", "a spec file's path")
     shown = display_path(path)
     try:
         raw = read_regular(path)  # a named pipe would hang the build

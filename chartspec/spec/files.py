@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["FileTooLarge", "NotRegularFile", "kind_of", "not_a_file", "read_regular"]
+__all__ = ["FileTooLarge", "NotRegularFile", "kind_of", "not_a_file", "path_argument", "read_regular"]
 
 
 class NotRegularFile(OSError):
@@ -26,6 +26,15 @@ class FileTooLarge(OSError):
     def __init__(self, size: int) -> None:
         super().__init__(f"{size:,} bytes")
         self.size = size
+
+
+def path_argument(value: object, name: str, what: str = "a path") -> Path:
+    """``value`` as a Path, for the Python API's path arguments. Raises :class:`TypeError` naming
+    the argument for anything that is not ``str`` or path-like (as ``open(None)`` does, but saying
+    which argument of which call)."""
+    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
+        return Path(value)
+    raise TypeError(f"{name} must be {what} (str or os.PathLike), not {type(value).__name__}")
 
 
 def kind_of(mode: int) -> str | None:
