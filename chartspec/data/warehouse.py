@@ -1,8 +1,8 @@
 """Reading ``data: {connection: NAME, table: ... | sql: ...}``: the backend's relation, or its handle.
 
 A DuckDB file becomes the engine's own relation (engine.py): the reduction and everything before
-it run there, on the file, as for a large CSV. A Spark table stays in Spark as a handle
-(``Table.remote``) until the reduction knows the chart's pixels (spark.py).
+it run there, on the file, as for a large CSV. A Spark or Postgres table stays where it is as a
+handle (``Table.remote``) until the reduction knows the chart's pixels (spark.py, postgres.py).
 """
 
 from __future__ import annotations
@@ -17,13 +17,19 @@ from ..spec.source import SourceMap
 from .connections import Connection, Fetched, find_connection, query_of, query_path, redact, utc_now
 from .table import Table
 
-__all__ = ["read_connection"]
+__all__ = ["at_query_place", "read_connection"]
 
 
 def read_connection(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Table:
     conn = find_connection(source, spec_file, root, smap)
     if conn.backend == "duckdb":
         return _duckdb_table(conn, source, root, smap)
+    if conn.backend == "postgres":
+        from .postgres import postgres_table
+
+        # the server's tables are not files here: `refresh` in the config, or --refresh
+        table = postgres_table(conn, source, smap)
+        return replace(table, files=_config(conn), fetched=(_fetched(conn, ()),))
     from .spark import spark_table
 
     table = spark_table(conn, source, smap)
@@ -102,7 +108,15 @@ def _at_caret(error: DataError, message: str, source: DataSource, smap: SourceMa
     if not 1 <= number <= len(executed) or executed[number - 1] != shown:
         return error  # DuckDB shortened the line: no sure column
     # the query's own text on that line, and the caret's column within it
-    text, column = query.split("\n")[number - 1], caret - (len(_DESCRIBE) if number == 1 else 0)
+    return at_query_place(error, query, number, caret - (len(_DESCRIBE) if number == 1 else 0), smap)
+
+
+def at_query_place(error: DataError, query: str, number: int, column: int, smap: SourceMap) -> DataError:
+    """``error`` moved to line ``number``, 0-based ``column`` of ``query``, where that query line is
+    written verbatim in the spec (after the error's own place); else left where it is."""
+    if not 1 <= number <= len(query.split("\n")):
+        return error
+    text = query.split("\n")[number - 1]
     d = error.first
     if column < 0 or not text.strip() or d.line is None:
         return error
