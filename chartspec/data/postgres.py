@@ -32,13 +32,12 @@ from typing import Any
 from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
-from ..spec.transforms import Calculate
 from .connections import Connection, query_of, query_path, redact
-from .layerdata import layer_steps
+from .ibisexpr import IbisPlan, engine_number, ibis_plan
 from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .remote import into_engine
-from .smoothing import smooth_series
-from .stepsplain import settings
+from .rows import DRAWS
+from .stepsplain import applies, settings
 from .table import Table
 from .warehouse import at_query_place
 
@@ -151,53 +150,44 @@ def _query_error(conn: Connection, source: DataSource, smap: SourceMap, err: Any
     return at_query_place(error, query, len(before), len(before[-1]), smap)
 
 
-@dataclass(frozen=True)
-class _Plan:
-    keys: tuple[str, ...]
-    values: tuple[str, ...]
-    #: the y a row must have to be part of the series (steps.py's sparse columns), None with gaps: break
-    needs: str | None
-    #: the layer's transforms as written: a layer with any comes back whole within the drawing limit
-    signature: str
-
-
-def _plan(layer: Layer, model: ChartSpec, has_own: bool, kinds: dict[str, str]) -> _Plan | None:
-    """The series and values a line layer's M4 keeps, or None if Postgres cannot reduce it: a
-    transform other than a calculate no mark reads (no filter translation to Ibis yet)."""
-    keys = smooth_series(layer, model)
-    values = (layer.y.field, *((layer.band.lower, layer.band.upper) if layer.band else ()))
-    steps = layer_steps(layer, model, has_own)
-    if any(not isinstance(s, Calculate) or s.as_field in {model.x.field, *values, *keys} for s in steps):
-        return None
-    if any(c not in kinds for c in (*values, *keys)):
-        return None
-    needs = layer.y.field if settings(layer, model)[1] != "break" and kinds[layer.y.field] == "number" else None
-    return _Plan(tuple(keys), tuple(v for v in values if kinds[v] == "number"), needs, repr(steps))
-
-
-def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool, kinds: dict[str, str]
-               ) -> tuple[Layer | None, dict[int, _Plan]]:
-    """spark._reducible's rules: the first layer Postgres cannot reduce (None: all can), and the plans."""
-    plans: dict[int, _Plan] = {}
+def _reducible(t: Any, layers: Sequence[Layer], model: ChartSpec, has_own: bool, kinds: dict[str, str]
+               ) -> tuple[Layer | None, dict[int, IbisPlan]]:
+    """spark._reducible's rules: the first layer Postgres cannot reduce (None: all can), and each
+    layer's plan (its filters and drawn calculates over ``t``, ibisexpr.py)."""
+    plans: dict[int, IbisPlan] = {}
     for layer in layers:
         off = not (model.reduce if layer.reduce is None else layer.reduce)
         if (layer.mark not in LINE_MARKS or layer.smooth is not None or layer.heat is not None or off
                 or (layer.band is not None and layer.band.extent is not None)
                 or model.x.type not in ("quantitative", "temporal") or model.x.scale == "log"):
             return layer, plans
-        plan = _plan(layer, model, has_own, kinds)
+        plan = ibis_plan(t, layer, model, has_own, kinds)
         if plan is None:
             return layer, plans
         plans[layer.index] = plan
     return None, plans
 
 
-def _number(t: Any, name: str) -> Any:
-    """A number column as engine.typed_exprs reads it: float64, NaN and ±Infinity missing."""
+def _needs(layer: Layer, model: ChartSpec, has_own: bool, kinds: dict[str, str]) -> str | None:
+    """The y a row must hold to be part of the layer's series where steps.py's sparse-column rule
+    applies (a line or area of a y column, ``gaps`` not ``break``): the DuckDB build leaves such rows
+    out of the layer (``__draws``), so they are no pick here either; None where the rule does not apply."""
+    if not applies(layer, model, has_own) or settings(layer, model)[1] == "break":
+        return None
+    return layer.y.field if kinds.get(layer.y.field) == "number" else None
+
+
+def _draws(t: Any, model: ChartSpec, needs: dict[int, str | None]) -> Any:
+    """steps.py's ``__draws`` for the sparse-column rule: bit ``i`` unless layer ``i`` needs a y the
+    row does not hold. The fetched rows are cut again by reduce.py, which reads it: a row another
+    layer picked must not become this layer's first or last x."""
     import ibis
 
-    col = t[name].cast("float64")
-    return ibis.ifelse(col.isnan() | col.isinf(), ibis.null("float64"), col)
+    bits = ibis.literal(sum(1 << layer.index for layer in model.layers), "int64")
+    for index, y in needs.items():
+        if y is not None:
+            bits = bits - ibis.ifelse(engine_number(t, y).isnull(), 1 << index, 0)
+    return bits
 
 
 def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec,
@@ -208,8 +198,8 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     t = src.expr.mutate(__srow=ibis.row_number())
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     numeric_x = src.kinds.get(model.x.field) == "number"
-    x = _number(t, model.x.field) if numeric_x else None
-    culprit, plans = _reducible(layers, model, has_own, src.kinds) if x is not None else (
+    x = engine_number(t, model.x.field) if numeric_x else None
+    culprit, plans = _reducible(t, layers, model, has_own, src.kinds) if x is not None else (
         layers[0] if layers else None, {})
     stats = t.aggregate(n=t.count(), lo=x.min(), hi=x.max()) if x is not None else t.aggregate(n=t.count())
     found = stats.to_pyarrow().to_pylist()[0]
@@ -217,21 +207,26 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
     pushed: list[tuple[int, float, float, int]] = []
     picked = None
+    needs: dict[int, str | None] = {}
     if culprit is None and layers and lo is not None and not whole:
-        picked = _m4(t, x, [plans[lyr.index] for lyr in layers], model, scale, others, (count, lo, hi), pushed)
+        needs = {lyr.index: _needs(lyr, model, has_own, src.kinds) for lyr in layers}
+        picked = _m4(t, x, [(plans[lyr.index], needs[lyr.index]) for lyr in layers], model, scale, others,
+                     (count, lo, hi), pushed)
     if picked is None and count > max_drawn_rows():
         why = "this chart needs every row of a Postgres table (EMA, a transform, a log or time x or this mark)"
         err = too_large(count, culprit or model.layers[0], why, source)
         raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
                                 "or draw a line without transforms, which Postgres reduces"))
     rows = t if picked is None else t.filter(t.__srow.isin(picked))
-    arrow = rows.select("__srow", *wanted).order_by("__srow").to_pyarrow()
+    # the rows the layers draw, when they come back cut (whole, steps.py decides here)
+    drawn = {DRAWS: _draws(rows, model, needs)} if picked is not None and any(needs.values()) else {}
+    arrow = rows.select("__srow", *wanted, **drawn).order_by("__srow").to_pyarrow()
     fetched = into_engine(table, [arrow], root, pushed[0] if pushed else None)
     FETCHES.append({"rows": fetched.relation.count, "full": count})
     return fetched
 
 
-def _m4(t: Any, x: Any, plans: list[_Plan], model: ChartSpec, scale: float, others: list[Table],
+def _m4(t: Any, x: Any, plans: list[tuple[IbisPlan, str | None]], model: ChartSpec, scale: float, others: list[Table],
         extent: tuple[int, float, float], pushed: list[tuple[int, float, float, int]]) -> Any:
     """The ``__srow`` of every row M4 keeps, as an Ibis column expression (one query with the fetch),
     or None when the table is small enough to come back whole; ``pushed`` as in spark._m4."""
@@ -243,37 +238,42 @@ def _m4(t: Any, x: Any, plans: list[_Plan], model: ChartSpec, scale: float, othe
     found = [(min(v), max(v)) for o in others if (v := o.numbers(model.x.field))]
     lo, hi = min([lo, *(f[0] for f in found)]), max([hi, *(f[1] for f in found)])
     hi = hi if hi > lo else lo + 1
-    groups: dict[tuple[tuple[str, ...], str | None], list[str]] = {}
+    # layers with the same series, transforms and needed y share one pass (as m4sql.py's do)
+    groups: dict[tuple[tuple[str, ...], str, str | None], tuple[IbisPlan, list[str]]] = {}
     series = 0
-    for plan in plans:
+    for plan, needs in plans:
         # reduce._series_count: count(DISTINCT (keys)) over the whole table
         if len(plan.keys) == 1:
             n = t[plan.keys[0]].nunique().to_pyarrow().as_py()
         else:
             n = t.select(*plan.keys).distinct().count().to_pyarrow().as_py() if plan.keys else 1
         series += max(1, n) * max(1, len(plan.values))
-        group = groups.setdefault((plan.keys, plan.needs), [])
+        _, group = groups.setdefault((plan.keys, plan.signature, needs), (plan, []))
         group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
     if count <= 4 * columns:
         return None
     pushed.append((count, lo, hi, columns))
-    # m4sql.py's bucket, with the same double arithmetic: floor((x - lo) / (hi - lo) * columns)
-    bucket = ((x - ibis.literal(float(lo), "float64")) / ibis.literal(float(hi - lo), "float64") * columns).floor()
-    parts = [_picks(t, x, bucket, list(keys), needs, values) for (keys, needs), values in groups.items()]
+    parts = [_picks(plan.table, model.x.field, (lo, hi, columns), list(keys), needs, values)
+             for (keys, _, needs), (plan, values) in groups.items()]
     nulls = t.filter(x.isnull()).order_by("__srow").limit(100).select(r=t.__srow)
     return ibis.union(nulls, *parts, distinct=False).r
 
 
-def _picks(t: Any, x: Any, bucket: Any, keys: list[str], needs: str | None, values: list[str]) -> Any:
+def _picks(t: Any, x_field: str, cut: tuple[float, float, int], keys: list[str], needs: str | None,
+           values: list[str]) -> Any:
     """Per series and column the rows with the first and last x and each value's extremes, as
     m4sql.m4_part picks them: extremes over a window per column, then the first row holding each
     (the last for the largest x). A row without its layer's y is no part of the series (steps.py),
     unless the layer breaks its line there (``gaps: break``)."""
     import ibis
 
-    measured = [x, *(_number(t, v) for v in values)]
-    drawn = x.notnull() if needs is None else x.notnull() & _number(t, needs).notnull()
+    lo, hi, columns = cut
+    x = engine_number(t, x_field)
+    # m4sql.py's bucket, with the same double arithmetic: floor((x - lo) / (hi - lo) * columns)
+    bucket = ((x - ibis.literal(float(lo), "float64")) / ibis.literal(float(hi - lo), "float64") * columns).floor()
+    measured = [x, *(engine_number(t, v) for v in values)]
+    drawn = x.notnull() if needs is None else x.notnull() & engine_number(t, needs).notnull()
     rows = t.filter(drawn).select(
         "__srow", *(t[k].name(f"__k{i}") for i, k in enumerate(keys)), __b=bucket,
         **{f"__m{i}": m for i, m in enumerate(measured)})

@@ -96,6 +96,46 @@ def test_postgres_pushes_m4_down_and_draws_the_same_svg(project: Path, tmp_path:
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
 
 
+LAYERED = """data: {connection: NAME, table: metrics}
+width: 300
+x: {field: step}
+transform:
+  - filter: {field: run, one_of: [run0, run1]}
+layers:
+  - y: {field: loss}
+    color: {field: run}
+    transform:
+      - filter: "datum.step >= 2000 && !(datum.run === 'run1' && datum.step > 35000) && datum.loss != 0.5"
+  - y: {field: scaled}
+    color: {field: run}
+    transform:
+      - calculate: "datum.loss * 2 - abs(datum.loss) + (datum.loss > 0 ? 0.5 : -0.25)"
+        as: scaled
+      - filter: {field: step, lt: 50000}
+"""
+
+
+def test_filters_and_calculates_run_in_postgres(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # over the drawing limit, so the layers' transforms must run in Postgres (ibisexpr.py); within
+    # it a layer with transforms comes back whole, as on Spark
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    for name in ("warehouse", "db"):
+        (project / f"layered_{name}.yaml").write_text(LAYERED.replace("NAME", name))
+    pg_module.FETCHES.clear()
+    spec = load(project / "layered_db.yaml")
+    [fetched] = pg_module.FETCHES
+    series = 2 * 2
+    assert fetched["full"] == ROWS and fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, series) * series
+    local = load(project / "layered_warehouse.yaml")
+    assert _rows(spec) == _rows(local)
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+    # '/' stays in DuckDB (Postgres fails on a division by zero): that layer needs every row
+    (project / "div.yaml").write_text(LAYERED.replace("NAME", "db").replace("datum.loss * 2", "datum.loss / 2"))
+    message = str(load_error(project / "div.yaml", (project / "div.yaml").read_text()))
+    assert "div.yaml:11:5: error: layer 'scaled'" in message and "needs every row of a Postgres table" in message
+
+
 def test_bad_query_gives_postgres_message_at_the_query(project: Path) -> None:
     line = "data: {connection: db, sql: 'select stp, loss from metrics'}"
     d = load_error(project / "bad.yaml", SPEC.replace(SPEC.splitlines()[0], line)).first
