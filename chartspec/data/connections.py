@@ -38,7 +38,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 
-__all__ = ["BACKENDS", "COMMON_OPTIONS", "Connection", "Fetched", "check_connections", "connection_settings",
+__all__ = ["BACKENDS", "COMMON_OPTIONS", "Connection", "Fetched", "at_query_place", "check_connections", "connection_settings",
            "find_connection", "query_of", "query_path", "redact", "refresh_seconds", "settings_digest",
            "utc_now"]
 
@@ -287,3 +287,20 @@ def query_of(source: DataSource, quote_name: str = '"') -> str:
     assert source.table is not None
     q = quote_name
     return "SELECT * FROM " + ".".join(f"{q}{part}{q}" for part in source.table.split("."))
+
+
+def at_query_place(error: DataError, query: str, number: int, column: int, smap: SourceMap) -> DataError:
+    """``error`` moved to line ``number``, 0-based ``column`` of ``query``, where that query line is
+    written verbatim in the spec (after the error's own place); else left where it is."""
+    if not 1 <= number <= len(query.split("\n")):
+        return error
+    text = query.split("\n")[number - 1]
+    d = error.first
+    if column < 0 or not text.strip() or d.line is None:
+        return error
+    lines = smap.text.split("\n")
+    for line in range(d.line, min(d.line + number + 2, len(lines) + 1)):
+        at = lines[line - 1].find(text, (d.column or 1) - 1 if line == d.line else 0)
+        if at >= 0:
+            return DataError(replace(d, line=line, column=at + column + 1, source_line=lines[line - 1]))
+    return error

@@ -32,14 +32,13 @@ from typing import Any
 from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
-from .connections import Connection, query_of, query_path, redact
+from .connections import Connection, at_query_place, query_of, query_path, redact
 from .ibisexpr import IbisPlan, engine_number, ibis_plan
 from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .remote import into_engine
 from .rows import DRAWS
 from .stepsplain import applies, settings
 from .table import Table
-from .warehouse import at_query_place
 
 __all__ = ["FETCHES", "PostgresSource", "postgres_table"]
 

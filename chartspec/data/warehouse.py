@@ -14,10 +14,10 @@ from pathlib import Path
 from ..errors import DataError, JsonPath
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
-from .connections import Connection, Fetched, find_connection, query_of, query_path, redact, utc_now
+from .connections import Connection, Fetched, at_query_place, find_connection, query_of, query_path, redact, utc_now
 from .table import Table
 
-__all__ = ["at_query_place", "read_connection"]
+__all__ = ["read_connection"]
 
 
 def read_connection(source: DataSource, spec_file: Path, root: Path, smap: SourceMap) -> Table:
@@ -109,23 +109,6 @@ def _at_caret(error: DataError, message: str, source: DataSource, smap: SourceMa
         return error  # DuckDB shortened the line: no sure column
     # the query's own text on that line, and the caret's column within it
     return at_query_place(error, query, number, caret - (len(_DESCRIBE) if number == 1 else 0), smap)
-
-
-def at_query_place(error: DataError, query: str, number: int, column: int, smap: SourceMap) -> DataError:
-    """``error`` moved to line ``number``, 0-based ``column`` of ``query``, where that query line is
-    written verbatim in the spec (after the error's own place); else left where it is."""
-    if not 1 <= number <= len(query.split("\n")):
-        return error
-    text = query.split("\n")[number - 1]
-    d = error.first
-    if column < 0 or not text.strip() or d.line is None:
-        return error
-    lines = smap.text.split("\n")
-    for line in range(d.line, min(d.line + number + 2, len(lines) + 1)):
-        at = lines[line - 1].find(text, (d.column or 1) - 1 if line == d.line else 0)
-        if at >= 0:
-            return DataError(replace(d, line=line, column=at + column + 1, source_line=lines[line - 1]))
-    return error
 
 
 #: how a query is first run (to learn its columns); the prefix shifts DuckDB's columns on line 1
