@@ -83,7 +83,7 @@ def start() -> Iterator[Server]:
                    "-c synchronous_commit=off -c shared_buffers=32MB -c max_connections=20")
         subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
                         "-w", "-t", "60", "start"], check=True, capture_output=True, timeout=90, cwd=folder)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
+    except (OSError, LookupError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:  # no runuser, no nobody
         log = (folder / "log").read_text(errors="replace") if (folder / "log").is_file() else ""
         shutil.rmtree(folder, ignore_errors=True)
         output = getattr(err, "stderr", b"") or b""

@@ -120,6 +120,7 @@ def postgres_table(conn: Connection, source: DataSource, smap: SourceMap) -> Tab
     schema = {name: PostgresType.from_string(names.get(oid, "text")) for name, oid in described}
     try:
         expr = backend.sql(query, schema=schema)
+        backend.compile(expr)  # sqlglot reads the query here, not in the middle of the chart's fetch
     except Exception as err:  # sqlglot cannot read a query Postgres accepts
         first = redact(str(err).strip().split("\n", 1)[0], conn)[:300]
         raise DataError(smap.diagnostic(f"the query of {conn.name!r} cannot be read by Ibis: {first}",
