@@ -173,6 +173,14 @@ def spark():  # type: ignore[no-untyped-def]
     session.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A throwaway PostgreSQL server for the whole run (tests/pgserver.py): fails if not installed."""
+    import pgserver
+
+    yield from pgserver.start()
+
+
 #: a DuckDB file and the same table as Parquet under a local Spark (the connection tests)
 WAREHOUSE_CONFIG = """[connections.warehouse]
 backend = "duckdb"

@@ -43,7 +43,7 @@ CONFIG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "include": ((list, str), "globs of the files a folder build takes, relative to the folder (default: every spec)"),
     "exclude": ((list, str), "globs of files and folders a folder build leaves out, e.g. [\"drafts/**\"]"),
     "connections": ((dict,), "databases and clusters specs read with data: {connection: NAME, table|sql: ...}: "
-                             "[connections.NAME] with backend = \"duckdb\" (path) or \"pyspark\" (master, conf), "
+                             "[connections.NAME] with backend = \"duckdb\" (path), \"pyspark\" (master, conf) or \"postgres\" (host, ...), "
                              "refresh = \"1h\" to fetch again; secrets only as ${ENV_VAR}"),
 }
 

@@ -73,7 +73,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             # large data: cut to what the pixels show (reduce.py), then checked; also when the
             # schema found a typo, or the checks would see no rows and report made-up problems
             if any(t is not None and t.remote is not None for t in (table, *layer_tables)):
-                from .spark import fetch_remote  # the M4 runs in Spark, the rest here
+                from .remote import fetch_remote  # the M4 runs in Spark or Postgres, the rest here
 
                 table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root, used)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)

@@ -11,6 +11,12 @@ Connections are defined in the project's ``chartspec.toml`` only, never in a spe
     master = "local[2]"
     conf = {"spark.sql.shuffle.partitions" = "4"}
 
+    [connections.db]
+    backend = "postgres"            # PostgreSQL: the M4 reduction runs there (postgres.py, Ibis)
+    host = "db.example.com"
+    user = "charts"
+    password = "${PGPASSWORD}"
+
 Secrets come only from the environment: ``password = "${PGPASSWORD}"`` is replaced at the moment
 the connection is opened, and every value so substituted is masked (``***``) in any message the
 engine gives back, so credentials never reach outputs, errors, the manifest or ``--json``. A build
@@ -21,7 +27,7 @@ connection's table: the build fetches its charts' data again once that much time
 What runs where: a DuckDB file is the engine itself, so the table or query becomes the engine's
 relation and everything (filters, EMA, steps rules, M4) runs on it as on a large CSV. On Spark
 the chart's filters and M4 run in Spark and only the picked rows come back; an EMA's rows are
-streamed back and smoothed here (spark.py).
+streamed back and smoothed here (spark.py). On Postgres the M4 runs there too (postgres.py).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +49,7 @@ from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 
-__all__ = ["BACKENDS", "COMMON_OPTIONS", "Connection", "Fetched", "check_connections", "connection_settings",
+__all__ = ["BACKENDS", "COMMON_OPTIONS", "Connection", "Fetched", "at_query_place", "check_connections", "connection_settings",
            "find_connection", "query_of", "query_path", "redact", "refresh_seconds", "settings_digest",
            "utc_now"]
 
@@ -54,6 +60,13 @@ BACKENDS: dict[str, dict[str, str]] = {
                 "app_name": "Spark application name (default chartspec)",
                 "conf": "a table of Spark settings (spark.* keys), values may use ${ENV_VAR}",
                 "tables": "a table of NAME = \"file.parquet\" (relative to chartspec.toml) shown to queries as views"},
+    "postgres": {"host": "the server's host name or address, or a Unix socket folder (default localhost)",
+                 "port": "the server's port (default 5432)",
+                 "dbname": "the database (default postgres)",
+                 "user": "the role to connect as (one with SELECT rights only is best)",
+                 "password": "the role's password: only as \"${PGPASSWORD}\" (an environment variable)",
+                 "sslmode": "libpq's sslmode: disable, prefer, require, verify-ca or verify-full",
+                 "connect_timeout": "seconds to wait for the server before failing the spec (default 10)"},
 }
 #: options of every backend
 COMMON_OPTIONS: dict[str, str] = {
@@ -164,6 +177,16 @@ def check_connections(table: Any, shown: str, text: str) -> list[Diagnostic]:
                           f"not {options['refresh']!r}", "a number and one of s, m, h, d (more than zero)"))
         if backend == "duckdb" and not isinstance(options.get("path"), str):
             out.append(at(f"connection {name!r} needs path = \"file.duckdb\"", BACKENDS["duckdb"]["path"]))
+        password = options.get("password")
+        if backend == "postgres" and password is not None and not _ENV.fullmatch(str(password)):
+            out.append(at(f"connection {name!r}: password must come from the environment, as \"${{PGPASSWORD}}\"",
+                          "a password written in a file ends up in version control: set an environment variable"))
+        for key in ("port", "connect_timeout"):
+            if backend == "postgres" and key in options and not (isinstance(options[key], int)
+                                                                  and not isinstance(options[key], bool)
+                                                                  and options[key] > 0):
+                out.append(at(f"connection {name!r}: {key} must be a whole number, not {options[key]!r}",
+                              BACKENDS["postgres"][key]))
     return out
 
 
@@ -264,3 +287,20 @@ def query_of(source: DataSource, quote_name: str = '"') -> str:
     assert source.table is not None
     q = quote_name
     return "SELECT * FROM " + ".".join(f"{q}{part}{q}" for part in source.table.split("."))
+
+
+def at_query_place(error: DataError, query: str, number: int, column: int, smap: SourceMap) -> DataError:
+    """``error`` moved to line ``number``, 0-based ``column`` of ``query``, where that query line is
+    written verbatim in the spec (after the error's own place); else left where it is."""
+    if not 1 <= number <= len(query.split("\n")):
+        return error
+    text = query.split("\n")[number - 1]
+    d = error.first
+    if column < 0 or not text.strip() or d.line is None:
+        return error
+    lines = smap.text.split("\n")
+    for line in range(d.line, min(d.line + number + 2, len(lines) + 1)):
+        at = lines[line - 1].find(text, (d.column or 1) - 1 if line == d.line else 0)
+        if at >= 0:
+            return DataError(replace(d, line=line, column=at + column + 1, source_line=lines[line - 1]))
+    return error

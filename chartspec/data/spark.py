@@ -31,10 +31,11 @@ from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
 from .connections import Connection, query_of, query_path, redact
 from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
+from .remote import into_engine
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
 from .table import Table
 
-__all__ = ["FETCHES", "SparkSource", "fetch_remote", "spark_table"]
+__all__ = ["FETCHES", "SparkSource", "spark_table"]
 
 #: one record per fetch from Spark (rows, series, M4 columns, rows in the full table): tests and
 #: docs/databases.md read it to show what came back
@@ -47,6 +48,10 @@ class SparkSource:
     conn: Connection
     frame: Any  # a pyspark.sql.DataFrame, not yet run
     where: JsonPath
+
+    def fetch(self, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, source: SourceMap,
+              scale: float, others: list[Table], root: Path | None, used: frozenset[str] | None) -> Table:
+        return _fetch(table, layers, has_own, model, source, scale, others, root, used)
 
 
 def _session(conn: Connection) -> Any:
@@ -124,22 +129,6 @@ def _numeric(frame: Any, name: str) -> Any:
     return engine_number(name)  # NaN and ±Infinity missing, as the engine reads them
 
 
-def fetch_remote(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
-                 scale: float, root: Path | None, used: frozenset[str] | None) -> tuple[Table, tuple[Table | None, ...]]:
-    """Every Spark table of the chart brought into the engine: reduced by M4 in Spark when its
-    layers allow, else whole (within the drawing limit)."""
-    own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
-    small = [t for t in (table, *own) if t is not None and t.remote is None and t.relation is None]
-    if table.remote is not None:
-        table = _fetch(table, [lyr for lyr in model.layers if own[lyr.index] is None], False, model, source,
-                       scale, small, root, used)
-    for layer in model.layers:
-        t = own[layer.index]
-        if t is not None and t.remote is not None:
-            own[layer.index] = _fetch(t, [layer], True, model, source, scale, small, root, used)
-    return table, tuple(own[: len(layer_tables)])
-
-
 def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, source: SourceMap, scale: float,
            others: list[Table], root: Path | None, used: frozenset[str] | None) -> Table:
     from pyspark.sql import functions as F
@@ -174,7 +163,7 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
             "__srow", *wanted)
         arrows = _partitions(rows) if streamed else [rows.toArrow()]
-        fetched = _into_engine(table, arrows, root, pushed[0] if pushed else None)  # streamed: read here
+        fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)  # streamed: read here
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
@@ -272,33 +261,3 @@ def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) 
                 -F.max(F.when(value.isNotNull(), F.struct(value, (-row).alias("__srow"))))["__srow"]]
     grouped = rows.groupBy(*group).agg(F.array(*ids).alias("__ids"))
     return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())
-
-
-def _into_engine(table: Table, arrows: Any, root: Path | None, pushed: tuple[int, float, float, int] | None
-                 ) -> Table:
-    """The fetched rows as an engine table, numbered in Spark's row order."""
-    from .engine import Relation, connect, new_name, typed_exprs
-
-    con = connect(root)
-    name = new_name()
-    # one Arrow table per Spark partition (or one for all): only one is held at a time, the
-    # engine's table spills to disk past its memory limit
-    first = True
-    for arrow in arrows:
-        con.register(f"{name}_arrow", arrow)
-        verb = f"CREATE OR REPLACE TEMP TABLE {name}_raw AS" if first else f"INSERT INTO {name}_raw"
-        con.execute(f"{verb} SELECT * FROM {name}_arrow")
-        con.unregister(f"{name}_arrow")
-        first = False
-    cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_raw").fetchall() if c != "__srow"]
-    numeric: set[str] = set()
-    integer: set[str] = set()
-    exprs = typed_exprs(cols, numeric, integer)
-    con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_raw ORDER BY __srow")
-    con.execute(f"DROP TABLE {name}_raw")
-    con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
-    count = con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0]
-    kept = tuple(c for c, _ in cols)
-    rel = Relation(con, name, count, kept, frozenset(numeric), frozenset(integer), prereduced=pushed is not None,
-                   pushed=pushed)
-    return replace(table, relation=rel, remote=None)

@@ -1,8 +1,8 @@
 """Reading ``data: {connection: NAME, table: ... | sql: ...}``: the backend's relation, or its handle.
 
 A DuckDB file becomes the engine's own relation (engine.py): the reduction and everything before
-it run there, on the file, as for a large CSV. A Spark table stays in Spark as a handle
-(``Table.remote``) until the reduction knows the chart's pixels (spark.py).
+it run there, on the file, as for a large CSV. A Spark or Postgres table stays where it is as a
+handle (``Table.remote``) until the reduction knows the chart's pixels (spark.py, postgres.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import DataError, JsonPath
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
-from .connections import Connection, Fetched, find_connection, query_of, query_path, redact, utc_now
+from .connections import Connection, Fetched, at_query_place, find_connection, query_of, query_path, redact, utc_now
 from .table import Table
 
 __all__ = ["read_connection"]
@@ -24,6 +24,12 @@ def read_connection(source: DataSource, spec_file: Path, root: Path, smap: Sourc
     conn = find_connection(source, spec_file, root, smap)
     if conn.backend == "duckdb":
         return _duckdb_table(conn, source, root, smap)
+    if conn.backend == "postgres":
+        from .postgres import postgres_table
+
+        # the server's tables are not files here: `refresh` in the config, or --refresh
+        table = postgres_table(conn, source, smap)
+        return replace(table, files=_config(conn), fetched=(_fetched(conn, ()),))
     from .spark import spark_table
 
     table = spark_table(conn, source, smap)
@@ -102,16 +108,7 @@ def _at_caret(error: DataError, message: str, source: DataSource, smap: SourceMa
     if not 1 <= number <= len(executed) or executed[number - 1] != shown:
         return error  # DuckDB shortened the line: no sure column
     # the query's own text on that line, and the caret's column within it
-    text, column = query.split("\n")[number - 1], caret - (len(_DESCRIBE) if number == 1 else 0)
-    d = error.first
-    if column < 0 or not text.strip() or d.line is None:
-        return error
-    lines = smap.text.split("\n")
-    for line in range(d.line, min(d.line + number + 2, len(lines) + 1)):
-        at = lines[line - 1].find(text, (d.column or 1) - 1 if line == d.line else 0)
-        if at >= 0:
-            return DataError(replace(d, line=line, column=at + column + 1, source_line=lines[line - 1]))
-    return error
+    return at_query_place(error, query, number, caret - (len(_DESCRIBE) if number == 1 else 0), smap)
 
 
 #: how a query is first run (to learn its columns); the prefix shifts DuckDB's columns on line 1

@@ -207,7 +207,8 @@ except SystemExit as exit:
     code = exit.code
 print("PROBE " + json.dumps({"code": code, "altair": "altair" in sys.modules,
                              "vl_convert": "vl_convert" in sys.modules,
-                             "engine": sorted(m for m in ("numpy", "duckdb", "pyarrow") if m in sys.modules)}),
+                             "engine": sorted(m for m in ("numpy", "duckdb", "pyarrow", "ibis", "psycopg", "pyspark")
+                                                 if m in sys.modules)}),
       file=sys.stderr)
 """
 LIBRARY_PROBE = """\
@@ -222,13 +223,17 @@ print(json.dumps({"statuses": sorted(r.status for r in report.results), "altair"
 
 def test_validate_writes_nothing_and_loads_no_renderer(tmp_path: Path) -> None:
     project = make_project(tmp_path / "proj", {"good.yaml": GOOD, "bad.yaml": BAD})
-    (project / "chartspec.toml").write_text('out = "site"\nformats = ["png", "pdf"]\njobs = 2\n', encoding="utf-8")
+    # a connection defined but named by no spec: no engine of it is imported (nor is it opened)
+    (project / "chartspec.toml").write_text('out = "site"\nformats = ["png", "pdf"]\njobs = 2\n'
+                                            '[connections.db]\nbackend = "postgres"\npassword = "${NOT_SET}"\n',
+                                            encoding="utf-8")
     before = snapshot(tmp_path)
 
     proc = subprocess.run([sys.executable, "-c", PROBE, str(project)], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     probe = json.loads(proc.stderr.rsplit("PROBE ", 1)[1])
-    # nor the data engine or numpy for a small CSV (a cold validate of one spec stays under 0.3 s)
+    # nor the data engine, numpy or a connection's engine (Ibis, psycopg, pyspark) for a small CSV
+    # (a cold validate of one spec stays under 0.3 s)
     assert probe == {"code": 1, "altair": False, "vl_convert": False, "engine": []}, proc.stderr
     assert "ok proj/good.yaml" in proc.stdout
 
