@@ -186,11 +186,25 @@ def _watch_options(paths: tuple[str, ...], given: dict[str, Any]) -> Any:
         _usage_error(err)
 
 
+def _reloaded(paths: tuple[str, ...], given: dict[str, Any]) -> Any:
+    """The options as the config says now (watch reads it again on every change); None, after
+    printing why, while it is broken: watching goes on until it is fixed."""
+    from ..builder.config import resolve_options
+
+    try:
+        return resolve_options(list(paths), **given)
+    except ChartspecError as err:
+        click.echo(err.format(context=True), err=True)
+        return None
+
+
 def _build_callbacks(quiet: bool, verbose: bool) -> Any:
     from ..builder.run import build
     from .report import PlainReporter
 
     def run_once(paths: tuple[str, ...], options: Any, pool: Any) -> Any:
+        if options is None:  # the config is broken: said so, nothing built
+            return None
         reporter = PlainReporter(quiet=quiet, verbose=verbose)
         try:
             report = build(list(paths), options, on_result=reporter.result, pool=pool)
@@ -218,10 +232,11 @@ def watch_command(paths: tuple[str, ...], out: Path | None, formats: tuple[str, 
     """
     from .watch import watch
 
-    options = _watch_options(paths, {"out": out, "formats": formats, "jobs": jobs})
+    given = {"out": out, "formats": formats, "jobs": jobs}
+    options = _watch_options(paths, given)
     run_once = _build_callbacks(quiet, verbose)
     click.echo(f"watching {', '.join(paths)} (Ctrl-C to stop)", err=True)
-    watch(paths, options, run=lambda pool: run_once(paths, options, pool))
+    watch(paths, options, run=lambda pool: run_once(paths, _reloaded(paths, given), pool))
     interrupted()  # watching ends only on Ctrl-C (watchfiles takes it while waiting for changes)
 
 
@@ -241,10 +256,11 @@ def serve_command(paths: tuple[str, ...], out: Path | None, port: int, jobs: int
     from .report import PlainReporter
     from .serve import serve
 
-    options = _watch_options(paths, {"out": out, "jobs": jobs})
+    given = {"out": out, "jobs": jobs}
+    options = _watch_options(paths, given)
     reporter = PlainReporter(quiet=quiet)
     try:
-        serve(paths, options, port=port, on_result=reporter.result,
+        serve(paths, options, port=port, on_result=reporter.result, reload=lambda: _reloaded(paths, given),
               on_ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)", err=True))
     except OSError as err:
         click.echo(f"error: cannot serve on 127.0.0.1:{port}: {err.strerror}", err=True)

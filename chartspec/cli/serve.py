@@ -175,8 +175,11 @@ def make_server(state: PreviewState, out: Path, port: int, *, request_timeout: f
 def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 8000,
           on_ready: Callable[[str], None] | None = None,
           on_result: Callable[[SpecResult], None] | None = None,
-          stop: threading.Event | None = None) -> None:
-    """Build, serve the preview and rebuild on changes until ``stop`` is set (or Ctrl-C, re-raised)."""
+          stop: threading.Event | None = None, reload: Callable[[], BuildOptions | None] | None = None) -> None:
+    """Build, serve the preview and rebuild on changes until ``stop`` is set (or Ctrl-C, re-raised).
+
+    ``reload()``: the options as the project's config says now, read again before every build
+    (None while the config is broken: nothing is built until it is fixed)."""
     from .watch import watch
 
     formats = tuple(dict.fromkeys((*options.formats, "svg", "html")))
@@ -189,8 +192,12 @@ def serve(paths: Sequence[str | Path], options: BuildOptions, *, port: int = 800
             on_result(result)
 
     def run(pool: WorkerPool | None) -> BuildReport | None:
+        current = options if reload is None else reload()
+        if current is None:
+            state.update(None, "the project's config has errors: see the terminal")
+            return None
         try:
-            report = build(list(paths), options, on_result=reported, pool=pool)
+            report = build(list(paths), replace(current, formats=formats), on_result=reported, pool=pool)
         except ChartspecError as err:
             state.update(None, err.format())
             return None

@@ -25,7 +25,10 @@ _IGNORED_PARTS = {".git", "__pycache__", ".venv", "node_modules", ".hypothesis",
 
 
 def watched_roots(paths: Sequence[str | Path], report: BuildReport | None) -> list[Path]:
-    """The smallest set of folders that holds the given paths and every input of ``report``."""
+    """The smallest set of folders that holds the given paths and every input of ``report``, and
+    the project's config file (chartspec.toml usually sits above the specs folder)."""
+    from ..builder.config import find_config
+
     folders = {Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in paths}
     for result in report.results if report else ():
         folders |= {Path(name).parent for name in result.inputs}
@@ -35,6 +38,9 @@ def watched_roots(paths: Sequence[str | Path], report: BuildReport | None) -> li
     for folder in sorted(folders, key=lambda p: len(p.parts)):
         if folder.exists() and not any(folder.is_relative_to(r) for r in roots):
             roots.append(folder)
+    config = find_config(Path(paths[0])) if paths and Path(paths[0]).exists() else None
+    if config is not None and not any(config.resolve().is_relative_to(r) for r in roots):
+        roots.append(config.resolve())  # the file alone: not every file of the project
     return roots
 
 

@@ -173,6 +173,24 @@ def test_watch_rebuilds_what_changed_and_survives_errors(tmp_path: Path) -> None
         fix(0)
         watcher.wait_for("the fixed spec's output", lambda: b"Fixed" in read_bytes(out / "broken.svg"), retry=fix)
         assert watcher.alive()
+
+        # the config above the watched folder: a broken one is reported (watching goes on), a new
+        # theme rebuilds the charts in it
+        def break_config(attempt: int) -> None:
+            (project / "chartspec.toml").write_text(f'fromats = ["png"]\n# edit {attempt}\n', encoding="utf-8")
+
+        break_config(0)
+        watcher.wait_for("the config error", lambda: "chartspec.toml:1:1: error: unknown config key 'fromats'"
+                         in watcher.text("stderr"), retry=break_config)
+        assert watcher.alive() and "Traceback" not in watcher.text("stderr")
+
+        def dark(attempt: int) -> None:
+            (project / "chartspec.toml").write_text(f'theme = "dark"\n# edit {attempt}\n', encoding="utf-8")
+
+        dark(0)
+        watcher.wait_for("the dark chart", lambda: b'fill="#333"' in read_bytes(out / "two.svg")
+                         or b"#333333" in read_bytes(out / "two.svg"), retry=dark)
+        assert watcher.alive()
     assert not list(out.glob(".*.tmp*"))
 
 
