@@ -80,6 +80,8 @@ def run_build(paths: tuple[str, ...], *, json_output: bool = False, quiet: bool 
               **given: Any) -> int:
     """Resolve options (defaults < config file < command line), build, report; returns the exit code."""
     from ..builder.config import resolve_options
+
+    _one_volume(quiet, verbose)
     from ..builder.inprocess import start_early
 
     try:
@@ -186,6 +188,11 @@ def _watch_options(paths: tuple[str, ...], given: dict[str, Any]) -> Any:
         _usage_error(err)
 
 
+def _one_volume(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        raise click.UsageError("give -q/--quiet or -v/--verbose, not both")
+
+
 def _reloaded(paths: tuple[str, ...], given: dict[str, Any]) -> Any:
     """The options as the config says now (watch reads it again on every change); None, after
     printing why, while it is broken: watching goes on until it is fixed."""
@@ -232,6 +239,7 @@ def watch_command(paths: tuple[str, ...], out: Path | None, formats: tuple[str, 
     """
     from .watch import watch
 
+    _one_volume(quiet, verbose)
     given = {"out": out, "formats": formats, "jobs": jobs}
     options = _watch_options(paths, given)
     run_once = _build_callbacks(quiet, verbose)

@@ -64,7 +64,12 @@ def watch(paths: Sequence[str | Path], options: BuildOptions, *,
 
     ``run(pool)`` does one build with the watch's warm worker pool (``None`` with ``jobs=0``).
     """
+    import logging
+
     import watchfiles
+
+    # its own "KeyboardInterrupt caught, stopping watch" would precede our one 'interrupted' line
+    logging.getLogger("watchfiles.main").setLevel(logging.ERROR)
 
     from ..builder.target import render_target
     from ..builder.workers import WorkerPool

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import RunCli, files_under, write_tree
 
 GOOD = """\
@@ -169,6 +170,15 @@ def test_quiet_prints_nothing_unless_something_fails(tmp_path: Path, run_cli: Ru
     assert proc.stdout == ""
     assert "proj/bad.yaml:5:16: error: field 'los' not in data/metrics.csv" in proc.stderr
     assert "0 built, 1 up to date, 1 failed" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "watch"])
+def test_quiet_and_verbose_exclude_each_other(tmp_path: Path, run_cli: RunCli, command: str) -> None:
+    project = make_project(tmp_path / "proj", {"good.yaml": GOOD})
+    proc = run_cli(command, project, "-q", "-v", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "give -q/--quiet or -v/--verbose, not both" in proc.stderr
+    assert not (tmp_path / "build").exists()
 
 
 def test_plain_and_verbose_lines(tmp_path: Path, run_cli: RunCli) -> None:
