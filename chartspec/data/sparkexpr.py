@@ -311,7 +311,8 @@ def _call(node: Call, kinds: Mapping[str, str]) -> _Val:
             return _Val(F.lit(True), "bool")
         if arg.kind == "textn":
             return _Val(arg.col.isNotNull(), "bool")
-        return _Val(F.coalesce(~F.isnan(arg.col), F.lit(False)), "bool")
+        # Spark's isnan(NULL) is false, not NULL: the missing value is tested apart
+        return _Val(arg.col.isNotNull() & ~F.isnan(arg.col), "bool")
     if node.name == "isNaN":
         return _Val(F.coalesce(F.isnan(arg.col), F.lit(False)), "bool")
     if node.name == "isFinite":
