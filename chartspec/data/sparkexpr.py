@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from ..spec.transforms import Calculate, Filter
+from ..spec.transforms import Calculate, Filter, Fold
 from .jsvalues import Unsupported
 from .layerdata import layer_dates, layer_steps
+from .reduce import POINT_MARKS
 from .rows import mentioned
 from .smoothing import smooth_series
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
@@ -48,6 +49,8 @@ class SparkPlan:
     where: Any  # a pyspark Column, or None: every row
     #: the transforms as written: layers with the same keys and signature share one M4 pass
     signature: str
+    #: a point, tick or text mark: one row per occupied pixel cell, not M4
+    points: bool = False
 
 
 def column_kinds(frame: Any) -> dict[str, str]:
@@ -100,6 +103,10 @@ def spark_plan(layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapping[str
             if (cond := _field_filter(step, kinds[step.field] == "text")) is None:
                 return None
             where.append(cond)
+        elif isinstance(step, Fold) and layer.y.field == step.value:
+            # reduce._plan's fold: the folded columns are the values, the fold's key no series key
+            values = [v for v in values if v != step.value] + list(step.fields)
+            keys = [k for k in keys if k != step.key]
         elif isinstance(step, Calculate) and step.as_field not in {x, *values, *keys, *filtered}:
             continue  # a label or tooltip value: moves no mark (as in reduce.py)
         elif isinstance(step, Calculate) and step.as_field not in (x, *keys):
@@ -113,13 +120,14 @@ def spark_plan(layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapping[str
             kinds[step.as_field] = "number"
         else:
             return None
-    if any(c not in kinds for c in (*values, *keys)):
+    points = layer.mark in POINT_MARKS
+    if any(c not in kinds for c in (*values, *keys)) or (points and kinds.get(layer.y.field) != "number"):
         return None
     cond = None
     for w in where:
         cond = w if cond is None else cond & w
     return SparkPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), tuple(calcs), cond,
-                     repr(layer_steps(layer, model, has_own)))
+                     repr(layer_steps(layer, model, has_own)), points)
 
 
 def _field_filter(t: Filter, text: bool) -> Any:
