@@ -31,8 +31,10 @@ from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
 from .connections import Connection, query_of, query_path, redact
 from .reduce import LINE_MARKS, POINT_MARKS, max_drawn_rows, too_large
+from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
 from .sparkm4 import Pushed, m4_picks, x_extent
+from .sparksteps import Rules, rules_in_spark
 from .table import Table
 
 __all__ = ["FETCHES", "SparkSource", "fetch_remote", "spark_table"]
@@ -151,6 +153,7 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
     pushed: Pushed | None = None
+    why = "this chart needs every row of a Spark table (EMA, an aggregate, rolling or band extent, or this mark)"
     culprit, plans = _reducible(layers, model, has_own, column_kinds(frame)) if x is not None else (
         layers[0] if layers else None, {})
     try:
@@ -158,26 +161,33 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         placed = x if x is None or model.x.scale != "log" else F.when(x > 0, x)
         count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(placed if x is not None else F.lit(None)),
                                   F.max(placed if x is not None else F.lit(None))).first()
-        # a layer with transforms that fits under the drawing limit comes back whole, as before:
-        # then the training-log rules (holes a filter leaves break the line) run on every row
-        whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
-        extent = x_extent(model, (lo, hi), others) if culprit is None and layers and not whole else None
-        found = None if extent is None else m4_picks(frame, x, [plans[lyr.index] for lyr in layers], model, scale,
-                                                     count, extent)
+        extent = x_extent(model, (lo, hi), others) if culprit is None and layers else None
+        # the training-log rules first (sparksteps.py): the M4 picks from the rows each layer draws;
+        # a step that may be a hole needs every row: they are streamed back, as for an EMA
+        rules = None if extent is None else rules_in_spark(frame, x, layers, plans, model, has_own, source,
+                                                           table.name, _integral(frame, model.x.field))
+        if isinstance(rules, str):
+            culprit, why = layers[0], rules
+        ruled = frame if not isinstance(rules, Rules) or rules.frame is None else rules.frame
+        found = None if not isinstance(rules, Rules) or extent is None else m4_picks(
+            ruled, x, [rules.plans[lyr.index] for lyr in layers], model, scale, count, extent)
         picked, pushed = found if found is not None else (None, None)
         # EMA needs every row in order: streamed back per partition, the engine smooths and cuts them
         streamed = picked is None and culprit is not None and _streamable(layers, model, has_own, frame)
         if picked is None and count > max_drawn_rows() and not streamed:
             layer = culprit or model.layers[0]
-            why = "this chart needs every row of a Spark table (EMA, a transform, a log x scale or this mark)"
             err = too_large(count, layer, why, source)
             raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
                                     "or draw a line without smoothing, which Spark reduces"))
         # the picks are a few rows per pixel column: broadcast them rather than shuffle the table
+        if picked is not None and ruled is not frame:  # the layers' bits come back with their rows
+            frame, wanted = ruled, [*wanted, DRAWS]
         rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
             "__srow", *wanted)
         arrows = _partitions(rows) if streamed else [rows.toArrow()]
         fetched = _into_engine(table, arrows, root, pushed)  # streamed: read here
+        if picked is not None and isinstance(rules, Rules):
+            fetched = replace(fetched, notes=fetched.notes + rules.notes)
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
@@ -186,6 +196,12 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
                                           remote.where, hint="run the query in Spark itself to see the whole error"))
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
     return fetched
+
+
+def _integral(frame: Any, name: str) -> bool:
+    from pyspark.sql.types import IntegralType
+
+    return isinstance(frame.schema[name].dataType, IntegralType)
 
 
 def _streamable(layers: list[Layer], model: ChartSpec, has_own: bool, frame: Any) -> bool:
@@ -214,7 +230,7 @@ def _partitions(rows: Any) -> Any:
 
 def _into_engine(table: Table, arrows: Any, root: Path | None, pushed: Pushed | None) -> Table:
     """The fetched rows as an engine table, numbered in Spark's row order."""
-    from .engine import Relation, connect, new_name, typed_exprs
+    from .engine import Relation, connect, new_name, quote, typed_exprs
 
     con = connect(root)
     name = new_name()
@@ -230,7 +246,10 @@ def _into_engine(table: Table, arrows: Any, root: Path | None, pushed: Pushed | 
     cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_raw").fetchall() if c != "__srow"]
     numeric: set[str] = set()
     integer: set[str] = set()
-    exprs = typed_exprs(cols, numeric, integer)
+    # the layers' bits stay integers (reduce.py masks them), not data read as doubles
+    exprs = [quote(c) if c == DRAWS else e for (c, _), e in zip(cols, typed_exprs(cols, numeric, integer), strict=True)]
+    numeric.discard(DRAWS)
+    integer.discard(DRAWS)
     con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_raw ORDER BY __srow")
     con.execute(f"DROP TABLE {name}_raw")
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")
