@@ -1,22 +1,22 @@
-"""Charts of Spark tables: the M4 reduction runs in Spark, only the picked rows come back.
+"""Charts of Spark tables: the reduction runs in Spark, only the picked rows come back.
 
 ``spark_table`` only describes the table (a lazy DataFrame: its columns); :func:`fetch_remote`
 then, knowing the chart, asks Spark for (1) the full data's row count, x extent and number of
-series, (2) per series and pixel column of the x scale the rows with the first and last x and
-the smallest and largest value of every y the layers draw (reduce.py's M4, with the same
-columns, bucket formula and row tie-breaks, so the rows equal a DuckDB build's), and brings those
-back through Arrow into the engine (engine.py), where the build continues as for a CSV already cut
-to its pixels. At most 4 rows per pixel column, series and y come back; axis domains and legends
-are the full data's because M4 keeps every column's extremes and every series.
+series, (2) the rows reduce.py's reduction keeps (sparkm4.py: M4 per series and pixel column for
+lines, one row per pixel cell for points, on a linear or log x scale, with the same columns,
+bucket formulas and row tie-breaks, so the rows equal a DuckDB build's), and brings those back
+through Arrow into the engine (engine.py), where the build continues as for a CSV already cut to
+its pixels. Axis domains and legends are the full data's: M4 keeps every column's extremes and
+every series.
 
-A line layer's filters and drawn calculates run in Spark before the M4 where Spark means the same
-as DuckDB (sparkexpr.py; tables beyond ``max_drawn_rows()`` only). EMA smoothing needs every row
-in order: its rows are streamed back one partition at a time into the engine, which smooths and
-cuts them. Where Spark cannot reduce otherwise (other transforms, a log x scale, point and bar
-marks), every row comes back if there are at most ``max_drawn_rows()``; beyond that the spec
-fails at the layer's position, with the hint to do the work in ``sql:``.
-The training-log rules (repeated steps, holes; steps.py) then see only the reduced rows: they
-are skipped on a reduced Spark table (deduplicate in ``sql:``).
+Before the reduction, Spark runs a layer's filters, drawn calculates and fold where Spark means
+the same as DuckDB (sparkexpr.py), and the training-log rules (sparksteps.py: repeated steps,
+missing values, the test for holes), whose per-layer bits come back in ``__draws``. EMA smoothing,
+and a line with a hole (its pieces), need every row in order: the rows are streamed back one
+partition at a time into the engine, which smooths, applies the rules and cuts them. Where Spark
+cannot reduce otherwise (aggregates, rolling windows, band extents, bars: the DuckDB build draws
+them whole too), every row comes back if there are at most ``max_drawn_rows()``; beyond that the
+spec fails at the layer's position, with the hint to do the work in ``sql:``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A layer's ``filter`` and drawn ``calculate`` transforms as Spark columns, run before Spark's M4.
+"""A layer's ``filter``, drawn ``calculate`` and ``fold`` transforms as Spark columns, run before Spark's M4.
 
 reduce.py runs a layer's filters and drawn calculates in DuckDB (vegasql.py) before it picks the
 M4 rows; on Spark (spark.py) the same must happen in Spark, or a filtered layer brings every row
@@ -12,6 +12,7 @@ for everything else (the layer then comes back whole, as before):
 - ``{field, gt/gte/lt/lte/equal/one_of}`` on a number column with number values, or ``equal`` /
   ``one_of`` with strings on a text column: reduce._filter_sql's SQL. A field with a date format
   (``parse``, a temporal axis) is refused.
+- ``fold`` into the layer's y: the folded columns are the M4's values, as in reduce._plan.
 - Vega expressions: the subset of vegasql.py whose Spark meaning is the same: number and text
   columns, literals, ``< <= > >= == != === !==``, ``&& || !``, ``?:``, ``+ - *``, unary ``-``/``+``,
   ``abs``, ``isNaN``, ``isFinite``, ``isValid``, with JavaScript's null (0 in arithmetic) and NaN
