@@ -101,6 +101,9 @@ SMALL = {
 #: a filter leaves a hole in the steps, which breaks the line: every row comes back (streamed)
 HOLES = ("data: {connection: NAME, table: metrics}\nwidth: 300\nx: {field: step}\nlayers:\n  - y: {field: loss}\n"
          "    color: {field: run}\n    transform:\n      - filter: 'datum.step < 5000 || datum.step > 9000'\n")
+SMALL["repeats_first"] = SMALL["repeats"] + "duplicates: first\n"
+# the line drawn across the hole, as asked: no order needed, no window, reduced in Spark
+SMALL["connected"] = HOLES + "duplicates: all\ngaps: connect\n"
 
 
 @pytest.fixture(scope="module")
