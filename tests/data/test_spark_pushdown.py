@@ -1,8 +1,11 @@
-"""Filters and drawn calculates run in Spark before its M4 (issue 16; data/sparkexpr.py).
+"""What runs in Spark before and in its reduction (issue 16; data/sparkexpr.py, sparkm4.py, sparksteps.py).
 
 A layered chart with a field filter, a Vega-expression filter and a calculated y over a
 generated table of 1.2 million rows: what Spark sends back is bounded by the pixels (4 rows per
 M4 column and series), and the SVG equals the one built from a DuckDB file of the same table.
+Then, on 40,000 rows with a lowered drawing limit (cheap, the same Spark session): point marks
+(one row per pixel cell), a log x scale, a fold, repeated steps (the training-log rules in
+Spark), and a filter that leaves a hole in the steps (the rows streamed back, the line broken).
 """
 
 from __future__ import annotations
