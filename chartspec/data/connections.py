@@ -147,6 +147,21 @@ def _position(text: str, name: str) -> tuple[int, int]:
     return 1, 1
 
 
+def _key_position(text: str, name: str, key: str) -> tuple[int, int]:
+    """Line and column of ``key = ...`` inside ``[connections.NAME]`` (the table's line if not
+    found there: a key written in an inline table, or the table in another form)."""
+    start, _ = _position(text, name)
+    lines = text.splitlines()
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if re.match(r"^\s*\[", line):
+            break  # the next table
+        found = re.match(rf"^(\s*)[\"']?{re.escape(key)}[\"']?\s*=", line)
+        if found:
+            return number, len(found[1]) + 1
+    return start, 1
+
+
 def check_connections(table: Any, shown: str, text: str) -> list[Diagnostic]:
     """Problems of a config file's ``[connections]`` table (builder/config.py checks it with the rest)."""
     if not isinstance(table, dict):
@@ -156,8 +171,12 @@ def check_connections(table: Any, shown: str, text: str) -> list[Diagnostic]:
     for name, options in table.items():
         line, column = _position(text, name)
 
-        def at(message: str, hint: str | None = None, *, _n: str = name, _l: int = line) -> Diagnostic:
-            return Diagnostic(message, file=shown, line=_l, column=column, path=("connections", _n), hint=hint)
+        def at(message: str, hint: str | None = None, *, _n: str = name, _l: int = line, key: str | None = None
+               ) -> Diagnostic:
+            """At the table's line, or at ``key``'s (an unknown option, a bad value)."""
+            where = (_l, column) if key is None else _key_position(text, _n, key)
+            return Diagnostic(message, file=shown, line=where[0], column=where[1],
+                              path=("connections", _n) + ((key,) if key else ()), hint=hint)
 
         if not isinstance(options, dict):
             out.append(at(f"connection {name!r} must be a table ([connections.{name}])"))
@@ -171,10 +190,11 @@ def check_connections(table: Any, shown: str, text: str) -> list[Diagnostic]:
         for key in options:
             if key != "backend" and key not in known:
                 out.append(at(f"connection {name!r}: unknown {backend} option {key!r}",
-                              did_you_mean(key, known, what="an option") or f"options: {', '.join(known)}"))
+                              did_you_mean(key, known, what="an option") or f"options: {', '.join(known)}", key=key))
         if "refresh" in options and not refresh_seconds(options["refresh"]):
             out.append(at(f"connection {name!r}: refresh must be a period such as \"30m\", \"1h\" or \"1d\", "
-                          f"not {options['refresh']!r}", "a number and one of s, m, h, d (more than zero)"))
+                          f"not {options['refresh']!r}", "a number and one of s, m, h, d (more than zero)",
+                          key="refresh"))
         if backend == "duckdb" and not isinstance(options.get("path"), str):
             out.append(at(f"connection {name!r} needs path = \"file.duckdb\"", BACKENDS["duckdb"]["path"]))
         password = options.get("password")

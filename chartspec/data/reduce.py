@@ -190,12 +190,17 @@ def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table]) 
         if not found:
             return None
         lo, hi = min(f[0] for f in found), max(f[1] for f in found)
-    col = f"ln({quote(x)})" if log else quote(x)
+    col = _x_column(model)
     if log:
         if lo <= 0 or hi <= 0:
             return None
         lo, hi = math.log(lo), math.log(hi)
     return col, lo, (hi if hi > lo else lo + 1)
+
+
+def _x_column(model: ChartSpec) -> str:
+    """x as the scale maps it linearly: its logarithm on a log scale (then lo and hi are too)."""
+    return f"ln({quote(model.x.field)})" if model.x.scale == "log" else quote(model.x.field)
 
 
 def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
@@ -272,7 +277,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
     pushed = table.relation.pushed  # cut by Spark: its whole table's extent and columns (spark.py)
     x_map = None if not plans or not all(isinstance(p, _Plan) for p in plans) else _x_map(
-        model, [base], others) if pushed is None else (quote(model.x.field), pushed[1], pushed[2])
+        model, [base], others) if pushed is None else (_x_column(model), pushed[1], pushed[2])
     if x_map is None:
         if rel.count > max_drawn_rows():
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)

@@ -58,11 +58,13 @@ def into_engine(table: Table, arrows: Any, root: Path | None, pushed: tuple[int,
     cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {name}_raw").fetchall() if c != "__srow"]
     numeric: set[str] = set()
     integer: set[str] = set()
-    # steps.py's row bits, when the remote engine worked them out (postgres.py): bits, not a number
+    # steps.py's row bits, when the remote engine worked them out (sparksteps.py, postgres.py):
+    # whole numbers as a local steps pass makes them (steps._with_arrays), never read as doubles
     exprs = [f"CAST({DRAWS} AS BIGINT) AS {DRAWS}" if c == DRAWS else e
              for (c, _), e in zip(cols, typed_exprs([(c, "VARCHAR" if c == DRAWS else t) for c, t in cols],
                                                     numeric, integer), strict=True)]
     numeric |= {DRAWS} & {c for c, _ in cols}
+    integer |= {DRAWS} & {c for c, _ in cols}
     con.execute(f"CREATE TEMP TABLE {name}_data AS SELECT {', '.join(exprs)} FROM {name}_raw ORDER BY __srow")
     con.execute(f"DROP TABLE {name}_raw")
     con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS __row, * FROM {name}_data")

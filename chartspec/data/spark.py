@@ -1,22 +1,22 @@
-"""Charts of Spark tables: the M4 reduction runs in Spark, only the picked rows come back.
+"""Charts of Spark tables: the reduction runs in Spark, only the picked rows come back.
 
-``spark_table`` only describes the table (a lazy DataFrame: its columns); :func:`fetch_remote`
+``spark_table`` only describes the table (a lazy DataFrame: its columns); remote.py's ``fetch_remote``
 then, knowing the chart, asks Spark for (1) the full data's row count, x extent and number of
-series, (2) per series and pixel column of the x scale the rows with the first and last x and
-the smallest and largest value of every y the layers draw (reduce.py's M4, with the same
-columns, bucket formula and row tie-breaks, so the rows equal a DuckDB build's), and brings those
-back through Arrow into the engine (engine.py), where the build continues as for a CSV already cut
-to its pixels. At most 4 rows per pixel column, series and y come back; axis domains and legends
-are the full data's because M4 keeps every column's extremes and every series.
+series, (2) the rows reduce.py's reduction keeps (sparkm4.py: M4 per series and pixel column for
+lines, one row per pixel cell for points, on a linear or log x scale, with the same columns,
+bucket formulas and row tie-breaks, so the rows equal a DuckDB build's), and brings those back
+through Arrow into the engine (engine.py), where the build continues as for a CSV already cut to
+its pixels. Axis domains and legends are the full data's: M4 keeps every column's extremes and
+every series.
 
-A line layer's filters and drawn calculates run in Spark before the M4 where Spark means the same
-as DuckDB (sparkexpr.py; tables beyond ``max_drawn_rows()`` only). EMA smoothing needs every row
-in order: its rows are streamed back one partition at a time into the engine, which smooths and
-cuts them. Where Spark cannot reduce otherwise (other transforms, a log x scale, point and bar
-marks), every row comes back if there are at most ``max_drawn_rows()``; beyond that the spec
-fails at the layer's position, with the hint to do the work in ``sql:``.
-The training-log rules (repeated steps, holes; steps.py) then see only the reduced rows: they
-are skipped on a reduced Spark table (deduplicate in ``sql:``).
+Before the reduction, Spark runs a layer's filters, drawn calculates and fold where Spark means
+the same as DuckDB (sparkexpr.py), and the training-log rules (sparksteps.py: repeated steps,
+missing values, the test for holes), whose per-layer bits come back in ``__draws``. EMA smoothing,
+and a line with a hole (its pieces), need every row in order: the rows are streamed back one
+partition at a time into the engine, which smooths, applies the rules and cuts them. Where Spark
+cannot reduce otherwise (aggregates, rolling windows, band extents, bars: the DuckDB build draws
+them whole too), every row comes back if there are at most ``max_drawn_rows()``; beyond that the
+spec fails at the layer's position, with the hint to do the work in ``sql:``.
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
 from .connections import Connection, query_of, query_path, redact
-from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
+from .reduce import LINE_MARKS, POINT_MARKS, max_drawn_rows, too_large
 from .remote import into_engine
+from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
+from .sparkm4 import Pushed, m4_picks, x_extent
+from .sparksteps import Rules, rules_in_spark
 from .table import Table
 
 __all__ = ["FETCHES", "SparkSource", "spark_table"]
@@ -104,9 +107,9 @@ def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool, kinds: 
     plans: dict[int, SparkPlan] = {}
     for layer in layers:
         off = not (model.reduce if layer.reduce is None else layer.reduce)
-        if (layer.mark not in LINE_MARKS or layer.smooth is not None or layer.heat is not None or off
+        if (layer.mark not in LINE_MARKS | POINT_MARKS or layer.smooth is not None or layer.heat is not None or off
                 or (layer.band is not None and layer.band.extent is not None)
-                or model.x.type not in ("quantitative", "temporal") or model.x.scale == "log"):
+                or model.x.type not in ("quantitative", "temporal")):
             return layer, plans
         plan = spark_plan(layer, model, has_own, kinds)
         if plan is None:
@@ -138,32 +141,42 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id()).persist()
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
-    pushed: list[tuple[int, float, float, int]] = []
+    pushed: Pushed | None = None
+    why = "this chart needs every row of a Spark table (EMA, an aggregate, rolling or band extent, or this mark)"
     culprit, plans = _reducible(layers, model, has_own, column_kinds(frame)) if x is not None else (
         layers[0] if layers else None, {})
     try:
-        count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(x if x is not None else F.lit(None)),
-                                  F.max(x if x is not None else F.lit(None))).first()
-        # a layer with transforms that fits under the drawing limit comes back whole, as before:
-        # then the training-log rules (holes a filter leaves break the line) run on every row
-        whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
-        if culprit is None and layers and lo is not None and not whole:
-            picked = _m4(frame, x, [plans[lyr.index] for lyr in layers], model, scale, others, (count, lo, hi), pushed)
-        else:
-            picked = None
+        # the x scale's extent over the whole table (a log scale's: over the values above zero)
+        placed = x if x is None or model.x.scale != "log" else F.when(x > 0, x)
+        count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(placed if x is not None else F.lit(None)),
+                                  F.max(placed if x is not None else F.lit(None))).first()
+        extent = x_extent(model, (lo, hi), others) if culprit is None and layers else None
+        # the training-log rules first (sparksteps.py): the M4 picks from the rows each layer draws;
+        # a step that may be a hole needs every row: they are streamed back, as for an EMA
+        rules = None if extent is None else rules_in_spark(frame, x, layers, plans, model, has_own, source,
+                                                           table.name, _integral(frame, model.x.field))
+        if isinstance(rules, str):
+            culprit, why = layers[0], rules
+        ruled = frame if not isinstance(rules, Rules) or rules.frame is None else rules.frame
+        found = None if not isinstance(rules, Rules) or extent is None else m4_picks(
+            ruled, x, [rules.plans[lyr.index] for lyr in layers], model, scale, count, extent)
+        picked, pushed = found if found is not None else (None, None)
         # EMA needs every row in order: streamed back per partition, the engine smooths and cuts them
         streamed = picked is None and culprit is not None and _streamable(layers, model, has_own, frame)
         if picked is None and count > max_drawn_rows() and not streamed:
             layer = culprit or model.layers[0]
-            why = "this chart needs every row of a Spark table (EMA, a transform, a log x scale or this mark)"
             err = too_large(count, layer, why, source)
             raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
                                     "or draw a line without smoothing, which Spark reduces"))
         # the picks are a few rows per pixel column: broadcast them rather than shuffle the table
+        if picked is not None and ruled is not frame:  # the layers' bits come back with their rows
+            frame, wanted = ruled, [*wanted, DRAWS]
         rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
             "__srow", *wanted)
         arrows = _partitions(rows) if streamed else [rows.toArrow()]
-        fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)  # streamed: read here
+        fetched = into_engine(table, arrows, root, pushed)  # streamed: read here
+        if picked is not None and isinstance(rules, Rules):
+            fetched = replace(fetched, notes=fetched.notes + rules.notes)
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
@@ -172,6 +185,12 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
                                           remote.where, hint="run the query in Spark itself to see the whole error"))
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
     return fetched
+
+
+def _integral(frame: Any, name: str) -> bool:
+    from pyspark.sql.types import IntegralType
+
+    return isinstance(frame.schema[name].dataType, IntegralType)
 
 
 def _streamable(layers: list[Layer], model: ChartSpec, has_own: bool, frame: Any) -> bool:
@@ -196,68 +215,3 @@ def _partitions(rows: Any) -> Any:
         arrow = parts.where(F.col("__part") == number).drop("__part").toArrow()
         yield arrow
     parts.unpersist()
-
-
-def _m4(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale: float, others: list[Table],
-        extent: tuple[int, float, float], pushed: list[tuple[int, float, float, int]]) -> Any:
-    """The ``__srow`` of every row M4 keeps (reduce.py's picks, m4sql.py's tie-breaks), or None
-    when the table is small enough to come back whole (as reduce.py would draw it whole);
-    ``pushed`` gains the reduction's count, x extent and columns, for reduce.py's second cut."""
-    from pyspark.sql import functions as F
-
-    count, lo, hi = extent
-    if model.x.domain is not None:
-        lo, hi = (float(v) for v in model.x.domain)
-    found = [(min(v), max(v)) for t in others if (v := t.numbers(model.x.field))]
-    lo, hi = min([lo, *(f[0] for f in found)]), max([hi, *(f[1] for f in found)])
-    hi = hi if hi > lo else lo + 1
-    # layers with the same series and transforms share one pass (as m4sql.py's do)
-    groups: dict[tuple[tuple[str, ...], str], tuple[SparkPlan, list[str]]] = {}
-    series = 0
-    for plan in plans:
-        # series counted over the whole table, before the filters, as reduce._series_count does
-        n = frame.select(*(f"`{k}`" for k in plan.keys)).distinct().count() if plan.keys else 1
-        series += max(1, n) * max(1, len(plan.values))
-        _, group = groups.setdefault((plan.keys, plan.signature), (plan, []))
-        group += [v for v in plan.values if v not in group]
-    columns = m4_columns(model, scale, series)
-    if count <= 4 * columns:
-        return None
-    pushed.append((count, lo, hi, columns))
-    bucket = F.floor((x - F.lit(lo)) / F.lit(hi - lo) * F.lit(columns))
-    picks = [_picks(_transformed(frame, plan), x, bucket, list(plan.keys), values) for plan, values in groups.values()]
-    nulls = frame.where(x.isNull()).select("__srow").orderBy("__srow").limit(100)
-    out = nulls
-    for p in picks:
-        out = out.unionByName(p)
-    return out  # repeated ids are harmless: the semi-join keeps each row once
-
-
-def _transformed(frame: Any, plan: SparkPlan) -> Any:
-    """The rows a layer draws: its calculated columns added, then its filters (reduce.py's order:
-    the WHERE reads the source with every calculate)."""
-    for name, col in plan.calcs:
-        frame = frame.withColumn(name, col)
-    return frame if plan.where is None else frame.where(plan.where)
-
-
-def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) -> Any:
-    """Per series and column: the rows with the first and last x and each value's extremes.
-
-    One aggregation, no join: the smallest (value, row) struct is the row with the smallest value,
-    the first such row on ties, as m4sql.py picks; the largest x keeps the last row, the largest
-    value the first (the row negated in its struct)."""
-    from pyspark.sql import functions as F
-
-    measured = [x, *(_numeric(frame, v) for v in values)]
-    rows = frame.where(x.isNotNull()).select("__srow", *(F.col(f"`{k}`").alias(f"__k{i}") for i, k in enumerate(keys)),
-                                             bucket.alias("__b"), *(m.alias(f"__m{i}") for i, m in enumerate(measured)))
-    group = [f"__k{i}" for i in range(len(keys))] + ["__b"]
-    row = F.col("__srow")
-    ids = [F.min(F.struct("__m0", row))["__srow"], F.max(F.struct("__m0", row))["__srow"]]
-    for i in range(1, len(measured)):
-        value = F.col(f"__m{i}")
-        ids += [F.min(F.when(value.isNotNull(), F.struct(value, row.alias("__srow"))))["__srow"],
-                -F.max(F.when(value.isNotNull(), F.struct(value, (-row).alias("__srow"))))["__srow"]]
-    grouped = rows.groupBy(*group).agg(F.array(*ids).alias("__ids"))
-    return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())

@@ -1,4 +1,4 @@
-"""A layer's ``filter`` and drawn ``calculate`` transforms as Spark columns, run before Spark's M4.
+"""A layer's ``filter``, drawn ``calculate`` and ``fold`` transforms as Spark columns, run before Spark's M4.
 
 reduce.py runs a layer's filters and drawn calculates in DuckDB (vegasql.py) before it picks the
 M4 rows; on Spark (spark.py) the same must happen in Spark, or a filtered layer brings every row
@@ -12,6 +12,7 @@ for everything else (the layer then comes back whole, as before):
 - ``{field, gt/gte/lt/lte/equal/one_of}`` on a number column with number values, or ``equal`` /
   ``one_of`` with strings on a text column: reduce._filter_sql's SQL. A field with a date format
   (``parse``, a temporal axis) is refused.
+- ``fold`` into the layer's y: the folded columns are the M4's values, as in reduce._plan.
 - Vega expressions: the subset of vegasql.py whose Spark meaning is the same: number and text
   columns, literals, ``< <= > >= == != === !==``, ``&& || !``, ``?:``, ``+ - *``, unary ``-``/``+``,
   ``abs``, ``isNaN``, ``isFinite``, ``isValid``, with JavaScript's null (0 in arithmetic) and NaN
@@ -28,9 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from ..spec.transforms import Calculate, Filter
+from ..spec.transforms import Calculate, Filter, Fold
 from .jsvalues import Unsupported
 from .layerdata import layer_dates, layer_steps
+from .reduce import POINT_MARKS
 from .rows import mentioned
 from .smoothing import smooth_series
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
@@ -48,6 +50,8 @@ class SparkPlan:
     where: Any  # a pyspark Column, or None: every row
     #: the transforms as written: layers with the same keys and signature share one M4 pass
     signature: str
+    #: a point, tick or text mark: one row per occupied pixel cell, not M4
+    points: bool = False
 
 
 def column_kinds(frame: Any) -> dict[str, str]:
@@ -100,6 +104,10 @@ def spark_plan(layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapping[str
             if (cond := _field_filter(step, kinds[step.field] == "text")) is None:
                 return None
             where.append(cond)
+        elif isinstance(step, Fold) and layer.y.field == step.value:
+            # reduce._plan's fold: the folded columns are the values, the fold's key no series key
+            values = [v for v in values if v != step.value] + list(step.fields)
+            keys = [k for k in keys if k != step.key]
         elif isinstance(step, Calculate) and step.as_field not in {x, *values, *keys, *filtered}:
             continue  # a label or tooltip value: moves no mark (as in reduce.py)
         elif isinstance(step, Calculate) and step.as_field not in (x, *keys):
@@ -113,13 +121,14 @@ def spark_plan(layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapping[str
             kinds[step.as_field] = "number"
         else:
             return None
-    if any(c not in kinds for c in (*values, *keys)):
+    points = layer.mark in POINT_MARKS
+    if any(c not in kinds for c in (*values, *keys)) or (points and kinds.get(layer.y.field) != "number"):
         return None
     cond = None
     for w in where:
         cond = w if cond is None else cond & w
     return SparkPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), tuple(calcs), cond,
-                     repr(layer_steps(layer, model, has_own)))
+                     repr(layer_steps(layer, model, has_own)), points)
 
 
 def _field_filter(t: Filter, text: bool) -> Any:
@@ -311,7 +320,8 @@ def _call(node: Call, kinds: Mapping[str, str]) -> _Val:
             return _Val(F.lit(True), "bool")
         if arg.kind == "textn":
             return _Val(arg.col.isNotNull(), "bool")
-        return _Val(F.coalesce(~F.isnan(arg.col), F.lit(False)), "bool")
+        # Spark's isnan(NULL) is false, not NULL: the missing value is tested apart
+        return _Val(arg.col.isNotNull() & ~F.isnan(arg.col), "bool")
     if node.name == "isNaN":
         return _Val(F.coalesce(F.isnan(arg.col), F.lit(False)), "bool")
     if node.name == "isFinite":

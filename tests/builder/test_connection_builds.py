@@ -123,11 +123,20 @@ def test_a_refresh_period_in_the_config_fetches_again_once_it_has_passed(project
 ])
 def test_a_bad_refresh_period_is_a_positioned_config_error(project: Path, run_cli, value: str,  # type: ignore[no-untyped-def]
                                                            message: str) -> None:
-    (project / "chartspec.toml").write_text(CONFIG + f"refresh = {value}\n")
+    # at the refresh key's line (4), not the [connections.db] line; a later table's key is not it
+    (project / "chartspec.toml").write_text(CONFIG + f"  refresh = {value}\n\n[connections.b]\nbackend = \"duckdb\"\n"
+                                            'path = "metrics.duckdb"\nrefresh = "1h"\n')
     proc = run_cli("build", project, "-o", project.parent / "out", "-f", "svg", cwd=project.parent)
     assert proc.returncode == 2, proc.stderr
-    assert "proj/chartspec.toml:1:1: error: connection 'db': " + message in proc.stderr
+    assert "proj/chartspec.toml:4:3: error: connection 'db': " + message in proc.stderr
     assert "a number and one of s, m, h, d" in proc.stderr
+
+
+def test_an_unknown_connection_option_is_reported_at_its_key(project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "chartspec.toml").write_text(CONFIG + 'refrsh = "1h"\n')
+    proc = run_cli("build", project, "-o", project.parent / "out", "-f", "svg", cwd=project.parent)
+    assert proc.returncode == 2, proc.stderr
+    assert "proj/chartspec.toml:4:1: error: connection 'db': unknown duckdb option 'refrsh'" in proc.stderr
 
 
 def test_a_broken_connection_no_spec_names_is_never_opened(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,11 @@
-"""Filters and drawn calculates run in Spark before its M4 (issue 16; data/sparkexpr.py).
+"""What runs in Spark before and in its reduction (issue 16; data/sparkexpr.py, sparkm4.py, sparksteps.py).
 
 A layered chart with a field filter, a Vega-expression filter and a calculated y over a
 generated table of 1.2 million rows: what Spark sends back is bounded by the pixels (4 rows per
 M4 column and series), and the SVG equals the one built from a DuckDB file of the same table.
+Then, on 40,000 rows with a lowered drawing limit (cheap, the same Spark session): point marks
+(one row per pixel cell), a log x scale, a fold, repeated steps (the training-log rules in
+Spark), and a filter that leaves a hole in the steps (the rows streamed back, the line broken).
 """
 
 from __future__ import annotations
@@ -78,3 +81,71 @@ def test_ema_streams_the_rows_back_and_draws_the_same_svg(project: Path, tmp_pat
     local = load(project / "ema_warehouse.yaml")
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+#: small charts Spark now reduces that used to need every row: over 40,000 rows with a drawing
+#: limit of 20,000, each failed on Spark with "needs every row"
+SMALL_ROWS = 40_000
+SMALL = {
+    # one row per occupied pixel cell, per run
+    "points": "data: {connection: NAME, table: metrics}\nwidth: 300\nheight: 60\nx: {field: step}\n"
+              "layers:\n  - mark: point\n    y: {field: loss}\n    color: {field: run}\n",
+    # M4 on ln(step): step 0 is a group of its own (DuckDB's ln(0) is -Infinity, Spark's NULL)
+    "logx": "data: {connection: NAME, table: metrics}\nwidth: 300\nx: {field: step, scale: log}\n"
+            "layers:\n  - y: {field: loss}\n    color: {field: run}\n",
+    # the folded columns are the M4's values; a filter before the fold runs in Spark too
+    "fold": "data: {connection: NAME, sql: 'select step, run, loss, loss * 0.5 + 1 as acc from metrics'}\n"
+            "width: 300\nx: {field: step}\ntransform:\n  - filter: {field: run, equal: run1}\n"
+            "layers:\n  - y: {field: value}\n    color: {field: key}\n    transform:\n      - fold: [loss, acc]\n",
+    # a resumed run: steps 0-4,999 logged twice, the later rows drawn (steps.py's rule, in Spark)
+    "repeats": "data: {connection: NAME, sql: 'select step % 15000 as step, run, loss from metrics'}\n"
+               "width: 300\nx: {field: step}\nlayers:\n  - y: {field: loss}\n    color: {field: run}\n",
+}
+#: a filter leaves a hole in the steps, which breaks the line: every row comes back (streamed)
+HOLES = ("data: {connection: NAME, table: metrics}\nwidth: 300\nx: {field: step}\nlayers:\n  - y: {field: loss}\n"
+         "    color: {field: run}\n    transform:\n      - filter: 'datum.step < 5000 || datum.step > 9000'\n")
+SMALL["repeats_first"] = SMALL["repeats"] + "duplicates: first\n"
+# the line drawn across the hole, as asked: no order needed, no window, reduced in Spark
+SMALL["connected"] = HOLES + "duplicates: all\ngaps: connect\n"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_warehouse(tmp_path_factory.mktemp("small"), "", rows=SMALL_ROWS, runs=2, period=900.0)
+    for chart, spec in (*SMALL.items(), ("holes", HOLES)):
+        for name in ("warehouse", "cluster"):
+            (root / f"{chart}_{name}.yaml").write_text(spec.replace("NAME", name))
+    return root
+
+
+@pytest.mark.parametrize("chart", SMALL)
+def test_points_log_x_fold_and_repeats_are_reduced_in_spark(small: Path, tmp_path: Path, spark: object, chart: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    spark_module.FETCHES.clear()
+    spec = load(small / f"{chart}_cluster.yaml")
+    fetched = spark_module.FETCHES[-1]
+    local = load(small / f"{chart}_warehouse.yaml")
+    assert fetched["full"] == SMALL_ROWS and local.table.reduced_from == SMALL_ROWS
+    if chart == "points":  # the first row of each occupied cell, and the rows with the extremes of y
+        assert fetched["rows"] <= len(local.table.rows) + 2 < SMALL_ROWS // 4, fetched
+    else:  # 4 per M4 column and series (fold: 2 series, its two columns)
+        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2, fetched
+    # the repeated steps' note, as the DuckDB build gives it
+    assert [n.message.replace("cluster", "warehouse") for n in spec.notes] == [n.message for n in local.notes]
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_a_hole_a_filter_leaves_breaks_the_line_on_spark_too(small: Path, tmp_path: Path, spark: object,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Spark's check (longest step <= 4 x shortest) cannot rule a hole out: the rows are streamed
+    # back and the engine finds the hole as for the DuckDB file, which draws two pieces per run
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    spark_module.FETCHES.clear()
+    spec = load(small / "holes_cluster.yaml")
+    assert spark_module.FETCHES[-1]["streamed"] == 1
+    local = load(small / "holes_warehouse.yaml")
+    assert len({r["__piece_0"] for r in local.table.rows}) == 4
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert svg == save(local, tmp_path / "warehouse.svg").read_bytes()

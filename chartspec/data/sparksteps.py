@@ -1,0 +1,156 @@
+"""The training-log rules (steps.py) in Spark, before its M4: repeated steps, missing values, holes.
+
+A Spark table cut by M4 in Spark comes back as a few rows per pixel column, too few for steps.py
+to tell a repeated step or a hole. So Spark decides what steps.py decides for each line or area
+layer the rules apply to (stepsplain.applies), on the rows the layer's filters keep:
+
+- *Repeated x*: per series and x, among the rows with a y, ``duplicates: last`` keeps the row
+  read last (the largest ``__srow``), ``first`` the first, ``all`` every row; the rows replaced
+  give steps.py's note. A row without a y is not drawn (with ``gaps: break`` it is, and breaks
+  the line).
+- The rows a layer draws get its bit in ``__draws``, as steps.apply_to_relation sets it, and the
+  M4 (in Spark, and reduce.py's second cut) picks from those rows only.
+- *Holes*: steps.py's first test, ``longest step <= 4 x shortest`` over the layer's distinct x
+  (ln x on a log scale), mostly shows there is none; when it does not, steps._holes's windowed
+  medians (8 steps each side) are computed in Spark. A layer with a hole needs its line's pieces
+  numbered as steps.py numbers them: that stays local, on every row streamed back (spark.py).
+
+One window per layer, sorting its rows by series and x in Spark: its next x tells a repeated x
+and the step to the next distinct x. That sort of every row is the rules' cost (about 30-40 s for
+1,200,000 rows on a loaded 2-core machine, warm); a layer with ``duplicates: all`` and ``gaps:
+connect`` needs no order, and no window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..errors import Diagnostic
+from ..spec.model import ChartSpec, Layer
+from ..spec.source import SourceMap
+from ..spec.transforms import Calculate
+from .rows import DRAWS
+from .sparkexpr import SparkPlan, engine_number
+from .steps import GAP_WINDOW, replaced_note
+from .stepsplain import GAP_FACTOR, _todo, settings
+
+__all__ = ["Rules", "rules_in_spark"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The frame with ``__draws`` (None: no layer the rules apply to), the plans reading it, the notes."""
+
+    frame: Any
+    plans: dict[int, SparkPlan]
+    notes: tuple[Diagnostic, ...]
+
+
+def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int, SparkPlan], model: ChartSpec,
+                   has_own: bool, source: SourceMap, table_name: str, integer_x: bool) -> Rules | str:
+    """The rules applied in Spark, or why a layer needs them run locally on every row."""
+    from pyspark.sql import functions as F
+
+    todo = _todo(layers, model, has_own, frame.columns)
+    if not todo:
+        return Rules(None, plans, ())
+    bits = F.lit(sum(1 << layer.index for layer in layers))
+    checks: list[tuple[Layer, list[Any]]] = []
+    for layer in todo:
+        if any(isinstance(t, Calculate) for t in (*(() if has_own else model.transform), *layer.transform)):
+            return f"layer {layer.name!r} filters a calculated field: the steps rules need every row"
+        frame, kept, stats = _decide(frame, x, layer, plans[layer.index], model)
+        bits = bits - F.when(~kept, F.lit(1 << layer.index)).otherwise(F.lit(0))
+        checks.append((layer, stats))
+    # the windows run once: the checks, the M4 and the fetch read the same rows
+    ruled = frame.withColumn(DRAWS, bits.cast("long")).persist()
+    found = ruled.agg(*(s for _, stats in checks for s in stats), F.min(DRAWS), F.max(DRAWS)).first()
+    notes = []
+    for i, (layer, _) in enumerate(checks):
+        shortest, longest, replaced, first = found[4 * i: 4 * i + 4]
+        duplicates, gaps = settings(layer, model)
+        if (gaps != "connect" and longest is not None and not longest <= GAP_FACTOR * shortest
+                and _holes(ruled, x, layer, plans[layer.index], model)):
+            ruled.unpersist()
+            return f"layer {layer.name!r} has a hole in its steps: its pieces are found on every row"
+        if replaced:
+            plan = plans[layer.index]
+            value = int(first["x"]) if integer_x else first["x"]
+            notes.append(replaced_note(layer, model, table_name, replaced, value,
+                                       {k: first[f"k{j}"] for j, k in enumerate(plan.keys)}, duplicates, source))
+    if found[-2] == found[-1]:  # every row keeps the same bits: no __draws (steps.apply_to_relation)
+        ruled.unpersist()
+        return Rules(None, plans, tuple(notes))
+    drawn = {i: replace(p, where=_and(p.where, (F.col(DRAWS).bitwiseAND(1 << i)) != 0)) for i, p in plans.items()}
+    return Rules(ruled.drop(*(c for c in ruled.columns if c.startswith("__steps"))), drawn, tuple(notes))
+
+
+def _holes(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) -> int:
+    """How many of the layer's steps are holes by steps._holes's rule: more than 4 x the median
+    of the up to 8 steps before it and of the up to 8 after it, in the same series (positions
+    of steps without a value, x <= 0 on a log scale, count but add nothing to a median)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    i = layer.index
+    nxt = F.col(f"__steps_n{i}")
+    mapped = (lambda v: F.log(F.when(v > 0, v))) if model.x.scale == "log" else (lambda v: v)
+    # one row per distinct x of each series (the last of its x), holding the step to the next
+    rows = ruled.where(F.col(f"__steps_c{i}") & (nxt.isNull() | (nxt != x))).select(
+        *(F.col(f"`{k}`") for k in plan.keys), x.alias("__x"), (mapped(nxt) - mapped(x)).alias("__d"))
+    order = Window.partitionBy(*(F.col(f"`{k}`") for k in plan.keys)).orderBy("__x")
+
+    def median(start: int, end: int) -> Any:  # steps._side_median: the middle two averaged
+        side = F.array_sort(F.collect_list("__d").over(order.rowsBetween(start, end)))
+        n = F.size(side)
+        middle = (F.element_at(side, F.floor((n - 1) / 2).cast("int") + 1) + F.element_at(side, F.floor(n / 2).cast("int") + 1)) / 2
+        return F.when(n > 0, middle)
+
+    hole = (F.col("__d") > F.lit(GAP_FACTOR) * median(-GAP_WINDOW, -1)) & (
+        F.col("__d") > F.lit(GAP_FACTOR) * median(1, GAP_WINDOW))
+    return int(rows.withColumn("__hole", hole).agg(F.count(F.when(F.col("__hole"), 1))).first()[0])
+
+
+def _and(a: Any, b: Any) -> Any:
+    return b if a is None else a & b
+
+
+def _decide(frame: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) -> tuple[Any, Any, list[Any]]:
+    """``frame`` with the layer's window columns; whether each row keeps the layer's bit
+    (steps.decide's ``keep``); and the aggregates: shortest and longest step, rows replaced, the
+    first replaced row's x and series."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    duplicates, gaps = settings(layer, model)
+    i = layer.index
+    y = engine_number(layer.y.field)
+    passes = F.lit(True) if plan.where is None else plan.where
+    valid = x.isNotNull() & passes  # steps.decide's valid: an x, kept by the layer's filters
+    frame = frame.withColumn(f"__steps_c{i}", valid & y.isNotNull())
+    cand, row = F.col(f"__steps_c{i}"), F.col("__srow")
+    if duplicates == "all" and gaps == "connect":  # nothing needs the order: no window (a sort of every row)
+        keep = F.coalesce(~valid | cand, F.lit(False))
+        return frame, keep, [F.lit(None), F.lit(None), F.lit(0), F.lit(None)]
+    # series, then x, then the order rows were read in: as steps.decide sorts them
+    window = Window.partitionBy(*(F.col(f"`{k}`") for k in plan.keys), cand).orderBy(x, row)
+    frame = frame.withColumn(f"__steps_n{i}", F.lead(x).over(window))
+    if duplicates == "first":
+        frame = frame.withColumn(f"__steps_p{i}", F.lag(x).over(window))
+    nxt, prev = F.col(f"__steps_n{i}"), F.col(f"__steps_p{i}") if duplicates == "first" else None
+    last_of_x = nxt.isNull() | (nxt != x)
+    kept = cand & (last_of_x if duplicates == "last" else (prev.isNull() | (prev != x)) if prev is not None
+                   else F.lit(True))
+    keep = ~valid | kept  # rows without an x, or that the filters drop, keep the bit (steps.decide)
+    if gaps == "break":
+        keep = keep | (valid & y.isNull())
+    # the step to the next distinct x (in ln x on a log scale: NaN there, for x <= 0, is skipped
+    # by steps._holes's fmin/fmax as NULL is by Spark's min/max)
+    mapped = (lambda v: F.log(F.when(v > 0, v))) if model.x.scale == "log" else (lambda v: v)
+    step = F.when(cand & last_of_x & nxt.isNotNull(), mapped(nxt) - mapped(x))
+    replaced = cand & ~kept
+    first = F.struct(row.alias("r"), x.alias("x"), *(F.col(f"`{k}`").alias(f"k{j}") for j, k in enumerate(plan.keys)))
+    stats = [F.min(step), F.max(step), F.count(F.when(replaced, 1)), F.min(F.when(replaced, first))]
+    return frame, F.coalesce(keep, F.lit(False)), stats
