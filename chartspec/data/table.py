@@ -140,6 +140,7 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         shown, logs = read_logs(source, fmt, spec_file, root, smap, resolve_data_path)
         notes = tuple(nonfinite_note(n, c, first, v, shown, smap, source.json_path)
                       for c, n, first, v in logs.nonfinite if used is None or c in used)
+        notes = logs.notes + notes
         table = Table(name=shown, columns=logs.columns, rows=logs.rows, files=logs.files, folders=logs.folders,
                       relation=logs.relation, notes=notes)
     elif source.files is not None:
