@@ -24,7 +24,7 @@ from ..spec.source import SourceMap
 from .header import file_note, unnamed_note
 from .jsonrows import read_json, read_jsonl
 from .loggers import logger_format, read_logs
-from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note
+from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 
 if TYPE_CHECKING:
@@ -132,8 +132,9 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
     """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last.
     ``used``: the names the spec mentions; the engine keeps only those columns of large files."""
     if source.values is not None:
-        rows = tuple(dict(r) for r in source.values)
-        table = Table(name="inline data", columns=_columns(rows), rows=rows)
+        rows, notes = finite_rows(typed_rows(tuple(dict(r) for r in source.values)), "inline data", smap,
+                                  source.json_path, used)  # the rule of every data file (numbers.py)
+        table = Table(name="inline data", columns=_columns(rows), rows=rows, notes=notes)
     elif spec_file is None or root is None:
         raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
                                         hint="load the spec from a file to use data files"))
@@ -368,12 +369,12 @@ def _read_tsv(text: str, name: str) -> Parsed:
 
 
 def _read_json(text: str, name: str) -> Parsed:
-    rows = read_json(text, name)
+    rows = typed_rows(read_json(text, name))
     return Parsed(rows, _columns(rows))
 
 
 def _read_jsonl(text: str, name: str) -> Parsed:
-    rows = read_jsonl(text, name)
+    rows = typed_rows(read_jsonl(text, name))
     return Parsed(rows, _columns(rows))
 
 
