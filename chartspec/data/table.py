@@ -21,6 +21,7 @@ from ..errors import DataError, Diagnostic
 from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
+from .csvquote import file_quote, unclosed_quote
 from .header import file_note, unnamed_note
 from .jsonrows import read_json, read_jsonl
 from .loggers import logger_format, read_logs
@@ -233,7 +234,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         return None
     except DataError as err:
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
-        raise DataError((*err.diagnostics, note)) from None
+        raise DataError((*_quote_first(err.diagnostics, fmt, paths, locations), note)) from None
     except Exception as err:  # the engine's own errors: a broken or unreadable file
         if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
             raise
@@ -256,6 +257,17 @@ class Parsed:
     rows: tuple[dict[str, Any], ...]
     columns: tuple[str, ...]
     notes: tuple[Diagnostic, ...] = ()
+
+
+def _quote_first(found: tuple[Diagnostic, ...], fmt: str, paths: list[Path], locations: list[str]
+                 ) -> tuple[Diagnostic, ...]:
+    """The engine's error for a malformed CSV/TSV file, placed where an unclosed quote opened if one
+    did (csvquote.py), as the Python reader places it; else as the engine gave it."""
+    first = found[0]
+    if fmt == "parquet" or not first.message.startswith("malformed") or first.file not in locations:
+        return found
+    quote = file_quote(paths[locations.index(first.file)], "," if fmt == "csv" else "\t", first.file)
+    return (quote, *found[1:]) if quote is not None else found
 
 
 def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap,
@@ -352,6 +364,8 @@ def _read_delimited(text: str, name: str, delimiter: str) -> Parsed:
             records.append(record)
             lines.append(reader.line_num)
     except csv.Error as err:
+        if (quote := unclosed_quote(text, delimiter, name)) is not None:
+            raise DataError(quote) from None
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
                                    line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
     named = [i for i, h in enumerate(header) if h]  # unnamed columns are left out (header.py)
