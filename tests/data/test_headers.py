@@ -52,3 +52,11 @@ def test_a_header_without_rows_says_so(tmp_path: Path, path_kind: str) -> None:
     [d] = caught.value.diagnostics
     assert d.format() == (f"{tmp_path / 'chart.yaml'}:1:7: error: header.csv has a header but no rows\n"
                           "  hint: columns: step, loss; the chart needs rows to draw")
+
+
+def test_a_chart_naming_a_blank_column_is_refused_clearly(tmp_path: Path, path_kind: str) -> None:
+    with pytest.raises(ChartspecError) as caught:
+        _load(tmp_path, "m.csv", "step, ,loss\n0,7,1\n1,7,2\n", y='" "')
+    [d] = caught.value.diagnostics
+    assert d.message == "field ' ' is blank: no column is named so"
+    assert d.hint == "name the column in the data's header, then use that name here"
