@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ChartspecError, DataError, Diagnostic, SpecValidationError
+from ..spec.checks import parse_diagnostics
 from ..spec.layout import missing_data
 from ..spec.model import ChartSpec, DataSource
 from ..spec.parse import from_mapping
@@ -62,7 +63,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     try:
         model = from_mapping(doc.data)
         theme, theme_problems = spec_theme(model, path, root, doc.source)  # spec/themes.py: a name or a file
-        problems += theme_problems
+        problems += theme_problems + parse_diagnostics(model, doc.source)  # before any row is read
         # When 'data' itself is invalid there are no rows to check against: do not guess.
         if not any(d.path[:1] == ("data",) for d in problems):
             used = frozenset(mentioned(doc.data))  # large files: only the columns a spec can use

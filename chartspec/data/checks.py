@@ -49,6 +49,9 @@ def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
 
 def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic]:
     path = axis.json_path + ("field",)
+    if not axis.field.strip():  # a header's unnamed columns are left out (header.py): none has this name
+        return [source.diagnostic(f"field {axis.field!r} is blank: no column is named so", path,
+                                  hint="name the column in the data's header, then use that name here")]
     if axis.field not in table.columns:
         hint = did_you_mean(axis.field, table.columns, what="a column") or (
             f"columns: {', '.join(table.columns)}" if table.columns else "the data has no columns")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
 from .csvtyped import read_typed, scan_args, scan_csv
+from .header import engine_names, named
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 
 if TYPE_CHECKING:
@@ -146,11 +147,11 @@ def _header(path: Path, delimiter: str, location: str) -> list[str]:
         raise DataError(Diagnostic("data file has no header row", file=location, line=1, column=1,
                                    hint="the first line must name the columns"))
     header = [h.strip() for h in header]
-    dupes = sorted({h for h in header if header.count(h) > 1})
+    dupes = sorted({h for h in header if h and header.count(h) > 1})
     if dupes:
         raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=location, line=1,
                                    column=1))
-    return header
+    return engine_names(header)  # DuckDB needs a name for every column: unnamed ones get one, left out
 
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -207,7 +208,7 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
     check_names([label[0]] if label else [], paths)
     for i, (path, location) in enumerate(zip(paths, locations)):
         header = _header(path, delimiter, location)
-        check_names(header, ())
+        check_names(named(header), ())
         if label is not None and label[0] in header:
             raise DataError(Diagnostic(f"{location} already has a column {label[0]!r}", file=location, line=1,
                                        column=1, hint="choose another name with 'as'"))
@@ -218,7 +219,7 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
             kinds = {label[0]: "VARCHAR", **kinds}
             con.execute(f"ALTER TABLE {part} ADD COLUMN {quote(label[0])} VARCHAR DEFAULT {literal(label[1][i])}")
         parts.append((part, kinds))
-        columns += [c for c in ([label[0]] if label else []) + list(header) if c not in columns]
+        columns += [c for c in ([label[0]] if label else []) + named(header) if c not in columns]
     types = _unified(con, parts)
     kept = tuple(c for c in columns if c in types)
     if len(parts) == 1 and list(parts[0][1].items()) == [(c, types[c]) for c in kept]:
@@ -248,7 +249,7 @@ def _read_one(con: duckdb.DuckDBPyConnection, part: str, path: Path, header: Seq
     """One file into table ``part``: its column types, and its non-finite cells per column."""
     import duckdb
 
-    kept = [h for h in header if used is None or h in used] or [header[0]]
+    kept = [h for h in named(header) if used is None or h in used] or named(header)[:1]
     if (typed := read_typed(con, part, path, scan_args(delimiter), header, kept, location)) is not None:
         return typed  # columns of plain numbers, parsed typed and checked (csvtyped.py)
     raw = f"{part}_text"

@@ -8,7 +8,9 @@ numbers (those tokens, ``NaN``/``Infinity`` in JSON, NaN in Parquet, a decimal b
 range) are missing values: not drawn, smoothed or counted in axis domains; the load hands back
 a note naming the first one (:func:`nonfinite_note`).
 
-The Python reader applies :func:`is_number` to each text cell; the engine reads CSV/TSV cells
+The Python reader applies :func:`is_number` to each text cell, of a CSV file and, by
+:func:`typed_rows`, of JSON, JSON Lines and inline data too (``{"loss": "NaN"}`` is a missing
+value with a note, ``"1"`` the number 1); the engine reads CSV/TSV cells
 as text and applies :func:`number_sql`, which tests/data/test_numbers.py checks cell for cell
 against the Python rule.
 """
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     import duckdb
 
 __all__ = ["BLANK", "cell_value", "column_kinds", "finite_rows", "is_number", "nonfinite_note", "number_sql",
-           "parquet_nonfinite", "typed_cell_sql", "blank_sql"]
+           "parquet_nonfinite", "typed_cell_sql", "typed_rows", "blank_sql"]
 
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 _NONFINITE = frozenset(sign + word for sign in ("", "+", "-") for word in ("inf", "infinity", "nan"))
@@ -86,6 +88,25 @@ def cell_value(text: str, numeric: bool) -> Any:
         return text
     value = float(cell)
     return int(cell) if _INTEGER.fullmatch(cell) and abs(value) < 2**63 else value
+
+
+def typed_rows(rows: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+    """Rows of a typed format (JSON, JSON Lines, inline data) by the same rule as a CSV file's: a
+    column whose cells are all numbers, text that is a number by the rule, blank text or missing
+    is a number column, its text cells read as numbers (``"1"``, ``"NaN"``: made missing later with
+    a note) or missing (blank); any other column keeps its cells as written."""
+    numeric: dict[str, bool] = {}  # column -> only numbers and number-like text so far
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, str):
+                numeric[key] = numeric.get(key, True) and (not value.strip(BLANK) or is_number(value))
+            elif isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
+                numeric[key] = False
+    texts = {k for k, ok in numeric.items() if ok}
+    if not texts:
+        return rows
+    return tuple({k: cell_value(v, True) if k in texts and isinstance(v, str) else v for k, v in row.items()}
+                 for row in rows)
 
 
 # -- the same rule in the engine's SQL ---------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -22,14 +21,17 @@ from ..errors import DataError, Diagnostic
 from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
+from .csvquote import file_quote, unclosed_quote
+from .header import file_note, unnamed_note
+from .jsonrows import read_json, read_jsonl
 from .loggers import logger_format, read_logs
-from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note
+from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 
 if TYPE_CHECKING:
     from .engine import Relation
 
-__all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
+__all__ = ["FORMATS_BY_SUFFIX", "Parsed", "Table", "read_data", "resolve_data_path"]
 
 FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                      ".parquet": "parquet", ".pq": "parquet"}
@@ -131,8 +133,9 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
     """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last.
     ``used``: the names the spec mentions; the engine keeps only those columns of large files."""
     if source.values is not None:
-        rows = tuple(dict(r) for r in source.values)
-        table = Table(name="inline data", columns=_columns(rows), rows=rows)
+        rows, notes = finite_rows(typed_rows(tuple(dict(r) for r in source.values)), "inline data", smap,
+                                  source.json_path, used)  # the rule of every data file (numbers.py)
+        table = Table(name="inline data", columns=_columns(rows), rows=rows, notes=notes)
     elif spec_file is None or root is None:
         raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
                                         hint="load the spec from a file to use data files"))
@@ -140,6 +143,7 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         shown, logs = read_logs(source, fmt, spec_file, root, smap, resolve_data_path)
         notes = tuple(nonfinite_note(n, c, first, v, shown, smap, source.json_path)
                       for c, n, first, v in logs.nonfinite if used is None or c in used)
+        notes = logs.notes + notes
         table = Table(name=shown, columns=logs.columns, rows=logs.rows, files=logs.files, folders=logs.folders,
                       relation=logs.relation, notes=notes)
     elif source.files is not None:
@@ -148,8 +152,11 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         path = resolve_data_path(source, spec_file, root, smap)
         shown = source.path or path.name
         if (table := _engine_read(source, [path], [shown], None, spec_file, root, smap, used)) is None:
-            rows, notes = _read_file(path, shown, source, spec_file, smap, used)
-            table = Table(name=shown, columns=_columns(rows), rows=rows, files=(path,), notes=notes)
+            rows, columns, notes = _read_file(path, shown, source, spec_file, smap, used)
+            table = Table(name=shown, columns=columns, rows=rows, files=(path,), notes=notes)
+    if table.columns and not table.rows and (table.relation is None or not table.relation.count) \
+            and spec_file is not None and source.values is None and logger_format(source, spec_file.parent) is None:
+        raise _no_rows(table, source, smap)
     if source.parse and table.relation is not None:
         from .engine import parse_dates_sql
 
@@ -159,6 +166,16 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         rows = parse_dates(table.rows, table.columns, source.parse, table.name, smap, source.parse_path)
         table = replace(table, rows=rows)
     return table
+
+
+def _no_rows(table: Table, source: DataSource, smap: SourceMap) -> DataError:
+    """A file of column names and nothing else (a run that has not logged yet): said once, at the
+    data, rather than as a missing field per axis."""
+    names = [n for n in table.columns if source.as_field is None or n != source.as_field]
+    header = all(FORMATS_BY_SUFFIX.get(Path(p).suffix.lower()) in ("csv", "tsv") for p in table.files)
+    what = "a header but no rows" if header and table.files else "column names but no rows"
+    return DataError(smap.diagnostic(f"{table.name} has {what}", source.json_path,
+                                     hint=f"columns: {', '.join(names)}; the chart needs rows to draw"))
 
 
 def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap,
@@ -181,7 +198,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
     notes: list[Diagnostic] = []
     for name, short, path in zip(names, short_names(names), paths):
-        part, found = _read_file(path, name, replace(source, path=name), spec_file, smap, used)
+        part, _, found = _read_file(path, name, replace(source, path=name), spec_file, smap, used)
         notes += found
         for row in part:
             if label in row:
@@ -217,7 +234,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         return None
     except DataError as err:
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
-        raise DataError((*err.diagnostics, note)) from None
+        raise DataError((*_quote_first(err.diagnostics, fmt, paths, locations), note)) from None
     except Exception as err:  # the engine's own errors: a broken or unreadable file
         if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
             raise
@@ -225,20 +242,44 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         raise DataError(smap.diagnostic(f"cannot read {', '.join(names)} ({fmt}): {first}", source.json_path,
                                         hint="check that the file is complete and in the format its name says"))
     shown = dict(zip(locations, names))  # notes name the files as the spec does, as table.py's reader
-    notes = tuple(nonfinite_note(n, c, r, v, shown.get(f, f), smap, source.json_path)
+    unnamed = tuple(n for p, loc in zip(paths, locations) if fmt != "parquet"
+                    and (n := file_note(p, "," if fmt == "csv" else "\t", loc)) is not None)
+    notes = unnamed + tuple(nonfinite_note(n, c, r, v, shown.get(f, f), smap, source.json_path)
                   for f, c, n, r, v in rel.nonfinite if used is None or c in used)
     return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes)
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader of one file gives: its rows, its columns (a CSV header names them even when
+    no row follows) and its notes (columns left out)."""
+
+    rows: tuple[dict[str, Any], ...]
+    columns: tuple[str, ...]
+    notes: tuple[Diagnostic, ...] = ()
+
+
+def _quote_first(found: tuple[Diagnostic, ...], fmt: str, paths: list[Path], locations: list[str]
+                 ) -> tuple[Diagnostic, ...]:
+    """The engine's error for a malformed CSV/TSV file, placed where an unclosed quote opened if one
+    did (csvquote.py), as the Python reader places it; else as the engine gave it."""
+    first = found[0]
+    if fmt == "parquet" or not first.message.startswith("malformed") or first.file not in locations:
+        return found
+    quote = file_quote(paths[locations.index(first.file)], "," if fmt == "csv" else "\t", first.file)
+    return (quote, *found[1:]) if quote is not None else found
+
+
 def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap,
-               used: frozenset[str] | None = None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
-    """The rows of one file, non-finite numbers made missing, and the notes saying so."""
-    rows = _parse_file(path, shown, source, spec_file, smap)
-    return finite_rows(rows, shown, smap, source.json_path, used)
+               used: frozenset[str] | None = None
+               ) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...], tuple[Diagnostic, ...]]:
+    """The rows of one file, non-finite numbers made missing, its columns, and the notes."""
+    parsed = _parse_file(path, shown, source, spec_file, smap)
+    rows, notes = finite_rows(parsed.rows, shown, smap, source.json_path, used)
+    return rows, parsed.columns, parsed.notes + notes
 
 
-def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap
-                ) -> tuple[dict[str, Any], ...]:
+def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap) -> Parsed:
     fmt = source.format or FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
         raise DataError(smap.diagnostic(f"cannot tell the format of {shown!r} from its extension",
@@ -250,9 +291,10 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
         if fmt == "parquet":  # binary: read by pyarrow, an optional dependency
             if path.stat().st_size > MAX_DATA_BYTES:
                 raise FileTooLarge(path.stat().st_size)
-            return read_parquet(path, location, lambda: DataError(smap.diagnostic(
+            rows = read_parquet(path, location, lambda: DataError(smap.diagnostic(
                 f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
                 hint="pyarrow is a dependency of chartspec: reinstall it (pip install chartspec)")))
+            return Parsed(rows, _columns(rows))
         return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
@@ -296,15 +338,16 @@ def _columns(rows: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any], ...]:
+def _read_delimited(text: str, name: str, delimiter: str) -> Parsed:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise DataError(Diagnostic("data file has no header row", file=name, line=1, column=1,
                                        hint="the first line must name the columns", source_line=_line(text, 1)))
+        note = unnamed_note(header, name, _line(text, 1), delimiter)
         header = [h.strip() for h in header]
-        dupes = sorted({h for h in header if header.count(h) > 1})
+        dupes = sorted({h for h in header if h and header.count(h) > 1})
         if dupes:
             raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=name, line=1,
                                        column=1, source_line=_line(text, 1)))
@@ -321,67 +364,32 @@ def _read_delimited(text: str, name: str, delimiter: str) -> tuple[dict[str, Any
             records.append(record)
             lines.append(reader.line_num)
     except csv.Error as err:
+        if (quote := unclosed_quote(text, delimiter, name)) is not None:
+            raise DataError(quote) from None
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
                                    line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
-    numeric = [all(not r[i].strip(BLANK) or is_number(r[i]) for r in records) for i in range(len(header))]
-    return tuple({h: cell_value(r[i], numeric[i]) for i, h in enumerate(header)} for r in records)
+    named = [i for i, h in enumerate(header) if h]  # unnamed columns are left out (header.py)
+    numeric = {i: all(not r[i].strip(BLANK) or is_number(r[i]) for r in records) for i in named}
+    rows = tuple({header[i]: cell_value(r[i], numeric[i]) for i in named} for r in records)
+    return Parsed(rows, tuple(header[i] for i in named), (note,) if note else ())
 
 
-def _read_csv(text: str, name: str) -> tuple[dict[str, Any], ...]:
+def _read_csv(text: str, name: str) -> Parsed:
     return _read_delimited(text, name, ",")
 
 
-def _read_tsv(text: str, name: str) -> tuple[dict[str, Any], ...]:
+def _read_tsv(text: str, name: str) -> Parsed:
     return _read_delimited(text, name, "\t")
 
 
-def _json_line(text: str, number: int) -> str | None:
-    line = _line(text, number, re.compile("\n"))  # json counts only "\n" as a line break
-    return line.removesuffix("\r") if line is not None else None
+def _read_json(text: str, name: str) -> Parsed:
+    rows = typed_rows(read_json(text, name))
+    return Parsed(rows, _columns(rows))
 
 
-def _parse_json(text: str, name: str, first_line: int | None = None) -> Any:
-    """Parse a JSON document, or one line of JSON Lines data starting at line ``first_line``."""
-    offset = (first_line or 1) - 1
-    try:
-        return json.loads(text)  # NaN, Infinity (json.dumps writes them): floats, made missing later
-    except json.JSONDecodeError as err:
-        raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=name, line=err.lineno + offset,
-                                   column=err.colno, source_line=_json_line(text, err.lineno))) from None
-    except RecursionError:
-        raise DataError(Diagnostic("JSON data is nested too deeply", file=name, line=first_line or 0,
-                                   hint="data is a list of flat row objects")) from None
-    except ValueError as err:  # integers too long to convert
-        raise DataError(Diagnostic(f"invalid JSON: {err}", file=name, line=first_line or 0,
-                                   column=1 if first_line else 0,
-                                   source_line=text if first_line else None)) from None
-
-
-def _check_rows(items: Any, name: str) -> tuple[dict[str, Any], ...]:
-    if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
-        raise DataError(Diagnostic("JSON data must be a list of objects, one per row", file=name, line=1, column=1,
-                                   hint='e.g. [{"step": 0, "loss": 2.3}, {"step": 1, "loss": 1.9}]'))
-    return tuple(items)
-
-
-def _read_json(text: str, name: str) -> tuple[dict[str, Any], ...]:
-    return _check_rows(_parse_json(text, name), name)
-
-
-def _read_jsonl(text: str, name: str) -> tuple[dict[str, Any], ...]:
-    rows = []
-    # split on newlines only: str.splitlines() would also split at U+2028 inside JSON strings
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        row = _parse_json(line, name, number)
-        if not isinstance(row, dict):
-            raise DataError(Diagnostic("each line of JSON Lines data must be one row object", file=name,
-                                       line=number, column=1, source_line=line,
-                                       hint='e.g. {"step": 0, "loss": 2.3}'))
-        rows.append(row)
-    return _check_rows(rows, name)
+def _read_jsonl(text: str, name: str) -> Parsed:
+    rows = typed_rows(read_jsonl(text, name))
+    return Parsed(rows, _columns(rows))
 
 
 READERS = {"csv": _read_csv, "tsv": _read_tsv, "json": _read_json, "jsonl": _read_jsonl}

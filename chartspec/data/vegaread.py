@@ -22,8 +22,9 @@ from ..errors import DataError, JsonPath
 from ..spec.files import FileTooLarge, NotRegularFile, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
+from .jsonrows import parse_json
 from .reduce import max_drawn_rows
-from .table import MAX_DATA_BYTES, Table, _decode, _parse_json, read_data, resolve_data_path
+from .table import MAX_DATA_BYTES, Table, _decode, read_data, resolve_data_path
 
 __all__ = ["VEGA_TYPES", "inline_vega_data", "split_access_path"]
 
@@ -106,7 +107,7 @@ def _parse(text: str, kind: str, fmt: dict[str, Any], shown: str, source: Source
         if isinstance(header, list):  # the file has no header line: Vega prepends this one
             text = delimiter.join(str(h) for h in header) + "\n" + text
         return dsv_rows(text, delimiter, source, where)
-    document = _parse_json(text, shown)
+    document = parse_json(text, shown)
     if kind == "json" and isinstance(fmt.get("property"), str):
         return _property(document, fmt["property"], source, where + ("format", "property"))
     return document

@@ -61,3 +61,28 @@ def _above(low: Value, high: Value) -> bool:
     if isinstance(low, (int, float)) and isinstance(high, (int, float)):
         return low >= high
     return str(low) >= str(high)
+
+
+def parse_diagnostics(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
+    """``parse`` formats that are no strftime format (``%s``, a stray ``%``): a mistake of the spec,
+    reported at the format before any row is read rather than blamed on the first row."""
+    import datetime as dt
+
+    out: list[Diagnostic] = []
+    sources = [spec.data, *(layer.data for layer in spec.layers)]
+    for data in (d for d in sources if d is not None):
+        for field, fmt in data.parse:
+            try:
+                dt.datetime.strptime("", fmt)
+            except ValueError as err:
+                if str(err).startswith(("time data", "unconverted data")):
+                    continue  # the format reads: the empty text just does not fit it
+                seconds = "%s" in fmt.replace("%%", "")
+                datum = f"datum.{field}" if field.isidentifier() else f"datum[{field!r}]"
+                out.append(source.diagnostic(
+                    f"parse format {fmt!r} of field {field!r} is not a date format: {err}", data.parse_path + (field,),
+                    hint=f"numbers in a temporal field are already times, in epoch milliseconds: for epoch seconds "
+                    f"drop the parse and add 'transform: [{{calculate: \"{datum} * 1000\", as: time}}]', "
+                    "then plot 'time' with type: temporal" if seconds else
+                    "strftime codes: %Y-%m-%d %H:%M:%S (a literal % is written %%)"))
+    return out

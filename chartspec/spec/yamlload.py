@@ -37,6 +37,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def _in_rows(path: JsonPath) -> bool:
+    """Whether ``path`` is inside the rows of inline data (``data: {values: [...]}`` at any level)."""
+    return any(k == "values" and i > 0 and path[i - 1] == "data" for i, k in enumerate(path))
+
+
 class _Resolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema instead of PyYAML's YAML 1.1 rules."""
 
@@ -47,6 +52,7 @@ for _tag, _regex, _first in [
     (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
     (_FLOAT, r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", "-+.0123456789"),
+    (_FLOAT, r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$", "-+."),  # numbers in data rows only (scalar)
     (_MERGE, r"^(?:<<)$", "<"),
 ]:
     _Resolver.add_implicit_resolver(_tag, re.compile(_regex), list(_first))
@@ -230,7 +236,7 @@ class _Builder:
             if node.tag != _SEQ:
                 raise self.tag_error(node)
             return [self.child(node, i, item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        return self.scalar(node, in_rows=_in_rows(path))
 
     def mapping(self, node: Any, path: JsonPath, depth: int) -> dict[str, Any]:
         if node.tag != _MAP:
@@ -261,7 +267,10 @@ class _Builder:
                     result.setdefault(key, item)
         return result
 
-    def scalar(self, node: Any) -> Any:
+    def scalar(self, node: Any, *, in_rows: bool = False) -> Any:
+        """A scalar's value; ``in_rows``: inside inline data rows, where YAML 1.2's .nan and .inf are
+        numbers (missing values with a note, as in a data file); elsewhere they stay text, as before:
+        a spec's numbers are finite."""
         value: str = node.value
         tag = node.tag
         try:
@@ -278,6 +287,8 @@ class _Builder:
                 number = int(value, 0) if value.startswith(("0o", "0x")) else int(value, 10)
                 float(number)  # OverflowError past the float range: no chart can use it
                 return number
+            if tag == _FLOAT and value.lstrip("+-")[:1] == "." and value[-1:].isalpha():  # .inf, .nan
+                return float(value.replace(".", "", 1)) if in_rows else value
             if tag == _FLOAT:
                 result = float(value)
                 if not math.isfinite(result):

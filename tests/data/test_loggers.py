@@ -90,18 +90,14 @@ def test_a_tensorboard_folder_or_one_file_is_one_run_without_a_run_column(projec
     assert [r["step"] for r in one.rows] == [0, 10, 20, 30]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip"])
-def test_a_damaged_event_file_is_a_positioned_error(project: Path, damage: str) -> None:
+def test_a_damaged_event_file_is_a_positioned_error(project: Path) -> None:
+    # (a file cut short is a run still writing: read up to its partial record, test_logger_damage.py)
     path = project / "runs" / "a" / "events.out.tfevents.1700001000.host.2.0"
     raw = bytearray(path.read_bytes())
-    if damage == "truncate":
-        raw = raw[:-7]
-    else:
-        raw[len(raw) // 2] ^= 0xFF
+    raw[len(raw) // 2] ^= 0xFF
     path.write_bytes(bytes(raw))
     found = errors(project, '{files: "runs/*/events.out.tfevents.*", as: run}')
-    assert "runs/a/events.out.tfevents.1700001000.host.2.0: error: event file is damaged after" in found[0]
-    assert ("truncated" in found[0]) == (damage == "truncate")
+    assert "runs/a/events.out.tfevents.1700001000.host.2.0: error: event file is damaged at record" in found[0]
     assert found[1].startswith(f"{project / 'chart.yaml'}:1:") or ":1:" in found[1]
     assert "note: data file used here" in found[1]
 

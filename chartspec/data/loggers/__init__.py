@@ -27,12 +27,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ...errors import DataError
+from ...errors import DataError, Diagnostic
 from ...spec.model import DataSource
 from ...spec.source import SourceMap
 from ..sources import expand_files, searched_folders, short_names
 from . import dvclive, hf, mlflow, tensorboard
-from .common import LogData, MissingExtra, Part, pivot
+from .common import LogData, MissingExtra, Part, named_only, pivot
 
 __all__ = ["FORMATS", "LogData", "detect", "logger_format", "read_logs"]
 
@@ -81,20 +81,20 @@ def _runs(fmt: str, names: Sequence[str], paths: Sequence[Path]) -> list[tuple[s
 
 
 def _read_run(fmt: str, paths: list[Path], shown: Callable[[Path], str], root: Path
-              ) -> tuple[list[Part], list[Path], list[Path]]:
-    """The parts of one run (MLflow: of a whole store), the files read and the folders searched;
-    ``shown(path)``: how messages name a path."""
+              ) -> tuple[list[Part], list[Path], list[Path], list[Diagnostic]]:
+    """The parts of one run (MLflow: of a whole store), the files read, the folders searched and
+    the notes of what was skipped; ``shown(path)``: how messages name a path."""
     if fmt == "tensorboard":
-        return [tensorboard.read_run(paths, [shown(p) for p in paths])], list(paths), [paths[0].parent]
+        return [tensorboard.read_run(paths, [shown(p) for p in paths])], list(paths), [paths[0].parent], []
     path = paths[0]
     if fmt == "hf_trainer":
-        return [hf.read_state(path, shown(path))], [path], []
+        return [hf.read_state(path, shown(path))], [path], [], []
     if fmt == "dvclive":
         part, files, folders = dvclive.read_folder(path, root, shown(path))
-        return [part], files, folders
+        return [part], files, folders, []
     if path.is_dir():
         return mlflow.read_file_store(path, root, shown(path))
-    return mlflow.read_sqlite(path, shown(path)), [path], []
+    return mlflow.read_sqlite(path, shown(path)), [path], [], []
 
 
 def read_logs(source: DataSource, fmt: str, spec_file: Path, root: Path, smap: SourceMap,
@@ -118,13 +118,14 @@ def read_logs(source: DataSource, fmt: str, spec_file: Path, root: Path, smap: S
         return os.path.normpath(os.path.join(base, os.path.relpath(path, spec_dir.resolve())))
 
     parts: list[Part] = []
+    notes: list[Diagnostic] = []
     files: list[Path] = []
     folders: list[Path] = list(searched_folders(source.files or (), spec_dir, root))
     for (name, run_paths), short in zip(runs, shorts):
         if fmt == "tensorboard" and not run_paths:
             raise fail(f"no TensorBoard event files (events.out.tfevents.*) in {name!r}")
         try:
-            found, read, searched = _read_run(fmt, run_paths, shown, root)
+            found, read, searched, skipped = _read_run(fmt, run_paths, shown, root)
         except MissingExtra as err:
             raise fail(f"{err.what}, which is not installed",
                        f"install chartspec's extra: pip install 'chartspec[{err.extra}]'") from None
@@ -132,10 +133,13 @@ def read_logs(source: DataSource, fmt: str, spec_file: Path, root: Path, smap: S
             note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
             raise DataError((*err.diagnostics, note)) from None
         for part in found:
+            part = named_only(part, shown(run_paths[0]))
             if label is not None and label in part.keys:
                 raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
-            parts.append(Part({label: short, **part.keys} if label else part.keys, part.scalars))
+            parts.append(Part({label: short, **part.keys} if label else part.keys, part.scalars, part.notes))
+        notes += skipped
         files += read
         folders += searched
-    shown = ", ".join(source.files) if source.files else names[0]
-    return shown, pivot(parts, root, files, folders)
+    logs = pivot(parts, root, files, folders)
+    notes += [n for part in parts for n in part.notes]
+    return ", ".join(source.files) if source.files else names[0], replace(logs, notes=tuple(notes))

@@ -30,7 +30,7 @@ from ..rows import fetch
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["LogData", "MissingExtra", "Part", "long_table", "pivot", "walk"]
+__all__ = ["LogData", "MissingExtra", "Part", "long_table", "named_only", "pivot", "unnamed_note", "walk"]
 
 #: wide tables with more cells than this stay in the engine; smaller ones become Python rows
 PYTHON_CELLS = 200_000
@@ -46,10 +46,12 @@ class MissingExtra(Exception):
 
 @dataclass(frozen=True)
 class Part:
-    """One run's scalars: its key columns (``run``, ``experiment``) and its long table."""
+    """One run's scalars: its key columns (``run``, ``experiment``), its long table and the notes
+    its reading gave (severity "note": a partial last record, metrics left out)."""
 
     keys: dict[str, str]
     scalars: pa.Table
+    notes: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class LogData:
     folders: tuple[Path, ...] = field(default=())
     #: per metric column with NaN or infinite values: (column, count, where the first is, its value)
     nonfinite: tuple[tuple[str, int, str, float], ...] = ()
+    #: the readers' notes (Part.notes)
+    notes: tuple[Diagnostic, ...] = ()
 
 
 def long_table(seq: Any, step: Any, wall_time: Any, metric: Any, value: Any) -> pa.Table:
@@ -73,6 +77,25 @@ def long_table(seq: Any, step: Any, wall_time: Any, metric: Any, value: Any) -> 
     wall = pa.nulls(n, pa.float64()) if wall_time is None else pa.array(wall_time, pa.float64())
     return pa.table({"seq": pa.array(seq, pa.int64()), "step": pa.array(step, pa.int64()), "wall_time": wall,
                      "metric": pa.array(metric, pa.string()), "value": pa.array(value, pa.float64())})
+
+
+def unnamed_note(count: int, location: str) -> Diagnostic:
+    """The note for ``count`` logged values whose metric has an empty (or blank) name: no column can
+    be named after it, so they are left out (every reader, as a CSV column without a name)."""
+    values = "1 value" if count == 1 else f"{count:,} values"
+    return Diagnostic(f"{values} logged under an empty metric name left out (no column can be named '')",
+                      file=location, severity="note", hint="give the metric a name where it is logged")
+
+
+def named_only(part: Part, location: str) -> Part:
+    """``part`` without its values of metrics with an empty or blank name, and a note if it had any."""
+    import pyarrow.compute as pc
+
+    unnamed = pc.equal(pc.utf8_trim_whitespace(part.scalars["metric"]), "")
+    count = pc.sum(unnamed).as_py() or 0
+    if not count:
+        return part
+    return Part(part.keys, part.scalars.filter(pc.invert(unnamed)), (*part.notes, unnamed_note(count, location)))
 
 
 def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path]]:

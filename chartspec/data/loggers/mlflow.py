@@ -98,11 +98,36 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
     return name, part, [run_dir / "meta.yaml", *files], [run_dir, *folders]
 
 
-def read_file_store(folder: Path, root: Path, location: str) -> tuple[list[Part], list[Path], list[Path]]:
-    """Every run of a file store: parts, the files read and the folders searched."""
+#: what a run folder holds besides meta.yaml: one with any of them but no readable meta.yaml is a
+#: damaged or partial run (a copy cut short, a run being created), skipped with a note
+_RUN_PARTS = ("metrics", "params", "tags", "artifacts")
+
+
+def _skipped(run_dir: Path, location: str) -> Diagnostic | None:
+    """Why the run in ``run_dir`` cannot be read (a note), or None when its meta.yaml reads."""
+    meta = run_dir / "meta.yaml"
+    if not meta.exists():
+        if not any((run_dir / p).is_dir() for p in _RUN_PARTS):
+            return None  # not a run: a folder MLflow or a user keeps beside the runs
+        why = "it has no meta.yaml"
+    else:
+        try:
+            _meta(meta, f"{location}/meta.yaml")
+            return None
+        except DataError as err:
+            why = err.diagnostics[0].message.replace("cannot read MLflow's meta.yaml", "its meta.yaml cannot be read")
+    return Diagnostic(f"MLflow run folder {location} skipped: {why}", file=location, severity="note",
+                      hint="a damaged or partial run (a copy cut short, a run still starting): copy it again, "
+                      "or delete the folder")
+
+
+def read_file_store(folder: Path, root: Path, location: str
+                    ) -> tuple[list[Part], list[Path], list[Path], list[Diagnostic]]:
+    """Every run of a file store: parts, the files read, the folders searched and the runs skipped (notes)."""
     found: list[tuple[str, str, Part]] = []
     files: list[Path] = []
     folders: list[Path] = [folder]
+    notes: list[Diagnostic] = []
     for exp_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not (exp_dir / "meta.yaml").is_file():
             continue  # models/ and other folders MLflow keeps beside the experiments
@@ -112,17 +137,22 @@ def read_file_store(folder: Path, root: Path, location: str) -> tuple[list[Part]
         experiment = str(meta.get("name", exp_dir.name))
         files.append(exp_dir / "meta.yaml")
         folders.append(exp_dir)
-        for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir() and (p / "meta.yaml").is_file()):
-            got = _run(run_dir, root, f"{location}/{exp_dir.name}/{run_dir.name}")
+        for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir()):
+            where = f"{location}/{exp_dir.name}/{run_dir.name}"
+            if (skipped := _skipped(run_dir, where)) is not None or not (run_dir / "meta.yaml").is_file():
+                notes += [skipped] if skipped else []
+                continue
+            got = _run(run_dir, root, where)
             if got is not None:
                 name, part, read, searched = got
                 found.append((experiment, name, Part({"run": name, "experiment": experiment}, part.scalars)))
                 files += read
                 folders += searched
     if not found:
-        raise DataError(Diagnostic("no MLflow runs found", file=location,
-                                   hint="an MLflow file store holds <experiment id>/<run id>/metrics/ folders"))
-    return _named(found), files, folders
+        raise DataError((Diagnostic("no MLflow runs found", file=location,
+                                    hint="an MLflow file store holds <experiment id>/<run id>/metrics/ folders"),
+                         *notes))
+    return _named(found), files, folders, notes
 
 
 def _named(found: list[tuple[str, str, Part]]) -> list[Part]:

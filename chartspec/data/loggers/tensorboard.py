@@ -1,8 +1,9 @@
 """TensorBoard event files (``events.out.tfevents.*``), read without TensorFlow.
 
-The records are read with the pure-Python reader and the protobufs TensorBoard itself ships
-(``pip install 'chartspec[tensorboard]'``); every record's checksums are verified, so a truncated
-or damaged file is an error rather than a silently shorter curve. Unlike TensorBoard's own
+The records are read here (the format is four fields: length, its CRC, data, its CRC) and with the protobufs TensorBoard itself ships
+(``pip install 'chartspec[tensorboard]'``); every record's checksums are verified, so a damaged
+file is an error rather than a silently shorter curve. A file that ends inside a record (a run
+still writing it) is read up to that record, as TensorBoard reads it, with a note saying so. Unlike TensorBoard's own
 loader, which samples long series down to a reservoir, every event is kept.
 
 Scalars come in two forms, both read: ``simple_value`` (tensorboardX, and PyTorch's
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from .common import MissingExtra, Part, long_table
+from .common import MissingExtra, Part, long_table, unnamed_note
 
 __all__ = ["EVENT_PREFIX", "event_files", "is_event_file", "read_run"]
 
@@ -45,23 +46,62 @@ def _short(value: float) -> float:
     return float(str(np.float32(value)))
 
 
-def _records(path: Path, location: str) -> list[bytes]:
-    """Every record of one event file, checksums verified."""
-    _, errors, pywrap, _ = _modules()
-    reader = pywrap.PyRecordReader_New(str(path))
+#: the most a record may claim: protobuf's limit for one message (2 GiB); more is a damaged header
+_MAX_RECORD = 2**31
+_DAMAGED_HINT = ("a copy cut short or a damaged disk: copy the file again, or move the damaged file out of "
+                 "the folder")
+
+
+class _Damaged(Exception):
+    """A record that is not what its header or checksums say."""
+
+
+class _Partial(Exception):
+    """The file ends inside a record: a run still writing it."""
+
+
+def _record(file: Any, left: int, crc: Any) -> bytes:
+    """The next record's data (``left``: the bytes from here to the end of the file), checksums verified.
+    A record is: length (8 bytes, little-endian), its masked CRC-32C (4), data (length), data CRC (4)."""
+    import struct
+
+    header = file.read(12)
+    if len(header) < 12:
+        raise _Partial(f"header ({len(header)} of 12 bytes)")
+    length, header_crc = struct.unpack("<QI", header)
+    if crc(header[:8]) != header_crc:
+        raise _Damaged("its length fails its checksum")
+    if length > _MAX_RECORD:  # checked before reading: reading it would allocate the claimed bytes
+        raise _Damaged(f"it claims {length:,} bytes, more than an event can hold, with {left - 12:,} bytes left "
+                       "in the file")
+    if length + 4 > left - 12:
+        raise _Partial(f"data ({left - 12:,} of {length + 4:,} bytes)")
+    data = file.read(length)
+    (data_crc,) = struct.unpack("<I", file.read(4))
+    if crc(data) != data_crc:
+        raise _Damaged("its data fails its checksum")
+    return data
+
+
+def _records(path: Path, location: str) -> tuple[list[bytes], Diagnostic | None]:
+    """Every complete record of one event file, checksums verified, and a note when the file ends
+    in a partial record (a run still writing: read up to it, as TensorBoard does)."""
+    _, _, pywrap, _ = _modules()
+    size = path.stat().st_size
     records: list[bytes] = []
-    while True:
-        try:
-            reader.GetNext()
-        except errors.OutOfRangeError:
-            return records
-        except errors.DataLossError as err:
-            why = str(err.message if hasattr(err, "message") else err).replace(str(path), "").strip()
-            raise DataError(Diagnostic(
-                f"event file is damaged after {len(records)} records (record {len(records) + 1}: {why})",
-                file=location, hint="a run that is still writing, or a copy cut short: copy the file again "
-                "once the run has flushed it, or move the damaged file out of the folder")) from None
-        records.append(reader.record())
+    with path.open("rb") as file:
+        while (at := file.tell()) < size:
+            try:
+                records.append(_record(file, size - at, pywrap.masked_crc32c))
+            except _Partial as why:
+                return records, Diagnostic(
+                    f"event file ends in a partial record: read its {len(records)} complete records; record "
+                    f"{len(records) + 1} stops in its {why}", file=location,
+                    severity="note", hint="a run still writing: build again for the newest steps")
+            except _Damaged as why:
+                raise DataError(Diagnostic(f"event file is damaged at record {len(records) + 1}: {why}",
+                                           file=location, hint=_DAMAGED_HINT)) from None
+    return records, None
 
 
 def _scalar(value: Any, plugins: dict[str, str], tensor_util: Any) -> float | None:
@@ -88,9 +128,12 @@ def read_run(paths: Sequence[Path], locations: Sequence[str]) -> Part:
     walls: list[float] = []
     metrics: list[str] = []
     values: list[float] = []
+    notes: list[Diagnostic] = []
     for path, location in zip(paths, locations):
         plugins: dict[str, str] = {}
-        for number, record in enumerate(_records(path, location), start=1):
+        records, partial = _records(path, location)
+        unnamed = 0
+        for number, record in enumerate(records, start=1):
             try:
                 event = event_pb2.Event.FromString(record)
             except Exception as err:  # protobuf's DecodeError: the checksum held, the content did not
@@ -102,12 +145,16 @@ def read_run(paths: Sequence[Path], locations: Sequence[str]) -> Part:
                 number_ = _scalar(value, plugins, tensor_util)
                 if number_ is None:
                     continue
+                if not value.tag.strip():  # no column can be named '': left out, with a note
+                    unnamed += 1
+                    continue
                 seq.append(len(seq))
                 steps.append(event.step)
                 walls.append(event.wall_time)
                 metrics.append(value.tag)
                 values.append(number_)
-    return Part({}, long_table(seq, steps, walls, metrics, values))
+        notes += ([partial] if partial else []) + ([unnamed_note(unnamed, location)] if unnamed else [])
+    return Part({}, long_table(seq, steps, walls, metrics, values), tuple(notes))
 
 
 def event_files(folder: Path) -> list[Path]:

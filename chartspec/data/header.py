@@ -1,0 +1,60 @@
+"""Columns without a name in a CSV/TSV header, the one rule of both readers (table.py, engine.py).
+
+A header field that is empty or only blanks names no column a chart could use: pandas'
+``to_csv`` writes its index that way (``,step,loss``). Such columns are left out, with a note
+naming them at the header; the rest of the file reads as usual.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import Diagnostic
+
+__all__ = ["engine_names", "file_note", "named", "unnamed", "unnamed_note"]
+
+#: the engine's name for an unnamed column (DuckDB needs one): no file's column can have it, as
+#: engine.check_names sends names starting with '__' to the Python reader
+_UNNAMED = "__unnamed"
+
+
+def unnamed(header: Sequence[str]) -> list[int]:
+    """The positions (0-based) of header fields that name no column."""
+    return [i for i, h in enumerate(header) if not h.strip()]
+
+
+def engine_names(header: Sequence[str]) -> list[str]:
+    """``header`` with a name of the engine's own for each unnamed column."""
+    return [h if h.strip() else f"{_UNNAMED}{i}" for i, h in enumerate(header)]
+
+
+def named(header: Sequence[str]) -> list[str]:
+    """The names of ``header`` (as :func:`engine_names` gives it) that a chart can use."""
+    return [h for h in header if h.strip() and not h.startswith(_UNNAMED)]
+
+
+def unnamed_note(header: Sequence[str], location: str, line: str | None, delimiter: str) -> Diagnostic | None:
+    """The note saying which columns of ``header`` (its line 1 is ``line``) were left out, if any."""
+    gone = unnamed(header)
+    if not gone:
+        return None
+    which = ", ".join(str(i + 1) for i in gone)
+    column = 1
+    if line is not None and '"' not in line:  # where the first unnamed field starts (unquoted header)
+        column = sum(len(f) + len(delimiter) for f in line.split(delimiter)[: gone[0]]) + 1
+    many = len(gone) > 1
+    return Diagnostic(f"column{'s' if many else ''} {which} of the header {'have' if many else 'has'} no name: "
+                      f"left out", file=location, line=1, column=column, severity="note", source_line=line,
+                      hint="name it in the header to chart it (pandas writes its index unnamed: "
+                      "to_csv(index=False) leaves it out)")
+
+
+def file_note(path: Path, delimiter: str, location: str) -> Diagnostic | None:
+    """:func:`unnamed_note` for a file's header (the engine's read, which sees no lines)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+        f.seek(0)
+        header = next(csv.reader(f, delimiter=delimiter), None) or []
+    return unnamed_note(header, location, first.rstrip("\r\n") or None, delimiter)
