@@ -311,6 +311,10 @@ def _values(table: Table) -> list[dict[str, Any]]:
     """The rows as Vega-Lite data: huge integers become floats (JavaScript reads them so anyway).
     Inline, not a call per cell: that cost more than the rest (20,000 rows of a reduced chart)."""
     big = _MAX_EXACT_INT
-    return [{k: float(v) if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= big else v
+    # which columns hold one (type() is int: never a bool), then copies made in C for the rest
+    huge = {k for row in table.rows for k, v in row.items() if type(v) is int and not -big < v < big}
+    if not huge:
+        return [dict(row) for row in table.rows]
+    return [{k: float(v) if k in huge and isinstance(v, int) and not isinstance(v, bool) and abs(v) >= big else v
              for k, v in row.items()} for row in table.rows]
 
