@@ -40,7 +40,7 @@ def render_target(target: Target, options: BuildOptions,
         # hashed now: a file saved while the chart renders must not pass for rendered
         key = spec_key(list(inputs), spec.fetched, _fingerprint(target, options),
                        options.out.resolve()) if options.render else None
-        vl = compile_vegalite(spec)                                  # pure: spec -> Vega-Lite
+        vl = compile_vegalite(spec, checked_only=not options.render)  # pure: spec -> Vega-Lite
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes,
                               fetched=spec.fetched)

@@ -102,13 +102,15 @@ def grey_on(color: Any, background: Any) -> Any:
 
 
 def _restyle_legend_boxes(node: Any, background: str) -> None:
-    """Legends inside the plot get chartspec's white box: paint it in the theme's background instead."""
+    """Legends inside the plot get chartspec's white box: paint it in the theme's background instead.
+    Inline rows are data, not legends, and not walked (0.14 s of a dark page of 40,000 rows)."""
     if isinstance(node, dict):
         legend = node.get("legend")
         if isinstance(legend, dict) and legend.get("fillColor") == "white":
             legend["fillColor"] = background
-        for value in node.values():
-            _restyle_legend_boxes(value, background)
+        for key, value in node.items():
+            if key not in ("data", "datasets"):
+                _restyle_legend_boxes(value, background)
     elif isinstance(node, list):
         for item in node:
             _restyle_legend_boxes(item, background)

@@ -20,16 +20,17 @@ from .safety import checked
 __all__ = ["compile_vegalite"]
 
 
-def compile_vegalite(spec: Spec) -> dict[str, Any]:
+def compile_vegalite(spec: Spec, *, checked_only: bool = False) -> dict[str, Any]:
     """Compile a loaded spec to a Vega-Lite dict (deterministic, JSON-ready).
 
     Raises :class:`~chartspec.errors.CompileError` for what only the compiler can refuse (a
     ``vega_lite:`` patch that breaks the schema, series it cannot list, a remote image, a view
-    over the size limits)."""
+    over the size limits). ``checked_only``: for ``chartspec validate``, which reports the errors
+    and never draws: what only a drawing needs may be left out (compiler/chart.py)."""
     if isinstance(spec.model, PlainVegaLite):
         vl = copy.deepcopy(spec.model.vega_lite)
     elif isinstance(spec.model, ConcatSpec):
-        vl = compile_concat(spec)
+        vl = compile_concat(spec)  # the rows limit is the whole layout's: every hover table counts
     else:
-        vl = compile_chart(spec)
+        vl = compile_chart(spec, checked_only=checked_only)
     return checked(vl, spec)

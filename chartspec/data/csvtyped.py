@@ -7,8 +7,9 @@ rule, though: as BIGINT it takes '0x10', '1_000' and '5.0' (and rounds '1.5' to 
 also takes '1_000' and '+-5'. So this read only trusts what it can check cheaply:
 
 - a column DuckDB's sniffer calls an integer is read as text and must be plain digits (an
-  optional '-', at most 18 digits, so never beyond BIGINT): one vectorised regular-expression pass
-  over one column, then a cast;
+  optional '-', at most 18 digits, so never beyond BIGINT, no leading zero): its cast to BIGINT,
+  written back as text, must give the cell again (cheaper than a regular expression: ~0.3 of
+  ~2.3 CPU seconds for 9,000,000 rows); a padded '007' fails that and takes the general read;
 - a column it calls a decimal number is read as DOUBLE, valid only when the file has no '_' and no
   '+-' anywhere (a byte search) and the column holds a number that is not whole (so the rule makes
   it DOUBLE too, whatever its other cells look like);
@@ -107,10 +108,15 @@ def _read_cell(column: str, i: int, sniffed: str, one_pass: bool) -> str:
     q = _quote(column)
     if sniffed != "int" or not one_pass:
         return q
-    return f"TRY_CAST({q} AS BIGINT) AS {q}, ({q} IS NULL OR {_PLAIN.format(q)}) AS __ok{i}"
+    return f"TRY_CAST({q} AS BIGINT) AS {q}, ({q} IS NULL OR {_plain(q)}) AS __ok{i}"
 
 
-_PLAIN = "regexp_full_match({}, '-?[0-9]{{1,18}}')"  # plain digits, never beyond BIGINT: as the rule reads them
+def _plain(q: str) -> str:
+    """SQL true when text cell ``q`` is plain digits the rule reads as an integer: the cast's
+    own text, so no '+', '_', '0x', '.', exponent or space (which the cast takes) and no leading
+    zero (which only the general read can tell from text), and within 18 digits (never beyond BIGINT)."""
+    number = f"TRY_CAST({q} AS BIGINT)"
+    return f"coalesce({number} BETWEEN -{'9' * 18} AND {'9' * 18} AND CAST({number} AS VARCHAR) = {q}, false)"
 
 
 def _finish_one_pass(con: duckdb.DuckDBPyConnection, part: str, kept: Sequence[str], sniff: dict[str, str],
@@ -131,7 +137,7 @@ def _finish_one_pass(con: duckdb.DuckDBPyConnection, part: str, kept: Sequence[s
 def _finish(con: duckdb.DuckDBPyConnection, part: str, kept: Sequence[str], sniff: dict[str, str], location: str
             ) -> tuple[dict[str, str], list[tuple[Any, ...]]] | None:
     raw = f"{part}_typed"
-    checked = _check(con, raw, sniff, {c: f"{_quote(c)} IS NOT NULL AND NOT {_PLAIN.format(_quote(c))}" for c in kept})
+    checked = _check(con, raw, sniff, {c: f"{_quote(c)} IS NOT NULL AND NOT {_plain(_quote(c))}" for c in kept})
     if checked is None:
         con.execute(f"DROP TABLE {raw}")
         return None

@@ -279,16 +279,17 @@ def _unified(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, dict[str
 
 
 def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
-                       label: tuple[str, Sequence[str]] | None = None, locations: Sequence[str] = ()
-                       ) -> tuple[Relation, tuple[str, ...]]:
-    """A view over Parquet files (read when queried, column by column: never held whole).
-    Times become epoch milliseconds (UTC), decimals doubles, NaN missing, as table.py reads them."""
+                       label: tuple[str, Sequence[str]] | None = None, locations: Sequence[str] = (),
+                       used: frozenset[str] | None = None) -> tuple[Relation, tuple[str, ...]]:
+    """A view over Parquet files (read when queried, column by column: never held whole). Times
+    become epoch ms (UTC), decimals doubles, NaN missing, as table.py reads them; the notes' count
+    of non-finite numbers covers the ``used`` columns."""
     name = new_name()
     parts, offset = [], 0
     columns: list[str] = []
     numeric: set[str] = set()
     integer: set[str] = set()
-    nonfinite: list[tuple[str, str, int, int, float]] = []
+    checked: dict[tuple[tuple[str, ...], int], list[tuple[str, str]]] = {}  # (floats, alone) -> (path, shown)
     check_names([label[0]] if label else [], paths)
     for i, path in enumerate(paths):
         schema = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
@@ -296,12 +297,17 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
         cols = [(c, t) for c, t, *_ in schema]
         exprs = typed_exprs(cols, numeric, integer)
-        floats = [c for c, t in cols if t.startswith(("DOUBLE", "FLOAT"))]
-        nonfinite += parquet_nonfinite(con, scan, floats, locations[i] if i < len(locations) else path.name)
+        floats = tuple(c for c, t in cols if t.startswith(("DOUBLE", "FLOAT")) and (used is None or c in used))
+        # a file with a column 'filename' is checked alone: a scan of several files names them so
+        alone = i if "filename" in (c.lower() for c, _ in cols) else -1
+        checked.setdefault((floats, alone), []).append((str(path), locations[i] if i < len(locations) else path.name))
         tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
         parts.append(f"SELECT file_row_number + {offset} AS __row, {tag}{', '.join(exprs)} FROM {scan}")
         offset += con.execute(f"SELECT count(*) FROM {scan}").fetchall()[0][0]
         columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
+    found = [n for (floats, _), files in checked.items() for n in parquet_nonfinite(con, files, floats)]
+    order = [locations[i] if i < len(locations) else p.name for i, p in enumerate(paths)]
+    nonfinite = sorted(found, key=lambda n: order.index(n[0]))  # file order, as one query per file gave
     con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,
                     nonfinite=tuple(nonfinite)), tuple(columns)

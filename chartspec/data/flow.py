@@ -147,7 +147,7 @@ def _date_filter_problems(steps: Sequence[Transform], dates: dict[str, str], sou
 
 def _smooth_problems(spec: ChartSpec, layer: Layer, base: Table, flow: FieldFlow, source: SourceMap
                      ) -> list[Diagnostic]:
-    from .smoothing import duplicate_x, repeated_x, smooth_series
+    from .smoothing import duplicate_x, repeated_x, smooth_column, smooth_series
 
     where = layer.json_path + ("smooth",)
     if layer.y.field in flow.derived:
@@ -155,8 +155,13 @@ def _smooth_problems(spec: ChartSpec, layer: Layer, base: Table, flow: FieldFlow
             f"cannot smooth {layer.y.field!r}: a transform makes it, and smoothing runs on the data before "
             "transforms", where, key=True, hint="smooth a column of the data, or use a 'rolling' transform instead")]
     series = smooth_series(layer, spec)
+    rows = base.rows
+    if base.reduced_from and smooth_column(layer.index) in base.columns:
+        # smoothed by the engine on every row, which found any repeated x (smoothframe.py); rows
+        # without an x are not its x values, and only they are left to look at here
+        rows = tuple(row for row in rows if row.get(spec.x.field) is None)
     if all(f in base.columns for f in series):  # else the field checks report the missing one
-        twice = duplicate_x(base.rows, spec.x.field, series, layer.y.field, layer.index)
+        twice = duplicate_x(rows, spec.x.field, series, layer.y.field, layer.index)
         if twice is not None:
             return [repeated_x(twice, layer, spec, source)]
     return []

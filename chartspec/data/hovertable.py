@@ -94,10 +94,10 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
         else:
             _gather_one(view.rows, x, value_field, fields[None], keys, points)
     grid = _sorted_keys(keys)
+    if any(t is not None and t.reduced_from for t in (data.main, *data.own)):
+        grid = _one_per_column(grid, model)  # before the rows and values: only kept keys need them
     rows: list[dict[str, Any]] = ([{**dict(zip(panels, key[:-1])), x: key[-1]} for key in grid] if panels
                                   else [{x: key[0]} for key in grid])
-    if any(t is not None and t.reduced_from for t in (data.main, *data.own)):
-        rows = _one_per_column(rows, panels, x, model)  # before the values: only kept rows need them
     shifted = _fill(rows, points, panels, x, model)
     columns = [replace(c, at=c.field in shifted) for c in columns]
     order = [*panels, x, *(f for c in columns for f in (c.field, c.field + AT_SUFFIX))]
@@ -229,26 +229,27 @@ def _spot(value: Any, log: bool) -> float | None:
 HOVER_ZOOM = 4
 
 
-def _one_per_column(rows: list[dict[str, Any]], panels: list[str], x: str, model: ChartSpec) -> list[dict[str, Any]]:
+def _one_per_column(keys: list[tuple[Any, ...]], model: ChartSpec) -> list[tuple[Any, ...]]:
     """Reduced data (reduce.py) keeps several rows per pixel column; the pointer picks one column,
-    so the tooltip needs one: the first row of each column (per panel), of the same reduced rows."""
+    so the tooltip needs one: the first (panel..., x) key of each column (per panel), of the same
+    reduced rows. Keys, not rows: the rows of the keys dropped here are never made."""
     columns = model.width * (HOVER_ZOOM if model.interactive.zoom else 1)
     log = model.x.scale == "log"
-    places = [_position(row.get(x)) for row in rows]
+    places = [_number_spot(key[-1]) for key in keys]
     found = [p for p in places if p is not None and (p > 0 or not log)]
-    if len(rows) <= columns or not found:
-        return rows
+    if len(keys) <= columns or not found:
+        return keys
     lo, hi = (math.log(min(found)), math.log(max(found))) if log else (min(found), max(found))
     span = (hi - lo) or 1.0
     seen: set[tuple[Any, ...]] = set()
     kept = []
-    for row, p in zip(rows, places):
+    for key, p in zip(keys, places):
         if p is None or (log and p <= 0):
             continue
-        key = (*(row.get(f) for f in panels), math.floor(((math.log(p) if log else p) - lo) / span * columns))
-        if key not in seen:
-            seen.add(key)
-            kept.append(row)
+        column = (*key[:-1], math.floor(((math.log(p) if log else p) - lo) / span * columns))
+        if column not in seen:
+            seen.add(column)
+            kept.append(key)
     return kept
 
 

@@ -165,16 +165,26 @@ def typed_cell_sql(column: str, kind: str) -> str:
     return f"CASE WHEN isfinite(TRY_CAST({q} AS DOUBLE)) THEN TRY_CAST({q} AS DOUBLE) END AS {q}"
 
 
-def parquet_nonfinite(con: duckdb.DuckDBPyConnection, scan: str, floats: Sequence[str], location: str
+def parquet_nonfinite(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, str]], floats: Sequence[str]
                        ) -> list[tuple[str, str, int, int, float]]:
-    """NaN and infinities per float column of one Parquet file: (file, column, count, first row, value)."""
-    if not floats:
+    """NaN and infinities per float column of Parquet ``files`` (path, location as shown) that all
+    hold ``floats``: (file, column, count, first row, value), in file order. One scan of them all
+    (``filename`` tells the files apart), which the engine's threads share file by file: one query
+    per file ran one thread at a time (a logger's file is often a single row group)."""
+    if not floats or not files:
         return []
     stats = []
     for c in floats:
         odd = f"NOT isfinite(CAST({_quote(c)} AS DOUBLE))"
         stats += [f"count(*) FILTER (WHERE {odd})", f"min(file_row_number) FILTER (WHERE {odd})",
                   f"arg_min(CAST({_quote(c)} AS DOUBLE), file_row_number) FILTER (WHERE {odd})"]
-    found = con.execute(f"SELECT {', '.join(stats)} FROM {scan}").fetchone() or ()
+    paths = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p, _ in files) + "]"
+    if len(files) == 1:  # no 'filename' option: the file may have a column of that name
+        query = f"SELECT {paths}[1], {', '.join(stats)} FROM read_parquet({paths}, file_row_number = true)"
+    else:
+        query = (f"SELECT filename, {', '.join(stats)} FROM read_parquet({paths}, filename = true, union_by_name = true, "
+                 "file_row_number = true) GROUP BY filename")
+    by_file = {path: found for path, *found in con.execute(query).fetchall()}
     return [(location, c, found[3 * i], found[3 * i + 1] + 1, found[3 * i + 2])
+            for path, location in files if (found := by_file.get(path)) is not None
             for i, c in enumerate(floats) if found[3 * i]]

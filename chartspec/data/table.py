@@ -227,7 +227,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     con = connect(root)
     try:
         if fmt == "parquet":
-            rel, columns = read_parquet_files(con, paths, label, names)
+            rel, columns = read_parquet_files(con, paths, label, names, used)
         else:
             rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label, used)
     except Unsupported:  # names the engine would confuse: the Python reader takes the file

@@ -126,6 +126,24 @@ def test_parquet_nan_and_inf_are_missing_on_both_readers(tmp_path: Path, path_ki
         "2 cells of column 'v' in m.parquet are not a finite number (first: row 2, nan)"]
 
 
+def test_parquet_glob_notes_per_file_in_file_order(tmp_path: Path, path_kind: str) -> None:
+    """The engine counts non-finite numbers of all files in one scan: the notes still name each file,
+    in file order, for the columns the spec uses only; a file with a column 'filename' too."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    write_tree(tmp_path, {"chartspec.toml": "", "runs/.keep": ""})
+    tables = {"a": {"step": [0, 1], "v": [1.0, 2.0], "w": [math.nan, 1.0]},
+              "b": {"step": [0, 1, 2], "v": [math.inf, 1.0, math.nan]},  # no w: another schema
+              "c": {"step": [0, 1], "v": [1.0, -math.inf], "filename": ["x", "y"]}}
+    for name, columns in tables.items():
+        pq.write_table(pa.table(columns), tmp_path / "runs" / f"{name}.parquet")
+    spec = _load(tmp_path, {}, data='data: {files: "runs/*.parquet", as: run}')
+    assert [d.message.split(";")[0] for d in spec.notes] == [
+        "2 cells of column 'v' in runs/b.parquet are not a finite number (first: row 1, inf)",
+        "1 cell of column 'v' in runs/c.parquet is not a finite number (first: row 2, -inf)"]
+
+
 def test_the_engine_applies_the_python_rule_cell_for_cell() -> None:
     """numbers.number_sql (DuckDB) against numbers.is_number (Python) on every text of up to three
     characters from a set that reaches every branch of both, and on the tokens above."""
