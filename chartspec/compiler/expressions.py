@@ -26,7 +26,7 @@ __all__ = ["expression_diagnostics"]
 
 #: signals of every Vega view, and those Vega-Lite makes for facets and selections
 _VIEW_SIGNALS = frozenset({"width", "height", "padding", "autosize", "background", "parent", "unit"})
-_SIZE_SIGNAL = re.compile(r"(?:^|_)(?:width|height|step)$")
+_SIZE_SIGNAL = re.compile(r"._(?:width|height|step)$")
 
 
 def _param_names(node: Any) -> Iterator[str]:
