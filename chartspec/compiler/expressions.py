@@ -20,7 +20,7 @@ from ..errors import Diagnostic, JsonPath
 from ..spec.expressions import expression_diagnostic, expression_problems, shown_expression
 from ..spec.model import ChartSpec
 from ..spec.source import SourceMap
-from .origin import _origin, expressions, locate
+from .origin import expressions, locate, source_of, written
 
 __all__ = ["expression_diagnostics"]
 
@@ -69,16 +69,17 @@ def _transform_paths(spec: Spec) -> Iterator[tuple[str, SourceMap, JsonPath]]:
 def expression_diagnostics(vl: dict[str, Any], spec: Spec) -> list[Diagnostic]:
     """What Vega would refuse in the expressions of ``vl``, at the places ``spec`` writes them."""
     is_signal = signal_test(vl)
-    written: dict[str, tuple[SourceMap, JsonPath]] | None = None
+    copied: dict[str, tuple[SourceMap, JsonPath]] | None = None
     out: list[Diagnostic] = []
     for path, text in expressions(vl):
         problems = expression_problems(text, is_signal)
         if not problems:
             continue
-        source, where, exact = _origin(spec, path)
-        if not (exact and where in source.values):
-            written = written if written is not None else {t: (s, p) for t, s, p in _transform_paths(spec)}
-            source, where = written.get(text, (source, ()))
+        if written(spec, path):  # by a patch or a plain Vega-Lite file, at this place
+            source, where = source_of(spec, path)
+        else:  # by chartspec: from a transform of the spec (found by its text), or its own
+            copied = copied if copied is not None else {t: (s, p) for t, s, p in _transform_paths(spec)}
+            source, where = copied.get(text, (spec.source, ()))
         for problem in problems:
             if where:
                 out.append(expression_diagnostic(source, where, text, problem))
