@@ -203,6 +203,9 @@ class _Parser:
             return Node("array", token.start, end, None, elements)
         if token.kind == "punct" and token.value == "{":
             return self.object()
+        if token.kind == "string" and token.value == "if":  # Vega's parser reads this string as the name if
+            raise Refused(token.start, "Vega reads the string 'if' as the name if, which is no value",
+                          "build it from two strings: 'i' + 'f'")
         if token.kind == "name" or (token.kind == "keyword" and token.value == "if"):
             self.take()
             return Node("name", token.start, token.end, token.value)
