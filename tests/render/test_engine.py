@@ -157,18 +157,25 @@ def test_a_crash_is_explained_by_the_console_it_left() -> None:
 
 def test_the_expression_is_found_through_the_api(tmp_path: Path) -> None:
     path = tmp_path / "x.vl.yaml"
-    path.write_text(SPECS["syntax.vl.yaml"], encoding="utf-8")
+    path.write_text(SPECS["runtime.vl.yaml"], encoding="utf-8")
     with pytest.raises(ExportError) as caught:
         chartspec.save(chartspec.load(path), tmp_path / "x.svg")
     d = caught.value.first
-    assert (d.line, d.column) == at(SPECS["syntax.vl.yaml"], '"datum.a +"')
+    assert (d.line, d.column) == at(SPECS["runtime.vl.yaml"], '"replace(datum.a, 1, 2)"')
     assert not (tmp_path / "x.svg").exists()
 
 
-def test_validate_still_passes_a_spec_only_the_renderer_refuses(tmp_path: Path, run_cli: RunCli) -> None:
-    """Vega's expression parser runs at render time: validate compiles, it does not render."""
+def test_validate_refuses_what_vega_cannot_parse_and_passes_what_fails_only_as_it_runs(
+        tmp_path: Path, run_cli: RunCli) -> None:
+    """Vega's grammar is checked without Vega (spec/expressions/); an error Vega raises while the
+    expression runs (replace() of a number) is the renderer's to find: validate does not render."""
     (tmp_path / "x.vl.yaml").write_text(SPECS["syntax.vl.yaml"], encoding="utf-8")
-    assert run_cli("validate", "x.vl.yaml", cwd=tmp_path).returncode == 0
+    (tmp_path / "y.vl.yaml").write_text(SPECS["runtime.vl.yaml"], encoding="utf-8")
+    proc = run_cli("validate", "x.vl.yaml", "y.vl.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    line, column = at(SPECS["syntax.vl.yaml"], "datum.a +")
+    assert f"x.vl.yaml:{line}:{column + len('datum.a +')}: error: in the expression 'datum.a +'" in proc.stderr
+    assert "ok y.vl.yaml" in proc.stdout + proc.stderr
 
 
 def test_every_format_is_held_to_the_size_limit() -> None:
