@@ -83,7 +83,22 @@ def locate(spec: Spec, path: JsonPath, message: str, *, hint: str | None = None,
 # -- errors of the renderer ------------------------------------------------------------------------
 
 #: keys whose string values are Vega expressions
-_EXPRESSION_KEYS = ("calculate", "filter", "expr", "test", "update")
+_EXPRESSION_KEYS = ("calculate", "filter", "expr", "test", "update", "labelExpr")
+#: keys whose values may be predicates: an expression, or and/or/not of predicates
+_PREDICATE_KEYS = ("filter", "test")
+
+
+def _predicates(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    """The expressions of a predicate's ``and``/``or``/``not`` composition."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key in ("and", "or", "not"):
+            if key in value:
+                yield from _predicates(value[key], path + (key,))
+    elif isinstance(value, list) and path[-1:] in (("and",), ("or",)):
+        for index, item in enumerate(value):
+            yield from _predicates(item, path + (index,))
 
 
 def expressions(vl: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
@@ -92,6 +107,8 @@ def expressions(vl: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
         for key, value in vl.items():
             if key in _EXPRESSION_KEYS and isinstance(value, str):
                 yield path + (key,), value
+            elif key in _PREDICATE_KEYS and isinstance(value, dict) and {"and", "or", "not"} & value.keys():
+                yield from _predicates(value, path + (key,))
             elif key not in ("usermeta", "datasets", "values"):
                 yield from expressions(value, path + (key,))
     elif isinstance(vl, list):

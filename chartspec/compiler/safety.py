@@ -23,6 +23,7 @@ specification is checked here, so ``chartspec validate`` reports the same as a b
 - **Font names** (``font``, ``labelFont``, ``fontStyle``, ...) with ``<`` or ``&``: the renderer
   aborts the process measuring text in such a font (spec/fonts.py).
 - **Sizes and sequences** over the limits (compiler/limits.py).
+- **Expressions** Vega would refuse, or that ask for gigabytes (compiler/expressions.py).
 
 Addresses the output makes at run time (an expression, a transform) cannot be seen here; the
 renderer refuses any image in the rendered SVG that is not a ``data:`` URL (render/engine.py).
@@ -49,6 +50,7 @@ from ..data.loaded import ConcatSpec, Spec
 from ..data.undrawable import undrawable_escape
 from ..errors import CompileError, Diagnostic, JsonPath
 from ..spec.fonts import FONT_HINT, font_problems
+from .expressions import expression_diagnostics
 from .limits import Finding, Limits, limit_findings, limits
 from .origin import locate, written
 
@@ -199,8 +201,9 @@ def checked(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
     # escapes first: the image check swaps in data: URLs, which are long and need no scan
     findings = _escape_findings(vl) + _font_findings(vl)
     findings += _url_findings(vl, spec, lim) + _embed_findings(vl) + limit_findings(vl, lim)
-    if findings:
-        problems: list[Diagnostic] = [locate(spec, f.path, f.message, hint=f.hint, key=f.key) for f in findings]
+    problems: list[Diagnostic] = expression_diagnostics(vl, spec)  # Vega's grammar and names (expressions.py)
+    if findings or problems:
+        problems += [locate(spec, f.path, f.message, hint=f.hint, key=f.key) for f in findings]
         unique = list(dict.fromkeys(problems))
         raise CompileError(sorted(unique, key=lambda d: (d.file or "", d.line, d.column)))
     return vl

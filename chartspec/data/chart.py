@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import ChartspecError, DataError, Diagnostic, SpecValidationError
 from ..spec.checks import parse_diagnostics
+from ..spec.expressions import transform_expression_diagnostics
 from ..spec.layout import missing_data
 from ..spec.model import ChartSpec, DataSource
 from ..spec.parse import from_mapping
@@ -53,7 +54,8 @@ def _read(source: DataSource, path: Path | None, root: Path | None, smap: Source
 def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
     """Validate one chart's mapping, read its data, reduce what is too large to draw (for images
     ``scale`` device pixels per CSS pixel) and run every check; raises listing every problem."""
-    problems = sorted(schema_diagnostics(doc.data, doc.source) + missing_data(doc),
+    problems = sorted(schema_diagnostics(doc.data, doc.source) + missing_data(doc)
+                      + transform_expression_diagnostics(doc.data, doc.source),  # Vega's grammar, before Vega runs
                       key=lambda d: (d.line, d.column, d.message))
     # Data-aware checks run even after schema errors, so one run reports the typo in a key and
     # the misspelt field together; when the schema errors keep the model from being built, they

@@ -28,24 +28,25 @@ POINTS = {"data": {"values": [{"a": 1, "b": 2}, {"a": 2, "b": 1}]}, "mark": "poi
           "encoding": {"x": {"field": "a", "type": "quantitative"}, "y": {"field": "b", "type": "quantitative"}}}
 
 SPECS = {
-    # Vega cannot parse it: the message was empty ("... conversion failed:")
+    # Vega cannot parse it: refused before rendering, at the column (spec/expressions/), as validate does
     "syntax.vl.yaml": ("data: {values: [{a: 1, b: 2}]}\nmark: point\ntransform:\n"
                        '  - {calculate: "datum.a +", as: c}\nencoding:\n  x: {field: a, type: quantitative}\n'),
     # fails as it runs: was built, blank, with a stack trace printed and exit code 0
     "runtime.vl.yaml": ("data: {values: [{a: 1, b: 2}]}\nmark: point\ntransform:\n"
                         '  - {calculate: "replace(datum.a, 1, 2)", as: c}\nencoding:\n  x: {field: a, type: quantitative}\n'),
     # chartspec's own transform, copied into the Vega-Lite: found again by its text
-    "transform.yaml": ("data: {values: [{a: 1, b: 2}, {a: 2, b: 3}]}\ntransform:\n  - calculate: \"datum.b *\"\n"
+    "transform.yaml": ("data: {values: [{a: 1, b: 2}, {a: 2, b: 3}]}\ntransform:\n  - calculate: \"replace(datum.b, 1, 2)\"\n"
                        "    as: c\nx: {field: a}\nlayers:\n  - y: {field: b}\n"),
     # in the patch: located at the patch
     "patch.yaml": ("data: {values: [{a: 1, b: 2}, {a: 2, b: 3}]}\nx: {field: a}\nlayers:\n  - y: {field: b}\n"
-                   'vega_lite:\n  transform: [{calculate: "(datum.a", as: c}]\n'),
+                   'vega_lite:\n  transform: [{calculate: "replace(datum.a, 3, 4)", as: c}]\n'),
 }
-EXPECTED = {  # spec -> (the expression's text in the file, the renderer's reason)
-    "syntax.vl.yaml": ('"datum.a +"', "Error: Unexpected end of input"),
-    "runtime.vl.yaml": ('"replace(datum.a, 1, 2)"', "Error: Please pass a string or RegExp argument to replace."),
-    "transform.yaml": ("datum.b *", "Error: Unexpected end of input"),
-    "patch.yaml": ('"(datum.a"', "Error: Unexpected end of input"),
+_REPLACE = "rendering svg failed: Error: Please pass a string or RegExp argument to replace. (in the expression"
+EXPECTED = {  # spec -> (where in the file, the error)
+    "syntax.vl.yaml": ("datum.a +\"", "in the expression 'datum.a +': the expression ends too early"),
+    "runtime.vl.yaml": ('"replace(datum.a, 1, 2)"', _REPLACE),
+    "transform.yaml": ("replace(datum.b, 1, 2)", _REPLACE),  # found by its text, inside the quotes
+    "patch.yaml": ('"replace(datum.a, 3, 4)"', _REPLACE),
 }
 
 
@@ -71,9 +72,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
 def test_a_render_error_says_why_and_where(built: tuple[Path, subprocess.CompletedProcess[str]], name: str) -> None:
     root, proc = built
     assert proc.returncode == 1
-    needle, reason = EXPECTED[name]
+    needle, message = EXPECTED[name]
     line, column = at(SPECS[name], needle)
-    expected = f"{name}:{line}:{column}: error: rendering svg failed: {reason} (in the expression"
+    column += len("datum.a +") if name == "syntax.vl.yaml" else 0  # at the end, where the operand is missing
+    expected = f"{name}:{line}:{column}: error: {message}"
     assert expected in proc.stderr, proc.stderr
     assert not list((root / "out").glob(name.split(".")[0] + ".*"))  # nothing written, not a blank chart
 
@@ -155,18 +157,25 @@ def test_a_crash_is_explained_by_the_console_it_left() -> None:
 
 def test_the_expression_is_found_through_the_api(tmp_path: Path) -> None:
     path = tmp_path / "x.vl.yaml"
-    path.write_text(SPECS["syntax.vl.yaml"], encoding="utf-8")
+    path.write_text(SPECS["runtime.vl.yaml"], encoding="utf-8")
     with pytest.raises(ExportError) as caught:
         chartspec.save(chartspec.load(path), tmp_path / "x.svg")
     d = caught.value.first
-    assert (d.line, d.column) == at(SPECS["syntax.vl.yaml"], '"datum.a +"')
+    assert (d.line, d.column) == at(SPECS["runtime.vl.yaml"], '"replace(datum.a, 1, 2)"')
     assert not (tmp_path / "x.svg").exists()
 
 
-def test_validate_still_passes_a_spec_only_the_renderer_refuses(tmp_path: Path, run_cli: RunCli) -> None:
-    """Vega's expression parser runs at render time: validate compiles, it does not render."""
+def test_validate_refuses_what_vega_cannot_parse_and_passes_what_fails_only_as_it_runs(
+        tmp_path: Path, run_cli: RunCli) -> None:
+    """Vega's grammar is checked without Vega (spec/expressions/); an error Vega raises while the
+    expression runs (replace() of a number) is the renderer's to find: validate does not render."""
     (tmp_path / "x.vl.yaml").write_text(SPECS["syntax.vl.yaml"], encoding="utf-8")
-    assert run_cli("validate", "x.vl.yaml", cwd=tmp_path).returncode == 0
+    (tmp_path / "y.vl.yaml").write_text(SPECS["runtime.vl.yaml"], encoding="utf-8")
+    proc = run_cli("validate", "x.vl.yaml", "y.vl.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    line, column = at(SPECS["syntax.vl.yaml"], "datum.a +")
+    assert f"x.vl.yaml:{line}:{column + len('datum.a +')}: error: in the expression 'datum.a +'" in proc.stderr
+    assert "ok y.vl.yaml" in proc.stdout + proc.stderr
 
 
 def test_every_format_is_held_to_the_size_limit() -> None:
