@@ -38,7 +38,7 @@ from .fences import Fence, find_fences, reference, replace_lines
 
 __all__ = ["Chart", "ChartCache", "Fence", "Looks", "bundle_href", "chart_from_file", "chart_from_text", "describe",
            "error_html", "find_fences", "fragment_html", "install_bundle", "page_chart_id", "reference",
-           "replace_lines", "site_looks", "static_html"]
+           "referenced_spec", "replace_lines", "site_looks", "static_html"]
 
 _CACHE_FORMAT = 2
 
@@ -238,6 +238,23 @@ def _in_page(d: Diagnostic, file: str, fence_line: int, indent: int) -> Diagnost
         prefix = " " * indent
         return replace(d, column=d.column + indent, source_line=None if d.source_line is None else prefix + d.source_line)
     return d
+
+
+def referenced_spec(ref: str, page_folder: Path, top: Path, top_name: str) -> Path:
+    """The spec file a fence's ``file: REF`` names: relative to the page, or to ``top`` (the docs
+    folder) when it starts with ``/``, as a site's own links do. Raises :class:`UsageError` for a
+    missing ``/``-path, saying where it was looked for (an absolute file-system path is not read)."""
+    from ..errors import UsageError, display_path
+
+    if not ref.startswith("/"):
+        return page_folder / ref
+    spec = top / ref.lstrip("/")
+    if not spec.exists():
+        raise UsageError(Diagnostic(f"no such file: {display_path(spec)}", file=display_path(spec),
+                                    hint=f"a path starting with / is read from {top_name} ({display_path(top)}), "
+                                         "never from the file system's root; write it relative to the page or to "
+                                         f"{top_name}"))
+    return spec
 
 
 def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache | None = None,

@@ -77,6 +77,7 @@ from .common import (
     install_bundle,
     page_chart_id,
     reference,
+    referenced_spec,
     replace_lines,
 )
 
@@ -136,7 +137,7 @@ class ChartspecExtension(Extension):
         ref = reference(body)
         try:
             if ref is not None:
-                spec = root / ref.lstrip("/") if ref.startswith("/") else page.parent / ref
+                spec = referenced_spec(ref, page.parent, root, "the project folder")
                 chart = chart_from_file(spec, root=root, cache=self.cache)
             else:
                 chart = chart_from_text(body, page=page, file=shown, root=root, first_line=first_line, indent=indent,

@@ -84,6 +84,7 @@ from .common import (
     install_bundle,
     page_chart_id,
     reference,
+    referenced_spec,
     replace_lines,
     site_looks,
 )
@@ -171,7 +172,7 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
 
     def _chart(self, fence: Fence, ref: str | None, source: Path, shown: str, offset: int, config: Any) -> Chart:
         if ref is not None:
-            spec = Path(config.docs_dir) / ref.lstrip("/") if ref.startswith("/") else source.parent / ref
+            spec = referenced_spec(ref, source.parent, Path(config.docs_dir), "the docs folder (docs_dir)")
             self._inputs.add(spec.resolve())  # watched even while it fails, so that fixing it rebuilds
             chart = chart_from_file(spec, root=self._root, cache=self._cache, looks=self._looks)
         else:

@@ -497,6 +497,13 @@ def test_markdown_extension_spec_file_and_data_relative_to_the_page(tmp_path: Pa
     # "/" paths are relative to the root
     slash = convert("```chartspec\nfile: /specs/rl_training.yaml\n```\n", root=str(site), page=str(site / "a.md"))
     assert 'aria-label="RL Training Progression"' in slash
+    # an absolute file-system path is not read from "/": it says where it was looked for
+    outside = tmp_path / "outside.yaml"
+    outside.write_text((site / "specs" / "rl_training.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ChartspecError) as info:
+        convert(f"```chartspec\nfile: {outside}\n```\n", root=str(site), page=str(site / "a.md"))
+    assert "no such file:" in str(info.value) and "never from the file system's root" in str(info.value)
+    assert "chart included here" in str(info.value)
 
 
 def test_markdown_extension_fences_in_lists_and_indented_errors(tmp_path: Path) -> None:
