@@ -65,8 +65,9 @@ RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def run_cli() -> RunCli:
-    def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
         return subprocess.run([chartspec_exe(), *map(str, args)], cwd=cwd, capture_output=True, text=True,
                               timeout=timeout, env=env)
 
