@@ -25,6 +25,43 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite expected.* golden files")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (it names each test after its group)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests that share an expensive fixture on one xdist worker (``--dist loadgroup``,
+    pyproject.toml): a module-scoped fixture (the browser, a built site, a gallery build) is made
+    once per module, a session-scoped one (the Spark JVM, the seed build) once per run, only if
+    every test using it runs in the same worker. Tests linked by such fixtures form one group
+    (a module whose tests use the session's Spark joins the "spark" group, and with it every other
+    module using Spark); a test using only function-scoped fixtures goes to whichever worker is free."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    keys: dict[int, list[str]] = {}
+    for i, item in enumerate(items):
+        info = getattr(item, "_fixtureinfo", None)
+        found = []
+        for name, defs in (info.name2fixturedefs.items() if info is not None else ()):
+            fixture = defs[-1]
+            if not fixture.baseid:  # pytest's and plugins' own (tmp_path_factory...): cheap
+                continue
+            if fixture.scope == "session":
+                found.append(f"session-{name}")
+            elif fixture.scope in ("module", "package", "class"):
+                found.append(item.nodeid.split("::", 1)[0])
+        for key in found[1:]:
+            a, b = sorted((find(key), find(found[0])), key=lambda k: not k.startswith("session-"))
+            parent[b] = a  # a session fixture names the group it joins
+        keys[i] = found
+    for i, item in enumerate(items):
+        if keys[i]:
+            item.add_marker(pytest.mark.xdist_group(find(keys[i][0])))
+
+
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
