@@ -25,8 +25,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite expected.* golden files")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (it names each test after its group)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+# a wrapper, whose part before the yield runs before every plain implementation: xdist's reads the
+# groups (and names each test after its group) in its own plain hook, which tryfirst did not precede
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
     """Keep the tests that share an expensive fixture on one xdist worker (``--dist loadgroup``,
     pyproject.toml): a module-scoped fixture (the browser, a built site, a gallery build) is made
     once per module, a session-scoped one (the Spark JVM, the seed build) once per run, only if
@@ -60,6 +62,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for i, item in enumerate(items):
         if keys[i]:
             item.add_marker(pytest.mark.xdist_group(find(keys[i][0])))
+    result = yield
+    # xdist 3.8 names a grouped test "ID@GROUP" (what its scheduler groups by) through Item._nodeid,
+    # which pytest 9.2 no longer reads (the id is Item._id): without this, every test is on its own
+    if getattr(config.option, "loadgroup", False):
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            mark = item.get_closest_marker("xdist_group")
+            if mark is not None and "@" not in item.nodeid:
+                item._id = NodeId.parse(f"{item.nodeid}@{mark.args[0]}")
+    return result
 
 
 @pytest.fixture
