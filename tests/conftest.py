@@ -25,6 +25,56 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite expected.* golden files")
 
 
+# a wrapper, whose part before the yield runs before every plain implementation: xdist's reads the
+# groups (and names each test after its group) in its own plain hook, which tryfirst did not precede
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    """Keep the tests that share an expensive fixture on one xdist worker (``--dist loadgroup``,
+    pyproject.toml): a module-scoped fixture (the browser, a built site, a gallery build) is made
+    once per module, a session-scoped one (the Spark JVM, the seed build) once per run, only if
+    every test using it runs in the same worker. Tests linked by such fixtures form one group
+    (a module whose tests use the session's Spark joins the "spark" group, and with it every other
+    module using Spark); a test using only function-scoped fixtures goes to whichever worker is free."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    keys: dict[int, list[str]] = {}
+    for i, item in enumerate(items):
+        info = getattr(item, "_fixtureinfo", None)
+        found = []
+        for name, defs in (info.name2fixturedefs.items() if info is not None else ()):
+            fixture = defs[-1]
+            if not fixture.baseid:  # pytest's and plugins' own (tmp_path_factory...): cheap
+                continue
+            if fixture.scope == "session":
+                found.append(f"session-{name}")
+            elif fixture.scope in ("module", "package", "class"):
+                found.append(item.nodeid.split("::", 1)[0])
+        for key in found[1:]:
+            a, b = sorted((find(key), find(found[0])), key=lambda k: not k.startswith("session-"))
+            parent[b] = a  # a session fixture names the group it joins
+        keys[i] = found
+    for i, item in enumerate(items):
+        if keys[i]:
+            item.add_marker(pytest.mark.xdist_group(find(keys[i][0])))
+    result = yield
+    # xdist 3.8 names a grouped test "ID@GROUP" (what its scheduler groups by) through Item._nodeid,
+    # which pytest 9.2 no longer reads (the id is Item._id): without this, every test is on its own
+    if getattr(config.option, "loadgroup", False):
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            mark = item.get_closest_marker("xdist_group")
+            if mark is not None and "@" not in item.nodeid:
+                item._id = NodeId.parse(f"{item.nodeid}@{mark.args[0]}")
+    return result
+
+
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
@@ -65,8 +115,9 @@ RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def run_cli() -> RunCli:
-    def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
         return subprocess.run([chartspec_exe(), *map(str, args)], cwd=cwd, capture_output=True, text=True,
                               timeout=timeout, env=env)
 

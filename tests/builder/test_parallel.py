@@ -24,6 +24,16 @@ x: {{field: step}}
 layers:
   - y: {{field: loss}}
 """
+#: the runaway of the time-limit test: 120,000 rows drawn whole as a line with a circle at every row
+#: take 20-30 s of CPU time to render (several times LIMIT); drawn whole, they stay under the
+#: drawing limit (MAX_DRAWN_ROWS, hover rows included)
+BIG = """\
+title: {title}
+data: {data}
+x: {{field: step}}
+layers:
+  - {{mark: line, point: circle, y: {{field: loss}}}}
+"""
 TWO_AXES = """\
 title: Two axes
 data: ../data/metrics.csv
@@ -86,17 +96,36 @@ def test_every_jobs_setting_writes_the_same_bytes(tmp_path: Path, run_cli: RunCl
         assert set(trees[jobs]) == set(trees["0"]) and not differing, f"-j {jobs} differs: {differing}"
 
 
+#: a worker process that starts this much slower (SLOW_START): longer than LIMIT, so a spec charged
+#: for its worker's start would fail whatever the machine's speed
+STARTUP = 8
+#: the time limit of the tests below: far above what a tiny spec costs even on a loaded machine
+#: (0.7 s with the load average at 9 on two cores), far below what BIG costs
+LIMIT = 5
+#: sitecustomize.py for the build's processes (PYTHONPATH): the workers, and only they, start slowly
+SLOW_START = f"""import sys, time
+if "chartspec.builder.workers" in sys.orig_argv:
+    time.sleep({STARTUP})
+"""
+
+
 def test_small_specs_are_not_charged_for_starting_the_workers(tmp_path: Path, run_cli: RunCli) -> None:
     """The time limit is the spec's own: starting a worker's engine (and its first bundled HTML
-    page, which takes seconds) does not count. With the limit counted from the hand-over, these
-    tiny specs failed with a 2-second limit."""
+    page, which takes seconds) does not count. With the limit counted from the hand-over, tiny
+    specs failed with a 2-second limit. Here the workers take STARTUP seconds more to start than
+    the limit allows (a real start-up took 1-3 s, more or less than a fixed limit depending on the
+    machine's load), and the tiny specs are built all the same."""
     project = make_project(tmp_path / "proj")
     for name in ("a", "b", "c", "d"):
         (project / f"{name}.yaml").write_text(SMALL.format(title=name, data="data/metrics.csv"), encoding="utf-8")
+    hook = write_tree(tmp_path / "hook", {"sitecustomize.py": SLOW_START})
     out = tmp_path / "out"
-    proc = run_cli("build", project, "-o", out, "-j", "2", "--timeout", "2", cwd=tmp_path)
+    started = time.monotonic()
+    proc = run_cli("build", project, "-o", out, "-j", "2", "--timeout", str(LIMIT), cwd=tmp_path,
+                   env={"PYTHONPATH": os.pathsep.join(filter(None, (str(hook), os.environ.get("PYTHONPATH"))))})
     assert proc.returncode == 0, proc.stderr
     assert "4 built" in proc.stdout
+    assert time.monotonic() - started > STARTUP > LIMIT  # the slow start did happen
 
 
 def test_a_spec_over_the_time_limit_is_stopped_and_keeps_its_old_outputs(tmp_path: Path, run_cli: RunCli) -> None:
@@ -114,14 +143,14 @@ def test_a_spec_over_the_time_limit_is_stopped_and_keeps_its_old_outputs(tmp_pat
 
     # now make the big spec really big, and change the data of the others so they are rebuilt too
     # (drawn whole: the reduction would cut it to a few thousand rows that render in no time)
-    rows = "".join(f"{i},{(i * 7919) % 1000 / 10}\n" for i in range(120_000))  # + hover rows: under the limit
+    rows = "".join(f"{i},{(i * 7919) % 1000 / 10}\n" for i in range(120_000))
     (project / "data" / "big.csv").write_text("step,loss\n" + rows, encoding="utf-8")
-    (project / "a_big.yaml").write_text("reduce: false\n" + SMALL.format(title="Big", data="data/big.csv"),
+    (project / "a_big.yaml").write_text("reduce: false\n" + BIG.format(title="Big", data="data/big.csv"),
                                         encoding="utf-8")
     (project / "data" / "metrics.csv").write_text(METRICS.replace("2.3", "3.3"), encoding="utf-8")
-    proc = run_cli("build", project, "-o", out, "-j", "1", "--timeout", "2", cwd=tmp_path)
+    proc = run_cli("build", project, "-o", out, "-j", "1", "--timeout", str(LIMIT), cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
-    assert "proj/a_big.yaml: error: rendering took longer than 2 s and was stopped" in proc.stderr
+    assert f"proj/a_big.yaml: error: rendering took longer than {LIMIT} s and was stopped" in proc.stderr
     assert "hint: raise the limit with --timeout" in proc.stderr
     assert "Traceback" not in proc.stderr
     # the replacement worker built the rest
