@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic
 from .csvtyped import read_typed, scan_args, scan_csv
 from .header import engine_names, named
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
@@ -32,9 +32,8 @@ from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 if TYPE_CHECKING:
     import duckdb
 
-    from ..spec.source import SourceMap
 
-__all__ = ["ENGINE_BYTES", "INTEGER_TYPES", "Relation", "close_all", "connect", "Unsupported", "check_names", "connect_file", "materialized", "new_name", "parse_dates_sql", "quote", "read_delimited", "read_parquet_files", "register_rows", "typed_exprs"]
+__all__ = ["ENGINE_BYTES", "INTEGER_TYPES", "Relation", "close_all", "connect", "Unsupported", "check_names", "connect_file", "materialized", "new_name", "quote", "read_delimited", "read_parquet_files", "register_rows", "typed_exprs"]
 
 #: data files at least this big are read by the engine, smaller ones in Python
 ENGINE_BYTES = 2 * 1024 * 1024
@@ -369,38 +368,3 @@ def register_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]
     con.unregister(f"{name}_arrow")
     integer = {c for c in numeric if all(isinstance(row.get(c), int | None) for row in rows)}
     return Relation(con, name, len(rows), tuple(columns), frozenset(numeric), frozenset(integer))
-
-
-def parse_dates_sql(rel: Relation, parse: Sequence[tuple[str, str]], table_name: str, smap: SourceMap,
-                    path: JsonPath) -> Relation:
-    """``parse`` fields turned from text into epoch milliseconds (UTC) by the engine's
-    ``strptime`` (the C library's codes, as Python's); the same errors as sources.parse_dates."""
-    from ..spec.suggest import did_you_mean
-
-    problems: list[Diagnostic] = []
-    exprs: dict[str, str] = {}
-    for field, fmt in parse:
-        where = path + (field,)
-        if field not in rel.columns:
-            hint = did_you_mean(field, rel.columns, what="a column") or f"columns: {', '.join(rel.columns)}"
-            problems.append(smap.diagnostic(f"cannot parse field {field!r}: it is not in {table_name}", where,
-                                            key=True, hint=hint))
-            continue
-        text = f"CAST(CAST({quote(field)} AS BIGINT) AS VARCHAR)" if field in rel.numeric else quote(field)
-        parsed = f"try_strptime({text}, {literal(fmt)})"
-        bad = rel.sql(f"SELECT __row, {quote(field)} FROM {rel.name} WHERE {quote(field)} IS NOT NULL "
-                      f"AND {parsed} IS NULL ORDER BY __row LIMIT 1")
-        if bad:
-            value = bad[0][1]
-            value = int(value) if isinstance(value, float) and value.is_integer() else value
-            problems.append(smap.diagnostic(
-                f"row {bad[0][0] + 1} of {table_name}: {value!r} in field {field!r} is not a date in format {fmt!r}",
-                where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
-            continue
-        exprs[field] = f"CAST(epoch_ms({parsed}) AS DOUBLE) AS {quote(field)}"
-    if problems:
-        raise DataError(problems)
-    name = new_name()
-    select = ", ".join(exprs.get(c, quote(c)) for c in ("__row", *rel.columns))
-    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {rel.name} ORDER BY __row")
-    return Relation(rel.con, name, rel.count, rel.columns, rel.numeric | set(exprs), rel.integer | set(exprs))

@@ -42,6 +42,7 @@ from .stepsplain import needs_rules
 from .stepssql import unchanged_by_rules
 from .table import Table
 from .vegasql import to_sql
+from .xmap import x_column, x_map
 
 __all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
@@ -177,40 +178,6 @@ def _filtered(layer: Layer, model: ChartSpec) -> set[str]:
     return found
 
 
-def _x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table], xs: Any = None
-           ) -> tuple[str, float, float] | None:
-    """SQL mapping x to [0, 1) across the x scale's domain, as Vega maps it (linear, log, time).
-    ``xs``: the x of every row of the one relation, already read (numpy, missing as NaN)."""
-    x, log = model.x.field, model.x.scale == "log"
-    if model.x.domain is not None:
-        lo, hi = (float(v) for v in model.x.domain)
-    else:
-        found = [_extent(xs, log) if xs is not None else r.sql(f"SELECT min({quote(x)}), max({quote(x)}) FROM {r.name}"
-                 + (f" WHERE {quote(x)} > 0" if log else ""))[0] for r in rels]
-        found += [(min(v), max(v)) for t in others if (v := [n for n in t.numbers(x) if n > 0 or not log])]
-        found = [f for f in found if f[0] is not None]
-        if not found:
-            return None
-        lo, hi = min(f[0] for f in found), max(f[1] for f in found)
-    col = _x_column(model)
-    if log:
-        if lo <= 0 or hi <= 0:
-            return None
-        lo, hi = math.log(lo), math.log(hi)
-    return col, lo, (hi if hi > lo else lo + 1)
-
-
-def _x_column(model: ChartSpec) -> str:
-    """x as the scale maps it linearly: its logarithm on a log scale (then lo and hi are too)."""
-    return f"ln({quote(model.x.field)})" if model.x.scale == "log" else quote(model.x.field)
-
-
-def _extent(xs: Any, log: bool) -> tuple[float | None, float | None]:
-    """min and max of x as the engine's query gives them (missing and, on a log scale, x <= 0 left out)."""
-    kept = xs[xs > 0] if log else xs[xs == xs]  # xs == xs: not NaN
-    return (float(kept.min()), float(kept.max())) if kept.size else (None, None)
-
-
 def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     total = 0
     for plan in plans:
@@ -287,10 +254,10 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
     pushed = table.relation.pushed  # cut by Spark: its whole table's extent and columns (spark.py)
-    x_map = None if not plans or not all(isinstance(p, _Plan) for p in plans) else _x_map(
-        model, [base], others, xs) if pushed is None else (_x_column(model), pushed[1], pushed[2])
+    mapping = None if not plans or not all(isinstance(p, _Plan) for p in plans) else x_map(
+        model, [base], others, xs) if pushed is None else (x_column(model), pushed[1], pushed[2])
     del xs
-    if x_map is None:
+    if mapping is None:
         if rel.count > max_drawn_rows():
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
             why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
@@ -301,7 +268,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
-    keep = select_rows(rel, plans, x_map, columns, model, pixels, presorted, base)  # type: ignore[arg-type]
+    keep = select_rows(rel, plans, mapping, columns, model, pixels, presorted, base)  # type: ignore[arg-type]
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through

@@ -3,7 +3,7 @@
 Per series and pixel column of the x scale, line layers keep the rows with the first and last x
 and the smallest and largest value of every y they draw; point, tick and text layers keep one row
 per occupied pixel cell (the first row of the cell). The bucket formulas, the x scale's extent
-(log x: the natural logarithm of the values above zero, as reduce._x_map maps them) and the
+(log x: the natural logarithm of the values above zero, as xmap.x_map maps them) and the
 tie-breaks are DuckDB's (m4sql.py), so the rows that come back are the rows a DuckDB build of the
 whole table keeps; reduce.py then cuts them again with the same columns and picks the same rows.
 """
@@ -30,7 +30,7 @@ _LOG_ZERO, _LOG_NEGATIVE = -(2**62), -(2**62) + 1
 
 def x_extent(model: ChartSpec, full: tuple[float | None, float | None], others: Sequence[Table]
              ) -> tuple[float, float] | None:
-    """reduce._x_map's lo and hi: the domain, or the extent of the whole table and the small
+    """xmap.x_map's lo and hi: the domain, or the extent of the whole table and the small
     tables (above zero on a log scale), as logarithms on a log scale; None: no x to map."""
     log = model.x.scale == "log"
     if model.x.domain is not None:

@@ -120,7 +120,8 @@ def test_filters_keep_duckdbs_rows(both: tuple[duckdb.DuckDBPyConnection, Any]) 
 
 
 @pytest.mark.parametrize("expr", REFUSED)
-def test_what_spark_means_otherwise_is_refused(expr: str) -> None:
+def test_what_spark_means_otherwise_is_refused(expr: str, spark: Any) -> None:
+    # building a refused operand's column needs the session: with it this runs on the Spark worker
     kinds = {**KINDS, "d": "date"}  # column_kinds leaves dates and booleans out: unknown to the translation
     with pytest.raises(Unsupported):
         _truth(parse(expr), kinds)  # as a filter (a calculate's text result is refused by spark_plan)
@@ -146,7 +147,9 @@ def test_field_filters_keep_duckdbs_rows(both: tuple[duckdb.DuckDBPyConnection, 
 @pytest.mark.parametrize(("tests", "text"), [
     ((("gt", "x"),), True), ((("equal", 1),), True), ((("equal", "x"),), False), ((("one_of", [1, True]),), False),
 ])
-def test_a_field_filter_spark_would_read_otherwise_is_refused(tests: tuple[tuple[str, Any], ...], text: bool) -> None:
+def test_a_field_filter_spark_would_read_otherwise_is_refused(tests: tuple[tuple[str, Any], ...], text: bool,
+                                                              spark: Any) -> None:
+    # the translation builds Spark columns, which needs the session (and so runs on its worker)
     assert _field_filter(Filter(None, "a", tests, ()), text) is None
 
 
