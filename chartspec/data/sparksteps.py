@@ -153,9 +153,17 @@ def _regular(frame: Any, x: Any, cand: Any, plan: SparkPlan, model: ChartSpec, g
     rows = frame.where(cand)
     keys = [F.col(f"`{k}`") for k in plan.keys]
     n, nd, lo, hi = F.col("__g_n"), F.col("__g_nd"), F.col("__g_lo"), F.col("__g_hi")
-    per = rows.groupBy(*(k.alias(f"__g_k{j}") for j, k in enumerate(keys))).agg(
-        F.count(F.lit(1)).alias("__g_n"), F.countDistinct(x).alias("__g_nd"), F.min(x).alias("__g_lo"),
-        F.max(x).alias("__g_hi"), F.count(F.when((x != F.floor(x)) | (F.abs(x) > F.lit(_EXACT)), 1)).alias("__g_odd"))
+    # the distinct x counted with Spark's bitmaps (32,768 values a bucket): the first aggregation
+    # has a row per series and bucket, not per x as count(DISTINCT x) would (a hash map of every
+    # row); x is cast to a long, exact for the whole numbers the count serves (odd: the others)
+    whole = x.cast("long")
+    names = [f"__g_k{j}" for j in range(len(keys))]
+    per = rows.groupBy(*(k.alias(c) for k, c in zip(keys, names)), F.bitmap_bucket_number(whole).alias("__g_b")).agg(
+        F.count(F.lit(1)).alias("__g_n"), F.bitmap_count(F.bitmap_construct_agg(F.bitmap_bit_position(whole)))
+        .alias("__g_nd"), F.min(x).alias("__g_lo"), F.max(x).alias("__g_hi"),
+        F.count(F.when((x != F.floor(x)) | (F.abs(x) > F.lit(_EXACT)), 1)).alias("__g_odd"))
+    per = per.groupBy(*names).agg(*(F.sum(c).alias(c) for c in ("__g_n", "__g_nd", "__g_odd")),
+                                  F.min("__g_lo").alias("__g_lo"), F.max("__g_hi").alias("__g_hi"))
     if not grid:
         repeats = per.agg(F.max(n - nd)).first()[0]
         return (None, None) if not repeats else None
