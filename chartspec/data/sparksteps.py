@@ -20,7 +20,8 @@ and the step to the next distinct x. That sort of every row is the rules' cost (
 1,200,000 rows on a loaded 2-core machine, warm), so a layer takes it only when it must: with
 ``duplicates: all`` and ``gaps: connect`` nothing needs the order, and a log's usual series
 (every step once, at an even cadence) is proved so by one hash aggregation per series and a
-broadcast join of its result (_regular), which give the same steps the window would. A repeated
+broadcast join of its result when the step is not 1 (_regular), which give the same steps the
+window would (warm: 4.5 s against 15 s for the window on 2,000,000 rows). A repeated
 x, an uneven or fractional grid, a log x scale or steps failing the quick test take the window.
 """
 
@@ -129,8 +130,8 @@ def _holes(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) 
 
 def _regular(frame: Any, x: Any, cand: Any, plan: SparkPlan, model: ChartSpec, gaps: str
              ) -> tuple[float | None, float | None] | None:
-    """The layer's shortest and longest step when one hash aggregation (and a broadcast join of
-    its per-series result, no sort) proves the window would find no repeated x and no hole; None
+    """The layer's shortest and longest step when hash aggregations (and, for a step other than 1,
+    a broadcast join of their per-series result; no sort) prove the window would find no repeated x and no hole; None
     when it does not (the window decides).
 
     Per series, over the rows drawn (``cand``: an x, a y, kept by the filters): as many distinct
