@@ -17,6 +17,7 @@ from conftest import make_warehouse
 
 from chartspec import ChartspecError, load, save
 from chartspec.data import spark as spark_module
+from chartspec.data import sparksteps
 from chartspec.data.reduce import m4_columns
 
 ROWS = 1_200_000
@@ -46,7 +47,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_filters_and_calculates_run_in_spark(project: Path, tmp_path: Path, spark: object) -> None:
     spark_module.FETCHES.clear()
+    sparksteps.WINDOWS.clear()
     spec = load(project / "cluster.yaml")
+    assert sparksteps.WINDOWS == []  # every step once in each run, the filters keep even steps: no sort
     fetched = spark_module.FETCHES[-1]
     assert fetched["full"] == ROWS
     series = 3 * 2  # the series are counted over the whole table (3 runs), as the engine counts them
@@ -105,6 +108,13 @@ SMALL = {
 HOLES = ("data: {connection: NAME, table: metrics}\nwidth: 300\nx: {field: step}\nlayers:\n  - y: {field: loss}\n"
          "    color: {field: run}\n    transform:\n      - filter: 'datum.step < 5000 || datum.step > 9000'\n")
 SMALL["repeats_first"] = SMALL["repeats"] + "duplicates: first\n"
+# every step once, every 10th from 7: one aggregation proves no repeat and no hole (no window)
+SMALL["every_tenth"] = SMALL["repeats"].replace("step % 15000", "step * 10 + 7")
+# no repeat, but steps of 2 and 4 in turn: the aggregation proves nothing, the window decides
+SMALL["uneven"] = SMALL["repeats"].replace("step % 15000", "step * 3 + step % 2")
+#: the charts whose rules take a window (a sort of the rows) in Spark: the others are proved
+#: regular by an aggregation, need no order (duplicates: all, gaps: connect), or draw points
+WINDOWED = {"logx", "repeats", "repeats_first", "uneven"}
 # the line drawn across the hole, as asked: no order needed, no window, reduced in Spark
 SMALL["connected"] = HOLES + "duplicates: all\ngaps: connect\n"
 
@@ -123,7 +133,9 @@ def test_points_log_x_fold_and_repeats_are_reduced_in_spark(small: Path, tmp_pat
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
     spark_module.FETCHES.clear()
+    sparksteps.WINDOWS.clear()
     spec = load(small / f"{chart}_cluster.yaml")
+    assert bool(sparksteps.WINDOWS) == (chart in WINDOWED), sparksteps.WINDOWS
     fetched = spark_module.FETCHES[-1]
     local = load(small / f"{chart}_warehouse.yaml")
     assert fetched["full"] == SMALL_ROWS and local.table.reduced_from == SMALL_ROWS
@@ -143,7 +155,9 @@ def test_a_hole_a_filter_leaves_breaks_the_line_on_spark_too(small: Path, tmp_pa
     # back and the engine finds the hole as for the DuckDB file, which draws two pieces per run
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
     spark_module.FETCHES.clear()
+    sparksteps.WINDOWS.clear()
     spec = load(small / "holes_cluster.yaml")
+    assert len(sparksteps.WINDOWS) == 1  # the quick test fails: the window (and its medians) decide
     assert spark_module.FETCHES[-1]["streamed"] == 1
     local = load(small / "holes_warehouse.yaml")
     assert len({r["__piece_0"] for r in local.table.rows}) == 4
