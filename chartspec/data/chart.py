@@ -51,13 +51,15 @@ def _read(source: DataSource, path: Path | None, root: Path | None, smap: Source
     return table
 
 
-def _engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...]
-                       ) -> tuple[ChartSpec, tuple[Table | None, ...]]:
-    if all(t is None or t.relation is None or t.relation.count <= max_drawn_rows() for t in (table, *layer_tables)):
-        return model, layer_tables  # small data: nothing imported, nothing changed
+def _engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], root: Path | None
+                       ) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
+    limit = max_drawn_rows()
+    if all(t is None or (t.relation.count if t.relation is not None else len(t.rows)) <= limit
+           for t in (table, *layer_tables)):
+        return model, table, layer_tables  # small data: nothing imported, nothing changed
     from .engineagg import engine_aggregates
 
-    return engine_aggregates(model, table, layer_tables, max_drawn_rows())
+    return engine_aggregates(model, table, layer_tables, limit, root)
 
 
 def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
@@ -89,7 +91,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
 
                 table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root, used)
             # a large layer's aggregate (band extents, mean over seeds) run by the engine (engineagg.py)
-            model, layer_tables = _engine_aggregates(model, table, layer_tables)
+            model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems

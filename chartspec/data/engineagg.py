@@ -27,6 +27,7 @@ interpolation between order statistics (R-7), which is d3's quantile (tests/data
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
@@ -60,15 +61,19 @@ _COUNTS = frozenset({"count", "valid", "missing"})
 _MARKS = frozenset({"line", "area", "rule", "errorband", "point", "tick"})
 
 
-def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], limit: int
-                      ) -> tuple[ChartSpec, tuple[Table | None, ...]]:
-    """``model`` and the layers' own tables, with every layer whose aggregate runs in the engine
-    (module docstring) given the aggregated rows as its own table and no transforms; unchanged
-    when no table has more than ``limit`` rows."""
+def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], limit: int,
+                      root: Path | None) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
+    """``model``, its table and the layers' own tables, with every layer whose aggregate runs in
+    the engine (module docstring) given the aggregated rows as its own table and no transforms;
+    unchanged when no table has more than ``limit`` rows. Rows read in Python beyond ``limit``
+    are copied into the engine (as reduce.py would)."""
     if model.facet is not None or model.x.time_unit is not None:
-        return model, layer_tables
+        return model, table, layer_tables
+    given = table
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
     layers = list(model.layers)
+    table = _in_engine(table, limit, root)
+    own = [None if t is None else _in_engine(t, limit, root) for t in own]
     for layer in model.layers:
         t = own[layer.index]
         base = t if t is not None else table
@@ -89,8 +94,18 @@ def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table 
         layers[layer.index] = replace(layer, transform=(), data=layer.data or model.data,
                                       duplicates="all", gaps="connect")
     if layers == list(model.layers):
-        return model, layer_tables
-    return replace(model, layers=tuple(layers)), tuple(own)
+        return model, given, layer_tables  # as they were (rows read in Python stay rows)
+    return replace(model, layers=tuple(layers)), table, tuple(own)
+
+
+def _in_engine(t: Table, limit: int, root: Path | None) -> Table:
+    """``t``, held by the engine when it is rows read in Python, more than ``limit`` of them."""
+    if t.relation is not None or len(t.rows) <= limit:
+        return t
+    from .engine import connect, register_rows
+
+    rel = register_rows(connect(root), t.rows, t.columns)
+    return replace(t, relation=rel, rows=()) if rel is not None else t
 
 
 def _aggregated(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> Relation | None:
