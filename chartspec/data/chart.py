@@ -20,7 +20,7 @@ from .dates import with_utc_dates
 from .flow import RESERVED_PREFIX, layer_views
 from .loaded import Spec, in_order
 from .logscale import log_diagnostics
-from .reduce import reduce_tables
+from .reduce import max_drawn_rows, reduce_tables
 from .refvalues import resolve_reference_lines
 from .rows import mentioned
 from .table import Table, read_data
@@ -51,6 +51,17 @@ def _read(source: DataSource, path: Path | None, root: Path | None, smap: Source
     return table
 
 
+def _engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], root: Path | None
+                       ) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
+    limit = max_drawn_rows()
+    if all(t is None or (t.relation.count if t.relation is not None else len(t.rows)) <= limit
+           for t in (table, *layer_tables)):
+        return model, table, layer_tables  # small data: nothing imported, nothing changed
+    from .engineagg import engine_aggregates
+
+    return engine_aggregates(model, table, layer_tables, limit, root)
+
+
 def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: float = 1.0) -> Spec:
     """Validate one chart's mapping, read its data, reduce what is too large to draw (for images
     ``scale`` device pixels per CSS pixel) and run every check; raises listing every problem."""
@@ -79,6 +90,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
                 from .remote import fetch_remote  # the M4 runs in Spark or Postgres, the rest here
 
                 table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root, used)
+            # a large layer's aggregate (band extents, mean over seeds) run by the engine (engineagg.py)
+            model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems

@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
-from ..spec.transforms import Calculate, Filter, Fold
+from ..spec.transforms import Aggregate, Calculate, Filter, Fold
 from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
 from .m4sql import select_rows
@@ -101,8 +101,9 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
     """The layer's reduction plan, or why it must be drawn whole."""
     if layer.mark not in LINE_MARKS | POINT_MARKS:
         return f"mark '{layer.mark}' draws every row"
-    if layer.heat is not None or (layer.band is not None and layer.band.extent is not None):
-        return "its marks are computed from groups of rows"
+    if layer.heat is not None or (layer.band is not None and layer.band.extent is not None
+                                  and any(isinstance(t, Aggregate) for t in layer.transform)):
+        return "its marks are computed from groups of rows"  # unless engineagg.py aggregated them
     x = model.x.field
     if model.x.type not in ("quantitative", "temporal") or x not in rel.numeric:
         return f"x field {x!r} does not hold numbers" + (" (parse its dates with 'parse')"

@@ -1,0 +1,200 @@
+"""A large layer's aggregate run in the engine: mean +- spread over seeds at every step, drawn.
+
+A layer whose marks are computed from groups of rows (``band: {extent: stdev}``, which
+spec/extents.py writes as an aggregate grouped by x, or a user's ``aggregate`` grouped by x) needs
+every row in Vega, so a table too large to draw whole (reduce.py's limit) used to fail. When the
+layer's transforms are filters and calculates vegasql.py translates exactly, then one
+``aggregate`` grouped by x (and only x and the layer's series field) with ops the engine computes
+as Vega does, then translatable calculates, the whole pipeline runs here as one ``GROUP BY``. The
+layer then draws its own table, the aggregated rows, and its transforms are gone from the model:
+Vega must not aggregate aggregated rows again (the stdev of one row is missing). The reduction
+(reduce.py) then cuts that table with M4 over every value the layer draws (mean, lower, upper),
+like any other line, and axis domains still come from every aggregated row.
+
+The gate is reduce.py's: only a table with more rows than Vega can draw is touched, so every chart
+small enough to draw (every golden chart) compiles byte for byte as before. Anything else (a
+filter the engine cannot match, an op not listed, a groupby without x, a facet, a time unit,
+smoothing) keeps today's path and its positioned error.
+
+Semantics of the ops (those of Vega's aggregate, vega-transform's AggregateOps): a value is valid
+when it is neither missing nor NaN (``nullif(v, NaN)``; the engine counts NaN otherwise); ``count``
+counts every row, ``missing`` the missing ones; ``mean``/``sum``/``min``/``max`` are over the
+valid values (missing when there is none); ``variance``, ``stdev`` (sample) and ``stderr`` are
+missing below two valid values; ``median``/``q1``/``q3`` are ``quantile_cont``, linear
+interpolation between order statistics (R-7), which is d3's quantile (tests/data/test_engineagg.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..spec.model import ChartSpec, Layer
+from ..spec.transforms import Aggregate, Calculate, Filter
+from .engine import Relation, new_name, quote
+from .layerdata import layer_dates, layer_steps
+from .table import Table
+from .vegasql import to_sql
+
+__all__ = ["OPS", "engine_aggregates"]
+
+_NAN = "'nan'::DOUBLE"
+#: Vega's aggregate ops the engine computes as Vega does, over ``{v}`` (the valid values) or the
+#: column itself (``{c}``)
+OPS: dict[str, str] = {
+    "count": "count(*)",
+    "valid": "count({v})",
+    "missing": "count(*) FILTER (WHERE {c} IS NULL)",
+    "sum": "sum({v})",
+    "mean": "avg({v})",
+    "min": "min({v})",
+    "max": "max({v})",
+    "variance": "var_samp({v})",
+    "stdev": "stddev_samp({v})",
+    "stderr": "stddev_samp({v}) / sqrt(count({v}))",
+    "median": "quantile_cont({v}, 0.5)",
+    "q1": "quantile_cont({v}, 0.25)",
+    "q3": "quantile_cont({v}, 0.75)",
+}
+_COUNTS = frozenset({"count", "valid", "missing"})
+_MARKS = frozenset({"line", "area", "rule", "errorband", "point", "tick"})
+
+
+def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], limit: int,
+                      root: Path | None) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
+    """``model``, its table and the layers' own tables, with every layer whose aggregate runs in
+    the engine (module docstring) given the aggregated rows as its own table and no transforms;
+    unchanged when no table has more than ``limit`` rows. Rows read in Python beyond ``limit``
+    are copied into the engine (as reduce.py would)."""
+    if model.facet is not None or model.x.time_unit is not None:
+        return model, table, layer_tables
+    given = table
+    own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
+    layers = list(model.layers)
+    table = _in_engine(table, limit, root)
+    own = [None if t is None else _in_engine(t, limit, root) for t in own]
+    for layer in model.layers:
+        t = own[layer.index]
+        base = t if t is not None else table
+        rel = base.relation
+        if rel is None or rel.count <= limit or rel.prereduced or rel.pushed is not None:
+            continue
+        if not (model.reduce if layer.reduce is None else layer.reduce) or layer.smooth is not None:
+            continue
+        if layer.mark not in _MARKS or layer.heat is not None:
+            continue
+        made = _aggregated(layer, model, t is not None, rel)
+        if made is None:
+            continue
+        own[layer.index] = replace(base, columns=tuple(c for c in made.columns if c != "__row"), rows=(),
+                                   relation=made, notes=(), derived=frozenset(), reduced_from=None)
+        # its own data now: the chart's transforms ran here too; one row per x and series, so the
+        # steps rules (duplicates, gaps) have nothing to pick, as Vega's aggregate would not have
+        layers[layer.index] = replace(layer, transform=(), data=layer.data or model.data,
+                                      duplicates="all", gaps="connect")
+    if layers == list(model.layers):
+        return model, given, layer_tables  # as they were (rows read in Python stay rows)
+    return replace(model, layers=tuple(layers)), table, tuple(own)
+
+
+def _in_engine(t: Table, limit: int, root: Path | None) -> Table:
+    """``t``, held by the engine when it is rows read in Python, more than ``limit`` of them."""
+    if t.relation is not None or len(t.rows) <= limit:
+        return t
+    from .engine import connect, register_rows
+
+    rel = register_rows(connect(root), t.rows, t.columns)
+    return replace(t, relation=rel, rows=()) if rel is not None else t
+
+
+def _aggregated(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> Relation | None:
+    """The layer's transforms run by the engine as one query, as a new table; None when they
+    cannot be (module docstring)."""
+    from .reduce import _filter_sql
+
+    steps = layer_steps(layer, model, has_own)
+    at = [i for i, s in enumerate(steps) if isinstance(s, Aggregate)]
+    if len(at) != 1:
+        return None
+    agg = steps[at[0]]
+    assert isinstance(agg, Aggregate)
+    kinds = {c: "number" if c in rel.numeric else "text" for c in rel.columns if c != "__row"}
+    source, where = rel.name, []
+    for step in steps[: at[0]]:
+        if isinstance(step, Filter):
+            if step.expr is not None:
+                sql = to_sql(step.expr, kinds, context="filter")
+            elif step.field in kinds:
+                sql = _filter_sql(step, layer_dates(layer, model), kinds[step.field or ""] == "text")
+            else:
+                sql = None
+            if sql is None:
+                return None
+            where.append(f"({sql})")
+        elif isinstance(step, Calculate):
+            if (sql := _number_sql(rel, step.expr, kinds, source, where)) is None:
+                return None
+            source = _with_column(source, where, sql, step.as_field, kinds)
+            where = []
+            kinds[step.as_field] = "number"
+        else:
+            return None
+    x = model.x.field
+    allowed = {x, *([layer.series.field] if layer.series is not None else [])}
+    if x not in agg.groupby or not set(agg.groupby) <= allowed or any(g not in kinds for g in agg.groupby):
+        return None
+    if kinds[x] != "number":
+        return None
+    picks = [quote(g) for g in agg.groupby]
+    out_kinds = {g: kinds[g] for g in agg.groupby}
+    for o in agg.ops:
+        if o.op not in OPS or o.value is not None or (o.field is None and o.op != "count"):
+            return None
+        if o.field is not None and kinds.get(o.field) != "number":
+            return None
+        if o.as_field in out_kinds:
+            return None
+        col = quote(o.field) if o.field is not None else "NULL"
+        valid = f"nullif(CAST({col} AS DOUBLE), {_NAN})"
+        cast = "BIGINT" if o.op in _COUNTS else "DOUBLE"
+        picks.append(f"CAST({OPS[o.op].format(v=valid, c=col)} AS {cast}) AS {quote(o.as_field)}")
+        out_kinds[o.as_field] = "number"
+    group = ", ".join(quote(g) for g in agg.groupby)
+    filtered = f" WHERE {' AND '.join(where)}" if where else ""
+    query = f"(SELECT {', '.join(picks)} FROM {source}{filtered} GROUP BY {group})"
+    for step in steps[at[0] + 1:]:
+        if not isinstance(step, Calculate):
+            return None
+        if (sql := _number_sql(rel, step.expr, out_kinds, query, [])) is None:
+            return None
+        # as Vega-Lite's rows reach the marks (evaluate.py): NaN and infinities are missing
+        value = f"CASE WHEN isfinite({sql}) THEN {sql} END"
+        query = _with_column(query, [], value, step.as_field, out_kinds)
+        out_kinds[step.as_field] = "number"
+    name = new_name()
+    order = ", ".join(f"{quote(g)} NULLS LAST" for g in (x, *(g for g in agg.groupby if g != x)))
+    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT (row_number() OVER (ORDER BY {order}) - 1) AS __row, * "
+                    f"FROM {query} ORDER BY __row")
+    (count,), = rel.con.execute(f"SELECT count(*) FROM {name}").fetchall()
+    columns = tuple(out_kinds)
+    numeric = frozenset(c for c, k in out_kinds.items() if k == "number")
+    integer = frozenset(g for g in agg.groupby if g in rel.integer) | frozenset(
+        o.as_field for o in agg.ops if o.op in _COUNTS)
+    return Relation(rel.con, name, int(count), columns, numeric, integer)
+
+
+def _number_sql(rel: Relation, expr: str, kinds: dict[str, str], source: str, where: list[str]) -> str | None:
+    """A calculate's value as SQL when it is a number (a boolean or text result would be stored
+    differently than Vega stores it), else None."""
+    sql = to_sql(expr, kinds)
+    if sql is None:
+        return None
+    described: list[Any] = rel.con.execute(f"DESCRIBE SELECT ({sql}) AS v FROM {source}").fetchall()
+    return sql if described and str(described[0][1]) == "DOUBLE" else None
+
+
+def _with_column(source: str, where: list[str], value: str, name: str, kinds: dict[str, str]) -> str:
+    verb = f"* REPLACE ({value} AS {quote(name)})" if name in kinds else f"*, {value} AS {quote(name)}"
+    filtered = f" WHERE {' AND '.join(where)}" if where else ""
+    return f"(SELECT {verb} FROM {source}{filtered})"
