@@ -13,7 +13,6 @@ the axis' field with its row: a format for it goes in ``parse``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
@@ -21,12 +20,13 @@ from ..spec.model import ChartSpec
 from ..spec.source import SourceMap
 from .isodate import iso_ms, iso_sql
 from .numbers import BLANK
+from .parsedates import with_exprs
 
 if TYPE_CHECKING:
     from .engine import Relation
     from .table import Table
 
-__all__ = ["parse_dates_sql", "temporal_fields", "utc_dates", "with_utc_dates"]
+__all__ = ["temporal_fields", "utc_dates", "with_utc_dates"]
 
 def temporal_fields(model: ChartSpec, layer_index: int | None) -> dict[str, JsonPath]:
     """The temporal fields of the chart's table (``layer_index`` None) or of a layer's own table,
@@ -104,50 +104,7 @@ def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table_name: str, smap: 
         exprs[field] = f"{value} AS {quote(field)}"
     if problems:
         raise DataError(problems)
-    return _with_exprs(rel, exprs) if exprs else rel
-
-
-def _with_exprs(rel: Relation, exprs: dict[str, str]) -> Relation:
-    """``rel`` with the columns ``exprs`` names computed (as numbers) in a new table, row order kept."""
-    from .engine import Relation, new_name, quote
-
-    name = new_name()
-    select = ", ".join(exprs.get(c, quote(c)) for c in ("__row", *rel.columns))
-    rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {rel.name} ORDER BY __row")
-    return Relation(rel.con, name, rel.count, rel.columns, rel.numeric | set(exprs), rel.integer | set(exprs))
+    return with_exprs(rel, exprs) if exprs else rel
 
 
 _BLANK_SQL = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
-
-
-def parse_dates_sql(rel: Relation, parse: Sequence[tuple[str, str]], table_name: str, smap: SourceMap,
-                    path: JsonPath) -> Relation:
-    """``parse`` fields turned from text into epoch milliseconds (UTC) by the engine's
-    ``strptime`` (the C library's codes, as Python's); the same errors as sources.parse_dates."""
-    from ..spec.suggest import did_you_mean
-    from .engine import literal, quote
-
-    problems: list[Diagnostic] = []
-    exprs: dict[str, str] = {}
-    for field, fmt in parse:
-        where = path + (field,)
-        if field not in rel.columns:
-            hint = did_you_mean(field, rel.columns, what="a column") or f"columns: {', '.join(rel.columns)}"
-            problems.append(smap.diagnostic(f"cannot parse field {field!r}: it is not in {table_name}", where,
-                                            key=True, hint=hint))
-            continue
-        text = f"CAST(CAST({quote(field)} AS BIGINT) AS VARCHAR)" if field in rel.numeric else quote(field)
-        parsed = f"try_strptime({text}, {literal(fmt)})"
-        bad = rel.sql(f"SELECT __row, {quote(field)} FROM {rel.name} WHERE {quote(field)} IS NOT NULL "
-                      f"AND {parsed} IS NULL ORDER BY __row LIMIT 1")
-        if bad:
-            value = bad[0][1]
-            value = int(value) if isinstance(value, float) and value.is_integer() else value
-            problems.append(smap.diagnostic(
-                f"row {bad[0][0] + 1} of {table_name}: {value!r} in field {field!r} is not a date in format {fmt!r}",
-                where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
-            continue
-        exprs[field] = f"CAST(epoch_ms({parsed}) AS DOUBLE) AS {quote(field)}"
-    if problems:
-        raise DataError(problems)
-    return _with_exprs(rel, exprs)

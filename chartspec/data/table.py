@@ -158,7 +158,7 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
             and spec_file is not None and source.values is None and logger_format(source, spec_file.parent) is None:
         raise _no_rows(table, source, smap)
     if source.parse and table.relation is not None:
-        from .dates import parse_dates_sql
+        from .parsedates import parse_dates_sql
 
         return replace(table, relation=parse_dates_sql(table.relation, source.parse, table.name, smap,
                                                        source.parse_path))
