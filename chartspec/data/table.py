@@ -24,7 +24,6 @@ from ..spec.source import SourceMap
 from .csvquote import file_quote, unclosed_quote
 from .header import file_note, unnamed_note
 from .jsonrows import read_json, read_jsonl
-from .loggers import logger_format, read_logs
 from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 
@@ -128,6 +127,11 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
     return resolved
 
 
+def _logger_format(source: DataSource, spec_dir: Path) -> str | None:  # loggers/: ~55 ms of imports
+    from .loggers import logger_format
+    return logger_format(source, spec_dir)
+
+
 def read_data(source: DataSource, spec_file: Path | None, root: Path | None, smap: SourceMap,
               used: frozenset[str] | None = None) -> Table:
     """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last.
@@ -139,7 +143,8 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
     elif spec_file is None or root is None:
         raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
                                         hint="load the spec from a file to use data files"))
-    elif (fmt := logger_format(source, spec_file.parent)) is not None:  # training logs (loggers/)
+    elif (fmt := _logger_format(source, spec_file.parent)) is not None:  # training logs (loggers/)
+        from .loggers import read_logs
         shown, logs = read_logs(source, fmt, spec_file, root, smap, resolve_data_path)
         notes = tuple(nonfinite_note(n, c, first, v, shown, smap, source.json_path)
                       for c, n, first, v in logs.nonfinite if used is None or c in used)
@@ -155,7 +160,7 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
             rows, columns, notes = _read_file(path, shown, source, spec_file, smap, used)
             table = Table(name=shown, columns=columns, rows=rows, files=(path,), notes=notes)
     if table.columns and not table.rows and (table.relation is None or not table.relation.count) \
-            and spec_file is not None and source.values is None and logger_format(source, spec_file.parent) is None:
+            and spec_file is not None and source.values is None and _logger_format(source, spec_file.parent) is None:
         raise _no_rows(table, source, smap)
     if source.parse and table.relation is not None:
         from .parsedates import parse_dates_sql
