@@ -5,7 +5,9 @@ The only module besides the CLI that prints. Errors always go to stderr.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -14,6 +16,26 @@ from ..builder.options import BuildReport, SpecResult
 from ..errors import Diagnostic, display_path
 
 __all__ = ["JsonReporter", "PlainReporter", "ProgressReporter", "Reporter", "choose_reporter", "summary"]
+
+
+def say(text: str, stream: IO[str]) -> None:
+    """Print a line; a reader that went away (``chartspec build | head``) must not stop the build.
+
+    The stream's descriptor is pointed at the null device, so later lines and the interpreter's
+    final flush go nowhere instead of raising (the recipe of Python's signal module docs, "Note on
+    SIGPIPE"); the outputs are files, so the build goes on and its exit code still says how it went.
+    """
+    try:
+        print(text, file=stream, flush=True)
+    except OSError as err:
+        if err.errno != errno.EPIPE:
+            raise
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # not a real file (a test's StringIO): nothing to silence
+            pass
 
 
 class Reporter(Protocol):
@@ -75,20 +97,20 @@ class PlainReporter:
 
     def result(self, result: SpecResult) -> None:
         if result.error is not None:
-            print(result.error.format(context=True), file=self.err, flush=True)
+            say(result.error.format(context=True), self.err)
         elif not self.quiet and (result.status != "up-to-date" or self.verbose):
-            print(describe(result), file=self.out, flush=True)
+            say(describe(result), self.out)
         if result.notes and not self.quiet:  # after the spec's line: they tell about it
-            print(format_notes(result), file=self.err, flush=True)
+            say(format_notes(result), self.err)
 
     def finish(self, report: BuildReport) -> None:
         if report.notes and not self.quiet:  # files the folder search skipped
-            print("\n".join(d.format() for d in report.notes), file=self.err, flush=True)
+            say("\n".join(d.format() for d in report.notes), self.err)
         if self.verbose:
             for path in report.removed:
-                print(f"removed {display_path(path)}", file=self.out)
+                say(f"removed {display_path(path)}", self.out)
         if not self.quiet or report.failed:
-            print(summary(report), file=self.err if report.failed else self.out, flush=True)
+            say(summary(report), self.err if report.failed else self.out)
 
 
 class ProgressReporter(PlainReporter):
@@ -128,7 +150,7 @@ class JsonReporter:
         pass
 
     def finish(self, report: BuildReport) -> None:
-        print(json.dumps(report_dict(report), indent=2))
+        say(json.dumps(report_dict(report), indent=2), sys.stdout)
 
 
 def report_dict(report: BuildReport) -> dict[str, Any]:

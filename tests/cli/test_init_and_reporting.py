@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import RunCli, files_under, write_tree
+from conftest import RunCli, chartspec_exe, files_under, write_tree
 
 GOOD = """\
 title: Good
@@ -253,3 +254,19 @@ def test_validate_writes_nothing_and_loads_no_renderer(tmp_path: Path) -> None:
     assert json.loads(proc.stdout) == {"statuses": ["failed", "valid"], "altair": False, "vl_convert": False}
 
     assert snapshot(tmp_path) == before  # no output folder, no manifest, nothing touched
+
+
+@pytest.mark.parametrize("args", [["build", "-f", "svg", "-j", "0"], ["build", "-f", "svg", "-j", "0", "--json"],
+                                  ["validate"]])
+def test_a_reader_that_stops_early_does_not_stop_the_build(tmp_path: Path, args: list[str]) -> None:
+    """``chartspec build specs/ | head -1``: the pipe closes after one line; every spec still builds."""
+    make_project(tmp_path / "proj", {f"s{i}.yaml": GOOD.replace("Good", f"S{i}") for i in range(4)})
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before the first line: every write hits EPIPE
+    proc = subprocess.run([chartspec_exe(), *args, "proj"], cwd=tmp_path, stdout=writer, stderr=subprocess.PIPE,
+                          text=True, timeout=120)
+    os.close(writer)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr, proc.stderr
+    if args[0] == "build":
+        assert sorted(p.name for p in (tmp_path / "build").rglob("*.svg")) == [f"s{i}.svg" for i in range(4)]
