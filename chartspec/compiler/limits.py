@@ -22,6 +22,7 @@ from typing import Any
 from ..data.images import inline_rows
 from ..data.reduce import MAX_DRAWN_ROWS
 from ..errors import JsonPath, UsageError
+from ..spec.expressions.check import D3_NUMBER_FORMAT, MAX_TEXT
 
 __all__ = ["MAX_PIXELS", "MAX_ROWS", "MAX_SIDE", "Finding", "Limits", "limit_findings", "limits"]
 
@@ -160,7 +161,33 @@ def limit_findings(vl: dict[str, Any], lim: Limits) -> list[Finding]:
                                      f"than the limit of {lim.side:,} px a side or {lim.pixels:,} pixels",
                                      lim.hint("side" if max(width, height) > lim.side else "pixels"), key=True))
     found += _sequences(vl, (), lim)
+    found += _format_widths(vl, ())
     found += _drawn(vl, lim)
+    return found
+
+
+def _format_widths(node: Any, path: JsonPath) -> list[Finding]:
+    """Number formats whose width pads every label to more than :data:`MAX_TEXT` characters.
+
+    d3-format clamps the precision but not the width: ``0100000000f`` makes each tick label 100 MB
+    of zeros, and the renderer runs out of memory minutes later. Expressions' ``format()`` calls are
+    checked with the same limit (spec/expressions/check.py).
+    """
+    found: list[Finding] = []
+    if isinstance(node, dict):
+        fmt = node.get("format")
+        if isinstance(fmt, str) and node.get("formatType") not in ("time", "utc"):
+            match = D3_NUMBER_FORMAT.match(fmt)
+            if match and match.group(6) and int(match.group(6)) > MAX_TEXT:
+                found.append(Finding(path + ("format",), f"the number format {fmt[:40]!r} pads every label to "
+                                     f"{int(match.group(6)):,} characters: more than the limit of {MAX_TEXT:,}",
+                                     "write a width of a few characters (the digits before ',' or '.'), or none"))
+        for key, value in node.items():
+            if key not in ("usermeta", "values", "datasets"):
+                found += _format_widths(value, path + (key,))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _format_widths(item, path + (index,))
     return found
 
 

@@ -24,7 +24,7 @@ from .names import ALLOWED, CONSTANTS, FORBIDDEN_KEYS, FUNCTIONS, JS_GLOBALS, LI
 from .syntax import Node, parse
 from .tokens import Refused
 
-__all__ = ["MAX_ITEMS", "MAX_TEXT", "Problem", "expression_problems"]
+__all__ = ["D3_NUMBER_FORMAT", "MAX_ITEMS", "MAX_TEXT", "Problem", "expression_problems"]
 
 #: the longest text a literal argument may ask ``pad`` or a number format's width to make
 MAX_TEXT = 10_000
@@ -34,8 +34,9 @@ MAX_ITEMS = 1_000_000
 #: milliseconds of each time unit, the shortest each can be (a month of 28 days)
 _UNIT_MS = {"millisecond": 1, "second": 1e3, "minute": 6e4, "hour": 3.6e6, "day": 8.64e7, "date": 8.64e7,
             "week": 6.048e8, "month": 2.4192e9, "quarter": 7.776e9, "year": 3.1536e10}
-# d3-format's specifier: [[fill]align][sign][symbol][0][width][,][.precision][~][type]
-_FORMAT = re.compile(r"^(?:(.)?([<>=^]))?([+\-( ])?([$#])?(0)?(\d+)?(,)?(\.\d+)?(~)?([a-z%])?$", re.I | re.S)
+#: d3-format's specifier: [[fill]align][sign][symbol][0][width][,][.precision][~][type] (d3's own
+#: pattern: a fill may be any character but a line break)
+D3_NUMBER_FORMAT = re.compile(r"^(?:(.)?([<>=^]))?([+\-( ])?([$#])?(0)?(\d+)?(,)?(\.\d+)?(~)?([a-z%])?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _too_long(args: list[Node], index: int, what: str) -> Problem | None:
 
 def _format_width(args: list[Node]) -> Problem | None:
     spec = _string(args[1]) if len(args) > 1 else None
-    m = _FORMAT.match(spec) if spec is not None else None
+    m = D3_NUMBER_FORMAT.match(spec) if spec is not None else None
     if m is None or m.group(6) is None or int(m.group(6)) <= MAX_TEXT:
         return None
     return Problem(args[1].start, f"a number format {int(m.group(6)):,} characters wide: more than the limit of "
