@@ -252,4 +252,7 @@ def check_size(svg: str, scale: float, what: str) -> None:
         limit = f"{lim.side:,} px a side" if name == "side" else f"{lim.pixels:,} pixels"
         at = f" at scale {scale:g}" if scale != 1 else ""
         raise ExportError(f"the {what} would be {width:,.0f} x {height:,.0f} px{at}: more than the limit of {limit}",
-                          hint=f"make the chart smaller, or {lim.hint(name)}")
+                          hint=("build at a lower --scale, or " if scale > 1 else "") + "look for what makes it "
+                               "this big around its views (which passed the size check): many facet panels or "
+                               "concatenated charts, step-sized views over many categories, a huge font size, "
+                               f"padding, offset or label; make that smaller, or {lim.hint(name)}")

@@ -134,8 +134,11 @@ def test_the_image_size_counts_the_scale_and_what_the_compiler_cannot_see(monkey
     with pytest.raises(ExportError, match=r"at scale 2: more than the limit of 300,000 pixels") as caught:
         render(vl, ["png"], scale=2)
     assert "CHARTSPEC_MAX_PIXELS" in (caught.value.first.hint or "")
-    with pytest.raises(ExportError, match="the chart would be"):  # padding: the static check saw 300 x 300
+    assert "lower --scale" in (caught.value.first.hint or "")
+    with pytest.raises(ExportError, match="the chart would be") as caught:  # padding: the static check saw 300 x 300
         render({**vl, "padding": 200}, ["pdf"])
+    hint = caught.value.first.hint or ""
+    assert "padding" in hint and "--scale" not in hint  # what to look for; the scale was 1
 
 
 def test_a_crash_is_explained_by_the_console_it_left() -> None:
