@@ -29,8 +29,10 @@ from typing import Any
 from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Aggregate
 from .connections import Connection, query_of, query_path, redact
-from .reduce import LINE_MARKS, POINT_MARKS, max_drawn_rows, too_large
+from .engineagg import Parts
+from .reduce import CHECKED_ROWS, LINE_MARKS, POINT_MARKS, max_drawn_rows, too_large
 from .remote import into_engine
 from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
@@ -55,6 +57,20 @@ class SparkSource:
     def fetch(self, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, source: SourceMap,
               scale: float, others: list[Table], root: Path | None, used: frozenset[str] | None) -> Table:
         return _fetch(table, layers, has_own, model, source, scale, others, root, used)
+
+    def aggregate(self, table: Table, layer: Layer, model: ChartSpec, parts: Parts, limit: int,
+                  source: SourceMap) -> Table | None:
+        """The layer's aggregate run in Spark (sparkagg.py) as a new lazy table, when the table has
+        more than ``limit`` rows (engineagg.py's gate); None: the layer goes the usual way."""
+        from .sparkagg import spark_aggregate
+
+        try:
+            out = spark_aggregate(self.frame, layer, model, parts)
+            if out is None or self.frame.count() <= limit:
+                return None
+        except Exception as err:  # Spark's own failure at run time
+            raise _failed(err, self.conn, self.where, source) from None
+        return Table(name=table.name, columns=tuple(out.columns), rows=(), remote=SparkSource(self.conn, out, self.where))
 
 
 def _session(conn: Connection) -> Any:
@@ -108,7 +124,8 @@ def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool, kinds: 
     for layer in layers:
         off = not (model.reduce if layer.reduce is None else layer.reduce)
         if (layer.mark not in LINE_MARKS | POINT_MARKS or layer.smooth is not None or layer.heat is not None or off
-                or (layer.band is not None and layer.band.extent is not None)
+                or (layer.band is not None and layer.band.extent is not None
+                    and any(isinstance(t, Aggregate) for t in layer.transform))  # unless aggregated
                 or model.x.type not in ("quantitative", "temporal")):
             return layer, plans
         plan = spark_plan(layer, model, has_own, kinds)
@@ -150,6 +167,11 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         placed = x if x is None or model.x.scale != "log" else F.when(x > 0, x)
         count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(placed if x is not None else F.lit(None)),
                                   F.max(placed if x is not None else F.lit(None))).first()
+        if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
+            first = frame.orderBy("__srow").limit(CHECKED_ROWS).select("__srow", *wanted)
+            fetched = into_engine(table, [first.toArrow()], root, None)
+            FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": 0})
+            return fetched
         extent = x_extent(model, (lo, hi), others) if culprit is None and layers else None
         # the training-log rules first (sparksteps.py): the M4 picks from the rows each layer draws;
         # a step that may be a hole needs every row: they are streamed back, as for an EMA
@@ -180,11 +202,15 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
-        first = redact(str(err).strip().split("\n", 1)[0], remote.conn)[:300]
-        raise DataError(source.diagnostic(f"Spark failed on connection {remote.conn.name!r}: {first}",
-                                          remote.where, hint="run the query in Spark itself to see the whole error"))
+        raise _failed(err, remote.conn, remote.where, source) from None
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
     return fetched
+
+
+def _failed(err: Exception, conn: Connection, where: JsonPath, source: SourceMap) -> DataError:
+    first = redact(str(err).strip().split("\n", 1)[0], conn)[:300]
+    return DataError(source.diagnostic(f"Spark failed on connection {conn.name!r}: {first}", where,
+                                       hint="run the query in Spark itself to see the whole error"))
 
 
 def _integral(frame: Any, name: str) -> bool:

@@ -200,3 +200,46 @@ def test_postgres_options_are_checked(options: str, expected: str) -> None:
 
     [problem] = check_connections(tomllib.loads(text)["connections"], "chartspec.toml", text)
     assert problem.message.startswith(expected)
+
+
+#: a band of the runs' spread at each step, and a mean over runs made by the chart's own transforms
+#: (a filter, a calculate before the aggregate, one after): 120,000 rows, 60,000 steps
+BANDS = """data: {connection: NAME, table: metrics}
+width: 300
+x: {field: step}
+layers:
+  - {mark: errorband, name: spread, y: {field: loss}, band: {extent: stdev}}
+  - mark: line
+    name: mean
+    y: {field: twice}
+    transform:
+      - {filter: "datum.step >= 1000 && datum.run !== 'run7'"}
+      - {calculate: "datum.loss * 3 - 1", as: l3}
+      - {aggregate: [{op: mean, field: l3, as: mean_l3}, {op: count, as: n}, {op: valid, field: loss, as: v}],
+         groupby: [step]}
+      - {calculate: "datum.mean_l3 * 2 + datum.v", as: twice}
+"""
+
+
+def test_band_extents_and_aggregates_run_in_postgres_then_its_m4(project: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # more rows than the (lowered) drawing limit: the DuckDB build aggregates in its engine
+    # (engineagg.py); Postgres runs the same aggregate, then cuts the 60,000 aggregated rows with M4
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    for name in ("warehouse", "db"):
+        (project / f"bands_{name}.yaml").write_text(BANDS.replace("NAME", name))
+    pg_module.FETCHES.clear()
+    spec = load(project / "bands_db.yaml")
+    # the chart's table, drawn by no layer now: its first 1,000 rows, checked only (as reduce.py keeps them);
+    # then each layer's aggregated rows (60,000 steps; 59,000 after the filter), not 120,000
+    assert [(f["full"], f["rows"]) for f in pg_module.FETCHES][0] == (ROWS, 1_000)
+    assert [f["full"] for f in pg_module.FETCHES[1:]] == [60_000, 59_000]
+    local = load(project / "bands_warehouse.yaml")
+    for layer, fetched, values in zip(spec.model.layers, pg_module.FETCHES[1:], (3, 1), strict=True):
+        assert layer.transform == ()
+        own = spec.layer_tables[layer.index]
+        assert own is not None and own.reduced_from == local.layer_tables[layer.index].reduced_from
+        # per M4 column and drawn value (the band: mean, lower, upper), not 60,000
+        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()

@@ -163,3 +163,46 @@ def test_a_hole_a_filter_leaves_breaks_the_line_on_spark_too(small: Path, tmp_pa
     assert len({r["__piece_0"] for r in local.table.rows}) == 4
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
     assert svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+#: a band of the runs' spread at each step, and a mean over runs made by the chart's own transforms
+#: (a filter, a calculate before the aggregate, one after): 40,000 rows, 20,000 steps
+BANDS = """data: {connection: NAME, table: metrics}
+width: 300
+x: {field: step}
+layers:
+  - {mark: errorband, name: spread, y: {field: loss}, band: {extent: stdev}}
+  - mark: line
+    name: mean
+    y: {field: twice}
+    transform:
+      - {filter: "datum.step >= 1000 && datum.run !== 'run7'"}
+      - {calculate: "datum.loss * 3 - 1", as: l3}
+      - {aggregate: [{op: mean, field: l3, as: mean_l3}, {op: count, as: n}, {op: valid, field: loss, as: v}],
+         groupby: [step]}
+      - {calculate: "datum.mean_l3 * 2 + datum.v", as: twice}
+"""
+
+
+def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_path: Path, spark: object,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # more rows than the (lowered) drawing limit: the DuckDB build aggregates in its engine
+    # (engineagg.py); Spark runs the same aggregate, then cuts the aggregated rows with its M4
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    for name in ("warehouse", "cluster"):
+        (small / f"bands_{name}.yaml").write_text(BANDS.replace("NAME", name))
+    spark_module.FETCHES.clear()
+    spec = load(small / "bands_cluster.yaml")
+    # the chart's table, drawn by no layer now: its first 1,000 rows, checked only (as reduce.py keeps them);
+    # then each layer's aggregated rows (20,000 steps; 19,000 after the filter), not 40,000
+    assert [(f["full"], f["rows"]) for f in spark_module.FETCHES][0] == (SMALL_ROWS, 1_000)
+    assert [f["full"] for f in spark_module.FETCHES[1:]] == [20_000, 19_000]
+    local = load(small / "bands_warehouse.yaml")
+    for layer, fetched, values in zip(spec.model.layers, spark_module.FETCHES[1:], (3, 1), strict=True):
+        assert layer.transform == ()
+        own = spec.layer_tables[layer.index]
+        assert own is not None and own.reduced_from == local.layer_tables[layer.index].reduced_from
+        # per M4 column and drawn value (the band: mean, lower, upper), not 20,000
+        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
