@@ -156,6 +156,7 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     remote: SparkSource = table.remote
     # row ids fixed once (persisted): the picks and the rows fetched must name the same rows
     frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id()).persist()
+    held = [frame]  # every DataFrame this layer caches: unpersisted when its rows are here
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
     pushed: Pushed | None = None
@@ -180,6 +181,8 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         if isinstance(rules, str):
             culprit, why = layers[0], rules
         ruled = frame if not isinstance(rules, Rules) or rules.frame is None else rules.frame
+        if isinstance(rules, Rules) and rules.held is not None:
+            held.append(rules.held)  # persisted when the rules took a window (sparksteps.py)
         found = None if not isinstance(rules, Rules) or extent is None else m4_picks(
             ruled, x, [rules.plans[lyr.index] for lyr in layers], model, scale, count, extent)
         picked, pushed = found if found is not None else (None, None)
@@ -203,6 +206,9 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
         raise _failed(err, remote.conn, remote.where, source) from None
+    finally:  # the cache is the executors' memory: freed once the layer's rows are here (or on failure)
+        for held_frame in held:
+            held_frame.unpersist()
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
     return fetched
 
@@ -234,10 +240,11 @@ def _partitions(rows: Any) -> Any:
     from pyspark.sql import functions as F
 
     parts = rows.withColumn("__part", F.spark_partition_id()).persist()
-    numbers = sorted(r[0] for r in parts.select("__part").distinct().collect())
-    if not numbers:  # no rows: their columns still
-        yield rows.limit(0).toArrow()
-    for number in numbers:
-        arrow = parts.where(F.col("__part") == number).drop("__part").toArrow()
-        yield arrow
-    parts.unpersist()
+    try:
+        numbers = sorted(r[0] for r in parts.select("__part").distinct().collect())
+        if not numbers:  # no rows: their columns still
+            yield rows.limit(0).toArrow()
+        for number in numbers:
+            yield parts.where(F.col("__part") == number).drop("__part").toArrow()
+    finally:  # also when the engine stops reading (an error) or the generator is dropped
+        parts.unpersist()

@@ -57,6 +57,8 @@ class Rules:
     frame: Any
     plans: dict[int, SparkPlan]
     notes: tuple[Diagnostic, ...]
+    #: the persisted frame ``frame`` reads (the windows' result), for the caller to unpersist
+    held: Any = None
 
 
 def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int, SparkPlan], model: ChartSpec,
@@ -99,7 +101,8 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
         ruled.unpersist()
         return Rules(None, plans, tuple(notes))
     drawn = {i: replace(p, where=_and(p.where, (F.col(DRAWS).bitwiseAND(1 << i)) != 0)) for i, p in plans.items()}
-    return Rules(ruled.drop(*(c for c in ruled.columns if c.startswith("__steps"))), drawn, tuple(notes))
+    return Rules(ruled.drop(*(c for c in ruled.columns if c.startswith("__steps"))), drawn, tuple(notes),
+                 ruled if len(WINDOWS) > windows else None)
 
 
 def _holes(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) -> int:

@@ -20,6 +20,11 @@ from chartspec.data import spark as spark_module
 from chartspec.data import sparksteps
 from chartspec.data.reduce import m4_columns
 
+
+def _cached(session: object) -> bool:
+    """Whether Spark still caches a DataFrame (its cache manager: what persist() registers)."""
+    return not session._jsparkSession.sharedState().cacheManager().isEmpty()  # type: ignore[attr-defined]
+
 ROWS = 1_200_000
 SPEC = """data: {connection: NAME, table: metrics}
 width: 300
@@ -143,6 +148,7 @@ def test_points_log_x_fold_and_repeats_are_reduced_in_spark(small: Path, tmp_pat
         assert fetched["rows"] <= len(local.table.rows) + 2 < SMALL_ROWS // 4, fetched
     else:  # 4 per M4 column and series (fold: 2 series, its two columns)
         assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2, fetched
+    assert not _cached(spark)  # the row ids' and the rules' cached frames are freed with the layer
     # the repeated steps' note, as the DuckDB build gives it
     assert [n.message.replace("cluster", "warehouse") for n in spec.notes] == [n.message for n in local.notes]
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
@@ -159,6 +165,7 @@ def test_a_hole_a_filter_leaves_breaks_the_line_on_spark_too(small: Path, tmp_pa
     spec = load(small / "holes_cluster.yaml")
     assert len(sparksteps.WINDOWS) == 1  # the quick test fails: the window (and its medians) decide
     assert spark_module.FETCHES[-1]["streamed"] == 1
+    assert not _cached(spark)  # the partitions streamed back were cached: freed too
     local = load(small / "holes_warehouse.yaml")
     assert len({r["__piece_0"] for r in local.table.rows}) == 4
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
@@ -197,6 +204,7 @@ def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_p
     # then each layer's aggregated rows (20,000 steps; 19,000 after the filter), not 40,000
     assert [(f["full"], f["rows"]) for f in spark_module.FETCHES][0] == (SMALL_ROWS, 1_000)
     assert [f["full"] for f in spark_module.FETCHES[1:]] == [20_000, 19_000]
+    assert not _cached(spark)
     local = load(small / "bands_warehouse.yaml")
     for layer, fetched, values in zip(spec.model.layers, spark_module.FETCHES[1:], (3, 1), strict=True):
         assert layer.transform == ()
