@@ -42,7 +42,7 @@ from .rows import DRAWS
 from .stepsplain import applies, settings
 from .table import Table
 
-__all__ = ["FETCHES", "PostgresSource", "postgres_table"]
+__all__ = ["FETCHES", "STREAM_ROWS", "PostgresSource", "postgres_table"]
 
 #: one record per fetch from Postgres (rows brought back, rows in the full table): tests and
 #: docs/databases.md read it to show what came back
@@ -52,6 +52,8 @@ _backends: dict[tuple[tuple[str, str], ...], Any] = {}
 _SESSION = ("-c default_transaction_read_only=on -c max_parallel_workers_per_gather=0 "
             "-c synchronize_seqscans=off")
 _DESCRIBE = "SELECT * FROM ("
+#: rows per batch when every row of a large table comes back (an EMA): what the process holds at a time
+STREAM_ROWS = 100_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,7 +244,10 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
                      (count, lo, hi), pushed)
     if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
         picked = t.filter(t.__srow < CHECKED_ROWS).__srow  # Ibis counts rows from 0
-    elif picked is None and count > max_drawn_rows():
+    # EMA needs every row in order: streamed back in batches, the engine smooths and cuts them (as from Spark)
+    streamed = picked is None and culprit is not None and count > max_drawn_rows() and _streamable(
+        t, layers, model, has_own, src.kinds)
+    if layers and picked is None and count > max_drawn_rows() and not streamed:
         why = "this chart needs every row of a Postgres table (EMA, a transform, a log or time x or this mark)"
         err = too_large(count, culprit or model.layers[0], why, source)
         raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
@@ -250,10 +255,34 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     rows = t if picked is None else t.filter(t.__srow.isin(picked))
     # the rows the layers draw, when they come back cut (whole, steps.py decides here)
     drawn = {DRAWS: _draws(rows, model, needs)} if picked is not None and any(needs.values()) else {}
-    arrow = rows.select("__srow", *wanted, **drawn).order_by("__srow").to_pyarrow()
-    fetched = into_engine(table, [arrow], root, pushed[0] if pushed else None)
-    FETCHES.append({"rows": fetched.relation.count, "full": count})
+    out = rows.select("__srow", *wanted, **drawn)
+    batches = [0]
+    arrows = _batches(out, batches) if streamed else [out.order_by("__srow").to_pyarrow()]
+    fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)
+    FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed), "batches": batches[0]})
     return fetched
+
+
+def _streamable(t: Any, layers: list[Layer], model: ChartSpec, has_own: bool, kinds: dict[str, str]) -> bool:
+    """spark._streamable: whether the layers Postgres cannot cut are EMA-smoothed lines it could cut
+    unsmoothed (the engine smooths every row, then cuts them); then every row is streamed back."""
+    return all(_reducible(t, [lyr], model, has_own, kinds)[0] is None
+               or (lyr.smooth is not None and _reducible(t, [replace(lyr, smooth=None)], model, has_own, kinds)[0]
+                   is None) for lyr in layers)
+
+
+def _batches(rows: Any, count: list[int]) -> Any:
+    """Every row as Arrow tables of :data:`STREAM_ROWS` rows, read through a server-side cursor (Ibis's
+    ``to_pyarrow_batches``): the process holds one batch, the engine's table takes (and spills) the rest.
+    Not sorted in Postgres: the engine orders the rows by ``__srow`` (remote.into_engine)."""
+    import pyarrow as pa
+
+    reader = rows.to_pyarrow_batches(chunk_size=STREAM_ROWS)
+    for batch in reader:
+        count[0] += 1
+        yield pa.Table.from_batches([batch])
+    if not count[0]:  # no rows: their columns still
+        yield reader.schema.empty_table()
 
 
 def _m4(t: Any, x: Any, plans: list[tuple[IbisPlan, str | None]], model: ChartSpec, scale: float, others: list[Table],

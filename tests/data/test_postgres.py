@@ -243,3 +243,22 @@ def test_band_extents_and_aggregates_run_in_postgres_then_its_m4(project: Path, 
         assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
     svg = save(spec, tmp_path / "db.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_an_ema_beyond_the_drawing_limit_streams_every_row_in_batches(project: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # EMA is a recursion along each run: every row comes back, 10,000 at a time through a
+    # server-side cursor, into the engine, which smooths and cuts them as it does a DuckDB file's
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    monkeypatch.setattr(pg_module, "STREAM_ROWS", 10_000)
+    ema = SPEC + "    smooth: {ema: 0.9}\n"
+    for name in ("warehouse", "db"):
+        (project / f"ema_{name}.yaml").write_text(ema.replace("NAME", name))
+    pg_module.FETCHES.clear()
+    spec = load(project / "ema_db.yaml")
+    assert pg_module.FETCHES == [{"rows": ROWS, "full": ROWS, "streamed": 1, "batches": ROWS // 10_000}]
+    local = load(project / "ema_warehouse.yaml")
+    assert spec.table.reduced_from == local.table.reduced_from == ROWS  # then cut by M4 here
+    assert _rows(spec) == _rows(local)
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
