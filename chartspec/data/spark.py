@@ -11,9 +11,10 @@ every series.
 
 Before the reduction, Spark runs a layer's filters, drawn calculates and fold where Spark means
 the same as DuckDB (sparkexpr.py), and the training-log rules (sparksteps.py: repeated steps,
-missing values, the test for holes), whose per-layer bits come back in ``__draws``. EMA smoothing,
-and a line with a hole (its pieces), need every row in order: the rows are streamed back one
-partition at a time into the engine, which smooths, applies the rules and cuts them. Where Spark
+missing values, holes and the pieces they cut a line into), whose per-layer bits come back in
+``__draws``. EMA smoothing, and a line with a hole and ``gaps: break``, need every row in order:
+the rows are streamed back one partition at a time into the engine, which smooths, applies the
+rules and cuts them. Where Spark
 cannot reduce otherwise (aggregates, rolling windows, band extents, bars: the DuckDB build draws
 them whole too), every row comes back if there are at most ``max_drawn_rows()``; beyond that the
 spec fails at the layer's position, with the hint to do the work in ``sql:``.
@@ -181,8 +182,8 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         if isinstance(rules, str):
             culprit, why = layers[0], rules
         ruled = frame if not isinstance(rules, Rules) or rules.frame is None else rules.frame
-        if isinstance(rules, Rules) and rules.held is not None:
-            held.append(rules.held)  # persisted when the rules took a window (sparksteps.py)
+        if isinstance(rules, Rules):
+            held += rules.held  # persisted when the rules took a window or numbered pieces (sparksteps.py)
         found = None if not isinstance(rules, Rules) or extent is None else m4_picks(
             ruled, x, [rules.plans[lyr.index] for lyr in layers], model, scale, count, extent)
         picked, pushed = found if found is not None else (None, None)
@@ -195,7 +196,7 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
                                     "or draw a line without smoothing, which Spark reduces"))
         # the picks are a few rows per pixel column: broadcast them rather than shuffle the table
         if picked is not None and ruled is not frame:  # the layers' bits come back with their rows
-            frame, wanted = ruled, [*wanted, DRAWS]
+            frame, wanted = ruled, [*wanted, DRAWS, *(rules.pieces if isinstance(rules, Rules) else ())]
         rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
             "__srow", *wanted)
         arrows = _partitions(rows) if streamed else [rows.toArrow()]
