@@ -73,9 +73,7 @@ class PostgresSource:
         except DataError:
             raise
         except Exception as err:  # the server went away, a cast failed at run time
-            first = redact(str(err).strip().split("\n", 1)[0], self.conn)[:300]
-            raise DataError(source.diagnostic(f"Postgres failed on connection {self.conn.name!r}: {first}",
-                                              self.where, hint="run the query in psql to see the whole error")) from None
+            raise self._failed(err, source) from None
 
     def aggregate(self, table: Table, layer: Layer, model: ChartSpec, parts: Parts, limit: int,
                   source: SourceMap) -> Table | None:
@@ -90,12 +88,15 @@ class PostgresSource:
             if self.expr.count().to_pyarrow().as_py() <= limit:
                 return None
         except Exception as err:  # the server went away
-            first = redact(str(err).strip().split("\n", 1)[0], self.conn)[:300]
-            raise DataError(source.diagnostic(f"Postgres failed on connection {self.conn.name!r}: {first}",
-                                              self.where, hint="run the query in psql to see the whole error")) from None
+            raise self._failed(err, source) from None
         expr, kinds, order = made
         return Table(name=table.name, columns=tuple(expr.columns), rows=(),
                      remote=PostgresSource(self.conn, expr, self.where, kinds, order))
+
+    def _failed(self, err: Exception, source: SourceMap) -> DataError:
+        first = redact(str(err).strip().split("\n", 1)[0], self.conn)[:300]
+        return DataError(source.diagnostic(f"Postgres failed on connection {self.conn.name!r}: {first}",
+                                           self.where, hint="run the query in psql to see the whole error"))
 
 
 def _backend(conn: Connection) -> Any:
