@@ -262,3 +262,22 @@ def test_an_ema_beyond_the_drawing_limit_streams_every_row_in_batches(project: P
     assert _rows(spec) == _rows(local)
     svg = save(spec, tmp_path / "db.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_a_band_beside_the_runs_lines_aggregates_in_postgres_and_cuts_the_lines_too(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the usual chart: a minmax band over the runs, and each run's line from the chart's table
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    band = SPEC.replace("layers:\n", "layers:\n  - {mark: errorband, name: range, y: {field: loss}, band: {extent: minmax}}\n")
+    for name in ("warehouse", "db"):
+        (project / f"band_lines_{name}.yaml").write_text(band.replace("NAME", name))
+    pg_module.FETCHES.clear()
+    spec = load(project / "band_lines_db.yaml")
+    lines, aggregated = pg_module.FETCHES
+    assert (lines["full"], aggregated["full"]) == (ROWS, 60_000)
+    assert lines["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2
+    assert aggregated["rows"] <= 4 * m4_columns(spec.model, 1.0, 3) * 3
+    local = load(project / "band_lines_warehouse.yaml")
+    assert _rows(spec) == _rows(local)
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
