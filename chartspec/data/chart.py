@@ -89,7 +89,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             if any(t is not None and t.remote is not None for t in (table, *layer_tables)):
                 from .remote import fetch_remote  # the M4 runs in Spark or Postgres, the rest here
 
-                table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root, used)
+                model, table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root,
+                                                          used)
             # a large layer's aggregate (band extents, mean over seeds) run by the engine (engineagg.py)
             model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)

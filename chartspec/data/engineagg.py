@@ -26,7 +26,7 @@ interpolation between order statistics (R-7), which is d3's quantile (tests/data
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from .layerdata import layer_dates, layer_steps
 from .table import Table
 from .vegasql import to_sql
 
-__all__ = ["OPS", "engine_aggregates"]
+__all__ = ["OPS", "Parts", "aggregate_parts", "aggregated_layer", "engine_aggregates", "eligible"]
 
 _NAN = "'nan'::DOUBLE"
 #: Vega's aggregate ops the engine computes as Vega does, over ``{v}`` (the valid values) or the
@@ -61,14 +61,59 @@ _COUNTS = frozenset({"count", "valid", "missing"})
 _MARKS = frozenset({"line", "area", "rule", "errorband", "point", "tick"})
 
 
+@dataclass(frozen=True)
+class Parts:
+    """A layer's transforms around its one aggregate: filters and calculates, the aggregate, calculates."""
+
+    before: tuple[Filter | Calculate, ...]
+    agg: Aggregate
+    after: tuple[Calculate, ...]
+
+
+def eligible(model: ChartSpec, layer: Layer) -> bool:
+    """Whether a layer's aggregate may run where its rows are (module docstring): reduced, not
+    smoothed, a line-like or point mark, no facet or time unit."""
+    return (model.facet is None and model.x.time_unit is None and layer.smooth is None and layer.heat is None
+            and layer.mark in _MARKS and bool(model.reduce if layer.reduce is None else layer.reduce))
+
+
+def aggregate_parts(layer: Layer, model: ChartSpec, has_own: bool) -> Parts | None:
+    """The layer's transforms split around one aggregate grouped by x (and the series field) with
+    ops of :data:`OPS`, whatever the engine; None for any other pipeline. The columns' kinds are
+    each engine's to check."""
+    steps = layer_steps(layer, model, has_own)
+    at = [i for i, s in enumerate(steps) if isinstance(s, Aggregate)]
+    if len(at) != 1:
+        return None
+    agg, before, after = steps[at[0]], steps[: at[0]], steps[at[0] + 1:]
+    assert isinstance(agg, Aggregate)
+    if not all(isinstance(s, (Filter, Calculate)) for s in before) or not all(isinstance(s, Calculate) for s in after):
+        return None
+    allowed = {model.x.field, *([layer.series.field] if layer.series is not None else [])}
+    if model.x.field not in agg.groupby or not set(agg.groupby) <= allowed:
+        return None
+    outs = [o.as_field for o in agg.ops]
+    for o in agg.ops:
+        if o.op not in OPS or o.value is not None or (o.field is None and o.op != "count") or o.as_field in agg.groupby:
+            return None
+    if len(set(outs)) != len(outs):
+        return None
+    return Parts(tuple(before), agg, tuple(after))  # type: ignore[arg-type]
+
+
+def aggregated_layer(layer: Layer, model: ChartSpec) -> Layer:
+    """The layer drawing its aggregated rows as its own data: the chart's transforms ran already;
+    one row per x and series, so the steps rules (duplicates, gaps) have nothing to pick, as
+    Vega's aggregate would not have."""
+    return replace(layer, transform=(), data=layer.data or model.data, duplicates="all", gaps="connect")
+
+
 def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], limit: int,
                       root: Path | None) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
     """``model``, its table and the layers' own tables, with every layer whose aggregate runs in
     the engine (module docstring) given the aggregated rows as its own table and no transforms;
     unchanged when no table has more than ``limit`` rows. Rows read in Python beyond ``limit``
     are copied into the engine (as reduce.py would)."""
-    if model.facet is not None or model.x.time_unit is not None:
-        return model, table, layer_tables
     given = table
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
     layers = list(model.layers)
@@ -80,19 +125,14 @@ def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table 
         rel = base.relation
         if rel is None or rel.count <= limit or rel.prereduced or rel.pushed is not None:
             continue
-        if not (model.reduce if layer.reduce is None else layer.reduce) or layer.smooth is not None:
+        if not eligible(model, layer) or (parts := aggregate_parts(layer, model, t is not None)) is None:
             continue
-        if layer.mark not in _MARKS or layer.heat is not None:
-            continue
-        made = _aggregated(layer, model, t is not None, rel)
+        made = _aggregated(layer, model, parts, rel)
         if made is None:
             continue
         own[layer.index] = replace(base, columns=tuple(c for c in made.columns if c != "__row"), rows=(),
                                    relation=made, notes=(), derived=frozenset(), reduced_from=None)
-        # its own data now: the chart's transforms ran here too; one row per x and series, so the
-        # steps rules (duplicates, gaps) have nothing to pick, as Vega's aggregate would not have
-        layers[layer.index] = replace(layer, transform=(), data=layer.data or model.data,
-                                      duplicates="all", gaps="connect")
+        layers[layer.index] = aggregated_layer(layer, model)
     if layers == list(model.layers):
         return model, given, layer_tables  # as they were (rows read in Python stay rows)
     return replace(model, layers=tuple(layers)), table, tuple(own)
@@ -108,20 +148,15 @@ def _in_engine(t: Table, limit: int, root: Path | None) -> Table:
     return replace(t, relation=rel, rows=()) if rel is not None else t
 
 
-def _aggregated(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> Relation | None:
+def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> Relation | None:
     """The layer's transforms run by the engine as one query, as a new table; None when they
     cannot be (module docstring)."""
     from .reduce import _filter_sql
 
-    steps = layer_steps(layer, model, has_own)
-    at = [i for i, s in enumerate(steps) if isinstance(s, Aggregate)]
-    if len(at) != 1:
-        return None
-    agg = steps[at[0]]
-    assert isinstance(agg, Aggregate)
+    agg = parts.agg
     kinds = {c: "number" if c in rel.numeric else "text" for c in rel.columns if c != "__row"}
     source, where = rel.name, []
-    for step in steps[: at[0]]:
+    for step in parts.before:
         if isinstance(step, Filter):
             if step.expr is not None:
                 sql = to_sql(step.expr, kinds, context="filter")
@@ -132,28 +167,19 @@ def _aggregated(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) ->
             if sql is None:
                 return None
             where.append(f"({sql})")
-        elif isinstance(step, Calculate):
+        else:
             if (sql := _number_sql(rel, step.expr, kinds, source, where)) is None:
                 return None
             source = _with_column(source, where, sql, step.as_field, kinds)
             where = []
             kinds[step.as_field] = "number"
-        else:
-            return None
     x = model.x.field
-    allowed = {x, *([layer.series.field] if layer.series is not None else [])}
-    if x not in agg.groupby or not set(agg.groupby) <= allowed or any(g not in kinds for g in agg.groupby):
-        return None
-    if kinds[x] != "number":
+    if any(g not in kinds for g in agg.groupby) or kinds[x] != "number":
         return None
     picks = [quote(g) for g in agg.groupby]
     out_kinds = {g: kinds[g] for g in agg.groupby}
     for o in agg.ops:
-        if o.op not in OPS or o.value is not None or (o.field is None and o.op != "count"):
-            return None
         if o.field is not None and kinds.get(o.field) != "number":
-            return None
-        if o.as_field in out_kinds:
             return None
         col = quote(o.field) if o.field is not None else "NULL"
         valid = f"nullif(CAST({col} AS DOUBLE), {_NAN})"
@@ -163,9 +189,7 @@ def _aggregated(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) ->
     group = ", ".join(quote(g) for g in agg.groupby)
     filtered = f" WHERE {' AND '.join(where)}" if where else ""
     query = f"(SELECT {', '.join(picks)} FROM {source}{filtered} GROUP BY {group})"
-    for step in steps[at[0] + 1:]:
-        if not isinstance(step, Calculate):
-            return None
+    for step in parts.after:
         if (sql := _number_sql(rel, step.expr, out_kinds, query, [])) is None:
             return None
         # as Vega-Lite's rows reach the marks (evaluate.py): NaN and infinities are missing

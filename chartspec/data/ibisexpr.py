@@ -19,7 +19,7 @@ for Ibis's other SQL backends): only what means in Postgres exactly what reduce.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ from .rows import mentioned
 from .smoothing import smooth_series
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
 
-__all__ = ["IbisPlan", "engine_number", "ibis_plan"]
+__all__ = ["IbisPlan", "engine_number", "ibis_plan", "ibis_rows"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,27 @@ def ibis_plan(t: Any, layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapp
             cond = cond & more
         t = t.filter(cond)
     return IbisPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), t, repr(steps))
+
+
+def ibis_rows(t: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, str], dates: Mapping[str, str]
+              ) -> tuple[Any, dict[str, str]] | None:
+    """sparkexpr.spark_rows over an Ibis table: filters and number calculates in order, as
+    engineagg.py's SQL runs them before an aggregate; None when one does not translate."""
+    kinds = dict(kinds)
+    try:
+        for step in steps:
+            if isinstance(step, Filter) and step.expr is not None:
+                t = t.filter(_truth(t, parse(step.expr), kinds))
+            elif isinstance(step, Filter) and step.field in kinds and step.field not in dates:
+                t = t.filter(_field_filter(t, step, kinds[step.field] == "text"))
+            elif isinstance(step, Calculate) and (value := _value(t, parse(step.expr), kinds)).kind in ("num", "numn"):
+                t = t.mutate(**{step.as_field: value.col.cast("float64")})
+                kinds[step.as_field] = "number"
+            else:
+                return None
+    except (Unsupported, RecursionError):
+        return None
+    return t, kinds
 
 
 def _field_filter(t: Any, f: Filter, text: bool) -> Any:

@@ -32,15 +32,17 @@ from typing import Any
 from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Aggregate
 from .connections import Connection, at_query_place, query_of, query_path, redact
+from .engineagg import Parts
 from .ibisexpr import IbisPlan, engine_number, ibis_plan
-from .reduce import LINE_MARKS, m4_columns, max_drawn_rows, too_large
+from .reduce import CHECKED_ROWS, LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .remote import into_engine
 from .rows import DRAWS
 from .stepsplain import applies, settings
 from .table import Table
 
-__all__ = ["FETCHES", "PostgresSource", "postgres_table"]
+__all__ = ["FETCHES", "STREAM_ROWS", "PostgresSource", "postgres_table"]
 
 #: one record per fetch from Postgres (rows brought back, rows in the full table): tests and
 #: docs/databases.md read it to show what came back
@@ -50,6 +52,8 @@ _backends: dict[tuple[tuple[str, str], ...], Any] = {}
 _SESSION = ("-c default_transaction_read_only=on -c max_parallel_workers_per_gather=0 "
             "-c synchronize_seqscans=off")
 _DESCRIBE = "SELECT * FROM ("
+#: rows per batch when every row of a large table comes back (an EMA): what the process holds at a time
+STREAM_ROWS = 100_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +63,8 @@ class PostgresSource:
     where: JsonPath
     #: "number" or "text" per column read as the engine reads it (others: not reduced in Postgres)
     kinds: dict[str, str] = field(default_factory=dict)
+    #: the columns the rows are numbered by (missing last); empty: the order Postgres returns them in
+    order: tuple[str, ...] = ()
 
     def fetch(self, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, source: SourceMap,
               scale: float, others: list[Table], root: Path | None, used: frozenset[str] | None) -> Table:
@@ -67,9 +73,30 @@ class PostgresSource:
         except DataError:
             raise
         except Exception as err:  # the server went away, a cast failed at run time
-            first = redact(str(err).strip().split("\n", 1)[0], self.conn)[:300]
-            raise DataError(source.diagnostic(f"Postgres failed on connection {self.conn.name!r}: {first}",
-                                              self.where, hint="run the query in psql to see the whole error")) from None
+            raise self._failed(err, source) from None
+
+    def aggregate(self, table: Table, layer: Layer, model: ChartSpec, parts: Parts, limit: int,
+                  source: SourceMap) -> Table | None:
+        """The layer's aggregate as an Ibis expression (ibisagg.py), numbered in the DuckDB build's
+        order, when the table has more than ``limit`` rows (engineagg.py's gate); else None."""
+        from .ibisagg import ibis_aggregate
+
+        made = ibis_aggregate(self.expr, self.kinds, layer, model, parts)
+        if made is None:
+            return None
+        try:
+            if self.expr.count().to_pyarrow().as_py() <= limit:
+                return None
+        except Exception as err:  # the server went away
+            raise self._failed(err, source) from None
+        expr, kinds, order = made
+        return Table(name=table.name, columns=tuple(expr.columns), rows=(),
+                     remote=PostgresSource(self.conn, expr, self.where, kinds, order))
+
+    def _failed(self, err: Exception, source: SourceMap) -> DataError:
+        first = redact(str(err).strip().split("\n", 1)[0], self.conn)[:300]
+        return DataError(source.diagnostic(f"Postgres failed on connection {self.conn.name!r}: {first}",
+                                           self.where, hint="run the query in psql to see the whole error"))
 
 
 def _backend(conn: Connection) -> Any:
@@ -158,7 +185,8 @@ def _reducible(t: Any, layers: Sequence[Layer], model: ChartSpec, has_own: bool,
     for layer in layers:
         off = not (model.reduce if layer.reduce is None else layer.reduce)
         if (layer.mark not in LINE_MARKS or layer.smooth is not None or layer.heat is not None or off
-                or (layer.band is not None and layer.band.extent is not None)
+                or (layer.band is not None and layer.band.extent is not None
+                    and any(isinstance(t, Aggregate) for t in layer.transform))  # unless aggregated
                 or model.x.type not in ("quantitative", "temporal") or model.x.scale == "log"):
             return layer, plans
         plan = ibis_plan(t, layer, model, has_own, kinds)
@@ -195,7 +223,10 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
            used: frozenset[str] | None) -> Table:
     import ibis
 
-    t = src.expr.mutate(__srow=ibis.row_number())
+    # rows numbered as the engine numbers them: an aggregate's by its groups (engineagg.py), a query's as it comes
+    number = ibis.row_number().over(order_by=[ibis.asc(c, nulls_first=False) for c in src.order]) if src.order \
+        else ibis.row_number()
+    t = src.expr.mutate(__srow=number)
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     numeric_x = src.kinds.get(model.x.field) == "number"
     x = engine_number(t, model.x.field) if numeric_x else None
@@ -212,7 +243,12 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
         needs = {lyr.index: _needs(lyr, model, has_own, src.kinds) for lyr in layers}
         picked = _m4(t, x, [(plans[lyr.index], needs[lyr.index]) for lyr in layers], model, scale, others,
                      (count, lo, hi), pushed)
-    if picked is None and count > max_drawn_rows():
+    if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
+        picked = t.filter(t.__srow < CHECKED_ROWS).__srow  # Ibis counts rows from 0
+    # EMA needs every row in order: streamed back in batches, the engine smooths and cuts them (as from Spark)
+    streamed = picked is None and culprit is not None and count > max_drawn_rows() and _streamable(
+        t, layers, model, has_own, src.kinds)
+    if layers and picked is None and count > max_drawn_rows() and not streamed:
         why = "this chart needs every row of a Postgres table (EMA, a transform, a log or time x or this mark)"
         err = too_large(count, culprit or model.layers[0], why, source)
         raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
@@ -220,10 +256,34 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     rows = t if picked is None else t.filter(t.__srow.isin(picked))
     # the rows the layers draw, when they come back cut (whole, steps.py decides here)
     drawn = {DRAWS: _draws(rows, model, needs)} if picked is not None and any(needs.values()) else {}
-    arrow = rows.select("__srow", *wanted, **drawn).order_by("__srow").to_pyarrow()
-    fetched = into_engine(table, [arrow], root, pushed[0] if pushed else None)
-    FETCHES.append({"rows": fetched.relation.count, "full": count})
+    out = rows.select("__srow", *wanted, **drawn)
+    batches = [0]
+    arrows = _batches(out, batches) if streamed else [out.order_by("__srow").to_pyarrow()]
+    fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)
+    FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed), "batches": batches[0]})
     return fetched
+
+
+def _streamable(t: Any, layers: list[Layer], model: ChartSpec, has_own: bool, kinds: dict[str, str]) -> bool:
+    """spark._streamable: whether the layers Postgres cannot cut are EMA-smoothed lines it could cut
+    unsmoothed (the engine smooths every row, then cuts them); then every row is streamed back."""
+    return all(_reducible(t, [lyr], model, has_own, kinds)[0] is None
+               or (lyr.smooth is not None and _reducible(t, [replace(lyr, smooth=None)], model, has_own, kinds)[0]
+                   is None) for lyr in layers)
+
+
+def _batches(rows: Any, count: list[int]) -> Any:
+    """Every row as Arrow tables of :data:`STREAM_ROWS` rows, read through a server-side cursor (Ibis's
+    ``to_pyarrow_batches``): the process holds one batch, the engine's table takes (and spills) the rest.
+    Not sorted in Postgres: the engine orders the rows by ``__srow`` (remote.into_engine)."""
+    import pyarrow as pa
+
+    reader = rows.to_pyarrow_batches(chunk_size=STREAM_ROWS)
+    for batch in reader:
+        count[0] += 1
+        yield pa.Table.from_batches([batch])
+    if not count[0]:  # no rows: their columns still
+        yield reader.schema.empty_table()
 
 
 def _m4(t: Any, x: Any, plans: list[tuple[IbisPlan, str | None]], model: ChartSpec, scale: float, others: list[Table],

@@ -44,7 +44,7 @@ from .table import Table
 from .vegasql import to_sql
 from .xmap import x_column, x_map
 
-__all__ = ["LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
+__all__ = ["CHECKED_ROWS", "LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
 #: M4 columns per CSS pixel at --scale 1 (5: 0.08-0.29 % of PNG pixels differ from the full render)
 SUBPIXELS = 5
@@ -191,6 +191,10 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
 def columns_per_pixel(scale: float) -> float:
     """M4 columns per CSS pixel of the plot for images at ``scale`` device pixels per CSS pixel."""
     return max(SUBPIXELS, DEVICE_SUBPIXELS * scale)
+
+
+#: the rows kept of a large table no layer draws (every layer reads its own data): only checked
+CHECKED_ROWS = 1000
 
 
 def m4_columns(model: ChartSpec, scale: float, series: int) -> int:
@@ -349,7 +353,8 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
             return _rules_on_rows(t, layers, model, has_own, source)
         if not layers:  # drawn by no layer (every layer has its own data): only checked
             return replace(t, rows=fetch(big.relation, f"SELECT __row AS r, 0 AS m FROM {big.relation.name} "
-                                                        "WHERE __row < 1000") if big.relation else t.rows, relation=None)
+                                                        f"WHERE __row < {CHECKED_ROWS}") if big.relation else t.rows,
+                           relation=None)
         return reduce_table(big, layers, model, has_own, source, scale, others, used)
 
     try:

@@ -23,10 +23,14 @@ __all__ = ["fetch_remote", "into_engine"]
 
 
 def fetch_remote(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
-                 scale: float, root: Path | None, used: frozenset[str] | None) -> tuple[Table, tuple[Table | None, ...]]:
+                 scale: float, root: Path | None, used: frozenset[str] | None
+                 ) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
     """Every remote table of the chart brought into the engine: reduced by M4 where it lives when
-    its layers allow, else whole (within the drawing limit)."""
+    its layers allow, else whole (within the drawing limit). A large layer's aggregate runs where
+    the data lives first (engineagg.py's pipeline): the layer then draws the aggregated rows as its
+    own table, cut by M4 there too, and the model has that layer without its transforms."""
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
+    model, aggregated = _aggregates(model, table, own, source)
     small = [t for t in (table, *own) if t is not None and t.remote is None and t.relation is None]
     if table.remote is not None:
         table = table.remote.fetch(table, [lyr for lyr in model.layers if own[lyr.index] is None], False, model,
@@ -34,8 +38,31 @@ def fetch_remote(model: ChartSpec, table: Table, layer_tables: Sequence[Table | 
     for layer in model.layers:
         t = own[layer.index]
         if t is not None and t.remote is not None:
-            own[layer.index] = t.remote.fetch(t, [layer], True, model, source, scale, small, root, used)
-    return table, tuple(own[: len(layer_tables)])
+            # an aggregate's table holds only what the layer draws (its band's columns too)
+            wanted = None if layer.index in aggregated else used
+            own[layer.index] = t.remote.fetch(t, [layer], True, model, source, scale, small, root, wanted)
+    size = max(len(layer_tables), 1 + max(aggregated, default=-1))
+    return model, table, tuple(own[:size])
+
+
+def _aggregates(model: ChartSpec, table: Table, own: list[Table | None], source: SourceMap
+                ) -> tuple[ChartSpec, set[int]]:
+    """engineagg.engine_aggregates for remote tables: each eligible layer of a table with more rows
+    than Vega can draw gets the engine's aggregate (a lazy remote table) as its own data."""
+    from .engineagg import aggregate_parts, aggregated_layer, eligible
+    from .reduce import max_drawn_rows
+
+    layers, done = list(model.layers), set()
+    for layer in model.layers:
+        base = own[layer.index] or table
+        if base.remote is None or not eligible(model, layer):
+            continue
+        parts = aggregate_parts(layer, model, own[layer.index] is not None)
+        made = None if parts is None else base.remote.aggregate(base, layer, model, parts, max_drawn_rows(), source)
+        if made is not None:
+            own[layer.index], layers[layer.index] = made, aggregated_layer(layer, model)
+            done.add(layer.index)
+    return (replace(model, layers=tuple(layers)) if done else model), done
 
 
 def into_engine(table: Table, arrows: Any, root: Path | None, pushed: tuple[int, float, float, int] | None

@@ -11,9 +11,10 @@ every series.
 
 Before the reduction, Spark runs a layer's filters, drawn calculates and fold where Spark means
 the same as DuckDB (sparkexpr.py), and the training-log rules (sparksteps.py: repeated steps,
-missing values, the test for holes), whose per-layer bits come back in ``__draws``. EMA smoothing,
-and a line with a hole (its pieces), need every row in order: the rows are streamed back one
-partition at a time into the engine, which smooths, applies the rules and cuts them. Where Spark
+missing values, holes and the pieces they cut a line into), whose per-layer bits come back in
+``__draws``. EMA smoothing, and a line with a hole and ``gaps: break``, need every row in order:
+the rows are streamed back one partition at a time into the engine, which smooths, applies the
+rules and cuts them. Where Spark
 cannot reduce otherwise (aggregates, rolling windows, band extents, bars: the DuckDB build draws
 them whole too), every row comes back if there are at most ``max_drawn_rows()``; beyond that the
 spec fails at the layer's position, with the hint to do the work in ``sql:``.
@@ -29,8 +30,10 @@ from typing import Any
 from ..errors import DataError, JsonPath
 from ..spec.model import ChartSpec, DataSource, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Aggregate
 from .connections import Connection, query_of, query_path, redact
-from .reduce import LINE_MARKS, POINT_MARKS, max_drawn_rows, too_large
+from .engineagg import Parts
+from .reduce import CHECKED_ROWS, LINE_MARKS, POINT_MARKS, max_drawn_rows, too_large
 from .remote import into_engine
 from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
@@ -55,6 +58,20 @@ class SparkSource:
     def fetch(self, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, source: SourceMap,
               scale: float, others: list[Table], root: Path | None, used: frozenset[str] | None) -> Table:
         return _fetch(table, layers, has_own, model, source, scale, others, root, used)
+
+    def aggregate(self, table: Table, layer: Layer, model: ChartSpec, parts: Parts, limit: int,
+                  source: SourceMap) -> Table | None:
+        """The layer's aggregate run in Spark (sparkagg.py) as a new lazy table, when the table has
+        more than ``limit`` rows (engineagg.py's gate); None: the layer goes the usual way."""
+        from .sparkagg import spark_aggregate
+
+        try:
+            out = spark_aggregate(self.frame, layer, model, parts)
+            if out is None or self.frame.count() <= limit:
+                return None
+        except Exception as err:  # Spark's own failure at run time
+            raise _failed(err, self.conn, self.where, source) from None
+        return Table(name=table.name, columns=tuple(out.columns), rows=(), remote=SparkSource(self.conn, out, self.where))
 
 
 def _session(conn: Connection) -> Any:
@@ -108,7 +125,8 @@ def _reducible(layers: Sequence[Layer], model: ChartSpec, has_own: bool, kinds: 
     for layer in layers:
         off = not (model.reduce if layer.reduce is None else layer.reduce)
         if (layer.mark not in LINE_MARKS | POINT_MARKS or layer.smooth is not None or layer.heat is not None or off
-                or (layer.band is not None and layer.band.extent is not None)
+                or (layer.band is not None and layer.band.extent is not None
+                    and any(isinstance(t, Aggregate) for t in layer.transform))  # unless aggregated
                 or model.x.type not in ("quantitative", "temporal")):
             return layer, plans
         plan = spark_plan(layer, model, has_own, kinds)
@@ -139,6 +157,7 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     remote: SparkSource = table.remote
     # row ids fixed once (persisted): the picks and the rows fetched must name the same rows
     frame = remote.frame.withColumn("__srow", F.monotonically_increasing_id()).persist()
+    held = [frame]  # every DataFrame this layer caches: unpersisted when its rows are here
     wanted = [c for c in table.columns if used is None or c in used] or list(table.columns[:1])
     x = _numeric(frame, model.x.field) if model.x.field in table.columns else None
     pushed: Pushed | None = None
@@ -150,6 +169,11 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         placed = x if x is None or model.x.scale != "log" else F.when(x > 0, x)
         count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(placed if x is not None else F.lit(None)),
                                   F.max(placed if x is not None else F.lit(None))).first()
+        if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
+            first = frame.orderBy("__srow").limit(CHECKED_ROWS).select("__srow", *wanted)
+            fetched = into_engine(table, [first.toArrow()], root, None)
+            FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": 0})
+            return fetched
         extent = x_extent(model, (lo, hi), others) if culprit is None and layers else None
         # the training-log rules first (sparksteps.py): the M4 picks from the rows each layer draws;
         # a step that may be a hole needs every row: they are streamed back, as for an EMA
@@ -158,6 +182,8 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         if isinstance(rules, str):
             culprit, why = layers[0], rules
         ruled = frame if not isinstance(rules, Rules) or rules.frame is None else rules.frame
+        if isinstance(rules, Rules):
+            held += rules.held  # persisted when the rules took a window or numbered pieces (sparksteps.py)
         found = None if not isinstance(rules, Rules) or extent is None else m4_picks(
             ruled, x, [rules.plans[lyr.index] for lyr in layers], model, scale, count, extent)
         picked, pushed = found if found is not None else (None, None)
@@ -170,7 +196,7 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
                                     "or draw a line without smoothing, which Spark reduces"))
         # the picks are a few rows per pixel column: broadcast them rather than shuffle the table
         if picked is not None and ruled is not frame:  # the layers' bits come back with their rows
-            frame, wanted = ruled, [*wanted, DRAWS]
+            frame, wanted = ruled, [*wanted, DRAWS, *(rules.pieces if isinstance(rules, Rules) else ())]
         rows = (frame if picked is None else frame.join(F.broadcast(picked), "__srow", "left_semi")).select(
             "__srow", *wanted)
         arrows = _partitions(rows) if streamed else [rows.toArrow()]
@@ -180,11 +206,18 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)
-        first = redact(str(err).strip().split("\n", 1)[0], remote.conn)[:300]
-        raise DataError(source.diagnostic(f"Spark failed on connection {remote.conn.name!r}: {first}",
-                                          remote.where, hint="run the query in Spark itself to see the whole error"))
+        raise _failed(err, remote.conn, remote.where, source) from None
+    finally:  # the cache is the executors' memory: freed once the layer's rows are here (or on failure)
+        for held_frame in held:
+            held_frame.unpersist()
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
     return fetched
+
+
+def _failed(err: Exception, conn: Connection, where: JsonPath, source: SourceMap) -> DataError:
+    first = redact(str(err).strip().split("\n", 1)[0], conn)[:300]
+    return DataError(source.diagnostic(f"Spark failed on connection {conn.name!r}: {first}", where,
+                                       hint="run the query in Spark itself to see the whole error"))
 
 
 def _integral(frame: Any, name: str) -> bool:
@@ -208,10 +241,11 @@ def _partitions(rows: Any) -> Any:
     from pyspark.sql import functions as F
 
     parts = rows.withColumn("__part", F.spark_partition_id()).persist()
-    numbers = sorted(r[0] for r in parts.select("__part").distinct().collect())
-    if not numbers:  # no rows: their columns still
-        yield rows.limit(0).toArrow()
-    for number in numbers:
-        arrow = parts.where(F.col("__part") == number).drop("__part").toArrow()
-        yield arrow
-    parts.unpersist()
+    try:
+        numbers = sorted(r[0] for r in parts.select("__part").distinct().collect())
+        if not numbers:  # no rows: their columns still
+            yield rows.limit(0).toArrow()
+        for number in numbers:
+            yield parts.where(F.col("__part") == number).drop("__part").toArrow()
+    finally:  # also when the engine stops reading (an error) or the generator is dropped
+        parts.unpersist()

@@ -24,7 +24,7 @@ for everything else (the layer then comes back whole, as before):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +37,7 @@ from .rows import mentioned
 from .smoothing import smooth_series
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
 
-__all__ = ["SparkPlan", "column_kinds", "engine_number", "spark_plan"]
+__all__ = ["SparkPlan", "column_kinds", "engine_number", "spark_plan", "spark_rows"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,30 @@ def spark_plan(layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapping[str
         cond = w if cond is None else cond & w
     return SparkPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), tuple(calcs), cond,
                      repr(layer_steps(layer, model, has_own)), points)
+
+
+def spark_rows(frame: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, str], dates: Mapping[str, str]
+               ) -> tuple[Any, dict[str, str]] | None:
+    """Filters and number calculates applied in order, as engineagg.py's SQL runs them before an
+    aggregate (a calculate keeps NaN and infinities there, as DuckDB stores them); the frame and
+    the columns' kinds, or None when one does not translate."""
+    kinds = dict(kinds)
+    try:
+        for step in steps:
+            if isinstance(step, Filter) and step.expr is not None:
+                frame = frame.where(_truth(parse(step.expr), kinds))
+            elif isinstance(step, Filter) and step.field in kinds and step.field not in dates:
+                if (cond := _field_filter(step, kinds[step.field] == "text")) is None:
+                    return None
+                frame = frame.where(cond)
+            elif isinstance(step, Calculate) and (value := _value(parse(step.expr), kinds)).kind in ("num", "numn"):
+                frame = frame.withColumn(step.as_field, value.col.cast("double"))
+                kinds[step.as_field] = "number"
+            else:
+                return None
+    except (Unsupported, RecursionError):
+        return None
+    return frame, kinds
 
 
 def _field_filter(t: Filter, text: bool) -> Any:

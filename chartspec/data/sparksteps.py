@@ -12,8 +12,11 @@ layer the rules apply to (stepsplain.applies), on the rows the layer's filters k
   M4 (in Spark, and reduce.py's second cut) picks from those rows only.
 - *Holes*: steps.py's first test, ``longest step <= 4 x shortest`` over the layer's distinct x
   (ln x on a log scale), mostly shows there is none; when it does not, steps._holes's windowed
-  medians (8 steps each side) are computed in Spark. A layer with a hole needs its line's pieces
-  numbered as steps.py numbers them: that stays local, on every row streamed back (spark.py).
+  medians (8 steps each side) are computed in Spark. A layer with a hole gets its line's pieces
+  there too (``__piece_<i>``, a new piece after each hole, numbered within each series: the same
+  paths steps.py draws), and is cut by M4 like an unbroken line; the pieces come back with the
+  picks. With ``gaps: break`` (rows without a y also break the line, steps.py places them) the
+  rows are still streamed back and the engine applies the rules (spark.py).
 
 One window per layer, sorting its rows by series and x in Spark: its next x tells a repeated x
 and the step to the next distinct x. That sort of every row is the rules' cost (about 30-40 s for
@@ -35,7 +38,7 @@ from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Calculate
-from .rows import DRAWS
+from .rows import DRAWS, piece_column
 from .sparkexpr import SparkPlan, engine_number
 from .steps import GAP_WINDOW, replaced_note
 from .stepsplain import GAP_FACTOR, _todo, settings
@@ -57,6 +60,10 @@ class Rules:
     frame: Any
     plans: dict[int, SparkPlan]
     notes: tuple[Diagnostic, ...]
+    #: the persisted frames ``frame`` reads (the windows' result, the pieces), for the caller to unpersist
+    held: tuple[Any, ...] = ()
+    #: the layers' piece columns (steps.py's ``__piece_<i>``), for a layer with a hole
+    pieces: tuple[str, ...] = ()
 
 
 def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int, SparkPlan], model: ChartSpec,
@@ -83,29 +90,40 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
         ruled = ruled.persist()
     found = ruled.agg(*(s for _, stats in checks for s in stats), F.min(DRAWS), F.max(DRAWS)).first()
     notes = []
+    pieced: list[tuple[Layer, Any]] = []
     for i, (layer, _) in enumerate(checks):
         shortest, longest, replaced, first = found[4 * i: 4 * i + 4]
         duplicates, gaps = settings(layer, model)
         if (gaps != "connect" and longest is not None and not longest <= GAP_FACTOR * shortest
-                and _holes(ruled, x, layer, plans[layer.index], model)):
-            ruled.unpersist()
-            return f"layer {layer.name!r} has a hole in its steps: its pieces are found on every row"
+                and _holes(flags := _hole_flags(ruled, x, layer, plans[layer.index], model))):
+            if gaps == "break":  # rows without a y break the line too: steps.py places them, on every row
+                ruled.unpersist()
+                return f"layer {layer.name!r} has a hole in its steps: its pieces are found on every row"
+            pieced.append((layer, flags))
         if replaced:
             plan = plans[layer.index]
             value = int(first["x"]) if integer_x else first["x"]
             notes.append(replaced_note(layer, model, table_name, replaced, value,
                                        {k: first[f"k{j}"] for j, k in enumerate(plan.keys)}, duplicates, source))
-    if found[-2] == found[-1]:  # every row keeps the same bits: no __draws (steps.apply_to_relation)
+    if found[-2] == found[-1] and not pieced:  # every row keeps the same bits: no __draws (steps.apply_to_relation)
         ruled.unpersist()
         return Rules(None, plans, tuple(notes))
+    held = (ruled,) if len(WINDOWS) > windows else ()
+    if pieced:  # the pieces' join is read by the M4 and the fetch: held once
+        for layer, flags in pieced:
+            ruled = _pieces(ruled, x, layer, plans[layer.index], flags)
+        ruled = ruled.persist()
+        held += (ruled,)
     drawn = {i: replace(p, where=_and(p.where, (F.col(DRAWS).bitwiseAND(1 << i)) != 0)) for i, p in plans.items()}
-    return Rules(ruled.drop(*(c for c in ruled.columns if c.startswith("__steps"))), drawn, tuple(notes))
+    return Rules(ruled.drop(*(c for c in ruled.columns if c.startswith("__steps"))), drawn, tuple(notes), held,
+                 tuple(piece_column(layer.index) for layer, _ in pieced))
 
 
-def _holes(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) -> int:
-    """How many of the layer's steps are holes by steps._holes's rule: more than 4 x the median
-    of the up to 8 steps before it and of the up to 8 after it, in the same series (positions
-    of steps without a value, x <= 0 on a log scale, count but add nothing to a median)."""
+def _hole_flags(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) -> Any:
+    """One row per distinct x of each series (its keys, ``__x``, the step ``__d`` to the next x)
+    with ``__hole``: that step is a hole by steps._holes's rule, more than 4 x the median of the
+    up to 8 steps before it and of the up to 8 after it, in the same series (positions of steps
+    without a value, x <= 0 on a log scale, count but add nothing to a median)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -125,7 +143,35 @@ def _holes(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) 
 
     hole = (F.col("__d") > F.lit(GAP_FACTOR) * median(-GAP_WINDOW, -1)) & (
         F.col("__d") > F.lit(GAP_FACTOR) * median(1, GAP_WINDOW))
-    return int(rows.withColumn("__hole", hole).agg(F.count(F.when(F.col("__hole"), 1))).first()[0])
+    return rows.withColumn("__hole", F.coalesce(hole, F.lit(False)))
+
+
+def _holes(flags: Any) -> int:
+    """How many steps are holes (:func:`_hole_flags`)."""
+    from pyspark.sql import functions as F
+
+    return int(flags.agg(F.count(F.when(F.col("__hole"), 1))).first()[0])
+
+
+def _pieces(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, flags: Any) -> Any:
+    """``ruled`` with the layer's piece column: steps._pieces's pieces (a new one after each hole,
+    and at each series), numbered within each series (the colour already tells series apart, so
+    the paths drawn are steps.py's); -1 on rows the layer does not draw, as steps.py sets them."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    i, keys = layer.index, list(plan.keys)
+    order = Window.partitionBy(*(F.col(f"`{k}`") for k in keys)).orderBy("__x")
+    started = flags.withColumn("__start", F.coalesce(F.lag("__hole").over(order), F.lit(False)).cast("long"))
+    numbered = started.select(*(F.col(f"`{k}`").alias(f"__pk{j}") for j, k in enumerate(keys)), "__x",
+                              F.sum("__start").over(order.rowsBetween(Window.unboundedPreceding, 0)).alias("__pn"))
+    on = F.col("__px") == F.col("__x")
+    for j, k in enumerate(keys):
+        on = on & F.col(f"`{k}`").eqNullSafe(F.col(f"__pk{j}"))
+    joined = ruled.withColumn("__px", x).join(numbered, on, "left")
+    drawn = F.col(f"__steps_c{i}") & ((F.col(DRAWS).bitwiseAND(1 << i)) != 0) & F.col("__pn").isNotNull()
+    return joined.withColumn(piece_column(i), F.when(drawn, F.col("__pn")).otherwise(F.lit(-1)).cast("long")).drop(
+        "__px", "__x", "__pn", *(f"__pk{j}" for j in range(len(keys))))
 
 
 def _regular(frame: Any, x: Any, cand: Any, plan: SparkPlan, model: ChartSpec, gaps: str

@@ -200,3 +200,84 @@ def test_postgres_options_are_checked(options: str, expected: str) -> None:
 
     [problem] = check_connections(tomllib.loads(text)["connections"], "chartspec.toml", text)
     assert problem.message.startswith(expected)
+
+
+#: a band of the runs' spread at each step, and a mean over runs made by the chart's own transforms
+#: (a filter, a calculate before the aggregate, one after): 120,000 rows, 60,000 steps
+BANDS = """data: {connection: NAME, table: metrics}
+width: 300
+x: {field: step}
+layers:
+  - {mark: errorband, name: spread, y: {field: loss}, band: {extent: stdev}}
+  - mark: line
+    name: mean
+    y: {field: twice}
+    transform:
+      - {filter: "datum.step >= 1000 && datum.run !== 'run7'"}
+      - {calculate: "datum.loss * 3 - 1", as: l3}
+      - {aggregate: [{op: mean, field: l3, as: mean_l3}, {op: count, as: n}, {op: valid, field: loss, as: v}],
+         groupby: [step]}
+      - {calculate: "datum.mean_l3 * 2 + datum.v", as: twice}
+"""
+
+
+def test_band_extents_and_aggregates_run_in_postgres_then_its_m4(project: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # more rows than the (lowered) drawing limit: the DuckDB build aggregates in its engine
+    # (engineagg.py); Postgres runs the same aggregate, then cuts the 60,000 aggregated rows with M4
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    for name in ("warehouse", "db"):
+        (project / f"bands_{name}.yaml").write_text(BANDS.replace("NAME", name))
+    pg_module.FETCHES.clear()
+    spec = load(project / "bands_db.yaml")
+    # the chart's table, drawn by no layer now: its first 1,000 rows, checked only (as reduce.py keeps them);
+    # then each layer's aggregated rows (60,000 steps; 59,000 after the filter), not 120,000
+    assert [(f["full"], f["rows"]) for f in pg_module.FETCHES][0] == (ROWS, 1_000)
+    assert [f["full"] for f in pg_module.FETCHES[1:]] == [60_000, 59_000]
+    local = load(project / "bands_warehouse.yaml")
+    for layer, fetched, values in zip(spec.model.layers, pg_module.FETCHES[1:], (3, 1), strict=True):
+        assert layer.transform == ()
+        own = spec.layer_tables[layer.index]
+        assert own is not None and own.reduced_from == local.layer_tables[layer.index].reduced_from
+        # per M4 column and drawn value (the band: mean, lower, upper), not 60,000
+        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_an_ema_beyond_the_drawing_limit_streams_every_row_in_batches(project: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # EMA is a recursion along each run: every row comes back, 10,000 at a time through a
+    # server-side cursor, into the engine, which smooths and cuts them as it does a DuckDB file's
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    monkeypatch.setattr(pg_module, "STREAM_ROWS", 10_000)
+    ema = SPEC + "    smooth: {ema: 0.9}\n"
+    for name in ("warehouse", "db"):
+        (project / f"ema_{name}.yaml").write_text(ema.replace("NAME", name))
+    pg_module.FETCHES.clear()
+    spec = load(project / "ema_db.yaml")
+    assert pg_module.FETCHES == [{"rows": ROWS, "full": ROWS, "streamed": 1, "batches": ROWS // 10_000}]
+    local = load(project / "ema_warehouse.yaml")
+    assert spec.table.reduced_from == local.table.reduced_from == ROWS  # then cut by M4 here
+    assert _rows(spec) == _rows(local)
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_a_band_beside_the_runs_lines_aggregates_in_postgres_and_cuts_the_lines_too(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the usual chart: a minmax band over the runs, and each run's line from the chart's table
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    band = SPEC.replace("layers:\n", "layers:\n  - {mark: errorband, name: range, y: {field: loss}, band: {extent: minmax}}\n")
+    for name in ("warehouse", "db"):
+        (project / f"band_lines_{name}.yaml").write_text(band.replace("NAME", name))
+    pg_module.FETCHES.clear()
+    spec = load(project / "band_lines_db.yaml")
+    lines, aggregated = pg_module.FETCHES
+    assert (lines["full"], aggregated["full"]) == (ROWS, 60_000)
+    assert lines["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2
+    assert aggregated["rows"] <= 4 * m4_columns(spec.model, 1.0, 3) * 3
+    local = load(project / "band_lines_warehouse.yaml")
+    assert _rows(spec) == _rows(local)
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()

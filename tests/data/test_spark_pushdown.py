@@ -20,6 +20,11 @@ from chartspec.data import spark as spark_module
 from chartspec.data import sparksteps
 from chartspec.data.reduce import m4_columns
 
+
+def _cached(session: object) -> bool:
+    """Whether Spark still caches a DataFrame (its cache manager: what persist() registers)."""
+    return not session._jsparkSession.sharedState().cacheManager().isEmpty()  # type: ignore[attr-defined]
+
 ROWS = 1_200_000
 SPEC = """data: {connection: NAME, table: metrics}
 width: 300
@@ -143,6 +148,7 @@ def test_points_log_x_fold_and_repeats_are_reduced_in_spark(small: Path, tmp_pat
         assert fetched["rows"] <= len(local.table.rows) + 2 < SMALL_ROWS // 4, fetched
     else:  # 4 per M4 column and series (fold: 2 series, its two columns)
         assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2, fetched
+    assert not _cached(spark)  # the row ids' and the rules' cached frames are freed with the layer
     # the repeated steps' note, as the DuckDB build gives it
     assert [n.message.replace("cluster", "warehouse") for n in spec.notes] == [n.message for n in local.notes]
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
@@ -151,15 +157,66 @@ def test_points_log_x_fold_and_repeats_are_reduced_in_spark(small: Path, tmp_pat
 
 def test_a_hole_a_filter_leaves_breaks_the_line_on_spark_too(small: Path, tmp_path: Path, spark: object,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    # Spark's check (longest step <= 4 x shortest) cannot rule a hole out: the rows are streamed
-    # back and the engine finds the hole as for the DuckDB file, which draws two pieces per run
+    # Spark's check (longest step <= 4 x shortest) cannot rule a hole out: its windowed medians
+    # find it, Spark numbers the line's pieces (steps.py's) and cuts the rows with M4 as for an
+    # unbroken line; the pieces come back with the picks and the line is drawn in two per run
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
     spark_module.FETCHES.clear()
     sparksteps.WINDOWS.clear()
     spec = load(small / "holes_cluster.yaml")
     assert len(sparksteps.WINDOWS) == 1  # the quick test fails: the window (and its medians) decide
-    assert spark_module.FETCHES[-1]["streamed"] == 1
+    fetched = spark_module.FETCHES[-1]
+    assert fetched["streamed"] == 0 and fetched["full"] == SMALL_ROWS
+    assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2, fetched  # not every row
+    assert not _cached(spark)  # the windows' and the pieces' cached frames are freed too
     local = load(small / "holes_warehouse.yaml")
     assert len({r["__piece_0"] for r in local.table.rows}) == 4
+    assert {(r["run"], r["__piece_0"] >= 0) for r in spec.table.rows} == {(r["run"], r["__piece_0"] >= 0)
+                                                                          for r in local.table.rows}
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
-    assert svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+    assert svg.count(b"<path") == save(local, tmp_path / "warehouse.svg").read_bytes().count(b"<path")
+    assert svg == (tmp_path / "warehouse.svg").read_bytes()
+
+
+#: a band of the runs' spread at each step, and a mean over runs made by the chart's own transforms
+#: (a filter, a calculate before the aggregate, one after): 40,000 rows, 20,000 steps
+BANDS = """data: {connection: NAME, table: metrics}
+width: 300
+x: {field: step}
+layers:
+  - {mark: errorband, name: spread, y: {field: loss}, band: {extent: stdev}}
+  - mark: line
+    name: mean
+    y: {field: twice}
+    transform:
+      - {filter: "datum.step >= 1000 && datum.run !== 'run7'"}
+      - {calculate: "datum.loss * 3 - 1", as: l3}
+      - {aggregate: [{op: mean, field: l3, as: mean_l3}, {op: count, as: n}, {op: valid, field: loss, as: v}],
+         groupby: [step]}
+      - {calculate: "datum.mean_l3 * 2 + datum.v", as: twice}
+"""
+
+
+def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_path: Path, spark: object,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # more rows than the (lowered) drawing limit: the DuckDB build aggregates in its engine
+    # (engineagg.py); Spark runs the same aggregate, then cuts the aggregated rows with its M4
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    for name in ("warehouse", "cluster"):
+        (small / f"bands_{name}.yaml").write_text(BANDS.replace("NAME", name))
+    spark_module.FETCHES.clear()
+    spec = load(small / "bands_cluster.yaml")
+    # the chart's table, drawn by no layer now: its first 1,000 rows, checked only (as reduce.py keeps them);
+    # then each layer's aggregated rows (20,000 steps; 19,000 after the filter), not 40,000
+    assert [(f["full"], f["rows"]) for f in spark_module.FETCHES][0] == (SMALL_ROWS, 1_000)
+    assert [f["full"] for f in spark_module.FETCHES[1:]] == [20_000, 19_000]
+    assert not _cached(spark)
+    local = load(small / "bands_warehouse.yaml")
+    for layer, fetched, values in zip(spec.model.layers, spark_module.FETCHES[1:], (3, 1), strict=True):
+        assert layer.transform == ()
+        own = spec.layer_tables[layer.index]
+        assert own is not None and own.reduced_from == local.layer_tables[layer.index].reduced_from
+        # per M4 column and drawn value (the band: mean, lower, upper), not 20,000
+        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()

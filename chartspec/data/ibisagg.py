@@ -1,0 +1,73 @@
+"""engineagg.py's aggregate as an Ibis expression (postgres.py runs it): band extents, mean over seeds.
+
+sparkagg.py's rules over Ibis's table API: the layer's filters and calculates (ibisexpr.ibis_rows),
+one ``group_by`` of x and the series field with Vega's ops as engineagg.OPS computes them in
+DuckDB, then calculates. postgres.py numbers the result's rows in the DuckDB table's order (x, then
+the series, missing last) and cuts it with its M4, in the same query as the fetch. The quantiles
+stay on the DuckDB path (Postgres's ``percentile_cont`` is not checked against DuckDB's to the bit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..spec.model import ChartSpec, Layer
+from .engineagg import Parts
+from .ibisexpr import engine_number, ibis_rows
+from .layerdata import layer_dates
+
+__all__ = ["IBIS_OPS", "ibis_aggregate"]
+
+#: each op but ``count`` over ``v`` (the valid values: neither missing nor NaN) or ``c`` (the column)
+IBIS_OPS: Mapping[str, Callable[[Any, Any], Any]] = {
+    "valid": lambda v, c: v.count(),
+    "missing": lambda v, c: c.isnull().sum(),
+    "sum": lambda v, c: v.sum(),
+    "mean": lambda v, c: v.mean(),
+    "min": lambda v, c: v.min(),
+    "max": lambda v, c: v.max(),
+    "variance": lambda v, c: v.var(how="sample"),
+    "stdev": lambda v, c: v.std(how="sample"),
+    "stderr": lambda v, c: v.std(how="sample") / v.count().cast("float64").sqrt(),
+}
+_COUNTS = frozenset({"count", "valid", "missing"})
+
+
+def ibis_aggregate(t: Any, kinds: Mapping[str, str], layer: Layer, model: ChartSpec, parts: Parts
+                   ) -> tuple[Any, dict[str, str], tuple[str, ...]] | None:
+    """The aggregated rows as an Ibis table, their columns' kinds and the order the DuckDB build
+    numbers them in; None when a step or op does not translate."""
+    import ibis
+
+    if any(o.op not in IBIS_OPS and o.op != "count" for o in parts.agg.ops):
+        return None
+    done = ibis_rows(t, parts.before, kinds, layer_dates(layer, model))
+    if done is None:
+        return None
+    rows, now = done
+    agg, x = parts.agg, model.x.field
+    if any(g not in now for g in agg.groupby) or now[x] != "number":
+        return None
+    picks = {}
+    for o in agg.ops:
+        if o.field is not None and now.get(o.field) != "number":
+            return None
+        if o.op == "count" or o.field is None:  # every row of the group
+            picks[o.as_field] = rows.count().cast("int64")
+            continue
+        # a raw column as the engine reads it (NaN, ±Infinity missing); a calculate's as DuckDB stores it
+        c = engine_number(rows, o.field) if o.field in kinds else rows[o.field]
+        v = ibis.ifelse(c.isnan(), ibis.null("float64"), c)
+        picks[o.as_field] = IBIS_OPS[o.op](v, c).cast("int64" if o.op in _COUNTS else "float64")
+    keys = {g: (engine_number(rows, g) if kinds.get(g) == "number" and not rows[g].type().is_integer() else rows[g])
+            for g in agg.groupby}
+    out = rows.group_by(**keys).aggregate(**picks)
+    out_kinds = {**{g: now[g] for g in agg.groupby}, **{o.as_field: "number" for o in agg.ops}}
+    for step in parts.after:
+        if (after := ibis_rows(out, [step], out_kinds, {})) is None:
+            return None
+        out, out_kinds = after
+        # as Vega-Lite's rows reach the marks (and the next calculate reads them): NaN and infinities missing
+        out = out.mutate(**{step.as_field: engine_number(out, step.as_field)})
+    return out, out_kinds, (x, *(g for g in agg.groupby if g != x))
