@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["Renderer", "shared"]
+__all__ = ["Renderer", "child_environment", "exit_with_parent", "shared"]
 
 _HEADER = struct.Struct(">I")
 #: how often the helper checks that the process that started it is still there
@@ -64,6 +64,36 @@ def _read(stream: IO[bytes]) -> tuple[bytes, bytes] | None:
 
 # -- the helper --------------------------------------------------------------------------------------
 
+#: set in a child's environment when the thread that starts it is the main thread, which lives as
+#: long as the process: only then may the child ask the kernel to end it with its parent
+_WITH_PARENT = "CHARTSPEC_DIE_WITH_PARENT"
+
+
+def child_environment(env: dict[str, str]) -> dict[str, str]:
+    """``env`` for a renderer process started from this thread (see :func:`exit_with_parent`)."""
+    if threading.current_thread() is threading.main_thread():
+        return {**env, _WITH_PARENT: "1"}
+    return {k: v for k, v in env.items() if k != _WITH_PARENT}
+
+
+def exit_with_parent(parent: int) -> None:
+    """End this process when ``parent`` is gone, even while Vega holds the GIL.
+
+    A thread polls ``getppid`` (everywhere), but it cannot run while V8 works on a chart, and a
+    chart that never ends (a regular expression backtracking forever) would keep an orphan at full
+    CPU. On Linux the kernel kills it instead (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, prctl(2)), when
+    the thread that started it ends, hence only for children of the main thread."""
+    if os.environ.get(_WITH_PARENT) == "1" and sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # no libc to call: the thread below still works
+            pass
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
 def _exit_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(_PARENT_CHECK)
@@ -74,7 +104,7 @@ def serve() -> None:
     """The helper's loop (``python -m chartspec.builder.renderer``): frames in on stdin, out on stdout."""
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever else writes to stdout must not corrupt the frames
-    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+    exit_with_parent(os.getppid())
     from ..render.engine import PROBE, EngineError, draw_svg, reason
 
     def answer(vl: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -119,7 +149,8 @@ class Renderer:
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (home, os.environ.get("PYTHONPATH"))))}
             try:
                 self._proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                              stdout=subprocess.PIPE, env=env, start_new_session=True)
+                                              stdout=subprocess.PIPE, env=child_environment(env),
+                                              start_new_session=True)
             except OSError as err:  # no Python to run it with, no processes left ...
                 raise _export_error(f"cannot start the renderer: {err.strerror or err}", "build again") from err
             self._replies = queue.Queue()

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from ..errors import Diagnostic, ExportError
 from ..render.engine import crash_cause
 from .engine import crash_report, recover, timeout_report, warm
+from .renderer import child_environment, exit_with_parent
 
 if TYPE_CHECKING:
     from .discover import Target
@@ -48,15 +49,6 @@ _STARTED = "started"
 _WARM_UP_LIMIT = 120.0
 #: how often a worker checks that the build that started it is still there
 _PARENT_CHECK = 0.25
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    """A worker of a killed build (SIGKILL, a crash) would render on and then fail to report:
-    it exits as soon as its parent is gone, even in the middle of a spec. Files are written
-    atomically, so at worst a hidden temporary file is left, never a partial output."""
-    while os.getppid() == parent:
-        time.sleep(_PARENT_CHECK)
-    os._exit(0)
 
 
 #: Ctrl-C reaches every process of the terminal's group, workers included. The main process handles
@@ -76,7 +68,10 @@ def _ignore_ctrl_c() -> None:
 def _serve(conn: Connection, task: Task, parent: int) -> None:
     """A worker's loop: a spec in, ``_STARTED``, then ``(result, engine still usable)`` out."""
     _ignore_ctrl_c()
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    # a worker of a killed build (SIGKILL, a crash) would render on and then fail to report: it
+    # exits as soon as its parent is gone, even in the middle of a spec. Files are written
+    # atomically, so at worst a hidden temporary file is left, never a partial output.
+    exit_with_parent(parent)
     warm()  # an engine that does not start fails the first spec, which says why
     try:
         while True:
@@ -131,7 +126,7 @@ def _launch(task: Task) -> tuple[_Process, Connection]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (home, os.environ.get("PYTHONPATH"))))}
     try:
         proc = subprocess.Popen([sys.executable, "-m", __name__, str(theirs.fileno()), str(os.getpid())],
-                                stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=env)
+                                stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=child_environment(env))
     finally:
         theirs.close()
     conn = Connection(ours.detach())

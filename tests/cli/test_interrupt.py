@@ -14,6 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from conftest import chartspec_exe, child_pids, write_tree
 
 SPEC = """\
@@ -110,3 +111,54 @@ def test_ctrl_c_stops_serve_without_blaming_the_renderer(tmp_path: Path) -> None
         text = stderr.read_text(errors="replace")
         _assert_one_quiet_line(rc, text)
         assert not re.search(r"error: the renderer", text), text
+
+
+# a chart Vega never finishes (a regular expression backtracking forever): its renderer process
+# holds the GIL in V8, so only the build (or the kernel) can stop it
+FOREVER = """\
+title: Forever {n}
+data: {{values: [{{step: 0, v: 1}}, {{step: 1, v: 2}}]}}
+x: {{field: step}}
+transform: [{{calculate: "test(/^(a+)+$/, '{text}!') ? 1 : 0", as: c}}]
+layers:
+  - y: {{field: c}}
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return not Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("jobs", "stop"), [("0", signal.SIGTERM), ("2", signal.SIGTERM), ("0", signal.SIGHUP),
+                                            ("0", signal.SIGKILL), ("2", signal.SIGKILL)])
+def test_a_build_stopped_by_a_signal_leaves_no_renderer_drawing(tmp_path: Path, jobs: str,
+                                                                 stop: signal.Signals) -> None:
+    """``timeout``, a CI runner or a closed terminal sends SIGTERM/SIGHUP to the build alone (not
+    to its process group): the build stops its renderer processes and says "terminated" with
+    128 + N. Killed outright (SIGKILL), it cannot: the kernel ends them with it (PR_SET_PDEATHSIG)."""
+    specs = {f"f{n}.yaml": FOREVER.format(n=n, text="a" * 48) for n in range(2)}
+    project = write_tree(tmp_path / "proj", {"chartspec.toml": "", **specs})
+    stderr = tmp_path / "stderr.txt"
+    proc = _start(["build", ".", "-o", "out", "-j", jobs, "-f", "svg", "--timeout", "120"], project, stderr)
+    _until("the renderer started", lambda: len(child_pids(proc.pid)) >= (2 if jobs == "2" else 1), proc)
+    renderers = child_pids(proc.pid)
+    time.sleep(3)  # drawing now, deep in V8
+    os.kill(proc.pid, stop)
+    rc = proc.wait(timeout=WAIT)
+    deadline = time.monotonic() + 10
+    while any(map(_alive, renderers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert not any(map(_alive, renderers)), "a renderer outlived its build"
+    finally:
+        for pid in renderers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert rc == (-signal.SIGKILL if stop == signal.SIGKILL else 128 + stop), rc
+    if stop != signal.SIGKILL:
+        text = stderr.read_text(errors="replace")
+        assert text.strip().splitlines()[-1] == "terminated" and "Traceback" not in text, text
+    assert not list((project / "out").glob("*.svg"))
