@@ -16,7 +16,7 @@ from ..errors import DataError
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .arrownp import float_column, int_column, numeric_columns
-from .engine import Relation, materialized, new_name, quote
+from .engine import Relation, materialized, new_name, quote, rows_in
 from .m4np import Presorted
 from .rows import DRAWS
 from .smoothing import repeated_x, smooth_column, smooth_series
@@ -151,6 +151,6 @@ def kept_smoothed(base: Relation, rel: Relation, keep: str, presorted: Mapping[i
     name = new_name()
     base.con.register(f"{name}_kept", pa.Table.from_arrays(list(columns.values()), names=list(columns)))
     smooth = ", ".join(f"k.{quote(c)}" for c in columns if c not in ("r", "m"))
-    base.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {base.name} t "
+    base.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rows_in(base, name + '_kept')} t "
                      f"JOIN {name}_kept k ON t.__row = k.r")
     return replace(rel, name=name, view=True), f"SELECT r, m FROM {name}_kept"
