@@ -60,9 +60,13 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
         changed = g[1:] != g[:-1]
     starts = np.flatnonzero(np.concatenate(([True], changed))) if n else np.zeros(0, np.int64)
     # an x repeated among the values the series draws (a row without y is not part of it)
-    valued = np.flatnonzero(~np.isnan(ys))
-    gv, xv = g[valued], xs[valued]
-    twice = valued[1:][(gv[1:] == gv[:-1]) & (xv[1:] == xv[:-1])]
+    absent = np.isnan(ys)
+    if absent.any():
+        valued = np.flatnonzero(~absent)
+        gv, xv = g[valued], xs[valued]
+        twice = valued[1:][(gv[1:] == gv[:-1]) & (xv[1:] == xv[:-1])]
+    else:  # every row has a y (a log's usual case): no index array, no copies of 10^7 values
+        twice = np.flatnonzero((g[1:] == g[:-1]) & (xs[1:] == xs[:-1])) + 1
     return order, starts, twice, ys, in_file_order, g, xs, ds.astype(bool)
 
 
