@@ -16,7 +16,8 @@ from ..errors import DataError
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .arrownp import float_column, int_column, numeric_columns
-from .engine import Relation, materialized, new_name, quote, rows_in
+from .engine import Relation, materialized, new_name, quote
+from .fileview import rows_in
 from .m4np import Presorted
 from .rows import DRAWS
 from .smoothing import repeated_x, smooth_column, smooth_series

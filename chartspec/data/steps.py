@@ -38,6 +38,7 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Filter
 from .arrownp import int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
+from .fileview import by_label, label_groups
 from .rows import DRAWS, piece_column
 from .stepsplain import GAP_FACTOR, _todo, applies, series_keys, settings
 from .table import Table
@@ -313,11 +314,15 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
     for sql in also:  # read for later (``fetched``), not for the rules
         exprs.setdefault(sql, f"c{len(exprs)}")
     # one series ("0"): zeros made here, not 8 bytes a row read from the engine (np.zeros takes no
-    # memory until written)
-    cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items() if e != '0')} "
+    # memory until written); the runs of a files glob: numbered from __row (fileview.py)
+    by_file = f"hash({quote(rel.label[0])})" if by_label(rel) and rel.label is not None else None
+    made = {"0", by_file}
+    cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items() if e not in made)} "
                                     f"FROM {rel.name}")
     if "0" in exprs:
         cols[exprs["0"]] = np.zeros(cols["__row"].size, dtype=np.int64)
+    if by_file in exprs:
+        cols[exprs[by_file]] = label_groups(rel, cols["__row"])
     fetched = {"__row": cols["__row"], **{e: cols[n] for e, n in exprs.items()}}
     rows = cols.pop("__row")
     if rows.size and not (rows[0] == 0 and np.all(rows[1:] == rows[:-1] + 1)):  # not in file order
