@@ -21,15 +21,18 @@ def by_label(rel: Relation) -> bool:
     return rel.label is not None and len(rel.label[1]) == len(rel.files) > 0
 
 
-def label_groups(rel: Relation, rows: np.ndarray) -> np.ndarray:
+def label_groups(rel: Relation, rows: np.ndarray, in_file_order: bool) -> np.ndarray:
     """For ``__row`` values ``rows`` of a view over labelled files, a number per row telling its
     file's label apart (files with one label share it), as a ``GROUP BY`` of the label would:
-    reading a hash of the label for 10^7 rows costs a column (0.1 s, 80 MB) the offsets give."""
+    reading a hash of the label for 10^7 rows costs a column (0.1 s, 80 MB) the offsets give.
+    ``in_file_order``: ``rows`` is every row, in file order (then no search: 0.19 -> 0.02 s)."""
     import numpy as np
 
     assert rel.label is not None and len(rel.label[1]) == len(rel.files)
     values = rel.label[1]
     ids = np.array([values.index(v) for v in values], dtype=np.int64)  # the first file with the label
+    if in_file_order:
+        return np.repeat(ids, [count for _, _, count in rel.files])
     starts = np.array([offset for _, offset, _ in rel.files], dtype=np.int64)
     return ids[np.searchsorted(starts, rows, side="right") - 1]
 

@@ -319,13 +319,15 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
     made = {"0", by_file}
     cols = numeric_columns(rel.con, f"SELECT __row, {', '.join(f'{e} AS {n}' for e, n in exprs.items() if e not in made)} "
                                     f"FROM {rel.name}")
+    rows = cols["__row"]
+    in_file_order = not rows.size or bool(rows[0] == 0 and np.all(rows[1:] == rows[:-1] + 1))
     if "0" in exprs:
-        cols[exprs["0"]] = np.zeros(cols["__row"].size, dtype=np.int64)
+        cols[exprs["0"]] = np.zeros(rows.size, dtype=np.int64)
     if by_file in exprs:
-        cols[exprs[by_file]] = label_groups(rel, cols["__row"])
-    fetched = {"__row": cols["__row"], **{e: cols[n] for e, n in exprs.items()}}
-    rows = cols.pop("__row")
-    if rows.size and not (rows[0] == 0 and np.all(rows[1:] == rows[:-1] + 1)):  # not in file order
+        cols[exprs[by_file]] = label_groups(rel, rows, in_file_order and rows.size == rel.count)
+    fetched = {"__row": rows, **{e: cols[n] for e, n in exprs.items()}}
+    del cols["__row"]
+    if not in_file_order:
         back = np.argsort(rows, kind="stable")
         cols = {c: v[back] for c, v in cols.items()}
     per_layer: list[tuple[Any, ...]] = []

@@ -166,9 +166,11 @@ def test_a_parquet_view_answers_by_file_as_a_scan_of_the_view_would(tmp_path: Pa
     rel, _ = engine.read_parquet_files(con, paths, ("run", ["a", "b", "a", "c"]), [p.name for p in paths])
     assert by_label(rel)
     rows, hashes = (np.array(c) for c in zip(*rel.sql(f'SELECT __row, hash("run") FROM {rel.name}')))
-    groups = label_groups(rel, rows)
+    groups = label_groups(rel, rows, in_file_order=False)
     # the same partition: equal numbers exactly where the hashes are equal
     assert np.array_equal(groups[:, None] == groups[None, :], hashes[:, None] == hashes[None, :])
+    order = np.argsort(rows)  # every row in file order: the numbers without a search
+    assert np.array_equal(label_groups(rel, rows[order], in_file_order=True), groups[order])
     con.execute("CREATE TEMP TABLE kept AS SELECT unnest([0, 4, 5, 11, 15]) AS r")
     assert rel.sql(f"SELECT * FROM {rows_in(rel, 'kept')} ORDER BY __row") == rel.sql(
         f"SELECT t.* FROM {rel.name} t JOIN kept ON t.__row = kept.r ORDER BY __row")
