@@ -149,15 +149,17 @@ def chart_label(vl: dict[str, Any], fallback: str) -> str:
     return _text(vl.get("description")) or chart_title(vl, fallback)
 
 
-def draw_ahead(vl: dict[str, Any], formats: Iterable[str], draw: Callable[[dict[str, Any]], str]
-               ) -> Callable[[dict[str, Any]], str]:
+def draw_ahead(vl: dict[str, Any], formats: Iterable[str], draw: Callable[[dict[str, Any]], str], *,
+               fallback: bool = True) -> Callable[[dict[str, Any]], str]:
     """``draw`` already started on ``vl`` at rest, in a thread: give the result to :func:`render`
     as its ``draw``. ``draw`` must draw elsewhere (the build's renderer process), so this process
     only waits for it, and can compile the page's dark look meanwhile (0.1-0.2 s of a large
-    chart's build). Nothing starts for a chart :func:`render` would refuse or draws no SVG for."""
+    chart's build). Nothing starts for a chart :func:`render` would refuse or draws no SVG for
+    (pages without ``fallback`` need none)."""
     import threading
 
-    if not set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} or _undrawable(vl) is not None:
+    wanted = {"svg", "png", "pdf", *(PAGE_FORMATS if fallback else ())}
+    if not set(formats) & wanted or _undrawable(vl) is not None:
         return draw
     drawn: list[tuple[str | None, BaseException | None]] = []
 
