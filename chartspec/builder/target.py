@@ -45,9 +45,11 @@ def render_target(target: Target, options: BuildOptions,
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes,
                               fetched=spec.fetched)
         from ..render.atomic import write_all_atomic  # here: validate never loads the renderer
-        from ..render.export import render
+        from ..render.export import draw_ahead, render
 
         paths = output_paths(target, options)
+        if draw is not None:  # Vega draws in the renderer's process while this one compiles the dark look
+            draw = draw_ahead(vl, options.formats, draw, fallback=options.fallback)
         page = _page_context(target, vl, options, paths, _dark_vl(loaded, options))
         rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none

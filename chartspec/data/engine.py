@@ -72,6 +72,11 @@ class Relation:
     #: that M4's (rows in the whole table, x scale's lo and hi, M4 columns): reduce.py cuts the
     #: fetched rows again with these, so it picks what the whole table's reduction picked
     pushed: tuple[int, float, float, int] | None = None
+    #: a view over Parquet files (read_parquet_files): each file's SELECT (its ``__row`` is
+    #: ``file_row_number`` + offset), offset and row count (fileview.py)
+    files: tuple[tuple[str, int, int], ...] = ()
+    #: the column naming each file's rows (``as``) and its value in each of ``files``
+    label: tuple[str, tuple[str, ...]] | None = None
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()
@@ -284,7 +289,9 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     become epoch ms (UTC), decimals doubles, NaN missing, as table.py reads them; the notes' count
     of non-finite numbers covers the ``used`` columns."""
     name = new_name()
-    parts, offset = [], 0
+    parts: list[str] = []
+    files: list[tuple[str, int, int]] = []
+    offset = 0
     columns: list[str] = []
     numeric: set[str] = set()
     integer: set[str] = set()
@@ -302,14 +309,17 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         checked.setdefault((floats, alone), []).append((str(path), locations[i] if i < len(locations) else path.name))
         tag = f"{literal(label[1][i])} AS {quote(label[0])}, " if label is not None else ""
         parts.append(f"SELECT file_row_number + {offset} AS __row, {tag}{', '.join(exprs)} FROM {scan}")
-        offset += con.execute(f"SELECT count(*) FROM {scan}").fetchall()[0][0]
+        count = con.execute(f"SELECT count(*) FROM {scan}").fetchall()[0][0]
+        files.append((parts[-1], offset, count))
+        offset += count
         columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
     found = [n for (floats, _), files in checked.items() for n in parquet_nonfinite(con, files, floats)]
     order = [locations[i] if i < len(locations) else p.name for i, p in enumerate(paths)]
     nonfinite = sorted(found, key=lambda n: order.index(n[0]))  # file order, as one query per file gave
     con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,
-                    nonfinite=tuple(nonfinite)), tuple(columns)
+                    nonfinite=tuple(nonfinite), files=tuple(files),
+                    label=(label[0], tuple(label[1])) if label is not None else None), tuple(columns)
 
 
 def typed_exprs(cols: Sequence[tuple[str, str]], numeric: set[str], integer: set[str]) -> list[str]:

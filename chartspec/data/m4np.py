@@ -86,7 +86,11 @@ def _picks(found: Presorted, values: list[str], lo: float, span: float, columns:
         row: np.ndarray | None = found.rows[keep]
     else:  # the position is the row, unless rows without an x were left out
         row = None if isinstance(keep, slice) else keep
-    bucket = np.floor((xs - lo) / span * columns)  # the SQL's operations, in its order
+    # the SQL's operations, in its order, in one array (not three temporaries of 10^7 values)
+    bucket = np.subtract(xs, lo)
+    bucket /= span
+    bucket *= columns
+    np.floor(bucket, out=bucket)
     new = np.empty(len(xs), bool)
     new[0] = True
     np.not_equal(g[1:], g[:-1], out=new[1:])

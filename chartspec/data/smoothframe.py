@@ -17,6 +17,7 @@ from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .arrownp import float_column, int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
+from .fileview import rows_in
 from .m4np import Presorted
 from .rows import DRAWS
 from .smoothing import repeated_x, smooth_column, smooth_series
@@ -60,9 +61,13 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
         changed = g[1:] != g[:-1]
     starts = np.flatnonzero(np.concatenate(([True], changed))) if n else np.zeros(0, np.int64)
     # an x repeated among the values the series draws (a row without y is not part of it)
-    valued = np.flatnonzero(~np.isnan(ys))
-    gv, xv = g[valued], xs[valued]
-    twice = valued[1:][(gv[1:] == gv[:-1]) & (xv[1:] == xv[:-1])]
+    absent = np.isnan(ys)
+    if absent.any():
+        valued = np.flatnonzero(~absent)
+        gv, xv = g[valued], xs[valued]
+        twice = valued[1:][(gv[1:] == gv[:-1]) & (xv[1:] == xv[:-1])]
+    else:  # every row has a y (a log's usual case): no index array, no copies of 10^7 values
+        twice = np.flatnonzero((g[1:] == g[:-1]) & (xs[1:] == xs[:-1])) + 1
     return order, starts, twice, ys, in_file_order, g, xs, ds.astype(bool)
 
 
@@ -151,6 +156,6 @@ def kept_smoothed(base: Relation, rel: Relation, keep: str, presorted: Mapping[i
     name = new_name()
     base.con.register(f"{name}_kept", pa.Table.from_arrays(list(columns.values()), names=list(columns)))
     smooth = ", ".join(f"k.{quote(c)}" for c in columns if c not in ("r", "m"))
-    base.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {base.name} t "
+    base.con.execute(f"CREATE TEMP VIEW {name} AS SELECT t.*, {smooth} FROM {rows_in(base, name + '_kept')} t "
                      f"JOIN {name}_kept k ON t.__row = k.r")
     return replace(rel, name=name, view=True), f"SELECT r, m FROM {name}_kept"

@@ -6,6 +6,7 @@
 - arrownp.py: numeric columns to numpy and back through Arrow buffers (missing values as NaN and
   NULL), without importing pandas.
 - engine.py: one CSV file read in file order, an empty column typed as an empty column is.
+- fileview.py: a Parquet view's rows numbered by their file's label, and read file by file.
 """
 
 from __future__ import annotations
@@ -146,3 +147,31 @@ def test_one_csv_file_is_one_table_in_file_order_with_an_empty_column_typed_as_b
     assert columns == ("step", "loss", "note") and rel.count == 5000
     assert rel.numeric == {"step", "loss", "note"} and rel.integer == {"step", "note"}  # empty: BIGINT
     assert rel.sql(f"SELECT __row, step, note FROM {rel.name} ORDER BY __row LIMIT 2") == [(0, 0, None), (1, 1, None)]
+
+
+def test_a_parquet_view_answers_by_file_as_a_scan_of_the_view_would(tmp_path: Path) -> None:
+    """fileview.py: the rows' label numbers split them as a GROUP BY of the label does (an empty
+    file, two files with one label), and each file's own rows are the rows a join of the view keeps."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from chartspec.data.fileview import by_label, label_groups, rows_in
+
+    sizes = [5, 0, 7, 4]
+    paths = []
+    for i, n in enumerate(sizes):
+        paths.append(tmp_path / f"run{i}.parquet")
+        pq.write_table(pa.table({"step": np.arange(n, dtype=np.int64), "loss": np.arange(n) / 10.0}), paths[-1])
+    con = engine.connect(tmp_path)
+    rel, _ = engine.read_parquet_files(con, paths, ("run", ["a", "b", "a", "c"]), [p.name for p in paths])
+    assert by_label(rel)
+    rows, hashes = (np.array(c) for c in zip(*rel.sql(f'SELECT __row, hash("run") FROM {rel.name}')))
+    groups = label_groups(rel, rows, in_file_order=False)
+    # the same partition: equal numbers exactly where the hashes are equal
+    assert np.array_equal(groups[:, None] == groups[None, :], hashes[:, None] == hashes[None, :])
+    order = np.argsort(rows)  # every row in file order: the numbers without a search
+    assert np.array_equal(label_groups(rel, rows[order], in_file_order=True), groups[order])
+    con.execute("CREATE TEMP TABLE kept AS SELECT unnest([0, 4, 5, 11, 15]) AS r")
+    assert rel.sql(f"SELECT * FROM {rows_in(rel, 'kept')} ORDER BY __row") == rel.sql(
+        f"SELECT t.* FROM {rel.name} t JOIN kept ON t.__row = kept.r ORDER BY __row")
+    engine.close_all()
