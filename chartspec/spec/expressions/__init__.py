@@ -15,7 +15,7 @@ from __future__ import annotations
 from .check import MAX_ITEMS, MAX_TEXT, Problem, expression_problems
 from .located import expression_diagnostic, shown_expression, transform_expression_diagnostics
 from .names import VEGA_VERSION
-from .syntax import MAX_DEPTH
+from .syntax import MAX_DEPTH, MAX_TREE_DEPTH
 
-__all__ = ["MAX_DEPTH", "MAX_ITEMS", "MAX_TEXT", "VEGA_VERSION", "Problem", "expression_diagnostic",
+__all__ = ["MAX_DEPTH", "MAX_TREE_DEPTH", "MAX_ITEMS", "MAX_TEXT", "VEGA_VERSION", "Problem", "expression_diagnostic",
            "expression_problems", "shown_expression", "transform_expression_diagnostics"]
