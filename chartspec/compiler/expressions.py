@@ -7,6 +7,8 @@ names Vega-Lite derives from them (``brush_x``, ``brush_tuple``), and the view's
 (``width``, ``height``, ``padding``, ``autosize``, ``background``, ``child_width``, ``x_step`` ...).
 A spec's transforms were checked for everything else when the spec was loaded; here only their
 names can still be refused. Each problem is reported where the spec writes the expression.
+``event`` and ``item`` are refused in a transform's ``calculate``/``filter``, which runs on rows,
+not events.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ __all__ = ["expression_diagnostics"]
 #: signals of every Vega view, and those Vega-Lite makes for facets and selections
 _VIEW_SIGNALS = frozenset({"width", "height", "padding", "autosize", "background", "parent", "unit"})
 _SIZE_SIGNAL = re.compile(r"._(?:width|height|step)$")
+
+
+def _in_transform(path: JsonPath) -> bool:
+    """Whether ``path`` is (in) a transform's calculate or filter: ``transform/<i>/filter/...``."""
+    return any(path[k] == "transform" and isinstance(path[k + 1], int) and path[k + 2] in ("calculate", "filter")
+               for k in range(len(path) - 2))
 
 
 def _param_names(node: Any) -> Iterator[str]:
@@ -72,7 +80,7 @@ def expression_diagnostics(vl: dict[str, Any], spec: Spec) -> list[Diagnostic]:
     copied: dict[str, tuple[SourceMap, JsonPath]] | None = None
     out: list[Diagnostic] = []
     for path, text in expressions(vl):
-        problems = expression_problems(text, is_signal)
+        problems = expression_problems(text, is_signal, in_transform=_in_transform(path))
         if not problems:
             continue
         if written(spec, path):  # by a patch or a plain Vega-Lite file, at this place

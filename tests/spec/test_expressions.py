@@ -97,6 +97,16 @@ def test_what_vega_refuses_is_refused_where_it_is(text: str, offset: int, messag
         offset, True, True), problems
 
 
+@pytest.mark.parametrize("name", ["event", "item"])
+def test_event_and_item_are_refused_in_a_transform_only(name: str) -> None:
+    """Vega defines them for handlers and marks; a transform's calculate fails with ReferenceError."""
+    [problem] = expression_problems(f"datum.v + {name}.x", params(), in_transform=True)
+    assert (problem.offset, problem.message) == (10, f"{name!r} is not defined in a calculate or filter transform")
+    assert "datum.NAME" in (problem.hint or "")
+    assert expression_problems(f"datum.v + {name}.x + datum.{name}", params()) == []
+    assert expression_problems(f"datum.{name} + {{{name}: 1}}.{name}", params(), in_transform=True) == []
+
+
 def test_the_deepest_tree_allowed_renders() -> None:
     """The tree depth limit is below Vega's: a chain of MAX_TREE_DEPTH operations renders (and
     2,500 overflowed Vega's stack when the limit was chosen)."""

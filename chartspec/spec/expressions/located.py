@@ -44,7 +44,7 @@ def _transform_lists(data: Any) -> list[tuple[JsonPath, Any]]:
 
 def transform_expression_diagnostics(data: Any, source: SourceMap) -> list[Diagnostic]:
     """Problems of a chart's ``calculate`` and string ``filter`` transforms (the chart's and its
-    layers'), all but unknown names: which signals exist is known once the chart is compiled
+    layers'; ``event`` and ``item`` included), all but unknown names: which signals exist is known once the chart is compiled
     (compiler/expressions.py checks the names there)."""
     out: list[Diagnostic] = []
     for path, steps in _transform_lists(data):
@@ -52,5 +52,6 @@ def transform_expression_diagnostics(data: Any, source: SourceMap) -> list[Diagn
             for key in ("calculate", "filter"):
                 text = step.get(key) if isinstance(step, dict) else None
                 if isinstance(text, str):
-                    out += [expression_diagnostic(source, (*path, i, key), text, p) for p in expression_problems(text)]
+                    out += [expression_diagnostic(source, (*path, i, key), text, p)
+                            for p in expression_problems(text, in_transform=True)]
     return out
