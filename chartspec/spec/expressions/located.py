@@ -15,11 +15,12 @@ def shown_expression(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def expression_diagnostic(source: SourceMap, path: JsonPath, text: str, problem: Problem) -> Diagnostic:
+def expression_diagnostic(source: SourceMap, path: JsonPath, text: str, problem: Problem, *,
+                          what: str = "expression") -> Diagnostic:
     """``problem`` of the expression ``text`` written at ``path``: at its column when the source
     holds the text as written (a plain or quoted scalar on one line, no escapes before the
     problem), else at the value."""
-    diag = source.diagnostic(f"in the expression {shown_expression(text)}: {problem.message}", path, hint=problem.hint)
+    diag = source.diagnostic(f"in the {what} {shown_expression(text)}: {problem.message}", path, hint=problem.hint)
     line = diag.source_line
     if line is None or diag.column < 1 or path not in source.values:
         return diag
