@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import Diagnostic, JsonPath
-from ..source import SourceMap
+from ..scalars import character_position
+from ..source import SourceMap, split_lines
 from .check import Problem, expression_problems
 
 __all__ = ["expression_diagnostic", "shown_expression", "transform_expression_diagnostics"]
@@ -17,19 +18,17 @@ def shown_expression(text: str) -> str:
 
 def expression_diagnostic(source: SourceMap, path: JsonPath, text: str, problem: Problem, *,
                           what: str = "expression") -> Diagnostic:
-    """``problem`` of the expression ``text`` written at ``path``: at its column when the source
-    holds the text as written (a plain or quoted scalar on one line, no escapes before the
-    problem), else at the value."""
+    """``problem`` of the expression ``text`` written at ``path``: at the line and column of the
+    source that writes the character it is about (through quotes, escapes, block scalars and
+    folded lines: spec/scalars.py), else at the value."""
     diag = source.diagnostic(f"in the {what} {shown_expression(text)}: {problem.message}", path, hint=problem.hint)
-    line = diag.source_line
-    if line is None or diag.column < 1 or path not in source.values:
+    if path not in source.values:
         return diag
-    inner = diag.column - 1 + (1 if line[diag.column - 1:diag.column] in ("'", '"') else 0)
-    offset = min(problem.offset, len(text))
-    if line[inner:inner + offset] != text[:offset]:
+    at = character_position(split_lines(source.text), source.values[path], text, min(problem.offset, len(text)))
+    if at is None:
         return diag
-    return Diagnostic(diag.message, file=diag.file, line=diag.line, column=inner + offset + 1, path=diag.path,
-                      hint=diag.hint, source_line=line)
+    return Diagnostic(diag.message, file=diag.file, line=at.line, column=at.column, path=diag.path,
+                      hint=diag.hint, source_line=source.source_line(at.line))
 
 
 def _transform_lists(data: Any) -> list[tuple[JsonPath, Any]]:
