@@ -9,7 +9,8 @@ A spec's transforms were checked for everything else when the spec was loaded; h
 names can still be refused. Each problem is reported where the spec writes the expression.
 
 A selection's event selectors (``on``, ``clear``, ``translate``, ``zoom``) and a legend binding's
-are read too: their ``[...]`` filters are expressions (spec/expressions/events.py). ``event`` and
+are read too: their ``[...]`` filters are expressions (spec/expressions/events.py), as are the
+``filter`` lists of event stream objects there. ``event`` and
 ``item`` are refused in a transform's ``calculate``/``filter``, which runs on rows, not events.
 """
 
@@ -50,6 +51,34 @@ def event_selectors(node: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, 
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from event_selectors(item, path + (index,))
+
+
+def _filter_lists(stream: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    """The expressions of ``filter: [...]`` lists in an event stream object (a ``filter`` string is
+    one of :func:`~.origin.expressions`)."""
+    if isinstance(stream, dict):
+        for key, value in stream.items():
+            if key == "filter" and isinstance(value, list):
+                yield from ((path + (key, i), v) for i, v in enumerate(value) if isinstance(v, str))
+            else:
+                yield from _filter_lists(value, path + (key,))
+    elif isinstance(stream, list):
+        for index, item in enumerate(stream):
+            yield from _filter_lists(item, path + (index,))
+
+
+def _stream_filters(node: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """The expressions of filter lists in the event stream objects of selections."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "select" and isinstance(value, dict):
+                for k in _SELECTOR_KEYS:
+                    yield from _filter_lists(value.get(k), path + (key, k))
+            elif key not in ("usermeta", "datasets", "values", "data"):
+                yield from _stream_filters(value, path + (key,))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _stream_filters(item, path + (index,))
 
 
 def _in_transform(path: JsonPath) -> bool:
@@ -100,6 +129,8 @@ def _checked(vl: dict[str, Any]) -> Iterator[tuple[JsonPath, str, str, list[Prob
     is_signal = signal_test(vl)
     for path, text in expressions(vl):
         yield path, text, "expression", expression_problems(text, is_signal, in_transform=_in_transform(path))
+    for path, text in _stream_filters(vl):
+        yield path, text, "expression", expression_problems(text, is_signal)
     for path, text in event_selectors(vl):
         yield path, text, "event selector", selector_problems(text, is_signal)
 

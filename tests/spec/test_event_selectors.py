@@ -83,6 +83,10 @@ SPECS = {  # file, its text, what validate says
                        "    bind: {legend: 'dblclick[event.x'}\nmark: point\nencoding:\n"
                        "  x: {field: a, type: quantitative}\n  color: {field: b, type: nominal}\n",
                        "legend.vl.yaml:5:29: error: in the event selector 'dblclick[event.x': a '[' without its ']'"),
+    "stream.vl.yaml": ("data: {values: [{a: 1, b: 2}]}\nparams:\n  - name: s\n    select:\n      type: point\n"
+                       "      on: {type: click, filter: [\"event.shiftKey\", \"evil()\"]}\nmark: point\n"
+                       "encoding:\n  x: {field: a, type: quantitative}\n",
+                       "stream.vl.yaml:6:53: error: in the expression 'evil()': unknown function 'evil'"),
     "plus.yaml": ("data: {values: [{v: 1}]}\nx: {field: v}\ntransform:\n  - calculate: "
                   + " + ".join(["datum.v"] * 3000) + "\n    as: w\nlayers: [{y: {field: w}}]\n",
                   "plus.yaml:4:16: error: in the expression 'datum.v + datum.v + datum.v + datum.v + datum.v + "
