@@ -65,6 +65,8 @@ LOCATIONS: dict[str, list[str]] = {
     "number_format_invalid": ["spec.yaml:2:26", "spec.yaml:4:38", "spec.yaml:8:18"],  # each format's value
     "several_semantic_errors": ["spec.yaml:2:12", "spec.yaml:3:13", "spec.yaml:5:16", "spec.yaml:6:41",
                                 "spec.yaml:7:12"],
+    "expression_positions": ["spec.yaml:6:9", "spec.yaml:10:7", "spec.yaml:12:43", "spec.yaml:14:38"],  # the fault
+    "plainvl_event_selector": ["spec.yaml:5:38", "spec.yaml:5:64"],  # in the selectors' strings
 }
 
 

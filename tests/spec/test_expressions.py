@@ -17,7 +17,7 @@ from vega_grammar import expressions as vega_expressions
 
 from chartspec.compiler.expressions import signal_test
 from chartspec.compiler.origin import expressions
-from chartspec.spec.expressions import MAX_DEPTH, VEGA_VERSION, expression_problems
+from chartspec.spec.expressions import MAX_DEPTH, MAX_TREE_DEPTH, VEGA_VERSION, expression_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ ACCEPTED = [
     "scale('color', datum.value)", "data('source_0')[0]", "vlSelectionTest('brush_store', datum)",
     "pad(datum.s, 20, ' ')", "format(datum.a, '08.2f')", "sequence(0, 100)", "timeSequence('day', 0, 8.64e8)",
     "toDate('2020-01-01')", "datum.a\n  + 1", "'\\\n'", "upper(toString(datum.a)) + lower('X')", "{'constructor': 1}",
-    "+".join(["1"] * 3000), "datum" + ".a" * 500, "1?2:" * 50 + "3",
+    "+".join(["1"] * MAX_TREE_DEPTH), "datum" + ".a" * 500, "1?2:" * 50 + "3",
 ]
 
 
@@ -62,6 +62,9 @@ REFUSED = [  # text, offset of the problem, words of the message, words of the h
     ("datum.a = 1", 8, "'=' is not allowed", "compare with =="),
     ("datum.a, 1", 7, "',' is not allowed", "one value"),
     ("(" * 3000 + "1" + ")" * 3000, MAX_DEPTH, f"nests deeper than {MAX_DEPTH} levels", "flatter"),
+    ("+".join(["1"] * 3000), 0, "nests 2,999 operations: more than the limit of 1,000", "several calculate steps"),
+    ("1 ? 2 : " + " + ".join(["datum.v"] * 3000), 8, "nests 3,001 operations", "split a long sum"),
+    ("datum" + "['v']" * 3000, 0, "nests 3,000 operations", "split a long sum or chain"),
     ("pad('', 1000000000, 'x')", 8, "1,000,000,000 characters", "smaller number"),
     ("format(datum.a, '01000000000d')", 16, "1,000,000,000 characters wide", "smaller width"),
     ("sequence(0, 1e10)", 9, "10,000,000,000 items", "range smaller"),
@@ -92,6 +95,23 @@ def test_what_vega_refuses_is_refused_where_it_is(text: str, offset: int, messag
     assert problems, text
     assert (problems[0].offset, message in problems[0].message, hint in (problems[0].hint or "")) == (
         offset, True, True), problems
+
+
+@pytest.mark.parametrize("name", ["event", "item"])
+def test_event_and_item_are_refused_in_a_transform_only(name: str) -> None:
+    """Vega defines them for handlers and marks; a transform's calculate fails with ReferenceError."""
+    [problem] = expression_problems(f"datum.v + {name}.x", params(), in_transform=True)
+    assert (problem.offset, problem.message) == (10, f"{name!r} is not defined in a calculate or filter transform")
+    assert "datum.NAME" in (problem.hint or "")
+    assert expression_problems(f"datum.v + {name}.x + datum.{name}", params()) == []
+    assert expression_problems(f"datum.{name} + {{{name}: 1}}.{name}", params(), in_transform=True) == []
+
+
+def test_the_deepest_tree_allowed_renders() -> None:
+    """The tree depth limit is below Vega's: a chain of MAX_TREE_DEPTH operations renders (and
+    2,500 overflowed Vega's stack when the limit was chosen)."""
+    assert _renders(" + ".join(["datum.a"] * MAX_TREE_DEPTH))
+    assert not _renders(" + ".join(["datum.a"] * 2500))
 
 
 def test_the_function_list_is_the_one_of_the_vega_chartspec_renders_with() -> None:

@@ -3,7 +3,7 @@
 After the grammar (syntax.py), what Vega's code generator and parser refuse: calls of anything but
 a function of Vega's list (``window.alert(1)``, ``eval('1')``, ``foo(x)``), names that are neither
 ``datum``/``event``/``item``, a constant nor a signal the view defines (``window.location``),
-``_``, object keys named like ``Object.prototype``'s methods, ``clamp``/``if`` without exactly three
+``_``, ``event`` and ``item`` in a transform (where Vega never defines them), object keys named like ``Object.prototype``'s methods, ``clamp``/``if`` without exactly three
 arguments, and ``data``/``indata``/``vlSelection*`` without a literal first argument.
 
 And what Vega accepts but a build cannot afford: calls whose literal arguments ask for gigabytes
@@ -115,9 +115,14 @@ _SIZES: dict[str, Callable[[list[Node]], Problem | None]] = {
 }
 
 
+#: names Vega defines only while it handles an event or encodes a mark, never in a data transform
+_EVENT_NAMES = frozenset({"event", "item"})
+
+
 class _Checker:
-    def __init__(self, is_signal: Callable[[str], bool] | None) -> None:
+    def __init__(self, is_signal: Callable[[str], bool] | None, *, in_transform: bool) -> None:
         self.is_signal = is_signal
+        self.in_transform = in_transform
         self.found: list[Problem] = []
 
     def walk(self, root: Node) -> None:
@@ -147,6 +152,12 @@ class _Checker:
 
     def name(self, node: Node) -> None:
         name = node.value
+        if self.in_transform and name in _EVENT_NAMES:
+            self.found.append(Problem(node.start, f"{name!r} is not defined in a calculate or filter transform",
+                                      f"{name} is what an interaction (a selection, a signal's handler) or a mark "
+                                      "sees; a transform runs once per row of the data: read the row with "
+                                      "datum.NAME, a param by its name"))
+            return
         if name in ALLOWED or name in CONSTANTS:
             return
         if name == "_":
@@ -197,13 +208,16 @@ class _Checker:
                                           f"quote it ('{key.value}': ...) or choose another key"))
 
 
-def expression_problems(text: str, is_signal: Callable[[str], bool] | None = None) -> list[Problem]:
+def expression_problems(text: str, is_signal: Callable[[str], bool] | None = None, *,
+                        in_transform: bool = False) -> list[Problem]:
     """What Vega would refuse in the expression ``text``, in order. ``is_signal`` tells which other
-    names the view defines; None: names are not checked (they are where the whole chart is known)."""
+    names the view defines; None: names are not checked (they are where the whole chart is known).
+    ``in_transform``: the text is a calculate or filter transform's, where ``event`` and ``item``
+    are undefined ("ReferenceError" when Vega runs it)."""
     try:
         tree = parse(text)
     except Refused as err:
         return [Problem(err.offset, err.message, err.hint)]
-    checker = _Checker(is_signal)
+    checker = _Checker(is_signal, in_transform=in_transform)
     checker.walk(tree)
     return sorted(checker.found, key=lambda p: p.offset)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import Diagnostic, JsonPath
-from ..source import SourceMap
+from ..scalars import character_position
+from ..source import SourceMap, split_lines
 from .check import Problem, expression_problems
 
 __all__ = ["expression_diagnostic", "shown_expression", "transform_expression_diagnostics"]
@@ -15,20 +16,19 @@ def shown_expression(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def expression_diagnostic(source: SourceMap, path: JsonPath, text: str, problem: Problem) -> Diagnostic:
-    """``problem`` of the expression ``text`` written at ``path``: at its column when the source
-    holds the text as written (a plain or quoted scalar on one line, no escapes before the
-    problem), else at the value."""
-    diag = source.diagnostic(f"in the expression {shown_expression(text)}: {problem.message}", path, hint=problem.hint)
-    line = diag.source_line
-    if line is None or diag.column < 1 or path not in source.values:
+def expression_diagnostic(source: SourceMap, path: JsonPath, text: str, problem: Problem, *,
+                          what: str = "expression") -> Diagnostic:
+    """``problem`` of the expression ``text`` written at ``path``: at the line and column of the
+    source that writes the character it is about (through quotes, escapes, block scalars and
+    folded lines: spec/scalars.py), else at the value."""
+    diag = source.diagnostic(f"in the {what} {shown_expression(text)}: {problem.message}", path, hint=problem.hint)
+    if path not in source.values:
         return diag
-    inner = diag.column - 1 + (1 if line[diag.column - 1:diag.column] in ("'", '"') else 0)
-    offset = min(problem.offset, len(text))
-    if line[inner:inner + offset] != text[:offset]:
+    at = character_position(split_lines(source.text), source.values[path], text, min(problem.offset, len(text)))
+    if at is None:
         return diag
-    return Diagnostic(diag.message, file=diag.file, line=diag.line, column=inner + offset + 1, path=diag.path,
-                      hint=diag.hint, source_line=line)
+    return Diagnostic(diag.message, file=diag.file, line=at.line, column=at.column, path=diag.path,
+                      hint=diag.hint, source_line=source.source_line(at.line))
 
 
 def _transform_lists(data: Any) -> list[tuple[JsonPath, Any]]:
@@ -44,7 +44,7 @@ def _transform_lists(data: Any) -> list[tuple[JsonPath, Any]]:
 
 def transform_expression_diagnostics(data: Any, source: SourceMap) -> list[Diagnostic]:
     """Problems of a chart's ``calculate`` and string ``filter`` transforms (the chart's and its
-    layers'), all but unknown names: which signals exist is known once the chart is compiled
+    layers'; ``event`` and ``item`` included), all but unknown names: which signals exist is known once the chart is compiled
     (compiler/expressions.py checks the names there)."""
     out: list[Diagnostic] = []
     for path, steps in _transform_lists(data):
@@ -52,5 +52,6 @@ def transform_expression_diagnostics(data: Any, source: SourceMap) -> list[Diagn
             for key in ("calculate", "filter"):
                 text = step.get(key) if isinstance(step, dict) else None
                 if isinstance(text, str):
-                    out += [expression_diagnostic(source, (*path, i, key), text, p) for p in expression_problems(text)]
+                    out += [expression_diagnostic(source, (*path, i, key), text, p)
+                            for p in expression_problems(text, in_transform=True)]
     return out

@@ -9,7 +9,9 @@ assignment, ``typeof``/``delete``/``void``, any other reserved word where an ope
 and holes in arrays. Every problem is a :class:`~.tokens.Refused` at the offset it is about.
 
 Nesting deeper than :data:`MAX_DEPTH` is refused too: Vega's recursive parser exhausts its stack
-somewhere past a thousand levels ("Maximum call stack size exceeded"), and so would this one.
+somewhere past a thousand levels ("Maximum call stack size exceeded"), and so would this one. So is
+a tree deeper than :data:`MAX_TREE_DEPTH`, which brackets need not make: ``a + b + c`` is
+``(a + b) + c``, so a chain of operators or of member accesses is as deep as it is long.
 """
 
 from __future__ import annotations
@@ -19,10 +21,16 @@ from typing import Any
 
 from .tokens import Refused, Token, scan, scan_regexp
 
-__all__ = ["MAX_DEPTH", "Node", "parse"]
+__all__ = ["MAX_DEPTH", "MAX_TREE_DEPTH", "Node", "parse"]
 
 #: the deepest nesting of brackets, calls, conditionals and prefix operators an expression may have
 MAX_DEPTH = 100
+#: the deepest syntax tree an expression may have. Vega (6.2, in vl-convert) compiles the code it
+#: generates with one level of brackets per level of the tree and overflows its stack between
+#: 2,350 and 2,500 levels (``datum.v + datum.v + ...``: "Maximum call stack size exceeded"); a
+#: member chain ``datum['v']['v']...`` costs it time growing with the square of its length (2,000
+#: levels: 17 s, 3,000: 96 s). A thousand levels keep far from both.
+MAX_TREE_DEPTH = 1000
 
 _PRECEDENCE = {"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6, "===": 6, "!==": 6,
                "<": 7, ">": 7, "<=": 7, ">=": 7, "instanceof": 7, "in": 7, "<<": 8, ">>": 8, ">>>": 8,
@@ -260,10 +268,29 @@ def _js_string(value: Any) -> str:
     return str(value)
 
 
+def _check_tree_depth(root: Node) -> None:
+    """Refused when operations nest deeper than :data:`MAX_TREE_DEPTH` (names and literals are no
+    level), at the first too deep operation; counted without recursion."""
+    deepest, first = 0, None
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_TREE_DEPTH and (first is None or node.start < first.start):
+            first = node
+        stack.extend((child, depth + 1) for child in node.children if child.children)
+    if first is not None:
+        raise Refused(first.start, f"the expression nests {deepest:,} operations: more than the limit of "
+                      f"{MAX_TREE_DEPTH:,}", "Vega nests each operation in the one before (a + b + c is "
+                      "(a + b) + c, datum.a.b is (datum.a).b) and fails on such depth: split a long sum or "
+                      "chain into several calculate steps of a few hundred terms each")
+
+
 def parse(text: str) -> Node:
     """The syntax tree of ``text``, or :class:`~.tokens.Refused` at the first problem."""
     parser = _Parser(text)
     node = parser.expression()
     if parser.ahead.kind != "eof":
         raise parser.unexpected(parser.ahead, "the expression should end here: an operator may be missing")
+    _check_tree_depth(node)
     return node
