@@ -205,7 +205,12 @@ def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_p
     for name in ("warehouse", "cluster"):
         (small / f"bands_{name}.yaml").write_text(BANDS.replace("NAME", name))
     spark_module.FETCHES.clear()
+    from pyspark.sql import DataFrame
+
+    counts, count = [], DataFrame.count
+    monkeypatch.setattr(DataFrame, "count", lambda frame: counts.append(frame) or count(frame))
     spec = load(small / "bands_cluster.yaml")
+    assert counts == []  # each aggregate's gate reads the row count the fetch takes with the x extent
     # the chart's table, drawn by no layer now: its first 1,000 rows, checked only (as reduce.py keeps them);
     # then each layer's aggregated rows (20,000 steps; 19,000 after the filter), not 40,000
     assert [(f["full"], f["rows"]) for f in spark_module.FETCHES][0] == (SMALL_ROWS, 1_000)
