@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from pgserver import PASSWORD
+from remotes import connections, pair, store
 
 from chartspec import ChartspecError, load, save
 from chartspec.data import postgres as pg_module
@@ -37,25 +38,6 @@ layers:
 """
 QUARTILES = "{op: median, field: v, as: med}, {op: q1, field: v, as: lo}, {op: q3, field: v, as: hi}, "
 MEDIAN = "{op: median, field: v, as: med}, "
-CONFIG = """[connections.warehouse]
-backend = "duckdb"
-path = "quant.duckdb"
-
-[connections.cluster]
-backend = "pyspark"
-master = "local[2]"
-tables = {quant = "quant.parquet"}
-
-[connections.db]
-backend = "postgres"
-host = "127.0.0.1"
-port = PORT
-dbname = "postgres"
-user = "chartspec"
-password = "${CS_PGPASSWORD}"
-"""
-
-
 def _rows() -> list[tuple[int, float | None]]:
     rng, rows = random.Random(16), []
     for step in range(STEPS):
@@ -65,25 +47,25 @@ def _rows() -> list[tuple[int, float | None]]:
     return rows
 
 
+def _table() -> Any:
+    import pyarrow as pa
+
+    step, v = zip(*_rows(), strict=True)
+    return pa.table({"step": pa.array(step, pa.int64()), "v": pa.array(v, pa.float64())})
+
+
 @pytest.fixture(scope="module")
 def quant(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import duckdb
-
     root = tmp_path_factory.mktemp("quant")
-    con = duckdb.connect(str(root / "quant.duckdb"))
-    con.execute("CREATE TABLE quant (step BIGINT, v DOUBLE)")
-    con.executemany("INSERT INTO quant VALUES (?, ?)", _rows())
-    con.execute(f"COPY quant TO '{root / 'quant.parquet'}' (FORMAT parquet)")
-    con.close()
-    (root / "chartspec.toml").write_text(CONFIG.replace("PORT", "5432"))  # the Postgres test sets its port
+    store(_table(), root, "quant", duckdb="quant.duckdb", parquet=True)
+    (root / "chartspec.toml").write_text(connections(duckdb="quant.duckdb", spark={"quant": "quant.parquet"}))
     return root
 
 
 def _pair(root: Path, remote: str, ops: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", LIMIT)
-    for name in ("warehouse", remote):
-        (root / f"{name}.yaml").write_text(SPEC.replace("NAME", name).replace("OPS", ops))
-    return load(root / f"{remote}.yaml"), load(root / "warehouse.yaml")
+    mine, theirs = pair(root, "quant", SPEC.replace("OPS", ops), remote)
+    return load(mine), load(theirs)
 
 
 def _same_values_and_svg(spec: Any, local: Any, columns: tuple[str, ...], tmp_path: Path) -> None:
@@ -126,13 +108,9 @@ def test_quartiles_run_in_spark_to_the_bit(quant: Path, tmp_path: Path, spark: o
 
 def test_the_median_runs_in_postgres_to_the_bit(quant: Path, tmp_path: Path, postgres: Any,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    with postgres.connect() as con:
-        con.execute("DROP TABLE IF EXISTS quant")
-        con.execute("CREATE TABLE quant (step bigint, v float8)")
-        with con.cursor().copy("COPY quant (step, v) FROM STDIN") as copy:
-            for row in _rows():
-                copy.write_row(row)
-    (quant / "chartspec.toml").write_text(CONFIG.replace("PORT", str(postgres.port)))
+    store(_table(), quant, "quant", duckdb="quant.duckdb", postgres=postgres)
+    (quant / "chartspec.toml").write_text(connections(duckdb="quant.duckdb", spark={"quant": "quant.parquet"},
+                                                   postgres=postgres.port))
     monkeypatch.setenv("CS_PGPASSWORD", PASSWORD)
     pg_module.FETCHES.clear()
     spec, local = _pair(quant, "db", MEDIAN, monkeypatch)
