@@ -12,9 +12,8 @@ every series.
 Before the reduction, Spark runs a layer's filters, drawn calculates and fold where Spark means
 the same as DuckDB (sparkexpr.py), and the training-log rules (sparksteps.py: repeated steps,
 missing values, holes and the pieces they cut a line into), whose per-layer bits come back in
-``__draws``. EMA smoothing, and a line with a hole and ``gaps: break``, need every row in order:
-the rows are streamed back one partition at a time into the engine, which smooths, applies the
-rules and cuts them. Where Spark
+``__draws``. EMA smoothing needs every row in order: the rows are streamed back one partition at
+a time into the engine, which smooths and cuts them. Where Spark
 cannot reduce otherwise (aggregates, rolling windows, band extents, bars: the DuckDB build draws
 them whole too), every row comes back if there are at most ``max_drawn_rows()``; beyond that the
 spec fails at the layer's position, with the hint to do the work in ``sql:``.

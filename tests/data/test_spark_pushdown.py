@@ -106,12 +106,16 @@ SMALL["uneven"] = SMALL["repeats"].replace("step % 15000", "step * 3 + step % 2"
 WINDOWED = {"logx", "repeats", "repeats_first", "uneven"}
 # the line drawn across the hole, as asked: no order needed, no window, reduced in Spark
 SMALL["connected"] = HOLES + "duplicates: all\ngaps: connect\n"
+#: the same hole with some losses missing and ``gaps: break``: those rows break the line too, and take
+#: the piece before them (steps._pieces), in Spark as well
+BREAKS = HOLES.replace("table: metrics", "sql: 'select step, run, if(step % 997 = 3, null, loss) as loss from metrics'"
+                       ) + "gaps: break\n"
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_warehouse(tmp_path_factory.mktemp("small"), "", rows=SMALL_ROWS, runs=2, period=900.0)
-    for chart, spec in (*SMALL.items(), ("holes", HOLES)):
+    for chart, spec in (*SMALL.items(), ("holes", HOLES), ("breaks", BREAKS)):
         pair(root, chart, spec, "cluster")
     return root
 
@@ -159,6 +163,26 @@ def test_a_hole_a_filter_leaves_breaks_the_line_on_spark_too(small: Path, tmp_pa
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
     assert svg.count(b"<path") == save(local, tmp_path / "warehouse.svg").read_bytes().count(b"<path")
     assert svg == (tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_rows_without_a_y_break_the_line_with_a_hole_in_spark_too(small: Path, tmp_path: Path, spark: object,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # gaps: break with a hole used to bring every row back for steps.py to place the rows without a
+    # y; Spark places them now (the piece of the drawn row before each), and M4 cuts the rows there
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    spark_module.FETCHES.clear()
+    spec = load(small / "breaks_cluster.yaml")
+    fetched = spark_module.FETCHES[-1]
+    assert fetched["streamed"] == 0 and fetched["full"] == SMALL_ROWS
+    assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2, fetched  # not every row
+    assert not _cached(spark)
+    local = load(small / "breaks_warehouse.yaml")
+    assert any(r["loss"] is None and r["__piece_0"] >= 0 for r in local.table.rows)  # a placed row is drawn
+    # the same rows, each drawn or not alike (Spark numbers the pieces within each series: the same paths)
+    assert [(r["run"], r["step"], r["__piece_0"] >= 0) for r in spec.table.rows] == [
+        (r["run"], r["step"], r["__piece_0"] >= 0) for r in local.table.rows]
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
 
 
 def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_path: Path, spark: object,
