@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from playwright import sync_api
+from remotes import connections
 
 import chartspec
 
@@ -233,16 +234,7 @@ def postgres() -> Iterator[Any]:
 
 
 #: a DuckDB file and the same table as Parquet under a local Spark (the connection tests)
-WAREHOUSE_CONFIG = """[connections.warehouse]
-backend = "duckdb"
-path = "metrics.duckdb"
-
-[connections.cluster]
-backend = "pyspark"
-master = "local[2]"
-conf = {"spark.sql.shuffle.partitions" = "2"}
-tables = {metrics = "metrics.parquet"}
-"""
+WAREHOUSE_CONFIG = connections(spark={"metrics": "metrics.parquet"})
 
 
 def make_warehouse(root: Path, spec: str, *, rows: int, runs: int, period: float) -> Path:

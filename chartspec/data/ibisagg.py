@@ -3,8 +3,14 @@
 sparkagg.py's rules over Ibis's table API: the layer's filters and calculates (ibisexpr.ibis_rows),
 one ``group_by`` of x and the series field with Vega's ops as engineagg.OPS computes them in
 DuckDB, then calculates. postgres.py numbers the result's rows in the DuckDB table's order (x, then
-the series, missing last) and cuts it with its M4, in the same query as the fetch. The quantiles
-stay on the DuckDB path (Postgres's ``percentile_cont`` is not checked against DuckDB's to the bit).
+the series, missing last) and cuts it with its M4, in the same query as the fetch.
+
+The quantiles are DuckDB's ``quantile_cont`` to the bit, written out as sparkagg.py does: the
+group's valid values sorted (``array_agg(v ORDER BY v)``), lo and hi around (n - 1) * p, and
+``(1 - d) * lo + d * hi``, each product rounded. Not Postgres's ``percentile_cont``: it computes
+``lo + d * (hi - lo)``, which differs in the last bit (even for the median). Postgres has no fused
+multiply-add, so where this DuckDB build fuses one (engineagg.quantile_rounding) only the median,
+whose products by 0.5 are exact, runs here; ``q1``/``q3`` keep the DuckDB path.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from .engineagg import Parts
+from .engineagg import QUANTILES, Parts, quantile_rounding
 from .ibisexpr import engine_number, ibis_rows
 from .layerdata import layer_dates
 
@@ -30,8 +36,28 @@ IBIS_OPS: Mapping[str, Callable[[Any, Any], Any]] = {
     "variance": lambda v, c: v.var(how="sample"),
     "stdev": lambda v, c: v.std(how="sample"),
     "stderr": lambda v, c: v.std(how="sample") / v.count().cast("float64").sqrt(),
+    **{op: (lambda v, c, p=p: _quantile(v, p)) for op, p in QUANTILES.items()},
 }
 _COUNTS = frozenset({"count", "valid", "missing"})
+
+
+def _quantile(v: Any, p: float) -> Any:
+    """DuckDB's ``quantile_cont(v, p)`` over a group, each product rounded (module docstring)."""
+    import ibis
+
+    values = v.collect(order_by=v)  # the missing left out; NULL (so every value below) without one
+    pos = (values.length() - 1).cast("float64") * p
+    d = pos - pos.floor()
+    lo, hi = values[pos.floor().cast("int64")], values[pos.ceil().cast("int64")]
+    return ibis.ifelse(d == 0, lo, (1 - d) * lo + d * hi)
+
+
+def _runs_here(op: str) -> bool:
+    """Whether Postgres computes ``op`` as DuckDB does: a fused rounding it cannot do (module docstring)."""
+    if op in QUANTILES:  # the median's products by 0.5 are exact: fused or not, the same bits
+        rounding = quantile_rounding()
+        return rounding == "plain" or (rounding == "fma" and QUANTILES[op] == 0.5)
+    return op in IBIS_OPS or op == "count"
 
 
 def ibis_aggregate(t: Any, kinds: Mapping[str, str], layer: Layer, model: ChartSpec, parts: Parts
@@ -40,7 +66,7 @@ def ibis_aggregate(t: Any, kinds: Mapping[str, str], layer: Layer, model: ChartS
     numbers them in; None when a step or op does not translate."""
     import ibis
 
-    if any(o.op not in IBIS_OPS and o.op != "count" for o in parts.agg.ops):
+    if not all(_runs_here(o.op) for o in parts.agg.ops):
         return None
     done = ibis_rows(t, parts.before, kinds, layer_dates(layer, model))
     if done is None:

@@ -12,9 +12,8 @@ every series.
 Before the reduction, Spark runs a layer's filters, drawn calculates and fold where Spark means
 the same as DuckDB (sparkexpr.py), and the training-log rules (sparksteps.py: repeated steps,
 missing values, holes and the pieces they cut a line into), whose per-layer bits come back in
-``__draws``. EMA smoothing, and a line with a hole and ``gaps: break``, need every row in order:
-the rows are streamed back one partition at a time into the engine, which smooths, applies the
-rules and cuts them. Where Spark
+``__draws``. EMA smoothing needs every row in order: the rows are streamed back one partition at
+a time into the engine, which smooths and cuts them. Where Spark
 cannot reduce otherwise (aggregates, rolling windows, band extents, bars: the DuckDB build draws
 them whole too), every row comes back if there are at most ``max_drawn_rows()``; beyond that the
 spec fails at the layer's position, with the hint to do the work in ``sql:``.
@@ -23,7 +22,7 @@ spec fails at the layer's position, with the hint to do the work in ``sql:``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +53,8 @@ class SparkSource:
     conn: Connection
     frame: Any  # a pyspark.sql.DataFrame, not yet run
     where: JsonPath
+    #: the table's row count and x extent, asked once per chart: the aggregates' gate and the fetch share them
+    counted: dict[tuple[str, bool], tuple[int, Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def fetch(self, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, source: SourceMap,
               scale: float, others: list[Table], root: Path | None, used: frozenset[str] | None) -> Table:
@@ -67,7 +68,7 @@ class SparkSource:
 
         try:
             out = spark_aggregate(self.frame, layer, model, parts)
-            if out is None or self.frame.count() <= limit:
+            if out is None or _counted(self, self.frame, model)[0] <= limit:
                 return None
         except Exception as err:  # Spark's own failure at run time
             raise _failed(err, self.conn, self.where, source) from None
@@ -165,10 +166,7 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
     culprit, plans = _reducible(layers, model, has_own, column_kinds(frame)) if x is not None else (
         layers[0] if layers else None, {})
     try:
-        # the x scale's extent over the whole table (a log scale's: over the values above zero)
-        placed = x if x is None or model.x.scale != "log" else F.when(x > 0, x)
-        count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(placed if x is not None else F.lit(None)),
-                                  F.max(placed if x is not None else F.lit(None))).first()
+        count, lo, hi = _counted(remote, frame, model)
         if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
             first = frame.orderBy("__srow").limit(CHECKED_ROWS).select("__srow", *wanted)
             fetched = into_engine(table, [first.toArrow()], root, None)
@@ -212,6 +210,21 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
             held_frame.unpersist()
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed)})
     return fetched
+
+
+def _counted(remote: SparkSource, frame: Any, model: ChartSpec) -> tuple[int, Any, Any]:
+    """The row count and the x scale's extent of ``remote``'s table (a log scale's: over the values
+    above zero), one Spark job per chart and x scale however many layers ask (``frame``: the table,
+    or it numbered)."""
+    from pyspark.sql import functions as F
+
+    key = (model.x.field, model.x.scale == "log")
+    if key not in remote.counted:
+        x = _numeric(frame, model.x.field) if model.x.field in frame.columns else None
+        placed = F.lit(None) if x is None else x if model.x.scale != "log" else F.when(x > 0, x)
+        count, lo, hi = frame.agg(F.count(F.lit(1)), F.min(placed), F.max(placed)).first()
+        remote.counted[key] = (int(count), lo, hi)
+    return remote.counted[key]
 
 
 def _failed(err: Exception, conn: Connection, where: JsonPath, source: SourceMap) -> DataError:

@@ -4,8 +4,13 @@ The layer's filters and calculates (sparkexpr.spark_rows), then one ``groupBy`` 
 series field with Vega's ops as engineagg.OPS computes them in DuckDB, then calculates, ordered as
 the DuckDB table of aggregated rows is (x, then the series, missing last). The result is a lazy
 DataFrame: spark.py's fetch then cuts it with M4 in Spark like any line, so only about 4 rows per
-pixel column and series come back. ``median``/``q1``/``q3`` are left to the DuckDB path: Spark's
-``percentile`` has not been checked against DuckDB's ``quantile_cont`` to the last bit.
+pixel column and series come back.
+
+``median``/``q1``/``q3`` are DuckDB's ``quantile_cont`` to the bit: each group's valid values
+sorted (``array_sort(collect_list(v))``, as Spark's ``percentile`` also holds a group's values), the
+order statistics lo and hi around position (n - 1) * p, and the interpolation rounded as this
+DuckDB build rounds it (engineagg.quantile_rounding): Spark's ``percentile`` rounds each product,
+DuckDB's x86-64 wheel fuses one (an FMA), which Spark computes with Java's ``Math.fma``.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from .engineagg import Parts
+from .engineagg import QUANTILES, Parts, quantile_rounding
 from .layerdata import layer_dates
 from .sparkexpr import column_kinds, engine_number, spark_rows
 
@@ -36,11 +41,29 @@ def _ops() -> Mapping[str, Callable[[Any, Any], Any]]:
         "variance": lambda v, c: F.var_samp(v),
         "stdev": lambda v, c: F.stddev_samp(v),
         "stderr": lambda v, c: F.stddev_samp(v) / F.sqrt(F.count(v)),
+        **{op: (lambda v, c, p=p: _quantile(v, p)) for op, p in QUANTILES.items()},
     }
 
 
-#: the ops Spark runs (engineagg.OPS but the quantiles)
-SPARK_OPS = frozenset({"count", "valid", "missing", "sum", "mean", "min", "max", "variance", "stdev", "stderr"})
+def _quantile(v: Any, p: float) -> Any:
+    """DuckDB's ``quantile_cont(v, p)`` over a group (module docstring); missing without a valid value."""
+    from pyspark.sql import functions as F
+
+    values = F.array_sort(F.collect_list(v))  # collect_list leaves the missing out
+    pos = (F.size(values) - 1).cast("double") * p
+    below, d = F.floor(pos), pos - F.floor(pos)
+    lo, hi = F.get(values, below.cast("int")), F.get(values, F.ceil(pos).cast("int"))  # NULL when empty
+    if quantile_rounding() == "fma":  # one rounding of (1 - d) * lo + (d * hi), as DuckDB's C++ is compiled
+        mixed = F.reflect(F.lit("java.lang.Math"), F.lit("fma"), 1 - d, lo, d * hi).cast("double")
+    else:
+        mixed = (1 - d) * lo + d * hi
+    # no valid value: missing (reflect must not see NULLs); on an order statistic: that value, as DuckDB returns it
+    return F.when(F.size(values) == 0, F.lit(None)).when(d == 0, lo).otherwise(mixed)
+
+
+#: the ops Spark runs (engineagg.OPS; the quantiles when it can round them as DuckDB does)
+SPARK_OPS = frozenset({"count", "valid", "missing", "sum", "mean", "min", "max", "variance", "stdev", "stderr",
+                       *QUANTILES})
 _COUNTS = frozenset({"count", "valid", "missing"})
 
 
@@ -48,7 +71,7 @@ def spark_aggregate(frame: Any, layer: Layer, model: ChartSpec, parts: Parts) ->
     """The aggregated rows as a lazy DataFrame, ordered; None when a step or op does not translate."""
     from pyspark.sql import functions as F
 
-    if any(o.op not in SPARK_OPS for o in parts.agg.ops):
+    if any(o.op not in SPARK_OPS or (o.op in QUANTILES and quantile_rounding() is None) for o in parts.agg.ops):
         return None
     raw = column_kinds(frame)
     done = spark_rows(frame, parts.before, raw, layer_dates(layer, model))

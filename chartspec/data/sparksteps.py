@@ -15,8 +15,8 @@ layer the rules apply to (stepsplain.applies), on the rows the layer's filters k
   medians (8 steps each side) are computed in Spark. A layer with a hole gets its line's pieces
   there too (``__piece_<i>``, a new piece after each hole, numbered within each series: the same
   paths steps.py draws), and is cut by M4 like an unbroken line; the pieces come back with the
-  picks. With ``gaps: break`` (rows without a y also break the line, steps.py places them) the
-  rows are still streamed back and the engine applies the rules (spark.py).
+  picks. With ``gaps: break`` rows without a y break the line too and take the piece of the drawn
+  row before them in their series' (x, row) order, placed in Spark as steps._pieces places them.
 
 One window per layer, sorting its rows by series and x in Spark: its next x tells a repeated x
 and the step to the next distinct x. That sort of every row is the rules' cost (about 30-40 s for
@@ -96,9 +96,6 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
         duplicates, gaps = settings(layer, model)
         if (gaps != "connect" and longest is not None and not longest <= GAP_FACTOR * shortest
                 and _holes(flags := _hole_flags(ruled, x, layer, plans[layer.index], model))):
-            if gaps == "break":  # rows without a y break the line too: steps.py places them, on every row
-                ruled.unpersist()
-                return f"layer {layer.name!r} has a hole in its steps: its pieces are found on every row"
             pieced.append((layer, flags))
         if replaced:
             plan = plans[layer.index]
@@ -111,7 +108,7 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
     held = (ruled,) if len(WINDOWS) > windows else ()
     if pieced:  # the pieces' join is read by the M4 and the fetch: held once
         for layer, flags in pieced:
-            ruled = _pieces(ruled, x, layer, plans[layer.index], flags)
+            ruled = _pieces(ruled, x, layer, plans[layer.index], flags, _breaks(ruled, x, layer, model))
         ruled = ruled.persist()
         held += (ruled,)
     drawn = {i: replace(p, where=_and(p.where, (F.col(DRAWS).bitwiseAND(1 << i)) != 0)) for i, p in plans.items()}
@@ -153,10 +150,24 @@ def _holes(flags: Any) -> int:
     return int(flags.agg(F.count(F.when(F.col("__hole"), 1))).first()[0])
 
 
-def _pieces(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, flags: Any) -> Any:
+def _breaks(ruled: Any, x: Any, layer: Layer, model: ChartSpec) -> bool:
+    """Whether steps._pieces places rows for the layer: ``gaps: break`` and a row it keeps with an
+    x but no y (then every kept row with an x takes the piece before it, also one the filters drop)."""
+    from pyspark.sql import functions as F
+
+    if settings(layer, model)[1] != "break":
+        return False
+    bit = (F.col(DRAWS).bitwiseAND(1 << layer.index)) != 0
+    return bool(ruled.where(bit & x.isNotNull() & engine_number(layer.y.field).isNull()).limit(1).count())
+
+
+def _pieces(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, flags: Any, placed: bool) -> Any:
     """``ruled`` with the layer's piece column: steps._pieces's pieces (a new one after each hole,
     and at each series), numbered within each series (the colour already tells series apart, so
-    the paths drawn are steps.py's); -1 on rows the layer does not draw, as steps.py sets them."""
+    the paths drawn are steps.py's); -1 on rows the layer does not draw, as steps.py sets them.
+    ``placed`` (``gaps: break``): every other row with an x that keeps the layer's bit (a row
+    without a y, which breaks the line) takes the piece of the last drawn row at or before it in
+    its series' (x, row) order, as steps._pieces places them; -1 before the first."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -169,8 +180,13 @@ def _pieces(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, flags: Any) -> An
     for j, k in enumerate(keys):
         on = on & F.col(f"`{k}`").eqNullSafe(F.col(f"__pk{j}"))
     joined = ruled.withColumn("__px", x).join(numbered, on, "left")
-    drawn = F.col(f"__steps_c{i}") & ((F.col(DRAWS).bitwiseAND(1 << i)) != 0) & F.col("__pn").isNotNull()
-    return joined.withColumn(piece_column(i), F.when(drawn, F.col("__pn")).otherwise(F.lit(-1)).cast("long")).drop(
+    bit = (F.col(DRAWS).bitwiseAND(1 << i)) != 0
+    piece = F.when(F.col(f"__steps_c{i}") & bit & F.col("__pn").isNotNull(), F.col("__pn"))
+    if placed:  # a window over the layer's rows in series, x and row order (the rules' window sorted them too)
+        before = Window.partitionBy(*(F.col(f"`{k}`") for k in keys)).orderBy(x, "__srow").rowsBetween(
+            Window.unboundedPreceding, 0)
+        piece = F.when(x.isNotNull() & bit, F.last(piece, ignorenulls=True).over(before))
+    return joined.withColumn(piece_column(i), F.coalesce(piece, F.lit(-1)).cast("long")).drop(
         "__px", "__x", "__pn", *(f"__pk{j}" for j in range(len(keys))))
 
 

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import load_error
 from pgserver import PASSWORD
+from remotes import BANDS, check_bands, connections, layered, pair, store
 
 from chartspec import load, save
 from chartspec.builder.cache import MANIFEST_NAME
@@ -32,26 +33,10 @@ layers:
   - y: {field: loss}
     color: {field: run}
 """
-CONFIG = """[connections.warehouse]
-backend = "duckdb"
-path = "metrics.duckdb"
-
-[connections.db]
-backend = "postgres"
-host = "127.0.0.1"
-port = PORT
-dbname = "postgres"
-user = "chartspec"
-password = "${CS_PGPASSWORD}"
-connect_timeout = 5
-"""
 
 
 @pytest.fixture(scope="module")
 def project(postgres: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import duckdb
-    import pyarrow as pa
-
     root = tmp_path_factory.mktemp("pg")
     with postgres.connect() as con:
         con.execute("DROP TABLE IF EXISTS metrics")
@@ -61,16 +46,14 @@ def project(postgres: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
              ELSE (round((sin(i / 4000.0) * 40)::numeric) / 40 + ((i * 7919) % 50) / 500.0)::text END)::float8 AS loss
             FROM generate_series(0, {ROWS - 1}) AS i""")
         con.execute("CREATE SEQUENCE IF NOT EXISTS counter")
-        cur = con.execute("SELECT step, run, loss FROM metrics")
-        step, run, loss = zip(*cur.fetchall(), strict=True)
-    arrow = pa.table({"step": pa.array(step, pa.int64()), "run": run, "loss": pa.array(loss, pa.float64())})
-    db = duckdb.connect(str(root / "metrics.duckdb"))
-    db.register("fetched", arrow)
-    db.execute("CREATE TABLE metrics AS SELECT * FROM fetched")
-    db.close()
-    (root / "chartspec.toml").write_text(CONFIG.replace("PORT", str(postgres.port)))
-    for name in ("warehouse", "db"):
-        (root / f"{name}.yaml").write_text(SPEC.replace("NAME", name))
+        step, run, loss = zip(*con.execute("SELECT step, run, loss FROM metrics").fetchall(), strict=True)
+    import pyarrow as pa
+
+    # the very values Postgres holds, in the DuckDB file
+    store(pa.table({"step": pa.array(step, pa.int64()), "run": run, "loss": pa.array(loss, pa.float64())}), root,
+          "metrics", duckdb="metrics.duckdb")
+    (root / "chartspec.toml").write_text(connections(postgres=postgres.port))
+    pair(root, "chart", SPEC, "db")
     return root
 
 
@@ -85,48 +68,32 @@ def _rows(spec: Any) -> list[tuple[Any, ...]]:
 
 def test_postgres_pushes_m4_down_and_draws_the_same_svg(project: Path, tmp_path: Path) -> None:
     pg_module.FETCHES.clear()
-    spec = load(project / "db.yaml")
+    spec = load(project / "chart_db.yaml")
     [fetched] = pg_module.FETCHES
     columns = m4_columns(spec.model, 1.0, 2)
     assert fetched["full"] == ROWS and fetched["rows"] <= 4 * columns * 2  # per pixel column and run, not 120,000
-    local = load(project / "warehouse.yaml")
+    local = load(project / "chart_warehouse.yaml")
     assert spec.table.reduced_from == local.table.reduced_from == ROWS
     assert _rows(spec) == _rows(local)
     svg = save(spec, tmp_path / "db.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
 
 
-LAYERED = """data: {connection: NAME, table: metrics}
-width: 300
-x: {field: step}
-transform:
-  - filter: {field: run, one_of: [run0, run1]}
-layers:
-  - y: {field: loss}
-    color: {field: run}
-    transform:
-      - filter: "datum.step >= 2000 && !(datum.run === 'run1' && datum.step > 35000) && datum.loss != 0.5"
-  - y: {field: scaled}
-    color: {field: run}
-    transform:
-      - calculate: "datum.loss * 2 - abs(datum.loss) + (datum.loss > 0 ? 0.5 : -0.25)"
-        as: scaled
-      - filter: {field: step, lt: 50000}
-"""
+LAYERED = layered(first=2000, cut=35000, below=50000, also=" && datum.loss != 0.5",
+                  offset="(datum.loss > 0 ? 0.5 : -0.25)")
 
 
 def test_filters_and_calculates_run_in_postgres(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # over the drawing limit, so the layers' transforms must run in Postgres (ibisexpr.py); within
     # it a layer with transforms comes back whole, as on Spark
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
-    for name in ("warehouse", "db"):
-        (project / f"layered_{name}.yaml").write_text(LAYERED.replace("NAME", name))
+    remote, warehouse = pair(project, "layered", LAYERED, "db")
     pg_module.FETCHES.clear()
-    spec = load(project / "layered_db.yaml")
+    spec = load(remote)
     [fetched] = pg_module.FETCHES
     series = 2 * 2
     assert fetched["full"] == ROWS and fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, series) * series
-    local = load(project / "layered_warehouse.yaml")
+    local = load(warehouse)
     assert _rows(spec) == _rows(local)
     svg = save(spec, tmp_path / "db.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
@@ -161,8 +128,7 @@ def test_unreachable_server_fails_that_spec_and_the_password_never_shows(project
         closed = s.getsockname()[1]
     root = tmp_path / "p"
     root.mkdir()
-    (root / "chartspec.toml").write_text(CONFIG.replace("PORT", str(postgres.port)).replace("[connections.warehouse]\n"
-                                         'backend = "duckdb"\npath = "metrics.duckdb"\n', "")
+    (root / "chartspec.toml").write_text(connections(duckdb=None, postgres=postgres.port)
                                          + f'\n[connections.down]\nbackend = "postgres"\nport = {closed}\n'
                                          'user = "chartspec"\npassword = "${CS_PGPASSWORD}"\n')
     (root / "chart.yaml").write_text(SPEC.replace("NAME, table: metrics", "db, sql: 'select * from metrics "
@@ -202,47 +168,15 @@ def test_postgres_options_are_checked(options: str, expected: str) -> None:
     assert problem.message.startswith(expected)
 
 
-#: a band of the runs' spread at each step, and a mean over runs made by the chart's own transforms
-#: (a filter, a calculate before the aggregate, one after): 120,000 rows, 60,000 steps
-BANDS = """data: {connection: NAME, table: metrics}
-width: 300
-x: {field: step}
-layers:
-  - {mark: errorband, name: spread, y: {field: loss}, band: {extent: stdev}}
-  - mark: line
-    name: mean
-    y: {field: twice}
-    transform:
-      - {filter: "datum.step >= 1000 && datum.run !== 'run7'"}
-      - {calculate: "datum.loss * 3 - 1", as: l3}
-      - {aggregate: [{op: mean, field: l3, as: mean_l3}, {op: count, as: n}, {op: valid, field: loss, as: v}],
-         groupby: [step]}
-      - {calculate: "datum.mean_l3 * 2 + datum.v", as: twice}
-"""
-
-
 def test_band_extents_and_aggregates_run_in_postgres_then_its_m4(project: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # more rows than the (lowered) drawing limit: the DuckDB build aggregates in its engine
     # (engineagg.py); Postgres runs the same aggregate, then cuts the 60,000 aggregated rows with M4
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
-    for name in ("warehouse", "db"):
-        (project / f"bands_{name}.yaml").write_text(BANDS.replace("NAME", name))
+    remote, warehouse = pair(project, "bands", BANDS, "db")
     pg_module.FETCHES.clear()
-    spec = load(project / "bands_db.yaml")
-    # the chart's table, drawn by no layer now: its first 1,000 rows, checked only (as reduce.py keeps them);
-    # then each layer's aggregated rows (60,000 steps; 59,000 after the filter), not 120,000
-    assert [(f["full"], f["rows"]) for f in pg_module.FETCHES][0] == (ROWS, 1_000)
-    assert [f["full"] for f in pg_module.FETCHES[1:]] == [60_000, 59_000]
-    local = load(project / "bands_warehouse.yaml")
-    for layer, fetched, values in zip(spec.model.layers, pg_module.FETCHES[1:], (3, 1), strict=True):
-        assert layer.transform == ()
-        own = spec.layer_tables[layer.index]
-        assert own is not None and own.reduced_from == local.layer_tables[layer.index].reduced_from
-        # per M4 column and drawn value (the band: mean, lower, upper), not 60,000
-        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
-    svg = save(spec, tmp_path / "db.svg").read_bytes()
-    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+    spec = load(remote)
+    check_bands(spec, load(warehouse), pg_module.FETCHES, rows=ROWS, steps=60_000, out=tmp_path)
 
 
 def test_an_ema_beyond_the_drawing_limit_streams_every_row_in_batches(project: Path, tmp_path: Path,
@@ -252,12 +186,11 @@ def test_an_ema_beyond_the_drawing_limit_streams_every_row_in_batches(project: P
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
     monkeypatch.setattr(pg_module, "STREAM_ROWS", 10_000)
     ema = SPEC + "    smooth: {ema: 0.9}\n"
-    for name in ("warehouse", "db"):
-        (project / f"ema_{name}.yaml").write_text(ema.replace("NAME", name))
+    remote, warehouse = pair(project, "ema", ema, "db")
     pg_module.FETCHES.clear()
-    spec = load(project / "ema_db.yaml")
+    spec = load(remote)
     assert pg_module.FETCHES == [{"rows": ROWS, "full": ROWS, "streamed": 1, "batches": ROWS // 10_000}]
-    local = load(project / "ema_warehouse.yaml")
+    local = load(warehouse)
     assert spec.table.reduced_from == local.table.reduced_from == ROWS  # then cut by M4 here
     assert _rows(spec) == _rows(local)
     svg = save(spec, tmp_path / "db.svg").read_bytes()
@@ -269,15 +202,14 @@ def test_a_band_beside_the_runs_lines_aggregates_in_postgres_and_cuts_the_lines_
     # the usual chart: a minmax band over the runs, and each run's line from the chart's table
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
     band = SPEC.replace("layers:\n", "layers:\n  - {mark: errorband, name: range, y: {field: loss}, band: {extent: minmax}}\n")
-    for name in ("warehouse", "db"):
-        (project / f"band_lines_{name}.yaml").write_text(band.replace("NAME", name))
+    remote, warehouse = pair(project, "band_lines", band, "db")
     pg_module.FETCHES.clear()
-    spec = load(project / "band_lines_db.yaml")
+    spec = load(remote)
     lines, aggregated = pg_module.FETCHES
     assert (lines["full"], aggregated["full"]) == (ROWS, 60_000)
     assert lines["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2
     assert aggregated["rows"] <= 4 * m4_columns(spec.model, 1.0, 3) * 3
-    local = load(project / "band_lines_warehouse.yaml")
+    local = load(warehouse)
     assert _rows(spec) == _rows(local)
     svg = save(spec, tmp_path / "db.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_warehouse
+from remotes import BANDS, check_bands, layered, pair
 
 from chartspec import ChartspecError, load, save
 from chartspec.data import spark as spark_module
@@ -26,23 +27,7 @@ def _cached(session: object) -> bool:
     return not session._jsparkSession.sharedState().cacheManager().isEmpty()  # type: ignore[attr-defined]
 
 ROWS = 1_200_000
-SPEC = """data: {connection: NAME, table: metrics}
-width: 300
-x: {field: step}
-transform:
-  - filter: {field: run, one_of: [run0, run1]}
-layers:
-  - y: {field: loss}
-    color: {field: run}
-    transform:
-      - filter: "datum.step >= 20000 && !(datum.run === 'run1' && datum.step > 350000)"
-  - y: {field: scaled}
-    color: {field: run}
-    transform:
-      - calculate: "datum.loss * 2 - abs(datum.loss) + 0.5"
-        as: scaled
-      - filter: {field: step, lt: 500000}
-"""
+SPEC = layered(first=20000, cut=350000, below=500000)
 
 
 @pytest.fixture(scope="module")
@@ -81,12 +66,11 @@ def test_ema_streams_the_rows_back_and_draws_the_same_svg(project: Path, tmp_pat
     ema = SPEC.replace("    transform:\n      - filter: \"datum.step >= 20000 && !(datum.run === 'run1' && "
                        "datum.step > 350000)\"\n", "    smooth: {ema: 0.95}\n")
     assert "smooth" in ema
-    for name in ("warehouse", "cluster"):
-        (project / f"ema_{name}.yaml").write_text(ema.replace("NAME", name))
+    remote, warehouse = pair(project, "ema", ema, "cluster")
     spark_module.FETCHES.clear()
-    spec = load(project / "ema_cluster.yaml")
+    spec = load(remote)
     assert spark_module.FETCHES[-1] == {"rows": ROWS, "full": ROWS, "streamed": 1}
-    local = load(project / "ema_warehouse.yaml")
+    local = load(warehouse)
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
 
@@ -122,14 +106,17 @@ SMALL["uneven"] = SMALL["repeats"].replace("step % 15000", "step * 3 + step % 2"
 WINDOWED = {"logx", "repeats", "repeats_first", "uneven"}
 # the line drawn across the hole, as asked: no order needed, no window, reduced in Spark
 SMALL["connected"] = HOLES + "duplicates: all\ngaps: connect\n"
+#: the same hole with some losses missing and ``gaps: break``: those rows break the line too, and take
+#: the piece before them (steps._pieces), in Spark as well
+BREAKS = HOLES.replace("table: metrics", "sql: 'select step, run, if(step % 997 = 3, null, loss) as loss from metrics'"
+                       ) + "gaps: break\n"
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_warehouse(tmp_path_factory.mktemp("small"), "", rows=SMALL_ROWS, runs=2, period=900.0)
-    for chart, spec in (*SMALL.items(), ("holes", HOLES)):
-        for name in ("warehouse", "cluster"):
-            (root / f"{chart}_{name}.yaml").write_text(spec.replace("NAME", name))
+    for chart, spec in (*SMALL.items(), ("holes", HOLES), ("breaks", BREAKS)):
+        pair(root, chart, spec, "cluster")
     return root
 
 
@@ -178,23 +165,24 @@ def test_a_hole_a_filter_leaves_breaks_the_line_on_spark_too(small: Path, tmp_pa
     assert svg == (tmp_path / "warehouse.svg").read_bytes()
 
 
-#: a band of the runs' spread at each step, and a mean over runs made by the chart's own transforms
-#: (a filter, a calculate before the aggregate, one after): 40,000 rows, 20,000 steps
-BANDS = """data: {connection: NAME, table: metrics}
-width: 300
-x: {field: step}
-layers:
-  - {mark: errorband, name: spread, y: {field: loss}, band: {extent: stdev}}
-  - mark: line
-    name: mean
-    y: {field: twice}
-    transform:
-      - {filter: "datum.step >= 1000 && datum.run !== 'run7'"}
-      - {calculate: "datum.loss * 3 - 1", as: l3}
-      - {aggregate: [{op: mean, field: l3, as: mean_l3}, {op: count, as: n}, {op: valid, field: loss, as: v}],
-         groupby: [step]}
-      - {calculate: "datum.mean_l3 * 2 + datum.v", as: twice}
-"""
+def test_rows_without_a_y_break_the_line_with_a_hole_in_spark_too(small: Path, tmp_path: Path, spark: object,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # gaps: break with a hole used to bring every row back for steps.py to place the rows without a
+    # y; Spark places them now (the piece of the drawn row before each), and M4 cuts the rows there
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    spark_module.FETCHES.clear()
+    spec = load(small / "breaks_cluster.yaml")
+    fetched = spark_module.FETCHES[-1]
+    assert fetched["streamed"] == 0 and fetched["full"] == SMALL_ROWS
+    assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, 2) * 2, fetched  # not every row
+    assert not _cached(spark)
+    local = load(small / "breaks_warehouse.yaml")
+    assert any(r["loss"] is None and r["__piece_0"] >= 0 for r in local.table.rows)  # a placed row is drawn
+    # the same rows, each drawn or not alike (Spark numbers the pieces within each series: the same paths)
+    assert [(r["run"], r["step"], r["__piece_0"] >= 0) for r in spec.table.rows] == [
+        (r["run"], r["step"], r["__piece_0"] >= 0) for r in local.table.rows]
+    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
 
 
 def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_path: Path, spark: object,
@@ -202,21 +190,13 @@ def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_p
     # more rows than the (lowered) drawing limit: the DuckDB build aggregates in its engine
     # (engineagg.py); Spark runs the same aggregate, then cuts the aggregated rows with its M4
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
-    for name in ("warehouse", "cluster"):
-        (small / f"bands_{name}.yaml").write_text(BANDS.replace("NAME", name))
+    remote, warehouse = pair(small, "bands", BANDS, "cluster")
     spark_module.FETCHES.clear()
-    spec = load(small / "bands_cluster.yaml")
-    # the chart's table, drawn by no layer now: its first 1,000 rows, checked only (as reduce.py keeps them);
-    # then each layer's aggregated rows (20,000 steps; 19,000 after the filter), not 40,000
-    assert [(f["full"], f["rows"]) for f in spark_module.FETCHES][0] == (SMALL_ROWS, 1_000)
-    assert [f["full"] for f in spark_module.FETCHES[1:]] == [20_000, 19_000]
+    from pyspark.sql import DataFrame
+
+    counts, count = [], DataFrame.count
+    monkeypatch.setattr(DataFrame, "count", lambda frame: counts.append(frame) or count(frame))
+    spec = load(remote)
+    assert counts == []  # each aggregate's gate reads the row count the fetch takes with the x extent
     assert not _cached(spark)
-    local = load(small / "bands_warehouse.yaml")
-    for layer, fetched, values in zip(spec.model.layers, spark_module.FETCHES[1:], (3, 1), strict=True):
-        assert layer.transform == ()
-        own = spec.layer_tables[layer.index]
-        assert own is not None and own.reduced_from == local.layer_tables[layer.index].reduced_from
-        # per M4 column and drawn value (the band: mean, lower, upper), not 20,000
-        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
-    svg = save(spec, tmp_path / "cluster.svg").read_bytes()
-    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+    check_bands(spec, load(warehouse), spark_module.FETCHES, rows=SMALL_ROWS, steps=20_000, out=tmp_path)

@@ -1,0 +1,139 @@
+"""What the tests of Spark and Postgres connections share: the config, the charts, the spec pairs.
+
+Each remote test draws one chart twice, from a DuckDB file (connection ``warehouse``) and from the
+engine (``cluster``: a local Spark over Parquet; ``db``: the run's Postgres server, tests/pgserver.py),
+and compares the two. The charts are templates: ``NAME`` is the connection, and their constants
+follow the size of the table they are drawn from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pgserver import USER
+
+__all__ = ["BANDS", "check_bands", "connections", "layered", "pair", "store"]
+
+_SPARK = """
+[connections.cluster]
+backend = "pyspark"
+master = "local[2]"
+conf = {{"spark.sql.shuffle.partitions" = "2"}}
+tables = {{{tables}}}
+"""
+_POSTGRES = """
+[connections.db]
+backend = "postgres"
+host = "127.0.0.1"
+port = {port}
+dbname = "postgres"
+user = "{user}"
+password = "${{CS_PGPASSWORD}}"
+connect_timeout = 5
+"""
+
+
+def connections(*, duckdb: str | None = "metrics.duckdb", spark: dict[str, str] | None = None,
+                postgres: int | None = None) -> str:
+    """A ``chartspec.toml``: the DuckDB file ``warehouse``, Spark ``cluster`` showing ``spark``'s
+    Parquet files as tables, Postgres ``db`` on port ``postgres`` (password from CS_PGPASSWORD)."""
+    text = f'[connections.warehouse]\nbackend = "duckdb"\npath = "{duckdb}"\n' if duckdb else ""
+    if spark is not None:
+        text += _SPARK.format(tables=", ".join(f'{k} = "{v}"' for k, v in spark.items()))
+    if postgres is not None:
+        text += _POSTGRES.format(port=postgres, user=USER)
+    return text.lstrip("\n")
+
+
+def layered(*, first: int, cut: int, below: int, also: str = "", offset: str = "0.5") -> str:
+    """Two layers of the runs run0 and run1 (a field filter on the chart): ``loss`` from step
+    ``first`` (run1 only up to ``cut``) by an expression filter, and a calculated y below step
+    ``below`` (a field filter after it); ``also`` adds to the expression, ``offset`` ends the calculate."""
+    return f"""data: {{connection: NAME, table: metrics}}
+width: 300
+x: {{field: step}}
+transform:
+  - filter: {{field: run, one_of: [run0, run1]}}
+layers:
+  - y: {{field: loss}}
+    color: {{field: run}}
+    transform:
+      - filter: "datum.step >= {first} && !(datum.run === 'run1' && datum.step > {cut}){also}"
+  - y: {{field: scaled}}
+    color: {{field: run}}
+    transform:
+      - calculate: "datum.loss * 2 - abs(datum.loss) + {offset}"
+        as: scaled
+      - filter: {{field: step, lt: {below}}}
+"""
+
+
+#: a band of the runs' spread at each step, and a mean over runs made by the chart's own transforms
+#: (a filter, a calculate before the aggregate, one after)
+BANDS = """data: {connection: NAME, table: metrics}
+width: 300
+x: {field: step}
+layers:
+  - {mark: errorband, name: spread, y: {field: loss}, band: {extent: stdev}}
+  - mark: line
+    name: mean
+    y: {field: twice}
+    transform:
+      - {filter: "datum.step >= 1000 && datum.run !== 'run7'"}
+      - {calculate: "datum.loss * 3 - 1", as: l3}
+      - {aggregate: [{op: mean, field: l3, as: mean_l3}, {op: count, as: n}, {op: valid, field: loss, as: v}],
+         groupby: [step]}
+      - {calculate: "datum.mean_l3 * 2 + datum.v", as: twice}
+"""
+
+
+def check_bands(spec: Any, local: Any, fetches: list[dict[str, int]], *, rows: int, steps: int, out: Path) -> None:
+    """BANDS drawn from an engine's table of ``rows`` rows (``spec``; ``fetches``: its FETCHES) as from
+    the DuckDB file (``local``): the chart's table, drawn by no layer now, came back as its first
+    1,000 rows, only checked (as reduce.py keeps them); each layer's aggregated rows (``steps``; 1,000
+    fewer after the mean's filter) were cut by M4 where they live, per M4 column and drawn value (the
+    band's mean, lower, upper), not one per step; the SVGs are equal."""
+    from chartspec import save
+    from chartspec.data.reduce import m4_columns
+
+    assert [(f["full"], f["rows"]) for f in fetches][0] == (rows, 1_000)
+    assert [f["full"] for f in fetches[1:]] == [steps, steps - 1_000]
+    for layer, fetched, values in zip(spec.model.layers, fetches[1:], (3, 1), strict=True):
+        assert layer.transform == ()
+        own = spec.layer_tables[layer.index]
+        assert own is not None and own.reduced_from == local.layer_tables[layer.index].reduced_from
+        assert fetched["rows"] <= 4 * m4_columns(spec.model, 1.0, values) * values, fetched
+    svg = save(spec, out / "remote.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, out / "warehouse.svg").read_bytes()
+
+
+def pair(root: Path, stem: str, spec: str, remote: str) -> tuple[Path, Path]:
+    """``spec`` written as ``STEM_REMOTE.yaml`` and ``STEM_warehouse.yaml`` (NAME set): their paths."""
+    paths = []
+    for name in (remote, "warehouse"):
+        paths.append(root / f"{stem}_{name}.yaml")
+        paths[-1].write_text(spec.replace("NAME", name))
+    return paths[0], paths[1]
+
+
+def store(arrow: Any, root: Path, name: str, *, duckdb: str, parquet: bool = False, postgres: Any = None) -> None:
+    """The same rows (a pyarrow table) as table ``name`` in the DuckDB file ``root/duckdb``, in
+    ``root/NAME.parquet`` (for Spark) and in the Postgres server ``postgres``, as asked."""
+    import duckdb as db
+
+    con = db.connect(str(root / duckdb))
+    con.register("given", arrow)
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM given")
+    if parquet:
+        con.execute(f"COPY {name} TO '{root / name}.parquet' (FORMAT parquet)")
+    con.close()
+    if postgres is not None:
+        types = {"int64": "bigint", "double": "float8", "string": "text", "large_string": "text"}
+        columns = ", ".join(f"{f.name} {types[str(f.type)]}" for f in arrow.schema)
+        with postgres.connect() as pg:
+            pg.execute(f"DROP TABLE IF EXISTS {name}")
+            pg.execute(f"CREATE TABLE {name} ({columns})")
+            with pg.cursor().copy(f"COPY {name} FROM STDIN") as copy:
+                for row in zip(*(c.to_pylist() for c in arrow.columns), strict=True):
+                    copy.write_row(row)
