@@ -18,7 +18,9 @@ import pytest
 from chartspec.data.engine import typed_exprs
 from chartspec.data.jsvalues import Unsupported
 from chartspec.data.reduce import _filter_sql
-from chartspec.data.sparkexpr import _field_filter, _truth, _value, column_kinds
+from chartspec.data.sparkexpr import _field_filter, column_kinds
+from chartspec.data.sparkvalues import spark_truth as _truth
+from chartspec.data.sparkvalues import spark_value as _value
 from chartspec.data.vegaparse import parse
 from chartspec.data.vegasql import to_sql
 from chartspec.spec.transforms import Filter
