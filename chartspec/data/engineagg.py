@@ -5,7 +5,11 @@ spec/extents.py writes as an aggregate grouped by x, or a user's ``aggregate`` g
 every row in Vega, so a table too large to draw whole (reduce.py's limit) used to fail. When the
 layer's transforms are filters and calculates vegasql.py translates exactly, then one
 ``aggregate`` grouped by x (and only x and the layer's series field) with ops the engine computes
-as Vega does, then translatable calculates, the whole pipeline runs here as one ``GROUP BY``. The
+as Vega does, then translatable calculates, the whole pipeline runs here as one ``GROUP BY``. A missing
+aggregate is Vega's ``undefined``, not ``null``: the calculates after the aggregate read it as
+NaN in arithmetic (``mean - stdev`` is missing, never ``0 - 0``; vegasql's ``"number|undefined"``
+columns), and read each other's NaN and ±Infinity as Vega holds them; only the drawn table has
+those missing, as the marks see them. The
 layer then draws its own table, the aggregated rows, and its transforms are gone from the model:
 Vega must not aggregate aggregated rows again (the stdev of one row is missing). The reduction
 (reduce.py) then cuts that table with M4 over every value the layer draws (mean, lower, upper),
@@ -35,7 +39,7 @@ from ..spec.transforms import Aggregate, Calculate, Filter
 from .engine import Relation, new_name, quote
 from .layerdata import layer_dates, layer_steps
 from .table import Table
-from .vegasql import to_sql
+from .vegasql import to_sql, value_sql
 
 __all__ = ["OPS", "Parts", "aggregate_parts", "aggregated_layer", "engine_aggregates", "eligible"]
 
@@ -168,9 +172,9 @@ def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> 
                 return None
             where.append(f"({sql})")
         else:
-            if (sql := _number_sql(rel, step.expr, kinds, source, where)) is None:
+            if (made := _number_sql(rel, step.expr, kinds, source, where)) is None:
                 return None
-            source = _with_column(source, where, sql, step.as_field, kinds)
+            source = _with_column(source, where, made[0], step.as_field, kinds)
             where = []
             kinds[step.as_field] = "number"
     x = model.x.field
@@ -185,37 +189,43 @@ def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> 
         valid = f"nullif(CAST({col} AS DOUBLE), {_NAN})"
         cast = "BIGINT" if o.op in _COUNTS else "DOUBLE"
         picks.append(f"CAST({OPS[o.op].format(v=valid, c=col)} AS {cast}) AS {quote(o.as_field)}")
-        out_kinds[o.as_field] = "number"
+        # the counts are never missing; every other op is ``undefined`` over no valid value
+        out_kinds[o.as_field] = "number" if o.op in _COUNTS else "number|undefined"
     group = ", ".join(quote(g) for g in agg.groupby)
     filtered = f" WHERE {' AND '.join(where)}" if where else ""
     query = f"(SELECT {', '.join(picks)} FROM {source}{filtered} GROUP BY {group})"
-    for step in parts.after:
-        if (sql := _number_sql(rel, step.expr, out_kinds, query, [])) is None:
+    calculated = []
+    for step in parts.after:  # each reads the values before it as Vega holds them (NaN, ±Infinity)
+        if (made := _number_sql(rel, step.expr, out_kinds, query, [])) is None:
             return None
-        # as Vega-Lite's rows reach the marks (evaluate.py): NaN and infinities are missing
-        value = f"CASE WHEN isfinite({sql}) THEN {sql} END"
-        query = _with_column(query, [], value, step.as_field, out_kinds)
-        out_kinds[step.as_field] = "number"
+        query = _with_column(query, [], made[0], step.as_field, out_kinds)
+        out_kinds[step.as_field] = made[1]
+        calculated.append(step.as_field)
+    if calculated:  # as Vega-Lite's rows reach the marks (evaluate.py): NaN and infinities are missing
+        drawn = ", ".join(f"CASE WHEN isfinite({quote(c)}) THEN {quote(c)} END AS {quote(c)}"
+                          for c in dict.fromkeys(calculated))
+        query = f"(SELECT * REPLACE ({drawn}) FROM {query})"
     name = new_name()
     order = ", ".join(f"{quote(g)} NULLS LAST" for g in (x, *(g for g in agg.groupby if g != x)))
     rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT (row_number() OVER (ORDER BY {order}) - 1) AS __row, * "
                     f"FROM {query} ORDER BY __row")
     (count,), = rel.con.execute(f"SELECT count(*) FROM {name}").fetchall()
     columns = tuple(out_kinds)
-    numeric = frozenset(c for c, k in out_kinds.items() if k == "number")
+    numeric = frozenset(c for c, k in out_kinds.items() if k != "text")
     integer = frozenset(g for g in agg.groupby if g in rel.integer) | frozenset(
         o.as_field for o in agg.ops if o.op in _COUNTS)
     return Relation(rel.con, name, int(count), columns, numeric, integer)
 
 
-def _number_sql(rel: Relation, expr: str, kinds: dict[str, str], source: str, where: list[str]) -> str | None:
-    """A calculate's value as SQL when it is a number (a boolean or text result would be stored
-    differently than Vega stores it), else None."""
-    sql = to_sql(expr, kinds)
-    if sql is None:
+def _number_sql(rel: Relation, expr: str, kinds: dict[str, str], source: str, where: list[str]
+                ) -> tuple[str, str] | None:
+    """A calculate's value as SQL and its column kind when it is a number (a boolean or text
+    result would be stored differently than Vega stores it), else None."""
+    made = value_sql(expr, kinds)
+    if made is None:
         return None
-    described: list[Any] = rel.con.execute(f"DESCRIBE SELECT ({sql}) AS v FROM {source}").fetchall()
-    return sql if described and str(described[0][1]) == "DOUBLE" else None
+    described: list[Any] = rel.con.execute(f"DESCRIBE SELECT ({made[0]}) AS v FROM {source}").fetchall()
+    return made if described and str(described[0][1]) == "DOUBLE" else None
 
 
 def _with_column(source: str, where: list[str], value: str, name: str, kinds: dict[str, str]) -> str:

@@ -63,11 +63,14 @@ def ibis_aggregate(t: Any, kinds: Mapping[str, str], layer: Layer, model: ChartS
     keys = {g: (engine_number(rows, g) if kinds.get(g) == "number" and not rows[g].type().is_integer() else rows[g])
             for g in agg.groupby}
     out = rows.group_by(**keys).aggregate(**picks)
-    out_kinds = {**{g: now[g] for g in agg.groupby}, **{o.as_field: "number" for o in agg.ops}}
-    for step in parts.after:
+    # a missing aggregate is Vega's undefined (NaN in the calculates after it, engineagg.py)
+    out_kinds = {**{g: now[g] for g in agg.groupby}, **{o.as_field: "number" if o.op in _COUNTS else "number|undefined" for o in agg.ops}}
+    for step in parts.after:  # each reads the values before it as Vega holds them (NaN, ±Infinity)
         if (after := ibis_rows(out, [step], out_kinds, {})) is None:
             return None
         out, out_kinds = after
-        # as Vega-Lite's rows reach the marks (and the next calculate reads them): NaN and infinities missing
-        out = out.mutate(**{step.as_field: engine_number(out, step.as_field)})
-    return out, out_kinds, (x, *(g for g in agg.groupby if g != x))
+    calculated = dict.fromkeys(step.as_field for step in parts.after)
+    if calculated:  # as the marks see them: NaN, ±Infinity missing
+        out = out.mutate(**{name: engine_number(out, name) for name in calculated})
+    drawn = {c: "text" if k == "text" else "number" for c, k in out_kinds.items()}  # the marks: numbers or text
+    return out, drawn, (x, *(g for g in agg.groupby if g != x))

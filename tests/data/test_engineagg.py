@@ -181,3 +181,46 @@ def test_every_op_the_engine_runs_equals_evaluate_py_on_the_same_rows(tmp_path: 
             assert mine is None if value is None else mine == pytest.approx(value, rel=1e-12, abs=1e-12), \
                 (row["step"], name, mine, value)
     assert len(got) > 100 and any(r["missing_r"] for r in got.values()) and any(r["valid_r"] == 0 for r in got.values())
+
+
+def test_a_step_with_no_valid_seed_or_one_leaves_the_band_out_as_vega_does(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Vega's mean and stdev of no valid value are ``undefined`` (NaN in ``mean - stdev``), and the
+    stdev of one is too: the band has no point there. The engine read its missing aggregates as
+    ``null`` (0 in arithmetic) and drew a band at 0 (breaker F1), and a zero-width band where one
+    seed was logged. A user's calculate after the aggregate reads them the same way, and reads
+    another calculate's NaN and Infinity as they are, not as missing."""
+    from chartspec.data.evaluate import evaluate
+
+    steps, lines = 6_000, ["step,seed,loss"]
+    for s in range(3):
+        for step in range(steps):
+            cell = "NaN" if step % 500 == 100 else "" if step % 500 == 200 and s > 0 else f"{5 + s + step * 1e-4:.4f}"
+            lines.append(f"{step},{s},{cell}")
+    user = ("x: {field: step}\nlayers:\n  - mark: line\n    y: {field: d}\n    transform:\n"
+            "      - {aggregate: [{op: mean, field: loss, as: m}, {op: max, field: loss, as: hi}], groupby: [step]}\n"
+            "      - {calculate: \"datum.hi - datum.m\", as: d}\n"
+            "      - {calculate: \"datum.m == null ? -1 : 1 / (datum.d - datum.d)\", as: inf}\n"
+            "      - {calculate: \"datum.inf > 0 ? 7 : datum.inf\", as: seven}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "seeds.csv": "\n".join(lines) + "\n",
+                          "band.yaml": "data: seeds.csv\nx: {field: step}\nlayers:\n"
+                                       "  - {mark: errorband, y: {field: loss}, band: {extent: stdev}}\n",
+                          "user.yaml": "data: seeds.csv\n" + user})
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "10000")  # 18,000 rows: the engine aggregates
+    band = chartspec.load(tmp_path / "band.yaml")
+    assert band.model.layers[0].transform == ()
+    rows = {r["step"]: r for r in band.layer_tables[0].rows}  # type: ignore[union-attr]
+    for step in (100, 200, 1100, 1200):
+        if step in rows:  # kept by M4 or not, never drawn at 0
+            assert rows[step]["__band_lower"] is None and rows[step]["__band_upper"] is None, rows[step]
+    assert all(r["__band_lower"] is None or r["__band_lower"] > 4 for r in rows.values())
+    spec = chartspec.load(tmp_path / "user.yaml")
+    assert spec.model.layers[0].transform == ()
+    got = {r["step"]: r for r in spec.layer_tables[0].rows}  # type: ignore[union-attr]
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "1000000")
+    whole = chartspec.load(tmp_path / "user.yaml")
+    want = {r["step"]: r for r in evaluate(whole.table.rows, whole.model.layers[0].transform, "step", {}) or ()}
+    assert want[100]["d"] is None and want[100]["inf"] == -1 and want[200]["d"] == 0 and want[200]["seven"] == 7
+    for step, row in got.items():
+        assert {k: row[k] for k in ("m", "d", "inf", "seven")} == {k: want[step][k] for k in ("m", "d", "inf", "seven")}
+    assert {100, 200} <= set(got)
