@@ -38,6 +38,7 @@ from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Aggregate, Calculate, Filter
 from .engine import Relation, new_name, quote
 from .layerdata import layer_dates, layer_steps
+from .rows import numbers_in_data
 from .table import Table
 from .vegasql import to_sql, value_sql
 
@@ -134,8 +135,11 @@ def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table 
         made = _aggregated(layer, model, parts, rel)
         if made is None:
             continue
+        # what the aggregate makes is made by a transform, as Vega's would be: not checked for numbers
         own[layer.index] = replace(base, columns=tuple(c for c in made.columns if c != "__row"), rows=(),
-                                   relation=made, notes=(), derived=frozenset(), reduced_from=None)
+                                   relation=made, notes=(), derived=frozenset(), reduced_from=None,
+                                   numbers_in_data=made.numeric - set(parts.agg.groupby)
+                                   | numbers_in_data(rel, (), frozenset(parts.agg.groupby)))
         layers[layer.index] = aggregated_layer(layer, model)
     if layers == list(model.layers):
         return model, given, layer_tables  # as they were (rows read in Python stay rows)
