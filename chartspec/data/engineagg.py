@@ -15,8 +15,10 @@ Vega must not aggregate aggregated rows again (the stdev of one row is missing).
 (reduce.py) then cuts that table with M4 over every value the layer draws (mean, lower, upper),
 like any other line, and axis domains still come from every aggregated row.
 
-The gate is reduce.py's: only a table with more rows than Vega can draw is touched, so every chart
-small enough to draw (every golden chart) compiles byte for byte as before. Anything else (a
+The gate is the M4 reduction's (chart.py): a table with more rows than 4 per M4 column of one
+curve (or than Vega can draw, if fewer), where Vega's own aggregate would embed and group every
+row (2 x 80,000 rows took 15 s to render); below it (every golden chart) a chart compiles byte for
+byte as before. ``reduce: false`` on the layer keeps Vega's aggregate. Anything else (a
 filter the engine cannot match, an op not listed, a groupby without x, a facet, a time unit,
 smoothing) keeps today's path and its positioned error.
 
@@ -122,15 +124,18 @@ def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table 
     given = table
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
     layers = list(model.layers)
-    table = _in_engine(table, limit, root)
-    own = [None if t is None else _in_engine(t, limit, root) for t in own]
     for layer in model.layers:
         t = own[layer.index]
-        base = t if t is not None else table
+        if not eligible(model, layer) or (parts := aggregate_parts(layer, model, t is not None)) is None:
+            continue
+        # copied into the engine only for a layer it may aggregate (mid-size rows are read in Python)
+        base = _in_engine(t if t is not None else table, limit, root)
+        if t is not None:
+            own[layer.index] = base
+        else:
+            table = base
         rel = base.relation
         if rel is None or rel.count <= limit or rel.prereduced or rel.pushed is not None:
-            continue
-        if not eligible(model, layer) or (parts := aggregate_parts(layer, model, t is not None)) is None:
             continue
         made = _aggregated(layer, model, parts, rel)
         if made is None:
