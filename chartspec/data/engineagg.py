@@ -44,7 +44,7 @@ from .rows import numbers_in_data
 from .table import Table
 from .vegasql import to_sql, value_sql
 
-__all__ = ["OPS", "Parts", "aggregate_parts", "aggregated_layer", "engine_aggregates", "eligible"]
+__all__ = ["NUMBERS", "OPS", "Parts", "aggregate_parts", "aggregated_layer", "engine_aggregates", "eligible"]
 
 _NAN = "'nan'::DOUBLE"
 #: Vega's aggregate ops the engine computes as Vega does, over ``{v}`` (the valid values) or the
@@ -65,6 +65,9 @@ OPS: dict[str, str] = {
     "q3": "quantile_cont({v}, 0.75)",
 }
 _COUNTS = frozenset({"count", "valid", "missing"})
+#: number kinds of the remote translators' columns: a data column's, or a calculate's as stored
+#: (sparkexpr.spark_rows, ibisexpr.ibis_rows: ``"number|raw"``, NaN and ±Infinity kept, as DuckDB keeps them)
+NUMBERS = frozenset({"number", "number|raw"})
 _MARKS = frozenset({"line", "area", "rule", "errorband", "point", "tick"})
 
 

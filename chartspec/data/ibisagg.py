@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from .engineagg import Parts
+from .engineagg import NUMBERS, Parts
 from .ibisexpr import engine_number, ibis_rows
 from .layerdata import layer_dates
 
@@ -47,11 +47,11 @@ def ibis_aggregate(t: Any, kinds: Mapping[str, str], layer: Layer, model: ChartS
         return None
     rows, now = done
     agg, x = parts.agg, model.x.field
-    if any(g not in now for g in agg.groupby) or now[x] != "number":
+    if any(g not in now for g in agg.groupby) or now[x] not in NUMBERS:
         return None
     picks = {}
     for o in agg.ops:
-        if o.field is not None and now.get(o.field) != "number":
+        if o.field is not None and now.get(o.field) not in NUMBERS:
             return None
         if o.op == "count" or o.field is None:  # every row of the group
             picks[o.as_field] = rows.count().cast("int64")

@@ -112,7 +112,7 @@ def ibis_rows(t: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, s
             elif isinstance(step, Calculate) and (value := _value(t, parse(step.expr), kinds)).kind in (
                     "num", "numn", "numu"):
                 t = t.mutate(**{step.as_field: value.col.cast("float64")})
-                kinds[step.as_field] = "number|undefined" if value.kind == "numu" else "number"
+                kinds[step.as_field] = "number|undefined" if value.kind == "numu" else "number|raw"
             else:
                 return None
     except (Unsupported, RecursionError):
@@ -175,8 +175,8 @@ def _column(t: Any, node: Member, kinds: Mapping[str, str]) -> _Val:
         return _Val(engine_number(t, node.key.value), "numn")
     if kind == "text":
         return _Val(t[node.key.value].cast("string"), "textn")
-    if kind == "number|undefined":  # an aggregate's column: NULL is undefined (engineagg.py)
-        return _Val(t[node.key.value].cast("float64"), "numu")
+    if kind in ("number|undefined", "number|raw"):  # an aggregate's (NULL: undefined) or a calculate's, as stored
+        return _Val(t[node.key.value].cast("float64"), "numu" if kind == "number|undefined" else "numn")
     raise Unsupported(f"field {node.key.value!r}")
 
 

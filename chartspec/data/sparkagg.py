@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from .engineagg import Parts
+from .engineagg import NUMBERS, Parts
 from .layerdata import layer_dates
 from .sparkexpr import column_kinds, engine_number, spark_rows
 
@@ -56,11 +56,11 @@ def spark_aggregate(frame: Any, layer: Layer, model: ChartSpec, parts: Parts) ->
         return None
     rows, kinds = done
     agg, x = parts.agg, model.x.field
-    if any(g not in kinds for g in agg.groupby) or kinds[x] != "number":
+    if any(g not in kinds for g in agg.groupby) or kinds[x] not in NUMBERS:
         return None
     ops, picks = _ops(), []
     for o in agg.ops:
-        if o.field is not None and kinds.get(o.field) != "number":
+        if o.field is not None and kinds.get(o.field) not in NUMBERS:
             return None
         # a raw column as the engine reads it (NaN, ±Infinity missing); a calculate's as DuckDB stores it
         c = (engine_number(o.field) if o.field in raw else F.col(f"`{o.field}`")) if o.field else F.lit(None)

@@ -135,7 +135,7 @@ def spark_rows(frame: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[s
             elif isinstance(step, Calculate) and (value := spark_value(parse(step.expr), kinds)).kind in (
                     "num", "numn", "numu"):
                 frame = frame.withColumn(step.as_field, value.col.cast("double"))
-                kinds[step.as_field] = "number|undefined" if value.kind == "numu" else "number"
+                kinds[step.as_field] = "number|undefined" if value.kind == "numu" else "number|raw"
             else:
                 return None
     except (Unsupported, RecursionError):

@@ -2,7 +2,7 @@
 
 The kinds are vegasql.py's: ``num`` a double never NULL, ``numn`` a double or NULL (``null``),
 ``numu`` a double or NULL (``undefined``: an aggregate of no valid value, a ``"number|undefined"``
-column), ``bool``, ``null``, ``text`` a string literal, ``textn`` a text column. Equality is
+column; a calculated ``"number|raw"`` column is ``numn`` read without the engine's NaN rule), ``bool``, ``null``, ``text`` a string literal, ``textn`` a text column. Equality is
 jsequal.py's rule, built from Spark's primitives; a string literal elsewhere in arithmetic or a
 comparison is its ToNumber, known at translation (``+`` with text joins text: refused).
 """
@@ -61,7 +61,9 @@ def _const(value: object) -> Val:
     raise Unsupported(repr(value))
 
 
-_COLUMN_KINDS = {"number": "numn", "number|undefined": "numu", "text": "textn"}
+#: a data column is read as the engine reads it; a calculate's (``"number|raw"``) as it was stored,
+#: NaN and ±Infinity kept, as DuckDB's column holds it for the next calculate
+_COLUMN_KINDS = {"number": "numn", "number|raw": "numn", "number|undefined": "numu", "text": "textn"}
 
 
 def _column(node: Member, kinds: Mapping[str, str]) -> Val:
@@ -72,7 +74,7 @@ def _column(node: Member, kinds: Mapping[str, str]) -> Val:
     name, kind = node.key.value, _COLUMN_KINDS.get(kinds.get(node.key.value, ""))
     if kind is None:
         raise Unsupported(f"field {name!r}")
-    return Val(engine_number(name) if kind == "numn" else F.col(f"`{name}`"), kind)
+    return Val(engine_number(name) if kinds[name] == "number" else F.col(f"`{name}`"), kind)
 
 
 def _number(v: Val) -> Any:
