@@ -206,17 +206,9 @@ def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> 
     group = ", ".join(quote(g) for g in agg.groupby)
     filtered = f" WHERE {' AND '.join(where)}" if where else ""
     query = f"(SELECT {', '.join(picks)} FROM {source}{filtered} GROUP BY {group})"
-    calculated = []
-    for step in parts.after:  # each reads the values before it as Vega holds them (NaN, ±Infinity)
-        if (made := _number_sql(rel, step.expr, out_kinds, query, [])) is None:
-            return None
-        query = _with_column(query, [], made[0], step.as_field, out_kinds)
-        out_kinds[step.as_field] = made[1]
-        calculated.append(step.as_field)
-    if calculated:  # as Vega-Lite's rows reach the marks (evaluate.py): NaN and infinities are missing
-        drawn = ", ".join(f"CASE WHEN isfinite({quote(c)}) THEN {quote(c)} END AS {quote(c)}"
-                          for c in dict.fromkeys(calculated))
-        query = f"(SELECT * REPLACE ({drawn}) FROM {query})"
+    if (after := _calculated(rel, parts.after, out_kinds, query)) is None:
+        return None
+    query = after
     name = new_name()
     order = ", ".join(f"{quote(g)} NULLS LAST" for g in (x, *(g for g in agg.groupby if g != x)))
     rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT (row_number() OVER (ORDER BY {order}) - 1) AS __row, * "
@@ -227,6 +219,22 @@ def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> 
     integer = frozenset(g for g in agg.groupby if g in rel.integer) | frozenset(
         o.as_field for o in agg.ops if o.op in _COUNTS)
     return Relation(rel.con, name, int(count), columns, numeric, integer)
+
+
+def _calculated(rel: Relation, steps: tuple[Calculate, ...], kinds: dict[str, str], query: str) -> str | None:
+    """``query`` with the calculates after the aggregate (``kinds`` updated), or None when one
+    does not translate. Each reads the values before it as Vega holds them (NaN, ±Infinity);
+    the rows then reach the marks as Vega-Lite's do (evaluate.py): NaN and infinities missing."""
+    for step in steps:
+        if (made := _number_sql(rel, step.expr, kinds, query, [])) is None:
+            return None
+        query = _with_column(query, [], made[0], step.as_field, kinds)
+        kinds[step.as_field] = made[1]
+    if not steps:
+        return query
+    drawn = ", ".join(f"CASE WHEN isfinite({quote(c)}) THEN {quote(c)} END AS {quote(c)}"
+                      for c in dict.fromkeys(step.as_field for step in steps))
+    return f"(SELECT * REPLACE ({drawn}) FROM {query})"
 
 
 def _number_sql(rel: Relation, expr: str, kinds: dict[str, str], source: str, where: list[str]
