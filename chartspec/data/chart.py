@@ -20,7 +20,7 @@ from .dates import with_utc_dates
 from .flow import RESERVED_PREFIX, layer_views
 from .loaded import Spec, in_order
 from .logscale import log_diagnostics
-from .reduce import max_drawn_rows, reduce_tables
+from .reduce import m4_columns, max_drawn_rows, reduce_tables
 from .refvalues import resolve_reference_lines
 from .rows import mentioned
 from .table import Table, read_data
@@ -51,9 +51,11 @@ def _read(source: DataSource, path: Path | None, root: Path | None, smap: Source
     return table
 
 
-def _engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], root: Path | None
-                       ) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
-    limit = max_drawn_rows()
+def _engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], root: Path | None,
+                       scale: float) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
+    # the M4 reduction's gate (reduce.py): more rows than 4 per M4 column of one curve, when Vega's
+    # own aggregate would embed and group every row; below it (every golden chart) Vega aggregates
+    limit = min(max_drawn_rows(), 4 * m4_columns(model, scale, 1))
     if all(t is None or (t.relation.count if t.relation is not None else len(t.rows)) <= limit
            for t in (table, *layer_tables)):
         return model, table, layer_tables  # small data: nothing imported, nothing changed
@@ -92,7 +94,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
                 model, table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root,
                                                           used)
             # a large layer's aggregate (band extents, mean over seeds) run by the engine (engineagg.py)
-            model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root)
+            model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root, scale)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems

@@ -5,14 +5,20 @@ spec/extents.py writes as an aggregate grouped by x, or a user's ``aggregate`` g
 every row in Vega, so a table too large to draw whole (reduce.py's limit) used to fail. When the
 layer's transforms are filters and calculates vegasql.py translates exactly, then one
 ``aggregate`` grouped by x (and only x and the layer's series field) with ops the engine computes
-as Vega does, then translatable calculates, the whole pipeline runs here as one ``GROUP BY``. The
+as Vega does, then translatable calculates, the whole pipeline runs here as one ``GROUP BY``. A missing
+aggregate is Vega's ``undefined``, not ``null``: the calculates after the aggregate read it as
+NaN in arithmetic (``mean - stdev`` is missing, never ``0 - 0``; vegasql's ``"number|undefined"``
+columns), and read each other's NaN and ±Infinity as Vega holds them; only the drawn table has
+those missing, as the marks see them. The
 layer then draws its own table, the aggregated rows, and its transforms are gone from the model:
 Vega must not aggregate aggregated rows again (the stdev of one row is missing). The reduction
 (reduce.py) then cuts that table with M4 over every value the layer draws (mean, lower, upper),
 like any other line, and axis domains still come from every aggregated row.
 
-The gate is reduce.py's: only a table with more rows than Vega can draw is touched, so every chart
-small enough to draw (every golden chart) compiles byte for byte as before. Anything else (a
+The gate is the M4 reduction's (chart.py): a table with more rows than 4 per M4 column of one
+curve (or than Vega can draw, if fewer), where Vega's own aggregate would embed and group every
+row (2 x 80,000 rows took 15 s to render); below it (every golden chart) a chart compiles byte for
+byte as before. ``reduce: false`` on the layer keeps Vega's aggregate. Anything else (a
 filter the engine cannot match, an op not listed, a groupby without x, a facet, a time unit,
 smoothing) keeps today's path and its positioned error.
 
@@ -38,11 +44,12 @@ from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Aggregate, Calculate, Filter
 from .engine import Relation, new_name, quote
 from .layerdata import layer_dates, layer_steps
+from .rows import numbers_in_data
 from .table import Table
-from .vegasql import to_sql
+from .vegasql import to_sql, value_sql
 
-__all__ = ["OPS", "QUANTILES", "Parts", "aggregate_parts", "aggregated_layer", "engine_aggregates", "eligible",
-           "quantile_rounding"]
+__all__ = ["NUMBERS", "OPS", "QUANTILES", "Parts", "aggregate_parts", "aggregated_layer", "engine_aggregates",
+           "eligible", "quantile_rounding"]
 
 _NAN = "'nan'::DOUBLE"
 #: Vega's aggregate ops the engine computes as Vega does, over ``{v}`` (the valid values) or the
@@ -65,6 +72,9 @@ OPS: dict[str, str] = {
 _COUNTS = frozenset({"count", "valid", "missing"})
 #: the quantile ops' p for ``quantile_cont`` (R-7: position (n - 1) * p among the sorted valid values)
 QUANTILES: dict[str, float] = {"median": 0.5, "q1": 0.25, "q3": 0.75}
+#: number kinds of the remote translators' columns: a data column's, or a calculate's as stored
+#: (sparkexpr.spark_rows, ibisexpr.ibis_rows: ``"number|raw"``, NaN and ±Infinity kept, as DuckDB keeps them)
+NUMBERS = frozenset({"number", "number|raw"})
 _MARKS = frozenset({"line", "area", "rule", "errorband", "point", "tick"})
 
 
@@ -141,21 +151,27 @@ def engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table 
     given = table
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
     layers = list(model.layers)
-    table = _in_engine(table, limit, root)
-    own = [None if t is None else _in_engine(t, limit, root) for t in own]
     for layer in model.layers:
         t = own[layer.index]
-        base = t if t is not None else table
+        if not eligible(model, layer) or (parts := aggregate_parts(layer, model, t is not None)) is None:
+            continue
+        # copied into the engine only for a layer it may aggregate (mid-size rows are read in Python)
+        base = _in_engine(t if t is not None else table, limit, root)
+        if t is not None:
+            own[layer.index] = base
+        else:
+            table = base
         rel = base.relation
         if rel is None or rel.count <= limit or rel.prereduced or rel.pushed is not None:
-            continue
-        if not eligible(model, layer) or (parts := aggregate_parts(layer, model, t is not None)) is None:
             continue
         made = _aggregated(layer, model, parts, rel)
         if made is None:
             continue
+        # what the aggregate makes is made by a transform, as Vega's would be: not checked for numbers
         own[layer.index] = replace(base, columns=tuple(c for c in made.columns if c != "__row"), rows=(),
-                                   relation=made, notes=(), derived=frozenset(), reduced_from=None)
+                                   relation=made, notes=(), derived=frozenset(), reduced_from=None,
+                                   numbers_in_data=made.numeric - set(parts.agg.groupby)
+                                   | numbers_in_data(rel, (), frozenset(parts.agg.groupby)))
         layers[layer.index] = aggregated_layer(layer, model)
     if layers == list(model.layers):
         return model, given, layer_tables  # as they were (rows read in Python stay rows)
@@ -192,9 +208,9 @@ def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> 
                 return None
             where.append(f"({sql})")
         else:
-            if (sql := _number_sql(rel, step.expr, kinds, source, where)) is None:
+            if (made := _number_sql(rel, step.expr, kinds, source, where)) is None:
                 return None
-            source = _with_column(source, where, sql, step.as_field, kinds)
+            source = _with_column(source, where, made[0], step.as_field, kinds)
             where = []
             kinds[step.as_field] = "number"
     x = model.x.field
@@ -209,37 +225,51 @@ def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> 
         valid = f"nullif(CAST({col} AS DOUBLE), {_NAN})"
         cast = "BIGINT" if o.op in _COUNTS else "DOUBLE"
         picks.append(f"CAST({OPS[o.op].format(v=valid, c=col)} AS {cast}) AS {quote(o.as_field)}")
-        out_kinds[o.as_field] = "number"
+        # the counts are never missing; every other op is ``undefined`` over no valid value
+        out_kinds[o.as_field] = "number" if o.op in _COUNTS else "number|undefined"
     group = ", ".join(quote(g) for g in agg.groupby)
     filtered = f" WHERE {' AND '.join(where)}" if where else ""
     query = f"(SELECT {', '.join(picks)} FROM {source}{filtered} GROUP BY {group})"
-    for step in parts.after:
-        if (sql := _number_sql(rel, step.expr, out_kinds, query, [])) is None:
-            return None
-        # as Vega-Lite's rows reach the marks (evaluate.py): NaN and infinities are missing
-        value = f"CASE WHEN isfinite({sql}) THEN {sql} END"
-        query = _with_column(query, [], value, step.as_field, out_kinds)
-        out_kinds[step.as_field] = "number"
+    if (after := _calculated(rel, parts.after, out_kinds, query)) is None:
+        return None
+    query = after
     name = new_name()
     order = ", ".join(f"{quote(g)} NULLS LAST" for g in (x, *(g for g in agg.groupby if g != x)))
     rel.con.execute(f"CREATE TEMP TABLE {name} AS SELECT (row_number() OVER (ORDER BY {order}) - 1) AS __row, * "
                     f"FROM {query} ORDER BY __row")
     (count,), = rel.con.execute(f"SELECT count(*) FROM {name}").fetchall()
     columns = tuple(out_kinds)
-    numeric = frozenset(c for c, k in out_kinds.items() if k == "number")
+    numeric = frozenset(c for c, k in out_kinds.items() if k != "text")
     integer = frozenset(g for g in agg.groupby if g in rel.integer) | frozenset(
         o.as_field for o in agg.ops if o.op in _COUNTS)
     return Relation(rel.con, name, int(count), columns, numeric, integer)
 
 
-def _number_sql(rel: Relation, expr: str, kinds: dict[str, str], source: str, where: list[str]) -> str | None:
-    """A calculate's value as SQL when it is a number (a boolean or text result would be stored
-    differently than Vega stores it), else None."""
-    sql = to_sql(expr, kinds)
-    if sql is None:
+def _calculated(rel: Relation, steps: tuple[Calculate, ...], kinds: dict[str, str], query: str) -> str | None:
+    """``query`` with the calculates after the aggregate (``kinds`` updated), or None when one
+    does not translate. Each reads the values before it as Vega holds them (NaN, ±Infinity);
+    the rows then reach the marks as Vega-Lite's do (evaluate.py): NaN and infinities missing."""
+    for step in steps:
+        if (made := _number_sql(rel, step.expr, kinds, query, [])) is None:
+            return None
+        query = _with_column(query, [], made[0], step.as_field, kinds)
+        kinds[step.as_field] = made[1]
+    if not steps:
+        return query
+    drawn = ", ".join(f"CASE WHEN isfinite({quote(c)}) THEN {quote(c)} END AS {quote(c)}"
+                      for c in dict.fromkeys(step.as_field for step in steps))
+    return f"(SELECT * REPLACE ({drawn}) FROM {query})"
+
+
+def _number_sql(rel: Relation, expr: str, kinds: dict[str, str], source: str, where: list[str]
+                ) -> tuple[str, str] | None:
+    """A calculate's value as SQL and its column kind when it is a number (a boolean or text
+    result would be stored differently than Vega stores it), else None."""
+    made = value_sql(expr, kinds)
+    if made is None:
         return None
-    described: list[Any] = rel.con.execute(f"DESCRIBE SELECT ({sql}) AS v FROM {source}").fetchall()
-    return sql if described and str(described[0][1]) == "DOUBLE" else None
+    described: list[Any] = rel.con.execute(f"DESCRIBE SELECT ({made[0]}) AS v FROM {source}").fetchall()
+    return made if described and str(described[0][1]) == "DOUBLE" else None
 
 
 def _with_column(source: str, where: list[str], value: str, name: str, kinds: dict[str, str]) -> str:

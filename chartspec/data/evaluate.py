@@ -39,21 +39,31 @@ def _quantile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[min(lo + 1, len(ordered) - 1)] - ordered[lo]) * (h - lo)
 
 
+def _missing(v: Any) -> bool:
+    return v is None or v is UNDEFINED or v == ""  # Vega's aggregate: missing, not counted
+
+
+def _over_valid(fn: Callable[[list[float]], Any], least: int = 1) -> Callable[[list[Any]], Any]:
+    """An op over the valid numbers, ``undefined`` below ``least`` of them, as Vega's measures set it
+    (``undefined``, not ``null``: a calculate after the aggregate reads NaN, never 0)."""
+    return lambda vs: fn(n) if len(n := [v for v in vs if _number(v)]) >= least else UNDEFINED
+
+
 _OPS: dict[str, Callable[[list[Any]], Any]] = {
     "count": len,
-    "valid": lambda vs: sum(1 for v in vs if v is not None),
-    "missing": lambda vs: sum(1 for v in vs if v is None),
+    "valid": lambda vs: sum(1 for v in vs if not _missing(v) and v == v),
+    "missing": lambda vs: sum(1 for v in vs if _missing(v)),
     "distinct": lambda vs: len({repr(v) for v in vs}),
-    "sum": lambda vs: sum(v for v in vs if _number(v)),
-    "mean": lambda vs: statistics.fmean(n) if (n := [v for v in vs if _number(v)]) else None,
-    "median": lambda vs: _quantile(n, 0.5) if (n := [v for v in vs if _number(v)]) else None,
-    "q1": lambda vs: _quantile(n, 0.25) if (n := [v for v in vs if _number(v)]) else None,
-    "q3": lambda vs: _quantile(n, 0.75) if (n := [v for v in vs if _number(v)]) else None,
-    "min": lambda vs: min(n) if (n := [v for v in vs if _number(v)]) else None,
-    "max": lambda vs: max(n) if (n := [v for v in vs if _number(v)]) else None,
-    "stdev": lambda vs: statistics.stdev(n) if len(n := [v for v in vs if _number(v)]) > 1 else None,
-    "stderr": lambda vs: statistics.stdev(n) / math.sqrt(len(n)) if len(n := [v for v in vs if _number(v)]) > 1 else None,
-    "variance": lambda vs: statistics.variance(n) if len(n := [v for v in vs if _number(v)]) > 1 else None,
+    "sum": _over_valid(sum),
+    "mean": _over_valid(statistics.fmean),
+    "median": _over_valid(lambda n: _quantile(n, 0.5)),
+    "q1": _over_valid(lambda n: _quantile(n, 0.25)),
+    "q3": _over_valid(lambda n: _quantile(n, 0.75)),
+    "min": _over_valid(min),
+    "max": _over_valid(max),
+    "stdev": _over_valid(statistics.stdev, 2),
+    "stderr": _over_valid(lambda n: statistics.stdev(n) / math.sqrt(len(n)), 2),
+    "variance": _over_valid(statistics.variance, 2),
 }  # ci0 / ci1 are bootstrap estimates: random, so not evaluated
 
 
@@ -140,7 +150,7 @@ def _calculate(rows: Rows, t: Calculate) -> Rows | None:
     fn = compile_expression(t.expr)
     if fn is None:
         return None
-    return [{**r, t.as_field: _stored(fn(r))} for r in rows]
+    return [{**r, t.as_field: fn(r)} for r in rows]  # as Vega holds it: the next calculate reads NaN
 
 
 def _filter_expr(rows: Rows, expr: str) -> Rows | None:
@@ -161,6 +171,8 @@ def evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_
 def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
               dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
     out: Rows | None = list(rows)
+    made = {t.as_field for t in transforms if isinstance(t, Calculate)} | {
+        o.as_field for t in transforms if isinstance(t, Aggregate) for o in t.ops}
     for t in transforms:
         if out is None:
             return None
@@ -176,4 +188,6 @@ def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x
             out = _fold(out, t)
         else:
             out = _rolling(out, t, x_field)
-    return tuple(out) if out is not None else None
+    if out is None:
+        return None
+    return tuple({k: _stored(v) if k in made else v for k, v in r.items()} for r in out)  # as the marks see them

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from .engineagg import QUANTILES, Parts, quantile_rounding
+from .engineagg import NUMBERS, QUANTILES, Parts, quantile_rounding
 from .ibisexpr import engine_number, ibis_rows
 from .layerdata import layer_dates
 
@@ -73,11 +73,11 @@ def ibis_aggregate(t: Any, kinds: Mapping[str, str], layer: Layer, model: ChartS
         return None
     rows, now = done
     agg, x = parts.agg, model.x.field
-    if any(g not in now for g in agg.groupby) or now[x] != "number":
+    if any(g not in now for g in agg.groupby) or now[x] not in NUMBERS:
         return None
     picks = {}
     for o in agg.ops:
-        if o.field is not None and now.get(o.field) != "number":
+        if o.field is not None and now.get(o.field) not in NUMBERS:
             return None
         if o.op == "count" or o.field is None:  # every row of the group
             picks[o.as_field] = rows.count().cast("int64")
@@ -89,11 +89,14 @@ def ibis_aggregate(t: Any, kinds: Mapping[str, str], layer: Layer, model: ChartS
     keys = {g: (engine_number(rows, g) if kinds.get(g) == "number" and not rows[g].type().is_integer() else rows[g])
             for g in agg.groupby}
     out = rows.group_by(**keys).aggregate(**picks)
-    out_kinds = {**{g: now[g] for g in agg.groupby}, **{o.as_field: "number" for o in agg.ops}}
-    for step in parts.after:
+    # a missing aggregate is Vega's undefined (NaN in the calculates after it, engineagg.py)
+    out_kinds = {**{g: now[g] for g in agg.groupby}, **{o.as_field: "number" if o.op in _COUNTS else "number|undefined" for o in agg.ops}}
+    for step in parts.after:  # each reads the values before it as Vega holds them (NaN, ±Infinity)
         if (after := ibis_rows(out, [step], out_kinds, {})) is None:
             return None
         out, out_kinds = after
-        # as Vega-Lite's rows reach the marks (and the next calculate reads them): NaN and infinities missing
-        out = out.mutate(**{step.as_field: engine_number(out, step.as_field)})
-    return out, out_kinds, (x, *(g for g in agg.groupby if g != x))
+    calculated = dict.fromkeys(step.as_field for step in parts.after)
+    if calculated:  # as the marks see them: NaN, ±Infinity missing
+        out = out.mutate(**{name: engine_number(out, name) for name in calculated})
+    drawn = {c: "text" if k == "text" else "number" for c, k in out_kinds.items()}  # the marks: numbers or text
+    return out, drawn, (x, *(g for g in agg.groupby if g != x))

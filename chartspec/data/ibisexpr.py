@@ -8,7 +8,8 @@ for Ibis's other SQL backends): only what means in Postgres exactly what reduce.
 - Columns as the engine reads them: float8, NaN and ±Infinity missing; text; nothing else.
 - ``{field, gt/gte/lt/lte/equal/one_of}`` with numbers on a number column, ``equal``/``one_of``
   with strings on a text column; not on a field with a date format.
-- Vega expressions: literals, ``< <= > >= == != === !==``, ``&& || !``, ``?:``, ``+ - *``, unary
+- Vega expressions (``"number|undefined"`` columns and equality as vegasql.py has them,
+  jsequal.py): literals, ``< <= > >= == != === !==``, ``&& || !``, ``?:``, ``+ - *``, unary
   ``-``/``+``, ``abs``, ``isNaN``, ``isFinite``, ``isValid``, JavaScript's null (0 in arithmetic)
   and NaN (every comparison false; Postgres's NaN equals itself and sorts above every number, so
   NaN becomes NULL before any comparison). A boolean is a number through CASE (Postgres has no
@@ -25,7 +26,8 @@ from typing import Any
 
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Calculate, Filter
-from .jsvalues import Unsupported
+from .jsequal import Side, equal
+from .jsvalues import Unsupported, string_to_number
 from .layerdata import layer_dates, layer_steps
 from .rows import mentioned
 from .smoothing import smooth_series
@@ -107,9 +109,10 @@ def ibis_rows(t: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, s
                 t = t.filter(_truth(t, parse(step.expr), kinds))
             elif isinstance(step, Filter) and step.field in kinds and step.field not in dates:
                 t = t.filter(_field_filter(t, step, kinds[step.field] == "text"))
-            elif isinstance(step, Calculate) and (value := _value(t, parse(step.expr), kinds)).kind in ("num", "numn"):
+            elif isinstance(step, Calculate) and (value := _value(t, parse(step.expr), kinds)).kind in (
+                    "num", "numn", "numu"):
                 t = t.mutate(**{step.as_field: value.col.cast("float64")})
-                kinds[step.as_field] = "number"
+                kinds[step.as_field] = "number|undefined" if value.kind == "numu" else "number|raw"
             else:
                 return None
     except (Unsupported, RecursionError):
@@ -143,10 +146,11 @@ def _field_filter(t: Any, f: Filter, text: bool) -> Any:
 
 @dataclass(frozen=True)
 class _Val:
-    """vegasql._Sql as an Ibis column: the same kinds (num, numn, bool, null, text, textn)."""
+    """vegasql._Sql as an Ibis column: the same kinds (num, numn, numu, bool, null, text, textn)."""
 
     col: Any
     kind: str
+    text: str = ""
 
 
 def _const(value: object) -> _Val:
@@ -159,7 +163,7 @@ def _const(value: object) -> _Val:
     if isinstance(value, float):
         return _Val(ibis.literal(value, "float64"), "num")
     if isinstance(value, str):
-        return _Val(ibis.literal(value, "string"), "text")
+        return _Val(ibis.literal(value, "string"), "text", value)
     raise Unsupported(repr(value))
 
 
@@ -171,6 +175,8 @@ def _column(t: Any, node: Member, kinds: Mapping[str, str]) -> _Val:
         return _Val(engine_number(t, node.key.value), "numn")
     if kind == "text":
         return _Val(t[node.key.value].cast("string"), "textn")
+    if kind in ("number|undefined", "number|raw"):  # an aggregate's (NULL: undefined) or a calculate's, as stored
+        return _Val(t[node.key.value].cast("float64"), "numu" if kind == "number|undefined" else "numn")
     raise Unsupported(f"field {node.key.value!r}")
 
 
@@ -179,13 +185,15 @@ def _number(v: _Val) -> Any:
 
     if v.kind == "num":
         return v.col
-    if v.kind == "numn":
-        return ibis.coalesce(v.col, 0.0)
+    if v.kind in ("numn", "numu"):  # null is 0, undefined NaN
+        return ibis.coalesce(v.col, 0.0 if v.kind == "numn" else float("nan"))
     if v.kind == "bool":
         return ibis.ifelse(v.col, 1.0, 0.0)
     if v.kind == "null":
         return ibis.literal(0.0, "float64")
-    raise Unsupported("text as a number")
+    if v.kind == "text":
+        return ibis.literal(string_to_number(v.text), "float64")
+    raise Unsupported("a text column as a number")
 
 
 def _no_nan(col: Any) -> Any:
@@ -199,34 +207,44 @@ def _truthy(v: _Val) -> Any:
 
     if v.kind == "bool":
         return v.col
-    if v.kind in ("num", "numn"):
+    if v.kind in ("num", "numn", "numu"):
         return ibis.coalesce(_no_nan(v.col) != 0, False)
     if v.kind == "null":
         return ibis.literal(False)
     raise Unsupported("truthiness of text")
 
 
-def _equal(a: _Val, b: _Val, strict: bool) -> Any:
-    import ibis
+class _Prims:
+    """jsequal.py's primitives as Ibis expressions."""
 
-    kinds = {a.kind, b.kind}
-    if kinds & {"text", "textn"}:
-        if a.kind in ("text", "null"):
-            a, b = b, a
-        if a.kind != "textn" or b.kind not in ("text", "null"):
-            raise Unsupported("text compared with what is not a text literal or null")
-        return a.col.isnull() if b.kind == "null" else ibis.coalesce(a.col == b.col, False)
-    if "null" in kinds:
-        other = b if a.kind == "null" else a
-        return {"null": ibis.literal(True), "numn": other.col.isnull()}.get(other.kind, ibis.literal(False))
-    if a.kind == "bool" and b.kind == "bool":
-        return a.col == b.col
-    if "bool" in kinds and strict:
-        return ibis.literal(False)
-    if kinds == {"numn"}:
-        return (a.col.isnull() & b.col.isnull()) | ibis.coalesce(_no_nan(a.col) == _no_nan(b.col), False)
-    left, right = (_number(v) if v.kind == "bool" else v.col for v in (a, b))
-    return ibis.coalesce(_no_nan(left) == _no_nan(right), False)
+    def const(self, value: bool) -> Any:
+        import ibis
+
+        return ibis.literal(value)
+
+    def is_null(self, e: Any) -> Any:
+        return e.isnull()
+
+    def both(self, a: Any, b: Any) -> Any:
+        return a & b
+
+    def either(self, a: Any, b: Any) -> Any:
+        return a | b
+
+    def eq(self, a: Any, b: Any, what: str) -> Any:
+        import ibis
+
+        if what == "bool":
+            return a == b
+        return ibis.coalesce(_no_nan(a) == _no_nan(b) if what == "number" else a == b, False)
+
+    def number(self, side: Side[Any]) -> Any:
+        return _number(_Val(side.expr, side.kind, side.text))
+
+    def literal(self, x: float) -> Any:
+        import ibis
+
+        return ibis.literal(x, "float64")
 
 
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": lambda a, b: a + b, "-": lambda a, b: a - b,
@@ -240,6 +258,8 @@ def _merge(a: _Val, b: _Val) -> str:
         return a.kind
     if {a.kind, b.kind} <= {"num", "numn", "null"}:
         return "numn"
+    if {a.kind, b.kind} == {"num", "numu"}:
+        return "numu"
     raise Unsupported("a value of two kinds")
 
 
@@ -263,8 +283,10 @@ def _value(t: Any, node: Node, kinds: Mapping[str, str]) -> _Val:
                 return _Val(a.col & b.col if node.op == "&&" else a.col | b.col, "bool")
             return _case(_truthy(a), b, a) if node.op == "&&" else _case(_truthy(a), a, b)
         if node.op in ("==", "!=", "===", "!=="):
-            same = _equal(a, b, strict=len(node.op) == 3)
+            same = equal(Side(a.kind, a.col, a.text), Side(b.kind, b.col, b.text), len(node.op) == 3, _Prims())
             return _Val(same if node.op[0] == "=" else ~same, "bool")
+        if "textn" in (both := {a.kind, b.kind}) or (node.op == "+" and "text" in both) or both == {"text"}:
+            raise Unsupported("text joined or compared as text")
         if node.op in _COMPARE:
             return _Val(ibis.coalesce(_COMPARE[node.op](_no_nan(_number(a)), _no_nan(_number(b))), False), "bool")
         if node.op in _ARITH:  # IEEE 754 doubles (no / or %: module docstring)
@@ -291,7 +313,9 @@ def _call(t: Any, node: Call, kinds: Mapping[str, str]) -> _Val:
     (arg,) = args
     if node.name == "abs":
         return _Val(_number(arg).abs(), "num")
-    if arg.kind not in ("num", "numn") and not (node.name == "isValid" and arg.kind in ("textn", "bool")):
+    if node.name == "toNumber" and arg.kind in ("num", "numn", "numu"):
+        return _Val(arg.col, "numn" if arg.kind == "numu" else arg.kind)  # undefined -> null
+    if arg.kind not in ("num", "numn", "numu") and not (node.name == "isValid" and arg.kind in ("textn", "bool")):
         raise Unsupported(f"function {node.name!r} of {arg.kind}")
     if node.name == "isValid":
         if arg.kind == "bool":

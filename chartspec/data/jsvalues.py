@@ -25,7 +25,7 @@ class _Undefined:
         return "undefined"
 
 
-__all__ = ["UNDEFINED", "Unsupported", "is_number", "js_string", "to_number", "truthy"]
+__all__ = ["UNDEFINED", "Unsupported", "is_number", "js_string", "string_to_number", "to_number", "truthy"]
 UNDEFINED: Any = _Undefined()
 
 
@@ -43,13 +43,32 @@ def to_number(v: Any) -> float:
     if is_number(v):
         return float(v)
     if isinstance(v, str):
-        s = v.strip()
-        if not s:
-            return 0.0
-        try:
-            return float(s) if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity", s) else math.nan
-        except ValueError:
-            return math.nan
+        return string_to_number(v)
+    return math.nan
+
+
+#: ECMAScript's WhiteSpace and LineTerminator, what ToNumber trims (not Python's str.strip set)
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+_DECIMAL = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|Infinity)")
+_RADIX = {"x": (16, re.compile(r"[0-9a-fA-F]+")), "o": (8, re.compile(r"[0-7]+")), "b": (2, re.compile(r"[01]+"))}
+
+
+def string_to_number(text: str) -> float:
+    """ECMAScript's StringToNumber: trimmed; empty is 0; a decimal literal (signed, ``Infinity``),
+    or an unsigned ``0x``/``0o``/``0b`` integer; anything else NaN (``'0x3'`` is 3, ``'-0x3'`` NaN)."""
+    s = text.strip(_JS_SPACE)
+    if not s:
+        return 0.0
+    if _DECIMAL.fullmatch(s):
+        return float(s.replace("Infinity", "inf"))
+    if len(s) > 2 and s[0] == "0" and s[1].lower() in _RADIX:
+        base, digits = _RADIX[s[1].lower()]
+        if digits.fullmatch(s[2:]):
+            try:
+                return float(int(s[2:], base))  # int -> float rounds to nearest, ties to even, as JavaScript
+            except OverflowError:
+                return math.inf
     return math.nan
 
 

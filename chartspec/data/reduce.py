@@ -35,7 +35,7 @@ from .engine import Relation, literal, quote
 from .layerdata import layer_dates, layer_steps
 from .m4sql import select_rows
 from .refvalues import STAT_SQL, stat_field, stat_layer
-from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned
+from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned, numbers_in_data
 from .smoothing import smooth_column, smooth_series
 from .sources import date_value
 from .stepsplain import needs_rules
@@ -282,7 +282,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     rows = fetch(rel, keep, mask, used)
     columns = _with_added(table.columns, rel)
     return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
-                   relation=None, reduced_from=rel.count if pushed is None else pushed[0], texts=first_texts(base, used), notes=table.notes + notes,
+                   relation=None, reduced_from=rel.count if pushed is None else pushed[0], texts=first_texts(base, used),
+                   notes=table.notes + notes, numbers_in_data=table.numbers_in_data | numbers_in_data(base, rows, used),
                    stats=_stats(rel, plans, model))  # type: ignore[arg-type]
 
 
@@ -309,8 +310,9 @@ def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset
     """Every row: those read in Python as they were (smoothed later, in layerdata.py), else the engine's."""
     if table.rows:  # rows read in Python, registered for the reduction: the steps rules in Python
         return _rules_on_rows(replace(table, relation=None), layers, model, has_own, source)
-    return replace(table, rows=fetch(rel, used=used), columns=_with_added(table.columns, rel), relation=None,
-                   notes=table.notes + notes)
+    rows = fetch(rel, used=used)
+    return replace(table, rows=rows, columns=_with_added(table.columns, rel), relation=None, notes=table.notes + notes,
+                   numbers_in_data=table.numbers_in_data | numbers_in_data(rel, rows, used))
 
 
 def _rules_on_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap

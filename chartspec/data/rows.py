@@ -10,7 +10,7 @@ from typing import Any
 from .engine import INTEGER_TYPES, Relation, quote
 from .numbers import number_sql
 
-__all__ = ["DRAWS", "LAYER_MASK", "fetch", "first_texts", "mentioned", "piece_column"]
+__all__ = ["DRAWS", "LAYER_MASK", "fetch", "first_texts", "mentioned", "numbers_in_data", "piece_column"]
 
 #: the column saying which layers draw a row of a reduced table shared by several (bit i: layer i)
 LAYER_MASK = "__layers"
@@ -69,6 +69,21 @@ def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
         out.append({n: (int(v) if i and isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v)
                     for n, v, i in zip(names, record, ints) if n != "__none"})
     return tuple(out)
+
+
+def numbers_in_data(rel: Relation, rows: tuple[dict[str, Any], ...], used: frozenset[str] | None) -> frozenset[str]:
+    """The number columns of ``rel`` that hold a finite number in the full data although ``rows``
+    (what the reduction kept, after the layers' filters) hold none: the checks ask the data, as they
+    do of rows read in Python before any transform, so a filter that keeps nothing draws an empty
+    chart at any size. A query per such column only (none when the rows have numbers)."""
+    found = []
+    for c in sorted(rel.numeric):
+        if c.startswith("__") or (used is not None and c not in used) or any(
+                isinstance(v := row.get(c), (int, float)) and not isinstance(v, bool) for row in rows):
+            continue
+        if rel.sql(f"SELECT 1 FROM {rel.name} WHERE isfinite(CAST({quote(c)} AS DOUBLE)) LIMIT 1"):
+            found.append(c)
+    return frozenset(found)
 
 
 def first_texts(rel: Relation, used: frozenset[str] | None) -> dict[str, tuple[int, Any]]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from .engineagg import QUANTILES, Parts, quantile_rounding
+from .engineagg import NUMBERS, QUANTILES, Parts, quantile_rounding
 from .layerdata import layer_dates
 from .sparkexpr import column_kinds, engine_number, spark_rows
 
@@ -79,24 +79,25 @@ def spark_aggregate(frame: Any, layer: Layer, model: ChartSpec, parts: Parts) ->
         return None
     rows, kinds = done
     agg, x = parts.agg, model.x.field
-    if any(g not in kinds for g in agg.groupby) or kinds[x] != "number":
+    if any(g not in kinds for g in agg.groupby) or kinds[x] not in NUMBERS:
         return None
     ops, picks = _ops(), []
     for o in agg.ops:
-        if o.field is not None and kinds.get(o.field) != "number":
+        if o.field is not None and kinds.get(o.field) not in NUMBERS:
             return None
         # a raw column as the engine reads it (NaN, ±Infinity missing); a calculate's as DuckDB stores it
         c = (engine_number(o.field) if o.field in raw else F.col(f"`{o.field}`")) if o.field else F.lit(None)
         v = F.when(~F.isnan(c), c)
         picks.append(ops[o.op](v, c).cast("long" if o.op in _COUNTS else "double").alias(o.as_field))
     out = rows.groupBy(*(_key(rows, g, g in raw) for g in agg.groupby)).agg(*picks)
-    out_kinds = {**{g: kinds[g] for g in agg.groupby}, **{o.as_field: "number" for o in agg.ops}}
-    for step in parts.after:
+    # a missing aggregate is Vega's undefined (NaN in the calculates after it, engineagg.py)
+    out_kinds = {**{g: kinds[g] for g in agg.groupby}, **{o.as_field: "number" if o.op in _COUNTS else "number|undefined" for o in agg.ops}}
+    for step in parts.after:  # each reads the values before it as Vega holds them (NaN, ±Infinity)
         if (after := spark_rows(out, [step], out_kinds, {})) is None:
             return None
         out, out_kinds = after
-        # as Vega-Lite's rows reach the marks (and the next calculate reads them): NaN and infinities missing
-        out = out.withColumn(step.as_field, engine_number(step.as_field))
+    for name in dict.fromkeys(step.as_field for step in parts.after):
+        out = out.withColumn(name, engine_number(name))  # as the marks see them: NaN, ±Infinity missing
     order = [x, *(g for g in agg.groupby if g != x)]
     return out.orderBy(*(F.col(f"`{g}`").asc_nulls_last() for g in order))
 

@@ -57,6 +57,8 @@ class Table:
     relation: Relation | None = field(default=None, compare=False, repr=False)
     #: the row count before the reduction, when it cut this table
     reduced_from: int | None = None
+    #: columns holding numbers in the data the filters read, whatever rows were kept (rows.numbers_in_data)
+    numbers_in_data: frozenset[str] = frozenset()
     #: per text column of a reduced table: its first cell that is not a number (row, value)
     texts: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
     #: what the build should tell without failing (severity "note"): non-finite cells read as missing
@@ -76,7 +78,8 @@ class Table:
 
     def has_numbers(self, column: str) -> bool:
         """Does ``column`` hold a number? (stops at the first: a check, not a list of 20,000)"""
-        return any(isinstance(v := row.get(column), (int, float)) and not isinstance(v, bool) for row in self.rows)
+        return column in self.numbers_in_data or any(
+            isinstance(v := row.get(column), (int, float)) and not isinstance(v, bool) for row in self.rows)
 
     def first_text(self, column: str) -> tuple[int, Any] | None:
         """The first value of ``column`` that is not a number (text that reads as one, such as

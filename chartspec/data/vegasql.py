@@ -23,8 +23,14 @@ Semantics (those of vegaexpr.py and jsvalues.py, which follow ECMAScript):
   ``floor`` exactly, never the engine's ``round`` (halves away from zero). ``min``/``max``/``clamp``
   are NaN when an argument is NaN and order -0 below +0; ``pow`` is NaN for ``pow(±1, ±Infinity)``
   and ``pow(x, NaN)``; ``log`` is the natural logarithm (``ln``).
-- Text columns: only ``==``, ``!=``, ``===``, ``!==`` against a string literal or ``null``, and
-  ``isValid``. Text in arithmetic, comparisons, truthiness or as a result is refused.
+- A ``"number|undefined"`` column's SQL NULL is ``undefined`` (Vega's aggregate of no valid
+  value): NaN in arithmetic and ``< <= > >=``, ``== null`` but not ``=== null``, falsy.
+- Equality follows jsequal.py (one rule for DuckDB, Spark and Ibis): a string is never ``===`` a
+  number; ``==`` reads a string literal with ToNumber (``'' == 0``, ``'0x1' == 1``). A string
+  literal in ``- * / % < <= > >=`` is its ToNumber, known at translation; ``+`` with text joins
+  text and is refused. Text columns: only ``==``, ``!=``, ``===``, ``!==`` against a string
+  literal or ``null``, ``===`` against anything, and ``isValid``; text columns in arithmetic,
+  comparisons, truthiness or as a result are refused.
 
 Value context (``calculate``): a number comes back as DOUBLE (NaN and ±Infinity included),
 ``null`` as NULL, ``true``/``false`` as BOOLEAN. A result that may be a number or a boolean
@@ -38,18 +44,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .engine import literal, quote
-from .jsvalues import Unsupported
+from .jsequal import Side, equal
+from .jsvalues import Unsupported, string_to_number
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
 
-__all__ = ["MAX_SQL", "to_sql"]
+__all__ = ["MAX_SQL", "Column", "to_sql", "value_sql"]
 
 #: the longest SQL an expression may become (beyond it: refused, as too costly per row)
 MAX_SQL = 20_000
-Kind = Literal["num", "numn", "bool", "null", "text", "textn"]
+Kind = Literal["num", "numn", "numu", "bool", "null", "text", "textn"]
+#: a column's kind in ``columns``: a number (SQL NULL is ``null``), text, or a number whose SQL NULL
+#: is ``undefined`` (what Vega's aggregate gives for the mean of no valid value: NaN in arithmetic)
+Column = Literal["number", "text", "number|undefined"]
 _NAN = "'nan'::DOUBLE"
 _ZERO = "'0.0'::DOUBLE"
 _NULL = "CAST(NULL AS DOUBLE)"
@@ -60,11 +70,12 @@ _EQUAL = ("==", "!=", "===", "!==")
 @dataclass(frozen=True)
 class _Sql:
     """A translated value: ``num`` a DOUBLE never NULL; ``numn`` a DOUBLE or NULL (``null``);
-    ``bool`` a BOOLEAN never NULL; ``null`` the literal; ``text`` a string literal; ``textn`` a
-    text column (NULL: ``null``)."""
+    ``numu`` a DOUBLE or NULL (``undefined``); ``bool`` a BOOLEAN never NULL; ``null`` the literal;
+    ``text`` a string literal (``text`` its value); ``textn`` a text column (NULL: ``null``)."""
 
     sql: str
     kind: Kind
+    text: str = ""
 
 
 def _number_literal(x: float) -> str:
@@ -79,7 +90,7 @@ def _const(value: object) -> _Sql:
     if isinstance(value, float):
         return _Sql(_number_literal(value), "num")
     if isinstance(value, str):
-        return _Sql(literal(value), "text")
+        return _Sql(literal(value), "text", value)
     raise Unsupported(repr(value))
 
 
@@ -91,6 +102,8 @@ def _column(node: Member, columns: Mapping[str, str]) -> _Sql:
         return _Sql(f"CAST({quote(node.key.value)} AS DOUBLE)", "numn")
     if kind == "text":
         return _Sql(quote(node.key.value), "textn")
+    if kind == "number|undefined":
+        return _Sql(f"CAST({quote(node.key.value)} AS DOUBLE)", "numu")
     raise Unsupported(f"field {node.key.value!r}")  # not a column: refused, never read as undefined
 
 
@@ -102,9 +115,13 @@ def _number(v: _Sql) -> str:
         return f"coalesce({v.sql}, {_ZERO})"
     if v.kind == "bool":
         return f"CAST({v.sql} AS DOUBLE)"
+    if v.kind == "numu":
+        return f"coalesce({v.sql}, {_NAN})"  # undefined is NaN
     if v.kind == "null":
         return _ZERO
-    raise Unsupported("text as a number")
+    if v.kind == "text":
+        return _number_literal(string_to_number(v.text))  # ToNumber of a literal, known now
+    raise Unsupported("a text column as a number")
 
 
 _FINITE = re.compile(r"'-?[0-9.e+-]+'::DOUBLE")
@@ -117,7 +134,7 @@ def _no_nan(sql: str) -> str:
 def _truthy(v: _Sql) -> str:
     if v.kind == "bool":
         return v.sql
-    if v.kind in ("num", "numn"):
+    if v.kind in ("num", "numn", "numu"):
         return f"coalesce({_no_nan(v.sql)} <> 0, FALSE)"
     if v.kind == "null":
         return "FALSE"
@@ -132,6 +149,8 @@ def _merge(a: _Sql, b: _Sql) -> Kind:
         return a.kind
     if {a.kind, b.kind} <= {"num", "numn", "null"}:
         return "numn"
+    if {a.kind, b.kind} == {"num", "numu"}:
+        return "numu"
     raise Unsupported("a value of two kinds")
 
 
@@ -139,34 +158,41 @@ def _case(test: str, yes: _Sql, no: _Sql) -> _Sql:
     return _Sql(f"(CASE WHEN {test} THEN {yes.sql} ELSE {no.sql} END)", _merge(yes, no))
 
 
+class _SqlPrims:
+    """jsequal.py's primitives in the engine's SQL."""
+
+    def const(self, value: bool) -> str:
+        return "TRUE" if value else "FALSE"
+
+    def is_null(self, e: str) -> str:
+        return f"({e} IS NULL)"
+
+    def both(self, a: str, b: str) -> str:
+        return f"({a} AND {b})"
+
+    def either(self, a: str, b: str) -> str:
+        return f"({a} OR {b})"
+
+    def eq(self, a: str, b: str, what: str) -> str:
+        if what == "number":
+            a, b = _no_nan(a), _no_nan(b)
+        return f"({a} = {b})" if what == "bool" else f"coalesce({a} = {b}, FALSE)"
+
+    def number(self, side: Side[str]) -> str:
+        return _number(_Sql(side.expr, side.kind))  # type: ignore[arg-type]
+
+    def literal(self, x: float) -> str:
+        return _number_literal(x)
+
+
 def _equal(a: _Sql, b: _Sql, strict: bool) -> str:
-    """``a == b`` (or ``===``) as a BOOLEAN never NULL."""
-    kinds = {a.kind, b.kind}
-    if kinds & {"text", "textn"}:
-        if a.kind in ("text", "null"):
-            a, b = b, a
-        if b.kind not in ("text", "null") or kinds == {"text", "null"}:
-            raise Unsupported("text compared with what is not a text literal or null")
-        if a.kind == "text":  # two literals
-            return "TRUE" if a.sql == b.sql else "FALSE"
-        return f"({a.sql} IS NULL)" if b.kind == "null" else f"coalesce({a.sql} = {b.sql}, FALSE)"
-    if "null" in kinds:
-        other = b if a.kind == "null" else a
-        return {"null": "TRUE", "numn": f"({other.sql} IS NULL)"}.get(other.kind, "FALSE")
-    if a.kind == "bool" and b.kind == "bool":
-        return f"({a.sql} = {b.sql})"
-    if "bool" in kinds and strict:
-        return "FALSE"  # a boolean is never === a number or null
-    if kinds == {"numn"}:
-        return (f"(({a.sql} IS NULL AND {b.sql} IS NULL) OR "
-                f"coalesce({_no_nan(a.sql)} = {_no_nan(b.sql)}, FALSE))")
-    # numbers (null never equals one), or == between a boolean and a number (true == 1)
-    left, right = (_number(v) if v.kind == "bool" else v.sql for v in (a, b))
-    return f"coalesce({_no_nan(left)} = {_no_nan(right)}, FALSE)"
+    """``a == b`` (or ``===``) as a BOOLEAN never NULL (jsequal.py's rules)."""
+    return equal(Side(a.kind, a.sql, a.text), Side(b.kind, b.sql, b.text), strict, _SqlPrims())
 
 
 def _binary(node: Binary, columns: Mapping[str, str]) -> _Sql:
     a, b = _value(node.left, columns), _value(node.right, columns)
+    kinds = {a.kind, b.kind}
     if node.op in ("&&", "||"):
         if a.kind == b.kind == "bool":
             return _Sql(f"({a.sql} {'AND' if node.op == '&&' else 'OR'} {b.sql})", "bool")
@@ -174,6 +200,8 @@ def _binary(node: Binary, columns: Mapping[str, str]) -> _Sql:
     if node.op in _EQUAL:
         same = _equal(a, b, strict=len(node.op) == 3)
         return _Sql(same if node.op[0] == "=" else f"(NOT {same})", "bool")
+    if "textn" in kinds or (node.op == "+" and "text" in kinds) or kinds == {"text"}:
+        raise Unsupported("text joined or compared as text")  # + joins text; 'a' < 'b' compares strings
     x, y = _number(a), _number(b)
     if node.op in _COMPARE:
         return _Sql(f"coalesce({_no_nan(x)} {node.op} {_no_nan(y)}, FALSE)", "bool")
@@ -216,6 +244,8 @@ _TESTS: dict[str, dict[str, Callable[[str], str]]] = {
                 "bool": lambda s: "TRUE", "text": lambda s: "TRUE", "textn": lambda s: f"({s} IS NOT NULL)"},
     "isNumber": {"num": lambda s: "TRUE", "numn": lambda s: f"({s} IS NOT NULL)"},
 }
+for _test in _TESTS.values():  # undefined is what null is to these tests (false)
+    _test["numu"] = _test["numn"]
 
 
 def _call(node: Call, columns: Mapping[str, str]) -> _Sql:
@@ -234,8 +264,8 @@ def _call(node: Call, columns: Mapping[str, str]) -> _Sql:
         if arg.kind in ("text", "textn") and arg.kind not in _TESTS[node.name]:
             raise Unsupported(f"{node.name} of text")
         return _Sql(_TESTS[node.name].get(arg.kind, lambda s: "FALSE")(arg.sql), "bool")
-    if node.name == "toNumber" and len(args) == 1 and args[0].kind in ("num", "numn", "null"):
-        return args[0]  # Vega's toNumber keeps null
+    if node.name == "toNumber" and len(args) == 1 and args[0].kind in ("num", "numn", "numu", "null"):
+        return replace(args[0], kind="numn" if args[0].kind == "numu" else args[0].kind)  # undefined -> null
     if node.name == "toNumber" and len(args) == 1 and args[0].kind == "bool":
         return _Sql(_number(args[0]), "num")
     if node.name == "if" and len(args) == 3:
@@ -285,19 +315,26 @@ def _truth(node: Node, columns: Mapping[str, str]) -> str:
 
 def to_sql(text: str, columns: Mapping[str, str], *, context: Literal["value", "filter"] = "value") -> str | None:
     """The engine's SQL for the Vega expression ``text`` over a table whose columns are
-    ``columns`` (name -> ``"number"`` or ``"text"``), or None when it cannot be translated with
+    ``columns`` (name -> a :data:`Column` kind), or None when it cannot be translated with
     Vega's exact results. ``context="filter"``: a BOOLEAN, never NULL, that is the value's
     truthiness (what a ``filter`` keeps); ``"value"``: the value itself (module docstring)."""
+    if context == "value":
+        return None if (made := value_sql(text, columns)) is None else made[0]
     try:
-        node = parse(text)
-        if context == "filter":
-            sql = _truth(node, columns)
-        else:
-            value = _value(node, columns)
-            if value.kind in ("text", "textn"):
-                return None
-            sql = value.sql
+        sql = _truth(parse(text), columns)
     except (Unsupported, RecursionError):
         return None
     return sql if len(sql) <= MAX_SQL else None
 
+
+def value_sql(text: str, columns: Mapping[str, str]) -> tuple[str, Column] | None:
+    """:func:`to_sql`'s value and the kind of column that stores it: ``"number|undefined"``
+    when its NULL is ``undefined`` (``datum.mean`` after an aggregate), else ``"number"`` (a
+    boolean is stored as a BOOLEAN); None for text or what does not translate."""
+    try:
+        value = _value(parse(text), columns)
+    except (Unsupported, RecursionError):
+        return None
+    if value.kind in ("text", "textn") or len(value.sql) > MAX_SQL:
+        return None
+    return value.sql, "number|undefined" if value.kind == "numu" else "number"

@@ -18,7 +18,9 @@ import pytest
 from chartspec.data.engine import typed_exprs
 from chartspec.data.jsvalues import Unsupported
 from chartspec.data.reduce import _filter_sql
-from chartspec.data.sparkexpr import _field_filter, _truth, _value, column_kinds
+from chartspec.data.sparkexpr import _field_filter, column_kinds
+from chartspec.data.sparkvalues import spark_truth as _truth
+from chartspec.data.sparkvalues import spark_value as _value
 from chartspec.data.vegaparse import parse
 from chartspec.data.vegasql import to_sql
 from chartspec.spec.transforms import Filter
@@ -35,6 +37,7 @@ VALUES = [
     "abs(datum.a)", "abs(datum.a * Infinity)", "null + datum.a", "datum.a * 1e308 * 10 * 0",
     "datum.a > 0 ? datum.a : datum.b", "datum.t === 'x' ? 1 : datum.a", "datum.a || datum.b", "datum.a && datum.n",
     "datum.a ? null : 2", "(datum.a > 0) + datum.b", "true * datum.a", "NaN + datum.a",
+    "datum.a - '1'", "datum.n * ' 0x2 '", "-'abc' * datum.a", "datum.a > '0' ? datum.a : datum.b",
 ]
 FILTERS = [
     "datum.a < datum.b", "datum.a <= 1", "datum.a > -1", "datum.a >= datum.n", "datum.a == datum.b",
@@ -46,13 +49,15 @@ FILTERS = [
     "datum.a > 0 || datum.t === 'x'", "datum.a == true", "datum.a === true", "(datum.a > 0) == (datum.b > 0)",
     "datum.a > 0 ? datum.b > 0 : datum.n > 0", "datum.a * Infinity * 0 == datum.a * Infinity * 0",
     "datum.a * 0 < 1", "datum.a - datum.a >= 0", "datum.n < NaN", "datum.a ? datum.b : datum.n",
+    "datum.a == ''", "datum.n == '0x3'", "datum.a === '1'", "datum.a !== '1'", "datum.n < '1e0'",
+    "(datum.a > 0) == '1'", "datum.t === datum.a", "datum.t !== 3", "datum.b == 'Infinity'",
 ]
 REFUSED = [
     "datum.a / 2", "datum.a % 2", "floor(datum.a)", "ceil(datum.a)", "round(datum.a)", "sqrt(datum.a)",
     "log(datum.a)", "exp(datum.a)", "pow(datum.a, 2)", "min(datum.a, 1)", "max(datum.a, 1)", "clamp(datum.a, 0, 1)",
     "upper(datum.t)", "length(datum.t)", "datum.t + 'x'", "datum.t < 'x'", "datum.t === datum.t", "datum.t",
     "datum.d > 0", "datum.flag", "datum.missing > 0", "datum['a'].b", "isNaN(datum.t)", "abs(datum.a, 1)",
-    "datum.a > 0 ? 'x' : 1",
+    "datum.a > 0 ? 'x' : 1", "datum.t == 3", "datum.a + '1'", "datum.t == datum.t",
 ]
 
 

@@ -140,7 +140,7 @@ def test_hostile_names_and_literals_stay_one_quoted_expression() -> None:
 REFUSED = [
     "/a/.test(datum.s)", "regexp('a')", "test(regexp('a'), datum.s)", "foo(datum.a)", "sin(datum.a)",
     "datum.s + 'x'", "datum.s + 1", "datum.s * 2", "datum.s < 'b'", "upper(datum.s) == 'A'", "datum.s == datum.t",
-    "datum.s == 1", "length(datum.s)", "datum.missing > 1", "datum", "datum.a.b", "[1, 2]", "datum[datum.a]",
+    "datum.s == 1", "datum.s != datum.a", "length(datum.s)", "datum.missing > 1", "datum", "datum.a.b", "[1, 2]", "datum[datum.a]",
     "datum.a +", "a = 1", "datum.s", "'text'", "datum.a > 0 || datum.b", "datum.a ? true : 1", "toString(datum.a)",
     "utcyear(datum.a)", "abs(datum.a, 1)", "datum[0]",
     "round(" * 12 + "datum.a" + ")" * 12,
@@ -162,6 +162,6 @@ def test_what_cannot_be_translated_exactly_is_refused() -> None:
 def test_public_api() -> None:
     from chartspec.data import vegaexpr, vegaparse, vegasql
 
-    assert vegasql.__all__ == ["MAX_SQL", "to_sql"]
+    assert vegasql.__all__ == ["MAX_SQL", "Column", "to_sql", "value_sql"]
     assert vegaexpr.__all__ == ["Fn", "compile_expression"]
     assert "parse" in vegaparse.__all__
