@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ChartspecError, Diagnostic
 from ..render.formats import PAGE_FORMATS
+from . import stop
 from .cache import fingerprint, spec_key
 from .discover import Target
 from .options import BuildOptions, SpecResult, output_paths
@@ -56,10 +57,12 @@ def render_target(target: Target, options: BuildOptions,
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key,
                           notes=spec.notes, fetched=spec.fetched)
     except ChartspecError as err:
+        stop.check(err.__cause__ or err.__context__)  # an engine's error made of a Ctrl-C or SIGTERM: stop
         if any(d.file is None for d in err.diagnostics):  # render and write errors: say which spec
             err = type(err)([d if d.file else replace(d, file=target.shown) for d in err.diagnostics])
         return SpecResult(target, "failed", error=err, seconds=time.perf_counter() - started)
     except Exception as err:  # a bug met by this spec: fail it alone, in one line, never with a traceback
+        stop.check(err)
         return SpecResult(target, "failed", error=internal_error(err, target.shown),
                           seconds=time.perf_counter() - started)
 

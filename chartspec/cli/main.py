@@ -25,7 +25,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 def interrupted() -> None:
     """Ctrl-C: one line and 130, not click's "Aborted!" and 1 (which reads as "a spec failed");
     SIGTERM or SIGHUP: "terminated" and 128 + the signal, as a shell reports a program it ended."""
-    stopped_by = _STOPPED_BY[-1] if _STOPPED_BY else signal.SIGINT
+    from ..builder import stop
+
+    stopped_by = stop.requested() or signal.SIGINT
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_IGN)  # a second signal must not interrupt the exit itself
     if stopped_by == signal.SIGINT:
@@ -35,29 +37,14 @@ def interrupted() -> None:
     sys.exit(128 + stopped_by)
 
 
-class _Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised where the build is, so it unwinds as for Ctrl-C: the workers and
-    the renderer's process are stopped (a plain SIGTERM ended only this process and left them
-    drawing, at full CPU, a chart nobody waits for) and no partial file is left."""
-
-
-#: the SIGTERM/SIGHUP that stopped this process (watch's loop takes the exception itself)
-_STOPPED_BY: list[int] = []
-
-
-def _raise_stopped(number: int, frame: object) -> None:
-    _STOPPED_BY.append(number)
-    raise _Stopped(number)
-
-
 class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
-        for number in (signal.SIGTERM, signal.SIGHUP):
-            if signal.getsignal(number) == signal.SIG_DFL:  # not ignored by nohup, not set by an embedding program
-                signal.signal(number, _raise_stopped)
+        from .signals import install
+
+        install()  # Ctrl-C, SIGTERM, SIGHUP: raised as KeyboardInterrupt, even during a query
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:  # _Stopped included
+        except KeyboardInterrupt:
             interrupted()
 
 

@@ -138,6 +138,16 @@ def close_all() -> None:
         shutil.rmtree(_spill_folders.pop(), ignore_errors=True)
 
 
+def interrupt_all() -> None:
+    """Cancel the query each engine runs (from another thread: a signal's Python handler cannot run
+    while a query holds the main thread); the query raises ``duckdb.InterruptException``."""
+    for con in list(_connections.values()):
+        try:
+            con.interrupt()
+        except Exception:  # closed meanwhile
+            pass
+
+
 def new_name() -> str:
     _counter[0] += 1
     return f"t{_counter[0]}"
