@@ -201,10 +201,12 @@ def m4_columns(model: ChartSpec, scale: float, series: int) -> int:
     """M4 columns across the plot for ``series`` curves (series x values drawn)."""
     per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
     # many series (a sweep of runs): fewer columns each, so the chart stays drawable, down to one a
-    # pixel; and never more rows than half of what Vega may draw (the hover table may add as many),
-    # where a sweep of 110 runs failed: then a column spans a few pixels, its extremes still kept
+    # pixel; below that only when one a pixel hands Vega more than half the rows it may draw (the
+    # hover table may add as many), where a sweep of 110 runs failed: a column then spans a few
+    # pixels, its extremes still kept
     rows_a_pixel = 4 * max(1, series) * model.width  # M4's rows at one column a pixel
-    per_pixel = min(per_pixel, max(1.0, ROW_BUDGET / rows_a_pixel), max_drawn_rows() / 2 / rows_a_pixel)
+    at_least = min(1.0, max_drawn_rows() / 2 / rows_a_pixel)
+    per_pixel = max(at_least, min(per_pixel, ROW_BUDGET / rows_a_pixel))
     return max(1, math.ceil(model.width * per_pixel))
 
 
