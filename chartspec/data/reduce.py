@@ -251,7 +251,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         from .steps import apply_to_relation
 
         base, notes, fetched = apply_to_relation(base, layers, model, has_own, source, table.name, filters)
-    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source, fetched)
+    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source, fetched,
+                                  has_own=has_own)
     # x as the steps rules read it (a view's numbers are all DOUBLE, so it is the column itself):
     # the extent from it, not from another scan of the files (0.1 s for 10 x 10^6 Parquet rows)
     xs = fetched.get(f"CAST({quote(model.x.field)} AS DOUBLE)") if base.view else None
