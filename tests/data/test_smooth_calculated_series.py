@@ -84,3 +84,38 @@ def test_repeated_steps_split_by_a_calculated_field_are_two_series(tmp_path: Pat
                 m.setattr(engine, "ENGINE_BYTES", 1000)
             with pytest.raises(chartspec.ChartspecError, match="x value 5 occurs more than once within one 'name'"):
                 chartspec.load(path)
+
+
+def test_a_large_log_coloured_by_a_calculated_field_is_reduced_with_each_series_own_ema(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the M4's few rows per pixel column the layer is cut, not drawn whole (a calculated
+    series field used to make it 'need every row': more than 250,000 rows failed), and the rows
+    kept carry their own series' EMA."""
+    n = 20_000
+    lines = ["step,loss"] + [f"{s},{(10.0 if s % 2 else 0.0) + s / n}" for s in range(n)]
+    path = write_tree(tmp_path, {"chartspec.toml": "", "d.csv": "\n".join(lines) + "\n", "c.yaml": (
+        "data: d.csv\nwidth: 100\ntransform: [{calculate: \"datum.step % 2 ? 'odd' : 'even'\", as: name}]\n"
+        "x: {field: step}\nlayers:\n  - y: {field: loss}\n    color: {field: name}\n    smooth: {ema: 0.9}\n")}) / "c.yaml"
+    monkeypatch.setattr(engine, "ENGINE_BYTES", 1000)
+    data = layer_data(chartspec.load(path))
+    assert data.main.reduced_from == n and len(data.main.rows) < n / 4
+    want = {s: v for parity in (0, 1) for s, v in zip(range(parity, n, 2), ema(
+        [(10.0 if parity else 0.0) + s / n for s in range(parity, n, 2)], 0.9))}
+    assert {r["step"]: r["__smooth_0"] for r in data.main.rows} == pytest.approx({r["step"]: want[r["step"]]
+                                                                                   for r in data.main.rows})
+
+
+def test_a_fold_key_as_colour_does_not_split_the_ema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fold copies each row once per key: every key's series holds all the rows, so its EMA is the
+    column's, read in Python or by the engine (the key is no column before transforms)."""
+    lines = ["step,loss,acc"] + [f"{s},{s % 7},{s % 3}" for s in range(200)]
+    path = write_tree(tmp_path, {"chartspec.toml": "", "d.csv": "\n".join(lines) + "\n", "c.yaml": (
+        "data: d.csv\ntransform: [{fold: [loss, acc], as: [metric, value]}]\nx: {field: step}\n"
+        "layers:\n  - y: {field: loss}\n    color: {field: metric}\n    smooth: {ema: 0.9}\n")}) / "c.yaml"
+    want = ema([s % 7 for s in range(200)], 0.9)
+    for by_engine in (False, True):
+        with monkeypatch.context() as m:
+            if by_engine:
+                m.setattr(engine, "ENGINE_BYTES", 1000)
+            rows = layer_data(chartspec.load(path)).main.rows
+        assert [r["__smooth_0"] for r in rows] == pytest.approx(want), by_engine
