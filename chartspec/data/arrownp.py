@@ -16,15 +16,20 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["float_column", "int_column", "numeric_columns"]
+__all__ = ["arrow_table", "float_column", "int_column", "numeric_columns"]
+
+
+def arrow_table(con: duckdb.DuckDBPyConnection, query: str) -> pa.Table:
+    """``query``'s result as an Arrow table."""
+    result = con.sql(query)
+    # DuckDB 1.4 renamed fetch_arrow_table to to_arrow_table
+    return result.to_arrow_table() if hasattr(result, "to_arrow_table") else result.fetch_arrow_table()
 
 
 def numeric_columns(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarray]:
     """Each column of ``query``'s result as one numpy array (fixed-width numbers only; a missing
     value is NaN in a float column, and must not occur in an integer one)."""
-    result = con.sql(query)
-    # DuckDB 1.4 renamed fetch_arrow_table to to_arrow_table
-    table = result.to_arrow_table() if hasattr(result, "to_arrow_table") else result.fetch_arrow_table()
+    table = arrow_table(con, query)
     return {name: _numpy(table.column(name)) for name in table.column_names}
 
 

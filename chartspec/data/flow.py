@@ -119,7 +119,7 @@ def layer_views(spec: ChartSpec, table: Table, layer_tables: Sequence[Table | No
         problems += _date_filter_problems(steps, layer_dates(layer, spec), source)
         views.append(replace(base, columns=flow.columns, derived=flow.derived) if steps else base)
         if layer.smooth is not None:
-            problems += _smooth_problems(spec, layer, base, flow, source)
+            problems += _smooth_problems(spec, layer, base, flow, source, own is not None)
     return views, problems
 
 
@@ -145,22 +145,26 @@ def _date_filter_problems(steps: Sequence[Transform], dates: dict[str, str], sou
     return out
 
 
-def _smooth_problems(spec: ChartSpec, layer: Layer, base: Table, flow: FieldFlow, source: SourceMap
-                     ) -> list[Diagnostic]:
-    from .smoothing import duplicate_x, repeated_x, smooth_column, smooth_series
+def _smooth_problems(spec: ChartSpec, layer: Layer, base: Table, flow: FieldFlow, source: SourceMap,
+                     has_own: bool) -> list[Diagnostic]:
+    from .smoothing import duplicate_x, repeated_x, smooth_column
+    from .smoothkeys import keyed_rows, series_plan
 
     where = layer.json_path + ("smooth",)
     if layer.y.field in flow.derived:
         return [source.diagnostic(
             f"cannot smooth {layer.y.field!r}: a transform makes it, and smoothing runs on the data before "
             "transforms", where, key=True, hint="smooth a column of the data, or use a 'rolling' transform instead")]
-    series = smooth_series(layer, spec)
+    series, made = series_plan(layer, spec, has_own)
     rows = base.rows
     if base.reduced_from and smooth_column(layer.index) in base.columns:
         # smoothed by the engine on every row, which found any repeated x (smoothframe.py); rows
         # without an x are not its x values, and only they are left to look at here
         rows = tuple(row for row in rows if row.get(spec.x.field) is None)
-    if all(f in base.columns for f in series):  # else the field checks report the missing one
+    # the series a calculate makes, computed on the rows before transforms, as the EMA reads them
+    rows = keyed_rows(rows, made, spec.x.field, layer_dates(layer, spec)) or rows
+    columns = {*base.columns, *(t.as_field for t in made)}
+    if all(f in columns for f in series):  # else the field checks report the missing one
         twice = duplicate_x(rows, spec.x.field, series, layer.y.field, layer.index)
         if twice is not None:
             return [repeated_x(twice, layer, spec, source)]

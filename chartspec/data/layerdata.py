@@ -15,7 +15,8 @@ from ..spec.transforms import Transform
 from .evaluate import evaluate
 from .isodate import ISO
 from .rows import DRAWS
-from .smoothing import draws, smooth_column, smooth_series, smoothed_rows
+from .smoothing import draws, smooth_column, smoothed_rows
+from .smoothkeys import keyed_rows, series_plan
 from .table import Table
 from .timeunits import floor_rows
 
@@ -82,15 +83,17 @@ def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[
     return replace(table, rows=rows, columns=columns), True
 
 
-def _smoothed(table: Table, layers: list[Layer], spec: Spec) -> Table:
-    rows = table.rows
+def _smoothed(table: Table, layers: list[Layer], spec: Spec, has_own: bool) -> Table:
+    rows, model = table.rows, spec.model
     for layer in layers:
         assert layer.smooth is not None
         if smooth_column(layer.index) in table.columns:
             continue  # smoothed by the engine before the reduction (smoothframe.py)
-        rows = smoothed_rows(rows, x=spec.model.x.field, y=layer.y.field, weight=layer.smooth.ema,
-                             column=smooth_column(layer.index), series=smooth_series(layer, spec.model),
-                             index=layer.index)
+        # series a calculate makes: computed on each row first (smoothkeys.py); the EMA runs before transforms
+        series, made = series_plan(layer, model, has_own)
+        keyed = keyed_rows(table.rows, made, model.x.field, layer_dates(layer, model))
+        rows = smoothed_rows(rows, x=model.x.field, y=layer.y.field, weight=layer.smooth.ema,
+                             column=smooth_column(layer.index), series=series, index=layer.index, keyed=keyed)
     return table if rows is table.rows else replace(table, rows=rows)
 
 
@@ -99,11 +102,11 @@ def layer_data(spec: Spec) -> LayerData:
     model = spec.model
     own = [spec.layer_tables[i] if i < len(spec.layer_tables) else None for i in range(len(model.layers))]
     smoothed = [layer for layer in model.layers if layer.smooth is not None]
-    main = _smoothed(spec.table, [lyr for lyr in smoothed if own[lyr.index] is None], spec)
+    main = _smoothed(spec.table, [lyr for lyr in smoothed if own[lyr.index] is None], spec, False)
     for layer in smoothed:
         table = own[layer.index]
         if table is not None:
-            own[layer.index] = _smoothed(table, [layer], spec)
+            own[layer.index] = _smoothed(table, [layer], spec, True)
     made = [_view(own[lyr.index] or main, lyr, model, own[lyr.index] is not None) for lyr in model.layers]
     return LayerData(main=main, own=tuple(own), views=tuple(view for view, _ in made),
                      exact=tuple(ok for _, ok in made))

@@ -37,6 +37,7 @@ from .m4sql import select_rows
 from .refvalues import STAT_SQL, stat_field, stat_layer
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned, numbers_in_data
 from .smoothing import smooth_column, smooth_series
+from .smoothkeys import keyed_source, series_plan
 from .sources import date_value
 from .stepsplain import needs_rules
 from .stepssql import unchanged_by_rules
@@ -113,8 +114,15 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
     if layer.smooth is not None:
         values.append(smooth_column(layer.index))
     where = [f"({DRAWS} & {1 << layer.index}) <> 0"] if DRAWS in rel.columns else ["TRUE"]  # steps.py
-    source, kinds = rel.name, {c: "number" if c in rel.numeric else "text" for c in rel.columns}
+    kinds = {c: "number" if c in rel.numeric else "text" for c in rel.columns}
+    _, made = series_plan(layer, model, has_own)  # series fields a calculate makes: columns (or codes) first
+    source, unknown = keyed_source(rel, made, x, layer_dates(layer, model))
+    if unknown is not None:
+        return f"the engine cannot compute its series field {unknown!r}"
+    keyed = {t.as_field for t in made}
     for step in layer_steps(layer, model, has_own):
+        if isinstance(step, Calculate) and step.as_field in keyed:
+            continue  # made above; a filter reading it is refused below (codes are not its values)
         if isinstance(step, Filter) and step.expr is not None:
             if (sql := to_sql(step.expr, kinds, context="filter")) is None:
                 return "its filter expression cannot run in the engine"
@@ -138,7 +146,7 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
             kinds[step.as_field] = "number"
         else:
             return f"its {type(step).__name__.lower()} transform needs every row"
-    if missing := [c for c in (*values, *keys) if c not in kinds]:
+    if missing := [c for c in (*values, *keys) if c not in kinds and c not in keyed]:
         return f"field {missing[0]!r} is not a column of the data"
     if layer.mark in POINT_MARKS and kinds.get(layer.y.field) != "number":
         return f"its y field {layer.y.field!r} does not hold numbers"
@@ -183,7 +191,8 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     total = 0
     for plan in plans:
         keys = ", ".join(quote(k) for k in plan.keys)
-        n = rel.sql(f"SELECT count(DISTINCT ({keys})) FROM {rel.name}")[0][0] if keys else 1
+        made = not set(plan.keys) <= set(rel.columns)  # a calculate makes one: read from the plan's rows
+        n = rel.sql(f"SELECT count(DISTINCT ({keys})) FROM {plan.source if made else rel.name}")[0][0] if keys else 1
         total += max(1, n) * max(1, len(plan.values))
     return total
 
@@ -256,7 +265,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         from .steps import apply_to_relation
 
         base, notes, fetched = apply_to_relation(base, layers, model, has_own, source, table.name, filters)
-    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source, fetched)
+    rel, presorted = add_smoothed(base, [lyr for lyr in layers if lyr.smooth], model, source, fetched,
+                                  has_own=has_own)
     # x as the steps rules read it (a view's numbers are all DOUBLE, so it is the column itself):
     # the extent from it, not from another scan of the files (0.1 s for 10 x 10^6 Parquet rows)
     xs = fetched.get(f"CAST({quote(model.x.field)} AS DOUBLE)") if base.view else None

@@ -12,21 +12,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..errors import DataError
+from ..errors import DataError, Diagnostic
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .arrownp import float_column, int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
 from .fileview import rows_in
+from .layerdata import layer_dates
 from .m4np import Presorted
 from .rows import DRAWS
-from .smoothing import repeated_x, smooth_column, smooth_series
+from .smoothing import repeated_x, smooth_column
+from .smoothkeys import keyed_source, series_plan
 
 __all__ = ["add_smoothed", "kept_smoothed"]
 
 
 def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int = 0,
-                  fetched: Mapping[str, Any] | None = None) -> tuple[Any, Any, Any, Any, bool, Any, Any, Any]:
+                  fetched: Mapping[str, Any] | None = None, source: str | None = None
+                  ) -> tuple[Any, Any, Any, Any, bool, Any, Any, Any]:
     """Rows in series-then-x order (file order breaking ties): their ``__row``s (None: file order
     already), where each series starts, the positions (in that order) of x values repeated among
     the values a series draws, y in that order, whether the engine handed the rows out in file
@@ -34,7 +37,8 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
 
     Logs are usually written that way already (one file per run, steps rising), so the rows are
     read as the engine holds them and sorted with numpy only when they are not. A series is told
-    apart by a 64-bit hash of its key values, which is cheap to read for 10^7 rows where text is not."""
+    apart by a 64-bit hash of its key values, which is cheap to read for 10^7 rows where text is not.
+    ``source``: the FROM item holding the keys a calculate makes (smoothkeys.py), else ``rel``."""
     import numpy as np
 
     group = f"hash({', '.join(quote(k) for k in keys)})" if keys else "0"
@@ -42,7 +46,8 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
     if DRAWS in rel.columns:  # rows the layer does not draw (steps.py) are not smoothed
         value = f"CASE WHEN ({DRAWS} & {bit}) <> 0 THEN {value} END"
         drawn = f"CAST(({DRAWS} & {bit}) <> 0 AS TINYINT)"
-    cols = _columns(rel, {"g": group, "x": f"CAST({quote(x)} AS DOUBLE)", "y": value, "d": drawn}, fetched or {})
+    exprs = {"g": group, "x": f"CAST({quote(x)} AS DOUBLE)", "y": value, "d": drawn}
+    cols = _columns(rel, exprs, fetched or {}, source or rel.name)
     rows, g, xs, ys, ds = (cols[c] for c in ("__row", "g", "x", "y", "d"))
     n = len(rows)
     # __row numbers the rows 0..n-1: rising means file order (DuckDB keeps insertion order)
@@ -71,9 +76,10 @@ def _series_order(rel: Relation, x: str, y: str, keys: Sequence[str], bit: int =
     return order, starts, twice, ys, in_file_order, g, xs, ds.astype(bool)
 
 
-def _columns(rel: Relation, exprs: Mapping[str, str], fetched: Mapping[str, Any]) -> dict[str, Any]:
-    """``__row`` and each of ``exprs`` (name -> SQL) per row of ``rel``, reading only those not in
-    ``fetched`` (SQL -> values, read before in the engine's order, as steps.py hands them on)."""
+def _columns(rel: Relation, exprs: Mapping[str, str], fetched: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """``__row`` and each of ``exprs`` (name -> SQL) per row of ``rel`` (read from ``source``),
+    reading only those not in ``fetched`` (SQL -> values, read before in the engine's order, as
+    steps.py hands them on)."""
     import numpy as np
 
     have = {n: fetched[e] for n, e in exprs.items() if e in fetched and "__row" in fetched}
@@ -83,16 +89,17 @@ def _columns(rel: Relation, exprs: Mapping[str, str], fetched: Mapping[str, Any]
         ones = np.ones(len(fetched["__row"]), dtype=np.int32)  # as DuckDB hands out the INTEGER 1
         return {"__row": fetched["__row"], **have, **{n: ones for n, e in exprs.items() if e == "1"}}
     need = ", ".join(f"{e} AS {n}" for n, e in exprs.items() if n not in have)
-    cols = numeric_columns(rel.con, f"SELECT __row{', ' + need if need else ''} FROM {rel.name}")
+    cols = numeric_columns(rel.con, f"SELECT __row{', ' + need if need else ''} FROM {source}")
     if not have:
         return cols
     if np.array_equal(cols["__row"], fetched["__row"]):  # the same order: the arrays line up
         return {**have, **cols}
-    return _columns(rel, exprs, {})
+    return _columns(rel, exprs, {}, source)
 
 
 def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, source: SourceMap,
-                 fetched: Mapping[str, Any] | None = None) -> tuple[Relation, dict[int, Presorted]]:
+                 fetched: Mapping[str, Any] | None = None, *, has_own: bool = False
+                 ) -> tuple[Relation, dict[int, Presorted]]:
     """``rel`` with each layer's EMA column added (a view joining them to ``rel``), and each
     smoothed layer's series as sorted here (by layer index), for m4np.py; ``rel`` when none smooths.
     ``fetched``: columns of ``rel`` already read (SQL -> values in the engine's order)."""
@@ -109,9 +116,12 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
     in_file_order = True
     for layer in layers:
         assert layer.smooth is not None
-        keys = smooth_series(layer, model)
-        order, starts, twice, y, in_file_order, g, xs, drawn = _series_order(rel, x, layer.y.field, keys, 1 << layer.index,
-                                                                       fetched)
+        keys, made = series_plan(layer, model, has_own)
+        keyed, unknown = keyed_source(rel, made, x, layer_dates(layer, model))
+        if unknown is not None:
+            raise DataError(_not_computed(unknown, layer, source))
+        order, starts, twice, y, in_file_order, g, xs, drawn = _series_order(
+            rel, x, layer.y.field, keys, 1 << layer.index, {} if made else fetched, keyed)
         if len(twice):
             row = int(twice[0] if order is None else order[twice[0]])
             value = rel.sql(f"SELECT {quote(x)} FROM {rel.name} WHERE __row = ?", [row])[0][0]
@@ -141,6 +151,13 @@ def add_smoothed(rel: Relation, layers: Sequence[Layer], model: ChartSpec, sourc
     added = tuple(c for c in arrays if c != "__row")
     return (Relation(rel.con, name, rel.count, rel.columns + added, rel.numeric | set(added), rel.integer,
                      view=rel.view), presorted)
+
+
+def _not_computed(field: str, layer: Layer, source: SourceMap) -> Diagnostic:
+    return source.diagnostic(
+        f"cannot smooth per {field!r}: the data engine cannot compute the calculate that makes it",
+        layer.json_path + ("smooth",), key=True,
+        hint="colour the layer by a column of the data, or make the field with a simpler expression")
 
 
 def kept_smoothed(base: Relation, rel: Relation, keep: str, presorted: Mapping[int, Presorted]

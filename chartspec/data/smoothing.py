@@ -104,16 +104,18 @@ def order_key(value: Any) -> tuple[int, Any]:
 
 
 def smoothed_rows(rows: Sequence[dict[str, Any]], *, x: str, y: str, weight: float, column: str,
-                  series: Sequence[str] = (), index: int | None = None) -> tuple[dict[str, Any], ...]:
+                  series: Sequence[str] = (), index: int | None = None,
+                  keyed: Sequence[dict[str, Any]] | None = None) -> tuple[dict[str, Any], ...]:
     """``rows`` with ``column`` added: the EMA of ``y`` per combination of ``series`` values, in x
-    order; rows layer ``index`` does not draw are left out (their ``column`` is missing)."""
+    order; rows layer ``index`` does not draw are left out (their ``column`` is missing).
+    ``keyed``: the rows to read ``series`` from, row for row (with the fields calculates make)."""
     groups: dict[Any, list[int]] = {}
     smoothed: dict[int, Any] = {}
     for i, row in enumerate(rows):
         if index is not None and not draws(row, index):
             smoothed[i] = None
             continue
-        groups.setdefault(_group(row, series), []).append(i)
+        groups.setdefault(_group(row if keyed is None else keyed[i], series), []).append(i)
     for members in groups.values():
         # sorted() is stable: rows with the same x keep their file order
         ordered = sorted(members, key=lambda i: order_key(rows[i].get(x)))
