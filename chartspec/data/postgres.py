@@ -18,7 +18,8 @@ them: DOUBLE, NaN and ±Infinity missing (Postgres sorts NaN above every number;
 
 The session is read-only (``default_transaction_read_only``), one statement per query (psycopg's
 extended protocol). What Postgres does not reduce, it sends back whole within ``max_drawn_rows()``
-(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation);
+(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation; a
+line with repeated steps or holes, which steps.py rules here: ibissteps.py finds them);
 beyond that the spec fails at the layer, with the hint to do the work in ``sql:``.
 """
 
