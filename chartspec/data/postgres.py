@@ -18,7 +18,8 @@ them: DOUBLE, NaN and ±Infinity missing (Postgres sorts NaN above every number;
 
 The session is read-only (``default_transaction_read_only``), one statement per query (psycopg's
 extended protocol). What Postgres does not reduce, it sends back whole within ``max_drawn_rows()``
-(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation);
+(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation; a
+line with repeated steps or holes, which steps.py rules here: ibissteps.py finds them);
 beyond that the spec fails at the layer, with the hint to do the work in ``sql:``.
 """
 
@@ -36,6 +37,7 @@ from ..spec.transforms import Aggregate
 from .connections import Connection, at_query_place, query_of, query_path, redact
 from .engineagg import Parts
 from .ibisexpr import IbisPlan, engine_number, ibis_plan
+from .ibissteps import rules_change
 from .reduce import CHECKED_ROWS, LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .remote import into_engine
 from .rows import DRAWS
@@ -236,6 +238,10 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     found = stats.to_pyarrow().to_pylist()[0]
     count, lo, hi = found["n"], found.get("lo"), found.get("hi")
     whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
+    # repeated steps and holes are steps.py's to decide, on every row (ibissteps.py): not cut here
+    ruled = rules_change(layers, plans, model, has_own, table.columns) if culprit is None and not whole and (
+        lo is not None) else None
+    culprit = culprit or ruled
     pushed: list[tuple[int, float, float, int]] = []
     picked = None
     needs: dict[int, str | None] = {}
@@ -246,13 +252,15 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
         picked = t.filter(t.__srow < CHECKED_ROWS).__srow  # Ibis counts rows from 0
     # EMA needs every row in order: streamed back in batches, the engine smooths and cuts them (as from Spark)
-    streamed = picked is None and culprit is not None and count > max_drawn_rows() and _streamable(
+    streamed = picked is None and culprit is not None and ruled is None and count > max_drawn_rows() and _streamable(
         t, layers, model, has_own, src.kinds)
     if layers and picked is None and count > max_drawn_rows() and not streamed:
-        why = "this chart needs every row of a Postgres table (EMA, a transform, a log or time x or this mark)"
+        why = ("its repeated steps or holes need every row of a Postgres table (the steps rules)" if ruled else
+               "this chart needs every row of a Postgres table (EMA, a transform, a log or time x or this mark)")
         err = too_large(count, culprit or model.layers[0], why, source)
         raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
-                                "or draw a line without transforms, which Postgres reduces"))
+                                + ("or set gaps: connect and duplicates: all, which Postgres cuts as they are" if ruled
+                                   else "or draw a line without transforms, which Postgres reduces")))
     rows = t if picked is None else t.filter(t.__srow.isin(picked))
     # the rows the layers draw, when they come back cut (whole, steps.py decides here)
     drawn = {DRAWS: _draws(rows, model, needs)} if picked is not None and any(needs.values()) else {}

@@ -213,3 +213,57 @@ def test_a_band_beside_the_runs_lines_aggregates_in_postgres_and_cuts_the_lines_
     assert _rows(spec) == _rows(local)
     svg = save(spec, tmp_path / "db.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def holes(postgres: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two runs of 20,000 steps: ``outage`` with run1's loss NULL for 6,000 steps (a logging outage),
+    ``nans`` with run0's NaN for 100 steps, ``resumed`` with 1,000 of run0's steps logged twice; the
+    same rows in a DuckDB file and in Postgres."""
+    import pyarrow as pa
+
+    root = tmp_path_factory.mktemp("pgholes")
+    steps = [i // 2 for i in range(40_000)]
+    runs = [f"run{i % 2}" for i in range(40_000)]
+    loss = [1 + i % 2 + 0.5 ** (i / 8000) + (i * 7919 % 50) / 500 for i in range(40_000)]
+    outage = [None if r == "run1" and 6000 <= s < 12000 else v for s, r, v in zip(steps, runs, loss, strict=True)]
+    nans = [float("nan") if r == "run0" and 15000 <= s < 15100 else v for s, r, v in zip(steps, runs, loss, strict=True)]
+    # run0 resumed from a checkpoint: steps 9,000-9,999 logged again
+    resumed = [s - 1000 if r == "run0" and s >= 10_000 else s for s, r in zip(steps, runs, strict=True)]
+    for name, xs, values in (("outage", steps, outage), ("nans", steps, nans), ("resumed", resumed, loss)):
+        store(pa.table({"step": pa.array(xs, pa.int64()), "run": runs, "loss": pa.array(values, pa.float64())}),
+              root, name, duckdb="metrics.duckdb", postgres=postgres)
+    (root / "chartspec.toml").write_text(connections(postgres=postgres.port))
+    return root
+
+
+@pytest.mark.parametrize("name", ["outage", "nans", "resumed"])
+def test_holes_and_repeated_steps_are_drawn_as_the_duckdb_file_draws_them(holes: Path, tmp_path: Path,
+                                                                         name: str) -> None:
+    # the rows without a loss leave a hole in one run: steps.py breaks its line there (a __piece_0
+    # column); a repeated step draws the row logged last, with a note. Postgres does neither, so
+    # it finds them (ibissteps.py) and sends the 40,000 rows whole, which the engine rules and
+    # cuts as it does the DuckDB file's
+    remote, warehouse = pair(holes, name, SPEC.replace("metrics", name), "db")
+    pg_module.FETCHES.clear()
+    spec = load(remote)
+    assert pg_module.FETCHES == [{"rows": 40_000, "full": 40_000, "streamed": 0, "batches": 0}]
+    local = load(warehouse)
+    assert ("__piece_0" in local.table.columns) == ("__piece_0" in spec.table.columns) == (name != "resumed")
+    assert [n.message.replace("of db:", "of warehouse:") for n in spec.table.notes] == [
+        n.message for n in local.table.notes]
+    assert bool(spec.table.notes) == (name == "resumed")
+    assert spec.table.reduced_from == local.table.reduced_from == 40_000
+    assert _rows(spec) == _rows(local)
+    svg = save(spec, tmp_path / "db.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_a_hole_beyond_the_drawing_limit_fails_at_the_layer(holes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "30000")
+    message = str(load_error(holes / "limited.yaml", SPEC.replace("NAME", "db").replace("metrics", "outage")))
+    assert message == (
+        f"{holes / 'limited.yaml'}:5:5: error: layer 'loss' would hand 40,000 rows to Vega, more than it can draw "
+        "(limit 30,000): its repeated steps or holes need every row of a Postgres table (the steps rules)\n"
+        "  hint: filter, aggregate or sample in the connection's sql: query, or set gaps: connect and "
+        "duplicates: all, which Postgres cuts as they are")
