@@ -16,7 +16,7 @@ from ..errors import Diagnostic, JsonPath
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
-from ..spec.transforms import _DATUM_FIELD, Aggregate, Calculate, Filter, Fold, Rolling, Transform
+from ..spec.transforms import Aggregate, Calculate, Filter, Fold, Rolling, Transform, expression_fields
 from .layerdata import layer_dates
 from .table import Table
 
@@ -34,11 +34,6 @@ Diagnose = Callable[[str, JsonPath, str | None], Diagnostic]
 
 #: columns chartspec adds to the rows it draws (``__series``, ``__draws``, ``__row``, ...) start with it
 RESERVED_PREFIX = "__"
-
-
-def expression_fields(expr: str) -> list[str]:
-    """Fields a Vega expression reads through ``datum``."""
-    return [m.group(1) or m.group(3) for m in _DATUM_FIELD.finditer(expr)]
 
 
 def _reads(t: Transform, x_field: str) -> list[tuple[str, JsonPath]]:

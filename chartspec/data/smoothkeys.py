@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from ..spec.transforms import Calculate, Fold
+from ..spec.transforms import Calculate, Fold, expression_fields
 from .arrownp import arrow_table
 from .engine import Relation, new_name, quote
 from .evaluate import evaluate
@@ -35,7 +35,6 @@ MAX_COMBINATIONS = 200_000
 def series_plan(layer: Layer, model: ChartSpec, has_own: bool) -> tuple[tuple[str, ...], tuple[Calculate, ...]]:
     """The fields telling ``layer``'s EMA series apart (:func:`smooth_series`'s, less a fold's key)
     and the calculates, in order, that make those of them a transform makes (and what they read)."""
-    from .flow import expression_fields  # flow.py imports layerdata.py, which imports this module
 
     steps = (*(() if has_own else model.transform), *layer.transform)
     folded = {t.key for t in steps if isinstance(t, Fold)}
@@ -82,7 +81,6 @@ def _coded(rel: Relation, made: Sequence[Calculate], x: str, dates: Mapping[str,
     as one code per value (the EMA only needs to tell the series apart, as smoothing.py does)."""
     import pyarrow as pa
 
-    from .flow import expression_fields
 
     inputs = sorted({f for t in made for f in expression_fields(t.expr) if f in rel.columns})
     cols = ", ".join(quote(c) for c in inputs)

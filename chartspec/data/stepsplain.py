@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..spec.model import ChartSpec, Layer
-from ..spec.transforms import Calculate, Filter
+from ..spec.transforms import Calculate, Filter, expression_fields
 from .smoothing import smooth_series
 
 __all__ = ["GAP_FACTOR", "applies", "needs_rules", "series_keys", "settings"]
@@ -37,8 +37,6 @@ def series_keys(layer: Layer, model: ChartSpec, has_own: bool, filtered: bool = 
     (the rows its filters drop are known), also the fields its filters read, since rows a filter
     tells apart (two optimizers' in a layout's items) must never replace one another. Never x or
     y: filtering out outliers must not make a repeated step two series."""
-    from .flow import expression_fields
-
     if filtered:
         return smooth_series(layer, model)
     read = [f for t in (*(() if has_own else model.transform), *layer.transform) if isinstance(t, Filter)

@@ -14,6 +14,7 @@ import io
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -382,14 +383,6 @@ def _read_delimited(text: str, name: str, delimiter: str) -> Parsed:
     return Parsed(rows, tuple(header[i] for i in named), (note,) if note else ())
 
 
-def _read_csv(text: str, name: str) -> Parsed:
-    return _read_delimited(text, name, ",")
-
-
-def _read_tsv(text: str, name: str) -> Parsed:
-    return _read_delimited(text, name, "\t")
-
-
 def _read_json(text: str, name: str) -> Parsed:
     rows = typed_rows(read_json(text, name))
     return Parsed(rows, _columns(rows))
@@ -400,4 +393,5 @@ def _read_jsonl(text: str, name: str) -> Parsed:
     return Parsed(rows, _columns(rows))
 
 
-READERS = {"csv": _read_csv, "tsv": _read_tsv, "json": _read_json, "jsonl": _read_jsonl}
+READERS = {"csv": partial(_read_delimited, delimiter=","), "tsv": partial(_read_delimited, delimiter="\t"), "json": _read_json,
+           "jsonl": _read_jsonl}

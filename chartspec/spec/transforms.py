@@ -13,12 +13,18 @@ from typing import Any
 
 from ..errors import JsonPath
 
-__all__ = ["Aggregate", "AggregateOp", "Calculate", "Filter", "Fold", "Rolling", "Transform", "parse_transforms"]
+__all__ = ["Aggregate", "AggregateOp", "Calculate", "Filter", "Fold", "Rolling", "Transform", "expression_fields",
+           "parse_transforms"]
 
 #: comparison keys of the simple filter form and the Vega-Lite predicate each becomes
 _COMPARISONS = {"gte": "gte", "lte": "lte", "gt": "gt", "lt": "lt", "equal": "equal", "one_of": "oneOf"}
 # `datum.name` and `datum["name"]` / `datum['name']` inside a Vega expression
 _DATUM_FIELD = re.compile(r"""\bdatum\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["'])(.*?)\2\s*\])""")
+
+
+def expression_fields(expr: str) -> list[str]:
+    """Fields a Vega expression reads through ``datum``."""
+    return [m.group(1) or m.group(3) for m in _DATUM_FIELD.finditer(expr)]
 
 
 @dataclass(frozen=True)
