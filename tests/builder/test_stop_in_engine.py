@@ -52,13 +52,18 @@ def test_a_signal_during_a_query_stops_the_build(tmp_path: Path, stop: signal.Si
     proc = subprocess.Popen([chartspec_exe(), "build", ".", "-o", "out", "-j", "0", "-f", "svg"], cwd=project,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not (project / "a_slow.yaml.started").exists():
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        time.sleep(0.05)
-    time.sleep(0.5)  # deep in the query
-    proc.send_signal(stop)
-    out, err = proc.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while not (project / "a_slow.yaml.started").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+        time.sleep(0.5)  # deep in the query
+        proc.send_signal(stop)
+        out, err = proc.communicate(timeout=60)
+    finally:  # a build that did not stop would sum for hours
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     assert proc.returncode == code, (out, err)
     assert err.strip().splitlines()[-1] == said, err
     assert "internal error" not in err and "Traceback" not in err, err
