@@ -26,7 +26,7 @@ from typing import Any
 
 from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Calculate, Filter
-from .jsequal import Side, equal
+from .jsequal import ARITH, COMPARE, Side, equal, merge_kinds
 from .jsvalues import Unsupported, string_to_number
 from .layerdata import layer_dates, layer_steps
 from .rows import mentioned
@@ -247,26 +247,13 @@ class _Prims:
         return ibis.literal(x, "float64")
 
 
-_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": lambda a, b: a + b, "-": lambda a, b: a - b,
-                                                "*": lambda a, b: a * b}
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-                                                  ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
-
-def _merge(a: _Val, b: _Val) -> str:
-    if a.kind == b.kind and a.kind not in ("text", "textn"):
-        return a.kind
-    if {a.kind, b.kind} <= {"num", "numn", "null"}:
-        return "numn"
-    if {a.kind, b.kind} == {"num", "numu"}:
-        return "numu"
-    raise Unsupported("a value of two kinds")
 
 
 def _case(test: Any, yes: _Val, no: _Val) -> _Val:
     import ibis
 
-    return _Val(ibis.ifelse(test, yes.col, no.col), _merge(yes, no))
+    return _Val(ibis.ifelse(test, yes.col, no.col), merge_kinds(yes.kind, no.kind))
 
 
 def _value(t: Any, node: Node, kinds: Mapping[str, str]) -> _Val:
@@ -287,10 +274,10 @@ def _value(t: Any, node: Node, kinds: Mapping[str, str]) -> _Val:
             return _Val(same if node.op[0] == "=" else ~same, "bool")
         if "textn" in (both := {a.kind, b.kind}) or (node.op == "+" and "text" in both) or both == {"text"}:
             raise Unsupported("text joined or compared as text")
-        if node.op in _COMPARE:
-            return _Val(ibis.coalesce(_COMPARE[node.op](_no_nan(_number(a)), _no_nan(_number(b))), False), "bool")
-        if node.op in _ARITH:  # IEEE 754 doubles (no / or %: module docstring)
-            return _Val(_ARITH[node.op](_number(a), _number(b)), "num")
+        if node.op in COMPARE:
+            return _Val(ibis.coalesce(COMPARE[node.op](_no_nan(_number(a)), _no_nan(_number(b))), False), "bool")
+        if node.op in ARITH:  # IEEE 754 doubles (no / or %: module docstring)
+            return _Val(ARITH[node.op](_number(a), _number(b)), "num")
         raise Unsupported(node.op)
     if isinstance(node, Unary):
         if node.op == "!":

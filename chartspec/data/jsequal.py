@@ -20,12 +20,13 @@ engine: refused (:class:`Unsupported`), so the layer takes the path that does no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from .jsvalues import Unsupported, string_to_number
 
-__all__ = ["Prims", "Side", "equal"]
+__all__ = ["ARITH", "COMPARE", "Prims", "Side", "equal", "merge_kinds"]
 
 E = TypeVar("E")
 
@@ -92,3 +93,23 @@ def _text(a: Side[E], b: Side[E], strict: bool, p: Prims[E]) -> E:
     if number != number:
         return p.const(False)  # NaN equals nothing
     return p.eq(p.number(b) if b.kind == "bool" else b.expr, p.literal(number), "number")
+
+
+#: the arithmetic a column API writes as Python operators (``/`` and ``%`` differ per engine)
+ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": lambda a, b: a + b, "-": lambda a, b: a - b,
+                                               "*": lambda a, b: a * b}
+#: comparisons, as a column API writes them
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+                                                 ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def merge_kinds(a: str, b: str) -> str:
+    """The kind of a value that is of kind ``a`` or ``b`` (branches of ``?:``, operands of ``&&``
+    and ``||``), in every translator's names; :class:`Unsupported` when they cannot share one."""
+    if a == b and a not in ("text", "textn"):
+        return a
+    if {a, b} <= {"num", "numn", "null"}:
+        return "numn"
+    if {a, b} == {"num", "numu"}:
+        return "numu"
+    raise Unsupported("a value of two kinds")

@@ -9,11 +9,11 @@ comparison is its ToNumber, known at translation (``+`` with text joins text: re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .jsequal import Side, equal
+from .jsequal import ARITH, COMPARE, Side, equal, merge_kinds
 from .jsvalues import Unsupported, string_to_number
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary
 
@@ -140,26 +140,13 @@ class _Prims:
         return _lit(x)
 
 
-_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": lambda a, b: a + b, "-": lambda a, b: a - b,
-                                                "*": lambda a, b: a * b}
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-                                                  ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
-
-def _merge(a: Val, b: Val) -> str:
-    if a.kind == b.kind and a.kind not in ("text", "textn"):
-        return a.kind
-    if {a.kind, b.kind} <= {"num", "numn", "null"}:
-        return "numn"
-    if {a.kind, b.kind} == {"num", "numu"}:
-        return "numu"
-    raise Unsupported("a value of two kinds")
 
 
 def _case(test: Any, yes: Val, no: Val) -> Val:
     from pyspark.sql import functions as F
 
-    return Val(F.when(test, yes.col).otherwise(no.col), _merge(yes, no))
+    return Val(F.when(test, yes.col).otherwise(no.col), merge_kinds(yes.kind, no.kind))
 
 
 def _binary(node: Binary, kinds: Mapping[str, str]) -> Val:
@@ -176,10 +163,10 @@ def _binary(node: Binary, kinds: Mapping[str, str]) -> Val:
     both = {a.kind, b.kind}
     if "textn" in both or (node.op == "+" and "text" in both) or both == {"text"}:
         raise Unsupported("text joined or compared as text")
-    if node.op in _COMPARE:
-        return Val(F.coalesce(_COMPARE[node.op](_no_nan(_number(a)), _no_nan(_number(b))), F.lit(False)), "bool")
-    if node.op in _ARITH:  # IEEE 754 doubles in Spark as in DuckDB (no / or %: sparkexpr.py)
-        return Val(_ARITH[node.op](_number(a), _number(b)), "num")
+    if node.op in COMPARE:
+        return Val(F.coalesce(COMPARE[node.op](_no_nan(_number(a)), _no_nan(_number(b))), F.lit(False)), "bool")
+    if node.op in ARITH:  # IEEE 754 doubles in Spark as in DuckDB (no / or %: sparkexpr.py)
+        return Val(ARITH[node.op](_number(a), _number(b)), "num")
     raise Unsupported(node.op)
 
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from .engine import literal, quote
-from .jsequal import Side, equal
+from .jsequal import Side, equal, merge_kinds
 from .jsvalues import Unsupported, string_to_number
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
 
@@ -143,19 +143,9 @@ def _truthy(v: _Sql) -> str:
     raise Unsupported("a text column's truthiness")
 
 
-def _merge(a: _Sql, b: _Sql) -> Kind:
-    """The kind of a value that is ``a`` or ``b`` (branches of ?:, operands of && and ||)."""
-    if a.kind == b.kind and a.kind not in ("text", "textn"):
-        return a.kind
-    if {a.kind, b.kind} <= {"num", "numn", "null"}:
-        return "numn"
-    if {a.kind, b.kind} == {"num", "numu"}:
-        return "numu"
-    raise Unsupported("a value of two kinds")
-
 
 def _case(test: str, yes: _Sql, no: _Sql) -> _Sql:
-    return _Sql(f"(CASE WHEN {test} THEN {yes.sql} ELSE {no.sql} END)", _merge(yes, no))
+    return _Sql(f"(CASE WHEN {test} THEN {yes.sql} ELSE {no.sql} END)", merge_kinds(yes.kind, no.kind))
 
 
 class _SqlPrims:
