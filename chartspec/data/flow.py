@@ -143,7 +143,8 @@ def _date_filter_problems(steps: Sequence[Transform], dates: dict[str, str], sou
 def _smooth_problems(spec: ChartSpec, layer: Layer, base: Table, flow: FieldFlow, source: SourceMap,
                      has_own: bool) -> list[Diagnostic]:
     from .smoothing import duplicate_x, repeated_x, smooth_column
-    from .smoothkeys import keyed_rows, series_plan
+    from .smoothkeys import keyed_rows
+    from .stepsplain import series_plan
 
     where = layer.json_path + ("smooth",)
     if layer.y.field in flow.derived:

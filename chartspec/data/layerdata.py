@@ -16,7 +16,8 @@ from .evaluate import evaluate
 from .isodate import ISO
 from .rows import DRAWS
 from .smoothing import draws, smooth_column, smoothed_rows
-from .smoothkeys import keyed_rows, series_plan
+from .smoothkeys import keyed_rows
+from .stepsplain import series_plan
 from .table import Table
 from .timeunits import floor_rows
 

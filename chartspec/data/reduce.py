@@ -37,9 +37,9 @@ from .m4sql import select_rows
 from .refvalues import STAT_SQL, stat_field, stat_layer
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned, numbers_in_data
 from .smoothing import smooth_column, smooth_series
-from .smoothkeys import keyed_source, series_plan
+from .smoothkeys import keyed_source
 from .sources import date_value
-from .stepsplain import needs_rules
+from .stepsplain import needs_rules, series_plan
 from .stepssql import unchanged_by_rules
 from .table import Table
 from .vegasql import to_sql

@@ -22,7 +22,8 @@ from .layerdata import layer_dates
 from .m4np import Presorted
 from .rows import DRAWS
 from .smoothing import repeated_x, smooth_column
-from .smoothkeys import keyed_source, series_plan
+from .smoothkeys import keyed_source
+from .stepsplain import series_plan
 
 __all__ = ["add_smoothed", "kept_smoothed"]
 

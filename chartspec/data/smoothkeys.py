@@ -17,35 +17,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..spec.model import ChartSpec, Layer
-from ..spec.transforms import Calculate, Fold, expression_fields
+from ..spec.transforms import Calculate, expression_fields
 from .arrownp import arrow_table
 from .engine import Relation, new_name, quote
 from .evaluate import evaluate
-from .smoothing import smooth_series
 from .vegasql import value_sql
 
-__all__ = ["MAX_COMBINATIONS", "keyed_rows", "keyed_source", "series_plan"]
+__all__ = ["MAX_COMBINATIONS", "keyed_rows", "keyed_source"]
 
 #: the most distinct combinations of the columns a series' calculate reads that are run in Python
 #: (a step per row of a 10^7-row log would take a minute): beyond, the layer cannot be smoothed
 MAX_COMBINATIONS = 200_000
-
-
-def series_plan(layer: Layer, model: ChartSpec, has_own: bool) -> tuple[tuple[str, ...], tuple[Calculate, ...]]:
-    """The fields telling ``layer``'s EMA series apart (:func:`smooth_series`'s, less a fold's key)
-    and the calculates, in order, that make those of them a transform makes (and what they read)."""
-
-    steps = (*(() if has_own else model.transform), *layer.transform)
-    folded = {t.key for t in steps if isinstance(t, Fold)}
-    keys = tuple(k for k in smooth_series(layer, model) if k not in folded)
-    needed, made = set(keys), []
-    for t in reversed(steps):
-        if isinstance(t, Calculate) and t.as_field in needed:
-            made.append(t)
-            needed.discard(t.as_field)
-            needed |= set(expression_fields(t.expr))
-    return keys, tuple(reversed(made))
 
 
 def keyed_rows(rows: Sequence[dict[str, Any]], made: Sequence[Calculate], x: str,

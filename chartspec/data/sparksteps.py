@@ -40,8 +40,8 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Calculate
 from .rows import DRAWS, piece_column
 from .sparkexpr import SparkPlan, engine_number
-from .steps import GAP_WINDOW, replaced_note
-from .stepsplain import GAP_FACTOR, _todo, settings
+from .steps import GAP_WINDOW
+from .stepsplain import GAP_FACTOR, _todo, replaced_note, settings
 
 __all__ = ["WINDOWS", "Rules", "rules_in_spark"]
 

@@ -40,12 +40,11 @@ from .arrownp import int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
 from .fileview import by_label, label_groups
 from .rows import DRAWS, piece_column
-from .stepsplain import GAP_FACTOR, _todo, applies, series_keys, settings
+from .stepsplain import GAP_FACTOR, _todo, applies, keyed, replaced_note, series_keys, series_plan, settings
 from .table import Table
-from .values import shown
 
 __all__ = ["GAP_FACTOR", "GAP_WINDOW", "Decision", "applies", "apply_to_relation", "apply_to_rows", "decide",
-           "piece_column", "replaced_note"]
+           "piece_column"]
 
 #: how many steps on each side the medians look at
 GAP_WINDOW = 8
@@ -190,24 +189,6 @@ def _side_median(d: np.ndarray, step_group: np.ndarray, at: np.ndarray, side: in
     return np.where(count > 0, (lo + hi) / 2, np.inf)  # no step on a side: never a hole
 
 
-def replaced_note(layer: Layer, model: ChartSpec, table_name: str, count: int, x: Any, series: dict[str, Any],
-                  duplicates: str, source: SourceMap) -> Diagnostic:
-    """The note saying ``count`` rows of ``layer``'s series were replaced (the first at ``x``, in
-    the series with the ``series`` key values)."""
-    within = "".join(f", {k} {v!r}" for k, v in series.items() if v is not None)
-    one = count == 1
-    rows = "1 row" if one else f"{count:,} rows"
-    kept = "later" if duplicates == "last" else "earlier"
-    other = "first" if duplicates == "last" else "last"
-    return replace(source.diagnostic(
-        f"{rows} of {table_name} {'repeats' if one else 'repeat'} an x value of series {layer.name!r} (first at "
-        f"{model.x.field} {shown(x, model.x)}{within}); the {kept} {'row is' if one else 'rows are'} drawn", layer.json_path,
-        hint=f"as for a resumed run; 'duplicates: {other}' draws the {other} rows, 'duplicates: all' every row"
-             + ("" if series else "; rows of several series (runs, splits): colour the layer by the field telling "
-                                  "them apart")),
-        severity="note")
-
-
 # -- applying the rules to a table: rows read in Python, or a table held by the engine ------------
 
 def _number(value: Any) -> float:
@@ -218,7 +199,7 @@ def _number(value: Any) -> float:
 def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_own: bool, source: SourceMap
                   ) -> Table:
     """``table`` (rows read in Python) with the layers' row bits and pieces, and their notes."""
-    todo = _todo(layers, model, has_own, table.columns)
+    todo = _todo(layers, model, has_own, table.columns, calculated=True)
     if not todo or not table.rows:
         return table
     rows = table.rows
@@ -227,10 +208,14 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
     pieces: dict[str, np.ndarray] = {}
     notes: list[Diagnostic] = []
     for layer in todo:
+        with_keys = keyed(rows, layer, model, has_own)  # series fields a calculate makes, computed
+        if with_keys is None:
+            continue  # one Python cannot compute: drawn as it is
         kept = _kept_rows(rows, layer, model, has_own)
         keys = series_keys(layer, model, has_own, filtered=kept is not None)
         codes: dict[tuple[Any, ...], int] = {}
-        group = np.array([codes.setdefault(tuple(r.get(k) for k in keys), len(codes)) for r in rows], dtype=np.int64)
+        group = np.array([codes.setdefault(tuple(r.get(k) for k in keys), len(codes)) for r in with_keys],
+                         dtype=np.int64)
         has_y = np.array([r.get(layer.y.field) is not None for r in rows], dtype=bool)
         duplicates, gaps = settings(layer, model)
         found = decide(group, x, has_y, duplicates, gaps, log=model.x.scale == "log", kept_by_filters=kept)
@@ -238,7 +223,7 @@ def apply_to_rows(table: Table, layers: Sequence[Layer], model: ChartSpec, has_o
         if found.piece is not None:
             pieces[piece_column(layer.index)] = found.piece
         if found.replaced.size:
-            first = rows[int(found.replaced[0])]
+            first = with_keys[int(found.replaced[0])]
             notes.append(replaced_note(layer, model, table.name, found.replaced.size, first.get(model.x.field),
                                        {k: first.get(k) for k in keys}, duplicates, source))
     masked = not np.all(bits == bits[0]) or bool(pieces)
@@ -258,12 +243,14 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     unchanged). The table is read once (one query for every layer's inputs) and copied only when
     a layer draws a subset of its rows or breaks its line: a log without repeated steps or holes
     is left as it is (a view over Parquet files stays a view, never held whole)."""
-    todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
+    todo = _todo(layers, model, has_own, rel.columns, calculated=True) if model.x.field in rel.numeric else []
+    keyed_from = _keyed_sources(rel, todo, model, has_own)
+    todo = [layer for layer in todo if keyed_from.get(layer.index, "") is not None]
     if not todo:
         return rel, (), {}
     # the y of smoothed layers too: smoothing reuses the read when the table stays as it is
     smoothed = [f"CAST({quote(lyr.y.field)} AS DOUBLE)" for lyr in layers if lyr.smooth and lyr.y.field in rel.numeric]
-    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql, smoothed)
+    cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql, smoothed, keyed_from)
     bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
     arrays: dict[str, Any] = {}
     notes: list[Diagnostic] = []
@@ -278,19 +265,37 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
         if found.piece is not None:
             arrays[piece_column(layer.index)] = int_column(found.piece)
         if found.replaced.size:
-            notes.append(_note(rel, layer, model, keys, int(found.replaced[0]), table_name, found.replaced.size,
-                               duplicates, source))
+            notes.append(_note(rel, layer, model, has_own, keys, int(found.replaced[0]), table_name,
+                               found.replaced.size, duplicates, source))
     if np.all(bits == bits[0]) and not arrays:
         return rel, tuple(notes), fetched
     return _with_arrays(rel, {DRAWS: int_column(bits), **arrays}), tuple(notes), {}
 
 
+def _keyed_sources(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool
+                   ) -> dict[int, str | None]:
+    """Per layer whose series fields a calculate makes: a FROM item with them as columns
+    (smoothkeys.py), or None when they cannot be computed (the layer is drawn as it is)."""
+    from .smoothkeys import keyed_source
+
+    out: dict[int, str | None] = {}
+    for layer in todo:
+        made = series_plan(layer, model, has_own)[1]
+        if made:
+            found, unknown = keyed_source(rel, made, model.x.field, dict((layer.data or model.data).parse))
+            out[layer.index] = None if unknown else found
+    return out
+
+
 def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool,
-            filters_sql: Callable[[Layer], str | None], also: Sequence[str] = ()
+            filters_sql: Callable[[Layer], str | None], also: Sequence[str] = (),
+            keyed_from: dict[int, str | None] | None = None
             ) -> tuple[dict[str, np.ndarray], list[tuple[Any, ...]], dict[str, np.ndarray]]:
     """Every layer's inputs to :func:`decide`, fetched in one query and put in file order: the
     columns by name, and per layer (series keys, group column, has-y column or None when y is never
-    missing, filters' column or None, what tells its inputs apart from another layer's)."""
+    missing, filters' column or None, what tells its inputs apart from another layer's). Series
+    fields a calculate makes are read from the layer's ``keyed_from`` source, by ``__row``."""
+    keyed_from = keyed_from or {}
     exprs = {f"CAST({quote(model.x.field)} AS DOUBLE)": "x"}  # SQL -> the column's name in the fetch
     # A y read anyway (smoothed layers: ``also``) says itself where it is missing: NULL comes out as
     # NaN, and the engine holds no NaN (typed_exprs, numbers.py: non-finite numbers are missing).
@@ -304,7 +309,9 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
     for layer in todo:
         where = filters_sql(layer)  # the layer's filters in SQL (reduce.py), None: not translatable
         keys = series_keys(layer, model, has_own, filtered=where is not None)
-        group = exprs.setdefault(f"hash({', '.join(quote(k) for k in keys)})" if keys else "0", f"c{len(exprs)}")
+        hashed = f"hash({', '.join(quote(k) for k in keys)})" if keys else "0"
+        group = f"{hashed} FROM {keyed_from[layer.index]}" if keyed_from.get(layer.index) else exprs.setdefault(
+            hashed, f"c{len(exprs)}")
         full = counts.get(layer.index)
         has_y = None if full or full is None else exprs.setdefault(
             f"CAST({quote(layer.y.field)} IS NOT NULL AS TINYINT)", f"c{len(exprs)}")
@@ -330,6 +337,10 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
     if not in_file_order:
         back = np.argsort(rows, kind="stable")
         cols = {c: v[back] for c, v in cols.items()}
+    for layer, keys, group, has_y, kept in planned:
+        if " FROM " in group and group not in cols:  # keys a calculate makes: their own query, by __row
+            found = numeric_columns(rel.con, f"SELECT __row, {group.replace(' FROM ', ' AS g FROM ', 1)}")
+            cols[group] = found["g"][np.argsort(found["__row"], kind="stable")]
     per_layer: list[tuple[Any, ...]] = []
     for layer, keys, group, has_y, kept in planned:
         if layer.index not in counts:  # y read: missing where NaN, if anywhere
@@ -341,12 +352,14 @@ def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: boo
     return cols, per_layer, fetched
 
 
-def _note(rel: Relation, layer: Layer, model: ChartSpec, keys: Sequence[str], row: int, table_name: str, count: int,
-          duplicates: str, source: SourceMap) -> Diagnostic:
-    first = rel.sql(f"SELECT {', '.join(quote(c) for c in (model.x.field, *keys))} FROM {rel.name} "
-                    "WHERE __row = ?", [row])[0]
-    value = first[0] if model.x.field not in rel.integer else int(first[0])
-    return replaced_note(layer, model, table_name, count, value, dict(zip(keys, first[1:])), duplicates, source)
+def _note(rel: Relation, layer: Layer, model: ChartSpec, has_own: bool, keys: Sequence[str], row: int,
+          table_name: str, count: int, duplicates: str, source: SourceMap) -> Diagnostic:
+    columns = list(dict.fromkeys((model.x.field, *rel.columns)))
+    found = dict(zip(columns, rel.sql(f"SELECT {', '.join(quote(c) for c in columns)} FROM {rel.name} "
+                                      "WHERE __row = ?", [row])[0]))
+    first = (keyed([found], layer, model, has_own) or [found])[0]  # series fields a calculate makes
+    value = found[model.x.field] if model.x.field not in rel.integer else int(found[model.x.field])
+    return replaced_note(layer, model, table_name, count, value, {k: first.get(k) for k in keys}, duplicates, source)
 
 
 def _with_arrays(rel: Relation, arrays: dict[str, Any]) -> Relation:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from ..spec.model import ChartSpec, Layer
 from .engine import Relation, quote
-from .stepsplain import GAP_FACTOR, _todo, series_keys, settings
+from .stepsplain import GAP_FACTOR, _todo, series_keys, series_plan, settings
 
 __all__ = ["keeps_every_row", "unchanged_by_rules"]
 
@@ -29,7 +29,9 @@ def unchanged_by_rules(rel: Relation, layers: Sequence[Layer], model: ChartSpec,
     smooths (smoothing reuses the columns steps.py reads): then neither steps.py nor numpy is needed."""
     if any(layer.smooth for layer in layers):
         return False
-    todo = _todo(layers, model, has_own, rel.columns) if model.x.field in rel.numeric else []
+    todo = _todo(layers, model, has_own, rel.columns, calculated=True) if model.x.field in rel.numeric else []
+    if any(series_plan(layer, model, has_own)[1] for layer in todo):
+        return False  # series fields a calculate makes: steps.py computes them (smoothkeys.py)
     return not todo or keeps_every_row(rel, todo, model, has_own, filters_sql)
 
 

@@ -18,7 +18,7 @@ from conftest import write_tree
 import chartspec
 from chartspec.data import engine
 from chartspec.data.layerdata import layer_data
-from chartspec.data.smoothing import ema
+from chartspec.data.smoothing import draws, ema
 
 N = 300  # rows per run: few, so the Python read smooths them in Python
 
@@ -63,8 +63,8 @@ def test_a_calculated_colour_field_splits_the_ema_alike_in_python_and_in_the_eng
 def test_repeated_steps_split_by_a_calculated_field_are_two_series(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """One file holding two seeds' runs (the same steps twice): coloured by a field made from the
-    seed, each seed is a series of its own; a step repeated within one seed cannot be smoothed,
-    read either way."""
+    seed, each seed is a series of its own; a step repeated within one seed (a resumed run) is
+    drawn once, the later row, with the note, as for a field of the data, read either way."""
     lines = ["seed,step,loss"] + [f"{seed},{s},{seed * 10 + s / N}" for seed in (1, 2) for s in range(N)]
     write_tree(tmp_path, {"chartspec.toml": "", "d.csv": "\n".join(lines) + "\n"})
     spec = ("data: d.csv\ntransform: [{calculate: \"'seed ' + datum.seed\", as: name}]\nx: {field: step}\n"
@@ -82,8 +82,13 @@ def test_repeated_steps_split_by_a_calculated_field_are_two_series(tmp_path: Pat
         with monkeypatch.context() as m:
             if by_engine:
                 m.setattr(engine, "ENGINE_BYTES", 1000)
-            with pytest.raises(chartspec.ChartspecError, match="x value 5 occurs more than once within one 'name'"):
-                chartspec.load(path)
+            loaded = chartspec.load(path)
+            rows = layer_data(loaded).main.rows
+        [note] = loaded.notes
+        assert note.message.startswith("1 row of d.csv repeats an x value of series 'loss' (first at step 5, "
+                                       "name 'seed 2')"), by_engine
+        got = [r["__smooth_0"] for r in sorted(rows, key=lambda r: r["step"]) if r["seed"] == 2 and draws(r, 0)]
+        assert got == pytest.approx(ema([20 + s / N for s in range(N)], 0.9)), by_engine
 
 
 def test_a_large_log_coloured_by_a_calculated_field_is_reduced_with_each_series_own_ema(

@@ -200,3 +200,21 @@ def test_band_extents_and_aggregates_run_in_spark_then_its_m4(small: Path, tmp_p
     assert counts == []  # each aggregate's gate reads the row count the fetch takes with the x extent
     assert not _cached(spark)
     check_bands(spec, load(warehouse), spark_module.FETCHES, rows=SMALL_ROWS, steps=20_000, out=tmp_path)
+
+
+@pytest.mark.parametrize(("calculate", "shown"), [("'lr=' + datum.run", "'lr=run0'"),
+                                                  ("datum.run === 'run0' ? 1 : 2", "1")])
+def test_repeats_coloured_by_a_calculated_field_are_ruled_as_on_duckdb(small: Path, tmp_path: Path, spark: object,
+                                                                       calculate: str, shown: str) -> None:
+    # the series are made by a calculate: Spark does not cut such a layer (sparkexpr.spark_plan), so
+    # the rows come back whole (within the drawing limit) and steps.py rules them, as on the DuckDB
+    # file, which used to draw both copies of the repeated steps without a note
+    spec = SMALL["repeats"].replace("color: {field: run}", "color: {field: name}").replace(
+        "layers:", f'transform: [{{calculate: "{calculate}", as: name}}]\nlayers:')
+    remote, local_path = pair(small, "calculated", spec, "cluster")
+    cluster, local = load(remote), load(local_path)
+    [note] = local.notes
+    assert f"name {shown}" in note.message and "the later rows are drawn" in note.message
+    assert [n.message.replace("cluster", "warehouse") for n in cluster.notes] == [note.message]
+    svg = save(cluster, tmp_path / "cluster.svg").read_bytes()
+    assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
