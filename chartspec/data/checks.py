@@ -63,7 +63,7 @@ def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic
         if text is not None:
             row, value = text
             return [source.diagnostic(
-                f"field {axis.field!r} is plotted as numbers but row {row} of {table.name} holds {value!r}",
+                f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {value!r}",
                 path, hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")]
         if not table.has_numbers(axis.field):
             return [source.diagnostic(f"field {axis.field!r} has no numeric values in {table.name}", path)]

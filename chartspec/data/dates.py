@@ -61,7 +61,7 @@ def utc_dates(table: Table, fields: dict[str, JsonPath], smap: SourceMap) -> Tab
     if not wanted:
         return table
     if table.relation is not None:
-        return replace(table, relation=_utc_sql(table.relation, wanted, table.name, smap))
+        return replace(table, relation=_utc_sql(table.relation, wanted, table, smap))
     rows = [dict(r) for r in table.rows]
     problems: list[Diagnostic] = []
     for field, path in wanted.items():
@@ -72,21 +72,22 @@ def utc_dates(table: Table, fields: dict[str, JsonPath], smap: SourceMap) -> Tab
             try:
                 row[field] = iso_ms(value) if value.strip(BLANK) else None
             except ValueError:
-                problems.append(_not_a_date(number, value, field, table.name, path, smap))
+                problems.append(_not_a_date(table.row_of(number), value, field, path, smap))
                 break  # the first is enough to see what the column holds
     if problems:
         raise DataError(problems)
     return replace(table, rows=tuple(rows))
 
 
-def _not_a_date(row: int, value: Any, field: str, table_name: str, path: JsonPath, smap: SourceMap) -> Diagnostic:
+def _not_a_date(row: str, value: Any, field: str, path: JsonPath, smap: SourceMap) -> Diagnostic:
+    """``row``: Table.row_of's words for the row."""
     return smap.diagnostic(
-        f"row {row} of {table_name}: {value!r} in temporal field {field!r} is not a date",
+        f"{row}: {value!r} in temporal field {field!r} is not a date",
         path, hint=f"write dates as ISO 8601 (2024-03-01, 2024-03-01T18:00, UTC unless an offset such as "
                    f"+05:30 follows), or give their format: parse: {{{field}: \"%d/%m/%Y\"}}")
 
 
-def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table_name: str, smap: SourceMap) -> Relation:
+def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table: Table, smap: SourceMap) -> Relation:
     from .engine import quote
 
     exprs: dict[str, str] = {}
@@ -99,7 +100,7 @@ def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table_name: str, smap: 
         bad = rel.sql(f"SELECT __row, {quote(field)} FROM {rel.name} WHERE {text} <> '' AND {value} IS NULL "
                       "ORDER BY __row LIMIT 1")
         if bad:
-            problems.append(_not_a_date(bad[0][0] + 1, bad[0][1], field, table_name, path, smap))
+            problems.append(_not_a_date(table.row_of(bad[0][0] + 1), bad[0][1], field, path, smap))
             continue
         exprs[field] = f"{value} AS {quote(field)}"
     if problems:

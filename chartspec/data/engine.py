@@ -77,6 +77,8 @@ class Relation:
     files: tuple[tuple[str, int, int], ...] = ()
     #: the column naming each file's rows (``as``) and its value in each of ``files``
     label: tuple[str, tuple[str, ...]] | None = None
+    #: several CSV/TSV files (read_delimited): each file's first ``__row``
+    starts: tuple[int, ...] = ()
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(query, list(params)).fetchall()
@@ -243,7 +245,9 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
         parts = []
     else:
         con.execute(f"CREATE TEMP TABLE {name}_data ({', '.join(f'{quote(c)} {types[c]}' for c in kept)})")
+    starts = []
     for part, kinds in parts:  # in file order: rowid follows it
+        starts.append(con.execute(f"SELECT count(*) FROM {name}_data").fetchall()[0][0])
         cells = ", ".join(f"CAST({quote(c)} AS {types[c]}) AS {quote(c)}" for c in kinds)
         con.execute(f"INSERT INTO {name}_data BY NAME SELECT {cells} FROM {part}")
         con.execute(f"DROP TABLE {part}")
@@ -255,7 +259,7 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
     numeric = frozenset(c for c, t in types.items() if t in ("BIGINT", "DOUBLE"))
     integer = frozenset(c for c, t in types.items() if t == "BIGINT")
     odd = tuple(n for n in nonfinite if n[1] in numeric)  # a column made text by another file holds text
-    return Relation(con, name, count, kept, numeric, integer, nonfinite=odd), tuple(columns)
+    return Relation(con, name, count, kept, numeric, integer, nonfinite=odd, starts=tuple(starts)), tuple(columns)
 
 
 def _read_one(con: duckdb.DuckDBPyConnection, part: str, path: Path, header: Sequence[str], location: str,
@@ -307,12 +311,16 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     integer: set[str] = set()
     checked: dict[tuple[tuple[str, ...], int], list[tuple[str, str]]] = {}  # (floats, alone) -> (path, shown)
     check_names([label[0]] if label else [], paths)
+    schemas = [con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall() for path in paths]
+    # a column of text in one file is text in all, as the Python reader and read_delimited type it
+    # (else the union casts that file's text to numbers and fails)
+    texts = {c for schema in schemas for c, t, *_ in schema if typed_exprs([(c, t)], set(), set())[0] == quote(c)}
     for i, path in enumerate(paths):
-        schema = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
-        check_names([c for c, *_ in schema], ())
+        check_names([c for c, *_ in schemas[i]], ())
         scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
-        cols = [(c, t) for c, t, *_ in schema]
-        exprs = typed_exprs(cols, numeric, integer)
+        cols = [(c, t) for c, t, *_ in schemas[i]]
+        exprs = [f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" if c in texts and len(paths) > 1 else e
+                 for (c, _), e in zip(cols, typed_exprs(cols, numeric, integer))]
         floats = tuple(c for c, t in cols if t.startswith(("DOUBLE", "FLOAT")) and (used is None or c in used))
         # a file with a column 'filename' is checked alone: a scan of several files names them so
         alone = i if "filename" in (c.lower() for c, _ in cols) else -1
@@ -323,6 +331,8 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         files.append((parts[-1], offset, count))
         offset += count
         columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
+    numeric -= texts
+    integer -= texts
     found = [n for (floats, _), files in checked.items() for n in parquet_nonfinite(con, files, floats)]
     order = [locations[i] if i < len(locations) else p.name for i, p in enumerate(paths)]
     nonfinite = sorted(found, key=lambda n: order.index(n[0]))  # file order, as one query per file gave

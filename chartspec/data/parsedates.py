@@ -3,7 +3,7 @@ writes a relation again with some columns computed (dates.py's ISO dates use it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import DataError, Diagnostic, JsonPath
@@ -16,9 +16,10 @@ __all__ = ["parse_dates_sql", "with_exprs"]
 
 
 def parse_dates_sql(rel: Relation, parse: Sequence[tuple[str, str]], table_name: str, smap: SourceMap,
-                    path: JsonPath) -> Relation:
+                    path: JsonPath, row_of: Callable[[int], str]) -> Relation:
     """``parse`` fields turned from text into epoch milliseconds (UTC) by the engine's
-    ``strptime`` (the C library's codes, as Python's); the same errors as sources.parse_dates."""
+    ``strptime`` (the C library's codes, as Python's); the same errors as sources.parse_dates
+    (``row_of``: Table.row_of, naming a row in its own file)."""
     from ..spec.suggest import did_you_mean
     from .engine import literal, quote
 
@@ -39,7 +40,7 @@ def parse_dates_sql(rel: Relation, parse: Sequence[tuple[str, str]], table_name:
             value = bad[0][1]
             value = int(value) if isinstance(value, float) and value.is_integer() else value
             problems.append(smap.diagnostic(
-                f"row {bad[0][0] + 1} of {table_name}: {value!r} in field {field!r} is not a date in format {fmt!r}",
+                f"{row_of(bad[0][0] + 1)}: {value!r} in field {field!r} is not a date in format {fmt!r}",
                 where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
             continue
         exprs[field] = f"CAST(epoch_ms({parsed}) AS DOUBLE) AS {quote(field)}"

@@ -172,11 +172,13 @@ def written_date(text: str, fmt: str | None) -> int | float:
 
 
 def parse_dates(rows: tuple[dict[str, Any], ...], columns: Sequence[str], parse: Sequence[tuple[str, str]],
-                table_name: str, smap: SourceMap, path: JsonPath) -> tuple[dict[str, Any], ...]:
+                table_name: str, smap: SourceMap, path: JsonPath,
+                row_of: Callable[[int], str] | None = None) -> tuple[dict[str, Any], ...]:
     """``rows`` with each ``parse`` field turned from text into epoch milliseconds (UTC).
 
     Problems are reported at the field's entry under ``parse``, naming the row (1-based, in the
-    data's row order) and the text that did not fit.
+    data's row order; ``row_of`` words it, as Table.row_of names it in its file) and the text
+    that did not fit.
     """
     problems: list[Diagnostic] = []
     out = [dict(r) for r in rows]
@@ -200,7 +202,7 @@ def parse_dates(rows: tuple[dict[str, Any], ...], columns: Sequence[str], parse:
                 # strptime's own words help only when the text fits the format but not the calendar
                 why = "" if str(err).startswith(("time data", "unconverted data")) else f" ({err})"
                 problems.append(smap.diagnostic(
-                    f"row {number} of {table_name}: {value!r} in field {field!r} is not a date in format {fmt!r}{why}",
+                    f"{row_of(number) if row_of else f'row {number} of {table_name}'}: {value!r} in field {field!r} is not a date in format {fmt!r}{why}",
                     where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
                 break  # one error per field is enough to fix the format
     if problems:

@@ -9,12 +9,9 @@ What a number is, and non-finite numbers: :mod:`chartspec.data.numbers`.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,16 +19,16 @@ from ..errors import DataError, Diagnostic
 from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
-from .csvquote import file_quote, unclosed_quote
-from .header import file_note, unnamed_note
-from .jsonrows import read_json, read_jsonl
-from .numbers import BLANK, cell_value, finite_rows, is_number, nonfinite_note, typed_rows
+from .csvquote import file_quote
+from .header import file_note
+from .numbers import finite_rows, is_number, nonfinite_note, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
+from .textrows import LINE_BREAK, READERS, Parsed, columns_of
 
 if TYPE_CHECKING:
     from .engine import Relation
 
-__all__ = ["FORMATS_BY_SUFFIX", "Parsed", "Table", "read_data", "resolve_data_path"]
+__all__ = ["FORMATS_BY_SUFFIX", "Table", "read_data", "resolve_data_path"]
 
 FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                      ".parquet": "parquet", ".pq": "parquet"}
@@ -72,6 +69,15 @@ class Table:
     #: the connections it was read from (connections.Fetched): keyed by the build's manifest by
     #: their settings, refresh period and file stamps rather than by bytes
     fetched: tuple[Any, ...] = ()
+    #: several files read as one table: each file as the spec names it and its first row (0-based)
+    file_rows: tuple[tuple[str, int], ...] = ()
+
+    def row_of(self, row: int) -> str:
+        """'row 2 of runs/b.parquet': row ``row`` (1-based, of the whole table) named in its own file."""
+        for name, start in reversed(self.file_rows):
+            if row > start:
+                return f"row {row - start} of {name}"
+        return f"row {row} of {self.name}"
 
     def numbers(self, column: str) -> list[float]:
         return [v for row in self.rows if isinstance(v := row.get(column), (int, float))
@@ -143,7 +149,7 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
     if source.values is not None:
         rows, notes = finite_rows(typed_rows(tuple(dict(r) for r in source.values)), "inline data", smap,
                                   source.json_path, used)  # the rule of every data file (numbers.py)
-        table = Table(name="inline data", columns=_columns(rows), rows=rows, notes=notes)
+        table = Table(name="inline data", columns=columns_of(rows), rows=rows, notes=notes)
     elif spec_file is None or root is None:
         raise DataError(smap.diagnostic("a spec given as text can only use inline 'values'", source.json_path,
                                         hint="load the spec from a file to use data files"))
@@ -170,9 +176,10 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         from .parsedates import parse_dates_sql
 
         return replace(table, relation=parse_dates_sql(table.relation, source.parse, table.name, smap,
-                                                       source.parse_path))
+                                                       source.parse_path, table.row_of))
     if source.parse:
-        rows = parse_dates(table.rows, table.columns, source.parse, table.name, smap, source.parse_path)
+        rows = parse_dates(table.rows, table.columns, source.parse, table.name, smap, source.parse_path,
+                           table.row_of)
         table = replace(table, rows=rows)
     return table
 
@@ -206,16 +213,18 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
     notes: list[Diagnostic] = []
+    starts: list[tuple[str, int]] = []
     for name, short, path in zip(names, short_names(names), paths):
         part, _, found = _read_file(path, name, replace(source, path=name), spec_file, smap, used)
         notes += found
+        starts.append((name, len(rows)))
         for row in part:
             if label in row:
                 raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
-    return Table(name=pattern, columns=_columns(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
-                 folders=folders, notes=tuple(notes))
+    return Table(name=pattern, columns=columns_of(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
+                 folders=folders, notes=tuple(notes), file_rows=tuple(starts) if len(starts) > 1 else ())
 
 
 def _engine_read(source: DataSource, paths: list[Path], names: list[str], label: tuple[str, list[str]] | None,
@@ -255,17 +264,9 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
                     and (n := file_note(p, "," if fmt == "csv" else "\t", loc)) is not None)
     notes = unnamed + tuple(nonfinite_note(n, c, r, v, shown.get(f, f), smap, source.json_path)
                   for f, c, n, r, v in rel.nonfinite if used is None or c in used)
-    return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes)
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """What a reader of one file gives: its rows, its columns (a CSV header names them even when
-    no row follows) and its notes (columns left out)."""
-
-    rows: tuple[dict[str, Any], ...]
-    columns: tuple[str, ...]
-    notes: tuple[Diagnostic, ...] = ()
+    starts = [offset for _, offset, _ in rel.files] or list(rel.starts)
+    return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes,
+                 file_rows=tuple(zip(names, starts)) if len(starts) > 1 else ())
 
 
 def _quote_first(found: tuple[Diagnostic, ...], fmt: str, paths: list[Path], locations: list[str]
@@ -303,7 +304,7 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
             rows = read_parquet(path, location, lambda: DataError(smap.diagnostic(
                 f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
                 hint="pyarrow is a dependency of chartspec: reinstall it (pip install chartspec)")))
-            return Parsed(rows, _columns(rows))
+            return Parsed(rows, columns_of(rows))
         return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
@@ -324,74 +325,9 @@ def _decode(raw: bytes, location: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        lines = _LINE_BREAK.split(raw[: err.start].decode("utf-8-sig", errors="replace"))
+        lines = LINE_BREAK.split(raw[: err.start].decode("utf-8-sig", errors="replace"))
         raise DataError(Diagnostic(f"data file is not valid UTF-8 (byte 0x{raw[err.start]:02x})", file=location,
                                    line=len(lines), column=len(lines[-1]) + 1, hint="save the file as UTF-8",
                                    source_line=lines[-1])) from None
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
-
-
-def _line(text: str, number: int, breaks: re.Pattern[str] = _LINE_BREAK) -> str | None:
-    """Line ``number`` (1-based) of ``text``, for error excerpts."""
-    lines = breaks.split(text)
-    return lines[number - 1] if 1 <= number <= len(lines) else None
-
-
-def _columns(rows: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for row in rows:
-        for key in row:
-            seen.setdefault(key, None)
-    return tuple(seen)
-
-
-def _read_delimited(text: str, name: str, delimiter: str) -> Parsed:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader, None)
-        if not header or not any(h.strip() for h in header):
-            raise DataError(Diagnostic("data file has no header row", file=name, line=1, column=1,
-                                       hint="the first line must name the columns", source_line=_line(text, 1)))
-        note = unnamed_note(header, name, _line(text, 1), delimiter)
-        header = [h.strip() for h in header]
-        dupes = sorted({h for h in header if h and header.count(h) > 1})
-        if dupes:
-            raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=name, line=1,
-                                       column=1, source_line=_line(text, 1)))
-        records: list[list[str]] = []
-        lines: list[int] = []
-        for record in reader:
-            if not record or all(not c.strip() for c in record):
-                continue
-            if len(record) != len(header):
-                raise DataError(Diagnostic(
-                    f"row has {len(record)} fields but the header has {len(header)}",
-                    file=name, line=reader.line_num, column=1, source_line=_line(text, reader.line_num),
-                    hint="check for a missing or extra delimiter, or quote values that contain one"))
-            records.append(record)
-            lines.append(reader.line_num)
-    except csv.Error as err:
-        if (quote := unclosed_quote(text, delimiter, name)) is not None:
-            raise DataError(quote) from None
-        raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
-                                   line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
-    named = [i for i, h in enumerate(header) if h]  # unnamed columns are left out (header.py)
-    numeric = {i: all(not r[i].strip(BLANK) or is_number(r[i]) for r in records) for i in named}
-    rows = tuple({header[i]: cell_value(r[i], numeric[i]) for i in named} for r in records)
-    return Parsed(rows, tuple(header[i] for i in named), (note,) if note else ())
-
-
-def _read_json(text: str, name: str) -> Parsed:
-    rows = typed_rows(read_json(text, name))
-    return Parsed(rows, _columns(rows))
-
-
-def _read_jsonl(text: str, name: str) -> Parsed:
-    rows = typed_rows(read_jsonl(text, name))
-    return Parsed(rows, _columns(rows))
-
-
-READERS = {"csv": partial(_read_delimited, delimiter=","), "tsv": partial(_read_delimited, delimiter="\t"), "json": _read_json,
-           "jsonl": _read_jsonl}
