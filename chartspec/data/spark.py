@@ -36,6 +36,7 @@ from .reduce import CHECKED_ROWS, LINE_MARKS, POINT_MARKS, max_drawn_rows, too_l
 from .remote import into_engine
 from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
+from .sparkguard import SESSION_CONF, refusal
 from .sparkm4 import Pushed, m4_picks, x_extent
 from .sparksteps import Rules, rules_in_spark
 from .table import Table
@@ -88,6 +89,8 @@ def _session(conn: Connection) -> Any:
         session.sparkContext.setLogLevel("ERROR")  # the build's stderr is for chartspec's messages
         _sessions[master] = session
     session = _sessions[master]
+    for key, value in SESSION_CONF.items():  # no ${env:...} in queries, no SQL on files (sparkguard.py)
+        session.conf.set(key, value)
     for name, path in dict(conn.options.get("tables", {})).items():  # Parquet files as views (local mode)
         session.read.parquet(str(conn.base / str(path))).createOrReplaceTempView(name)
     return session
@@ -107,6 +110,11 @@ def spark_table(conn: Connection, source: DataSource, smap: SourceMap) -> Table:
         raise DataError(smap.diagnostic(f"cannot reach Spark for connection {conn.name!r}: {first}",
                                         source.json_path, hint="check master in chartspec.toml and that Java 17 "
                                         "is installed (java -version; JAVA_HOME)")) from None
+    why = refusal(session, query_of(source, "`"))
+    if why is not None:
+        raise DataError(smap.diagnostic(f"the query is refused: {why}", query_path(source),
+                                        hint="select from the connection's tables; commands, and Spark functions "
+                                             "that reach Java or files, are refused"))
     try:
         frame = session.sql(query_of(source, "`"))
         columns = tuple(frame.columns)
