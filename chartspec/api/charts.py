@@ -14,9 +14,12 @@ operand's.
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import altair as alt
 from altair.utils.schemapi import SchemaBase, Undefined
@@ -85,6 +88,40 @@ class _Composable:
             _set(unit, "mark", _clipped(_get(unit, "mark")))
         return out
 
+    def to_html(self, **options: Any) -> str:
+        """The chart's page as ``chartspec build`` writes it (render/html.py): the Vega chartspec
+        ships inlined (no CDN), text escaped for the page, its Content-Security-Policy. Altair's
+        template options (``base_url``, ``embed_options``, ...) would bring back its CDN page:
+        refused with a TypeError."""
+        _no_altair_options("to_html", options)
+        from ..render.export import render
+
+        return render(self.to_dict(validate=False), ("html",))["html"].decode("utf-8")
+
+    def save(self, fp: str | os.PathLike[str] | IO[Any], format: str | None = None, *, scale_factor: float = 1.0,
+             **options: Any) -> None:
+        """Written by chartspec's renderer, as :func:`chartspec.save` writes a spec: ``format`` one
+        of html, svg, png, pdf, json (Vega-Lite), else from ``fp``'s suffix; a PNG drawn at
+        ``scale_factor``. ``fp``: a path, or a file object (bytes, or text for html/svg/json).
+        Altair's own options (its CDN page template, ``inline``, ...) raise TypeError; an unknown
+        format raises ValueError."""
+        _no_altair_options("save", options)
+        from ..render.atomic import write_atomic
+        from ..render.export import render
+        from ..render.formats import FORMATS, suffix_format
+
+        name = fp if isinstance(fp, (str, os.PathLike)) else getattr(fp, "name", None)
+        fmt = format or (suffix_format(Path(os.fspath(name))) if isinstance(name, (str, os.PathLike)) else None)
+        if fmt not in FORMATS or fmt == "fragment":
+            raise ValueError(f"cannot tell the format to save as ({fmt!r}): give format= html, svg, png, pdf or json")
+        data = render(self.to_dict(validate=False), (fmt,), scale=scale_factor)[fmt]
+        if isinstance(fp, (str, os.PathLike)):
+            write_atomic(Path(fp), data)
+        elif isinstance(fp, io.TextIOBase):
+            fp.write(data.decode("utf-8"))
+        else:
+            fp.write(data)
+
     def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> dict[str, str]:
         """Jupyter's display: chartspec's own page, with the Vega it ships (no CDN), in an iframe."""
         from .notebook import mimebundle
@@ -130,6 +167,12 @@ def from_vegalite(vl: dict[str, Any]) -> Any:
         chart.data = alt.InlineData(values=data["values"]) if "values" in data else alt.Data.from_dict(data)
     object.__setattr__(chart, "_chartspec_top", top)
     return chart
+
+
+def _no_altair_options(method: str, options: dict[str, Any]) -> None:
+    if options:
+        raise TypeError(f"a chartspec chart's {method}() writes chartspec's offline page and images; "
+                        f"Altair's options ({', '.join(sorted(options))}) are not supported")
 
 
 def _with_top(spec: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
