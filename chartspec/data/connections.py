@@ -229,11 +229,28 @@ def _substitute(value: Any, secrets: list[str], missing: list[str]) -> Any:
     return _ENV.sub(one, value)
 
 
+#: option names whose values are credentials: never in the digest, even hashed (a manifest may be
+#: published with the charts, and a short hash of a weak password can be searched for)
+_CREDENTIAL = re.compile(r"password|passwd|secret|token|credential|key", re.IGNORECASE)
+
+
 def settings_digest(raw: Mapping[str, Any]) -> str:
-    """A hash of a connection's settings as written (``${ENV}`` unsubstituted, so no secret is in
-    it); ``refresh`` says when to fetch, not what, so it is left out."""
-    settings = {k: v for k, v in raw.items() if k != "refresh"}
+    """A hash of a connection's settings with ``${ENV}`` substituted from the environment as it is
+    now (``path = "${DBFILE}"`` switched to another file must rebuild the charts), except in
+    credential options, which are hashed as written; ``refresh`` says when to fetch, not what,
+    so it is left out."""
+    settings = {k: _expanded(k, v) for k, v in raw.items() if k != "refresh"}
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _expanded(key: str, value: Any) -> Any:
+    if _CREDENTIAL.search(key):
+        return value
+    if isinstance(value, dict):
+        return {k: _expanded(str(k), v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expanded(key, v) for v in value]
+    return _ENV.sub(lambda m: os.environ.get(m.group(1), ""), value) if isinstance(value, str) else value
 
 
 def connection_settings(config: Path, name: str) -> tuple[str, float | None] | None:

@@ -199,3 +199,42 @@ def test_a_forged_manifest_naming_a_pipe_as_config_is_stale_not_a_hang(project: 
     assert {s["spec"]: s["status"] for s in json.loads(proc.stdout)["specs"]} == {
         "proj/chart.yaml": "built", "proj/plain.yaml": "up-to-date"}
     assert _entry(project)["fetched"][0]["config"] == "../proj/chartspec.toml"
+
+
+def test_a_setting_switched_through_the_environment_rebuilds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``path = "${DBFILE}"``: a breaker switched DBFILE between two files of one size and time and
+    got "nothing to do" (the digest hashed the setting as written)."""
+    import os
+
+    for name, factor in (("metrics.duckdb", 0.5), ("other.duckdb", 0.7)):  # one shape, other values
+        (project / name).unlink(missing_ok=True)
+        con = duckdb.connect(str(project / name))
+        con.execute(f"CREATE TABLE metrics AS SELECT range AS step, range * {factor} AS loss FROM range(100)")
+        con.close()
+    for name in ("metrics.duckdb", "other.duckdb"):
+        os.utime(project / name, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert (project / "metrics.duckdb").stat().st_size == (project / "other.duckdb").stat().st_size
+    (project / "chartspec.toml").write_text(CONFIG.replace('"metrics.duckdb"', '"${CS_DBFILE}"'))
+    monkeypatch.setenv("CS_DBFILE", "metrics.duckdb")
+    _build(project)
+    svg = (project.parent / "out" / "chart.svg").read_bytes()
+    assert _build(project)["chart.yaml"] == "up-to-date"
+    monkeypatch.setenv("CS_DBFILE", "other.duckdb")
+    assert _build(project)["chart.yaml"] == "built"
+    assert (project.parent / "out" / "chart.svg").read_bytes() != svg
+
+
+def test_a_credential_is_never_hashed_into_the_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The manifest may be published with the charts: a short hash of a weak password can be
+    searched for, so credential options count as written; the host they switch does count."""
+    from chartspec.data.connections import settings_digest
+
+    raw = {"backend": "postgres", "host": "${CS_HOST}", "password": "${CS_PASSWORD}",
+           "conf": {"spark.some.token": "${CS_PASSWORD}"}}
+    monkeypatch.setenv("CS_HOST", "staging")
+    monkeypatch.setenv("CS_PASSWORD", "hunter2")
+    first = settings_digest(raw)
+    monkeypatch.setenv("CS_PASSWORD", "hunter3")
+    assert settings_digest(raw) == first
+    monkeypatch.setenv("CS_HOST", "prod")
+    assert settings_digest(raw) != first
