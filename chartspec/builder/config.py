@@ -180,6 +180,11 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
         if isinstance(values.get(key), str) and "\0" in values[key]:
             out.append(at(key, f"{key} must not contain a NUL character (\\u0000)"))
             values.pop(key)  # not resolved as a theme below
+    if isinstance(values.get("out"), str) and not _inside(Path(shown).parent, values["out"]):
+        # as theme paths are: a config must not make a build replace files elsewhere (../www/index.html)
+        out.append(at("out", f"out {values['out']!r} leads outside the project (the folder of {Path(shown).name})",
+                      "write a folder inside the project, or give --out on the command line for one elsewhere"))
+        values.pop("out")
     if "html_bundle" in values and values["html_bundle"] not in ("shared", "inline", "cdn"):
         out.append(at("html_bundle", f"unknown html_bundle {values['html_bundle']!r}",
                       did_you_mean(values["html_bundle"], ("shared", "inline", "cdn"))))
@@ -199,6 +204,11 @@ def _check_values(values: dict[str, Any], shown: str, text: str, table: str | No
             except SpecValidationError as err:
                 out.append(at(key, err.first.message, err.first.hint))
     return out
+
+
+def _inside(base: Path, given: str) -> bool:
+    root = base.resolve()
+    return (root / given).resolve().is_relative_to(root)
 
 
 def _both(given: dict[str, Any]) -> float:

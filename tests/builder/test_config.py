@@ -233,3 +233,21 @@ def test_config_theme_files_stay_inside_the_project(tmp_path: Path, run_cli: Run
     assert result.returncode == 0, result.stderr
     if key == "theme":
         assert "#ff0000" in (project / "out" / "chart.svg").read_text()
+
+
+@pytest.mark.parametrize("out", ["../www", "{outside}", "inside/../../www"])
+def test_config_out_stays_inside_the_project(tmp_path: Path, run_cli: RunCli, out: str) -> None:
+    # a breaker's finding: out = "../www" replaced ../www/index.html, a file chartspec never wrote
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "chart.html").write_text("precious")
+    project = make_project(tmp_path / "proj", f'out = "{out.format(outside=www)}"\nformats = ["html"]\n')
+    result = run_cli("build", "specs", "-j", "0", cwd=project, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "chartspec.toml:1:1: error: out " in result.stderr and "leads outside the project" in result.stderr
+    assert (www / "chart.html").read_text() == "precious"
+    # the command line's --out is the user's own choice: it may name a folder elsewhere
+    (project / "chartspec.toml").write_text('formats = ["svg"]\n')
+    result = run_cli("build", "specs", "-j", "0", "--out", str(www), cwd=project, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (www / "chart.svg").exists() and (www / "chart.html").read_text() == "precious"
