@@ -77,17 +77,27 @@ class InProcess:
         from .engine import needs_reset
         from .target import render_target
 
-        draw = partial(self.renderer.svg, timeout=self.options.timeout)
+        draw: Callable[[Any], Any] = partial(self.renderer.svg, timeout=self.options.timeout)
+        png: Callable[[Any], Any] = partial(self.renderer.png, timeout=self.options.timeout)
         done = last and not self.keep_engine
-        result = render_target(target, self.options, draw=partial(self._draw_last, draw) if done else draw)
+        if done and "png" in self.options.formats:
+            png = partial(self._then_close, png)
+        elif done:
+            draw = partial(self._then_close, draw)
+        try:
+            result = render_target(target, self.options, draw=draw, png=png)
+        finally:
+            if done:
+                self.renderer.close()  # also when no PNG was asked of it
         if needs_reset(result) and not done:
             self.renderer.recover()  # the next spec gets a fit engine (engine.py)
         return result
 
-    def _draw_last(self, draw: Callable[[dict[str, Any]], str], vl: dict[str, Any]) -> str:
-        """The last chart's SVG; then the renderer stops. Its engine holds ~190 MB after a large
-        chart (Vega's heap), memory the PNG, PDF and pages, made here from the SVG, can use."""
+    def _then_close(self, call: Callable[[Any], Any], arg: Any) -> Any:
+        """The last chart's SVG, or its PNG when one is made; then the renderer stops. Its engine
+        holds ~190 MB after a large chart (Vega's heap), memory the PDF and pages, made here from
+        the SVG, can use."""
         try:
-            return draw(vl)
+            return call(arg)
         finally:
             self.renderer.close()
