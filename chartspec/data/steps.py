@@ -264,7 +264,10 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     # the y of smoothed layers too: smoothing reuses the read when the table stays as it is
     smoothed = [f"CAST({quote(lyr.y.field)} AS DOUBLE)" for lyr in layers if lyr.smooth and lyr.y.field in rel.numeric]
     cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql, smoothed)
-    bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
+    every = sum(1 << layer.index for layer in layers)
+    # made only once a layer leaves rows out: a log's usual case keeps every row, and 10^7 bits
+    # cost 80 MB of fresh memory and three passes over it (case 2 of benchmarks/bench_large.py)
+    bits: np.ndarray | None = None
     arrays: dict[str, Any] = {}
     notes: list[Diagnostic] = []
     decided: dict[tuple[Any, ...], Decision] = {}
@@ -274,14 +277,17 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
         found = decided.get(key) or decided.setdefault(key, decide(
             cols[group], cols["x"], cols[has_y].astype(bool) if has_y else np.ones(rel.count, dtype=bool), duplicates,
             gaps, log=model.x.scale == "log", kept_by_filters=cols[kept].astype(bool) if kept else None))
-        bits[~found.keep] &= ~(1 << layer.index)
+        if not found.keep.all():
+            bits = np.full(rel.count, every, dtype=np.int64) if bits is None else bits
+            bits[~found.keep] &= ~(1 << layer.index)
         if found.piece is not None:
             arrays[piece_column(layer.index)] = int_column(found.piece)
         if found.replaced.size:
             notes.append(_note(rel, layer, model, keys, int(found.replaced[0]), table_name, found.replaced.size,
                                duplicates, source))
-    if np.all(bits == bits[0]) and not arrays:
+    if (bits is None or np.all(bits == bits[0])) and not arrays:
         return rel, tuple(notes), fetched
+    bits = np.full(rel.count, every, dtype=np.int64) if bits is None else bits
     return _with_arrays(rel, {DRAWS: int_column(bits), **arrays}), tuple(notes), {}
 
 
