@@ -45,7 +45,8 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
         # let go of the GIL): a file saved while the chart renders must not pass for rendered
         key = _in_background(spec_key, list(inputs), spec.fetched, _fingerprint(target, options),
                              options.out.resolve()) if options.render else None
-        vl = compile_vegalite(spec, checked_only=not options.render)  # pure: spec -> Vega-Lite
+        # pure: spec -> Vega-Lite; its rows the loaded ones (nothing here changes them)
+        vl = compile_vegalite(spec, checked_only=not options.render, share_rows=True)
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes,
                               fetched=spec.fetched)
@@ -123,7 +124,7 @@ def _dark_vl(loaded: Any, options: BuildOptions) -> dict[str, Any] | None:
     if dark is None or not set(options.formats) & set(PAGE_FORMATS):
         return None
     themed = with_build_theme(loaded, dark)
-    return compile_vegalite(themed) if themed is not loaded else None
+    return compile_vegalite(themed, share_rows=True) if themed is not loaded else None
 
 
 def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path],

@@ -183,6 +183,13 @@ def draw_ahead(vl: dict[str, Any], formats: Iterable[str], draw: Callable[[dict[
     return result
 
 
+#: an SVG this long has its PNG made in the renderer's process (:func:`_png_ahead`): its PNG takes
+#: about as long as the compacting and the page (0.5 s and more), which it then overlaps. Below it
+#: the renderer stops after the SVG: kept for the PNG, its Vega heap (~180 MB after a chart of
+#: 18,000 rows) would add up with what this process holds (bench_large case 1: 318 MB against 299)
+PNG_AHEAD_BYTES = 512 * 1024
+
+
 def _png_ahead(drawn: str, scale: float, png: Callable[[float], bytes]) -> list[Callable[[], bytes]]:
     """The PNG of ``drawn`` started elsewhere (``png``), in a thread: the function that waits for
     it, in a list; an empty list when this process must make it (:func:`_png` says why). The PNG
@@ -240,7 +247,7 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
             # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py);
             # long lines written compactly (svgpaths.py: the same vertices, a third fewer bytes)
             drawn = engine.vegalite_to_svg(static_view(vl), draw or engine.draw_svg)
-            if png is not None and draw is not None and "png" in formats:
+            if png is not None and draw is not None and "png" in formats and len(drawn) >= PNG_AHEAD_BYTES:
                 ahead.extend(_png_ahead(drawn, scale, png))
             cache.append(numbered_svg_ids(compact_paths(drawn)))
         return cache[0]

@@ -1,5 +1,6 @@
 """The PNG made in the renderer's process (builder/renderer.py) while the build writes the SVG and
-the page: the same bytes as the build's own, and made there again should the renderer fail."""
+the page: the same bytes as the build's own, and made there again should the renderer fail; a
+short SVG's PNG made by the build, the renderer stopped first."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ def _build(root: Path, jobs: int = 0) -> Path:
 
 def test_the_png_is_made_by_the_renderer_with_the_builds_own_bytes(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from chartspec.render import export
+
+    monkeypatch.setattr(export, "PNG_AHEAD_BYTES", 0)  # the test chart's SVG is shorter
     renderer, asked = shared(), []
     made = renderer.png
 
@@ -53,6 +57,9 @@ def test_a_png_the_renderer_fails_to_make(tmp_path: Path, monkeypatch: pytest.Mo
     def fails(self: Renderer, scale: float, timeout: float | None = None) -> bytes:
         raise failure
 
+    from chartspec.render import export
+
+    monkeypatch.setattr(export, "PNG_AHEAD_BYTES", 0)
     monkeypatch.setattr(Renderer, "png", fails)
     write_tree(tmp_path, {"chartspec.toml": "", "specs/line.yaml": LINE})
     options = BuildOptions(out=tmp_path / "out", formats=("svg", "png"), jobs=0)
@@ -63,3 +70,24 @@ def test_a_png_the_renderer_fails_to_make(tmp_path: Path, monkeypatch: pytest.Mo
     else:
         assert not report.ok
         assert "rendering png failed: boom" in str(report.results[0].error)
+
+
+def test_a_short_svgs_png_is_made_here_after_the_renderer_stopped(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below PNG_AHEAD_BYTES the renderer's Vega heap is not kept for the PNG (memory of case 1)."""
+    renderer, alive = shared(), []
+
+    def refused(scale: float, timeout: float | None = None) -> bytes:
+        raise AssertionError("the PNG of a short SVG is made by the build")
+
+    made = engine.svg_to_png
+
+    def recorded(svg: str, scale: float) -> bytes:
+        alive.append(renderer._proc is not None)
+        return made(svg, scale)
+
+    monkeypatch.setattr(renderer, "png", refused)
+    monkeypatch.setattr(engine, "svg_to_png", recorded)
+    out = _build(tmp_path)
+    assert alive == [False]  # stopped before this process made the PNG
+    assert (out / "line.png").read_bytes().startswith(b"\x89PNG")
