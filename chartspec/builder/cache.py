@@ -36,6 +36,7 @@ _FORMAT_VERSION = 2
 _THROTTLE_FROM = 500
 #: a larger manifest is ignored (everything is rebuilt) rather than read into memory
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+_HASH_CHUNK = 1 << 20
 
 
 def fingerprint(stem: str, formats: tuple[str, ...], scale: float, html: str = "", *,
@@ -73,18 +74,30 @@ def input_key(inputs: list[str], fingerprint_text: str, base: Path | None = None
         try:
             path = Path(name)
             mode = path.stat().st_mode
+            shown = stored_name(path, base) if base is not None else name
             if stat.S_ISDIR(mode):
                 data = "\n".join(sorted(os.listdir(path))).encode()
-            elif stat.S_ISREG(mode):
-                data = path.read_bytes()
-            else:
+                digest.update(f"\0{shown}\0{len(data)}\0".encode())
+                digest.update(data)
+            elif not stat.S_ISREG(mode) or not _hash_file(digest, path, shown):
                 return None
         except (OSError, ValueError):  # ValueError: a NUL or an unencodable name in a forged manifest
             return None
-        shown = stored_name(path, base) if base is not None else name
-        digest.update(f"\0{shown}\0{len(data)}\0".encode())
-        digest.update(data)
     return digest.hexdigest()
+
+
+def _hash_file(digest: Any, path: Path, shown: str) -> bool:
+    """Hash a file's name, size and bytes as a read of it whole would, a MiB at a time (a build
+    hashes its data while it draws: no second copy of a large file); False when the file changed
+    size meanwhile (no key: the next build renders it again)."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        digest.update(f"\0{shown}\0{size}\0".encode())
+        read = 0
+        while chunk := f.read(_HASH_CHUNK):
+            digest.update(chunk)
+            read += len(chunk)
+    return read == size
 
 
 def spec_key(inputs: list[str], fetched: tuple[Fetched, ...], fingerprint_text: str, base: Path) -> str | None:

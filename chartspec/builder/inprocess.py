@@ -77,17 +77,37 @@ class InProcess:
         from .engine import needs_reset
         from .target import render_target
 
-        draw = partial(self.renderer.svg, timeout=self.options.timeout)
+        draw: Callable[[Any], Any] = partial(self.renderer.svg, timeout=self.options.timeout)
+        png: Callable[[Any], Any] = partial(self.renderer.png, timeout=self.options.timeout)
         done = last and not self.keep_engine
-        result = render_target(target, self.options, draw=partial(self._draw_last, draw) if done else draw)
+        if done:
+            draw, png = partial(self._draw_last, draw, "png" in self.options.formats), partial(self._then_close, png)
+        try:
+            result = render_target(target, self.options, draw=draw, png=png)
+        finally:
+            if done:
+                self.renderer.close()  # also when no PNG was asked of it
         if needs_reset(result) and not done:
             self.renderer.recover()  # the next spec gets a fit engine (engine.py)
         return result
 
-    def _draw_last(self, draw: Callable[[dict[str, Any]], str], vl: dict[str, Any]) -> str:
-        """The last chart's SVG; then the renderer stops. Its engine holds ~190 MB after a large
-        chart (Vega's heap), memory the PNG, PDF and pages, made here from the SVG, can use."""
+    def _draw_last(self, draw: Callable[[dict[str, Any]], str], png: bool, vl: dict[str, Any]) -> str:
+        """The last chart's SVG; then the renderer stops, unless it is to make the PNG of that SVG
+        (render/export.py: a long SVG's). Its engine holds ~190 MB after a large chart (Vega's
+        heap), memory the PNG, PDF and pages, made here from the SVG, can use."""
+        from ..render import export
+
+        svg = ""
         try:
-            return draw(vl)
+            svg = draw(vl)
+            return svg
+        finally:
+            if not (png and len(svg) >= export.PNG_AHEAD_BYTES):
+                self.renderer.close()
+
+    def _then_close(self, call: Callable[[Any], Any], arg: Any) -> Any:
+        """The last chart's PNG; then the renderer stops."""
+        try:
+            return call(arg)
         finally:
             self.renderer.close()

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ChartspecError, Diagnostic
 from ..render.formats import PAGE_FORMATS
@@ -23,11 +23,14 @@ from .options import BuildOptions, SpecResult, output_paths
 if TYPE_CHECKING:
     from ..render.html import PageContext
 
+T = TypeVar("T")
 
-def render_target(target: Target, options: BuildOptions,
-                  draw: Callable[[dict[str, Any]], str] | None = None) -> SpecResult:
+
+def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[str, Any]], str] | None = None,
+                  png: Callable[[float], bytes] | None = None) -> SpecResult:
     """Load, compile, render and write one spec; errors are returned, not raised. ``draw`` draws
-    the SVG elsewhere than in this process' engine (builder/renderer.py)."""
+    the SVG elsewhere than in this process' engine (builder/renderer.py), and ``png`` makes the
+    PNG of what it drew there."""
     from ..compiler.vegalite import compile_vegalite
     from ..data.loader import load, with_build_theme
 
@@ -38,10 +41,12 @@ def render_target(target: Target, options: BuildOptions,
         # a connection's files and config are keyed by stamps and settings (freshness.py), not bytes
         stamped = {p.resolve() for f in spec.fetched for p in (f.config, *f.files)}
         inputs = tuple(str(p.resolve()) for p in spec.inputs if p.resolve() not in stamped)
-        # hashed now: a file saved while the chart renders must not pass for rendered
-        key = spec_key(list(inputs), spec.fetched, _fingerprint(target, options),
-                       options.out.resolve()) if options.render else None
-        vl = compile_vegalite(spec, checked_only=not options.render)  # pure: spec -> Vega-Lite
+        # hashed from now on, in a thread while the chart compiles and draws (hashlib and file reads
+        # let go of the GIL): a file saved while the chart renders must not pass for rendered
+        key = _in_background(spec_key, list(inputs), spec.fetched, _fingerprint(target, options),
+                             options.out.resolve()) if options.render else None
+        # pure: spec -> Vega-Lite; its rows the loaded ones (nothing here changes them)
+        vl = compile_vegalite(spec, checked_only=not options.render, share_rows=True)
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
             return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes,
                               fetched=spec.fetched)
@@ -52,9 +57,10 @@ def render_target(target: Target, options: BuildOptions,
         if draw is not None:  # Vega draws in the renderer's process while this one compiles the dark look
             draw = draw_ahead(vl, options.formats, draw, fallback=options.fallback)
         page = _page_context(target, vl, options, paths, _dark_vl(loaded, options))
-        rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw)  # in memory
+        rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw,
+                          png=png if draw is not None else None)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
-        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key,
+        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key(),
                           notes=spec.notes, fetched=spec.fetched)
     except ChartspecError as err:
         stop.check(err.__cause__ or err.__context__)  # an engine's error made of a Ctrl-C or SIGTERM: stop
@@ -65,6 +71,31 @@ def render_target(target: Target, options: BuildOptions,
         stop.check(err)
         return SpecResult(target, "failed", error=internal_error(err, target.shown),
                           seconds=time.perf_counter() - started)
+
+
+def _in_background(call: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """``call(*args)`` started in a thread; the returned function waits for its result (or raises its error)."""
+    import threading
+
+    done: list[tuple[Any, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            done.append((call(*args), None))
+        except BaseException as err:  # raised where the result is asked for
+            done.append((None, err))
+
+    thread = threading.Thread(target=run, name="chartspec-input-key", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        value, error = done[0]
+        if error is not None:
+            raise error
+        return value  # type: ignore[no-any-return]
+
+    return result
 
 
 def internal_error(err: Exception, shown: str) -> ChartspecError:
@@ -93,7 +124,7 @@ def _dark_vl(loaded: Any, options: BuildOptions) -> dict[str, Any] | None:
     if dark is None or not set(options.formats) & set(PAGE_FORMATS):
         return None
     themed = with_build_theme(loaded, dark)
-    return compile_vegalite(themed) if themed is not loaded else None
+    return compile_vegalite(themed, share_rows=True) if themed is not loaded else None
 
 
 def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[str, Path],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..data.images import url_spots
 from ..data.loaded import ConcatSpec, Spec
 from ..spec.plain import PlainVegaLite
 from .chart import compile_chart
@@ -20,17 +21,22 @@ from .safety import checked
 __all__ = ["compile_vegalite"]
 
 
-def compile_vegalite(spec: Spec, *, checked_only: bool = False) -> dict[str, Any]:
+def compile_vegalite(spec: Spec, *, checked_only: bool = False, share_rows: bool = False) -> dict[str, Any]:
     """Compile a loaded spec to a Vega-Lite dict (deterministic, JSON-ready).
 
     Raises :class:`~chartspec.errors.CompileError` for what only the compiler can refuse (a
     ``vega_lite:`` patch that breaks the schema, series it cannot list, a remote image, a view
     over the size limits). ``checked_only``: for ``chartspec validate``, which reports the errors
-    and never draws: what only a drawing needs may be left out (compiler/chart.py)."""
+    and never draws: what only a drawing needs may be left out (compiler/chart.py). ``share_rows``:
+    a single chart's data rows are the loaded table's dicts themselves, for a caller that changes
+    neither (the build); a chart whose rows name images or links gets copies all the same, as
+    the check below swaps local images in its rows for their data: URLs."""
     if isinstance(spec.model, PlainVegaLite):
         vl = copy.deepcopy(spec.model.vega_lite)
     elif isinstance(spec.model, ConcatSpec):
         vl = compile_concat(spec)  # the rows limit is the whole layout's: every hover table counts
     else:
-        vl = compile_chart(spec, checked_only=checked_only)
+        vl = compile_chart(spec, checked_only=checked_only, share_rows=share_rows)
+        if share_rows and any(spot.field is not None for spot in url_spots(vl)):
+            vl = compile_chart(spec, checked_only=checked_only)
     return checked(vl, spec)

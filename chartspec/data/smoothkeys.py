@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Calculate, expression_fields
 from .arrownp import arrow_table
 from .engine import Relation, new_name, quote
 from .evaluate import evaluate
+from .stepsplain import series_plan
 from .vegasql import value_sql
 
-__all__ = ["MAX_COMBINATIONS", "keyed_rows", "keyed_source"]
+__all__ = ["MAX_COMBINATIONS", "keyed_rows", "keyed_source", "keyed_sources"]
 
 #: the most distinct combinations of the columns a series' calculate reads that are run in Python
 #: (a step per row of a 10^7-row log would take a minute): beyond, the layer cannot be smoothed
@@ -56,6 +58,19 @@ def keyed_source(rel: Relation, made: Sequence[Calculate], x: str, dates: Mappin
         present.add(t.as_field)
         source = f"(SELECT {verb} FROM {source})"
     return source, None
+
+
+def keyed_sources(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool
+                   ) -> dict[int, str | None]:
+    """Per layer whose series fields a calculate makes: a FROM item with them as columns
+    (smoothkeys.py), or None when they cannot be computed (the layer is drawn as it is)."""
+    out: dict[int, str | None] = {}
+    for layer in todo:
+        made = series_plan(layer, model, has_own)[1]
+        if made:
+            found, unknown = keyed_source(rel, made, model.x.field, dict((layer.data or model.data).parse))
+            out[layer.index] = None if unknown else found
+    return out
 
 
 def _coded(rel: Relation, made: Sequence[Calculate], x: str, dates: Mapping[str, str]) -> tuple[str, str | None]:

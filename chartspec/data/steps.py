@@ -40,7 +40,8 @@ from .arrownp import int_column, numeric_columns
 from .engine import Relation, materialized, new_name, quote
 from .fileview import by_label, label_groups
 from .rows import DRAWS, piece_column
-from .stepsplain import GAP_FACTOR, _todo, applies, keyed, replaced_note, series_keys, series_plan, settings
+from .smoothkeys import keyed_sources
+from .stepsplain import GAP_FACTOR, _todo, applies, keyed, replaced_note, series_keys, settings
 from .table import Table
 
 __all__ = ["GAP_FACTOR", "GAP_WINDOW", "Decision", "applies", "apply_to_relation", "apply_to_rows", "decide",
@@ -244,14 +245,17 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
     a layer draws a subset of its rows or breaks its line: a log without repeated steps or holes
     is left as it is (a view over Parquet files stays a view, never held whole)."""
     todo = _todo(layers, model, has_own, rel.columns, calculated=True) if model.x.field in rel.numeric else []
-    keyed_from = _keyed_sources(rel, todo, model, has_own)
+    keyed_from = keyed_sources(rel, todo, model, has_own)
     todo = [layer for layer in todo if keyed_from.get(layer.index, "") is not None]
     if not todo:
         return rel, (), {}
     # the y of smoothed layers too: smoothing reuses the read when the table stays as it is
     smoothed = [f"CAST({quote(lyr.y.field)} AS DOUBLE)" for lyr in layers if lyr.smooth and lyr.y.field in rel.numeric]
     cols, inputs, fetched = _inputs(rel, todo, model, has_own, filters_sql, smoothed, keyed_from)
-    bits = np.full(rel.count, sum(1 << layer.index for layer in layers), dtype=np.int64)
+    every = sum(1 << layer.index for layer in layers)
+    # made only once a layer leaves rows out: a log's usual case keeps every row, and 10^7 bits
+    # cost 80 MB of fresh memory and three passes over it (case 2 of benchmarks/bench_large.py)
+    bits: np.ndarray | None = None
     arrays: dict[str, Any] = {}
     notes: list[Diagnostic] = []
     decided: dict[tuple[Any, ...], Decision] = {}
@@ -261,30 +265,18 @@ def apply_to_relation(rel: Relation, layers: Sequence[Layer], model: ChartSpec, 
         found = decided.get(key) or decided.setdefault(key, decide(
             cols[group], cols["x"], cols[has_y].astype(bool) if has_y else np.ones(rel.count, dtype=bool), duplicates,
             gaps, log=model.x.scale == "log", kept_by_filters=cols[kept].astype(bool) if kept else None))
-        bits[~found.keep] &= ~(1 << layer.index)
+        if not found.keep.all():
+            bits = np.full(rel.count, every, dtype=np.int64) if bits is None else bits
+            bits[~found.keep] &= ~(1 << layer.index)
         if found.piece is not None:
             arrays[piece_column(layer.index)] = int_column(found.piece)
         if found.replaced.size:
             notes.append(_note(rel, layer, model, has_own, keys, int(found.replaced[0]), table_name,
                                found.replaced.size, duplicates, source))
-    if np.all(bits == bits[0]) and not arrays:
+    if (bits is None or np.all(bits == bits[0])) and not arrays:
         return rel, tuple(notes), fetched
+    bits = np.full(rel.count, every, dtype=np.int64) if bits is None else bits
     return _with_arrays(rel, {DRAWS: int_column(bits), **arrays}), tuple(notes), {}
-
-
-def _keyed_sources(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool
-                   ) -> dict[int, str | None]:
-    """Per layer whose series fields a calculate makes: a FROM item with them as columns
-    (smoothkeys.py), or None when they cannot be computed (the layer is drawn as it is)."""
-    from .smoothkeys import keyed_source
-
-    out: dict[int, str | None] = {}
-    for layer in todo:
-        made = series_plan(layer, model, has_own)[1]
-        if made:
-            found, unknown = keyed_source(rel, made, model.x.field, dict((layer.data or model.data).parse))
-            out[layer.index] = None if unknown else found
-    return out
 
 
 def _inputs(rel: Relation, todo: Sequence[Layer], model: ChartSpec, has_own: bool,

@@ -36,8 +36,8 @@ from typing import IO, Any, TypeVar
 from ..compiler.common import VEGA_LITE_VERSION
 from ..errors import ExportError
 
-__all__ = ["PROBE", "EngineError", "crash_cause", "draw_svg", "guard_svg", "poisons_engine", "reason", "svg_to_pdf",
-           "svg_to_png", "vegalite_to_svg"]
+__all__ = ["PROBE", "EngineError", "crash_cause", "draw_png", "draw_svg", "guard_svg", "poisons_engine", "reason",
+           "svg_to_pdf", "svg_to_png", "vegalite_to_svg"]
 
 #: the only base URLs the renderer may load from: none
 POLICY: list[str] = []
@@ -176,7 +176,24 @@ def draw_svg(vl: dict[str, Any]) -> str:
     or in the build's renderer process (builder/renderer.py)."""
     import vl_convert as vlc
 
+    from .vegadata import without_tables
+
+    light, tables = without_tables(vl)
+    if tables:  # large inline tables: Vega-Lite compiles the chart without them (vegadata.py)
+        try:
+            return _captured(lambda: _draw_compiled(vlc, light, tables))
+        except EngineError:
+            pass  # drawn again in one call below: its errors as that call gives them
     return _captured(lambda: vlc.vegalite_to_svg(vl, vl_version=VEGA_LITE_VERSION, allowed_base_urls=POLICY))
+
+
+def _draw_compiled(vlc: Any, light: dict[str, Any], tables: list[list[Any]]) -> str:
+    from .vegadata import with_tables
+
+    vega = vlc.vegalite_to_vega(light, vl_version=VEGA_LITE_VERSION)
+    if not with_tables(vega, tables):
+        raise ValueError("the compiled chart does not hold its tables where expected")
+    return vlc.vega_to_svg(vega, allowed_base_urls=POLICY)
 
 
 def vegalite_to_svg(vl: dict[str, Any], draw: Callable[[dict[str, Any]], str] = draw_svg) -> str:
@@ -189,10 +206,17 @@ def vegalite_to_svg(vl: dict[str, Any], draw: Callable[[dict[str, Any]], str] = 
 
 
 def svg_to_png(svg: str, scale: float) -> bytes:
+    guard_svg(svg)
+    check_size(svg, scale, "PNG")
+    return draw_png(svg, scale)
+
+
+def draw_png(svg: str, scale: float) -> bytes:
+    """The PNG of ``svg`` without the size limits' check: the call itself, for :func:`svg_to_png`
+    here or in the build's renderer process, which the build asks only once it checked the size."""
     import vl_convert as vlc
 
     guard_svg(svg)
-    check_size(svg, scale, "PNG")
     # The PNG's pHYs chunk says how big it is on paper: 72 ppi at scale 1 (an SVG px is 1/72 in, as in
     # the PDF), so --scale 2 declares 144 ppi and --ppi 300 renders at 300/72. vl-convert draws at
     # scale x ppi/72 and writes ppi: scale 1 at 72 x scale ppi gives the pixels scale alone gave.

@@ -183,26 +183,78 @@ def draw_ahead(vl: dict[str, Any], formats: Iterable[str], draw: Callable[[dict[
     return result
 
 
+#: an SVG this long has its PNG made in the renderer's process (:func:`_png_ahead`): its PNG takes
+#: about as long as the compacting and the page (0.5 s and more), which it then overlaps. Below it
+#: the renderer stops after the SVG: kept for the PNG, its Vega heap (~180 MB after a chart of
+#: 18,000 rows) would add up with what this process holds (bench_large case 1: 318 MB against 299)
+PNG_AHEAD_BYTES = 512 * 1024
+
+
+def _png_ahead(drawn: str, scale: float, png: Callable[[float], bytes]) -> list[Callable[[], bytes]]:
+    """The PNG of ``drawn`` started elsewhere (``png``), in a thread: the function that waits for
+    it, in a list; an empty list when this process must make it (:func:`_png` says why). The PNG
+    of the SVG as Vega drew it has the bytes of the PNG of the compacted one (svgpaths.py: the same
+    vertices; html.py: other ids). Should the renderer die or hang, the PNG is made here."""
+    import threading
+
+    try:  # what svg_to_png checks before it allocates the image
+        engine.guard_svg(drawn)
+        engine.check_size(drawn, scale, "PNG")
+    except ChartspecError:
+        return []
+    made: list[tuple[bytes | None, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            made.append((png(scale), None))
+        except BaseException as err:  # handed to the writer
+            made.append((None, err))
+
+    thread = threading.Thread(target=run, name="chartspec-png-ahead", daemon=True)
+    thread.start()
+
+    def result() -> bytes:
+        thread.join()
+        image, error = made[0]
+        if isinstance(error, ExportError):  # the renderer died or ran out of time: made here, as before
+            return engine.svg_to_png(drawn, scale)
+        if error is not None:
+            raise error
+        assert image is not None
+        return image
+
+    return [result]
+
+
 def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
            page: PageContext | None = None, spec: Spec | None = None,
-           draw: Callable[[dict[str, Any]], str] | None = None) -> dict[str, bytes]:
+           draw: Callable[[dict[str, Any]], str] | None = None,
+           png: Callable[[float], bytes] | None = None) -> dict[str, bytes]:
     """Render ``vl`` to every format in memory; the SVG is rendered at most once.
 
     ``spec``, the spec ``vl`` was compiled from, locates the renderer's errors in it (the
     expression Vega refused). ``draw`` draws the SVG somewhere else than in this process' engine
-    (builder/renderer.py); PNG, PDF and pages are made from it here."""
+    (builder/renderer.py); PDF and pages are made from it here, and the PNG too unless ``png``
+    makes it there (at a scale, of the SVG ``draw`` drew last) while this process goes on."""
     formats = tuple(formats)
     if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
         raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
     cache: list[str] = []
+    ahead: list[Callable[[], bytes]] = []
 
     def svg() -> str:
         if not cache:
             # static outputs draw the chart at rest: without its hover/zoom layer (compiler/interactive.py);
             # long lines written compactly (svgpaths.py: the same vertices, a third fewer bytes)
             drawn = engine.vegalite_to_svg(static_view(vl), draw or engine.draw_svg)
+            if png is not None and draw is not None and "png" in formats and len(drawn) >= PNG_AHEAD_BYTES:
+                ahead.extend(_png_ahead(drawn, scale, png))
             cache.append(numbered_svg_ids(compact_paths(drawn)))
         return cache[0]
+
+    def png_writer(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
+        svg()
+        return ahead[0]() if ahead else _png(vl, svg, scale)
 
     def dark() -> Dark | None:
         """The page's dark look, without a static SVG of its own: a second Vega run would cost a
@@ -211,12 +263,14 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
         return Dark(page.dark_vl) if page is not None and page.dark_vl is not None else None
 
     out: dict[str, bytes] = {}
-    for fmt in formats:
+    writers = {**WRITERS, "png": png_writer}
+    # the PNG last when it is made elsewhere: this process writes the rest meanwhile
+    for fmt in sorted(formats, key=lambda f: f == "png") if png is not None else formats:
         try:
             if fmt in PAGE_WRITERS:
                 out[fmt] = PAGE_WRITERS[fmt](vl, svg, page or default_page(vl), dark)
             else:
-                out[fmt] = WRITERS[fmt](vl, svg, scale)
+                out[fmt] = writers[fmt](vl, svg, scale)
         except engine.EngineError as err:
             message = f"rendering {fmt} failed: {err.reason}"
             if spec is None:

@@ -141,7 +141,7 @@ def test_a_one_shot_build_stops_the_renderer_once_its_last_chart_is_drawn(tmp_pa
     options = BuildOptions(out=tmp_path / "out", formats=("svg", "png", "html"), jobs=0)
     report = build([tmp_path / "specs"], options, keep_engine=False)  # what the command line asks for
     assert report.ok and len(drawn) == 2 and drawn[0] == drawn[1] is not None  # one helper for both charts
-    assert renderer._proc is None  # stopped after the last SVG: the PNGs and pages were made without it
+    assert renderer._proc is None  # stopped after the last chart (its SVG, then its PNG)
     for stem in ("a", "b"):
         assert (tmp_path / "out" / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
         assert "<svg" in (tmp_path / "out" / f"{stem}.html").read_text(encoding="utf-8")  # the fallback

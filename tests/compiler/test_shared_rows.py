@@ -1,0 +1,45 @@
+"""A build's compiles share the loaded rows (compiler/chart.py ``share_rows``): the same Vega-Lite,
+no copies of the rows, and copies all the same where the safety check may swap values in rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conftest import write_tree
+
+import chartspec
+from chartspec.compiler.vegalite import compile_vegalite
+from chartspec.data.images import inline_rows
+
+ROWS = "".join(f'{i},{i % 7},"https://example.com/{i}"\n' for i in range(10))
+SPEC = "data: m.csv\nx: {field: step}\nlayers:\n  - {y: {field: v}}\n"
+
+
+def _spec(tmp_path: Path, extra: str = "") -> chartspec.Spec:
+    write_tree(tmp_path, {"chartspec.toml": "", "m.csv": "step,v,u\n" + ROWS, "chart.yaml": SPEC + extra})
+    return chartspec.load(tmp_path / "chart.yaml")
+
+
+def _row_ids(vl: dict[str, Any], spec: chartspec.Spec) -> tuple[int, int]:
+    """(rows of ``vl`` that are the loaded table's own dicts, rows in all), hover rows left out."""
+    own = {id(row) for row in spec.table.rows}
+    rows = [row for _, table in inline_rows(vl) for row in table if not any(k.startswith("__hover_") for k in row)]
+    return sum(id(row) in own for row in rows), len(rows)
+
+
+def test_shared_rows_give_the_same_chart_without_copies(tmp_path: Path) -> None:
+    spec = _spec(tmp_path)
+    copied, shared = compile_vegalite(spec), compile_vegalite(spec, share_rows=True)
+    assert shared == copied
+    assert _row_ids(copied, spec)[0] == 0  # the API's default: rows of its own
+    same, total = _row_ids(shared, spec)
+    assert total >= 10 and same == total
+
+
+def test_rows_naming_links_are_copied(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, "vega_lite:\n  encoding:\n    href: {field: u}\n")
+    vl = compile_vegalite(spec, share_rows=True)
+    assert vl == compile_vegalite(spec)
+    same, total = _row_ids(vl, spec)
+    assert total >= 10 and same == 0
