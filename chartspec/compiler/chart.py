@@ -8,6 +8,7 @@ shape and dash on one ``__series`` field) in series.py. No I/O.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +60,8 @@ def compile_chart(spec: Spec, *, checked_only: bool = False, share_rows: bool = 
     tags = _tags(model, groups, owners, sides)
     palette = theme_palette(getattr(spec, "theme", None)) or CATEGORY10
     colors = layer_colors(model, palette)
-    x_encoding = _x_encoding(model, extent(model.x, [data.of(layer) for layer in model.layers]))
+    x_tables = [data.of(layer) for layer in model.layers]
+    x_encoding = _x_encoding(model, extent(model.x, x_tables), x_tables)
     found = entries(model, data.of, tags, palette)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
@@ -155,12 +157,31 @@ def _series_known(spec: Spec, data: LayerData) -> None:
         raise CompileError(problems)
 
 
-def _x_encoding(model: ChartSpec, span: Span | None) -> dict[str, Any]:
+def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dict[str, Any]:
     x = model.x
     grid = x.grid if x.grid is not None else model.grid.show
     unit = {"timeUnit": {"unit": x.time_unit, "utc": True}} if x.time_unit else {}  # labels name the unit
+    axis = vl_axis(x, span, grid)
+    if (span is not None and "values" not in axis and "format" not in axis and model.interactive.zoom is None
+            and _whole_steps(x, span, tables)):  # (zoomed in, fixed ticks would stay put)
+        # steps 0..1: ticks at 0 and 1, not 0.05 apart with the end labels colliding (Vega's
+        # tickMinStep still asks d3 for 2 ticks, which gives 0.5)
+        room = max(2, math.ceil(model.width / 40))  # Vega-Lite's own tick count for the width
+        step = next(s for s in (1, 2, 5, 10, 20) if (span[1] - span[0]) / s + 1 <= room)
+        axis["values"] = list(range(math.ceil(span[0] / step) * step, int(span[1]) + 1, step))
+        axis["format"] = "d"
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title,
-            "scale": vl_scale(x, span, zero=False), "axis": vl_axis(x, span, grid)}
+            "scale": vl_scale(x, span, zero=False), "axis": axis}
+
+
+def _whole_steps(x: Axis, span: Span | None, tables: list[Table]) -> bool:
+    """Whether a linear x of a short whole-number span (at most 20: where Vega's ticks would fall
+    between whole numbers) holds whole numbers only, as steps and epochs do."""
+    if x.type != "quantitative" or x.scale != "linear" or span is None or not 0 < span[1] - span[0] <= 20:
+        return False
+    if not (float(span[0]).is_integer() and float(span[1]).is_integer()):
+        return False
+    return all(isinstance(v := row.get(x.field), int) or v is None for t in tables for row in t.rows)
 
 
 def _owners(model: ChartSpec, groups: dict[str, list[Layer]], spans: dict[str, Span | None]) -> dict[str, YAxis]:

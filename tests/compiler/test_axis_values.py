@@ -145,3 +145,28 @@ def test_sqrt_draws_negatives_mirrored_inside_the_plot(tmp_path: Path) -> None:
 def test_a_format_without_a_type_never_writes_exponents(tmp_path: Path, fmt: str, labels: list[str]) -> None:
     chart = _svg(tmp_path, "tokens", f'data: n.csv\nx: {{field: step}}\nlayers:\n  - y: {{field: tokens, format: "{fmt}"}}\n')
     assert chart.axis("tokens").label_texts == labels
+
+
+# -- whole steps: an x of steps or epochs spanning a few units gets whole-number ticks ----------------
+
+@pytest.mark.parametrize(("csv", "extra", "labels"), [
+    ("step,v\n0,1\n1,2\n", "", ["0", "1"]),  # Vega's own: 0.00, 0.05, ... 1.00, end labels colliding
+    ("epoch,v\n1,1\n2,2\n3,1\n4,5\n5,2\n", "", ["1", "2", "3", "4", "5"]),
+    ("step,v\n0,1\n1,2\n", "width: 40\n", ["0", "1"]),
+    ("step,v\n0,1\n20,2\n", "width: 200\n", ["0", "5", "10", "15", "20"]),  # no more ticks than fit
+])
+def test_whole_number_steps_get_whole_number_ticks(tmp_path: Path, csv: str, extra: str, labels: list[str]) -> None:
+    field = csv.split(",", 1)[0]
+    (tmp_path / "w.csv").write_text(csv)
+    chart = _svg(tmp_path, "whole", f"data: w.csv\n{extra}x: {{field: {field}}}\nlayers:\n  - y: {{field: v}}\n")
+    assert chart.axis(field).label_texts == labels
+
+
+@pytest.mark.parametrize(("csv", "extra"), [
+    ("step,v\n0,1\n0.5,3\n1,2\n", ""),  # not whole numbers: Vega's ticks
+    ("step,v\n0,1\n1,2\n", "interactive: {zoom: x}\n"),  # zoomed in, fixed ticks would stay put
+])
+def test_other_x_axes_keep_vegas_ticks(tmp_path: Path, csv: str, extra: str) -> None:
+    (tmp_path / "w.csv").write_text(csv)
+    chart = _svg(tmp_path, "vega", f"data: w.csv\n{extra}x: {{field: step}}\nlayers:\n  - y: {{field: v}}\n")
+    assert "0.5" in chart.axis("step").label_texts or "0.50" in chart.axis("step").label_texts
