@@ -51,6 +51,7 @@ def log_diagnostics(spec: ChartSpec, table: Table, layer_tables: Sequence[Table 
         return [], []
     found: dict[tuple[int, str], _Found] = {}
     axes: dict[int, Axis] = {}
+    counted: set[tuple[int, str, int]] = set()  # x is every layer's: each table's rows counted once
     for axis, layer in wanted:
         own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
         view, exact = layer_view(own or table, layer, spec, own is not None)
@@ -58,6 +59,9 @@ def log_diagnostics(spec: ChartSpec, table: Table, layer_tables: Sequence[Table 
         if not exact or field not in view.columns or field in view.derived:
             continue  # made in Vega: unknown here
         axes[id(axis)] = axis
+        if (id(axis), field, id(view.rows)) in counted:
+            continue
+        counted.add((id(axis), field, id(view.rows)))
         _count(found.setdefault((id(axis), field), _Found(table=view.name)), view.rows, field, spec.x.field)
     return _report(found, axes, spec, source)
 

@@ -170,3 +170,12 @@ def test_other_x_axes_keep_vegas_ticks(tmp_path: Path, csv: str, extra: str) -> 
     (tmp_path / "w.csv").write_text(csv)
     chart = _svg(tmp_path, "vega", f"data: w.csv\n{extra}x: {{field: step}}\nlayers:\n  - y: {{field: v}}\n")
     assert "0.5" in chart.axis("step").label_texts or "0.50" in chart.axis("step").label_texts
+
+
+def test_a_log_x_counts_each_row_once_whatever_the_number_of_layers(tmp_path: Path) -> None:
+    # a breaker's finding: 3 layers over one table said "3 values of 'step' ... at or below zero"
+    (tmp_path / "l.csv").write_text("step,a,b\n0,1,2\n1,2,3\n10,3,4\n")
+    _project(tmp_path, {"logx": "data: l.csv\nx: {field: step, scale: log}\nlayers:\n  - y: {field: a}\n"
+                                "  - y: {field: b}\n  - {y: {field: a, axis: right}, name: again}\n"})
+    (note,) = chartspec.load(tmp_path / "logx.yaml").notes
+    assert note.message.startswith("1 value of 'step' in l.csv at or below zero (first: 0 at step 0)")
