@@ -30,7 +30,7 @@ from typing import Any
 
 from ...errors import Diagnostic
 
-__all__ = ["History", "kept"]
+__all__ = ["History", "Purge", "kept"]
 
 _START = 1  # SessionLog.START
 
@@ -118,11 +118,11 @@ def _note(purged: int, by_start: int, purges: list[Purge]) -> Diagnostic:
     first = next(p for p in purges if p.start) if by_start else next(p for p in purges if not p.start)
     values = "1 value" if purged == 1 else f"{purged:,} values"
     if by_start:
-        why = (f"a restart (a SessionLog START at step {first.step}, as SummaryWriter(purge_step={first.step}) "
-               f"writes) drops what the run logged before it at step {first.step} or later")
+        why = (f"a SessionLog START at step {first.step} (SummaryWriter(purge_step={first.step}) writes it) purges "
+               f"what the run logged before it at step {first.step} or later")
     else:
-        why = (f"a value logged at step {first.step} after step {first.after}, in a file without file "
-               f"version 2, drops what its tag logged before it at step {first.step} or later")
-    return Diagnostic(f"{values} purged, as TensorBoard's EventAccumulator purges them: {why}",
+        why = (f"a value logged at step {first.step} after step {first.after}, in a file without file version 2, "
+               f"purges what its tag logged before it at step {first.step} or later")
+    return Diagnostic(f"{values} logged before a restart purged: {why}, as TensorBoard's EventAccumulator does",
                       file=first.location, severity="note",
                       hint="a resumed job logs those steps again; the values logged after the restart are drawn")
