@@ -69,12 +69,13 @@ class History:
         """Take the run's next event; its position, which the values it holds are tagged with."""
         at = self.events
         self.events += 1
-        if event.HasField("file_version"):
+        kind = event.WhichOneof("what")  # one call, not a HasField per kind: read_run calls this per event
+        if kind == "file_version":
             self.version = _version(event.file_version)
         if self.version and self.version >= 2:
-            if event.HasField("session_log") and event.session_log.status == _START:
+            if kind == "session_log" and event.session_log.status == _START:
                 self.purges.append(Purge(at, event.step, None, location, True, self.recent))
-        elif event.step < self.recent and event.HasField("summary"):
+        elif kind == "summary" and event.step < self.recent:
             tags = frozenset(v.tag for v in event.summary.value)
             self.purges.append(Purge(at, event.step, tags, location, False, self.recent))
         else:
