@@ -10,7 +10,8 @@ Scalars come in two forms, both read: ``simple_value`` (tensorboardX, and PyTorc
 ``SummaryWriter`` by default) and a one-value tensor whose tag names the ``scalars`` plugin
 (TF2's ``tf.summary.scalar``, ``SummaryWriter(..., new_style=True)``); that plugin is named only
 in the tag's first event, so it is remembered per tag. All event files of one folder belong to
-one run (a resumed job writes a new file), read in name order, which is creation-time order.
+one run (a resumed job writes a new file), read in name order, which is creation-time order;
+what a restart purges is left out, as TensorBoard's ``EventAccumulator`` leaves it out (restarts.py).
 """
 
 from __future__ import annotations
