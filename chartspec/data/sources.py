@@ -2,10 +2,12 @@
 
 Several files (``data: {files: "runs/*/metrics.csv", as: run}``) are read in sorted path order,
 one after the other, and each row gets a column (``as``) naming the file it came from. The name
-is the part of the path that differs between the files (see :func:`short_names`)::
+is the part of the path the glob's wildcards match, so it stays as runs appear (see
+:func:`short_names`)::
 
-    runs/a/metrics.csv, runs/b/metrics.csv   ->  a, b
-    logs/seed1.jsonl, logs/seed2.jsonl       ->  seed1, seed2
+    runs/*/metrics.csv    runs/a/metrics.csv          ->  a (alone or beside runs/b)
+    logs/seed*.jsonl      logs/seed1.jsonl            ->  seed1
+    exp*/dvclive          exp1/dvclive                ->  exp1
 
 Dates (``parse: {date: "%Y-%m-%d"}``) are parsed here with ``datetime.strptime`` and become
 milliseconds since 1970-01-01 UTC, the number Vega-Lite reads as a time. A text without a time
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import fnmatch
 import glob
 import math
 from collections.abc import Callable, Sequence
@@ -31,6 +34,7 @@ from .isodate import ISO, iso_ms
 
 __all__ = [
     "MAX_FILES",
+    "differing_names",
     "expand_files",
     "parse_date",
     "parse_dates",
@@ -116,7 +120,54 @@ def searched_folders(patterns: Sequence[str], spec_dir: Path, root: Path) -> lis
     return list(found)
 
 
-def short_names(paths: Sequence[str]) -> list[str]:
+def short_names(paths: Sequence[str], patterns: Sequence[str] = (), *, folders: bool = False) -> list[str]:
+    """A short name per path (POSIX, as :func:`expand_files` gives them), for the ``as`` column.
+
+    A path a glob in ``patterns`` matched is named by the parts the glob's wildcards match, so a
+    name does not change as more files appear (``runs/*/m.csv``: ``runs/a/m.csv`` is ``a``, alone
+    or beside ``runs/b/m.csv``); a wildcard inside the file name names it without its extension
+    (``logs/seed*.jsonl``: ``seed1``), unless ``folders`` (the paths are folders: ``lr0.1`` stays).
+    When a path came from no glob, or these names are empty or clash, the paths are named by the
+    parts that differ between them (:func:`differing_names`).
+    """
+    globs = [PurePosixPath(p).parts for p in patterns if glob.has_magic(p)]
+    names = []
+    for path in paths:
+        parts = PurePosixPath(path).parts
+        matched = next((m for g in globs if (m := _wildcard_parts(parts, g)) is not None), None)
+        if matched is None:
+            return differing_names(paths)
+        if matched and matched[-1] == len(parts) - 1 and not folders:
+            named = [*parts[:-1], PurePosixPath(parts[-1]).stem]
+        else:
+            named = list(parts)
+        names.append("/".join(named[i] for i in matched))
+    if all(names) and len(set(names)) == len(names):
+        return names
+    return differing_names(paths)
+
+
+def _wildcard_parts(parts: Sequence[str], pattern: Sequence[str]) -> list[int] | None:
+    """The indices of ``parts`` that the wildcard parts of ``pattern`` match (``**``: any number
+    of parts, as glob's recursive mode), or None when the path does not match the pattern."""
+    if not pattern:
+        return [] if not parts else None
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        for taken in range(len(parts) + 1):
+            tail = _wildcard_parts(parts[taken:], rest)
+            if tail is not None:
+                return [*range(taken), *(i + taken for i in tail)]
+        return None
+    if not parts or not fnmatch.fnmatchcase(parts[0], head):
+        return None
+    tail = _wildcard_parts(parts[1:], rest)
+    if tail is None:
+        return None
+    return ([0] if glob.has_magic(head) else []) + [i + 1 for i in tail]
+
+
+def differing_names(paths: Sequence[str]) -> list[str]:
     """A short name per path: the parts that differ between the paths, without the extension.
 
     Leading and trailing path parts common to every path are dropped (``runs/a/metrics.csv`` and

@@ -207,14 +207,15 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     rows: list[dict[str, Any]] = []
     paths = [resolve_data_path(replace(source, path=name), spec_file, root, smap) for name in names]
     folders = tuple(searched_folders(source.files, spec_file.parent, root))
-    engine = _engine_read(source, paths, names, (label, short_names(names)), spec_file, root, smap, used)
+    shorts = short_names(names, source.files)
+    engine = _engine_read(source, paths, names, (label, shorts), spec_file, root, smap, used)
     if engine is not None:
         return replace(engine, name=", ".join(source.files), folders=folders)
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
     notes: list[Diagnostic] = []
     starts: list[tuple[str, int]] = []
-    for name, short, path in zip(names, short_names(names), paths):
+    for name, short, path in zip(names, shorts, paths):
         part, _, found = _read_file(path, name, replace(source, path=name), spec_file, smap, used)
         notes += found
         starts.append((name, len(rows)))

@@ -91,8 +91,9 @@ def _read_json(text: str, name: str) -> Parsed:
 
 
 def _read_jsonl(text: str, name: str) -> Parsed:
-    rows = typed_rows(read_jsonl(text, name))
-    return Parsed(rows, columns_of(rows))
+    found, partial = read_jsonl(text, name)
+    rows = typed_rows(found)
+    return Parsed(rows, columns_of(rows), (partial,) if partial else ())
 
 
 READERS = {"csv": partial(_read_delimited, delimiter=","), "tsv": partial(_read_delimited, delimiter="\t"), "json": _read_json,

@@ -111,7 +111,9 @@ def read_logs(source: DataSource, fmt: str, spec_file: Path, root: Path, smap: S
     paths = [resolve(replace(source, path=n), spec_file, root, smap, folders=fmt in _FOLDERS) for n in names]
     runs = _runs(fmt, names, paths)
     label = source.as_field if source.files is not None else None
-    shorts = short_names([n for n, _ in runs])
+    # a TensorBoard run is the folder of the event files a glob names: the glob's folder part names it
+    patterns = [*source.files, *(os.path.dirname(p) for p in source.files)] if source.files else []
+    shorts = short_names([n for n, _ in runs], patterns, folders=fmt == "tensorboard" or all(p.is_dir() for p in paths))
     base = os.path.dirname(smap.file or str(spec_file))
 
     def shown(path: Path) -> str:  # as the spec's own file is named: relative to the working folder

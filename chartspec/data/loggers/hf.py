@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
+from ..jsonrows import json_message
 from .common import Part, long_table
 
 __all__ = ["read_state"]
@@ -30,7 +31,7 @@ def _history(path: Path, location: str) -> list[Any]:
         state = json.loads(text)
     except json.JSONDecodeError as err:
         line = text.split("\n")[err.lineno - 1] if err.lineno <= text.count("\n") + 1 else None
-        raise DataError(Diagnostic(f"invalid JSON: {err.msg}", file=location, line=err.lineno, column=err.colno,
+        raise DataError(Diagnostic(json_message(err, err.lineno), file=location, line=err.lineno, column=err.colno,
                                    source_line=line)) from None
     history = state.get("log_history") if isinstance(state, dict) else None
     if not isinstance(history, list):

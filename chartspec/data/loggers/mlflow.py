@@ -68,7 +68,19 @@ def _numbers(path: Path, location: str) -> Any:
         if not ok:
             raise DataError(Diagnostic("an MLflow metric line is 'timestamp value step'", file=location,
                                        line=number, column=1, source_line=line))
-    raise DataError(Diagnostic("MLflow metric lines must all have the same fields", file=location))
+    raise _mixed(text, location)
+
+
+def _mixed(text: str, location: str) -> DataError:
+    """The error for a metric file whose lines have and lack a step (2 fields beside 3 or more),
+    at the first line unlike the first one."""
+    lines = [(n, line, len(line.split())) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    first = lines[0]
+    number, line, fields = next((found for found in lines if (found[2] > 2) != (first[2] > 2)), lines[-1])
+    return DataError(Diagnostic(
+        f"MLflow metric line has {fields} fields where line {first[0]} has {first[2]}: "
+        "lines must all have the same fields", file=location, line=number, column=1, source_line=line,
+        hint="each line is 'timestamp value step' (MLflow 3 may add 'dataset_name dataset_digest')"))
 
 
 def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path], list[Path]] | None:

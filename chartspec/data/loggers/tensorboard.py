@@ -10,7 +10,8 @@ Scalars come in two forms, both read: ``simple_value`` (tensorboardX, and PyTorc
 ``SummaryWriter`` by default) and a one-value tensor whose tag names the ``scalars`` plugin
 (TF2's ``tf.summary.scalar``, ``SummaryWriter(..., new_style=True)``); that plugin is named only
 in the tag's first event, so it is remembered per tag. All event files of one folder belong to
-one run (a resumed job writes a new file), read in name order, which is creation-time order.
+one run (a resumed job writes a new file), read in name order, which is creation-time order;
+what a restart purges is left out, as TensorBoard's ``EventAccumulator`` leaves it out (restarts.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from ...errors import DataError, Diagnostic
 from .common import MissingExtra, Part, long_table, unnamed_note
+from .restarts import History, kept
 
 __all__ = ["EVENT_PREFIX", "event_files", "is_event_file", "read_run"]
 
@@ -121,9 +123,13 @@ def _scalar(value: Any, plugins: dict[str, str], tensor_util: Any) -> float | No
 
 
 def read_run(paths: Sequence[Path], locations: Sequence[str]) -> Part:
-    """The scalars of one run: its event files, in the given (name) order."""
+    """The scalars of one run: its event files, in the given (name) order, without the values a
+    restart purges (restarts.py)."""
+    import numpy as np
+
     event_pb2, _, _, tensor_util = _modules()
-    seq: list[int] = []
+    history = History()
+    positions: list[int] = []
     steps: list[int] = []
     walls: list[float] = []
     metrics: list[str] = []
@@ -139,6 +145,7 @@ def read_run(paths: Sequence[Path], locations: Sequence[str]) -> Part:
             except Exception as err:  # protobuf's DecodeError: the checksum held, the content did not
                 raise DataError(Diagnostic(f"event file record {number} is not an event ({err})",
                                            file=location)) from None
+            position = history.see(event, location)
             if not event.HasField("summary"):
                 continue
             for value in event.summary.value:
@@ -148,13 +155,17 @@ def read_run(paths: Sequence[Path], locations: Sequence[str]) -> Part:
                 if not value.tag.strip():  # no column can be named '': left out, with a note
                     unnamed += 1
                     continue
-                seq.append(len(seq))
+                positions.append(position)
                 steps.append(event.step)
                 walls.append(event.wall_time)
                 metrics.append(value.tag)
                 values.append(number_)
         notes += ([partial] if partial else []) + ([unnamed_note(unnamed, location)] if unnamed else [])
-    return Part({}, long_table(seq, steps, walls, metrics, values), tuple(notes))
+    step, metric = np.array(steps, dtype=np.int64), np.array(metrics, dtype=object)
+    keep, purged = kept(np.array(positions, dtype=np.int64), step, metric, history)
+    table = long_table(np.arange(int(keep.sum())), step[keep], np.array(walls)[keep], metric[keep],
+                       np.array(values, dtype=np.float64)[keep])
+    return Part({}, table, tuple(notes) + ((purged,) if purged else ()))
 
 
 def event_files(folder: Path) -> list[Path]:
