@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from svgchart import Item, Legend, glyph_parts, parse_svg
 
 import chartspec
-from svgchart import Item, Legend, parse_svg
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 _GAP = 2.0  # px: the least room between a symbol and its label (Vega's labelOffset is 4)
@@ -123,3 +124,28 @@ def test_four_axes_gallery_legend_clears_labels(tmp_path: Path) -> None:
     (legend,) = _render(chartspec.load(SPECS / "axes_gpu_dashboard_four_axes.yaml"), tmp_path)
     assert [name.split(" (")[0] for name, _ in legend.entries] == ["Utilisation", "Memory", "Power", "Temperature"]
     _assert_clear([legend])
+
+
+def test_thinner_entries_are_drawn_filled_at_their_width(tmp_path: Path) -> None:
+    """One stroke width per legend (the widest, 4 px): the 1 px dashed line is drawn as filled
+    1 px dashes, its triangle marker whole (no hole where marker and dash overlap), the area as
+    its bar, and none of them outlined."""
+    layers = ("  - {y: {field: a}, name: Thin, stroke_width: 1, stroke_dash: [3, 1], point: triangle-up,"
+              " point_size: 64}\n  - {y: {field: b}, name: Thick, stroke_width: 4}\n"
+              "  - {y: {field: a}, mark: area, name: Area}\n")
+    spec = _inline(tmp_path, layers)
+    (legend,) = _render(spec, tmp_path)
+    entries = dict(legend.entries)
+    thick, thin, area = entries["Thick"], entries["Thin"], entries["Area"]
+    assert _stroke_shows(thick) and float(thick.attrib["stroke-width"]) == 4
+    assert not _stroke_shows(thin) and not _stroke_shows(area)
+    glyph = glyph_parts(thin.attrib["d"])
+    assert glyph.thickness == pytest.approx(1) and glyph.marker == "other"  # the triangle
+    assert [round(b - a, 6) for a, b in glyph.dashes][:3] == [3, 3, 3] and glyph.dashes[0][0] == -12
+    png = tmp_path / "chart.png"
+    chartspec.save(spec, png, scale=4)
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        # the symbol's centre, a dash's start under the triangle: the triangle's blue, not white
+        x, y = round(thin.x * 4), round(thin.y * 4)
+        assert rgb.getpixel((x + 1, y)) == rgb.getpixel((x - 1, y - 4)) != (255, 255, 255)
