@@ -462,25 +462,35 @@ class Glyph:
     dashes: list[tuple[float, float]]
     marker: str | None  # symbol_shape of the marker, 'stroke' for a short lone stroke, None for none
     marker_width: float
+    #: px: the height of dashes drawn filled (thin rectangles, a thinner entry's stroke); 0 for lines
+    thickness: float = 0.0
 
 
 def glyph_parts(d: str) -> Glyph:
     """Split a legend symbol path into horizontal stroke pieces and the marker (chartspec's glyphs).
 
     A glyph is subpaths: open horizontal segments on the centre line (the dashes) and one closed
-    marker path; a path that is one short horizontal segment alone is a 'stroke' marker."""
+    marker path; a path that is one short horizontal segment alone is a 'stroke' marker. An entry
+    drawn filled (thinner than its legend's stroke width) has thin rectangles centred on the line
+    for dashes: wider than high, unlike a square marker."""
     subpaths = [p for p in re.split(r"(?=[Mm])", d.strip()) if p]
     dashes: list[tuple[float, float]] = []
     marker_parts: list[str] = []
+    thickness = 0.0
     for sub in subpaths:
         ops = {cmd.upper() for cmd, _ in path_commands(sub)}
         points = path_vertices(sub)
+        box = Rect.around(points)
         if ops <= {"M", "L", "H"} and len(points) == 2 and math.isclose(points[0][1], points[1][1], abs_tol=1e-6):
             dashes.append((min(points[0][0], points[1][0]), max(points[0][0], points[1][0])))
+        elif (symbol_shape(sub) == "rect" and math.isclose(box.top, -box.bottom, abs_tol=1e-6)
+              and box.width > box.height):
+            dashes.append((box.left, box.right))
+            thickness = box.height
         else:
             marker_parts.append(sub)
     if not marker_parts:
-        return Glyph(dashes, None, 0.0)
+        return Glyph(dashes, None, 0.0, thickness)
     marker_d = "".join(marker_parts)
     points = path_vertices(marker_d)
     xs = [x for x, _ in points]
@@ -491,4 +501,4 @@ def glyph_parts(d: str) -> Glyph:
         cx, cy = sum(x for x, _ in ends) / len(ends), sum(y for _, y in ends) / len(ends)
         radii = [math.hypot(x - cx, y - cy) for x, y in ends]
         shape = "circle" if max(radii) - min(radii) < 1e-3 * max(radii) else "other"
-    return Glyph(dashes, shape, max(xs) - min(xs))
+    return Glyph(dashes, shape, max(xs) - min(xs), thickness)

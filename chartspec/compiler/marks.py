@@ -24,6 +24,8 @@ from .common import expr_string
 from .glyphs import GLYPH_PX, glyph_path
 from .series import SERIES_FIELD, Entry, draws_shape
 
+#: px: a dash pattern drawing no stroke: a zero dash, then a gap longer than any glyph's outline
+_NO_DASH = (0, 1000)
 #: the legend symbol of each mark when the layer has no ``point`` marker
 LEGEND_SYMBOL = {"line": "stroke", "area": "square", "bar": "square", "point": "circle", "rule": "stroke",
                  "text": "circle", "tick": "stroke", "rect": "square", "errorband": "square"}
@@ -205,9 +207,18 @@ def _by_entry(values: dict[str, Any], fallback: str) -> Any:
 
 
 def _glyph_symbols(found: Sequence[Entry]) -> dict[str, Any]:
-    """Legend properties drawing each entry as its glyph, filled and stroked in its colour."""
+    """Legend properties drawing each entry as its glyph, filled and stroked in its colour.
+
+    The stroke width is one number, the widest entry's: Vega reserves ``GLYPH_PX`` plus that width
+    for the symbols only when it is a number (glyphs.py). An entry of another width (a lone
+    marker, a bar, a thinner line) is drawn filled, its outline hidden by a dash pattern with no
+    dash (the colour scale, not ``symbolStrokeColor``, strokes a colour legend's symbols)."""
+    width = max(e.glyph.stroke_width for e in found)
     color = {"expr": "scale('color', datum.value)"}
-    return {"symbolType": _by_entry({e.name: glyph_path(e.glyph) for e in found}, "'circle'"),
-            "symbolSize": GLYPH_PX * GLYPH_PX,
-            "symbolStrokeWidth": _by_entry({e.name: num(e.glyph.stroke_width) for e in found}, "0"),
-            "symbolFillColor": color, "symbolStrokeColor": color}
+    thinner = [e.name for e in found if e.glyph.stroke_width != width]
+    paths = {e.name: glyph_path(e.glyph, filled=e.name in thinner) for e in found}
+    out = {"symbolType": _by_entry(paths, "'circle'"), "symbolSize": GLYPH_PX * GLYPH_PX,
+           "symbolStrokeWidth": num(width), "symbolFillColor": color, "symbolStrokeColor": color}
+    if thinner:
+        out["symbolDash"] = {"expr": f"indexof({expr_string(thinner)}, datum.value) >= 0 ? {list(_NO_DASH)} : null"}
+    return out

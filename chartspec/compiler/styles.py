@@ -80,8 +80,11 @@ def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
         if all(s.shape == "stroke" for s in found):
             legend.update(symbolType="stroke", symbolSize=200)  # long enough to show a dash pattern
         else:  # a marker's outline would be drawn dashed: markers show filled, lines show their dash
+            # (a transparent outline, not a width of 0: Vega sizes the symbol column from the width
+            # only when it is one number, else the symbols run into their labels)
             marked = expr_string([s.name for s in found if s.shape != "stroke"])
-            legend["symbolStrokeWidth"] = {"expr": f"indexof({marked}, datum.value) >= 0 ? 0 : 2"}
+            legend["symbolStrokeColor"] = {"expr": f"indexof({marked}, datum.value) >= 0 ? 'transparent' : "
+                                                   f"{expr_string(STYLE_COLOR)}"}
             if not all(s.channel for s in found):  # a bar has no shape channel: its symbol by name
                 shapes = expr_string({s.name: s.shape for s in found})
                 legend["symbolType"] = {"expr": f"{shapes}[datum.value] || 'stroke'"}

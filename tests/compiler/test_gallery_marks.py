@@ -371,9 +371,12 @@ def test_rules_boxes_and_ticks_span_their_quantiles(built: Path) -> None:
         assert tick.width > 5 * tick.height  # a horizontal tick
     legend = _legend(chart)
     assert legend["p25 - p75"].shape == "rect"
-    for name in ("p5 - p95", "median"):  # strokes, not circles
-        (_, y1), (_, y2) = legend[name].vertices()
-        assert y1 == y2 and legend[name].stroke not in (None, "none", "transparent")
+    # strokes across the glyph, not circles: the median stroked 2 px wide, the thinner p5 - p95
+    # rule (1.5 px) as a filled bar of its width (one stroke width per legend: marks.py)
+    median, rule = glyph_parts(legend["median"].attrib["d"]), glyph_parts(legend["p5 - p95"].attrib["d"])
+    assert median.dashes == rule.dashes == [(-12, 12)] and median.marker is rule.marker is None
+    assert median.thickness == 0 and float(legend["median"].attrib["stroke-width"]) == 2
+    assert rule.thickness == pytest.approx(1.5) and legend["p5 - p95"].dasharray == [0, 1000]
     (slo,) = _hlines(chart)
     assert abs(slo.line_ends()[0][1] - y.pixel(200)) < TOL and "SLO 200 ms" in _texts(chart)
 
