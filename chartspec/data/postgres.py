@@ -37,10 +37,10 @@ from ..spec.transforms import Aggregate
 from .connections import Connection, at_query_place, query_of, query_path, redact
 from .engineagg import Parts
 from .ibisexpr import IbisPlan, engine_number, ibis_plan
-from .ibissteps import rules_change
+from .ibissteps import keep_column, rules_in_postgres, ruled_table
 from .reduce import CHECKED_ROWS, LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .remote import into_engine
-from .rows import DRAWS
+from .rows import DRAWS, piece_column
 from .stepsplain import applies, settings
 from .table import Table
 
@@ -207,17 +207,38 @@ def _needs(layer: Layer, model: ChartSpec, has_own: bool, kinds: dict[str, str])
     return layer.y.field if kinds.get(layer.y.field) == "number" else None
 
 
-def _draws(t: Any, model: ChartSpec, needs: dict[int, str | None]) -> Any:
-    """steps.py's ``__draws`` for the sparse-column rule: bit ``i`` unless layer ``i`` needs a y the
-    row does not hold. The fetched rows are cut again by reduce.py, which reads it: a row another
-    layer picked must not become this layer's first or last x."""
+def _draws(t: Any, model: ChartSpec, needs: dict[int, str | None], kept: Sequence[int]) -> Any:
+    """steps.py's ``__draws``: bit ``i`` unless layer ``i`` needs a y the row does not hold (the
+    sparse-column rule) or the rules in Postgres take it (``kept``: ibissteps.keep_column). The
+    fetched rows are cut again by reduce.py, which reads it: a row another layer picked must not
+    become this layer's first or last x."""
     import ibis
 
     bits = ibis.literal(sum(1 << layer.index for layer in model.layers), "int64")
     for index, y in needs.items():
         if y is not None:
             bits = bits - ibis.ifelse(engine_number(t, y).isnull(), 1 << index, 0)
+    for index in kept:
+        bits = bits - ibis.ifelse(t[keep_column(index)], 0, 1 << index)
     return bits
+
+
+def _kept(plan: IbisPlan, index: int, ruled: set[int]) -> IbisPlan:
+    """A ruled layer's plan kept to the rows the layer draws (its bit), in an M4 pass of its own."""
+    if index not in ruled:
+        return plan
+    return replace(plan, table=plan.table.filter(plan.table[keep_column(index)]),
+                   signature=f"{plan.signature} {keep_column(index)}")
+
+
+def _holes_only(arrow: Any, pieces: dict[str, Any]) -> Any:
+    """The fetched rows without the piece columns of layers with no hole: steps.py adds a piece
+    column only for a line that breaks, and a hole shows in the picks (the last x of its series
+    has a piece above 0)."""
+    import pyarrow.compute as pc
+
+    empty = [c for c in pieces if not arrow.num_rows or (pc.max(arrow[c]).as_py() or 0) < 1]
+    return arrow.drop_columns(empty) if empty else arrow
 
 
 def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec,
@@ -238,16 +259,24 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     found = stats.to_pyarrow().to_pylist()[0]
     count, lo, hi = found["n"], found.get("lo"), found.get("hi")
     whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
-    # repeated steps and holes are steps.py's to decide, on every row (ibissteps.py): not cut here
-    ruled = rules_change(layers, plans, model, has_own, table.columns) if culprit is None and not whole and (
-        lo is not None) else None
+    # the training-log rules in Postgres (ibissteps.py); a layer they cannot run there comes back whole
+    rules = rules_in_postgres(t, layers, plans, model, has_own, src.kinds, source, table.name) if (
+        culprit is None and not whole and lo is not None) else None
+    ruled = rules if isinstance(rules, Layer) else None
     culprit = culprit or ruled
+    steps, notes = rules if isinstance(rules, tuple) else ([], ())
+    base = t
+    if steps:  # the layers' rows with their bits and pieces: the M4 picks from the rows each layer draws
+        t = ruled_table(t, steps, model)
+        plans = {i: _kept(p, i, {r.layer.index for r in steps}) for i, p in _reducible(
+            t, layers, model, has_own, src.kinds)[1].items()}
     pushed: list[tuple[int, float, float, int]] = []
     picked = None
     needs: dict[int, str | None] = {}
     if culprit is None and layers and lo is not None and not whole:
-        needs = {lyr.index: _needs(lyr, model, has_own, src.kinds) for lyr in layers}
-        picked = _m4(t, x, [(plans[lyr.index], needs[lyr.index]) for lyr in layers], model, scale, others,
+        needs = {lyr.index: None if any(r.layer is lyr for r in steps) else _needs(lyr, model, has_own, src.kinds)
+                 for lyr in layers}
+        picked = _m4(base, x, [(plans[lyr.index], needs[lyr.index]) for lyr in layers], model, scale, others,
                      (count, lo, hi), pushed)
     if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
         picked = t.filter(t.__srow < CHECKED_ROWS).__srow  # Ibis counts rows from 0
@@ -263,11 +292,16 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
                                    else "or draw a line without transforms, which Postgres reduces")))
     rows = t if picked is None else t.filter(t.__srow.isin(picked))
     # the rows the layers draw, when they come back cut (whole, steps.py decides here)
-    drawn = {DRAWS: _draws(rows, model, needs)} if picked is not None and any(needs.values()) else {}
-    out = rows.select("__srow", *wanted, **drawn)
+    kept = [r.layer.index for r in steps]
+    drawn = {DRAWS: _draws(rows, model, needs, kept)} if picked is not None and (any(needs.values()) or kept) else {}
+    pieces = {piece_column(r.layer.index): rows[f"__pc{r.layer.index}"] for r in steps if r.holes} if (
+        picked is not None) else {}
+    out = rows.select("__srow", *wanted, **drawn, **pieces)
     batches = [0]
-    arrows = _batches(out, batches) if streamed else [out.order_by("__srow").to_pyarrow()]
+    arrows = _batches(out, batches) if streamed else [_holes_only(out.order_by("__srow").to_pyarrow(), pieces)]
     fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)
+    if picked is not None and notes:
+        fetched = replace(fetched, notes=fetched.notes + notes)
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed), "batches": batches[0]})
     return fetched
 
