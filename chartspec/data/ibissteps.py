@@ -5,28 +5,31 @@ a repeated step or a hole, so Postgres decides what steps.py decides for each li
 the rules apply to (stepsplain.applies), on the rows its filters keep, with window functions
 written in Ibis (as sparksteps.py does in Spark):
 
-1. *Per row*, one sort of the layer's rows by series, x and row number (``__srow``, the order
-   the rows come in, which steps.decide sorts by too): per series and x, the running and total
-   count of rows with a y (``duplicates: last`` keeps the row logged last, ``first`` the first,
-   ``all`` every one), and the largest x of a drawn row before each row, which gives the first
-   row of each distinct x its step from the previous distinct x. A row keeps the layer's bit
-   (``__keep<i>``, steps.decide's ``keep``): no x, dropped by the filters, drawn, or without a y
-   under ``gaps: break``.
+1. *Per row*, one sort of the layer's rows by series, drawn or not (an x, kept by the filters, a
+   y), x and row number (``__srow``, the order the rows come in, which steps.decide sorts by too):
+   per series and x the running and total count of drawn rows (``duplicates: last`` keeps the row
+   logged last, ``first`` the first, ``all`` every one), and the x of the drawn row before, which
+   gives the first row of each distinct x (``__f<i>``) its step from the previous distinct x. A
+   row keeps the layer's bit (``__keep<i>``, steps.decide's ``keep``): no x, dropped by the
+   filters, drawn and kept, or without a y under ``gaps: break``.
 2. *One aggregate* over those columns (the rules query, one per chart): per layer the shortest
    and longest step between distinct x, how many rows are replaced and the first of them (x and
    series, for steps.py's note, word for word), and whether rows without a y must take a piece.
    A layer none of that changes is cut as before (postgres.py's sparse-column rule only).
-3. *Pieces*, for a layer whose steps fail steps.py's first test (longest <= 4 x shortest): the
-   distinct x of each series are numbered (``__k<i>``, a running count of their first rows), so a
-   ``RANGE`` frame of 8 numbers before and after a step holds exactly the 8 steps steps._holes's
-   medians read; a step more than 4 x both medians is a hole and starts a new piece; the running
-   count of holes numbers every drawn row's piece, within its series (the colour tells series
-   apart: the paths are steps.py's). With ``gaps: break`` and rows without a y, every kept row
-   with an x takes the piece of the last drawn row at or before it, as steps._pieces places it.
+3. *Pieces*, for a layer whose steps fail steps.py's first test (longest <= 4 x shortest), in the
+   query of the M4 and the fetch: the first rows of the distinct x, partitioned apart, get the 8
+   steps before and after theirs by ``lag``/``lead``; a step more than 4 x the least on each side
+   (steps._holes's quick bound) builds both sides' arrays and compares with their medians: more
+   than 4 x both is a hole and starts a new piece. The running count of holes numbers the pieces
+   within each series (the colour tells series apart: the paths are steps.py's), and every row
+   takes the piece of the last first-of-x row at or before it in (x, row) order: a drawn row its
+   own x's, and with ``gaps: break`` a kept row without a y the piece of the drawn row before it,
+   as steps._pieces places it. Three sorts of the layer's rows in all, no join.
 
-No join and no second pass over the table: step 3 reads step 1's columns in the same query as the
-M4 and the fetch (postgres.py), sorted again by series and distinct-x number. Ibis writes all of it
-(``lag``-free: a running ``max`` stands in for ``lag(x) IGNORE NULLS``, which Postgres lacks).
+Ibis writes all of it: a median of up to 8 values is an array sorted in a subquery (Ibis's
+``ArrayValue.sort``), and Postgres has no ``lag(...) IGNORE NULLS``, so the drawn rows are a
+partition of their own. A window's array cannot be unnested in the same select (Postgres refuses
+window functions in FROM), hence the ``lag`` columns first.
 A layer whose filters read a calculated column, or whose y is not a number column, is left to
 steps.py on whole rows (postgres.py: within the drawing limit).
 """
@@ -34,7 +37,7 @@ steps.py on whole rows (postgres.py: within the drawing limit).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import Diagnostic
@@ -44,7 +47,7 @@ from .ibisexpr import IbisPlan, engine_number
 from .steps import GAP_WINDOW, replaced_note
 from .stepsplain import GAP_FACTOR, _todo, may_hole, settings
 
-__all__ = ["Ruled", "keep_column", "rules_in_postgres", "ruled_table"]
+__all__ = ["Ruled", "holes_only", "keep_column", "kept_plan", "ruled_table", "rules_in_postgres"]
 
 
 @dataclass(frozen=True)
@@ -99,36 +102,72 @@ def rules_in_postgres(t: Any, layers: Sequence[Layer], plans: dict[int, IbisPlan
 def ruled_table(t: Any, ruled: Sequence[Ruled], model: ChartSpec) -> Any:
     """``t`` with each ruled layer's :func:`keep_column` and, for a layer that may have a hole,
     its piece column ``__pc<i>`` (-1 on rows it does not draw, as steps.py sets them)."""
-    import ibis
 
     t = _row_columns(t, [r.layer for r in ruled], {r.layer.index: r.plan for r in ruled}, model)
     for r in ruled:
-        if not r.holes:
-            continue
-        i, keys = r.layer.index, list(r.plan.keys)
-        # the up to 8 steps on each side (a window's arrays first: Postgres sorts them in a later select)
-        sides = {f"__sb{i}": (-GAP_WINDOW, -1), f"__sa{i}": (1, GAP_WINDOW)}
-        t = t.mutate(**{name: t[f"__d{i}"].collect().over(ibis.window(group_by=keys, order_by=t[f"__k{i}"],
-                                                                          range=frame)) for name, frame in sides.items()})
-
-        def median(side: Any) -> Any:  # steps._side_median: the middle two, averaged
-            side = side.sort()
-            n = side.length()
-            return (side[((n - 1) / 2).floor().cast("int64")] + side[(n / 2).floor().cast("int64")]) / 2
-
-        d = t[f"__d{i}"]
-        hole = (d > GAP_FACTOR * median(t[f"__sb{i}"])) & (d > GAP_FACTOR * median(t[f"__sa{i}"]))
-        t = t.mutate(**{f"__h{i}": ibis.ifelse(hole.fill_null(False), 1, 0)})
-        # the holes up to each distinct x (RANGE: all rows of the same number) number its rows' piece
-        count = t[f"__h{i}"].sum().over(ibis.window(group_by=keys, order_by=t[f"__k{i}"], range=(None, 0)))
-        piece = ibis.ifelse(t[f"__kept{i}"], count, ibis.null("int64"))
-        if r.placed:  # (k, x, row) is the (x, row) order: k rises with it; pieces never fall along it
-            t = t.mutate(**{f"__pc{i}": piece})
-            along = ibis.window(group_by=keys, order_by=[t[f"__k{i}"], t.__sx, t.__srow], rows=(None, 0))
-            placed = t[f"__pc{i}"].max().over(along)
-            piece = ibis.ifelse(t[keep_column(i)] & t.__sx.notnull(), placed, ibis.null("int64"))
-        t = t.mutate(**{f"__pc{i}": piece.fill_null(-1).cast("int64")})
+        if r.holes:
+            t = _pieces(t, r)
     return t
+
+
+def kept_plan(plan: IbisPlan, index: int, ruled: set[int]) -> IbisPlan:
+    """A ruled layer's plan kept to the rows the layer draws (its bit), in an M4 pass of its own."""
+    if index not in ruled:
+        return plan
+    return replace(plan, table=plan.table.filter(plan.table[keep_column(index)]),
+                   signature=f"{plan.signature} {keep_column(index)}")
+
+
+def holes_only(arrow: Any, pieces: dict[str, Any]) -> Any:
+    """The fetched rows without the piece columns of layers with no hole: steps.py adds a piece
+    column only for a line that breaks, and a hole shows in the picks (the last x of its series
+    has a piece above 0)."""
+    import pyarrow.compute as pc
+
+    empty = [c for c in pieces if not arrow.num_rows or (pc.max(arrow[c]).as_py() or 0) < 1]
+    return arrow.drop_columns(empty) if empty else arrow
+
+
+def _pieces(t: Any, r: Ruled) -> Any:
+    """``t`` with layer ``i``'s piece column ``__pc<i>`` (the module's step 3)."""
+    import ibis
+
+    i, keys = r.layer.index, list(r.plan.keys)
+    new = t[f"__f{i}"]
+    # the first rows of the distinct x apart (partitioned by ``new``): lag and lead step over
+    # distinct x, as steps._holes's arrays of steps do (one more sort; a frame aggregate over every
+    # row, such as array_agg over RANGE frames, cost 5 x as much)
+    by_x = ibis.window(group_by=[*keys, new], order_by=[t.__sx, t.__srow])
+    d = t[f"__d{i}"]
+    near = {f"__b{j}": d.lag(j).over(by_x) for j in range(1, GAP_WINDOW + 1)}
+    near |= {f"__a{j}": d.lead(j).over(by_x) for j in range(1, GAP_WINDOW + 1)}
+    t = t.mutate(**near)
+    d = t[f"__d{i}"]
+    before = [t[f"__b{j}"] for j in range(1, GAP_WINDOW + 1)]
+    after = [t[f"__a{j}"] for j in range(1, GAP_WINDOW + 1)]
+    # a hole exceeds 4 x the least step on each side (steps._holes's quick bound; LEAST skips NULL):
+    # only those few steps build and sort their sides for the medians
+    bound = (d > GAP_FACTOR * ibis.least(*before)) & (d > GAP_FACTOR * ibis.least(*after))
+    hole = ibis.ifelse(bound.fill_null(False) & t[f"__f{i}"], (d > GAP_FACTOR * _median(before)) & (
+        d > GAP_FACTOR * _median(after)), False)
+    t = t.mutate(**{f"__h{i}": ibis.ifelse(hole.fill_null(False), 1, 0)})
+    # the holes up to each distinct x number its first row's piece, within the series
+    t = t.mutate(**{f"__pu{i}": ibis.ifelse(t[f"__f{i}"], t[f"__h{i}"].sum().over(
+        ibis.window(group_by=[*keys, t[f"__f{i}"]], order_by=[t.__sx, t.__srow], rows=(None, 0))), None)})
+    # every row: the piece of the last first-of-x row at or before it in (x, row) order (pieces
+    # never fall along it): a drawn row's own x, and steps._pieces's placing of kept rows without y
+    last = t[f"__pu{i}"].max().over(ibis.window(group_by=keys, order_by=[t.__sx, t.__srow], rows=(None, 0)))
+    shown = t[f"__kept{i}"] | (t[keep_column(i)] & t.__sx.notnull()) if r.placed else t[f"__kept{i}"]
+    return t.mutate(**{f"__pc{i}": ibis.ifelse(shown, last, None).fill_null(-1).cast("int64")})
+
+
+def _median(side: list[Any]) -> Any:
+    """steps._side_median of up to 8 steps (NULL: none there): the middle two, averaged."""
+    import ibis
+
+    values = ibis.array(side).filter(lambda v: v.notnull()).sort()
+    n = values.length()
+    return (values[((n - 1) / 2).floor().cast("int64")] + values[(n / 2).floor().cast("int64")]) / 2
 
 
 def _row_columns(t: Any, todo: Sequence[Layer], plans: dict[int, IbisPlan], model: ChartSpec) -> Any:
@@ -143,12 +182,13 @@ def _row_columns(t: Any, todo: Sequence[Layer], plans: dict[int, IbisPlan], mode
         drawn = valid & engine_number(t, layer.y.field).notnull()
         one = ibis.ifelse(drawn, 1, 0)
         keys = list(plan.keys)
+        # one sort serves the three windows: series, drawn or not, x, row
+        same_x = [*keys, drawn, sx]
         first |= {f"__v{i}": valid, f"__c{i}": drawn,
-                  f"__cum{i}": one.sum().over(ibis.window(group_by=[*keys, sx], order_by=t.__srow, rows=(None, 0))),
-                  f"__tot{i}": one.sum().over(ibis.window(group_by=[*keys, sx])),
-                  # the largest drawn x before the row: the previous distinct x at a new one
-                  f"__px{i}": ibis.ifelse(drawn, sx, ibis.null("float64")).max().over(
-                      ibis.window(group_by=keys, order_by=[sx, t.__srow], rows=(None, -1)))}
+                  f"__cum{i}": one.sum().over(ibis.window(group_by=same_x, order_by=t.__srow, rows=(None, 0))),
+                  f"__tot{i}": one.sum().over(ibis.window(group_by=same_x)),
+                  # the x of the drawn row before a drawn row: the previous distinct x at a new one
+                  f"__px{i}": sx.lag().over(ibis.window(group_by=[*keys, drawn], order_by=[sx, t.__srow]))}
     t = t.mutate(**first)
     second: dict[str, Any] = {}
     for layer in todo:
@@ -160,10 +200,8 @@ def _row_columns(t: Any, todo: Sequence[Layer], plans: dict[int, IbisPlan], mode
         keep = ~t[f"__v{i}"] | kept
         if gaps == "break":
             keep = keep | (t[f"__v{i}"] & ~drawn)
-        second |= {f"__kept{i}": kept, keep_column(i): keep,
-                   f"__d{i}": ibis.ifelse(new & px.notnull(), t.__sx - px, ibis.null("float64")),
-                   f"__k{i}": ibis.ifelse(new, 1, 0).sum().over(
-                       ibis.window(group_by=keys, order_by=[t.__sx, t.__srow], rows=(None, 0)))}
+        second |= {f"__kept{i}": kept, keep_column(i): keep, f"__f{i}": new,
+                   f"__d{i}": ibis.ifelse(new & px.notnull(), t.__sx - px, ibis.null("float64"))}
     return t.mutate(**second)
 
 

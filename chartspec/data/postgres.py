@@ -18,8 +18,9 @@ them: DOUBLE, NaN and ±Infinity missing (Postgres sorts NaN above every number;
 
 The session is read-only (``default_transaction_read_only``), one statement per query (psycopg's
 extended protocol). What Postgres does not reduce, it sends back whole within ``max_drawn_rows()``
-(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation; a
-line with repeated steps or holes, which steps.py rules here: ibissteps.py finds them);
+(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation).
+Repeated steps, missing values and holes are ruled in Postgres before its M4 (ibissteps.py), which
+then picks from the rows each layer draws; their bits and pieces come back with the picks;
 beyond that the spec fails at the layer, with the hint to do the work in ``sql:``.
 """
 
@@ -37,7 +38,7 @@ from ..spec.transforms import Aggregate
 from .connections import Connection, at_query_place, query_of, query_path, redact
 from .engineagg import Parts
 from .ibisexpr import IbisPlan, engine_number, ibis_plan
-from .ibissteps import keep_column, rules_in_postgres, ruled_table
+from .ibissteps import holes_only, keep_column, kept_plan, ruled_table, rules_in_postgres
 from .reduce import CHECKED_ROWS, LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .remote import into_engine
 from .rows import DRAWS, piece_column
@@ -50,9 +51,11 @@ __all__ = ["FETCHES", "STREAM_ROWS", "PostgresSource", "postgres_table"]
 #: docs/databases.md read it to show what came back
 FETCHES: list[dict[str, int]] = []
 _backends: dict[tuple[tuple[str, str], ...], Any] = {}
-#: every session: read-only; rows in storage order (no parallel scan, no scan joining another's)
+#: every session: read-only; rows in storage order (no parallel scan, no scan joining another's); no
+#: JIT: compiling the rules' and M4's long expressions cost more than it saves (the rules + M4 query of
+#: 280,000 rows: 122 s with JIT, 20 s without, on this loaded 2-core machine)
 _SESSION = ("-c default_transaction_read_only=on -c max_parallel_workers_per_gather=0 "
-            "-c synchronize_seqscans=off")
+            "-c synchronize_seqscans=off -c jit=off")
 _DESCRIBE = "SELECT * FROM ("
 #: rows per batch when every row of a large table comes back (an EMA): what the process holds at a time
 STREAM_ROWS = 100_000
@@ -223,24 +226,6 @@ def _draws(t: Any, model: ChartSpec, needs: dict[int, str | None], kept: Sequenc
     return bits
 
 
-def _kept(plan: IbisPlan, index: int, ruled: set[int]) -> IbisPlan:
-    """A ruled layer's plan kept to the rows the layer draws (its bit), in an M4 pass of its own."""
-    if index not in ruled:
-        return plan
-    return replace(plan, table=plan.table.filter(plan.table[keep_column(index)]),
-                   signature=f"{plan.signature} {keep_column(index)}")
-
-
-def _holes_only(arrow: Any, pieces: dict[str, Any]) -> Any:
-    """The fetched rows without the piece columns of layers with no hole: steps.py adds a piece
-    column only for a line that breaks, and a hole shows in the picks (the last x of its series
-    has a piece above 0)."""
-    import pyarrow.compute as pc
-
-    empty = [c for c in pieces if not arrow.num_rows or (pc.max(arrow[c]).as_py() or 0) < 1]
-    return arrow.drop_columns(empty) if empty else arrow
-
-
 def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool, model: ChartSpec,
            source: SourceMap, scale: float, others: list[Table], root: Path | None,
            used: frozenset[str] | None) -> Table:
@@ -268,7 +253,7 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     base = t
     if steps:  # the layers' rows with their bits and pieces: the M4 picks from the rows each layer draws
         t = ruled_table(t, steps, model)
-        plans = {i: _kept(p, i, {r.layer.index for r in steps}) for i, p in _reducible(
+        plans = {i: kept_plan(p, i, {r.layer.index for r in steps}) for i, p in _reducible(
             t, layers, model, has_own, src.kinds)[1].items()}
     pushed: list[tuple[int, float, float, int]] = []
     picked = None
@@ -298,7 +283,7 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
         picked is not None) else {}
     out = rows.select("__srow", *wanted, **drawn, **pieces)
     batches = [0]
-    arrows = _batches(out, batches) if streamed else [_holes_only(out.order_by("__srow").to_pyarrow(), pieces)]
+    arrows = _batches(out, batches) if streamed else [holes_only(out.order_by("__srow").to_pyarrow(), pieces)]
     fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)
     if picked is not None and notes:
         fetched = replace(fetched, notes=fetched.notes + notes)
