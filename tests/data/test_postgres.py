@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import load_error
 from pgserver import PASSWORD
-from remotes import BANDS, check_bands, connections, layered, pair, store
+from remotes import BANDS, LINES, check_bands, connections, layered, pair, store
 
 from chartspec import load, save
 from chartspec.builder.cache import MANIFEST_NAME
@@ -26,13 +26,7 @@ from chartspec.data.connections import check_connections
 from chartspec.data.reduce import m4_columns
 
 ROWS = 120_000
-SPEC = """data: {connection: NAME, table: metrics}
-width: 300
-x: {field: step}
-layers:
-  - y: {field: loss}
-    color: {field: run}
-"""
+SPEC = LINES
 
 
 @pytest.fixture(scope="module")

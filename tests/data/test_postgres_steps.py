@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from pgserver import PASSWORD
-from remotes import connections, pair, store
+from remotes import LINES, connections, pair, store
 
 from chartspec import load, save
 from chartspec.data import postgres as pg_module
@@ -61,13 +61,7 @@ def _rows(spec: Any) -> list[tuple[str, ...]]:
     return [tuple(repr(v) for k, v in r.items() if k != "__piece_0") for r in spec.table.rows]
 
 
-SPEC = """data: {connection: NAME, table: logs}
-width: 300
-x: {field: step}
-layers:
-  - y: {field: loss}
-    color: {field: run}
-"""
+SPEC = LINES.replace("metrics", "logs")
 
 
 @pytest.mark.parametrize(("settings", "kept"), [
