@@ -275,7 +275,8 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
         raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
                                 + ("or set gaps: connect and duplicates: all, which Postgres cuts as they are" if ruled
                                    else "or draw a line without transforms, which Postgres reduces")))
-    rows = t if picked is None else t.filter(t.__srow.isin(picked))
+    # whole rows (steps.py rules them here) from the table as it is: the rules' windows are for the picks
+    rows = base if picked is None else t.filter(t.__srow.isin(picked))
     # the rows the layers draw, when they come back cut (whole, steps.py decides here)
     kept = [r.layer.index for r in steps]
     drawn = {DRAWS: _draws(rows, model, needs, kept)} if picked is not None and (any(needs.values()) or kept) else {}
