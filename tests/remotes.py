@@ -13,7 +13,7 @@ from typing import Any
 
 from pgserver import USER
 
-__all__ = ["BANDS", "check_bands", "connections", "layered", "pair", "store"]
+__all__ = ["BANDS", "LINES", "check_bands", "connections", "layered", "pair", "store"]
 
 _SPARK = """
 [connections.cluster]
@@ -44,6 +44,16 @@ def connections(*, duckdb: str | None = "metrics.duckdb", spark: dict[str, str] 
     if postgres is not None:
         text += _POSTGRES.format(port=postgres, user=USER)
     return text.lstrip("\n")
+
+
+#: one line per run of table ``metrics``, 300 px wide
+LINES = """data: {connection: NAME, table: metrics}
+width: 300
+x: {field: step}
+layers:
+  - y: {field: loss}
+    color: {field: run}
+"""
 
 
 def layered(*, first: int, cut: int, below: int, also: str = "", offset: str = "0.5") -> str:

@@ -45,6 +45,9 @@ class IbisPlan:
     table: Any  # an Ibis table
     #: the transforms as written: layers with the same keys and signature share one M4 pass
     signature: str
+    #: the filters' condition (None: no filter) over ``base``, the table with the calculated columns
+    where: Any = None
+    base: Any = None
 
 
 def engine_number(t: Any, name: str) -> Any:
@@ -90,12 +93,13 @@ def ibis_plan(t: Any, layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapp
         return None
     if any(c not in kinds for c in (*values, *keys)):
         return None
+    base, cond = t, None
     if conditions:
         cond = conditions[0]
         for more in conditions[1:]:
             cond = cond & more
         t = t.filter(cond)
-    return IbisPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), t, repr(steps))
+    return IbisPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), t, repr(steps), cond, base)
 
 
 def ibis_rows(t: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, str], dates: Mapping[str, str]

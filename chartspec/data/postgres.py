@@ -18,8 +18,9 @@ them: DOUBLE, NaN and ±Infinity missing (Postgres sorts NaN above every number;
 
 The session is read-only (``default_transaction_read_only``), one statement per query (psycopg's
 extended protocol). What Postgres does not reduce, it sends back whole within ``max_drawn_rows()``
-(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation; a
-line with repeated steps or holes, which steps.py rules here: ibissteps.py finds them);
+(transforms, EMA, a log or time x, point marks: as on Spark before its filter translation).
+Repeated steps, missing values and holes are ruled in Postgres before its M4 (ibissteps.py), which
+then picks from the rows each layer draws; their bits and pieces come back with the picks;
 beyond that the spec fails at the layer, with the hint to do the work in ``sql:``.
 """
 
@@ -37,10 +38,10 @@ from ..spec.transforms import Aggregate
 from .connections import Connection, at_query_place, query_of, query_path, redact
 from .engineagg import Parts
 from .ibisexpr import IbisPlan, engine_number, ibis_plan
-from .ibissteps import rules_change
+from .ibissteps import holes_only, keep_column, kept_plan, ruled_table, rules_in_postgres
 from .reduce import CHECKED_ROWS, LINE_MARKS, m4_columns, max_drawn_rows, too_large
 from .remote import into_engine
-from .rows import DRAWS
+from .rows import DRAWS, piece_column
 from .stepsplain import applies, settings
 from .table import Table
 
@@ -50,9 +51,11 @@ __all__ = ["FETCHES", "STREAM_ROWS", "PostgresSource", "postgres_table"]
 #: docs/databases.md read it to show what came back
 FETCHES: list[dict[str, int]] = []
 _backends: dict[tuple[tuple[str, str], ...], Any] = {}
-#: every session: read-only; rows in storage order (no parallel scan, no scan joining another's)
+#: every session: read-only; rows in storage order (no parallel scan, no scan joining another's); no
+#: JIT: compiling the rules' and M4's long expressions cost more than it saves (the rules + M4 query of
+#: 280,000 rows: 122 s with JIT, 20 s without, on this loaded 2-core machine)
 _SESSION = ("-c default_transaction_read_only=on -c max_parallel_workers_per_gather=0 "
-            "-c synchronize_seqscans=off")
+            "-c synchronize_seqscans=off -c jit=off")
 _DESCRIBE = "SELECT * FROM ("
 #: rows per batch when every row of a large table comes back (an EMA): what the process holds at a time
 STREAM_ROWS = 100_000
@@ -207,16 +210,19 @@ def _needs(layer: Layer, model: ChartSpec, has_own: bool, kinds: dict[str, str])
     return layer.y.field if kinds.get(layer.y.field) == "number" else None
 
 
-def _draws(t: Any, model: ChartSpec, needs: dict[int, str | None]) -> Any:
-    """steps.py's ``__draws`` for the sparse-column rule: bit ``i`` unless layer ``i`` needs a y the
-    row does not hold. The fetched rows are cut again by reduce.py, which reads it: a row another
-    layer picked must not become this layer's first or last x."""
+def _draws(t: Any, model: ChartSpec, needs: dict[int, str | None], kept: Sequence[int]) -> Any:
+    """steps.py's ``__draws``: bit ``i`` unless layer ``i`` needs a y the row does not hold (the
+    sparse-column rule) or the rules in Postgres take it (``kept``: ibissteps.keep_column). The
+    fetched rows are cut again by reduce.py, which reads it: a row another layer picked must not
+    become this layer's first or last x."""
     import ibis
 
     bits = ibis.literal(sum(1 << layer.index for layer in model.layers), "int64")
     for index, y in needs.items():
         if y is not None:
             bits = bits - ibis.ifelse(engine_number(t, y).isnull(), 1 << index, 0)
+    for index in kept:
+        bits = bits - ibis.ifelse(t[keep_column(index)], 0, 1 << index)
     return bits
 
 
@@ -238,16 +244,24 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     found = stats.to_pyarrow().to_pylist()[0]
     count, lo, hi = found["n"], found.get("lo"), found.get("hi")
     whole = count <= max_drawn_rows() and any(plan.signature != "()" for plan in plans.values())
-    # repeated steps and holes are steps.py's to decide, on every row (ibissteps.py): not cut here
-    ruled = rules_change(layers, plans, model, has_own, table.columns) if culprit is None and not whole and (
-        lo is not None) else None
+    # the training-log rules in Postgres (ibissteps.py); a layer they cannot run there comes back whole
+    rules = rules_in_postgres(t, layers, plans, model, has_own, src.kinds, source, table.name) if (
+        culprit is None and not whole and lo is not None) else None
+    ruled = rules if isinstance(rules, Layer) else None
     culprit = culprit or ruled
+    steps, notes = rules if isinstance(rules, tuple) else ([], ())
+    base = t
+    if steps:  # the layers' rows with their bits and pieces: the M4 picks from the rows each layer draws
+        t = ruled_table(t, steps, model)
+        plans = {i: kept_plan(p, i, {r.layer.index for r in steps}) for i, p in _reducible(
+            t, layers, model, has_own, src.kinds)[1].items()}
     pushed: list[tuple[int, float, float, int]] = []
     picked = None
     needs: dict[int, str | None] = {}
     if culprit is None and layers and lo is not None and not whole:
-        needs = {lyr.index: _needs(lyr, model, has_own, src.kinds) for lyr in layers}
-        picked = _m4(t, x, [(plans[lyr.index], needs[lyr.index]) for lyr in layers], model, scale, others,
+        needs = {lyr.index: None if any(r.layer is lyr for r in steps) else _needs(lyr, model, has_own, src.kinds)
+                 for lyr in layers}
+        picked = _m4(base, x, [(plans[lyr.index], needs[lyr.index]) for lyr in layers], model, scale, others,
                      (count, lo, hi), pushed)
     if not layers:  # drawn by no layer (each reads its own data, or an aggregate's): only checked, as reduce.py does
         picked = t.filter(t.__srow < CHECKED_ROWS).__srow  # Ibis counts rows from 0
@@ -261,13 +275,19 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
         raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
                                 + ("or set gaps: connect and duplicates: all, which Postgres cuts as they are" if ruled
                                    else "or draw a line without transforms, which Postgres reduces")))
-    rows = t if picked is None else t.filter(t.__srow.isin(picked))
+    # whole rows (steps.py rules them here) from the table as it is: the rules' windows are for the picks
+    rows = base if picked is None else t.filter(t.__srow.isin(picked))
     # the rows the layers draw, when they come back cut (whole, steps.py decides here)
-    drawn = {DRAWS: _draws(rows, model, needs)} if picked is not None and any(needs.values()) else {}
-    out = rows.select("__srow", *wanted, **drawn)
+    kept = [r.layer.index for r in steps]
+    drawn = {DRAWS: _draws(rows, model, needs, kept)} if picked is not None and (any(needs.values()) or kept) else {}
+    pieces = {piece_column(r.layer.index): rows[f"__pc{r.layer.index}"] for r in steps if r.holes} if (
+        picked is not None) else {}
+    out = rows.select("__srow", *wanted, **drawn, **pieces)
     batches = [0]
-    arrows = _batches(out, batches) if streamed else [out.order_by("__srow").to_pyarrow()]
+    arrows = _batches(out, batches) if streamed else [holes_only(out.order_by("__srow").to_pyarrow(), pieces)]
     fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)
+    if picked is not None and notes:
+        fetched = replace(fetched, notes=fetched.notes + notes)
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed), "batches": batches[0]})
     return fetched
 

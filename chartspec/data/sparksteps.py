@@ -41,7 +41,7 @@ from ..spec.transforms import Calculate
 from .rows import DRAWS, piece_column
 from .sparkexpr import SparkPlan, engine_number
 from .steps import GAP_WINDOW
-from .stepsplain import GAP_FACTOR, _todo, replaced_note, settings
+from .stepsplain import GAP_FACTOR, _todo, may_hole, replaced_note, settings
 
 __all__ = ["WINDOWS", "Rules", "rules_in_spark"]
 
@@ -94,7 +94,7 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
     for i, (layer, _) in enumerate(checks):
         shortest, longest, replaced, first = found[4 * i: 4 * i + 4]
         duplicates, gaps = settings(layer, model)
-        if (gaps != "connect" and longest is not None and not longest <= GAP_FACTOR * shortest
+        if (may_hole(gaps, shortest, longest)
                 and _holes(flags := _hole_flags(ruled, x, layer, plans[layer.index], model))):
             pieced.append((layer, flags))
         if replaced:

@@ -16,7 +16,8 @@ from ..spec.transforms import Calculate, Filter, Fold, expression_fields
 from .smoothing import smooth_series
 from .values import shown
 
-__all__ = ["GAP_FACTOR", "applies", "needs_rules", "replaced_note", "series_keys", "series_plan", "settings"]
+__all__ = ["GAP_FACTOR", "applies", "may_hole", "needs_rules", "replaced_note", "series_keys", "series_plan",
+           "settings"]
 
 #: tables up to this many rows are checked here first (beyond, numpy's import is the lesser cost)
 PLAIN_ROWS = 5000
@@ -71,6 +72,12 @@ def series_keys(layer: Layer, model: ChartSpec, has_own: bool, filtered: bool = 
 
 def settings(layer: Layer, model: ChartSpec) -> tuple[str, str]:
     return layer.duplicates or model.duplicates, layer.gaps or model.gaps
+
+
+def may_hole(gaps: str, shortest: float | None, longest: float | None) -> bool:
+    """steps.py's first hole test failed: a line that may break (``gaps`` not ``connect``) has a step
+    between distinct x longer than GAP_FACTOR x its shortest, so the windowed medians must decide."""
+    return gaps != "connect" and longest is not None and shortest is not None and not longest <= GAP_FACTOR * shortest
 
 
 def _todo(layers: Sequence[Layer], model: ChartSpec, has_own: bool, columns: Sequence[str],
