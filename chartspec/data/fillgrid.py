@@ -19,8 +19,8 @@ an errorband's line keeps its M4 columns. Measured on 100,000 noisy steps, 600 p
 differed from the full render in 0.003 % of pixels at --scale 1 with about as many rows as M4
 alone (4.7 % before). This needs the x scale Vega draws: a linear quantitative x over the data's
 extent rounded by d3's ``nice`` (nice.py), the given domain, or the extent with ``nice: false``;
-other x scales (time, log, tick steps) keep M4 alone, and so does a connection's table (Postgres and
-Spark cut theirs with M4 where the data lives; a DuckDB file draws as they do).
+other x scales (time, log, tick steps) keep M4 alone, and so does a connection's table or one cut
+where it lives (Postgres and Spark run M4 remotely; a DuckDB file must draw as they do).
 """
 
 from __future__ import annotations

@@ -289,7 +289,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
-    cells = None if table.fetched else fill_cells(model, mapping, scale)  # type: ignore[arg-type]  # fillgrid.py
+    cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
     keep = select_rows(rel, plans, mapping, columns, model, pixels, presorted, base, cells)  # type: ignore[arg-type]
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
