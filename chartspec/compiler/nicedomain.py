@@ -9,48 +9,13 @@ from __future__ import annotations
 
 import math
 
+from ..data.nice import nice_domain
 from ..spec.model import Axis
 
 __all__ = ["NICE_SCALES", "nice_domain", "to_pixel"]
 
 #: the scales whose pixel positions :func:`to_pixel` computes
 NICE_SCALES = ("linear", "log", "sqrt", "pow", "symlog")
-_E10, _E5, _E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
-
-
-def _tick_increment(start: float, stop: float, count: int) -> float:
-    # d3-array's tickIncrement: a nice step, negative for the inverse of steps below one
-    step = (stop - start) / max(0, count)
-    power = math.floor(math.log10(step))
-    error = step / 10**power
-    factor = 10 if error >= _E10 else 5 if error >= _E5 else 2 if error >= _E2 else 1
-    return factor * 10**power if power >= 0 else -(10 ** -power) / factor
-
-
-def _linear_nice(lo: float, hi: float, count: int = 10) -> tuple[float, float]:
-    """d3-scale's linear ``nice(count)``: rounded to the step until the step settles."""
-    previous = None
-    for _ in range(10):
-        if hi <= lo:
-            break
-        step = _tick_increment(lo, hi, count)
-        if step == previous:
-            break
-        if step > 0:
-            lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
-        elif step < 0:
-            lo, hi = math.ceil(lo * step) / step, math.floor(hi * step) / step
-        else:
-            break
-        previous = step
-    return lo, hi
-
-
-def nice_domain(lo: float, hi: float, scale: str) -> tuple[float, float]:
-    """The nice domain Vega gives a scale of type ``scale`` over the data extent [lo, hi]."""
-    if scale == "log" and lo > 0:  # d3 log.nice(): out to whole powers of ten
-        return 10.0 ** math.floor(math.log10(lo)), 10.0 ** math.ceil(math.log10(hi))
-    return _linear_nice(lo, hi)
 
 
 def _transform(value: float, axis: Axis) -> float:

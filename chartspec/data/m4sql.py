@@ -8,10 +8,12 @@ occupied pixel cell. A plan is reduce.py's ``_Plan`` (layer, series keys, values
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..spec.model import ChartSpec
 from .engine import Relation, quote
+from .fillgrid import FILLED_MARKS, fill_part
 
 if TYPE_CHECKING:
     from .m4np import Presorted
@@ -24,25 +26,40 @@ STREAMED_ROWS = 4_000_000
 
 def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, float], columns: int,
                 model: ChartSpec, pixels: int, presorted: Mapping[int, Presorted] | None = None,
-                base: Relation | None = None) -> str:
+                base: Relation | None = None, fill_cells: str | None = None) -> str:
     """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
     keep it (``m``, bit ``i`` for layer ``i``); lines get ``columns`` M4 columns, points
     ``pixels`` cells across; a smoothed layer's series already sorted by smoothframe.py
-    (``presorted``) are reduced by m4np.py instead, to the same rows."""
+    (``presorted``) are reduced by m4np.py instead, to the same rows; a filled layer also keeps
+    the first and last row of each ``fill_cells`` cell (fillgrid.py)."""
     from .m4np import m4_rows_sql
 
     col, lo, hi = x_map
-    bucket = f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"
     x = quote(model.x.field)
     parts = []
-    lines: dict[tuple[tuple[str, ...], str, str], list[Any]] = {}
+    lines: dict[tuple[tuple[str, ...], str, str, int], list[Any]] = {}
+    fills: dict[tuple[tuple[str, ...], str, str], list[Any]] = {}
     for plan in plans:
+        filled = not plan.points and fill_cells is not None and plan.layer.mark in FILLED_MARKS
+        if filled:
+            fills.setdefault((plan.keys, plan.where, plan.source), []).append(replace(plan, values=()))
+        if filled and plan.layer.band is not None and plan.layer.mark == "errorband":
+            # the band's edges are the fill cells' rows and each pixel column's extremes (spikes,
+            # the axis' extent); the line on top keeps its M4 columns
+            edges = (plan.layer.band.lower, plan.layer.band.upper)
+            for across, values in ((pixels, tuple(v for v in plan.values if v in edges)),
+                                   (columns, tuple(v for v in plan.values if v not in edges))):
+                lines.setdefault((plan.keys, plan.where, plan.source, across), []).append(replace(plan, values=values))
+            continue
         if not plan.points:
-            if (fast := m4_rows_sql(rel, plan, (presorted or {}).get(plan.layer.index), x_map, columns,
+            # an area without a line on top: its edge is the fill cells' rows; M4 only keeps the
+            # extremes of each pixel column (spikes, the axis' extent)
+            across = pixels if filled else columns
+            if (fast := m4_rows_sql(rel, plan, (presorted or {}).get(plan.layer.index), x_map, across,
                                     model.x.field)) is not None:
                 parts.append(fast)
             else:
-                lines.setdefault((plan.keys, plan.where, plan.source), []).append(plan)
+                lines.setdefault((plan.keys, plan.where, plan.source, across), []).append(plan)
             continue
         # one row per occupied pixel cell: x column and y row
         keys = "".join(f"{quote(k)}, " for k in plan.keys)
@@ -56,7 +73,11 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
     # Line layers over the same rows and series (the chart's table, its filters) share one pass:
     # the extremes of x and of every layer's values per column, each pick tagged with the layers
     # it serves (two windows over 1,000,000 rows cost 0.17 s, one 0.10 s; the same rows kept).
-    parts += [m4_part(rel, members, x, bucket) for members in lines.values()]
+    parts += [m4_part(rel, members, x, f"floor(({col} - {lo!r}) / {hi - lo!r} * {across})")
+              for (*_, across), members in lines.items()]
+    if fill_cells is not None:  # beyond STREAMED_ROWS a window would hold every row: first and last only
+        parts += [fill_part(members, x, fill_cells) if rel.count <= STREAMED_ROWS else
+                  m4_part(rel, members, x, fill_cells) for members in fills.values()]
     # a few rows without an x are kept: Vega drops them, but the checks should see some
     every = sum(1 << plan.layer.index for plan in plans)
     parts.append(f"(SELECT __row AS r, {every} AS bit FROM {(base or rel).name} WHERE {x} IS NULL "

@@ -15,8 +15,8 @@ CSS pixel, and round line joins (compiler/chart.py), keep the reduced PNG within
 full one's pixels (measured; README, Performance): 4 columns gave 0.36-0.55 %, 5 gave 0.08-0.29 %
 and 6 0.06-0.26 % (on the fidelity test's noisy walk and on benchmark-like curves of 100,000 rows),
 so 5: each column more costs ~3,000 vertices per series, in Vega, the PNG and the SVG's bytes.
-EMA smoothing runs on the full series before the cut (ema.py). Tables small enough to draw as
-they are (at most 4 rows per M4 column) are left untouched, so small charts do not change.
+EMA smoothing runs on the full series first (ema.py); areas and bands keep their fill's edge where
+the rasteriser samples it (fillgrid.py). Tables of at most 4 rows per M4 column are left as they are.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Aggregate, Calculate, Filter, Fold
 from .engine import Relation, literal, quote
+from .fillgrid import fill_cells
 from .layerdata import layer_dates, layer_steps
 from .m4sql import select_rows
 from .refvalues import STAT_SQL, stat_field, stat_layer
@@ -288,7 +289,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
-    keep = select_rows(rel, plans, mapping, columns, model, pixels, presorted, base)  # type: ignore[arg-type]
+    cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
+    keep = select_rows(rel, plans, mapping, columns, model, pixels, presorted, base, cells)  # type: ignore[arg-type]
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
