@@ -7,6 +7,8 @@ field on to Vega's encoders, scales and selections, which then read ``gpuutil``:
 the top, axes from NaN to NaN. No escaping survives both routes, so every view that encodes such a
 column first copies it, by an expression (which reads the real name), into an alias without
 backslashes (``gpu⧵util``, U+29F5) and encodes the alias; the channel keeps the real name as title.
+The alias holds no other character an access path reads either (quotes, dots, brackets: lookalikes),
+as Vega-Lite reads a calculate's ``as`` as a path too (``q⧵"x`` is "missing closing quote").
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ __all__ = ["ALIAS_MARK", "alias_backslash_fields"]
 
 #: what stands for a backslash in an alias: U+29F5 REVERSE SOLIDUS OPERATOR, a lookalike
 ALIAS_MARK = "\u29f5"
+#: an alias' lookalikes of the access path's characters (fullwidth quotes and brackets, one dot leader)
+_LOOKALIKES = str.maketrans({"\\": ALIAS_MARK, '"': "\uff02", "'": "\uff07", ".": "\u2024",
+                             "[": "\uff3b", "]": "\uff3d"})
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)  # undo field_ref
 
 
@@ -71,6 +76,6 @@ def _alias_name(name: str, aliases: dict[str, str]) -> str:
     """The alias of the column ``name`` (unescaped), recorded in ``aliases``; other names as they are."""
     if "\\" not in name:
         return name
-    alias = name.replace("\\", ALIAS_MARK)
+    alias = name.translate(_LOOKALIKES)
     aliases[alias] = name
     return alias
