@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,42 @@ def test_temporal_wall_time_shows_the_run_dates(tmp_path: Path) -> None:
     dvc = json.loads((out / "dvc.vl.json").read_text(encoding="utf-8"))
     assert [r.get("wall_time") for r in dvc["data"]["values"]][:2] == [1_700_000_000_000, 1_700_000_001_000]
     assert ":21" in parse_svg(out / "dvc.svg").axis("when").label_texts  # 22:13:20-21 UTC, not .000-.001 s
+
+
+def test_engine_calculates_and_aggregates_write_no_non_finite_numbers(tmp_path: Path) -> None:
+    """Large data: the calculates and the aggregate run in the engine (engineagg.py), where 1/0 is
+    an infinity and a mean or a deviation over it too; the rows fetched from it hold null instead."""
+    (tmp_path / "chartspec.toml").write_text("", encoding="utf-8")
+    (tmp_path / "big.csv").write_text("step,v\n" + "".join(f"{i},{i % 1000 - 500}\n" for i in range(30000)),
+                                      encoding="utf-8")
+    base = 'data: big.csv\ntransform: [{calculate: "1/datum.v", as: inv}, {calculate: "floor(datum.step/10)", as: b}'
+    (tmp_path / "agg.yaml").write_text(
+        base + ", {aggregate: [{op: mean, field: inv, as: m}], groupby: [b]}]\nx: {field: b}\n"
+        "layers: [{y: {field: m}}]\n", encoding="utf-8")
+    (tmp_path / "band.yaml").write_text(
+        base + "]\nx: {field: b}\nlayers: [{mark: errorband, y: {field: inv}, band: {extent: stdev}}]\n",
+        encoding="utf-8")
+    out = build_specs(tmp_path / "out", [tmp_path / "agg.yaml", tmp_path / "band.yaml"], "json,html")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the JSON")
+
+    for stem in ("agg", "band"):
+        vl = json.loads((out / f"{stem}.vl.json").read_text(encoding="utf-8"), parse_constant=refuse)
+        assert vl["layer"]  # drawn
+        page = (out / f"{stem}.html").read_text(encoding="utf-8")
+        [embedded] = re.findall(r'<template class="chartspec-spec"[^>]*>(.*?)</template>', page, re.S)
+        assert json.loads(embedded, parse_constant=refuse)["layer"]
+        assert "values from NaN" not in page  # the fallback SVG's axes span the finite values
+
+
+def test_a_deviation_over_an_infinity_is_not_an_internal_error(tmp_path: Path) -> None:
+    """Small data: Python runs the band's aggregate to size the axis (evaluate.py); Python's
+    ``statistics.stdev`` raised on the infinity of 1/0, where Vega's gives NaN (drawn as missing)."""
+    (tmp_path / "chartspec.toml").write_text("", encoding="utf-8")
+    (tmp_path / "d.csv").write_text("step,v\n" + "".join(f"{i},{i % 7 - 3}\n" for i in range(60)), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(
+        'data: d.csv\ntransform: [{calculate: "1/datum.v", as: inv}, {calculate: "floor(datum.step/10)", as: b}]\n'
+        "x: {field: b}\nlayers: [{mark: errorband, y: {field: inv}, band: {extent: stdev}}]\n", encoding="utf-8")
+    out = build_specs(tmp_path / "out", [tmp_path / "c.yaml"], "svg")
+    assert parse_svg(out / "c.svg").axes
