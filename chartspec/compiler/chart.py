@@ -23,6 +23,7 @@ from .annotations import GAP, LABEL_SIZE, annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, label_layers, labelled, pin_domain, plan_labels, with_label_room
+from .fieldalias import alias_backslash_fields
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
@@ -104,6 +105,7 @@ def compile_chart(spec: Spec, *, checked_only: bool = False, share_rows: bool = 
     vl = add_interactivity(vl, spec, hover)  # interactive.py: HTML only
     vl = apply_layout(vl, model)  # facet, padding
     vl = apply_theme(vl, spec)  # themes.py: the theme's config under what the spec says
+    vl = alias_backslash_fields(vl)  # fieldalias.py: Vega-Lite drops a backslash's escape
     vl = one_line_titles(vl)  # Vega-Lite writes titles into expressions unescaped
     if model.vega_lite:
         vl = apply_patch(vl, spec)

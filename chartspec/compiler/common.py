@@ -59,9 +59,10 @@ def one_line_titles(node: Any) -> Any:
     """Give every encoding title a one-line form, in place; returns ``node``.
 
     Vega-Lite writes channel titles into expressions (the tooltip's object keys, the marks' ARIA
-    description) without escaping line breaks, so a title such as ``"Loss\\n(nats)"`` makes Vega
-    fail to parse the chart. The channel keeps the title on one line and its axis, legend or
-    header gets the lines as Vega-Lite's multi-line form (a list of strings)."""
+    description) without escaping line breaks or backslashes, so a title such as
+    ``"Loss\\n(nats)"`` or ``gpu\\util`` makes Vega fail to parse the chart. The channel keeps the
+    title on one line, backslashes doubled, and its axis, legend or header gets the real title
+    (lines as Vega-Lite's multi-line form, a list of strings)."""
     if isinstance(node, dict):
         for channel, definition in (node.get("encoding") or {}).items():
             for item in definition if isinstance(definition, list) else [definition]:
@@ -81,13 +82,14 @@ def _one_line(channel: str, item: Any) -> None:
         return
     for mark in _LINE_BREAKS:
         title = title.replace(mark, "\n")
-    if "\n" not in title:
+    if "\n" not in title and "\\" not in title:
         return
-    item["title"] = " ".join(title.split("\n"))
+    # in an expression Vega-Lite escapes a title's quotes but not its backslashes: doubled here
+    item["title"] = " ".join(title.split("\n")).replace("\\", "\\\\")
     guide = _GUIDES.get(channel, "legend") if channel != "tooltip" else None
     if guide and (guide not in item or item[guide] is not None):  # axis: null draws no title
         item[guide] = {**(item.get(guide) or {})}
-        item[guide].setdefault("title", title.split("\n"))
+        item[guide].setdefault("title", title.split("\n") if "\n" in title else title)
 
 
 def expr_string(value: Any) -> str:

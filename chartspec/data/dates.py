@@ -7,7 +7,8 @@ hover spans and annotations, and its SVG (vl-convert runs in UTC), took the same
 So every text value of a temporal field that ``parse`` does not name is turned here into epoch
 milliseconds by one rule (isodate.py: ISO 8601, a time without an offset taken as UTC), the same
 for rows read in Python and for engine tables. Numbers (epoch milliseconds) and Parquet timestamps
-are instants already (sources.py, engine.py). Other text, such as ``03/01/2024``, is refused at
+are instants already (sources.py, engine.py), except a training log's ``wall_time``, in seconds as
+the loggers keep it (Table.seconds), made milliseconds where an axis reads it as time. Other text, such as ``03/01/2024``, is refused at
 the axis' field with its row: a format for it goes in ``parse``.
 """
 
@@ -60,11 +61,19 @@ def utc_dates(table: Table, fields: dict[str, JsonPath], smap: SourceMap) -> Tab
     wanted = {f: p for f, p in fields.items() if f in table.columns and f not in table.derived}
     if not wanted:
         return table
+    seconds = table.seconds & wanted.keys()  # a log's wall_time: seconds, made milliseconds
+    table = replace(table, seconds=table.seconds - seconds)
     if table.relation is not None:
-        return replace(table, relation=_utc_sql(table.relation, wanted, table, smap))
+        return replace(table, relation=_utc_sql(table.relation, wanted, seconds, table, smap))
     rows = [dict(r) for r in table.rows]
     problems: list[Diagnostic] = []
+    for field in seconds:
+        for row in rows:
+            if isinstance(row.get(field), (int, float)) and not isinstance(row[field], bool):
+                row[field] = row[field] * 1000
     for field, path in wanted.items():
+        if field in seconds:
+            continue
         for number, row in enumerate(rows, start=1):
             value = row.get(field)
             if not isinstance(value, str):
@@ -87,13 +96,14 @@ def _not_a_date(row: str, value: Any, field: str, path: JsonPath, smap: SourceMa
                    f"+05:30 follows), or give their format: parse: {{{field}: \"%d/%m/%Y\"}}")
 
 
-def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table: Table, smap: SourceMap) -> Relation:
+def _utc_sql(rel: Relation, fields: dict[str, JsonPath], seconds: frozenset[str], table: Table,
+             smap: SourceMap) -> Relation:
     from .engine import quote
 
-    exprs: dict[str, str] = {}
+    exprs: dict[str, str] = {f: f"{quote(f)} * 1000 AS {quote(f)}" for f in seconds}
     problems: list[Diagnostic] = []
     for field, path in fields.items():
-        if field in rel.numeric:
+        if field in rel.numeric or field in seconds:
             continue
         text = f"trim({quote(field)}, {_BLANK_SQL})"
         value = iso_sql(text)
@@ -105,7 +115,12 @@ def _utc_sql(rel: Relation, fields: dict[str, JsonPath], table: Table, smap: Sou
         exprs[field] = f"{value} AS {quote(field)}"
     if problems:
         raise DataError(problems)
-    return with_exprs(rel, exprs) if exprs else rel
+    if not exprs:
+        return rel
+    from dataclasses import replace
+
+    made = with_exprs(rel, exprs)  # milliseconds from seconds keep their fraction: not integers
+    return replace(made, integer=made.integer - seconds)
 
 
 _BLANK_SQL = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"

@@ -49,6 +49,12 @@ def _over_valid(fn: Callable[[list[float]], Any], least: int = 1) -> Callable[[l
     return lambda vs: fn(n) if len(n := [v for v in vs if _number(v)]) >= least else UNDEFINED
 
 
+def _spread(fn: Callable[[list[float]], float]) -> Callable[[list[float]], float]:
+    """A deviation or variance: NaN over an infinite value, as Vega's running sums give (Python's
+    ``statistics`` raises on one: an internal error where a calculate divided by zero)."""
+    return lambda n: fn(n) if all(math.isfinite(v) for v in n) else math.nan
+
+
 _OPS: dict[str, Callable[[list[Any]], Any]] = {
     "count": len,
     "valid": lambda vs: sum(1 for v in vs if not _missing(v) and v == v),
@@ -61,9 +67,9 @@ _OPS: dict[str, Callable[[list[Any]], Any]] = {
     "q3": _over_valid(lambda n: _quantile(n, 0.75)),
     "min": _over_valid(min),
     "max": _over_valid(max),
-    "stdev": _over_valid(statistics.stdev, 2),
-    "stderr": _over_valid(lambda n: statistics.stdev(n) / math.sqrt(len(n)), 2),
-    "variance": _over_valid(statistics.variance, 2),
+    "stdev": _over_valid(_spread(statistics.stdev), 2),
+    "stderr": _over_valid(_spread(lambda n: statistics.stdev(n) / math.sqrt(len(n))), 2),
+    "variance": _over_valid(_spread(statistics.variance), 2),
 }  # ci0 / ci1 are bootstrap estimates: random, so not evaluated
 
 

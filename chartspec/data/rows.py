@@ -51,7 +51,10 @@ def fetch(rel: Relation, keep: str | None = None, mask: bool = False,
     ``keep`` (SQL listing rows ``r`` and layer bits ``m``) only those, and with ``mask`` their bits
     as :data:`LAYER_MASK`."""
     wanted = [c for c in rel.columns if used is None or c in used or c.startswith("__")]
-    picked = ", ".join(f"t.{quote(c)}" for c in wanted) or "NULL AS __none"
+    # a NaN or infinity an engine step made (1/0 in a calculate, a mean over it) is missing, as in
+    # every data file: JSON cannot hold it and Vega cannot place it
+    picked = ", ".join(f"CASE WHEN isfinite(TRY_CAST(t.{quote(c)} AS DOUBLE)) IS FALSE THEN NULL ELSE t.{quote(c)} "
+                       f"END AS {quote(c)}" if c in rel.numeric else f"t.{quote(c)}" for c in wanted) or "NULL AS __none"
     if keep is None:
         query = f"SELECT {picked} FROM {rel.name} t ORDER BY t.__row"
     else:

@@ -71,6 +71,9 @@ class Table:
     fetched: tuple[Any, ...] = ()
     #: several files read as one table: each file as the spec names it and its first row (0-based)
     file_rows: tuple[tuple[str, int], ...] = ()
+    #: numeric columns holding times in seconds since the epoch (a training log's ``wall_time``): a
+    #: temporal axis reads milliseconds, so dates.utc_dates scales them where an axis is temporal
+    seconds: frozenset[str] = frozenset()
 
     def row_of(self, row: int) -> str:
         """'row 2 of runs/b.parquet': row ``row`` (1-based, of the whole table) named in its own file."""
@@ -160,7 +163,7 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
                       for c, n, first, v in logs.nonfinite if used is None or c in used)
         notes = logs.notes + notes
         table = Table(name=shown, columns=logs.columns, rows=logs.rows, files=logs.files, folders=logs.folders,
-                      relation=logs.relation, notes=notes)
+                      relation=logs.relation, notes=notes, seconds=frozenset({"wall_time"} & set(logs.columns)))
     elif source.files is not None:
         table = _read_files(source, spec_file, root, smap, used)
     else:

@@ -10,7 +10,6 @@ compiler/origin.py when the spec is given).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from ..data.undrawable import UNDRAWABLE
 from ..errors import ChartspecError, Diagnostic, ExportError
 from . import engine
 from .formats import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, suffix_format
-from .html import Dark, HtmlOptions, PageContext, numbered_svg_ids
+from .html import Dark, HtmlOptions, PageContext, numbered_svg_ids, strict_json
 from .svgpaths import compact_paths
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ __all__ = ["DEFAULT_FORMATS", "FORMATS", "SUFFIXES", "draw_ahead", "render", "su
 
 
 def _json(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
-    return (json.dumps(vl, indent=2, ensure_ascii=False) + "\n").encode()
+    return (strict_json(vl, indent=2) + "\n").encode()
 
 
 def _svg(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:

@@ -58,6 +58,7 @@ __all__ = [
     "page",
     "rename_svg_ids",
     "script_json",
+    "strict_json",
     "without_embed_options",
 ]
 
@@ -113,9 +114,23 @@ class PageContext:
     dark_vl: dict[str, Any] | None = None
 
 
+def strict_json(value: Any, **options: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, **options)`` refusing NaN and infinities: Python
+    writes them as ``NaN``/``Infinity``, which no JSON reader (the HTML page's) accepts. The data
+    stage makes every such value missing (null), so one reaching here is chartspec's bug, reported
+    as an ExportError rather than written as a file that looks built but cannot be read."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, **options)
+    except ValueError as err:
+        from ..errors import ExportError
+
+        raise ExportError(f"internal error: a NaN or infinite number reached the chart's JSON ({err})",
+                          hint="please report this; the data's NaN and infinite values should be missing") from err
+
+
 def script_json(value: Any) -> str:
-    """JSON that cannot end or alter the <script> element holding it."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON that cannot end or alter the <script> element holding it (NaN refused, see strict_json)."""
+    text = strict_json(value, separators=(",", ":"))
     for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)

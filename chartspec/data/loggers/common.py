@@ -70,11 +70,15 @@ class LogData:
 
 
 def long_table(seq: Any, step: Any, wall_time: Any, metric: Any, value: Any) -> pa.Table:
-    """A long table from columns (lists or numpy arrays); ``wall_time`` None when the format has none."""
+    """A long table from columns (lists or numpy arrays); ``wall_time`` None when the format has none.
+
+    A NaN wall time (a DVCLive file without timestamps beside one with them) is a missing one:
+    the wide table's ``min(wall_time)`` would otherwise keep the NaN, and JSON cannot hold it."""
     import pyarrow as pa
 
     n = len(step)
-    wall = pa.nulls(n, pa.float64()) if wall_time is None else pa.array(wall_time, pa.float64())
+    wall = (pa.nulls(n, pa.float64()) if wall_time is None
+            else pa.array(wall_time, pa.float64(), from_pandas=True))  # from_pandas: NaN -> null
     return pa.table({"seq": pa.array(seq, pa.int64()), "step": pa.array(step, pa.int64()), "wall_time": wall,
                      "metric": pa.array(metric, pa.string()), "value": pa.array(value, pa.float64())})
 
@@ -165,7 +169,7 @@ def pivot(parts: Sequence[Part], root: Path, files: Sequence[Path], folders: Seq
     cells += [f"any_value(CASE WHEN isfinite(value) THEN value END) FILTER (WHERE metric = {literal(m)}) "
               f"AS {quote(m + ' (metric)')}" for m in clash]
     group = ", ".join(["__part", *map(quote, keys), "step", "occ"])
-    wall = ["min(wall_time) AS wall_time"] if timed else []
+    wall = ["min(CASE WHEN isfinite(wall_time) THEN wall_time END) AS wall_time"] if timed else []
     select = ", ".join([*map(quote, keys), "step", *wall, *cells])
     con.execute(f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER (ORDER BY __part, min(seq), step, occ) - 1 "
                 f"AS __row, {select} FROM {name}_long GROUP BY {group} ORDER BY __row")
