@@ -32,7 +32,6 @@ streamed back and smoothed here (spark.py). On Postgres the M4 runs there too (p
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -232,6 +231,8 @@ def _substitute(value: Any, secrets: list[str], missing: list[str]) -> Any:
 def settings_digest(raw: Mapping[str, Any]) -> str:
     """A hash of a connection's settings as written (``${ENV}`` unsubstituted, so no secret is in
     it); ``refresh`` says when to fetch, not what, so it is left out."""
+    import hashlib  # here: only a connection is hashed, and _hashlib loads OpenSSL
+
     settings = {k: v for k, v in raw.items() if k != "refresh"}
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
