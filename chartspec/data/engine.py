@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +89,8 @@ _counter = [0]
 def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB reading files under ``root`` and nothing else (one per root until
     :func:`close_all`; None: no files at all)."""
+    import tempfile  # here: tempfile brings shutil, bz2 and lzma (~10 ms of a start without data files)
+
     import duckdb
 
     root = root.resolve() if root is not None else None
@@ -111,6 +112,8 @@ def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
 def connect_file(root: Path, path: Path) -> duckdb.DuckDBPyConnection:
     """A DuckDB file opened read-only, locked down as :func:`connect` (the engine's own tables are
     temporary, which a read-only database allows; a connection's ``sql`` names its tables)."""
+    import tempfile
+
     import duckdb
 
     key = path.resolve()
@@ -130,10 +133,12 @@ def close_all() -> None:
     """Close every engine and remove its spill folder, once a spec's rows are out of it (the
     loader calls it). Dropping tables does not give their memory back; closing does, before Vega
     needs its own: measured after a 1,000,000-row CSV, 160 -> 95 MB resident."""
-    import shutil
-
     while _connections:
         _connections.popitem()[1].close()
+    if not _spill_folders:  # no engine ran (a small spec never starts one): no shutil, bz2, lzma
+        return
+    import shutil
+
     while _spill_folders:
         shutil.rmtree(_spill_folders.pop(), ignore_errors=True)
 
