@@ -11,7 +11,6 @@ them. Only files listed in the manifest are ever deleted.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -69,6 +68,8 @@ def input_key(inputs: list[str], fingerprint_text: str, base: Path | None = None
     counts by the names it lists, so a new file that the glob would match changes the key. Only
     regular files and folders are read: a forged manifest naming a device or a pipe is stale.
     """
+    import hashlib  # here: validate never hashes, and _hashlib loads OpenSSL
+
     digest = hashlib.sha256(fingerprint_text.encode())
     for name in inputs:
         try:
@@ -115,6 +116,8 @@ def _stat(path: Path) -> list[int] | None:
 
 
 def _sha256(path: Path) -> str | None:
+    import hashlib
+
     try:
         return hashlib.sha256(read_regular(path)).hexdigest()
     except (OSError, ValueError):

@@ -32,7 +32,6 @@ streamed back and smoothed here (spark.py). On Postgres the M4 runs there too (p
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -239,6 +238,8 @@ def settings_digest(raw: Mapping[str, Any]) -> str:
     now (``path = "${DBFILE}"`` switched to another file must rebuild the charts), except in
     credential options, which are hashed as written; ``refresh`` says when to fetch, not what,
     so it is left out."""
+    import hashlib  # here: only a connection is hashed, and _hashlib loads OpenSSL
+
     settings = {k: _expanded(k, v) for k, v in raw.items() if k != "refresh"}
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

@@ -159,25 +159,35 @@ def _check(con: duckdb.DuckDBPyConnection, raw: str, sniff: dict[str, str], bad_
         if kind == "int":
             stats.append(f"count(*) FILTER (WHERE {bad_int[c]})")
         elif kind == "double":
-            odd = f"NOT isfinite({q})"
-            stats += [f"count(*) FILTER (WHERE isfinite({q}) AND {q} <> round({q}))", f"count(*) FILTER (WHERE {odd})",
-                      f"min(rowid) FILTER (WHERE {odd})", f"arg_min({q}, rowid) FILTER (WHERE {odd})"]
+            stats += [f"count(*) FILTER (WHERE isfinite({q}) AND {q} <> round({q}))",
+                      f"count(*) FILTER (WHERE NOT isfinite({q}))"]
+    # counts only: where the first non-finite cell is, a second scan asks when there is one
+    # (the four filtered aggregates per column in one scan took 0.3 of 9,000,000 rows' ~5 CPU s)
     found = list(con.execute(f"SELECT {', '.join(stats)} FROM {raw}").fetchone() or ())
     kinds: dict[str, str] = {}
-    odd_cells: dict[str, tuple[Any, ...]] = {}
+    counts: dict[str, int] = {}
     for c, kind in sniff.items():
         if kind == "int":
             if found.pop(0):
                 return None
             kinds[c] = "BIGINT"
         elif kind == "double":
-            fractional, count, first, value = found[:4]
-            del found[:4]
+            fractional, count = found[:2]
+            del found[:2]
             if not fractional:  # whole numbers only: written as integers or not, only the text can say
                 return None
             kinds[c] = "DOUBLE"
             if count:
-                odd_cells[c] = (count, first + 1, value)
+                counts[c] = count
+    odd_cells: dict[str, tuple[Any, ...]] = {}
+    if counts:
+        asks = [f"min(rowid) FILTER (WHERE NOT isfinite({q})), arg_min({q}, rowid) FILTER (WHERE NOT isfinite({q}))"
+                for q in map(_quote, counts)]
+        firsts = list(con.execute(f"SELECT {', '.join(asks)} FROM {raw}").fetchone() or ())
+        for c, count in counts.items():
+            first, value = firsts[:2]
+            del firsts[:2]
+            odd_cells[c] = (count, first + 1, value)
     text = [c for c, kind in sniff.items() if kind == "text"]
     for c, (kind, odd) in column_kinds(con, raw, text).items() if text else ():
         kinds[c] = kind

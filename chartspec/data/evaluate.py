@@ -12,7 +12,6 @@ fields those transforms make have no values here.
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -39,6 +38,19 @@ def _quantile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[min(lo + 1, len(ordered) - 1)] - ordered[lo]) * (h - lo)
 
 
+def _statistics(name: str) -> Callable[..., Any]:
+    """``statistics.NAME``, imported when first called: statistics brings random, fractions and
+    decimal, ~10 ms of every cold start (validate), and most charts never aggregate."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        import statistics
+
+        return getattr(statistics, name)(*args, **kwargs)
+    return call
+
+
+_fmean, _stdev, _variance = _statistics("fmean"), _statistics("stdev"), _statistics("variance")
+
+
 def _missing(v: Any) -> bool:
     return v is None or v is UNDEFINED or v == ""  # Vega's aggregate: missing, not counted
 
@@ -61,15 +73,15 @@ _OPS: dict[str, Callable[[list[Any]], Any]] = {
     "missing": lambda vs: sum(1 for v in vs if _missing(v)),
     "distinct": lambda vs: len({repr(v) for v in vs}),
     "sum": _over_valid(sum),
-    "mean": _over_valid(statistics.fmean),
+    "mean": _over_valid(_fmean),
     "median": _over_valid(lambda n: _quantile(n, 0.5)),
     "q1": _over_valid(lambda n: _quantile(n, 0.25)),
     "q3": _over_valid(lambda n: _quantile(n, 0.75)),
     "min": _over_valid(min),
     "max": _over_valid(max),
-    "stdev": _over_valid(_spread(statistics.stdev), 2),
-    "stderr": _over_valid(_spread(lambda n: statistics.stdev(n) / math.sqrt(len(n))), 2),
-    "variance": _over_valid(_spread(statistics.variance), 2),
+    "stdev": _over_valid(_spread(_stdev), 2),
+    "stderr": _over_valid(_spread(lambda n: _stdev(n) / math.sqrt(len(n))), 2),
+    "variance": _over_valid(_spread(_variance), 2),
 }  # ci0 / ci1 are bootstrap estimates: random, so not evaluated
 
 
@@ -140,7 +152,7 @@ def _rolling(rows: Rows, t: Rolling, x_field: str) -> Rows:
         for pos, i in enumerate(ordered):
             frame = [rows[j].get(t.field) for j in ordered[max(0, pos - before): pos + after + 1]]
             valid = [v for v in frame if _number(v)]
-            out[i][t.as_field] = statistics.fmean(valid) if valid else None
+            out[i][t.as_field] = _fmean(valid) if valid else None
     return out
 
 

@@ -11,7 +11,6 @@ label writing the value, so the compiler draws it as any other.
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -20,11 +19,12 @@ from ..spec.annotations import Annotation, Stat
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
-from .evaluate import evaluate
+from .evaluate import _statistics, evaluate
 from .layerdata import layer_dates, layer_steps
 from .table import Table
 
 __all__ = ["STAT_SQL", "resolve_reference_lines", "stat_field", "stat_layer"]
+
 
 #: each statistic as a DuckDB aggregate of ``{0}`` (quantiles interpolated linearly, as numpy's default;
 #: the mean by compensated summation, so the threads' order barely matters)
@@ -33,9 +33,9 @@ STAT_SQL = {"mean": "fsum({0}) / count({0})", "median": "quantile_cont({}, 0.5)"
 
 #: the same in Python ('inclusive' quantiles are numpy's and DuckDB's linear interpolation)
 _STAT_PY: dict[str, Callable[[list[float]], float]] = {
-    "mean": statistics.fmean, "median": statistics.median, "min": min, "max": max,
-    "q1": lambda v: statistics.quantiles(v, n=4, method="inclusive")[0] if len(v) > 1 else v[0],
-    "q3": lambda v: statistics.quantiles(v, n=4, method="inclusive")[2] if len(v) > 1 else v[0],
+    "mean": _statistics("fmean"), "median": _statistics("median"), "min": min, "max": max,
+    "q1": lambda v: _statistics("quantiles")(v, n=4, method="inclusive")[0] if len(v) > 1 else v[0],
+    "q3": lambda v: _statistics("quantiles")(v, n=4, method="inclusive")[2] if len(v) > 1 else v[0],
 }
 
 

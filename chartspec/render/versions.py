@@ -6,7 +6,6 @@ vl-convert, editing chartspec or vendoring other Vega libraries for pages re-ren
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +47,8 @@ def code_hash() -> str:
     change to the compiler would call every output up to date. Contents and relative paths only,
     so the hash (and the outputs' manifest) is the same on every machine.
     """
+    import hashlib  # here: validate never hashes, and _hashlib loads OpenSSL
+
     from ..spec.schema import schema_text
 
     digest = hashlib.sha256(tree_hash(Path(__file__).resolve().parents[1]).encode())
@@ -57,6 +58,8 @@ def code_hash() -> str:
 
 def tree_hash(folder: Path) -> str:
     """sha256 of the ``*.py`` files below ``folder``: their paths relative to it and their bytes."""
+    import hashlib
+
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.py"), key=lambda p: p.relative_to(folder).as_posix()):
         data = path.read_bytes()

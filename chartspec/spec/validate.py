@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match, relevance
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic
+from .conforms import conforms
 from .schema import allowed_keys, load_schema, resolve
 from .source import SourceMap
 from .suggest import did_you_mean
+
+if TYPE_CHECKING:  # jsonschema is imported only for a spec the quick check cannot pass (conforms.py)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["schema_diagnostics"]
 
@@ -27,11 +29,17 @@ _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema())
 
 
 def schema_diagnostics(data: Any, source: SourceMap) -> list[Diagnostic]:
-    """Every schema violation of ``data``, one diagnostic per location, in file order."""
+    """Every schema violation of ``data``, one diagnostic per location, in file order.
+
+    A spec the quick walk of the schema passes has none; jsonschema decides (and words) the rest."""
+    if conforms(data, load_schema()):
+        return []
     found: dict[tuple[Any, ...], Diagnostic] = {}
     for error in _validator().iter_errors(data):
         for diag in _describe(error, source):
@@ -170,6 +178,8 @@ def _describe_choice(error: ValidationError, source: SourceMap) -> list[Diagnost
     # Otherwise report the deepest error of the branch whose type matched.
     deep = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
     if deep:
+        from jsonschema.exceptions import best_match, relevance
+
         branch = best_match(deep, key=relevance)
         siblings = [e for e in deep if e.schema_path[0] == branch.schema_path[0]]
         out: list[Diagnostic] = []

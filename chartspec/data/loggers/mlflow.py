@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import io
 import math
-import sqlite3
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +203,10 @@ def _logged(value: float, is_nan: Any) -> float:
 
 def read_sqlite(path: Path, location: str) -> list[Part]:
     """Every run of a SQLite store, opened read-only (the build never writes to it)."""
+    # here, not at the top: urllib.request (http, ssl, email) costs every validate ~30 ms of imports
+    import sqlite3
+    import urllib.request
+
     uri = "file:" + urllib.request.pathname2url(str(path)) + "?mode=ro"
     try:
         con = sqlite3.connect(uri, uri=True)
