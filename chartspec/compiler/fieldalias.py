@@ -6,7 +6,8 @@ that escape in the expressions it writes (``datum["gpu\\\\util"]``) but drops it
 field on to Vega's encoders, scales and selections, which then read ``gpuutil``: a line flat along
 the top, axes from NaN to NaN. No escaping survives both routes, so every view that encodes such a
 column first copies it, by an expression (which reads the real name), into an alias without
-backslashes (``gpu⧵util``, U+29F5) and encodes the alias; the channel keeps the real name as title.
+backslashes (``__gpu⧵util``, U+29F5, under chartspec's reserved ``__`` prefix so that no column
+of the data is overwritten) and encodes the alias; the channel keeps the real name as title.
 The alias holds no other character an access path reads either (quotes, dots, brackets: lookalikes),
 as Vega-Lite reads a calculate's ``as`` as a path too (``q⧵"x`` is "missing closing quote").
 """
@@ -76,6 +77,7 @@ def _alias_name(name: str, aliases: dict[str, str]) -> str:
     """The alias of the column ``name`` (unescaped), recorded in ``aliases``; other names as they are."""
     if "\\" not in name:
         return name
-    alias = name.translate(_LOOKALIKES)
+    # "__": names no column may have (data/header.py refuses them), so an alias never overwrites one
+    alias = "__" + name.translate(_LOOKALIKES)
     aliases[alias] = name
     return alias

@@ -19,8 +19,10 @@ an errorband's line keeps its M4 columns. Measured on 100,000 noisy steps, 600 p
 differed from the full render in 0.003 % of pixels at --scale 1 with about as many rows as M4
 alone (4.7 % before). This needs the x scale Vega draws: a linear quantitative x over the data's
 extent rounded by d3's ``nice`` (nice.py), the given domain, or the extent with ``nice: false``;
-other x scales (time, log, tick steps) keep M4 alone, and so does a connection's table or one cut
-where it lives (Postgres and Spark run M4 remotely; a DuckDB file must draw as they do).
+other x scales (time, log, tick steps), a chart with annotations (they may widen Vega's x domain)
+and images whose plot width is no whole number of device pixels keep M4 alone, and so does a
+connection's table or one cut where it lives (Postgres and Spark run M4 remotely; a DuckDB file
+must draw as they do).
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
     if (x.type != "quantitative" or x.scale != "linear" or x.time_unit is not None or x.reverse or x.zero
             or x.tick_step is not None or x.tick_interval is not None):
         return None
+    if model.annotations and x.domain is None:
+        return None  # Vega's x domain also covers the annotations' x (a vline past the data)
+    if abs(model.width * scale - round(model.width * scale)) > 1e-9:
+        return None  # the plot's edge off the device pixel grid (--ppi 100: 833.3 px): samples elsewhere
     col, lo, hi = x_map
     if x.domain is not None:
         lo, hi = (float(v) for v in x.domain)

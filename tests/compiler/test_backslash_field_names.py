@@ -90,3 +90,15 @@ def test_a_calculated_column_with_a_backslash_and_a_series_field(tmp_path: Path)
     lines = [[round(fit.value(y)) for _, y in i.vertices()] for i in chart.by_role("mark", "line") if i.tag == "path"]
     assert sorted(lines) == [[10, 30, 20], [20, 40, 30]]
     assert sorted(chart.texts("legend-label")) == ["a", "b"]
+
+
+def test_a_column_named_like_the_alias_is_not_overwritten(tmp_path: Path) -> None:
+    # a breaker's finding: columns 'st\ep' and 'st⧵ep' (U+29F5); the y axis showed the first's values
+    rows = [{"st\\ep": s, "st\u29f5ep": 100 * s, "v": s} for s in (1, 2, 3)]
+    (tmp_path / "chartspec.toml").write_text("", encoding="utf-8")
+    (tmp_path / "d.json").write_text(json.dumps(rows), encoding="utf-8")
+    spec = {"data": "d.json", "x": {"field": "st\\ep"}, "layers": [{"y": {"field": "st\u29f5ep"}}]}
+    (tmp_path / "c.yaml").write_text(json.dumps(spec), encoding="utf-8")
+    out = build_specs(tmp_path / "out", [tmp_path / "c.yaml"], "svg")
+    assert _line_values((out / "c.svg").read_text(encoding="utf-8"), "st\u29f5ep") == pytest.approx(
+        [100, 200, 300], abs=3)
