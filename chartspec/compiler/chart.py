@@ -170,8 +170,9 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
         # tickMinStep still asks d3 for 2 ticks, which gives 0.5)
         room = max(2, math.ceil(model.width / 40))  # Vega-Lite's own tick count for the width
         step = next(s for s in (1, 2, 5, 10, 20) if (span[1] - span[0]) / s + 1 <= room)
-        axis["values"] = list(range(math.ceil(span[0] / step) * step, int(span[1]) + 1, step))
-        axis["format"] = "d"
+        values = list(range(math.ceil(span[0] / step) * step, int(span[1]) + 1, step))
+        if len(values) >= 2:  # (-2..2 in 80 px would show 0 alone: Vega's ticks then)
+            axis.update(values=values, format="d")
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title,
             "scale": vl_scale(x, span, zero=False), "axis": axis}
 
@@ -183,7 +184,9 @@ def _whole_steps(x: Axis, span: Span | None, tables: list[Table]) -> bool:
         return False
     if not (float(span[0]).is_integer() and float(span[1]).is_integer()):
         return False
-    return all(isinstance(v := row.get(x.field), int) or v is None for t in tables for row in t.rows)
+    values = (row.get(x.field) for t in tables for row in t.rows)
+    # 1.0 too: pandas writes whole steps so once a column had a missing value
+    return all(v is None or isinstance(v, int) or (isinstance(v, float) and v.is_integer()) for v in values)
 
 
 def _owners(model: ChartSpec, groups: dict[str, list[Layer]], spans: dict[str, Span | None]) -> dict[str, YAxis]:
