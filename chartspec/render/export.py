@@ -253,7 +253,7 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
 
     def png_writer(vl: dict[str, Any], svg: Callable[[], str], scale: float) -> bytes:
         svg()
-        return ahead[0]() if ahead else _png(vl, svg, scale)
+        return ahead[0]() if ahead else WRITERS["png"](vl, svg, scale)
 
     def dark() -> Dark | None:
         """The page's dark look, without a static SVG of its own: a second Vega run would cost a

@@ -65,11 +65,10 @@ def test_every_gallery_chart_is_certainly_valid(path: Path) -> None:
     assert conforms(data, load_schema())
 
 
-@pytest.mark.parametrize("path", CASES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", [p for p in CASES if _data(p) is not None], ids=lambda p: p.parent.name)
 def test_error_cases_get_jsonschemas_answer(path: Path) -> None:
+    """Every case whose YAML parses (the others never reach the schema)."""
     data = _data(path)
-    if data is None:
-        pytest.skip("the YAML itself is refused")
     verdict = _agrees(data)
     assert conforms(data, load_schema()) is (verdict is True)
 
