@@ -188,7 +188,12 @@ def _escape_findings(vl: dict[str, Any]) -> list[Finding]:
     when the chart renders)."""
     return [Finding(path, f"the escape {escape} makes a control character, which cannot be drawn",
                     "remove it; write tab, newline or a printable character instead")
-            for path, text in _strings(vl) if (escape := undrawable_escape(text)) is not None]
+            for path, text in _strings(vl) if not _domain_value(path) and (escape := undrawable_escape(text)) is not None]
+
+
+def _domain_value(path: JsonPath) -> bool:
+    """A scale's domain lists values of the data (runs named ``g\\0``): never read as JavaScript."""
+    return any(a == "scale" and b == "domain" for a, b in zip(path, path[1:]))
 
 
 def _font_findings(vl: dict[str, Any]) -> list[Finding]:

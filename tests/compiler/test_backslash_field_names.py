@@ -102,3 +102,15 @@ def test_a_column_named_like_the_alias_is_not_overwritten(tmp_path: Path) -> Non
     out = build_specs(tmp_path / "out", [tmp_path / "c.yaml"], "svg")
     assert _line_values((out / "c.svg").read_text(encoding="utf-8"), "st\u29f5ep") == pytest.approx(
         [100, 200, 300], abs=3)
+
+
+def test_series_values_with_a_backslash_and_a_digit_draw_literally(tmp_path: Path) -> None:
+    # a breaker's finding: runs named g\0 and g\1 failed the spec ("the escape \0 makes a control
+    # character"): the colour scale's domain lists data values, which no renderer reads as JavaScript
+    (tmp_path / "chartspec.toml").write_text("", encoding="utf-8")
+    (tmp_path / "d.csv").write_text("step,loss,grp\n0,1,g\\0\n1,2,g\\0\n0,3,g\\1\n1,4,g\\1\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("data: d.csv\nx: {field: step}\nlayers: [{y: {field: loss}, color: {field: grp}}]\n",
+                                     encoding="utf-8")
+    out = build_specs(tmp_path / "out", [tmp_path / "c.yaml"], "svg")
+    legend = parse_svg(out / "c.svg").by_role("legend-label")
+    assert sorted(item.text for item in legend) == ["g\\0", "g\\1"]
