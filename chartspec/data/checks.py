@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..errors import Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.checks import annotation_diagnostics
 from ..spec.colors import CSS_COLOR_NAMES, is_color
 from ..spec.label_checks import label_diagnostics
@@ -13,9 +14,13 @@ from ..spec.numformat import number_format_diagnostics
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
+from .rows import first_texts
 from .sources import written_date
 from .table import Table
 from .values import shown
+
+if TYPE_CHECKING:
+    from .engine import Relation
 
 __all__ = ["MAX_TICKS", "semantic_diagnostics"]
 
@@ -61,13 +66,26 @@ def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic
     if axis.type == "quantitative":
         text = table.first_text(axis.field)
         if text is not None:
-            row, value = text
-            return [source.diagnostic(
-                f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {value!r}",
-                path, hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")]
+            return [_text_in_numbers(axis, table, *text, source)]
         if not table.has_numbers(axis.field):
             return [source.diagnostic(f"field {axis.field!r} has no numeric values in {table.name}", path)]
     return []
+
+
+def _text_in_numbers(axis: Axis, table: Table, row: int, value: Any, source: SourceMap) -> Diagnostic:
+    return source.diagnostic(f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {value!r}",
+                             axis.json_path + ("field",),
+                             hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")
+
+
+def x_text_error(model: ChartSpec, table: Table, rel: Relation, source: SourceMap) -> DataError | None:
+    """The field error for a quantitative x an engine table holds as text (a cell such as 'x1'),
+    named by its row in its own file: said before the drawing limit's error, which it causes."""
+    x = model.x
+    if x.type != "quantitative" or x.field not in rel.columns or x.field in rel.numeric:
+        return None
+    found = first_texts(rel, frozenset({x.field})).get(x.field)
+    return None if found is None else DataError(_text_in_numbers(x, table, *found, source))
 
 
 def _check_domain(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic]:

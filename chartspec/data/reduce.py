@@ -31,6 +31,7 @@ from ..errors import DataError, Diagnostic, JsonPath
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Aggregate, Calculate, Filter, Fold
+from .checks import x_text_error
 from .engine import Relation, literal, quote
 from .fillgrid import fill_cells
 from .layerdata import layer_dates, layer_steps
@@ -281,8 +282,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     if mapping is None:
         if rel.count > max_drawn_rows():
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
-            why = plans[culprit] if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
-            raise too_large(rel.count, layers[culprit] if layers else model.layers[0], str(why), source)
+            why = str(plans[culprit]) if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
+            raise x_text_error(model, table, base, source) or too_large(rel.count, (layers or model.layers)[culprit], why, source)
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     columns = m4_columns(model, scale, _series_count(base, plans)) if pushed is None else pushed[3]  # type: ignore[arg-type]
     if (rel.count if pushed is None else pushed[0]) <= 4 * columns:

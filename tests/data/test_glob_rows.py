@@ -73,3 +73,22 @@ def test_one_file_keeps_naming_its_rows(tmp_path: Path, path_kind: str) -> None:
                           "c.yaml": "data: m.csv\nx: {field: step}\nlayers: [{y: {field: loss}}]\n"})
     with pytest.raises(chartspec.ChartspecError, match="row 2 of m.csv holds 'x'"):
         chartspec.load(tmp_path / "c.yaml")
+
+
+def test_a_text_cell_in_x_of_a_table_too_large_to_draw_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a breaker's finding: 2 x 250,000 rows with 'x1' in step said "layer 'loss' would hand 500,000
+    # rows to Vega ... x field 'step' does not hold numbers", naming neither the file nor the row
+    monkeypatch.setattr(engine, "ENGINE_BYTES", 0)
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "100")
+    for run in ("a", "b"):
+        rows = [f"{i},{i * 0.1}" for i in range(300)]
+        if run == "a":
+            rows[100] = "x1,5"
+        write_tree(tmp_path, {f"r/{run}/m.csv": "step,loss\n" + "\n".join(rows) + "\n"})
+    write_tree(tmp_path, {"chartspec.toml": "", "c.yaml": 'data: {files: "r/*/m.csv", as: run}\nx: {field: step}\n'
+                                                         "layers: [{y: {field: loss}, color: {field: run}}]\n"})
+    with pytest.raises(chartspec.ChartspecError) as err:
+        chartspec.load(tmp_path / "c.yaml")
+    [diag] = err.value.diagnostics
+    assert diag.message == "field 'step' is plotted as numbers but row 101 of r/a/m.csv holds 'x1'"
+    assert (diag.line, diag.column) == (2, 12)
