@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ChartspecError, Diagnostic
 from ..render.formats import PAGE_FORMATS
@@ -22,8 +22,6 @@ from .options import BuildOptions, SpecResult, output_paths
 
 if TYPE_CHECKING:
     from ..render.html import PageContext
-
-T = TypeVar("T")
 
 
 def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[str, Any]], str] | None = None,
@@ -41,10 +39,10 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
         # a connection's files and config are keyed by stamps and settings (freshness.py), not bytes
         stamped = {p.resolve() for f in spec.fetched for p in (f.config, *f.files)}
         inputs = tuple(str(p.resolve()) for p in spec.inputs if p.resolve() not in stamped)
-        # hashed from now on, in a thread while the chart compiles and draws (hashlib and file reads
-        # let go of the GIL): a file saved while the chart renders must not pass for rendered
-        key = _in_background(spec_key, list(inputs), spec.fetched, _fingerprint(target, options),
-                             options.out.resolve()) if options.render else None
+        # hashed now, before the chart compiles and draws: a file saved while it renders must not
+        # pass for rendered (hashing in a thread beside the render raced with such a save)
+        key = spec_key(list(inputs), spec.fetched, _fingerprint(target, options),
+                       options.out.resolve()) if options.render else None
         # pure: spec -> Vega-Lite; its rows the loaded ones (nothing here changes them)
         vl = compile_vegalite(spec, checked_only=not options.render, share_rows=True)
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
@@ -60,7 +58,7 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
         rendered = render(vl, options.formats, scale=options.scale, page=page, spec=spec, draw=draw,
                           png=png if draw is not None else None)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
-        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key(),
+        return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key,
                           notes=spec.notes, fetched=spec.fetched)
     except ChartspecError as err:
         stop.check(err.__cause__ or err.__context__)  # an engine's error made of a Ctrl-C or SIGTERM: stop
@@ -71,31 +69,6 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
         stop.check(err)
         return SpecResult(target, "failed", error=internal_error(err, target.shown),
                           seconds=time.perf_counter() - started)
-
-
-def _in_background(call: Callable[..., T], *args: Any) -> Callable[[], T]:
-    """``call(*args)`` started in a thread; the returned function waits for its result (or raises its error)."""
-    import threading
-
-    done: list[tuple[Any, BaseException | None]] = []
-
-    def run() -> None:
-        try:
-            done.append((call(*args), None))
-        except BaseException as err:  # raised where the result is asked for
-            done.append((None, err))
-
-    thread = threading.Thread(target=run, name="chartspec-input-key", daemon=True)
-    thread.start()
-
-    def result() -> T:
-        thread.join()
-        value, error = done[0]
-        if error is not None:
-            raise error
-        return value  # type: ignore[no-any-return]
-
-    return result
 
 
 def internal_error(err: Exception, shown: str) -> ChartspecError:
