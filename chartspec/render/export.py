@@ -18,6 +18,7 @@ from ..compiler.interactive import static_view
 from ..data.undrawable import UNDRAWABLE
 from ..errors import ChartspecError, Diagnostic, ExportError
 from . import engine
+from .background import in_background
 from .formats import DEFAULT_FORMATS, FORMATS, PAGE_FORMATS, SUFFIXES, suffix_format
 from .html import Dark, HtmlOptions, PageContext, numbered_svg_ids, strict_json
 from .svgpaths import compact_paths
@@ -155,31 +156,11 @@ def draw_ahead(vl: dict[str, Any], formats: Iterable[str], draw: Callable[[dict[
     only waits for it, and can compile the page's dark look meanwhile (0.1-0.2 s of a large
     chart's build). Nothing starts for a chart :func:`render` would refuse or draws no SVG for
     (pages without ``fallback`` need none)."""
-    import threading
-
     wanted = {"svg", "png", "pdf", *(PAGE_FORMATS if fallback else ())}
     if not set(formats) & wanted or _undrawable(vl) is not None:
         return draw
-    drawn: list[tuple[str | None, BaseException | None]] = []
-
-    def run() -> None:
-        try:
-            drawn.append((draw(static_view(vl)), None))
-        except BaseException as err:  # handed to render(), which says what went wrong
-            drawn.append((None, err))
-
-    thread = threading.Thread(target=run, name="chartspec-draw-ahead", daemon=True)
-    thread.start()
-
-    def result(at_rest: dict[str, Any]) -> str:
-        thread.join()
-        svg, error = drawn[0]
-        if error is not None:
-            raise error
-        assert svg is not None
-        return svg
-
-    return result
+    waiting = in_background("chartspec-draw-ahead", lambda: draw(static_view(vl)))
+    return lambda at_rest: waiting()  # render() hands the view at rest it would draw: the same
 
 
 #: an SVG this long has its PNG made in the renderer's process (:func:`_png_ahead`): its PNG takes
@@ -194,33 +175,18 @@ def _png_ahead(drawn: str, scale: float, png: Callable[[float], bytes]) -> list[
     it, in a list; an empty list when this process must make it (:func:`_png` says why). The PNG
     of the SVG as Vega drew it has the bytes of the PNG of the compacted one (svgpaths.py: the same
     vertices; html.py: other ids). Should the renderer die or hang, the PNG is made here."""
-    import threading
-
     try:  # what svg_to_png checks before it allocates the image
         engine.guard_svg(drawn)
         engine.check_size(drawn, scale, "PNG")
     except ChartspecError:
         return []
-    made: list[tuple[bytes | None, BaseException | None]] = []
-
-    def run() -> None:
-        try:
-            made.append((png(scale), None))
-        except BaseException as err:  # handed to the writer
-            made.append((None, err))
-
-    thread = threading.Thread(target=run, name="chartspec-png-ahead", daemon=True)
-    thread.start()
+    waiting = in_background("chartspec-png-ahead", png, scale)
 
     def result() -> bytes:
-        thread.join()
-        image, error = made[0]
-        if isinstance(error, ExportError):  # the renderer died or ran out of time: made here, as before
+        try:
+            return waiting()
+        except ExportError:  # the renderer died or ran out of time: made here, as before
             return engine.svg_to_png(drawn, scale)
-        if error is not None:
-            raise error
-        assert image is not None
-        return image
 
     return [result]
 
