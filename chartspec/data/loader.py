@@ -60,8 +60,21 @@ def load_document(doc: Document, *, path: Path | None, root: Path | None, scale:
         else:
             spec = load_chart(doc, path=path, root=root, scale=scale)
     finally:
-        close_all()  # the rows drawn are out of the engine: its memory goes back before Vega runs
+        if close_all():  # the rows drawn are out of the engine: its memory goes back before Vega runs
+            _trim_heap()
     return with_images(spec, root)
+
+
+def _trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim(0)``, malloc_trim(3)):
+    what the engine freed stays resident otherwise while Vega draws in another process (measured
+    after a 1,000,000-row CSV: 104 -> 97 MB). Without glibc (musl, macOS) there is nothing to do."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def load(path: str | Path, *, root: str | Path | None = None, scale: float = 1.0) -> Spec:

@@ -188,9 +188,9 @@ def draw_svg(vl: dict[str, Any]) -> str:
 
 
 def _draw_compiled(vlc: Any, light: dict[str, Any], tables: list[list[Any]]) -> str:
-    from .vegadata import with_tables
+    from .vegadata import at_rest, with_tables
 
-    vega = vlc.vegalite_to_vega(light, vl_version=VEGA_LITE_VERSION)
+    vega = at_rest(vlc.vegalite_to_vega(light, vl_version=VEGA_LITE_VERSION))
     if not with_tables(vega, tables):
         raise ValueError("the compiled chart does not hold its tables where expected")
     return vlc.vega_to_svg(vega, allowed_base_urls=POLICY)

@@ -4,6 +4,7 @@ the stand-ins refused wherever they are not a dataset's whole values."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import vl_convert as vlc
@@ -72,3 +73,30 @@ def test_a_refused_compile_is_drawn_in_one_call(monkeypatch: Any) -> None:
     monkeypatch.setattr(vegadata, "with_tables", lambda vega, tables: False)
     vl = _layered(_rows(MIN_ROWS, 0.0), _rows(MIN_ROWS, 0.5))
     assert engine.draw_svg(vl) == _plain_svg(vl)
+
+
+def _with_tooltips(mark: str, n: int) -> dict[str, Any]:
+    enc = {"x": {"field": "step", "type": "quantitative"}, "y": {"field": "loss", "type": "quantitative"},
+           "color": {"field": "run", "type": "nominal"},
+           "tooltip": [{"field": "step", "type": "quantitative"}, {"field": "loss", "type": "quantitative", "format": ".2f"}]}
+    if mark == "text":
+        enc["text"] = {"field": "run"}
+    if mark in ("bar", "rect"):
+        enc["x"] = {"field": "step", "type": "ordinal", "axis": None}
+    return {"width": 300, "height": 200, "data": {"values": _rows(n, 0.0)}, "mark": {"type": mark, "tooltip": True},
+            "encoding": enc}
+
+
+def test_tooltips_left_out_of_an_image_change_no_byte_of_it() -> None:
+    from chartspec.render.vegadata import at_rest
+
+    for mark in ("line", "area", "trail", "point", "bar", "rect", "tick", "text", "rule"):
+        vl = _with_tooltips(mark, 200 if mark in ("bar", "rect", "text") else MIN_ROWS)
+        vega = vlc.vegalite_to_vega(vl, vl_version=VEGA_LITE_VERSION)
+        assert '"tooltip"' in json.dumps(vega), mark
+        rest = at_rest(copy.deepcopy(vega))
+        assert '"tooltip"' not in json.dumps({k: v for k, v in rest.items() if k != "data"}), mark
+        drawn = vlc.vega_to_svg(rest, allowed_base_urls=[])
+        assert drawn == vlc.vega_to_svg(vega, allowed_base_urls=[]), mark
+        if mark not in ("bar", "rect", "text"):
+            assert engine.draw_svg(vl) == _plain_svg(vl), mark  # through the stand-ins: at_rest applies
