@@ -20,7 +20,8 @@ from .dates import with_utc_dates
 from .flow import RESERVED_PREFIX, layer_views
 from .loaded import Spec, in_order
 from .logscale import log_diagnostics
-from .reduce import m4_columns, max_drawn_rows, reduce_tables
+from .m4grid import m4_columns, m4_rows, max_drawn_rows
+from .reduce import reduce_tables
 from .refvalues import resolve_reference_lines
 from .rows import mentioned
 from .table import Table, read_data
@@ -53,9 +54,9 @@ def _read(source: DataSource, path: Path | None, root: Path | None, smap: Source
 
 def _engine_aggregates(model: ChartSpec, table: Table, layer_tables: tuple[Table | None, ...], root: Path | None,
                        scale: float) -> tuple[ChartSpec, Table, tuple[Table | None, ...]]:
-    # the M4 reduction's gate (reduce.py): more rows than 4 per M4 column of one curve, when Vega's
+    # the M4 reduction's gate (reduce.py): more rows than M4 keeps of one curve, when Vega's
     # own aggregate would embed and group every row; below it (every golden chart) Vega aggregates
-    limit = min(max_drawn_rows(), 4 * m4_columns(model, scale, 1))
+    limit = min(max_drawn_rows(), m4_rows(model, scale, m4_columns(model, scale, 1)))
     if all(t is None or (t.relation.count if t.relation is not None else len(t.rows)) <= limit
            for t in (table, *layer_tables)):
         return model, table, layer_tables  # small data: nothing imported, nothing changed

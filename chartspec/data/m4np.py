@@ -10,7 +10,7 @@ The rows are the SQL's, exactly: a pixel column is ``floor((x - lo) / span * col
 in the same float64 operations (only when lo and span are whole numbers and x is below 2**53, so
 the engine's integer and decimal arithmetic is exact too); within a series x strictly rises
 (smoothing refuses a repeated x), so the first and last x of a column are its first and last
-row; for each value the first row (smallest ``__row``) holding its minimum and its maximum, a
+row (of a group of columns, its first and last column's: m4sql.m4_part); for each value the first row (smallest ``__row``) holding its minimum and its maximum, a
 missing value (NaN here, NULL there) never counting. Series are told apart by the same 64-bit key
 hash as the EMA's. Anything else (filters, calculated values, bands, log scales, point marks)
 takes the SQL.
@@ -52,9 +52,10 @@ class Presorted:
 
 
 def m4_rows_sql(rel: Relation, plan: Any, found: Presorted | None, x_map: tuple[str, float, float],
-                columns: int, x: str) -> str | None:
+                columns: int, x: str, group: int = 1) -> str | None:
     """SQL listing the rows (``r``) M4 keeps for ``plan`` with its layer's bit (``bit``), from
-    ``found``; None when the SQL M4 must run (see the module)."""
+    ``found``, the first and last x per ``group`` columns (m4sql.m4_part); None when the SQL M4
+    must run (see the module)."""
     col, lo, hi = x_map
     span = hi - lo
     if (found is None or plan.points or plan.where not in ("TRUE", f"({DRAWS} & {1 << plan.layer.index}) <> 0") or plan.source != rel.name or col != quote(x)
@@ -63,7 +64,7 @@ def m4_rows_sql(rel: Relation, plan: Any, found: Presorted | None, x_map: tuple[
         return None
     import numpy as np
 
-    picked = _picks(found, list(plan.values), float(lo), float(span), columns)
+    picked = _picks(found, list(plan.values), float(lo), float(span), columns, group)
     if picked is None:
         return None
     name = new_name()
@@ -71,7 +72,8 @@ def m4_rows_sql(rel: Relation, plan: Any, found: Presorted | None, x_map: tuple[
     return f"SELECT r, bit FROM {name}"
 
 
-def _picks(found: Presorted, values: list[str], lo: float, span: float, columns: int) -> np.ndarray | None:
+def _picks(found: Presorted, values: list[str], lo: float, span: float, columns: int, group: int
+           ) -> np.ndarray | None:
     import numpy as np
 
     missing = np.isnan(found.x) if found.drawn is None else np.isnan(found.x) | ~found.drawn
@@ -98,7 +100,16 @@ def _picks(found: Presorted, values: list[str], lo: float, span: float, columns:
     starts = np.flatnonzero(new)
     lengths = np.diff(np.append(starts, len(xs)))
     ends = starts + lengths - 1
-    picks = [starts, ends] if row is None else [row[starts], row[ends]]  # x strictly rises in a series
+    firsts, lasts = starts, ends
+    if group > 1:  # x's first and last per group of columns: its first and last column's (m4sql.m4_part)
+        grouped = np.floor(bucket[starts] / group)
+        opens = np.empty(len(starts), bool)
+        opens[0] = True
+        np.not_equal(grouped[1:], grouped[:-1], out=opens[1:])
+        opens[1:] |= g[starts[1:]] != g[starts[:-1]]
+        closes = np.append(opens[1:], True)
+        firsts, lasts = starts[opens], ends[closes]
+    picks = [firsts, lasts] if row is None else [row[firsts], row[lasts]]  # x strictly rises in a series
     for name in values:
         v = found.values[name][keep]
         with np.errstate(invalid="ignore"):  # a column of missing values has no extremes

@@ -24,17 +24,18 @@ __all__ = ["STREAMED_ROWS", "m4_part", "select_rows"]
 STREAMED_ROWS = 4_000_000
 
 
-def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, float], columns: int,
+def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, float], cut: tuple[int, int],
                 model: ChartSpec, pixels: int, presorted: Mapping[int, Presorted] | None = None,
                 base: Relation | None = None, fill_cells: str | None = None) -> str:
     """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
-    keep it (``m``, bit ``i`` for layer ``i``); lines get ``columns`` M4 columns, points
-    ``pixels`` cells across; a smoothed layer's series already sorted by smoothframe.py
+    keep it (``m``, bit ``i`` for layer ``i``); lines get ``cut``: (M4 columns, columns a first and
+    last row each, reduce.m4_group), points ``pixels`` cells across; a smoothed layer's series already sorted by smoothframe.py
     (``presorted``) are reduced by m4np.py instead, to the same rows; a filled layer also keeps
     the first and last row of each ``fill_cells`` cell (fillgrid.py)."""
     from .m4np import m4_rows_sql
 
     col, lo, hi = x_map
+    columns, group = cut
     x = quote(model.x.field)
     parts = []
     lines: dict[tuple[tuple[str, ...], str, str, int], list[Any]] = {}
@@ -56,7 +57,7 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
             # extremes of each pixel column (spikes, the axis' extent)
             across = pixels if filled else columns
             if (fast := m4_rows_sql(rel, plan, (presorted or {}).get(plan.layer.index), x_map, across,
-                                    model.x.field)) is not None:
+                                    model.x.field, 1 if filled else group)) is not None:
                 parts.append(fast)
             else:
                 lines.setdefault((plan.keys, plan.where, plan.source, across), []).append(plan)
@@ -73,7 +74,8 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
     # Line layers over the same rows and series (the chart's table, its filters) share one pass:
     # the extremes of x and of every layer's values per column, each pick tagged with the layers
     # it serves (two windows over 1,000,000 rows cost 0.17 s, one 0.10 s; the same rows kept).
-    parts += [m4_part(rel, members, x, f"floor(({col} - {lo!r}) / {hi - lo!r} * {across})")
+    parts += [m4_part(rel, members, x, f"floor(({col} - {lo!r}) / {hi - lo!r} * {across})",
+                      group if across == columns else 1)
               for (*_, across), members in lines.items()]
     if fill_cells is not None:  # beyond STREAMED_ROWS a window would hold every row: first and last only
         parts += [fill_part(members, x, fill_cells) if rel.count <= STREAMED_ROWS else
@@ -85,9 +87,10 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
     return f"SELECT r, bit_or(bit) AS m FROM ({' UNION ALL '.join(parts)}) WHERE r IS NOT NULL GROUP BY r"
 
 
-def m4_part(rel: Relation, members: Sequence[Any], x: str, bucket: str) -> str:
+def m4_part(rel: Relation, members: Sequence[Any], x: str, bucket: str, group: int = 1) -> str:
     """The M4 picks of line layers sharing their rows and series keys: per series and column the
-    rows with the first and last x and the extremes of each value, each with its layers' bits."""
+    rows with the extremes of each value, and the rows with the first and last x of every
+    ``group`` neighbouring columns (1: of each column, plain M4), each with its layers' bits."""
     first = members[0]
     keys = "".join(f"{quote(k)}, " for k in first.keys)
     values = list(dict.fromkeys(v for plan in members for v in plan.values))
@@ -95,20 +98,26 @@ def m4_part(rel: Relation, members: Sequence[Any], x: str, bucket: str) -> str:
     # Extremes per column, then the first row holding each: the same rows in every run, whatever
     # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
     rows = f"SELECT *, {bucket} AS __b FROM {first.source} WHERE {first.where} AND {x} IS NOT NULL"
-    picks = [f"min(__row) FILTER (WHERE {x} = __lo0)", f"max(__row) FILTER (WHERE {x} = __hi0)"]
+    picks = [f"min(__row) FILTER (WHERE {x} = __lo0) AS __p0", f"max(__row) FILTER (WHERE {x} = __hi0) AS __p1"]
     everyone = sum(1 << plan.layer.index for plan in members)
     bits = [everyone, everyone]
     for i, value in enumerate(values, start=1):
-        picks += [f"min(__row) FILTER (WHERE {measured[i]} = __{end}{i})" for end in ("lo", "hi")]
+        picks += [f"min(__row) FILTER (WHERE {measured[i]} = __{end}{i}) AS __p{2 * i + k}"
+                  for k, end in enumerate(("lo", "hi"))]
         bits += [sum(1 << plan.layer.index for plan in members if value in plan.values)] * 2
     tags = f"{bits[0]} AS bit" if len(set(bits)) == 1 else f"unnest([{', '.join(map(str, bits))}]) AS bit"
-    pick = f"SELECT unnest([{', '.join(picks)}]) AS r, {tags}"
+    ids = [f"__p{i}" for i in range(len(picks))]
+    if group > 1:  # x's first and last of the group: from its first and last column holding rows
+        over = f"OVER (PARTITION BY {keys}floor(__b / {group}))"
+        ids[:2] = [f"CASE WHEN __b = min(__b) {over} THEN __p0 END", f"CASE WHEN __b = max(__b) {over} THEN __p1 END"]
     extremes = ", ".join(f"min({c}) AS __lo{i}, max({c}) AS __hi{i}" for i, c in enumerate(measured))
     if rel.count <= STREAMED_ROWS:  # a window over rows in memory: one pass
         window = extremes.replace(") AS", ") OVER w AS")
-        return (f"{pick} FROM (SELECT *, {window} FROM ({rows}) WINDOW w AS (PARTITION BY {keys}__b)) "
-                f"GROUP BY {keys}__b")
-    # two streamed passes: a window would hold (and sort) every row
-    on = " AND ".join(["t.__b = e.__b", *(f"t.{quote(k)} IS NOT DISTINCT FROM e.{quote(k)}" for k in first.keys)])
-    return (f"{pick} FROM ({rows}) t JOIN (SELECT {keys}__b, {extremes} FROM ({rows}) "
-            f"GROUP BY {keys}__b) e ON {on} GROUP BY {''.join(f'e.{quote(k)}, ' for k in first.keys)}e.__b")
+        grouped = (f"SELECT {keys}__b, {', '.join(picks)} FROM (SELECT *, {window} FROM ({rows}) "
+                   f"WINDOW w AS (PARTITION BY {keys}__b)) GROUP BY {keys}__b")
+    else:  # two streamed passes: a window would hold (and sort) every row
+        on = " AND ".join(["t.__b = e.__b", *(f"t.{quote(k)} IS NOT DISTINCT FROM e.{quote(k)}" for k in first.keys)])
+        grouped = (f"SELECT {''.join(f'e.{quote(k)}, ' for k in first.keys)}e.__b, {', '.join(picks)} FROM ({rows}) t "
+                   f"JOIN (SELECT {keys}__b, {extremes} FROM ({rows}) GROUP BY {keys}__b) e ON {on} "
+                   f"GROUP BY {''.join(f'e.{quote(k)}, ' for k in first.keys)}e.__b")
+    return f"SELECT unnest([{', '.join(ids)}]) AS r, {tags} FROM ({grouped})"

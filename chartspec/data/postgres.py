@@ -39,7 +39,8 @@ from .connections import Connection, at_query_place, query_of, query_path, redac
 from .engineagg import Parts
 from .ibisexpr import IbisPlan, engine_number, ibis_plan
 from .ibissteps import holes_only, keep_column, kept_plan, ruled_table, rules_in_postgres
-from .reduce import CHECKED_ROWS, LINE_MARKS, m4_columns, max_drawn_rows, too_large
+from .m4grid import m4_columns, m4_group, m4_rows, max_drawn_rows
+from .reduce import CHECKED_ROWS, LINE_MARKS, too_large
 from .remote import into_engine
 from .rows import DRAWS, piece_column
 from .stepsplain import applies, settings
@@ -339,20 +340,21 @@ def _m4(t: Any, x: Any, plans: list[tuple[IbisPlan, str | None]], model: ChartSp
         _, group = groups.setdefault((plan.keys, plan.signature, needs), (plan, []))
         group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
-    if count <= 4 * columns:
+    if count <= m4_rows(model, scale, columns):
         return None
     pushed.append((count, lo, hi, columns))
-    parts = [_picks(plan.table, model.x.field, (lo, hi, columns), list(keys), needs, values)
+    parts = [_picks(plan.table, model.x.field, (lo, hi, columns), list(keys), needs, values,
+                    m4_group(model, scale, columns))
              for (keys, _, needs), (plan, values) in groups.items()]
     nulls = t.filter(x.isnull()).order_by("__srow").limit(100).select(r=t.__srow)
     return ibis.union(nulls, *parts, distinct=False).r
 
 
 def _picks(t: Any, x_field: str, cut: tuple[float, float, int], keys: list[str], needs: str | None,
-           values: list[str]) -> Any:
-    """Per series and column the rows with the first and last x and each value's extremes, as
-    m4sql.m4_part picks them: extremes over a window per column, then the first row holding each
-    (the last for the largest x). A row without its layer's y is no part of the series (steps.py),
+           values: list[str], group_of: int = 1) -> Any:
+    """Per series and column the rows with each value's extremes, and with the first and last x
+    of every ``group_of`` columns, as m4sql.m4_part picks them: extremes over a window per column,
+    then the first row holding each (the last for the largest x). A row without its layer's y is no part of the series (steps.py),
     unless the layer breaks its line there (``gaps: break``)."""
     import ibis
 
@@ -376,4 +378,9 @@ def _picks(t: Any, x_field: str, cut: tuple[float, float, int], keys: list[str],
         ids[f"p{2 * i}"] = row.min(where=m == ends[f"__min{i}"])
         ids[f"p{2 * i + 1}"] = row.min(where=m == ends[f"__max{i}"])
     grouped = ends.group_by(group).aggregate(**ids)
-    return grouped.select(r=ibis.array([grouped[p] for p in ids]).unnest())
+    picked = [grouped[p] for p in ids]
+    if group_of > 1:  # x's first and last of the group: from its first and last column holding rows
+        over = ibis.window(group_by=[*group[:-1], (grouped.__b / group_of).floor()])
+        picked[:2] = [ibis.ifelse(grouped.__b == grouped.__b.min().over(over), picked[0], ibis.null()),
+                      ibis.ifelse(grouped.__b == grouped.__b.max().over(over), picked[1], ibis.null())]
+    return grouped.select(r=ibis.array(picked).unnest())

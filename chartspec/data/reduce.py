@@ -10,19 +10,21 @@ domains and the legend equal the full data's. Point, tick and text marks keep on
 occupied pixel cell. The work runs in the engine (engine.py): ``GROUP BY`` series and pixel
 column, ``arg_min``/``arg_max`` with the row number as tie-break, so the result is deterministic.
 
-Anti-aliased 2 px strokes are not M4's aliased 1 px lines: :func:`columns_per_pixel` columns per
-CSS pixel, and round line joins (compiler/chart.py), keep the reduced PNG within 0.5 % of the
-full one's pixels (measured; README, Performance): 4 columns gave 0.36-0.55 %, 5 gave 0.08-0.29 %
-and 6 0.06-0.26 % (on the fidelity test's noisy walk and on benchmark-like curves of 100,000 rows),
-so 5: each column more costs ~3,000 vertices per series, in Vega, the PNG and the SVG's bytes.
-EMA smoothing runs on the full series first (ema.py); areas and bands keep their fill's edge where
-the rasteriser samples it (fillgrid.py). Tables of at most 4 rows per M4 column are left as they are.
+Anti-aliased 2 px strokes are not M4's aliased 1 px lines: the extremes of each value are kept
+per sub-column (:func:`columns_per_pixel`: 7 a CSS pixel at scale 1, 4 a device pixel beyond),
+the first and last row per pixel (:func:`m4_group` sub-columns), and lines join round
+(compiler/chart.py). Measured against the full render (PNG pixels differing, 100,000 noisy rows;
+README, Performance): M4 on 5 sub-columns kept 23,000 rows and differed in 0.10-0.40 %, extremes
+on 7 with first and last per pixel keep 19,000 and differ in 0.09-0.35 %: the first and last rows
+of a sub-column lie within the stroke its extremes draw, those of a pixel do not. Each row more
+costs Vega ~3 KB of heap and its share of the draw. EMA smoothing runs on the full series first
+(ema.py); areas and bands keep their fill's edge where the rasteriser samples it (fillgrid.py).
+Tables of at most 4 rows per M4 column are left as they are.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,6 +37,7 @@ from .checks import x_text_error
 from .engine import Relation, literal, quote
 from .fillgrid import fill_cells
 from .layerdata import layer_dates, layer_steps
+from .m4grid import MAX_DRAWN_ROWS, SUBPIXELS, columns_per_pixel, m4_columns, m4_group, m4_rows, max_drawn_rows
 from .m4sql import select_rows
 from .refvalues import STAT_SQL, stat_field, stat_layer
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned, numbers_in_data
@@ -47,19 +50,8 @@ from .table import Table
 from .vegasql import to_sql
 from .xmap import x_column, x_map
 
-__all__ = ["CHECKED_ROWS", "LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
+__all__ = ["CHECKED_ROWS", "LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "m4_group", "m4_rows", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
-#: M4 columns per CSS pixel at --scale 1 (5: 0.08-0.29 % of PNG pixels differ from the full render)
-SUBPIXELS = 5
-#: and at least this many per device pixel at larger scales
-DEVICE_SUBPIXELS = 3
-#: with zoom on (HTML), this many times more columns, so zooming in this far stays exact
-ZOOM_COLUMNS = 4
-#: the reduced rows of one chart stay near this many: many series get fewer sub-columns each
-ROW_BUDGET = 40_000
-#: the most rows one chart may hand to Vega (beyond it Vega takes minutes or exhausts its heap);
-#: a build can raise it with the environment variable CHARTSPEC_MAX_DRAWN_ROWS
-MAX_DRAWN_ROWS = 250_000
 LINE_MARKS = frozenset({"line", "area", "rule", "errorband"})
 POINT_MARKS = frozenset({"point", "tick", "text"})
 
@@ -199,32 +191,8 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     return total
 
 
-def columns_per_pixel(scale: float) -> float:
-    """M4 columns per CSS pixel of the plot for images at ``scale`` device pixels per CSS pixel."""
-    return max(SUBPIXELS, DEVICE_SUBPIXELS * scale)
-
-
 #: the rows kept of a large table no layer draws (every layer reads its own data): only checked
 CHECKED_ROWS = 1000
-
-
-def m4_columns(model: ChartSpec, scale: float, series: int) -> int:
-    """M4 columns across the plot for ``series`` curves (series x values drawn)."""
-    per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
-    # many series (a sweep of runs): fewer columns each, so the chart stays drawable, down to one a
-    # pixel; below that only when one a pixel hands Vega more than half the rows it may draw (the
-    # hover table may add as many), where a sweep of 110 runs failed: a column then spans a few
-    # pixels, its extremes still kept
-    rows_a_pixel = 4 * max(1, series) * model.width  # M4's rows at one column a pixel
-    at_least = min(1.0, max_drawn_rows() / 2 / rows_a_pixel)
-    per_pixel = max(at_least, min(per_pixel, ROW_BUDGET / rows_a_pixel))
-    return max(1, math.ceil(model.width * per_pixel))
-
-
-def max_drawn_rows() -> int:
-    """:data:`MAX_DRAWN_ROWS`, or what CHARTSPEC_MAX_DRAWN_ROWS sets (a positive whole number)."""
-    raw = os.environ.get("CHARTSPEC_MAX_DRAWN_ROWS", "").strip().replace("_", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else MAX_DRAWN_ROWS
 
 
 def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataError:
@@ -286,12 +254,13 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             raise x_text_error(model, table, base, source) or too_large(rel.count, (layers or model.layers)[culprit], why, source)
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     columns = m4_columns(model, scale, _series_count(base, plans)) if pushed is None else pushed[3]  # type: ignore[arg-type]
-    if (rel.count if pushed is None else pushed[0]) <= 4 * columns:
+    if (rel.count if pushed is None else pushed[0]) <= m4_rows(model, scale, columns):
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
     cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
-    keep = select_rows(rel, plans, mapping, columns, model, pixels, presorted, base, cells)  # type: ignore[arg-type]
+    keep = select_rows(rel, plans, mapping, (columns, m4_group(model, scale, columns)), model, pixels,  # type: ignore[arg-type]
+                       presorted, base, cells)
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
@@ -355,7 +324,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
     read into rows here, reduced or whole); small tables come back as they are. ``used``: the
     names the spec mentions (:func:`mentioned`); a reduced table keeps only those columns."""
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
-    small_limit = 4 * model.width * SUBPIXELS
+    small_limit = m4_rows(model, 1.0, math.ceil(model.width * SUBPIXELS))
 
     def engine_table(t: Table) -> Table | None:
         if t.relation is not None:

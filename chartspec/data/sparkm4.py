@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..spec.model import ChartSpec
-from .reduce import columns_per_pixel, m4_columns
+from .m4grid import columns_per_pixel, m4_columns, m4_group, m4_rows
 from .sparkexpr import SparkPlan, engine_number
 from .table import Table
 
@@ -66,7 +66,7 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
             _, group = groups.setdefault((plan.keys, plan.signature), (plan, []))
             group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
-    if count <= 4 * columns:
+    if count <= m4_rows(model, scale, columns):
         return None
     log = model.x.scale == "log"
     mapped = F.log(x) if log else x
@@ -75,7 +75,7 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
         linear = F.floor((mapped - F.lit(lo)) / F.lit(hi - lo) * F.lit(n))
         return F.when(x > 0, linear).when(x == 0, F.lit(_LOG_ZERO)).otherwise(F.lit(_LOG_NEGATIVE)) if log else linear
 
-    picks = [_picks(_transformed(frame, plan), x, bucket(columns), list(plan.keys), values)
+    picks = [_picks(_transformed(frame, plan), x, bucket(columns), list(plan.keys), values, m4_group(model, scale, columns))
              for plan, values in groups.values()]
     # a point covers pixels, not sub-columns: one row per pixel cell (reduce.reduce_table's count)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
@@ -95,8 +95,9 @@ def _transformed(frame: Any, plan: SparkPlan, *, filtered: bool = True) -> Any:
     return frame if plan.where is None or not filtered else frame.where(plan.where)
 
 
-def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) -> Any:
-    """Per series and column: the rows with the first and last x and each value's extremes.
+def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str], group: int = 1) -> Any:
+    """Per series and column: the rows with each value's extremes, and with the first and last x
+    of every ``group`` columns (m4sql.m4_part).
 
     One aggregation, no join: the smallest (value, row) struct is the row with the smallest value,
     the first such row on ties, as m4sql.py picks; the largest x keeps the last row, the largest
@@ -106,15 +107,22 @@ def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str]) 
     measured = [x, *(engine_number(v) for v in values)]
     rows = frame.where(x.isNotNull()).select("__srow", *(F.col(f"`{k}`").alias(f"__k{i}") for i, k in enumerate(keys)),
                                              bucket.alias("__b"), *(m.alias(f"__m{i}") for i, m in enumerate(measured)))
-    group = [f"__k{i}" for i in range(len(keys))] + ["__b"]
+    by = [f"__k{i}" for i in range(len(keys))] + ["__b"]
     row = F.col("__srow")
     ids = [F.min(F.struct("__m0", row))["__srow"], F.max(F.struct("__m0", row))["__srow"]]
     for i in range(1, len(measured)):
         value = F.col(f"__m{i}")
         ids += [F.min(F.when(value.isNotNull(), F.struct(value, row.alias("__srow"))))["__srow"],
                 -F.max(F.when(value.isNotNull(), F.struct(value, (-row).alias("__srow"))))["__srow"]]
-    grouped = rows.groupBy(*group).agg(F.array(*ids).alias("__ids"))
-    return grouped.select(F.explode("__ids").alias("__srow")).where(F.col("__srow").isNotNull())
+    grouped = rows.groupBy(*by).agg(*(pick.alias(f"__p{i}") for i, pick in enumerate(ids)))
+    if group > 1:  # x's first and last of the group: from its first and last column holding rows
+        from pyspark.sql import Window
+
+        over = Window.partitionBy(*by[:-1], F.floor(F.col("__b") / F.lit(group)))
+        grouped = (grouped.withColumn("__p0", F.when(F.col("__b") == F.min("__b").over(over), F.col("__p0")))
+                   .withColumn("__p1", F.when(F.col("__b") == F.max("__b").over(over), F.col("__p1"))))
+    picked = F.array(*(F.col(f"__p{i}") for i in range(len(ids))))
+    return grouped.select(F.explode(picked).alias("__srow")).where(F.col("__srow").isNotNull())
 
 
 def _cells(frame: Any, plan: SparkPlan, x: Any, column: Any, rows_per_unit: float) -> Any:

@@ -1,8 +1,9 @@
 """The reduction (data/reduce.py): M4 per series and pixel column, computed in the engine.
 
 Each test checks the reduced rows against an M4 computed here independently, in numpy, from the
-full data: per series and pixel column the rows with the first and last x and the smallest and
-largest y must all be kept, and the extents of every drawn field must equal the full data's.
+full data: per series and sub-column the rows with the smallest and largest y, and per pixel
+(SUBPIXELS sub-columns at scale 1) the rows with the first and last x must all be kept, and the
+extents of every drawn field must equal the full data's.
 """
 
 from __future__ import annotations
@@ -39,17 +40,21 @@ def _curve(n: int, seed: int = 0) -> np.ndarray:
 
 
 def _expected(x: np.ndarray, ys: list[np.ndarray], columns: int, mapped: np.ndarray | None = None,
-              domain: tuple[float, float] | None = None) -> set[int]:
-    """Row indices M4 must keep: per pixel column the first/last x and the min/max of each y."""
+              domain: tuple[float, float] | None = None, group: int = SUBPIXELS) -> set[int]:
+    """Row indices M4 must keep: per sub-column the min/max of each y, per ``group`` sub-columns
+    (a pixel) the first/last x."""
     m = x.astype(float) if mapped is None else mapped
     lo, hi = domain or (m.min(), m.max())
     bucket = np.floor((m - lo) / (hi - lo) * columns).astype(int)
     keep: set[int] = set()
     for b in np.unique(bucket):
         idx = np.flatnonzero(bucket == b)
-        keep |= {int(idx[np.argmin(x[idx])]), int(idx[np.argmax(x[idx])])}
         for y in ys:
             keep |= {int(idx[np.argmin(y[idx])]), int(idx[np.argmax(y[idx])])}
+    pixel = bucket // group
+    for b in np.unique(pixel):
+        idx = np.flatnonzero(pixel == b)
+        keep |= {int(idx[np.argmin(x[idx])]), int(idx[np.argmax(x[idx])])}
     return keep
 
 
@@ -71,7 +76,7 @@ def test_m4_keeps_first_last_min_max_of_every_pixel_column(tmp_path: Path) -> No
                                           "layers:\n  - {mark: line, y: {field: loss}}\n"))
     rows = spec.table.rows
     assert spec.table.reduced_from == n
-    assert len(rows) < n / 3
+    assert len(rows) <= 2 * WIDTH * SUBPIXELS + 2 * WIDTH  # extremes per sub-column, first and last per pixel
     kept = _kept_x(rows)
     assert {int(step[i]) for i in _expected(step, [loss], WIDTH * SUBPIXELS)} <= kept
     assert 1234 in kept
@@ -80,7 +85,7 @@ def test_m4_keeps_first_last_min_max_of_every_pixel_column(tmp_path: Path) -> No
 
 
 def test_small_tables_are_not_touched(tmp_path: Path) -> None:
-    n = 4 * WIDTH * SUBPIXELS  # at most 4 rows per pixel column: drawn as they are
+    n = 2 * WIDTH * SUBPIXELS + 2 * WIDTH  # at most as many rows as M4 keeps: drawn as they are
     _csv(tmp_path / "run.csv", {"step": np.arange(n), "loss": _curve(n)})
     spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
                                           "layers:\n  - {mark: line, y: {field: loss}}\n"))
@@ -97,7 +102,7 @@ def test_each_series_of_a_colour_field_is_reduced_on_its_own(tmp_path: Path) -> 
     spec = chartspec.load(_spec(tmp_path, f"data: runs.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
                                           "layers:\n  - {mark: line, y: {field: loss}, color: {field: run}}\n"))
     rows = spec.table.rows
-    assert spec.table.reduced_from == 3 * n and len(rows) <= 3 * 4 * (WIDTH * SUBPIXELS + 1)
+    assert spec.table.reduced_from == 3 * n and len(rows) <= 3 * 2 * (WIDTH * SUBPIXELS + WIDTH + 2)
     for name, y in runs.items():
         kept = {r["step"] for r in rows if r["run"] == name}
         # the x scale spans every series, so the columns are those of the whole chart
@@ -127,7 +132,10 @@ def test_each_facet_panel_and_file_is_its_own_series(tmp_path: Path) -> None:
             for b in np.unique(bucket):
                 members = idx[bucket == b]
                 ys = y[members]
-                want |= {int(members[0]), int(members[-1]), int(members[np.argmin(ys)]), int(members[np.argmax(ys)])}
+                want |= {int(members[np.argmin(ys)]), int(members[np.argmax(ys)])}
+            for b in np.unique(bucket // SUBPIXELS):  # first and last x per pixel
+                members = idx[bucket // SUBPIXELS == b]
+                want |= {int(members[0]), int(members[-1])}
             assert want <= kept, (seed, split)
 
 
@@ -372,10 +380,10 @@ def test_a_sweep_of_many_runs_gets_fewer_columns_than_pixels_rather_than_failing
     """40 runs at 200 px need 32,000 rows at one column a pixel: more than a drawing limit of
     30,000 (a sweep of 110 runs at 600 px against the default limit failed so; the row budget is
     scaled down with the limit). Each column then spans a few pixels, each run keeps its extremes."""
-    import chartspec.data.reduce as reduce
+    import chartspec.data.m4grid as grid
 
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "30000")
-    monkeypatch.setattr(reduce, "ROW_BUDGET", 10_000)
+    monkeypatch.setattr(grid, "ROW_BUDGET", 10_000)
     n, runs = 2_000, 40
     loss = np.concatenate([_curve(n, seed) + seed for seed in range(runs)])
     _csv(tmp_path / "runs.csv", {"run": np.repeat([f"r{i}" for i in range(runs)], n),

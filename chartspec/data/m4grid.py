@@ -1,0 +1,64 @@
+"""The M4 grid: how many columns a plot is cut into, and how many rows that keeps.
+
+reduce.py (DuckDB and numpy), sparkm4.py and postgres.py cut on the same grid, so a chart reduced
+in any engine keeps the same rows. See reduce.py for what the columns keep and why these numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+from ..spec.model import ChartSpec
+
+__all__ = ["MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "m4_group", "m4_rows", "max_drawn_rows"]
+
+#: M4 columns (each value's extremes) per CSS pixel at --scale 1; the first and last row per pixel
+SUBPIXELS = 7
+#: and at least this many per device pixel at larger scales
+DEVICE_SUBPIXELS = 4
+#: with zoom on (HTML), this many times more columns, so zooming in this far stays exact
+ZOOM_COLUMNS = 4
+#: the reduced rows of one chart stay near this many: many series get fewer sub-columns each
+ROW_BUDGET = 40_000
+#: the most rows one chart may hand to Vega (beyond it Vega takes minutes or exhausts its heap);
+#: a build can raise it with the environment variable CHARTSPEC_MAX_DRAWN_ROWS
+MAX_DRAWN_ROWS = 250_000
+
+
+def columns_per_pixel(scale: float) -> float:
+    """M4 columns per CSS pixel of the plot for images at ``scale`` device pixels per CSS pixel."""
+    return max(SUBPIXELS, DEVICE_SUBPIXELS * scale)
+
+
+def m4_columns(model: ChartSpec, scale: float, series: int) -> int:
+    """M4 columns across the plot for ``series`` curves (series x values drawn)."""
+    per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
+    # many series (a sweep of runs): fewer columns each, so the chart stays drawable, down to one a
+    # pixel; below that only when one a pixel hands Vega more than half the rows it may draw (the
+    # hover table may add as many), where a sweep of 110 runs failed: a column then spans a few
+    # pixels, its extremes still kept
+    rows_a_pixel = 4 * max(1, series) * model.width  # M4's rows at one column a pixel
+    at_least = min(1.0, max_drawn_rows() / 2 / rows_a_pixel)
+    per_pixel = max(at_least, min(per_pixel, ROW_BUDGET / rows_a_pixel))
+    return max(1, math.ceil(model.width * per_pixel))
+
+
+def m4_rows(model: ChartSpec, scale: float, columns: int) -> int:
+    """The most rows M4 keeps of one value of one series over ``columns`` columns: tables of at
+    most this many rows are drawn as they are."""
+    return 2 * columns + 2 * math.ceil(columns / m4_group(model, scale, columns))
+
+
+def m4_group(model: ChartSpec, scale: float, columns: int) -> int:
+    """How many neighbouring M4 columns (of ``columns``) share one first and last row: those of a
+    device pixel (7 at scale 1, 4 at scale 2); 1 (plain M4) once a sweep's many series leave a
+    pixel fewer columns than that. Column ``b`` belongs to group ``floor(b / group)``."""
+    per_css = columns / model.width / (ZOOM_COLUMNS if model.interactive.zoom else 1)
+    return max(1, int(per_css // max(1.0, scale)))
+
+
+def max_drawn_rows() -> int:
+    """:data:`MAX_DRAWN_ROWS`, or what CHARTSPEC_MAX_DRAWN_ROWS sets (a positive whole number)."""
+    raw = os.environ.get("CHARTSPEC_MAX_DRAWN_ROWS", "").strip().replace("_", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else MAX_DRAWN_ROWS
