@@ -1,0 +1,74 @@
+"""The length limit of drawn text: titles, legend names, annotation labels.
+
+Vega draws text on one line: a 30,000-character title took Vega 18-94 s to draw before the image
+was refused as too wide, without a position. The schema caps every drawn text with one
+``maxLength`` (its description says so, for editors and the reference); a spec's key over it is a
+positioned schema error (tests/cases/text_too_long), Vega-Lite's own titles in a ``vega_lite:``
+patch or plain Vega-Lite are held to the same limit after compiling (tests/cases/vega_lite_text_too_long).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from conftest import build_specs, write_tree
+from svgchart import parse_svg
+
+from chartspec.spec.schema import load_schema, max_text_length
+
+# every key whose string is drawn as text (not a field name, colour, format or path)
+DRAWN_TEXT = [
+    ("properties", "title"),
+    ("properties", "subtitle"),
+    ("$defs", "facet", "properties", "title"),
+    ("$defs", "axisCommon", "properties", "title"),
+    ("$defs", "layer", "properties", "name"),
+    ("$defs", "colorByField", "properties", "title"),
+    ("$defs", "legend", "properties", "title"),
+    ("$defs", "annotation", "properties", "text"),
+    ("$defs", "annotation", "properties", "label"),
+]
+
+
+def _node(path: tuple[str, ...]) -> dict:  # type: ignore[type-arg]
+    node = load_schema()
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _length_limits(node: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], int]]:
+    if isinstance(node, dict):
+        found = [(path, node["maxLength"])] if "maxLength" in node else []
+        return found + [hit for k, v in node.items() for hit in _length_limits(v, path + (k,))]
+    return []
+
+
+def test_every_drawn_text_has_the_one_limit_and_says_so() -> None:
+    limit = max_text_length()
+    assert 100 <= limit <= 1000  # long enough for any real title, short enough to draw in well under a second
+    for path in DRAWN_TEXT:
+        node = _node(path)
+        assert node.get("maxLength") == limit, path
+        assert f"At most {limit} characters." in node["description"], path
+    # and no other key has a different length limit (one rule for the editor, validator and reference)
+    assert {path for path, _ in _length_limits(load_schema())} == set(DRAWN_TEXT)
+    reference = (Path(__file__).parents[2] / "docs" / "spec-reference.md").read_text(encoding="utf-8")
+    assert reference.count(f"At most {limit} characters.") == len(DRAWN_TEXT)
+
+
+def test_text_at_the_limit_draws_fast_and_whole(tmp_path: Path) -> None:
+    limit = max_text_length()
+    title = ("Loss " * limit)[:limit - 1] + "!"
+    src = write_tree(tmp_path / "src", {"chart.yaml": f"""title: "{title}"
+data: {{values: [{{step: 1, loss: 2.5}}, {{step: 2, loss: 1.5}}]}}
+x: {{field: step, title: "{title}"}}
+layers:
+  - y: {{field: loss}}
+"""})
+    started = time.perf_counter()
+    chart = parse_svg(build_specs(tmp_path / "out", [src / "chart.yaml"], "svg", "-j", "0") / "chart.svg")
+    assert time.perf_counter() - started < 30  # a 30,000-character title took 18-94 s and failed
+    assert [item.text for item in chart.items if item.role == "title-text"] == [title]
+    assert [item.text for item in chart.items if item.role == "axis-title"][0] == title
