@@ -201,17 +201,22 @@ def _long_texts(node: Any, path: JsonPath, limit: int) -> list[Finding]:
 
     A ``vega_lite:`` patch or plain Vega-Lite is not held to chartspec's schema, and Vega draws a
     30,000-character title for seconds to minutes before the image is refused as too wide
-    (render/engine.py). A line of lines (``title: [a, b]``) is checked line by line.
+    (render/engine.py). A line of lines (``title: [a, b]``) is checked line by line, and so are the
+    values of a scale's domain, which its legend or axis writes (a run's name: a fold's column name,
+    which data checks cannot see).
     """
     found: list[Finding] = []
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in _TEXT_KEYS:
+            domain = key == "domain" and path[-1:] == ("scale",)  # its values are the legend's or axis' labels
+            if key in _TEXT_KEYS or domain:
                 name = path[-1] if key == "text" and path and path[-1] in _TEXT_KEYS else key  # title: {text}
-                found += [Finding(where, f"the text of '{name}' is {len(text):,} characters long: more than the limit "
-                                  f"of {limit:,}", LONG_TEXT_HINT) for where, text in _lines(value, path + (key,))
-                          if len(text) > limit]
-            if key not in ("usermeta", "values", "datasets"):
+                what = "a value of the scale's domain (a legend or axis label)" if domain else f"the text of '{name}'"
+                hint = "shorten the names in the data (a series' name, a folded column's name)" if domain \
+                    else LONG_TEXT_HINT
+                found += [Finding(where, f"{what} is {len(text):,} characters long: more than the limit of {limit:,}",
+                                  hint) for where, text in _lines(value, path + (key,)) if len(text) > limit]
+            if key not in ("usermeta", "values", "datasets", "tooltip"):  # a tooltip is drawn on hover, alone
                 found += _long_texts(value, path + (key,), limit)
     elif isinstance(node, list):
         for index, item in enumerate(node):

@@ -4,17 +4,22 @@ Vega draws text on one line: a 30,000-character title took Vega 18-94 s to draw 
 was refused as too wide, without a position. The schema caps every drawn text with one
 ``maxLength`` (its description says so, for editors and the reference); a spec's key over it is a
 positioned schema error (tests/cases/text_too_long), Vega-Lite's own titles in a ``vega_lite:``
-patch or plain Vega-Lite are held to the same limit after compiling (tests/cases/vega_lite_text_too_long).
+patch or plain Vega-Lite are held to the same limit after compiling (tests/cases/vega_lite_text_too_long),
+and so are the names a legend or direct label takes from the data.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
-from conftest import build_specs, write_tree
+import pytest
+from conftest import build_specs, load_error, write_tree
 from svgchart import parse_svg
 
+import chartspec
+from chartspec.errors import CompileError
 from chartspec.spec.schema import load_schema, max_text_length
 
 # every key whose string is drawn as text (not a field name, colour, format or path)
@@ -72,3 +77,27 @@ layers:
     assert time.perf_counter() - started < 30  # a 30,000-character title took 18-94 s and failed
     assert [item.text for item in chart.items if item.role == "title-text"] == [title]
     assert [item.text for item in chart.items if item.role == "axis-title"][0] == title
+
+
+def test_names_from_the_data_are_held_to_the_same_limit(tmp_path: Path) -> None:
+    limit = max_text_length()
+    long = "r" * (limit + 1)
+    # a run's name is a legend entry (and a direct label): refused where the colour field is named
+    runs = "step,run,loss\n" + "".join(f"{s},{r},{s + i}\n" for i, r in enumerate(["a", long]) for s in range(3))
+    write_tree(tmp_path, {"runs.csv": runs})
+    err = load_error(tmp_path / "runs.yaml", "data: runs.csv\nx: {field: step}\nlayers:\n"
+                                             "  - y: {field: loss}\n    color: {field: run}\n    label: end\n")
+    [d] = err.diagnostics
+    assert (d.line, d.column) == (5, 20)
+    assert d.message == (f"the series {'r' * 30 + '...'!r} of field 'run' in runs.csv is {limit + 1} characters long: "
+                         f"more than the limit of {limit} for a legend name")
+    # a folded column's name is made by a transform: the compiled legend's domain is checked instead
+    wide = json.dumps([{"step": 1, "a": 1, long: 2}, {"step": 2, "a": 2, long: 3}])
+    write_tree(tmp_path, {"wide.json": wide, "fold.yaml": (f"data: wide.json\nx: {{field: step}}\ntransform:\n"
+                                                            f"  - fold: [a, {long}]\nlayers:\n"
+                                                            "  - y: {field: value}\n    color: {field: key}\n")})
+    with pytest.raises(CompileError) as caught:
+        chartspec.to_vegalite(chartspec.load(tmp_path / "fold.yaml"))
+    assert [d.message for d in caught.value.diagnostics] == [
+        f"a value of the scale's domain (a legend or axis label) is {limit + 1} characters long: more than the "
+        f"limit of {limit}"]
