@@ -163,7 +163,9 @@ def limit_findings(vl: dict[str, Any], lim: Limits) -> list[Finding]:
                                      lim.hint("side" if max(width, height) > lim.side else "pixels"), key=True))
     found += _sequences(vl, (), lim)
     found += _format_widths(vl, ())
-    found += _long_texts(vl, (), max_text_length())
+    # twice the schema's limit: what chartspec adds to a spec's text (an hline's value, an axis'
+    # tag) must not refuse a valid spec; a 30,000-character title of a patch still never draws
+    found += _long_texts(vl, (), 2 * max_text_length())
     found += _drawn(vl, lim)
     return found
 
@@ -197,7 +199,7 @@ _TEXT_KEYS = frozenset({"title", "subtitle", "text"})
 
 
 def _long_texts(node: Any, path: JsonPath, limit: int) -> list[Finding]:
-    """Titles and text literals longer than the schema's ``maxLength`` of chartspec's own titles.
+    """Titles and text literals longer than ``limit``, twice the ``maxLength`` of chartspec's own titles.
 
     A ``vega_lite:`` patch or plain Vega-Lite is not held to chartspec's schema, and Vega draws a
     30,000-character title for seconds to minutes before the image is refused as too wide

@@ -91,7 +91,9 @@ def test_names_from_the_data_are_held_to_the_same_limit(tmp_path: Path) -> None:
     assert (d.line, d.column) == (5, 20)
     assert d.message == (f"the series {'r' * 30 + '...'!r} of field 'run' in runs.csv is {limit + 1} characters long: "
                          f"more than the limit of {limit} for a legend name")
-    # a folded column's name is made by a transform: the compiled legend's domain is checked instead
+    # a folded column's name is made by a transform: the compiled legend's domain is checked instead,
+    # with twice the limit (room for what chartspec appends to a spec's text)
+    long = "r" * (2 * limit + 1)
     wide = json.dumps([{"step": 1, "a": 1, long: 2}, {"step": 2, "a": 2, long: 3}])
     write_tree(tmp_path, {"wide.json": wide, "fold.yaml": (f"data: wide.json\nx: {{field: step}}\ntransform:\n"
                                                             f"  - fold: [a, {long}]\nlayers:\n"
@@ -99,5 +101,16 @@ def test_names_from_the_data_are_held_to_the_same_limit(tmp_path: Path) -> None:
     with pytest.raises(CompileError) as caught:
         chartspec.to_vegalite(chartspec.load(tmp_path / "fold.yaml"))
     assert [d.message for d in caught.value.diagnostics] == [
-        f"a value of the scale's domain (a legend or axis label) is {limit + 1} characters long: more than the "
-        f"limit of {limit}"]
+        f"a value of the scale's domain (a legend or axis label) is {2 * limit + 1:,} characters long: more than "
+        f"the limit of {2 * limit:,}"]
+
+
+def test_what_chartspec_appends_to_a_text_at_the_limit_is_not_refused(tmp_path: Path) -> None:
+    # an hline's label is followed by its value, a direct label by nothing; both at the limit
+    text = ("Loss " * max_text_length())[:max_text_length()]
+    write_tree(tmp_path, {"runs.csv": "step,loss\n1,2.5\n2,1.5\n", "chart.yaml": (
+        f"data: runs.csv\nx: {{field: step}}\nannotations:\n"
+        f"  - {{hline: {{aggregate: mean, field: loss}}, label: \"{text}\"}}\n"
+        f"layers:\n  - {{y: {{field: loss}}, name: \"{text}\", label: end}}\n")})
+    vl = chartspec.to_vegalite(chartspec.load(tmp_path / "chart.yaml"))
+    assert f"{text} 2" in json.dumps(vl)  # the label with its value (mean 2.0) is in the chart
