@@ -4,8 +4,9 @@ The series take the palette's colours in turn (the theme's ``range.category``, c
 by default; series.py), or a layer's ``scheme``: a categorical scheme is taken in turn too. So the
 11th run of a ten-colour palette gets the first run's colour, and Vega-Lite draws the two alike
 without a word. The build says so in a note, counted from the legend entries the compiler made,
-which is where the colours are chosen. Colours the spec sets itself are its author's choice and
-are never counted; a run that meets one of them is.
+which is where the colours are chosen; series told apart by their marker or dash are not alike.
+Colours the spec sets itself are its author's choice and are never counted; a run that meets one
+of them is.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequen
                        source: SourceMap) -> list[Diagnostic]:
     """A note per layer of a colour field whose series share a colour with another legend entry,
     and one for the single-series layers that do."""
-    uses = Counter(e.color.lower() for e in found)
-    shared = [e for e in found if uses[e.color.lower()] > 1]
+    uses = Counter(_look(e) for e in found)
+    shared = [e for e in found if uses[_look(e)] > 1]
     if not shared:
         return []
     notes: list[Diagnostic] = []
@@ -40,23 +41,30 @@ def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequen
         if layer.series is None:
             continue
         mine = [e for e in found if e.layer == layer.index]
-        alike = [e for e in mine if uses[e.color.lower()] > 1]
+        alike = [e for e in mine if uses[_look(e)] > 1]
         if not alike:
             continue
         scheme = layer.series.scheme
         colours = len({c.lower() for c in scheme_colors(scheme, len(mine))}) if scheme else len(palette)
         where = f"scheme {scheme!r} gives {colours:,} colours" if scheme else f"the palette has {colours:,} colours"
         notes.append(_note(source, f"{len(alike):,} of the {len(mine):,} series of {layer.series.field!r} share their "
-                           f"colour with another series ({where}): they look the same in the chart",
+                           f"colour with another series drawn alike ({where}): they look the same in the chart",
                            layer.json_path + ("color", "field")))
     layers = {layer.index: layer for layer in model.layers}
     plain = [e for e in shared if e.layer in layers and _palette_coloured(layers[e.layer])]
     if plain:
         first = layers[plain[-1].layer]  # the later of two alike: the one that took a used colour
-        notes.append(_note(source, f"{len(plain):,} of the layers share their colour with another series (the palette "
-                           f"has {len(palette):,} colours): they look the same in the chart", first.json_path,
+        notes.append(_note(source, f"{len(plain):,} of the {len(layers):,} layers share their colour with another "
+                           f"series drawn alike (the palette has {len(palette):,} colours): they look the same in the "
+                           "chart", first.json_path,
                            hint="give the layers their own 'color', or the theme a longer 'range.category'"))
     return notes
+
+
+def _look(entry: Entry) -> tuple[object, ...]:
+    """What tells two series apart in the chart and legend: colour, marker and dash (twelve
+    layers of one palette colour each with its own marker are not alike)."""
+    return entry.color.lower(), entry.shape, entry.dash, entry.glyph
 
 
 def _palette_coloured(layer: Layer) -> bool:

@@ -35,8 +35,9 @@ CHART = "data: runs.csv\nx: {field: step}\nlayers:\n  - y: {field: loss}\n    co
 
 
 def test_twelve_runs_on_ten_colours_are_noted_where_the_colour_field_is(tmp_path: Path, run_cli: RunCli) -> None:
-    assert _notes(tmp_path, CHART) == ["5:20: 4 of the 12 series of 'run' share their colour with another series "
-                                       "(the palette has 10 colours): they look the same in the chart"]
+    assert _notes(tmp_path, CHART) == [
+        "5:20: 4 of the 12 series of 'run' share their colour with another series drawn alike (the palette has 10 "
+        "colours): they look the same in the chart"]
     proc = run_cli("build", "chart.yaml", "-o", "out", "-f", "svg", "-j", "0", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.count("chart.yaml:5:20: note: 4 of the 12 series of 'run'") == 1, proc.stderr
@@ -55,20 +56,25 @@ def test_as_many_runs_as_colours_get_no_note(tmp_path: Path) -> None:
 def test_the_theme_palette_and_a_scheme_are_counted_as_they_are(tmp_path: Path) -> None:
     five = json.dumps({"range": {"category": ["#111111", "#222222", "#333333", "#444444", "#555555"]}})
     assert _notes(tmp_path, "theme: five.json\n" + CHART, runs=7, files={"five.json": five}) == [
-        "6:20: 4 of the 7 series of 'run' share their colour with another series (the palette has 5 colours): "
-        "they look the same in the chart"]
-    assert _notes(tmp_path, CHART.replace("{field: run}", "{field: run, scheme: set2}")) == [
-        "5:20: 8 of the 12 series of 'run' share their colour with another series (scheme 'set2' gives 8 "
+        "6:20: 4 of the 7 series of 'run' share their colour with another series drawn alike (the palette has 5 "
         "colours): they look the same in the chart"]
+    assert _notes(tmp_path, CHART.replace("{field: run}", "{field: run, scheme: set2}")) == [
+        "5:20: 8 of the 12 series of 'run' share their colour with another series drawn alike (scheme 'set2' gives "
+        "8 colours): they look the same in the chart"]
 
 
 def test_single_series_layers_past_the_palette_are_noted_once(tmp_path: Path) -> None:
     layers = "".join(f"  - {{name: l{i}, y: {{field: loss}}}}\n" for i in range(11))
     spec = "data: runs.csv\nx: {field: step}\nlayers:\n" + layers
-    assert _notes(tmp_path, spec) == ["14:5: 2 of the layers share their colour with another series (the palette "
-                                      "has 10 colours): they look the same in the chart"]
+    assert _notes(tmp_path, spec) == ["14:5: 2 of the 11 layers share their colour with another series drawn alike "
+                                      "(the palette has 10 colours): they look the same in the chart"]
     coloured = spec.replace("{name: l10,", "{name: l10, color: black,")  # the spec's own colour: its choice
     assert _notes(tmp_path, coloured) == []
+    # one colour, but each layer its own marker (specs/marks_point_shapes.yaml): told apart, no note
+    shapes = "".join(f"  - {{mark: point, point: {p}, name: l{i}, y: {{field: loss}}}}\n"
+                     for i, p in enumerate(["circle", "square", "cross", "diamond", "triangle-up", "triangle-down",
+                                            "triangle-left", "triangle-right", "triangle", "wedge", "arrow"]))
+    assert _notes(tmp_path, "data: runs.csv\nx: {field: step}\nlayers:\n" + shapes) == []
 
 
 def test_a_layout_item_is_noted_at_its_own_place(tmp_path: Path) -> None:
