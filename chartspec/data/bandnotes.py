@@ -104,7 +104,8 @@ def _number(value: Any) -> float | None:
 
 def _note(layer: Layer, model: ChartSpec, source: SourceMap, single: int, drawn: int, first: Any) -> Diagnostic:
     extent = layer.band.extent  # type: ignore[union-attr]
-    where = f"{drawn:,} x positions" + (f" of its series of {layer.series.field!r}" if layer.series else "")
+    where = (f"{drawn:,} x positions" + (f" of its series of {layer.series.field!r}" if layer.series else "")
+             + (" in the facet's panels" if model.facet is not None else ""))
     return replace(source.diagnostic(
         f"at {single:,} of the {where}, {layer.y.field!r} has a single value (first at {model.x.field} "
         f"{shown(first, model.x)}): {_NEEDS[extent]} needs two, so {_DRAWN.get(layer.mark, 'the band')} "

@@ -79,3 +79,15 @@ def test_a_layer_the_engine_aggregates_is_counted_on_every_step_not_the_reduced_
     assert loaded.model.layers[0].transform == ()  # aggregated by the engine, not by Vega
     assert notes[0] == ("4:70: at 1,000 of the 20,000 x positions, 'reward' has a single value (first at step "
                         "19000): a confidence interval needs two, so the band is missing there")
+
+
+def test_facet_panels_count_their_own_x_positions(tmp_path: Path) -> None:
+    rows = [f"{task},{s * 10},{seed},{s + seed}" for task in ("a", "b") for s in range(4)
+            for seed in range(1 if task == "b" and s == 0 else 2)]
+    spec = ("data: runs.csv\nx: {field: step}\nfacet: {field: task}\nlayers:\n"
+            "  - {mark: errorband, y: {field: reward}, band: {extent: stdev}}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "runs.csv": "task,step,seed,reward\n" + "\n".join(rows) + "\n",
+                          "chart.yaml": spec})
+    [note] = chartspec.load(tmp_path / "chart.yaml").notes
+    assert note.message.startswith("at 1 of the 8 x positions in the facet's panels, 'reward' has a single value "
+                                   "(first at step 0)")
