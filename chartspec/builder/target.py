@@ -29,7 +29,7 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
     """Load, compile, render and write one spec; errors are returned, not raised. ``draw`` draws
     the SVG elsewhere than in this process' engine (builder/renderer.py), and ``png`` makes the
     PNG of what it drew there."""
-    from ..compiler.vegalite import compile_vegalite
+    from ..compiler.vegalite import compile_noted
     from ..data.loader import load, with_build_theme
 
     started = time.perf_counter()
@@ -44,9 +44,10 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
         key = spec_key(list(inputs), spec.fetched, _fingerprint(target, options),
                        options.out.resolve()) if options.render else None
         # pure: spec -> Vega-Lite; its rows the loaded ones (nothing here changes them)
-        vl = compile_vegalite(spec, checked_only=not options.render, share_rows=True)
+        vl, compiled = compile_noted(spec, checked_only=not options.render, share_rows=True)
+        notes = tuple(dict.fromkeys(spec.notes + compiled))  # the data's, then what the compiler chose
         if not options.render:  # validated and compiled: what only the compiler can refuse is reported too
-            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=spec.notes,
+            return SpecResult(target, "valid", (), inputs, None, time.perf_counter() - started, notes=notes,
                               fetched=spec.fetched)
         from ..render.atomic import write_all_atomic  # here: validate never loads the renderer
         from ..render.export import draw_ahead, render
@@ -59,7 +60,7 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
                           png=png if draw is not None else None)  # in memory
         write_all_atomic({path: rendered[fmt] for fmt, path in paths.items()})  # all formats or none
         return SpecResult(target, "built", tuple(paths.values()), inputs, None, time.perf_counter() - started, key,
-                          notes=spec.notes, fetched=spec.fetched)
+                          notes=notes, fetched=spec.fetched)
     except ChartspecError as err:
         stop.check(err.__cause__ or err.__context__)  # an engine's error made of a Ctrl-C or SIGTERM: stop
         if any(d.file is None for d in err.diagnostics):  # render and write errors: say which spec

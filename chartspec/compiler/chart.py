@@ -16,11 +16,13 @@ from ..data.hovertable import HoverTable, hover_table
 from ..data.layerdata import LayerData, layer_data
 from ..data.table import Table
 from ..data.values import extent
+from ..errors import Diagnostic
 from ..spec.marks import starts_at_zero
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annolabels import hline_corners
 from .annotations import GAP, LABEL_SIZE, annotation_layers
 from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
+from .colornotes import shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .fieldalias import alias_backslash_fields
@@ -42,8 +44,14 @@ __all__ = ["SERIES_FIELD", "VEGA_LITE_SCHEMA", "axis_values"]
 
 
 def compile_chart(spec: Spec, *, checked_only: bool = False, share_rows: bool = False) -> dict[str, Any]:
-    """Compile a loaded single chart (``spec.model`` a :class:`ChartSpec`) to a Vega-Lite dict.
-    ``checked_only``: compiled to be checked, never drawn (``chartspec validate``): the hover
+    """Compile a loaded single chart (``spec.model`` a :class:`ChartSpec`) to a Vega-Lite dict."""
+    return compile_chart_noted(spec, checked_only=checked_only, share_rows=share_rows)[0]
+
+
+def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
+                        share_rows: bool = False) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The Vega-Lite dict of a single chart and the notes on what compiling it chose (series
+    sharing a colour: colornotes.py). ``checked_only``: compiled to be checked, never drawn (``chartspec validate``): the hover
     table is left out where it cannot change the verdict (:func:`_hover_matters`). ``share_rows``:
     the data rows are the loaded table's own dicts, not copies (see :func:`_shared_values`)."""
     values = _shared_values if share_rows else _values
@@ -64,6 +72,7 @@ def compile_chart(spec: Spec, *, checked_only: bool = False, share_rows: bool = 
     x_tables = [data.of(layer) for layer in model.layers]
     x_encoding = _x_encoding(model, extent(model.x, x_tables), x_tables)
     found = entries(model, data.of, tags, palette)
+    notes = shared_color_notes(model, found, palette, spec.source)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, styles(model, tags)), model, found)
@@ -109,7 +118,7 @@ def compile_chart(spec: Spec, *, checked_only: bool = False, share_rows: bool = 
     vl = one_line_titles(vl)  # Vega-Lite writes titles into expressions unescaped
     if model.vega_lite:
         vl = apply_patch(vl, spec)
-    return vl
+    return vl, notes
 
 
 #: the last chart's hover table: an HTML page compiles its chart twice (light and dark looks), and

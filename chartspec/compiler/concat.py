@@ -7,10 +7,12 @@ once, and every item keeps its own colour and shape scales, so each has its own 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..data.loaded import ConcatSpec, Spec
-from .chart import compile_chart
+from ..errors import Diagnostic
+from .chart import compile_chart_noted
 from .common import VEGA_LITE_SCHEMA, apply_patch
 from .interactive import distinct_params
 
@@ -35,10 +37,13 @@ def _set_axes(node: Any, settings: dict[str, Any]) -> None:
             _set_axes(item, settings)
 
 
-def compile_concat(spec: Spec) -> dict[str, Any]:
-    """The Vega-Lite concat of the layout's compiled charts."""
+def compile_concat(spec: Spec) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The Vega-Lite concat of the layout's compiled charts, and the charts' notes."""
     model: ConcatSpec = spec.model  # type: ignore[assignment]
-    charts = [compile_chart(item) for item in model.items]
+    compiled = [compile_chart_noted(item) for item in model.items]
+    charts = [chart for chart, _ in compiled]
+    # an item's notes are located in the file already; their paths get the item's place in front
+    notes = [replace(n, path=(model.direction, i, *n.path)) for i, (_, found) in enumerate(compiled) for n in found]
     parts = [{k: v for k, v in chart.items() if k not in _TOP_ONLY} for chart in charts]
     shared = charts[0].get("config", {}).get("axis", {})
     for chart, part in zip(charts[1:], parts[1:]):
@@ -68,4 +73,4 @@ def compile_concat(spec: Spec) -> dict[str, Any]:
         vl["padding"] = model.padding
     if model.vega_lite:
         vl = apply_patch(vl, spec)
-    return vl
+    return vl, notes

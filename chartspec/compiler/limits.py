@@ -23,6 +23,7 @@ from ..data.images import inline_rows
 from ..data.reduce import MAX_DRAWN_ROWS
 from ..errors import JsonPath, UsageError
 from ..spec.expressions.check import D3_NUMBER_FORMAT, MAX_TEXT
+from ..spec.schema import LONG_TEXT_HINT, max_text_length
 
 __all__ = ["MAX_PIXELS", "MAX_ROWS", "MAX_SIDE", "Finding", "Limits", "limit_findings", "limits"]
 
@@ -162,6 +163,9 @@ def limit_findings(vl: dict[str, Any], lim: Limits) -> list[Finding]:
                                      lim.hint("side" if max(width, height) > lim.side else "pixels"), key=True))
     found += _sequences(vl, (), lim)
     found += _format_widths(vl, ())
+    # twice the schema's limit: what chartspec adds to a spec's text (an hline's value, an axis'
+    # tag) must not refuse a valid spec; a 30,000-character title of a patch still never draws
+    found += _long_texts(vl, (), 2 * max_text_length())
     found += _drawn(vl, lim)
     return found
 
@@ -189,6 +193,48 @@ def _format_widths(node: Any, path: JsonPath) -> list[Finding]:
         for index, item in enumerate(node):
             found += _format_widths(item, path + (index,))
     return found
+
+
+_TEXT_KEYS = frozenset({"title", "subtitle", "text"})
+
+
+def _long_texts(node: Any, path: JsonPath, limit: int) -> list[Finding]:
+    """Titles and text literals longer than ``limit``, twice the ``maxLength`` of chartspec's own titles.
+
+    A ``vega_lite:`` patch or plain Vega-Lite is not held to chartspec's schema, and Vega draws a
+    30,000-character title for seconds to minutes before the image is refused as too wide
+    (render/engine.py). A line of lines (``title: [a, b]``) is checked line by line, and so are the
+    values of a scale's domain, which its legend or axis writes (a run's name: a fold's column name,
+    which data checks cannot see).
+    """
+    found: list[Finding] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            domain = key == "domain" and path[-1:] == ("scale",)  # its values are the legend's or axis' labels
+            if key in _TEXT_KEYS or domain:
+                name = path[-1] if key == "text" and path and path[-1] in _TEXT_KEYS else key  # title: {text}
+                what = "a value of the scale's domain (a legend or axis label)" if domain else f"the text of '{name}'"
+                hint = "shorten the names in the data (a series' name, a folded column's name)" if domain \
+                    else LONG_TEXT_HINT
+                found += [Finding(where, f"{what} is {len(text):,} characters long: more than the limit of {limit:,}",
+                                  hint) for where, text in _lines(value, path + (key,)) if len(text) > limit]
+            if key not in ("usermeta", "values", "datasets", "tooltip"):  # a tooltip is drawn on hover, alone
+                found += _long_texts(value, path + (key,), limit)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _long_texts(item, path + (index,), limit)
+    return found
+
+
+def _lines(value: Any, path: JsonPath) -> list[tuple[JsonPath, str]]:
+    """The literal lines of a text setting: a string, a list of them, or ``{value: ...}`` of an encoding."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, list):
+        return [(path + (i,), v) for i, v in enumerate(value) if isinstance(v, str)]
+    if isinstance(value, dict):
+        return [(path + (k,), value[k]) for k in ("value", "datum") if isinstance(value.get(k), str)]
+    return []
 
 
 def _drawn(vl: dict[str, Any], lim: Limits) -> list[Finding]:

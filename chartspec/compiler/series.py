@@ -56,6 +56,8 @@ class Entry:
     dash: tuple[float, ...] | None
     #: what the entry draws in a legend of glyphs (marks.legend_symbols)
     glyph: Glyph = Glyph("line")
+    #: the index of the layer it is a series of (colornotes.py: which colours were chosen for it)
+    layer: int = -1
 
 
 def layer_colors(model: ChartSpec, palette: Sequence[str] = CATEGORY10) -> dict[int, str]:
@@ -80,7 +82,8 @@ def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int
         shape = layer.point or _LEGEND_SYMBOL[layer.mark]
         tag = tags.get(layer.index, "")
         if layer.series is None:
-            found.append(Entry(layer.name + tag, colors[layer.index], shape, layer.stroke_dash, glyph_of(layer)))
+            found.append(Entry(layer.name + tag, colors[layer.index], shape, layer.stroke_dash, glyph_of(layer),
+                               layer.index))
             continue
         if layer.index in shared:
             members = [m for m in model.layers if m.index in shared]
@@ -95,7 +98,7 @@ def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int
                 color, used = spare[used % len(spare)], used + 1
             else:
                 color = scheme[i]
-            found.append(Entry(value + tag, color, shape, dash, glyph))
+            found.append(Entry(value + tag, color, shape, dash, glyph, layer.index))
     return found
 
 

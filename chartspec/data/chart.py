@@ -15,6 +15,7 @@ from ..spec.source import SourceMap
 from ..spec.themes import spec_theme
 from ..spec.validate import schema_diagnostics
 from ..spec.yamlload import Document
+from .bandnotes import single_sample_notes
 from .checks import semantic_diagnostics
 from .dates import with_utc_dates
 from .flow import RESERVED_PREFIX, layer_views
@@ -76,6 +77,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     # alone explain why.
     error_class: type[ChartspecError] = SpecValidationError
     log_notes: list[Diagnostic] = []
+    band_notes: list[Diagnostic] = []
     try:
         model = from_mapping(doc.data)
         theme, theme_problems = spec_theme(model, path, root, doc.source)  # spec/themes.py: a name or a file
@@ -96,6 +98,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
                                                           used)
             # a large layer's aggregate (band extents, mean over seeds) run by the engine (engineagg.py)
             model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root, scale)
+            # bands with a gap where an x has one row: counted on every aggregated row, before the reduction
+            band_notes = single_sample_notes(model, table, layer_tables, doc.source, root)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
@@ -112,6 +116,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             raise  # the schema accepted something the model cannot read: a bug, not user error
     if problems:
         raise error_class(in_order(problems, doc.source.file))
-    notes = tuple(dict.fromkeys([*(n for t in (table, *layer_tables) if t is not None for n in t.notes), *log_notes]))
+    notes = tuple(dict.fromkeys([*(n for t in (table, *layer_tables) if t is not None for n in t.notes), *log_notes,
+                                 *band_notes]))
     return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme,
                 notes=notes)

@@ -7,9 +7,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCHEMA_FILENAME", "allowed_keys", "load_schema", "schema_path", "schema_text"]
+__all__ = ["LONG_TEXT_HINT", "SCHEMA_FILENAME", "allowed_keys", "load_schema", "max_text_length", "schema_path",
+           "schema_text"]
 
 SCHEMA_FILENAME = "chartspec.schema.json"
+#: what to do about a title, name or label over the schema's ``maxLength`` (spec/validate.py,
+#: compiler/limits.py say the same for chartspec's keys and for Vega-Lite's own)
+LONG_TEXT_HINT = ("a chart's text is drawn on one line: shorten it to a few words, and put the long text in "
+                  "'description' (read by screen readers, never drawn) or beside the chart")
 # In a source checkout the schema lives in ../schemas; wheels carry a copy inside the package.
 _REPO_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILENAME
 # The package's own copy as a plain file (any install but a zip): read without importlib.resources,
@@ -63,3 +68,10 @@ def allowed_keys(schema: dict[str, Any]) -> list[str]:
     for part in schema.get("allOf", []) + schema.get("anyOf", []):
         keys += [k for k in allowed_keys(part) if k not in keys]
     return keys
+
+
+@cache
+def max_text_length() -> int:
+    """The most characters a drawn text (a title, a legend name, a label) may have: the schema's
+    ``maxLength`` of ``title``, which every such key shares (tests/spec/test_text_limits.py)."""
+    return int(load_schema()["properties"]["title"]["maxLength"])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic
 from .conforms import conforms
-from .schema import allowed_keys, load_schema, resolve
+from .schema import LONG_TEXT_HINT, allowed_keys, load_schema, resolve
 from .source import SourceMap
 from .suggest import did_you_mean
 
@@ -98,6 +98,11 @@ def _describe(error: ValidationError, source: SourceMap) -> list[Diagnostic]:
         hint = did_you_mean(str(value), options) if isinstance(value, str) else None
         return [source.diagnostic(f"{_show(value)} is not a valid {_name(path)}", path,
                                   hint=hint or f"expected one of: {', '.join(options)}")]
+    if kind == "maxLength" and isinstance(value, str):
+        # a chart's text is drawn on one line: a longer one makes an image wider than any limit,
+        # found only after Vega has measured and drawn it (seconds to minutes); refused here instead
+        return [source.diagnostic(f"{_name(path)} is {len(value):,} characters long: more than the limit of "
+                                  f"{error.validator_value:,}", path, hint=LONG_TEXT_HINT)]
     messages = {
         "minItems": lambda: f"needs at least {error.validator_value} item(s), got {len(value)}",
         "maxItems": lambda: f"allows at most {error.validator_value} item(s), got {len(value)}",

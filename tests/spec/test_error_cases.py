@@ -29,6 +29,9 @@ LOCATIONS: dict[str, list[str]] = {
     "unknown_key_domian": ["spec.yaml:5:3"],                # the key
     "wrong_type": ["spec.yaml:3:8"],                        # the value
     "bad_enum_legend": ["spec.yaml:3:20"],                  # the value
+    "text_too_long": ["spec.yaml:1:8", "spec.yaml:4:25", "spec.yaml:5:17", "spec.yaml:7:24", "spec.yaml:8:23",
+                      "spec.yaml:9:28", "spec.yaml:11:11", "spec.yaml:12:29", "spec.yaml:14:53"],  # each text
+    "vega_lite_text_too_long": ["spec.yaml:7:24", "spec.yaml:7:1040", "spec.yaml:9:23"],  # Vega-Lite's own titles
     "missing_required_y": ["spec.yaml:4:5"],                # the layer lacking 'y'
     "field_not_in_data": ["spec.yaml:6:16"],                # the field name
     "non_numeric_quantitative": ["spec.yaml:5:16"],

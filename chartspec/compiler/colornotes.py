@@ -1,0 +1,76 @@
+"""Series that share a colour: more series than the palette has colours.
+
+The series take the palette's colours in turn (the theme's ``range.category``, chartspec's ten
+by default; series.py), or a layer's ``scheme``: a categorical scheme is taken in turn too. So the
+11th run of a ten-colour palette gets the first run's colour, and Vega-Lite draws the two alike
+without a word. The build says so in a note, counted from the legend entries the compiler made,
+which is where the colours are chosen; series told apart by their marker or dash are not alike.
+Colours the spec sets itself are its author's choice and are never counted; a run that meets one
+of them is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..errors import Diagnostic
+from ..spec.model import ChartSpec, Layer
+from ..spec.source import SourceMap
+from .schemes import scheme_colors
+from .series import Entry
+
+__all__ = ["shared_color_notes"]
+
+_HINT = ("colour by a scheme with more colours ('scheme: tableau20' has 20; a sequential one such as 'turbo' "
+         "gives each series its own), give the theme a longer 'range.category', or draw the series in panels "
+         "with 'facet'")
+
+
+def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequence[str],
+                       source: SourceMap) -> list[Diagnostic]:
+    """A note per layer of a colour field whose series share a colour with another legend entry,
+    and one for the single-series layers that do."""
+    uses = Counter(_look(e) for e in found)
+    shared = [e for e in found if uses[_look(e)] > 1]
+    if not shared:
+        return []
+    notes: list[Diagnostic] = []
+    for layer in model.layers:
+        if layer.series is None:
+            continue
+        mine = [e for e in found if e.layer == layer.index]
+        alike = [e for e in mine if uses[_look(e)] > 1]
+        if not alike:
+            continue
+        scheme = layer.series.scheme
+        colours = len({c.lower() for c in scheme_colors(scheme, len(mine))}) if scheme else len(palette)
+        where = f"scheme {scheme!r} gives {colours:,} colours" if scheme else f"the palette has {colours:,} colours"
+        notes.append(_note(source, f"{len(alike):,} of the {len(mine):,} series of {layer.series.field!r} share their "
+                           f"colour with another series drawn alike ({where}): they look the same in the chart",
+                           layer.json_path + ("color", "field")))
+    layers = {layer.index: layer for layer in model.layers}
+    plain = [e for e in shared if e.layer in layers and _palette_coloured(layers[e.layer])]
+    if plain:
+        first = layers[plain[-1].layer]  # the later of two alike: the one that took a used colour
+        notes.append(_note(source, f"{len(plain):,} of the {len(layers):,} layers share their colour with another "
+                           f"series drawn alike (the palette has {len(palette):,} colours): they look the same in the "
+                           "chart", first.json_path,
+                           hint="give the layers their own 'color', or the theme a longer 'range.category'"))
+    return notes
+
+
+def _look(entry: Entry) -> tuple[object, ...]:
+    """What tells two series apart in the chart and legend: colour, marker and dash (twelve
+    layers of one palette colour each with its own marker are not alike)."""
+    return entry.color.lower(), entry.shape, entry.dash, entry.glyph
+
+
+def _palette_coloured(layer: Layer) -> bool:
+    """A single-series layer whose colour the palette chose (not the spec, not a colour field)."""
+    return layer.series is None and layer.heat is None and layer.color is None
+
+
+def _note(source: SourceMap, message: str, path: tuple[str | int, ...], hint: str = _HINT) -> Diagnostic:
+    return replace(source.diagnostic(message, path, hint=hint), severity="note")
