@@ -11,6 +11,7 @@ import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,7 +121,7 @@ def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, he
     report.removed = manifest.remove_deleted_specs(keep=planned)     # outputs of deleted specs
     todo = []
     for target in targets:                                           # unchanged inputs: nothing to do
-        if not options.force and manifest.up_to_date(target.spec, _fingerprint(target, options),
+        if not options.force and manifest.up_to_date(target.spec, partial(_fingerprint, target, options),
                                                      refresh=options.refresh):
             finish(SpecResult(target, "up-to-date", outputs=tuple(output_paths(target, options).values()),
                               notes=manifest.notes(target.spec),  # a cached spec still tells its notes

@@ -33,6 +33,10 @@ def render_target(target: Target, options: BuildOptions, draw: Callable[[dict[st
     from ..data.loader import load, with_build_theme
 
     started = time.perf_counter()
+    if options.render:  # the outputs' key needs the code hash: made while the spec loads
+        from ..render.versions import versions_ahead
+
+        versions_ahead()
     try:
         loaded = load(target.spec, root=target.root, scale=options.scale)  # YAML -> model + data, reduced
         spec = with_build_theme(loaded, options.theme)                # --theme, unless the spec names one

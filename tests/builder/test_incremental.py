@@ -387,3 +387,16 @@ def test_a_failed_spec_exits_1_on_every_cli_build(tmp_path: Path, run_cli: RunCl
     proc = run_cli("build", project, "-o", out, "-j", "0", "-f", "svg", "--json", cwd=tmp_path)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["counts"] == {"built": 1, "up-to-date": 2, "valid": 0, "failed": 0}
+
+
+def test_library_versions_read_beside_the_module_equal_importlib_metadata() -> None:
+    """The outputs' key reads vl-convert's version from its .dist-info folder (a cold build's
+    shortcut): it must be what importlib.metadata says, or upgrades would not rebuild."""
+    from importlib.metadata import version
+
+    from chartspec.render.versions import _distribution_version, library_versions, versions_ahead
+
+    assert _distribution_version("vl_convert", "vl_convert_python") == version("vl-convert-python")
+    assert _distribution_version("yaml", "no_such_distribution") == "unknown"
+    versions_ahead()  # started ahead or not, the same answer
+    assert library_versions()["vl-convert"] == version("vl-convert-python")
