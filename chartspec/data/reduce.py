@@ -248,11 +248,14 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
         model, [base], others, xs) if pushed is None else (x_column(model), pushed[1], pushed[2])
     del xs
     if mapping is None:
-        if rel.count > max_drawn_rows():
+        kept = _filtered_rows(rel, layers, filters) if rel.count > max_drawn_rows() else None
+        if rel.count > max_drawn_rows() and (kept is None or kept[1] > max_drawn_rows()):
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
             why = str(plans[culprit]) if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
-            raise x_text_error(model, table, base, source) or too_large(rel.count, (layers or model.layers)[culprit], why, source)
-        return _whole(table, rel, layers, used, model, has_own, source, notes)
+            count = rel.count if kept is None else kept[1]
+            raise x_text_error(model, table, base, source) or too_large(
+                count, (layers or model.layers)[culprit], why + (" (after the layers' filters)" if kept else ""), source)
+        return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
     columns = m4_columns(model, scale, _series_count(base, plans)) if pushed is None else pushed[3]  # type: ignore[arg-type]
     if (rel.count if pushed is None else pushed[0]) <= m4_rows(model, scale, columns):
         return _whole(table, rel, layers, used, model, has_own, source, notes)
@@ -292,12 +295,26 @@ def _stats(rel: Relation, plans: Sequence[_Plan], model: ChartSpec) -> dict[int,
     return out
 
 
+def _filtered_rows(rel: Relation, layers: Sequence[Layer], filters: Any) -> tuple[str, int] | None:
+    """(SQL listing the rows some layer's filters keep, how many) when every layer filters its rows
+    in SQL: with the reduction off, those are the rows Vega gets (it filters them again)."""
+    wheres = [filters(layer) for layer in layers]
+    if not layers or any(w is None for w in wheres):
+        return None
+    cond = " OR ".join(f"({w})" for w in dict.fromkeys(wheres))
+    (count,), = rel.sql(f"SELECT count(*) FROM {rel.name} WHERE {cond}")
+    return f"SELECT __row AS r, 0 AS m FROM {rel.name} WHERE {cond}", int(count)
+
+
 def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None, model: ChartSpec,
-           has_own: bool, source: SourceMap, notes: tuple[Diagnostic, ...]) -> Table:
-    """Every row: those read in Python as they were (smoothed later, in layerdata.py), else the engine's."""
+           has_own: bool, source: SourceMap, notes: tuple[Diagnostic, ...], keep: str | None = None) -> Table:
+    """Every row (``keep``: those its SQL lists): those read in Python as they were (smoothed
+    later, in layerdata.py), else the engine's."""
     if table.rows:  # rows read in Python, registered for the reduction: the steps rules in Python
+        if keep is not None:  # registered in order: __row is the place
+            table = replace(table, rows=tuple(table.rows[r] for r, _ in sorted(rel.con.execute(keep).fetchall())))
         return _rules_on_rows(replace(table, relation=None), layers, model, has_own, source)
-    rows = fetch(rel, used=used)
+    rows = fetch(rel, keep, used=used)
     return replace(table, rows=rows, columns=_with_added(table.columns, rel), relation=None, notes=table.notes + notes,
                    numbers_in_data=table.numbers_in_data | numbers_in_data(rel, rows, used))
 

@@ -396,3 +396,31 @@ def test_a_sweep_of_many_runs_gets_fewer_columns_than_pixels_rather_than_failing
         mine = [r["loss"] for r in rows if r["run"] == f"r{i}"]
         assert min(mine) == loss[i * n:(i + 1) * n].min() and max(mine) == loss[i * n:(i + 1) * n].max()
     assert chartspec.to_vegalite(spec)  # within the limit: it compiles
+
+
+def test_reduce_false_counts_the_rows_its_filters_keep_against_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the reduction off, Vega gets the rows the layers' filters keep: a filter leaving 2,000
+    of 20,000 rows draws under a limit of 5,000 (it was refused for the table's 20,000), and only
+    those rows are fetched; a filter leaving 10,000 is refused with that count."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "5000")
+    n = 20_000
+    step = np.arange(n)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": _curve(n), "split": np.where(step % 10 == 0, "val", "train")},
+         {"split": "{}"})
+    body = ("data: run.csv\nreduce: false\nx: {field: step}\nlayers:\n  - mark: line\n    y: {field: loss}\n"
+            "    transform:\n      - filter: {field: split, equal: %s}\n")
+    spec = chartspec.load(_spec(tmp_path, body % "val"))
+    assert len(spec.table.rows) == n // 10 and {r["split"] for r in spec.table.rows} == {"val"}
+    assert chartspec.to_vegalite(spec)
+    with pytest.raises(ChartspecError) as err:
+        chartspec.load(_spec(tmp_path, body % "train"))
+    assert "18,000 rows" in str(err.value) and "filters" in str(err.value)
+    # a Parquet file: read by the engine, which fetches only the kept rows
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"step": step, "loss": _curve(n), "split": np.where(step % 10 == 0, "val", "train")}),
+                   tmp_path / "run.parquet")
+    spec = chartspec.load(_spec(tmp_path, (body % "val").replace("run.csv", "run.parquet")))
+    assert [r["step"] for r in spec.table.rows] == list(range(0, n, 10))
