@@ -31,7 +31,7 @@ from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .logscale import missing_outside_log
 from .marks import apply_mark, legend_symbols
-from .scales import axis_values, vl_axis, vl_scale
+from .scales import axis_values, title_limit, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
@@ -182,6 +182,7 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
         values = list(range(math.ceil(span[0] / step) * step, int(span[1]) + 1, step))
         if len(values) >= 2:  # (-2..2 in 80 px would show 0 alone: Vega's ticks then)
             axis.update(values=values, format="d")
+    axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title,
             "scale": vl_scale(x, span, zero=False), "axis": axis}
 
@@ -228,6 +229,7 @@ def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int
     if len(members) == 1 and owner.color_axis and members[0].index in colors:  # one series: its colour
         axis.update(axis_color(colors[members[0].index]))
     title = owner.title if len(members) == 1 or owner.title != owner.field else ", ".join(m.name for m in members)
+    axis.update(title_limit(title or owner.field, model.height))
     return {"field": field_ref(owner.field), "type": owner.type, "title": title,
             "scale": vl_scale(owner, span, zero=zero), "axis": axis}
 

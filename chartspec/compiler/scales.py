@@ -102,3 +102,13 @@ def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[st
     return props
 
 
+#: the widest an 11 px bold sans-serif character draws, with room to spare (an estimate that errs
+#: long only costs a titleLimit that truncates nothing)
+_TITLE_CHAR_PX = 9.0
+
+
+def title_limit(title: str | None, room: float) -> dict[str, Any]:
+    """``{"titleLimit": room}`` for an axis title that may be longer than its side of the plot:
+    Vega draws it whole otherwise, and a 70-character y title stretched a 200 px plot's chart to
+    430 px of blank space; limited, it ends in an ellipsis. Nothing for titles that fit."""
+    return {"titleLimit": room} if title and len(title) * _TITLE_CHAR_PX > room else {}
