@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic
-from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
+from ..spec.files import OUTSIDE_HINT, FileTooLarge, NotRegularFile, kind_of, not_a_file, outside_message, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .csvquote import file_quote
@@ -125,13 +125,11 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
     path = spec_file.parent / raw
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
-        via = " through a symbolic link" if ".." not in Path(raw).parts else ""
-        raise fail(f"data path {raw!r} leads outside the project{via} ({root})",
-                   "keep data inside the project folder (marked by chartspec.toml, pyproject.toml or .git)")
+        raise fail(outside_message("data path", raw, root, spec_file.parent, ".." not in Path(raw).parts), OUTSIDE_HINT)
     try:
         kind = kind_of(resolved.stat().st_mode)
     except (OSError, ValueError):
-        raise fail(f"data file {raw!r} not found", suggest_file(raw, spec_file.parent)) from None
+        raise fail(f"data file {raw!r} not found", suggest_file(raw, spec_file.parent, root)) from None
     if kind == "a folder" and folders:
         return resolved
     if kind is not None:  # only regular files are read: a named pipe would hang the build
@@ -205,7 +203,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     def fail(message: str, hint: str | None = None) -> DataError:
         return DataError(smap.diagnostic(message, source.json_path, hint=hint))
 
-    names = expand_files(source.files, spec_file.parent, fail)
+    names = expand_files(source.files, spec_file.parent, fail, root=root)
     label = source.as_field or "file"
     rows: list[dict[str, Any]] = []
     paths = [resolve_data_path(replace(source, path=name), spec_file, root, smap) for name in names]
