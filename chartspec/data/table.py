@@ -75,6 +75,12 @@ class Table:
     #: temporal axis reads milliseconds, so dates.utc_dates scales them where an axis is temporal
     seconds: frozenset[str] = frozenset()
 
+    def __repr__(self) -> str:
+        """``Table(name='data/m.csv', columns=('step', 'loss'), rows=11)``, not every row."""
+        rows = self.relation.count if self.relation is not None and not self.rows else len(self.rows)
+        cut = f", reduced_from={self.reduced_from}" if self.reduced_from is not None else ""
+        return f"Table(name={self.name!r}, columns={self.columns!r}, rows={rows}{cut})"
+
     def row_of(self, row: int) -> str:
         """'row 2 of runs/b.parquet': row ``row`` (1-based, of the whole table) named in its own file."""
         for name, start in reversed(self.file_rows):
