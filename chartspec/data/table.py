@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic
+from ..errors import DataError, Diagnostic, hide_paths
 from ..spec.files import OUTSIDE_HINT, FileTooLarge, NotRegularFile, kind_of, not_a_file, outside_message, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
@@ -265,6 +265,9 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
             raise
         first = str(err).split("\n", 1)[0]
+        for path, name in zip(paths, names):  # DuckDB names the file by its absolute path: the spec's name
+            first = first.replace(str(path), name)
+        first = hide_paths(first, root)
         raise DataError(smap.diagnostic(f"cannot read {', '.join(names)} ({fmt}): {first}", source.json_path,
                                         hint="check that the file is complete and in the format its name says"))
     shown = dict(zip(locations, names))  # notes name the files as the spec does, as table.py's reader

@@ -86,3 +86,13 @@ def test_globs_inside_the_project_still_match(project: Path) -> None:
     spec.write_text("data: {files: 'runs/*/m.csv', as: run}\n" + TAIL, encoding="utf-8")
     vl = chartspec.to_vegalite(chartspec.load(spec))
     assert sorted({r["run"] for r in vl["data"]["values"]}) == ["a", "c"]
+
+
+def test_the_engines_message_about_a_broken_file_names_it_as_the_spec_does(tmp_path: Path) -> None:
+    """DuckDB names a file by its absolute path ("No magic bytes found at end of file '/srv/...'"):
+    the message says the spec's name for it instead."""
+    root = write_tree(tmp_path / "proj", {"chartspec.toml": "", "s.yaml": "data: big.parquet\n" + TAIL})
+    (root / "big.parquet").write_bytes(b"\x01" * (3 * 1024 * 1024))  # over ENGINE_BYTES: the engine reads it
+    [d, *_] = chartspec.validate(root / "s.yaml")
+    assert d.message.startswith("cannot read big.parquet (parquet): ")
+    assert "'big.parquet'" in d.message and str(root) not in d.message
