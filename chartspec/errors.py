@@ -170,11 +170,16 @@ def hide_paths(text: str, root: Path | None) -> str:
     import re
 
     places = [(str(root.resolve()), ".")] if root is not None else []
-    places.append((str(Path.home()), "~"))
+    try:
+        places.append((str(Path.home()), "~"))
+    except RuntimeError:  # no home folder known
+        pass
     for place, shown in places:
-        if len(place) > 1:  # "/" itself: nothing to hide
-            text = re.sub(re.escape(place) + r"(/+|(?![\w-]|\.\w))", lambda m: "" if m[1] and shown == "." else
-                          (shown + "/" if m[1] else shown), text)
+        if len(place) <= 1:  # "/" itself: nothing to hide
+            continue
+        below = "" if shown == "." else shown + "/"  # root/a -> a, home/a -> ~/a
+        # the folder itself, or a path below it; not /srv/project2 or /srv/project.d for /srv/project
+        text = re.sub(re.escape(place) + r"(/+|(?![\w-]|\.\w))", lambda m: below if m[1] else shown, text)
     return text
 
 

@@ -96,3 +96,12 @@ def test_the_engines_message_about_a_broken_file_names_it_as_the_spec_does(tmp_p
     [d, *_] = chartspec.validate(root / "s.yaml")
     assert d.message.startswith("cannot read big.parquet (parquet): ")
     assert "'big.parquet'" in d.message and str(root) not in d.message
+
+
+def test_hide_paths_makes_the_projects_paths_relative_and_leaves_neighbours(tmp_path: Path) -> None:
+    from chartspec.errors import hide_paths
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    text = f"'{root}/data/m.csv', ({root}), {root}2/x, {root}.d/x, {Path.home()}/.duckdb/x, at {root}."
+    assert hide_paths(text, root) == f"'data/m.csv', (.), {root}2/x, {root}.d/x, ~/.duckdb/x, at .."
