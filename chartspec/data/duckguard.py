@@ -73,15 +73,17 @@ def refusal(con: duckdb.DuckDBPyConnection, query: str) -> Refusal | None:
     if tree.get("error"):
         return Refusal("the query cannot be checked before it runs: "
                        f"{str(tree.get('error_message', ''))[:200]}", None, "write one plain SELECT query")
-    own = _own_names(con)
+    # the engine's names an unqualified one may reach (its search path: main and pg_catalog)
+    own = _names(con, "database_name = current_database()")
+    system = _names(con, "database_name = 'system' AND schema_name <> 'information_schema'")
     for node in _nodes(tree["statements"]):
-        found = _refused(node, own)
+        found = _refused(node, own, system)
         if found is not None:
             return Refusal(found, _offset(node, query))
     return None
 
 
-def _refused(node: dict[str, Any], own: frozenset[str]) -> str | None:
+def _refused(node: dict[str, Any], own: frozenset[str], system: frozenset[str]) -> str | None:
     """Why ``node`` (one node of the parsed query) may not run, or None."""
     kind = node.get("type")
     if kind == "TABLE_FUNCTION":
@@ -95,19 +97,20 @@ def _refused(node: dict[str, Any], own: frozenset[str]) -> str | None:
     elif kind == "BASE_TABLE":
         catalog, schema = str(node.get("catalog_name", "")).lower(), str(node.get("schema_name", "")).lower()
         name = str(node.get("table_name", ""))
+        # unqualified, a name is looked up in the database, then in the engine's catalog (pg_catalog too)
         engines = catalog == "system" or schema in _CATALOG_SCHEMAS or (
-            catalog in ("", "temp") and schema in ("", "main") and name.lower().startswith((*_PREFIXES, "sqlite_"))
-            and name.lower() not in own)
+            catalog in ("", "temp") and schema in ("", "main") and name.lower() not in own
+            and (name.lower() in system or name.lower().startswith(_PREFIXES)))
         if engines:
             return f"{name!r} is the engine's catalog, not a table of the connection"
     return None
 
 
-def _own_names(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """The lowercased names of the database's own tables and views (they may shadow a catalog view)."""
-    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                       "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database()"
-                       ).fetchall()
+def _names(con: duckdb.DuckDBPyConnection, where: str) -> frozenset[str]:
+    """The lowercased names of the tables and views ``where`` (an SQL condition) selects: the file's
+    own (they shadow the engine's), or the engine's catalog (duckdb_*, sqlite_*, pg_*)."""
+    rows = con.execute(f"SELECT table_name FROM duckdb_tables() WHERE {where} "
+                       f"UNION ALL SELECT view_name FROM duckdb_views() WHERE {where}").fetchall()
     return frozenset(str(r[0]).lower() for r in rows)
 
 

@@ -58,6 +58,8 @@ def test_several_statements_are_one_query_too_many(project: Path) -> None:
     ("select 1 as step, 2 as loss from information_schema.schemata", "'schemata'", "information_schema"),
     ("select 1 as step, 2 as loss from system.main.duckdb_databases", "'duckdb_databases'", "system.main"),
     ("select 1 as step, version() as loss", "version()", "version"),
+    ("select name as step, 1 as loss from pg_settings", "'pg_settings'", "pg_settings"),
+    ("select 1 as step, 2 as loss from main.pg_database", "'pg_database'", "main.pg_database"),
     ("select * from query('select path as step, 1 as loss from duckdb_databases()')", "query()", "query("),
     ("select * from metrics where step in (select 1 from duckdb_settings())", "duckdb_settings()", "duckdb_settings"),
     ("with s as (select * from duckdb_databases()) select 1 as step, 2 as loss from s", "duckdb_databases()", "duckdb_databases"),
