@@ -99,3 +99,17 @@ def test_plain_queries_still_run(project: Path, sql: str) -> None:
     spec.write_text(f'data: {{connection: wh, sql: "{sql}"}}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n')
     vl = chartspec.to_vegalite(chartspec.load(spec))
     assert vl  # compiled: the query ran
+
+
+def test_a_table_of_the_files_own_named_like_the_catalog_stays_readable(tmp_path: Path) -> None:
+    import chartspec
+
+    (tmp_path / "chartspec.toml").write_text('[connections.wh]\nbackend = "duckdb"\npath = "m.duckdb"\n')
+    con = duckdb.connect(str(tmp_path / "m.duckdb"))
+    con.execute("CREATE TABLE duckdb_runs AS SELECT range AS step, range * 0.5 AS loss FROM range(5)")
+    con.execute("CREATE TABLE pg_settings AS SELECT range AS step, range * 2.0 AS loss FROM range(3)")
+    con.close()
+    for table, rows in (("duckdb_runs", 5), ("pg_settings", 3)):
+        spec = tmp_path / f"{table}.yaml"
+        spec.write_text(f"data: {{connection: wh, table: {table}}}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n")
+        assert len(chartspec.load(spec).table.rows) == rows
