@@ -163,5 +163,25 @@ def display_path(path: str | Path) -> str:
         return str(p)
 
 
+def hide_paths(text: str, root: Path | None) -> str:
+    """``text`` without the build machine's absolute paths: ``root``'s (the project's) become relative
+    to it, the home folder's start with ``~``. For messages a spec's author may read (a docs page, an
+    engine's error): where the machine keeps things is not theirs to learn."""
+    import re
+
+    places = [(str(root.resolve()), ".")] if root is not None else []
+    try:
+        places.append((str(Path.home()), "~"))
+    except RuntimeError:  # no home folder known
+        pass
+    for place, shown in places:
+        if len(place) <= 1:  # "/" itself: nothing to hide
+            continue
+        below = "" if shown == "." else shown + "/"  # root/a -> a, home/a -> ~/a
+        # the folder itself, or a path below it; not /srv/project2 or /srv/project.d for /srv/project
+        text = re.sub(re.escape(place) + r"(/+|(?![\w-]|\.\w))", lambda m: below if m[1] else shown, text)
+    return text
+
+
 def collect(errors: Iterable[ChartspecError]) -> tuple[Diagnostic, ...]:
     return tuple(d for e in errors for d in e.diagnostics)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import ChartspecError, Diagnostic, UsageError
+from ..errors import ChartspecError, Diagnostic, UsageError, display_path
 from ..render.formats import DEFAULT_FORMATS, FORMATS, SUFFIXES, BundleMode
 from ..spec.files import path_argument
 
@@ -109,6 +109,12 @@ class SpecResult:
     def ok(self) -> bool:
         return self.error is None
 
+    def __repr__(self) -> str:
+        """``SpecResult(spec='specs/a.yaml', status='built', outputs=3)``; ``error``'s first line when failed."""
+        error = f", error={self.error.first.message!r}" if self.error is not None and self.error.diagnostics else ""
+        return (f"SpecResult(spec={display_path(self.target.spec)!r}, status={self.status!r}, outputs={len(self.outputs)}"
+                f"{error})")
+
 
 @dataclass
 class BuildReport:
@@ -137,6 +143,12 @@ class BuildReport:
             errors = [r.error for r in self.failed if r.error is not None]
             raise ChartspecError([d for e in errors for d in e.diagnostics])
         return self
+
+    def __repr__(self) -> str:
+        """``BuildReport(built=3, failed=1, seconds=2.1)``: counts; ``str()`` adds the errors."""
+        counts = "".join(f"{s.replace('-', '_')}={self.count(s)}, " for s in ("built", "up-to-date", "valid", "failed")
+                         if self.count(s))
+        return f"BuildReport({counts}seconds={self.seconds:.1f})"
 
     def __str__(self) -> str:
         """One summary line, then every failed spec's diagnostics (what a notebook shows)."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import JsonPath
+from ..spec.files import project_shown
 from .loaded import ConcatSpec, LocalImages, Spec
 
 __all__ = ["MAX_IMAGE_BYTES", "Spot", "data_image", "data_image_problem", "field_path", "field_value", "inline_rows",
@@ -242,7 +243,7 @@ def _read(raw: str, spec_file: Path | None, root: Path | None) -> tuple[Path, st
         return "is an absolute path: write the path relative to the spec file"
     path = (spec_file.parent / raw).resolve()
     if not path.is_relative_to(root.resolve()):
-        return f"leads outside the project ({root})"
+        return f"leads outside the project (its folder is {project_shown(root, spec_file.parent)!r} relative to the spec)"
     mime = IMAGE_TYPES.get(path.suffix.lower())
     try:
         if not path.is_file():

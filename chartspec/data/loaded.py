@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, display_path
 from ..spec.model import ChartSpec
 from ..spec.plain import PlainVegaLite
 from ..spec.source import SourceMap
@@ -51,6 +51,13 @@ class Spec:
     #: what the build tells without failing (severity "note"): non-finite cells, replaced rows
     notes: tuple[Diagnostic, ...] = ()
 
+    def __repr__(self) -> str:
+        """``Spec(path='specs/a.yaml', title='Loss', layers=3, rows=1200)``: what a notebook shows of
+        a loaded spec (the generated repr printed its every row and its source text, kilobytes);
+        the parts stay attributes: ``model``, ``table``, ``source``..."""
+        where = f"path={display_path(self.path)!r}" if self.path is not None else f"file={self.source.file!r}"
+        return f"Spec({where}, {_summary(self.model, self.table)})"
+
     @property
     def inputs(self) -> tuple[Path, ...]:
         """Every file the chart depends on: the spec and its data files (the layers' too), the
@@ -66,6 +73,17 @@ class Spec:
         """The connections the chart read (connections.Fetched; their files are among ``inputs`` too)."""
         tables = [self.table, *(t for t in self.layer_tables if t is not None)]
         return tuple(dict.fromkeys(f for t in tables for f in t.fetched))
+
+
+def _summary(model: ChartSpec | ConcatSpec | PlainVegaLite, table: Table) -> str:
+    if isinstance(model, ConcatSpec):  # its charts hold the data
+        return f"title={model.title!r}, {model.direction}={len(model.items)}"
+    if isinstance(model, PlainVegaLite):
+        return "kind='vega-lite'"
+    # a table still in the engine: its count, not its rows; a reduced one: the data's and the drawn count
+    rows = table.relation.count if table.relation is not None and not table.rows else len(table.rows)
+    drawn = f"rows={table.reduced_from}, drawn={rows}" if table.reduced_from is not None else f"rows={rows}"
+    return f"title={model.title!r}, layers={len(model.layers)}, {drawn}"
 
 
 def in_order(problems: list[Diagnostic], file: str | None) -> list[Diagnostic]:
@@ -94,6 +112,9 @@ class ConcatSpec:
     vega_lite: dict[str, Any] | None
     hconcat: tuple[Spec, ...] = ()
     vconcat: tuple[Spec, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"ConcatSpec(title={self.title!r}, {self.direction}={len(self.items)})"
 
     @property
     def direction(self) -> Direction:

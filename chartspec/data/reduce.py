@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath, hide_paths
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Aggregate, Calculate, Filter, Fold
@@ -368,7 +368,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
     except Exception as err:  # a bug or a limit of the engine: that spec fails, with words
         if not (isinstance(err, MemoryError) or type(err).__module__.split(".")[0] in ("duckdb", "_duckdb")):
             raise  # importing duckdb to name its errors would slow every 'validate' down
-        first = str(err).split("\n", 1)[0]
+        first = hide_paths(str(err).split("\n", 1)[0], root)  # no path of the machine in the spec's errors
         raise DataError(source.diagnostic(f"the data engine failed on this data: {first}", model.data.json_path,
                                           hint="'reduce: false' draws the data without it")) from None
 

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import DataError, Diagnostic, JsonPath
-from ..spec.files import kind_of, not_a_file
+from ..spec.files import OUTSIDE_HINT, kind_of, not_a_file, outside_message
 from ..spec.source import SourceMap
 from ..spec.suggest import closest, did_you_mean
 from .isodate import ISO, iso_ms
@@ -51,24 +51,34 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def expand_files(patterns: Sequence[str], spec_dir: Path, fail: Callable[[str, str | None], DataError],
-                 *, folders: bool = False) -> list[str]:
+                 *, root: Path, folders: bool = False) -> list[str]:
     """The files ``patterns`` name, relative to ``spec_dir`` (POSIX), sorted and without repeats.
 
     Each pattern is a path or a glob (``*``, ``?``, ``[...]``, ``**`` for any depth); one matching
     no file is an error, so a typo never yields an empty chart. ``folders``: folders match too
-    (training logs whose runs are folders, ``exp*/dvclive``).
+    (training logs whose runs are folders, ``exp*/dvclive``). Nothing outside ``root`` is looked at
+    (globfiles.py): a pattern leading there fails the same way whether files are there or not.
     """
+    from .globfiles import Outside, match_inside
+
+    def keep(path: Path) -> bool:
+        return path.is_file() or (folders and path.is_dir())
+
     found: dict[str, None] = {}
     for pattern in patterns:
-        matches = sorted(m for m in glob.glob(pattern, root_dir=spec_dir, recursive=True)
-                         if (spec_dir / m).is_file() or (folders and (spec_dir / m).is_dir()))
+        if Path(pattern).is_absolute() or pattern.startswith("~"):
+            raise fail(f"data path {pattern!r} is absolute", "write the path relative to the spec file")
+        try:
+            matches = match_inside(pattern, spec_dir, root, keep)
+        except Outside as out:
+            raise fail(outside_message("data path", pattern, root, spec_dir, out.link), OUTSIDE_HINT) from None
         if not matches:
             hint = None
             if not glob.has_magic(pattern):
                 kind = _kind(spec_dir / pattern)
                 if kind is not None and kind != "missing" and not (folders and kind == "a folder"):
                     raise fail(not_a_file(pattern, kind, "a data file"), None)
-                hint = suggest_file(pattern, spec_dir)
+                hint = suggest_file(pattern, spec_dir, root)
             raise fail(f"no data file matches {pattern!r}", hint or "the pattern is relative to the spec file")
         found.update(dict.fromkeys(PurePosixPath(Path(m).as_posix()).as_posix() for m in matches))
     if len(found) > MAX_FILES:
@@ -84,14 +94,17 @@ def _kind(path: Path) -> str | None:
         return "missing"
 
 
-def suggest_file(raw: str, spec_dir: Path) -> str | None:
+def suggest_file(raw: str, spec_dir: Path, root: Path) -> str | None:
     """A did-you-mean hint for a missing data file, written as the user would write it: the
-    folder part of ``raw`` stays (``data/m.csv``, not ``m.csv``); only files are suggested."""
+    folder part of ``raw`` stays (``data/m.csv``, not ``m.csv``); only files are suggested, and
+    only from a folder inside ``root`` (a folder outside is never listed)."""
     written = PurePosixPath(raw.replace("\\", "/"))
     folder = spec_dir / written.parent
     try:
+        if not folder.resolve().is_relative_to(root.resolve()):
+            return None
         siblings = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):
         return None
     match = closest(written.name, siblings)
     if match is None or match == written.name:

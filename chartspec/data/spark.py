@@ -36,7 +36,7 @@ from .reduce import CHECKED_ROWS, LINE_MARKS, POINT_MARKS, max_drawn_rows, too_l
 from .remote import into_engine
 from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
-from .sparkguard import SESSION_CONF, refusal
+from .sparkguard import SESSION_CONF, analysed_refusal, refusal
 from .sparkm4 import Pushed, m4_picks, x_extent
 from .sparksteps import Rules, rules_in_spark
 from .table import Table
@@ -110,11 +110,13 @@ def spark_table(conn: Connection, source: DataSource, smap: SourceMap) -> Table:
         raise DataError(smap.diagnostic(f"cannot reach Spark for connection {conn.name!r}: {first}",
                                         source.json_path, hint="check master in chartspec.toml and that Java 17 "
                                         "is installed (java -version; JAVA_HOME)")) from None
-    why = refusal(session, query_of(source, "`"))
-    if why is not None:
-        raise DataError(smap.diagnostic(f"the query is refused: {why}", query_path(source),
-                                        hint="select from the connection's tables; commands, and Spark functions "
-                                             "that reach Java or files, are refused"))
+    def refused(why: str) -> DataError:
+        return DataError(smap.diagnostic(f"the query is refused: {why}", query_path(source),
+                                         hint="select from the connection's tables; commands, and Spark functions "
+                                              "that reach Java, files or the machine, are refused"))
+
+    if (why := refusal(session, query_of(source, "`"))) is not None:
+        raise refused(why)
     try:
         frame = session.sql(query_of(source, "`"))
         columns = tuple(frame.columns)
@@ -122,6 +124,8 @@ def spark_table(conn: Connection, source: DataSource, smap: SourceMap) -> Table:
         first = redact(str(err).strip().split("\n", 1)[0], conn)[:300]
         raise DataError(smap.diagnostic(f"the query failed in {conn.name!r}: {first}", query_path(source),
                                         hint="check the table and column names (the query runs in Spark SQL)")) from None
+    if (why := analysed_refusal(frame)) is not None:  # names that became functions in analysis
+        raise refused(why)
     return Table(name=f"{conn.name}: {source.table or 'sql'}", columns=columns, rows=(),
                  remote=SparkSource(conn, frame, source.json_path))
 

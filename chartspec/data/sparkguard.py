@@ -14,18 +14,25 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SESSION_CONF", "refusal"]
+__all__ = ["SESSION_CONF", "analysed_refusal", "refusal"]
 
 #: set on every session a connection uses (runtime SQL settings, so a session made elsewhere too)
 SESSION_CONF = {"spark.sql.variable.substitute": "false", "spark.sql.runSQLOnFiles": "false"}
-#: functions that call Java or parse documents able to name files (XML external entities)
+#: functions that call Java or parse documents able to name files (XML external entities), or tell
+#: the machine: the absolute path of the file a row came from, the user the session runs as, versions
 _FUNCTIONS = frozenset({"reflect", "java_method", "try_reflect", "xpath", "xpath_boolean", "xpath_double",
                         "xpath_float", "xpath_int", "xpath_long", "xpath_number", "xpath_short", "xpath_string",
-                        "from_xml", "schema_of_xml", "to_xml"})
+                        "from_xml", "schema_of_xml", "to_xml", "input_file_name", "input_file_block_start",
+                        "input_file_block_length", "current_user", "session_user", "user", "version"})
 #: table functions that only make rows (read_files and the like are refused)
 _TABLE_FUNCTIONS = frozenset({"range", "explode", "explode_outer", "inline", "inline_outer", "posexplode",
                               "posexplode_outer", "stack", "json_tuple"})
 _PLANS = "org.apache.spark.sql.catalyst"
+#: resolved expressions telling the machine (``user`` and ``current_user`` without parentheses parse
+#: as a column's name and become one of these only in analysis, unless a column has that name)
+_MACHINE = {"CurrentUser": "current_user", "InputFileName": "input_file_name",
+            "InputFileBlockStart": "input_file_block_start", "InputFileBlockLength": "input_file_block_length",
+            "SparkVersion": "version"}
 #: expressions holding a query of their own
 _SUBQUERIES = frozenset({"ScalarSubquery", "Exists", "ListQuery", "LateralSubquery"})
 
@@ -44,6 +51,11 @@ def refusal(session: Any, query: str) -> str | None:
     return _walk(plan, set())
 
 
+def analysed_refusal(frame: Any) -> str | None:
+    """Why the analysed query of ``frame`` (a DataFrame from :func:`refusal`'s query) may not run, or None."""
+    return _walk(frame._jdf.queryExecution().analyzed(), set())
+
+
 def _walk(node: Any, seen: set[int]) -> str | None:
     """The first refused function or table function in ``node`` (a plan or an expression) and below."""
     key = node.hashCode()
@@ -59,6 +71,8 @@ def _walk(node: Any, seen: set[int]) -> str | None:
         name = _last(node.name())
         if name not in _TABLE_FUNCTIONS:
             return f"the table function {name}() reaches outside the connection's tables"
+    elif kind in _MACHINE:
+        return f"{_MACHINE[kind]} tells about the machine Spark runs on, not the connection's tables"
     for seq in (node.children(), node.innerChildren()):
         for child in _items(seq):
             if (found := _walk(child, seen)) is not None:

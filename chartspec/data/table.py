@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic
-from ..spec.files import FileTooLarge, NotRegularFile, kind_of, not_a_file, read_regular
+from ..errors import DataError, Diagnostic, hide_paths
+from ..spec.files import OUTSIDE_HINT, FileTooLarge, NotRegularFile, kind_of, not_a_file, outside_message, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .csvquote import file_quote
@@ -75,6 +75,12 @@ class Table:
     #: temporal axis reads milliseconds, so dates.utc_dates scales them where an axis is temporal
     seconds: frozenset[str] = frozenset()
 
+    def __repr__(self) -> str:
+        """``Table(name='data/m.csv', columns=('step', 'loss'), rows=11)``, not every row."""
+        rows = self.relation.count if self.relation is not None and not self.rows else len(self.rows)
+        cut = f", reduced_from={self.reduced_from}" if self.reduced_from is not None else ""
+        return f"Table(name={self.name!r}, columns={self.columns!r}, rows={rows}{cut})"
+
     def row_of(self, row: int) -> str:
         """'row 2 of runs/b.parquet': row ``row`` (1-based, of the whole table) named in its own file."""
         for name, start in reversed(self.file_rows):
@@ -125,13 +131,11 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
     path = spec_file.parent / raw
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
-        via = " through a symbolic link" if ".." not in Path(raw).parts else ""
-        raise fail(f"data path {raw!r} leads outside the project{via} ({root})",
-                   "keep data inside the project folder (marked by chartspec.toml, pyproject.toml or .git)")
+        raise fail(outside_message("data path", raw, root, spec_file.parent, ".." not in Path(raw).parts), OUTSIDE_HINT)
     try:
         kind = kind_of(resolved.stat().st_mode)
     except (OSError, ValueError):
-        raise fail(f"data file {raw!r} not found", suggest_file(raw, spec_file.parent)) from None
+        raise fail(f"data file {raw!r} not found", suggest_file(raw, spec_file.parent, root)) from None
     if kind == "a folder" and folders:
         return resolved
     if kind is not None:  # only regular files are read: a named pipe would hang the build
@@ -205,7 +209,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     def fail(message: str, hint: str | None = None) -> DataError:
         return DataError(smap.diagnostic(message, source.json_path, hint=hint))
 
-    names = expand_files(source.files, spec_file.parent, fail)
+    names = expand_files(source.files, spec_file.parent, fail, root=root)
     label = source.as_field or "file"
     rows: list[dict[str, Any]] = []
     paths = [resolve_data_path(replace(source, path=name), spec_file, root, smap) for name in names]
@@ -261,6 +265,9 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
         if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
             raise
         first = str(err).split("\n", 1)[0]
+        for path, name in zip(paths, names):  # DuckDB names the file by its absolute path: the spec's name
+            first = first.replace(str(path), name)
+        first = hide_paths(first, root)
         raise DataError(smap.diagnostic(f"cannot read {', '.join(names)} ({fmt}): {first}", source.json_path,
                                         hint="check that the file is complete and in the format its name says"))
     shown = dict(zip(locations, names))  # notes name the files as the spec does, as table.py's reader

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import DataError, JsonPath
+from ..errors import DataError, JsonPath, hide_paths
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .connections import Connection, Fetched, at_query_place, find_connection, query_of, query_path, redact, utc_now
@@ -41,13 +41,14 @@ def read_connection(source: DataSource, spec_file: Path, root: Path, smap: Sourc
 
 
 def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: SourceMap) -> Table:
+    from .duckguard import refusal
     from .engine import Relation, connect_file, new_name, typed_exprs
 
     raw = str(conn.options["path"])
     path = (conn.base / raw).resolve()
 
     def fail(message: str, hint: str, where: JsonPath = source.json_path) -> DataError:
-        return DataError(smap.diagnostic(redact(message, conn), where, hint=hint))
+        return DataError(smap.diagnostic(hide_paths(redact(message, conn), root), where, hint=hint))
 
     if not path.is_relative_to(root.resolve()):
         raise fail(f"connection {conn.name!r}: {raw!r} is outside the project ({conn.config})",
@@ -62,6 +63,13 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
         raise fail(f"connection {conn.name!r}: cannot open {raw!r} read-only: {first}",
                    "is it a DuckDB database, and is no other process writing to it?") from None
     query = query_of(source)
+    if (refused := refusal(con, query)) is not None:  # before it runs: what it may read (duckguard.py)
+        error = fail(f"the query is refused: {refused.message}", refused.hint, query_path(source))
+        if refused.offset is not None and source.sql is not None:
+            line = query[:refused.offset].count("\n") + 1
+            error = at_query_place(error, query, line, refused.offset - (query.rfind("\n", 0, refused.offset) + 1),
+                                   smap)
+        raise error
     name = new_name()
     try:
         cols = [(c, t) for c, t, *_ in con.execute(f"{_DESCRIBE}{query})").fetchall()]

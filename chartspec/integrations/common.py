@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, replace
@@ -35,10 +36,11 @@ from ..render.runtime import FALLBACK_CSS
 from ..render.versions import library_versions
 from ..spec.themes import DARK_THEME, build_theme_value, dark_theme_for, resolve_theme
 from .fences import Fence, find_fences, reference, replace_lines
+from .pagepaths import confine, for_page, project_file, referenced_spec
 
 __all__ = ["Chart", "ChartCache", "Fence", "Looks", "bundle_href", "chart_from_file", "chart_from_text", "describe",
-           "error_html", "find_fences", "fragment_html", "install_bundle", "page_chart_id", "reference",
-           "referenced_spec", "replace_lines", "site_looks", "static_html"]
+           "error_html", "find_fences", "for_page", "fragment_html", "install_bundle", "page_chart_id", "project_file",
+           "reference", "referenced_spec", "replace_lines", "site_looks", "static_html"]
 
 _CACHE_FORMAT = 2
 
@@ -226,7 +228,8 @@ def chart_from_text(text: str, *, page: Path, file: str, root: Path | None = Non
         chart = _render(spec, looks, files)
         cache.rendered += 1
     except ChartspecError as err:
-        raise type(err)([_in_page(d, file, max(first_line - 1, 1), indent) for d in err.diagnostics]) from None
+        raise for_page(type(err)([_in_page(d, file, max(first_line - 1, 1), indent) for d in err.diagnostics]),
+                       root) from None
     cache.put(key, chart, digest)
     return chart
 
@@ -240,35 +243,21 @@ def _in_page(d: Diagnostic, file: str, fence_line: int, indent: int) -> Diagnost
     return d
 
 
-def referenced_spec(ref: str, page_folder: Path, top: Path, top_name: str) -> Path:
-    """The spec file a fence's ``file: REF`` names: relative to the page, or to ``top`` (the docs
-    folder) when it starts with ``/``, as a site's own links do. Raises :class:`UsageError` for a
-    missing ``/``-path, saying where it was looked for (an absolute file-system path is not read)."""
-    from ..errors import UsageError, display_path
-
-    if not ref.startswith("/"):
-        return page_folder / ref
-    spec = top / ref.lstrip("/")
-    if not spec.exists():
-        raise UsageError(Diagnostic(f"no such file: {display_path(spec)}", file=display_path(spec),
-                                    hint=f"a path starting with / is read from {top_name} ({display_path(top)}), "
-                                         "never from the file system's root; write it relative to the page or to "
-                                         f"{top_name}"))
-    return spec
-
-
 def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache | None = None,
                     looks: Looks = Looks()) -> Chart:
     """The chart of the spec file ``path`` (data paths relative to it, kept inside ``root``)."""
     from ..data.loader import load
-    from ..errors import display_path
 
     cache = cache if cache is not None else ChartCache()
-    _confine(path, root)
+    confine(path, root)
     try:
         raw = path.read_bytes()
     except OSError:
-        load(path, root=root)  # raises the usual "no such file" / "cannot read" error
+        try:
+            # raises the usual "no such file" / "cannot read" error, naming the path without "docs/.."
+            load(Path(os.path.normpath(path.absolute())), root=root)
+        except ChartspecError as err:
+            raise for_page(err, root) from None
         raise
     key = _key("file", raw, path.resolve(), root, looks)
     if (hit := cache.get(key)) is not None:
@@ -280,23 +269,10 @@ def chart_from_file(path: Path, *, root: Path | None = None, cache: ChartCache |
         chart = _render(spec, looks, files, path.stem)
         cache.rendered += 1
     except ChartspecError as err:
-        shown = display_path(path)
-        raise type(err)([d if d.file else replace(d, file=shown) for d in err.diagnostics]) from None
+        shown = project_file(path, root)
+        raise for_page(type(err)([d if d.file else replace(d, file=shown) for d in err.diagnostics]), root) from None
     cache.put(key, chart, digest)
     return chart
-
-
-def _confine(path: Path, root: Path | None) -> None:
-    """Refuse a spec file outside ``root`` before reading it: its lines would be quoted in the
-    error (a warning, or the page itself with ``on_error: show``), e.g. ``file: ../../../etc/passwd``."""
-    from ..errors import SpecValidationError, display_path
-
-    if root is not None and not path.resolve().is_relative_to(root.resolve()):
-        raise SpecValidationError(Diagnostic(
-            f"spec file {display_path(path)!r} leads outside the project ({display_path(root.resolve())})",
-            file=display_path(path),
-            hint="keep spec files inside the project folder (marked by chartspec.toml, pyproject.toml or .git), "
-                 "or set the integration's root"))
 
 
 def describe(err: ChartspecError, *, included_from: str | None = None) -> str:

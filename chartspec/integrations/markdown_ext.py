@@ -62,7 +62,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from ..errors import ChartspecError, Diagnostic, display_path
+from ..errors import ChartspecError, Diagnostic
 from ..render.html import BUNDLE_DIR, bundle_filename
 from ..spec.project import find_project_root
 from .common import (
@@ -76,6 +76,7 @@ from .common import (
     fragment_html,
     install_bundle,
     page_chart_id,
+    project_file,
     reference,
     referenced_spec,
     replace_lines,
@@ -128,8 +129,8 @@ class ChartspecExtension(Extension):
                file: str | None = None) -> str:
         """The HTML of one fence's chart (or of its error, with ``on_error: show``)."""
         page = Path(self.getConfig("page") or "<markdown>").absolute()
-        shown = file or (display_path(page) if self.getConfig("page") else "<markdown>")
         root = Path(self.getConfig("root")).resolve() if self.getConfig("root") else find_project_root(page.parent)
+        shown = file or (project_file(page, root) if self.getConfig("page") else "<markdown>")
         cache_dir = Path(self.getConfig("cache_dir")).resolve() if self.getConfig("cache_dir") else None
         if self.cache.folder != cache_dir:
             self.cache = ChartCache(cache_dir)
@@ -137,7 +138,7 @@ class ChartspecExtension(Extension):
         ref = reference(body)
         try:
             if ref is not None:
-                spec = referenced_spec(ref, page.parent, root, "the project folder")
+                spec = referenced_spec(ref, page.parent, root, "the project folder", root)
                 chart = chart_from_file(spec, root=root, cache=self.cache)
             else:
                 chart = chart_from_text(body, page=page, file=shown, root=root, first_line=first_line, indent=indent,

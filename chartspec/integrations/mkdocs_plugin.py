@@ -67,7 +67,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ..errors import ChartspecError, display_path
+from ..errors import ChartspecError
 from ..spec.project import find_project_root
 from .common import (
     Chart,
@@ -83,6 +83,7 @@ from .common import (
     fragment_html,
     install_bundle,
     page_chart_id,
+    project_file,
     reference,
     referenced_spec,
     replace_lines,
@@ -142,7 +143,7 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
         if not fences:
             return markdown
         source = Path(page.file.abs_src_path) if page.file.abs_src_path else Path(config.docs_dir) / page.file.src_uri
-        shown = display_path(source)
+        shown = project_file(source, self._root)  # the page names no path of the build machine
         offset = _line_offset(source, markdown)
         href = bundle_href(posixpath.dirname(page.file.dest_uri))
         replacements: dict[Fence, str] = {}
@@ -172,7 +173,7 @@ class ChartspecPlugin(BasePlugin[ChartspecConfig]):
 
     def _chart(self, fence: Fence, ref: str | None, source: Path, shown: str, offset: int, config: Any) -> Chart:
         if ref is not None:
-            spec = referenced_spec(ref, source.parent, Path(config.docs_dir), "the docs folder (docs_dir)")
+            spec = referenced_spec(ref, source.parent, Path(config.docs_dir), "the docs folder (docs_dir)", self._root)
             self._inputs.add(spec.resolve())  # watched even while it fails, so that fixing it rebuilds
             chart = chart_from_file(spec, root=self._root, cache=self._cache, looks=self._looks)
         else:

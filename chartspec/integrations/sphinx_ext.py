@@ -65,7 +65,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..errors import ChartspecError, display_path
+from ..errors import ChartspecError
 from ..render.html import BUNDLE_DIR, bundle_filename
 from ..spec.project import find_project_root
 from .common import (
@@ -78,6 +78,7 @@ from .common import (
     fragment_html,
     install_bundle,
     page_chart_id,
+    project_file,
     site_looks,
     static_html,
 )
@@ -127,8 +128,9 @@ class ChartspecDirective(SphinxDirective):
             inline = not self.arguments
             first = err.diagnostics[0]
             line = first.line if inline and first.line else self.lineno
-            return self._fail(describe(err, included_from=None if inline else
-                                       f"{display_path(self.env.doc2path(self.env.docname))}:{self.lineno}"), line)
+            root = _root(Path(self.env.srcdir), self.config.chartspec_root)
+            page = project_file(self.env.doc2path(self.env.docname), root)
+            return self._fail(describe(err, included_from=None if inline else f"{page}:{self.lineno}"), line)
         for path in chart.files:
             self.env.note_dependency(str(path))
         fmt = self.options.get("format", self.config.chartspec_format)
@@ -166,7 +168,7 @@ class ChartspecDirective(SphinxDirective):
             env.note_dependency(path)  # also while it fails, so that fixing it rebuilds the document
             return chart_from_file(Path(path), root=root, cache=cache, looks=looks)
         source = Path(env.doc2path(env.docname))
-        return chart_from_text("\n".join(self.content) + "\n", page=source, file=display_path(source), root=root,
+        return chart_from_text("\n".join(self.content) + "\n", page=source, file=project_file(source, root), root=root,
                                first_line=self.content_offset + 1, indent=_indent(self.block_text), cache=cache,
                                looks=looks)
 

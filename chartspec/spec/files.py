@@ -11,7 +11,10 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["FileTooLarge", "NotRegularFile", "kind_of", "not_a_file", "path_argument", "read_regular"]
+__all__ = ["OUTSIDE_HINT", "FileTooLarge", "NotRegularFile", "kind_of", "not_a_file", "outside_message", "path_argument",
+           "project_shown", "read_regular"]
+
+OUTSIDE_HINT = "keep data inside the project folder (marked by chartspec.toml, pyproject.toml or .git)"
 
 
 class NotRegularFile(OSError):
@@ -55,6 +58,21 @@ def kind_of(mode: int) -> str | None:
 def not_a_file(name: str, kind: str, what: str = "a file") -> str:
     """``data is a folder, not a data file`` / ``x is a named pipe, not a file``."""
     return f"{name} is {kind}, not {what if kind == 'a folder' else 'a file'}"
+
+
+def project_shown(root: Path, base: Path) -> str:
+    """The project folder as seen from ``base`` (``'..'``): where a path may go, without the
+    machine's absolute path (a spec's author reads these messages, in a docs page or a CI log)."""
+    try:
+        return os.path.relpath(root.resolve(), base.resolve())
+    except ValueError:  # another drive (Windows)
+        return root.name
+
+
+def outside_message(what: str, raw: str, root: Path, base: Path, link: bool = False) -> str:
+    """``data path '../x.csv' leads outside the project (its folder is '..' relative to this file)``."""
+    via = " through a symbolic link" if link else ""
+    return f"{what} {raw!r} leads outside the project{via} (its folder is {project_shown(root, base)!r} relative to this file)"
 
 
 def read_regular(path: str | Path, limit: int | None = None) -> bytes:

@@ -205,6 +205,10 @@ class ChartSpec:
     duplicates: Duplicates = "last"
     gaps: Gaps = "auto"
 
+    def __repr__(self) -> str:  # the generated one spells out every layer, axis and default (kilobytes)
+        return (f"ChartSpec(title={self.title!r}, x={self.x.field!r}, "
+                f"layers={tuple(layer.y.field for layer in self.layers)!r})")
+
 
 #: which kinds of values each scale draws (``linear`` is also the unset default of every kind)
 SCALE_AXIS_TYPES: dict[str, tuple[str, ...]] = {

@@ -34,6 +34,9 @@ class SourceMap:
     values: dict[JsonPath, Position] = field(default_factory=dict)
     keys: dict[JsonPath, Position] = field(default_factory=dict)
 
+    def __repr__(self) -> str:  # not the whole text and every position
+        return f"SourceMap(file={self.file!r}, lines={self.text.count(chr(10)) + bool(self.text)})"
+
     def position(self, path: JsonPath, *, key: bool = False) -> Position:
         """The position of ``path`` (its key if ``key``), else of its nearest known ancestor."""
         path = tuple(path)

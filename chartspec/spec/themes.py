@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, JsonPath, SpecValidationError, display_path
+from .files import outside_message
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -105,8 +106,7 @@ def resolve_theme(value: str, *, base: Path, root: Path | None, source: SourceMa
         raise fail(f"theme path {value!r} is absolute", "write the path relative to the spec file")
     resolved = (base / file).resolve()
     if root is not None and not resolved.is_relative_to(root.resolve()):
-        raise fail(f"theme path {value!r} leads outside the project ({root})",
-                   "keep theme files inside the project folder")
+        raise fail(outside_message("theme path", value, root, base), "keep theme files inside the project folder")
     if not resolved.is_file():
         raise fail(f"theme file {value!r} not found")
     return Theme(value, _read_theme_file(resolved), resolved)

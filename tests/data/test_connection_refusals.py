@@ -44,3 +44,72 @@ def test_several_statements_are_one_query_too_many(project: Path) -> None:
     [diag] = _error(project, "copy metrics to '../pwned.csv'; select * from metrics").diagnostics
     assert not (project.parent / "pwned.csv").exists()
     assert diag.hint == "write one SELECT query (the query runs as written, in DuckDB's SQL)"
+
+
+# The engine's catalog tells where the machine keeps things: the database file's absolute path, the
+# spill folder, the project's absolute path (allowed_directories), the home folder, the platform.
+@pytest.mark.parametrize("sql, named, at", [
+    ("select path as step, 1 as loss from duckdb_databases()", "duckdb_databases()", "duckdb_databases"),
+    ("select name as step, value as loss from duckdb_settings()", "duckdb_settings()", "duckdb_settings"),
+    ("select 1 as step, current_setting('allowed_directories') as loss", "current_setting()", "current_setting"),
+    ("select * from pragma_database_list", "'pragma_database_list'", "pragma_database_list"),
+    ("select 1 as step, file as loss from glob('*')", "glob()", "glob"),
+    ("select 1 as step, platform as loss from pragma_platform()", "pragma_platform()", "pragma_platform"),
+    ("select 1 as step, 2 as loss from information_schema.schemata", "'schemata'", "information_schema"),
+    ("select 1 as step, 2 as loss from system.main.duckdb_databases", "'duckdb_databases'", "system.main"),
+    ("select 1 as step, version() as loss", "version()", "version"),
+    ("select name as step, 1 as loss from pg_settings", "'pg_settings'", "pg_settings"),
+    ("select 1 as step, 2 as loss from main.pg_database", "'pg_database'", "main.pg_database"),
+    ("select * from query('select path as step, 1 as loss from duckdb_databases()')", "query()", "query("),
+    ("select * from metrics where step in (select 1 from duckdb_settings())", "duckdb_settings()", "duckdb_settings"),
+    ("with s as (select * from duckdb_databases()) select 1 as step, 2 as loss from s", "duckdb_databases()", "duckdb_databases"),
+])
+def test_the_engines_catalog_and_settings_are_refused_where_named(project: Path, sql: str, named: str,
+                                                                  at: str) -> None:
+    [diag] = _error(project, sql).diagnostics
+    assert diag.message.startswith("the query is refused: ") and named in diag.message
+    assert str(project) not in diag.message and str(project) not in (diag.hint or "")
+    # the place of the refused name inside the spec's query
+    assert diag.line == 1 and diag.source_line is not None and diag.column is not None
+    assert diag.source_line[diag.column - 1:].startswith(at)
+
+
+def test_a_catalog_view_named_as_a_table_is_refused(project: Path) -> None:
+    err = load_error(project / "t.yaml", "data: {connection: wh, table: duckdb_settings}\nx: {field: step}\n"
+                                          "layers: [{y: {field: loss}}]\n")
+    assert "'duckdb_settings' is the engine's catalog" in err.first.message
+
+
+def test_pivot_that_runs_a_query_of_its_own_is_refused(project: Path) -> None:
+    [diag] = _error(project, "select * from (pivot metrics on step using sum(loss))").diagnostics
+    assert "PIVOT without an IN list" in diag.message
+
+
+@pytest.mark.parametrize("sql", [
+    "select step, loss from metrics where step > 1 order by step",
+    "with a as (select * from metrics) select a.step, a.loss + r.range as loss from a, range(1) r",
+    "select step, avg(loss) over (order by step rows 1 preceding) as loss from metrics",
+    "select step, loss from metrics qualify row_number() over (order by step) < 4",
+    "select step, loss from (pivot (select step, 'l' as k, loss from metrics) on k in ('l') using sum(loss)) p(step, loss)",
+])
+def test_plain_queries_still_run(project: Path, sql: str) -> None:
+    import chartspec
+
+    spec = project / "ok.yaml"
+    spec.write_text(f'data: {{connection: wh, sql: "{sql}"}}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n')
+    vl = chartspec.to_vegalite(chartspec.load(spec))
+    assert vl  # compiled: the query ran
+
+
+def test_a_table_of_the_files_own_named_like_the_catalog_stays_readable(tmp_path: Path) -> None:
+    import chartspec
+
+    (tmp_path / "chartspec.toml").write_text('[connections.wh]\nbackend = "duckdb"\npath = "m.duckdb"\n')
+    con = duckdb.connect(str(tmp_path / "m.duckdb"))
+    con.execute("CREATE TABLE duckdb_runs AS SELECT range AS step, range * 0.5 AS loss FROM range(5)")
+    con.execute("CREATE TABLE pg_settings AS SELECT range AS step, range * 2.0 AS loss FROM range(3)")
+    con.close()
+    for table, rows in (("duckdb_runs", 5), ("pg_settings", 3)):
+        spec = tmp_path / f"{table}.yaml"
+        spec.write_text(f"data: {{connection: wh, table: {table}}}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n")
+        assert len(chartspec.load(spec).table.rows) == rows

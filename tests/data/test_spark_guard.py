@@ -70,3 +70,27 @@ def test_files_cannot_be_queried_as_tables(project: Path) -> None:
     err = load_error(project / "q.yaml", _spec(f"select 1 as step, length(value) as loss from text.`{project}/secret.txt`"))
     assert "the query failed in 'cluster'" in err.diagnostics[0].message
     assert SECRET not in str(err)
+
+
+# A local session runs on the build machine: the absolute path of the file a row came from, the
+# user the session runs as and Spark's version are about the machine, not the tables. ``user`` and
+# ``current_user`` without parentheses become functions only when Spark analyses the query.
+@pytest.mark.parametrize(("sql", "why"), [
+    ("select step, loss, input_file_name() as a from metrics", "input_file_name()"),
+    ("select step, loss, a from metrics, (select input_file_name() as a from metrics limit 1)", "input_file_name()"),
+    ("select step, loss, current_user() as a from metrics", "current_user()"),
+    ("select step, loss, current_user as a from metrics", "current_user tells about the machine"),
+    ("select step, loss, user as a from metrics", "current_user tells about the machine"),
+    ("select step, loss, session_user() as a from metrics", "session_user()"),
+    ("select step, loss, version() as a from metrics", "version()"),
+])
+def test_what_tells_about_the_machine_is_refused(project: Path, sql: str, why: str) -> None:
+    [diag] = load_error(project / "q.yaml", _spec(sql)).diagnostics
+    assert diag.message.startswith("the query is refused: ") and why in diag.message
+    assert str(project) not in diag.message
+
+
+def test_a_column_named_user_is_still_a_column(project: Path) -> None:
+    vl = chartspec.to_vegalite(chartspec.loads(_spec("select step, loss, user from (select step, loss, 'u1' as user "
+                                                     "from metrics)"), path=project / "q.yaml"))
+    assert vl

@@ -105,7 +105,7 @@ def read_logs(source: DataSource, fmt: str, spec_file: Path, root: Path, smap: S
 
     spec_dir = spec_file.parent
     if source.files is not None:
-        names = expand_files(source.files, spec_dir, fail, folders=fmt in _FOLDERS)
+        names = expand_files(source.files, spec_dir, fail, root=root, folders=fmt in _FOLDERS)
     else:
         names = [source.path or "."]
     paths = [resolve(replace(source, path=n), spec_file, root, smap, folders=fmt in _FOLDERS) for n in names]

@@ -1,0 +1,97 @@
+"""The paths a ``files:`` pattern names, found without looking outside the project.
+
+Python's ``glob`` lists whatever folder a pattern reaches: ``../../etc/pass*`` or ``link/*`` (a
+symbolic link leading out) would match, or not, files outside the project, and a spec could tell
+an existing file there from a missing one by the error it gets ("leads outside" against "no data
+file matches", or a did-you-mean naming a neighbour). Here a pattern is expanded one part at a
+time, and a folder is listed only once its real path is inside the project: a fixed part leading
+out, or a matched name that is a link leading out, is the same error whether anything is there or
+not (a link's target is a path, read without visiting it); under ``**`` such a link is passed by.
+Wildcards match hidden names only when the pattern's part starts with a dot, as in ``glob``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+__all__ = ["Outside", "match_inside"]
+
+
+class Outside(Exception):
+    """The pattern leads outside the project: ``link`` says whether through a symbolic link."""
+
+    def __init__(self, link: bool) -> None:
+        super().__init__("outside the project")
+        self.link = link
+
+
+def match_inside(pattern: str, spec_dir: Path, root: Path, keep: Callable[[Path], bool]) -> list[str]:
+    """The paths (relative to ``spec_dir``, POSIX) ``pattern`` matches that ``keep`` accepts; raises
+    :class:`Outside` when a folder it would list, or a match, is outside ``root``."""
+    real_root = root.resolve()
+    parts = PurePosixPath(pattern.replace("\\", "/")).parts
+    fixed = 0
+    while fixed < len(parts) and not glob.has_magic(parts[fixed]):
+        fixed += 1
+    base = "/".join(parts[:fixed])
+    if not _inside(spec_dir / base, real_root):  # the written prefix: decided before any look
+        raise Outside(link=".." not in parts[:fixed])
+    found = [base] if base else [""]
+    for i, part in enumerate(parts[fixed:], start=fixed):
+        last = i == len(parts) - 1
+        found = [m for rel in found for m in _step(rel, part, spec_dir, real_root, last)]
+    return sorted(m for m in found if m and keep(spec_dir / m))
+
+
+def _step(rel: str, part: str, spec_dir: Path, real_root: Path, last: bool) -> list[str]:
+    """The matches of one pattern ``part`` in the folder ``rel`` (inside the project)."""
+    def join(name: str) -> str:
+        return f"{rel}/{name}" if rel else name
+
+    if not glob.has_magic(part):
+        path = join(part)
+        if not _inside(spec_dir / path, real_root):
+            raise Outside(link=part != "..")
+        return [path]
+    if part == "**":
+        return [rel, *_below(rel, spec_dir, real_root)] if not last else _below(rel, spec_dir, real_root)
+    hidden = part.startswith(".")
+    out = []
+    for name in _names(spec_dir / rel if rel else spec_dir):
+        if (hidden or not name.startswith(".")) and fnmatch.fnmatchcase(name, part):
+            if not _inside(spec_dir / join(name), real_root):  # a link leading out, named by a wildcard
+                raise Outside(link=True)
+            out.append(join(name))
+    return out
+
+
+def _below(rel: str, spec_dir: Path, real_root: Path) -> list[str]:
+    """Every non-hidden path under the folder ``rel``, depth first; links leading out are passed by."""
+    out = []
+    for name in _names(spec_dir / rel if rel else spec_dir):
+        path = f"{rel}/{name}" if rel else name
+        if name.startswith(".") or not _inside(spec_dir / path, real_root):
+            continue
+        out.append(path)
+        if (spec_dir / path).is_dir():
+            out.extend(_below(path, spec_dir, real_root))
+    return out
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries)
+    except (OSError, ValueError):  # not a folder, or unreadable: matches nothing, as in glob
+        return []
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
