@@ -150,7 +150,7 @@ def interrupt_all() -> None:
 
 def new_name() -> str:
     _counter[0] += 1
-    return f"t{_counter[0]}"
+    return f"__chartspec_t{_counter[0]}"  # not a name a DuckDB file of the user's may hold
 
 
 def _header(path: Path, delimiter: str, location: str) -> list[str]:

@@ -49,3 +49,20 @@ def test_a_missing_table_keeps_duckdbs_suggestion_at_the_table_name(project: Pat
     d = _error(project, line).first
     assert (d.line, d.column) == (2, line.index("run}") + 1)
     assert 'Did you mean "runs"' in d.message
+
+
+def test_a_users_table_named_like_the_engines_own_is_read_as_the_users(tmp_path: Path) -> None:
+    """The engine's temporary tables (a large layer's rows) live in the same connection as a
+    DuckDB file's tables: named t1, t2, ... they hid a user's table t1 from a later layer's SQL."""
+    import chartspec
+
+    (tmp_path / "chartspec.toml").write_text('[connections.w]\nbackend = "duckdb"\npath = "w.duckdb"\n')
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE TABLE metrics AS SELECT range AS step, sin(range / 1000.0) AS loss FROM range(100000)")
+    con.execute("CREATE TABLE t1 AS SELECT range AS step, 100 + range AS loss FROM range(50)")
+    con.close()
+    (tmp_path / "a.yaml").write_text(
+        "data: {connection: w, table: metrics}\nx: {field: step}\nlayers:\n  - {name: a, y: {field: loss}}\n"
+        '  - {name: b, y: {field: loss, axis: right}, data: {connection: w, sql: "select * from t1"}}\n')
+    own = chartspec.load(tmp_path / "a.yaml").layer_tables[1]
+    assert own is not None and [r["loss"] for r in own.rows] == list(range(100, 150))
