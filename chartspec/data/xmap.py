@@ -1,7 +1,10 @@
 """Where x lands across the plot, as SQL: the M4's pixel columns are cut on this mapping.
 
-The x scale's domain (its own, else the extent of every table the chart draws) mapped linearly,
-or its logarithm on a log scale, as Vega maps it; time is epoch milliseconds by then (dates.py).
+The x scale's domain (its own, else the extent of every table the chart draws) mapped as Vega
+maps it: linearly, through the logarithm on a log scale, and through d3's symlog (constant 1),
+sqrt and pow transforms, so each column is as wide on screen as any other (on a linear grid, a
+symlog axis' first thousand steps of 60,000, half the plot, kept a few rows); time is epoch
+milliseconds by then (dates.py).
 """
 
 from __future__ import annotations
@@ -37,12 +40,36 @@ def x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table], x
         if lo <= 0 or hi <= 0:
             return None
         lo, hi = math.log(lo), math.log(hi)
+    elif (warp := _WARPS.get(model.x.scale or "")) is not None:
+        lo, hi = warp(lo, _exponent(model)), warp(hi, _exponent(model))
     return col, lo, (hi if hi > lo else lo + 1)
 
 
 def x_column(model: ChartSpec) -> str:
-    """x as the scale maps it linearly: its logarithm on a log scale (then lo and hi are too)."""
-    return f"ln({quote(model.x.field)})" if model.x.scale == "log" else quote(model.x.field)
+    """x as the scale maps it linearly: its logarithm on a log scale (then lo and hi are too),
+    d3's symlog, sqrt or pow transform of it on those."""
+    x = quote(model.x.field)
+    scale = model.x.scale or ""
+    if scale == "log":
+        return f"ln({x})"
+    if scale == "symlog":  # d3: sign(x) * log1p(|x| / c), c = 1
+        return f"(sign({x}) * ln(1 + abs({x})))"
+    if scale in ("sqrt", "pow"):  # d3: sign(x) * |x| ** exponent
+        return f"(sign({x}) * pow(abs({x}), {_exponent(model)!r}))"
+    return x
+
+
+def _exponent(model: ChartSpec) -> float:
+    if model.x.scale == "sqrt":
+        return 0.5
+    return float(model.x.exponent) if model.x.exponent is not None else 1.0
+
+
+_WARPS = {
+    "symlog": lambda v, _: math.copysign(math.log1p(abs(v)), v),
+    "sqrt": lambda v, e: math.copysign(abs(v) ** e, v),
+    "pow": lambda v, e: math.copysign(abs(v) ** e, v),
+}
 
 
 def _extent(xs: Any, log: bool) -> tuple[float | None, float | None]:

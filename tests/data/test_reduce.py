@@ -154,6 +154,27 @@ def test_log_x_scale_columns_are_even_in_log_space(tmp_path: Path) -> None:
     assert len(kept) < n / 2
 
 
+@pytest.mark.parametrize(("scale", "warp"), [
+    ("symlog", lambda v: np.sign(v) * np.log1p(np.abs(v))),
+    ("sqrt", lambda v: np.sign(v) * np.sqrt(np.abs(v))),
+    ("pow, exponent: 0.3", lambda v: np.sign(v) * np.abs(v) ** 0.3),
+])
+def test_symlog_sqrt_and_pow_x_columns_are_even_on_screen(tmp_path: Path, scale: str, warp: object) -> None:
+    """Columns are cut where Vega draws x (d3's symlog with constant 1, sqrt, pow): on a linear
+    grid a symlog axis' first steps, half the plot, fell in a few columns and lost their rows."""
+    n = 20_000
+    step = np.arange(-50, n - 50)
+    loss = _curve(n, 5)
+    _csv(tmp_path / "run.csv", {"step": step, "loss": loss})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step, scale: {scale}}}\n"
+                                          "layers:\n  - {mark: line, y: {field: loss}}\n"))
+    kept = _kept_x(spec.table.rows)
+    want = _expected(step, [loss], WIDTH * SUBPIXELS, mapped=warp(step.astype(float)))  # type: ignore[operator]
+    assert {int(step[i]) for i in want} <= kept
+    assert set(range(-10, 11)) <= kept  # near zero a step spans many columns on these scales
+    assert len(kept) < n / 2
+
+
 def test_time_x_scale_from_parsed_dates(tmp_path: Path) -> None:
     n = 30_000
     seconds = np.arange(n) * 60  # one row a minute
