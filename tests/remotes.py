@@ -8,12 +8,14 @@ follow the size of the table they are drawn from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pgserver import USER
 
-__all__ = ["BANDS", "LINES", "check_bands", "connections", "layered", "pair", "store"]
+__all__ = ["BANDS", "LINES", "check_bands", "connections", "layered", "pair", "split_files", "store"]
 
 _SPARK = """
 [connections.cluster]
@@ -147,3 +149,22 @@ def store(arrow: Any, root: Path, name: str, *, duckdb: str, parquet: bool = Fal
             with pg.cursor().copy(f"COPY {name} FROM STDIN") as copy:
                 for row in zip(*(c.to_pylist() for c in arrow.columns), strict=True):
                     copy.write_row(row)
+
+
+@contextmanager
+def split_files(spark: Any, parquet: Path, *, split: int = 512 * 1024) -> Iterator[None]:
+    """Spark splits files every ``split`` bytes inside the block: a test table of a few hundred
+    thousand rows (a file of a few MB, a row group every 122,880 rows) is read in several
+    partitions, as a table of millions is at the default split (128 MB, or a core's share of the
+    bytes). Fails unless ``parquet`` then spans two partitions or more."""
+    from pyspark.sql import functions as F
+
+    key = "spark.sql.files.maxPartitionBytes"
+    before = spark.conf.get(key)
+    spark.conf.set(key, str(split))
+    try:
+        parts = spark.read.parquet(str(parquet)).select(F.spark_partition_id()).distinct().count()
+        assert parts >= 2, f"{parquet.name} is read in {parts} partition(s): more rows, or a smaller split"
+        yield
+    finally:
+        spark.conf.set(key, before)

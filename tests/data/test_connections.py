@@ -13,12 +13,15 @@ from pathlib import Path
 
 import pytest
 from conftest import WAREHOUSE_CONFIG, make_warehouse
+from remotes import split_files
 
 from chartspec import ChartspecError, load
 from chartspec.data import spark as spark_module
 from chartspec.data.reduce import m4_columns
 
-ROWS = 2_000_000
+#: rows of the table: many a pixel column (50 for each of 2 runs x 2,000 M4 columns); Spark reads
+#: them in two partitions (remotes.split_files), as it read 2,000,000 rows
+ROWS = 200_000
 WIDTH = 400
 SPEC = f"""data: {{connection: NAME, table: metrics}}
 width: {WIDTH}
@@ -31,7 +34,7 @@ layers:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_warehouse(tmp_path_factory.mktemp("warehouse"), SPEC, rows=ROWS, runs=2, period=40000.0)
+    return make_warehouse(tmp_path_factory.mktemp("warehouse"), SPEC, rows=ROWS, runs=2, period=4000.0)
 
 
 def test_duckdb_file_chart(project: Path) -> None:
@@ -51,11 +54,12 @@ def test_spark_pushes_m4_down_and_draws_the_same_svg(project: Path, tmp_path: Pa
     from chartspec import save
 
     spark_module.FETCHES.clear()
-    spec = load(project / "cluster.yaml")
+    with split_files(spark, project / "metrics.parquet"):  # rows numbered and picked across partitions
+        spec = load(project / "cluster.yaml")
     fetched = spark_module.FETCHES[-1]
     assert fetched["full"] == ROWS
     columns = m4_columns(spec.model, 1.0, 2)
-    assert fetched["rows"] <= 4 * columns * 2  # 4 per pixel column per series, not 2,000,000
+    assert fetched["rows"] <= 4 * columns * 2  # 4 per pixel column per series, not 200,000
     local = load(project / "warehouse.yaml")
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()

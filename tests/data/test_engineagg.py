@@ -79,14 +79,15 @@ def _png(path: Path, out: Path) -> np.ndarray:
 def test_the_engines_band_renders_like_vegas_own_aggregate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import chartspec.data.reduce as reduce
 
-    steps = 20_000
+    # 33 steps a pixel, as 20,000 steps at 600 px: the rows Vega aggregates are what this costs
+    steps, limit = 6_600, 15_000
     _seeds(tmp_path / "seeds.csv", steps)
-    head = "data: seeds.csv\nwidth: 600\nheight: 300\n"
+    head = "data: seeds.csv\nwidth: 200\nheight: 300\n"
     write_tree(tmp_path, {"chartspec.toml": "", "eb.yaml": head + BAND, "vega.yaml": head + BAND_VEGA})
-    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "1000000")  # drawn whole: Vega aggregates 60,000 rows
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "1000000")  # drawn whole: Vega aggregates 19,800 rows
     assert chartspec.load(tmp_path / "vega.yaml").model.layers[0].transform != ()
     vega = _png(tmp_path / "vega.yaml", tmp_path / "vega.png")
-    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")  # too many: the engine aggregates
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", str(limit))  # too many: the engine aggregates
     assert chartspec.load(tmp_path / "eb.yaml").model.layers[0].transform == ()
     reduced = _png(tmp_path / "eb.yaml", tmp_path / "engine.png")
     # the engine's aggregate is Vega's: its rows, all of them drawn, give the same pixels
@@ -94,7 +95,7 @@ def test_the_engines_band_renders_like_vegas_own_aggregate(tmp_path: Path, monke
         import chartspec.data.chart as chart
 
         m.setattr(reduce, "m4_columns", lambda *args: 10**7)  # so many columns that nothing is cut
-        m.setattr(chart, "max_drawn_rows", lambda: 50_000)  # the engine aggregates: the gate's limit
+        m.setattr(chart, "max_drawn_rows", lambda: limit)  # the engine aggregates: the gate's limit
         m.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "1000000")  # and Vega may draw every aggregated row
         assert len(chartspec.load(tmp_path / "eb.yaml").layer_tables[0].rows) == steps  # type: ignore[union-attr]
         assert (_png(tmp_path / "eb.yaml", tmp_path / "whole.png") == vega).all()

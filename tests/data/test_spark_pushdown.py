@@ -1,8 +1,10 @@
 """What runs in Spark before and in its reduction (issue 16; data/sparkexpr.py, sparkm4.py, sparksteps.py).
 
 A layered chart with a field filter, a Vega-expression filter and a calculated y over a
-generated table of 1.2 million rows: what Spark sends back is bounded by the pixels (4 rows per
-M4 column and series), and the SVG equals the one built from a DuckDB file of the same table.
+generated table of 240,000 rows, read in several partitions (remotes.split_files) and over a
+lowered drawing limit, as 1.2 million rows were over the default one: what Spark sends back is
+bounded by the pixels (4 rows per M4 column and series), and the SVG equals the one built from a
+DuckDB file of the same table.
 Then, on 40,000 rows with a lowered drawing limit (cheap, the same Spark session): point marks
 (one row per pixel cell), a log x scale, a fold, repeated steps (the training-log rules in
 Spark), and a filter that leaves a hole in the steps (the rows streamed back, the line broken).
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_warehouse
-from remotes import BANDS, check_bands, layered, pair
+from remotes import BANDS, check_bands, layered, pair, split_files
 
 from chartspec import ChartspecError, load, save
 from chartspec.data import spark as spark_module
@@ -26,33 +28,40 @@ def _cached(session: object) -> bool:
     """Whether Spark still caches a DataFrame (its cache manager: what persist() registers)."""
     return not session._jsparkSession.sharedState().cacheManager().isEmpty()  # type: ignore[attr-defined]
 
-ROWS = 1_200_000
-SPEC = layered(first=20000, cut=350000, below=500000)
+ROWS = 240_000
+#: the drawing limit for ROWS: the table is over it, as 1,200,000 rows are over the default 250,000
+LIMIT = "200000"
+SPEC = layered(first=4000, cut=70000, below=100000)
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_warehouse(tmp_path_factory.mktemp("pushdown"), SPEC, rows=ROWS, runs=3, period=30000.0)
+    return make_warehouse(tmp_path_factory.mktemp("pushdown"), SPEC, rows=ROWS, runs=3, period=6000.0)
 
 
-def test_filters_and_calculates_run_in_spark(project: Path, tmp_path: Path, spark: object) -> None:
+def test_filters_and_calculates_run_in_spark(project: Path, tmp_path: Path, spark: object,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", LIMIT)
     spark_module.FETCHES.clear()
     sparksteps.WINDOWS.clear()
-    spec = load(project / "cluster.yaml")
+    with split_files(spark, project / "metrics.parquet"):
+        spec = load(project / "cluster.yaml")
     assert sparksteps.WINDOWS == []  # every step once in each run, the filters keep even steps: no sort
     fetched = spark_module.FETCHES[-1]
     assert fetched["full"] == ROWS
     series = 3 * 2  # the series are counted over the whole table (3 runs), as the engine counts them
     columns = m4_columns(spec.model, 1.0, series)
-    assert fetched["rows"] <= 4 * columns * series, fetched  # not 1,200,000, nor the 800,000 kept
+    assert fetched["rows"] <= 4 * columns * series, fetched  # not 240,000, nor the 160,000 kept
     local = load(project / "warehouse.yaml")
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
 
 
-def test_an_expression_spark_may_read_otherwise_keeps_todays_behaviour(project: Path, spark: object) -> None:
+def test_an_expression_spark_may_read_otherwise_keeps_todays_behaviour(project: Path, spark: object,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     # '/' stays in DuckDB (Spark gives NULL or an error on division by zero, DuckDB ±Infinity):
-    # the layer needs every row, and 1,200,000 are more than the drawing limit
+    # the layer needs every row, and 240,000 are more than the drawing limit
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", LIMIT)
     (project / "div.yaml").write_text(SPEC.replace("NAME", "cluster").replace("datum.loss * 2", "datum.loss / 2"))
     with pytest.raises(ChartspecError) as err:
         load(project / "div.yaml")
@@ -60,15 +69,18 @@ def test_an_expression_spark_may_read_otherwise_keeps_todays_behaviour(project: 
     assert "div.yaml:11:5: error: layer 'scaled'" in str(err.value)  # the layer with the division
 
 
-def test_ema_streams_the_rows_back_and_draws_the_same_svg(project: Path, tmp_path: Path, spark: object) -> None:
+def test_ema_streams_the_rows_back_and_draws_the_same_svg(project: Path, tmp_path: Path, spark: object,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # EMA needs every row in order: Spark sends them back one partition at a time (Arrow), the
     # engine smooths and cuts them as it does a DuckDB file's, so the SVGs are the same
-    ema = SPEC.replace("    transform:\n      - filter: \"datum.step >= 20000 && !(datum.run === 'run1' && "
-                       "datum.step > 350000)\"\n", "    smooth: {ema: 0.95}\n")
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", LIMIT)
+    ema = SPEC.replace("    transform:\n      - filter: \"datum.step >= 4000 && !(datum.run === 'run1' && "
+                       "datum.step > 70000)\"\n", "    smooth: {ema: 0.95}\n")
     assert "smooth" in ema
     remote, warehouse = pair(project, "ema", ema, "cluster")
     spark_module.FETCHES.clear()
-    spec = load(remote)
+    with split_files(spark, project / "metrics.parquet"):  # the partitions come back in order
+        spec = load(remote)
     assert spark_module.FETCHES[-1] == {"rows": ROWS, "full": ROWS, "streamed": 1}
     local = load(warehouse)
     svg = save(spec, tmp_path / "cluster.svg").read_bytes()
