@@ -16,6 +16,7 @@ from ..spec.themes import spec_theme
 from ..spec.validate import schema_diagnostics
 from ..spec.yamlload import Document
 from .bandnotes import single_sample_notes
+from .categories import category_diagnostics
 from .checks import semantic_diagnostics
 from .dates import with_utc_dates
 from .flow import RESERVED_PREFIX, layer_views
@@ -101,6 +102,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             # bands with a gap where an x has one row: counted on every aggregated row, before the reduction
             band_notes = single_sample_notes(model, table, layer_tables, doc.source, root)
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
+            problems += category_diagnostics(model, table, layer_tables, doc.source)  # before Vega's minutes
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             model, ref_problems = resolve_reference_lines(model, table, layer_tables, doc.source)

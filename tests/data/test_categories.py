@@ -1,0 +1,32 @@
+"""A categorical x with more values than the plot can show is refused before Vega runs (a log's
+100,000 steps read as categories took Vega 282 s and made a 37 MB SVG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import load_error, write_tree
+
+import chartspec
+
+
+def _csv(n: int) -> str:
+    return "step,loss\n" + "".join(f"{i},{i % 7}\n" for i in range(n))
+
+
+def test_more_categories_than_the_plot_can_show_is_an_error_at_x(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"chartspec.toml": "", "d.csv": _csv(7_000)})
+    err = load_error(tmp_path / "a.yaml", "data: d.csv\nx: {field: step, type: ordinal}\nlayers: [{y: {field: loss}}]\n")
+    [d] = err.diagnostics
+    assert (d.line, d.column) == (2, 24)
+    assert "more than 6,000 distinct values on its ordinal axis" in d.message and "quantitative" in (d.hint or "")
+
+
+def test_a_wide_plot_or_fewer_categories_are_drawn(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"chartspec.toml": "", "d.csv": _csv(7_000), "few.csv": _csv(900)})
+    wide = chartspec.loads("data: d.csv\nwidth: 800\nx: {field: step, type: nominal}\nlayers: [{y: {field: loss}}]\n",
+                           file="w.yaml", path=tmp_path / "w.yaml")
+    assert len(wide.table.rows) == 7_000
+    few = chartspec.loads("data: few.csv\nwidth: 50\nx: {field: step, type: ordinal}\nlayers: [{y: {field: loss}}]\n",
+                          file="f.yaml", path=tmp_path / "f.yaml")
+    assert len(few.table.rows) == 900  # at least 1,000 categories may be drawn, however narrow
