@@ -71,6 +71,8 @@ class Finding:
     message: str
     hint: str | None = None
     key: bool = False
+    #: where in the spec, when ``path`` is in what the compiler wrote (rows it inlined): its ``data``
+    fallback: JsonPath = ()
 
 
 def _px(value: float) -> str:
@@ -245,7 +247,7 @@ def _drawn(vl: dict[str, Any], lim: Limits) -> list[Finding]:
         return []
     where = max(lists, key=lambda item: len(item[1]))[0]
     return [Finding(where, f"the chart hands {total:,} rows of data to Vega: more than the limit of {lim.drawn:,}",
-                    "aggregate or sample the data first, or " + lim.hint("drawn"))]
+                    "aggregate or sample the data first, or " + lim.hint("drawn"), fallback=("data",))]
 
 
 def _sequences(node: Any, path: JsonPath, lim: Limits) -> list[Finding]:

@@ -72,9 +72,13 @@ def written(spec: Spec, path: JsonPath) -> bool:
     return exact and where in source.values
 
 
-def locate(spec: Spec, path: JsonPath, message: str, *, hint: str | None = None, key: bool = False) -> Diagnostic:
-    """A diagnostic at the place of the spec that wrote the compiled node at ``path``."""
+def locate(spec: Spec, path: JsonPath, message: str, *, hint: str | None = None, key: bool = False,
+           fallback: JsonPath = ()) -> Diagnostic:
+    """A diagnostic at the place of the spec that wrote the compiled node at ``path`` (else at
+    ``fallback`` in the spec, when it is there)."""
     source, where = source_of(spec, path)
+    if not where and fallback and tuple(fallback) in source.values:
+        where = fallback
     if not where:  # nothing better than the file
         return Diagnostic(message, file=source.file, hint=hint)
     return source.diagnostic(message, where, key=key, hint=hint)

@@ -208,7 +208,7 @@ def checked(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
     findings += _url_findings(vl, spec, lim) + _embed_findings(vl) + limit_findings(vl, lim)
     problems: list[Diagnostic] = expression_diagnostics(vl, spec)  # Vega's grammar and names (expressions.py)
     if findings or problems:
-        problems += [locate(spec, f.path, f.message, hint=f.hint, key=f.key) for f in findings]
+        problems += [locate(spec, f.path, f.message, hint=f.hint, key=f.key, fallback=f.fallback) for f in findings]
         unique = list(dict.fromkeys(problems))
         raise CompileError(sorted(unique, key=lambda d: (d.file or "", d.line, d.column)))
     return vl

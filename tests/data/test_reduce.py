@@ -445,3 +445,14 @@ def test_reduce_false_counts_the_rows_its_filters_keep_against_the_limit(
                    tmp_path / "run.parquet")
     spec = chartspec.load(_spec(tmp_path, (body % "val").replace("run.csv", "run.parquet")))
     assert [r["step"] for r in spec.table.rows] == list(range(0, n, 10))
+
+
+def test_too_many_rows_for_vega_is_an_error_at_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiler's count of the rows handed to Vega names the spec's data (it had no line)."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "4000")
+    _csv(tmp_path / "run.csv", {"step": np.arange(3000), "loss": _curve(3000)})
+    spec = chartspec.load(_spec(tmp_path, "data: run.csv\nreduce: false\nx: {field: step}\nlayers: [{y: {field: loss}}]\n"))
+    with pytest.raises(ChartspecError) as err:
+        chartspec.to_vegalite(spec)
+    [d] = err.value.diagnostics
+    assert (d.line, d.column) == (1, 7) and "rows of data to Vega" in d.message
