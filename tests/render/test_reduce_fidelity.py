@@ -8,17 +8,13 @@ decide what the reduction is tested on, the rows alone what the full render cost
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from conftest import write_tree
-from PIL import Image
+from fidelity import full_pngs, image
 
 import chartspec
-from chartspec.render import engine
-from chartspec.render.export import render
 
 WIDTH = 200
 N = 66 * WIDTH
@@ -38,9 +34,6 @@ def _write(tmp_path: Path) -> None:
                           "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
 
 
-def _image(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
-
 
 def _top_of_spike(img: np.ndarray) -> int:
     """The highest pixel row of the first series' colour (the spike's tip)."""
@@ -51,20 +44,12 @@ def _top_of_spike(img: np.ndarray) -> int:
 
 def test_reduced_png_differs_from_the_full_one_in_under_half_a_percent_of_pixels(tmp_path: Path) -> None:
     _write(tmp_path)
-    # the full chart's SVG does not depend on the scale (each PNG is that SVG rasterised, export.py):
-    # Vega draws it once, for both scales
-    full_spec = chartspec.load(tmp_path / "full.yaml")
-    full_vl, drawn = chartspec.to_vegalite(full_spec), []
-
-    def draw_once(view: dict[str, Any]) -> str:
-        drawn[:] = drawn or [engine.draw_svg(view)]
-        return drawn[0]
-
+    full_png = full_pngs(tmp_path / "full.yaml")  # Vega draws the full chart once, for both scales
     for scale in (1, 2):
         spec = chartspec.load(tmp_path / "reduced.yaml", scale=scale)  # cut for this scale's pixels
         assert spec.table.reduced_from == N and len(spec.table.rows) < 0.7 * N, scale  # the reduction did run
-        full = _image(render(full_vl, ("png",), scale=scale, spec=full_spec, draw=draw_once)["png"])
-        reduced = _image(chartspec.save(spec, tmp_path / f"reduced.{scale}.png", scale=scale).read_bytes())
+        full = full_png(scale)
+        reduced = image(chartspec.save(spec, tmp_path / f"reduced.{scale}.png", scale=scale).read_bytes())
         assert full.shape == reduced.shape
         differ = np.any(full != reduced, axis=2)
         assert differ.mean() < 0.005, f"--scale {scale}: {differ.mean():.3%} of pixels differ"

@@ -10,18 +10,14 @@ per pixel (66 here, as 40,000 rows at 600 px), and the full render's cost on the
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from conftest import write_tree
-from PIL import Image
+from fidelity import full_pngs, image
 
 import chartspec
-from chartspec.render import engine
-from chartspec.render.export import render
 
 WIDTH = 200
 HEAD = f"width: {WIDTH}\nheight: 360\nx: {{field: step}}\nlegend: {{position: none}}\n"
@@ -50,9 +46,6 @@ def _write(tmp_path: Path, case: str) -> None:
                           "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
 
 
-def _image(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
-
 
 def _top_of_spike(img: np.ndarray) -> int:
     """The highest pixel row holding the series' blue (the spike's tip)."""
@@ -64,15 +57,7 @@ def _top_of_spike(img: np.ndarray) -> int:
 @pytest.mark.parametrize("case", list(CASES))
 def test_reduced_fill_differs_from_the_full_one_in_few_pixels_and_keeps_the_spike(tmp_path: Path, case: str) -> None:
     _write(tmp_path, case)
-    # the full chart's SVG does not depend on the scale (each PNG is that SVG rasterised, export.py):
-    # Vega draws it once, for both scales
-    full_spec = chartspec.load(tmp_path / "full.yaml")
-    full_vl, drawn = chartspec.to_vegalite(full_spec), []
-
-    def draw_once(view: dict[str, Any]) -> str:
-        drawn[:] = drawn or [engine.draw_svg(view)]
-        return drawn[0]
-
+    full_png = full_pngs(tmp_path / "full.yaml")  # Vega draws the full chart once, for both scales
     for scale in (1, 2):
         spec = chartspec.load(tmp_path / "reduced.yaml", scale=scale)  # cut for this scale's pixels
         # the reduction did run, on the steps (the band's after the engine aggregated its seeds)
@@ -80,8 +65,8 @@ def test_reduced_fill_differs_from_the_full_one_in_few_pixels_and_keeps_the_spik
         assert cut.reduced_from == STEPS and len(cut.rows) < 0.7 * STEPS, (scale, len(cut.rows), cut.reduced_from)
         if case == "area":  # the spike's row is kept (the band draws aggregated rows: its image tells)
             assert max(float(r["loss"]) for r in cut.rows if r["loss"] is not None) == 6.0, scale
-        full = _image(render(full_vl, ("png",), scale=scale, spec=full_spec, draw=draw_once)["png"])
-        reduced = _image(chartspec.save(spec, tmp_path / f"reduced.{scale}.png", scale=scale).read_bytes())
+        full = full_png(scale)
+        reduced = image(chartspec.save(spec, tmp_path / f"reduced.{scale}.png", scale=scale).read_bytes())
         assert full.shape == reduced.shape
         differ = np.any(full != reduced, axis=2)
         assert differ.mean() < 0.005, f"--scale {scale}: {differ.mean():.3%} of pixels differ"
