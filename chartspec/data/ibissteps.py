@@ -19,15 +19,14 @@ written in Ibis (as sparksteps.py does in Spark):
 3. *Pieces*, for a layer whose steps fail steps.py's first test (longest <= 4 x shortest), in the
    query of the M4 and the fetch: the first rows of the distinct x, partitioned apart, get the 8
    steps before and after theirs by ``lag``/``lead``; a step more than 4 x the least on each side
-   (steps._holes's quick bound) builds both sides' arrays and compares with their medians: more
+   (steps._holes's quick bound) is compared with the longest on each side (``GREATEST``): more
    than 4 x both is a hole and starts a new piece. The running count of holes numbers the pieces
    within each series (the colour tells series apart: the paths are steps.py's), and every row
    takes the piece of the last first-of-x row at or before it in (x, row) order: a drawn row its
    own x's, and with ``gaps: break`` a kept row without a y the piece of the drawn row before it,
    as steps._pieces places it. Three sorts of the layer's rows in all, no join.
 
-Ibis writes all of it: a median of up to 8 values is an array sorted in a subquery (Ibis's
-``ArrayValue.sort``), and Postgres has no ``lag(...) IGNORE NULLS``, so the drawn rows are a
+Ibis writes all of it; Postgres has no ``lag(...) IGNORE NULLS``, so the drawn rows are a
 partition of their own. A window's array cannot be unnested in the same select (Postgres refuses
 window functions in FROM), hence the ``lag`` columns first.
 A layer whose filters read a calculated column, or whose y is not a number column, is left to
@@ -146,10 +145,10 @@ def _pieces(t: Any, r: Ruled) -> Any:
     before = [t[f"__b{j}"] for j in range(1, GAP_WINDOW + 1)]
     after = [t[f"__a{j}"] for j in range(1, GAP_WINDOW + 1)]
     # a hole exceeds 4 x the least step on each side (steps._holes's quick bound; LEAST skips NULL):
-    # only those few steps build and sort their sides for the medians
+    # only those few steps look at the longest of their sides
     bound = (d > GAP_FACTOR * ibis.least(*before)) & (d > GAP_FACTOR * ibis.least(*after))
-    hole = ibis.ifelse(bound.fill_null(False) & t[f"__f{i}"], (d > GAP_FACTOR * _median(before)) & (
-        d > GAP_FACTOR * _median(after)), False)
+    hole = ibis.ifelse(bound.fill_null(False) & t[f"__f{i}"], (d > GAP_FACTOR * _longest(before)) & (
+        d > GAP_FACTOR * _longest(after)), False)
     t = t.mutate(**{f"__h{i}": ibis.ifelse(hole.fill_null(False), 1, 0)})
     # the holes up to each distinct x number its first row's piece, within the series
     t = t.mutate(**{f"__pu{i}": ibis.ifelse(t[f"__f{i}"], t[f"__h{i}"].sum().over(
@@ -161,13 +160,11 @@ def _pieces(t: Any, r: Ruled) -> Any:
     return t.mutate(**{f"__pc{i}": ibis.ifelse(shown, last, None).fill_null(-1).cast("int64")})
 
 
-def _median(side: list[Any]) -> Any:
-    """steps._side_median of up to 8 steps (NULL: none there): the middle two, averaged."""
+def _longest(side: list[Any]) -> Any:
+    """steps._side_longest of up to 8 steps (NULL: none there; GREATEST skips NULL)."""
     import ibis
 
-    values = ibis.array(side).filter(lambda v: v.notnull()).sort()
-    n = values.length()
-    return (values[((n - 1) / 2).floor().cast("int64")] + values[(n / 2).floor().cast("int64")]) / 2
+    return ibis.greatest(*side)
 
 
 def _row_columns(t: Any, todo: Sequence[Layer], plans: dict[int, IbisPlan], model: ChartSpec) -> Any:

@@ -12,7 +12,7 @@ layer the rules apply to (stepsplain.applies), on the rows the layer's filters k
   M4 (in Spark, and reduce.py's second cut) picks from those rows only.
 - *Holes*: steps.py's first test, ``longest step <= 4 x shortest`` over the layer's distinct x
   (ln x on a log scale), mostly shows there is none; when it does not, steps._holes's windowed
-  medians (8 steps each side) are computed in Spark. A layer with a hole gets its line's pieces
+  longest steps (8 each side) are computed in Spark. A layer with a hole gets its line's pieces
   there too (``__piece_<i>``, a new piece after each hole, numbered within each series: the same
   paths steps.py draws), and is cut by M4 like an unbroken line; the pieces come back with the
   picks. With ``gaps: break`` rows without a y break the line too and take the piece of the drawn
@@ -118,9 +118,9 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
 
 def _hole_flags(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) -> Any:
     """One row per distinct x of each series (its keys, ``__x``, the step ``__d`` to the next x)
-    with ``__hole``: that step is a hole by steps._holes's rule, more than 4 x the median of the
+    with ``__hole``: that step is a hole by steps._holes's rule, more than 4 x the longest of the
     up to 8 steps before it and of the up to 8 after it, in the same series (positions of steps
-    without a value, x <= 0 on a log scale, count but add nothing to a median)."""
+    without a value, x <= 0 on a log scale, count but add nothing to it)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -132,14 +132,11 @@ def _hole_flags(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartS
         *(F.col(f"`{k}`") for k in plan.keys), x.alias("__x"), (mapped(nxt) - mapped(x)).alias("__d"))
     order = Window.partitionBy(*(F.col(f"`{k}`") for k in plan.keys)).orderBy("__x")
 
-    def median(start: int, end: int) -> Any:  # steps._side_median: the middle two averaged
-        side = F.array_sort(F.collect_list("__d").over(order.rowsBetween(start, end)))
-        n = F.size(side)
-        middle = (F.element_at(side, F.floor((n - 1) / 2).cast("int") + 1) + F.element_at(side, F.floor(n / 2).cast("int") + 1)) / 2
-        return F.when(n > 0, middle)
+    def longest(start: int, end: int) -> Any:  # steps._side_longest (max skips NULL; none: NULL)
+        return F.max("__d").over(order.rowsBetween(start, end))
 
-    hole = (F.col("__d") > F.lit(GAP_FACTOR) * median(-GAP_WINDOW, -1)) & (
-        F.col("__d") > F.lit(GAP_FACTOR) * median(1, GAP_WINDOW))
+    hole = (F.col("__d") > F.lit(GAP_FACTOR) * longest(-GAP_WINDOW, -1)) & (
+        F.col("__d") > F.lit(GAP_FACTOR) * longest(1, GAP_WINDOW))
     return rows.withColumn("__hole", F.coalesce(hole, F.lit(False)))
 
 
@@ -205,7 +202,7 @@ def _regular(frame: Any, x: Any, cand: Any, plan: SparkPlan, model: ChartSpec, g
     Then the layer's shortest and longest steps are the series' least and greatest ``step``, and
     when ``longest <= 4 x shortest`` (steps.py's quick test) there is no hole. Otherwise (a repeat,
     an uneven or fractional grid, a log x scale, whose steps in ln x differ, or steps that fail the
-    quick test and need the medians): None."""
+    quick test and need the windows): None."""
     from functools import reduce
 
     from pyspark.sql import functions as F
@@ -239,7 +236,7 @@ def _regular(frame: Any, x: Any, cand: Any, plan: SparkPlan, model: ChartSpec, g
         if repeats or odd or uneven:
             return None
         if longest is not None and not longest <= GAP_FACTOR * shortest:
-            return None  # maybe a hole (if the grids hold): the medians need the window's steps
+            return None  # maybe a hole (if the grids hold): the windows must decide
         # a step of 1: nd distinct whole numbers from lo to lo + nd - 1 are all of them. Otherwise
         # every x must be on its series' grid: the rows joined with the (broadcast) series
         if spaced:

@@ -11,10 +11,13 @@ Python, tables held by the engine: the same numpy code on arrays from either):
 - *Sparse columns* (metrics logged on alternating rows): a row whose y is empty is not part of
   the series, so it neither breaks the line nor counts as a repeat (``gaps: auto``, ``connect``).
 - *Holes* (an outage in hourly data): in x order, the steps between a series' distinct x values
-  (in log x on a log scale); step ``d`` is a hole when ``d > K * median`` of the up to ``W``
-  steps before it and ``d > K * median`` of the up to ``W`` steps after it (both must exist), with
-  :data:`K` = 4 and :data:`W` = 8. Comparing with both sides keeps a change of logging cadence
-  (every step, then every 100) from counting as a hole. ``gaps: auto`` breaks the line there;
+  (in log x on a log scale); step ``d`` is a hole when ``d > K *`` the longest of the up to ``W``
+  steps before it and ``d > K *`` the longest of the up to ``W`` steps after it (both must exist),
+  with :data:`K` = 4 and :data:`W` = 8. Comparing with both sides keeps a change of logging
+  cadence (every step, then every 100) from counting as a hole; comparing with the longest keeps
+  irregular sampling (event times, exponential spacing: 6 % of its steps exceed 4 times their
+  neighbours' median) from being cut into thousands of pieces, while a log's even cadence with an
+  outage is judged as before. ``gaps: auto`` breaks the line there;
   ``break`` also at every row of the series whose y is empty; ``connect`` never.
 
 The result per layer is which rows it draws (bit ``i`` of the rows' ``__draws`` column, like the
@@ -47,7 +50,7 @@ from .table import Table
 __all__ = ["GAP_FACTOR", "GAP_WINDOW", "Decision", "applies", "apply_to_relation", "apply_to_rows", "decide",
            "piece_column"]
 
-#: how many steps on each side the medians look at
+#: how many steps on each side the rule looks at
 GAP_WINDOW = 8
 
 
@@ -171,23 +174,20 @@ def _holes(d: np.ndarray, step_group: np.ndarray) -> np.ndarray:
     cand = np.flatnonzero((d > GAP_FACTOR * low_before) & (d > GAP_FACTOR * low_after))
     holes = np.zeros(n, dtype=bool)
     if cand.size:
-        holes[cand] = (d[cand] > GAP_FACTOR * _side_median(d, step_group, cand, -1)) & (
-            d[cand] > GAP_FACTOR * _side_median(d, step_group, cand, 1))
+        holes[cand] = (d[cand] > GAP_FACTOR * _side_longest(d, step_group, cand, -1)) & (
+            d[cand] > GAP_FACTOR * _side_longest(d, step_group, cand, 1))
     return holes
 
 
-def _side_median(d: np.ndarray, step_group: np.ndarray, at: np.ndarray, side: int) -> np.ndarray:
-    """The median of the up to GAP_WINDOW steps of the same series before (-1) or after (1) each ``at``."""
+def _side_longest(d: np.ndarray, step_group: np.ndarray, at: np.ndarray, side: int) -> np.ndarray:
+    """The longest of the up to GAP_WINDOW steps of the same series before (-1) or after (1) each ``at``."""
     offsets = side * np.arange(1, GAP_WINDOW + 1)
     where = at[:, None] + offsets[None, :]
     inside = (where >= 0) & (where < d.size)
     where = np.clip(where, 0, d.size - 1)
     ok = inside & (step_group[where] == step_group[at][:, None]) & ~np.isnan(d[where])
-    values = np.sort(np.where(ok, d[where], np.inf), axis=1)
-    count = ok.sum(axis=1)
-    lo = values[np.arange(at.size), np.maximum((count - 1) // 2, 0)]
-    hi = values[np.arange(at.size), np.maximum(count // 2, 0)]
-    return np.where(count > 0, (lo + hi) / 2, np.inf)  # no step on a side: never a hole
+    longest = np.where(ok, d[where], -np.inf).max(axis=1)
+    return np.where(ok.any(axis=1), longest, np.inf)  # no step on a side: never a hole
 
 
 # -- applying the rules to a table: rows read in Python, or a table held by the engine ------------

@@ -21,7 +21,7 @@ __all__ = ["GAP_FACTOR", "applies", "may_hole", "needs_rules", "replaced_note", 
 
 #: tables up to this many rows are checked here first (beyond, numpy's import is the lesser cost)
 PLAIN_ROWS = 5000
-#: a step is a hole when it is more than this many times the median step on each side of it
+#: a step is a hole when it is more than this many times the longest of its neighbours on each side
 GAP_FACTOR = 4.0
 
 
@@ -76,7 +76,7 @@ def settings(layer: Layer, model: ChartSpec) -> tuple[str, str]:
 
 def may_hole(gaps: str, shortest: float | None, longest: float | None) -> bool:
     """steps.py's first hole test failed: a line that may break (``gaps`` not ``connect``) has a step
-    between distinct x longer than GAP_FACTOR x its shortest, so the windowed medians must decide."""
+    between distinct x longer than GAP_FACTOR x its shortest, so the windows must decide."""
     return gaps != "connect" and longest is not None and shortest is not None and not longest <= GAP_FACTOR * shortest
 
 

@@ -144,6 +144,14 @@ def test_the_hole_rule() -> None:
     assert _pieces([2.0**k for k in range(10)] + [2.0**k for k in range(20, 30)], log=True) == [0] * 10 + [1] * 10
     # a step at the end of a series has no side after it: never a hole
     assert _pieces([0, 1, 2, 3, 100]) is None
+    # irregular sampling (event times, exponential spacing) is not cut at its long steps (6 % of
+    # them exceed 4 x their neighbours' median: a median rule cut 2,000 points into ~100 pieces);
+    # an outage in it still is
+    rng = np.random.default_rng(0)
+    events = np.cumsum(rng.exponential(1.0, 2000))
+    assert _pieces(events.tolist()) is None
+    events[1000:] += 200.0
+    assert _pieces(events.tolist()) == [0] * 1000 + [1] * 1000
     # two series never share a step
     found = decide(np.array([0, 0, 0, 1, 1, 1]), np.array([0.0, 1, 2, 100, 101, 102]), np.ones(6, dtype=bool),
                    "last", "auto")
