@@ -76,14 +76,35 @@ class SparkSource:
         return Table(name=table.name, columns=tuple(out.columns), rows=(), remote=SparkSource(self.conn, out, self.where))
 
 
+#: Spark's logging while chartspec builds: errors only (its start-up warnings and notices were
+#: printed on the build's stderr, between chartspec's messages)
+SPARK_LOG_CONFIG = Path(__file__).parent / "spark-log4j2.properties"
+
+
+def quiet_driver(conf: dict[str, Any]) -> dict[str, str]:
+    """A connection's Spark settings with the driver's logging set to :data:`SPARK_LOG_CONFIG`,
+    unless they configure log4j themselves."""
+    out = {str(k): str(v) for k, v in conf.items()}
+    options = out.get("spark.driver.extraJavaOptions", "")
+    if "log4j" not in options:
+        out["spark.driver.extraJavaOptions"] = f"{options} -Dlog4j2.configurationFile={SPARK_LOG_CONFIG.as_uri()}".strip()
+    return out
+
+
 def _session(conn: Connection) -> Any:
+    import warnings
+
     from pyspark.sql import SparkSession
+
+    # printed on every build's stderr by PySpark 4.1 when pandas 3 is installed, about features
+    # chartspec does not use (it moves rows as Arrow): that message only
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
     master = str(conn.options.get("master", "local[2]"))
     if master not in _sessions:
         builder = SparkSession.builder.master(master).appName(str(conn.options.get("app_name", "chartspec")))
-        for key, value in dict(conn.options.get("conf", {})).items():
-            builder = builder.config(key, str(value))
+        for key, value in quiet_driver(dict(conn.options.get("conf", {}))).items():
+            builder = builder.config(key, value)
         session = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false") \
             .getOrCreate()
         session.sparkContext.setLogLevel("ERROR")  # the build's stderr is for chartspec's messages

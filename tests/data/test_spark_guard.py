@@ -94,3 +94,16 @@ def test_a_column_named_user_is_still_a_column(project: Path) -> None:
     vl = chartspec.to_vegalite(chartspec.loads(_spec("select step, loss, user from (select step, loss, 'u1' as user "
                                                      "from metrics)"), path=project / "q.yaml"))
     assert vl
+
+
+def test_spark_logs_errors_only_unless_the_connection_configures_log4j() -> None:
+    """Spark's default profile printed its start-up warnings on every build's stderr."""
+    from chartspec.data.spark import SPARK_LOG_CONFIG, quiet_driver
+
+    text = SPARK_LOG_CONFIG.read_text()
+    assert "rootLogger.level = error" in text and "org.apache.spark.repl.Main" in text
+    conf = quiet_driver({"spark.executor.memory": "1g", "spark.driver.extraJavaOptions": "-Xss4m"})
+    assert conf["spark.executor.memory"] == "1g"
+    assert conf["spark.driver.extraJavaOptions"] == f"-Xss4m -Dlog4j2.configurationFile={SPARK_LOG_CONFIG.as_uri()}"
+    own = {"spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile=file:/etc/mine.properties"}
+    assert quiet_driver(own) == own
