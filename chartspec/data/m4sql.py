@@ -18,7 +18,7 @@ from .fillgrid import FILLED_MARKS, fill_part
 if TYPE_CHECKING:
     from .m4np import Presorted
 
-__all__ = ["STREAMED_ROWS", "m4_part", "select_rows"]
+__all__ = ["STREAMED_ROWS", "drawn_on_log", "m4_part", "select_rows"]
 
 #: tables beyond this many rows are reduced in two streamed passes instead of one window
 STREAMED_ROWS = 4_000_000
@@ -38,9 +38,11 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
     columns, group = cut
     x = quote(model.x.field)
     parts = []
-    lines: dict[tuple[tuple[str, ...], str, str, int], list[Any]] = {}
+    lines: dict[tuple[tuple[str, ...], str, str, frozenset[str], int], list[Any]] = {}
     fills: dict[tuple[tuple[str, ...], str, str], list[Any]] = {}
     for plan in plans:
+        if plan.positive and not plan.points:
+            parts.append(_log_gaps(plan, x, f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"))
         filled = not plan.points and fill_cells is not None and plan.layer.mark in FILLED_MARKS
         if filled:
             fills.setdefault((plan.keys, plan.where, plan.source), []).append(replace(plan, values=()))
@@ -50,7 +52,8 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
             edges = (plan.layer.band.lower, plan.layer.band.upper)
             for across, values in ((pixels, tuple(v for v in plan.values if v in edges)),
                                    (columns, tuple(v for v in plan.values if v not in edges))):
-                lines.setdefault((plan.keys, plan.where, plan.source, across), []).append(replace(plan, values=values))
+                lines.setdefault((plan.keys, plan.where, plan.source, plan.positive, across), []).append(
+                    replace(plan, values=values))
             continue
         if not plan.points:
             # an area without a line on top: its edge is the fill cells' rows; M4 only keeps the
@@ -60,7 +63,7 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
                                     model.x.field, 1 if filled else group)) is not None:
                 parts.append(fast)
             else:
-                lines.setdefault((plan.keys, plan.where, plan.source, across), []).append(plan)
+                lines.setdefault((plan.keys, plan.where, plan.source, plan.positive, across), []).append(plan)
             continue
         # one row per occupied pixel cell: x column and y row
         keys = "".join(f"{quote(k)}, " for k in plan.keys)
@@ -94,10 +97,14 @@ def m4_part(rel: Relation, members: Sequence[Any], x: str, bucket: str, group: i
     first = members[0]
     keys = "".join(f"{quote(k)}, " for k in first.keys)
     values = list(dict.fromkeys(v for plan in members for v in plan.values))
-    measured = [x, *(quote(v) for v in values)]
+    # On a log scale Vega leaves out values at or below zero: the extremes are of those it draws,
+    # the first and last x of the rows it draws some value of (the line joins them, as in the full chart).
+    positive = sorted(set().union(*(plan.positive for plan in members)))
+    measured = [x, *(f"(CASE WHEN {quote(v)} > 0 THEN {quote(v)} END)" if v in positive else quote(v) for v in values)]
+    drawn = f" AND {drawn_on_log(positive)}" if positive else ""
     # Extremes per column, then the first row holding each: the same rows in every run, whatever
     # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
-    rows = f"SELECT *, {bucket} AS __b FROM {first.source} WHERE {first.where} AND {x} IS NOT NULL"
+    rows = f"SELECT *, {bucket} AS __b FROM {first.source} WHERE {first.where} AND {x} IS NOT NULL{drawn}"
     picks = [f"min(__row) FILTER (WHERE {x} = __lo0) AS __p0", f"max(__row) FILTER (WHERE {x} = __hi0) AS __p1"]
     everyone = sum(1 << plan.layer.index for plan in members)
     bits = [everyone, everyone]
@@ -121,3 +128,26 @@ def m4_part(rel: Relation, members: Sequence[Any], x: str, bucket: str, group: i
                    f"JOIN (SELECT {keys}__b, {extremes} FROM ({rows}) GROUP BY {keys}__b) e ON {on} "
                    f"GROUP BY {''.join(f'e.{quote(k)}, ' for k in first.keys)}e.__b")
     return f"SELECT unnest([{', '.join(ids)}]) AS r, {tags} FROM ({grouped})"
+
+
+def drawn_on_log(values: Sequence[str]) -> str:
+    """SQL: the row has some value above zero, so Vega draws it on a log scale (at or below zero: null)."""
+    return f"({' OR '.join(f'{quote(v)} > 0' for v in sorted(values))})"
+
+
+def _log_gaps(plan: Any, x: str, bucket: str) -> str:
+    """The rows where a line on a log scale breaks visibly: Vega makes a value at or below zero null,
+    and a null breaks the path between the drawn rows around it. Per series in x order, the rows
+    bounding each run of undrawn rows (and the drawn rows next to it) when the drawn rows around
+    the run are two or more columns apart; a narrower break is finer than the stroke."""
+    keys = ", ".join(quote(k) for k in plan.keys)
+    order = f"({'PARTITION BY ' + keys + ' ' if keys else ''}ORDER BY {x}, __row"
+    drawn_b = "CASE WHEN __d THEN __b END IGNORE NULLS"
+    rows = (f"SELECT __row, {keys + ', ' if keys else ''}{x}, {bucket} AS __b, coalesce({drawn_on_log(plan.positive)}, FALSE) "
+            f"AS __d FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL")
+    near = (f"SELECT __row, __d, __b, lag(__d) OVER {order}) AS __dp, lead(__d) OVER {order}) AS __dn, "
+            f"last_value({drawn_b}) OVER {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS __bp, "
+            f"first_value({drawn_b}) OVER {order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS __bn FROM ({rows})")
+    return (f"SELECT __row AS r, {1 << plan.layer.index} AS bit FROM ({near}) WHERE "
+            "(NOT __d AND (__dp OR __dn) AND __bn - __bp >= 2) OR (__d AND NOT __dn AND __bn - __b >= 2) "
+            "OR (__d AND NOT __dp AND __b - __bp >= 2)")
