@@ -41,7 +41,10 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
     lines: dict[tuple[tuple[str, ...], str, str, frozenset[str], int], list[Any]] = {}
     fills: dict[tuple[tuple[str, ...], str, str], list[Any]] = {}
     for plan in plans:
-        if plan.positive and not plan.points:
+        # a log scale's breaks: a sort of every row, so only when some row is left out (one scan)
+        if plan.positive and not plan.points and rel.sql(
+                f"SELECT 1 FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL "
+                f"AND NOT coalesce({drawn_on_log(plan.positive)}, FALSE) LIMIT 1"):
             parts.append(_log_gaps(plan, x, f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"))
         filled = not plan.points and fill_cells is not None and plan.layer.mark in FILLED_MARKS
         if filled:
