@@ -29,6 +29,7 @@ from ..spec.transforms import Calculate, Filter
 from .jsequal import ARITH, COMPARE, Side, equal, merge_kinds
 from .jsvalues import Unsupported, string_to_number
 from .layerdata import layer_dates, layer_steps
+from .logscale import on_log_scale
 from .rows import mentioned
 from .smoothing import smooth_series
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
@@ -48,6 +49,8 @@ class IbisPlan:
     #: the filters' condition (None: no filter) over ``base``, the table with the calculated columns
     where: Any = None
     base: Any = None
+    #: values on a log scale: their extremes are those above zero (reduce._Plan.positive)
+    positive: tuple[str, ...] = ()
 
 
 def engine_number(t: Any, name: str) -> Any:
@@ -99,7 +102,8 @@ def ibis_plan(t: Any, layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapp
         for more in conditions[1:]:
             cond = cond & more
         t = t.filter(cond)
-    return IbisPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), t, repr(steps), cond, base)
+    numeric = tuple(v for v in values if kinds.get(v) == "number")
+    return IbisPlan(tuple(keys), numeric, t, repr(steps), cond, base, numeric if on_log_scale(model, layer)[1] else ())
 
 
 def ibis_rows(t: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, str], dates: Mapping[str, str]

@@ -56,14 +56,14 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
 
     lo, hi = extent
     # line layers with the same series and transforms share one pass (as m4sql.py's do)
-    groups: dict[tuple[tuple[str, ...], str], tuple[SparkPlan, list[str]]] = {}
+    groups: dict[tuple[tuple[str, ...], str, tuple[str, ...]], tuple[SparkPlan, list[str]]] = {}
     series = 0
     for plan in plans:
         # series counted over the whole table, before the filters, as reduce._series_count does
         n = frame.select(*(f"`{k}`" for k in plan.keys)).distinct().count() if plan.keys else 1
         series += max(1, n) * max(1, len(plan.values))
         if not plan.points:
-            _, group = groups.setdefault((plan.keys, plan.signature), (plan, []))
+            _, group = groups.setdefault((plan.keys, plan.signature, plan.positive), (plan, []))
             group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
     if count <= m4_rows(model, scale, columns):
@@ -75,8 +75,8 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
         linear = F.floor((mapped - F.lit(lo)) / F.lit(hi - lo) * F.lit(n))
         return F.when(x > 0, linear).when(x == 0, F.lit(_LOG_ZERO)).otherwise(F.lit(_LOG_NEGATIVE)) if log else linear
 
-    picks = [_picks(_transformed(frame, plan), x, bucket(columns), list(plan.keys), values, m4_group(model, scale, columns))
-             for plan, values in groups.values()]
+    picks = [_picks(_transformed(frame, plan), x, bucket(columns), list(plan.keys), values, m4_group(model, scale, columns),
+                    plan.positive) for plan, values in groups.values()]
     # a point covers pixels, not sub-columns: one row per pixel cell (reduce.reduce_table's count)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
     picks += [_cells(frame, plan, x, bucket(pixels), model.height * pixels / model.width)
@@ -95,7 +95,8 @@ def _transformed(frame: Any, plan: SparkPlan, *, filtered: bool = True) -> Any:
     return frame if plan.where is None or not filtered else frame.where(plan.where)
 
 
-def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str], group: int = 1) -> Any:
+def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str], group: int = 1,
+           positive: tuple[str, ...] = ()) -> Any:
     """Per series and column: the rows with each value's extremes, and with the first and last x
     of every ``group`` columns (m4sql.m4_part).
 
@@ -104,7 +105,10 @@ def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str], 
     value the first (the row negated in its struct)."""
     from pyspark.sql import functions as F
 
-    measured = [x, *(engine_number(v) for v in values)]
+    # on a log scale the extremes of the values above zero, the ones Vega draws (m4sql.m4_part); the
+    # first and last x stay every row's, so the rows left out reach DuckDB's cut, which keeps the breaks
+    measured = [x, *(F.when(engine_number(v) > 0, engine_number(v)) if v in positive else engine_number(v)
+                     for v in values)]
     rows = frame.where(x.isNotNull()).select("__srow", *(F.col(f"`{k}`").alias(f"__k{i}") for i, k in enumerate(keys)),
                                              bucket.alias("__b"), *(m.alias(f"__m{i}") for i, m in enumerate(measured)))
     by = [f"__k{i}" for i in range(len(keys))] + ["__b"]
