@@ -218,3 +218,20 @@ def test_repeats_coloured_by_a_calculated_field_are_ruled_as_on_duckdb(small: Pa
     assert [n.message.replace("cluster", "warehouse") for n in cluster.notes] == [note.message]
     svg = save(cluster, tmp_path / "cluster.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_a_log_y_line_keeps_its_smallest_values_above_zero_in_spark(small: Path, tmp_path: Path, spark: object,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # the loss crosses zero: its columns near a crossing hold negatives, which a log scale leaves
+    # out; Spark's cut keeps the smallest value above zero of each column, as DuckDB's does
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    spec = SMALL["logx"].replace("x: {field: step, scale: log}", "x: {field: step}").replace(
+        "{field: loss}", "{field: loss, scale: log}")
+    remote, warehouse = pair(small, "logy", spec, "cluster")
+    spark_module.FETCHES.clear()
+    cluster = load(remote).table
+    assert spark_module.FETCHES[-1]["rows"] < SMALL_ROWS // 4  # cut in Spark
+    local = load(warehouse).table
+    for run in ("run0", "run1"):
+        lowest = [min(r["loss"] for r in t.rows if r["run"] == run and r["loss"] > 0) for t in (cluster, local)]
+        assert lowest[0] == lowest[1]
