@@ -280,7 +280,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
                    relation=None, reduced_from=rel.count if pushed is None else pushed[0], texts=first_texts(base, used),
                    notes=table.notes + notes, numbers_in_data=table.numbers_in_data | numbers_in_data(base, rows, used),
                    stats=_stats(rel, plans, model),  # type: ignore[arg-type]
-                   log_counts=full_log_counts(rel, plans, model) if pushed is None else {})  # Spark: its cut rows
+                   log_counts=full_log_counts(rel, plans, model) if pushed is None else table.log_counts)  # Spark's
 
 
 def _stats(rel: Relation, plans: Sequence[_Plan], model: ChartSpec) -> dict[int, float]:

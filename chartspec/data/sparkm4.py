@@ -19,7 +19,7 @@ from .m4grid import columns_per_pixel, m4_columns, m4_group, m4_rows
 from .sparkexpr import SparkPlan, engine_number
 from .table import Table
 
-__all__ = ["Pushed", "m4_picks", "x_extent"]
+__all__ = ["Pushed", "log_counts", "m4_picks", "x_extent"]
 
 #: (rows in the whole table, the x scale's lo and hi (log x: their logarithms), M4 columns)
 Pushed = tuple[int, float, float, int]
@@ -85,6 +85,32 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
     for p in picks:
         out = out.unionByName(p)
     return out, (count, lo, hi, columns)  # repeated ids are harmless: the semi-join keeps each row once
+
+
+def log_counts(frame: Any, x: Any, plans: dict[int, SparkPlan], model: ChartSpec) -> dict[tuple[int, str], Any]:
+    """logscale.full_log_counts in Spark: per (layer index, field) on a log scale, its values at or
+    below zero and above over every row the layer plots, and the first below (by row id)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import NumericType
+
+    from .logscale import FullCount, on_log_scale
+
+    out: dict[tuple[int, str], Any] = {}
+    for index, plan in plans.items():
+        log_x, log_y = on_log_scale(model, model.layers[index])
+        rows = _transformed(frame, plan)
+        for field in [model.x.field] * log_x + [model.layers[index].y.field] * log_y:
+            if field not in rows.columns:
+                continue  # folded: unknown here, as in DuckDB
+            value = x if field == model.x.field else engine_number(field)  # NaN missing, as the engine reads it
+            below = value <= 0
+            cells = [F.col(f"`{f}`") if isinstance(rows.schema[f].dataType, NumericType) else v  # as fetched
+                     for f, v in ((model.x.field, x), (field, value))]
+            first = F.min(F.when(below, F.struct(F.col("__srow"), cells[0].alias("x"), cells[1].alias("v"))))
+            n_below, n_above, found = rows.agg(F.count(F.when(below, 1)), F.count(F.when(value > 0, 1)), first).first()
+            out[(index, field)] = FullCount(f"spark {plan.signature}", int(n_below), int(n_above),
+                                            (found["x"], found["v"]) if found is not None else None)
+    return out
 
 
 def _transformed(frame: Any, plan: SparkPlan, *, filtered: bool = True) -> Any:

@@ -229,9 +229,17 @@ def test_a_log_y_line_keeps_its_smallest_values_above_zero_in_spark(small: Path,
         "{field: loss}", "{field: loss, scale: log}")
     remote, warehouse = pair(small, "logy", spec, "cluster")
     spark_module.FETCHES.clear()
-    cluster = load(remote).table
+    remote_spec = load(remote)
+    cluster = remote_spec.table
     assert spark_module.FETCHES[-1]["rows"] < SMALL_ROWS // 4  # cut in Spark
-    local = load(warehouse).table
+    local_spec = load(warehouse)
+    local = local_spec.table
+    # the note counts the values left out in the full table, in Spark as in DuckDB (not the rows kept)
+    notes = [[n.message.replace("cluster", "warehouse") for n in s.notes if "below zero" in n.message]
+             for s in (remote_spec, local_spec)]
+    assert notes[0] == notes[1] and len(notes[0]) == 1
+    below = int(notes[0][0].split(" values")[0].replace(",", ""))
+    assert below > sum(r["loss"] <= 0 for r in local.rows)  # more than the kept rows hold
     for run in ("run0", "run1"):
         lowest = [min(r["loss"] for r in t.rows if r["run"] == run and r["loss"] > 0) for t in (cluster, local)]
         assert lowest[0] == lowest[1]
