@@ -53,6 +53,27 @@ class IbisPlan:
     positive: tuple[str, ...] = ()
 
 
+def log_counts(plans: Mapping[int, IbisPlan], model: ChartSpec) -> dict[tuple[int, str], Any]:
+    """logscale.full_log_counts in Postgres: per (layer index, field) on a log scale, its values at
+    or below zero and above over every row the layer plots, and the first below (by row id)."""
+    from .logscale import FullCount, on_log_scale
+
+    out: dict[tuple[int, str], Any] = {}
+    for index, plan in plans.items():
+        log_x, log_y = on_log_scale(model, model.layers[index])
+        t = plan.table
+        for field in [model.x.field] * log_x + [model.layers[index].y.field] * log_y:
+            if field not in t.columns:
+                continue  # folded: unknown here, as in DuckDB
+            value = engine_number(t, field)  # NaN missing, as the engine reads it
+            found = t.aggregate(below=t.count(where=value <= 0), above=t.count(where=value > 0)).to_pyarrow().to_pylist()[0]
+            first = t.filter(value <= 0).order_by("__srow").limit(1).select(x=t[model.x.field], v=t[field])
+            cells = first.to_pyarrow().to_pylist() if found["below"] else []
+            out[(index, field)] = FullCount(f"postgres {plan.signature}", int(found["below"]), int(found["above"]),
+                                            (cells[0]["x"], cells[0]["v"]) if cells else None)
+    return out
+
+
 def engine_number(t: Any, name: str) -> Any:
     """A number column as engine.typed_exprs reads it: float64, NaN and ±Infinity missing."""
     return _finite_or_null(t[name].cast("float64"))

@@ -37,7 +37,7 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Aggregate
 from .connections import Connection, at_query_place, query_of, query_path, redact
 from .engineagg import Parts
-from .ibisexpr import IbisPlan, engine_number, ibis_plan
+from .ibisexpr import IbisPlan, engine_number, ibis_plan, log_counts
 from .ibissteps import holes_only, keep_column, kept_plan, ruled_table, rules_in_postgres
 from .m4grid import m4_columns, m4_group, m4_rows, max_drawn_rows
 from .reduce import CHECKED_ROWS, LINE_MARKS, too_large
@@ -289,6 +289,8 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)
     if picked is not None and notes:
         fetched = replace(fetched, notes=fetched.notes + notes)
+    if pushed:  # cut here: the log scale note counts every row (ibisexpr.log_counts)
+        fetched = replace(fetched, log_counts=log_counts({lyr.index: plans[lyr.index] for lyr in layers}, model))
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed), "batches": batches[0]})
     return fetched
 
