@@ -140,17 +140,18 @@ def drawn_on_log(values: Sequence[str]) -> str:
 
 def _log_gaps(plan: Any, x: str, bucket: str) -> str:
     """The rows where a line on a log scale breaks visibly: Vega makes a value at or below zero null,
-    and a null breaks the path between the drawn rows around it. Per series in x order, the rows
-    bounding each run of undrawn rows (and the drawn rows next to it) when the drawn rows around
-    the run are two or more columns apart; a narrower break is finer than the stroke."""
-    keys = ", ".join(quote(k) for k in plan.keys)
-    order = f"({'PARTITION BY ' + keys + ' ' if keys else ''}ORDER BY {x}, __row"
-    drawn_b = "CASE WHEN __d THEN __b END IGNORE NULLS"
-    rows = (f"SELECT __row, {keys + ', ' if keys else ''}{x}, {bucket} AS __b, coalesce({drawn_on_log(plan.positive)}, FALSE) "
-            f"AS __d FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL")
-    near = (f"SELECT __row, __d, __b, lag(__d) OVER {order}) AS __dp, lead(__d) OVER {order}) AS __dn, "
-            f"last_value({drawn_b}) OVER {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS __bp, "
-            f"first_value({drawn_b}) OVER {order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS __bn FROM ({rows})")
-    return (f"SELECT __row AS r, {1 << plan.layer.index} AS bit FROM ({near}) WHERE "
-            "(NOT __d AND (__dp OR __dn) AND __bn - __bp >= 2) OR (__d AND NOT __dn AND __bn - __b >= 2) "
-            "OR (__d AND NOT __dp AND __b - __bp >= 2)")
+    and a null breaks the path between the drawn rows around it. Per series, a column holding rows
+    but none drawn is such a break: one of its rows (null in Vega) and the drawn rows next to it
+    (the last of the column before, the first of the column after) are kept. A break within one
+    column or two is finer than the stroke. One GROUP BY, then a window over the columns only."""
+    keys = "".join(f"{quote(k)}, " for k in plan.keys)
+    rows = (f"SELECT *, {bucket} AS __b, coalesce({drawn_on_log(plan.positive)}, FALSE) AS __d "
+            f"FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL")
+    columns = (f"SELECT {keys}__b, count(*) FILTER (WHERE __d) AS __n, min(__row) FILTER (WHERE NOT __d) AS __out, "
+               f"arg_min(__row, ({x}, __row)) FILTER (WHERE __d) AS __first, "
+               f"arg_max(__row, ({x}, __row)) FILTER (WHERE __d) AS __last FROM ({rows}) GROUP BY {keys}__b")
+    over = f"OVER ({'PARTITION BY ' + keys.rstrip(', ') + ' ' if keys else ''}ORDER BY __b)"
+    picks = (f"CASE WHEN __n = 0 THEN __out END, CASE WHEN __n > 0 AND lead(__n) {over} = 0 THEN __last END, "
+             f"CASE WHEN __n > 0 AND lag(__n) {over} = 0 THEN __first END")
+    return (f"SELECT r, {1 << plan.layer.index} AS bit FROM (SELECT unnest([{picks}]) AS r FROM ({columns})) "
+            "WHERE r IS NOT NULL")
