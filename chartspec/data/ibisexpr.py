@@ -29,6 +29,7 @@ from ..spec.transforms import Calculate, Filter
 from .jsequal import ARITH, COMPARE, Side, equal, merge_kinds
 from .jsvalues import Unsupported, string_to_number
 from .layerdata import layer_dates, layer_steps
+from .logscale import on_log_scale
 from .rows import mentioned
 from .smoothing import smooth_series
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
@@ -48,6 +49,29 @@ class IbisPlan:
     #: the filters' condition (None: no filter) over ``base``, the table with the calculated columns
     where: Any = None
     base: Any = None
+    #: values on a log scale: their extremes are those above zero (reduce._Plan.positive)
+    positive: tuple[str, ...] = ()
+
+
+def log_counts(plans: Mapping[int, IbisPlan], model: ChartSpec) -> dict[tuple[int, str], Any]:
+    """logscale.full_log_counts in Postgres: per (layer index, field) on a log scale, its values at
+    or below zero and above over every row the layer plots, and the first below (by row id)."""
+    from .logscale import FullCount, on_log_scale
+
+    out: dict[tuple[int, str], Any] = {}
+    for index, plan in plans.items():
+        log_x, log_y = on_log_scale(model, model.layers[index])
+        t = plan.table
+        for field in [model.x.field] * log_x + [model.layers[index].y.field] * log_y:
+            if field not in t.columns:
+                continue  # folded: unknown here, as in DuckDB
+            value = engine_number(t, field)  # NaN missing, as the engine reads it
+            found = t.aggregate(below=t.count(where=value <= 0), above=t.count(where=value > 0)).to_pyarrow().to_pylist()[0]
+            first = t.filter(value <= 0).order_by("__srow").limit(1).select(x=t[model.x.field], v=t[field])
+            cells = first.to_pyarrow().to_pylist() if found["below"] else []
+            out[(index, field)] = FullCount(f"postgres {plan.signature}", int(found["below"]), int(found["above"]),
+                                            (cells[0]["x"], cells[0]["v"]) if cells else None)
+    return out
 
 
 def engine_number(t: Any, name: str) -> Any:
@@ -99,7 +123,8 @@ def ibis_plan(t: Any, layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapp
         for more in conditions[1:]:
             cond = cond & more
         t = t.filter(cond)
-    return IbisPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), t, repr(steps), cond, base)
+    numeric = tuple(v for v in values if kinds.get(v) == "number")
+    return IbisPlan(tuple(keys), numeric, t, repr(steps), cond, base, numeric if on_log_scale(model, layer)[1] else ())
 
 
 def ibis_rows(t: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, str], dates: Mapping[str, str]

@@ -1,12 +1,13 @@
 """Values a log scale cannot place: zero and below.
 
 The rule, as for a cell that is not a finite number (numbers.py): a log axis draws the values
-above zero; a value at or below zero is left out as a missing value is (no point, a line joins
-its neighbours; the compiler makes it null in the Vega-Lite, compiler/logscale.py), never drawn
+above zero; a value at or below zero is left out as a missing value is (no point, and Vega breaks
+a line there; the compiler makes it null in the Vega-Lite, compiler/logscale.py), never drawn
 at the plot's edge, and the build says so in a note. An axis with no value above zero is refused.
 The check reads what each layer draws: its rows after its transforms (a filter ``gt: 0`` leaves
 nothing to tell), where Python can run them (evaluate.py); otherwise Vega still leaves the values
-out, without a note.
+out, without a note. A table the reduction cut (reduce.py) is counted by the engine on every row
+its layer plots, before the cut (:func:`full_log_counts`): the kept rows hold few of them.
 
 ``sqrt`` and ``pow`` scales draw negatives mirrored (d3 takes ``-sqrt(-x)``) and ``symlog`` every
 number, so only ``log`` has values it cannot place.
@@ -19,13 +20,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import Diagnostic
-from ..spec.model import Axis, ChartSpec
+from ..spec.model import Axis, ChartSpec, Layer
 from ..spec.source import SourceMap
+from .engine import Relation, quote
 from .layerdata import layer_view
 from .table import Table
 from .values import shown
 
-__all__ = ["log_diagnostics"]
+__all__ = ["FullCount", "full_log_counts", "log_diagnostics", "on_log_scale"]
 
 
 @dataclass
@@ -36,6 +38,52 @@ class _Found:
     above: int = 0
     first: tuple[Any, Any] | None = None  # (x, value)
     table: str = ""
+
+
+@dataclass(frozen=True)
+class FullCount:
+    """One layer's field on a log scale, counted on the full table: the rows counted (SQL: two
+    layers reading the same ones count them once), values at or below zero and above, the first below."""
+
+    rows: str
+    below: int
+    above: int
+    first: tuple[Any, Any] | None
+
+
+def on_log_scale(spec: ChartSpec, layer: Layer) -> tuple[bool, bool]:
+    """Whether ``layer``'s x and its y are drawn on a log scale (a y axis' scale is its first layer's)."""
+    owner = next(other.y for other in spec.layers if other.y.axis == layer.y.axis)
+    return spec.x.scale == "log", owner.scale == "log"
+
+
+def full_log_counts(rel: Relation, plans: Sequence[Any], spec: ChartSpec) -> dict[tuple[int, str], FullCount]:
+    """Per (layer index, field) on a log scale: its values counted by the engine over every row the
+    layer plots (a reduce.py plan: its rows' SQL ``source`` and filter ``where``), in row order."""
+    out: dict[tuple[int, str], FullCount] = {}
+    x = quote(spec.x.field)
+    for plan in plans:
+        log_x, log_y = on_log_scale(spec, plan.layer)
+        for field in [spec.x.field] * log_x + [plan.layer.y.field] * log_y:
+            if field not in plan.numeric:
+                continue  # folded or made in Vega: unknown here
+            value = f"CAST({quote(field)} AS DOUBLE)"
+            below, above = f"{value} <= 0", f"{value} > 0 AND NOT isnan({value})"  # NaN is missing, not a value
+            counted = f"FROM {plan.source} WHERE {plan.where}"
+            (n_below, n_above, first_x, first), = rel.sql(
+                f"SELECT count(*) FILTER (WHERE {below}), count(*) FILTER (WHERE {above}), "
+                f"arg_min({x}, __row) FILTER (WHERE {below}), arg_min({quote(field)}, __row) FILTER (WHERE {below}) "
+                f"{counted}")
+            first_x, first = (_as_read(rel, spec.x.field, first_x), _as_read(rel, field, first))
+            out[(plan.layer.index, field)] = FullCount(counted, int(n_below), int(n_above),
+                                                      (first_x, first) if n_below else None)
+    return out
+
+
+def _as_read(rel: Relation, field: str, value: Any) -> Any:
+    """A cell as rows.fetch reads it: whole numbers of an integer column held as doubles are ints."""
+    whole = field in rel.integer and isinstance(value, float) and value.is_integer() and abs(value) < 2**53
+    return int(value) if whole else value
 
 
 def log_diagnostics(spec: ChartSpec, table: Table, layer_tables: Sequence[Table | None],
@@ -51,11 +99,20 @@ def log_diagnostics(spec: ChartSpec, table: Table, layer_tables: Sequence[Table 
         return [], []
     found: dict[tuple[int, str], _Found] = {}
     axes: dict[int, Axis] = {}
-    counted: set[tuple[int, str, int]] = set()  # x is every layer's: each table's rows counted once
+    counted: set[tuple[int, str, Any]] = set()  # x is every layer's: each table's rows counted once
     for axis, layer in wanted:
         own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
-        view, exact = layer_view(own or table, layer, spec, own is not None)
         field = spec.x.field if axis is spec.x else layer.y.field
+        full = (own or table).log_counts.get((layer.index, field))
+        if full is not None:  # a reduced table: counted on all its rows before the cut
+            axes[id(axis)] = axis
+            if (id(axis), field, full.rows) not in counted:
+                counted.add((id(axis), field, full.rows))
+                seen = found.setdefault((id(axis), field), _Found(table=(own or table).name))
+                seen.below, seen.above = seen.below + full.below, seen.above + full.above
+                seen.first = seen.first or full.first
+            continue
+        view, exact = layer_view(own or table, layer, spec, own is not None)
         if not exact or field not in view.columns or field in view.derived:
             continue  # made in Vega: unknown here
         axes[id(axis)] = axis

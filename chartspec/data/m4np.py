@@ -12,7 +12,7 @@ the engine's integer and decimal arithmetic is exact too); within a series x str
 (smoothing refuses a repeated x), so the first and last x of a column are its first and last
 row (of a group of columns, its first and last column's: m4sql.m4_part); for each value the first row (smallest ``__row``) holding its minimum and its maximum, a
 missing value (NaN here, NULL there) never counting. Series are told apart by the same 64-bit key
-hash as the EMA's. Anything else (filters, calculated values, bands, log scales, point marks)
+hash as the EMA's. Anything else (filters, calculated values, bands, log x scales, point marks)
 takes the SQL.
 """
 
@@ -64,7 +64,7 @@ def m4_rows_sql(rel: Relation, plan: Any, found: Presorted | None, x_map: tuple[
         return None
     import numpy as np
 
-    picked = _picks(found, list(plan.values), float(lo), float(span), columns, group)
+    picked = _picks(found, list(plan.values), float(lo), float(span), columns, group, plan.positive)
     if picked is None:
         return None
     name = new_name()
@@ -72,11 +72,14 @@ def m4_rows_sql(rel: Relation, plan: Any, found: Presorted | None, x_map: tuple[
     return f"SELECT r, bit FROM {name}"
 
 
-def _picks(found: Presorted, values: list[str], lo: float, span: float, columns: int, group: int
-           ) -> np.ndarray | None:
+def _picks(found: Presorted, values: list[str], lo: float, span: float, columns: int, group: int,
+           positive: frozenset[str] = frozenset()) -> np.ndarray | None:
     import numpy as np
 
     missing = np.isnan(found.x) if found.drawn is None else np.isnan(found.x) | ~found.drawn
+    if positive:  # a log scale: rows with no value above zero are not drawn (m4sql.m4_part)
+        with np.errstate(invalid="ignore"):
+            missing |= ~np.logical_or.reduce([found.values[name] > 0 for name in sorted(positive)])
     # WHERE x IS NOT NULL and the layer draws the row (whole arrays, not copies, when every row has an x)
     keep = slice(None) if not missing.any() else np.flatnonzero(~missing)
     xs, g = found.x[keep], found.g[keep]
@@ -113,6 +116,8 @@ def _picks(found: Presorted, values: list[str], lo: float, span: float, columns:
     for name in values:
         v = found.values[name][keep]
         with np.errstate(invalid="ignore"):  # a column of missing values has no extremes
+            if name in positive:  # a log scale: the extremes of the values above zero
+                v = np.where(v > 0, v, np.nan)
             for extreme in (np.fmin.reduceat(v, starts), np.fmax.reduceat(v, starts)):
                 picks.append(_first_holding(v == np.repeat(extreme, lengths), starts, lengths, row, found.rows is None))
     return np.unique(np.concatenate(picks)).astype(np.int64)

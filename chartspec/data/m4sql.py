@@ -18,7 +18,7 @@ from .fillgrid import FILLED_MARKS, fill_part
 if TYPE_CHECKING:
     from .m4np import Presorted
 
-__all__ = ["STREAMED_ROWS", "m4_part", "select_rows"]
+__all__ = ["STREAMED_ROWS", "drawn_on_log", "m4_part", "select_rows"]
 
 #: tables beyond this many rows are reduced in two streamed passes instead of one window
 STREAMED_ROWS = 4_000_000
@@ -38,9 +38,14 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
     columns, group = cut
     x = quote(model.x.field)
     parts = []
-    lines: dict[tuple[tuple[str, ...], str, str, int], list[Any]] = {}
+    lines: dict[tuple[tuple[str, ...], str, str, frozenset[str], int], list[Any]] = {}
     fills: dict[tuple[tuple[str, ...], str, str], list[Any]] = {}
     for plan in plans:
+        # a log scale's breaks: a sort of every row, so only when some row is left out (one scan)
+        if plan.positive and not plan.points and rel.sql(
+                f"SELECT 1 FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL "
+                f"AND NOT coalesce({drawn_on_log(plan.positive)}, FALSE) LIMIT 1"):
+            parts.append(_log_gaps(plan, x, f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"))
         filled = not plan.points and fill_cells is not None and plan.layer.mark in FILLED_MARKS
         if filled:
             fills.setdefault((plan.keys, plan.where, plan.source), []).append(replace(plan, values=()))
@@ -50,7 +55,8 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
             edges = (plan.layer.band.lower, plan.layer.band.upper)
             for across, values in ((pixels, tuple(v for v in plan.values if v in edges)),
                                    (columns, tuple(v for v in plan.values if v not in edges))):
-                lines.setdefault((plan.keys, plan.where, plan.source, across), []).append(replace(plan, values=values))
+                lines.setdefault((plan.keys, plan.where, plan.source, plan.positive, across), []).append(
+                    replace(plan, values=values))
             continue
         if not plan.points:
             # an area without a line on top: its edge is the fill cells' rows; M4 only keeps the
@@ -60,7 +66,7 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
                                     model.x.field, 1 if filled else group)) is not None:
                 parts.append(fast)
             else:
-                lines.setdefault((plan.keys, plan.where, plan.source, across), []).append(plan)
+                lines.setdefault((plan.keys, plan.where, plan.source, plan.positive, across), []).append(plan)
             continue
         # one row per occupied pixel cell: x column and y row
         keys = "".join(f"{quote(k)}, " for k in plan.keys)
@@ -94,10 +100,14 @@ def m4_part(rel: Relation, members: Sequence[Any], x: str, bucket: str, group: i
     first = members[0]
     keys = "".join(f"{quote(k)}, " for k in first.keys)
     values = list(dict.fromkeys(v for plan in members for v in plan.values))
-    measured = [x, *(quote(v) for v in values)]
+    # On a log scale Vega leaves out values at or below zero: the extremes are of those it draws,
+    # the first and last x of the rows it draws some value of (the line joins them, as in the full chart).
+    positive = sorted(set().union(*(plan.positive for plan in members)))
+    measured = [x, *(f"(CASE WHEN {quote(v)} > 0 THEN {quote(v)} END)" if v in positive else quote(v) for v in values)]
+    drawn = f" AND {drawn_on_log(positive)}" if positive else ""
     # Extremes per column, then the first row holding each: the same rows in every run, whatever
     # order the engine's threads meet them in (arg_min keeps whichever tie it met first).
-    rows = f"SELECT *, {bucket} AS __b FROM {first.source} WHERE {first.where} AND {x} IS NOT NULL"
+    rows = f"SELECT *, {bucket} AS __b FROM {first.source} WHERE {first.where} AND {x} IS NOT NULL{drawn}"
     picks = [f"min(__row) FILTER (WHERE {x} = __lo0) AS __p0", f"max(__row) FILTER (WHERE {x} = __hi0) AS __p1"]
     everyone = sum(1 << plan.layer.index for plan in members)
     bits = [everyone, everyone]
@@ -121,3 +131,27 @@ def m4_part(rel: Relation, members: Sequence[Any], x: str, bucket: str, group: i
                    f"JOIN (SELECT {keys}__b, {extremes} FROM ({rows}) GROUP BY {keys}__b) e ON {on} "
                    f"GROUP BY {''.join(f'e.{quote(k)}, ' for k in first.keys)}e.__b")
     return f"SELECT unnest([{', '.join(ids)}]) AS r, {tags} FROM ({grouped})"
+
+
+def drawn_on_log(values: Sequence[str]) -> str:
+    """SQL: the row has some value above zero, so Vega draws it on a log scale (at or below zero: null)."""
+    return f"({' OR '.join(f'{quote(v)} > 0' for v in sorted(values))})"
+
+
+def _log_gaps(plan: Any, x: str, bucket: str) -> str:
+    """The rows where a line on a log scale breaks visibly: Vega makes a value at or below zero null,
+    and a null breaks the path between the drawn rows around it. Per series, a column holding rows
+    but none drawn is such a break: one of its rows (null in Vega) and the drawn rows next to it
+    (the last of the column before, the first of the column after) are kept. A break within one
+    column or two is finer than the stroke. One GROUP BY, then a window over the columns only."""
+    keys = "".join(f"{quote(k)}, " for k in plan.keys)
+    rows = (f"SELECT *, {bucket} AS __b, coalesce({drawn_on_log(plan.positive)}, FALSE) AS __d "
+            f"FROM {plan.source} WHERE {plan.where} AND {x} IS NOT NULL")
+    columns = (f"SELECT {keys}__b, count(*) FILTER (WHERE __d) AS __n, min(__row) FILTER (WHERE NOT __d) AS __out, "
+               f"arg_min(__row, ({x}, __row)) FILTER (WHERE __d) AS __first, "
+               f"arg_max(__row, ({x}, __row)) FILTER (WHERE __d) AS __last FROM ({rows}) GROUP BY {keys}__b")
+    over = f"OVER ({'PARTITION BY ' + keys.rstrip(', ') + ' ' if keys else ''}ORDER BY __b)"
+    picks = (f"CASE WHEN __n = 0 THEN __out END, CASE WHEN __n > 0 AND lead(__n) {over} = 0 THEN __last END, "
+             f"CASE WHEN __n > 0 AND lag(__n) {over} = 0 THEN __first END")
+    return (f"SELECT r, {1 << plan.layer.index} AS bit FROM (SELECT unnest([{picks}]) AS r FROM ({columns})) "
+            "WHERE r IS NOT NULL")

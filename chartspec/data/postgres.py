@@ -37,7 +37,7 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Aggregate
 from .connections import Connection, at_query_place, query_of, query_path, redact
 from .engineagg import Parts
-from .ibisexpr import IbisPlan, engine_number, ibis_plan
+from .ibisexpr import IbisPlan, engine_number, ibis_plan, log_counts
 from .ibissteps import holes_only, keep_column, kept_plan, ruled_table, rules_in_postgres
 from .m4grid import m4_columns, m4_group, m4_rows, max_drawn_rows
 from .reduce import CHECKED_ROWS, LINE_MARKS, too_large
@@ -289,6 +289,8 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     fetched = into_engine(table, arrows, root, pushed[0] if pushed else None)
     if picked is not None and notes:
         fetched = replace(fetched, notes=fetched.notes + notes)
+    if pushed:  # cut here: the log scale note counts every row (ibisexpr.log_counts)
+        fetched = replace(fetched, log_counts=log_counts({lyr.index: plans[lyr.index] for lyr in layers}, model))
     FETCHES.append({"rows": fetched.relation.count, "full": count, "streamed": int(streamed), "batches": batches[0]})
     return fetched
 
@@ -328,7 +330,7 @@ def _m4(t: Any, x: Any, plans: list[tuple[IbisPlan, str | None]], model: ChartSp
     lo, hi = min([lo, *(f[0] for f in found)]), max([hi, *(f[1] for f in found)])
     hi = hi if hi > lo else lo + 1
     # layers with the same series, transforms and needed y share one pass (as m4sql.py's do)
-    groups: dict[tuple[tuple[str, ...], str, str | None], tuple[IbisPlan, list[str]]] = {}
+    groups: dict[tuple[tuple[str, ...], str, str | None, tuple[str, ...]], tuple[IbisPlan, list[str]]] = {}
     series = 0
     for plan, needs in plans:
         # reduce._series_count: count(DISTINCT (keys)) over the whole table
@@ -337,21 +339,21 @@ def _m4(t: Any, x: Any, plans: list[tuple[IbisPlan, str | None]], model: ChartSp
         else:
             n = t.select(*plan.keys).distinct().count().to_pyarrow().as_py() if plan.keys else 1
         series += max(1, n) * max(1, len(plan.values))
-        _, group = groups.setdefault((plan.keys, plan.signature, needs), (plan, []))
+        _, group = groups.setdefault((plan.keys, plan.signature, needs, plan.positive), (plan, []))
         group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
     if count <= m4_rows(model, scale, columns):
         return None
     pushed.append((count, lo, hi, columns))
     parts = [_picks(plan.table, model.x.field, (lo, hi, columns), list(keys), needs, values,
-                    m4_group(model, scale, columns))
-             for (keys, _, needs), (plan, values) in groups.items()]
+                    m4_group(model, scale, columns), positive)
+             for (keys, _, needs, positive), (plan, values) in groups.items()]
     nulls = t.filter(x.isnull()).order_by("__srow").limit(100).select(r=t.__srow)
     return ibis.union(nulls, *parts, distinct=False).r
 
 
 def _picks(t: Any, x_field: str, cut: tuple[float, float, int], keys: list[str], needs: str | None,
-           values: list[str], group_of: int = 1) -> Any:
+           values: list[str], group_of: int = 1, positive: tuple[str, ...] = ()) -> Any:
     """Per series and column the rows with each value's extremes, and with the first and last x
     of every ``group_of`` columns, as m4sql.m4_part picks them: extremes over a window per column,
     then the first row holding each (the last for the largest x). A row without its layer's y is no part of the series (steps.py),
@@ -362,7 +364,9 @@ def _picks(t: Any, x_field: str, cut: tuple[float, float, int], keys: list[str],
     x = engine_number(t, x_field)
     # m4sql.py's bucket, with the same double arithmetic: floor((x - lo) / (hi - lo) * columns)
     bucket = ((x - ibis.literal(float(lo), "float64")) / ibis.literal(float(hi - lo), "float64") * columns).floor()
-    measured = [x, *(engine_number(t, v) for v in values)]
+    # on a log scale the extremes of the values above zero (sparkm4._picks: x's first and last of every row)
+    measured = [x, *(ibis.ifelse(engine_number(t, v) > 0, engine_number(t, v), ibis.null("float64")) if v in positive
+                     else engine_number(t, v) for v in values)]
     drawn = x.notnull() if needs is None else x.notnull() & engine_number(t, needs).notnull()
     rows = t.filter(drawn).select(
         "__srow", *(t[k].name(f"__k{i}") for i, k in enumerate(keys)), __b=bucket,

@@ -37,6 +37,7 @@ from .checks import x_text_error
 from .engine import Relation, literal, quote
 from .fillgrid import fill_cells
 from .layerdata import layer_dates, layer_steps
+from .logscale import full_log_counts, on_log_scale
 from .m4grid import MAX_DRAWN_ROWS, SUBPIXELS, columns_per_pixel, m4_columns, m4_group, m4_rows, max_drawn_rows
 from .m4sql import select_rows
 from .refvalues import STAT_SQL, stat_field, stat_layer
@@ -69,6 +70,8 @@ class _Plan:
     source: str = ""
     #: the numeric columns of ``source`` (those of the data and the calculates made in SQL)
     numeric: frozenset[str] = frozenset()
+    #: values on a log scale: their extremes are those above zero, the ones Vega draws (m4sql.py)
+    positive: frozenset[str] = frozenset()
 
 
 def _filter_sql(t: Filter, dates: dict[str, str], text: bool) -> str | None:
@@ -144,8 +147,10 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
         return f"field {missing[0]!r} is not a column of the data"
     if layer.mark in POINT_MARKS and kinds.get(layer.y.field) != "number":
         return f"its y field {layer.y.field!r} does not hold numbers"
-    return _Plan(layer, tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), " AND ".join(where),
-                 layer.mark in POINT_MARKS, source, frozenset(c for c, k in kinds.items() if k == "number"))
+    numeric = tuple(v for v in values if kinds.get(v) == "number")
+    return _Plan(layer, tuple(keys), numeric, " AND ".join(where), layer.mark in POINT_MARKS, source,
+                 frozenset(c for c, k in kinds.items() if k == "number"),
+                 frozenset(numeric) if on_log_scale(model, layer)[1] else frozenset())
 
 
 def _filters_sql(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation | None) -> str | None:
@@ -274,7 +279,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
                    relation=None, reduced_from=rel.count if pushed is None else pushed[0], texts=first_texts(base, used),
                    notes=table.notes + notes, numbers_in_data=table.numbers_in_data | numbers_in_data(base, rows, used),
-                   stats=_stats(rel, plans, model))  # type: ignore[arg-type]
+                   stats=_stats(rel, plans, model),  # type: ignore[arg-type]
+                   log_counts=full_log_counts(rel, plans, model) if pushed is None else table.log_counts)  # Spark's
 
 
 def _stats(rel: Relation, plans: Sequence[_Plan], model: ChartSpec) -> dict[int, float]:

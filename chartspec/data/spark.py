@@ -37,7 +37,7 @@ from .remote import into_engine
 from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
 from .sparkguard import SESSION_CONF, analysed_refusal, refusal
-from .sparkm4 import Pushed, m4_picks, x_extent
+from .sparkm4 import Pushed, log_counts, m4_picks, x_extent
 from .sparksteps import Rules, rules_in_spark
 from .table import Table
 
@@ -233,7 +233,8 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         arrows = _partitions(rows) if streamed else [rows.toArrow()]
         fetched = into_engine(table, arrows, root, pushed)  # streamed: read here
         if picked is not None and isinstance(rules, Rules):
-            fetched = replace(fetched, notes=fetched.notes + rules.notes)
+            fetched = replace(fetched, notes=fetched.notes + rules.notes, log_counts=log_counts(  # before the cut
+                ruled, x, {lyr.index: rules.plans[lyr.index] for lyr in layers}, model))
     except DataError:
         raise
     except Exception as err:  # Spark's own failure at run time (a lost executor, a bad cast)

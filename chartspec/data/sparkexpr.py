@@ -32,6 +32,7 @@ from ..spec.model import ChartSpec, Layer
 from ..spec.transforms import Calculate, Filter, Fold
 from .jsvalues import Unsupported
 from .layerdata import layer_dates, layer_steps
+from .logscale import on_log_scale
 from .reduce import POINT_MARKS
 from .rows import mentioned
 from .smoothing import smooth_series
@@ -53,6 +54,8 @@ class SparkPlan:
     signature: str
     #: a point, tick or text mark: one row per occupied pixel cell, not M4
     points: bool = False
+    #: values on a log scale: their extremes are those above zero (reduce._Plan.positive)
+    positive: tuple[str, ...] = ()
 
 
 def column_kinds(frame: Any) -> dict[str, str]:
@@ -114,8 +117,9 @@ def spark_plan(layer: Layer, model: ChartSpec, has_own: bool, kinds: Mapping[str
     cond = None
     for w in where:
         cond = w if cond is None else cond & w
-    return SparkPlan(tuple(keys), tuple(v for v in values if kinds.get(v) == "number"), tuple(calcs), cond,
-                     repr(layer_steps(layer, model, has_own)), points)
+    numeric = tuple(v for v in values if kinds.get(v) == "number")
+    return SparkPlan(tuple(keys), numeric, tuple(calcs), cond, repr(layer_steps(layer, model, has_own)),
+                     points, numeric if on_log_scale(model, layer)[1] else ())
 
 
 def spark_rows(frame: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, str], dates: Mapping[str, str]

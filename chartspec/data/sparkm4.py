@@ -19,7 +19,7 @@ from .m4grid import columns_per_pixel, m4_columns, m4_group, m4_rows
 from .sparkexpr import SparkPlan, engine_number
 from .table import Table
 
-__all__ = ["Pushed", "m4_picks", "x_extent"]
+__all__ = ["Pushed", "log_counts", "m4_picks", "x_extent"]
 
 #: (rows in the whole table, the x scale's lo and hi (log x: their logarithms), M4 columns)
 Pushed = tuple[int, float, float, int]
@@ -56,14 +56,14 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
 
     lo, hi = extent
     # line layers with the same series and transforms share one pass (as m4sql.py's do)
-    groups: dict[tuple[tuple[str, ...], str], tuple[SparkPlan, list[str]]] = {}
+    groups: dict[tuple[tuple[str, ...], str, tuple[str, ...]], tuple[SparkPlan, list[str]]] = {}
     series = 0
     for plan in plans:
         # series counted over the whole table, before the filters, as reduce._series_count does
         n = frame.select(*(f"`{k}`" for k in plan.keys)).distinct().count() if plan.keys else 1
         series += max(1, n) * max(1, len(plan.values))
         if not plan.points:
-            _, group = groups.setdefault((plan.keys, plan.signature), (plan, []))
+            _, group = groups.setdefault((plan.keys, plan.signature, plan.positive), (plan, []))
             group += [v for v in plan.values if v not in group]
     columns = m4_columns(model, scale, series)
     if count <= m4_rows(model, scale, columns):
@@ -75,8 +75,8 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
         linear = F.floor((mapped - F.lit(lo)) / F.lit(hi - lo) * F.lit(n))
         return F.when(x > 0, linear).when(x == 0, F.lit(_LOG_ZERO)).otherwise(F.lit(_LOG_NEGATIVE)) if log else linear
 
-    picks = [_picks(_transformed(frame, plan), x, bucket(columns), list(plan.keys), values, m4_group(model, scale, columns))
-             for plan, values in groups.values()]
+    picks = [_picks(_transformed(frame, plan), x, bucket(columns), list(plan.keys), values, m4_group(model, scale, columns),
+                    plan.positive) for plan, values in groups.values()]
     # a point covers pixels, not sub-columns: one row per pixel cell (reduce.reduce_table's count)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
     picks += [_cells(frame, plan, x, bucket(pixels), model.height * pixels / model.width)
@@ -87,6 +87,32 @@ def m4_picks(frame: Any, x: Any, plans: list[SparkPlan], model: ChartSpec, scale
     return out, (count, lo, hi, columns)  # repeated ids are harmless: the semi-join keeps each row once
 
 
+def log_counts(frame: Any, x: Any, plans: dict[int, SparkPlan], model: ChartSpec) -> dict[tuple[int, str], Any]:
+    """logscale.full_log_counts in Spark: per (layer index, field) on a log scale, its values at or
+    below zero and above over every row the layer plots, and the first below (by row id)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import NumericType
+
+    from .logscale import FullCount, on_log_scale
+
+    out: dict[tuple[int, str], Any] = {}
+    for index, plan in plans.items():
+        log_x, log_y = on_log_scale(model, model.layers[index])
+        rows = _transformed(frame, plan)
+        for field in [model.x.field] * log_x + [model.layers[index].y.field] * log_y:
+            if field not in rows.columns:
+                continue  # folded: unknown here, as in DuckDB
+            value = x if field == model.x.field else engine_number(field)  # NaN missing, as the engine reads it
+            below = value <= 0
+            cells = [F.col(f"`{f}`") if isinstance(rows.schema[f].dataType, NumericType) else v  # as fetched
+                     for f, v in ((model.x.field, x), (field, value))]
+            first = F.min(F.when(below, F.struct(F.col("__srow"), cells[0].alias("x"), cells[1].alias("v"))))
+            n_below, n_above, found = rows.agg(F.count(F.when(below, 1)), F.count(F.when(value > 0, 1)), first).first()
+            out[(index, field)] = FullCount(f"spark {plan.signature}", int(n_below), int(n_above),
+                                            (found["x"], found["v"]) if found is not None else None)
+    return out
+
+
 def _transformed(frame: Any, plan: SparkPlan, *, filtered: bool = True) -> Any:
     """The rows a layer draws: its calculated columns added, then its filters (reduce.py's order:
     the WHERE reads the source with every calculate)."""
@@ -95,7 +121,8 @@ def _transformed(frame: Any, plan: SparkPlan, *, filtered: bool = True) -> Any:
     return frame if plan.where is None or not filtered else frame.where(plan.where)
 
 
-def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str], group: int = 1) -> Any:
+def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str], group: int = 1,
+           positive: tuple[str, ...] = ()) -> Any:
     """Per series and column: the rows with each value's extremes, and with the first and last x
     of every ``group`` columns (m4sql.m4_part).
 
@@ -104,7 +131,10 @@ def _picks(frame: Any, x: Any, bucket: Any, keys: list[str], values: list[str], 
     value the first (the row negated in its struct)."""
     from pyspark.sql import functions as F
 
-    measured = [x, *(engine_number(v) for v in values)]
+    # on a log scale the extremes of the values above zero, the ones Vega draws (m4sql.m4_part); the
+    # first and last x stay every row's, so the rows left out reach DuckDB's cut, which keeps the breaks
+    measured = [x, *(F.when(engine_number(v) > 0, engine_number(v)) if v in positive else engine_number(v)
+                     for v in values)]
     rows = frame.where(x.isNotNull()).select("__srow", *(F.col(f"`{k}`").alias(f"__k{i}") for i, k in enumerate(keys)),
                                              bucket.alias("__b"), *(m.alias(f"__m{i}") for i, m in enumerate(measured)))
     by = [f"__k{i}" for i in range(len(keys))] + ["__b"]

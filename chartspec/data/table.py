@@ -64,6 +64,9 @@ class Table:
     #: per annotation index: the statistic of a data-driven hline, computed by the engine on the
     #: full data before the reduction (refvalues.py)
     stats: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
+    #: per (layer index, field) on a log scale: its values at or below zero and above, counted by
+    #: the engine on the full data before the reduction (logscale.FullCount)
+    log_counts: dict[tuple[int, str], Any] = field(default_factory=dict, compare=False, repr=False)
     #: a table still in a remote engine (spark.py's handle) until the chart's pixels are known
     remote: Any = field(default=None, compare=False, repr=False)
     #: the connections it was read from (connections.Fetched): keyed by the build's manifest by

@@ -47,10 +47,10 @@ def _runs(tmp_path: Path, *, shuffled: bool) -> dict[str, dict[str, np.ndarray]]
     return runs
 
 
-def _spec(tmp_path: Path, suffix: str = "csv", transform: str = "") -> Path:
+def _spec(tmp_path: Path, suffix: str = "csv", transform: str = "", scale: str = "") -> Path:
     return write_tree(tmp_path, {"chartspec.toml": "", f"chart-{suffix}.yaml": (
         f'data: {{files: "runs/*.{suffix}", as: run}}\nwidth: 100\nx: {{field: step}}\n{transform}'
-        "layers:\n  - y: {field: loss}\n    color: {field: run}\n    smooth: {ema: 0.9}\n")}) / f"chart-{suffix}.yaml"
+        f"layers:\n  - y: {{field: loss{scale}}}\n    color: {{field: run}}\n    smooth: {{ema: 0.9}}\n")}) / f"chart-{suffix}.yaml"
 
 
 def _as_parquet(tmp_path: Path) -> None:
@@ -62,11 +62,13 @@ def _as_parquet(tmp_path: Path) -> None:
         pq.write_table(pacsv.read_csv(path), path.with_suffix(".parquet"))
 
 
+@pytest.mark.parametrize("scale", ["", ", scale: log"], ids=["linear", "log"])
 @pytest.mark.parametrize("shuffled", [False, True], ids=["in-order", "shuffled"])
-def test_numpy_m4_of_a_smoothed_layer_keeps_the_rows_the_sql_m4_keeps(tmp_path: Path, shuffled: bool,
+def test_numpy_m4_of_a_smoothed_layer_keeps_the_rows_the_sql_m4_keeps(tmp_path: Path, shuffled: bool, scale: str,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a log scale (loss is about half at or below zero) both take the extremes above zero."""
     runs = _runs(tmp_path, shuffled=shuffled)
-    path = _spec(tmp_path)
+    path = _spec(tmp_path, scale=scale)
     monkeypatch.setattr(engine, "ENGINE_BYTES", 1000)  # these files are read by the engine
     used = []
     real = m4np.m4_rows_sql

@@ -251,3 +251,24 @@ def test_holes_and_repeated_steps_are_drawn_as_the_duckdb_file_draws_them(holes:
     assert _rows(spec) == _rows(local)
     svg = save(spec, tmp_path / "db.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_a_log_y_line_keeps_its_smallest_values_above_zero_in_postgres(project: Path) -> None:
+    # the loss crosses zero: a column near a crossing holds negatives, which a log scale leaves out;
+    # Postgres's cut keeps the smallest value above zero of each column, as DuckDB's does
+    remote, warehouse = pair(project, "logy", SPEC.replace("{field: loss}", "{field: loss, scale: log}"), "db")
+    assert "scale: log" in remote.read_text()
+    pg_module.FETCHES.clear()
+    remote_spec = load(remote)
+    db = remote_spec.table
+    assert pg_module.FETCHES[-1]["rows"] < ROWS // 4  # cut in Postgres
+    local_spec = load(warehouse)
+    local = local_spec.table
+    # the note counts the values left out in the full table, in Postgres as in DuckDB (not the rows kept)
+    notes = [[n.message.replace("db:", "warehouse:") for n in s.notes if "below zero" in n.message]
+             for s in (remote_spec, local_spec)]
+    assert notes[0] == notes[1] and len(notes[0]) == 1
+    assert int(notes[0][0].split(" values")[0].replace(",", "")) > sum(r["loss"] <= 0 for r in local.rows)
+    for run in ("run0", "run1"):
+        lowest = [min(r["loss"] for r in t.rows if r["run"] == run and r["loss"] > 0) for t in (db, local)]
+        assert lowest[0] == lowest[1]

@@ -230,3 +230,28 @@ def test_repeats_coloured_by_a_calculated_field_are_ruled_as_on_duckdb(small: Pa
     assert [n.message.replace("cluster", "warehouse") for n in cluster.notes] == [note.message]
     svg = save(cluster, tmp_path / "cluster.svg").read_bytes()
     assert b"<path" in svg and svg == save(local, tmp_path / "warehouse.svg").read_bytes()
+
+
+def test_a_log_y_line_keeps_its_smallest_values_above_zero_in_spark(small: Path, tmp_path: Path, spark: object,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # the loss crosses zero: its columns near a crossing hold negatives, which a log scale leaves
+    # out; Spark's cut keeps the smallest value above zero of each column, as DuckDB's does
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "20000")
+    spec = SMALL["logx"].replace("x: {field: step, scale: log}", "x: {field: step}").replace(
+        "{field: loss}", "{field: loss, scale: log}")
+    remote, warehouse = pair(small, "logy", spec, "cluster")
+    spark_module.FETCHES.clear()
+    remote_spec = load(remote)
+    cluster = remote_spec.table
+    assert spark_module.FETCHES[-1]["rows"] < SMALL_ROWS // 4  # cut in Spark
+    local_spec = load(warehouse)
+    local = local_spec.table
+    # the note counts the values left out in the full table, in Spark as in DuckDB (not the rows kept)
+    notes = [[n.message.replace("cluster", "warehouse") for n in s.notes if "below zero" in n.message]
+             for s in (remote_spec, local_spec)]
+    assert notes[0] == notes[1] and len(notes[0]) == 1
+    below = int(notes[0][0].split(" values")[0].replace(",", ""))
+    assert below > sum(r["loss"] <= 0 for r in local.rows)  # more than the kept rows hold
+    for run in ("run0", "run1"):
+        lowest = [min(r["loss"] for r in t.rows if r["run"] == run and r["loss"] > 0) for t in (cluster, local)]
+        assert lowest[0] == lowest[1]

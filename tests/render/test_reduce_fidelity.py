@@ -55,3 +55,25 @@ def test_reduced_png_differs_from_the_full_one_in_under_half_a_percent_of_pixels
         assert differ.mean() < 0.005, f"--scale {scale}: {differ.mean():.3%} of pixels differ"
         # the spike: the first series' colour reaches as high in the full and the reduced image
         assert abs(_top_of_spike(full) - _top_of_spike(reduced)) <= 1, scale
+
+
+def test_a_log_y_line_with_values_at_or_below_zero_keeps_its_downward_spikes(tmp_path: Path) -> None:
+    """On a log scale Vega leaves out values at or below zero: the extremes kept are those of the
+    values above it, so a dip in a sub-column that also holds a zero survives the reduction."""
+    rng = np.random.default_rng(11)
+    v = np.exp(np.cumsum(rng.standard_normal(N)) * 0.02)
+    bad = rng.choice(N - 1, 300, replace=False)
+    v[bad] = np.where(rng.random(300) < 0.5, 0.0, -rng.random(300))
+    dips = rng.choice(bad, 10, replace=False)
+    v[dips + 1] = 0.01  # downward spikes next to a zero: the smallest value drawn in their sub-column
+    body = (f"width: {WIDTH}\nheight: 360\ndata: run.csv\nx: {{field: step}}\n"
+            "layers:\n  - {mark: line, y: {field: v, scale: log}}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,v\n" + "\n".join(
+        f"{s},{x:.6g}" for s, x in enumerate(v)) + "\n", "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
+    assert len(chartspec.load(tmp_path / "reduced.yaml").table.rows) < 0.5 * N  # the reduction did run
+    full = full_pngs(tmp_path / "full.yaml")(1)
+    reduced = image(chartspec.save(tmp_path / "reduced.yaml", tmp_path / "reduced.1.png").read_bytes())
+    assert full.shape == reduced.shape  # the same y domain (its lowest value is a dip's), so the same axis
+    differ = np.any(full != reduced, axis=2)
+    far = np.any(np.abs(full - reduced) > 64, axis=2)  # a stroke missing, not its anti-aliasing
+    assert differ.mean() < 0.005 and far.mean() < 0.0005, f"{differ.mean():.3%} differ, {far.mean():.3%} by > 64"
