@@ -129,3 +129,16 @@ def test_an_axis_title_from_a_long_field_name_ends_in_an_ellipsis(tmp_path: Path
     chart = parse_svg(tmp_path / "out" / "chart.svg")
     [title] = [t for t in chart.texts("axis-title") if t.startswith("m")]
     assert title.endswith("…") and len(title) < 100 and chart.height < 500, (title, chart.height)
+
+
+def test_every_item_of_a_layout_is_checked_and_located_in_the_layout(tmp_path: Path) -> None:
+    _data(tmp_path)
+    (tmp_path / "chart.yaml").write_text("data: long.csv\nx: {field: step}\nvconcat:\n  - facet: {field: run}\n"
+                                         "    layers:\n      - y: {field: loss}\n  - legend: false\n    layers:\n"
+                                         "      - {y: {field: loss}, color: {field: run}}\n  - layers:\n"
+                                         "      - y: {field: loss}\n        color: {field: run}\n", encoding="utf-8")
+    with pytest.raises(CompileError) as caught:
+        chartspec.to_vegalite(chartspec.load(tmp_path / "chart.yaml"))
+    # both errors at once, each with its item's place in its path; the item without a legend is fine
+    assert [(d.line, d.column, d.path) for d in caught.value.diagnostics] == [
+        (4, 20, ("vconcat", 0, "facet", "field")), (12, 24, ("vconcat", 2, "layers", 0, "color", "field"))]
