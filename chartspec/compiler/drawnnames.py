@@ -13,10 +13,9 @@ than its side of the plot ends in an ellipsis there (scales.py: ``title_limit``)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from ..data.layerdata import LayerData
-from ..data.table import Table
 from ..data.values import field_values, shared_color_layers
 from ..errors import CompileError, Diagnostic
 from ..spec.model import ChartSpec, Layer
@@ -35,18 +34,49 @@ def check_drawn_names(model: ChartSpec, found: Sequence[Entry], tags: dict[int, 
                       data: LayerData, source: SourceMap) -> None:
     """Raise :class:`CompileError` for every name :func:`drawn_name_diagnostics` finds too long;
     ``style``: the line styles of layers sharing a colour field (styles.py), which show the legend."""
-    tables = [data.main, *(t for t in data.own if t is not None), *data.views]
-    legend = legend_shown(model, found, style)
-    if problems := drawn_name_diagnostics(model, found, tags, legend, tables, source):
+    if problems := drawn_name_diagnostics(model, found, tags, legend_shown(model, found, style), data, source):
         raise CompileError(problems)
 
 
 def drawn_name_diagnostics(model: ChartSpec, found: Sequence[Entry], tags: dict[int, str], legend: bool,
-                           tables: Iterable[Table], source: SourceMap) -> list[Diagnostic]:
-    """Legend entries (``legend``: is the legend drawn), direct labels and panel headers taken from
-    the data that are longer than the limit, one error per spec key. ``found``: the legend entries
-    (series.py); ``tables``: every table the facet splits (the chart's and the layers' views)."""
+                           data: LayerData, source: SourceMap) -> list[Diagnostic]:
+    """Legend entries (``legend``: is the legend drawn), direct labels, a text mark's values and
+    panel headers taken from the data that are longer than the limit, one error per spec key.
+    ``found``: the legend entries (series.py); ``data``: the rows each layer draws."""
     limit = max_text_length()
+    out = _series_names(model, found, tags, legend, source, limit)
+    shared = shared_color_layers(model)  # their names are a line style's legend entry and in their labels
+    for layer in model.layers:
+        named = layer.heat is None and (layer.series is None or layer.index in shared)
+        if named and len(layer.name) > limit and (legend or layer.label):
+            # a spec's 'name' and y 'title' have the schema's limit: this name is the y field's
+            out.append(source.diagnostic(
+                f"the layer's name, its y field {_short(layer.name)}, is {len(layer.name):,} characters long: more "
+                f"than the limit of {limit:,} for {'a legend name' if legend else 'a direct label'}",
+                layer.y.json_path + ("field",), hint="give the layer a short 'name'"))
+        view = data.of(layer)
+        if layer.mark == "text" and layer.text is not None and layer.text in view.columns:
+            if (long := next((v for v in field_values(layer.text, [view]) if len(v) > limit), None)) is not None:
+                out.append(source.diagnostic(
+                    f"the value {_short(long)} of field {layer.text!r} is {len(long):,} characters long: more than the "
+                    f"limit of {limit:,} for a text mark", layer.json_path + ("text",),
+                    hint="shorten the values in the data, or write a field of short ones"))
+    if model.facet is not None:
+        tables = list({id(t): t for t in (data.main, *(t for t in data.own if t is not None), *data.views)}.values())
+        for key in _FACET_KEYS:
+            field = getattr(model.facet, key)
+            long = next((v for v in field_values(field, tables) if len(v) > limit), None) if field else None
+            if long is not None:
+                out.append(source.diagnostic(
+                    f"the value {_short(long)} of facet field {field!r} is {len(long):,} characters long: more than "
+                    f"the limit of {limit:,} for a panel header", ("facet", key),
+                    hint="shorten the values in the data, or split the panels by a field of short names"))
+    return out
+
+
+def _series_names(model: ChartSpec, found: Sequence[Entry], tags: dict[int, str], legend: bool, source: SourceMap,
+                  limit: int) -> list[Diagnostic]:
+    """The values of each colour field, where a legend or a direct label draws them."""
     shared = shared_color_layers(model)
     out: list[Diagnostic] = []
     for layer in model.layers:
@@ -63,18 +93,6 @@ def drawn_name_diagnostics(model: ChartSpec, found: Sequence[Entry], tags: dict[
                 f"the series {_short(long)} of field {layer.series.field!r} is {len(long):,} characters long: more "
                 f"than the limit of {limit:,} for {what}", layer.json_path + ("color", "field"),
                 hint=f"shorten {_origin(layer, model, source)}, or colour by a field of short names (a run id)"))
-    if model.facet is not None:
-        tables = list(tables)
-        for key in _FACET_KEYS:
-            field = getattr(model.facet, key)
-            if field is None:
-                continue
-            long = next((v for v in field_values(field, tables) if len(v) > limit), None)
-            if long is not None:
-                out.append(source.diagnostic(
-                    f"the value {_short(long)} of facet field {field!r} is {len(long):,} characters long: more than "
-                    f"the limit of {limit:,} for a panel header", ("facet", key),
-                    hint="shorten the values in the data, or split the panels by a field of short names"))
     return out
 
 

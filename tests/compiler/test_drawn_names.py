@@ -142,3 +142,33 @@ def test_every_item_of_a_layout_is_checked_and_located_in_the_layout(tmp_path: P
     # both errors at once, each with its item's place in its path; the item without a legend is fine
     assert [(d.line, d.column, d.path) for d in caught.value.diagnostics] == [
         (4, 20, ("vconcat", 0, "facet", "field")), (12, 24, ("vconcat", 2, "layers", 0, "color", "field"))]
+
+
+def test_a_layer_named_after_a_long_y_field_is_refused_where_its_name_is_drawn(tmp_path: Path,
+                                                                              run_cli: RunCli) -> None:
+    two = f"data: long.csv\nx: {{field: step}}\nlayers:\n  - y: {{field: loss}}\n  - y: {{field: {COLUMN}}}\n"
+    line, column, message, hint = _error(tmp_path, two)
+    assert (line, column, hint) == (5, 16, "give the layer a short 'name'")
+    assert message == (f"the layer's name, its y field {SHORT.replace('r', 'm')}, is {len(COLUMN):,} characters long: "
+                       f"more than the limit of {LIMIT:,} for a legend name")
+    # runs sharing a colour field: the layer's name is its line style's legend entry
+    shared = two.replace("}\n", "}\n    color: {field: run}\n").replace("{field: step}\n    color: {field: run}",
+                                                                       "{field: step}")
+    (tmp_path / "chart.yaml").write_text(shared, encoding="utf-8")
+    with pytest.raises(CompileError) as caught:
+        chartspec.to_vegalite(chartspec.load(tmp_path / "chart.yaml"))
+    assert [(d.line, d.column, d.message[:22]) for d in caught.value.diagnostics] == [
+        (5, 20, "the series 'rrrrrrrrrr"), (6, 16, "the layer's name, its ")]  # the long run and the layer's name
+    # no legend: the name is drawn nowhere (the y axis' title ends in an ellipsis)
+    _svg(tmp_path, run_cli, two.replace("x:", "legend: false\nx:"))
+    chart = parse_svg(tmp_path / "out" / "chart.svg")  # (its aria-label, never drawn, names the axis whole)
+    assert chart.legends == [] and chart.width < 1000 and all(COLUMN not in i.text for i in chart.items)
+
+
+def test_a_text_mark_writing_long_values_is_refused_at_its_text_key(tmp_path: Path) -> None:
+    spec = ("data: long.csv\nx: {field: step}\nlayers:\n  - y: {field: loss}\n"
+            "  - {mark: text, name: t, text: run, y: {field: loss}}\n")
+    line, column, message, _ = _error(tmp_path, spec)
+    assert (line, column) == (5, 33)
+    assert message == (f"the value {SHORT} of field 'run' is {len(RUN):,} characters long: more than the limit of "
+                       f"{LIMIT:,} for a text mark")
