@@ -172,3 +172,19 @@ def test_a_text_mark_writing_long_values_is_refused_at_its_text_key(tmp_path: Pa
     assert (line, column) == (5, 33)
     assert message == (f"the value {SHORT} of field 'run' is {len(RUN):,} characters long: more than the limit of "
                        f"{LIMIT:,} for a text mark")
+
+
+def test_an_hline_labelled_by_default_after_a_long_field_is_refused_at_the_field(tmp_path: Path) -> None:
+    spec = (f"data: long.csv\nx: {{field: step}}\nannotations:\n  - hline: {{aggregate: mean, field: {COLUMN}}}\n"
+            "layers:\n  - y: {field: loss}\n")
+    _data(tmp_path)
+    (tmp_path / "chart.yaml").write_text(spec, encoding="utf-8")
+    with pytest.raises(chartspec.ChartspecError) as caught:
+        chartspec.load(tmp_path / "chart.yaml")
+    [d] = caught.value.diagnostics
+    assert (d.line, d.column, d.hint) == (4, 37, "give the annotation a short 'label'")
+    assert d.message == (f"hline: the default label {'mean ' + 'm' * 25 + '...'!r} is {len(COLUMN) + 7:,} characters "
+                         f"long: more than the limit of {LIMIT:,}")
+    # with its own label it draws (the label and the value), in a chart of ordinary width
+    (tmp_path / "chart.yaml").write_text(spec.replace("}\nlayers:", "}\n    label: mean\nlayers:"), encoding="utf-8")
+    assert "mean 3" in json.dumps(chartspec.to_vegalite(chartspec.load(tmp_path / "chart.yaml")))
