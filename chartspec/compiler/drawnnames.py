@@ -2,13 +2,16 @@
 
 Every text a spec writes is held to the schema's one length limit (``max_text_length``: a title,
 a layer's name), because Vega draws text on one line and a 30,000-character one takes minutes.
-A name the data gives (a run's, a folded column's, a ``calculate``'s value) is held to the same
-limit where the chart draws it, and only there: a colour field's values with no legend and no
-direct labels are drawn by nothing (a hover tooltip shows them in HTML, alone), so they are not
-refused. The error names the spec's key that draws them: the colour field, or the facet field.
-These values exist only here, after the transforms ran (data/layerdata.py): the data checks see a
-transform's columns without values. Axis titles are not names from the data's values: one longer
-than its side of the plot ends in an ellipsis there (scales.py: ``title_limit``).
+A name the data gives is held to the same limit where the chart draws it, and only there: a
+colour field's values (a run's name, a folded column's, a ``calculate``'s value) in the legend or
+a direct label, a layer's name taken from its y field in the same, a text mark's values, a facet
+field's values in the panel headers. With no legend and no direct labels a run's name is drawn by
+nothing (a hover tooltip shows it in HTML, alone), so it is not refused. Each error names the
+spec's key that draws the text. The values exist only here, after the transforms ran
+(data/layerdata.py): the data checks see a transform's columns without values. Axis titles are
+defaults, not names telling series apart: one longer than its side of the plot ends in an ellipsis
+there (scales.py: ``title_limit``); an hline's default label is checked with its value
+(data/refvalues.py).
 """
 
 from __future__ import annotations
