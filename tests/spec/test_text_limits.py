@@ -117,3 +117,21 @@ def test_what_chartspec_appends_to_a_text_at_the_limit_is_not_refused(tmp_path: 
         f"layers:\n  - {{y: {{field: loss}}, name: \"{text}\", label: end}}\n")})
     vl = chartspec.to_vegalite(chartspec.load(tmp_path / "chart.yaml"))
     assert f"{text} 2" in json.dumps(vl)  # the label with its value (mean 2.0) is in the chart
+
+
+def test_plain_vega_lite_domain_values_are_held_to_twice_the_limit_where_a_legend_draws_them(tmp_path: Path) -> None:
+    # plain Vega-Lite is not held to chartspec's schema: its texts get twice the spec's limit
+    long = "r" * (2 * max_text_length() + 1)
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "data": {"values": [{"x": 1, "c": long}]},
+            "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                          "color": {"field": "c", "type": "nominal", "scale": {"domain": [long]}}}}
+    (tmp_path / "drawn.vl.json").write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(CompileError) as caught:
+        chartspec.to_vegalite(chartspec.load(tmp_path / "drawn.vl.json"))
+    assert [d.message for d in caught.value.diagnostics] == [
+        f"a value of the scale's domain (a legend or axis label) is {len(long):,} characters long: more than the limit "
+        f"of {2 * max_text_length():,} for Vega-Lite's own texts (twice the {max_text_length():,} of a spec's)"]
+    # with no legend, the domain's values are drawn by nothing
+    spec["encoding"]["color"]["legend"] = None  # type: ignore[index]
+    (tmp_path / "hidden.vl.json").write_text(json.dumps(spec), encoding="utf-8")
+    assert chartspec.to_vegalite(chartspec.load(tmp_path / "hidden.vl.json"))["encoding"]["color"]["legend"] is None
