@@ -25,6 +25,7 @@ from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group
 from .colornotes import shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, label_layers, labelled, pin_domain, plan_labels, with_label_room
+from .drawnnames import check_drawn_names
 from .fieldalias import alias_backslash_fields
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
@@ -72,10 +73,12 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     x_tables = [data.of(layer) for layer in model.layers]
     x_encoding = _x_encoding(model, extent(model.x, x_tables), x_tables)
     found = entries(model, data.of, tags, palette)
+    style = styles(model, tags)
+    check_drawn_names(model, found, tags, style, data, spec.source)  # legend names, headers: not too long
     notes = shared_color_notes(model, found, palette, spec.source)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
-    series = legend_symbols(series_encodings(model, found, styles(model, tags)), model, found)
+    series = legend_symbols(series_encodings(model, found, style), model, found)
     corners = hline_corners(model, data, groups, owners,
                             lambda a: drawn_domain(a, groups[a], owners[a], data, model), x_encoding["scale"],
                             gap=GAP, size=LABEL_SIZE)

@@ -4,7 +4,9 @@ The series take the palette's colours in turn (the theme's ``range.category``, c
 by default; series.py), or a layer's ``scheme``: a categorical scheme is taken in turn too. So the
 11th run of a ten-colour palette gets the first run's colour, and Vega-Lite draws the two alike
 without a word. The build says so in a note, counted from the legend entries the compiler made,
-which is where the colours are chosen; series told apart by their marker or dash are not alike.
+which is where the colours are chosen; series told apart by their marker or dash are not alike,
+nor are series named where they are drawn (:func:`named_in_place`): a direct label at each line's
+end, a panel header when the colour field is the facet's, a tick label when it is a discrete axis'.
 Colours the spec sets itself are its author's choice and are never counted; a run that meets one
 of them is.
 """
@@ -21,7 +23,7 @@ from ..spec.source import SourceMap
 from .schemes import scheme_colors
 from .series import Entry
 
-__all__ = ["shared_color_notes"]
+__all__ = ["named_in_place", "shared_color_notes"]
 
 _HINT = ("colour by a scheme with more colours ('scheme: tableau20' has 20; a sequential one such as 'turbo' "
          "gives each series its own), give the theme a longer 'range.category', or draw the series in panels "
@@ -32,6 +34,9 @@ def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequen
                        source: SourceMap) -> list[Diagnostic]:
     """A note per layer of a colour field whose series share a colour with another legend entry,
     and one for the single-series layers that do."""
+    layers = {layer.index: layer for layer in model.layers}
+    # a series named where it is drawn is told apart from its look-alikes by that name
+    found = [e for e in found if not (e.layer in layers and named_in_place(layers[e.layer], model))]
     uses = Counter(_look(e) for e in found)
     shared = [e for e in found if uses[_look(e)] > 1]
     if not shared:
@@ -50,7 +55,6 @@ def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequen
         notes.append(_note(source, f"{len(alike):,} of the {len(mine):,} series of {layer.series.field!r} share their "
                            f"colour with another series drawn alike ({where}): they look the same in the chart",
                            layer.json_path + ("color", "field")))
-    layers = {layer.index: layer for layer in model.layers}
     plain = [e for e in shared if e.layer in layers and _palette_coloured(layers[e.layer])]
     if plain:
         first = layers[plain[-1].layer]  # the later of two alike: the one that took a used colour
@@ -59,6 +63,20 @@ def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequen
                            "chart", first.json_path,
                            hint="give the layers their own 'color', or the theme a longer 'range.category'"))
     return notes
+
+
+def named_in_place(layer: Layer, model: ChartSpec) -> bool:
+    """Does the chart write each series' name of ``layer`` beside what it draws, legend or not: a
+    direct label at the line's end (``label: end``), the header of the panel when the colour field
+    is a facet field (one series of the layer per panel), or the tick label of a discrete x or y
+    axis on the colour field (one series per tick)?"""
+    if layer.series is None:
+        return layer.label is not None
+    field = layer.series.field
+    facet = model.facet
+    panels = facet is not None and field in (facet.field, facet.row, facet.column)
+    ticks = any(axis.field == field and axis.type in ("nominal", "ordinal") for axis in (model.x, layer.y))
+    return layer.label is not None or panels or ticks
 
 
 def _look(entry: Entry) -> tuple[object, ...]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..data.loaded import ConcatSpec, Spec
-from ..errors import Diagnostic
+from ..errors import CompileError, Diagnostic
 from .chart import compile_chart_noted
 from .common import VEGA_LITE_SCHEMA, apply_patch
 from .interactive import distinct_params
@@ -40,7 +40,15 @@ def _set_axes(node: Any, settings: dict[str, Any]) -> None:
 def compile_concat(spec: Spec) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The Vega-Lite concat of the layout's compiled charts, and the charts' notes."""
     model: ConcatSpec = spec.model  # type: ignore[assignment]
-    compiled = [compile_chart_noted(item) for item in model.items]
+    compiled: list[tuple[dict[str, Any], list[Diagnostic]]] = []
+    errors: list[Diagnostic] = []
+    for index, item in enumerate(model.items):  # every item's errors, located with the item's place in front
+        try:
+            compiled.append(compile_chart_noted(item))
+        except CompileError as err:
+            errors += [replace(d, path=(model.direction, index, *d.path)) for d in err.diagnostics]
+    if errors:
+        raise CompileError(errors)
     charts = [chart for chart, _ in compiled]
     # an item's notes are located in the file already; their paths get the item's place in front
     notes = [replace(n, path=(model.direction, i, *n.path)) for i, (_, found) in enumerate(compiled) for n in found]

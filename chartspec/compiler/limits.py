@@ -200,28 +200,33 @@ def _format_widths(node: Any, path: JsonPath) -> list[Finding]:
 _TEXT_KEYS = frozenset({"title", "subtitle", "text"})
 
 
-def _long_texts(node: Any, path: JsonPath, limit: int) -> list[Finding]:
+def _long_texts(node: Any, path: JsonPath, limit: int, drawn_domain: bool = True) -> list[Finding]:
     """Titles and text literals longer than ``limit``, twice the ``maxLength`` of chartspec's own titles.
 
     A ``vega_lite:`` patch or plain Vega-Lite is not held to chartspec's schema, and Vega draws a
     30,000-character title for seconds to minutes before the image is refused as too wide
     (render/engine.py). A line of lines (``title: [a, b]``) is checked line by line, and so are the
-    values of a scale's domain, which its legend or axis writes (a run's name: a fold's column name,
-    which data checks cannot see).
+    values of a scale's domain, which its legend or axis writes, unless its channel has
+    ``legend: null`` (``drawn_domain`` False: a colour scale no legend draws). chartspec's own
+    legend names, direct labels and panel headers are checked before, with the spec's limit and
+    at the spec's key (drawnnames.py).
     """
     found: list[Finding] = []
     if isinstance(node, dict):
+        hidden = "legend" in node and node["legend"] is None  # a channel without a legend: its scale's
         for key, value in node.items():
-            domain = key == "domain" and path[-1:] == ("scale",)  # its values are the legend's or axis' labels
+            # a scale's domain values are its legend's or axis' labels
+            domain = key == "domain" and path[-1:] == ("scale",) and drawn_domain
             if key in _TEXT_KEYS or domain:
                 name = path[-1] if key == "text" and path and path[-1] in _TEXT_KEYS else key  # title: {text}
                 what = "a value of the scale's domain (a legend or axis label)" if domain else f"the text of '{name}'"
                 hint = "shorten the names in the data (a series' name, a folded column's name)" if domain \
                     else LONG_TEXT_HINT
-                found += [Finding(where, f"{what} is {len(text):,} characters long: more than the limit of {limit:,}",
-                                  hint) for where, text in _lines(value, path + (key,)) if len(text) > limit]
+                found += [Finding(where, f"{what} is {len(text):,} characters long: more than the limit of {limit:,} "
+                                  f"for Vega-Lite's own texts (twice the {limit // 2:,} of a spec's)", hint)
+                          for where, text in _lines(value, path + (key,)) if len(text) > limit]
             if key not in ("usermeta", "values", "datasets", "tooltip"):  # a tooltip is drawn on hover, alone
-                found += _long_texts(value, path + (key,), limit)
+                found += _long_texts(value, path + (key,), limit, not (hidden and key == "scale"))
     elif isinstance(node, list):
         for index, item in enumerate(node):
             found += _long_texts(item, path + (index,), limit)

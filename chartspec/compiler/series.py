@@ -32,6 +32,7 @@ __all__ = [
     "for_layer",
     "glyph_of",
     "layer_colors",
+    "legend_shown",
     "series_encodings",
     "series_transform",
     "series_values",
@@ -138,9 +139,8 @@ def series_encodings(model: ChartSpec, found: Sequence[Entry], style: Sequence[S
     """Colour, shape and (if any series is dashed) strokeDash, sharing one legend; with ``style``
     (layers sharing a colour field) colour alone, and the line styles in a legend of their own."""
     legend = model.legend
-    show = legend.position != "none" and (len(found) > 1 or legend.explicit or bool(style))
     vl_legend: dict[str, Any] | None = None
-    if show:
+    if legend_shown(model, found, style):
         vl_legend = {"title": legend.title, "orient": legend.position}
         if legend.position in _INSIDE:
             vl_legend.update(fillColor="white", strokeColor="#cccccc", padding=6, cornerRadius=2, offset=8)
@@ -154,6 +154,13 @@ def series_encodings(model: ChartSpec, found: Sequence[Entry], style: Sequence[S
         dashes = [[num(d) for d in e.dash] if e.dash else _SOLID for e in found]
         out["strokeDash"] = {**common, "scale": {"domain": names, "range": dashes}}
     return out
+
+
+def legend_shown(model: ChartSpec, found: Sequence[Entry], style: Sequence[Style] = ()) -> bool:
+    """Is the series legend drawn: not turned off, and more than one entry or asked for (a single
+    series needs no key unless the spec says ``legend: true``)?"""
+    legend = model.legend
+    return legend.position != "none" and (len(found) > 1 or legend.explicit or bool(style))
 
 
 def _run_symbols(color: dict[str, Any], found: Sequence[Entry]) -> dict[str, Any]:

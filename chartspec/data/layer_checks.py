@@ -14,7 +14,6 @@ from ..errors import Diagnostic
 from ..spec.layout import _PATH, Facet
 from ..spec.marks import BAND_MARKS, SPAN_MARKS
 from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
-from ..spec.schema import max_text_length
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .table import Table
@@ -230,14 +229,8 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
             hint = did_you_mean(field, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
             out.append(source.diagnostic(f"field {field!r} not in {view.name}", path, hint=hint))
             continue
+        # their length is checked where they are drawn, if they are (compiler/drawnnames.py)
         values = series_values(layer, view) if field not in view.derived else []
-        if (long := next((v for v in values if len(v) > max_text_length()), None)) is not None:
-            # a legend entry and a direct label are one line of text: as long a title (spec/schema.py)
-            out.append(source.diagnostic(
-                f"the series {long[:30] + '...'!r} of field {field!r} in {view.name} is {len(long):,} characters "
-                f"long: more than the limit of {max_text_length():,} for a legend name", path,
-                hint="shorten the names in the data, or colour by a field of short names (a run id)"))
-            continue
         for value in values:
             if value in names and not {names[value], layer.index} <= shared:  # sharing layers share runs
                 out.append(source.diagnostic(

@@ -17,6 +17,7 @@ from dataclasses import replace
 from ..errors import Diagnostic
 from ..spec.annotations import Annotation, Stat
 from ..spec.model import ChartSpec, Layer
+from ..spec.schema import max_text_length
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .evaluate import _statistics, evaluate
@@ -119,5 +120,10 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
                                                      "as a number ('hline: 0.5')")
     # 12 significant digits: the same bytes whatever order the engine's threads summed in
     value = float(f"{value:.12g}")
-    return replace(a, y=(value,), label=_label(a, stat, field, value),
-                   axis=a.axis if a.axis is not None else layer.name)
+    label = _label(a, stat, field, value)
+    if a.label is None and len(label) > max_text_length():  # the default names the field: a column's long name
+        where = path + ("field",) if stat.field is not None else path + ("aggregate",)
+        return source.diagnostic(f"hline: the default label {label[:30] + '...'!r} is {len(label):,} characters long: "
+                                 f"more than the limit of {max_text_length():,}", where,
+                                 hint="give the annotation a short 'label'")
+    return replace(a, y=(value,), label=label, axis=a.axis if a.axis is not None else layer.name)

@@ -84,3 +84,23 @@ def test_a_layout_item_is_noted_at_its_own_place(tmp_path: Path) -> None:
     [note] = compile_noted(chartspec.load(root / "chart.yaml"))[1]
     assert (note.line, note.column, note.path) == (7, 24, ("vconcat", 1, "layers", 0, "color", "field"))
     assert note.message.startswith("2 of the 11 series of 'run' share their colour")
+
+
+def test_series_named_where_they_are_drawn_are_not_noted(tmp_path: Path) -> None:
+    # each line's name at its end: two lines of one colour still say which run they are
+    assert _notes(tmp_path, CHART + "    label: end\n", runs=11) == []
+    # a panel per run, its header the run's name (grid rows or columns too)
+    for facet in ("{field: run}", "{row: run}", "{column: run}"):
+        assert _notes(tmp_path, f"facet: {facet}\n" + CHART, runs=11) == [], facet
+    # one bar per run at its own tick of a discrete x axis
+    bars = "data: runs.csv\nx: {field: run, type: nominal}\nlayers:\n  - {mark: bar, y: {field: loss}, color: {field: run}}\n"
+    assert _notes(tmp_path, bars, runs=11) == []
+    # but a facet by another field leaves the runs as alike as before (the header names the step)
+    assert _notes(tmp_path, "facet: {field: step}\n" + CHART, runs=11) == [
+        "6:20: 2 of the 11 series of 'run' share their colour with another series drawn alike (the palette has 10 "
+        "colours): they look the same in the chart"]
+
+
+def test_single_series_layers_with_direct_labels_are_not_noted(tmp_path: Path) -> None:
+    layers = "".join(f"  - {{name: l{i}, y: {{field: loss}}, label: end}}\n" for i in range(11))
+    assert _notes(tmp_path, "data: runs.csv\nx: {field: step}\nlayers:\n" + layers) == []

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import build_specs, load_error, write_tree
+from conftest import build_specs, write_tree
 from svgchart import parse_svg
 
 import chartspec
@@ -76,7 +76,7 @@ layers:
     chart = parse_svg(build_specs(tmp_path / "out", [src / "chart.yaml"], "svg", "-j", "0") / "chart.svg")
     assert time.perf_counter() - started < 30  # a 30,000-character title took 18-94 s and failed
     assert [item.text for item in chart.items if item.role == "title-text"] == [title]
-    # an axis title longer than the plot's side ends in an ellipsis there (compiler/scales.py)
+    # an axis title longer than its side of the plot ends in an ellipsis there (compiler/scales.py)
     axis_title = [item.text for item in chart.items if item.role == "axis-title"][0]
     assert axis_title.endswith("…") and title.startswith(axis_title[:-1]) and len(axis_title) > 50
 
@@ -84,27 +84,28 @@ layers:
 def test_names_from_the_data_are_held_to_the_same_limit(tmp_path: Path) -> None:
     limit = max_text_length()
     long = "r" * (limit + 1)
-    # a run's name is a legend entry (and a direct label): refused where the colour field is named
+    # a run's name is a direct label (and a legend entry): refused where the colour field is named
+    # (more cases, names a chart does not draw among them: tests/compiler/test_drawn_names.py)
     runs = "step,run,loss\n" + "".join(f"{s},{r},{s + i}\n" for i, r in enumerate(["a", long]) for s in range(3))
-    write_tree(tmp_path, {"runs.csv": runs})
-    err = load_error(tmp_path / "runs.yaml", "data: runs.csv\nx: {field: step}\nlayers:\n"
-                                             "  - y: {field: loss}\n    color: {field: run}\n    label: end\n")
-    [d] = err.diagnostics
+    write_tree(tmp_path, {"runs.csv": runs, "runs.yaml": "data: runs.csv\nx: {field: step}\nlayers:\n"
+                          "  - y: {field: loss}\n    color: {field: run}\n    label: end\n"})
+    with pytest.raises(CompileError) as caught:
+        chartspec.to_vegalite(chartspec.load(tmp_path / "runs.yaml"))
+    [d] = caught.value.diagnostics
     assert (d.line, d.column) == (5, 20)
-    assert d.message == (f"the series {'r' * 30 + '...'!r} of field 'run' in runs.csv is {limit + 1} characters long: "
-                         f"more than the limit of {limit} for a legend name")
-    # a folded column's name is made by a transform: the compiled legend's domain is checked instead,
-    # with twice the limit (room for what chartspec appends to a spec's text)
-    long = "r" * (2 * limit + 1)
+    assert d.message == (f"the series {'r' * 30 + '...'!r} of field 'run' is {limit + 1} characters long: "
+                         f"more than the limit of {limit} for a direct label")
+    # a folded column's name is made by a transform: the same limit, at the colour field, the hint at the fold
     wide = json.dumps([{"step": 1, "a": 1, long: 2}, {"step": 2, "a": 2, long: 3}])
     write_tree(tmp_path, {"wide.json": wide, "fold.yaml": (f"data: wide.json\nx: {{field: step}}\ntransform:\n"
                                                             f"  - fold: [a, {long}]\nlayers:\n"
                                                             "  - y: {field: value}\n    color: {field: key}\n")})
     with pytest.raises(CompileError) as caught:
         chartspec.to_vegalite(chartspec.load(tmp_path / "fold.yaml"))
-    assert [d.message for d in caught.value.diagnostics] == [
-        f"a value of the scale's domain (a legend or axis label) is {2 * limit + 1:,} characters long: more than "
-        f"the limit of {2 * limit:,}"]
+    [d] = caught.value.diagnostics
+    assert (d.line, d.column, d.message) == (7, 20, f"the series {'r' * 30 + '...'!r} of field 'key' is {limit + 1} "
+                                                    f"characters long: more than the limit of {limit} for a legend name")
+    assert d.hint is not None and "the names of the columns the 'fold' on line 4 lists" in d.hint
 
 
 def test_what_chartspec_appends_to_a_text_at_the_limit_is_not_refused(tmp_path: Path) -> None:
@@ -116,3 +117,21 @@ def test_what_chartspec_appends_to_a_text_at_the_limit_is_not_refused(tmp_path: 
         f"layers:\n  - {{y: {{field: loss}}, name: \"{text}\", label: end}}\n")})
     vl = chartspec.to_vegalite(chartspec.load(tmp_path / "chart.yaml"))
     assert f"{text} 2" in json.dumps(vl)  # the label with its value (mean 2.0) is in the chart
+
+
+def test_plain_vega_lite_domain_values_are_held_to_twice_the_limit_where_a_legend_draws_them(tmp_path: Path) -> None:
+    # plain Vega-Lite is not held to chartspec's schema: its texts get twice the spec's limit
+    long = "r" * (2 * max_text_length() + 1)
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "data": {"values": [{"x": 1, "c": long}]},
+            "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                          "color": {"field": "c", "type": "nominal", "scale": {"domain": [long]}}}}
+    (tmp_path / "drawn.vl.json").write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(CompileError) as caught:
+        chartspec.to_vegalite(chartspec.load(tmp_path / "drawn.vl.json"))
+    assert [d.message for d in caught.value.diagnostics] == [
+        f"a value of the scale's domain (a legend or axis label) is {len(long):,} characters long: more than the limit "
+        f"of {2 * max_text_length():,} for Vega-Lite's own texts (twice the {max_text_length():,} of a spec's)"]
+    # with no legend, the domain's values are drawn by nothing
+    spec["encoding"]["color"]["legend"] = None  # type: ignore[index]
+    (tmp_path / "hidden.vl.json").write_text(json.dumps(spec), encoding="utf-8")
+    assert chartspec.to_vegalite(chartspec.load(tmp_path / "hidden.vl.json"))["encoding"]["color"]["legend"] is None
