@@ -40,8 +40,19 @@ def m4_columns(model: ChartSpec, scale: float, series: int) -> int:
     # pixels, its extremes still kept
     rows_a_pixel = 4 * max(1, series) * model.width  # M4's rows at one column a pixel
     at_least = min(1.0, max_drawn_rows() / 2 / rows_a_pixel)
-    per_pixel = max(at_least, min(per_pixel, ROW_BUDGET / rows_a_pixel))
+    # the most columns whose rows (2 a column, 2 a group of them: m4_group) stay within the budget
+    zoom = ZOOM_COLUMNS if model.interactive.zoom else 1
+    fits = [p / 20 for p in range(math.floor(per_pixel * 20), 0, -1)
+            if max(1, series) * model.width * _rows_a_css_pixel(p / 20, zoom, scale) <= ROW_BUDGET]
+    per_pixel = max(at_least, min(per_pixel, fits[0] if fits else 0.0))
     return max(1, math.ceil(model.width * per_pixel))
+
+
+def _rows_a_css_pixel(per_pixel: float, zoom: int, scale: float) -> float:
+    """Rows one series keeps a CSS pixel with ``per_pixel`` columns: each value's extremes per
+    column, the first and last row per group of columns (m4_group)."""
+    group = max(1, int(per_pixel / zoom // max(1.0, scale)))
+    return 2 * per_pixel + 2 * per_pixel / group
 
 
 def m4_rows(model: ChartSpec, scale: float, columns: int) -> int:

@@ -456,3 +456,19 @@ def test_too_many_rows_for_vega_is_an_error_at_the_data(tmp_path: Path, monkeypa
         chartspec.to_vegalite(spec)
     [d] = err.value.diagnostics
     assert (d.line, d.column) == (1, 7) and "rows of data to Vega" in d.message
+
+
+def test_the_row_budget_counts_the_rows_the_grid_keeps() -> None:
+    """Many series share ROW_BUDGET rows: counted as the grid keeps them (2 a column and 2 a group
+    of columns), not as plain M4's 4 a column, so a sweep of a few runs keeps its full resolution
+    (4 runs at 600 px: 7 columns a pixel, was 4.2) and 10 runs 2.2 (was 1.7), within the budget."""
+    from types import SimpleNamespace
+
+    from chartspec.data.m4grid import ROW_BUDGET, m4_columns, m4_group
+
+    for series, per_pixel in ((1, 7.0), (4, 7.0), (10, 2.2)):
+        model = SimpleNamespace(width=600, interactive=SimpleNamespace(zoom=None))
+        columns = m4_columns(model, 1.0, series)  # type: ignore[arg-type]
+        group = m4_group(model, 1.0, columns)  # type: ignore[arg-type]
+        assert columns == round(600 * per_pixel), series
+        assert series * (2 * columns + 2 * math.ceil(columns / group)) <= ROW_BUDGET, series
