@@ -168,3 +168,16 @@ def split_files(spark: Any, parquet: Path, *, split: int = 512 * 1024) -> Iterat
         yield
     finally:
         spark.conf.set(key, before)
+
+
+def check_log_cut(remote: Any, local: Any, rename: tuple[str, str]) -> None:
+    """A remote engine's cut of a log-y line equals DuckDB's: its note counts the values at or
+    below zero in the full table (more than the kept rows hold), and each run keeps the same
+    smallest value above zero. ``rename``: the remote table's name in a note, and the local one's."""
+    notes = [[n.message.replace(*rename) for n in s.notes if "below zero" in n.message] for s in (remote, local)]
+    assert notes[0] == notes[1] and len(notes[0]) == 1
+    below = int(notes[0][0].split(" values")[0].replace(",", ""))
+    assert below > sum(r["loss"] <= 0 for r in local.table.rows)  # more than the kept rows hold
+    for run in ("run0", "run1"):
+        lowest = [min(r["loss"] for r in t.rows if r["run"] == run and r["loss"] > 0) for t in (remote.table, local.table)]
+        assert lowest[0] == lowest[1], run

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_warehouse
-from remotes import BANDS, check_bands, layered, pair, split_files
+from remotes import BANDS, check_bands, check_log_cut, layered, pair, split_files
 
 from chartspec import ChartspecError, load, save
 from chartspec.data import spark as spark_module
@@ -242,16 +242,5 @@ def test_a_log_y_line_keeps_its_smallest_values_above_zero_in_spark(small: Path,
     remote, warehouse = pair(small, "logy", spec, "cluster")
     spark_module.FETCHES.clear()
     remote_spec = load(remote)
-    cluster = remote_spec.table
     assert spark_module.FETCHES[-1]["rows"] < SMALL_ROWS // 4  # cut in Spark
-    local_spec = load(warehouse)
-    local = local_spec.table
-    # the note counts the values left out in the full table, in Spark as in DuckDB (not the rows kept)
-    notes = [[n.message.replace("cluster", "warehouse") for n in s.notes if "below zero" in n.message]
-             for s in (remote_spec, local_spec)]
-    assert notes[0] == notes[1] and len(notes[0]) == 1
-    below = int(notes[0][0].split(" values")[0].replace(",", ""))
-    assert below > sum(r["loss"] <= 0 for r in local.rows)  # more than the kept rows hold
-    for run in ("run0", "run1"):
-        lowest = [min(r["loss"] for r in t.rows if r["run"] == run and r["loss"] > 0) for t in (cluster, local)]
-        assert lowest[0] == lowest[1]
+    check_log_cut(remote_spec, load(warehouse), ("cluster", "warehouse"))
