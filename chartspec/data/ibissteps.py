@@ -19,7 +19,7 @@ written in Ibis (as sparksteps.py does in Spark):
 3. *Pieces*, for a layer whose steps fail steps.py's first test (longest <= 4 x shortest), in the
    query of the M4 and the fetch: the first rows of the distinct x, partitioned apart, get the 8
    steps before and after theirs by ``lag``/``lead``; a step more than 4 x the least on each side
-   (steps._holes's quick bound) is compared with the longest on each side (``GREATEST``): more
+   (steps._holes's quick bound) is compared with the second longest on each side (a sorted array): more
    than 4 x both is a hole and starts a new piece. The running count of holes numbers the pieces
    within each series (the colour tells series apart: the paths are steps.py's), and every row
    takes the piece of the last first-of-x row at or before it in (x, row) order: a drawn row its
@@ -145,7 +145,7 @@ def _pieces(t: Any, r: Ruled) -> Any:
     before = [t[f"__b{j}"] for j in range(1, GAP_WINDOW + 1)]
     after = [t[f"__a{j}"] for j in range(1, GAP_WINDOW + 1)]
     # a hole exceeds 4 x the least step on each side (steps._holes's quick bound; LEAST skips NULL):
-    # only those few steps look at the longest of their sides
+    # only those few steps sort their sides
     bound = (d > GAP_FACTOR * ibis.least(*before)) & (d > GAP_FACTOR * ibis.least(*after))
     hole = ibis.ifelse(bound.fill_null(False) & t[f"__f{i}"], (d > GAP_FACTOR * _longest(before)) & (
         d > GAP_FACTOR * _longest(after)), False)
@@ -161,10 +161,12 @@ def _pieces(t: Any, r: Ruled) -> Any:
 
 
 def _longest(side: list[Any]) -> Any:
-    """steps._side_longest of up to 8 steps (NULL: none there; GREATEST skips NULL)."""
+    """steps._side_longest of up to 8 steps (NULL: none there): the second longest (of one, that one)."""
     import ibis
 
-    return ibis.greatest(*side)
+    values = ibis.array(side).filter(lambda v: v.notnull()).sort()
+    n = values.length()
+    return values[ibis.greatest(n - 2, 0).cast("int64")]
 
 
 def _row_columns(t: Any, todo: Sequence[Layer], plans: dict[int, IbisPlan], model: ChartSpec) -> Any:

@@ -12,7 +12,7 @@ layer the rules apply to (stepsplain.applies), on the rows the layer's filters k
   M4 (in Spark, and reduce.py's second cut) picks from those rows only.
 - *Holes*: steps.py's first test, ``longest step <= 4 x shortest`` over the layer's distinct x
   (ln x on a log scale), mostly shows there is none; when it does not, steps._holes's windowed
-  longest steps (8 each side) are computed in Spark. A layer with a hole gets its line's pieces
+  second longest steps (8 each side) are computed in Spark. A layer with a hole gets its line's pieces
   there too (``__piece_<i>``, a new piece after each hole, numbered within each series: the same
   paths steps.py draws), and is cut by M4 like an unbroken line; the pieces come back with the
   picks. With ``gaps: break`` rows without a y break the line too and take the piece of the drawn
@@ -118,7 +118,7 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
 
 def _hole_flags(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartSpec) -> Any:
     """One row per distinct x of each series (its keys, ``__x``, the step ``__d`` to the next x)
-    with ``__hole``: that step is a hole by steps._holes's rule, more than 4 x the longest of the
+    with ``__hole``: that step is a hole by steps._holes's rule, more than 4 x the second longest of the
     up to 8 steps before it and of the up to 8 after it, in the same series (positions of steps
     without a value, x <= 0 on a log scale, count but add nothing to it)."""
     from pyspark.sql import Window
@@ -132,8 +132,10 @@ def _hole_flags(ruled: Any, x: Any, layer: Layer, plan: SparkPlan, model: ChartS
         *(F.col(f"`{k}`") for k in plan.keys), x.alias("__x"), (mapped(nxt) - mapped(x)).alias("__d"))
     order = Window.partitionBy(*(F.col(f"`{k}`") for k in plan.keys)).orderBy("__x")
 
-    def longest(start: int, end: int) -> Any:  # steps._side_longest (max skips NULL; none: NULL)
-        return F.max("__d").over(order.rowsBetween(start, end))
+    def longest(start: int, end: int) -> Any:  # steps._side_longest: the second longest (of one, that one)
+        side = F.array_sort(F.collect_list("__d").over(order.rowsBetween(start, end)))
+        n = F.size(side)
+        return F.when(n > 0, F.element_at(side, F.greatest(n - 1, F.lit(1))))
 
     hole = (F.col("__d") > F.lit(GAP_FACTOR) * longest(-GAP_WINDOW, -1)) & (
         F.col("__d") > F.lit(GAP_FACTOR) * longest(1, GAP_WINDOW))

@@ -21,7 +21,7 @@ __all__ = ["GAP_FACTOR", "applies", "may_hole", "needs_rules", "replaced_note", 
 
 #: tables up to this many rows are checked here first (beyond, numpy's import is the lesser cost)
 PLAIN_ROWS = 5000
-#: a step is a hole when it is more than this many times the longest of its neighbours on each side
+#: a step is a hole when it is more than this many times the second longest of its neighbours on each side
 GAP_FACTOR = 4.0
 
 
