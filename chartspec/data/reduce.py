@@ -40,6 +40,7 @@ from .layerdata import layer_dates, layer_steps
 from .logscale import full_log_counts, on_log_scale
 from .m4grid import MAX_DRAWN_ROWS, SUBPIXELS, columns_per_pixel, m4_columns, m4_group, m4_rows, max_drawn_rows
 from .m4sql import select_rows
+from .reduceoff import filtered_rows, too_large, with_whole
 from .refvalues import STAT_SQL, stat_field, stat_layer
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned, numbers_in_data
 from .smoothing import smooth_column, smooth_series
@@ -200,19 +201,6 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
 CHECKED_ROWS = 1000
 
 
-def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataError:
-    if "turned off" in why:
-        hint = "remove 'reduce: false' to let chartspec draw what the pixels can show"
-    elif "transform" in why or "groups" in why:
-        hint = "aggregate or filter the data before charting it (a smaller file), or draw a line of it"
-    else:
-        hint = "draw it as a line or points, which chartspec reduces, or aggregate the rows first"
-    return DataError(source.diagnostic(
-        f"layer {layer.name!r} would hand {count:,} rows to Vega, more than it can draw "
-        f"(limit {max_drawn_rows():,}): {why}", layer.json_path + ("mark",),
-        hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
-
-
 def whole(table: Table, source: SourceMap, where: JsonPath) -> Table:
     """Every row of an engine table, as rows (plain Vega-Lite is drawn as written: no reduction)."""
     if table.relation is None:
@@ -246,14 +234,18 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     # the extent from it, not from another scan of the files (0.1 s for 10 x 10^6 Parquet rows)
     xs = fetched.get(f"CAST({quote(model.x.field)} AS DOUBLE)") if base.view else None
     del fetched  # the columns smoothing shares with the steps rules: not held through the M4
-    off = not all(model.reduce if layer.reduce is None else layer.reduce for layer in layers)
-    plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base) for layer in layers]
+    # a layer with 'reduce: false' draws every row it keeps (its filters') while the others are cut,
+    # unless smoothing reorders the rows (then every layer draws every row, as before)
+    whole = [layer for layer in layers if not (model.reduce if layer.reduce is None else layer.reduce)]
+    off = len(whole) == len(layers) or bool(whole and presorted)
+    plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base)
+                            for layer in layers if layer not in whole]
     pushed = table.relation.pushed  # cut by Spark: its whole table's extent and columns (spark.py)
     mapping = None if not plans or not all(isinstance(p, _Plan) for p in plans) else x_map(
         model, [base], others, xs) if pushed is None else (x_column(model), pushed[1], pushed[2])
     del xs
     if mapping is None:
-        kept = _filtered_rows(rel, layers, filters) if rel.count > max_drawn_rows() else None
+        kept = filtered_rows(rel, layers, filters) if rel.count > max_drawn_rows() else None
         if rel.count > max_drawn_rows() and (kept is None or kept[1] > max_drawn_rows()):
             culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
             why = str(plans[culprit]) if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
@@ -271,9 +263,11 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
                        presorted, base, cells)
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
+    if whole:
+        keep = with_whole(rel, keep, whole, filters, source)
     # Layers sharing the table draw only the rows their own reduction kept: a line drawn through
     # another layer's extremes would carry up to twice the vertices (SVG bytes, render time).
-    mask = len(plans) > 1
+    mask = len(plans) + len(whole) > 1
     rows = fetch(rel, keep, mask, used)
     columns = _with_added(table.columns, rel)
     return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
@@ -299,17 +293,6 @@ def _stats(rel: Relation, plans: Sequence[_Plan], model: ChartSpec) -> dict[int,
         if value is not None:
             out[i] = float(value)
     return out
-
-
-def _filtered_rows(rel: Relation, layers: Sequence[Layer], filters: Any) -> tuple[str, int] | None:
-    """(SQL listing the rows some layer's filters keep, how many) when every layer filters its rows
-    in SQL: with the reduction off, those are the rows Vega gets (it filters them again)."""
-    wheres = [filters(layer) for layer in layers]
-    if not layers or any(w is None for w in wheres):
-        return None
-    cond = " OR ".join(f"({w})" for w in dict.fromkeys(wheres))
-    (count,), = rel.sql(f"SELECT count(*) FROM {rel.name} WHERE {cond}")
-    return f"SELECT __row AS r, 0 AS m FROM {rel.name} WHERE {cond}", int(count)
 
 
 def _whole(table: Table, rel: Relation, layers: Sequence[Layer], used: frozenset[str] | None, model: ChartSpec,

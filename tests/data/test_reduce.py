@@ -472,3 +472,27 @@ def test_the_row_budget_counts_the_rows_the_grid_keeps() -> None:
         group = m4_group(model, 1.0, columns)  # type: ignore[arg-type]
         assert columns == round(600 * per_pixel), series
         assert series * (2 * columns + 2 * math.ceil(columns / group)) <= ROW_BUDGET, series
+
+
+def test_a_reduce_false_layer_keeps_its_rows_while_the_other_layers_are_cut(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'reduce: false' on one layer turned the cut off for every layer of the table: a line of
+    20,000 rows beside 10 unreduced points was refused as 20,000 rows over the limit."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "5000")
+    n = 20_000
+    _csv(tmp_path / "run.csv", {"step": np.arange(n), "loss": _curve(n)})
+    body = (f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\nlayers:\n  - {{mark: line, y: {{field: loss}}}}\n"
+            "  - mark: point\n    name: first\n    reduce: false\n    y: {field: loss}\n"
+            "    transform: [{filter: {field: step, lt: %d}}]\n")
+    spec = chartspec.load(_spec(tmp_path, body % 10))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n and len(rows) < 5000
+    points = [r["step"] for r in rows if r[LAYER_MASK] & 2]
+    assert points == list(range(10))  # every row the unreduced layer keeps, and only those
+    line = {r["step"] for r in rows if r[LAYER_MASK] & 1}
+    assert {int(i) for i in _expected(np.arange(n), [_curve(n)], WIDTH * SUBPIXELS)} <= line
+    assert chartspec.to_vegalite(spec)
+    with pytest.raises(ChartspecError) as err:  # the unreduced layer itself over the limit: named
+        chartspec.load(_spec(tmp_path, body % 8000))
+    [d] = err.value.diagnostics
+    assert "layer 'first'" in d.message and (d.line, d.column) == (6, 11)

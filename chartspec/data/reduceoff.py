@@ -1,0 +1,56 @@
+"""Layers with ``reduce: false`` on a large table: the rows they draw, counted against Vega's limit.
+
+reduce.py cuts the other layers of the table; these draw every row their filters keep (the
+filters as SQL, reduce._filters_sql; when one is not translatable, every row), each row tagged
+with the layers drawing it (``__layers``), so a small unreduced layer beside a reduced line does
+not hand Vega the whole table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import DataError
+from ..spec.model import Layer
+from ..spec.source import SourceMap
+from .engine import Relation
+from .m4grid import max_drawn_rows
+
+__all__ = ["filtered_rows", "too_large", "with_whole"]
+
+
+def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataError:
+    if "turned off" in why:
+        hint = "remove 'reduce: false' to let chartspec draw what the pixels can show"
+    elif "transform" in why or "groups" in why:
+        hint = "aggregate or filter the data before charting it (a smaller file), or draw a line of it"
+    else:
+        hint = "draw it as a line or points, which chartspec reduces, or aggregate the rows first"
+    return DataError(source.diagnostic(
+        f"layer {layer.name!r} would hand {count:,} rows to Vega, more than it can draw "
+        f"(limit {max_drawn_rows():,}): {why}", layer.json_path + ("mark",),
+        hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
+
+
+def with_whole(rel: Relation, keep: str, whole: Sequence[Layer], filters: Any, source: SourceMap) -> str:
+    """``keep`` with every row the ``reduce: false`` layers keep (their SQL filters', else all),
+    each with its layer's bit; too many for Vega: an error at the first such layer."""
+    parts = [f"SELECT __row AS r, {1 << layer.index} AS m FROM {rel.name} WHERE {filters(layer) or 'TRUE'}"
+             for layer in whole]
+    keep = f"SELECT r, bit_or(m) AS m FROM ({keep} UNION ALL {' UNION ALL '.join(parts)}) GROUP BY r"
+    (count,), = rel.sql(f"SELECT count(*) FROM ({keep})")
+    if count > max_drawn_rows():
+        raise too_large(count, whole[0], "the reduction is turned off for it", source)
+    return keep
+
+
+def filtered_rows(rel: Relation, layers: Sequence[Layer], filters: Any) -> tuple[str, int] | None:
+    """(SQL listing the rows some layer's filters keep, how many) when every layer filters its rows
+    in SQL: with the reduction off, those are the rows Vega gets (it filters them again)."""
+    wheres = [filters(layer) for layer in layers]
+    if not layers or any(w is None for w in wheres):
+        return None
+    cond = " OR ".join(f"({w})" for w in dict.fromkeys(wheres))
+    (count,), = rel.sql(f"SELECT count(*) FROM {rel.name} WHERE {cond}")
+    return f"SELECT __row AS r, 0 AS m FROM {rel.name} WHERE {cond}", int(count)
