@@ -30,3 +30,13 @@ def test_a_wide_plot_or_fewer_categories_are_drawn(tmp_path: Path) -> None:
     few = chartspec.loads("data: few.csv\nwidth: 50\nx: {field: step, type: ordinal}\nlayers: [{y: {field: loss}}]\n",
                           file="f.yaml", path=tmp_path / "f.yaml")
     assert len(few.table.rows) == 900  # at least 1,000 categories may be drawn, however narrow
+
+
+def test_categories_are_counted_after_the_filters(tmp_path: Path) -> None:
+    csv = "name,v\n" + "".join(f"cat{i},{i % 17}\n" for i in range(7_000))
+    write_tree(tmp_path, {"chartspec.toml": "", "c.csv": csv})
+    for where in ("transform: [{filter: {field: v, equal: 3}}]\nlayers:\n  - {mark: bar, y: {field: v}}\n",
+                  "layers:\n  - {mark: bar, y: {field: v}, transform: [{filter: 'datum.v == 3'}]}\n"):
+        spec = chartspec.loads("data: c.csv\nx: {field: name, type: nominal}\n" + where, file="c.yaml",
+                               path=tmp_path / "c.yaml")
+        assert len(spec.table.rows) == 7_000  # drawn after Vega's filter: 412 names
