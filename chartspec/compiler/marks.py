@@ -63,9 +63,10 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     kind = layer.mark
     if kind == "area" and layer.band is not None:
         return _range_area(compiled, layer)
-    if kind in ("area", "bar") and layer.series is not None:
+    if kind in ("area", "bar") and (layer.series is not None or layer.y.scale == "log"):
         # runs overlay at their own values, as the tooltip, extents and labels read them: Vega-Lite
-        # would stack them (summing runs, spikes where step grids differ)
+        # would stack them (summing runs, spikes where step grids differ); on a log y a stack starts
+        # at zero, which the scale cannot place, and the area drew nothing
         encoding = {**compiled["encoding"], "y": {**compiled["encoding"]["y"], "stack": None}}
         color = encoding.get("color", {})
         if kind == "bar" and encoding.get("x", {}).get("type") in ("nominal", "ordinal") and "field" in color:
