@@ -21,8 +21,9 @@ from chartspec.errors import ChartspecError
 BAND = ("x: {field: step}\nlayers:\n"
         "  - {mark: errorband, name: spread, y: {field: reward}, band: {extent: stdev}}\n"
         "  - {mark: line, y: {field: reward}, color: {field: seed}}\n")
-#: the band aggregated by Vega: a layer that is not reduced keeps its transforms whatever its size
-BAND_VEGA = BAND.replace("band: {extent: stdev}}", "band: {extent: stdev}, reduce: false}")
+#: the band aggregated by Vega: a chart that is not reduced keeps its transforms whatever its size
+#: (and draws its line whole: a layer alone with 'reduce: false' leaves the others cut)
+BAND_VEGA = "reduce: false\n" + BAND
 
 
 def _seeds(path: Path, steps: int, seeds: int = 3) -> np.ndarray:
