@@ -12,40 +12,64 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, JsonPath
 from ..spec.model import ChartSpec
 from ..spec.source import SourceMap
 from .layerdata import layer_view
 from .table import Table
 
-__all__ = ["MAX_CATEGORIES_PER_PX", "category_diagnostics"]
+__all__ = ["MAX_CATEGORIES_PER_PX", "MAX_PANELS", "category_diagnostics"]
 
 #: categories a CSS pixel of the plot's width may carry (at least 1,000 in all): beyond, bands are
 #: a tenth of a pixel and no label can be read
 MAX_CATEGORIES_PER_PX = 10
+#: panels a facet may make: a facet of 50,000 values exhausted Vega's memory (the renderer crashed)
+MAX_PANELS = 500
 
 
 def category_diagnostics(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None],
                          source: SourceMap) -> list[Diagnostic]:
-    """An error when the categorical x holds more distinct values than the plot can show."""
-    x = model.x
-    if x.type not in ("ordinal", "nominal"):
-        return []
-    limit = max(1000, MAX_CATEGORIES_PER_PX * model.width)
-    if _distinct((t.rows for t in (table, *layer_tables) if t is not None), x.field, limit) > limit:
+    """An error for each categorical axis (x, y) holding more distinct values than its side of the
+    plot can show, and for facet fields making more panels than :data:`MAX_PANELS`."""
+    checks: list[tuple[str, JsonPath, int, str]] = []
+    y = _chart_y(model)
+    for axis, where, side in ((model.x, ("x", "type"), model.width),
+                              (y, model.layers[0].json_path + ("y", "type"), model.height)):
+        if axis is not None and axis.type in ("ordinal", "nominal"):
+            checks.append((axis.field, where, max(1000, MAX_CATEGORIES_PER_PX * side),
+                           f"on its {axis.type} axis: each would get under a tenth of a pixel of the {side} px plot, "
+                           "and Vega would take minutes placing their labels"))
+    facet = model.facet
+    for key in ("field", "row", "column"):
+        field = getattr(facet, key, None) if facet is not None else None
+        if field:
+            checks.append((field, ("facet", key), MAX_PANELS, "as panels: Vega runs out of memory drawing so many"))
+    problems = []
+    for field, path, limit, why in checks:
+        if _distinct((t.rows for t in (table, *layer_tables) if t is not None), field, limit) <= limit:
+            continue
         # as the layers draw them: after their filters and calculates, where Python can run them
         views = []
         for layer in model.layers:
             own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
             views.append(layer_view(own or table, layer, model, own is not None)[0].rows)
-        if _distinct(views, x.field, limit) > limit:
-            return [source.diagnostic(
-                    f"x field {x.field!r} has more than {limit:,} distinct values on its {x.type} axis: each would get "
-                    f"under a tenth of a pixel of the {model.width} px plot, and Vega would take minutes placing "
-                    "their labels", ("x", "type"),
-                    hint="draw x as numbers (type: quantitative) or dates (type: temporal), which chartspec cuts to "
-                         "what the pixels show, or aggregate the rows into fewer categories first")]
-    return []
+        if _distinct(views, field, limit) > limit:
+            problems.append(source.diagnostic(
+                f"field {field!r} has more than {limit:,} distinct values {why}", path,
+                hint="draw it as numbers (type: quantitative) or dates (type: temporal), which chartspec cuts to "
+                     "what the pixels show, or filter or aggregate the rows into fewer values first"
+                if path[0] != "facet" else "filter the rows to the panels worth comparing, or tell the series apart "
+                                            "by colour instead of panels"))
+    return problems
+
+
+def _chart_y(model: ChartSpec) -> Any:
+    """The y axis when every layer plots the same categorical field (a heatmap, a bar chart of
+    names), else None (numeric y axes are cut by the reduction)."""
+    fields = {(layer.y.field, layer.y.type) for layer in model.layers}
+    if len(fields) != 1:
+        return None
+    return model.layers[0].y
 
 
 def _distinct(tables: Iterable[Iterable[dict[str, Any]]], field: str, limit: int) -> int:
