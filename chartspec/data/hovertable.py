@@ -20,6 +20,7 @@ from typing import Any
 from ..spec.model import ChartSpec, Layer
 from .isodate import iso_ms
 from .layerdata import LayerData
+from .m4grid import SUBPIXELS, m4_rows
 from .nearest import nearest_logged
 from .smoothing import order_key, smooth_column
 from .table import Table
@@ -94,8 +95,10 @@ def hover_table(model: ChartSpec, data: LayerData, tags: Mapping[int, str]) -> H
         else:
             _gather_one(view.rows, x, value_field, fields[None], keys, points)
     grid = _sorted_keys(keys)
-    if any(t is not None and t.reduced_from for t in (data.main, *data.own)):
-        grid = _one_per_column(grid, model)  # before the rows and values: only kept keys need them
+    # reduced data, or drawn whole ('reduce: false') but past what the reduction leaves as it is:
+    # one x a pixel column (the pointer cannot pick finer), before the rows and values are made
+    if any(t is not None and t.reduced_from for t in (data.main, *data.own)) or len(grid) > _whole_keys(model):
+        grid = _one_per_column(grid, model)
     rows: list[dict[str, Any]] = ([{**dict(zip(panels, key[:-1])), x: key[-1]} for key in grid] if panels
                                   else [{x: key[0]} for key in grid])
     shifted = _fill(rows, points, panels, x, model)
@@ -227,6 +230,14 @@ def _spot(value: Any, log: bool) -> float | None:
 
 #: with zoom on, hover rows per CSS pixel column (zoomed in this far the tooltip still finds each)
 HOVER_ZOOM = 4
+
+
+def _whole_keys(model: ChartSpec) -> int:
+    """The most x values an unreduced chart's tooltip keeps whole: as many as the rows a table may
+    have and still be drawn as it is (reduce.py), so small charts keep every x (100,000 x values
+    of a 'reduce: false' chart made a 100,000-row table that counted against Vega's drawing limit,
+    for SVG and PNG builds too, which never show it)."""
+    return m4_rows(model, 1.0, math.ceil(model.width * SUBPIXELS))
 
 
 def _one_per_column(keys: list[tuple[Any, ...]], model: ChartSpec) -> list[tuple[Any, ...]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from conftest import assert_valid_vega_lite, build_specs, write_tree
 
 import chartspec
@@ -152,6 +153,28 @@ def test_reduced_runs_keep_one_hover_row_per_pixel_column_and_every_run_in_it(tm
             at = row.get(column[run] + "_at", row["step"])
             assert row[column[run]] == drawn_at[run][at]  # a value the line draws, at its step
             assert abs(at - row["step"]) <= 250  # near the hovered step (a pixel column is 250 steps)
+
+
+def test_an_unreduced_chart_of_many_steps_keeps_one_hover_row_per_pixel_column(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'reduce: false' draws every row, but the tooltip, which the pointer reads one pixel column
+    at a time, is cut like a reduced chart's: 6,000 steps of two series at 200 px were handed to
+    Vega twice (the rows and a 6,000-row hover table), refused under a limit of 10,000 rows."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "10000")
+    steps = np.arange(6_000)
+    csv = "step,loss,reward\n" + "".join(f"{s},{1 + s % 7},{s % 5}\n" for s in steps.tolist())
+    root = write_tree(tmp_path, {"chartspec.toml": "", "run.csv": csv, "big.yaml": (
+        "data: run.csv\nwidth: 200\nreduce: false\nx: {field: step}\n"
+        "layers:\n  - {name: L, y: {field: loss}}\n  - {name: R, y: {field: reward}}\n")})
+    vl = chartspec.to_vegalite(root / "big.yaml")
+    assert_valid_vega_lite(vl)
+    assert len(vl["data"]["values"]) == 6_000  # every row drawn
+    group = hover_group(vl)
+    rows = group["data"]["values"]
+    assert 100 <= len(rows) <= 201, len(rows)  # one per pixel column of the 200 px plot
+    column = columns_by_title(group)
+    for row in rows:  # the values drawn at each row's step
+        assert row[column["L"]] == 1 + row["step"] % 7 and row[column["R"]] == row["step"] % 5
 
 
 def test_a_log_x_measures_nearness_in_log_steps() -> None:
