@@ -497,3 +497,21 @@ def test_a_reduce_false_layer_keeps_its_rows_while_the_other_layers_are_cut(
         chartspec.load(_spec(tmp_path, body % 8000))
     [d] = err.value.diagnostics
     assert "layer 'first'" in d.message and (d.line, d.column) == (6, 11)
+
+
+def test_a_small_table_hands_vega_only_the_columns_the_spec_names(tmp_path: Path) -> None:
+    """A W&B history export has 100+ columns: under the engine's threshold every one of them was
+    inlined (a 1.6 MB CSV plotting one column made a 6 MB page; a 2.2 MB one, read by the engine,
+    0.3 MB). Columns a filter expression, a colour field or a calculate reads stay."""
+    n = 300
+    step = np.arange(n)
+    columns = {"step": step, "loss": _curve(n), "keep": step % 2, "run": np.where(step < 150, "a", "b"),
+               **{f"junk_{i}": step * i for i in range(30)}}
+    _csv(tmp_path / "h.csv", columns)
+    spec = chartspec.load(_spec(tmp_path, (
+        "data: h.csv\nx: {field: step}\nlayers:\n  - y: {field: double}\n    color: {field: run}\n"
+        "    transform:\n      - filter: 'datum.keep == 1'\n      - calculate: 'datum.loss * 2'\n        as: double\n")))
+    vl = chartspec.to_vegalite(spec)
+    rows = vl["data"]["values"]
+    assert len(rows) == n and set(rows[0]) == {"step", "loss", "keep", "run"}
+    assert rows[7] == {"step": 7, "loss": columns["loss"][7], "keep": 1, "run": "a"}
