@@ -104,6 +104,10 @@ def _walk(folder: Path, search: _Search) -> list[Path]:
     if real is None or real in search.visited:
         return []
     search.visited.add(real)
+    if real != search.out and (folder / _OUTPUT_MARKER).is_file():
+        # a folder given to search that an earlier build wrote into (``build specs -o specs -f json``):
+        # what its own manifest lists are outputs, whichever folder this build writes to
+        search.written |= _written(real)
     found: list[Path] = []
     for entry in sorted(folder.iterdir()):
         relative = entry.relative_to(search.top).as_posix()

@@ -55,6 +55,12 @@ def test_a_build_into_its_specs_folder_does_not_read_its_own_outputs(tmp_path: P
     # a plain Vega-Lite spec the user wrote is still a spec
     (specs / "b.vl.json").write_text((specs / "a.vl.json").read_text(encoding="utf-8"), encoding="utf-8")
     assert sorted(t.spec.name for t in discover([specs], specs)) == ["a.yaml", "b.vl.json"]
+    # and built elsewhere afterwards: the folder's own manifest still marks a.vl.json an output
+    # (only the output folder's manifest was read: every spec clashed with its own output)
+    assert sorted(t.spec.name for t in discover([specs], tmp_path / "site")) == ["a.yaml", "b.vl.json"]
+    proc = run_cli("build", ".", "-o", tmp_path / "site", "-f", "svg", "-j", "0", cwd=specs, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert files_under(tmp_path / "site") == {"a.svg", "b.svg"}
 
 
 def test_out_empty_in_the_project_file_does_not_read_its_own_outputs(tmp_path: Path, run_cli: RunCli) -> None:
