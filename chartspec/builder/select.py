@@ -5,7 +5,8 @@ Repositories hold YAML that is not a chart: DVC pipelines and parameters, ``mkdo
 workflows, ``docker-compose.yml``, ``.pre-commit-config.yaml``. A file found in a folder whose
 top-level keys include no key that makes a chart (``x``, ``layers``, ``hconcat``, Vega-Lite's
 ``mark``, ``layer``, ``encoding``, ...; ``title`` or ``data`` alone could be anything) is skipped
-with a note. Named on the command line, it is built and its errors reported as always. Only the
+with a note; so is one whose only such keys hold numbers (an ML config's ``layers: 12`` or
+``x: 224``). Named on the command line, it is built and its errors reported as always. Only the
 top level of block YAML is scanned (a regular expression, no parse): discovery stays cheap for a
 no-op rebuild of hundreds of specs.
 """
@@ -23,7 +24,10 @@ __all__ = ["CHART_KEYS", "GlobFilter", "not_a_chart"]
 #: top-level keys only a chart has: chartspec's own, and plain Vega-Lite's view keys
 CHART_KEYS = frozenset({"x", "layers", "hconcat", "vconcat", "facet", "vega_lite", "annotations", "legend",
                         "align_ticks", "mark", "layer", "encoding", "concat", "repeat", "spec"})
-_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\],&*!|>%@`][^:\n]*?))\s*:(?:\s|$)""", re.M)
+_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\],&*!|>%@`][^:\n]*?))\s*:(?:\s|$)([^\n]*)""", re.M)
+#: a value no chart key takes: a number or a flow list of numbers (an ML config's ``layers: 12``,
+#: ``x: 224``, ``layers: [512, 256]``)
+_NUMBERS = re.compile(r"\s*(?:[-+]?[\d.][\d.eE+\-_]*|\[[\d.eE+\-_,\s]*\])\s*(?:#.*)?")
 _SCHEMA = re.compile(r"\$schema\b.*(vega-lite|chartspec)", re.I)
 #: bytes read to decide; a spec's top-level keys come early
 _HEAD = 65536
@@ -58,8 +62,9 @@ def _verdict(path: Path, text: str) -> Diagnostic | None:
         return None
     if body[0].startswith(("- ", "[")) or body[0] == "-":
         return _note(path, "a YAML list")
-    keys = {next(g for g in m.groups() if g is not None).strip() for m in _KEY.finditer(text)}
-    if not keys or keys & CHART_KEYS:
+    found = [(next(g for g in m.groups()[:3] if g is not None).strip(), m.group(4)) for m in _KEY.finditer(text)]
+    keys = {key for key, _ in found}
+    if not keys or any(key in CHART_KEYS and not _NUMBERS.fullmatch(value) for key, value in found):
         return None
     shown = ", ".join(sorted(keys)[:4]) + (", ..." if len(keys) > 4 else "")
     return _note(path, f"top-level keys {shown}")

@@ -66,6 +66,18 @@ def test_a_folder_of_nothing_but_other_yaml_says_what_it_skipped(tmp_path: Path,
     assert "no spec files (*.yaml, *.yml, *.vl.json) found in .; skipped, as not chart specs: mkdocs.yml" in proc.stderr
 
 
+def test_ml_configs_whose_chart_like_keys_hold_numbers_are_skipped(tmp_path: Path) -> None:
+    """``layers: 12`` or ``x: 224`` in a model config made 'build .' fail on files that are no
+    charts; a chart's x is a mapping and its layers a list of mappings."""
+    root = _repo(tmp_path)
+    write_tree(root, {"configs/model.yaml": "name: vit\nlayers: 12\nhidden: 768\n",
+                      "configs/data.yaml": "x: 224  # crop\ny: 224\n",
+                      "configs/mlp.yaml": "layers: [512, 256, 1e-3]\nx: -1.5\n",
+                      "specs/inline.yaml": "layers: [{y: {field: b}}]\nx: {field: a}\ndata: {values: [{a: 1, b: 2}]}\n"})
+    found = _found(root)
+    assert not any(f.startswith("configs/") for f in found) and "specs/inline.yaml" in found
+
+
 def test_flow_style_and_schema_modelines_are_never_skipped(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     (root / "specs" / "moded.yaml").write_text("# yaml-language-server: $schema=../schemas/chartspec.schema.json\n"
