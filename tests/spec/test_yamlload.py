@@ -91,3 +91,19 @@ def test_alias_bomb_is_refused_quickly() -> None:
     levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]" for p, c in zip("abcdefgh", "bcdefghi")]
     with pytest.raises(SpecSyntaxError, match="expands to more than"):
         load_yaml("\n".join(levels) + "\n")
+
+
+def test_a_document_large_as_written_is_not_blamed_on_aliases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """40,000 inline rows and no alias: 'expands ... aliases (*name) ...' named a cause it did not
+    have (the limit lowered here: composing 100,000 nodes takes seconds)."""
+    import chartspec.spec.yamlload as yamlload
+
+    monkeypatch.setattr(yamlload, "MAX_NODES", 1_000)
+    rows = "".join(f"  - {{step: {i}, loss: {i % 7}}}\n" for i in range(400))
+    with pytest.raises(SpecSyntaxError) as err:
+        load_yaml("data:\n values:\n" + rows)
+    [d] = err.value.diagnostics
+    assert "more than 1,000 values" in d.message and "alias" not in d.message + (d.hint or "")
+    assert "CSV or Parquet" in (d.hint or "") and d.line > 100  # where the count ran out
+    with pytest.raises(SpecSyntaxError, match="expands to more than 1,000 nodes"):  # aliases: as before
+        load_yaml("a: &a [" + ", ".join(["x"] * 100) + "]\nb: [" + ", ".join(["*a"] * 20) + "]\n")
