@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from ..compiler.common import VEGA_LITE_VERSION
-from ..errors import ExportError
+from ..errors import Diagnostic, ExportError
 
 __all__ = ["PROBE", "EngineError", "crash_cause", "draw_png", "draw_svg", "guard_svg", "poisons_engine", "reason",
            "svg_to_pdf", "svg_to_png", "vegalite_to_svg"]
@@ -275,8 +275,10 @@ def check_size(svg: str, scale: float, what: str) -> None:
         name = "side" if max(width, height) > lim.side else "pixels"
         limit = f"{lim.side:,} px a side" if name == "side" else f"{lim.pixels:,} pixels"
         at = f" at scale {scale:g}" if scale != 1 else ""
-        raise ExportError(f"the {what} would be {width:,.0f} x {height:,.0f} px{at}: more than the limit of {limit}",
+        raise ExportError(Diagnostic(
+                          f"the {what} would be {width:,.0f} x {height:,.0f} px{at}: more than the limit of {limit}",
+                          path=("width",),  # export.render places it in the spec, where it knows one
                           hint=("build at a lower --scale, or " if scale > 1 else "") + "look for what makes it "
                                "this big around its views (which passed the size check): many facet panels or "
                                "concatenated charts, step-sized views over many categories, a huge font size, "
-                               f"padding, offset or label; make that smaller, or {lim.hint(name)}")
+                               f"padding, offset or label; make that smaller, or {lim.hint(name)}"))

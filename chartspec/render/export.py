@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..compiler.interactive import static_view
@@ -101,7 +102,7 @@ def _undrawable(vl: dict[str, Any]) -> str | None:
         item = stack.pop()
         if isinstance(item, str):
             if found := UNDRAWABLE.search(item):
-                return f"U+{ord(found.group()):04X} in {item[:40]!r}"
+                return f"{_what(found.group())} in {item[:40]!r}"
         elif isinstance(item, dict):
             if isinstance(item.get("field"), str):
                 fields.add(re.sub(r"\\(.)", r"\1", item["field"]))  # undo compiler.field_ref
@@ -116,8 +117,28 @@ def _undrawable(vl: dict[str, Any]) -> str | None:
             # and mostly numbers (0.27 -> 0.05 s for 70,000 rows)
             for name, value in row.items() if isinstance(row, dict) else ():
                 if isinstance(value, str) and name in fields and (found := UNDRAWABLE.search(value)):
-                    return f"U+{ord(found.group()):04X} in column {name!r}, row {number}"
+                    return f"{_what(found.group())} in column {name!r}, row {number}"
     return None
+
+
+def _what(char: str) -> str:
+    """An undrawable character named for what it is: Python reads a byte of a file or folder
+    name that is not UTF-8 as a lone surrogate U+DC80-U+DCFF (PEP 383)."""
+    if "\udc80" <= char <= "\udcff":
+        return f"byte 0x{ord(char) - 0xDC00:02X}, which is not UTF-8 (from a file or folder name?),"
+    return f"control character U+{ord(char):04X}"
+
+
+def _placed(err: ChartspecError, spec: Spec | None) -> ChartspecError:
+    """``err`` with its diagnostics that name no line placed in ``spec`` at their ``path`` (the
+    renderer does not know the spec: a size limit names ``width``, a character ``data``)."""
+    if spec is None or all(d.line or not d.path for d in err.diagnostics):
+        return err
+    def place(d: Diagnostic) -> Diagnostic:
+        at = spec.source.diagnostic(d.message, d.path, hint=d.hint)
+        return d if d.line or not d.path else replace(at, severity=d.severity)
+
+    return type(err)([place(d) for d in err.diagnostics])
 
 
 def default_page(vl: dict[str, Any], name: str = "chart") -> PageContext:
@@ -203,7 +224,9 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
     makes it there (at a scale, of the SVG ``draw`` drew last) while this process goes on."""
     formats = tuple(formats)
     if set(formats) & {"svg", "png", "pdf", *PAGE_FORMATS} and (where := _undrawable(vl)) is not None:
-        raise ExportError(f"cannot draw the control character {where}", hint="remove it from the data or the spec")
+        raise _placed(ExportError(Diagnostic(f"cannot draw the {where}", path=("data",),
+                                             hint="remove it from the data or the spec (rename the file or folder)")),
+                      spec)
     cache: list[str] = []
     ahead: list[Callable[[], bytes]] = []
 
@@ -243,8 +266,8 @@ def render(vl: dict[str, Any], formats: Iterable[str], *, scale: float = 1.0,
             from ..compiler.origin import trace_render_error
 
             raise ExportError(trace_render_error(spec, vl, err.reason, message=message)) from err
-        except ChartspecError:
-            raise  # explained already (an image address, the size limits)
+        except ChartspecError as err:
+            raise _placed(err, spec) from None  # explained already (an image address, the size limits)
         except Exception as err:  # what the engine did not wrap (a write, a bug): one line, never a traceback
             raise ExportError(f"rendering {fmt} failed: {engine.reason(str(err) or type(err).__name__)}") from err
     return out

@@ -137,7 +137,7 @@ def test_undrawable_text_in_data_fails_that_spec_only(tmp_path: Path, run_cli: R
     proc = run_cli("build", project, "-o", out, cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "Fatal Python error" not in proc.stderr and "panicked" not in proc.stderr
-    assert "proj/bad.yaml: error: cannot draw the control character U+0002 in column 'run', row 1" in proc.stderr
+    assert "proj/bad.yaml:1:7: error: cannot draw the control character U+0002 in column 'run', row 1" in proc.stderr
     assert files_under(out) == {"good.html", "good.svg", "good.png"}
 
 

@@ -203,3 +203,30 @@ def test_every_title_form_vega_lite_allows_is_drawn(title: Any) -> None:
     label = "Line one Line two" if "Line two" in json.dumps(title) else "chart"
     assert f'aria-label="{label}"' in out["svg"].decode()
     assert out["html"].startswith(b"<!DOCTYPE html>")
+
+
+def test_size_and_file_name_errors_of_the_renderer_are_placed_in_the_spec(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renderer does not know the spec: its size error had no line (it names 'width' now, or the
+    data where the spec sets none) and a run folder named with a byte that is not UTF-8 was
+    'control character U+DCFF', unplaced."""
+    monkeypatch.setenv("CHARTSPEC_MAX_PIXELS", "300000")
+    (tmp_path / "chartspec.toml").write_text("", encoding="utf-8")
+    (tmp_path / "d.csv").write_text("step,loss\n0,1\n1,2\n", encoding="utf-8")
+    spec = "data: d.csv\nwidth: 400\nheight: 300\nx: {field: step}\nlayers: [{y: {field: loss}}]\n"
+    (tmp_path / "big.yaml").write_text(spec, encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        chartspec.save(chartspec.load(tmp_path / "big.yaml"), tmp_path / "big.png", scale=2)
+    d = caught.value.first
+    assert (d.line, d.column) == (2, 8) and "more than the limit of 300,000 pixels" in d.message
+    run = os.fsencode(tmp_path / "runs") + b"/r\xff"
+    os.makedirs(run)
+    with open(run + b"/m.csv", "w", encoding="utf-8") as f:
+        f.write("step,loss\n0,1\n1,2\n")
+    (tmp_path / "s.yaml").write_text('data: {files: "runs/*/m.csv", as: run}\nx: {field: step}\n'
+                                     "layers: [{y: {field: loss}, color: {field: run}}]\n", encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        chartspec.save(chartspec.load(tmp_path / "s.yaml"), tmp_path / "s.svg")
+    d = caught.value.first
+    assert (d.line, d.column) == (1, 7) and "byte 0xFF, which is not UTF-8" in d.message
+    assert not (tmp_path / "s.svg").exists()
