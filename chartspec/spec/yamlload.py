@@ -222,6 +222,10 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             where = self.expanding[0] if self.expanding else node.start_mark
+            if not self.alias_marks:  # no alias multiplied it: the document is this large as written
+                raise _syntax_error(self.source, f"the document holds more than {MAX_NODES:,} values", _mark(where),
+                                    hint="move inline rows (data: {values: ...}) to a CSV or Parquet file beside the "
+                                         "spec: files are read by the data engine, which takes millions of rows")
             raise _syntax_error(self.source, f"the document expands to more than {MAX_NODES:,} nodes",
                                 _mark(where),
                                 hint="aliases (*name) that repeat large anchors multiply the document")
