@@ -9,7 +9,8 @@ run name; a run's rows in the order they were logged (timestamp, then step).
 File store layout: ``mlruns/<experiment id>/meta.yaml`` (``name``, ``lifecycle_stage``),
 ``mlruns/<experiment id>/<run id>/meta.yaml`` (``run_name``, ``lifecycle_stage``; older stores
 keep the name in the tag file ``tags/mlflow.runName``) and one file per metric,
-``metrics/<key>`` (a key with ``/`` is a path), lines ``timestamp value step`` (MLflow 3 may add
+``metrics/<key>`` (a key with ``/`` is a path; hidden files, a macOS ``.DS_Store`` or an editor's
+swap file, are not metrics and are left out), lines ``timestamp value step`` (MLflow 3 may add
 ``dataset_name dataset_digest``) with the time in
 milliseconds. The SQLite store is opened read-only and its tables ``metrics``, ``runs`` and
 ``experiments`` queried.
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from .common import Part, long_table, walk
+from .common import Part, hidden, long_table, read_text, step_error, walk
 
 __all__ = ["read_file_store", "read_sqlite"]
 
@@ -42,9 +43,16 @@ def _meta(path: Path, location: str) -> dict[str, Any]:
 def _numbers(path: Path, location: str) -> Any:
     """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0).
     MLflow 3 adds ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
+    text = read_text(path, location)
+    array = _parse(text, location)
+    if len(array) and (err := step_error(array[:, 2], text, 1, 2, location)) is not None:
+        raise err
+    return array
+
+
+def _parse(text: str, location: str) -> Any:
     import numpy as np
 
-    text = path.read_text(encoding="utf-8")
     lines = [line for line in text.split("\n") if line.strip()]
     widths = {len(line.split()) for line in lines}
     try:
@@ -90,7 +98,7 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
     name = meta.get("run_name")
     tag = run_dir / "tags" / "mlflow.runName"
     if not name and tag.is_file():
-        name = tag.read_text(encoding="utf-8").strip()
+        name = read_text(tag, f"{location}/tags/mlflow.runName").strip()
     name = str(name or meta.get("run_id") or run_dir.name)
     metrics_dir = run_dir / "metrics"
     files, folders = walk(metrics_dir, root, f"{location}/metrics") if metrics_dir.is_dir() else ([], [])
@@ -138,7 +146,7 @@ def read_file_store(folder: Path, root: Path, location: str
     files: list[Path] = []
     folders: list[Path] = [folder]
     notes: list[Diagnostic] = []
-    for exp_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for exp_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not hidden(p.name)):
         if not (exp_dir / "meta.yaml").is_file():
             continue  # models/ and other folders MLflow keeps beside the experiments
         meta = _meta(exp_dir / "meta.yaml", f"{location}/{exp_dir.name}/meta.yaml")
@@ -147,7 +155,7 @@ def read_file_store(folder: Path, root: Path, location: str
         experiment = str(meta.get("name", exp_dir.name))
         files.append(exp_dir / "meta.yaml")
         folders.append(exp_dir)
-        for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir()):
+        for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir() and not hidden(p.name)):
             where = f"{location}/{exp_dir.name}/{run_dir.name}"
             if (skipped := _skipped(run_dir, where)) is not None or not (run_dir / "meta.yaml").is_file():
                 notes += [skipped] if skipped else []
