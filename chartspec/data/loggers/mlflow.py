@@ -1,6 +1,8 @@
 """MLflow's two local stores: the file store (``mlruns/``) and the SQLite store (``mlflow.db``).
 
-Both give the same table: ``run`` (the run's name), ``experiment`` (the experiment's name),
+Both give the same table: ``run`` (the run's name, made unique over the store: ``sweep/baseline``
+when runs of several experiments share the name, ``baseline (2)`` when runs of one experiment do),
+``experiment`` (the experiment's name),
 ``step``, ``wall_time`` (seconds) and one column per metric key (``train/loss``). Runs and
 experiments that were deleted (``lifecycle_stage: deleted``; MLflow keeps them until ``mlflow gc``)
 are left out, as the MLflow UI leaves them out. Runs come in the order of experiment name, then
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -174,18 +177,24 @@ def read_file_store(folder: Path, root: Path, location: str
 
 
 def _named(found: list[tuple[str, str, Part]]) -> list[Part]:
-    """Parts in order of experiment and run name; a name two runs share gets the run's position."""
+    """Parts in order of experiment and run name, each with a ``run`` no other run of the store
+    has, so ``color: {field: run}`` never merges two runs into one series (a run's rows would be
+    taken for a resumed run's): a name runs of several experiments share is prefixed with the
+    experiment's (``sweep/baseline``); a name runs of one experiment share gets the run's position
+    among them (``baseline (2)``)."""
     found.sort(key=lambda f: (f[0], f[1]))
-    seen: dict[tuple[str, str], int] = {}
+    experiments: dict[str, set[str]] = {}
     for experiment, name, _ in found:
-        seen[(experiment, name)] = seen.get((experiment, name), 0) + 1
-    counts: dict[tuple[str, str], int] = {}
+        experiments.setdefault(name, set()).add(experiment)
+    labels = [f"{experiment}/{name}" if len(experiments[name]) > 1 else name for experiment, name, _ in found]
+    total = Counter(labels)
+    seen: Counter[str] = Counter()
     parts = []
-    for experiment, name, part in found:
-        if seen[(experiment, name)] > 1:
-            counts[(experiment, name)] = counts.get((experiment, name), 0) + 1
-            name = f"{name} ({counts[(experiment, name)]})"
-        parts.append(Part({"run": name, "experiment": experiment}, part.scalars))
+    for label, (experiment, _, part) in zip(labels, found):
+        if total[label] > 1:
+            seen[label] += 1
+            label = f"{label} ({seen[label]})"
+        parts.append(Part({"run": label, "experiment": experiment}, part.scalars))
     return parts
 
 
