@@ -2,8 +2,8 @@
 
 Both give the same table: ``run`` (the run's name, made unique over the store: ``sweep/baseline``
 when runs of several experiments share the name, ``baseline (2)`` when runs of one experiment do),
-``experiment`` (the experiment's name),
-``step``, ``wall_time`` (seconds) and one column per metric key (``train/loss``). Runs and
+``experiment`` (the experiment's name), ``step``, ``wall_time`` (seconds) and one column per
+metric key (``train/loss``). Runs and
 experiments that were deleted (``lifecycle_stage: deleted``; MLflow keeps them until ``mlflow gc``)
 are left out, as the MLflow UI leaves them out. Runs come in the order of experiment name, then
 run name; a run's rows in the order they were logged (timestamp, then step).
@@ -100,7 +100,8 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
         return None
     name = meta.get("run_name")
     tag = run_dir / "tags" / "mlflow.runName"
-    if not name and tag.is_file():
+    tags = [tag] if not name and tag.is_file() else []
+    if tags:
         name = read_text(tag, f"{location}/tags/mlflow.runName").strip()
     name = str(name or meta.get("run_id") or run_dir.name)
     metrics_dir = run_dir / "metrics"
@@ -116,7 +117,7 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
     seq = np.empty(len(order), dtype=np.int64)
     seq[order] = np.arange(len(order))
     part = Part({"run": name}, long_table(seq, table[:, 2], table[:, 0] / 1000, keys, table[:, 1]))
-    return name, part, [run_dir / "meta.yaml", *files], [run_dir, *folders]
+    return name, part, [*tags, *files], folders
 
 
 #: what a run folder holds besides meta.yaml: one with any of them but no readable meta.yaml is a
@@ -144,22 +145,28 @@ def _skipped(run_dir: Path, location: str) -> Diagnostic | None:
 
 def read_file_store(folder: Path, root: Path, location: str
                     ) -> tuple[list[Part], list[Path], list[Path], list[Diagnostic]]:
-    """Every run of a file store: parts, the files read, the folders searched and the runs skipped (notes)."""
+    """Every run of a file store: parts, the files read, the folders searched and the runs skipped (notes).
+
+    What decides which runs are read is read too, so a build depends on it: every meta.yaml,
+    also of a deleted run or experiment (``restore_run`` changes it), and every folder that could
+    hold one (a run still starting, skipped, gets its meta.yaml; an experiment is created)."""
     found: list[tuple[str, str, Part]] = []
     files: list[Path] = []
     folders: list[Path] = [folder]
     notes: list[Diagnostic] = []
     for exp_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not hidden(p.name)):
+        folders.append(exp_dir)
         if not (exp_dir / "meta.yaml").is_file():
             continue  # models/ and other folders MLflow keeps beside the experiments
+        files.append(exp_dir / "meta.yaml")
         meta = _meta(exp_dir / "meta.yaml", f"{location}/{exp_dir.name}/meta.yaml")
         if meta.get("lifecycle_stage") == "deleted":
             continue
         experiment = str(meta.get("name", exp_dir.name))
-        files.append(exp_dir / "meta.yaml")
-        folders.append(exp_dir)
         for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir() and not hidden(p.name)):
             where = f"{location}/{exp_dir.name}/{run_dir.name}"
+            folders.append(run_dir)
+            files += [run_dir / "meta.yaml"] if (run_dir / "meta.yaml").is_file() else []
             if (skipped := _skipped(run_dir, where)) is not None or not (run_dir / "meta.yaml").is_file():
                 notes += [skipped] if skipped else []
                 continue
