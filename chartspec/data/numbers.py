@@ -29,8 +29,9 @@ from ..spec.source import SourceMap
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["BLANK", "cell_value", "column_kinds", "finite_rows", "is_number", "nonfinite_note", "number_sql",
-           "parquet_nonfinite", "typed_cell_sql", "typed_rows", "blank_sql"]
+__all__ = ["BLANK", "Nonfinite", "cell_value", "column_kinds", "finite_cells", "finite_rows", "is_number",
+           "nonfinite_note", "nonfinite_notes", "number_sql", "parquet_nonfinite", "typed_cell_sql", "typed_rows",
+           "blank_sql"]
 
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 _NONFINITE = frozenset(sign + word for sign in ("", "+", "-") for word in ("inf", "infinity", "nan"))
@@ -57,9 +58,15 @@ def nonfinite_note(count: int, column: str, row: int | str, value: Any, location
         where), severity="note")
 
 
-def finite_rows(rows: tuple[dict[str, Any], ...], location: str, smap: SourceMap, where: JsonPath,
-                 used: frozenset[str] | None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
-    """``rows`` with non-finite numbers made missing, and a note per column the spec may use."""
+#: the non-finite cells of one column of one file: (file, column, count, first row, its value)
+Nonfinite = tuple[str, str, int, int, float]
+#: files a note on several names before "and N more"
+_NAMED_FILES = 3
+
+
+def finite_cells(rows: tuple[dict[str, Any], ...]) -> tuple[tuple[dict[str, Any], ...], dict[str, list[Any]]]:
+    """``rows`` with non-finite numbers made missing, and per column that had some: [count, first
+    row (1-based), its value]."""
     found: dict[str, list[Any]] = {}  # column -> [count, first row, first value]
     for number, row in enumerate(rows, start=1):
         for key, value in row.items():
@@ -67,13 +74,42 @@ def finite_rows(rows: tuple[dict[str, Any], ...], location: str, smap: SourceMap
                 entry = found.setdefault(key, [0, number, value])
                 entry[0] += 1
     if not found:
-        return rows, ()
+        return rows, found
     bad = set(found)
     clean = tuple({k: (None if k in bad and isinstance(v, float) and not math.isfinite(v) else v)
                    for k, v in row.items()} for row in rows)
+    return clean, found
+
+
+def finite_rows(rows: tuple[dict[str, Any], ...], location: str, smap: SourceMap, where: JsonPath,
+                used: frozenset[str] | None) -> tuple[tuple[dict[str, Any], ...], tuple[Diagnostic, ...]]:
+    """``rows`` with non-finite numbers made missing, and a note per column the spec may use."""
+    clean, found = finite_cells(rows)
     notes = tuple(nonfinite_note(n, c, r, v, location, smap, where) for c, (n, r, v) in found.items()
                   if used is None or c in used)
     return clean, notes
+
+
+def nonfinite_notes(found: Sequence[Nonfinite], pattern: str, smap: SourceMap, where: JsonPath,
+                    used: frozenset[str] | None) -> tuple[Diagnostic, ...]:
+    """One note per column (that the spec may use) of the non-finite cells ``found`` in the files
+    of ``pattern``, a glob, in file order: in one file as :func:`nonfinite_note` says it; in several,
+    counted together with the first files named, so a glob of a hundred runs that each diverged
+    once gives one note, not a hundred (and the same note a log reader gives for its runs)."""
+    by_column: dict[str, list[Nonfinite]] = {}
+    for entry in found:
+        if used is None or entry[1] in used:
+            by_column.setdefault(entry[1], []).append(entry)
+    notes = []
+    for column, entries in by_column.items():
+        file, _, count, row, value = entries[0]
+        if len(entries) > 1:
+            more = len(entries) - _NAMED_FILES
+            named = ", ".join(e[0] for e in entries[:_NAMED_FILES]) + (f" and {more:,} more" if more > 0 else "")
+            file, count, row = f"{len(entries):,} files of {pattern} ({named})", sum(e[2] for e in entries), \
+                f"row {row} of {file}"
+        notes.append(nonfinite_note(count, column, row, value, file, smap, where))
+    return tuple(notes)
 
 
 _INTEGER = re.compile(r"[-+]?[0-9]+", re.ASCII)

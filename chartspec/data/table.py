@@ -21,7 +21,7 @@ from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .csvquote import file_quote
 from .header import file_note
-from .numbers import finite_rows, is_number, nonfinite_note, typed_rows
+from .numbers import Nonfinite, finite_cells, finite_rows, is_number, nonfinite_note, nonfinite_notes, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 from .textrows import LINE_BREAK, READERS, Parsed, columns_of
 
@@ -224,16 +224,20 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
     notes: list[Diagnostic] = []
+    odd: list[Nonfinite] = []
     starts: list[tuple[str, int]] = []
     for name, short, path in zip(names, shorts, paths):
-        part, _, found = _read_file(path, name, replace(source, path=name), spec_file, smap, used)
-        notes += found
+        parsed = _parse_file(path, name, replace(source, path=name), spec_file, smap)
+        part, found = finite_cells(parsed.rows)
+        notes += parsed.notes
+        odd += [(name, c, n, r, v) for c, (n, r, v) in found.items()]
         starts.append((name, len(rows)))
         for row in part:
             if label in row:
                 raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
+    notes += nonfinite_notes(odd, pattern, smap, source.json_path, used)  # one per column, not per file
     return Table(name=pattern, columns=columns_of(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
                  folders=folders, notes=tuple(notes), file_rows=tuple(starts) if len(starts) > 1 else ())
 
@@ -276,8 +280,9 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     shown = dict(zip(locations, names))  # notes name the files as the spec does, as table.py's reader
     unnamed = tuple(n for p, loc in zip(paths, locations) if fmt != "parquet"
                     and (n := file_note(p, "," if fmt == "csv" else "\t", loc)) is not None)
-    notes = unnamed + tuple(nonfinite_note(n, c, r, v, shown.get(f, f), smap, source.json_path)
-                  for f, c, n, r, v in rel.nonfinite if used is None or c in used)
+    pattern = ", ".join(source.files) if source.files else names[0]
+    notes = unnamed + nonfinite_notes([(shown.get(f, f), c, n, r, v) for f, c, n, r, v in rel.nonfinite], pattern,
+                                      smap, source.json_path, used)
     starts = [offset for _, offset, _ in rel.files] or list(rel.starts)
     return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes,
                  file_rows=tuple(zip(names, starts)) if len(starts) > 1 else ())
