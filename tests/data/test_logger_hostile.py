@@ -131,3 +131,26 @@ def test_trainer_state_with_a_step_beyond_64_bits_or_nested_too_deeply_is_an_err
     write(project / "b" / "trainer_state.json", "[" * 100_000 + "]" * 100_000)
     found = errors(project, "b/trainer_state.json", "loss")
     assert found[0].startswith("b/trainer_state.json: error: JSON data is nested too deeply"), found
+
+
+# -- a run that logged nothing is said, not silently left out of the legend ------------------------------
+
+def test_an_empty_run_of_a_glob_is_noted(project: Path) -> None:
+    for run, history in (("a", [{"step": 1, "loss": 1.0}]), ("b", []), ("c", [{"step": 1, "loss": 0.5}])):
+        write(project / run / "trainer_state.json", json.dumps({"log_history": history}))
+    spec = load(project, "{files: '*/trainer_state.json', as: run}", "loss")
+    assert {r["run"] for r in spec.table.rows} == {"a", "c"}
+    assert [n.format().splitlines()[0] for n in spec.notes] == [
+        "chart.yaml:1:15: note: run 'b' logged no values: not drawn"]
+
+
+def test_several_empty_runs_are_one_note_mlflow_and_dvclive_too(project: Path) -> None:
+    mlruns(project, {"lr": "1000 0.5 0\n"})
+    for run in ("bb", "cc", "dd", "ee"):  # runs that logged params only, or not yet
+        write(project / "mlruns" / "1" / run / "meta.yaml", f"run_name: {run}\nrun_id: {run}\nlifecycle_stage: active\n")
+    spec = load(project, "mlruns")
+    assert [n.message for n in spec.notes] == ["4 runs ('bb', 'cc', 'dd' and 1 more) logged no values: not drawn"]
+    for run, rows in (("x", "0\t1\n"), ("y", "")):
+        write(project / run / "dvclive" / "plots" / "metrics" / "lr.tsv", f"step\tlr\n{rows}")
+    spec = load(project, "{files: '*/dvclive', as: run}")
+    assert [n.message for n in spec.notes] == ["run 'y' logged no values: not drawn"]
