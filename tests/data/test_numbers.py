@@ -126,9 +126,9 @@ def test_parquet_nan_and_inf_are_missing_on_both_readers(tmp_path: Path, path_ki
         "2 cells of column 'v' in m.parquet are not a finite number (first: row 2, nan)"]
 
 
-def test_parquet_glob_notes_per_file_in_file_order(tmp_path: Path, path_kind: str) -> None:
-    """The engine counts non-finite numbers of all files in one scan: the notes still name each file,
-    in file order, for the columns the spec uses only; a file with a column 'filename' too."""
+def test_parquet_glob_notes_one_per_column_naming_the_files_in_file_order(tmp_path: Path, path_kind: str) -> None:
+    """The engine counts non-finite numbers of all files in one scan: the note still names the
+    files, in file order, for the columns the spec uses only; a file with a column 'filename' too."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -140,8 +140,23 @@ def test_parquet_glob_notes_per_file_in_file_order(tmp_path: Path, path_kind: st
         pq.write_table(pa.table(columns), tmp_path / "runs" / f"{name}.parquet")
     spec = _load(tmp_path, {}, data='data: {files: "runs/*.parquet", as: run}')
     assert [d.message.split(";")[0] for d in spec.notes] == [
-        "2 cells of column 'v' in runs/b.parquet are not a finite number (first: row 1, inf)",
-        "1 cell of column 'v' in runs/c.parquet is not a finite number (first: row 2, -inf)"]
+        "3 cells of column 'v' in 2 files of runs/*.parquet (runs/b.parquet, runs/c.parquet) are not a finite "
+        "number (first: row 1 of runs/b.parquet, inf)"]
+
+
+def test_a_glob_of_many_runs_gives_one_note_per_column_not_one_per_file(tmp_path: Path, path_kind: str) -> None:
+    """A hundred runs that each diverged once: one note per column counting the cells and files and
+    naming the first few (breaker10 #12: a note per file printed 300 lines for one chart)."""
+    runs = {f"runs/r{i:03d}/metrics.csv": "step,v,w\n0,1,1\n1,nan,2\n2,3," + ("inf" if i == 7 else "4") + "\n"
+            for i in range(100)}
+    write_tree(tmp_path, {"chartspec.toml": "", **runs, "chart.yaml": "data: {files: 'runs/*/metrics.csv', as: run}\n"
+                          "x: {field: step}\nlayers: [{y: {field: v}}, {y: {field: w}}]\n"})
+    spec = chartspec.load(tmp_path / "chart.yaml")
+    assert [d.message.split(";")[0] for d in spec.notes] == [
+        "100 cells of column 'v' in 100 files of runs/*/metrics.csv (runs/r000/metrics.csv, runs/r001/metrics.csv, "
+        "runs/r002/metrics.csv and 97 more) are not a finite number (first: row 2 of runs/r000/metrics.csv, nan)",
+        "1 cell of column 'w' in runs/r007/metrics.csv is not a finite number (first: row 3, inf)"]
+    assert [r["v"] for r in spec.table.rows[:3]] == [1, None, 3]
 
 
 def test_the_engine_applies_the_python_rule_cell_for_cell() -> None:

@@ -121,6 +121,7 @@ def read_logs(source: DataSource, fmt: str, spec_file: Path, root: Path, smap: S
 
     parts: list[Part] = []
     notes: list[Diagnostic] = []
+    empty: list[str] = []  # runs that logged nothing: no row, so no legend entry; said in a note
     files: list[Path] = []
     folders: list[Path] = list(searched_folders(source.files or (), spec_dir, root))
     for (name, run_paths), short in zip(runs, shorts):
@@ -139,9 +140,22 @@ def read_logs(source: DataSource, fmt: str, spec_file: Path, root: Path, smap: S
             if label is not None and label in part.keys:
                 raise fail(f"{name} already has a column {label!r}", "choose another name with 'as'")
             parts.append(Part({label: short, **part.keys} if label else part.keys, part.scalars, part.notes))
+            if part.scalars.num_rows == 0 and (label or "run" in part.keys):
+                empty.append(short if label else part.keys["run"])
         notes += skipped
         files += read
         folders += searched
     logs = pivot(parts, root, files, folders)
     notes += [n for part in parts for n in part.notes]
+    if empty:
+        notes.append(_empty_note(empty, smap, source))
     return ", ".join(source.files) if source.files else names[0], replace(logs, notes=tuple(notes))
+
+
+def _empty_note(runs: Sequence[str], smap: SourceMap, source: DataSource) -> Diagnostic:
+    """The note for runs that logged no values (an empty trainer_state.json, a run that has not
+    logged yet): they give no rows, so no line and no legend entry, and would vanish unsaid."""
+    named = ", ".join(repr(r) for r in runs[:3]) + (f" and {len(runs) - 3:,} more" if len(runs) > 3 else "")
+    what = f"run {named}" if len(runs) == 1 else f"{len(runs):,} runs ({named})"
+    return replace(smap.diagnostic(f"{what} logged no values: not drawn", source.json_path,
+                                   hint="a run that has not logged yet: build again once it has"), severity="note")

@@ -24,13 +24,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import DataError, Diagnostic
+from ...spec.files import read_regular
 from ..engine import Relation, connect, literal, new_name, quote
 from ..rows import fetch
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["LogData", "MissingExtra", "Part", "long_table", "named_only", "pivot", "unnamed_note", "walk"]
+__all__ = ["LogData", "MissingExtra", "Part", "hidden", "long_table", "named_only", "pivot", "read_text",
+           "step_error", "unnamed_note", "walk"]
 
 #: wide tables with more cells than this stay in the engine; smaller ones become Python rows
 PYTHON_CELLS = 200_000
@@ -102,16 +104,59 @@ def named_only(part: Part, location: str) -> Part:
     return Part(part.keys, part.scalars.filter(pc.invert(unnamed)), (*part.notes, unnamed_note(count, location)))
 
 
+def read_text(path: Path, location: str) -> str:
+    """A log file's text; a file that is not UTF-8 (a damaged copy, a binary file under a log's
+    name) or cannot be read is an error naming it, at the first bad byte, as for a data file."""
+    try:
+        raw = read_regular(path)
+    except OSError as err:
+        raise DataError(Diagnostic(f"cannot read {os.path.basename(location)}: {err.strerror or err}",
+                                   file=location)) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        good = raw[: err.start].decode("utf-8-sig", errors="replace").split("\n")
+        raise DataError(Diagnostic(f"log file is not valid UTF-8 (byte 0x{raw[err.start]:02x})", file=location,
+                                   line=len(good), column=len(good[-1]) + 1, source_line=good[-1].rstrip("\r"),
+                                   hint="a damaged copy, or a file that is not the logger's: copy it again, "
+                                   "or move it out of the log folder")) from None
+
+
+def step_error(steps: Any, text: str, start: int, field: int, location: str) -> DataError | None:
+    """The error for the first step that is not an integer a 64-bit column holds (1.5, nan, 1e30:
+    every logger writes its steps as such integers, and the table keeps them so), or None.
+    ``steps``: one per non-blank line of ``text``, its ``field``-th field; ``start``: the number
+    of ``text``'s first line in the file."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(steps) & (np.floor(steps) == steps) & (np.abs(steps) < 2.0**63)
+    if ok.all():
+        return None
+    index = int(np.flatnonzero(~ok)[0])
+    number, line = [(n, t) for n, t in enumerate(text.split("\n"), start=start) if t.strip()][index]
+    return DataError(Diagnostic(f"step {line.split()[field]!r} is not an integer", file=location, line=number,
+                                column=1, source_line=line.rstrip("\r"),
+                                hint="a logger writes each step as a whole number of at most 19 digits"))
+
+
+def hidden(name: str) -> bool:
+    """A name no logger writes: a dot file (macOS's ``.DS_Store`` and ``._*`` copies, an editor's
+    ``.x.swp``), left out of every log folder as MLflow's and DVCLive's own readers never see them."""
+    return name.startswith(".")
+
+
 def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path]]:
-    """Every file under ``folder`` (sorted) and the folders searched. Symbolic links are followed
-    only while they stay inside ``root``: one leading out is an error, as for a data path."""
+    """Every file under ``folder`` (sorted) and the folders searched, hidden ones left out. Symbolic
+    links are followed only while they stay inside ``root``: one leading out is an error, as for a
+    data path."""
     files: list[Path] = []
     folders: list[Path] = []
     real_root = root.resolve()
     for here, dirs, names in os.walk(folder):
         folders.append(Path(here))
-        dirs.sort()
-        for name in sorted(names) + [d for d in dirs if (Path(here) / d).is_symlink()]:
+        dirs[:] = sorted(d for d in dirs if not hidden(d))
+        for name in sorted(n for n in names if not hidden(n)) + [d for d in dirs if (Path(here) / d).is_symlink()]:
             path = Path(here) / name
             if not path.resolve().is_relative_to(real_root):
                 shown = os.path.join(location, os.path.relpath(path, folder))

@@ -4,7 +4,7 @@ A metric's name is its file's path under ``plots/metrics`` without ``.tsv``, so
 ``plots/metrics/train/loss.tsv`` is ``train/loss``. Each file has a header (``step`` and the
 metric's last name part; older versions start with ``timestamp``, in milliseconds) and a row per
 logged step. Rows come in step order, a step logged again after the first (``Live(resume=True)``)
-after it.
+after it. Hidden files (a macOS ``._loss.tsv`` copy) are not metrics and are left out.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from .common import Part, long_table, walk
+from .common import Part, long_table, read_text, step_error, walk
 
 __all__ = ["METRICS", "read_folder"]
 
@@ -24,10 +24,11 @@ def _columns(path: Path, location: str) -> tuple[dict[str, Any], int]:
     """A metric file's columns (step, timestamp, value) as arrays, and its number of rows."""
     import numpy as np
 
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, location)
     header, _, body = text.partition("\n")
     names = header.rstrip("\r").split("\t")
-    if "step" not in names or len(names) < 2:
+    metric = [i for i, n in enumerate(names) if n not in ("step", "timestamp")]
+    if "step" not in names or not metric:  # a header of 'timestamp step' alone names no metric
         raise DataError(Diagnostic("a DVCLive metric file starts with a header naming 'step' and the metric",
                                    file=location, line=1, column=1, source_line=header))
     lines = [line for line in body.split("\n") if line.strip()]
@@ -40,8 +41,9 @@ def _columns(path: Path, location: str) -> tuple[dict[str, Any], int]:
                 raise DataError(Diagnostic(f"expected {len(names)} numbers separated by tabs", file=location,
                                            line=number, column=1, source_line=line)) from None
         raise
-    value = next(i for i, n in enumerate(names) if n not in ("step", "timestamp"))
-    found = {"step": array[:, names.index("step")], "value": array[:, value],
+    if (err := step_error(array[:, names.index("step")], body, 2, names.index("step"), location)) is not None:
+        raise err
+    found = {"step": array[:, names.index("step")], "value": array[:, metric[0]],
              "wall_time": array[:, names.index("timestamp")] / 1000 if "timestamp" in names else None}
     return found, len(lines)
 

@@ -10,14 +10,13 @@ over the run, ``total_flos``), not a step, and is left out. The file has no wall
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from ..jsonrows import json_message
-from .common import Part, long_table
+from ..jsonrows import parse_json
+from .common import Part, long_table, read_text
 
 __all__ = ["read_state"]
 
@@ -26,13 +25,7 @@ _SUMMARY = frozenset({"train_runtime", "train_samples_per_second", "train_steps_
 
 
 def _history(path: Path, location: str) -> list[Any]:
-    text = path.read_text(encoding="utf-8")
-    try:
-        state = json.loads(text)
-    except json.JSONDecodeError as err:
-        line = text.split("\n")[err.lineno - 1] if err.lineno <= text.count("\n") + 1 else None
-        raise DataError(Diagnostic(json_message(err, err.lineno), file=location, line=err.lineno, column=err.colno,
-                                   source_line=line)) from None
+    state = parse_json(read_text(path, location), location)  # errors located; nesting and long integers too
     history = state.get("log_history") if isinstance(state, dict) else None
     if not isinstance(history, list):
         raise DataError(Diagnostic("trainer_state.json has no 'log_history' list", file=location,
@@ -59,8 +52,9 @@ def read_state(path: Path, location: str) -> Part:
         if not isinstance(entry, dict) or _SUMMARY & entry.keys():
             continue
         step = entry.get("step")
-        if not isinstance(step, int) or isinstance(step, bool):
-            raise DataError(Diagnostic(f"log_history entry {number} has no integer 'step'", file=location))
+        if not isinstance(step, int) or isinstance(step, bool) or not -2**63 <= step < 2**63:
+            raise DataError(Diagnostic(f"log_history entry {number} has no integer 'step'", file=location,
+                                       hint="the Trainer logs its global step, a whole number of at most 19 digits"))
         for key, value in entry.items():
             if key == "step" or isinstance(value, bool) or not isinstance(value, (int, float)):
                 continue

@@ -1,7 +1,9 @@
 """MLflow's two local stores: the file store (``mlruns/``) and the SQLite store (``mlflow.db``).
 
-Both give the same table: ``run`` (the run's name), ``experiment`` (the experiment's name),
-``step``, ``wall_time`` (seconds) and one column per metric key (``train/loss``). Runs and
+Both give the same table: ``run`` (the run's name, made unique over the store: ``sweep/baseline``
+when runs of several experiments share the name, ``baseline (2)`` when runs of one experiment do),
+``experiment`` (the experiment's name), ``step``, ``wall_time`` (seconds) and one column per
+metric key (``train/loss``). Runs and
 experiments that were deleted (``lifecycle_stage: deleted``; MLflow keeps them until ``mlflow gc``)
 are left out, as the MLflow UI leaves them out. Runs come in the order of experiment name, then
 run name; a run's rows in the order they were logged (timestamp, then step).
@@ -9,7 +11,8 @@ run name; a run's rows in the order they were logged (timestamp, then step).
 File store layout: ``mlruns/<experiment id>/meta.yaml`` (``name``, ``lifecycle_stage``),
 ``mlruns/<experiment id>/<run id>/meta.yaml`` (``run_name``, ``lifecycle_stage``; older stores
 keep the name in the tag file ``tags/mlflow.runName``) and one file per metric,
-``metrics/<key>`` (a key with ``/`` is a path), lines ``timestamp value step`` (MLflow 3 may add
+``metrics/<key>`` (a key with ``/`` is a path; hidden files, a macOS ``.DS_Store`` or an editor's
+swap file, are not metrics and are left out), lines ``timestamp value step`` (MLflow 3 may add
 ``dataset_name dataset_digest``) with the time in
 milliseconds. The SQLite store is opened read-only and its tables ``metrics``, ``runs`` and
 ``experiments`` queried.
@@ -19,11 +22,12 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from .common import Part, long_table, walk
+from .common import Part, hidden, long_table, read_text, step_error, walk
 
 __all__ = ["read_file_store", "read_sqlite"]
 
@@ -42,9 +46,16 @@ def _meta(path: Path, location: str) -> dict[str, Any]:
 def _numbers(path: Path, location: str) -> Any:
     """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0).
     MLflow 3 adds ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
+    text = read_text(path, location)
+    array = _parse(text, location)
+    if len(array) and (err := step_error(array[:, 2], text, 1, 2, location)) is not None:
+        raise err
+    return array
+
+
+def _parse(text: str, location: str) -> Any:
     import numpy as np
 
-    text = path.read_text(encoding="utf-8")
     lines = [line for line in text.split("\n") if line.strip()]
     widths = {len(line.split()) for line in lines}
     try:
@@ -89,8 +100,9 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
         return None
     name = meta.get("run_name")
     tag = run_dir / "tags" / "mlflow.runName"
-    if not name and tag.is_file():
-        name = tag.read_text(encoding="utf-8").strip()
+    tags = [tag] if not name and tag.is_file() else []
+    if tags:
+        name = read_text(tag, f"{location}/tags/mlflow.runName").strip()
     name = str(name or meta.get("run_id") or run_dir.name)
     metrics_dir = run_dir / "metrics"
     files, folders = walk(metrics_dir, root, f"{location}/metrics") if metrics_dir.is_dir() else ([], [])
@@ -105,7 +117,7 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
     seq = np.empty(len(order), dtype=np.int64)
     seq[order] = np.arange(len(order))
     part = Part({"run": name}, long_table(seq, table[:, 2], table[:, 0] / 1000, keys, table[:, 1]))
-    return name, part, [run_dir / "meta.yaml", *files], [run_dir, *folders]
+    return name, part, [*tags, *files], folders
 
 
 #: what a run folder holds besides meta.yaml: one with any of them but no readable meta.yaml is a
@@ -133,22 +145,28 @@ def _skipped(run_dir: Path, location: str) -> Diagnostic | None:
 
 def read_file_store(folder: Path, root: Path, location: str
                     ) -> tuple[list[Part], list[Path], list[Path], list[Diagnostic]]:
-    """Every run of a file store: parts, the files read, the folders searched and the runs skipped (notes)."""
+    """Every run of a file store: parts, the files read, the folders searched and the runs skipped (notes).
+
+    What decides which runs are read is read too, so a build depends on it: every meta.yaml,
+    also of a deleted run or experiment (``restore_run`` changes it), and every folder that could
+    hold one (a run still starting, skipped, gets its meta.yaml; an experiment is created)."""
     found: list[tuple[str, str, Part]] = []
     files: list[Path] = []
     folders: list[Path] = [folder]
     notes: list[Diagnostic] = []
-    for exp_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for exp_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not hidden(p.name)):
+        folders.append(exp_dir)
         if not (exp_dir / "meta.yaml").is_file():
             continue  # models/ and other folders MLflow keeps beside the experiments
+        files.append(exp_dir / "meta.yaml")
         meta = _meta(exp_dir / "meta.yaml", f"{location}/{exp_dir.name}/meta.yaml")
         if meta.get("lifecycle_stage") == "deleted":
             continue
         experiment = str(meta.get("name", exp_dir.name))
-        files.append(exp_dir / "meta.yaml")
-        folders.append(exp_dir)
-        for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir()):
+        for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir() and not hidden(p.name)):
             where = f"{location}/{exp_dir.name}/{run_dir.name}"
+            folders.append(run_dir)
+            files += [run_dir / "meta.yaml"] if (run_dir / "meta.yaml").is_file() else []
             if (skipped := _skipped(run_dir, where)) is not None or not (run_dir / "meta.yaml").is_file():
                 notes += [skipped] if skipped else []
                 continue
@@ -166,18 +184,24 @@ def read_file_store(folder: Path, root: Path, location: str
 
 
 def _named(found: list[tuple[str, str, Part]]) -> list[Part]:
-    """Parts in order of experiment and run name; a name two runs share gets the run's position."""
+    """Parts in order of experiment and run name, each with a ``run`` no other run of the store
+    has, so ``color: {field: run}`` never merges two runs into one series (a run's rows would be
+    taken for a resumed run's): a name runs of several experiments share is prefixed with the
+    experiment's (``sweep/baseline``); a name runs of one experiment share gets the run's position
+    among them (``baseline (2)``)."""
     found.sort(key=lambda f: (f[0], f[1]))
-    seen: dict[tuple[str, str], int] = {}
+    experiments: dict[str, set[str]] = {}
     for experiment, name, _ in found:
-        seen[(experiment, name)] = seen.get((experiment, name), 0) + 1
-    counts: dict[tuple[str, str], int] = {}
+        experiments.setdefault(name, set()).add(experiment)
+    labels = [f"{experiment}/{name}" if len(experiments[name]) > 1 else name for experiment, name, _ in found]
+    total = Counter(labels)
+    seen: Counter[str] = Counter()
     parts = []
-    for experiment, name, part in found:
-        if seen[(experiment, name)] > 1:
-            counts[(experiment, name)] = counts.get((experiment, name), 0) + 1
-            name = f"{name} ({counts[(experiment, name)]})"
-        parts.append(Part({"run": name, "experiment": experiment}, part.scalars))
+    for label, (experiment, _, part) in zip(labels, found):
+        if total[label] > 1:
+            seen[label] += 1
+            label = f"{label} ({seen[label]})"
+        parts.append(Part({"run": label, "experiment": experiment}, part.scalars))
     return parts
 
 
