@@ -203,3 +203,12 @@ def test_vega_renders_exactly_what_the_checker_accepts(text: str, seed: int, edi
         at = random.Random(seed).randrange(len(text) + 1)
         text = text[:at] + edit + text[at:]
     assert _renders(text) == (expression_problems(text, params()) == []), text
+
+
+def test_a_call_of_a_refused_call_is_one_problem() -> None:
+    """``constructor.constructor('alert(1)')()`` gave two errors at one column ('not a method', then
+    'not an expression' for the call of its result); a call of a function's result is still one."""
+    [only] = expression_problems("constructor.constructor('alert(1)')()", params())
+    assert only.offset == 0 and "not a method" in only.message
+    [only] = expression_problems("upper('a')()", params())
+    assert "not an expression" in only.message

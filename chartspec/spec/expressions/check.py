@@ -179,6 +179,8 @@ class _Checker:
     def call(self, node: Node) -> None:
         callee, args = node.children[0], node.children[1:]
         if callee.kind != "name":
+            if callee.kind == "call" and callee.children[0].kind != "name":
+                return  # a call of a refused call (x.f()()): that one says it, at the same column
             what = "a method" if callee.kind == "member" else "an expression"
             self.found.append(Problem(callee.start, f"only Vega's functions can be called, not {what}",
                                       "call a function by its name, e.g. upper(datum.a) rather than "
