@@ -15,12 +15,14 @@ from typing import Any
 
 from ..data.layerdata import LayerData, layer_dates, layer_steps
 from ..data.loaded import Spec
+from ..data.m4grid import small_rows
 from ..data.reduce import LAYER_MASK
 from ..data.rows import DRAWS, piece_column
 from ..data.smoothing import smooth_column
 from ..data.table import Table
 from ..spec.model import Layer
 from ..spec.smoothing import Smooth
+from .marks import without_hairlines
 from .styles import STYLE_FIELD
 from .transforms import vegalite_transforms
 
@@ -87,6 +89,9 @@ def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: Layer
                                                                                 "type": "quantitative"}}}
     if layer.smooth is not None:
         compiled = with_raw_layer(compiled, column=smooth_column(layer.index), smooth=layer.smooth, color=color)
+    table = own or data.main
+    if (table.reduced_from or len(table.rows)) > small_rows(model):  # large data: no hairlines (marks.py)
+        compiled = without_hairlines(compiled)
     if own is not None:
         compiled = {"data": {"values": values(own)}, **compiled}
     elif split:

@@ -223,3 +223,25 @@ def _glyph_symbols(found: Sequence[Entry]) -> dict[str, Any]:
     if thinner:
         out["symbolDash"] = {"expr": f"indexof({expr_string(thinner)}, datum.value) >= 0 ? {list(_NO_DASH)} : null"}
     return out
+
+
+#: a 1 px stroke over large data is drawn this wide: the PNG rasteriser (resvg) draws strokes of
+#: 1 device pixel or thinner as hairlines, one segment at a time, so overlapping segments darken
+#: with the number of rows rather than with what the line covers (100,000 noisy steps: 2.4 % of
+#: pixels differ from a 1.001 px stroke, 1.2 % by more than 16 levels), and a reduced line, with
+#: fewer segments, differed from the full one in 1.6 % of pixels (1.001 px: 0.15 %)
+SOLID_PX = 1.001
+
+
+def without_hairlines(compiled: dict[str, Any]) -> dict[str, Any]:
+    """``compiled`` (a layer, or a layer of layers) with its 1 px line, rule and trail strokes
+    drawn :data:`SOLID_PX` wide (a rule's default width is 1)."""
+    out = dict(compiled)
+    if isinstance(out.get("layer"), list):
+        out["layer"] = [without_hairlines(sub) for sub in out["layer"]]
+    mark = out.get("mark")
+    if isinstance(mark, dict) and mark.get("type") in ("line", "rule", "trail") and \
+            mark.get("strokeWidth", 1 if mark.get("type") == "rule" else None) == 1:
+        out["mark"] = {**mark, "strokeWidth": SOLID_PX}
+    return out
+

@@ -20,7 +20,7 @@ from typing import Any
 from ..spec.model import ChartSpec, Layer
 from .isodate import iso_ms
 from .layerdata import LayerData
-from .m4grid import SUBPIXELS, m4_rows
+from .m4grid import small_rows
 from .nearest import nearest_logged
 from .smoothing import order_key, smooth_column
 from .table import Table
@@ -237,7 +237,7 @@ def _whole_keys(model: ChartSpec) -> int:
     have and still be drawn as it is (reduce.py), so small charts keep every x (100,000 x values
     of a 'reduce: false' chart made a 100,000-row table that counted against Vega's drawing limit,
     for SVG and PNG builds too, which never show it)."""
-    return m4_rows(model, 1.0, math.ceil(model.width * SUBPIXELS))
+    return small_rows(model)
 
 
 def _one_per_column(keys: list[tuple[Any, ...]], model: ChartSpec) -> list[tuple[Any, ...]]:

@@ -11,7 +11,8 @@ import os
 
 from ..spec.model import ChartSpec
 
-__all__ = ["MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "m4_group", "m4_rows", "max_drawn_rows"]
+__all__ = ["MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "m4_group", "m4_rows", "max_drawn_rows",
+           "small_rows"]
 
 #: M4 columns (each value's extremes) per CSS pixel at --scale 1; the first and last row per pixel
 SUBPIXELS = 7
@@ -61,6 +62,12 @@ def m4_rows(model: ChartSpec, scale: float, columns: int) -> int:
     """The most rows M4 keeps of one value of one series over ``columns`` columns: tables of at
     most this many rows are drawn as they are."""
     return 2 * columns + 2 * math.ceil(columns / m4_group(model, scale, columns))
+
+
+def small_rows(model: ChartSpec) -> int:
+    """The most rows a table may have and still be drawn as it is (what the cut keeps of one value
+    at --scale 1: 9,600 rows at 600 px): small data is never changed by the reduction."""
+    return m4_rows(model, 1.0, math.ceil(model.width * SUBPIXELS))
 
 
 def m4_group(model: ChartSpec, scale: float, columns: int) -> int:

@@ -24,7 +24,6 @@ Tables of at most 4 rows per M4 column are left as they are.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -38,7 +37,16 @@ from .engine import Relation, literal, quote
 from .fillgrid import fill_cells
 from .layerdata import layer_dates, layer_steps
 from .logscale import full_log_counts, on_log_scale
-from .m4grid import MAX_DRAWN_ROWS, SUBPIXELS, columns_per_pixel, m4_columns, m4_group, m4_rows, max_drawn_rows
+from .m4grid import (
+    MAX_DRAWN_ROWS,
+    SUBPIXELS,
+    columns_per_pixel,
+    m4_columns,
+    m4_group,
+    m4_rows,
+    max_drawn_rows,
+    small_rows,
+)
 from .m4sql import select_rows
 from .reduceoff import filtered_rows, too_large, with_whole
 from .refvalues import STAT_SQL, stat_field, stat_layer
@@ -330,7 +338,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
     read into rows here, reduced or whole); small tables come back as they are. ``used``: the
     names the spec mentions (:func:`mentioned`); a reduced table keeps only those columns."""
     own = list(layer_tables) + [None] * (len(model.layers) - len(layer_tables))
-    small_limit = m4_rows(model, 1.0, math.ceil(model.width * SUBPIXELS))
+    small_limit = small_rows(model)
 
     def engine_table(t: Table) -> Table | None:
         if t.relation is not None:
