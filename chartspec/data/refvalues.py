@@ -1,6 +1,7 @@
 """Data-driven reference lines: ``hline: {aggregate: mean, field: loss}`` gets its y value here.
 
-The value is a statistic of what the layer plots: its rows after its transforms, every one of them.
+The value is a statistic of what the layer plots: the rows the steps rules keep for it (steps.py:
+not a resumed run's replaced steps), after its transforms, every one of them.
 A table the reduction cuts (reduce.py) keeps each pixel column's extremes but not its mean, so
 there the engine computes the statistic on the full relation, with the layer's filters and
 calculates as SQL, before the cut (:func:`engine_stats`); a table drawn whole is evaluated in
@@ -22,6 +23,8 @@ from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .evaluate import _statistics, evaluate
 from .layerdata import layer_dates, layer_steps
+from .rows import DRAWS
+from .smoothing import draws
 from .table import Table
 
 __all__ = ["STAT_SQL", "resolve_reference_lines", "stat_field", "stat_layer"]
@@ -67,7 +70,10 @@ def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: Cha
                   ) -> tuple[float | None, str | None]:
     """(the statistic of the layer's evaluated rows, or None and why)."""
     steps = layer_steps(layer, model, layer.data is not None)
-    rows = evaluate(table.rows, steps, model.x.field, layer_dates(layer, model)) if steps else table.rows
+    rows = table.rows
+    if DRAWS in table.columns:  # the rows the steps rules keep (a resumed run's replaced steps are not drawn)
+        rows = tuple(row for row in rows if draws(row, layer.index))
+    rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model)) if steps else rows
     if rows is None:
         return None, "a transform of the layer runs only in Vega (an expression chartspec cannot evaluate)"
     values = [float(v) for r in rows if isinstance(v := r.get(field), (int, float)) and not isinstance(v, bool)
