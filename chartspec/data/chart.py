@@ -79,6 +79,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     error_class: type[ChartspecError] = SpecValidationError
     log_notes: list[Diagnostic] = []
     band_notes: list[Diagnostic] = []
+    empty_notes: list[Diagnostic] = []
     try:
         model = from_mapping(doc.data)
         theme, theme_problems = spec_theme(model, path, root, doc.source)  # spec/themes.py: a name or a file
@@ -106,8 +107,10 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             model, ref_problems = resolve_reference_lines(model, table, layer_tables, doc.source)
-            problems += ref_problems
-            problems += semantic_diagnostics(model, table, doc.source, views=views)
+            # a column with no value yet (a metric before its first eval) is a note: the chart builds
+            found = ref_problems + semantic_diagnostics(model, table, doc.source, views=views)
+            problems += [d for d in found if d.severity != "note"]
+            empty_notes = sorted((d for d in found if d.severity == "note"), key=lambda d: (d.line, d.column))
             log_errors, log_notes = log_diagnostics(model, table, layer_tables, doc.source)  # after transforms
             problems += log_errors
     except ChartspecError as err:
@@ -119,6 +122,6 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     if problems:
         raise error_class(in_order(problems, doc.source.file))
     notes = tuple(dict.fromkeys([*(n for t in (table, *layer_tables) if t is not None for n in t.notes), *log_notes,
-                                 *band_notes]))
+                                 *band_notes, *empty_notes]))
     return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme,
                 notes=notes)

@@ -85,7 +85,8 @@ def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: Cha
 
 def resolve_reference_lines(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None],
                             source: SourceMap) -> tuple[ChartSpec, list[Diagnostic]]:
-    """``model`` with each data-driven hline at its value, and the problems of those that have none."""
+    """``model`` with each data-driven hline at its value, and the problems of those that have none
+    (notes: those left out because their column holds no value yet)."""
     found: list[Annotation] = []
     problems: list[Diagnostic] = []
     for i, a in enumerate(model.annotations):
@@ -93,11 +94,15 @@ def resolve_reference_lines(model: ChartSpec, table: Table, layer_tables: Sequen
             found.append(a)
             continue
         resolved = _resolve(i, a, a.stat, model, table, layer_tables, source)
+        if isinstance(resolved, Diagnostic) and resolved.severity == "note":
+            problems.append(resolved)  # told, not failed (chart.py): the annotation is left out
+            continue
         if isinstance(resolved, Diagnostic):
             problems.append(resolved)
             resolved = replace(a, y=(0.0,))  # drawn nowhere: the spec fails with the problem
         found.append(resolved)
-    return (replace(model, annotations=tuple(found)) if any(a.stat for a in found) else model), problems
+    changed = len(found) < len(model.annotations) or any(a.stat for a in found)
+    return (replace(model, annotations=tuple(found)) if changed else model), problems
 
 
 def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
@@ -112,6 +117,12 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
     field = stat_field(stat, layer)
     own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
     data = own if own is not None else table
+    if field in data.columns and field not in data.derived and not data.has_numbers(field) and \
+            data.first_text(field) is None:  # a metric not logged yet: no line until it is (checks.py)
+        return replace(source.diagnostic(f"hline: the {stat.op} of {field!r} is not drawn: {field!r} has no values "
+                                         f"yet in {data.name}", path + ("aggregate",),
+                                         hint="the line appears once the metric's first value is written"),
+                       severity="note")
     value, why = data.stats.get(i), None
     if value is None and data.reduced_from is not None:
         why = (f"{data.name} is too large to draw whole and the {stat.op} of {field!r} could not be computed "
