@@ -124,7 +124,10 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
                                          hint="the line appears once the metric's first value is written"),
                        severity="note")
     value, why = data.stats.get(i), None
-    if value is None and data.reduced_from is not None:
+    if value is None and data.reduced_from is not None and data.fetched:
+        why = (f"{data.name} is too large to draw whole and its server sent only the rows it keeps for the "
+               f"drawing, whose {stat.op} is not the data's")
+    elif value is None and data.reduced_from is not None:
         why = (f"{data.name} is too large to draw whole and the {stat.op} of {field!r} could not be computed "
                "by the engine before the reduction")
     elif value is None:
