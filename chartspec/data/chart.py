@@ -33,19 +33,22 @@ def _layer_tables(model: ChartSpec, problems: list[Diagnostic], path: Path | Non
                   source: SourceMap, used: frozenset[str]) -> tuple[Table | None, ...]:
     """The data of layers that name their own, unless the schema already refused that data."""
     bad = {d.path[:3] for d in problems if d.path[:1] == ("layers",)}
-    return tuple(_read(layer.data, path, root, source, used)
+    return tuple(_read(layer.data, path, root, source, used, rows_optional=True)
                  if layer.data is not None and layer.json_path + ("data",) not in bad else None
                  for layer in model.layers)
 
 
-def _read(source: DataSource, path: Path | None, root: Path | None, smap: SourceMap, used: frozenset[str]) -> Table:
-    """A data source's table: from a connection (warehouse.py; opened only here) or files."""
+def _read(source: DataSource, path: Path | None, root: Path | None, smap: SourceMap, used: frozenset[str],
+          *, rows_optional: bool = False) -> Table:
+    """A data source's table: from a connection (warehouse.py; opened only here) or files.
+    ``rows_optional``: a layer's own file with a header only draws nothing (a note), as a column
+    with no value yet does (checks.py); the chart's data must have rows."""
     if source.connection is not None and path is not None and root is not None:
         from .warehouse import read_connection
 
         table = read_connection(source, path, root, smap)
     else:
-        table = read_data(source, path, root, smap, used)
+        table = read_data(source, path, root, smap, used, rows_optional=rows_optional)
     # chartspec's own columns (__series, __draws, ...) would be overwritten and the chart drawn wrong
     if reserved := [c for c in table.columns if c.startswith(RESERVED_PREFIX)]:
         raise DataError(smap.diagnostic(

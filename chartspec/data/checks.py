@@ -65,6 +65,8 @@ def _check_field(axis: Axis, table: Table, source: SourceMap, empty_ok: bool = F
         return [source.diagnostic(f"field {axis.field!r} not in {table.name}", path, hint=hint)]
     if axis.field in table.derived:
         return []  # made by a transform: its values exist only when Vega-Lite runs
+    if not table.rows and not table.numbers_in_data and not table.reduced_from and table.relation is None:
+        return []  # no rows at all (a layer's own file not written yet): noted where it is read (table.py)
     if axis.type == "quantitative":
         text = table.first_text(axis.field)
         if text is not None:

@@ -79,3 +79,17 @@ def test_misspelt_text_and_empty_x_columns_stay_errors(tmp_path: Path, chart: st
     with pytest.raises(ChartspecError) as err:
         chartspec.load(tmp_path / "c.yaml")
     assert any(d.message.startswith(message) for d in err.value.diagnostics), err.value.diagnostics
+
+
+def test_a_layers_own_file_with_a_header_only_draws_nothing(tmp_path: Path, run_cli: RunCli) -> None:
+    # evaluation metrics in a file of their own, created with its header before the first eval
+    write_tree(tmp_path, {"chartspec.toml": "", "early.csv": EARLY, "val.csv": "step,val_loss\n", "c.yaml": (
+        "data: early.csv\nx: {field: step}\nlayers:\n  - y: {field: train_loss}\n"
+        "  - {y: {field: val_loss}, data: val.csv, smooth: {ema: 0.5}, label: end}\n"),
+        "main.yaml": "data: val.csv\nx: {field: step}\nlayers: [{y: {field: val_loss}}]\n"})
+    spec = chartspec.load(tmp_path / "c.yaml")
+    assert [(n.line, n.severity, n.message) for n in spec.notes] == [(5, "note", "val.csv has a header but no rows")]
+    chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(spec)))
+    assert chart.texts("legend-label") == ["train_loss", "val_loss"]
+    proc = run_cli("build", "main.yaml", "-o", "out", "-f", "svg", cwd=tmp_path)  # the chart's own data: needed
+    assert proc.returncode == 1 and "main.yaml:1:7: error: val.csv has a header but no rows" in proc.stderr
