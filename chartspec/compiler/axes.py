@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..data.table import Table
 from ..spec.model import Layer, YAxis
-from .scales import axis_values, decimals, domain
+from .scales import axis_values, decimals, domain, flat_domain
 
 __all__ = ["Span", "align_domains", "axis_color", "axis_groups", "axis_tags", "group_span", "place_axes"]
 
@@ -78,7 +78,7 @@ def axis_width(y: YAxis, span: Span | None, height: int) -> float:
 
 
 def _label_texts(y: YAxis, span: Span | None, height: int) -> list[str]:
-    fixed = domain(y, span) or span
+    fixed = domain(y, span) or flat_domain(y, span, False) or span  # one value: widened as the scale is
     if y.values is not None:
         values: list[float | int | str] = list(y.values)
     elif fixed is None:

@@ -32,7 +32,7 @@ from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .logscale import missing_outside_log
 from .marks import apply_mark, legend_symbols
-from .scales import axis_values, title_limit, vl_axis, vl_scale
+from .scales import axis_values, num, title_limit, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
@@ -175,19 +175,22 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
     x = model.x
     grid = x.grid if x.grid is not None else model.grid.show
     unit = {"timeUnit": {"unit": x.time_unit, "utc": True}} if x.time_unit else {}  # labels name the unit
-    axis = vl_axis(x, span, grid)
-    if (span is not None and "values" not in axis and "format" not in axis and model.interactive.zoom is None
-            and _whole_steps(x, span, tables)):  # (zoomed in, fixed ticks would stay put)
+    axis, scale = vl_axis(x, span, grid), vl_scale(x, span, zero=False)
+    # one step logged so far (a padded zero-width domain, scales.flat_domain): the steps beside it
+    steps = (span[0] - 1, span[1] + 1) if span is not None and span[0] == span[1] and "domain" in scale else span
+    if (steps is not None and "values" not in axis and "format" not in axis and model.interactive.zoom is None
+            and _whole_steps(x, steps, tables)):  # (zoomed in, fixed ticks would stay put)
         # steps 0..1: ticks at 0 and 1, not 0.05 apart with the end labels colliding (Vega's
         # tickMinStep still asks d3 for 2 ticks, which gives 0.5)
         room = max(2, math.ceil(model.width / 40))  # Vega-Lite's own tick count for the width
-        step = next(s for s in (1, 2, 5, 10, 20) if (span[1] - span[0]) / s + 1 <= room)
-        values = list(range(math.ceil(span[0] / step) * step, int(span[1]) + 1, step))
+        step = next(s for s in (1, 2, 5, 10, 20) if (steps[1] - steps[0]) / s + 1 <= room)
+        values = list(range(math.ceil(steps[0] / step) * step, int(steps[1]) + 1, step))
         if len(values) >= 2:  # (-2..2 in 80 px would show 0 alone: Vega's ticks then)
             axis.update(values=values, format="d")
+            if steps is not span:
+                scale["domain"] = [num(steps[0]), num(steps[1])]
     axis.update(title_limit(x.title or x.field, model.width))
-    return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title,
-            "scale": vl_scale(x, span, zero=False), "axis": axis}
+    return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
 
 
 def _whole_steps(x: Axis, span: Span | None, tables: list[Table]) -> bool:

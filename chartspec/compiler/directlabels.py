@@ -137,6 +137,8 @@ def plan_labels(model: ChartSpec, data: LayerData, groups: dict[str, list[Layer]
         if not any(m.label is not None for m in members):
             continue
         domain = _domain(axis_id, members, owners[axis_id], data, model, diagnostic)
+        if domain is None:  # nothing drawn on the axis yet (a metric not logged yet): nothing to label
+            continue
         domains[axis_id] = domain
         for layer in (m for m in members if m.label is not None):
             y = smooth_column(layer.index) if layer.smooth is not None else layer.y.field
@@ -158,18 +160,15 @@ def plan_labels(model: ChartSpec, data: LayerData, groups: dict[str, list[Layer]
 
 
 def _domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerData, model: ChartSpec,
-            diagnostic: Callable[..., Diagnostic]) -> tuple[float, float]:
-    """The domain Vega gives the axis: the explicit one, or the nice extent of what it draws."""
+            diagnostic: Callable[..., Diagnostic]) -> tuple[float, float] | None:
+    """The domain Vega gives the axis: the explicit one, or the nice extent of what it draws (None:
+    it draws nothing)."""
     where = next(m for m in members if m.label is not None).json_path + ("label",)
     if owner.type != "quantitative" or owner.scale not in NICE_SCALES:
         raise CompileError([diagnostic(f"direct labels need a y axis of numbers on a linear, log, sqrt, pow or "
                                        f"symlog scale, not {owner.type} on {owner.scale!r}", where, key=True,
                                        hint="use the legend for this chart")])
-    domain = drawn_domain(axis_id, members, owner, data, model)
-    if domain is None:
-        raise CompileError([diagnostic("cannot place the label: the axis has no numbers to draw", where, key=True,
-                                       hint="check the y field, or give the axis a 'domain'")])
-    return domain
+    return drawn_domain(axis_id, members, owner, data, model)
 
 
 def drawn_domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerData, model: ChartSpec

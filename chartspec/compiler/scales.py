@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..data.isodate import iso_ms
+from ..data.nice import nice_domain
 from ..data.values import num
 from ..spec.model import Axis
 from .numformat import axis_number_format
 from .times import tick_count
 
-__all__ = ["axis_values", "decimals", "domain", "num", "vl_axis", "vl_scale"]
+__all__ = ["FLAT_MARGIN", "axis_values", "decimals", "domain", "flat_domain", "num", "vl_axis", "vl_scale"]
 
 _ZERO_SCALES = ("linear", "sqrt", "symlog", "pow")
 
@@ -48,6 +49,31 @@ def domain(axis: Axis, span: tuple[float, float] | None) -> tuple[float, float] 
     return (lo, hi if hi > lo else lo + step)
 
 
+#: a zero-width extent (a constant learning rate, the one row a run has logged so far) is widened
+#: by this share of its value either way, or by this much around zero (matplotlib's margins for a
+#: singular range): Vega's ticks on a zero-width domain write 0.0003 as "0" and 0.5 as "1"
+FLAT_MARGIN = 0.05
+
+
+def flat_domain(axis: Axis, span: tuple[float, float] | None, zero: bool) -> tuple[float, float] | None:
+    """The domain of an axis whose data is one value (``span`` of zero width): that value widened
+    by :data:`FLAT_MARGIN`, made nice as Vega would (unless ``nice: false``); None for any other
+    axis, and where ``zero`` already widens the domain to [0, value]."""
+    if span is None or span[0] != span[1] or axis.type != "quantitative" or (zero and span[0] != 0):
+        return None
+    value = span[0]
+    if axis.scale == "log":
+        if value <= 0:
+            return None  # refused or left out (logscale.py)
+        lo, hi = value * (1 - FLAT_MARGIN), value * (1 + FLAT_MARGIN)
+    else:
+        margin = abs(value) * FLAT_MARGIN or FLAT_MARGIN
+        lo, hi = value - margin, value + margin
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        return None  # near the float limits: left to Vega
+    return nice_domain(lo, hi, axis.scale) if axis.nice is not False else (lo, hi)
+
+
 def vl_scale(axis: Axis, span: tuple[float, float] | None, *, zero: bool) -> dict[str, Any]:
     """The Vega-Lite scale; ``zero`` is the mark's default (bars and areas start at zero)."""
     scale: dict[str, Any] = {}
@@ -62,6 +88,8 @@ def vl_scale(axis: Axis, span: tuple[float, float] | None, *, zero: bool) -> dic
         scale["nice"] = axis.nice
     if axis.type == "quantitative" and axis.scale in _ZERO_SCALES:
         scale["zero"] = axis.zero if axis.zero is not None else (zero and fixed is None)
+    if fixed is None and (flat := flat_domain(axis, span, bool(scale.get("zero")))) is not None:
+        scale.update(domain=[num(flat[0]), num(flat[1])], nice=False)
     if axis.scale == "pow" and axis.exponent is not None:
         scale["exponent"] = axis.exponent
     if axis.reverse:

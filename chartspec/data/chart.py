@@ -33,19 +33,22 @@ def _layer_tables(model: ChartSpec, problems: list[Diagnostic], path: Path | Non
                   source: SourceMap, used: frozenset[str]) -> tuple[Table | None, ...]:
     """The data of layers that name their own, unless the schema already refused that data."""
     bad = {d.path[:3] for d in problems if d.path[:1] == ("layers",)}
-    return tuple(_read(layer.data, path, root, source, used)
+    return tuple(_read(layer.data, path, root, source, used, rows_optional=True)
                  if layer.data is not None and layer.json_path + ("data",) not in bad else None
                  for layer in model.layers)
 
 
-def _read(source: DataSource, path: Path | None, root: Path | None, smap: SourceMap, used: frozenset[str]) -> Table:
-    """A data source's table: from a connection (warehouse.py; opened only here) or files."""
+def _read(source: DataSource, path: Path | None, root: Path | None, smap: SourceMap, used: frozenset[str],
+          *, rows_optional: bool = False) -> Table:
+    """A data source's table: from a connection (warehouse.py; opened only here) or files.
+    ``rows_optional``: a layer's own file with a header only draws nothing (a note), as a column
+    with no value yet does (checks.py); the chart's data must have rows."""
     if source.connection is not None and path is not None and root is not None:
         from .warehouse import read_connection
 
         table = read_connection(source, path, root, smap)
     else:
-        table = read_data(source, path, root, smap, used)
+        table = read_data(source, path, root, smap, used, rows_optional=rows_optional)
     # chartspec's own columns (__series, __draws, ...) would be overwritten and the chart drawn wrong
     if reserved := [c for c in table.columns if c.startswith(RESERVED_PREFIX)]:
         raise DataError(smap.diagnostic(
@@ -79,6 +82,7 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     error_class: type[ChartspecError] = SpecValidationError
     log_notes: list[Diagnostic] = []
     band_notes: list[Diagnostic] = []
+    empty_notes: list[Diagnostic] = []
     try:
         model = from_mapping(doc.data)
         theme, theme_problems = spec_theme(model, path, root, doc.source)  # spec/themes.py: a name or a file
@@ -106,8 +110,10 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             model, ref_problems = resolve_reference_lines(model, table, layer_tables, doc.source)
-            problems += ref_problems
-            problems += semantic_diagnostics(model, table, doc.source, views=views)
+            # a column with no value yet (a metric before its first eval) is a note: the chart builds
+            found = ref_problems + semantic_diagnostics(model, table, doc.source, views=views)
+            problems += [d for d in found if d.severity != "note"]
+            empty_notes = sorted((d for d in found if d.severity == "note"), key=lambda d: (d.line, d.column))
             log_errors, log_notes = log_diagnostics(model, table, layer_tables, doc.source)  # after transforms
             problems += log_errors
     except ChartspecError as err:
@@ -119,6 +125,6 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     if problems:
         raise error_class(in_order(problems, doc.source.file))
     notes = tuple(dict.fromkeys([*(n for t in (table, *layer_tables) if t is not None for n in t.notes), *log_notes,
-                                 *band_notes]))
+                                 *band_notes, *empty_notes]))
     return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme,
                 notes=notes)

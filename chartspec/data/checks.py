@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic, JsonPath
@@ -39,7 +40,7 @@ def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
     axes += [(layer.y, view) for layer, view in zip(spec.layers, views)]
     seen: set[tuple[str, JsonPath]] = set()
     for axis, view in axes:
-        for d in _check_field(axis, view, source) + _check_domain(axis, view, source):
+        for d in _check_field(axis, view, source, axis is not spec.x) + _check_domain(axis, view, source):
             if (d.message, d.path) not in seen:
                 seen.add((d.message, d.path))
                 found.append(d)
@@ -52,7 +53,8 @@ def semantic_diagnostics(spec: ChartSpec, table: Table, source: SourceMap,
     return sorted(found, key=lambda d: (d.line, d.column))
 
 
-def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic]:
+def _check_field(axis: Axis, table: Table, source: SourceMap, empty_ok: bool = False) -> list[Diagnostic]:
+    """Problems of the field an axis draws; ``empty_ok``: a column holding no value yet is a note."""
     path = axis.json_path + ("field",)
     if not axis.field.strip():  # a header's unnamed columns are left out (header.py): none has this name
         return [source.diagnostic(f"field {axis.field!r} is blank: no column is named so", path,
@@ -63,12 +65,20 @@ def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic
         return [source.diagnostic(f"field {axis.field!r} not in {table.name}", path, hint=hint)]
     if axis.field in table.derived:
         return []  # made by a transform: its values exist only when Vega-Lite runs
+    if not table.rows and not table.numbers_in_data and not table.reduced_from and table.relation is None:
+        return []  # no rows at all (a layer's own file not written yet): noted where it is read (table.py)
     if axis.type == "quantitative":
         text = table.first_text(axis.field)
         if text is not None:
             return [_text_in_numbers(axis, table, *text, source)]
-        if not table.has_numbers(axis.field):
+        if not table.has_numbers(axis.field) and not empty_ok:  # x: rows without an x draw nothing
             return [source.diagnostic(f"field {axis.field!r} has no numeric values in {table.name}", path)]
+        if not table.has_numbers(axis.field):
+            # a metric not logged yet (val_loss before the first eval, a log being watched): its
+            # layer draws nothing and the others build; a misspelt name is the error above
+            return [replace(source.diagnostic(
+                f"field {axis.field!r} has no values yet in {table.name}: the layer draws nothing", path,
+                hint="a metric not logged yet appears once its first value is written"), severity="note")]
     return []
 
 

@@ -85,7 +85,7 @@ def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[
 
 
 def _smoothed(table: Table, layers: list[Layer], spec: Spec, has_own: bool) -> Table:
-    rows, model = table.rows, spec.model
+    rows, model, added = table.rows, spec.model, []
     for layer in layers:
         assert layer.smooth is not None
         if smooth_column(layer.index) in table.columns:
@@ -95,7 +95,10 @@ def _smoothed(table: Table, layers: list[Layer], spec: Spec, has_own: bool) -> T
         keyed = keyed_rows(table.rows, made, model.x.field, layer_dates(layer, model))
         rows = smoothed_rows(rows, x=model.x.field, y=layer.y.field, weight=layer.smooth.ema,
                              column=smooth_column(layer.index), series=series, index=layer.index, keyed=keyed)
-    return table if rows is table.rows else replace(table, rows=rows)
+        added.append(smooth_column(layer.index))
+    # the columns name the EMA columns too: a view keeping the table's columns (a log whose
+    # steps rules dropped rows, _view) must still offer them, or the hover table shows raw y
+    return replace(table, rows=rows, columns=(*table.columns, *added)) if added else table
 
 
 def layer_data(spec: Spec) -> LayerData:

@@ -281,7 +281,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     return replace(table, rows=rows, columns=columns + ((LAYER_MASK,) if mask and LAYER_MASK not in columns else ()),
                    relation=None, reduced_from=rel.count if pushed is None else pushed[0], texts=first_texts(base, used),
                    notes=table.notes + notes, numbers_in_data=table.numbers_in_data | numbers_in_data(base, rows, used),
-                   stats=_stats(rel, plans, model),  # type: ignore[arg-type]
+                   # rows a server cut (Spark, Postgres: pushed) are its M4's picks, whose mean is not the data's
+                   stats=_stats(rel, plans, model) if pushed is None else {},  # type: ignore[arg-type]
                    log_counts=full_log_counts(rel, plans, model) if pushed is None else table.log_counts)  # Spark's
 
 

@@ -1,6 +1,7 @@
 """Data-driven reference lines: ``hline: {aggregate: mean, field: loss}`` gets its y value here.
 
-The value is a statistic of what the layer plots: its rows after its transforms, every one of them.
+The value is a statistic of what the layer plots: the rows the steps rules keep for it (steps.py:
+not a resumed run's replaced steps), after its transforms, every one of them.
 A table the reduction cuts (reduce.py) keeps each pixel column's extremes but not its mean, so
 there the engine computes the statistic on the full relation, with the layer's filters and
 calculates as SQL, before the cut (:func:`engine_stats`); a table drawn whole is evaluated in
@@ -22,6 +23,8 @@ from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .evaluate import _statistics, evaluate
 from .layerdata import layer_dates, layer_steps
+from .rows import DRAWS
+from .smoothing import draws
 from .table import Table
 
 __all__ = ["STAT_SQL", "resolve_reference_lines", "stat_field", "stat_layer"]
@@ -67,7 +70,10 @@ def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: Cha
                   ) -> tuple[float | None, str | None]:
     """(the statistic of the layer's evaluated rows, or None and why)."""
     steps = layer_steps(layer, model, layer.data is not None)
-    rows = evaluate(table.rows, steps, model.x.field, layer_dates(layer, model)) if steps else table.rows
+    rows = table.rows
+    if DRAWS in table.columns:  # the rows the steps rules keep (a resumed run's replaced steps are not drawn)
+        rows = tuple(row for row in rows if draws(row, layer.index))
+    rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model)) if steps else rows
     if rows is None:
         return None, "a transform of the layer runs only in Vega (an expression chartspec cannot evaluate)"
     values = [float(v) for r in rows if isinstance(v := r.get(field), (int, float)) and not isinstance(v, bool)
@@ -79,7 +85,8 @@ def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: Cha
 
 def resolve_reference_lines(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None],
                             source: SourceMap) -> tuple[ChartSpec, list[Diagnostic]]:
-    """``model`` with each data-driven hline at its value, and the problems of those that have none."""
+    """``model`` with each data-driven hline at its value, and the problems of those that have none
+    (notes: those left out because their column holds no value yet)."""
     found: list[Annotation] = []
     problems: list[Diagnostic] = []
     for i, a in enumerate(model.annotations):
@@ -87,11 +94,15 @@ def resolve_reference_lines(model: ChartSpec, table: Table, layer_tables: Sequen
             found.append(a)
             continue
         resolved = _resolve(i, a, a.stat, model, table, layer_tables, source)
+        if isinstance(resolved, Diagnostic) and resolved.severity == "note":
+            problems.append(resolved)  # told, not failed (chart.py): the annotation is left out
+            continue
         if isinstance(resolved, Diagnostic):
             problems.append(resolved)
             resolved = replace(a, y=(0.0,))  # drawn nowhere: the spec fails with the problem
         found.append(resolved)
-    return (replace(model, annotations=tuple(found)) if any(a.stat for a in found) else model), problems
+    changed = len(found) < len(model.annotations) or any(a.stat for a in found)
+    return (replace(model, annotations=tuple(found)) if changed else model), problems
 
 
 def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
@@ -106,8 +117,17 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
     field = stat_field(stat, layer)
     own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
     data = own if own is not None else table
+    if field in data.columns and field not in data.derived and not data.has_numbers(field) and \
+            data.first_text(field) is None:  # a metric not logged yet: no line until it is (checks.py)
+        return replace(source.diagnostic(f"hline: the {stat.op} of {field!r} is not drawn: {field!r} has no values "
+                                         f"yet in {data.name}", path + ("aggregate",),
+                                         hint="the line appears once the metric's first value is written"),
+                       severity="note")
     value, why = data.stats.get(i), None
-    if value is None and data.reduced_from is not None:
+    if value is None and data.reduced_from is not None and data.fetched:
+        why = (f"{data.name} is too large to draw whole and its server sent only the rows it keeps for the "
+               f"drawing, whose {stat.op} is not the data's")
+    elif value is None and data.reduced_from is not None:
         why = (f"{data.name} is too large to draw whole and the {stat.op} of {field!r} could not be computed "
                "by the engine before the reduction")
     elif value is None:

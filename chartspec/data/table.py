@@ -153,9 +153,11 @@ def _logger_format(source: DataSource, spec_dir: Path) -> str | None:  # loggers
 
 
 def read_data(source: DataSource, spec_file: Path | None, root: Path | None, smap: SourceMap,
-              used: frozenset[str] | None = None) -> Table:
+              used: frozenset[str] | None = None, *, rows_optional: bool = False) -> Table:
     """Load the rows of ``source``. Inline values need no files. Declared dates are parsed last.
-    ``used``: the names the spec mentions; the engine keeps only those columns of large files."""
+    ``used``: the names the spec mentions; the engine keeps only those columns of large files.
+    ``rows_optional``: a file of column names only is an empty table and a note (a layer's own
+    data not logged yet), not an error."""
     if source.values is not None:
         rows, notes = finite_rows(typed_rows(tuple(dict(r) for r in source.values)), "inline data", smap,
                                   source.json_path, used)  # the rule of every data file (numbers.py)
@@ -181,7 +183,11 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
             table = Table(name=shown, columns=columns, rows=rows, files=(path,), notes=notes)
     if table.columns and not table.rows and (table.relation is None or not table.relation.count) \
             and spec_file is not None and source.values is None and _logger_format(source, spec_file.parent) is None:
-        raise _no_rows(table, source, smap)
+        if not rows_optional:
+            raise _no_rows(table, source, smap)
+        note = replace(_no_rows(table, source, smap).first, hint="the layer draws nothing until rows are written",
+                       severity="note")
+        return replace(table, rows=(), relation=None, notes=table.notes + (note,))
     if source.parse and table.relation is not None:
         from .parsedates import parse_dates_sql
 

@@ -262,3 +262,16 @@ def test_a_log_y_line_keeps_its_smallest_values_above_zero_in_postgres(project: 
     remote_spec = load(remote)
     assert pg_module.FETCHES[-1]["rows"] < ROWS // 4  # cut in Postgres
     check_log_cut(remote_spec, load(warehouse), ("db:", "warehouse:"))
+
+
+def test_a_data_driven_hline_on_rows_postgres_cut_is_refused_not_drawn_at_their_mean(project: Path) -> None:
+    # Postgres sends only its M4's picks: their mean (0.0758 here) is not the data's (0.0772), so the
+    # statistic is refused rather than drawn at a false value; the local engine's is exact
+    spec = LINES + "annotations:\n  - {hline: {aggregate: mean}}\n"
+    db, warehouse = pair(project, "stat", spec, "db")
+    local = load(warehouse)
+    assert local.table.reduced_from == ROWS and local.model.annotations[0].y[0] == pytest.approx(0.0772064220183)
+    err = load_error(db, db.read_text(encoding="utf-8"))
+    message = err.diagnostics[0].message
+    assert message.startswith("hline: cannot compute the mean of 'loss' in layer 'loss'") and (
+        "its server sent only the rows it keeps for the drawing" in message), message

@@ -12,6 +12,8 @@ import statistics
 from pathlib import Path
 
 import numpy as np
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 from conftest import build_specs, write_tree
 from svgchart import parse_svg
@@ -65,6 +67,32 @@ def test_a_file_beyond_the_reduction_gets_the_exact_mean(tmp_path: Path) -> None
     assert mean == pytest.approx(full.mean(), rel=1e-11) and abs(statistics.fmean(kept) - full.mean()) > 1e-3
     assert median == pytest.approx(np.median(full), rel=1e-11)
     assert q1 == pytest.approx(np.quantile(full, 0.25), rel=1e-11)
+
+
+@pytest.mark.parametrize(("n", "suffix"), [(40, "csv"), (40, "parquet"), (30_000, "csv")],
+                         ids=["rows", "engine-whole", "engine-reduced"])
+def test_a_resumed_run_counts_only_the_rows_its_line_draws(tmp_path: Path, n: int, suffix: str) -> None:
+    # a crash at step n-1 after diverging (the last quarter far up), resumed from the checkpoint at
+    # n/2: the line draws the resumed rows for steps n/2.. (duplicates: last), so the statistics
+    # must not see the diverged rows they replaced; the layer's filter drops steps below n/10
+    rng = np.random.default_rng(3)
+    first = np.round(1 + rng.random(n) + np.where(np.arange(n) >= 3 * n // 4, 50.0, 0.0), 6)
+    again = np.round(1 + rng.random(n), 6)
+    steps = np.concatenate([np.arange(n), np.arange(n // 2, n // 2 + n)])
+    text = "step,loss\n" + "".join(f"{s},{v}\n" for s, v in zip(steps, np.concatenate([first, again])))
+    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": text, "chart.yaml": (
+        f"data: run.{suffix}\nwidth: 200\nx: {{field: step}}\nlayers:\n"
+        f"  - {{name: L, y: {{field: loss}}, transform: [{{filter: {{field: step, gte: {n // 10}}}}}]}}\n"
+        "annotations:\n  - {hline: {aggregate: mean, layer: L}}\n  - {hline: {aggregate: max, layer: L}}\n"
+        "  - {hline: {aggregate: median, layer: L}}\n")})
+    if suffix == "parquet":  # read by the data engine (its steps rules), drawn whole
+        pq.write_table(pacsv.read_csv(tmp_path / "run.csv"), tmp_path / "run.parquet")
+    spec = chartspec.load(tmp_path / "chart.yaml")
+    assert bool(spec.table.reduced_from) == (n > 1000)  # the engine's statistics, or Python's
+    drawn = np.concatenate([first[n // 10:n // 2], again])
+    mean, top, median = (a.y[0] for a in spec.model.annotations)
+    assert mean == pytest.approx(drawn.mean(), rel=1e-11) and top == pytest.approx(drawn.max(), rel=1e-11)
+    assert median == pytest.approx(np.median(drawn), rel=1e-11) and top < 10  # not a replaced, diverged row
 
 
 @pytest.mark.parametrize(("hline", "where", "message", "hint"), [

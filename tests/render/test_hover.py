@@ -105,6 +105,44 @@ def test_folded_columns_and_smoothed_values_are_what_the_lines_draw() -> None:
     assert any(row["reward"] != line[row["episode"]] for row in smoothed["data"]["values"])
 
 
+#: (CSV text, the EMA (weight 0.5) the line draws per step): a log with an empty cell, with a NaN,
+#: with a metric logged on rows of its own (Lightning's CSVLogger), a resumed run's repeated steps
+_GAPPED = {
+    "empty": ("step,loss\n0,1\n1,3\n2,\n3,2\n4,5\n", {0: 1.0, 1: 7 / 3, 3: 15 / 7, 4: 11 / 3}),
+    "nan": ("step,loss\n0,1\n1,3\n2,nan\n3,2\n4,5\n", {0: 1.0, 1: 7 / 3, 3: 15 / 7, 4: 11 / 3}),
+    "sparse": ("step,loss,val\n0,1,\n1,3,\n1,,2.5\n3,2,\n4,5,\n", {0: 1.0, 1: 7 / 3, 3: 15 / 7, 4: 11 / 3}),
+    "resumed": ("step,loss\n0,1\n1,2\n2,3\n1,20\n2,30\n3,40\n", {0: 1.0, 1: 41 / 3, 2: 23.0, 3: 481 / 15}),
+}
+
+
+@pytest.mark.parametrize("engine", [False, True], ids=["rows", "engine"])
+@pytest.mark.parametrize("case", sorted(_GAPPED))
+def test_a_smoothed_layer_hovers_its_ema_through_gaps_and_resumed_steps(tmp_path: Path, case: str,
+                                                                         engine: bool) -> None:
+    text, ema = _GAPPED[case]
+    data = tmp_path / "log.csv"
+    data.write_text(text, encoding="utf-8")
+    if engine:  # Parquet: read by the data engine, smoothed there (smoothframe.py)
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        pq.write_table(pacsv.read_csv(data), data := tmp_path / "log.parquet")
+    spec = tmp_path / "c.yaml"
+    spec.write_text(f"data: {data.name}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}, smooth: {{ema: 0.5}}}}]\n",
+                    encoding="utf-8")
+    vl = compiled_file(spec)
+    (_, column), = columns_by_title(hover_layer(vl)).items()
+    hovered = {row["step"]: row[column] for row in hover_layer(vl)["data"]["values"] if column in row}
+    line = {row["step"]: row["__smooth_0"] for row in vl["data"]["values"] if row.get("__smooth_0") is not None}
+    assert hovered == pytest.approx(ema) and line == pytest.approx(ema)  # the EMA, not the raw loss
+
+
+def compiled_file(path: Path) -> dict[str, Any]:
+    vl = chartspec.to_vegalite(path)
+    assert_valid_vega_lite(vl)
+    return vl
+
+
 def test_every_series_is_written_in_its_axis_format_and_a_gap_as_a_dash() -> None:
     vl = chartspec.to_vegalite(chartspec.loads(
         "data: {values: [{s: 0, a: 1, c: 1234567}, {s: 1, a: 2, c: 0.000123456789}, {s: 2, a: 3, c: 59.1382329255}]}\n"

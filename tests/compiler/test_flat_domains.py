@@ -1,0 +1,67 @@
+"""An axis whose data is one value (a constant learning rate, the single row a run has logged so
+far): Vega's ticks on a zero-width domain write 0.0003 as "0" and 0.5 as "1", so the compiler
+widens it (scales.flat_domain). Read back from the rendered SVG's tick labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import vl_convert as vlc
+from conftest import drawn_vegalite, write_tree
+from svgchart import parse_svg
+
+import chartspec
+
+
+def _labels(tmp_path: Path, csv: str, spec: str) -> dict[str, list[float]]:
+    """Axis title -> its tick labels as numbers."""
+    write_tree(tmp_path, {"log.csv": csv, "c.yaml": "data: log.csv\nx: {field: step, title: Step}\n" + spec})
+    chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(chartspec.load(tmp_path / "c.yaml"))))
+    return {axis.title: [float(t.replace("\u2212", "-").replace(",", "")) for t in axis.label_texts]
+            for axis in chart.axes}
+
+
+@pytest.mark.parametrize(("value", "scale"), [(0.0003, "linear"), (0.5, "linear"), (2.5e-7, "linear"),
+                                              (-1200.0, "linear"), (0.0003, "log"), (0.5, "sqrt")])
+def test_a_constant_series_gets_ticks_that_name_its_value(tmp_path: Path, value: float, scale: str) -> None:
+    csv = "step,loss,lr\n" + "".join(f"{s},{2 - s / 10},{value}\n" for s in range(5))
+    labels = _labels(tmp_path, csv, "layers:\n  - {y: {field: loss, title: Loss}}\n"
+                                    f"  - {{y: {{field: lr, title: LR, scale: {scale}}}}}\n")
+    lr = labels["LR"]
+    assert value in lr and len(lr) >= 2  # the value itself among several ticks, not one rounded "0"
+    assert min(lr) < value < max(lr) or scale == "log"  # the line in the plot, not on its edge
+    assert labels["Loss"] == pytest.approx([1.6, 1.65, 1.7, 1.75, 1.8, 1.85, 1.9, 1.95, 2.0])  # untouched
+
+
+def test_a_single_logged_row_gets_its_step_and_value_on_both_axes(tmp_path: Path) -> None:
+    labels = _labels(tmp_path, "step,loss\n7,0.25\n", "layers: [{y: {field: loss, title: Loss}}]\n")
+    assert labels["Step"] == [6, 7, 8]  # whole steps beside it
+    assert 0.25 in labels["Loss"] and min(labels["Loss"]) < 0.25 < max(labels["Loss"])
+    fractional = _labels(tmp_path, "step,loss\n0.5,0.25\n", "layers: [{y: {field: loss, title: Loss}}]\n")
+    assert 0.5 in fractional["Step"] and len(fractional["Step"]) >= 2
+
+
+def test_bars_keep_zero_and_zero_itself_is_widened(tmp_path: Path) -> None:
+    csv = "step,n,z\n0,32,0\n1,32,0\n"
+    labels = _labels(tmp_path, csv, "layers:\n  - {mark: bar, y: {field: n, title: N}}\n"
+                                    "  - {y: {field: z, title: Z, axis: z}}\n")
+    assert min(labels["N"]) == 0 and 30 <= max(labels["N"]) <= 35  # from zero, as bars are
+    assert 0 in labels["Z"] and min(labels["Z"]) < 0 < max(labels["Z"])
+
+
+def _y_scale(text: str) -> dict[str, Any]:
+    base = "data: {values: [{s: 0, a: 0.5, b: 1}, {s: 1, a: 0.5, b: 2}]}\nx: {field: s}\n"
+    layers = [drawn_vegalite(chartspec.loads(base + text))]
+    while "encoding" not in layers[0]:
+        layers = layers[0]["layer"]
+    return dict(layers[0]["encoding"]["y"]["scale"])
+
+
+def test_explicit_domains_and_varying_data_keep_their_scales() -> None:
+    assert _y_scale("layers: [{y: {field: a, domain: [0, 1]}}]\n")["domain"] == [0, 1]
+    assert "domain" not in _y_scale("layers: [{y: {field: b}}]\n")  # Vega's own
+    flat = _y_scale("layers: [{y: {field: a, nice: false}}]\n")
+    assert flat["domain"] == pytest.approx([0.475, 0.525]) and flat["nice"] is False  # 5% either way, not rounded

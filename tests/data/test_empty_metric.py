@@ -1,0 +1,95 @@
+"""A metric column that holds no value yet (``val_loss`` before the first validation epoch of a log
+being written) draws nothing and is a note; the rest of the chart builds (breaker 10, finding 11).
+
+A column that is not there (a misspelt name), one holding text, and an x holding no number stay
+errors. A data-driven hline on the empty metric is left out with a note. Checked on rows read in
+Python and on tables the data engine reads (Parquet, a large CSV that is reduced).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import vl_convert as vlc
+from conftest import RunCli, drawn_vegalite, write_tree
+from svgchart import parse_svg
+
+import chartspec
+from chartspec import ChartspecError
+
+EARLY = "epoch,step,train_loss,val_loss\n0,0,1.0,\n0,1,0.9,\n0,2,0.8,\n"
+CHART = ("x: {field: step}\nlayers:\n  - {y: {field: train_loss}}\n"
+         "  - {y: {field: val_loss, axis: val}, smooth: {ema: 0.5}, label: end, point: circle}\n"
+         "annotations:\n  - {hline: {aggregate: mean, field: val_loss, layer: val_loss}}\n"
+         "  - {hline: {aggregate: max, field: train_loss}, label: 'max {value}'}\n")
+NOTE = "field 'val_loss' has no values yet in {data}: the layer draws nothing"
+HLINE_NOTE = "hline: the mean of 'val_loss' is not drawn: 'val_loss' has no values yet in {data}"
+
+
+def _data(tmp_path: Path, kind: str) -> str:
+    """The early log as ``kind``: CSV rows, a Parquet file (the engine), or 60,000 rows (reduced)."""
+    if kind == "csv":
+        (tmp_path / "early.csv").write_text(EARLY, encoding="utf-8")
+        return "early.csv"
+    n = 3 if kind == "parquet" else 60_000
+    pq.write_table(pa.table({"step": list(range(n)), "train_loss": [1.0 - i / (2 * n) for i in range(n)],
+                             "val_loss": pa.array([None] * n, type=pa.float64())}), tmp_path / f"{kind}.parquet")
+    return f"{kind}.parquet"
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet", "large"])
+def test_a_metric_without_values_draws_nothing_and_the_chart_builds(tmp_path: Path, kind: str) -> None:
+    data = _data(tmp_path, kind)
+    write_tree(tmp_path, {"chartspec.toml": "", "c.yaml": f"data: {data}\n" + CHART})
+    spec = chartspec.load(tmp_path / "c.yaml")
+    assert (kind == "large") == bool(spec.table.reduced_from)
+    notes = [(n.line, n.message) for n in spec.notes]
+    assert (5, NOTE.format(data=data)) in notes and (7, HLINE_NOTE.format(data=data)) in notes
+    assert [a.label for a in spec.model.annotations] == ["max 1"]  # the other hline is drawn
+    chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(spec)))
+    assert chart.texts("legend-label") == ["train_loss", "val_loss"]  # listed, as TensorBoard and W&B do
+    assert "max 1" in chart.texts("mark")
+    titles = {a.title: a.label_texts for a in chart.axes}
+    assert titles["val_loss"] == [] and len(titles["train_loss"]) > 2  # an empty axis beside the drawn one
+
+
+def test_the_cli_builds_and_prints_the_note(tmp_path: Path, run_cli: RunCli) -> None:
+    write_tree(tmp_path, {"chartspec.toml": "", "early.csv": EARLY, "c.yaml": (
+        "data: early.csv\nx: {field: step}\nlayers:\n  - y: {field: train_loss}\n  - y: {field: val_loss}\n")})
+    proc = run_cli("build", "c.yaml", "-o", "out", "-f", "svg", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"c.yaml:5:16: note: {NOTE.format(data='early.csv')}" in proc.stderr
+    assert (tmp_path / "out" / "c.svg").is_file()
+
+
+@pytest.mark.parametrize(("chart", "message"), [
+    ("x: {field: step}\nlayers: [{y: {field: val_los}}]\n", "field 'val_los' not in early.csv"),
+    ("x: {field: val_loss}\nlayers: [{y: {field: train_loss}}]\n", "field 'val_loss' has no numeric values in early.csv"),
+    ("x: {field: step}\nlayers: [{y: {field: note}}]\n",
+     "field 'note' is plotted as numbers but row 1 of early.csv holds 'warmup'"),
+    ("x: {field: step}\nlayers: [{y: {field: train_loss}}]\nannotations: [{hline: {aggregate: mean, field: val_los}}]\n",
+     "hline: cannot compute the mean of 'val_los' in layer 'train_loss'"),
+], ids=["misspelt", "empty-x", "text", "misspelt-hline"])
+def test_misspelt_text_and_empty_x_columns_stay_errors(tmp_path: Path, chart: str, message: str) -> None:
+    write_tree(tmp_path, {"chartspec.toml": "", "early.csv": EARLY.replace("val_loss\n", "val_loss,note\n").replace(
+        ",\n", ",,warmup\n"), "c.yaml": "data: early.csv\n" + chart})
+    with pytest.raises(ChartspecError) as err:
+        chartspec.load(tmp_path / "c.yaml")
+    assert any(d.message.startswith(message) for d in err.value.diagnostics), err.value.diagnostics
+
+
+def test_a_layers_own_file_with_a_header_only_draws_nothing(tmp_path: Path, run_cli: RunCli) -> None:
+    # evaluation metrics in a file of their own, created with its header before the first eval
+    write_tree(tmp_path, {"chartspec.toml": "", "early.csv": EARLY, "val.csv": "step,val_loss\n", "c.yaml": (
+        "data: early.csv\nx: {field: step}\nlayers:\n  - y: {field: train_loss}\n"
+        "  - {y: {field: val_loss}, data: val.csv, smooth: {ema: 0.5}, label: end}\n"),
+        "main.yaml": "data: val.csv\nx: {field: step}\nlayers: [{y: {field: val_loss}}]\n"})
+    spec = chartspec.load(tmp_path / "c.yaml")
+    assert [(n.line, n.severity, n.message) for n in spec.notes] == [(5, "note", "val.csv has a header but no rows")]
+    chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(spec)))
+    assert chart.texts("legend-label") == ["train_loss", "val_loss"]
+    proc = run_cli("build", "main.yaml", "-o", "out", "-f", "svg", cwd=tmp_path)  # the chart's own data: needed
+    assert proc.returncode == 1 and "main.yaml:1:7: error: val.csv has a header but no rows" in proc.stderr
