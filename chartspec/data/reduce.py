@@ -354,7 +354,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
     def reduce_one(t: Table, layers: list[Layer], has_own: bool, others: list[Table]) -> Table:
         big = engine_table(t)
         if big is None:  # small: read in Python, drawn as it is, after the steps rules
-            return _rules_on_rows(_only_used(t, used), layers, model, has_own, source)
+            return replace(_rules_on_rows(t, layers, model, has_own, source), drawn_columns=used)
         if not layers:  # drawn by no layer (every layer has its own data): only checked
             return replace(t, rows=fetch(big.relation, f"SELECT __row AS r, 0 AS m FROM {big.relation.name} "
                                                         f"WHERE __row < {CHECKED_ROWS}") if big.relation else t.rows,
@@ -369,15 +369,6 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
         first = hide_paths(str(err).split("\n", 1)[0], root)  # no path of the machine in the spec's errors
         raise DataError(source.diagnostic(f"the data engine failed on this data: {first}", model.data.json_path,
                                           hint="'reduce: false' draws the data without it")) from None
-
-
-def _only_used(table: Table, used: frozenset[str] | None) -> Table:
-    """``table``'s rows without the columns no part of the spec names, as a reduced table's are
-    fetched (a 100-column W&B export plotting one made a 6 MB page under 2 MB of CSV, 0.3 MB above)."""
-    if used is None or not table.rows or all(c in used or c.startswith("__") for c in table.rows[0]):
-        return table
-    return replace(table, rows=tuple({k: v for k, v in row.items() if k in used or k.startswith("__")}
-                                     for row in table.rows))
 
 
 def _reduce_all(model: ChartSpec, table: Table, own: list[Table | None], layer_tables: Sequence[Table | None],

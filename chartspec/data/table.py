@@ -77,6 +77,9 @@ class Table:
     #: numeric columns holding times in seconds since the epoch (a training log's ``wall_time``): a
     #: temporal axis reads milliseconds, so dates.utc_dates scales them where an axis is temporal
     seconds: frozenset[str] = frozenset()
+    #: the names the spec mentions (rows.mentioned): the compiler inlines only these columns (and
+    #: its own ``__`` ones) into the Vega-Lite; None: every column
+    drawn_columns: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
         """``Table(name='data/m.csv', columns=('step', 'loss'), rows=11)``, not every row."""

@@ -34,7 +34,7 @@ def _dvclive(root: Path) -> Path:
 
 def test_dvclive_step_without_a_timestamp_has_no_wall_time(tmp_path: Path) -> None:
     root = _dvclive(tmp_path)
-    (root / "c.yaml").write_text("data: dvclive\nx: {field: step}\nlayers: [{y: {field: loss}}, {y: {field: acc}}]\n",
+    (root / "c.yaml").write_text("data: dvclive\nx: {field: step}\nlayers: [{y: {field: loss}}, {y: {field: acc}}, {y: {field: wall_time}}]\n",
                                  encoding="utf-8")
     rows = chartspec.load(root / "c.yaml").table.rows
     assert [(r["step"], r.get("wall_time")) for r in rows] == [(0, 1700000000.0), (1, 1700000001.0), (2, None)]
