@@ -8,6 +8,7 @@ refused earlier by :mod:`chartspec.data.layer_checks`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -112,3 +113,19 @@ def title_limit(title: str | None, room: float) -> dict[str, Any]:
     Vega draws it whole otherwise, and a 70-character y title stretched a 200 px plot's chart to
     430 px of blank space; limited, it ends in an ellipsis. Nothing for titles that fit."""
     return {"titleLimit": room} if title and len(title) * _TITLE_CHAR_PX > room else {}
+
+
+#: the narrowest a legend label may be limited to: Vega's own default ``labelLimit``
+_MIN_LABEL_PX = 160
+#: a 10 px legend label's width per character of ordinary names (mixed case, digits, spaces),
+#: erring wide; a label of capitals it fits may still draw up to ~1.5x the room, never 3,000 px
+_LABEL_CHAR_PX = 6.0
+
+
+def label_limit(labels: Sequence[str], width: float) -> dict[str, Any]:
+    """``{"labelLimit": room}`` for a legend with a label that may be wider than half the chart's
+    ``width`` (at least 160 px): the config's ``labelLimit: 0`` draws labels whole, and a
+    500-character layer name made a legend 3,000 px wide beside a 600 px plot; limited, it ends in
+    an ellipsis. Nothing when every label fits, so a chart of ordinary names compiles as before."""
+    room = max(_MIN_LABEL_PX, round(width / 2))
+    return {"labelLimit": room} if any(len(label) * _LABEL_CHAR_PX > room for label in labels) else {}
