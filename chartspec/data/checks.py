@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath, quoted
 from ..spec.checks import annotation_diagnostics
 from ..spec.colors import CSS_COLOR_NAMES, is_color
 from ..spec.label_checks import label_diagnostics
@@ -73,7 +73,7 @@ def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic
 
 
 def _text_in_numbers(axis: Axis, table: Table, row: int, value: Any, source: SourceMap) -> Diagnostic:
-    return source.diagnostic(f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {value!r}",
+    return source.diagnostic(f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {quoted(value)}",
                              axis.json_path + ("field",),
                              hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")
 
@@ -148,7 +148,7 @@ def _check_dates(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
     for axis in (spec.x, *(layer.y for layer in spec.layers)):
         for i, value in enumerate(axis.values or ()) if axis.type == "temporal" else ():
             if isinstance(value, str) and not _is_date(value, None):
-                out.append(source.diagnostic(f"tick value {value!r} is not a date", axis.json_path + ("values", i),
+                out.append(source.diagnostic(f"tick value {quoted(value)} is not a date", axis.json_path + ("values", i),
                                              hint=hint))
     fmt = dict(spec.data.parse).get(spec.x.field)
     for a in spec.annotations if spec.x.type == "temporal" else ():
@@ -203,7 +203,7 @@ def _check_names(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
     for layer in spec.layers:
         if layer.name in seen:
             out.append(source.diagnostic(
-                f"two layers share the legend name {layer.name!r} (layers {seen[layer.name] + 1} and {layer.index + 1})",
+                f"two layers share the legend name {quoted(layer.name)} (layers {seen[layer.name] + 1} and {layer.index + 1})",
                 layer.json_path + ("name",), hint="give each layer its own 'name'"))
         seen.setdefault(layer.name, layer.index)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.layout import _PATH, Facet
 from ..spec.marks import BAND_MARKS, SPAN_MARKS
 from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
@@ -59,7 +59,7 @@ def _sort_diagnostics(facet: Facet, table: Table, source: SourceMap) -> list[Dia
     if not fields:
         return []  # the field checks report it
     values = {str(row.get(f)): row.get(f) for row in table.rows for f in fields if row.get(f) is not None}
-    return [source.diagnostic(f"facet sort names {value!r}, which is not a value of {' or '.join(map(repr, fields))}",
+    return [source.diagnostic(f"facet sort names {quoted(value)}, which is not a value of {' or '.join(map(repr, fields))}",
                               _PATH + ("sort", i), hint=did_you_mean(str(value), values) or
                               f"values: {', '.join(sorted(values)[:12])}")
             for i, value in enumerate(facet.sort) if str(value) not in values]
@@ -234,7 +234,7 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
         for value in values:
             if value in names and not {names[value], layer.index} <= shared:  # sharing layers share runs
                 out.append(source.diagnostic(
-                    f"the series {value!r} of field {field!r} has the same legend name as layer {names[value] + 1}",
+                    f"the series {quoted(value)} of field {field!r} has the same legend name as layer {names[value] + 1}",
                     path, hint="rename that layer with 'name', so the legend tells the two apart"))
             names.setdefault(value, layer.index)
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import DataError
+from ..errors import DataError, quoted
 from ..spec.model import Layer
 from ..spec.source import SourceMap
 from .engine import Relation
@@ -28,7 +28,7 @@ def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataErro
     else:
         hint = "draw it as a line or points, which chartspec reduces, or aggregate the rows first"
     return DataError(source.diagnostic(
-        f"layer {layer.name!r} would hand {count:,} rows to Vega, more than it can draw "
+        f"layer {quoted(layer.name)} would hand {count:,} rows to Vega, more than it can draw "
         f"(limit {max_drawn_rows():,}): {why}", layer.json_path + ("mark",),
         hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
 

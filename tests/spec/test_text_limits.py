@@ -19,7 +19,7 @@ from conftest import build_specs, write_tree
 from svgchart import parse_svg
 
 import chartspec
-from chartspec.errors import CompileError
+from chartspec.errors import CompileError, quoted
 from chartspec.spec.schema import load_schema, max_text_length
 
 # every key whose string is drawn as text (not a field name, colour, format or path)
@@ -93,7 +93,7 @@ def test_names_from_the_data_are_held_to_the_same_limit(tmp_path: Path) -> None:
         chartspec.to_vegalite(chartspec.load(tmp_path / "runs.yaml"))
     [d] = caught.value.diagnostics
     assert (d.line, d.column) == (5, 20)
-    assert d.message == (f"the series {'r' * 30 + '...'!r} of field 'run' is {limit + 1} characters long: "
+    assert d.message == (f"the series {quoted('r' * (limit + 1))} of field 'run' is {limit + 1} characters long: "
                          f"more than the limit of {limit} for a direct label")
     # a folded column's name is made by a transform: the same limit, at the colour field, the hint at the fold
     wide = json.dumps([{"step": 1, "a": 1, long: 2}, {"step": 2, "a": 2, long: 3}])
@@ -103,7 +103,7 @@ def test_names_from_the_data_are_held_to_the_same_limit(tmp_path: Path) -> None:
     with pytest.raises(CompileError) as caught:
         chartspec.to_vegalite(chartspec.load(tmp_path / "fold.yaml"))
     [d] = caught.value.diagnostics
-    assert (d.line, d.column, d.message) == (7, 20, f"the series {'r' * 30 + '...'!r} of field 'key' is {limit + 1} "
+    assert (d.line, d.column, d.message) == (7, 20, f"the series {quoted('r' * (limit + 1))} of field 'key' is {limit + 1} "
                                                     f"characters long: more than the limit of {limit} for a legend name")
     assert d.hint is not None and "the names of the columns the 'fold' on line 4 lists" in d.hint
 
