@@ -13,7 +13,7 @@ from ..spec.model import Axis, ChartSpec
 from ..spec.numformat import number_format_diagnostics
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
-from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
+from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, scale_misfits, series_diagnostics
 from .rows import first_texts
 from .sources import written_date
 from .table import Table
@@ -63,6 +63,8 @@ def _check_field(axis: Axis, table: Table, source: SourceMap) -> list[Diagnostic
         return [source.diagnostic(f"field {axis.field!r} not in {table.name}", path, hint=hint)]
     if axis.field in table.derived:
         return []  # made by a transform: its values exist only when Vega-Lite runs
+    if scale_misfits(axis, source):
+        return []  # 'scale: band' on numbers: the type is wrong, not the data (layer_checks.py says so)
     if axis.type == "quantitative":
         text = table.first_text(axis.field)
         if text is not None:

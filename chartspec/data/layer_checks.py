@@ -143,11 +143,27 @@ def scale_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap
     return found
 
 
+#: what a scale draws and the type to write for it, when the type was left to its default
+_MEANT = {**dict.fromkeys(("band", "point"), ("categories", "'type: nominal' (or 'type: ordinal' for ordered "
+                                                            "categories)")),
+          **dict.fromkeys(("time", "utc"), ("dates", "'type: temporal'"))}
+
+
+def scale_misfits(axis: Axis, source: SourceMap) -> bool:
+    """Is the axis' written scale one its type cannot use ('scale: band' on numbers)? Then that is
+    the fault (checks.py does not also check the data against the type)."""
+    return (axis.json_path + ("scale",)) in source.keys and axis.type not in SCALE_AXIS_TYPES[axis.scale]
+
+
 def _check_axis(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diagnostic]:
     at = axis.json_path
     out: list[Diagnostic] = []
-    written = (at + ("scale",)) in source.keys
-    if written and axis.type not in SCALE_AXIS_TYPES[axis.scale]:
+    if scale_misfits(axis, source) and (at + ("type",)) not in source.keys and axis.scale in _MEANT:
+        # categories or dates meant, the type left to its default: say which type to write, once
+        what, write = _MEANT[axis.scale]
+        out.append(source.diagnostic(f"a {axis.scale} scale draws {what}, but this axis' type is {axis.type} "
+                                     "(the default)", at + ("scale",), hint=f"add {write} to this axis"))
+    elif scale_misfits(axis, source):
         fits = [name for name, kinds in SCALE_AXIS_TYPES.items() if axis.type in kinds]
         out.append(source.diagnostic(
             f"a {axis.scale} scale cannot draw {axis.type} values", at + ("scale",),
