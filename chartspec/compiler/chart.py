@@ -32,7 +32,7 @@ from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .logscale import missing_outside_log
 from .marks import apply_mark, legend_symbols
-from .scales import axis_values, title_limit, vl_axis, vl_scale
+from .scales import axis_values, heading_limit, title_limit, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
@@ -107,7 +107,8 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
         "config": _config(model),
     }
     if model.title:
-        vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
+        vl["title"] = heading_limit({"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})},
+                                    model.width)
     if len(groups) > 1:
         vl["resolve"] = {"scale": {"y": "independent"}}
     if any(layer.heat is not None for layer in model.layers) and len(model.layers) > 1:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from conftest import write_tree
 
 import chartspec
@@ -22,10 +23,14 @@ def _legend_labels(svg: bytes) -> list[str]:
             for t in g.iter(f"{SVG}text")]
 
 
-def _drawn(tmp_path: Path, spec: str) -> tuple[float, list[str]]:
+def _svg(tmp_path: Path, spec: str) -> bytes:
     runs = "".join(f"{run},{step},{step * 0.1 + len(run) % 3}\n" for run in ("a", LONG) for step in range(3))
     write_tree(tmp_path, {"chartspec.toml": "", "runs.csv": "run,step,loss\n" + runs, "c.yaml": spec})
-    svg = render(chartspec.to_vegalite(chartspec.load(tmp_path / "c.yaml")), ("svg",))["svg"]
+    return render(chartspec.to_vegalite(chartspec.load(tmp_path / "c.yaml")), ("svg",))["svg"]
+
+
+def _drawn(tmp_path: Path, spec: str) -> tuple[float, list[str]]:
+    svg = _svg(tmp_path, spec)
     return float(ET.fromstring(svg).get("width")), _legend_labels(svg)
 
 
@@ -48,3 +53,28 @@ def test_long_series_names_from_the_data_and_in_the_line_style_legend_are_cut(tm
                                      f"  - {{y: {{field: loss}}, color: {{field: run}}}}\n"
                                      f"  - {{y: {{field: loss}}, name: '{LONG}', color: {{field: run}}}}\n")
     assert sum(t.endswith("…") for t in labels) == 2 and width < 720, (width, labels)
+
+
+def _texts(svg: bytes) -> list[str]:
+    return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+BASE = "data: runs.csv\nwidth: 300\nheight: 200\nx: {field: step}\n"
+
+
+@pytest.mark.parametrize(("spec", "widest"), [
+    pytest.param(BASE + "layers:\n  - {y: {field: loss}, color: {field: run}, label: end}\n", 300 + 150 + 150,
+                 id="direct label"),
+    pytest.param(BASE + "facet: {field: run}\nlayers:\n  - {y: {field: loss}}\n", 2 * 300 + 200, id="panel header"),
+    pytest.param(BASE + "facet: {row: run}\nlayers:\n  - {y: {field: loss}}\n", -(2 * 200 + 200), id="row header"),
+    pytest.param(f"title: '{LONG}'\nsubtitle: '{LONG}'\n" + BASE + "layers:\n  - {y: {field: loss}}\n", 300 + 150,
+                 id="title"),
+])
+def test_direct_labels_panel_headers_and_the_title_are_cut_as_well(tmp_path: Path, spec: str, widest: int) -> None:
+    """The same kind: each drew a 500-character name whole (charts 2,700-3,600 px wide; a row
+    header, written upwards, 2,200 px tall). ``widest``: the chart's width at most (negative: height)."""
+    svg = _svg(tmp_path, spec)
+    width = float(ET.fromstring(svg).get("width" if widest > 0 else "height"))
+    widest = abs(widest)
+    cut = [t for t in _texts(svg) if t.endswith("…")]
+    assert width < widest and cut and all(LONG.startswith(t[:-1]) for t in cut), (width, cut)
