@@ -68,15 +68,15 @@ def category_diagnostics(model: ChartSpec, table: Table, layer_tables: Sequence[
 
 def _series_problems(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
                      counted: frozenset[str]) -> list[Diagnostic]:
-    """Colour fields the engine did not count, counted in the rows their layers draw (a filter
-    Python cannot run: that layer's rows as they are, as Vega may keep them all)."""
+    """Colour fields the engine did not count, counted in the rows their layers draw (a layer
+    whose transforms Python cannot run is not counted: its filter may keep a few series of many)."""
     problems = []
     for field, layers in colour_fields(model).items():
         tables = [_own(layer_tables, layer) or table for layer in layers]
         if field in counted or sum(len(t.rows) for t in tables) <= MAX_SERIES:
             continue  # no loop over a small chart's rows
-        views = [layer_view(t, layer, model, t is not table)[0].rows for t, layer in zip(tables, layers)]
-        if _distinct(views, field, MAX_SERIES) > MAX_SERIES:
+        views = [layer_view(t, layer, model, t is not table) for t, layer in zip(tables, layers)]
+        if _distinct((view.rows for view, exact in views if exact), field, MAX_SERIES) > MAX_SERIES:
             problems.append(too_many_series(field, layers[0], source))
     return problems
 

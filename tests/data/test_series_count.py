@@ -43,8 +43,9 @@ def test_series_are_counted_after_the_filters_of_the_layers_colouring_by_them(tm
     _parquet(tmp_path / "d.parquet", 1_500)
     kept = ", transform: [{filter: {field: loss, lte: 0}}]"  # 1 run in 11
     expr = ", transform: [{filter: 'datum.loss <= 0'}]"
+    regex = ", transform: [{filter: 'test(/^r1/, datum.run)'}]"  # 611 runs; neither SQL nor Python runs it
     for data in ("d.csv", "d.parquet"):
-        for extra in (kept, expr):
+        for extra in (kept, expr, regex):
             spec = chartspec.loads(SPEC.format(data=data, extra=extra), file="a.yaml", path=tmp_path / "a.yaml")
             assert spec.table.columns[:3] == ("run", "step", "loss")
     # the limit is inclusive, and the series of every layer sharing the field are counted together
