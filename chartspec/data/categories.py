@@ -52,10 +52,12 @@ def category_diagnostics(model: ChartSpec, table: Table, layer_tables: Sequence[
         if _distinct((t.rows for t in (table, *layer_tables) if t is not None), field, limit) <= limit:
             continue
         # as the layers draw them: after their filters and calculates, where Python can run them
+        # (a layer it cannot, a regular expression's filter, may keep a few values of many: not counted)
         views = []
         for layer in model.layers:
-            own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
-            views.append(layer_view(own or table, layer, model, own is not None)[0].rows)
+            own = _own(layer_tables, layer)
+            view, exact = layer_view(own or table, layer, model, own is not None)
+            views += [view.rows] if exact else []
         if _distinct(views, field, limit) > limit:
             problems.append(source.diagnostic(
                 f"field {field!r} has more than {limit:,} distinct values {why}", path,
