@@ -12,12 +12,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import DataError, quoted
-from ..spec.model import Layer
+from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .engine import Relation
 from .m4grid import max_drawn_rows
 
-__all__ = ["filtered_rows", "too_large", "with_whole"]
+__all__ = ["filtered_rows", "too_large", "turned_off", "with_whole"]
+
+
+def turned_off(layer: Layer, model: ChartSpec) -> bool:
+    """Does ``reduce: false`` (the layer's, else the chart's) turn the layer's reduction off?"""
+    return not (model.reduce if layer.reduce is None else layer.reduce)
 
 
 def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataError:

@@ -262,3 +262,14 @@ def test_a_log_y_line_keeps_its_smallest_values_above_zero_in_postgres(project: 
     remote_spec = load(remote)
     assert pg_module.FETCHES[-1]["rows"] < ROWS // 4  # cut in Postgres
     check_log_cut(remote_spec, load(warehouse), ("db:", "warehouse:"))
+
+
+def test_reduce_false_too_large_is_blamed_at_its_reduce_key(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for a file (data/reduceoff.py): the chart's 'reduce: false' at the chart's key, a layer's at its own."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    chart = "reduce: false\n" + SPEC.replace("NAME", "db")
+    d = load_error(project / "off.yaml", chart).first
+    assert (d.line, d.column, d.path) == (1, 9, ("reduce",)), d
+    assert d.message.startswith(f"the chart would hand {ROWS:,} rows to Vega") and "remove 'reduce: false'" in (d.hint or "")
+    d = load_error(project / "off.yaml", SPEC.replace("NAME", "db") + "    reduce: false\n").first
+    assert d.path == ("layers", 0, "reduce") and d.message.startswith("layer 'loss'"), d
