@@ -69,9 +69,13 @@ BASE = "data: runs.csv\nwidth: 300\nheight: 200\nx: {field: step}\n"
     pytest.param(BASE + "facet: {row: run}\nlayers:\n  - {y: {field: loss}}\n", -(2 * 200 + 200), id="row header"),
     pytest.param(f"title: '{LONG}'\nsubtitle: '{LONG}'\n" + BASE + "layers:\n  - {y: {field: loss}}\n", 300 + 150,
                  id="title"),
+    pytest.param(BASE + f"facet: {{field: run, title: '{LONG}'}}\nlayers:\n  - {{y: {{field: loss}}}}\n", 2 * 300 + 200,
+                 id="panel title"),
+    pytest.param(BASE + f"layers:\n  - {{y: {{field: loss}}}}\nannotations:\n  - {{hline: 0.1, label: '{LONG}'}}\n",
+                 300 + 150, id="annotation label"),
 ])
 def test_direct_labels_panel_headers_and_the_title_are_cut_as_well(tmp_path: Path, spec: str, widest: int) -> None:
-    """The same kind: each drew a 500-character name whole (charts 2,700-3,600 px wide; a row
+    """The same kind: each drew a 500-character text whole (charts 2,400-3,600 px wide; a row
     header, written upwards, 2,200 px tall). ``widest``: the chart's width at most (negative: height)."""
     svg = _svg(tmp_path, spec)
     width = float(ET.fromstring(svg).get("width" if widest > 0 else "height"))
