@@ -31,8 +31,8 @@ from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .logscale import missing_outside_log
-from .marks import apply_mark, legend_symbols
-from .scales import axis_values, heading_limit, title_limit, vl_axis, vl_scale
+from .marks import apply_mark, legend_symbols, text_limit
+from .scales import axis_values, heading_limit, label_room, title_limit, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
@@ -86,8 +86,9 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model),
                             direct, axis_id)
-        sub = [finish_layer(apply_mark(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
-                                              data.of(layer)), layer), layer, spec, data, colors.get(layer.index), values)
+        sub = [finish_layer(_marked(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
+                                           data.of(layer)), layer, model, data), layer, spec, data,
+                            colors.get(layer.index), values)
                for layer in members]
         sub += annotation_layers(model, axis_id, corners)  # inside the group: drawn on this axis' y scale
         sub += label_layers(direct, model, x_encoding, axis_id)
@@ -331,6 +332,15 @@ def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:
             legend["direction"] = "horizontal"
     return {"color": {"field": field_ref(heat.field), "type": "quantitative", "scale": {"scheme": heat.scheme},
                       "legend": legend}}
+
+
+def _marked(compiled: dict[str, Any], layer: Layer, model: ChartSpec, data: LayerData) -> dict[str, Any]:
+    """The layer drawn as its mark; a text mark's long values cut as a legend's labels are."""
+    out = apply_mark(compiled, layer)
+    if layer.mark != "text" or layer.text is None:
+        return out
+    written = (str(value) for row in data.of(layer).rows if (value := row.get(layer.text)) is not None)
+    return text_limit(out, layer, written, label_room(model.width))
 
 
 def _fmt(fmt: str | None) -> dict[str, str]:

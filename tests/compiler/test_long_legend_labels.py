@@ -73,6 +73,7 @@ BASE = "data: runs.csv\nwidth: 300\nheight: 200\nx: {field: step}\n"
                  id="panel title"),
     pytest.param(BASE + f"layers:\n  - {{y: {{field: loss}}}}\nannotations:\n  - {{hline: 0.1, label: '{LONG}'}}\n",
                  300 + 150, id="annotation label"),
+    pytest.param(BASE + "layers:\n  - {mark: text, y: {field: loss}, text: run}\n", 300 + 150 + 150, id="text mark"),
 ])
 def test_direct_labels_panel_headers_and_the_title_are_cut_as_well(tmp_path: Path, spec: str, widest: int) -> None:
     """The same kind: each drew a 500-character text whole (charts 2,400-3,600 px wide; a row
