@@ -32,6 +32,7 @@ __all__ = [
     "SpecSyntaxError",
     "SpecValidationError",
     "UsageError",
+    "quoted",
 ]
 
 JsonPath = tuple[str | int, ...]
@@ -181,6 +182,21 @@ def hide_paths(text: str, root: Path | None) -> str:
         # the folder itself, or a path below it; not /srv/project2 or /srv/project.d for /srv/project
         text = re.sub(re.escape(place) + r"(/+|(?![\w-]|\.\w))", lambda m: below if m[1] else shown, text)
     return text
+
+
+#: the longest a value quoted in a message is shown (Python's repr, quotes included)
+QUOTED_CHARS = 60
+
+
+def quoted(value: object, limit: int = QUOTED_CHARS) -> str:
+    """``repr(value)`` for a message, a long one cut in the middle (``'run-2024…seed-3'``): a
+    500-character layer name quoted whole made a 600-character line, and the message's position
+    already points at the whole value. Its start and end stay, where names differ most."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
 
 
 def collect(errors: Iterable[ChartspecError]) -> tuple[Diagnostic, ...]:

@@ -21,12 +21,12 @@ from ..data.values import extent
 from ..spec.model import ChartSpec, Layer, YAxis, axis_of
 from .nicedomain import NICE_SCALES, nice_domain, to_pixel
 
-__all__ = ["CORNERS", "Corner", "hline_corners", "label_box"]
+__all__ = ["CHAR_WIDTH", "CORNERS", "Corner", "hline_corners", "label_box"]
 
 Corner = tuple[Literal["right", "left"], Literal["above", "below"]]
 #: the places tried, in order; the first is where a label goes when the data allows
 CORNERS: tuple[Corner, ...] = (("right", "above"), ("right", "below"), ("left", "above"), ("left", "below"))
-_CHAR_WIDTH = 0.62  # of the font size: an average character, with a margin
+CHAR_WIDTH = 0.62  # of the font size: an average character, with a margin
 _POINT_RADIUS = 4.0  # px around a point mark's centre
 _STROKED = ("line", "point", "tick", "rule")
 Box = tuple[float, float, float, float]  # left, top, right, bottom in px from the plot's top left
@@ -34,7 +34,7 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom in px from t
 
 def label_box(text: str, corner: Corner, line_y: float, width: float, gap: float, size: float) -> Box:
     """The pixel box of ``text`` placed at ``corner`` of an hline drawn ``line_y`` px from the top."""
-    text_width = len(text) * size * _CHAR_WIDTH
+    text_width = len(text) * size * CHAR_WIDTH
     left = width - gap - text_width if corner[0] == "right" else gap
     top = line_y - gap - size if corner[1] == "above" else line_y + gap
     return left, top, left + text_width, top + size

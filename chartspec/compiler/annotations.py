@@ -15,7 +15,7 @@ from typing import Any
 from ..data.sources import written_date
 from ..spec.annotations import _HEAD_BASE, _HEAD_TIP, Annotation, Value
 from ..spec.model import ChartSpec, axis_of
-from .annolabels import CORNERS, Corner
+from .annolabels import CHAR_WIDTH, CORNERS, Corner
 
 DEFAULT_LINE_COLOR = "#555555"
 DEFAULT_RANGE_COLOR = "#999999"
@@ -114,7 +114,16 @@ def _layers(a: Annotation, ref: XRef, width: int, corner: Corner = CORNERS[0]) -
         if a.label:
             out.append(_label(a.label, line_color, where, align="center", baseline="bottom", dy=-2 * GAP,
                               fontWeight="bold"))
-    return out
+    return [_within(layer, width) for layer in out]
+
+
+def _within(layer: dict[str, Any], width: int) -> dict[str, Any]:
+    """A label that may be wider than the plot drawn at most that wide, ending in an ellipsis (a
+    500-character hline label made a 2,400 px chart); any other layer, or a label that fits, as it is."""
+    text = layer.get("encoding", {}).get("text", {}).get("value")
+    if layer["mark"]["type"] != "text" or not isinstance(text, str) or len(text) * LABEL_SIZE * CHAR_WIDTH <= width:
+        return layer
+    return {**layer, "mark": {**layer["mark"], "limit": width}}
 
 
 def _arrow(a: Annotation, where: dict[str, Any], color: str, stroke: dict[str, Any]) -> list[dict[str, Any]]:

@@ -27,12 +27,13 @@ from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .drawnnames import check_drawn_names
 from .fieldalias import alias_backslash_fields
+from .inline import inline_values, shared_values
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .logscale import missing_outside_log
-from .marks import apply_mark, legend_symbols
-from .scales import axis_values, num, title_limit, vl_axis, vl_scale
+from .marks import apply_mark, legend_symbols, text_limit
+from .scales import axis_values, heading_limit, label_room, num, title_limit, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
@@ -54,8 +55,8 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     """The Vega-Lite dict of a single chart and the notes on what compiling it chose (series
     sharing a colour: colornotes.py). ``checked_only``: compiled to be checked, never drawn (``chartspec validate``): the hover
     table is left out where it cannot change the verdict (:func:`_hover_matters`). ``share_rows``:
-    the data rows are the loaded table's own dicts, not copies (see :func:`_shared_values`)."""
-    values = _shared_values if share_rows else _values
+    the data rows are the loaded table's own dicts, not copies (see :func:`inline.shared_values`)."""
+    values = shared_values if share_rows else inline_values
     model = spec.model
     assert isinstance(model, ChartSpec)
     if labelled(model) and not model.legend.explicit:  # every series named at its line: no legend
@@ -86,8 +87,9 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model),
                             direct, axis_id)
-        sub = [finish_layer(apply_mark(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
-                                              data.of(layer)), layer), layer, spec, data, colors.get(layer.index), values)
+        sub = [finish_layer(_marked(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
+                                           data.of(layer)), layer, model, data), layer, spec, data,
+                            colors.get(layer.index), values)
                for layer in members]
         sub += annotation_layers(model, axis_id, corners)  # inside the group: drawn on this axis' y scale
         sub += label_layers(direct, model, x_encoding, axis_id)
@@ -107,7 +109,8 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
         "config": _config(model),
     }
     if model.title:
-        vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
+        vl["title"] = heading_limit({"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})},
+                                    model.width)
     if len(groups) > 1:
         vl["resolve"] = {"scale": {"y": "independent"}}
     if any(layer.heat is not None for layer in model.layers) and len(model.layers) > 1:
@@ -335,6 +338,15 @@ def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:
                       "legend": legend}}
 
 
+def _marked(compiled: dict[str, Any], layer: Layer, model: ChartSpec, data: LayerData) -> dict[str, Any]:
+    """The layer drawn as its mark; a text mark's long values cut as a legend's labels are."""
+    out = apply_mark(compiled, layer)
+    if layer.mark != "text" or layer.text is None:
+        return out
+    written = (str(value) for row in data.of(layer).rows if (value := row.get(layer.text)) is not None)
+    return text_limit(out, layer, written, label_room(model.width))
+
+
 def _fmt(fmt: str | None) -> dict[str, str]:
     return {"format": fmt} if fmt else {}
 
@@ -350,43 +362,3 @@ def _config(model: ChartSpec) -> dict[str, Any]:
     # to within 0.5 % of pixels (README, Performance) and small charts move by under 0.02 %.
     return {"axis": axis, "legend": {"labelLimit": 0}, "line": {"strokeJoin": "round"},
             "title": {"fontSize": 15, "anchor": "middle"}}
-
-
-# Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.
-_MAX_EXACT_INT = 2**53
-
-
-def _shared_values(table: Table) -> list[dict[str, Any]]:
-    """:func:`_values` without copying the rows: for a build, which compiles a chart twice (light
-    and dark looks) and never changes a compiled chart's rows: two copies of a reduced large
-    chart's 24,000 rows are 6-7 MB each (bench_large case 1: the build's process at 122 MB while
-    Vega draws, 116 MB without them)."""
-    big = _MAX_EXACT_INT
-    if _unused(table) or any(type(v) is int and not -big < v < big for row in table.rows for v in row.values()):
-        return _values(table)
-    return list(table.rows)
-
-
-def _unused(table: Table) -> bool:
-    """Do the rows hold columns the spec never names? A 100-column W&B export plotting one made a
-    6 MB page from a 1.6 MB CSV (a large table's reduction fetches only the named ones)."""
-    keep = table.drawn_columns
-    return keep is not None and bool(table.rows) and any(k not in keep and not k.startswith("__")
-                                                        for k in table.rows[0])
-
-
-def _values(table: Table) -> list[dict[str, Any]]:
-    """The rows as Vega-Lite data: huge integers become floats (JavaScript reads them so anyway).
-    Inline, not a call per cell: that cost more than the rest (20,000 rows of a reduced chart)."""
-    big = _MAX_EXACT_INT
-    # which columns hold one (type() is int: never a bool), then copies made in C for the rest
-    huge = {k for row in table.rows for k, v in row.items() if type(v) is int and not -big < v < big}
-    if _unused(table):
-        keep = table.drawn_columns or frozenset()
-        rows = [{k: v for k, v in row.items() if k in keep or k.startswith("__")} for row in table.rows]
-        return _values(replace(table, rows=tuple(rows), drawn_columns=None)) if huge else rows
-    if not huge:
-        return [dict(row) for row in table.rows]
-    return [{k: float(v) if k in huge and isinstance(v, int) and not isinstance(v, bool) and abs(v) >= big else v
-             for k, v in row.items()} for row in table.rows]
-

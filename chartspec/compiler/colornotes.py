@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..data.values import shared_color_layers
 from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
@@ -36,7 +37,8 @@ def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequen
     and one for the single-series layers that do."""
     layers = {layer.index: layer for layer in model.layers}
     # a series named where it is drawn is told apart from its look-alikes by that name
-    found = [e for e in found if not (e.layer in layers and named_in_place(layers[e.layer], model))]
+    bare = _drawn_unnamed(model)
+    found = [e for e in found if e.layer not in layers or e.layer in bare]
     uses = Counter(_look(e) for e in found)
     shared = [e for e in found if uses[_look(e)] > 1]
     if not shared:
@@ -54,7 +56,7 @@ def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequen
         where = f"scheme {scheme!r} gives {colours:,} colours" if scheme else f"the palette has {colours:,} colours"
         notes.append(_note(source, f"{len(alike):,} of the {len(mine):,} series of {layer.series.field!r} share their "
                            f"colour with another series drawn alike ({where}): they look the same in the chart",
-                           layer.json_path + ("color", "field")))
+                           bare[layer.index].json_path + ("color", "field")))
     plain = [e for e in shared if e.layer in layers and _palette_coloured(layers[e.layer])]
     if plain:
         first = layers[plain[-1].layer]  # the later of two alike: the one that took a used colour
@@ -77,6 +79,19 @@ def named_in_place(layer: Layer, model: ChartSpec) -> bool:
     panels = facet is not None and field in (facet.field, facet.row, facet.column)
     ticks = any(axis.field == field and axis.type in ("nominal", "ordinal") for axis in (model.x, layer.y))
     return layer.label is not None or panels or ticks
+
+
+def _drawn_unnamed(model: ChartSpec) -> dict[int, Layer]:
+    """Per layer listing legend entries, the first layer drawing them without their names. Layers
+    sharing a colour field (``loss`` and ``val_loss`` by ``run``) list its runs once, under the
+    first: a label at the end of one layer's lines leaves another layer's lines unnamed."""
+    shared = [layer for layer in model.layers if layer.index in shared_color_layers(model)]
+    out = {}
+    for layer in model.layers:
+        drawing = shared if layer in shared else [layer]
+        if (unnamed := next((m for m in drawing if not named_in_place(m, model)), None)) is not None:
+            out[layer.index] = unnamed
+    return out
 
 
 def _look(entry: Entry) -> tuple[object, ...]:

@@ -31,7 +31,7 @@ from ..errors import CompileError, Diagnostic
 from ..spec.marks import starts_at_zero
 from ..spec.model import ChartSpec, Layer, YAxis, axis_of
 from .nicedomain import NICE_SCALES, nice_domain, to_pixel
-from .scales import vl_scale
+from .scales import label_room, vl_scale
 from .series import Entry
 
 __all__ = ["LABEL_FONT_SIZE", "LABEL_GAP", "DirectLabels", "EndLabel", "drawn_domain", "label_layers", "labelled",
@@ -68,10 +68,17 @@ class DirectLabels:
     labels: tuple[EndLabel, ...]
     #: the y domains written into the scales of the labelled axes (those Vega would choose)
     domains: dict[str, tuple[float, float]]
+    #: px a label is drawn in at most (scales.label_room); a longer one ends in an ellipsis
+    limit: float = math.inf
 
     def room(self) -> float:
         """Pixels right of the plot the widest label needs (a right-hand axis moves out by it)."""
-        return max((lab.dx + len(lab.text) * LABEL_FONT_SIZE * _CHAR_WIDTH + 4 for lab in self.labels), default=0)
+        return max((lab.dx + min(_width(lab.text), self.limit) + 4 for lab in self.labels), default=0)
+
+    def _limit(self, text: str) -> dict[str, float]:
+        """The text mark's ``limit`` for a label that may not fit (a 500-character run name drew a
+        2,800 px chart); nothing for one that fits, so ordinary charts compile as before."""
+        return {"limit": self.limit} if _width(text) > self.limit else {}
 
     def layers(self, axis_id: str, x_field: str, x: dict[str, Any]) -> list[dict[str, Any]]:
         """The Vega-Lite layers drawing the labels (and leaders) of the series on ``axis_id``; ``x``:
@@ -85,9 +92,15 @@ class DirectLabels:
                             "encoding": {"x": x, "x2": {"field": x["field"]}, "y": {"value": lab.point},
                                          "y2": {"value": lab.at}}})
             out.append({"data": data, "mark": {"type": "text", "color": lab.color, "align": "left",
-                                               "baseline": "middle", "dx": lab.dx, "fontSize": LABEL_FONT_SIZE},
+                                               "baseline": "middle", "dx": lab.dx, "fontSize": LABEL_FONT_SIZE,
+                                               **self._limit(lab.text)},
                         "encoding": {"x": x, "y": {"value": lab.at}, "text": {"value": lab.text}}})
         return out
+
+
+def _width(text: str) -> float:
+    """A label's estimated width in px."""
+    return len(text) * LABEL_FONT_SIZE * _CHAR_WIDTH
 
 
 def labelled(model: ChartSpec) -> bool:
@@ -156,7 +169,7 @@ def plan_labels(model: ChartSpec, data: LayerData, groups: dict[str, list[Layer]
     placed = nudge([p[4] for p in pending], LABEL_FONT_SIZE + LABEL_GAP, half, model.height - half)
     labels = tuple(EndLabel(text, color, axis_id, x, round(pixel, 2), at)
                    for (text, color, axis_id, x, pixel), at in zip(pending, placed))
-    return DirectLabels(labels=labels, domains=domains)
+    return DirectLabels(labels=labels, domains=domains, limit=label_room(model.width))
 
 
 def _domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerData, model: ChartSpec,

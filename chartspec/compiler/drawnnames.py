@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from ..data.layerdata import LayerData
 from ..data.values import field_values, shared_color_layers
-from ..errors import CompileError, Diagnostic
+from ..errors import CompileError, Diagnostic, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.schema import max_text_length
 from ..spec.source import SourceMap
@@ -54,14 +54,14 @@ def drawn_name_diagnostics(model: ChartSpec, found: Sequence[Entry], tags: dict[
         if named and len(layer.name) > limit and (legend or layer.label):
             # a spec's 'name' and y 'title' have the schema's limit: this name is the y field's
             out.append(source.diagnostic(
-                f"the layer's name, its y field {_short(layer.name)}, is {len(layer.name):,} characters long: more "
+                f"the layer's name, its y field {quoted(layer.name)}, is {len(layer.name):,} characters long: more "
                 f"than the limit of {limit:,} for {'a legend name' if legend else 'a direct label'}",
                 layer.y.json_path + ("field",), hint="give the layer a short 'name'"))
         view = data.of(layer)
         if layer.mark == "text" and layer.text is not None and layer.text in view.columns:
             if (long := next((v for v in field_values(layer.text, [view]) if len(v) > limit), None)) is not None:
                 out.append(source.diagnostic(
-                    f"the value {_short(long)} of field {layer.text!r} is {len(long):,} characters long: more than the "
+                    f"the value {quoted(long)} of field {layer.text!r} is {len(long):,} characters long: more than the "
                     f"limit of {limit:,} for a text mark", layer.json_path + ("text",),
                     hint="shorten the values in the data, or write a field of short ones"))
     if model.facet is not None:
@@ -71,7 +71,7 @@ def drawn_name_diagnostics(model: ChartSpec, found: Sequence[Entry], tags: dict[
             long = next((v for v in field_values(field, tables) if len(v) > limit), None) if field else None
             if long is not None:
                 out.append(source.diagnostic(
-                    f"the value {_short(long)} of facet field {field!r} is {len(long):,} characters long: more than "
+                    f"the value {quoted(long)} of facet field {field!r} is {len(long):,} characters long: more than "
                     f"the limit of {limit:,} for a panel header", ("facet", key),
                     hint="shorten the values in the data, or split the panels by a field of short names"))
     return out
@@ -93,14 +93,10 @@ def _series_names(model: ChartSpec, found: Sequence[Entry], tags: dict[int, str]
         names = (e.name[:len(e.name) - len(tag)] for e in found if e.layer == layer.index)
         if (long := next((n for n in names if len(n) > limit), None)) is not None:
             out.append(source.diagnostic(
-                f"the series {_short(long)} of field {layer.series.field!r} is {len(long):,} characters long: more "
+                f"the series {quoted(long)} of field {layer.series.field!r} is {len(long):,} characters long: more "
                 f"than the limit of {limit:,} for {what}", layer.json_path + ("color", "field"),
                 hint=f"shorten {_origin(layer, model, source)}, or colour by a field of short names (a run id)"))
     return out
-
-
-def _short(text: str) -> str:
-    return repr(text[:30] + "...")
 
 
 def _origin(layer: Layer, model: ChartSpec, source: SourceMap) -> str:

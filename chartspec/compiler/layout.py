@@ -28,23 +28,41 @@ def apply_layout(vl: dict[str, Any], spec: ChartSpec) -> dict[str, Any]:
     """The compiled layer chart ``vl`` with the spec's facet and padding applied."""
     if spec.padding is not None:
         vl["padding"] = spec.padding
-    return _facet(vl, spec.facet) if spec.facet is not None else vl
+    return _facet(vl, spec.facet, spec.width, spec.height) if spec.facet is not None else vl
 
 
-def _facet(vl: dict[str, Any], facet: Facet) -> dict[str, Any]:
+def _facet(vl: dict[str, Any], facet: Facet, width: float, height: float) -> dict[str, Any]:
     from .common import field_ref
+    from .scales import heading_limit, label_limit, title_limit
 
     _partition_own_data(vl, [f for f in (facet.field, facet.row, facet.column) if f])
-    def header(name: str) -> dict[str, Any]:
+    rows = [row for row in vl.get("data", {}).get("values") or [] if isinstance(row, dict)]
+
+    def panels(name: str | None) -> int:
+        """How many panels side by side a facet field makes (a wrapped facet: its columns)."""
+        count = len({str(row.get(name)) for row in rows}) if name else 1
+        return max(1, min(count, facet.columns or count) if name == facet.field else count)
+
+    def header(name: str, room: float, span: float) -> dict[str, Any]:
         out: dict[str, Any] = {"field": field_ref(name), "type": "nominal", "title": facet.title}
         if facet.sort != "ascending":
             out["sort"] = list(facet.sort) if isinstance(facet.sort, tuple) else facet.sort
+        # a header's label as long as its panel's side at most (a row's is written upwards), its
+        # title as the panels together: Vega draws them whole, and a 500-character value spread
+        # the panels 3,400 px apart
+        longest = max((str(row.get(name, "")) for row in rows), key=len, default="")
+        if limits := {**label_limit([longest], room), **title_limit(facet.title, span)}:
+            out["header"] = limits
         return out
 
+    if "title" in vl:  # over every column of panels
+        vl["title"] = heading_limit(vl["title"], width * panels(facet.field or facet.column))
     if facet.field is not None:
-        encoding: dict[str, Any] = header(facet.field)
+        encoding: dict[str, Any] = header(facet.field, width, width * panels(facet.field))
     else:
-        encoding = {key: header(name) for key in ("row", "column") if (name := getattr(facet, key))}
+        encoding = {key: header(name, width, width * panels(name)) if key == "column" else
+                    header(name, height, height * panels(name))
+                    for key in ("row", "column") if (name := getattr(facet, key))}
     panel = {k: v for k, v in vl.items() if k not in _FACET_TOP}
     out: dict[str, Any] = {}
     for key, value in vl.items():

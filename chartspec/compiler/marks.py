@@ -14,7 +14,7 @@ encodings for these marks. Pure.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..data.values import num
@@ -36,6 +36,8 @@ BAND_OPACITY = 0.25
 #: px: width of a rect and length of a tick on a continuous x axis
 RECT_WIDTH = 14
 _TEXT_OFFSET = -5  # px: text sits just above its point, clear of a bar's top or a marker
+_TEXT_PX = 11  # Vega's font size of a text mark
+_CHAR_WIDTH = 0.62  # of the font size: an average character, with a margin (as annolabels.py)
 
 
 def _field(name: str) -> str:
@@ -108,6 +110,15 @@ def apply_mark(compiled: dict[str, Any], layer: Layer) -> dict[str, Any]:
     elif kind == "errorband":
         return _errorband(compiled, layer, mark)
     return {**compiled, "mark": mark, "encoding": encoding}
+
+
+def text_limit(compiled: dict[str, Any], layer: Layer, values: Iterable[str], width: float) -> dict[str, Any]:
+    """A text layer whose longest value may be wider than ``width`` px drawn at most that wide,
+    ending in an ellipsis (500-character values made a 2,800 px chart); as it is otherwise."""
+    size = compiled["mark"].get("fontSize", _TEXT_PX)
+    if layer.mark != "text" or max(map(len, values), default=0) * size * _CHAR_WIDTH <= width:
+        return compiled
+    return {**compiled, "mark": {**compiled["mark"], "limit": width}}
 
 
 def _text_style(layer: Layer) -> dict[str, Any]:

@@ -8,6 +8,7 @@ refused earlier by :mod:`chartspec.data.layer_checks`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -140,3 +141,39 @@ def title_limit(title: str | None, room: float) -> dict[str, Any]:
     Vega draws it whole otherwise, and a 70-character y title stretched a 200 px plot's chart to
     430 px of blank space; limited, it ends in an ellipsis. Nothing for titles that fit."""
     return {"titleLimit": room} if title and len(title) * _TITLE_CHAR_PX > room else {}
+
+
+#: a 15 px chart title's and a 10 px subtitle's width per character of ordinary text, erring wide
+_HEADING_CHAR_PX = {"text": 8.0, "subtitle": 6.0}
+
+
+def heading_limit(title: dict[str, Any], room: float) -> dict[str, Any]:
+    """The chart's ``title`` (text and subtitle) with ``limit: room`` when either may be wider than
+    ``room`` px (the chart's width): Vega draws them whole, and a 500-character title made a chart
+    3,500 px wide; limited, they end in an ellipsis. Unchanged when both fit."""
+    title = {k: v for k, v in title.items() if k != "limit"}
+    if any(len(str(title.get(k) or "")) * px > room for k, px in _HEADING_CHAR_PX.items()):
+        title["limit"] = room
+    return title
+
+
+#: the narrowest a legend label may be limited to: Vega's own default ``labelLimit``
+_MIN_LABEL_PX = 160
+#: a 10 px legend label's width per character of ordinary names (mixed case, digits, spaces),
+#: erring wide; a label of capitals it fits may still draw up to ~1.5x the room, never 3,000 px
+_LABEL_CHAR_PX = 6.0
+
+
+def label_limit(labels: Sequence[str], room: float) -> dict[str, Any]:
+    """``{"labelLimit": room}`` for a legend (or facet header) with a label that may be wider than
+    ``room`` px (:func:`label_room` for a legend): the config's ``labelLimit: 0`` draws labels
+    whole, and a 500-character layer name made a legend 3,000 px wide beside a 600 px plot;
+    limited, it ends in an ellipsis. Nothing when every label fits, so a chart of ordinary names
+    compiles as before."""
+    return {"labelLimit": room} if any(len(label) * _LABEL_CHAR_PX > room for label in labels) else {}
+
+
+def label_room(width: float) -> int:
+    """The widest a series' name is drawn beside a chart ``width`` px wide (a legend label, a direct
+    label at a line's end): half the width, at least 160 px."""
+    return max(_MIN_LABEL_PX, round(width / 2))

@@ -22,6 +22,7 @@ from typing import Any
 from ..data.values import num, shared_color_layers
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
+from .scales import label_limit, label_room
 
 __all__ = ["AUTO_DASHES", "STYLE_FIELD", "Style", "style_encodings", "style_transform", "styles"]
 
@@ -74,7 +75,7 @@ def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
     legend: dict[str, Any] | None = None
     if position != "none":
         legend = {"title": None, "orient": position, "symbolStrokeColor": STYLE_COLOR, "symbolFillColor": STYLE_COLOR,
-                  "symbolStrokeWidth": 2}
+                  "symbolStrokeWidth": 2, **label_limit([s.name for s in found], label_room(model.width))}
         if position in _INSIDE:
             legend.update(fillColor="white", strokeColor="#cccccc", padding=6, cornerRadius=2, offset=8)
         if all(s.shape == "stroke" for s in found):

@@ -16,6 +16,7 @@ from ..errors import Diagnostic, JsonPath
 from ..spec.model import ChartSpec
 from ..spec.source import SourceMap
 from .layerdata import layer_view
+from .seriescount import MAX_SERIES, colour_fields, too_many_series
 from .table import Table
 
 __all__ = ["MAX_CATEGORIES_PER_PX", "MAX_PANELS", "category_diagnostics"]
@@ -28,9 +29,11 @@ MAX_PANELS = 500
 
 
 def category_diagnostics(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None],
-                         source: SourceMap) -> list[Diagnostic]:
+                         source: SourceMap, counted: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """An error for each categorical axis (x, y) holding more distinct values than its side of the
-    plot can show, and for facet fields making more panels than :data:`MAX_PANELS`."""
+    plot can show, for facet fields making more panels than :data:`MAX_PANELS`, and for colour
+    fields naming more series than :data:`~.seriescount.MAX_SERIES` (but those the engine
+    ``counted`` before the reduction: seriescount.py)."""
     checks: list[tuple[str, JsonPath, int, str]] = []
     y = _chart_y(model)
     for axis, where, side in ((model.x, ("x", "type"), model.width),
@@ -44,15 +47,17 @@ def category_diagnostics(model: ChartSpec, table: Table, layer_tables: Sequence[
         field = getattr(facet, key, None) if facet is not None else None
         if field:
             checks.append((field, ("facet", key), MAX_PANELS, "as panels: Vega runs out of memory drawing so many"))
-    problems = []
+    problems = _series_problems(model, table, layer_tables, source, counted)
     for field, path, limit, why in checks:
         if _distinct((t.rows for t in (table, *layer_tables) if t is not None), field, limit) <= limit:
             continue
         # as the layers draw them: after their filters and calculates, where Python can run them
+        # (a layer it cannot, a regular expression's filter, may keep a few values of many: not counted)
         views = []
         for layer in model.layers:
-            own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
-            views.append(layer_view(own or table, layer, model, own is not None)[0].rows)
+            own = _own(layer_tables, layer)
+            view, exact = layer_view(own or table, layer, model, own is not None)
+            views += [view.rows] if exact else []
         if _distinct(views, field, limit) > limit:
             problems.append(source.diagnostic(
                 f"field {field!r} has more than {limit:,} distinct values {why}", path,
@@ -61,6 +66,25 @@ def category_diagnostics(model: ChartSpec, table: Table, layer_tables: Sequence[
                 if path[0] != "facet" else "filter the rows to the panels worth comparing, or tell the series apart "
                                             "by colour instead of panels"))
     return problems
+
+
+def _series_problems(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
+                     counted: frozenset[str]) -> list[Diagnostic]:
+    """Colour fields the engine did not count, counted in the rows their layers draw (a layer
+    whose transforms Python cannot run is not counted: its filter may keep a few series of many)."""
+    problems = []
+    for field, layers in colour_fields(model).items():
+        tables = [_own(layer_tables, layer) or table for layer in layers]
+        if field in counted or sum(len(t.rows) for t in tables) <= MAX_SERIES:
+            continue  # no loop over a small chart's rows
+        views = [layer_view(t, layer, model, t is not table) for t, layer in zip(tables, layers)]
+        if _distinct((view.rows for view, exact in views if exact), field, MAX_SERIES) > MAX_SERIES:
+            problems.append(too_many_series(field, layers[0], source))
+    return problems
+
+
+def _own(layer_tables: Sequence[Table | None], layer: Any) -> Table | None:
+    return layer_tables[layer.index] if layer.index < len(layer_tables) else None
 
 
 def _chart_y(model: ChartSpec) -> Any:

@@ -26,6 +26,7 @@ from .m4grid import m4_columns, m4_rows, max_drawn_rows
 from .reduce import reduce_tables
 from .refvalues import resolve_reference_lines
 from .rows import mentioned
+from .seriescount import engine_series_diagnostics
 from .table import Table, read_data
 
 
@@ -105,8 +106,11 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
             model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root, scale)
             # bands with a gap where an x has one row: counted on every aggregated row, before the reduction
             band_notes = single_sample_notes(model, table, layer_tables, doc.source, root)
+            # colour fields of 50,000 runs counted where the rows are, in the engine (seriescount.py)
+            series_problems, counted = engine_series_diagnostics(model, table, layer_tables, doc.source)
+            problems += series_problems
             table, layer_tables = reduce_tables(model, table, layer_tables, doc.source, scale, root, used=used)
-            problems += category_diagnostics(model, table, layer_tables, doc.source)  # before Vega's minutes
+            problems += category_diagnostics(model, table, layer_tables, doc.source, counted)  # before Vega's minutes
             views, flow_problems = layer_views(model, table, layer_tables, doc.source)
             problems += flow_problems
             model, ref_problems = resolve_reference_lines(model, table, layer_tables, doc.source)

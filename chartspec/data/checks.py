@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath, quoted
 from ..spec.checks import annotation_diagnostics
 from ..spec.colors import CSS_COLOR_NAMES, is_color
 from ..spec.label_checks import label_diagnostics
@@ -14,7 +14,7 @@ from ..spec.model import Axis, ChartSpec
 from ..spec.numformat import number_format_diagnostics
 from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
-from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, series_diagnostics
+from .layer_checks import facet_diagnostics, mark_diagnostics, scale_diagnostics, scale_misfits, series_diagnostics
 from .rows import first_texts
 from .sources import written_date
 from .table import Table
@@ -67,6 +67,8 @@ def _check_field(axis: Axis, table: Table, source: SourceMap, empty_ok: bool = F
         return []  # made by a transform: its values exist only when Vega-Lite runs
     if not table.rows and not table.numbers_in_data and not table.reduced_from and table.relation is None:
         return []  # no rows at all (a layer's own file not written yet): noted where it is read (table.py)
+    if scale_misfits(axis, source):
+        return []  # 'scale: band' on numbers: the type is wrong, not the data (layer_checks.py says so)
     if axis.type == "quantitative":
         text = table.first_text(axis.field)
         if text is not None:
@@ -83,7 +85,7 @@ def _check_field(axis: Axis, table: Table, source: SourceMap, empty_ok: bool = F
 
 
 def _text_in_numbers(axis: Axis, table: Table, row: int, value: Any, source: SourceMap) -> Diagnostic:
-    return source.diagnostic(f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {value!r}",
+    return source.diagnostic(f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {quoted(value)}",
                              axis.json_path + ("field",),
                              hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")
 
@@ -158,7 +160,7 @@ def _check_dates(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
     for axis in (spec.x, *(layer.y for layer in spec.layers)):
         for i, value in enumerate(axis.values or ()) if axis.type == "temporal" else ():
             if isinstance(value, str) and not _is_date(value, None):
-                out.append(source.diagnostic(f"tick value {value!r} is not a date", axis.json_path + ("values", i),
+                out.append(source.diagnostic(f"tick value {quoted(value)} is not a date", axis.json_path + ("values", i),
                                              hint=hint))
     fmt = dict(spec.data.parse).get(spec.x.field)
     for a in spec.annotations if spec.x.type == "temporal" else ():
@@ -213,7 +215,7 @@ def _check_names(spec: ChartSpec, source: SourceMap) -> list[Diagnostic]:
     for layer in spec.layers:
         if layer.name in seen:
             out.append(source.diagnostic(
-                f"two layers share the legend name {layer.name!r} (layers {seen[layer.name] + 1} and {layer.index + 1})",
+                f"two layers share the legend name {quoted(layer.name)} (layers {seen[layer.name] + 1} and {layer.index + 1})",
                 layer.json_path + ("name",), hint="give each layer its own 'name'"))
         seen.setdefault(layer.name, layer.index)
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath, quoted
 from ..spec.model import ChartSpec
 from ..spec.source import SourceMap
 from .isodate import iso_ms, iso_sql
@@ -91,7 +91,7 @@ def utc_dates(table: Table, fields: dict[str, JsonPath], smap: SourceMap) -> Tab
 def _not_a_date(row: str, value: Any, field: str, path: JsonPath, smap: SourceMap) -> Diagnostic:
     """``row``: Table.row_of's words for the row."""
     return smap.diagnostic(
-        f"{row}: {value!r} in temporal field {field!r} is not a date",
+        f"{row}: {quoted(value)} in temporal field {field!r} is not a date",
         path, hint=f"write dates as ISO 8601 (2024-03-01, 2024-03-01T18:00, UTC unless an offset such as "
                    f"+05:30 follows), or give their format: parse: {{{field}: \"%d/%m/%Y\"}}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.layout import _PATH, Facet
 from ..spec.marks import BAND_MARKS, SPAN_MARKS
 from ..spec.model import SCALE_AXIS_TYPES, Axis, ChartSpec, Layer
@@ -59,7 +59,7 @@ def _sort_diagnostics(facet: Facet, table: Table, source: SourceMap) -> list[Dia
     if not fields:
         return []  # the field checks report it
     values = {str(row.get(f)): row.get(f) for row in table.rows for f in fields if row.get(f) is not None}
-    return [source.diagnostic(f"facet sort names {value!r}, which is not a value of {' or '.join(map(repr, fields))}",
+    return [source.diagnostic(f"facet sort names {quoted(value)}, which is not a value of {' or '.join(map(repr, fields))}",
                               _PATH + ("sort", i), hint=did_you_mean(str(value), values) or
                               f"values: {', '.join(sorted(values)[:12])}")
             for i, value in enumerate(facet.sort) if str(value) not in values]
@@ -143,11 +143,27 @@ def scale_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap
     return found
 
 
+#: what a scale draws and the type to write for it, when the type was left to its default
+_MEANT = {**dict.fromkeys(("band", "point"), ("categories", "'type: nominal' (or 'type: ordinal' for ordered "
+                                                            "categories)")),
+          **dict.fromkeys(("time", "utc"), ("dates", "'type: temporal'"))}
+
+
+def scale_misfits(axis: Axis, source: SourceMap) -> bool:
+    """Is the axis' written scale one its type cannot use ('scale: band' on numbers)? Then that is
+    the fault (checks.py does not also check the data against the type)."""
+    return (axis.json_path + ("scale",)) in source.keys and axis.type not in SCALE_AXIS_TYPES[axis.scale]
+
+
 def _check_axis(axis: Axis, tables: list[Table], source: SourceMap) -> list[Diagnostic]:
     at = axis.json_path
     out: list[Diagnostic] = []
-    written = (at + ("scale",)) in source.keys
-    if written and axis.type not in SCALE_AXIS_TYPES[axis.scale]:
+    if scale_misfits(axis, source) and (at + ("type",)) not in source.keys and axis.scale in _MEANT:
+        # categories or dates meant, the type left to its default: say which type to write, once
+        what, write = _MEANT[axis.scale]
+        out.append(source.diagnostic(f"a {axis.scale} scale draws {what}, but this axis' type is {axis.type} "
+                                     "(the default)", at + ("scale",), hint=f"add {write} to this axis"))
+    elif scale_misfits(axis, source):
         fits = [name for name, kinds in SCALE_AXIS_TYPES.items() if axis.type in kinds]
         out.append(source.diagnostic(
             f"a {axis.scale} scale cannot draw {axis.type} values", at + ("scale",),
@@ -234,7 +250,7 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
         for value in values:
             if value in names and not {names[value], layer.index} <= shared:  # sharing layers share runs
                 out.append(source.diagnostic(
-                    f"the series {value!r} of field {field!r} has the same legend name as layer {names[value] + 1}",
+                    f"the series {quoted(value)} of field {field!r} has the same legend name as layer {names[value] + 1}",
                     path, hint="rename that layer with 'name', so the legend tells the two apart"))
             names.setdefault(value, layer.index)
     return out

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.model import Axis, ChartSpec, Layer
 from ..spec.source import SourceMap
 from .engine import Relation, quote
@@ -153,7 +153,7 @@ def _report(found: dict[tuple[int, str], _Found], axes: dict[int, Axis], spec: C
         x_value, value = seen.first or (None, None)
         values = "1 value" if seen.below == 1 else f"{seen.below:,} values"
         notes.append(replace(source.diagnostic(
-            f"{values} of {field!r} in {seen.table} at or below zero (first: {value!r} at {spec.x.field} "
+            f"{values} of {field!r} in {seen.table} at or below zero (first: {quoted(value)} at {spec.x.field} "
             f"{shown(x_value, spec.x)}) cannot be placed on a log scale: left out as missing values, not drawn at the edge",
             where, hint=f"to leave them out quietly add 'transform: [{{filter: {{field: {field}, gt: 0}}}}]'; "
                         "to draw them use 'scale: symlog'"), severity="note"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath, quoted
 from ..spec.source import SourceMap
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def parse_dates_sql(rel: Relation, parse: Sequence[tuple[str, str]], table_name:
             value = bad[0][1]
             value = int(value) if isinstance(value, float) and value.is_integer() else value
             problems.append(smap.diagnostic(
-                f"{row_of(bad[0][0] + 1)}: {value!r} in field {field!r} is not a date in format {fmt!r}",
+                f"{row_of(bad[0][0] + 1)}: {quoted(value)} in field {field!r} is not a date in format {fmt!r}",
                 where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
             continue
         exprs[field] = f"CAST(epoch_ms({parsed}) AS DOUBLE) AS {quote(field)}"

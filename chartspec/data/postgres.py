@@ -41,6 +41,7 @@ from .ibisexpr import IbisPlan, engine_number, ibis_plan, log_counts
 from .ibissteps import holes_only, keep_column, kept_plan, ruled_table, rules_in_postgres
 from .m4grid import m4_columns, m4_group, m4_rows, max_drawn_rows
 from .reduce import CHECKED_ROWS, LINE_MARKS, too_large
+from .reduceoff import turned_off
 from .remote import into_engine
 from .rows import DRAWS, piece_column
 from .stepsplain import applies, settings
@@ -270,6 +271,8 @@ def _fetch(src: PostgresSource, table: Table, layers: list[Layer], has_own: bool
     streamed = picked is None and culprit is not None and ruled is None and count > max_drawn_rows() and _streamable(
         t, layers, model, has_own, src.kinds)
     if layers and picked is None and count > max_drawn_rows() and not streamed:
+        if turned_off(culprit or model.layers[0], model):  # at the 'reduce: false' that did it
+            raise too_large(count, culprit or model.layers[0], "the reduction is turned off", source)
         why = ("its repeated steps or holes need every row of a Postgres table (the steps rules)" if ruled else
                "this chart needs every row of a Postgres table (EMA, a transform, a log or time x or this mark)")
         err = too_large(count, culprit or model.layers[0], why, source)

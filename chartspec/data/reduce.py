@@ -255,11 +255,13 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     if mapping is None:
         kept = filtered_rows(rel, layers, filters) if rel.count > max_drawn_rows() else None
         if rel.count > max_drawn_rows() and (kept is None or kept[1] > max_drawn_rows()):
-            culprit = next((i for i, p in enumerate(plans) if isinstance(p, str)), 0)
-            why = str(plans[culprit]) if plans and isinstance(plans[culprit], str) else "the reduction is turned off"
+            # the first layer that must be drawn whole, else the first with the reduction turned off
+            planned = [layer for layer in layers if layer not in whole]
+            culprit, why = next(((planned[i], p) for i, p in enumerate(plans) if isinstance(p, str)),
+                                ((whole or layers or model.layers)[0], "the reduction is turned off"))
             count = rel.count if kept is None else kept[1]
             raise x_text_error(model, table, base, source) or too_large(
-                count, (layers or model.layers)[culprit], why + (" (after the layers' filters)" if kept else ""), source)
+                count, culprit, why + (" (after the layers' filters)" if kept else ""), source)
         return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
     columns = m4_columns(model, scale, _series_count(base, plans)) if pushed is None else pushed[3]  # type: ignore[arg-type]
     if (rel.count if pushed is None else pushed[0]) <= m4_rows(model, scale, columns):

@@ -11,26 +11,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import DataError
-from ..spec.model import Layer
+from ..errors import DataError, quoted
+from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from .engine import Relation
 from .m4grid import max_drawn_rows
 
-__all__ = ["filtered_rows", "too_large", "with_whole"]
+__all__ = ["filtered_rows", "too_large", "turned_off", "with_whole"]
+
+
+def turned_off(layer: Layer, model: ChartSpec) -> bool:
+    """Does ``reduce: false`` (the layer's, else the chart's) turn the layer's reduction off?"""
+    return not (model.reduce if layer.reduce is None else layer.reduce)
 
 
 def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataError:
+    """The error for ``layer`` handing Vega ``count`` rows; when the reduction is turned off, at the
+    ``reduce: false`` that did it: the layer's own, else the chart's (which every layer follows)."""
+    limit = f"more than it can draw (limit {max_drawn_rows():,})"
+    what, path = f"layer {quoted(layer.name)}", layer.json_path + ("mark",)
     if "turned off" in why:
         hint = "remove 'reduce: false' to let chartspec draw what the pixels can show"
+        rest = why.split("turned off", 1)[1].removeprefix(" for it")  # " (after the layers' filters)"
+        if layer.reduce is None:  # the chart's: not this layer's doing more than any other's
+            what, path, why = "the chart", ("reduce",), "its 'reduce: false' turns the reduction off for every layer" + rest
+        else:
+            path, why = layer.json_path + ("reduce",), "its 'reduce: false' turns the reduction off" + rest
     elif "transform" in why or "groups" in why:
         hint = "aggregate or filter the data before charting it (a smaller file), or draw a line of it"
     else:
         hint = "draw it as a line or points, which chartspec reduces, or aggregate the rows first"
-    return DataError(source.diagnostic(
-        f"layer {layer.name!r} would hand {count:,} rows to Vega, more than it can draw "
-        f"(limit {max_drawn_rows():,}): {why}", layer.json_path + ("mark",),
-        hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
+    return DataError(source.diagnostic(f"{what} would hand {count:,} rows to Vega, {limit}: {why}", path,
+                                       hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
 
 
 def with_whole(rel: Relation, keep: str, whole: Sequence[Layer], filters: Any, source: SourceMap) -> str:

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.annotations import Annotation, Stat
 from ..spec.model import ChartSpec, Layer
 from ..spec.schema import max_text_length
@@ -135,7 +135,7 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
     if value is None:
         where = path + ("field",) if stat.field is not None else path + ("aggregate",)
         hint = (did_you_mean(field, data.columns, what="a column") if field not in data.columns else None)
-        return source.diagnostic(f"hline: cannot compute the {stat.op} of {field!r} in layer {layer.name!r}: {why}",
+        return source.diagnostic(f"hline: cannot compute the {stat.op} of {field!r} in layer {quoted(layer.name)}: {why}",
                                  where, hint=hint or "name a numeric column the layer plots, or write the value "
                                                      "as a number ('hline: 0.5')")
     # 12 significant digits: the same bytes whatever order the engine's threads summed in
@@ -143,7 +143,7 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
     label = _label(a, stat, field, value)
     if a.label is None and len(label) > max_text_length():  # the default names the field: a column's long name
         where = path + ("field",) if stat.field is not None else path + ("aggregate",)
-        return source.diagnostic(f"hline: the default label {label[:30] + '...'!r} is {len(label):,} characters long: "
+        return source.diagnostic(f"hline: the default label {quoted(label)} is {len(label):,} characters long: "
                                  f"more than the limit of {max_text_length():,}", where,
                                  hint="give the annotation a short 'label'")
     return replace(a, y=(value,), label=label, axis=a.axis if a.axis is not None else layer.name)

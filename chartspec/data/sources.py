@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import DataError, Diagnostic, JsonPath
+from ..errors import DataError, Diagnostic, JsonPath, quoted
 from ..spec.files import OUTSIDE_HINT, kind_of, not_a_file, outside_message
 from ..spec.source import SourceMap
 from ..spec.suggest import closest, did_you_mean
@@ -266,7 +266,7 @@ def parse_dates(rows: tuple[dict[str, Any], ...], columns: Sequence[str], parse:
                 # strptime's own words help only when the text fits the format but not the calendar
                 why = "" if str(err).startswith(("time data", "unconverted data")) else f" ({err})"
                 problems.append(smap.diagnostic(
-                    f"{row_of(number) if row_of else f'row {number} of {table_name}'}: {value!r} in field {field!r} is not a date in format {fmt!r}{why}",
+                    f"{row_of(number) if row_of else f'row {number} of {table_name}'}: {quoted(value)} in field {field!r} is not a date in format {fmt!r}{why}",
                     where, hint="fix the value, or the format (strftime codes: %Y-%m-%d %H:%M:%S)"))
                 break  # one error per field is enough to fix the format
     if problems:

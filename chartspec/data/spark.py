@@ -33,6 +33,7 @@ from ..spec.transforms import Aggregate
 from .connections import Connection, query_of, query_path, redact
 from .engineagg import Parts
 from .reduce import CHECKED_ROWS, LINE_MARKS, POINT_MARKS, max_drawn_rows, too_large
+from .reduceoff import turned_off
 from .remote import into_engine
 from .rows import DRAWS
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
@@ -222,6 +223,8 @@ def _fetch(table: Table, layers: list[Layer], has_own: bool, model: ChartSpec, s
         streamed = picked is None and culprit is not None and _streamable(layers, model, has_own, frame)
         if picked is None and count > max_drawn_rows() and not streamed:
             layer = culprit or model.layers[0]
+            if turned_off(layer, model):  # at the 'reduce: false' that did it
+                raise too_large(count, layer, "the reduction is turned off", source)
             err = too_large(count, layer, why, source)
             raise DataError(replace(err.first, hint="filter, aggregate or sample in the connection's sql: query, "
                                     "or draw a line without smoothing, which Spark reduces"))

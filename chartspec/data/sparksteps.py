@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Calculate
@@ -79,7 +79,7 @@ def rules_in_spark(frame: Any, x: Any, layers: Sequence[Layer], plans: dict[int,
     windows = len(WINDOWS)
     for layer in todo:
         if any(isinstance(t, Calculate) for t in (*(() if has_own else model.transform), *layer.transform)):
-            return f"layer {layer.name!r} filters a calculated field: the steps rules need every row"
+            return f"layer {quoted(layer.name)} filters a calculated field: the steps rules need every row"
         frame, kept, stats = _decide(frame, x, layer, plans[layer.index], model)
         bits = bits - F.when(~kept, F.lit(1 << layer.index)).otherwise(F.lit(0))
         checks.append((layer, stats))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter, Fold, expression_fields
@@ -154,14 +154,14 @@ def replaced_note(layer: Layer, model: ChartSpec, table_name: str, count: int, x
     """The note saying ``count`` rows of ``layer``'s series were replaced (the first at ``x``, in
     the series with the ``series`` key values)."""
     # a number a calculate made is a float in Python; JavaScript shows 10, not 10.0
-    within = "".join(f", {k} {int(v) if isinstance(v, float) and v.is_integer() else v!r}"
+    within = "".join(f", {k} {int(v) if isinstance(v, float) and v.is_integer() else quoted(v)}"
                      for k, v in series.items() if v is not None)
     one = count == 1
     rows = "1 row" if one else f"{count:,} rows"
     kept = "later" if duplicates == "last" else "earlier"
     other = "first" if duplicates == "last" else "last"
     return replace(source.diagnostic(
-        f"{rows} of {table_name} {'repeats' if one else 'repeat'} an x value of series {layer.name!r} (first at "
+        f"{rows} of {table_name} {'repeats' if one else 'repeat'} an x value of series {quoted(layer.name)} (first at "
         f"{model.x.field} {shown(x, model.x)}{within}); the {kept} {'row is' if one else 'rows are'} drawn", layer.json_path,
         hint=f"as for a resumed run; 'duplicates: {other}' draws the {other} rows, 'duplicates: all' every row"
              + ("" if series else "; rows of several series (runs, splits): colour the layer by the field telling "

@@ -104,3 +104,17 @@ def test_series_named_where_they_are_drawn_are_not_noted(tmp_path: Path) -> None
 def test_single_series_layers_with_direct_labels_are_not_noted(tmp_path: Path) -> None:
     layers = "".join(f"  - {{name: l{i}, y: {{field: loss}}, label: end}}\n" for i in range(11))
     assert _notes(tmp_path, "data: runs.csv\nx: {field: step}\nlayers:\n" + layers) == []
+
+
+def test_layers_sharing_a_colour_field_are_noted_unless_every_one_names_its_series(tmp_path: Path) -> None:
+    """Two layers of one colour field share its legend entries: a label at the end of one layer's
+    lines leaves the other layer's lines (loss labelled, val_loss not) as alike as before."""
+    two = ("data: runs.csv\nx: {field: step}\nlayers:\n"
+           "  - {y: {field: loss}, name: loss, color: {field: run}%s}\n"
+           "  - {y: {field: loss}, name: val, color: {field: run}%s}\n")
+    alike = ("2 of the 11 series of 'run' share their colour with another series drawn alike (the palette has 10 "
+             "colours): they look the same in the chart")
+    assert _notes(tmp_path, two % (", label: end", ""), runs=11) == [f"5:50: {alike}"]  # at the unlabelled layer
+    assert _notes(tmp_path, two % ("", ", label: end"), runs=11) == [f"4:51: {alike}"]
+    assert _notes(tmp_path, two % ("", ""), runs=11) == [f"4:51: {alike}"]
+    assert _notes(tmp_path, two % (", label: end", ", label: end"), runs=11) == []

@@ -13,13 +13,13 @@ from conftest import RunCli, write_tree
 from svgchart import parse_svg
 
 import chartspec
-from chartspec.errors import CompileError
+from chartspec.errors import CompileError, quoted
 from chartspec.spec.schema import max_text_length
 
 LIMIT = max_text_length()
 RUN = "r" * (LIMIT + 100)  # a 600-character run name
 COLUMN = "m" * (LIMIT + 100)  # a 600-character column name
-SHORT = "'" + "r" * 30 + "...'"
+SHORT = quoted(RUN)  # any long run of r's is shown so
 
 
 def _data(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_a_folded_column_name_is_a_legend_name(tmp_path: Path) -> None:
             "  - y: {field: value}\n    color: {field: key}\n")
     line, column, message, hint = _error(tmp_path, spec)
     assert (line, column) == (7, 20)
-    assert message == (f"the series {SHORT.replace('r', 'm')} of field 'key' is {len(COLUMN):,} characters long: "
+    assert message == (f"the series {quoted(COLUMN)} of field 'key' is {len(COLUMN):,} characters long: "
                        f"more than the limit of {LIMIT:,} for a legend name")
     assert hint == ("shorten the names of the columns the 'fold' on line 4 lists (rename them in the data), or colour "
                     "by a field of short names (a run id)")
@@ -149,7 +149,7 @@ def test_a_layer_named_after_a_long_y_field_is_refused_where_its_name_is_drawn(t
     two = f"data: long.csv\nx: {{field: step}}\nlayers:\n  - y: {{field: loss}}\n  - y: {{field: {COLUMN}}}\n"
     line, column, message, hint = _error(tmp_path, two)
     assert (line, column, hint) == (5, 16, "give the layer a short 'name'")
-    assert message == (f"the layer's name, its y field {SHORT.replace('r', 'm')}, is {len(COLUMN):,} characters long: "
+    assert message == (f"the layer's name, its y field {quoted(COLUMN)}, is {len(COLUMN):,} characters long: "
                        f"more than the limit of {LIMIT:,} for a legend name")
     # runs sharing a colour field: the layer's name is its line style's legend entry
     shared = two.replace("}\n", "}\n    color: {field: run}\n").replace("{field: step}\n    color: {field: run}",
@@ -183,7 +183,7 @@ def test_an_hline_labelled_by_default_after_a_long_field_is_refused_at_the_field
         chartspec.load(tmp_path / "chart.yaml")
     [d] = caught.value.diagnostics
     assert (d.line, d.column, d.hint) == (4, 37, "give the annotation a short 'label'")
-    assert d.message == (f"hline: the default label {'mean ' + 'm' * 25 + '...'!r} is {len(COLUMN) + 7:,} characters "
+    assert d.message == (f"hline: the default label {quoted('mean ' + COLUMN + ' 3')} is {len(COLUMN) + 7:,} characters "
                          f"long: more than the limit of {LIMIT:,}")
     # with its own label it draws (the label and the value), in a chart of ordinary width
     (tmp_path / "chart.yaml").write_text(spec.replace("}\nlayers:", "}\n    label: mean\nlayers:"), encoding="utf-8")

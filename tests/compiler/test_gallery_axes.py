@@ -319,7 +319,8 @@ def test_reversed_axis_puts_large_values_at_the_bottom(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("axis", "message"), [
-    ("{field: loss, scale: band}", "a band scale cannot draw quantitative values"),
+    ("{field: loss, scale: band}", "a band scale draws categories, but this axis' type is quantitative (the default)"),
+    ("{field: loss, type: quantitative, scale: band}", "a band scale cannot draw quantitative values"),
     ("{field: run, type: nominal, scale: log}", "a log scale cannot draw nominal values"),
     ("{field: loss, exponent: 2}", "'exponent' applies only to 'scale: pow'"),
     ("{field: loss, values: [1], tick_step: 1}", "give either 'values' or 'tick_step', not both"),

@@ -275,3 +275,14 @@ def test_a_data_driven_hline_on_rows_postgres_cut_is_refused_not_drawn_at_their_
     message = err.diagnostics[0].message
     assert message.startswith("hline: cannot compute the mean of 'loss' in layer 'loss'") and (
         "its server sent only the rows it keeps for the drawing" in message), message
+
+
+def test_reduce_false_too_large_is_blamed_at_its_reduce_key(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for a file (data/reduceoff.py): the chart's 'reduce: false' at the chart's key, a layer's at its own."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "50000")
+    chart = "reduce: false\n" + SPEC.replace("NAME", "db")
+    d = load_error(project / "off.yaml", chart).first
+    assert (d.line, d.column, d.path) == (1, 9, ("reduce",)), d
+    assert d.message.startswith(f"the chart would hand {ROWS:,} rows to Vega") and "remove 'reduce: false'" in (d.hint or "")
+    d = load_error(project / "off.yaml", SPEC.replace("NAME", "db") + "    reduce: false\n").first
+    assert d.path == ("layers", 0, "reduce") and d.message.startswith("layer 'loss'"), d

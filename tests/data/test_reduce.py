@@ -496,7 +496,7 @@ def test_a_reduce_false_layer_keeps_its_rows_while_the_other_layers_are_cut(
     with pytest.raises(ChartspecError) as err:  # the unreduced layer itself over the limit: named
         chartspec.load(_spec(tmp_path, body % 8000))
     [d] = err.value.diagnostics
-    assert "layer 'first'" in d.message and (d.line, d.column) == (6, 11)
+    assert "layer 'first'" in d.message and (d.line, d.column) == (8, 13)  # at its 'reduce: false'
 
 
 def test_a_small_table_hands_vega_only_the_columns_the_spec_names(tmp_path: Path) -> None:

@@ -69,6 +69,17 @@ def test_an_expression_spark_may_read_otherwise_keeps_todays_behaviour(project: 
     assert "div.yaml:11:5: error: layer 'scaled'" in str(err.value)  # the layer with the division
 
 
+def test_reduce_false_too_large_is_blamed_at_the_charts_reduce_key(project: Path, spark: object,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for a file (data/reduceoff.py): not at the first layer, which did not turn the cut off."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", LIMIT)
+    (project / "off.yaml").write_text("reduce: false\n" + SPEC.replace("NAME", "cluster"))
+    with pytest.raises(ChartspecError) as err:
+        load(project / "off.yaml")
+    d = err.value.diagnostics[0]
+    assert (d.line, d.column, d.path) == (1, 9, ("reduce",)) and d.message.startswith("the chart would hand"), d
+
+
 def test_ema_streams_the_rows_back_and_draws_the_same_svg(project: Path, tmp_path: Path, spark: object,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     # EMA needs every row in order: Spark sends them back one partition at a time (Arrow), the
