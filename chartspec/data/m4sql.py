@@ -71,10 +71,14 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
         # one row per occupied pixel cell: x column and y row
         keys = "".join(f"{quote(k)}, " for k in plan.keys)
         y = quote(plan.layer.y.field)
-        lo_y, hi_y = rel.sql(f"SELECT min({y}), max({y}) FROM {plan.source}")[0]
+        # cells as high as Vega draws them: on a log y, even in log(y) over the values above zero
+        # (linear cells put every small value of a loss falling over decades in the bottom cell)
+        log_y = plan.layer.y.field in plan.positive
+        y_at = f"ln(CASE WHEN {y} > 0 THEN {y} END)" if log_y else y
+        lo_y, hi_y = rel.sql(f"SELECT min({y_at}), max({y_at}) FROM {plan.source}")[0]
         span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
         column = f"floor(({col} - {lo!r}) / {hi - lo!r} * {pixels})"
-        cell = f"floor(({y} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"
+        cell = f"floor(({y_at} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"
         parts.append(f"SELECT min(__row) AS r, {1 << plan.layer.index} AS bit FROM {plan.source} "
                      f"WHERE {plan.where} AND {x} IS NOT NULL GROUP BY {keys}{column}, {cell}")
     # Line layers over the same rows and series (the chart's table, its filters) share one pass:

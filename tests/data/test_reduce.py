@@ -269,6 +269,24 @@ def test_point_marks_keep_one_row_per_occupied_cell(tmp_path: Path) -> None:
     assert cells == want  # every occupied cell still has its point
 
 
+def test_points_on_a_log_y_keep_a_point_per_cell_as_vega_draws_the_cells(tmp_path: Path) -> None:
+    """Cells were cut linearly in y: on a log axis spanning five decades, 0.001, 0.0001 and 0.00001
+    (216, 144 and 72 px apart on screen) fell in one cell at the bottom and only one was kept."""
+    n = 24_000
+    step = np.arange(n)
+    value = 10.0 ** -(step % 6)  # six decades in every pixel column
+    _csv(tmp_path / "run.csv", {"step": step, "value": value}, {"value": "{:g}"})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: point, y: {field: value, scale: log}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n and len(rows) < n / 3
+    per_column: dict[int, set[float]] = {}
+    for r in rows:
+        per_column.setdefault(math.floor(r["step"] / (n - 1) * WIDTH), set()).add(r["value"])
+    per_column.pop(WIDTH)  # the last step alone: x's maximum is the right edge of the last column
+    assert all(len(v) == 6 for v in per_column.values()), sorted(len(v) for v in per_column.values())[:5]
+
+
 def test_a_chart_too_large_for_vega_is_refused_with_a_position(tmp_path: Path) -> None:
     n = MAX_DRAWN_ROWS + 1
     _csv(tmp_path / "run.csv", {"step": np.arange(n), "loss": np.zeros(n)}, {"loss": "{:.0f}"})
