@@ -29,12 +29,22 @@ def _row_ids(vl: dict[str, Any], spec: chartspec.Spec) -> tuple[int, int]:
 
 
 def test_shared_rows_give_the_same_chart_without_copies(tmp_path: Path) -> None:
-    spec = _spec(tmp_path)
+    spec = _spec(tmp_path, "title: the link u\n")  # every column named: the rows go in as they are
     copied, shared = compile_vegalite(spec), compile_vegalite(spec, share_rows=True)
     assert shared == copied
     assert _row_ids(copied, spec)[0] == 0  # the API's default: rows of its own
     same, total = _row_ids(shared, spec)
     assert total >= 10 and same == total
+
+
+def test_rows_holding_columns_the_spec_never_names_are_copied_without_them(tmp_path: Path) -> None:
+    spec = _spec(tmp_path)  # 'u' is never named: left out of the inline rows, so they are copies
+    vl = compile_vegalite(spec, share_rows=True)
+    assert vl == compile_vegalite(spec)
+    same, total = _row_ids(vl, spec)
+    assert total >= 10 and same == 0
+    assert all("u" not in row for _, table in inline_rows(vl) for row in table)
+    assert all("u" in row for row in spec.table.rows)  # the loaded table keeps every column
 
 
 def test_rows_naming_links_are_copied(tmp_path: Path) -> None:

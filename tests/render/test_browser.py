@@ -38,6 +38,7 @@ HOSTILE = '</script><script>window.__pwned=1</script> <!-- <img src=x onerror="w
 TITLE_EVIL, SUBTITLE_EVIL, DESCRIPTION_EVIL = f"T {HOSTILE}", f"S {HOSTILE}", f"D {HOSTILE}"
 NAME_A, NAME_B = f"A {HOSTILE}", f"B {HOSTILE}"
 HOSTILE_SPEC: dict[str, Any] = {
+    "width": 1200,  # room for every text whole: longer ones end in an ellipsis (compiler text limits)
     "title": TITLE_EVIL,
     "subtitle": SUBTITLE_EVIL,
     "description": DESCRIPTION_EVIL,
