@@ -75,8 +75,10 @@ def flat_domain(axis: Axis, span: tuple[float, float] | None, zero: bool) -> tup
     return nice_domain(lo, hi, axis.scale) if axis.nice is not False else (lo, hi)
 
 
-def vl_scale(axis: Axis, span: tuple[float, float] | None, *, zero: bool) -> dict[str, Any]:
-    """The Vega-Lite scale; ``zero`` is the mark's default (bars and areas start at zero)."""
+def vl_scale(axis: Axis, span: tuple[float, float] | None, *, zero: bool, flat: bool = True) -> dict[str, Any]:
+    """The Vega-Lite scale; ``zero`` is the mark's default (bars and areas start at zero); ``flat``:
+    a ``span`` of one value may be widened (:func:`flat_domain`), False where something else on the
+    axis (a band's extent, an annotation) may reach further: Vega's own domain joins them."""
     scale: dict[str, Any] = {}
     if axis.scale != "linear":
         scale["type"] = axis.scale
@@ -89,8 +91,8 @@ def vl_scale(axis: Axis, span: tuple[float, float] | None, *, zero: bool) -> dic
         scale["nice"] = axis.nice
     if axis.type == "quantitative" and axis.scale in _ZERO_SCALES:
         scale["zero"] = axis.zero if axis.zero is not None else (zero and fixed is None)
-    if fixed is None and (flat := flat_domain(axis, span, bool(scale.get("zero")))) is not None:
-        scale.update(domain=[num(flat[0]), num(flat[1])], nice=False)
+    if fixed is None and flat and (widened := flat_domain(axis, span, bool(scale.get("zero")))) is not None:
+        scale.update(domain=[num(widened[0]), num(widened[1])], nice=False)
     if axis.scale == "pow" and axis.exponent is not None:
         scale["exponent"] = axis.exponent
     if axis.reverse:

@@ -65,3 +65,21 @@ def test_explicit_domains_and_varying_data_keep_their_scales() -> None:
     assert "domain" not in _y_scale("layers: [{y: {field: b}}]\n")  # Vega's own
     flat = _y_scale("layers: [{y: {field: a, nice: false}}]\n")
     assert flat["domain"] == pytest.approx([0.475, 0.525]) and flat["nice"] is False  # 5% either way, not rounded
+
+
+def test_a_band_or_an_annotation_beside_a_flat_series_keeps_vegas_own_domain(tmp_path: Path) -> None:
+    """A fixed domain 5 % around a constant mean cut its band (0.2..0.8 drawn as 0.475..0.525), and
+    an hline or a vline beyond it pushed their labels 1,000 px off the plot (a 2,740 px PNG; one
+    row with a vline: 28,892 px, refused). Vega's domain joins them: the axis reaches them."""
+    csv = "step,mean,lo,hi\n" + "".join(f"{s},0.5,0.2,0.8\n" for s in range(5))
+    band = _labels(tmp_path, csv, "layers:\n  - {mark: errorband, y: {field: mean, title: M},"
+                                  " band: {lower: lo, upper: hi}}\n")["M"]
+    assert min(band) <= 0.2 and max(band) >= 0.8
+    hline = _labels(tmp_path, csv, "layers: [{y: {field: mean, title: M}}]\nannotations: [{hline: 0.9, label: top}]\n")
+    assert max(hline["M"]) >= 0.9
+    vl = chartspec.to_vegalite(chartspec.load(write_tree(tmp_path, {"one.yaml": (
+        "data: {values: [{step: 7, v: 0.5}]}\nx: {field: step}\nlayers: [{y: {field: v}, mark: point}]\n"
+        "annotations: [{vline: 100, label: decay}]\n")}) / "one.yaml"))
+    svg = vlc.vegalite_to_svg(vl)
+    chart = parse_svg(svg)
+    assert chart.width < 800 and chart.height < 600, (chart.width, chart.height)
