@@ -101,7 +101,22 @@ def _collisions(targets: list[Target], options: BuildOptions) -> dict[Path, Spec
         for t in group:
             failed.setdefault(t.spec, SpecResult(t, error=UsageError(Diagnostic(message, file=t.shown, hint=hint))))
     _file_folder_clashes(targets, options, failed)
+    _own_spec_clashes(targets, options, failed)
     return failed
+
+
+def _own_spec_clashes(targets: list[Target], options: BuildOptions, failed: dict[Path, SpecResult]) -> None:
+    """A spec an output would overwrite: ``x.vl.json`` built with ``-f json`` into its own folder
+    replaced the hand-written spec (data URL and all) with its compiled copy, and later builds
+    found no spec."""
+    specs = {_fold(str(t.spec.resolve())): t for t in targets}
+    for t in targets:
+        for fmt, path in output_paths(t, options).items():
+            victim = specs.get(_fold(str(path.resolve())))
+            if victim is not None and t.spec not in failed:
+                failed[t.spec] = SpecResult(t, error=UsageError(Diagnostic(
+                    f"its {fmt} output {display_path(path)} would overwrite the spec {victim.shown}", file=t.shown,
+                    hint="build into another folder (-o), or leave out the json format")))
 
 
 def _render(targets: list[Target], options: BuildOptions, manifest: Manifest, here: InProcess,

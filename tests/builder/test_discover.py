@@ -71,3 +71,17 @@ def test_out_empty_in_the_project_file_does_not_read_its_own_outputs(tmp_path: P
         assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (project / "charts" / "a.vl.json").is_file()
     assert [t.spec.name for t in discover([project], project)] == ["a.yaml"]
+
+
+def test_a_plain_vega_lite_spec_is_never_overwritten_by_its_own_output(tmp_path: Path, run_cli: RunCli) -> None:
+    """'build . -o . -f json' wrote p.vl.json's compiled copy over the hand-written p.vl.json (its
+    data URL replaced by inline rows), and later builds found no spec at all."""
+    spec = ('{"data": {"values": [{"a": 1, "b": 2}]}, "mark": "point", "encoding": '
+            '{"x": {"field": "a", "type": "quantitative"}, "y": {"field": "b", "type": "quantitative"}}}')
+    project = write_tree(tmp_path / "p", {"p.vl.json": spec, "a.yaml": SPEC.format(data="d.csv"), "d.csv": CSV})
+    proc = run_cli("build", ".", "-o", ".", "-f", "json", "-j", "0", cwd=project, timeout=60)
+    assert proc.returncode == 1 and "its json output p.vl.json would overwrite the spec p.vl.json" in proc.stderr
+    assert (project / "p.vl.json").read_text(encoding="utf-8") == spec and (project / "a.vl.json").is_file()
+    proc = run_cli("build", ".", "-o", tmp_path / "site", "-f", "svg", "-j", "0", cwd=project, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert files_under(tmp_path / "site") == {"a.svg", "p.svg"}
