@@ -298,9 +298,12 @@ def _stats(rel: Relation, plans: Sequence[_Plan], model: ChartSpec) -> dict[int,
         plan = by_layer.get(layer.index) if layer is not None else None
         if a.stat is None or layer is None or plan is None or stat_field(a.stat, layer) not in plan.numeric:
             continue  # not on this table, or a folded or unknown field: refvalues.py says why
-        col = quote(stat_field(a.stat, layer))
+        col, x = quote(stat_field(a.stat, layer)), quote(model.x.field)
+        log_x, log_y = on_log_scale(model, layer)  # the rows drawn: an x, above zero on a log scale
+        drawn = f" AND {x} IS NOT NULL" + (f" AND CAST({col} AS DOUBLE) > 0" if log_y else "") + (
+            f" AND TRY_CAST({x} AS DOUBLE) > 0" if log_x else "")
         (value,), = rel.sql(f"SELECT {STAT_SQL[a.stat.op].format(col)} FROM {plan.source} "
-                            f"WHERE {plan.where} AND isfinite(CAST({col} AS DOUBLE))")
+                            f"WHERE {plan.where} AND isfinite(CAST({col} AS DOUBLE)){drawn}")
         if value is not None:
             out[i] = float(value)
     return out

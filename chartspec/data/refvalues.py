@@ -23,6 +23,7 @@ from ..spec.source import SourceMap
 from ..spec.suggest import did_you_mean
 from .evaluate import _statistics, evaluate
 from .layerdata import layer_dates, layer_steps
+from .logscale import on_log_scale
 from .rows import DRAWS
 from .smoothing import draws
 from .table import Table
@@ -76,11 +77,21 @@ def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: Cha
     rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model)) if steps else rows
     if rows is None:
         return None, "a transform of the layer runs only in Vega (an expression chartspec cannot evaluate)"
+    # drawn: an x to stand at (a finite number above zero on a log x), a value above zero on a log y
+    log_x, log_y = on_log_scale(model, layer)
+    x = model.x.field
     values = [float(v) for r in rows if isinstance(v := r.get(field), (int, float)) and not isinstance(v, bool)
-              and math.isfinite(v)]
+              and math.isfinite(v) and (v > 0 or not log_y) and _drawn_x(r.get(x), log_x)]
     if not values:
         return None, f"the layer plots no numbers in {field!r}"
     return _STAT_PY[stat.op](values), None
+
+
+def _drawn_x(value: object, log: bool) -> bool:
+    """Does a row with this x get drawn? Not without one; on a log x, not at or below zero."""
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
+        return False
+    return not log or (isinstance(value, (int, float)) and value > 0)
 
 
 def resolve_reference_lines(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None],

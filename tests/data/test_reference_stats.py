@@ -131,3 +131,26 @@ def test_gallery_range_area_with_its_mean_line(tmp_path: Path) -> None:
     (red,) = [r for r in chart.by_role("mark", "rule") if r.stroke == "#d62728"]
     assert abs(y.value(red.line_ends()[0][1]) - statistics.fmean(means)) < abs(y.slope)
     assert f"average reward {statistics.fmean(means):.4g}" in chart.texts("mark")
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("scale", ["linear", "log"])
+def test_rows_without_an_x_or_off_a_log_scale_are_not_counted(tmp_path: Path, large: bool, scale: str) -> None:
+    """Rows with no step are never drawn, nor values at or below zero on a log y: a mean over them
+    read 169.2 where the drawn rows give 3.1 (linear) or 4.5 (log), on both paths."""
+    n = 40_000 if large else 10  # past the engine's threshold (2 MB) only as Parquet: written below
+    loss = [(-5 if s % 10 == 0 else 0 if s % 10 == 1 else s % 10 - 1) for s in range(n)]
+    table = {"step": [*range(n), None, None], "loss": [*loss, 1000, 1000]}
+    drawn = [v for v in loss if v > 0 or scale == "linear"]
+    files = {"chart.yaml": ("data: runs.parquet\nx: {field: step}\n"
+                            f"layers: [{{name: L, y: {{field: loss, scale: {scale}}}}}]\n"
+                            "annotations:\n  - {hline: {aggregate: mean, layer: L}, label: 'mean {value}'}\n"
+                            "  - {hline: {aggregate: max, layer: L}, label: 'max {value}'}\n")}
+    src = write_tree(tmp_path / "src", files)
+    import pyarrow as pa
+
+    pq.write_table(pa.table(table), src / "runs.parquet")
+    spec = chartspec.load(src / "chart.yaml")
+    assert bool(spec.table.reduced_from) == large
+    means = [a.y[0] for a in spec.model.annotations]
+    assert means == pytest.approx([statistics.fmean(drawn), max(drawn)])
