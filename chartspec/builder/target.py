@@ -112,7 +112,9 @@ def _page_context(target: Target, vl: dict, options: BuildOptions, paths: dict[s
 
     page_dir = next(iter(paths.values())).parent
     bundle = os.path.relpath(options.out / BUNDLE_DIR / bundle_filename(), page_dir)
-    name = target.stem.as_posix()
+    # the page's title falls back on the file name: a byte that is not UTF-8 (read by Python as a
+    # lone surrogate, PEP 383) becomes U+FFFD rather than failing the page's encoding
+    name = target.stem.as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return PageContext(chart_id=chart_id(name), title=chart_title(vl, name), label=chart_label(vl, name),
                        bundle_href=Path(bundle).as_posix(),
                        options=HtmlOptions(bundle=options.html_bundle, fallback=options.fallback), dark_vl=dark_vl)

@@ -160,3 +160,21 @@ def test_a_spec_that_is_a_list_must_be_a_mapping(tmp_path: Path) -> None:
         chartspec.load(tmp_path / "l.yaml")
     first = caught.value.first
     assert "must be a YAML mapping" in first.message and (first.line, first.column) == (1, 1)
+
+
+def test_a_file_or_folder_name_that_is_not_utf8_builds_its_page(tmp_path: Path) -> None:
+    """The page's title falls back on the file name: 'spec\\xe9.yaml' (Latin-1) failed every HTML
+    build with "'utf-8' codec can't encode character '\\udce9'" (SVG and PNG built)."""
+    chart = b"data: {values: [{a: 1, b: 2}, {a: 2, b: 3}]}\nx: {field: a}\nlayers:\n  - y: {field: b}\n"
+    root = os.fsencode(tmp_path / "p")
+    os.makedirs(root + b"/f\xe9")
+    for name in (b"/spec\xe9.yaml", b"/f\xe9/s.yaml"):
+        with open(root + name, "wb") as f:
+            f.write(chart)
+    (tmp_path / "p" / "chartspec.toml").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    report = chartspec.build(tmp_path / "p", chartspec.BuildOptions(out=out, formats="html", jobs=0))
+    assert report.ok, report
+    pages = sorted(p.read_bytes().decode("utf-8") for p in out.rglob("*.html"))
+    assert len(pages) == 2 and all("<title>" in page for page in pages)
+    assert any("<title>spec\ufffd</title>" in page for page in pages), [p[:300] for p in pages]
