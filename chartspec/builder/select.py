@@ -24,10 +24,12 @@ __all__ = ["CHART_KEYS", "GlobFilter", "not_a_chart"]
 #: top-level keys only a chart has: chartspec's own, and plain Vega-Lite's view keys
 CHART_KEYS = frozenset({"x", "layers", "hconcat", "vconcat", "facet", "vega_lite", "annotations", "legend",
                         "align_ticks", "mark", "layer", "encoding", "concat", "repeat", "spec"})
-_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\],&*!|>%@`][^:\n]*?))\s*:(?:\s|$)([^\n]*)""", re.M)
+_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\],&*!|>%@`][^:\n]*?))[ \t]*:(?:[ \t]|$)([^\n]*)""", re.M)
 #: a value no chart key takes: a number or a flow list of numbers (an ML config's ``layers: 12``,
 #: ``x: 224``, ``layers: [512, 256]``)
 _NUMBERS = re.compile(r"\s*(?:[-+]?[\d.][\d.eE+\-_]*|\[[\d.eE+\-_,\s]*\])\s*(?:#.*)?")
+#: chart keys a scalar may set (``mark: line``, ``legend: false``, ``align_ticks: true``)
+_ANY_VALUE = frozenset({"mark", "legend", "align_ticks"})
 _SCHEMA = re.compile(r"\$schema\b.*(vega-lite|chartspec)", re.I)
 #: bytes read to decide; a spec's top-level keys come early
 _HEAD = 65536
@@ -62,12 +64,34 @@ def _verdict(path: Path, text: str) -> Diagnostic | None:
         return None
     if body[0].startswith(("- ", "[")) or body[0] == "-":
         return _note(path, "a YAML list")
-    found = [(next(g for g in m.groups()[:3] if g is not None).strip(), m.group(4)) for m in _KEY.finditer(text)]
-    keys = {key for key, _ in found}
-    if not keys or any(key in CHART_KEYS and not _NUMBERS.fullmatch(value) for key, value in found):
+    if any(line.startswith(("?", "!", "<<", "&", "*")) for line in body):
+        return None  # explicit keys, tags, merge keys, anchors at the top: not told cheaply
+    lines = text.splitlines()
+    found = [(next(g for g in m.groups()[:3] if g is not None).strip(), m.group(4), text.count("\n", 0, m.start()))
+             for m in _KEY.finditer(text)]
+    keys = {key for key, _, _ in found}
+    if not keys or any(key in CHART_KEYS and _chart_like(key, value, lines[at + 1:]) for key, value, at in found):
         return None
     shown = ", ".join(sorted(keys)[:4]) + (", ..." if len(keys) > 4 else "")
     return _note(path, f"top-level keys {shown}")
+
+
+def _chart_like(key: str, value: str, after: list[str]) -> bool:
+    """Could ``key: value`` (the lines ``after`` it) be a chart's? Its x, layers, facet, encoding,
+    ... are mappings or lists of mappings: a number, a word (``encoding: utf-8``), ``true`` or a
+    list of plain values is a config's (``layers: 12``, ``x: 224``, ``layers: [512, 256]``)."""
+    value = value.split(" #", 1)[0].strip()
+    if key in _ANY_VALUE or value.startswith(("{", "&", "*", "!")):
+        return True
+    if value.startswith("["):  # (an empty list is a chart's mistake: the build says so)
+        return not (_NUMBERS.fullmatch(value) and re.search(r"\d", value))
+    if value:
+        return False  # a plain scalar
+    nxt = next((line.strip() for line in after if line.strip() and not line.lstrip().startswith("#")), "")
+    if nxt.startswith("- ") or nxt == "-":  # a block list: of mappings, or of plain values
+        item = nxt[1:].strip()
+        return item == "" or item.startswith(("{", "&", "*", "!")) or ":" in item
+    return True  # a block mapping
 
 
 def _note(path: Path, what: str) -> Diagnostic:

@@ -73,9 +73,18 @@ def test_ml_configs_whose_chart_like_keys_hold_numbers_are_skipped(tmp_path: Pat
     write_tree(root, {"configs/model.yaml": "name: vit\nlayers: 12\nhidden: 768\n",
                       "configs/data.yaml": "x: 224  # crop\ny: 224\n",
                       "configs/mlp.yaml": "layers: [512, 256, 1e-3]\nx: -1.5\n",
-                      "specs/inline.yaml": "layers: [{y: {field: b}}]\nx: {field: a}\ndata: {values: [{a: 1, b: 2}]}\n"})
+                      "configs/block.yaml": "layers:\n  - 512\n  - 256\nencoding: utf-8\nx: true\n",
+                      "configs/hex.yaml": "layers: 0x10  # hex\nrepeat: null\n",
+                      "specs/inline.yaml": "layers: [{y: {field: b}}]\nx: {field: a}\ndata: {values: [{a: 1, b: 2}]}\n",
+                      # charts written unusually are never skipped (the build reports their errors)
+                      "specs/empty.yaml": "data: d.csv\nlayers: []\n",
+                      "specs/merge.yaml": "<<: *base\ntitle: t\n",
+                      "specs/explicit.yaml": "? x\n: {field: a}\nlayers:\n  - y: {field: b}\n",
+                      "specs/block.yaml": "x:\n  field: a\nlayers:\n  -\n    y: {field: b}\n"})
     found = _found(root)
-    assert not any(f.startswith("configs/") for f in found) and "specs/inline.yaml" in found
+    assert not any(f.startswith("configs/") for f in found), found
+    assert {"specs/inline.yaml", "specs/empty.yaml", "specs/merge.yaml", "specs/explicit.yaml",
+            "specs/block.yaml"} <= set(found), found
 
 
 def test_flow_style_and_schema_modelines_are_never_skipped(tmp_path: Path) -> None:
