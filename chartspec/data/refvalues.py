@@ -67,6 +67,10 @@ def _label(a: Annotation, stat: Stat, field: str, value: float) -> str:
     return text.replace("{value}", _format(value)) if "{value}" in text else f"{text} {_format(value)}"
 
 
+#: why a layer's statistic has no value: it draws no number (the message, and the case told apart)
+_NOTHING = "the layer plots no numbers"
+
+
 def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: ChartSpec
                   ) -> tuple[float | None, str | None]:
     """(the statistic of the layer's evaluated rows, or None and why)."""
@@ -83,7 +87,7 @@ def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: Cha
     values = [float(v) for r in rows if isinstance(v := r.get(field), (int, float)) and not isinstance(v, bool)
               and math.isfinite(v) and (v > 0 or not log_y) and _drawn_x(r.get(x), log_x)]
     if not values:
-        return None, f"the layer plots no numbers in {field!r}"
+        return None, f"{_NOTHING} in {field!r}"
     return _STAT_PY[stat.op](values), None
 
 
@@ -143,6 +147,11 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
                "by the engine before the reduction")
     elif value is None:
         value, why = _python_value(stat, layer, field, data, model)
+        if value is None and (why or "").startswith(_NOTHING) and field in data.columns and data.has_numbers(field):
+            # the layer's filters keep no row yet (a run of a sweep not started): no line until they do
+            return replace(source.diagnostic(
+                f"hline: the {stat.op} of {field!r} is not drawn: layer {quoted(layer.name)} draws no value of it yet",
+                path + ("aggregate",), hint="the line appears once the layer draws a value"), severity="note")
     if value is None:
         where = path + ("field",) if stat.field is not None else path + ("aggregate",)
         hint = (did_you_mean(field, data.columns, what="a column") if field not in data.columns else None)

@@ -154,3 +154,16 @@ def test_rows_without_an_x_or_off_a_log_scale_are_not_counted(tmp_path: Path, la
     assert bool(spec.table.reduced_from) == large
     means = [a.y[0] for a in spec.model.annotations]
     assert means == pytest.approx([statistics.fmean(drawn), max(drawn)])
+
+
+def test_an_hline_on_a_layer_its_filter_leaves_empty_is_a_note(tmp_path: Path) -> None:
+    """A sweep's run 'c' not started yet: its layer draws nothing, and an hline at its mean failed
+    the whole chart ('the layer plots no numbers'); a metric not logged yet was already a note."""
+    src = write_tree(tmp_path / "src", {"runs.csv": ROWS, "chart.yaml": (
+        "data: runs.csv\nx: {field: step}\nlayers:\n  - {name: T, y: {field: loss}}\n"
+        "  - {name: C, y: {field: loss}, transform: [{filter: {field: split, equal: test}}]}\n"
+        "annotations:\n  - {hline: {aggregate: mean, layer: C}}\n  - {hline: {aggregate: max, layer: T}}\n")})
+    spec = chartspec.load(src / "chart.yaml")
+    [note] = [n for n in spec.notes if "hline" in n.message]
+    assert "layer 'C' draws no value of it yet" in note.message and (note.line, note.column) == (7, 25)
+    assert [a.y[0] for a in spec.model.annotations] == [max(_losses())]
