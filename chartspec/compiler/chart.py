@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..data.hovertable import HoverTable, hover_table
@@ -27,7 +28,7 @@ from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .drawnnames import check_drawn_names
 from .fieldalias import alias_backslash_fields
-from .inline import inline_values, shared_values
+from .inline import inline_values, shared_values, shows_every_field
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
@@ -57,6 +58,9 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     table is left out where it cannot change the verdict (:func:`_hover_matters`). ``share_rows``:
     the data rows are the loaded table's own dicts, not copies (see :func:`inline.shared_values`)."""
     values = shared_values if share_rows else inline_values
+    theme = getattr(spec, "theme", None)
+    if shows_every_field(theme.config if theme is not None else None, spec.model.vega_lite):  # keep every column
+        values = partial(lambda pick, t: pick(replace(t, drawn_columns=None)), values)
     model = spec.model
     assert isinstance(model, ChartSpec)
     if labelled(model) and not model.legend.explicit:  # every series named at its line: no legend

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..data.table import Table
 
-__all__ = ["inline_values", "shared_values"]
+__all__ = ["inline_values", "shared_values", "shows_every_field"]
 
 # Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.
 _MAX_EXACT_INT = 2**53
@@ -27,9 +27,24 @@ def shared_values(table: Table) -> list[dict[str, Any]]:
 def _unused(table: Table) -> bool:
     """Do the rows hold columns the spec never names? A 100-column W&B export plotting one made a
     6 MB page from a 1.6 MB CSV (a large table's reduction fetches only the named ones)."""
-    keep = table.drawn_columns
-    return keep is not None and bool(table.rows) and any(k not in keep and not k.startswith("__")
-                                                        for k in table.rows[0])
+    keep = table.drawn_columns  # every row's keys: JSON Lines rows need not share the first's
+    return keep is not None and any(k not in keep and not k.startswith("__") for row in table.rows for k in row)
+
+
+def shows_every_field(*configs: Any) -> bool:
+    """Does a Vega-Lite config or patch show every field of a row (``tooltip: true`` or
+    ``tooltip: {content: data}``)? Then no column is left out of the rows."""
+    stack = list(configs)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            tip = item.get("tooltip")
+            if tip is True or (isinstance(tip, dict) and tip.get("content") == "data"):
+                return True
+            stack += item.values()
+        elif isinstance(item, list):
+            stack += item
+    return False
 
 
 def inline_values(table: Table) -> list[dict[str, Any]]:

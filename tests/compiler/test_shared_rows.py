@@ -53,3 +53,18 @@ def test_rows_naming_links_are_copied(tmp_path: Path) -> None:
     assert vl == compile_vegalite(spec)
     same, total = _row_ids(vl, spec)
     assert total >= 10 and same == 0
+
+
+def test_every_column_stays_where_a_tooltip_shows_every_field_and_rows_differ_in_keys(tmp_path: Path) -> None:
+    """Vega-Lite's 'tooltip: {content: data}' (a theme's, or the spec's vega_lite patch) lists every
+    field of a row: left-out columns vanished from it. And a JSON Lines log whose first row lacks a
+    column was not pruned at all (only the first row's keys were read)."""
+    spec = _spec(tmp_path, "vega_lite:\n  config: {mark: {tooltip: {content: data}}}\n")
+    rows = [row for _, table in inline_rows(compile_vegalite(spec)) for row in table
+            if not any(k.startswith("__hover_") for k in row)]
+    assert len(rows) >= 10 and all("u" in row for row in rows)
+    lines = ['{"step": 0, "v": 1}', *(f'{{"step": {i}, "v": {i % 3}, "junk": {i}}}' for i in range(1, 10))]
+    write_tree(tmp_path, {"m.jsonl": "\n".join(lines) + "\n",
+                          "j.yaml": "data: m.jsonl\nx: {field: step}\nlayers:\n  - {y: {field: v}}\n"})
+    vl = compile_vegalite(chartspec.load(tmp_path / "j.yaml"))
+    assert all("junk" not in row for _, table in inline_rows(vl) for row in table)
