@@ -332,6 +332,10 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
             rows = read_parquet(path, location, lambda: DataError(smap.diagnostic(
                 f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
                 hint="pyarrow is a dependency of chartspec: reinstall it (pip install chartspec)")))
+            if not rows:  # a writer's file with no row yet: its columns are in its schema
+                import pyarrow.parquet as pq
+
+                return Parsed(rows, tuple(pq.read_schema(path).names))
             return Parsed(rows, columns_of(rows))
         return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:

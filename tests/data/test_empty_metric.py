@@ -93,3 +93,20 @@ def test_a_layers_own_file_with_a_header_only_draws_nothing(tmp_path: Path, run_
     assert chart.texts("legend-label") == ["train_loss", "val_loss"]
     proc = run_cli("build", "main.yaml", "-o", "out", "-f", "svg", cwd=tmp_path)  # the chart's own data: needed
     assert proc.returncode == 1 and "main.yaml:1:7: error: val.csv has a header but no rows" in proc.stderr
+
+
+def test_a_layers_own_parquet_file_with_no_row_yet_draws_nothing(tmp_path: Path) -> None:
+    """A Parquet writer's file before its first row has a schema: it was refused as 'the data has
+    no columns' where the same CSV (a header only) draws nothing with a note."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    write_tree(tmp_path, {"chartspec.toml": "", "early.csv": EARLY, "c.yaml": (
+        "data: early.csv\nx: {field: step}\nlayers:\n  - y: {field: train_loss}\n"
+        "  - {y: {field: val_loss}, data: val.parquet}\n")})
+    pq.write_table(pa.table({"step": pa.array([], pa.int64()), "val_loss": pa.array([], pa.float64())}),
+                   tmp_path / "val.parquet")
+    spec = chartspec.load(tmp_path / "c.yaml")
+    assert [(n.line, n.severity) for n in spec.notes] == [(5, "note")] and "no rows" in spec.notes[0].message
+    chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(spec)))
+    assert chart.texts("legend-label") == ["train_loss", "val_loss"]
