@@ -277,7 +277,8 @@ def check_size(svg: str, scale: float, what: str) -> None:
         at = f" at scale {scale:g}" if scale != 1 else ""
         raise ExportError(Diagnostic(
                           f"the {what} would be {width:,.0f} x {height:,.0f} px{at}: more than the limit of {limit}",
-                          path=("width",),  # export.render places it in the spec, where it knows one
+                          # export.render places it in the spec, where it knows one: at the longer side
+                          path=("height",) if height > width else ("width",),
                           hint=("build at a lower --scale, or " if scale > 1 else "") + "look for what makes it "
                                "this big around its views (which passed the size check): many facet panels or "
                                "concatenated charts, step-sized views over many categories, a huge font size, "
