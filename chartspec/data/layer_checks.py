@@ -9,6 +9,7 @@ field with no values, a facet sort naming a value the data does not hold.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..errors import Diagnostic, quoted
 from ..spec.layout import _PATH, Facet
@@ -245,6 +246,12 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
             hint = did_you_mean(field, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
             out.append(source.diagnostic(f"field {field!r} not in {view.name}", path, hint=hint))
             continue
+        if field not in view.derived and (blank := sum(row.get(field) in (None, "") for row in view.rows)):
+            # Vega draws a row only in its series' colour: without one it is not drawn at all
+            out.append(replace(source.diagnostic(
+                f"{blank:,} of the {len(view.rows):,} rows {'kept ' if view.reduced_from else ''}of layer "
+                f"{quoted(layer.name)} have no value in {field!r}: not drawn", path,
+                hint=f"fill {field!r} in the data, or filter those rows out"), severity="note"))
         # their length is checked where they are drawn, if they are (compiler/drawnnames.py)
         values = series_values(layer, view) if field not in view.derived else []
         for value in values:

@@ -110,3 +110,13 @@ def test_a_layers_own_parquet_file_with_no_row_yet_draws_nothing(tmp_path: Path)
     assert [(n.line, n.severity) for n in spec.notes] == [(5, "note")] and "no rows" in spec.notes[0].message
     chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(spec)))
     assert chart.texts("legend-label") == ["train_loss", "val_loss"]
+
+
+def test_rows_without_a_colour_value_are_noted(tmp_path: Path) -> None:
+    """Vega draws a row only in its series' colour: rows with an empty colour field vanished from
+    the chart without a word (a whole empty column drew nothing and exited 0)."""
+    write_tree(tmp_path, {"chartspec.toml": "", "d.csv": "step,run,v\n0,a,1\n1,a,2\n2,,5\n3,,5\n4,a,3\n",
+                          "c.yaml": "data: d.csv\nx: {field: step}\nlayers: [{y: {field: v}, color: {field: run}}]\n"})
+    spec = chartspec.load(tmp_path / "c.yaml")
+    [note] = [n for n in spec.notes if "no value in 'run'" in n.message]
+    assert note.severity == "note" and (note.line, note.column) == (3, 41) and note.message.startswith("2 of the 5 rows")
