@@ -80,7 +80,7 @@ def _chart_like(key: str, value: str, after: list[str]) -> bool:
     """Could ``key: value`` (the lines ``after`` it) be a chart's? Its x, layers, facet, encoding,
     ... are mappings or lists of mappings: a number, a word (``encoding: utf-8``), ``true`` or a
     list of plain values is a config's (``layers: 12``, ``x: 224``, ``layers: [512, 256]``)."""
-    value = value.split(" #", 1)[0].strip()
+    value = re.sub(r"(^|\s)#.*", "", value).strip()  # a comment after the key is no value
     if key in _ANY_VALUE or value.startswith(("{", "&", "*", "!")):
         return True
     if value.startswith("["):  # (an empty list is a chart's mistake: the build says so)

@@ -80,11 +80,13 @@ def test_ml_configs_whose_chart_like_keys_hold_numbers_are_skipped(tmp_path: Pat
                       "specs/empty.yaml": "data: d.csv\nlayers: []\n",
                       "specs/merge.yaml": "<<: *base\ntitle: t\n",
                       "specs/explicit.yaml": "? x\n: {field: a}\nlayers:\n  - y: {field: b}\n",
-                      "specs/block.yaml": "x:\n  field: a\nlayers:\n  -\n    y: {field: b}\n"})
+                      "specs/block.yaml": "x:\n  field: a\nlayers:\n  -\n    y: {field: b}\n",
+                      "specs/commented.yaml": "x: # the step\n  field: a\nlayers: # one\n  # the loss\n"
+                                              "  - y: {field: b}\n"})
     found = _found(root)
     assert not any(f.startswith("configs/") for f in found), found
     assert {"specs/inline.yaml", "specs/empty.yaml", "specs/merge.yaml", "specs/explicit.yaml",
-            "specs/block.yaml"} <= set(found), found
+            "specs/block.yaml", "specs/commented.yaml"} <= set(found), found
 
 
 def test_flow_style_and_schema_modelines_are_never_skipped(tmp_path: Path) -> None:
