@@ -18,12 +18,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Diagnostic, display_path
+from ..spec.plain import PLAIN_SUFFIXES
 
-__all__ = ["CHART_KEYS", "GlobFilter", "not_a_chart"]
+__all__ = ["CHARTSPEC_KEYS", "CHART_KEYS", "GlobFilter", "not_a_chart"]
 
-#: top-level keys only a chart has: chartspec's own, and plain Vega-Lite's view keys
-CHART_KEYS = frozenset({"x", "layers", "hconcat", "vconcat", "facet", "vega_lite", "annotations", "legend",
-                        "align_ticks", "mark", "layer", "encoding", "concat", "repeat", "spec"})
+#: top-level keys only a chart has: chartspec's own (in .yaml files), and plain Vega-Lite's view
+#: keys (in .vl.yaml files: a Kubernetes manifest's 'spec:' or a tokenizer's 'encoding:' is no chart)
+CHARTSPEC_KEYS = frozenset({"x", "layers", "hconcat", "vconcat", "facet", "vega_lite", "annotations", "legend",
+                            "align_ticks"})
+CHART_KEYS = CHARTSPEC_KEYS | {"mark", "layer", "encoding", "concat", "repeat", "spec"}
 _KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\],&*!|>%@`][^:\n]*?))[ \t]*:(?:[ \t]|$)([^\n]*)""", re.M)
 #: a value no chart key takes: a number or a flow list of numbers (an ML config's ``layers: 12``,
 #: ``x: 224``, ``layers: [512, 256]``)
@@ -58,6 +61,9 @@ def _skips(head: bytes) -> bool:
 def _verdict(path: Path, text: str) -> Diagnostic | None:
     if _SCHEMA.search(text):  # a modeline or $schema naming the language
         return None
+    # Windows line ends and a byte-order mark: the same keys (a CRLF spec was skipped as no chart)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    chart_keys = CHART_KEYS if path.name.lower().endswith(PLAIN_SUFFIXES) else CHARTSPEC_KEYS
     body = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
             and line.strip() not in ("---", "...")]
     if not body or body[0].startswith("{"):  # nothing, or a flow mapping: not told cheaply
@@ -70,7 +76,7 @@ def _verdict(path: Path, text: str) -> Diagnostic | None:
     found = [(next(g for g in m.groups()[:3] if g is not None).strip(), m.group(4), text.count("\n", 0, m.start()))
              for m in _KEY.finditer(text)]
     keys = {key for key, _, _ in found}
-    if not keys or any(key in CHART_KEYS and _chart_like(key, value, lines[at + 1:]) for key, value, at in found):
+    if not keys or any(key in chart_keys and _chart_like(key, value, lines[at + 1:]) for key, value, at in found):
         return None
     shown = ", ".join(sorted(keys)[:4]) + (", ..." if len(keys) > 4 else "")
     return _note(path, f"top-level keys {shown}")
@@ -89,7 +95,7 @@ def _chart_like(key: str, value: str, after: list[str]) -> bool:
         return False  # a plain scalar
     nxt = next((line.strip() for line in after if line.strip() and not line.lstrip().startswith("#")), "")
     if nxt.startswith("- ") or nxt == "-":  # a block list: of mappings, or of plain values
-        item = nxt[1:].strip()
+        item = re.sub(r"(^|\s)#.*", "", nxt[1:]).strip()  # '- # points': the mapping follows
         return item == "" or item.startswith(("{", "&", "*", "!")) or ":" in item
     return True  # a block mapping
 

@@ -82,11 +82,16 @@ def test_ml_configs_whose_chart_like_keys_hold_numbers_are_skipped(tmp_path: Pat
                       "specs/explicit.yaml": "? x\n: {field: a}\nlayers:\n  - y: {field: b}\n",
                       "specs/block.yaml": "x:\n  field: a\nlayers:\n  -\n    y: {field: b}\n",
                       "specs/commented.yaml": "x: # the step\n  field: a\nlayers: # one\n  # the loss\n"
-                                              "  - y: {field: b}\n"})
+                                              "  - y: {field: b}\n",
+                      "specs/crlf.yaml": "x:\r\n  field: a\r\nlayers:\r\n  - y: {field: b}\r\n",
+                      "specs/bom.yaml": "\ufeffhconcat:\n  - # left\n    x: {field: a}\n",
+                      "k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n",
+                      "configs/tok.yaml": "encoding:\n  name: utf-8\nmark: '[MASK]'\n"})
     found = _found(root)
     assert not any(f.startswith("configs/") for f in found), found
     assert {"specs/inline.yaml", "specs/empty.yaml", "specs/merge.yaml", "specs/explicit.yaml",
-            "specs/block.yaml", "specs/commented.yaml"} <= set(found), found
+            "specs/block.yaml", "specs/commented.yaml", "specs/crlf.yaml", "specs/bom.yaml"} <= set(found), found
+    assert not any(f.startswith("k8s/") for f in found), found
 
 
 def test_flow_style_and_schema_modelines_are_never_skipped(tmp_path: Path) -> None:
