@@ -299,6 +299,10 @@ class Manifest:
             _prune_empty_dirs(target.parent, self.out)
         return removed
 
+    def wrote(self, rel: str) -> bool:
+        """Is ``rel`` (relative to the output folder) a file an earlier build wrote, unchanged since?"""
+        return any(rel in entry.outputs and self._unchanged(rel, entry.outputs[rel]) for entry in self.entries.values())
+
     def invalidate(self, spec: Path) -> None:
         """The spec failed: rebuild it next time, but keep tracking its old outputs."""
         entry = self.entries.get(self._name(spec))

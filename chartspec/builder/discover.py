@@ -107,7 +107,7 @@ def _walk(folder: Path, search: _Search) -> list[Path]:
     if real != search.out and (folder / _OUTPUT_MARKER).is_file():
         # a folder given to search that an earlier build wrote into (``build specs -o specs -f json``):
         # what its own manifest lists are outputs, whichever folder this build writes to
-        search.written |= _written(real)
+        search.written |= written_outputs(real)
     found: list[Path] = []
     for entry in sorted(folder.iterdir()):
         relative = entry.relative_to(search.top).as_posix()
@@ -125,7 +125,7 @@ def _walk(folder: Path, search: _Search) -> list[Path]:
     return found
 
 
-def _written(out: Path | None) -> set[Path]:
+def written_outputs(out: Path | None) -> set[Path]:
     """Files an earlier build into ``out`` wrote: building into the specs folder with ``-f json``
     must not pick up its own ``*.vl.json`` as specs next time."""
     if out is None:
@@ -147,7 +147,7 @@ def discover(paths: list[str | Path], out: Path | None = None, *, include: tuple
     out_resolved = out.resolve() if out is not None else None
     targets: dict[Path, Target] = {}
     visited: set[Path] = set()
-    written = _written(out_resolved)
+    written = written_outputs(out_resolved)
     for given in map(Path, paths):
         if not given.exists():
             raise UsageError(Diagnostic(f"no such file or folder: {display_path(given)}", file=display_path(given)))

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 from ..errors import Diagnostic, UsageError, display_path
 from ..render.formats import PAGE_FORMATS
 from ..spec.files import path_argument
+from ..spec.plain import PLAIN_SUFFIXES
+from .cache import Manifest
 from .discover import Target, discover
 from .options import BuildOptions, BuildReport, SpecResult, output_paths
 from .target import _fingerprint, render_target, write_shared_bundle
 
 if TYPE_CHECKING:  # what only rendering needs is imported when a build renders: validate starts faster
-    from .cache import Manifest
     from .inprocess import InProcess
     from .workers import WorkerPool
 
@@ -109,13 +110,19 @@ def _own_spec_clashes(targets: list[Target], options: BuildOptions, failed: dict
     """A spec an output would overwrite: ``x.vl.json`` built with ``-f json`` into its own folder
     replaced the hand-written spec (data URL and all) with its compiled copy, and later builds
     found no spec."""
-    specs = {_fold(str(t.spec.resolve())): t for t in targets}
+    specs = {_fold(str(t.spec.resolve())): t.shown for t in targets}
+    manifest: Manifest | None = None  # what earlier builds wrote, read if needed
     for t in targets:
         for fmt, path in output_paths(t, options).items():
             victim = specs.get(_fold(str(path.resolve())))
+            if victim is None and path.name.lower().endswith(PLAIN_SUFFIXES) and path.is_file():
+                # a Vega-Lite spec not in this build (-o into a folder of them, one spec named):
+                # overwritten unless an earlier build wrote it and nobody changed it since
+                manifest = manifest or Manifest.load(options.out)
+                victim = None if manifest.wrote(path.relative_to(options.out).as_posix()) else display_path(path)
             if victim is not None and t.spec not in failed:
                 failed[t.spec] = SpecResult(t, error=UsageError(Diagnostic(
-                    f"its {fmt} output {display_path(path)} would overwrite the spec {victim.shown}", file=t.shown,
+                    f"its {fmt} output {display_path(path)} would overwrite the spec {victim}", file=t.shown,
                     hint="build into another folder (-o), or leave out the json format")))
 
 

@@ -85,3 +85,13 @@ def test_a_plain_vega_lite_spec_is_never_overwritten_by_its_own_output(tmp_path:
     proc = run_cli("build", ".", "-o", tmp_path / "site", "-f", "svg", "-j", "0", cwd=project, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert files_under(tmp_path / "site") == {"a.svg", "p.svg"}
+    # a spec not in this build: one spec named, or a folder of Vega-Lite specs as the output folder
+    (project / "a.vl.json").unlink()
+    (project / "a.vl.json").write_text(spec, encoding="utf-8")
+    for args in (["a.yaml", "-o", "."], [".", "-o", "sub"]):
+        (project / "sub").mkdir(exist_ok=True)
+        (project / "sub" / "a.vl.json").write_text(spec, encoding="utf-8")
+        proc = run_cli("build", *args, "-f", "json", "-j", "0", cwd=project, timeout=60)
+        assert "would overwrite the spec" in proc.stderr and proc.returncode == 1, proc.stderr
+        assert (project / "a.vl.json").read_text(encoding="utf-8") == spec
+        assert (project / "sub" / "a.vl.json").read_text(encoding="utf-8") == spec
