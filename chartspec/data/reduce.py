@@ -24,6 +24,7 @@ Tables of at most 4 rows per M4 column are left as they are.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -302,10 +303,11 @@ def _stats(rel: Relation, plans: Sequence[_Plan], model: ChartSpec) -> dict[int,
         log_x, log_y = on_log_scale(model, layer)  # the rows drawn: an x, above zero on a log scale
         drawn = f" AND {x} IS NOT NULL" + (f" AND CAST({col} AS DOUBLE) > 0" if log_y else "") + (
             f" AND TRY_CAST({x} AS DOUBLE) > 0" if log_x else "")
+        if layer.series is not None:  # a row without its series' colour is not drawn (layer_checks notes it)
+            drawn += f" AND nullif(CAST({quote(layer.series.field)} AS VARCHAR), '') IS NOT NULL"
         (value,), = rel.sql(f"SELECT {STAT_SQL[a.stat.op].format(col)} FROM {plan.source} "
                             f"WHERE {plan.where} AND isfinite(CAST({col} AS DOUBLE)){drawn}")
-        if value is not None:
-            out[i] = float(value)
+        out[i] = float(value) if value is not None else math.nan  # NaN: the layer draws no value (a note)
     return out
 
 

@@ -84,8 +84,10 @@ def _python_value(stat: Stat, layer: Layer, field: str, table: Table, model: Cha
     # drawn: an x to stand at (a finite number above zero on a log x), a value above zero on a log y
     log_x, log_y = on_log_scale(model, layer)
     x = model.x.field
+    series = layer.series.field if layer.series is not None else None  # without a colour: not drawn
     values = [float(v) for r in rows if isinstance(v := r.get(field), (int, float)) and not isinstance(v, bool)
-              and math.isfinite(v) and (v > 0 or not log_y) and _drawn_x(r.get(x), log_x)]
+              and math.isfinite(v) and (v > 0 or not log_y) and _drawn_x(r.get(x), log_x)
+              and (series is None or r.get(series) not in (None, ""))]
     if not values:
         return None, f"{_NOTHING} in {field!r}"
     return _STAT_PY[stat.op](values), None
@@ -139,7 +141,9 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
                                          hint="the line appears once the metric's first value is written"),
                        severity="note")
     value, why = data.stats.get(i), None
-    if value is None and data.reduced_from is not None and data.fetched:
+    if value is not None and math.isnan(value):  # the engine found no row the layer draws
+        value, why = None, f"{_NOTHING} in {field!r}"
+    elif value is None and data.reduced_from is not None and data.fetched:
         why = (f"{data.name} is too large to draw whole and its server sent only the rows it keeps for the "
                f"drawing, whose {stat.op} is not the data's")
     elif value is None and data.reduced_from is not None:
@@ -147,11 +151,12 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
                "by the engine before the reduction")
     elif value is None:
         value, why = _python_value(stat, layer, field, data, model)
-        if value is None and (why or "").startswith(_NOTHING) and field in data.columns and data.has_numbers(field):
-            # the layer's filters keep no row yet (a run of a sweep not started): no line until they do
-            return replace(source.diagnostic(
-                f"hline: the {stat.op} of {field!r} is not drawn: layer {quoted(layer.name)} draws no value of it yet",
-                path + ("aggregate",), hint="the line appears once the layer draws a value"), severity="note")
+    if value is None and (why or "").startswith(_NOTHING) and field in data.columns and (
+            data.has_numbers(field) or data.reduced_from is not None):
+        # the layer's filters keep no row yet (a run of a sweep not started): no line until they do
+        return replace(source.diagnostic(
+            f"hline: the {stat.op} of {field!r} is not drawn: layer {quoted(layer.name)} draws no value of it yet",
+            path + ("aggregate",), hint="the line appears once the layer draws a value"), severity="note")
     if value is None:
         where = path + ("field",) if stat.field is not None else path + ("aggregate",)
         hint = (did_you_mean(field, data.columns, what="a column") if field not in data.columns else None)

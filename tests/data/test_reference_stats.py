@@ -167,3 +167,23 @@ def test_an_hline_on_a_layer_its_filter_leaves_empty_is_a_note(tmp_path: Path) -
     [note] = [n for n in spec.notes if "hline" in n.message]
     assert "layer 'C' draws no value of it yet" in note.message and (note.line, note.column) == (7, 25)
     assert [a.y[0] for a in spec.model.annotations] == [max(_losses())]
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_rows_without_a_colour_or_a_layer_left_empty_agree_on_both_paths(tmp_path: Path, large: bool) -> None:
+    """A row with no series colour is not drawn (it counted: 'max loss 1000' over points all at 1),
+    and a layer its filter leaves empty is a note on large data too (it failed the chart there)."""
+    import pyarrow as pa
+
+    n = 30_000 if large else 20
+    table = pa.table({"step": list(range(n)), "run": ["a"] * (n - 2) + [None, None],
+                      "loss": [1.0] * (n - 2) + [1000.0, 1000.0]})
+    src = write_tree(tmp_path / "src", {"chart.yaml": (
+        "data: d.parquet\nx: {field: step}\nlayers:\n  - {name: L, y: {field: loss}, color: {field: run}}\n"
+        "  - {name: E, y: {field: loss}, transform: [{filter: {field: loss, lt: 0}}]}\n"
+        "annotations:\n  - {hline: {aggregate: max, layer: L}}\n  - {hline: {aggregate: mean, layer: E}}\n")})
+    pq.write_table(table, src / "d.parquet")
+    spec = chartspec.load(src / "chart.yaml")
+    assert bool(spec.table.reduced_from) == large
+    assert [a.y[0] for a in spec.model.annotations] == [1.0]
+    assert any("layer 'E' draws no value of it yet" in n.message for n in spec.notes)
