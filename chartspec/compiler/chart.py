@@ -90,7 +90,7 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     layers = []
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model,
-                                        axis_id), direct, axis_id)
+                                        axis_id, data), direct, axis_id)
         sub = [finish_layer(_marked(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
                                            data.of(layer)), layer, model, data), layer, spec, data,
                             colors.get(layer.index), values)
@@ -183,7 +183,8 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
     grid = x.grid if x.grid is not None else model.grid.show
     unit = {"timeUnit": {"unit": x.time_unit, "utc": True}} if x.time_unit else {}  # labels name the unit
     # a vline, a shaded x range or a point may reach past one logged step: Vega's domain joins them
-    axis, scale = vl_axis(x, span, grid), vl_scale(x, span, zero=False, flat=not any(a.x for a in model.annotations))
+    flat = span is not None and all(v == span[0] for a in model.annotations for v in a.x)
+    axis, scale = vl_axis(x, span, grid), vl_scale(x, span, zero=False, flat=flat)
     # one step logged so far (a padded zero-width domain, scales.flat_domain): the steps beside it
     steps = (span[0] - 1, span[1] + 1) if span is not None and span[0] == span[1] and "domain" in scale else span
     if (steps is not None and "values" not in axis and "format" not in axis and model.interactive.zoom is None
@@ -232,7 +233,7 @@ def _tags(model: ChartSpec, groups: dict[str, list[Layer]], owners: dict[str, YA
 
 
 def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int, placement: tuple[str, float],
-                colors: dict[int, str], model: ChartSpec, axis_id: str) -> dict[str, Any]:
+                colors: dict[int, str], model: ChartSpec, axis_id: str, data: LayerData) -> dict[str, Any]:
     grid = owner.grid if owner.grid is not None else (model.grid.show and rank == 0)
     zero = any(starts_at_zero(layer.mark, layer.band) for layer in members)
     axis = vl_axis(owner, span, grid)
@@ -245,7 +246,7 @@ def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int
     title = owner.title if len(members) == 1 or owner.title != owner.field else ", ".join(m.name for m in members)
     axis.update(title_limit(title or owner.field, model.height))
     return {"field": field_ref(owner.field), "type": owner.type, "title": title,
-            "scale": vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model)), "axis": axis}
+            "scale": vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model, data)), "axis": axis}
 
 
 def _outside(axis: Axis, table: Table, domain: list[float] | None = None) -> bool:

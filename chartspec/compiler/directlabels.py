@@ -193,7 +193,7 @@ def drawn_domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerDa
     zero = any(starts_at_zero(layer.mark, layer.band) for layer in members)  # as the compiled scale
     values = _drawn_values(axis_id, members, data, model)
     span = (min(values), max(values)) if values else None
-    scale = vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model))
+    scale = vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model, data))
     if "domain" in scale:
         return float(scale["domain"][0]), float(scale["domain"][1])
     if span is None:
@@ -204,12 +204,15 @@ def drawn_domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerDa
     return nice_domain(lo, hi, owner.scale) if scale.get("nice", True) else (lo, hi)
 
 
-def flat_alone(axis_id: str, members: Sequence[Layer], model: ChartSpec) -> bool:
-    """May a y axis whose data is one value be widened around it (scales.flat_domain)? Not with a
-    band or an annotation on it, which Vega's own domain joins (a fixed one cut a band around a
-    constant mean, and pushed an hline's label 1,000 px off the plot)."""
-    return (all(layer.band is None for layer in members)
-            and not any(a.y and axis_of(a, model.layers) == axis_id for a in model.annotations))
+def flat_alone(axis_id: str, members: Sequence[Layer], model: ChartSpec, data: LayerData) -> bool:
+    """May a y axis whose data is one value be widened around it (scales.flat_domain)? Only when
+    everything drawn on it is that value: a band's extent or an annotation elsewhere is joined by
+    Vega's own domain (a fixed one cut a band around a constant mean, and pushed an hline's label
+    1,000 px off the plot); an hline at the constant itself leaves the axis flat."""
+    if any(layer.band is not None and layer.band.extent is not None for layer in members):
+        return False  # computed by Vega: not known here
+    values = _drawn_values(axis_id, members, data, model)
+    return not values or min(values) == max(values)
 
 
 def _drawn_values(axis_id: str, members: list[Layer], data: LayerData, model: ChartSpec) -> list[float]:

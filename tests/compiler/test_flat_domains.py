@@ -83,3 +83,11 @@ def test_a_band_or_an_annotation_beside_a_flat_series_keeps_vegas_own_domain(tmp
     svg = vlc.vegalite_to_svg(vl)
     chart = parse_svg(svg)
     assert chart.width < 800 and chart.height < 600, (chart.width, chart.height)
+
+
+def test_an_hline_at_the_flat_value_itself_keeps_the_axis_widened(tmp_path: Path) -> None:
+    """An hline at the constant (its own mean) made the axis look unwidened: one tick '0'."""
+    csv = "step,lr\n" + "".join(f"{s},0.001\n" for s in range(5))
+    labels = _labels(tmp_path, csv, "layers: [{name: L, y: {field: lr, title: LR}}]\n"
+                                    "annotations: [{hline: {aggregate: mean, layer: L}}]\n")["LR"]
+    assert 0.001 in labels and len(labels) >= 3
