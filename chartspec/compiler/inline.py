@@ -39,8 +39,8 @@ def shows_every_field(*configs: Any) -> bool:
         item = stack.pop()
         if isinstance(item, dict):
             tip = item.get("tooltip")
-            if tip is True or (isinstance(tip, dict) and tip.get("content") == "data"):
-                return True
+            if tip is True or (isinstance(tip, dict) and (tip.get("content") == "data" or "expr" in tip)):
+                return True  # (an expression may show any field: {expr: datum})
             stack += item.values()
         elif isinstance(item, list):
             stack += item

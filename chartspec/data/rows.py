@@ -40,6 +40,7 @@ def mentioned(raw: Any, found: set[str] | None = None) -> set[str]:
             mentioned(item, found)
     elif isinstance(raw, str):
         found.add(raw)
+        found.add(re.sub(r"\\(.)", r"\1", raw))  # Vega-Lite's escaped field name: "a\\.b" is column a.b
         found.update(m.group(2) for m in _QUOTED.finditer(raw))  # datum["a b"] in an expression
         found.update(part for part in re.split(r"[^\w$]+", raw) if part)  # datum.loss, and words
     return found

@@ -68,3 +68,17 @@ def test_every_column_stays_where_a_tooltip_shows_every_field_and_rows_differ_in
                           "j.yaml": "data: m.jsonl\nx: {field: step}\nlayers:\n  - {y: {field: v}}\n"})
     vl = compile_vegalite(chartspec.load(tmp_path / "j.yaml"))
     assert all("junk" not in row for _, table in inline_rows(vl) for row in table)
+
+
+def test_columns_named_escaped_or_shown_by_a_tooltip_expression_stay(tmp_path: Path) -> None:
+    """A patch's field 'a\\\\.b' (Vega-Lite's escape for the column a.b) and a tooltip of
+    {expr: datum} lost their columns from the inline rows."""
+    write_tree(tmp_path, {"m.csv": "step,v,a.b,w\n" + "".join(f"{i},{i % 3},{i},{i}\n" for i in range(10)),
+                          "e.yaml": 'data: m.csv\nx: {field: step}\nlayers:\n  - {y: {field: v}}\n'
+                                    'vega_lite:\n  encoding:\n    tooltip: [{field: "a\\\\.b"}]\n',
+                          "t.yaml": "data: m.csv\nx: {field: step}\nlayers:\n  - {y: {field: v}}\n"
+                                    "vega_lite:\n  config: {mark: {tooltip: {expr: datum}}}\n"})
+    for name, column in (("e.yaml", "a.b"), ("t.yaml", "w")):
+        vl = compile_vegalite(chartspec.load(tmp_path / name))
+        rows = [row for _, table in inline_rows(vl) for row in table if not any(k.startswith("__hover_") for k in row)]
+        assert rows and all(column in row for row in rows), name
