@@ -7,6 +7,7 @@ occupied pixel cell. A plan is reduce.py's ``_Plan`` (layer, series keys, values
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -75,7 +76,12 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
         # (linear cells put every small value of a loss falling over decades in the bottom cell)
         log_y = plan.layer.y.field in plan.positive
         y_at = f"ln(CASE WHEN {y} > 0 THEN {y} END)" if log_y else y
-        lo_y, hi_y = rel.sql(f"SELECT min({y_at}), max({y_at}) FROM {plan.source}")[0]
+        # a fixed domain is what the cells span (one outlier squeezed every point into a few cells)
+        fixed = plan.layer.y.domain
+        if fixed is not None and all(isinstance(v, (int, float)) for v in fixed) and (not log_y or fixed[0] > 0):
+            lo_y, hi_y = (math.log(fixed[0]), math.log(fixed[1])) if log_y else (float(fixed[0]), float(fixed[1]))
+        else:
+            lo_y, hi_y = rel.sql(f"SELECT min({y_at}), max({y_at}) FROM {plan.source}")[0]
         span = (hi_y - lo_y) if lo_y is not None and hi_y is not None and hi_y > lo_y else 1.0
         column = f"floor(({col} - {lo!r}) / {hi - lo!r} * {pixels})"
         cell = f"floor(({y_at} - {lo_y or 0.0!r}) / {span!r} * {model.height * pixels / model.width})"

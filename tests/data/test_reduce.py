@@ -538,3 +538,17 @@ def test_a_small_table_hands_vega_only_the_columns_the_spec_names(tmp_path: Path
     rows = vl["data"]["values"]
     assert len(rows) == n and set(rows[0]) == {"step", "loss", "keep", "run"}
     assert rows[7] == {"step": 7, "loss": columns["loss"][7], "keep": 1, "run": "a"}
+
+
+def test_point_cells_span_a_fixed_y_domain_not_an_outlier_beyond_it(tmp_path: Path) -> None:
+    """With 'domain: [0, 1]' and one value of 10^6 off the plot, the cells spanned 0..10^6 and every
+    visible point fell in the bottom row: one point a pixel column survived of a dense cloud."""
+    n = 40_000
+    rng = np.random.default_rng(4)
+    value = rng.random(n)
+    value[n // 2] = 1e6
+    _csv(tmp_path / "run.csv", {"step": np.arange(n), "value": value}, {"value": "{:.6f}"})
+    spec = chartspec.load(_spec(tmp_path, f"data: run.csv\nwidth: {WIDTH}\nx: {{field: step}}\n"
+                                          "layers:\n  - {mark: point, y: {field: value, domain: [0, 1]}}\n"))
+    rows = spec.table.rows
+    assert spec.table.reduced_from == n and 20 * WIDTH < len(rows) < n
