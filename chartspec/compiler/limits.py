@@ -24,6 +24,7 @@ from ..data.reduce import MAX_DRAWN_ROWS
 from ..errors import JsonPath, UsageError
 from ..spec.expressions.check import D3_NUMBER_FORMAT, MAX_TEXT
 from ..spec.schema import LONG_TEXT_HINT, max_text_length
+from .interactive import LAYER_NAME
 
 __all__ = ["MAX_PIXELS", "MAX_ROWS", "MAX_SIDE", "Finding", "Limits", "limit_findings", "limits"]
 
@@ -244,13 +245,31 @@ def _lines(value: Any, path: JsonPath) -> list[tuple[JsonPath, str]]:
     return []
 
 
+#: the most rows of the hover layer's table left out of the count (16 a pixel of a 1,250 px chart)
+HOVER_ROWS = 20_000
+
+
+def _in_hover_layer(vl: dict[str, Any], where: JsonPath) -> bool:
+    """Is the table at ``where`` inside the layer named :data:`LAYER_NAME` (compiler/interactive.py)?"""
+    node: Any = vl
+    for key in where:
+        if isinstance(node, dict) and node.get("name") == LAYER_NAME:
+            return True
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return False
+
+
 def _drawn(vl: dict[str, Any], lim: Limits) -> list[Finding]:
     """Inline rows beyond what Vega can draw in reasonable time and memory, located at the largest list."""
-    # the hover tooltip's table is not drawn in images and holds at most one row a pixel column
-    # past 9,600 x values (hovertable.py): counted, exactly 250,000 rows were refused as 250,601
-    lists = [(where, rows) for where, rows in inline_rows(vl)
-             if not (rows and isinstance(rows[0], dict) and any(str(k).startswith("__hover_") for k in rows[0]))]
-    total = sum(len(rows) for _, rows in lists)
+    # the hover tooltip's table (the data of chartspec's hover layer) is not drawn in images and
+    # holds at most one row a pixel column past 9,600 x values (hovertable.py): counted, exactly
+    # 250,000 rows were refused as 250,601. At most HOVER_ROWS of it are left out, so a spec that
+    # names a layer so cannot pass the limit with it.
+    lists = list(inline_rows(vl))
+    total = sum(len(rows) - (min(len(rows), HOVER_ROWS) if _in_hover_layer(vl, where) else 0) for where, rows in lists)
     if total <= lim.drawn:
         return []
     where = max(lists, key=lambda item: len(item[1]))[0]

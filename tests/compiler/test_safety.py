@@ -321,3 +321,13 @@ def test_a_theme_file_font_is_refused_at_its_line(project: Path, run_cli: RunCli
     assert "brand.json:2:26: error: invalid theme: fontStyle 'x&y' holds '&'" in proc.stderr
     assert "SIGABRT" not in proc.stderr and "crashed" not in proc.stderr
     assert sorted(p.name for p in (project / "out").iterdir() if p.suffix == ".svg") == ["good.svg"]
+
+
+def test_the_drawing_limit_cannot_be_passed_by_rows_dressed_as_the_hover_table(project: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the data of chartspec's hover layer is left out of the count, at most 20,000 rows of it:
+    rows whose keys start with '__hover_' were left out wherever they were."""
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "5")
+    rows = ", ".join(f"{{__hover_a: {i}}}" for i in range(8))
+    [d] = refused(project / "specs" / "spoof.vl.yaml", f"data: {{values: [{rows}]}}\nmark: point\n")
+    assert "hands 8 rows of data to Vega" in d.message
