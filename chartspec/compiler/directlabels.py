@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.endpoints import end_points
-from ..data.layerdata import LayerData
+from ..data.layerdata import LayerData, layer_steps
 from ..data.smoothing import smooth_column
 from ..data.values import num, shared_color_layers
 from ..errors import CompileError, Diagnostic
@@ -211,6 +211,9 @@ def flat_alone(axis_id: str, members: Sequence[Layer], model: ChartSpec, data: L
     1,000 px off the plot); an hline at the constant itself leaves the axis flat."""
     if any(layer.band is not None and layer.band.extent is not None for layer in members):
         return False  # computed by Vega: not known here
+    if any(getattr(step, "as_field", None) == layer.y.field
+           for layer in members for step in layer_steps(layer, model, layer.data is not None)):
+        return False  # made (or remade) by a transform: its values are known when Vega runs
     values = _drawn_values(axis_id, members, data, model)
     return not values or min(values) == max(values)
 

@@ -91,3 +91,13 @@ def test_an_hline_at_the_flat_value_itself_keeps_the_axis_widened(tmp_path: Path
     labels = _labels(tmp_path, csv, "layers: [{name: L, y: {field: lr, title: LR}}]\n"
                                     "annotations: [{hline: {aggregate: mean, layer: L}}]\n")["LR"]
     assert 0.001 in labels and len(labels) >= 3
+
+
+def test_a_value_a_transform_remakes_is_left_to_vega(tmp_path: Path) -> None:
+    """A calculate remaking the constant (datum.lr + random()) drew far outside a domain fixed
+    around the loaded value: 'the chart would be 669 x 3,519,986 px'."""
+    csv = "step,lr\n" + "".join(f"{s},0.001\n" for s in range(5))
+    write_tree(tmp_path, {"log.csv": csv, "c.yaml": "data: log.csv\nx: {field: step}\n"
+                          "transform: [{calculate: 'datum.lr + random()', as: lr}]\nlayers: [{y: {field: lr}}]\n"})
+    vl = chartspec.to_vegalite(chartspec.load(tmp_path / "c.yaml"))
+    assert "domain" not in vl["layer"][0]["encoding"]["y"].get("scale", {})
