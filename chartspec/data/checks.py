@@ -59,6 +59,8 @@ def _check_field(axis: Axis, table: Table, source: SourceMap, empty_ok: bool = F
     if not axis.field.strip():  # a header's unnamed columns are left out (header.py): none has this name
         return [source.diagnostic(f"field {axis.field!r} is blank: no column is named so", path,
                                   hint="name the column in the data's header, then use that name here")]
+    if table.pending:
+        return []  # a layer's own file with nothing in it yet: noted where it is read (table.py)
     if axis.field not in table.columns:
         hint = did_you_mean(axis.field, table.columns, what="a column") or (
             f"columns: {', '.join(table.columns)}" if table.columns else "the data has no columns")

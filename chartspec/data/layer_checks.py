@@ -242,6 +242,8 @@ def series_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMa
             continue
         path = layer.json_path + ("color", "field")
         field = layer.series.field
+        if view.pending:
+            continue  # a layer's own file with nothing in it yet (table.py notes it)
         if field not in view.columns:
             hint = did_you_mean(field, view.columns, what="a column") or f"columns: {', '.join(view.columns)}"
             out.append(source.diagnostic(f"field {field!r} not in {view.name}", path, hint=hint))

@@ -151,8 +151,8 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
                "by the engine before the reduction")
     elif value is None:
         value, why = _python_value(stat, layer, field, data, model)
-    if value is None and (why or "").startswith(_NOTHING) and field in data.columns and (
-            data.has_numbers(field) or data.reduced_from is not None):
+    if value is None and (why or "").startswith(_NOTHING) and (data.pending or field in data.columns and (
+            data.has_numbers(field) or data.reduced_from is not None)):
         # the layer's filters keep no row yet (a run of a sweep not started): no line until they do
         return replace(source.diagnostic(
             f"hline: the {stat.op} of {field!r} is not drawn: layer {quoted(layer.name)} draws no value of it yet",

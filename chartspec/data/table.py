@@ -77,6 +77,8 @@ class Table:
     #: numeric columns holding times in seconds since the epoch (a training log's ``wall_time``): a
     #: temporal axis reads milliseconds, so dates.utc_dates scales them where an axis is temporal
     seconds: frozenset[str] = frozenset()
+    #: a layer's own file with nothing in it yet (an empty JSON Lines file, ``[]``): no column to check
+    pending: bool = False
     #: the names the spec mentions (rows.mentioned): the compiler inlines only these columns (and
     #: its own ``__`` ones) into the Vega-Lite; None: every column
     drawn_columns: frozenset[str] | None = field(default=None, compare=False, repr=False)
@@ -184,8 +186,13 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
         if (table := _engine_read(source, [path], [shown], None, spec_file, root, smap, used)) is None:
             rows, columns, notes = _read_file(path, shown, source, spec_file, smap, used)
             table = Table(name=shown, columns=columns, rows=rows, files=(path,), notes=notes)
-    if table.columns and not table.rows and (table.relation is None or not table.relation.count) \
-            and spec_file is not None and source.values is None and _logger_format(source, spec_file.parent) is None:
+    empty = not table.rows and (table.relation is None or not table.relation.count) and spec_file is not None \
+        and source.values is None and _logger_format(source, spec_file.parent) is None
+    if empty and rows_optional and not table.columns:  # an empty JSON Lines file or [] (not written yet)
+        note = smap.diagnostic(f"{table.name} has no rows yet", source.json_path,
+                               hint="the layer draws nothing until rows are written")
+        return replace(table, rows=(), relation=None, pending=True, notes=table.notes + (replace(note, severity="note"),))
+    if empty and table.columns:
         if not rows_optional:
             raise _no_rows(table, source, smap)
         note = replace(_no_rows(table, source, smap).first, hint="the layer draws nothing until rows are written",

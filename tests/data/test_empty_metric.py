@@ -120,3 +120,17 @@ def test_rows_without_a_colour_value_are_noted(tmp_path: Path) -> None:
     spec = chartspec.load(tmp_path / "c.yaml")
     [note] = [n for n in spec.notes if "no value in 'run'" in n.message]
     assert note.severity == "note" and (note.line, note.column) == (3, 41) and note.message.startswith("2 of the 5 rows")
+
+
+def test_a_layers_own_empty_json_lines_or_empty_list_draws_nothing(tmp_path: Path) -> None:
+    """An empty metrics.jsonl (a logger that has not written yet) or '[]' failed the chart with
+    'field step not in metrics.jsonl' at the chart's x; a header-only CSV was already a note."""
+    write_tree(tmp_path, {"chartspec.toml": "", "early.csv": EARLY, "m.jsonl": "", "e.json": "[]\n", "c.yaml": (
+        "data: early.csv\nx: {field: step}\nlayers:\n  - y: {field: train_loss}\n"
+        "  - {y: {field: val_loss}, data: m.jsonl, color: {field: run}}\n  - {y: {field: acc}, data: e.json}\n"
+        "annotations:\n  - {hline: {aggregate: mean, layer: acc}}\n")})
+    spec = chartspec.load(tmp_path / "c.yaml")
+    assert sorted((n.line, n.severity) for n in spec.notes) == [(5, "note"), (6, "note"), (8, "note")]
+    assert sum("has no rows yet" in n.message for n in spec.notes) == 2
+    chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(spec)))
+    assert "train_loss" in chart.texts("legend-label")
