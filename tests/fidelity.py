@@ -20,10 +20,11 @@ def image(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
 
 
-def full_pngs(spec_path: Path) -> Callable[[float], np.ndarray]:
-    """The pixels of ``spec_path``'s chart at a scale. Its SVG does not depend on the scale (each
-    PNG is that SVG rasterised, export.py): Vega draws it once, for every scale asked."""
-    spec = chartspec.load(spec_path)
+def full_pngs(spec_path: Path, loaded_for: float = 1.0) -> Callable[[float], np.ndarray]:
+    """The pixels of ``spec_path``'s chart, loaded for scale ``loaded_for``, at a scale. Its SVG does
+    not depend on the scale it is rasterised at (each PNG is that SVG rasterised, export.py): Vega
+    draws it once, for every scale asked."""
+    spec = chartspec.load(spec_path, scale=loaded_for)
     vl, drawn = chartspec.to_vegalite(spec), []
 
     def draw_once(view: dict[str, Any]) -> str:

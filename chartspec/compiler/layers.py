@@ -91,7 +91,7 @@ def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: Layer
         compiled = with_raw_layer(compiled, column=smooth_column(layer.index), smooth=layer.smooth, color=color)
     table = own or data.main
     if (table.reduced_from or len(table.rows)) > small_rows(model):  # large data: no hairlines (marks.py)
-        compiled = without_hairlines(compiled)
+        compiled = without_hairlines(compiled, spec.scale)
     if own is not None:
         compiled = {"data": {"values": values(own)}, **compiled}
     elif split:

@@ -14,6 +14,7 @@ encodings for these marks. Pure.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -244,15 +245,18 @@ def _glyph_symbols(found: Sequence[Entry]) -> dict[str, Any]:
 SOLID_PX = 1.001
 
 
-def without_hairlines(compiled: dict[str, Any]) -> dict[str, Any]:
-    """``compiled`` (a layer, or a layer of layers) with its 1 px line, rule and trail strokes
-    drawn :data:`SOLID_PX` wide (a rule's default width is 1)."""
+def without_hairlines(compiled: dict[str, Any], scale: float = 1.0) -> dict[str, Any]:
+    """``compiled`` (a layer, or a layer of layers) with its line, rule and trail strokes 1 device
+    pixel wide at ``scale`` (1 px at --scale 1, 2 px at 0.5; a line's default width is 2, a rule's 1)
+    drawn :data:`SOLID_PX` device pixels wide. Thinner strokes stay hairlines: widening them would
+    change how they look."""
     out = dict(compiled)
     if isinstance(out.get("layer"), list):
-        out["layer"] = [without_hairlines(sub) for sub in out["layer"]]
+        out["layer"] = [without_hairlines(sub, scale) for sub in out["layer"]]
     mark = out.get("mark")
-    if isinstance(mark, dict) and mark.get("type") in ("line", "rule", "trail") and \
-            mark.get("strokeWidth", 1 if mark.get("type") == "rule" else None) == 1:
-        out["mark"] = {**mark, "strokeWidth": SOLID_PX}
+    if isinstance(mark, dict) and mark.get("type") in ("line", "rule", "trail"):
+        width = mark.get("strokeWidth", {"line": 2, "rule": 1}.get(mark["type"]))
+        if isinstance(width, (int, float)) and math.isclose(width * scale, 1.0):
+            out["mark"] = {**mark, "strokeWidth": round(SOLID_PX / scale, 6)}
     return out
 

@@ -131,4 +131,4 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
     notes = tuple(dict.fromkeys([*(n for t in (table, *layer_tables) if t is not None for n in t.notes), *log_notes,
                                  *band_notes, *empty_notes]))
     return Spec(model=model, table=table, source=doc.source, path=path, layer_tables=layer_tables, theme=theme,
-                notes=notes)
+                notes=notes, scale=scale)

@@ -50,6 +50,8 @@ class Spec:
     images: LocalImages = LocalImages()
     #: what the build tells without failing (severity "note"): non-finite cells, replaced rows
     notes: tuple[Diagnostic, ...] = ()
+    #: device pixels per CSS pixel of the images the data was loaded (and reduced) for: ``load(scale=)``
+    scale: float = 1.0
 
     def __repr__(self) -> str:
         """``Spec(path='specs/a.yaml', title='Loss', layers=3, rows=1200)``: what a notebook shows of
