@@ -40,6 +40,7 @@ from .layerdata import layer_dates, layer_steps
 from .logscale import full_log_counts, on_log_scale
 from .m4grid import (
     MAX_DRAWN_ROWS,
+    ROW_BUDGET,
     SUBPIXELS,
     columns_per_pixel,
     m4_columns,
@@ -272,6 +273,13 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
     keep = select_rows(rel, plans, mapping, (columns, m4_group(model, scale, columns)), model, pixels,  # type: ignore[arg-type]
                        presorted, base, cells)
+    if pushed is None and rel.count <= 2 * ROW_BUDGET and columns < m4_columns(model, scale, 1) and \
+            2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= rel.count:
+        # a sweep whose many runs left each fewer columns a pixel than one series gets, and the cut
+        # keeps half the rows or more: it saves Vega little and costs fidelity (15 runs x 6,667 noisy
+        # steps at 600 px kept 59 % of the rows at 2.2 columns a pixel and differed from the full
+        # render in 0.71 % of PNG pixels)
+        return _whole(table, rel, layers, used, model, has_own, source, notes)
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
     if whole:
