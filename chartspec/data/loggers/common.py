@@ -149,14 +149,14 @@ def hidden(name: str) -> bool:
 def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path]]:
     """Every file under ``folder`` (sorted) and the folders searched, hidden ones left out. Symbolic
     links are followed only while they stay inside ``root``: one leading out is an error, as for a
-    data path."""
+    data path; a link leading back up (to ``..``) is not followed."""
     files: list[Path] = []
     folders: list[Path] = []
     real_root = root.resolve()
-    for here, dirs, names in os.walk(folder):
+    chains = {folder: (folder.resolve(),)}  # each folder's real path and those of the folders above it
+    for here, dirs, names in os.walk(folder, followlinks=True):  # a metric folder may be a link
         folders.append(Path(here))
-        dirs[:] = sorted(d for d in dirs if not hidden(d))
-        for name in sorted(n for n in names if not hidden(n)) + [d for d in dirs if (Path(here) / d).is_symlink()]:
+        for name in sorted(n for n in names if not hidden(n)) + sorted(d for d in dirs if not hidden(d)):
             path = Path(here) / name
             if not path.resolve().is_relative_to(real_root):
                 shown = os.path.join(location, os.path.relpath(path, folder))
@@ -164,7 +164,18 @@ def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path
                                            file=location, hint="keep logs inside the project folder"))
             if path.is_file():
                 files.append(path)
+        dirs[:] = [d for d in sorted(dirs) if not hidden(d) and _down(Path(here) / d, chains, Path(here))]
     return files, folders
+
+
+def _down(folder: Path, chains: dict[Path, tuple[Path, ...]], parent: Path) -> bool:
+    """Whether the walk goes into ``folder``: not when it holds a folder the walk came through (a
+    link to ``..``, or two links leading to each other), which would loop."""
+    real = folder.resolve()
+    if any(above.is_relative_to(real) for above in chains[parent]):
+        return False
+    chains[folder] = (*chains[parent], real)
+    return True
 
 
 def _key_names(parts: Sequence[Part]) -> list[str]:
