@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from .common import Part, hidden, long_table, read_text, step_error, walk
+from .common import Part, hidden, long_table, read_text, walk, whole_steps
 
 __all__ = ["read_file_store", "read_sqlite"]
 
@@ -44,14 +44,15 @@ def _meta(path: Path, location: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _numbers(path: Path, location: str) -> Any:
-    """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0).
-    MLflow 3 adds ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
+def _numbers(path: Path, location: str) -> tuple[Any, Any]:
+    """A metric file's lines ``timestamp value step`` as an (n, 3) array of floats (a missing step
+    is 0) and its steps as int64 (exact: a float rounds those of 2**53 or more). MLflow 3 adds
+    ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
+    import numpy as np
+
     text = read_text(path, location)
     array = _parse(text, location)
-    if len(array) and (err := step_error(array[:, 2], text, 1, 2, location)) is not None:
-        raise err
-    return array
+    return array, whole_steps(array[:, 2], text, 1, 2, location) if len(array) else np.zeros(0, dtype=np.int64)
 
 
 def _parse(text: str, location: str) -> Any:
@@ -108,16 +109,17 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
     metrics_dir = run_dir / "metrics"
     files, folders = walk(metrics_dir, root, f"{location}/metrics") if metrics_dir.is_dir() else ([], [])
     names = [path.relative_to(metrics_dir).as_posix() for path in files]
-    arrays = [_numbers(path, f"{location}/metrics/{key}") for path, key in zip(files, names)]
-    sizes = [len(a) for a in arrays]
-    table = np.concatenate(arrays) if arrays else np.zeros((0, 3))
+    found = [_numbers(path, f"{location}/metrics/{key}") for path, key in zip(files, names)]
+    sizes = [len(a) for a, _ in found]
+    table = np.concatenate([a for a, _ in found]) if found else np.zeros((0, 3))
+    steps = np.concatenate([s for _, s in found]) if found else np.zeros(0, dtype=np.int64)
     rank = {k: i for i, k in enumerate(sorted(names))}
     ranks = np.repeat(np.array([rank[k] for k in names], dtype=np.int64), sizes)
     keys = np.repeat(np.array(names, dtype=object), sizes)
-    order = np.lexsort((ranks, table[:, 2], table[:, 0]))  # time, then step, then key
+    order = np.lexsort((ranks, steps, table[:, 0]))  # time, then step, then key
     seq = np.empty(len(order), dtype=np.int64)
     seq[order] = np.arange(len(order))
-    part = Part({"run": name}, long_table(seq, table[:, 2], table[:, 0] / 1000, keys, table[:, 1]))
+    part = Part({"run": name}, long_table(seq, steps, table[:, 0] / 1000, keys, table[:, 1]))
     return name, part, [*tags, *files], folders
 
 
