@@ -95,7 +95,7 @@ def read_state(path: Path, location: str) -> Part:
 def _left_note(key: str | None, count: int, entry: int, value: Any, text: str, location: str) -> Diagnostic:
     """The note for the values of metric ``key`` (``None``: entries) that are not numbers, at the first."""
     shown = shorten(json.dumps(value, ensure_ascii=False, allow_nan=True), 40)
-    line, column, source = _place(text, entry, key)
+    line, column, source = _place(text, entry, key, value)
     what = "an entry is not an object" if key is None else f"{key!r} is not a number"
     if count == 1:
         message = f"log_history entry {entry}: {what} ({shown}): left out"
@@ -108,26 +108,43 @@ def _left_note(key: str | None, count: int, entry: int, value: Any, text: str, l
 
 
 _LOG_HISTORY = re.compile(r'"log_history"\s*:\s*\[')
+_GAP = re.compile(r"[ \t\r\n,]*")
 
 
-def _place(text: str, entry: int, key: str | None) -> tuple[int, int, str | None]:
-    """Line, column and line text of entry ``entry`` of log_history (of its ``key`` when given) in
-    ``text``; (0, 0, None) when not found. Found only for a note: a file without one is read once."""
-    match = _LOG_HISTORY.search(text)
-    if match is None:
+def _place(text: str, entry: int, key: str | None, value: Any) -> tuple[int, int, str | None]:
+    """Line, column and line text of ``key`` holding ``value`` in entry ``entry`` of log_history (of
+    the entry when ``key`` is None) in ``text``; (0, 0, None) when not found. Looked for only for a
+    note: a file without one is read once."""
+    history = _LOG_HISTORY.search(text)
+    if history is None:
         return 0, 0, None
-    decoder, at = json.JSONDecoder(), match.end()
-    try:
-        for _ in range(entry):
-            at = len(text) - len(text[at:].lstrip(" \t\r\n,"))
-            start = at
-            _, at = decoder.raw_decode(text, at)
-    except json.JSONDecodeError:
-        return 0, 0, None
-    if key is not None:
-        found = text.find(json.dumps(key, ensure_ascii=False), start, at)
-        start = found if found >= 0 else start
-    line = text.count("\n", 0, start) + 1
+    start = _key_at(text, history.end(), key, value) if key is not None else None
+    if start is None:  # entry by entry: ~40 us each
+        decoder, at = json.JSONDecoder(), history.end()
+        try:
+            for _ in range(entry):
+                gap = _GAP.match(text, at)
+                assert gap is not None  # the pattern matches the empty string
+                start = gap.end()
+                _, at = decoder.raw_decode(text, start)
+        except json.JSONDecodeError:
+            return 0, 0, None
+        if key is not None and (found := text.find(json.dumps(key), start, at)) >= 0:
+            start = found
+    assert start is not None
     line_start = text.rfind("\n", 0, start) + 1
     end = text.find("\n", start)
-    return line, start - line_start + 1, text[line_start: end if end >= 0 else len(text)]
+    return text.count("\n", 0, start) + 1, start - line_start + 1, text[line_start: end if end >= 0 else len(text)]
+
+
+def _key_at(text: str, at: int, key: str, value: Any) -> int | None:
+    """Where ``"key": value`` is first written after ``at``, as json.dumps writes it (the Trainer
+    does, ASCII only) or as UTF-8; an object or a list by its opening bracket. The first entry
+    holding it is the first that holds no number there."""
+    names = {json.dumps(key), json.dumps(key, ensure_ascii=False)}
+    if isinstance(value, (dict, list)):
+        values = r"[\[{]"
+    else:
+        values = "|".join(map(re.escape, {json.dumps(value), json.dumps(value, ensure_ascii=False)}))
+    found = re.compile(f"(?:{'|'.join(map(re.escape, names))})\\s*:\\s*(?:{values})").search(text, at)
+    return found.start() if found else None
