@@ -9,7 +9,7 @@ from ..errors import Diagnostic, UsageError, display_path
 from ..spec.plain import PLAIN_SUFFIXES
 from ..spec.project import find_project_root
 from .cache import Manifest
-from .select import GlobFilter, not_a_chart
+from .select import GlobFilter, not_a_chart, side_file_note, side_files
 
 __all__ = ["LOGGER_DIRS", "LOGGER_FILES", "PLAIN_SUFFIXES", "SKIPPED_DIRS", "SPEC_SUFFIXES", "Target", "discover", "output_stem"]
 
@@ -136,28 +136,49 @@ def written_outputs(out: Path | None) -> set[Path]:
 
 
 def discover(paths: list[str | Path], out: Path | None = None, *, include: tuple[str, ...] = (),
-             exclude: tuple[str, ...] = (), notes: list[Diagnostic] | None = None) -> list[Target]:
+             exclude: tuple[str, ...] = (), notes: list[Diagnostic] | None = None,
+             themes: tuple[str | None, ...] = ()) -> list[Target]:
     """Spec files under ``paths`` (files or folders, searched recursively), in a stable order.
 
     In folders, only files the ``include``/``exclude`` globs take (relative to the folder), and no
-    YAML that is clearly not a chart: each of those gets a note in ``notes`` (select.py). Files
+    YAML that is clearly not a chart, nor one a spec found names as its theme or data, nor a build
+    theme file (``themes``, absolute): each of those gets a note in ``notes`` (select.py). Files
     named in ``paths`` are always taken."""
     if not paths:
         raise UsageError("no spec files or folders given")
+    notes = notes if notes is not None else []
     out_resolved = out.resolve() if out is not None else None
     targets: dict[Path, Target] = {}
+    named: set[Path] = set()
     visited: set[Path] = set()
     written = written_outputs(out_resolved)
     for given in map(Path, paths):
         if not given.exists():
             raise UsageError(Diagnostic(f"no such file or folder: {display_path(given)}", file=display_path(given)))
         if given.is_dir():
-            search = _Search(given, out_resolved, visited, written, GlobFilter(include, exclude),
-                             notes if notes is not None else [])
+            search = _Search(given, out_resolved, visited, written, GlobFilter(include, exclude), notes)
             for spec in _walk(given, search):
                 root = find_project_root(spec.parent, fallback=given)
                 targets.setdefault(spec.resolve(), Target(spec, output_stem(spec.relative_to(given)), root))
         else:
             root = find_project_root(given.parent, fallback=given.parent)
             targets.setdefault(given.resolve(), Target(given, output_stem(Path(given.name)), root))
-    return list(targets.values())
+            named.add(given.resolve())
+    return _without_side_files(targets, named, themes, notes)
+
+
+def _without_side_files(targets: dict[Path, Target], named: set[Path], themes: tuple[str | None, ...],
+                        notes: list[Diagnostic]) -> list[Target]:
+    """``targets`` less the files found in folders that a spec reads as its theme or data: a theme
+    kept beside its spec holds ``legend`` and ``title`` too, and was built as a broken chart."""
+    users: dict[Path, str] = {Path(t).resolve(): "the build's theme" for t in themes if t}
+    for real, target in targets.items():
+        for side in side_files(target.spec):
+            users.setdefault(side, target.shown)
+    kept = []
+    for real, target in targets.items():
+        if real in users and real not in named:
+            notes.append(side_file_note(target.spec, users[real]))
+        else:
+            kept.append(target)
+    return kept

@@ -211,7 +211,7 @@ def build(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], opti
             on_result(result)
 
     targets = discover(list(paths), options.out, include=options.include, exclude=options.exclude,
-                       notes=report.notes)                           # spec files -> output stems
+                       notes=report.notes, themes=(options.theme, options.dark_theme))  # spec files -> output stems
     if not targets:
         skipped = f"; skipped, as not chart specs: {', '.join(n.file or '' for n in report.notes[:5])}" if report.notes else ""
         folders = ', '.join(map(str, paths))

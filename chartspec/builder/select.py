@@ -6,9 +6,11 @@ workflows, ``docker-compose.yml``, ``.pre-commit-config.yaml``. A file found in 
 top-level keys include no key that makes a chart (``x``, ``layers``, ``hconcat``, Vega-Lite's
 ``mark``, ``layer``, ``encoding``, ...; ``title`` or ``data`` alone could be anything) is skipped
 with a note; so is one whose only such keys hold numbers (an ML config's ``layers: 12`` or
-``x: 224``). Named on the command line, it is built and its errors reported as always. Only the
-top level of block YAML is scanned (a regular expression, no parse): discovery stays cheap for a
-no-op rebuild of hundreds of specs.
+``x: 224``). So is a theme file kept beside its spec: one a spec in the build names (``theme:``,
+or data read from a ``.yaml`` file), or one shaped like a theme (every top-level key a Vega-Lite
+config's, one of them no chart's: ``axis``, ``range``, ``font``). Named on the command line, it is
+built and its errors reported as always. Only the top level of block YAML is scanned (a regular
+expression, no parse): discovery stays cheap for a no-op rebuild of hundreds of specs.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from ..errors import Diagnostic, display_path
 from ..spec.plain import PLAIN_SUFFIXES
 
-__all__ = ["CHARTSPEC_KEYS", "CHART_KEYS", "GlobFilter", "not_a_chart"]
+__all__ = ["CHARTSPEC_KEYS", "CHART_KEYS", "GlobFilter", "not_a_chart", "side_file_note", "side_files"]
 
 #: top-level keys only a chart has: chartspec's own (in .yaml files), and plain Vega-Lite's view
 #: keys (in .vl.yaml files: a Kubernetes manifest's 'spec:' or a tokenizer's 'encoding:' is no chart)
@@ -34,6 +36,12 @@ _NUMBERS = re.compile(r"\s*(?:[-+]?[\d.][\d.eE+\-_]*|\[[\d.eE+\-_,\s]*\])\s*(?:#
 #: chart keys a scalar may set (``mark: line``, ``legend: false``, ``align_ticks: true``)
 _ANY_VALUE = frozenset({"mark", "legend", "align_ticks"})
 _SCHEMA = re.compile(r"\$schema\b.*(vega-lite|chartspec)", re.I)
+#: keys no Vega-Lite config has: a file holding one is no theme (told before the Vega-Lite schema is read)
+_NO_CONFIG = frozenset({"x", "layers", "hconcat", "vconcat", "data", "layer", "encoding", "repeat", "spec",
+                        "transform", "vega_lite", "annotations"})
+#: a YAML file a spec names as its theme, data or ``path`` (at any depth, flow or block style)
+_SIDE = re.compile(r"""(?:^|[{,\s])(?:theme|data|path)[ \t]*:[ \t]*(["']?)([^\n"'#{}\[\],]+?\.ya?ml)\1[ \t]*(?=$|[,}#\s])""",
+                   re.M | re.I)
 #: bytes read to decide; a spec's top-level keys come early
 _HEAD = 65536
 
@@ -58,6 +66,30 @@ def _skips(head: bytes) -> bool:
     return _verdict(Path(), head.decode("utf-8", errors="replace")) is not None
 
 
+def side_files(spec: Path) -> set[Path]:
+    """The YAML files ``spec`` names as its theme or data (resolved): inputs of a chart, never charts."""
+    try:
+        if not spec.is_file():  # a named pipe would block the read: the build reports it
+            return set()
+        with spec.open("rb") as file:
+            text = file.read(_HEAD).decode("utf-8", errors="replace")
+    except OSError:
+        return set()
+    found = set()
+    for match in _SIDE.finditer(text):
+        try:
+            found.add((spec.parent / match.group(2).strip()).resolve())
+        except (OSError, RuntimeError, ValueError):  # a link loop, a NUL: the build says what is wrong
+            continue
+    return found
+
+
+def side_file_note(path: Path, user: str) -> Diagnostic:
+    """The note for a file found in a folder that the spec ``user`` names as its theme or data."""
+    return Diagnostic(f"skipped: not a chart spec ({user} reads it as its theme or data)", file=display_path(path),
+                      severity="note", hint="name the file on the command line to build it anyway")
+
+
 def _verdict(path: Path, text: str) -> Diagnostic | None:
     if _SCHEMA.search(text):  # a modeline or $schema naming the language
         return None
@@ -76,10 +108,25 @@ def _verdict(path: Path, text: str) -> Diagnostic | None:
     found = [(next(g for g in m.groups()[:3] if g is not None).strip(), m.group(4), text.count("\n", 0, m.start()))
              for m in _KEY.finditer(text)]
     keys = {key for key, _, _ in found}
+    if keys and _theme_like(keys, plain=chart_keys is CHART_KEYS):
+        shown = ", ".join(sorted(keys)[:4]) + (", ..." if len(keys) > 4 else "")
+        return _note(path, f"top-level keys {shown}", ": a Vega-Lite config, as a theme file holds")
     if not keys or any(key in chart_keys and _chart_like(key, value, lines[at + 1:]) for key, value, at in found):
         return None
     shown = ", ".join(sorted(keys)[:4]) + (", ..." if len(keys) > 4 else "")
     return _note(path, f"top-level keys {shown}")
+
+
+def _theme_like(keys: set[str], *, plain: bool) -> bool:
+    """Is every top-level key a Vega-Lite config's and one of them no chart's (``axis``, ``range``,
+    ``font``, ``line``)? A theme file (spec/themes.py) beside its spec, which names one. A chart's
+    ``legend`` or ``title`` alone tells nothing: a chart being written is still built, to say what it lacks."""
+    if keys & _NO_CONFIG:
+        return False  # every chart has one: the Vega-Lite schema (~0.1 s to read) is not needed
+    from ..spec.schema import load_schema
+    from ..spec.vegalite_schema import chart_keys, config_keys
+
+    return keys <= config_keys() and bool(keys - (chart_keys() if plain else load_schema()["properties"].keys()))
 
 
 def _chart_like(key: str, value: str, after: list[str]) -> bool:
@@ -100,9 +147,8 @@ def _chart_like(key: str, value: str, after: list[str]) -> bool:
     return True  # a block mapping
 
 
-def _note(path: Path, what: str) -> Diagnostic:
-    return Diagnostic(f"skipped: not a chart spec ({what}, no chart key such as x, layers or mark)",
-                      file=display_path(path), severity="note",
+def _note(path: Path, what: str, why: str = ", no chart key such as x, layers or mark") -> Diagnostic:
+    return Diagnostic(f"skipped: not a chart spec ({what}{why})", file=display_path(path), severity="note",
                       hint="name the file on the command line to build it anyway, or exclude it in chartspec.toml")
 
 

@@ -6,7 +6,8 @@ an existing file there from a missing one by the error it gets ("leads outside" 
 file matches", or a did-you-mean naming a neighbour). Here a pattern is expanded one part at a
 time, and a folder is listed only once its real path is inside the project: a fixed part leading
 out, or a matched name that is a link leading out, is the same error whether anything is there or
-not (a link's target is a path, read without visiting it); under ``**`` such a link is passed by.
+not (a link's target is a path, read without visiting it); under ``**`` such a link is passed by,
+and one inside the project is followed, unless it leads back up (a loop).
 Wildcards match hidden names only when the pattern's part starts with a dot, as in ``glob``.
 """
 
@@ -69,17 +70,34 @@ def _step(rel: str, part: str, spec_dir: Path, real_root: Path, last: bool) -> l
     return out
 
 
-def _below(rel: str, spec_dir: Path, real_root: Path) -> list[str]:
-    """Every non-hidden path under the folder ``rel``, depth first; links leading out are passed by."""
+def _below(rel: str, spec_dir: Path, real_root: Path, chain: tuple[Path, ...] = ()) -> list[str]:
+    """Every non-hidden path under the folder ``rel``, depth first. Links are followed while they
+    stay inside the project (one leading out is passed by), but never into a folder that holds one
+    of the folders they are reached from (``chain``, their real paths): a link to ``..`` looped
+    until the paths grew too long, listing the same files 200 times."""
+    folder = spec_dir / rel if rel else spec_dir
+    chain = chain or tuple(r for r in (_real(folder),) if r is not None)
     out = []
-    for name in _names(spec_dir / rel if rel else spec_dir):
+    for name in _names(folder):
         path = f"{rel}/{name}" if rel else name
         if name.startswith(".") or not _inside(spec_dir / path, real_root):
             continue
-        out.append(path)
         if (spec_dir / path).is_dir():
-            out.extend(_below(path, spec_dir, real_root))
+            real = _real(spec_dir / path)
+            if real is None or any(above.is_relative_to(real) for above in chain):
+                continue
+            out.append(path)
+            out.extend(_below(path, spec_dir, real_root, (*chain, real)))
+        else:
+            out.append(path)
     return out
+
+
+def _real(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return None
 
 
 def _names(folder: Path) -> list[str]:

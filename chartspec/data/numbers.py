@@ -122,8 +122,9 @@ def cell_value(text: str, numeric: bool) -> Any:
         return None
     if not numeric:
         return text
-    value = float(cell)
-    return int(cell) if _INTEGER.fullmatch(cell) and abs(value) < 2**63 else value
+    if _INTEGER.fullmatch(cell) and len(cell.lstrip("+-")) <= 19 and -2**63 <= (whole := int(cell)) < 2**63:
+        return whole  # decided on the integer: as a float, int64's largest, 2**63 - 1, rounds up to 2**63
+    return float(cell)
 
 
 def typed_rows(rows: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:

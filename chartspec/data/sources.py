@@ -124,13 +124,29 @@ def searched_folders(patterns: Sequence[str], spec_dir: Path, root: Path) -> lis
         depth = None if "**" in parts else len(parts) - 1 - fixed  # folder levels below the base
         level, frontier = 0, [spec_dir.joinpath(*parts[:fixed]).resolve()]
         while frontier and len(found) < MAX_FILES:
-            frontier = [d for d in frontier if d.is_dir() and d.is_relative_to(root.resolve())]
+            # real paths: a folder reached through a link inside the project is searched (a run
+            # added there rebuilds the chart, as the glob reads it), and once (a link to '..')
+            frontier = [d for d in frontier if d.is_dir() and d.is_relative_to(root.resolve()) and d not in found]
             found.update(dict.fromkeys(frontier))
             if depth is not None and level >= depth:
                 break
-            frontier = sorted(c for d in frontier for c in d.iterdir() if c.is_dir() and not c.is_symlink())
+            frontier = sorted({r for d in frontier for c in _listed(d) if (r := _real_dir(c)) is not None})
             level += 1
     return list(found)
+
+
+def _listed(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _real_dir(path: Path) -> Path | None:
+    try:
+        return path.resolve() if path.is_dir() else None
+    except (OSError, RuntimeError):  # a link loop
+        return None
 
 
 def short_names(paths: Sequence[str], patterns: Sequence[str] = (), *, folders: bool = False) -> list[str]:

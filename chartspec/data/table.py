@@ -188,7 +188,10 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
             table = Table(name=shown, columns=columns, rows=rows, files=(path,), notes=notes)
     empty = not table.rows and (table.relation is None or not table.relation.count) and spec_file is not None \
         and source.values is None and _logger_format(source, spec_file.parent) is None
-    if empty and rows_optional and not table.columns:  # an empty JSON Lines file or [] (not written yet)
+    if empty and set(table.columns) <= {source.as_field}:  # an empty JSON Lines file or [] (not written yet)
+        if not rows_optional:  # said once, at the data, not as 'field not in' at every axis
+            raise DataError(smap.diagnostic(f"{table.name} has no rows: {_nothing(table)}", source.json_path,
+                                            hint="the chart needs rows to draw"))
         note = smap.diagnostic(f"{table.name} has no rows yet", source.json_path,
                                hint="the layer draws nothing until rows are written")
         return replace(table, rows=(), relation=None, pending=True, notes=table.notes + (replace(note, severity="note"),))
@@ -208,6 +211,16 @@ def read_data(source: DataSource, spec_file: Path | None, root: Path | None, sma
                            table.row_of)
         table = replace(table, rows=rows)
     return table
+
+
+def _nothing(table: Table) -> str:
+    """What a data file without rows or columns holds: nothing, or an empty list."""
+    try:
+        blank = all(not p.read_bytes().strip() for p in table.files)
+    except OSError:
+        blank = False
+    files = "the files are" if len(table.files) > 1 else "the file is"
+    return f"{files} empty" if blank else "it holds an empty list"
 
 
 def _no_rows(table: Table, source: DataSource, smap: SourceMap) -> DataError:
@@ -242,8 +255,10 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     notes: list[Diagnostic] = []
     odd: list[Nonfinite] = []
     starts: list[tuple[str, int]] = []
+    named: dict[str, None] = {label: None}  # the files' own columns, of a header-only CSV too
     for name, short, path in zip(names, shorts, paths):
         parsed = _parse_file(path, name, replace(source, path=name), spec_file, smap)
+        named |= dict.fromkeys(parsed.columns)
         part, found = finite_cells(parsed.rows)
         notes += parsed.notes
         odd += [(name, c, n, r, v) for c, (n, r, v) in found.items()]
@@ -254,7 +269,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
     notes += nonfinite_notes(odd, pattern, smap, source.json_path, used)  # one per column, not per file
-    return Table(name=pattern, columns=columns_of(tuple(rows)) or (label,), rows=tuple(rows), files=tuple(paths),
+    return Table(name=pattern, columns=columns_of(tuple(rows)) or tuple(named), rows=tuple(rows), files=tuple(paths),
                  folders=folders, notes=tuple(notes), file_rows=tuple(starts) if len(starts) > 1 else ())
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-__all__ = ["config_errors", "config_keys", "vega_lite_errors"]
+__all__ = ["chart_keys", "config_errors", "config_keys", "vega_lite_errors"]
 
 
 @cache
@@ -38,6 +38,21 @@ def _config_validator() -> Draft7Validator:
 def config_keys() -> frozenset[str]:
     """The top-level keys a Vega-Lite ``config`` may hold."""
     return frozenset(_validator().schema["definitions"]["Config"]["properties"])
+
+
+@cache
+def chart_keys() -> frozenset[str]:
+    """The top-level keys a Vega-Lite chart may hold, of any kind (unit, layer, facet, repeat, concat)."""
+    definitions = _validator().schema["definitions"]
+    keys: set[str] = set()
+    todo = [definitions["TopLevelSpec"]]
+    while todo:
+        node = todo.pop()
+        if "$ref" in node:
+            todo.append(definitions[node["$ref"].rsplit("/", 1)[-1]])
+        keys |= node.get("properties", {}).keys()
+        todo += node.get("anyOf", [])
+    return frozenset(keys)
 
 
 def config_errors(config: dict[str, Any]) -> list[ValidationError]:

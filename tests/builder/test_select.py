@@ -149,3 +149,36 @@ def test_globs_that_leave_out_every_spec_say_so(tmp_path: Path, run_cli: RunCli)
     assert "no spec files (*.yaml, *.yml, *.vl.json) found in specs" in proc.stderr
     assert ("hint: include ['specs/**/*.yaml'] left out every file: globs are relative to the folder "
             "being built (specs), e.g. '**/*.yaml'") in proc.stderr
+
+
+def test_theme_files_beside_their_specs_are_not_built_as_charts(tmp_path: Path, run_cli: RunCli) -> None:
+    """A theme kept next to its spec (not in themes/) has a chart's 'legend' and 'title' too, and a folder
+    build took it for a broken chart: one a spec or chartspec.toml names is an input, and so is one
+    shaped like a Vega-Lite config (a key no chart has: axis, range, font, line)."""
+    root = write_tree(tmp_path / "r", {
+        "chartspec.toml": 'theme = "looks/house.yml"\n',
+        "looks/house.yml": "legend: {labelColor: '#222222'}\n",  # named by the build only
+        "specs/a.yaml": "theme: brand.yaml  # the look\n" + SPEC,
+        "specs/brand.yaml": "background: '#fbf8f3'\ntitle: {color: '#2b2a4c'}\nlegend: {labelColor: '#2b2a4c'}\n",
+        "specs/b.yaml": "data: {values: [{a: 1, b: 2}]}\ntheme: 'sub/mine.yaml'\nx: {field: a}\nlayers: [{y: {field: b}}]\n",
+        "specs/sub/mine.yaml": "title: {fontSize: 20}\nlegend: {titleColor: '#333333'}\n",  # named only
+        "specs/unnamed.yaml": "axis: {gridColor: '#eeeeee'}\nlegend: {labelColor: '#111111'}\n",  # a theme's shape
+        "specs/plain.vl.yaml": PLAIN,
+        "specs/look.vl.yaml": "mark: {color: '#ff0000'}\nline: {strokeWidth: 3}\n",
+        "specs/wip.yaml": "title: Loss\nlegend: {position: top}\n",  # a chart being written: still built
+    })
+    proc = run_cli("build", ".", "-f", "json", "-j", "0", cwd=root)
+    assert sorted(p.relative_to(root / "build").as_posix() for p in (root / "build").rglob("*.vl.json")) == [
+        "specs/a.vl.json", "specs/b.vl.json", "specs/plain.vl.json"], proc.stderr
+    assert proc.returncode == 1 and "specs/wip.yaml:1:1: error: the spec is missing the required key 'x'" in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if ": error:" in line]
+    assert errors and all(line.startswith("specs/wip.yaml:") for line in errors), proc.stderr
+    assert "specs/sub/mine.yaml: note: skipped: not a chart spec (specs/b.yaml reads it as its theme or data)" in proc.stderr
+    assert "looks/house.yml: note: skipped: not a chart spec (the build's theme reads it" in proc.stderr
+    for name in ("specs/brand.yaml", "specs/unnamed.yaml", "specs/look.vl.yaml"):
+        assert f"{name}: note: skipped: not a chart spec" in proc.stderr, proc.stderr
+    a = json.loads((root / "build" / "specs" / "a.vl.json").read_text(encoding="utf-8"))
+    assert a["config"]["background"] == "#fbf8f3"  # the theme file still themes its chart
+    # named on the command line, a theme file is built as asked (and fails as a chart)
+    proc = run_cli("build", "specs/brand.yaml", "-f", "json", "-j", "0", cwd=root)
+    assert proc.returncode == 1 and "specs/brand.yaml:1:1: error: the spec is missing the required key 'x'" in proc.stderr

@@ -134,3 +134,31 @@ def test_a_layers_own_empty_json_lines_or_empty_list_draws_nothing(tmp_path: Pat
     assert sum("has no rows yet" in n.message for n in spec.notes) == 2
     chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(spec)))
     assert "train_loss" in chart.texts("legend-label")
+
+
+@pytest.mark.parametrize(("files", "data", "message"), [
+    ({"m.jsonl": ""}, "m.jsonl", "m.jsonl has no rows: the file is empty"),
+    ({"m.jsonl": "\n\n"}, "m.jsonl", "m.jsonl has no rows: the file is empty"),
+    ({"e.json": "[]\n"}, "e.json", "e.json has no rows: it holds an empty list"),
+    ({"a/m.jsonl": "", "b/m.jsonl": ""}, '{files: "*/m.jsonl", as: run}', "*/m.jsonl has no rows: the files are empty"),
+])
+def test_the_charts_own_empty_file_says_it_has_no_rows(tmp_path: Path, run_cli: RunCli, files: dict[str, str],
+                                                       data: str, message: str) -> None:
+    """The chart's own data as an empty JSON Lines file or '[]' said "field 'step' not in m.jsonl"
+    at every axis, as if a name were misspelt; a header-only CSV said it has no rows."""
+    write_tree(tmp_path, {"chartspec.toml": "", **files, "c.yaml": f"data: {data}\n{CHART}"})
+    proc = run_cli("build", "c.yaml", "-f", "json", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert f"c.yaml:1:7: error: {message}\n" in proc.stderr or f"c.yaml:1:15: error: {message}\n" in proc.stderr, \
+        proc.stderr
+    assert "not in" not in proc.stderr and proc.stderr.count("error:") == 1, proc.stderr
+
+
+def test_a_glob_of_header_only_files_names_their_columns(tmp_path: Path) -> None:
+    """A glob of CSV files with a header and no row yet lost the columns: 'hint: columns: ;'."""
+    write_tree(tmp_path, {"chartspec.toml": "", "a/m.csv": "step,train_loss\n", "b/m.csv": "step,val_loss\n",
+                          "c.yaml": f"data: {{files: '*/m.csv', as: run}}\n{CHART}"})
+    with pytest.raises(ChartspecError) as caught:
+        chartspec.load(tmp_path / "c.yaml")
+    assert caught.value.first.message == "*/m.csv has a header but no rows"
+    assert caught.value.first.hint == "columns: step, train_loss, val_loss; the chart needs rows to draw"

@@ -74,3 +74,22 @@ def test_both_stores_name_a_clash_across_experiments_alike(tmp_path: Path, data:
     runs = {(r["experiment"], r["run"]) for r in load(tmp_path, data, "train/loss").table.rows}
     assert {("baseline", "baseline/baseline-seed0"), ("tuned", "tuned/baseline-seed0"),
             ("baseline", "baseline-seed1")} <= runs, runs
+
+
+def test_a_name_holding_a_slash_keeps_it_unnumbered(tmp_path: Path) -> None:
+    """breaker11 #11: run 'sweep/baseline' of experiment 'ablation' came out 'sweep/baseline (1)',
+    as the 'baseline' of experiment 'sweep' was labelled 'sweep/baseline' too (and numbered 2)."""
+    store(tmp_path, [("ablation", "sweep/baseline", 1.0), ("ablation", "baseline", 2.0), ("sweep", "baseline", 3.0),
+                     ("sweep", "lr/0.1", 4.0), ("other", "lr/0.1", 5.0)])
+    runs = series(load(tmp_path, "mlruns"))
+    assert runs == {"sweep/baseline": [1.0, 1.0], "baseline (ablation)": [2.0, 2.0], "baseline (sweep)": [3.0, 3.0],
+                    "sweep/lr/0.1": [4.0, 4.0], "other/lr/0.1": [5.0, 5.0]}
+
+
+def test_a_position_that_is_another_runs_name_is_skipped(tmp_path: Path) -> None:
+    """Two runs 'b' numbered 'b (1)' and 'b (2)' beside a run named 'b (2)': two runs were one series."""
+    store(tmp_path, [("e", "b (2)", 1.0), ("e", "b", 2.0), ("e", "b", 3.0), ("f", "e/x", 4.0), ("e", "x", 5.0),
+                     ("f", "x", 6.0)])
+    runs = series(load(tmp_path, "mlruns"))
+    assert runs == {"b (2)": [1.0, 1.0], "b (1)": [2.0, 2.0], "b (3)": [3.0, 3.0], "e/x": [4.0, 4.0],
+                    "x (e)": [5.0, 5.0], "x (f)": [6.0, 6.0]}

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["LogData", "MissingExtra", "Part", "hidden", "long_table", "named_only", "pivot", "read_text",
-           "step_error", "unnamed_note", "walk"]
+           "unnamed_note", "walk", "whole_steps"]
 
 #: wide tables with more cells than this stay in the engine; smaller ones become Python rows
 PYTHON_CELLS = 200_000
@@ -122,22 +122,39 @@ def read_text(path: Path, location: str) -> str:
                                    "or move it out of the log folder")) from None
 
 
-def step_error(steps: Any, text: str, start: int, field: int, location: str) -> DataError | None:
-    """The error for the first step that is not an integer a 64-bit column holds (1.5, nan, 1e30:
-    every logger writes its steps as such integers, and the table keeps them so), or None.
-    ``steps``: one per non-blank line of ``text``, its ``field``-th field; ``start``: the number
-    of ``text``'s first line in the file."""
+def whole_steps(steps: Any, text: str, start: int, field: int, location: str) -> Any:
+    """``steps`` (floats, one per non-blank line of ``text``, its ``field``-th field) as the int64
+    steps the loggers wrote; ``start``: the number of ``text``'s first line in the file. A step that
+    is not such an integer (1.5, nan, 1e30: every logger writes its steps as integers, and the table
+    keeps them so) is an error at its line. Steps of 2**53 or more are read again from their text:
+    a float rounds 9223372036854775807, int64's largest, up to 2**63, which was 'not an integer'."""
     import numpy as np
 
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(steps) & (np.floor(steps) == steps) & (np.abs(steps) < 2.0**63)
+        big = np.isfinite(steps) & (np.abs(steps) >= 2.0**53)
+    out = np.where(ok, steps, 0).astype(np.int64)
+    lines = [(n, t) for n, t in enumerate(text.split("\n"), start=start) if t.strip()] if (big.any() or not ok.all()) \
+        else []
+    for index in np.flatnonzero(big):
+        exact = _integer(lines[index][1].split()[field])
+        if exact is not None:
+            out[index], ok[index] = exact, True
     if ok.all():
+        return out
+    number, line = lines[int(np.flatnonzero(~ok)[0])]
+    raise DataError(Diagnostic(f"step {line.split()[field]!r} is not an integer", file=location, line=number,
+                               column=1, source_line=line.rstrip("\r"),
+                               hint="a logger writes each step as a whole number of at most 19 digits"))
+
+
+def _integer(text: str) -> int | None:
+    """``text`` as an int64 when it is written as an integer that one holds, else None."""
+    digits = text.lstrip("+-")
+    if len(text) - len(digits) > 1 or not digits.isascii() or not digits.isdigit() or len(digits) > 19:
         return None
-    index = int(np.flatnonzero(~ok)[0])
-    number, line = [(n, t) for n, t in enumerate(text.split("\n"), start=start) if t.strip()][index]
-    return DataError(Diagnostic(f"step {line.split()[field]!r} is not an integer", file=location, line=number,
-                                column=1, source_line=line.rstrip("\r"),
-                                hint="a logger writes each step as a whole number of at most 19 digits"))
+    value = int(text)
+    return value if -2**63 <= value < 2**63 else None
 
 
 def hidden(name: str) -> bool:
@@ -149,14 +166,14 @@ def hidden(name: str) -> bool:
 def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path]]:
     """Every file under ``folder`` (sorted) and the folders searched, hidden ones left out. Symbolic
     links are followed only while they stay inside ``root``: one leading out is an error, as for a
-    data path."""
+    data path; a link leading back up (to ``..``) is not followed."""
     files: list[Path] = []
     folders: list[Path] = []
     real_root = root.resolve()
-    for here, dirs, names in os.walk(folder):
+    chains = {folder: (folder.resolve(),)}  # each folder's real path and those of the folders above it
+    for here, dirs, names in os.walk(folder, followlinks=True):  # a metric folder may be a link
         folders.append(Path(here))
-        dirs[:] = sorted(d for d in dirs if not hidden(d))
-        for name in sorted(n for n in names if not hidden(n)) + [d for d in dirs if (Path(here) / d).is_symlink()]:
+        for name in sorted(n for n in names if not hidden(n)) + sorted(d for d in dirs if not hidden(d)):
             path = Path(here) / name
             if not path.resolve().is_relative_to(real_root):
                 shown = os.path.join(location, os.path.relpath(path, folder))
@@ -164,7 +181,18 @@ def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path
                                            file=location, hint="keep logs inside the project folder"))
             if path.is_file():
                 files.append(path)
+        dirs[:] = [d for d in sorted(dirs) if not hidden(d) and _down(Path(here) / d, chains, Path(here))]
     return files, folders
+
+
+def _down(folder: Path, chains: dict[Path, tuple[Path, ...]], parent: Path) -> bool:
+    """Whether the walk goes into ``folder``: not when it holds a folder the walk came through (a
+    link to ``..``, or two links leading to each other), which would loop."""
+    real = folder.resolve()
+    if any(above.is_relative_to(real) for above in chains[parent]):
+        return False
+    chains[folder] = (*chains[parent], real)
+    return True
 
 
 def _key_names(parts: Sequence[Part]) -> list[str]:

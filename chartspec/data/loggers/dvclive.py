@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from .common import Part, long_table, read_text, step_error, walk
+from .common import Part, long_table, read_text, walk, whole_steps
 
 __all__ = ["METRICS", "read_folder"]
 
@@ -41,9 +41,8 @@ def _columns(path: Path, location: str) -> tuple[dict[str, Any], int]:
                 raise DataError(Diagnostic(f"expected {len(names)} numbers separated by tabs", file=location,
                                            line=number, column=1, source_line=line)) from None
         raise
-    if (err := step_error(array[:, names.index("step")], body, 2, names.index("step"), location)) is not None:
-        raise err
-    found = {"step": array[:, names.index("step")], "value": array[:, metric[0]],
+    step = whole_steps(array[:, names.index("step")], body, 2, names.index("step"), location)
+    found = {"step": step, "value": array[:, metric[0]],
              "wall_time": array[:, names.index("timestamp")] / 1000 if "timestamp" in names else None}
     return found, len(lines)
 
@@ -75,7 +74,7 @@ def read_folder(folder: Path, root: Path, location: str) -> tuple[Part, list[Pat
         walls.append(found["wall_time"] if found["wall_time"] is not None else np.full(n, np.nan))
         names += [key] * n
         lines.append(np.arange(n))
-    step = np.concatenate(steps) if steps else np.zeros(0)
+    step = np.concatenate(steps) if steps else np.zeros(0, dtype=np.int64)
     line = np.concatenate(lines) if lines else np.zeros(0)
     order = np.lexsort((line, step))  # no common clock: step order, a repeated step after the first
     seq = np.empty(len(order), dtype=np.int64)

@@ -1,7 +1,8 @@
 """MLflow's two local stores: the file store (``mlruns/``) and the SQLite store (``mlflow.db``).
 
 Both give the same table: ``run`` (the run's name, made unique over the store: ``sweep/baseline``
-when runs of several experiments share the name, ``baseline (2)`` when runs of one experiment do),
+when runs of several experiments share the name, ``baseline (2)`` when runs of one experiment do;
+a name one run has is kept, ``/`` and all: see ``_named``),
 ``experiment`` (the experiment's name), ``step``, ``wall_time`` (seconds) and one column per
 metric key (``train/loss``). Runs and
 experiments that were deleted (``lifecycle_stage: deleted``; MLflow keeps them until ``mlflow gc``)
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, Diagnostic
-from .common import Part, hidden, long_table, read_text, step_error, walk
+from .common import Part, hidden, long_table, read_text, walk, whole_steps
 
 __all__ = ["read_file_store", "read_sqlite"]
 
@@ -43,14 +44,15 @@ def _meta(path: Path, location: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _numbers(path: Path, location: str) -> Any:
-    """A metric file's lines ``timestamp value step`` as an (n, 3) array (a missing step is 0).
-    MLflow 3 adds ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
+def _numbers(path: Path, location: str) -> tuple[Any, Any]:
+    """A metric file's lines ``timestamp value step`` as an (n, 3) array of floats (a missing step
+    is 0) and its steps as int64 (exact: a float rounds those of 2**53 or more). MLflow 3 adds
+    ``dataset_name dataset_digest`` to a metric logged with a dataset: ignored."""
+    import numpy as np
+
     text = read_text(path, location)
     array = _parse(text, location)
-    if len(array) and (err := step_error(array[:, 2], text, 1, 2, location)) is not None:
-        raise err
-    return array
+    return array, whole_steps(array[:, 2], text, 1, 2, location) if len(array) else np.zeros(0, dtype=np.int64)
 
 
 def _parse(text: str, location: str) -> Any:
@@ -107,16 +109,17 @@ def _run(run_dir: Path, root: Path, location: str) -> tuple[str, Part, list[Path
     metrics_dir = run_dir / "metrics"
     files, folders = walk(metrics_dir, root, f"{location}/metrics") if metrics_dir.is_dir() else ([], [])
     names = [path.relative_to(metrics_dir).as_posix() for path in files]
-    arrays = [_numbers(path, f"{location}/metrics/{key}") for path, key in zip(files, names)]
-    sizes = [len(a) for a in arrays]
-    table = np.concatenate(arrays) if arrays else np.zeros((0, 3))
+    found = [_numbers(path, f"{location}/metrics/{key}") for path, key in zip(files, names)]
+    sizes = [len(a) for a, _ in found]
+    table = np.concatenate([a for a, _ in found]) if found else np.zeros((0, 3))
+    steps = np.concatenate([s for _, s in found]) if found else np.zeros(0, dtype=np.int64)
     rank = {k: i for i, k in enumerate(sorted(names))}
     ranks = np.repeat(np.array([rank[k] for k in names], dtype=np.int64), sizes)
     keys = np.repeat(np.array(names, dtype=object), sizes)
-    order = np.lexsort((ranks, table[:, 2], table[:, 0]))  # time, then step, then key
+    order = np.lexsort((ranks, steps, table[:, 0]))  # time, then step, then key
     seq = np.empty(len(order), dtype=np.int64)
     seq[order] = np.arange(len(order))
-    part = Part({"run": name}, long_table(seq, table[:, 2], table[:, 0] / 1000, keys, table[:, 1]))
+    part = Part({"run": name}, long_table(seq, steps, table[:, 0] / 1000, keys, table[:, 1]))
     return name, part, [*tags, *files], folders
 
 
@@ -186,23 +189,51 @@ def read_file_store(folder: Path, root: Path, location: str
 def _named(found: list[tuple[str, str, Part]]) -> list[Part]:
     """Parts in order of experiment and run name, each with a ``run`` no other run of the store
     has, so ``color: {field: run}`` never merges two runs into one series (a run's rows would be
-    taken for a resumed run's): a name runs of several experiments share is prefixed with the
-    experiment's (``sweep/baseline``); a name runs of one experiment share gets the run's position
-    among them (``baseline (2)``)."""
+    taken for a resumed run's). A name only one run has is kept as it is, whatever it holds
+    (``sweep/baseline``, ``b (2)``); a name runs of several experiments share is prefixed with the
+    experiment's (``sweep/baseline``), or, when that is another run's name, followed by it
+    (``baseline (sweep)``); runs of one experiment sharing a name get their position among them
+    (``baseline (2)``), skipping a position that is another run's name."""
     found.sort(key=lambda f: (f[0], f[1]))
-    experiments: dict[str, set[str]] = {}
-    for experiment, name, _ in found:
-        experiments.setdefault(name, set()).add(experiment)
-    labels = [f"{experiment}/{name}" if len(experiments[name]) > 1 else name for experiment, name, _ in found]
-    total = Counter(labels)
+    runs = Counter(name for _, name, _ in found)
+    used = {name for name, count in runs.items() if count == 1}  # a run's own name wins over a made-up one
+    bases = _bases(found, runs, used)
+    shared = Counter(bases[experiment, name] for experiment, name, _ in found if runs[name] > 1)
+    labels: list[str | None] = []
+    for experiment, name, _ in found:  # first every label that needs no number
+        label = name if runs[name] == 1 else bases[experiment, name]
+        free = runs[name] == 1 or (shared[label] == 1 and label not in used)
+        labels.append(label if free else None)
+        used |= {label} if free else set()
     seen: Counter[str] = Counter()
     parts = []
-    for label, (experiment, _, part) in zip(labels, found):
-        if total[label] > 1:
-            seen[label] += 1
-            label = f"{label} ({seen[label]})"
+    for label, (experiment, name, part) in zip(labels, found):
+        if label is None:  # one name twice in one experiment, or a made-up label that is a run's name
+            base = bases[experiment, name]
+            seen[base] += 1
+            while f"{base} ({seen[base]})" in used:
+                seen[base] += 1
+            label = f"{base} ({seen[base]})"
+            used.add(label)
         parts.append(Part({"run": label, "experiment": experiment}, part.scalars))
     return parts
+
+
+def _bases(found: list[tuple[str, str, Part]], runs: Counter[str], names: set[str]) -> dict[tuple[str, str], str]:
+    """The label of each run whose name others share, before numbering: ``experiment/name`` when the
+    name spans experiments, ``name (experiment)`` for the whole name when one of those is another
+    run's name (``sweep`` + ``baseline`` against a run named ``sweep/baseline``), else the name."""
+    experiments: dict[str, set[str]] = {}
+    for experiment, name, _ in found:
+        if runs[name] > 1:
+            experiments.setdefault(name, set()).add(experiment)
+    bases: dict[tuple[str, str], str] = {}
+    for name, among in sorted(experiments.items()):
+        shapes = {e: f"{e}/{name}" if len(among) > 1 else name for e in among}
+        if len(among) > 1 and (names | set(bases.values())) & set(shapes.values()):
+            shapes = {e: f"{name} ({e})" for e in among}
+        bases.update(((e, name), shape) for e, shape in shapes.items())
+    return bases
 
 
 _QUERY = """
