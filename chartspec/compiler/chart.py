@@ -27,6 +27,7 @@ from .colornotes import shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .drawnnames import check_drawn_names
+from .emptylayers import empty_layer_notes, silent_axis
 from .fieldalias import alias_backslash_fields
 from .inline import inline_values, shared_values, shows_every_field
 from .interactive import add_interactivity
@@ -76,11 +77,11 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     palette = theme_palette(getattr(spec, "theme", None)) or CATEGORY10
     colors = layer_colors(model, palette)
     x_tables = [data.of(layer) for layer in model.layers]
-    x_encoding = _x_encoding(model, extent(model.x, x_tables), x_tables)
+    x_encoding = silent_axis(_x_encoding(model, extent(model.x, x_tables), x_tables), model.layers, model, data, None)
     found = entries(model, data.of, tags, palette)
     style = styles(model, tags)
     check_drawn_names(model, found, tags, style, data, spec.source)  # legend names, headers: not too long
-    notes = shared_color_notes(model, found, palette, spec.source)
+    notes = shared_color_notes(model, found, palette, spec.source) + empty_layer_notes(model, data, spec.source)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, style), model, found)
@@ -91,6 +92,7 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model,
                                         axis_id, data), direct, axis_id)
+        y_axis = silent_axis(y_axis, members, model, data, axis_id)  # nothing drawn on it: no "NaN to NaN"
         sub = [finish_layer(_marked(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
                                            data.of(layer)), layer, model, data), layer, spec, data,
                             colors.get(layer.index), values)
