@@ -14,7 +14,7 @@ from typing import Any
 
 from ..spec.model import Axis
 
-__all__ = ["TIME_UNITS", "tick_count", "time_format", "time_tooltip"]
+__all__ = ["TIME_UNITS", "single_time", "tick_count", "time_format", "time_tooltip"]
 
 _DAY_MS = 86_400_000
 # (every value a multiple of this many ms, Vega-Lite's UTC unit, d3 time format)
@@ -56,3 +56,25 @@ def tick_count(step: tuple[str, int]) -> dict[str, Any]:
     the UTC calendar's (d3's ``utcMonth.every(3)``: January, April, July, October)."""
     unit, count = step
     return {"interval": unit, "step": int(count)}
+
+
+#: (every value a multiple of this many ms, how far the domain reaches either side of one moment)
+_ONE_MOMENT_PAD = ((_DAY_MS, _DAY_MS), (60_000, 3_600_000), (1_000, 60_000), (1, 1_000))
+
+
+def single_time(axis: Axis, values: Iterable[Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The scale and axis properties of a temporal axis whose values are all one moment (a run's
+    first logged row), or None. Vega's ticks on a zero-width time domain named a part of it alone
+    ("March", "06:30" for 18:30 in a 12-hour clock) or repeated the moment; here the domain reaches
+    a day (an hour, a minute, a second) either side, and one tick names the moment in full, as
+    the tooltip does. An explicit ``domain`` or ``values`` is left alone."""
+    if axis.type != "temporal" or axis.domain is not None or axis.values is not None:
+        return None
+    moments = {float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if len(moments) != 1:
+        return None
+    (moment,) = moments
+    pad = next(pad for size, pad in _ONE_MOMENT_PAD if moment % size == 0)
+    _, fmt = time_format(axis, [moment])
+    return ({"domain": [moment - pad, moment + pad], "nice": False},
+            {"values": [int(moment) if moment.is_integer() else moment], "format": fmt})
