@@ -28,6 +28,7 @@ from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .drawnnames import check_drawn_names
 from .emptylayers import empty_layer_notes, silent_axis
+from .facetflat import flat_panel_layer
 from .fieldalias import alias_backslash_fields
 from .inline import inline_values, shared_values, shows_every_field
 from .interactive import add_interactivity
@@ -97,6 +98,8 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
                                            data.of(layer)), layer, model, data), layer, spec, data,
                             colors.get(layer.index), values)
                for layer in members]
+        if (flat := flat_panel_layer(axis_id, members, owners[axis_id], y_axis, model, data, len(groups) > 1)):
+            sub.append(flat)  # a facet panel whose values are one: widened, as a flat chart is
         sub += annotation_layers(model, axis_id, corners)  # inside the group: drawn on this axis' y scale
         sub += label_layers(direct, model, x_encoding, axis_id)
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
