@@ -40,7 +40,7 @@ from .scales import axis_values, heading_limit, label_room, num, title_limit, vl
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
-from .times import single_time, time_tooltip
+from .times import interval_ticks, single_time, time_tooltip
 
 if TYPE_CHECKING:
     from ..data.loaded import Spec
@@ -207,6 +207,9 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             row.get(x.field) for t in tables for row in t.rows))) is not None:  # one moment: one tick naming it
         scale.update(one[0])
         axis.update(one[1])
+    elif "tickCount" in axis and (ticks := interval_ticks(x, (row.get(x.field) for t in tables for row in t.rows))):
+        del axis["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
+        axis["values"] = ticks
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
 
