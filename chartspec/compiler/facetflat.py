@@ -1,4 +1,5 @@
-"""Flat facet panels: a panel whose data on a y axis is one value, widened as a flat chart is.
+"""Flat and empty facet panels: a panel whose data on a y axis is one value, widened as a flat
+chart is, and one with no value on it, given the range of all panels.
 
 A faceted chart with several y axes gives each panel its own y scales (layout.py). A panel whose
 learning rate is constant (while another panel's varies) then has a zero-width domain, and Vega
@@ -6,7 +7,9 @@ labels its one tick "0". A whole flat axis gets a fixed domain (scales.flat_doma
 domain cannot differ per panel: each flat panel gets two invisible rows at its widened bounds
 instead, in a layer of the axis (a rule, drawn transparent, out of the accessible tree). The facet
 splits that layer's rows into their panels (layout.py's own-data partition), so Vega's domain of
-that panel, and only of that panel, reaches them: centred, with a tick naming the value.
+that panel, and only of that panel, reaches them: centred, with a tick naming the value. A panel
+with nothing on the axis (its rows of that metric all empty) had the domain "from NaN to NaN"
+(its SVG description); its rows are at the range the other panels draw together.
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ def _panel_values(members: Sequence[Layer], data: LayerData, keys: Sequence[str]
 
 def flat_panel_layer(axis_id: str, members: list[Layer], owner: YAxis, y_encoding: dict[str, Any],
                      model: ChartSpec, data: LayerData, independent: bool) -> dict[str, Any] | None:
-    """The invisible layer widening the flat panels of the y axis ``axis_id`` (module docstring),
-    or None: no facet, panels sharing one scale, a domain fixed for every panel, nothing flat."""
+    """The invisible layer widening the flat and empty panels of the y axis ``axis_id`` (module
+    docstring), or None: no facet, panels sharing one scale, a fixed domain, no such panel."""
     facet = model.facet
     keys = [k for k in (facet.field, facet.row, facet.column) if k] if facet is not None else []
     if (not keys or not independent or owner.type != "quantitative" or "domain" in y_encoding.get("scale", {})
@@ -52,12 +55,23 @@ def flat_panel_layer(axis_id: str, members: list[Layer], owner: YAxis, y_encodin
         return None
     marked = [v for a in model.annotations if a.y and axis_of(a, model.layers) == axis_id for v in a.y]
     zero = bool(y_encoding.get("scale", {}).get("zero"))  # as the compiled scale: bars start at zero
+    panels = _panel_values(members, data, keys)
+    every = [v for values in panels.values() for v in values] + marked
+    # panels drawing nothing on this axis: those of a row some layer certainly draws (a row of a
+    # panel that does not exist would make one)
+    for layer in model.layers:
+        if layer.index < len(data.exact) and data.exact[layer.index]:
+            for row in data.of(layer).rows:
+                panels.setdefault(tuple(row.get(k) for k in keys), [])
     rows = []
-    for panel, values in _panel_values(members, data, keys).items():
-        values = values + marked  # an annotation is drawn in every panel
-        widened = flat_domain(owner, (values[0], values[0]), zero) if values and min(values) == max(values) else None
-        if widened is not None:
-            rows += [{**dict(zip(keys, panel)), owner.field: num(bound)} for bound in widened]
+    for panel, values in panels.items():
+        values = (values + marked) or every  # an annotation is drawn in every panel; an empty one: all panels' range
+        if not values:
+            continue
+        lo, hi = min(values), max(values)
+        bounds = flat_domain(owner, (lo, lo), zero) if lo == hi else (lo, hi) if values is every else None
+        if bounds is not None:
+            rows += [{**dict(zip(keys, panel)), owner.field: num(bound)} for bound in bounds]
     if not rows:
         return None
     return {"name": f"chartspec_flat_{axis_id}", "data": {"values": rows},

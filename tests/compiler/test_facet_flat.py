@@ -47,3 +47,13 @@ def test_panels_sharing_one_scale_and_fixed_domains_are_left_alone(tmp_path: Pat
         write_tree(tmp_path, {"d.csv": CSV, "c.yaml": spec})
         vl = chartspec.to_vegalite(chartspec.load(tmp_path / "c.yaml"))
         assert "chartspec_flat_" not in str(vl)
+
+
+def test_a_panel_with_nothing_on_an_axis_gets_the_range_of_the_others_not_nan(tmp_path: Path) -> None:
+    """Panel a logged no learning rate: its LR axis was described "from NaN to NaN", with no tick."""
+    csv = "opt,step,loss,lr\na,0,2,\na,1,1.5,\nb,0,2.2,0.002\nb,1,1.6,0.003\n"
+    write_tree(tmp_path, {"d.csv": csv, "c.yaml": SPEC})
+    svg = vlc.vegalite_to_svg(drawn_vegalite(chartspec.load(tmp_path / "c.yaml")))
+    assert "NaN" not in svg
+    empty, drawn = [axis for axis in parse_svg(svg).axes_all if axis.title == "LR"]
+    assert empty.label_texts == drawn.label_texts and _numbers(drawn.label_texts)[0] == pytest.approx(0.002)
