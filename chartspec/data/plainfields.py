@@ -109,7 +109,7 @@ def _table_columns(data: Any, datasets: Any) -> Columns:
         rows = datasets.get(data["name"])
     if not isinstance(rows, list) or not rows or not all(isinstance(row, dict) for row in rows):
         return None  # text Vega parses, a generator, TopoJSON, no rows: nothing certain to check against
-    return frozenset(key for row in rows for key in row)
+    return frozenset().union(*rows)  # every key of any row (C speed: 100,000 rows in ms)
 
 
 def _first_name(field: str) -> str:
@@ -147,8 +147,8 @@ _CHILDREN = ("layer", "hconcat", "vconcat", "concat")
 
 def _walk(view: Any, path: JsonPath, inherited: Columns, datasets: Any, source: SourceMap,
           out: list[Diagnostic]) -> None:
-    if not isinstance(view, dict):
-        return
+    if not isinstance(view, dict) or not _has_transforms(view):
+        return  # nothing reads fields here: no table's columns gathered
     columns = _table_columns(view["data"], datasets) if "data" in view else inherited
     columns = _transforms(view, path, columns, source, out)
     for key in _CHILDREN:
@@ -156,6 +156,14 @@ def _walk(view: Any, path: JsonPath, inherited: Columns, datasets: Any, source: 
             _walk(child, path + (key, index), columns, datasets, source, out)
     if isinstance(view.get("spec"), dict):  # facet and repeat: a repeated field is not a name here
         _walk(view["spec"], path + ("spec",), columns, datasets, source, out)
+
+
+def _has_transforms(node: Any) -> bool:
+    """Does any view of ``node`` have transforms? (rows are not searched: 100,000 of them cost)"""
+    if isinstance(node, dict):
+        return bool(node.get("transform")) or any(_has_transforms(v) for k, v in node.items()
+                                                   if k in (*_CHILDREN, "spec"))
+    return isinstance(node, list) and any(_has_transforms(v) for v in node)
 
 
 def missing_fields(vl: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
