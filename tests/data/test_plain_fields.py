@@ -80,3 +80,19 @@ hconcat:
     assert [(d.line, d.message) for d in missing_fields(doc.data, doc.source)] == [
         (9, "field 'lb_ned' is not in the data of this window transform"),
         (24, "field 'rn' is not in the data of this quantile transform")]
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    ("p.vl.yaml", HEAD + "data:\n  values: [{k: x, v: 1}, {k: y, v: 2}]\ntransform:\n  - {pivot: k, value: v}\n"
+     "  - flatten: [z]\n" + ENCODE, "p.vl.yaml:6:14"),  # after a pivot the columns are not known ahead
+    ("c.yaml", "data: {values: [{step: 1, v: 2}]}\nx: {field: step}\nlayers: [{y: {field: v}}]\n"
+     "vega_lite:\n  transform: [{flatten: [nothing]}]\n", "c.yaml:5:25"),  # a chart's Vega-Lite patch
+])
+def test_vegas_failure_inside_a_flatten_is_placed_at_it(tmp_path: Path, run_cli: RunCli, name: str, text: str,
+                                                       where: str) -> None:
+    write_tree(tmp_path, {name: text})
+    result = run_cli("build", "-j", "0", "-f", "svg", name, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{where}: error: rendering svg failed: TypeError: Cannot read properties of undefined (reading " \
+           "'length') (in this flatten transform)" in result.stderr, result.stderr
+    assert "hint: Vega fails here when a field it reads is not in the data at this point" in result.stderr
