@@ -122,3 +122,17 @@ def test_a_constant_series_with_tick_step_sits_mid_axis(tmp_path: Path, value: f
     assert len(heights) == 1 and abs(axis.scale().value(next(iter(heights))) - value) < step / 100
     plot = chart.plot
     assert plot.top + plot.height / 4 < heights.pop() < plot.bottom - plot.height / 4  # not on an edge
+
+
+@pytest.mark.parametrize(("value", "ticks"), [(0.001, [0.0007, 0.0008, 0.0009, 0.001, 0.0011, 0.0012, 0.0013]),
+                                              (0.0001, [0, 0.0001, 0.0002, 0.0003, 0.0004, 0.0005, 0.0006])])
+def test_an_aligned_flat_axis_with_tick_step_puts_its_value_mid_axis(tmp_path: Path, value: float,
+                                                                     ticks: list[float]) -> None:
+    """align_ticks fitted a constant 0.001 into six steps of 0.0001 from 0.0009: the line on the
+    second tick of seven. Now the middle one, unless that would take the axis below zero."""
+    csv = "step,loss,lr\n" + "".join(f"{s},{2 - s / 2},{value}\n" for s in range(3))
+    labels = _labels(tmp_path, csv, "align_ticks: true\nlayers:\n"
+                     "  - {y: {field: loss, title: Loss, domain: [0, 3], tick_step: 0.5}}\n"
+                     "  - {y: {field: lr, title: LR, axis: lr, tick_step: 0.0001}}\n")
+    assert labels["LR"] == pytest.approx(ticks)
+    assert labels["Loss"] == [0, 0.5, 1, 1.5, 2, 2.5, 3]  # the reference: seven ticks at the same heights
