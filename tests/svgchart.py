@@ -296,7 +296,7 @@ class Axis:
         """Pixel -> value, fitted from each tick's position and the number its label shows."""
         assert len(self.ticks) == len(self.labels) >= 2, (
             f"axis {self.title!r}: {len(self.ticks)} ticks for {len(self.labels)} labels")
-        values = [float(label.text.replace(",", "")) for label in self.labels]
+        values = [float(label.text.replace(",", "").replace("\u2212", "-")) for label in self.labels]  # d3's minus
         return fit_linear(self.tick_positions(), values)
 
 

@@ -153,7 +153,7 @@ def align_domains(owners: dict[str, YAxis], spans: dict[str, Span | None], heigh
         crossing = any(lo < 0 < hi for lo, hi in free.values())
         belows = (fixed_below,) if fixed_below is not None else range(1, n) if crossing else (0,)
         for below in belows:
-            fitted = {i: _safe_fit(free[i], n, below, owners[i].tick_step) for i in free}
+            fitted = {i: _safe_fit(free[i], n, below, owners[i].tick_step, _flat(spans.get(i))) for i in free}
             if any(f is None for f in fitted.values()):
                 continue
             chosen = {i: f for i, f in fitted.items() if f is not None}
@@ -178,15 +178,23 @@ def _reference(y: YAxis) -> tuple[int, int | None] | None:
     return round(steps), round(below) if crosses else None
 
 
-def _safe_fit(span: Span, n: int, below: int, fixed_step: float | None) -> tuple[Span, float] | None:
+def _flat(span: Span | None) -> float | None:
+    """The one value of an axis whose data is one value, else None."""
+    return span[0] if span is not None and span[0] == span[1] else None
+
+
+def _safe_fit(span: Span, n: int, below: int, fixed_step: float | None, flat: float | None = None
+              ) -> tuple[Span, float] | None:
     try:
-        return _fit(span, n, below, fixed_step)
+        return _fit(span, n, below, fixed_step, flat)
     except (OverflowError, ValueError):  # extents near the float limits: leave the axis to Vega
         return None
 
 
-def _fit(span: Span, n: int, below: int, fixed_step: float | None) -> tuple[Span, float] | None:
-    """A domain of ``n`` whole steps around ``span``; ``below`` steps under zero when it crosses zero."""
+def _fit(span: Span, n: int, below: int, fixed_step: float | None, flat: float | None = None
+         ) -> tuple[Span, float] | None:
+    """A domain of ``n`` whole steps around ``span``; ``below`` steps under zero when it crosses zero;
+    ``flat``: the one value of the data, put on the middle tick (or next to it) when nothing else decides."""
     lo, hi = span
     crosses = lo < 0 < hi
     need = max(-lo / below, hi / (n - below)) if crosses else (hi - lo) / n
@@ -196,6 +204,9 @@ def _fit(span: Span, n: int, below: int, fixed_step: float | None) -> tuple[Span
             if math.ceil(-lo / step - 1e-9) > below or math.ceil(hi / step - 1e-9) > n - below:
                 continue
             start = -below * step
+        elif flat is not None:  # a constant 0.001 with 6 steps of 0.0001: [0.0007, 0.0013], not on the first tick
+            start = (round(flat / step) - n // 2) * step
+            start = max(start, 0.0) if flat > 0 else min(start, -n * step) if flat < 0 else start  # no sign change
         elif hi <= 0:  # all negative: anchor at the top so the domain stays below zero
             start = math.ceil(hi / step - 1e-9) * step - n * step
         else:

@@ -27,6 +27,8 @@ from .colornotes import shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .drawnnames import check_drawn_names
+from .emptylayers import empty_layer_notes, silent_axis
+from .facetflat import flat_panel_layer
 from .fieldalias import alias_backslash_fields
 from .inline import inline_values, shared_values, shows_every_field
 from .interactive import add_interactivity
@@ -38,7 +40,7 @@ from .scales import axis_values, heading_limit, label_room, num, title_limit, vl
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
-from .times import time_tooltip
+from .times import interval_ticks, single_time, time_tooltip
 
 if TYPE_CHECKING:
     from ..data.loaded import Spec
@@ -76,11 +78,11 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     palette = theme_palette(getattr(spec, "theme", None)) or CATEGORY10
     colors = layer_colors(model, palette)
     x_tables = [data.of(layer) for layer in model.layers]
-    x_encoding = _x_encoding(model, extent(model.x, x_tables), x_tables)
+    x_encoding = silent_axis(_x_encoding(model, extent(model.x, x_tables), x_tables), model.layers, model, data, None)
     found = entries(model, data.of, tags, palette)
     style = styles(model, tags)
     check_drawn_names(model, found, tags, style, data, spec.source)  # legend names, headers: not too long
-    notes = shared_color_notes(model, found, palette, spec.source)
+    notes = shared_color_notes(model, found, palette, spec.source) + empty_layer_notes(model, data, spec.source)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, style), model, found)
@@ -91,10 +93,13 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     for rank, (axis_id, members) in enumerate(groups.items()):
         y_axis = pin_domain(_y_encoding(members, owners[axis_id], spans[axis_id], rank, sides[axis_id], colors, model,
                                         axis_id, data), direct, axis_id)
+        y_axis = silent_axis(y_axis, members, model, data, axis_id)  # nothing drawn on it: no "NaN to NaN"
         sub = [finish_layer(_marked(_layer(layer, x_encoding, y_axis, series, tags.get(layer.index, ""), model,
                                            data.of(layer)), layer, model, data), layer, spec, data,
                             colors.get(layer.index), values)
                for layer in members]
+        if (flat := flat_panel_layer(axis_id, members, owners[axis_id], y_axis, model, data, len(groups) > 1)):
+            sub.append(flat)  # a facet panel whose values are one: widened, as a flat chart is
         sub += annotation_layers(model, axis_id, corners)  # inside the group: drawn on this axis' y scale
         sub += label_layers(direct, model, x_encoding, axis_id)
         layers.append(sub[0] if len(sub) == 1 else {"layer": sub})
@@ -198,6 +203,13 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             axis.update(values=values, format="d")
             if steps is not span:
                 scale["domain"] = [num(steps[0]), num(steps[1])]
+    if not any(a.x for a in model.annotations) and (one := single_time(x, (
+            row.get(x.field) for t in tables for row in t.rows))) is not None:  # one moment: one tick naming it
+        scale.update(one[0])
+        axis.update(one[1])
+    elif "tickCount" in axis and (ticks := interval_ticks(x, (row.get(x.field) for t in tables for row in t.rows))):
+        del axis["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
+        axis["values"] = ticks
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
 

@@ -34,8 +34,8 @@ from .nicedomain import NICE_SCALES, nice_domain, to_pixel
 from .scales import label_room, vl_scale
 from .series import Entry
 
-__all__ = ["LABEL_FONT_SIZE", "LABEL_GAP", "DirectLabels", "EndLabel", "drawn_domain", "label_layers", "labelled",
-           "nudge", "pin_domain", "plan_labels", "with_label_room"]
+__all__ = ["LABEL_FONT_SIZE", "LABEL_GAP", "DirectLabels", "EndLabel", "drawn_domain", "flat_alone", "flat_knowable",
+           "label_layers", "labelled", "nudge", "pin_domain", "plan_labels", "with_label_room"]
 
 LABEL_FONT_SIZE = 11
 LABEL_GAP = 3  # px between the boxes of two labels
@@ -209,13 +209,19 @@ def flat_alone(axis_id: str, members: Sequence[Layer], model: ChartSpec, data: L
     everything drawn on it is that value: a band's extent or an annotation elsewhere is joined by
     Vega's own domain (a fixed one cut a band around a constant mean, and pushed an hline's label
     1,000 px off the plot); an hline at the constant itself leaves the axis flat."""
-    if any(layer.band is not None and layer.band.extent is not None for layer in members):
-        return False  # computed by Vega: not known here
-    if any(getattr(step, "as_field", None) == layer.y.field
-           for layer in members for step in layer_steps(layer, model, layer.data is not None)):
-        return False  # made (or remade) by a transform: its values are known when Vega runs
+    if not flat_knowable(members, model):
+        return False
     values = _drawn_values(axis_id, members, data, model)
     return not values or min(values) == max(values)
+
+
+def flat_knowable(members: Sequence[Layer], model: ChartSpec) -> bool:
+    """Are the y values the layers of an axis draw known here (no band extent, no y a transform makes)?"""
+    if any(layer.band is not None and layer.band.extent is not None for layer in members):
+        return False  # computed by Vega: not known here
+    # made (or remade) by a transform: its values are known when Vega runs
+    return not any(getattr(step, "as_field", None) == layer.y.field
+                   for layer in members for step in layer_steps(layer, model, layer.data is not None))
 
 
 def _drawn_values(axis_id: str, members: list[Layer], data: LayerData, model: ChartSpec) -> list[float]:

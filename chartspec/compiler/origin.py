@@ -157,12 +157,40 @@ def _in_text(source: SourceMap, text: str) -> Diagnostic | None:
     return Diagnostic("", file=source.file, line=pos.line, column=pos.column, source_line=source.source_line(pos.line))
 
 
+#: how Vega fails inside a transform that reads a field no row has
+_UNDEFINED = "Cannot read properties of undefined"
+#: transforms that fail so (a fold, pivot or aggregate of a missing field draws nothing instead);
+#: data/plainfields.py refuses their missing fields ahead where the columns are known
+_FRAGILE = ("flatten", "density")
+
+
+def _fragile_transforms(vl: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
+    """(path, kind) of every flatten and density transform of a specification."""
+    found: list[tuple[JsonPath, str]] = []
+    if isinstance(vl, dict):
+        for key, value in vl.items():
+            if key == "transform" and isinstance(value, list):
+                found += [(path + (key, i, kind), kind) for i, t in enumerate(value) if isinstance(t, dict)
+                          for kind in _FRAGILE if kind in t]
+            elif key not in ("usermeta", "datasets", "data"):
+                found += _fragile_transforms(value, path + (key,))
+    elif isinstance(vl, list):
+        for index, item in enumerate(vl):
+            found += _fragile_transforms(item, path + (index,))
+    return found
+
+
 def trace_render_error(spec: Spec, vl: dict[str, Any], reason: str, *, message: str) -> Diagnostic:
     """The renderer's ``reason`` located at the expression it is about when that can be told
     (one suspect), else at the ``vega_lite`` patch, else at the file. ``message`` is the text
     of the diagnostic; the expression is added to it."""
     suspects = _suspects(list(expressions(vl)), reason)
     if len({text for _, text in suspects}) != 1:
+        fragile = _fragile_transforms(vl) if _UNDEFINED in reason else []
+        if len(fragile) == 1 and written(spec, fragile[0][0]):  # the one transform Vega fails inside
+            path, kind = fragile[0]
+            return locate(spec, path, f"{message} (in this {kind} transform)",
+                          hint="Vega fails here when a field it reads is not in the data at this point")
         return locate(spec, (), message)
     path, text = suspects[0]
     shown = text if len(text) <= 60 else text[:57] + "..."

@@ -39,15 +39,20 @@ def axis_values(lo: float, hi: float, step: float) -> list[float | int]:
 
 
 def domain(axis: Axis, span: tuple[float, float] | None) -> tuple[float, float] | None:
-    """The explicit domain, or the data ``span`` widened to whole tick steps when ``tick_step`` is set."""
+    """The explicit domain, or the data ``span`` widened to whole tick steps when ``tick_step`` is set
+    (a span of one value to the steps either side of it: [0.001, 0.0011] drew a constant on the edge)."""
     if axis.domain is not None:
         return axis.domain
     if axis.tick_step is None or axis.type != "quantitative" or span is None:
         return None  # span None: a field a transform makes, known only when Vega-Lite runs
     step = axis.tick_step
-    lo = math.floor(span[0] / step + 1e-9) * step
-    hi = math.ceil(span[1] / step - 1e-9) * step
-    return (lo, hi if hi > lo else lo + step)
+    low, high = span
+    if low == high:  # one value: half a step either way first, so it sits mid-axis (on a tick when a multiple)
+        low, high = low - step / 2, high + step / 2
+    places = decimals(step)  # as axis_values: 9 * 0.0001 is 0.0009000000000000001, above the tick 0.0009
+    lo = round(math.floor(low / step + 1e-9) * step, places)
+    hi = round(math.ceil(high / step - 1e-9) * step, places)
+    return (lo, hi if hi > lo else round(lo + step, places))
 
 
 #: a zero-width extent (a constant learning rate, the one row a run has logged so far) is widened

@@ -9,12 +9,13 @@ that keep every drawn value (whole days: ``Mar 01, 2024``); the unit never cuts 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from ..spec.model import Axis
 
-__all__ = ["TIME_UNITS", "tick_count", "time_format", "time_tooltip"]
+__all__ = ["TIME_UNITS", "interval_ticks", "single_time", "tick_count", "time_format", "time_tooltip"]
 
 _DAY_MS = 86_400_000
 # (every value a multiple of this many ms, Vega-Lite's UTC unit, d3 time format)
@@ -50,9 +51,54 @@ def time_tooltip(item: dict[str, Any], axis: Axis, values: Iterable[Any] | None)
     return {**item, "timeUnit": unit, "format": fmt}
 
 
-def tick_count(step: tuple[str, int]) -> dict[str, Any]:
+def tick_count(step: tuple[str, int]) -> dict[str, Any] | str:
     """Vega-Lite's ``tickCount`` for a ``tick_step`` such as ``{month: 3}``: one labelled tick every
     three months. Vega takes the interval from the scale: on the ``utc`` scale of a temporal axis,
     the UTC calendar's (d3's ``utcMonth.every(3)``: January, April, July, October)."""
     unit, count = step
+    if unit in _CLOCK and count == 1:  # Vega fails on {interval: hour, step: 1} (interval_ticks), not on "hour"
+        return unit
     return {"interval": unit, "step": int(count)}
+
+
+#: (every value a multiple of this many ms, how far the domain reaches either side of one moment)
+_ONE_MOMENT_PAD = ((_DAY_MS, _DAY_MS), (60_000, 3_600_000), (1_000, 60_000), (1, 1_000))
+
+
+def single_time(axis: Axis, values: Iterable[Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The scale and axis properties of a temporal axis whose values are all one moment (a run's
+    first logged row), or None. Vega's ticks on a zero-width time domain named a part of it alone
+    ("March", "06:30" for 18:30 in a 12-hour clock) or repeated the moment; here the domain reaches
+    a day (an hour, a minute, a second) either side, and one tick names the moment in full, as
+    the tooltip does. An explicit ``domain`` or ``values`` is left alone."""
+    if axis.type != "temporal" or axis.domain is not None or axis.values is not None:
+        return None
+    moments = {float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if len(moments) != 1:
+        return None
+    (moment,) = moments
+    pad = next(pad for size, pad in _ONE_MOMENT_PAD if moment % size == 0)
+    _, fmt = time_format(axis, [moment])
+    return ({"domain": [moment - pad, moment + pad], "nice": False},
+            {"values": [int(moment) if moment.is_integer() else moment], "format": fmt})
+
+
+#: intervals shorter than a day: (length in ms, the UTC clock field d3's ``every(step)`` counts in)
+_CLOCK = {"hour": (3_600_000, lambda ms: ms // 3_600_000 % 24), "minute": (60_000, lambda ms: ms // 60_000 % 60),
+          "second": (1_000, lambda ms: ms // 1_000 % 60), "millisecond": (1, lambda ms: ms)}
+
+
+def interval_ticks(axis: Axis, values: Iterable[Any]) -> list[int] | None:
+    """The ticks of ``tick_step: {hour: 6}`` (minute, second, millisecond) over the drawn times, as
+    d3's ``utcHour.every(6)`` places them (the hours of the UTC day divisible by 6), or None for
+    other axes and intervals. Vega fails on those intervals as a ``tickCount`` ("Cannot read
+    properties of undefined (reading 'marktype')"); days, weeks, months and years work there."""
+    if axis.type != "temporal" or axis.tick_interval is None or axis.tick_interval[0] not in _CLOCK:
+        return None
+    moments = [int(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
+    if not moments:
+        return None
+    unit, step = axis.tick_interval
+    size, field = _CLOCK[unit]
+    first, last = -(-min(moments) // size) * size, max(moments)  # the unit boundaries within the extent
+    return [t for t in range(first, last + 1, size) if field(t) % step == 0]

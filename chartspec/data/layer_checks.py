@@ -8,6 +8,7 @@ field with no values, a facet sort naming a value the data does not hold.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -141,7 +142,27 @@ def scale_diagnostics(spec: ChartSpec, views: Sequence[Table], source: SourceMap
     found: list[Diagnostic] = []
     for axis, tables in axes:
         found += _check_axis(axis, tables, source)
+    shared: dict[str, list[tuple[Axis, Table]]] = {}  # the layers of one y axis share its scale
+    for layer, view in zip(spec.layers, views):
+        shared.setdefault(layer.y.axis, []).append((layer.y, view))
+    for drawn in ([(spec.x, view) for view in views], *shared.values()):
+        found += _span_overflow(drawn, source)
     return found
+
+
+def _span_overflow(drawn: list[tuple[Axis, Table]], source: SourceMap) -> list[Diagnostic]:
+    """An axis whose values span more than a float holds (-1e308 to 1e308): Vega's scale divides by
+    that span, so every mark lands on an edge and the ticks read 'NaN' (on any scale: symlog places
+    the marks, but its ticks still read 'NaN')."""
+    values = [v for axis, table in drawn if axis.type == "quantitative"
+              if axis.field not in table.derived for v in table.numbers(axis.field) if math.isfinite(v)]
+    if not values or math.isfinite(max(values) - min(values)):
+        return []
+    axis, fields = drawn[0][0], " and ".join(repr(f) for f in dict.fromkeys(a.field for a, _ in drawn))
+    return [source.diagnostic(
+        f"the values of {fields} span from {min(values):g} to {max(values):g}, more than a number can hold "
+        "(about 1.8e308): Vega cannot place them", axis.json_path + ("field",),
+        hint=f"scale them down with a transform, e.g. 'calculate: datum.{axis.field} / 1e300'")]
 
 
 #: what a scale draws and the type to write for it, when the type was left to its default

@@ -20,24 +20,28 @@ def _tick_increment(start: float, stop: float, count: int) -> float:
     power = math.floor(math.log10(step))
     error = step / 10**power
     factor = 10 if error >= _E10 else 5 if error >= _E5 else 2 if error >= _E2 else 1
-    return factor * 10**power if power >= 0 else -(10 ** -power) / factor
+    # floats: 10**307 as an int made bounds no float holds (a constant 1.7e308: OverflowError)
+    return factor * 10.0**power if power >= 0 else -(10.0 ** -power) / factor
 
 
 def linear_nice(lo: float, hi: float, count: int = 10) -> tuple[float, float]:
     """d3-scale's linear ``nice(count)``: rounded to the step until the step settles."""
     previous = None
     for _ in range(10):
-        if hi <= lo:
+        if hi <= lo or not math.isfinite(hi - lo):  # a span past the largest float: no nice step
             break
         step = _tick_increment(lo, hi, count)
         if step == previous:
             break
         if step > 0:
-            lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+            nice = math.floor(lo / step) * step, math.ceil(hi / step) * step
         elif step < 0:
-            lo, hi = math.ceil(lo * step) / step, math.floor(hi * step) / step
+            nice = math.ceil(lo * step) / step, math.floor(hi * step) / step
         else:
             break
+        if not all(map(math.isfinite, nice)):
+            break  # rounded out past the largest float (1.785e308 to 1.8e308): as it was
+        lo, hi = nice
         previous = step
     return lo, hi
 

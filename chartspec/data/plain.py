@@ -17,6 +17,7 @@ from ..errors import ChartspecError, JsonPath, SpecValidationError
 from ..spec.plain import PLAIN_SUFFIXES, PlainVegaLite, random_notes, schema_problems
 from ..spec.yamlload import Document
 from .loaded import Spec, in_order
+from .plainfields import missing_fields
 from .table import Table
 from .vegaread import inline_vega_data
 
@@ -42,6 +43,8 @@ def load_plain(doc: Document, *, path: Path | None, root: Path | None) -> Spec:
             files += read
             data.clear()
             data.update(node)
+        if not problems:  # Vega fails on some (TypeError: Cannot read properties of undefined), draws nothing for others
+            problems += missing_fields(vl, source)
     if problems:
         raise SpecValidationError(in_order(problems, source.file))
     table = Table(name="vega-lite", columns=(), rows=(), files=tuple(dict.fromkeys(files)))

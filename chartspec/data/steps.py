@@ -128,7 +128,8 @@ def _pieces(group: np.ndarray, x: np.ndarray, kept: np.ndarray | None, keep: np.
         ug, ux = g[new], xs[new]
     if log:
         ux = np.log(np.where(ux > 0, ux, np.nan))
-    d = np.diff(ux)
+    with np.errstate(over="ignore"):  # x of -1e308 and 1e308: an infinite step (refused later, layer_checks.py)
+        d = np.diff(ux)
     d[ug[1:] != ug[:-1]] = np.nan  # no step between two series
     holes = _holes(d, ug[1:])
     if not holes.any():

@@ -101,3 +101,38 @@ def test_a_value_a_transform_remakes_is_left_to_vega(tmp_path: Path) -> None:
                           "transform: [{calculate: 'datum.lr + random()', as: lr}]\nlayers: [{y: {field: lr}}]\n"})
     vl = chartspec.to_vegalite(chartspec.load(tmp_path / "c.yaml"))
     assert "domain" not in vl["layer"][0]["encoding"]["y"].get("scale", {})
+
+
+@pytest.mark.parametrize(("value", "step", "ticks"), [(0.001, 0.0001, [0.0009, 0.001, 0.0011]),
+                                                      (40.0, 10.0, [30, 40, 50]), (-2.0, 0.5, [-2.5, -2, -1.5]),
+                                                      (0.00105, 0.0001, [0.001, 0.0011])])
+def test_a_constant_series_with_tick_step_sits_mid_axis(tmp_path: Path, value: float, step: float,
+                                                        ticks: list[float]) -> None:
+    """tick_step fixed a constant 0.001 to the domain [0.001, 0.0011]: the line lay on the bottom edge
+    with one tick under it. Now the steps either side of it: centred, on a tick naming it when it
+    is a multiple of the step."""
+    csv = "step,lr\n" + "".join(f"{s},{value}\n" for s in range(5))
+    write_tree(tmp_path, {"log.csv": csv, "c.yaml": "data: log.csv\nx: {field: step, title: Step}\n"
+                          f"layers: [{{y: {{field: lr, title: LR, tick_step: {step}}}}}]\n"})
+    chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(chartspec.load(tmp_path / "c.yaml"))))
+    axis = chart.axis("LR")
+    assert [float(t.replace("\u2212", "-")) for t in axis.label_texts] == pytest.approx(ticks)
+    (line,) = [item for item in chart.by_role("mark", "line")]
+    heights = {round(y, 3) for _, y in line.vertices()}
+    assert len(heights) == 1 and abs(axis.scale().value(next(iter(heights))) - value) < step / 100
+    plot = chart.plot
+    assert plot.top + plot.height / 4 < heights.pop() < plot.bottom - plot.height / 4  # not on an edge
+
+
+@pytest.mark.parametrize(("value", "ticks"), [(0.001, [0.0007, 0.0008, 0.0009, 0.001, 0.0011, 0.0012, 0.0013]),
+                                              (0.0001, [0, 0.0001, 0.0002, 0.0003, 0.0004, 0.0005, 0.0006])])
+def test_an_aligned_flat_axis_with_tick_step_puts_its_value_mid_axis(tmp_path: Path, value: float,
+                                                                     ticks: list[float]) -> None:
+    """align_ticks fitted a constant 0.001 into six steps of 0.0001 from 0.0009: the line on the
+    second tick of seven. Now the middle one, unless that would take the axis below zero."""
+    csv = "step,loss,lr\n" + "".join(f"{s},{2 - s / 2},{value}\n" for s in range(3))
+    labels = _labels(tmp_path, csv, "align_ticks: true\nlayers:\n"
+                     "  - {y: {field: loss, title: Loss, domain: [0, 3], tick_step: 0.5}}\n"
+                     "  - {y: {field: lr, title: LR, axis: lr, tick_step: 0.0001}}\n")
+    assert labels["LR"] == pytest.approx(ticks)
+    assert labels["Loss"] == [0, 0.5, 1, 1.5, 2, 2.5, 3]  # the reference: seven ticks at the same heights

@@ -56,6 +56,7 @@ LOCATIONS: dict[str, list[str]] = {
     "data_bad_date": ["spec.yaml:4:17"],                             # the format the value does not fit
     "transform_unknown_field": ["spec.yaml:4:16", "spec.yaml:8:16"],  # the expression, then the axis field
     "transform_unknown_kind": ["spec.yaml:5:5"],
+    "plainvl_transform_missing_field": ["spec.yaml:7:15", "spec.yaml:8:20", "spec.yaml:14:44"],  # each field
     "smooth_derived_field": ["spec.yaml:7:5"],                       # the 'smooth' key
     "several_errors": ["spec.yaml:1:1", "spec.yaml:3:47", "spec.yaml:4:20", "spec.yaml:6:11",
                        "spec.yaml:8:33", "spec.yaml:9:14"],
