@@ -201,8 +201,8 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
     total = 0
     for plan in plans:
         keys = ", ".join(quote(k) for k in plan.keys)
-        made = not set(plan.keys) <= set(rel.columns)  # a calculate makes one: read from the plan's rows
-        n = rel.sql(f"SELECT count(DISTINCT ({keys})) FROM {plan.source if made else rel.name}")[0][0] if keys else 1
+        # the series the layer draws: after its filters (a sweep of 45 runs drawing 15 got a 45th of the budget each)
+        n = rel.sql(f"SELECT count(DISTINCT ({keys})) FROM {plan.source} WHERE {plan.where}")[0][0] if keys else 1
         total += max(1, n) * max(1, len(plan.values))
     return total
 
@@ -273,13 +273,14 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
     keep = select_rows(rel, plans, mapping, (columns, m4_group(model, scale, columns)), model, pixels,  # type: ignore[arg-type]
                        presorted, base, cells)
-    if pushed is None and rel.count <= 2 * ROW_BUDGET and columns < m4_columns(model, scale, 1) and \
-            2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= rel.count:
-        # a sweep whose many runs left each fewer columns a pixel than one series gets, and the cut
-        # keeps half the rows or more: it saves Vega little and costs fidelity (15 runs x 6,667 noisy
-        # steps at 600 px kept 59 % of the rows at 2.2 columns a pixel and differed from the full
-        # render in 0.71 % of PNG pixels)
-        return _whole(table, rel, layers, used, model, has_own, source, notes)
+    # a sweep whose runs got fewer columns a pixel than one series, cut to half the rows its layers'
+    # filters keep or more: it saves Vega little and costs fidelity (15 runs x 6,667 noisy steps at
+    # 600 px: 2.2 columns a pixel kept 59 % of the rows, 0.71 % of PNG pixels differed from the full)
+    if pushed is None and columns < m4_columns(model, scale, 1):
+        kept = filtered_rows(rel, layers, filters) if rel.count > 2 * ROW_BUDGET else None
+        drawn = rel.count if kept is None else kept[1]
+        if drawn <= 2 * ROW_BUDGET and 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= drawn:
+            return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)
     if whole:
