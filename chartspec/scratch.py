@@ -1,7 +1,8 @@
 """The engines' scratch files in the temporary folder, and their removal however a process ends.
 
-Two engines keep files there: the renderer its console (``chartspec-engine-<pid>-*.log``,
-render/engine.py) and DuckDB its spill folder (``chartspec-engine-<pid>-spill-*``, data/engine.py).
+The engines keep files there: the renderer its console (``chartspec-engine-<pid>-*.log``,
+render/engine.py), DuckDB its spill folder (``chartspec-engine-<pid>-spill-*``, data/engine.py) and
+Spark's JVM its console (``chartspec-engine-<pid>-spark-*.log``, data/sparkconsole.py).
 Both names carry the owner's pid, so that whoever outlives a process can remove them:
 
 - the process itself, when it exits normally (``atexit``, registered by the engines);
@@ -23,7 +24,7 @@ import re
 import time
 from pathlib import Path
 
-__all__ = ["PREFIX", "new_folder", "own_prefix", "remove_files_of", "remove_folders", "sweep"]
+__all__ = ["PREFIX", "new_file", "new_folder", "own_prefix", "remove_files_of", "remove_folders", "sweep"]
 
 PREFIX = "chartspec-engine-"
 _OWNED = re.compile(rf"{PREFIX}(\d+)-")
@@ -53,6 +54,17 @@ def new_folder(kind: str) -> str:
         atexit.register(remove_folders)
     _folders.append(tempfile.mkdtemp(prefix=f"{own_prefix()}{kind}-"))
     return _folders[-1]
+
+
+def new_file(kind: str, suffix: str) -> tuple[int, str]:
+    """A new private file ``chartspec-engine-<pid>-<kind>-*<suffix>`` (its descriptor and path),
+    removed when the process exits normally (the next :func:`sweep` otherwise)."""
+    import tempfile
+
+    sweep()
+    fd, path = tempfile.mkstemp(prefix=f"{own_prefix()}{kind}-", suffix=suffix)
+    atexit.register(_remove, Path(path))
+    return fd, path
 
 
 def remove_folders() -> bool:
