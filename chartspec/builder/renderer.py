@@ -100,6 +100,9 @@ def exit_with_parent(parent: int) -> None:
 def _exit_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(_PARENT_CHECK)
+    from ..scratch import remove_files_of
+
+    remove_files_of(os.getpid())  # os._exit runs no atexit: the engines' files go now
     os._exit(0)
 
 
@@ -160,6 +163,8 @@ class Renderer:
         with self._lock:
             if self._proc is not None and self._proc.poll() is None:
                 return
+            if self._proc is not None:  # died between charts (killed while idle): its files go with it
+                self.close()
             # the helper imports chartspec from where this process did, whatever its sys.path
             home = str(Path(__file__).resolve().parents[2])
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (home, os.environ.get("PYTHONPATH"))))}

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, ExportError
 from ..render.engine import crash_cause
+from ..scratch import remove_files_of
 from .engine import crash_report, recover, timeout_report, warm
 from .renderer import child_environment, exit_with_parent
 
@@ -173,6 +174,8 @@ def _stop(worker: _Worker, *, kill: bool) -> None:
         worker.process.kill()
         worker.process.join(timeout=5)
     worker.conn.close()
+    if not worker.process.is_alive():  # killed, it left its console and spill folders
+        remove_files_of(worker.process.pid)
 
 
 def _failure(target: Target, message: str, hint: str | None = None) -> SpecResult:

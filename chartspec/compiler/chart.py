@@ -36,7 +36,7 @@ from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .logscale import missing_outside_log
 from .marks import apply_mark, legend_symbols, text_limit
-from .scales import axis_values, heading_limit, label_room, num, title_limit, vl_axis, vl_scale
+from .scales import axis_values, heading_limit, label_room, legend_title_limit, num, title_limit, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
@@ -349,7 +349,8 @@ def _heat(layer: Layer, model: ChartSpec) -> dict[str, Any]:
     legend: dict[str, Any] | None = None
     if position != "none":  # a gradient inside the plot would hide cells: a corner means the right side
         orient = "right" if position in ("top-left", "top-right", "bottom-left", "bottom-right") else position
-        legend = {"title": heat.title, "orient": orient, **_fmt(heat.format)}
+        legend = {"title": heat.title, "orient": orient, **_fmt(heat.format),
+                  **legend_title_limit(heat.title or heat.field, label_room(model.width))}
         if position in ("top", "bottom"):
             legend["direction"] = "horizontal"
     return {"color": {"field": field_ref(heat.field), "type": "quantitative", "scale": {"scheme": heat.scheme},

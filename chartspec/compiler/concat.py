@@ -12,9 +12,11 @@ from typing import Any
 
 from ..data.loaded import ConcatSpec, Spec
 from ..errors import CompileError, Diagnostic
+from ..spec.model import ChartSpec
 from .chart import compile_chart_noted
 from .common import VEGA_LITE_SCHEMA, apply_patch
 from .interactive import distinct_params
+from .scales import heading_limit
 
 #: keys of a compiled chart that Vega-Lite accepts only at the top of the whole specification
 _TOP_ONLY = ("$schema", "config", "background", "padding", "autosize", "usermeta", "datasets")
@@ -75,8 +77,11 @@ def compile_concat(spec: Spec) -> tuple[dict[str, Any], list[Diagnostic]]:
     # each item has its own series: its own colour and shape scales, so its own legend
     vl["resolve"] = {"scale": {"color": "independent", "shape": "independent"}}
     vl["config"] = charts[0].get("config", {})
-    if model.title:
-        vl["title"] = {"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})}
+    if model.title:  # over the whole layout, cut as a chart's title is over its plot (scales.py)
+        widths = [item.model.width if isinstance(item.model, ChartSpec) else 0.0 for item in model.items]
+        room = sum(widths) if model.direction == "hconcat" else max(widths)
+        vl["title"] = heading_limit({"text": model.title, **({"subtitle": model.subtitle} if model.subtitle else {})},
+                                    room)
     if model.padding is not None:
         vl["padding"] = model.padding
     if model.vega_lite:

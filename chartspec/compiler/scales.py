@@ -180,6 +180,20 @@ def label_limit(labels: Sequence[str], room: float) -> dict[str, Any]:
     return {"labelLimit": room} if any(len(label) * _LABEL_CHAR_PX > room for label in labels) else {}
 
 
+#: Vega's own ``titleLimit`` of a legend, and an 11 px bold title's width per character, erring wide
+_VEGA_LEGEND_TITLE_PX = 180
+_LEGEND_TITLE_CHAR_PX = 7.0
+
+
+def legend_title_limit(title: str | None, room: float) -> dict[str, Any]:
+    """``{"titleLimit": room}`` for a legend title that may be wider than ``room`` px (its labels'
+    room, :func:`label_room`), so title and labels end in an ellipsis at the same width; Vega's
+    default cut it at 180 px whatever the chart's width. Nothing for titles that fit both."""
+    if title and len(title) * _LEGEND_TITLE_CHAR_PX > min(room, _VEGA_LEGEND_TITLE_PX):
+        return {"titleLimit": room}
+    return {}
+
+
 def label_room(width: float) -> int:
     """The widest a series' name is drawn beside a chart ``width`` px wide (a legend label, a direct
     label at a line's end): half the width, at least 160 px."""

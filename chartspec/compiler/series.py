@@ -21,7 +21,7 @@ from ..data.values import field_values, num, series_values, shared_color_layers
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
 from .glyphs import Glyph
-from .scales import label_limit, label_room
+from .scales import label_limit, label_room, legend_title_limit
 from .schemes import scheme_colors
 from .styles import STYLE_FIELD, Style, style_encodings, style_transform
 
@@ -143,7 +143,9 @@ def series_encodings(model: ChartSpec, found: Sequence[Entry], style: Sequence[S
     vl_legend: dict[str, Any] | None = None
     names = [e.name for e in found]
     if legend_shown(model, found, style):
-        vl_legend = {"title": legend.title, "orient": legend.position, **label_limit(names, label_room(model.width))}
+        room = label_room(model.width)
+        vl_legend = {"title": legend.title, "orient": legend.position, **label_limit(names, room),
+                     **legend_title_limit(legend.title, room)}
         if legend.position in _INSIDE:
             vl_legend.update(fillColor="white", strokeColor="#cccccc", padding=6, cornerRadius=2, offset=8)
     common = {"field": SERIES_FIELD, "type": "nominal", "legend": vl_legend}

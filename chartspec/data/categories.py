@@ -10,11 +10,14 @@ counted as the layers draw them, after their filters (a filter keeping 400 of 7,
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostic, JsonPath
-from ..spec.model import ChartSpec
+from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Filter
+from .countbound import bound_rows
 from .layerdata import layer_view
 from .seriescount import MAX_SERIES, colour_fields, too_many_series
 from .table import Table
@@ -51,35 +54,63 @@ def category_diagnostics(model: ChartSpec, table: Table, layer_tables: Sequence[
     for field, path, limit, why in checks:
         if _distinct((t.rows for t in (table, *layer_tables) if t is not None), field, limit) <= limit:
             continue
-        # as the layers draw them: after their filters and calculates, where Python can run them
-        # (a layer it cannot, a regular expression's filter, may keep a few values of many: not counted)
-        views = []
-        for layer in model.layers:
-            own = _own(layer_tables, layer)
-            view, exact = layer_view(own or table, layer, model, own is not None)
-            views += [view.rows] if exact else []
-        if _distinct(views, field, limit) > limit:
-            problems.append(source.diagnostic(
-                f"field {field!r} has more than {limit:,} distinct values {why}", path,
-                hint="draw it as numbers (type: quantitative) or dates (type: temporal), which chartspec cuts to "
-                     "what the pixels show, or filter or aggregate the rows into fewer values first"
-                if path[0] != "facet" else "filter the rows to the panels worth comparing, or tell the series apart "
-                                            "by colour instead of panels"))
+        # as the layers draw them: after their filters and calculates (countbound.py: a filter Python
+        # cannot run, a regular expression's, counted as keeping every row)
+        rows, skipped = _drawn(model, model.layers, [_own(layer_tables, la) or table for la in model.layers], table,
+                               field)
+        if _distinct(rows, field, limit) > limit:
+            hint = ("draw it as numbers (type: quantitative) or dates (type: temporal), which chartspec cuts to "
+                    "what the pixels show, or filter or aggregate the rows into fewer values first"
+                    if path[0] != "facet" else "filter the rows to the panels worth comparing, or tell the series "
+                                               "apart by colour instead of panels")
+            problems.append(source.diagnostic(f"field {field!r} has more than {limit:,} distinct values {why}"
+                                              + _unrun(skipped), path, hint=_unrun_hint(skipped, hint)))
     return problems
+
+
+def _drawn(model: ChartSpec, layers: Sequence[Layer], tables: Sequence[Table], main: Table,
+           field: str) -> tuple[list[Sequence[dict[str, Any]]], Filter | None]:
+    """The rows ``layers`` draw from ``tables``, to count ``field`` in: a layer whose filter Python
+    cannot run counts the rows that filter sees (an upper bound: countbound.py), the first such
+    filter returned; a layer with no such bound is not counted (a fold, an aggregate)."""
+    rows: list[Sequence[dict[str, Any]]] = []
+    skipped: Filter | None = None
+    for layer, t in zip(layers, tables):
+        view, exact = layer_view(t, layer, model, t is not main)
+        if exact:
+            rows.append(view.rows)
+        elif (bound := bound_rows(t, layer, model, t is not main, field)) is not None:
+            rows.append(bound.rows)
+            skipped = skipped or bound.skipped
+    return rows, skipped
+
+
+def _unrun(skipped: Filter | None) -> str:
+    return "" if skipped is None else (" before a filter chartspec cannot run ahead of Vega (a regular expression): "
+                                       "counted as if it kept every row")
+
+
+def _unrun_hint(skipped: Filter | None, hint: str) -> str:
+    if skipped is None:
+        return hint
+    return (f"write the filter {skipped.expr or ''!r} so that chartspec runs it too, which counts only the rows it "
+            "keeps: 'one_of' or 'equal' on the field, or an expression without regular expressions; or " + hint)
 
 
 def _series_problems(model: ChartSpec, table: Table, layer_tables: Sequence[Table | None], source: SourceMap,
                      counted: frozenset[str]) -> list[Diagnostic]:
-    """Colour fields the engine did not count, counted in the rows their layers draw (a layer
-    whose transforms Python cannot run is not counted: its filter may keep a few series of many)."""
+    """Colour fields the engine did not count, counted in the rows their layers draw (a filter
+    Python cannot run counted as keeping every row: countbound.py)."""
     problems = []
     for field, layers in colour_fields(model).items():
         tables = [_own(layer_tables, layer) or table for layer in layers]
         if field in counted or sum(len(t.rows) for t in tables) <= MAX_SERIES:
             continue  # no loop over a small chart's rows
-        views = [layer_view(t, layer, model, t is not table) for t, layer in zip(tables, layers)]
-        if _distinct((view.rows for view, exact in views if exact), field, MAX_SERIES) > MAX_SERIES:
-            problems.append(too_many_series(field, layers[0], source))
+        rows, skipped = _drawn(model, layers, tables, table, field)
+        if _distinct(rows, field, MAX_SERIES) > MAX_SERIES:
+            found = too_many_series(field, layers[0], source)
+            problems.append(replace(found, message=found.message + _unrun(skipped),
+                                    hint=_unrun_hint(skipped, found.hint or "")))
     return problems
 
 

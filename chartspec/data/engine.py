@@ -84,7 +84,6 @@ class Relation:
 
 
 _connections: dict[Path | None, duckdb.DuckDBPyConnection] = {}
-_spill_folders: list[str] = []
 _counter = [0]
 
 
@@ -109,13 +108,12 @@ def connect_file(root: Path, path: Path) -> duckdb.DuckDBPyConnection:
 def _locked_engine(database: str, root: Path | None, **options: Any) -> duckdb.DuckDBPyConnection:
     """A DuckDB with a private, empty spill folder (DuckDB may read it, nothing else is there), no
     extension loading, files only under ``root`` (None: none), and its configuration locked."""
-    import tempfile  # here: tempfile brings shutil, bz2 and lzma (~10 ms of a start without data files)
-
     import duckdb
 
-    _spill_folders.append(tempfile.mkdtemp(prefix="chartspec-engine-"))
+    from ..scratch import new_folder
+
     con = duckdb.connect(database, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                                           "memory_limit": MEMORY_LIMIT, "temp_directory": _spill_folders[-1]}, **options)
+                                           "memory_limit": MEMORY_LIMIT, "temp_directory": new_folder("spill")}, **options)
     allowed = [f"allowed_directories = [{literal(str(root) + '/')}]"] if root is not None else []
     # the progress bar would draw on the build's stderr
     for setting in ("enable_progress_bar = false", *allowed, "enable_external_access = false", "lock_configuration = true"):
@@ -129,13 +127,9 @@ def close_all() -> bool:
     needs its own: measured after a 1,000,000-row CSV, 160 -> 95 MB resident. True if one ran."""
     while _connections:
         _connections.popitem()[1].close()
-    if not _spill_folders:  # no engine ran (a small spec never starts one): no shutil, bz2, lzma
-        return False
-    import shutil
+    from ..scratch import remove_folders
 
-    while _spill_folders:
-        shutil.rmtree(_spill_folders.pop(), ignore_errors=True)
-    return True
+    return remove_folders()
 
 
 def interrupt_all() -> None:

@@ -36,6 +36,7 @@ from .reduce import CHECKED_ROWS, LINE_MARKS, POINT_MARKS, max_drawn_rows, too_l
 from .reduceoff import turned_off
 from .remote import into_engine
 from .rows import DRAWS
+from .sparkconsole import reason, start_jvm
 from .sparkexpr import SparkPlan, column_kinds, engine_number, spark_plan
 from .sparkguard import SESSION_CONF, analysed_refusal, refusal
 from .sparkm4 import Pushed, log_counts, m4_picks, x_extent
@@ -103,11 +104,14 @@ def _session(conn: Connection) -> Any:
 
     master = str(conn.options.get("master", "local[2]"))
     if master not in _sessions:
-        builder = SparkSession.builder.master(master).appName(str(conn.options.get("app_name", "chartspec")))
-        for key, value in quiet_driver(dict(conn.options.get("conf", {}))).items():
+        settings = {"spark.master": master, "spark.app.name": str(conn.options.get("app_name", "chartspec")),
+                    **quiet_driver(dict(conn.options.get("conf", {}))),
+                    "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false"}
+        start_jvm(settings)  # its console in a file: what log4j cannot quiet (sparkconsole.py)
+        builder = SparkSession.builder
+        for key, value in settings.items():
             builder = builder.config(key, value)
-        session = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false") \
-            .getOrCreate()
+        session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")  # the build's stderr is for chartspec's messages
         _sessions[master] = session
     session = _sessions[master]
@@ -129,8 +133,10 @@ def spark_table(conn: Connection, source: DataSource, smap: SourceMap) -> Table:
         session = _session(conn)
     except Exception as err:  # no Java, a master that does not answer
         first = redact(str(err).strip().split("\n", 1)[0], conn)[:300]
+        said = reason()  # Spark's console is in a file: what it printed about this
         raise DataError(smap.diagnostic(f"cannot reach Spark for connection {conn.name!r}: {first}",
-                                        source.json_path, hint="check master in chartspec.toml and that Java 17 "
+                                        source.json_path, hint=(f"Spark said: {redact(said, conn)}; " if said else "")
+                                        + "check master in chartspec.toml and that Java 17 "
                                         "is installed (java -version; JAVA_HOME)")) from None
     def refused(why: str) -> DataError:
         return DataError(smap.diagnostic(f"the query is refused: {why}", query_path(source),

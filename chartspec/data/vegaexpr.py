@@ -4,8 +4,9 @@
 the compiler still wants their results: the runs a calculated ``color`` field makes, the extent
 that ``tick_step`` needs, the hover tooltip's values. vegaparse.py parses an expression once; this
 module turns its syntax tree into a function of a row with JavaScript's semantics (``+`` joins
-text, ``==`` converts, ``&&`` returns an operand, a missing field is ``undefined``). Anything
-outside the supported part (an unknown function, regular expressions, dates in local time) makes
+text, ``==`` converts, ``&&`` returns an operand, a missing field is ``undefined``, ``test`` runs a
+regular expression literal as JavaScript would: jsregexp.py). Anything outside the supported part
+(an unknown function, a pattern jsregexp.py does not run, dates in local time) makes
 :func:`compile_expression` return None, and the caller falls back to not knowing, never to a guess.
 vegasql.py is the other back end of the same tree: the engine's SQL for the same expressions.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .jsregexp import JsRegExp, check, js_test
 from .jsvalues import (
     FUNCTIONS,
     UNDEFINED,
@@ -73,7 +75,11 @@ def _member(obj: Fn, key: Fn) -> Fn:
 
 def _compile(node: Node) -> Fn:
     """``node`` as a closure over a row (raises ``Unsupported`` for an unknown function)."""
+    if isinstance(node, Call) and node.name == "test" and node.args and isinstance(node.args[0], Const):
+        return _test(node)
     if isinstance(node, Const):
+        if isinstance(node.value, JsRegExp):
+            raise Unsupported("a regular expression outside test()")
         return lambda r, v=node.value: v
     if isinstance(node, Datum):
         return lambda r: r
@@ -94,6 +100,16 @@ def _compile(node: Node) -> Fn:
         fn, args = FUNCTIONS[node.name], [_compile(arg) for arg in node.args]
         return lambda r: fn(*(arg(r) for arg in args))
     raise Unsupported(getattr(node, "name", type(node).__name__))
+
+
+def _test(node: Call) -> Fn:
+    """``test(/pattern/flags, text)`` where jsregexp.py runs the pattern as JavaScript would."""
+    regexp = node.args[0].value  # type: ignore[union-attr]
+    if not isinstance(regexp, JsRegExp) or len(node.args) > 2:
+        raise Unsupported("test")
+    check(regexp)
+    text = _compile(node.args[1]) if len(node.args) == 2 else (lambda r: UNDEFINED)
+    return lambda r: js_test(regexp, text(r))
 
 
 def compile_expression(text: str) -> Fn | None:

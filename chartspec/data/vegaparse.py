@@ -3,7 +3,7 @@
 :func:`parse` turns the text of a ``calculate`` or string ``filter`` into frozen nodes; vegaexpr.py
 evaluates them per row in Python, vegasql.py translates them into an engine (SQL) expression. The
 grammar is the common part of Vega's (a JavaScript subset): literals, ``datum`` and its members,
-arrays, calls of named functions, unary ``! - +``, the binary operators from ``||`` up to ``* / %``,
+arrays, regular expression literals, calls of named functions, unary ``! - +``, the binary operators from ``||`` up to ``* / %``,
 and ``?:``. Which functions exist is each back end's business; anything outside the grammar raises
 :class:`~chartspec.data.jsvalues.Unsupported`.
 """
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .jsregexp import JsRegExp
 from .jsvalues import CONSTANTS, Unsupported
 
 __all__ = ["Array", "Binary", "Call", "Conditional", "Const", "Datum", "Member", "Node", "Unary", "parse"]
@@ -21,7 +22,8 @@ __all__ = ["Array", "Binary", "Call", "Conditional", "Const", "Datum", "Member",
 
 @dataclass(frozen=True)
 class Const:
-    """A literal or a named constant: a float, a str, True, False or None (``null``)."""
+    """A literal or a named constant: a float, a str, True, False, None (``null``) or a regular
+    expression (:class:`~chartspec.data.jsregexp.JsRegExp`)."""
 
     value: Any
 
@@ -103,6 +105,12 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
     pos = 0
     text = text.rstrip()
     while pos < len(text):
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if text.startswith("/", pos) and (not out or out[-1][0] == "op" and out[-1][1] not in (")", "]")):
+            out.append(("regexp", _regexp(text, pos)))  # where an operand goes, a slash opens a literal
+            pos = out[-1][1].end
+            continue
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
             raise Unsupported(text[pos:])
@@ -116,6 +124,23 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
         else:
             out.append((kind, value))  # type: ignore[arg-type]
     return out
+
+
+@dataclass(frozen=True)
+class _Literal:
+    regexp: JsRegExp
+    end: int
+
+
+def _regexp(text: str, pos: int) -> _Literal:
+    from ..spec.expressions.tokens import Refused, scan_regexp
+
+    try:
+        token = scan_regexp(text, pos)
+    except Refused as err:
+        raise Unsupported(str(err)) from None
+    pattern, flags = token.value
+    return _Literal(JsRegExp(pattern, flags), token.end)
 
 
 class _Parser:
@@ -171,6 +196,8 @@ class _Parser:
         node: Node
         if kind in ("num", "str"):
             node = Const(value)
+        elif kind == "regexp":
+            node = Const(value.regexp)
         elif kind == "op" and value == "(":
             node = self.expression()
             self.take(")")

@@ -17,7 +17,8 @@ What vl-convert 1.9 does on its own, and what is done about it here:
 - After refusing a link (``href``) it fails the *next* call too, with the same message: such an
   error "poisons" the engine (:func:`poisons_engine`), and one throw-away call clears it.
 - A process that aborts (out of memory) leaves its console in ``chartspec-engine-<pid>-*.log`` in
-  the temporary folder: :func:`crash_cause` reads the known causes from it.
+  the temporary folder: :func:`crash_cause` reads the known causes from it and removes it (what no
+  one read is removed by the next engine's start: scratch.py).
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ _LOG: list[IO[bytes]] = []
 def _log() -> IO[bytes]:
     """This process' console file, made once (named by the pid, so a crash can be explained)."""
     if not _LOG:
-        fd, name = tempfile.mkstemp(prefix=f"chartspec-engine-{os.getpid()}-", suffix=".log")
+        from ..scratch import own_prefix, sweep
+
+        sweep()  # what processes killed before they could clean up left
+        fd, name = tempfile.mkstemp(prefix=own_prefix(), suffix=".log")
         _LOG.append(os.fdopen(fd, "w+b"))
         atexit.register(_remove, Path(name))
     return _LOG[0]

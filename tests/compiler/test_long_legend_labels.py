@@ -83,3 +83,47 @@ def test_direct_labels_panel_headers_and_the_title_are_cut_as_well(tmp_path: Pat
     widest = abs(widest)
     cut = [t for t in _texts(svg) if t.endswith("…")]
     assert width < widest and cut and all(LONG.startswith(t[:-1]) for t in cut), (width, cut)
+
+
+@pytest.mark.parametrize(("spec", "widest"), [
+    pytest.param(f"title: '{LONG}'\nsubtitle: '{LONG}'\ndata: runs.csv\nwidth: 300\nheight: 200\nx: {{field: step}}\n"
+                 "hconcat:\n  - layers: [{y: {field: loss}}]\n  - layers: [{y: {field: loss}}]\n", 2 * 300 + 200,
+                 id="hconcat title"),
+    pytest.param(f"title: '{LONG}'\ndata: runs.csv\nwidth: 300\nheight: 200\nx: {{field: step}}\n"
+                 "vconcat:\n  - layers: [{y: {field: loss}}]\n  - layers: [{y: {field: loss}}]\n", 300 + 150,
+                 id="vconcat title"),
+])
+def test_a_layout_s_own_title_is_cut_at_the_width_of_its_charts(tmp_path: Path, spec: str, widest: int) -> None:
+    """The same kind again: a layout's title spans its charts, and a 500-character one drew whole
+    (an hconcat of two 300 px charts was 3,900 px wide)."""
+    svg = _svg(tmp_path, spec)
+    width = float(ET.fromstring(svg).get("width"))
+    cut = [t for t in _texts(svg) if t.endswith("…")]
+    assert width < widest and len(cut) >= 1 and all(LONG.startswith(t[:-1]) for t in cut), (width, cut)
+
+
+def _legend_title(svg: bytes) -> str:
+    root = ET.fromstring(svg)
+    [title] = ["".join(t.itertext()) for g in root.iter(f"{SVG}g") if "role-legend-title" in (g.get("class") or "")
+               for t in g.iter(f"{SVG}text")]
+    return title
+
+
+TWO = "data: runs.csv\nwidth: {width}\nx: {{field: step}}\nlegend: {{title: '{title}'}}\nlayers:\n" \
+      "  - {{y: {{field: loss}}, name: train}}\n  - {{y: {{field: loss}}, name: eval}}\n"
+HEAT = "data: runs.csv\nwidth: {width}\nx: {{field: step, type: ordinal}}\nlayers:\n" \
+       "  - {{mark: rect, y: {{field: run, type: nominal}}, color: {{field: loss, type: quantitative, title: '{title}'}}}}\n"
+
+
+@pytest.mark.parametrize("spec", [pytest.param(TWO, id="series legend"), pytest.param(HEAT, id="gradient legend")])
+def test_a_legend_title_is_cut_where_its_labels_are(tmp_path: Path, spec: str) -> None:
+    """A legend's title has its labels' room, half the chart's width: Vega's default cut every title
+    at 180 px, so a 40-character title beside a 1,000 px chart ended in '…' with 500 px to spare."""
+    medium = "mean validation loss over five seeds (nats)"  # ~280 px in 11 px bold
+    assert _legend_title(_svg(tmp_path, spec.format(width=1000, title=medium))) == medium
+    svg = _svg(tmp_path, spec.format(width=1000, title=LONG))
+    cut = _legend_title(svg)
+    assert cut.endswith("…") and LONG.startswith(cut[:-1]) and 60 < len(cut) < 100, cut  # ~500 px of text
+    assert float(ET.fromstring(svg).get("width")) < 1000 + 500 + 250  # and axes (the heatmap: its y labels)
+    cut = _legend_title(_svg(tmp_path, spec.format(width=300, title=LONG)))
+    assert cut.endswith("…") and len(cut) < 35, cut  # 160 px: the narrowest room, as for labels

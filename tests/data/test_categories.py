@@ -37,7 +37,7 @@ def test_categories_are_counted_after_the_filters(tmp_path: Path) -> None:
     write_tree(tmp_path, {"chartspec.toml": "", "c.csv": csv})
     for where in ("transform: [{filter: {field: v, equal: 3}}]\nlayers:\n  - {mark: bar, y: {field: v}}\n",
                   "layers:\n  - {mark: bar, y: {field: v}, transform: [{filter: 'datum.v == 3'}]}\n",
-                  # 1,111 names by a regular expression, which Python does not run: not counted, drawn
+                  # 1,111 names by a regular expression, run as JavaScript would (jsregexp.py): drawn
                   "layers:\n  - {mark: bar, y: {field: v}, transform: [{filter: 'test(/^cat1/, datum.name)'}]}\n"):
         spec = chartspec.loads("data: c.csv\nx: {field: name, type: nominal}\n" + where, file="c.yaml",
                                path=tmp_path / "c.yaml")
@@ -57,3 +57,23 @@ def test_a_categorical_y_and_a_facet_of_too_many_values_are_errors_at_their_keys
                                           "layers: [{y: {field: v}}]\n")
     [d] = err.diagnostics
     assert (d.line, d.column) == (3, 16) and "more than 500 distinct values as panels" in d.message
+
+
+def test_a_regular_expression_filter_does_not_hide_categories(tmp_path: Path) -> None:
+    """A filter neither SQL nor Python ran used to leave its layer uncounted: 5,889 names passed.
+    Now it is run as JavaScript would; a pattern that is not run here is counted as keeping every
+    row, and the error says so."""
+    csv = "name,v\n" + "".join(f"cat{i},{i % 17}\n" for i in range(7_000))
+    write_tree(tmp_path, {"chartspec.toml": "", "c.csv": csv})
+    head = "data: c.csv\nwidth: 300\nx: {field: name, type: nominal}\n"
+    err = load_error(tmp_path / "c.yaml", head + "layers:\n  - {mark: bar, y: {field: v}, "
+                                                 "transform: [{filter: '!test(/^cat1/, datum.name)'}]}\n")
+    [d] = err.diagnostics
+    assert (d.line, d.column) == (3, 24) and d.message.endswith("more than 3,000 distinct values on its nominal axis: "
+                                                                "each would get under a tenth of a pixel of the 300 px "
+                                                                "plot, and Vega would take minutes placing their labels")
+    err = load_error(tmp_path / "c.yaml", head + "layers:\n  - {mark: bar, y: {field: v}, "
+                                                 "transform: [{filter: 'test(/^(c|d)+at1/, datum.name)'}]}\n")
+    [d] = err.diagnostics
+    assert "before a filter chartspec cannot run ahead of Vega (a regular expression)" in d.message
+    assert "'test(/^(c|d)+at1/, datum.name)'" in (d.hint or "") and "one_of" in (d.hint or "")

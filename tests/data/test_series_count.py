@@ -43,7 +43,7 @@ def test_series_are_counted_after_the_filters_of_the_layers_colouring_by_them(tm
     _parquet(tmp_path / "d.parquet", 1_500)
     kept = ", transform: [{filter: {field: loss, lte: 0}}]"  # 1 run in 11
     expr = ", transform: [{filter: 'datum.loss <= 0'}]"
-    regex = ", transform: [{filter: 'test(/^r1/, datum.run)'}]"  # 611 runs; neither SQL nor Python runs it
+    regex = ", transform: [{filter: 'test(/^r1/, datum.run)'}]"  # 611 runs, counted by running it in Python
     for data in ("d.csv", "d.parquet"):
         for extra in (kept, expr, regex):
             spec = chartspec.loads(SPEC.format(data=data, extra=extra), file="a.yaml", path=tmp_path / "a.yaml")
@@ -70,3 +70,24 @@ def test_another_layer_with_the_field_as_a_column_is_not_counted(tmp_path: Path)
                            "  - {y: {field: loss}, name: b, color: {field: run}, transform: [{filter: {field: loss, lte: 0}}]}\n",
                            file="a.yaml", path=tmp_path / "a.yaml")
     assert len(spec.table.rows) == 3_000
+
+
+def test_a_regular_expression_filter_does_not_let_series_through(tmp_path: Path) -> None:
+    """A filter neither SQL nor the Python evaluator ran left its layer uncounted, so any number of
+    series passed behind one. It is run as JavaScript would (jsregexp.py): 1,499 runs are refused;
+    a pattern not run here (a repeated alternation) counts the rows it sees, and says so."""
+    write_tree(tmp_path, {"chartspec.toml": "", "d.csv": _csv(1_500)})
+    _parquet(tmp_path / "d.parquet", 1_500)
+    for data in ("d.csv", "d.parquet"):
+        err = load_error(tmp_path / "a.yaml", SPEC.format(data=data, extra=", transform: [{filter: "
+                                                                              "'!test(/^r0$/, datum.run)'}]"))
+        [d] = err.diagnostics
+        assert (d.line, d.column) == (4, 39), data
+        assert d.message.endswith("(50,000 took Vega 31 s to draw)"), d.message
+        err = load_error(tmp_path / "a.yaml", SPEC.format(data=data, extra=", transform: [{filter: "
+                                                                              "'test(/^(r|s)+1/, datum.run)'}]"))
+        [d] = err.diagnostics
+        assert (d.line, d.column) == (4, 39), data
+        assert d.message.endswith("before a filter chartspec cannot run ahead of Vega (a regular expression): "
+                                  "counted as if it kept every row"), d.message
+        assert "'one_of'" in (d.hint or "") and "test(/^(r|s)+1/, datum.run)" in (d.hint or "")

@@ -1,0 +1,161 @@
+"""JavaScript regular expressions (``test(/^run-/, datum.run)``) run in Python, where they mean the same.
+
+A Vega filter or calculate may test a regular expression literal. Python's ``re`` reads most of
+the syntax alike, but not all of it the same way: ``$`` also matches before a final newline, ``.``
+also matches ``\\r``, ``\\d`` ``\\w`` ``\\b`` are Unicode-aware, ``\\s`` is another set. So a pattern
+is translated token by token into one that matches what JavaScript's would (ECMAScript, RegExp
+without the ``u`` flag), with ``re.ASCII``; anything outside that common part (back references,
+named groups, lookbehind, the ``m``, ``u`` and ``y`` flags, ``g`` whose ``lastIndex`` makes ``test``
+stateful, ``i`` with a non-ASCII pattern, patterns and texts that could backtrack for minutes) raises :class:`~chartspec.data.jsvalues.Unsupported`, and
+the caller knows nothing rather than guessing (the guards then count an upper bound: countbound.py).
+One difference stays: JavaScript matches UTF-16 code units, Python code points, so ``.`` is one
+character outside the Basic Multilingual Plane here and two there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .jsvalues import UNDEFINED, Unsupported, js_string
+
+__all__ = ["JsRegExp", "check", "js_test"]
+
+#: JavaScript's WhiteSpace and LineTerminator code points: its ``\\s``
+_SPACE = "\\t\\n\\x0b\\x0c\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+_DOT = "[^\\n\\r\\u2028\\u2029]"
+_KEPT_ESCAPES = set("dDwWbBtnrfv")
+_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
+
+
+@dataclass(frozen=True)
+class JsRegExp:
+    """A regular expression literal of an expression: its pattern and flags, as written."""
+
+    pattern: str
+    flags: str
+
+
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
+    """The Python for the escape at ``pattern[i]`` (a backslash), and the offset after it."""
+    if i + 1 >= len(pattern):
+        raise Unsupported("a pattern ending in a backslash")
+    ch = pattern[i + 1]
+    if ch == "s":
+        return (_SPACE if in_class else f"[{_SPACE}]"), i + 2
+    if ch == "S" and not in_class:
+        return f"[^{_SPACE}]", i + 2
+    if ch == "b" and in_class:
+        return "\\x08", i + 2
+    if ch in _KEPT_ESCAPES:
+        return "\\" + ch, i + 2
+    if ch == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", pattern[i + 2:i + 4]):
+        return pattern[i:i + 4], i + 4
+    if ch == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", pattern[i + 2:i + 6]):
+        return pattern[i:i + 6], i + 6
+    if ch == "0" and not pattern[i + 2:i + 3].isdigit():
+        return "\\x00", i + 2
+    if ch.isalnum() or ch == "_":  # back references, \c, \k, \p, identity escapes of letters
+        raise Unsupported(f"the escape \\{ch}")
+    return re.escape(ch), i + 2
+
+
+def _class(pattern: str, i: int) -> tuple[str, int]:
+    """The Python for the character class opening at ``pattern[i]``, and the offset after it."""
+    out, i = "[", i + 1
+    if pattern[i:i + 1] == "^":
+        out, i = "[^", i + 1
+    if pattern[i:i + 1] == "]":
+        raise Unsupported("an empty class")  # [] matches nothing, [^] anything: Python reads neither so
+    while i < len(pattern) and pattern[i] != "]":
+        ch = pattern[i]
+        if ch == "\\":
+            piece, i = _escape(pattern, i, in_class=True)
+            out += piece
+            continue
+        if ch == "-" and pattern[i + 1:i + 2] == "-":
+            raise Unsupported("'--' in a class")
+        out += "\\" + ch if ch in "[&~|" else ch  # Python reserves these for set operations
+        i += 1
+    if i >= len(pattern):
+        raise Unsupported("an unclosed class")
+    return out + "]", i + 1
+
+
+def _group(pattern: str, i: int) -> tuple[str, int]:
+    if pattern.startswith(("(?:", "(?=", "(?!"), i):
+        return pattern[i:i + 3], i + 3
+    if pattern.startswith("(?", i):
+        raise Unsupported("lookbehind or a named group")  # Python's lookbehind has a fixed width
+    return "(", i + 1
+
+
+def _translate(pattern: str, dotall: bool) -> str:
+    out: list[str] = []
+    i = 0
+    groups = [False]  # per open group: does it hold a repetition or an alternative?
+    repeated = False  # the last piece was a group holding one
+    while i < len(pattern):
+        ch = pattern[i]
+        risky, repeated = repeated, False
+        if ch == "\\":
+            piece, i = _escape(pattern, i, in_class=False)
+        elif ch == "[":
+            piece, i = _class(pattern, i)
+        elif ch == "(":
+            piece, i = _group(pattern, i)
+            groups.append(False)
+        elif ch == ")" and len(groups) > 1:
+            piece, i = ")", i + 1
+            repeated = groups.pop()
+            groups[-1] = groups[-1] or repeated
+        elif ch in "*+" or (ch == "{" and _QUANTIFIER.match(pattern, i)):
+            if risky:  # (a+)+, (a|ab)*: backtracking takes exponential time, and nothing here stops it
+                raise Unsupported("a repetition of a group that repeats or has alternatives")
+            m = _QUANTIFIER.match(pattern, i)
+            piece, i = (m.group(0), m.end()) if ch == "{" and m else (ch, i + 1)
+            groups[-1] = True
+        else:
+            groups[-1] = groups[-1] or ch == "|"
+            piece = {"$": "\\Z", ".": "." if dotall else _DOT}.get(ch, ch if ch in "^)|?" else re.escape(ch))
+            i += 1
+        out.append(piece)
+    return "".join(out)
+
+
+#: unbounded repetitions a pattern may hold, and characters a tested text may have: each adjacent
+#: repetition multiplies the backtracking by the text's length, and nothing stops a search once started
+_MAX_REPEATS = 2
+_MAX_TEXT = 10_000
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str, flags: str) -> re.Pattern[str]:
+    if len(re.findall(r"(?<!\\)[*+]|\{\d+,\}", pattern)) > _MAX_REPEATS:
+        raise Unsupported("more than two unbounded repetitions")
+    if set(flags) - {"i", "s", "d"}:  # g and y: lastIndex carries over rows; m: other line ends; u
+        raise Unsupported(f"the flags {flags!r}")
+    if "i" in flags and not pattern.isascii():
+        raise Unsupported("a case-blind non-ASCII pattern")
+    options = re.ASCII | (re.IGNORECASE if "i" in flags else 0) | (re.DOTALL if "s" in flags else 0)
+    try:
+        return re.compile(_translate(pattern, "s" in flags), options)
+    except (re.error, OverflowError, RecursionError) as err:
+        raise Unsupported(f"the pattern {pattern!r}") from err
+
+
+def check(regexp: JsRegExp) -> None:
+    """Raise Unsupported now (when the expression is compiled) for a pattern not run here."""
+    _compiled(regexp.pattern, regexp.flags)
+
+
+def js_test(regexp: Any, text: Any = UNDEFINED) -> bool:
+    """Vega's ``test(regexp, string)``: ``regexp.test(String(string))``."""
+    if not isinstance(regexp, JsRegExp):
+        raise Unsupported("test() of something other than a regular expression literal")
+    text = js_string(text)
+    if len(text) > _MAX_TEXT:
+        raise Unsupported("a text this long")
+    return _compiled(regexp.pattern, regexp.flags).search(text) is not None
