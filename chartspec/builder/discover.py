@@ -175,6 +175,9 @@ def _without_side_files(targets: dict[Path, Target], named: set[Path], themes: t
     for real, target in targets.items():
         for side in side_files(target.spec):
             users.setdefault(side, target.shown)
+    for i, note in enumerate(notes):  # a theme skipped for its shape: say who reads it
+        if note.file and (real := _real(Path(note.file))) in users:
+            notes[i] = side_file_note(Path(note.file), users[real])
     kept = []
     for real, target in targets.items():
         if real in users and real not in named:
