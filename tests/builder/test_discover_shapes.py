@@ -1,6 +1,6 @@
 """A folder build told charts from look-alikes by key names: ML and plotting configs (``layers:
 [{type: conv}]``, ``x: {min: 0}``, ``legend: true``) and theme files were built as broken charts,
-and a comment mentioning a chart hid it."""
+a comment mentioning a chart hid it, and a linked folder moved another folder's outputs."""
 
 from __future__ import annotations
 
@@ -69,3 +69,10 @@ def test_a_chart_mentioned_in_a_comment_or_string_is_still_built(tmp_path: Path)
         "b.yaml": SPEC})
     assert _found(root) == ["a.yaml", "b.yaml", "c.yaml", "d.yaml", "e.yml"]
 
+
+def test_a_folder_reached_through_a_link_is_built_at_its_own_path(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "specs", {"a/a.yaml": SPEC, "b/b.yaml": SPEC})
+    (root / "a" / "tob").symlink_to("../b", target_is_directory=True)
+    found = discover([root], tmp_path / "out")
+    assert sorted(t.stem.as_posix() for t in found) == ["a/a", "b/b"]
+    assert {t.spec.relative_to(root).as_posix() for t in found} == {"a/a.yaml", "b/b.yaml"}
