@@ -166,6 +166,8 @@ def discover(paths: list[str | Path], out: Path | None = None, *, include: tuple
             found = _walk(given, search)
             while search.links:  # real folders first, then what only a link reaches
                 found += _walk(search.links.pop(0), search)
+            top = _real(given)  # a file reached through a link too (a/b.yaml -> ../b/b.yaml): its own path wins
+            found.sort(key=lambda spec: top is None or _real(spec) != top / spec.relative_to(given))
             for spec in found:
                 root = find_project_root(spec.parent, fallback=given)
                 targets.setdefault(spec.resolve(), Target(spec, output_stem(spec.relative_to(given)), root))

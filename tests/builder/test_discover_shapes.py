@@ -73,6 +73,7 @@ def test_a_chart_mentioned_in_a_comment_or_string_is_still_built(tmp_path: Path)
 def test_a_folder_reached_through_a_link_is_built_at_its_own_path(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "specs", {"a/a.yaml": SPEC, "b/b.yaml": SPEC})
     (root / "a" / "tob").symlink_to("../b", target_is_directory=True)
+    (root / "a" / "b_too.yaml").symlink_to("../b/b.yaml")  # a file reached twice, too
     found = discover([root], tmp_path / "out")
     assert sorted(t.stem.as_posix() for t in found) == ["a/a", "b/b"]
     assert {t.spec.relative_to(root).as_posix() for t in found} == {"a/a.yaml", "b/b.yaml"}
