@@ -3,9 +3,10 @@
 ML and plotting configs share chartspec's key names (``layers: [{type: conv}]``, ``x: {min: 0}``,
 ``legend: true``), and so does a theme file (``legend: {labelColor: ...}``): select.py's cheap scan
 takes them for charts and a folder build failed on them. Here a chart key counts only when its value
-has a shape the schema allows for it: the right type and, for a mapping (or a list of mappings), at
-least one key the schema names there. One level deep and lenient, so a half-written chart (``x:
-{field: step}``, ``x: {title: Step}``, a typo elsewhere) is still built and its errors reported.
+has a shape the schema allows for it: the right type and, for a mapping (or a list of mappings), the
+keys the schema requires there (x's ``field``, a layer's ``y``) or, where none are, one key it
+names. One level deep and lenient, so a half-written chart (``x: {field: step}`` beside ``layers:
+[{y: {feild: loss}}]``, a typo elsewhere) is still built and its errors reported.
 """
 
 from __future__ import annotations
@@ -57,21 +58,23 @@ def yaml_refs(node: Any) -> set[str]:
 
 
 def _fits(value: Any, node: dict[str, Any], *, items: bool) -> bool:
-    """``value`` against ``node``: its type and (for a mapping) one of its property names; a list's
-    items likewise, one level down (``items``); ``anyOf``/``oneOf``: any branch."""
-    types, names, item_node, branches = _flat(node)
+    """``value`` against ``node``: its type and, for a mapping, its required keys (or, when none
+    are, one of its property names); a list's items likewise, one level down (``items``): one item
+    that fits is enough; ``anyOf``/``oneOf``: any branch that says a type or shape."""
+    types, names, required, item_node, branches = _flat(node)
     if types and not any(isinstance(value, _TYPES.get(t, ())) and not (isinstance(value, bool) and t in
                                                                         ("integer", "number")) for t in types):
         return False
-    if isinstance(value, dict) and names is not None and value and not value.keys() & names:
-        return False
+    if isinstance(value, dict) and not (value.keys() >= required if required
+                                        else names is None or not value or value.keys() & names):
+        return False  # x without field, a layer without y: an ML config's {name: conv1, type: conv}
     if isinstance(value, list) and items and item_node is not None and value:
         if not any(_fits(item, item_node, items=False) for item in value):
             return False
     return not branches or any(_fits(value, branch, items=items) for branch in branches)
 
 
-_Flat = tuple[frozenset[str], frozenset[str] | None, dict[str, Any] | None, tuple[dict[str, Any], ...]]
+_Flat = tuple[frozenset[str], frozenset[str] | None, frozenset[str], dict[str, Any] | None, tuple[dict[str, Any], ...]]
 #: schema nodes flattened, by identity (the schema is loaded once): discovery asks about every spec
 _FLAT: dict[int, tuple[dict[str, Any], _Flat]] = {}
 
@@ -84,9 +87,11 @@ def _flat(node: dict[str, Any]) -> _Flat:
 
 def _flatten(node: dict[str, Any]) -> _Flat:
     """A schema node with its ``$ref`` and ``allOf`` parts merged: its types, its property names
-    (``None``: any key), its items' node, its ``anyOf``/``oneOf`` branches that say a type or shape."""
+    (``None``: any key), its required keys, its items' node, its ``anyOf``/``oneOf`` branches that
+    say a type or shape."""
     types: set[str] = set()
     names: set[str] | None = None
+    required: set[str] = set()
     item_node = None
     branches: list[dict[str, Any]] = []
     for part in _parts(node):
@@ -94,9 +99,11 @@ def _flatten(node: dict[str, Any]) -> _Flat:
         types |= {kind} if isinstance(kind, str) else set(kind or ())
         if "properties" in part:
             names = (names or set()) | part["properties"].keys()
+        required |= set(part.get("required", ()))
         item_node = part.get("items", item_node)
         branches += [b for b in part.get("anyOf", []) + part.get("oneOf", []) if b.keys() - {"required", "description"}]
-    return frozenset(types), None if names is None else frozenset(names), item_node, tuple(branches)
+    return (frozenset(types), None if names is None else frozenset(names), frozenset(required), item_node,
+            tuple(branches))
 
 
 def _parts(node: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ CONFIGS = {
     "conf/plot.yaml": "figsize: [8, 5]\ntitle: Training loss\nlegend: true\nxlabel: step\n",
     "conf/aug.yaml": "augment: {flip: true}\nx: {min: 0, max: 224}\n",
     "conf/block.yaml": "layers:\n  - type: linear\n    units: 128\nx:\n  low: 0\n  high: 1\n",
+    # keys a chart's x and layer have too (type, name, title), but not the one each requires
+    "conf/named.yaml": "layers: [{name: conv1, type: conv}]\nx: {type: float, title: scale}\nlr: 0.1\n",
 }
 
 
@@ -30,7 +32,7 @@ def test_configs_shaped_unlike_charts_are_skipped_and_half_written_charts_built(
                                        # charts being written: still built, so their errors are shown
                                        "wip/typo.yaml": "data: d.csv\nx: {field: step}\nlayers: [{y: {field: loss}}]\n"
                                                         "titel: Loss\n",
-                                       "wip/x_only.yaml": "x: {title: Step}\nfigsize: 3\n",
+                                       "wip/x_only.yaml": "x: {field: step, lable: Step}\nfigsize: 3\n",
                                        "wip/layer_typo.yaml": "layers: [{y: {feild: loss}, mark: line}]\n",
                                        "wip/legend.yaml": "title: Loss\nlegend: false\n",
                                        "wip/concat.yaml": "hconcat:\n  - title: Adam\n"})
