@@ -121,7 +121,8 @@ def side_files(spec: Path) -> set[Path]:
     try:
         if not spec.is_file():  # a named pipe would block the read: the build reports it
             return set()
-        raw = spec.read_bytes()[:MAX_BYTES]
+        with spec.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)  # a larger spec is an error the build reports
     except OSError:
         return set()
     low = raw.lower()
