@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, UsageError, display_path
@@ -86,7 +86,9 @@ def _real(path: Path) -> Path | None:
 
 @dataclass
 class _Search:
-    """One folder's search: where outputs go, what was searched and written, the globs, the notes."""
+    """One folder's search: where outputs go, what was searched and written, the globs, the notes,
+    and the linked folders found, searched last (a folder reached directly and through a link is
+    searched at its own path: ``a/tob -> ../b`` must not move ``b``'s outputs to ``out/a/tob``)."""
 
     top: Path
     out: Path | None
@@ -94,6 +96,7 @@ class _Search:
     written: set[Path]
     globs: GlobFilter
     notes: list[Diagnostic]
+    links: list[Path] = field(default_factory=list)
 
 
 def _walk(folder: Path, search: _Search) -> list[Path]:
@@ -115,7 +118,10 @@ def _walk(folder: Path, search: _Search) -> list[Path]:
             if entry.is_symlink() and ((target := _real(entry)) is None or real.is_relative_to(target)):
                 continue  # a link to ``.``, ``..`` or further up: its folder holds this one
             if not _skip_dir(entry, search.out) and search.globs.searches(relative):
-                found += _walk(entry, search)
+                if entry.is_symlink():
+                    search.links.append(entry)
+                else:
+                    found += _walk(entry, search)
         elif (_is_spec(entry.name) and not entry.name.startswith(".") and _real(entry) not in search.written
               and not _mlflow_meta(entry) and search.globs.takes(relative)):
             if (note := not_a_chart(entry)) is not None:
@@ -157,7 +163,12 @@ def discover(paths: list[str | Path], out: Path | None = None, *, include: tuple
             raise UsageError(Diagnostic(f"no such file or folder: {display_path(given)}", file=display_path(given)))
         if given.is_dir():
             search = _Search(given, out_resolved, visited, written, GlobFilter(include, exclude), notes)
-            for spec in _walk(given, search):
+            found = _walk(given, search)
+            while search.links:  # real folders first, then what only a link reaches
+                found += _walk(search.links.pop(0), search)
+            top = _real(given)  # a file reached through a link too (a/b.yaml -> ../b/b.yaml): its own path wins
+            found.sort(key=lambda spec: top is None or _real(spec) != top / spec.relative_to(given))
+            for spec in found:
                 root = find_project_root(spec.parent, fallback=given)
                 targets.setdefault(spec.resolve(), Target(spec, output_stem(spec.relative_to(given)), root))
         else:
@@ -175,6 +186,9 @@ def _without_side_files(targets: dict[Path, Target], named: set[Path], themes: t
     for real, target in targets.items():
         for side in side_files(target.spec):
             users.setdefault(side, target.shown)
+    for i, note in enumerate(notes):  # a theme skipped for its shape: say who reads it
+        if note.file and (real := _real(Path(note.file))) in users:
+            notes[i] = side_file_note(Path(note.file), users[real])
     kept = []
     for real, target in targets.items():
         if real in users and real not in named:

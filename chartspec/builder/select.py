@@ -6,11 +6,15 @@ workflows, ``docker-compose.yml``, ``.pre-commit-config.yaml``. A file found in 
 top-level keys include no key that makes a chart (``x``, ``layers``, ``hconcat``, Vega-Lite's
 ``mark``, ``layer``, ``encoding``, ...; ``title`` or ``data`` alone could be anything) is skipped
 with a note; so is one whose only such keys hold numbers (an ML config's ``layers: 12`` or
-``x: 224``). So is a theme file kept beside its spec: one a spec in the build names (``theme:``,
-or data read from a ``.yaml`` file), or one shaped like a theme (every top-level key a Vega-Lite
-config's, one of them no chart's: ``axis``, ``range``, ``font``). Named on the command line, it is
-built and its errors reported as always. Only the top level of block YAML is scanned (a regular
-expression, no parse): discovery stays cheap for a no-op rebuild of hundreds of specs.
+``x: 224``). That first look scans the top level of block YAML with a regular expression, no parse:
+discovery stays cheap for a no-op rebuild of hundreds of specs. A chartspec file it keeps that is
+small (under 64 KB: configs and themes are; a larger one holds a chart's rows) is then parsed, and
+kept only when one of its chart keys holds a value the schema allows (shape.py): ``layers: [{type:
+conv}]``, ``x: {min: 0}`` or ``legend: true`` beside ``figsize`` are a config's. So is a theme file
+kept beside its spec: one a spec in the build names (a real ``theme:`` or data key, parsed), or
+one shaped like a theme (every top-level key a Vega-Lite config's, and no chart key holding a
+chart's value: ``legend: {labelColor: ...}``). Named on the command line, a file is built and its
+errors reported as always.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import Diagnostic, display_path
+from ..errors import ChartspecError, Diagnostic, display_path
 from ..spec.plain import PLAIN_SUFFIXES
+from ..spec.yamlload import MAX_BYTES, load_yaml
+from .shape import chart_shaped, yaml_refs
 
 __all__ = ["CHARTSPEC_KEYS", "CHART_KEYS", "GlobFilter", "not_a_chart", "side_file_note", "side_files"]
 
@@ -35,31 +41,73 @@ _KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\],&*!|>%@`][^
 _NUMBERS = re.compile(r"\s*(?:[-+]?[\d.][\d.eE+\-_]*|\[[\d.eE+\-_,\s]*\])\s*(?:#.*)?")
 #: chart keys a scalar may set (``mark: line``, ``legend: false``, ``align_ticks: true``)
 _ANY_VALUE = frozenset({"mark", "legend", "align_ticks"})
+#: a top-level x whose (first) key is field, flow or block style
+_X_FIELD = re.compile(r"^x[ \t]*:[ \t]*(?:\{[ \t]*|(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]+)field[ \t]*:", re.M)
+_CONCAT = frozenset({"hconcat", "vconcat"})
 _SCHEMA = re.compile(r"\$schema\b.*(vega-lite|chartspec)", re.I)
 #: keys no Vega-Lite config has: a file holding one is no theme (told before the Vega-Lite schema is read)
 _NO_CONFIG = frozenset({"x", "layers", "hconcat", "vconcat", "data", "layer", "encoding", "repeat", "spec",
                         "transform", "vega_lite", "annotations"})
-#: a YAML file a spec names as its theme, data or ``path`` (at any depth, flow or block style)
+#: a YAML file a spec may name as its theme, data or ``path`` (at any depth, flow or block style; a
+#: comment or string may match too: a hint to parse, not an answer)
 _SIDE = re.compile(r"""(?:^|[{,\s])(?:theme|data|path)[ \t]*:[ \t]*(["']?)([^\n"'#{}\[\],]+?\.ya?ml)\1[ \t]*(?=$|[,}#\s])""",
                    re.M | re.I)
-#: bytes read to decide; a spec's top-level keys come early
+#: bytes read to decide; a spec's top-level keys come early (and a larger file is not parsed to decide)
 _HEAD = 65536
 
 
 def not_a_chart(path: Path) -> Diagnostic | None:
-    """A note when ``path`` is YAML with top-level keys and none of them a chart's; ``None`` when it
-    may be a chart (or cannot be told: flow style, unreadable, empty: then the build says why)."""
+    """A note when ``path`` is YAML with top-level keys and none of them a chart's (or none holding
+    what a chart's holds); ``None`` when it may be a chart (or cannot be told: unreadable, empty,
+    not YAML: then the build says why)."""
     if path.name.lower().endswith(".json"):
         return None
+    plain = path.name.lower().endswith(PLAIN_SUFFIXES)
     try:
         with path.open("rb") as file:
-            head = file.read(_HEAD)
+            raw = file.read(_HEAD)
             # a long first value (inline rows, a long title) can push every chart key past the head:
             # only a verdict on the whole file may skip it
-            text = (head + file.read()).decode("utf-8", errors="replace") if _skips(head) else ""
+            cheap = _skips(raw)
+            if cheap or (not plain and len(raw) < _HEAD):
+                raw += file.read(MAX_BYTES)
     except OSError:
         return None
-    return _verdict(path, text) if text else None
+    text = raw.decode("utf-8", errors="replace")
+    if cheap and (note := _verdict(path, text)) is not None:
+        return note
+    # chart keys found: a small chartspec file (configs and themes are small; a large one holds a
+    # chart's rows, and parsing it would slow every no-op rebuild) must also hold a chart's values
+    if plain or len(raw) >= _HEAD or _SCHEMA.search(text) or _plainly_chart(text):
+        return None
+    return _by_shape(path, raw)
+
+
+def _plainly_chart(text: str) -> bool:
+    """Only the language's top-level keys, among them ``layers`` and an ``x`` whose first key is
+    ``field`` (or a concat): a chart (or one being written), told without a parse (~0.6 ms a spec)
+    on every no-op rebuild. Anything else is parsed (an ML config's ``x: {low: 0}`` beside ``layers``)."""
+    from ..spec.schema import load_schema
+
+    keys = {next(g for g in m.groups()[:3] if g is not None).strip() for m in _KEY.finditer(text)}
+    return keys <= load_schema()["properties"].keys() and (
+        ("layers" in keys and bool(_X_FIELD.search(text))) or bool(keys & _CONCAT))
+
+
+def _by_shape(path: Path, raw: bytes) -> Diagnostic | None:
+    try:
+        top = load_yaml(raw, display_path(path)).data
+    except ChartspecError:
+        return None  # the build reports it
+    if not isinstance(top, dict) or not top or chart_shaped(top, CHARTSPEC_KEYS):
+        return None
+    keys = sorted(map(str, top))
+    shown = ", ".join(keys[:4]) + (", ..." if len(keys) > 4 else "")
+    from ..spec.vegalite_schema import config_keys  # ~0.1 s, for files that are no chart only
+
+    if set(keys) <= config_keys():  # background, title: {fontSize}, legend: {labelColor}: a theme file
+        return _note(path, f"top-level keys {shown}", ": a Vega-Lite config, as a theme file holds")
+    return _note(path, f"top-level keys {shown}", ", none holding what a chart's x, layers or legend holds")
 
 
 def _skips(head: bytes) -> bool:
@@ -67,18 +115,27 @@ def _skips(head: bytes) -> bool:
 
 
 def side_files(spec: Path) -> set[Path]:
-    """The YAML files ``spec`` names as its theme or data (resolved): inputs of a chart, never charts."""
+    """The YAML files ``spec`` names as its theme or data (resolved): inputs of a chart, never charts.
+    Its real keys only, read from the parsed file (a comment or a string mentioning one names nothing);
+    parsed only when its text mentions a YAML file under such a key at all."""
     try:
         if not spec.is_file():  # a named pipe would block the read: the build reports it
             return set()
         with spec.open("rb") as file:
-            text = file.read(_HEAD).decode("utf-8", errors="replace")
+            raw = file.read(MAX_BYTES + 1)  # a larger spec is an error the build reports
     except OSError:
         return set()
+    low = raw.lower()
+    if (b".yaml" not in low and b".yml" not in low) or not _SIDE.search(raw.decode("utf-8", errors="replace")):
+        return set()  # (the substring test first: the expression is slow over a spec's inline rows)
+    try:
+        named = yaml_refs(load_yaml(raw, display_path(spec)).data)
+    except ChartspecError:
+        return set()  # the build reports it
     found = set()
-    for match in _SIDE.finditer(text):
+    for name in named:
         try:
-            found.add((spec.parent / match.group(2).strip()).resolve())
+            found.add((spec.parent / name).resolve())
         except (OSError, RuntimeError, ValueError):  # a link loop, a NUL: the build says what is wrong
             continue
     return found
