@@ -198,7 +198,7 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
         # tickMinStep still asks d3 for 2 ticks, which gives 0.5)
         room = max(2, math.ceil(model.width / 40))  # Vega-Lite's own tick count for the width
         step = next(s for s in (1, 2, 5, 10, 20) if (steps[1] - steps[0]) / s + 1 <= room)
-        values = list(range(math.ceil(steps[0] / step) * step, int(steps[1]) + 1, step))
+        values = [num(v) for v in range(math.ceil(steps[0] / step) * step, int(steps[1]) + 1, step)]
         if len(values) >= 2:  # (-2..2 in 80 px would show 0 alone: Vega's ticks then)
             axis.update(values=values, format="d")
             if steps is not span:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from ..data.values import num
 from ..spec.model import Axis
 
 __all__ = ["TIME_UNITS", "interval_ticks", "single_time", "tick_count", "time_format", "time_tooltip"]
@@ -80,7 +81,7 @@ def single_time(axis: Axis, values: Iterable[Any]) -> tuple[dict[str, Any], dict
     pad = next(pad for size, pad in _ONE_MOMENT_PAD if moment % size == 0)
     _, fmt = time_format(axis, [moment])
     return ({"domain": [moment - pad, moment + pad], "nice": False},
-            {"values": [int(moment) if moment.is_integer() else moment], "format": fmt})
+            {"values": [num(moment)], "format": fmt})
 
 
 #: intervals shorter than a day: (length in ms, the UTC clock field d3's ``every(step)`` counts in)

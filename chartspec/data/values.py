@@ -16,7 +16,15 @@ _MAX_EXACT_INT = 2**53
 
 
 def num(value: float) -> float | int:
-    return int(value) if float(value).is_integer() and abs(value) < _MAX_EXACT_INT else value
+    """A number as JSON writes it: whole numbers within 2**53 as ints, all others as floats (a
+    whole ``1e21`` as an int reached vl-convert as a 22-digit integer it refused, and -1e308 as a
+    309-digit one); a bool stays as it is."""
+    if isinstance(value, bool):
+        return value
+    exact = float(value)  # (a spec's ints lie within the float range: spec/yamlload.py)
+    if exact.is_integer() and abs(exact) < _MAX_EXACT_INT:
+        return int(exact)
+    return exact if isinstance(value, int) else value
 
 
 def extent(axis: Axis, tables: Iterable[Table]) -> tuple[float, float] | None:
