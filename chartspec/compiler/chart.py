@@ -207,9 +207,12 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             row.get(x.field) for t in tables for row in t.rows))) is not None:  # one moment: one tick naming it
         scale.update(one[0])
         axis.update(one[1])
-    elif "tickCount" in axis and (ticks := interval_ticks(x, (row.get(x.field) for t in tables for row in t.rows))):
+        axis.pop("tickCount", None)  # (its one tick replaces them; {hour: 6} beside it failed to render)
+    elif "tickCount" in axis and (ticks := interval_ticks(x, (
+            row.get(x.field) for t in tables for row in t.rows))) is not None:
         del axis["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
-        axis["values"] = ticks
+        if ticks:  # none within the times (18:30 to 18:45 every 6 hours): Vega's own ticks
+            axis["values"] = ticks
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
 
