@@ -15,8 +15,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..data.table import Table
+from ..data.values import value_span
 from ..spec.model import Layer, YAxis
-from .scales import axis_values, decimals, domain, flat_domain
+from .scales import axis_values, decimals, domain, flat_domain, tiny
 
 __all__ = ["Span", "align_domains", "axis_color", "axis_groups", "axis_tags", "group_span", "place_axes"]
 
@@ -38,9 +39,8 @@ def axis_groups(layers: Sequence[Layer]) -> dict[str, list[Layer]]:
 
 def group_span(members: Sequence[Layer], tables: Sequence[Table]) -> Span | None:
     """The data extent over every layer on one axis (each layer's own y field and table)."""
-    values = [v for layer, table in zip(members, tables) if layer.y.field in table.columns
-              for v in table.numbers(layer.y.field)]
-    return (min(values), max(values)) if values else None
+    return value_span([v for layer, table in zip(members, tables) if layer.y.field in table.columns
+                       for v in table.numbers(layer.y.field)])
 
 
 def axis_color(color: str) -> dict[str, str]:
@@ -79,6 +79,8 @@ def axis_width(y: YAxis, span: Span | None, height: int) -> float:
 
 def _label_texts(y: YAxis, span: Span | None, height: int) -> list[str]:
     fixed = domain(y, span) or flat_domain(y, span, False) or span  # one value: widened as the scale is
+    if fixed is not None and tiny(y, span):  # d3's "~e" as Python's "g" writes it: 2.5e-22
+        return [f"{v:.3g}" for v in (fixed if y.values is None else y.values) if not isinstance(v, str)]
     if y.values is not None:
         values: list[float | int | str] = list(y.values)
     elif fixed is None:

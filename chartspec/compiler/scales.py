@@ -118,6 +118,25 @@ def _tick(value: str, axis: Axis) -> Any:
         return value
 
 
+#: an axis whose values all lie closer to zero than this gets labels in exponent notation, d3's
+#: ``~e`` ("2.5e-22"): Vega's fixed-point labels stop at 20 decimals (2e-22 read
+#: "0.00000000000000000000", as did the axis' description) and are hard to read long before
+TINY = 1e-6
+TINY_FORMAT = "~e"
+
+
+def tiny(axis: Axis, span: tuple[float, float] | None) -> bool:
+    """Whether ``axis`` (with no format of its own, not log: d3 writes those ticks as exponents)
+    shows only values of magnitude below :data:`TINY`: its ``values``, or its domain or data span."""
+    if axis.type != "quantitative" or axis.scale == "log" or axis.format is not None:
+        return False
+    if axis.values is not None:
+        bounds = [float(v) for v in axis.values if isinstance(v, (int, float))]
+    else:
+        bounds = list(domain(axis, span) or span or ())
+    return bool(bounds) and 0 < max(abs(v) for v in bounds) < TINY
+
+
 def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[str, Any]:
     props: dict[str, Any] = {"grid": grid}
     fixed = domain(axis, span)
@@ -127,10 +146,12 @@ def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[st
         props["values"] = axis_values(fixed[0], fixed[1], axis.tick_step)
     elif axis.tick_interval is not None and axis.type == "temporal":
         props["tickCount"] = tick_count(axis.tick_interval)
-    fmt = axis.format or (f".{decimals(axis.tick_step)}f"
+    fmt = axis.format or (TINY_FORMAT if tiny(axis, span) else f".{decimals(axis.tick_step)}f"
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):
         props["format"] = axis_number_format(fmt) if axis.type == "quantitative" else fmt
+        if fmt == TINY_FORMAT and not axis.format:  # zero as "0", not "0e+0"
+            props["labelExpr"] = "datum.value === 0 ? '0' : datum.label"
     elif axis.format:  # numbers on a band or point scale (learning rates of a grid): a number format
         props.update(format=axis_number_format(axis.format), formatType="number")
     if axis.label_angle is not None:
