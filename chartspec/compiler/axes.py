@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..data.table import Table
 from ..data.values import value_span
 from ..spec.model import Layer, YAxis
-from .scales import axis_values, decimals, domain, flat_domain, tiny
+from .scales import decimals, domain, flat_domain, step_ticks, tiny
 
 __all__ = ["Span", "align_domains", "axis_color", "axis_groups", "axis_tags", "group_span", "place_axes"]
 
@@ -85,8 +85,8 @@ def _label_texts(y: YAxis, span: Span | None, height: int) -> list[str]:
         values: list[float | int | str] = list(y.values)
     elif fixed is None:
         return ["00000"]  # values known only when Vega-Lite runs: a typical width
-    elif y.tick_step is not None:
-        values = list(axis_values(fixed[0], fixed[1], y.tick_step))
+    elif (ticks := step_ticks(y, span)) is not None:
+        values = list(ticks)
     else:  # Vega's default: about one tick per 40 px at a d3 "nice" step; the ends are the widest
         step = _d3_step(fixed[0], fixed[1], max(2, math.ceil(height / 40)))
         ends = (math.floor(fixed[0] / step) * step, math.ceil(fixed[1] / step) * step)

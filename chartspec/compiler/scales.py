@@ -19,7 +19,8 @@ from ..spec.model import Axis
 from .numformat import axis_number_format
 from .times import tick_count
 
-__all__ = ["FLAT_MARGIN", "axis_values", "decimals", "domain", "flat_domain", "num", "vl_axis", "vl_scale"]
+__all__ = ["FLAT_MARGIN", "axis_values", "decimals", "domain", "flat_domain", "num", "step_ticks", "tiny", "vl_axis",
+           "vl_scale"]
 
 _ZERO_SCALES = ("linear", "sqrt", "symlog", "pow")
 
@@ -47,12 +48,42 @@ def domain(axis: Axis, span: tuple[float, float] | None) -> tuple[float, float] 
         return None  # span None: a field a transform makes, known only when Vega-Lite runs
     step = axis.tick_step
     low, high = span
-    if low == high:  # one value: half a step either way first, so it sits mid-axis (on a tick when a multiple)
-        low, high = low - step / 2, high + step / 2
+    if low == high and (flat := _flat_ticks(axis, span)) is not None:
+        return flat[0], flat[-1]
     places = decimals(step)  # as axis_values: 9 * 0.0001 is 0.0009000000000000001, above the tick 0.0009
     lo = round(math.floor(low / step + 1e-9) * step, places)
     hi = round(math.ceil(high / step - 1e-9) * step, places)
     return (lo, hi if hi > lo else round(lo + step, places))
+
+
+def _flat_ticks(axis: Axis, span: tuple[float, float]) -> list[float] | None:
+    """The ticks of data of one value with a ``tick_step`` (and no domain): the value and a step
+    either side of it, so the axis names the value (a constant 0.001 with steps of 0.0003 had
+    ticks 0.0006, 0.0009, 0.0012); None for other axes or past the float range."""
+    if axis.tick_step is None or axis.domain is not None or span[0] != span[1]:
+        return None
+    value, step = span[0], axis.tick_step
+    places = max(decimals(step), decimals(value))
+    ticks = [round(value + k * step, places) for k in (-1, 0, 1)]
+    return ticks if all(map(math.isfinite, ticks)) and ticks[0] < value < ticks[2] else None
+
+
+def step_ticks(axis: Axis, span: tuple[float, float] | None) -> list[float | int] | None:
+    """The ticks of a ``tick_step`` axis: whole multiples of the step within its domain, or the one
+    value of its data and a step either side of it; None without a step or a known domain."""
+    fixed = domain(axis, span)
+    if axis.tick_step is None or fixed is None:
+        return None
+    if span is not None and (flat := _flat_ticks(axis, span)) is not None:
+        return [num(v) for v in flat] if all(float(v).is_integer() for v in flat) else list(flat)
+    return axis_values(fixed[0], fixed[1], axis.tick_step)
+
+
+def _step_places(axis: Axis, span: tuple[float, float] | None) -> int:
+    """Decimals of a ``tick_step`` axis' labels: the step's, or the one value's when it has more."""
+    assert axis.tick_step is not None
+    flat = span is not None and _flat_ticks(axis, span) is not None
+    return min(20, max(decimals(axis.tick_step), decimals(span[0]) if flat and span else 0))
 
 
 #: a zero-width extent (a constant learning rate, the one row a run has logged so far) is widened
@@ -139,14 +170,13 @@ def tiny(axis: Axis, span: tuple[float, float] | None) -> bool:
 
 def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[str, Any]:
     props: dict[str, Any] = {"grid": grid}
-    fixed = domain(axis, span)
     if axis.values is not None:
         props["values"] = [num(v) if isinstance(v, (int, float)) else _tick(v, axis) for v in axis.values]
-    elif axis.tick_step is not None and fixed is not None:
-        props["values"] = axis_values(fixed[0], fixed[1], axis.tick_step)
+    elif (ticks := step_ticks(axis, span)) is not None:
+        props["values"] = ticks
     elif axis.tick_interval is not None and axis.type == "temporal":
         props["tickCount"] = tick_count(axis.tick_interval)
-    fmt = axis.format or (TINY_FORMAT if tiny(axis, span) else f".{decimals(axis.tick_step)}f"
+    fmt = axis.format or (TINY_FORMAT if tiny(axis, span) else f".{_step_places(axis, span)}f"
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):
         props["format"] = axis_number_format(fmt) if axis.type == "quantitative" else fmt
