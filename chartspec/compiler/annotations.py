@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.sources import written_date
+from ..data.values import num
 from ..spec.annotations import _HEAD_BASE, _HEAD_TIP, Annotation, Value
 from ..spec.model import ChartSpec, axis_of
 from .annolabels import CHAR_WIDTH, CORNERS, Corner
@@ -28,7 +29,7 @@ _STANDOFF = 5  # px the tip stops short of the point: a marker there stays visib
 
 
 def _num(value: Value) -> Value:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    return value if isinstance(value, str) else num(value)
 
 
 @dataclass(frozen=True)

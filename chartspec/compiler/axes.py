@@ -15,8 +15,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..data.table import Table
+from ..data.values import value_span
 from ..spec.model import Layer, YAxis
-from .scales import axis_values, decimals, domain, flat_domain
+from .scales import decimals, domain, flat_domain, step_ticks, tiny
 
 __all__ = ["Span", "align_domains", "axis_color", "axis_groups", "axis_tags", "group_span", "place_axes"]
 
@@ -38,9 +39,8 @@ def axis_groups(layers: Sequence[Layer]) -> dict[str, list[Layer]]:
 
 def group_span(members: Sequence[Layer], tables: Sequence[Table]) -> Span | None:
     """The data extent over every layer on one axis (each layer's own y field and table)."""
-    values = [v for layer, table in zip(members, tables) if layer.y.field in table.columns
-              for v in table.numbers(layer.y.field)]
-    return (min(values), max(values)) if values else None
+    return value_span([v for layer, table in zip(members, tables) if layer.y.field in table.columns
+                       for v in table.numbers(layer.y.field)])
 
 
 def axis_color(color: str) -> dict[str, str]:
@@ -79,12 +79,14 @@ def axis_width(y: YAxis, span: Span | None, height: int) -> float:
 
 def _label_texts(y: YAxis, span: Span | None, height: int) -> list[str]:
     fixed = domain(y, span) or flat_domain(y, span, False) or span  # one value: widened as the scale is
+    if fixed is not None and tiny(y, span):  # d3's "~e" as Python's "g" writes it: 2.5e-22
+        return [f"{v:.3g}" for v in (fixed if y.values is None else y.values) if not isinstance(v, str)]
     if y.values is not None:
         values: list[float | int | str] = list(y.values)
     elif fixed is None:
         return ["00000"]  # values known only when Vega-Lite runs: a typical width
-    elif y.tick_step is not None:
-        values = list(axis_values(fixed[0], fixed[1], y.tick_step))
+    elif (ticks := step_ticks(y, span)) is not None:
+        values = list(ticks)
     else:  # Vega's default: about one tick per 40 px at a d3 "nice" step; the ends are the widest
         step = _d3_step(fixed[0], fixed[1], max(2, math.ceil(height / 40)))
         ends = (math.floor(fixed[0] / step) * step, math.ceil(fixed[1] / step) * step)

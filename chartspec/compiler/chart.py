@@ -198,7 +198,7 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
         # tickMinStep still asks d3 for 2 ticks, which gives 0.5)
         room = max(2, math.ceil(model.width / 40))  # Vega-Lite's own tick count for the width
         step = next(s for s in (1, 2, 5, 10, 20) if (steps[1] - steps[0]) / s + 1 <= room)
-        values = list(range(math.ceil(steps[0] / step) * step, int(steps[1]) + 1, step))
+        values = [num(v) for v in range(math.ceil(steps[0] / step) * step, int(steps[1]) + 1, step)]
         if len(values) >= 2:  # (-2..2 in 80 px would show 0 alone: Vega's ticks then)
             axis.update(values=values, format="d")
             if steps is not span:
@@ -207,9 +207,12 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             row.get(x.field) for t in tables for row in t.rows))) is not None:  # one moment: one tick naming it
         scale.update(one[0])
         axis.update(one[1])
-    elif "tickCount" in axis and (ticks := interval_ticks(x, (row.get(x.field) for t in tables for row in t.rows))):
+        axis.pop("tickCount", None)  # (its one tick replaces them; {hour: 6} beside it failed to render)
+    elif "tickCount" in axis and (ticks := interval_ticks(x, (
+            row.get(x.field) for t in tables for row in t.rows))) is not None:
         del axis["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
-        axis["values"] = ticks
+        if ticks:  # none within the times (18:30 to 18:45 every 6 hours): Vega's own ticks
+            axis["values"] = ticks
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
 

@@ -26,7 +26,7 @@ from typing import Any
 from ..data.endpoints import end_points
 from ..data.layerdata import LayerData, layer_steps
 from ..data.smoothing import smooth_column
-from ..data.values import num, shared_color_layers
+from ..data.values import num, shared_color_layers, value_span
 from ..errors import CompileError, Diagnostic
 from ..spec.marks import starts_at_zero
 from ..spec.model import ChartSpec, Layer, YAxis, axis_of
@@ -192,7 +192,7 @@ def drawn_domain(axis_id: str, members: list[Layer], owner: YAxis, data: LayerDa
         return None
     zero = any(starts_at_zero(layer.mark, layer.band) for layer in members)  # as the compiled scale
     values = _drawn_values(axis_id, members, data, model)
-    span = (min(values), max(values)) if values else None
+    span = value_span(values)
     scale = vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model, data))
     if "domain" in scale:
         return float(scale["domain"][0]), float(scale["domain"][1])
@@ -212,7 +212,7 @@ def flat_alone(axis_id: str, members: Sequence[Layer], model: ChartSpec, data: L
     if not flat_knowable(members, model):
         return False
     values = _drawn_values(axis_id, members, data, model)
-    return not values or min(values) == max(values)
+    return not values or (span := value_span(values)) is not None and span[0] == span[1]
 
 
 def flat_knowable(members: Sequence[Layer], model: ChartSpec) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..data.layerdata import LayerData
 from ..data.smoothing import smooth_column
+from ..data.values import value_span
 from ..spec.model import ChartSpec, Layer, YAxis, axis_of
 from .directlabels import flat_knowable
 from .scales import flat_domain, num
@@ -68,7 +69,7 @@ def flat_panel_layer(axis_id: str, members: list[Layer], owner: YAxis, y_encodin
         values = (values + marked) or every  # an annotation is drawn in every panel; an empty one: all panels' range
         if not values:
             continue
-        lo, hi = min(values), max(values)
+        lo, hi = value_span(values) or (0.0, 0.0)  # (values is not empty)
         bounds = flat_domain(owner, (lo, lo), zero) if lo == hi else (lo, hi) if values is every else None
         if bounds is not None:
             rows += [{**dict(zip(keys, panel)), owner.field: num(bound)} for bound in bounds]

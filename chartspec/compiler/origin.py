@@ -18,6 +18,7 @@ from typing import Any
 
 from ..data.loaded import ConcatSpec, Spec
 from ..errors import Diagnostic, JsonPath
+from ..spec.model import ChartSpec
 from ..spec.plain import PlainVegaLite
 from ..spec.source import SourceMap, offset_to_position
 
@@ -180,6 +181,24 @@ def _fragile_transforms(vl: Any, path: JsonPath = ()) -> list[tuple[JsonPath, st
     return found
 
 
+#: how Vega fails drawing an axis whose ticks it cannot place (a tick interval on a zero-width time
+#: domain, a span of subnormal numbers)
+_AXIS_FAILURE = "reading 'marktype'"
+
+
+def _axis_suspect(spec: Spec) -> JsonPath | None:
+    """Where the axis a ``marktype`` failure is probably about was written: the one axis of a chart
+    whose ticks the spec sets, else its x axis (None for other specs)."""
+    model = spec.model
+    if not isinstance(model, ChartSpec):
+        return None
+    axes = [model.x, *(layer.y for layer in model.layers)]
+    set_ticks = {a.json_path for a in axes if a.tick_step is not None or a.tick_interval is not None
+                 or a.values is not None or a.domain is not None}
+    path = next(iter(set_ticks)) if len(set_ticks) == 1 else model.x.json_path
+    return path if path in spec.source.values else None
+
+
 def trace_render_error(spec: Spec, vl: dict[str, Any], reason: str, *, message: str) -> Diagnostic:
     """The renderer's ``reason`` located at the expression it is about when that can be told
     (one suspect), else at the ``vega_lite`` patch, else at the file. ``message`` is the text
@@ -191,6 +210,10 @@ def trace_render_error(spec: Spec, vl: dict[str, Any], reason: str, *, message: 
             path, kind = fragile[0]
             return locate(spec, path, f"{message} (in this {kind} transform)",
                           hint="Vega fails here when a field it reads is not in the data at this point")
+        if _AXIS_FAILURE in reason and (axis := _axis_suspect(spec)) is not None:
+            return spec.source.diagnostic(f"{message} (drawing the ticks of an axis, probably this one)", axis,
+                                          key=True, hint="Vega could not place this axis' ticks; "
+                                          "try other 'tick_step', 'values' or 'domain' settings, or none")
         return locate(spec, (), message)
     path, text = suspects[0]
     shown = text if len(text) <= 60 else text[:57] + "..."

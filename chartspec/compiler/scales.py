@@ -19,7 +19,8 @@ from ..spec.model import Axis
 from .numformat import axis_number_format
 from .times import tick_count
 
-__all__ = ["FLAT_MARGIN", "axis_values", "decimals", "domain", "flat_domain", "num", "vl_axis", "vl_scale"]
+__all__ = ["FLAT_MARGIN", "axis_values", "decimals", "domain", "flat_domain", "num", "step_ticks", "tiny", "vl_axis",
+           "vl_scale"]
 
 _ZERO_SCALES = ("linear", "sqrt", "symlog", "pow")
 
@@ -47,12 +48,42 @@ def domain(axis: Axis, span: tuple[float, float] | None) -> tuple[float, float] 
         return None  # span None: a field a transform makes, known only when Vega-Lite runs
     step = axis.tick_step
     low, high = span
-    if low == high:  # one value: half a step either way first, so it sits mid-axis (on a tick when a multiple)
-        low, high = low - step / 2, high + step / 2
+    if low == high and (flat := _flat_ticks(axis, span)) is not None:
+        return flat[0], flat[-1]
     places = decimals(step)  # as axis_values: 9 * 0.0001 is 0.0009000000000000001, above the tick 0.0009
     lo = round(math.floor(low / step + 1e-9) * step, places)
     hi = round(math.ceil(high / step - 1e-9) * step, places)
     return (lo, hi if hi > lo else round(lo + step, places))
+
+
+def _flat_ticks(axis: Axis, span: tuple[float, float]) -> list[float] | None:
+    """The ticks of data of one value with a ``tick_step`` (and no domain): the value and a step
+    either side of it, so the axis names the value (a constant 0.001 with steps of 0.0003 had
+    ticks 0.0006, 0.0009, 0.0012); None for other axes or past the float range."""
+    if axis.tick_step is None or axis.domain is not None or span[0] != span[1]:
+        return None
+    value, step = span[0], axis.tick_step
+    places = max(decimals(step), decimals(value))
+    ticks = [round(value + k * step, places) for k in (-1, 0, 1)]
+    return ticks if all(map(math.isfinite, ticks)) and ticks[0] < value < ticks[2] else None
+
+
+def step_ticks(axis: Axis, span: tuple[float, float] | None) -> list[float | int] | None:
+    """The ticks of a ``tick_step`` axis: whole multiples of the step within its domain, or the one
+    value of its data and a step either side of it; None without a step or a known domain."""
+    fixed = domain(axis, span)
+    if axis.tick_step is None or fixed is None:
+        return None
+    if span is not None and (flat := _flat_ticks(axis, span)) is not None:
+        return [num(v) for v in flat] if all(float(v).is_integer() for v in flat) else list(flat)
+    return axis_values(fixed[0], fixed[1], axis.tick_step)
+
+
+def _step_places(axis: Axis, span: tuple[float, float] | None) -> int:
+    """Decimals of a ``tick_step`` axis' labels: the step's, or the one value's when it has more."""
+    assert axis.tick_step is not None
+    flat = span is not None and _flat_ticks(axis, span) is not None
+    return min(20, max(decimals(axis.tick_step), decimals(span[0]) if flat and span else 0))
 
 
 #: a zero-width extent (a constant learning rate, the one row a run has logged so far) is widened
@@ -118,19 +149,39 @@ def _tick(value: str, axis: Axis) -> Any:
         return value
 
 
+#: an axis whose values all lie closer to zero than this gets labels in exponent notation, d3's
+#: ``~e`` ("2.5e-22"): Vega's fixed-point labels stop at 20 decimals (2e-22 read
+#: "0.00000000000000000000", as did the axis' description) and are hard to read long before
+TINY = 1e-6
+TINY_FORMAT = "~e"
+
+
+def tiny(axis: Axis, span: tuple[float, float] | None) -> bool:
+    """Whether ``axis`` (with no format of its own, not log: d3 writes those ticks as exponents)
+    shows only values of magnitude below :data:`TINY`: its ``values``, or its domain or data span."""
+    if axis.type != "quantitative" or axis.scale == "log" or axis.format is not None:
+        return False
+    if axis.values is not None:
+        bounds = [float(v) for v in axis.values if isinstance(v, (int, float))]
+    else:
+        bounds = list(domain(axis, span) or span or ())
+    return bool(bounds) and 0 < max(abs(v) for v in bounds) < TINY
+
+
 def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[str, Any]:
     props: dict[str, Any] = {"grid": grid}
-    fixed = domain(axis, span)
     if axis.values is not None:
         props["values"] = [num(v) if isinstance(v, (int, float)) else _tick(v, axis) for v in axis.values]
-    elif axis.tick_step is not None and fixed is not None:
-        props["values"] = axis_values(fixed[0], fixed[1], axis.tick_step)
+    elif (ticks := step_ticks(axis, span)) is not None:
+        props["values"] = ticks
     elif axis.tick_interval is not None and axis.type == "temporal":
         props["tickCount"] = tick_count(axis.tick_interval)
-    fmt = axis.format or (f".{decimals(axis.tick_step)}f"
+    fmt = axis.format or (TINY_FORMAT if tiny(axis, span) else f".{_step_places(axis, span)}f"
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):
         props["format"] = axis_number_format(fmt) if axis.type == "quantitative" else fmt
+        if fmt == TINY_FORMAT and not axis.format:  # zero as "0", not "0e+0"
+            props["labelExpr"] = "datum.value === 0 ? '0' : datum.label"
     elif axis.format:  # numbers on a band or point scale (learning rates of a grid): a number format
         props.update(format=axis_number_format(axis.format), formatType="number")
     if axis.label_angle is not None:

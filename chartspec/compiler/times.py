@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from ..data.values import num
 from ..spec.model import Axis
 
 __all__ = ["TIME_UNITS", "interval_ticks", "single_time", "tick_count", "time_format", "time_tooltip"]
@@ -80,7 +81,7 @@ def single_time(axis: Axis, values: Iterable[Any]) -> tuple[dict[str, Any], dict
     pad = next(pad for size, pad in _ONE_MOMENT_PAD if moment % size == 0)
     _, fmt = time_format(axis, [moment])
     return ({"domain": [moment - pad, moment + pad], "nice": False},
-            {"values": [int(moment) if moment.is_integer() else moment], "format": fmt})
+            {"values": [num(moment)], "format": fmt})
 
 
 #: intervals shorter than a day: (length in ms, the UTC clock field d3's ``every(step)`` counts in)
@@ -90,14 +91,15 @@ _CLOCK = {"hour": (3_600_000, lambda ms: ms // 3_600_000 % 24), "minute": (60_00
 
 def interval_ticks(axis: Axis, values: Iterable[Any]) -> list[int] | None:
     """The ticks of ``tick_step: {hour: 6}`` (minute, second, millisecond) over the drawn times, as
-    d3's ``utcHour.every(6)`` places them (the hours of the UTC day divisible by 6), or None for
-    other axes and intervals. Vega fails on those intervals as a ``tickCount`` ("Cannot read
-    properties of undefined (reading 'marktype')"); days, weeks, months and years work there."""
+    d3's ``utcHour.every(6)`` places them (the hours of the UTC day divisible by 6; none when no
+    such hour lies within the times), or None for other axes and intervals. Vega fails on those
+    intervals as a ``tickCount`` ("Cannot read properties of undefined (reading 'marktype')");
+    days, weeks, months and years work there."""
     if axis.type != "temporal" or axis.tick_interval is None or axis.tick_interval[0] not in _CLOCK:
         return None
     moments = [int(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
     if not moments:
-        return None
+        return []  # (the tickCount must go all the same)
     unit, step = axis.tick_interval
     size, field = _CLOCK[unit]
     first, last = -(-min(moments) // size) * size, max(moments)  # the unit boundaries within the extent

@@ -5,8 +5,9 @@ Vega fails on some of them with a bare ``TypeError: Cannot read properties of un
 (``fold``, ``pivot``, ``aggregate``). Once the data files are inlined (plain.py), the columns of
 each table are known: :func:`missing_fields` walks every view's transforms with them and reports a
 field no row has, at the place it is written. Where the columns stop being known (a ``pivot``'s
-are its data's values, a ``lookup`` adds another table's, a generator or TopoJSON has none here),
-the check stops for that view and those under it: it only reports what is certainly missing.
+are its data's values, a ``lookup`` adds another table's, a generator or TopoJSON has none here,
+an option or an ``as`` this module does not model exactly), the check stops for that view and those
+under it: it only reports what is certainly missing.
 """
 
 from __future__ import annotations
@@ -61,43 +62,110 @@ def _reads(kind: str, t: dict[str, Any]) -> Reads:
         yield from _sort(t)
 
 
-def _as(t: dict[str, Any], default: list[str]) -> list[str]:
+def _names(value: Any, count: int | None = None) -> list[str] | None:
+    """``value`` as a list of field names (``count`` of them, when given), or None if it is not one."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return value if count is None or len(value) == count else None
+
+
+def _pair(t: dict[str, Any], default: list[str] | None) -> list[str] | None:
+    """A two-field ``as`` (a fold's key and value, a density's value and density), else ``default``
+    when there is no ``as``; None for any other ``as``."""
+    return _names(t["as"], 2) if "as" in t else default
+
+
+def _start_end(t: dict[str, Any]) -> list[str] | None:
+    """A bin's or stack's ``as``: a string ``v`` makes ``v`` and ``v_end``, a list names both."""
     value = t.get("as")
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else default
+    return [value, f"{value}_end"] if isinstance(value, str) else _names(value, 2)
 
 
-def _strings(value: Any) -> list[str]:
-    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+def _made(t: dict[str, Any], key: str) -> list[str] | None:
+    """The ``as`` of every operation of an aggregate, window or joinaggregate; None when one has none
+    (Vega then names it after its op and field: not modelled)."""
+    ops = t.get(key)
+    if not isinstance(ops, list):
+        return None
+    names = [op.get("as") if isinstance(op, dict) else None for op in ops]
+    return names if all(isinstance(n, str) for n in names) else None  # type: ignore[return-value]
 
 
-def _made(t: dict[str, Any], key: str) -> list[str]:
-    return [op["as"] for op in t.get(key) or () if isinstance(op, dict) and isinstance(op.get("as"), str)]
+def _fit(kind: str, t: dict[str, Any]) -> list[str] | None:
+    """A regression's or loess' output: its groupby and the x and y it writes (named as the input
+    unless ``as`` says), or a regression's ``params``: one row per group of ``keys`` (the group's
+    values), ``coef`` and ``rSquared``, as Vega writes them (no groupby fields)."""
+    if kind == "regression" and t.get("params"):
+        return ["keys", "coef", "rSquared"]
+    on, fitted, groupby = t.get("on"), t.get(kind), _names(t.get("groupby", []))
+    if not isinstance(on, str) or not isinstance(fitted, str) or groupby is None:
+        return None
+    made = _pair(t, [on, fitted])
+    return None if made is None else groupby + made
 
 
-#: the columns after a transform, from those before it; None: not known ahead of Vega
+def _grouped(t: dict[str, Any], made: list[str] | None) -> list[str] | None:
+    groupby = _names(t.get("groupby", []))
+    return None if groupby is None or made is None else groupby + made
+
+
+def _adding(made: list[str] | None) -> Callable[[frozenset[str]], Columns]:
+    return lambda c: None if made is None else c | set(made)
+
+
+def _flattened(t: dict[str, Any]) -> list[str] | None:
+    """A flatten writes each element at its ``as`` name, by default its field's own (plain names only:
+    how Vega names a nested path's output is not modelled)."""
+    fields = _names(t.get("flatten"))
+    if fields is None or "as" not in t:
+        return None if fields is None or any(c in f for f in fields for c in ".[]\\") else fields
+    return _names(t["as"], len(fields))
+
+
+def _same(c: frozenset[str], t: dict[str, Any]) -> Columns:
+    return c
+
+
+#: the columns after a transform, from those before it (each output exactly as the Vega-Lite docs
+#: and Vega write it); None where that is not known ahead of Vega or not modelled here
 _AFTER: dict[str, Callable[[frozenset[str], dict[str, Any]], Columns]] = {
-    "filter": lambda c, t: c, "sample": lambda c, t: c, "extent": lambda c, t: c, "impute": lambda c, t: c,
-    "calculate": lambda c, t: c | set(_as(t, [])),
-    "fold": lambda c, t: c | set(_as(t, ["key", "value"])),
-    "flatten": lambda c, t: c | set(_as(t, _strings(t.get("flatten")))),
-    "bin": lambda c, t: c | set(_as(t, [])) | {f"{a}_end" for a in _as(t, []) if isinstance(t.get("as"), str)},
-    "timeUnit": lambda c, t: c | set(_as(t, [])),
-    "stack": lambda c, t: c | set(_as(t, [])),
-    "joinaggregate": lambda c, t: c | set(_made(t, "joinaggregate")),
-    "window": lambda c, t: c | set(_made(t, "window")),
-    "aggregate": lambda c, t: frozenset(_strings(t.get("groupby")) + _made(t, "aggregate")),
-    "density": lambda c, t: frozenset(_strings(t.get("groupby")) + _as(t, ["value", "density"])),
-    "quantile": lambda c, t: frozenset(_strings(t.get("groupby")) + _as(t, ["prob", "value"])),
-    "regression": lambda c, t: frozenset(_strings(t.get("groupby")) + _as(t, _strings(t.get("on"))
-                                                                           + _strings(t.get("regression")))),
-    "loess": lambda c, t: frozenset(_strings(t.get("groupby")) + _as(t, _strings(t.get("on"))
-                                                                      + _strings(t.get("loess")))),
+    "filter": _same, "sample": _same, "extent": _same, "impute": _same,
+    "calculate": lambda c, t: _adding([t["as"]] if isinstance(t.get("as"), str) else None)(c),
+    "fold": lambda c, t: _adding(_pair(t, ["key", "value"]))(c),
+    "flatten": lambda c, t: _adding(_flattened(t))(c),
+    "bin": lambda c, t: _adding(None if isinstance(t.get("bin"), dict) and t["bin"].get("binned")
+                                else _start_end(t))(c),
+    # a time unit writes its end too (the next unit's start): "month" as "m" makes m and m_end
+    "timeUnit": lambda c, t: _adding([t["as"], f"{t['as']}_end"] if isinstance(t.get("as"), str) else None)(c),
+    "stack": lambda c, t: _adding(_start_end(t))(c),
+    "joinaggregate": lambda c, t: _adding(_made(t, "joinaggregate"))(c),
+    "window": lambda c, t: _adding(_made(t, "window"))(c),
+    "aggregate": lambda c, t: _columns(_grouped(t, _made(t, "aggregate"))),
+    "density": lambda c, t: _columns(_grouped(t, _pair(t, ["value", "density"]))),
+    "quantile": lambda c, t: _columns(_grouped(t, _pair(t, ["prob", "value"]))),
+    "regression": lambda c, t: _columns(_fit("regression", t)),
+    "loess": lambda c, t: _columns(_fit("loess", t)),
 }
+
+#: the options each transform takes (Vega-Lite's schema): after one with any other key, the columns
+#: are not known (a newer Vega-Lite's option may make others)
+_OPTIONS: dict[str, frozenset[str]] = {kind: frozenset(keys.split()) for kind, keys in {
+    "filter": "filter", "sample": "sample", "extent": "extent param", "calculate": "calculate as",
+    "impute": "impute key keyvals method value frame groupby", "fold": "fold as", "flatten": "flatten as",
+    "bin": "bin field as", "timeUnit": "timeUnit field as", "stack": "stack groupby offset sort as",
+    "joinaggregate": "joinaggregate groupby", "window": "window frame groupby ignorePeers sort",
+    "aggregate": "aggregate groupby", "quantile": "quantile groupby probs step as",
+    "density": "density groupby cumulative counts bandwidth extent minsteps maxsteps steps resolve as",
+    "regression": "regression on groupby method order extent params as", "loess": "loess on groupby bandwidth as",
+}.items()}
+
 
 #: transforms whose output columns are their groupby and what they compute, no others
 _REPLACING = ("aggregate", "density", "quantile", "regression", "loess")
+
+
+def _columns(names: list[str] | None) -> Columns:
+    return None if names is None else frozenset(names)
 
 
 def _table_columns(data: Any, datasets: Any) -> Columns:
@@ -134,9 +202,10 @@ def _transforms(view: dict[str, Any], path: JsonPath, columns: Columns, source: 
                     f"fields: {', '.join(sorted(columns))}" if len(columns) <= 30 else None)
                 out.append(source.diagnostic(f"field {field!r} is not in the data of this {kind} transform",
                                              path + ("transform", index, *at), hint=hint))
-        if kind not in _AFTER or missing and kind in _REPLACING:
+        if kind not in _AFTER or missing and kind in _REPLACING or not t.keys() <= _OPTIONS[kind]:
             return None  # what a typo in a groupby makes is a guess: no errors that fixing it removes
-        columns = _AFTER[kind](columns, t) - missing  # a flatten's output is named as its input: not made either
+        after = _AFTER[kind](columns, t)
+        columns = None if after is None else after - missing  # a flatten's output named as its input: not made
     return columns
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,15 +16,37 @@ _MAX_EXACT_INT = 2**53
 
 
 def num(value: float) -> float | int:
-    return int(value) if float(value).is_integer() and abs(value) < _MAX_EXACT_INT else value
+    """A number as JSON writes it: whole numbers within 2**53 as ints, all others as floats (a
+    whole ``1e21`` as an int reached vl-convert as a 22-digit integer it refused, and -1e308 as a
+    309-digit one); a bool stays as it is."""
+    if isinstance(value, bool):
+        return value
+    exact = float(value)  # (a spec's ints lie within the float range: spec/yamlload.py)
+    if exact.is_integer() and abs(exact) < _MAX_EXACT_INT:
+        return int(exact)
+    return exact if isinstance(value, int) else value
+
+
+#: values closer together than this are drawn as one (a flat axis, widened around it): d3's ticks
+#: over a span of 1e-307 step 10**-308 at a time, past what a float holds, and Vega failed with
+#: "reading 'marktype'" (a constant 1e-300 plus steps of 1e-310, subnormal numbers)
+NARROWEST_SPAN = 1e-305
+
+
+def value_span(values: Sequence[float]) -> tuple[float, float] | None:
+    """The smallest and largest of ``values`` (None for none); one value twice when they are
+    closer than :data:`NARROWEST_SPAN`."""
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    return (lo, lo) if hi - lo < NARROWEST_SPAN else (lo, hi)
 
 
 def extent(axis: Axis, tables: Iterable[Table]) -> tuple[float, float] | None:
     """Smallest and largest value of the axis field over every table drawn on the axis."""
     if axis.type != "quantitative":
         return None
-    values = [v for table in tables if axis.field in table.columns for v in table.numbers(axis.field)]
-    return (min(values), max(values)) if values else None
+    return value_span([v for table in tables if axis.field in table.columns for v in table.numbers(axis.field)])
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -105,18 +105,20 @@ def test_a_value_a_transform_remakes_is_left_to_vega(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("value", "step", "ticks"), [(0.001, 0.0001, [0.0009, 0.001, 0.0011]),
                                                       (40.0, 10.0, [30, 40, 50]), (-2.0, 0.5, [-2.5, -2, -1.5]),
-                                                      (0.00105, 0.0001, [0.001, 0.0011])])
+                                                      (0.00105, 0.0001, [0.00095, 0.00105, 0.00115]),
+                                                      (0.001, 0.0003, [0.0007, 0.001, 0.0013])])
 def test_a_constant_series_with_tick_step_sits_mid_axis(tmp_path: Path, value: float, step: float,
                                                         ticks: list[float]) -> None:
     """tick_step fixed a constant 0.001 to the domain [0.001, 0.0011]: the line lay on the bottom edge
-    with one tick under it. Now the steps either side of it: centred, on a tick naming it when it
-    is a multiple of the step."""
+    with one tick under it. Now a step either side of it: centred, on a tick naming it (also when it
+    is no multiple of the step: a constant 0.001 with steps of 0.0003 had ticks 0.0006, 0.0009, 0.0012)."""
     csv = "step,lr\n" + "".join(f"{s},{value}\n" for s in range(5))
     write_tree(tmp_path, {"log.csv": csv, "c.yaml": "data: log.csv\nx: {field: step, title: Step}\n"
                           f"layers: [{{y: {{field: lr, title: LR, tick_step: {step}}}}}]\n"})
     chart = parse_svg(vlc.vegalite_to_svg(drawn_vegalite(chartspec.load(tmp_path / "c.yaml"))))
     axis = chart.axis("LR")
     assert [float(t.replace("\u2212", "-")) for t in axis.label_texts] == pytest.approx(ticks)
+    assert float(axis.label_texts[1].replace("\u2212", "-")) == value  # the middle tick names the value
     (line,) = [item for item in chart.by_role("mark", "line")]
     heights = {round(y, 3) for _, y in line.vertices()}
     assert len(heights) == 1 and abs(axis.scale().value(next(iter(heights))) - value) < step / 100
