@@ -81,19 +81,26 @@ def test_a_log_y_line_with_values_at_or_below_zero_keeps_its_downward_spikes(tmp
     assert differ.mean() < 0.005 and far.mean() < 0.0005, f"{differ.mean():.3%} differ, {far.mean():.3%} by > 64"
 
 
+def _noisy_line(tmp_path: Path, seed: int, extra: str) -> str:
+    """reduced.yaml and full.yaml (reduce: false) drawing one noisy line of N steps, its layer with
+    ``extra``; the chart's text."""
+    rng = np.random.default_rng(seed)
+    step = np.arange(N)
+    loss = 2 * np.exp(-step / (N / 4)) + 0.15 * rng.standard_normal(N)
+    body = (f"width: {WIDTH}\nheight: 360\ndata: run.csv\nx: {{field: step}}\n"
+            f"layers:\n  - {{mark: line, y: {{field: loss}}, {extra}}}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,loss\n" + "\n".join(
+        f"{s},{v:.5f}" for s, v in zip(step, loss)) + "\n", "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
+    return body
+
+
 def test_a_one_pixel_line_over_large_data_is_no_hairline(tmp_path: Path) -> None:
     """resvg draws a stroke of 1 device pixel as a hairline, one segment at a time, so the full
     chart's overlapping segments darkened and the reduced line (fewer segments) differed from it in
     1.6-4 % of pixels. Over large data a 1 px line is drawn 1.001 px wide (compiler/marks.py): one
     outline, whatever the number of segments; a small chart keeps its 1 px."""
-    rng = np.random.default_rng(5)
-    step = np.arange(N)
-    loss = 2 * np.exp(-step / (N / 4)) + 0.15 * rng.standard_normal(N)
-    body = (f"width: {WIDTH}\nheight: 360\ndata: run.csv\nx: {{field: step}}\n"
-            "layers:\n  - {mark: line, y: {field: loss}, stroke_width: 1}\n")
-    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,loss\n" + "\n".join(
-        f"{s},{v:.5f}" for s, v in zip(step, loss)) + "\n", "reduced.yaml": body, "full.yaml": "reduce: false\n" + body,
-        "small.yaml": body.replace("run.csv", "{values: [{step: 0, loss: 1}, {step: 1, loss: 2}]}")})
+    body = _noisy_line(tmp_path, 5, "stroke_width: 1")
+    write_tree(tmp_path, {"small.yaml": body.replace("run.csv", "{values: [{step: 0, loss: 1}, {step: 1, loss: 2}]}")})
     assert chartspec.to_vegalite(tmp_path / "small.yaml")["layer"][0]["mark"]["strokeWidth"] == 1
     assert chartspec.to_vegalite(tmp_path / "reduced.yaml")["layer"][0]["mark"]["strokeWidth"] == 1.001
     full = full_pngs(tmp_path / "full.yaml")(1)
@@ -105,13 +112,7 @@ def test_a_one_pixel_line_over_large_data_is_no_hairline(tmp_path: Path) -> None
 def test_a_line_one_device_pixel_wide_at_a_smaller_scale_is_no_hairline(tmp_path: Path) -> None:
     """The hairline is judged in device pixels: at --scale 0.5 a line's default 2 px is 1 device
     pixel, and the reduced PNG differed from the full one in 1.9 % of pixels."""
-    rng = np.random.default_rng(8)
-    step = np.arange(N)
-    loss = 2 * np.exp(-step / (N / 4)) + 0.15 * rng.standard_normal(N)
-    body = (f"width: {WIDTH}\nheight: 360\ndata: run.csv\nx: {{field: step}}\n"
-            "layers:\n  - {mark: line, y: {field: loss}}\n")
-    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,loss\n" + "\n".join(
-        f"{s},{v:.5f}" for s, v in zip(step, loss)) + "\n", "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
+    _noisy_line(tmp_path, 8, "name: loss")
     spec = chartspec.load(tmp_path / "reduced.yaml", scale=0.5)
     assert chartspec.to_vegalite(spec)["layer"][0]["mark"]["strokeWidth"] == 2.002
     assert chartspec.to_vegalite(tmp_path / "reduced.yaml")["layer"][0]["mark"]["strokeWidth"] == 2  # at scale 1
