@@ -36,7 +36,7 @@ def _field_list(t: dict[str, Any], key: str) -> Reads:
 
 def _ops(t: dict[str, Any], key: str) -> Reads:
     for i, op in enumerate(t.get(key) or ()):
-        if isinstance(op, dict):
+        if isinstance(op, dict) and op.get("field") != "*":  # {op: count, field: "*"}: every row, no column
             yield op.get("field"), (key, i, "field")
 
 

@@ -52,7 +52,25 @@ def test_what_is_not_run_here_is_refused_not_guessed() -> None:
 
 
 def test_a_text_too_long_to_search_safely_is_not_guessed() -> None:
-    fn = compile_expression("test(/^a.*b.*c/, datum.s)")
+    fn = compile_expression("test(/^a.*b/, datum.s)")
     assert fn is not None and fn({"s": "a-b-c"}) is True
     with pytest.raises(ValueError):  # the caller then knows nothing (evaluate.py)
         fn({"s": "a" * 20_000})
+
+
+@pytest.mark.parametrize("pattern", ["a?" * 28 + "a" * 28 + "X",  # doubled per 'a?': hung a build
+                                     ".*.*X", "a{0,5000}a{0,5000}X", "^a.*b.*c"])
+def test_a_pattern_that_could_backtrack_for_minutes_is_not_run(pattern: str) -> None:
+    # two unbounded repetitions: /.*.*X/ took 15 s on 3,000 characters; 28 'a?' about 2 ** 28 steps
+    assert compile_expression(f"test(/{pattern}/, datum.s)") is None
+
+
+def test_the_work_one_pattern_does_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chartspec.data import jsregexp
+
+    monkeypatch.setattr(jsregexp, "_MAX_WORK", 10_000)
+    fn = compile_expression("test(/^zz.*q$/, datum.s)")
+    assert fn is not None
+    with pytest.raises(ValueError):  # 200 distinct texts of 150 characters: more than the cap
+        for i in range(200):
+            fn({"s": f"zz{i:03}" + "a" * 145})

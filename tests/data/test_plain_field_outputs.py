@@ -44,6 +44,10 @@ VALID: dict[str, tuple[list[dict[str, Any]], str]] = {  # transforms, and the fi
     # Vega names an operation without "as" after it ("count", "rank"): not modelled, so not checked
     "unnamed operations": ([{"aggregate": [{"op": "count"}], "groupby": ["run"]},
                             {"window": [{"op": "sum", "field": "count", "as": "c"}]}], "c"),
+    # count of every row: the field "*" names no column (breaker14)
+    "count star": ([{"aggregate": [{"op": "count", "field": "*", "as": "n"}], "groupby": ["run"]}], "n"),
+    "count star joined": ([{"joinaggregate": [{"op": "count", "field": "*", "as": "n"}]}], "n"),
+    "count star window": ([{"window": [{"op": "count", "field": "*", "as": "n"}]}], "n"),
     "unnamed window": ([{"window": [{"op": "rank"}]}, {"joinaggregate": [{"op": "max", "field": "rank", "as": "r"}]}],
                        "r"),
 }
