@@ -27,12 +27,10 @@ def chart_shaped(top: dict[str, Any], keys: frozenset[str]) -> bool:
     """Does one of ``keys`` (chartspec's chart keys) in ``top`` hold a value of a shape the schema
     allows? A mapping or list that fits counts alone; a scalar that fits (``legend: false``,
     ``align_ticks: true``) only when every top-level key is the language's: ``legend: true`` beside
-    ``figsize`` and ``xlabel`` is a plotting config's. A file of the language's keys only, with
-    ``data`` and ``x`` or ``layers``, is a chart whatever their shape: a beginner's ``x: step``
-    is built, so its errors say what x takes."""
+    ``figsize`` and ``xlabel`` is a plotting config's. A beginner's misshapen ``x: step`` beside
+    ``layers: [loss]`` is skipped too (an ML config's ``data: cifar10`` and ``layers: [conv, relu]``
+    look the same): the note says so, and naming the file builds it and shows its errors."""
     properties = load_schema()["properties"]
-    if "data" in top and top.keys() & {"x", "layers"} and top.keys() <= properties.keys():
-        return True  # every key the language's, data and x or layers: a chart, if misshapen (x: step)
     scalars = False
     for key in keys & top.keys():
         value = top[key]

@@ -36,10 +36,10 @@ def test_configs_shaped_unlike_charts_are_skipped_and_half_written_charts_built(
                                        "wip/layer_typo.yaml": "layers: [{y: {feild: loss}, mark: line}]\n",
                                        "wip/legend.yaml": "title: Loss\nlegend: false\n",
                                        "wip/concat.yaml": "hconcat:\n  - title: Adam\n",
-                                       # a beginner's misshapen chart: only the language's keys, data and x
-                                       "wip/beginner.yaml": "data: d.csv\nx: step\nlayers: [loss]\n"})
-    assert _found(root) == ["specs/loss.yaml", "wip/beginner.yaml", "wip/concat.yaml", "wip/layer_typo.yaml",
-                            "wip/legend.yaml", "wip/typo.yaml", "wip/x_only.yaml"]
+                                       # an ML config made of the language's keys (breaker14 #7)
+                                       "conf/net.yaml": "data: cifar10\nlayers: [conv, relu, pool]\n"})
+    assert _found(root) == ["specs/loss.yaml", "wip/concat.yaml", "wip/layer_typo.yaml", "wip/legend.yaml",
+                            "wip/typo.yaml", "wip/x_only.yaml"]
     proc = run_cli("build", ".", "-f", "json", "-j", "0", "--exclude", "wip/**", cwd=root)
     assert proc.returncode == 0 and "1 built" in proc.stdout and "failed" not in proc.stdout, proc.stdout
     assert "conf/model.yaml: note: skipped: not a chart spec (top-level keys layers, name, none holding" in proc.stderr
