@@ -71,6 +71,8 @@ def not_a_chart(path: Path) -> Diagnostic | None:
             cheap = _skips(raw)
             if cheap or (not plain and len(raw) < _HEAD):
                 raw += file.read(MAX_BYTES)
+                if file.read(1):  # larger than a spec may be: built, so the size limit's error is shown
+                    return None
     except OSError:
         return None
     text = raw.decode("utf-8", errors="replace")

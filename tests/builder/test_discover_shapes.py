@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import RunCli, write_tree
 
 from chartspec.builder.discover import discover
@@ -81,3 +82,15 @@ def test_a_folder_reached_through_a_link_is_built_at_its_own_path(tmp_path: Path
     found = discover([root], tmp_path / "out")
     assert sorted(t.stem.as_posix() for t in found) == ["a/a", "b/b"]
     assert {t.spec.relative_to(root).as_posix() for t in found} == {"a/a.yaml", "b/b.yaml"}
+
+
+def test_a_spec_larger_than_the_limit_is_built_not_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its chart keys after rows longer than discovery reads: skipped as 'not a chart' with exit
+    code 0 (breaker14 #6); built, it fails with the size limit's error."""
+    from chartspec.builder import select
+
+    monkeypatch.setattr(select, "MAX_BYTES", 200_000)
+    rows = "".join(f"    - {{step: {i}, loss: 0.5}}\n" for i in range(20_000))  # ~500 KB
+    root = write_tree(tmp_path / "r", {"specs/huge.yaml": f"title: big\ndata:\n  values:\n{rows}x: {{field: step}}\n"
+                                                         "layers: [{y: {field: loss}}]\n"})
+    assert select.not_a_chart(root / "specs/huge.yaml") is None
