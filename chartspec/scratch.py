@@ -10,7 +10,10 @@ Both names carry the owner's pid, so that whoever outlives a process can remove 
   stopped with the build): :func:`remove_files_of`;
 - the next process that starts an engine, for owners that went without anyone left to clean up
   (a build killed with SIGKILL, whose workers the kernel then kills too): :func:`sweep` removes
-  the files of every pid that no longer runs. Only files of this user are touched.
+  the files of every pid that no longer runs. Only files of this user are touched, and only those
+  of this machine's pid space: a pid is told running or not by ``kill(pid, 0)``, which cannot see
+  a process in another container sharing the folder, or on another host sharing it, so the name
+  carries a token of the host and pid namespace after the pid, and other tokens are left alone.
 
 Folders left by versions before the pid was in the name (``chartspec-engine-<random>``) are
 removed by :func:`sweep` when empty and untouched for :data:`_LEGACY_AGE` seconds.
@@ -27,7 +30,7 @@ from pathlib import Path
 __all__ = ["PREFIX", "new_file", "new_folder", "own_prefix", "remove_files_of", "remove_folders", "sweep"]
 
 PREFIX = "chartspec-engine-"
-_OWNED = re.compile(rf"{PREFIX}(\d+)-")
+_OWNED = re.compile(rf"{PREFIX}(\d+)-(?:n([0-9a-f]{{8}})-)?")
 #: an old-style spill folder (no pid) this long untouched and empty is a leftover
 _LEGACY_AGE = 3600.0
 _LEGACY = re.compile(rf"{PREFIX}[a-z0-9_]{{8}}$")
@@ -35,6 +38,7 @@ _swept: list[bool] = []
 #: the folders this process made and has not removed yet
 _folders: list[str] = []
 _exit_hook: list[bool] = []
+_space: list[str] = []
 
 
 def _temp() -> Path:
@@ -76,8 +80,22 @@ def remove_folders() -> bool:
 
 
 def own_prefix() -> str:
-    """The prefix of this process' scratch files (by pid: see the module's docstring)."""
-    return f"{PREFIX}{os.getpid()}-"
+    """The prefix of this process' scratch files (by pid and pid space: see the module's docstring)."""
+    return f"{PREFIX}{os.getpid()}-n{pid_space()}-"
+
+
+def pid_space() -> str:
+    """8 hex digits naming this host and pid namespace: pids are told apart only within one."""
+    if not _space:
+        import hashlib
+        import socket
+
+        try:
+            namespace = os.stat("/proc/self/ns/pid").st_ino
+        except OSError:
+            namespace = 0
+        _space.append(hashlib.sha256(f"{socket.gethostname()}:{namespace}".encode()).hexdigest()[:8])
+    return _space[0]
 
 
 def _ours(path: Path) -> bool:
@@ -131,10 +149,10 @@ def sweep() -> None:
     now = time.time()
     for path in entries:
         owner = _OWNED.match(path.name)
-        if owner is not None:
+        if owner is not None and owner.group(2) == pid_space():
             if not _running(int(owner.group(1))) and _ours(path):
                 _remove(path)
-        elif _LEGACY.match(path.name) and _ours(path):
+        elif owner is None and _LEGACY.match(path.name) and _ours(path):
             try:
                 if now - path.stat().st_mtime > _LEGACY_AGE:
                     os.rmdir(path)  # only when empty: a live old-style engine's spilled rows stay

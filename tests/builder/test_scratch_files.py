@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import RunCli, chartspec_exe, write_tree
 
+from chartspec import scratch as scratch_module
 from chartspec.builder.renderer import Renderer
 
 #: takes Vega a few seconds (200,000 points)
@@ -115,11 +116,14 @@ def test_what_killed_processes_left_is_removed_by_the_next_build(tmp_path: Path,
     """A build killed with SIGKILL takes its workers with it (the kernel kills them): nobody is left
     to remove their files, so the next process that starts an engine does, for pids that no longer
     run. A live process' files, and another folder's, are left alone."""
-    dead, alive = _dead_pid(), os.getpid()
-    (scratch / f"chartspec-engine-{dead}-abcd1234.log").write_text("")
-    (scratch / f"chartspec-engine-{dead}-spill-abcd1234").mkdir()
-    (scratch / f"chartspec-engine-{dead}-spill-abcd1234" / "duckdb_temp_block-1.block").write_bytes(b"x")
-    (scratch / f"chartspec-engine-{alive}-abcd1234.log").write_text("")
+    dead, alive, here = _dead_pid(), os.getpid(), scratch_module.pid_space()
+    (scratch / f"chartspec-engine-{dead}-n{here}-abcd1234.log").write_text("")
+    (scratch / f"chartspec-engine-{dead}-n{here}-spill-abcd1234").mkdir()
+    (scratch / f"chartspec-engine-{dead}-n{here}-spill-abcd1234" / "duckdb_temp_block-1.block").write_bytes(b"x")
+    (scratch / f"chartspec-engine-{alive}-n{here}-abcd1234.log").write_text("")
+    # another container's or host's process: kill(pid, 0) here cannot tell whether it runs (breaker14 #3)
+    elsewhere = "0" * 8 if here != "0" * 8 else "1" * 8
+    (scratch / f"chartspec-engine-{dead}-n{elsewhere}-spill-abcd1234").mkdir()
     old = scratch / "chartspec-engine-ab_d1234"  # made by versions without the pid in the name
     old.mkdir()
     os.utime(old, (time.time() - 7200, time.time() - 7200))
@@ -128,4 +132,5 @@ def test_what_killed_processes_left_is_removed_by_the_next_build(tmp_path: Path,
     proc = run_cli("build", project, "-o", tmp_path / "out", "-j", "0", "-f", "svg", cwd=tmp_path,
                    env={"TMPDIR": str(scratch)})
     assert proc.returncode == 0, proc.stderr
-    assert _left(scratch) == [f"chartspec-engine-{alive}-abcd1234.log", "chartspec-engine-notes.txt"]
+    assert _left(scratch) == [f"chartspec-engine-{alive}-n{here}-abcd1234.log",
+                              f"chartspec-engine-{dead}-n{elsewhere}-spill-abcd1234", "chartspec-engine-notes.txt"]
