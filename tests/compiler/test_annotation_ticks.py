@@ -14,6 +14,7 @@ from conftest import drawn_vegalite, write_tree
 from svgchart import Axis, parse_svg
 
 import chartspec
+from chartspec.compiler.times import interval_ticks
 
 STEPS = "step,v\n" + "".join(f"{i},{1 / (i + 1):.3f}\n" for i in range(8))
 ONE_MOMENT = "time,v\n" + "2024-01-01T18:30:00,1\n" * 3
@@ -76,3 +77,14 @@ def test_minutes_divisible_by_seven_over_a_widened_moment(tmp_path: Path) -> Non
     positions = axis.tick_positions()
     assert len(positions) == 5
     assert [round((p - positions[0]) / (WIDTH / 30)) for p in positions] == [0, 7, 14, 21, 25]
+
+
+def test_a_clock_tick_step_to_an_annotation_far_off_lists_no_flood_of_ticks(tmp_path: Path) -> None:
+    """Ten days of seconds: 864,000 ticks listed (a vline in 2100 hung the build); data this long is
+    refused at load (checks.py, MAX_TICKS), an annotation this far leaves the ticks to Vega."""
+    write_tree(tmp_path, {"d.csv": ONE_MOMENT, "c.yaml": "data: d.csv\nx: {field: time, type: temporal, "
+                          "tick_step: {second: 1}}\nlayers: [{y: {field: v}}]\n"})
+    x = chartspec.load(tmp_path / "c.yaml").model.x
+    start = 1_704_133_800_000  # 2024-01-01T18:30
+    assert interval_ticks(x, [start, start + 10 * 86_400_000]) == []
+    assert len(interval_ticks(x, [start, start + 60_000]) or []) == 61  # a minute of seconds: listed
