@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from ..data.checks import MAX_TICKS
 from ..data.hovertable import HoverTable, hover_table
 from ..data.layerdata import LayerData, layer_data
 from ..data.table import Table
@@ -189,11 +190,13 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
     unit = {"timeUnit": {"unit": x.time_unit, "utc": True}} if x.time_unit else {}  # labels name the unit
     # a vline, a shaded x range or a point may reach past one logged step: Vega's domain joins them
     flat = span is not None and all(v == span[0] for a in model.annotations for v in a.x)
-    axis, scale = vl_axis(x, span, grid), vl_scale(x, span, zero=False, flat=flat)
-    reach = x_reach(model)  # annotations widen Vega's domain: whole steps must span it all
+    reach = x_reach(model)  # annotations widen Vega's domain: ticks must span it all
+    wide = _joined(span, reach)  # a tick_step's domain too (else it clips them), up to MAX_TICKS ticks
+    drawn = wide if x.tick_step and wide is not None and (wide[1] - wide[0]) / x.tick_step <= MAX_TICKS else span
+    axis, scale = vl_axis(x, drawn, grid), vl_scale(x, drawn, zero=False, flat=flat)
     padded = span is not None and span[0] == span[1] and "domain" in scale
     # one step logged so far (a padded zero-width domain, scales.flat_domain): the steps beside it
-    steps = (span[0] - 1, span[1] + 1) if padded and span is not None else _joined(span, reach)
+    steps = (span[0] - 1, span[1] + 1) if padded and span is not None else wide
     if (steps is not None and "values" not in axis and "format" not in axis and model.interactive.zoom is None
             and _whole_steps(x, steps, tables)):  # (zoomed in, fixed ticks would stay put)
         # steps 0..1: ticks at 0 and 1, not 0.05 apart with the end labels colliding (Vega's

@@ -88,3 +88,13 @@ def test_a_clock_tick_step_to_an_annotation_far_off_lists_no_flood_of_ticks(tmp_
     start = 1_704_133_800_000  # 2024-01-01T18:30
     assert interval_ticks(x, [start, start + 10 * 86_400_000]) == []
     assert len(interval_ticks(x, [start, start + 60_000]) or []) == 61  # a minute of seconds: listed
+
+
+def test_a_tick_step_domain_reaches_an_annotation_beyond_the_data(tmp_path: Path) -> None:
+    """``tick_step: 10`` fitted the domain to the data, 0..10: a ``vline: 100`` was clipped away."""
+    axis = _x_axis(tmp_path, STEPS, "field: step, tick_step: 10", "{vline: 100}")
+    assert axis.label_texts[0] == "0" and axis.label_texts[-1] == "100"
+    _even_across(axis.tick_positions())
+    # one past MAX_TICKS steps keeps the data's domain (1e21 steps of 1 would be listed one by one)
+    far = _x_axis(tmp_path, STEPS, "field: step, tick_step: 1", "{vline: 1e21}")
+    assert far.label_texts == [str(i) for i in range(8)]
