@@ -60,6 +60,11 @@ def x_reach(model: ChartSpec) -> list[float]:
     return [float(v) for v in found if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
 
 
+def y_reach(model: ChartSpec, axis_id: str) -> list[float]:
+    """The y values the annotations on axis ``axis_id`` are drawn at (hlines, y ranges, points)."""
+    return [float(v) for a in model.annotations if axis_of(a, model.layers) == axis_id for v in a.y if math.isfinite(v)]
+
+
 def _x(value: Value, ref: XRef) -> dict[str, Any]:
     return {"datum": x_datum(value, ref), "type": ref.type}
 

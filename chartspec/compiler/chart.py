@@ -13,7 +13,6 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..data.checks import MAX_TICKS
 from ..data.hovertable import HoverTable, hover_table
 from ..data.layerdata import LayerData, layer_data
 from ..data.table import Table
@@ -22,8 +21,18 @@ from ..errors import Diagnostic
 from ..spec.marks import starts_at_zero
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annolabels import hline_corners
-from .annotations import GAP, LABEL_SIZE, annotation_layers, x_reach
-from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
+from .annotations import GAP, LABEL_SIZE, annotation_layers, x_reach, y_reach
+from .axes import (
+    Span,
+    align_domains,
+    axis_color,
+    axis_groups,
+    axis_tags,
+    group_span,
+    joined_span,
+    place_axes,
+    tick_reach,
+)
 from .colornotes import shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
@@ -72,7 +81,8 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     _series_known(spec, data)
     table = data.main
     groups = axis_groups(model.layers)
-    spans = {axis_id: group_span(members, [data.of(m) for m in members]) for axis_id, members in groups.items()}
+    spans = {axis_id: tick_reach(members[0].y, group_span(members, [data.of(m) for m in members]), y_reach(model, axis_id))
+             for axis_id, members in groups.items()}
     owners = _owners(model, groups, spans)
     sides = place_axes(owners, spans, model.height)
     tags = _tags(model, groups, owners, sides)
@@ -191,8 +201,7 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
     # a vline, a shaded x range or a point may reach past one logged step: Vega's domain joins them
     flat = span is not None and all(v == span[0] for a in model.annotations for v in a.x)
     reach = x_reach(model)  # annotations widen Vega's domain: ticks must span it all
-    wide = _joined(span, reach)  # a tick_step's domain too (else it clips them), up to MAX_TICKS ticks
-    drawn = wide if x.tick_step and wide is not None and (wide[1] - wide[0]) / x.tick_step <= MAX_TICKS else span
+    drawn, wide = tick_reach(x, span, reach), joined_span(span, reach)
     axis, scale = vl_axis(x, drawn, grid), vl_scale(x, drawn, zero=False, flat=flat)
     padded = span is not None and span[0] == span[1] and "domain" in scale
     # one step logged so far (a padded zero-width domain, scales.flat_domain): the steps beside it
@@ -220,11 +229,6 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             axis["values"] = ticks
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
-
-
-def _joined(span: Span | None, more: list[float]) -> Span | None:
-    """The data's span widened to ``more`` (where annotations are drawn); None stays None (not numeric)."""
-    return (min(span[0], *more), max(span[1], *more)) if span is not None and more else span
 
 
 def _whole_steps(x: Axis, span: Span | None, tables: list[Table]) -> bool:

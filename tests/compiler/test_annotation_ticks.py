@@ -98,3 +98,12 @@ def test_a_tick_step_domain_reaches_an_annotation_beyond_the_data(tmp_path: Path
     # one past MAX_TICKS steps keeps the data's domain (1e21 steps of 1 would be listed one by one)
     far = _x_axis(tmp_path, STEPS, "field: step, tick_step: 1", "{vline: 1e21}")
     assert far.label_texts == [str(i) for i in range(8)]
+
+
+def test_a_y_tick_step_domain_reaches_an_hline_beyond_the_data(tmp_path: Path) -> None:
+    """``tick_step: 0.5`` fitted y to the data, 0..1: an ``hline: 3`` was clipped away."""
+    write_tree(tmp_path, {"d.csv": STEPS, "c.yaml": "data: d.csv\nx: {field: step}\n"
+                          "layers: [{y: {field: v, title: Y, tick_step: 0.5}}]\nannotations: [{hline: 3, label: far}]\n"})
+    svg = vlc.vegalite_to_svg(drawn_vegalite(chartspec.load(tmp_path / "c.yaml")))
+    axis = parse_svg(svg).axis("Y")
+    assert axis.label_texts == ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"]
