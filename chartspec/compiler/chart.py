@@ -217,8 +217,8 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             axis.update(values=values, format="d")
             if padded:
                 scale["domain"] = [num(steps[0]), num(steps[1])]
-    if not any(a.x for a in model.annotations) and (one := single_time(x, (
-            row.get(x.field) for t in tables for row in t.rows))) is not None:  # one moment: one tick naming it
+    if (one := single_time(x, [*(row.get(x.field) for t in tables for row in t.rows), *reach])) is not None:
+        # one moment (an annotation at it too): one tick naming it
         scale.update(one[0])
         axis.update(one[1])
         axis.pop("tickCount", None)  # (its one tick replaces them; {hour: 6} beside it failed to render)

@@ -107,3 +107,11 @@ def test_a_y_tick_step_domain_reaches_an_hline_beyond_the_data(tmp_path: Path) -
     svg = vlc.vegalite_to_svg(drawn_vegalite(chartspec.load(tmp_path / "c.yaml")))
     axis = parse_svg(svg).axis("Y")
     assert axis.label_texts == ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"]
+
+
+@pytest.mark.parametrize("step", ["", ", tick_step: {minute: 15}"])
+def test_one_moment_with_a_vline_at_it_keeps_its_one_tick_naming_it(tmp_path: Path, step: str) -> None:
+    """Any x annotation turned the one-moment tick off: Vega's '06:30' (18:30 on a 12-hour clock) on
+    a zero-width domain."""
+    axis = _x_axis(tmp_path, ONE_MOMENT, f"field: time, type: temporal{step}", "{vline: '2024-01-01T18:30:00', label: now}")
+    assert axis.label_texts == ["Jan 01, 2024 18:30"]
