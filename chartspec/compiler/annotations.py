@@ -52,6 +52,19 @@ def x_datum(value: Value, ref: XRef) -> Any:
         return {"expr": f"toDate({json.dumps(value)})"}
 
 
+def x_reach(model: ChartSpec) -> list[float]:
+    """The x values the annotations are drawn at, as numbers (dates as epoch ms): Vega's x domain
+    joins them to the data's, so ticks the compiler lists must cover them too."""
+    ref = XRef(model.x.type, dict(model.data.parse).get(model.x.field))
+    found = (x_datum(v, ref) for a in model.annotations for v in a.x)
+    return [float(v) for v in found if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
+
+
+def y_reach(model: ChartSpec, axis_id: str) -> list[float]:
+    """The y values the annotations on axis ``axis_id`` are drawn at (hlines, y ranges, points)."""
+    return [float(v) for a in model.annotations if axis_of(a, model.layers) == axis_id for v in a.y if math.isfinite(v)]
+
+
 def _x(value: Value, ref: XRef) -> dict[str, Any]:
     return {"datum": x_datum(value, ref), "type": ref.type}
 

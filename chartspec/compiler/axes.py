@@ -14,12 +14,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from ..data.checks import MAX_TICKS
 from ..data.table import Table
 from ..data.values import value_span
-from ..spec.model import Layer, YAxis
+from ..spec.model import Axis, Layer, YAxis
 from .scales import decimals, domain, flat_domain, step_ticks, tiny
 
-__all__ = ["Span", "align_domains", "axis_color", "axis_groups", "axis_tags", "group_span", "place_axes"]
+__all__ = ["Span", "align_domains", "axis_color", "axis_groups", "axis_tags", "group_span", "joined_span", "place_axes",
+           "tick_reach"]
 
 Span = tuple[float, float]
 AXIS_GAP = 12  # px between stacked axes on one side
@@ -231,3 +233,15 @@ def _steps(need: float, fixed: float | None) -> Iterator[float]:
             step = float(Decimal(str(mantissa)) * Decimal(10) ** exponent)
             if step >= need - 1e-12:
                 yield step
+
+
+def joined_span(span: Span | None, more: list[float]) -> Span | None:
+    """The data's span widened to ``more`` (where annotations are drawn); None stays None (not numeric)."""
+    return (min(span[0], *more), max(span[1], *more)) if span is not None and more else span
+
+
+def tick_reach(axis: Axis, span: Span | None, more: list[float]) -> Span | None:
+    """``span`` joined to ``more`` (annotations) for a tick_step's domain, else fitted to the data it
+    clips them; the data's alone past MAX_TICKS ticks (a vline at 1e21 with steps of 1)."""
+    wide = joined_span(span, more)
+    return wide if axis.tick_step and wide is not None and (wide[1] - wide[0]) / axis.tick_step <= MAX_TICKS else span

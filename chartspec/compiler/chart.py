@@ -21,8 +21,18 @@ from ..errors import Diagnostic
 from ..spec.marks import starts_at_zero
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
 from .annolabels import hline_corners
-from .annotations import GAP, LABEL_SIZE, annotation_layers
-from .axes import Span, align_domains, axis_color, axis_groups, axis_tags, group_span, place_axes
+from .annotations import GAP, LABEL_SIZE, annotation_layers, x_reach, y_reach
+from .axes import (
+    Span,
+    align_domains,
+    axis_color,
+    axis_groups,
+    axis_tags,
+    group_span,
+    joined_span,
+    place_axes,
+    tick_reach,
+)
 from .colornotes import shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
@@ -71,7 +81,8 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     _series_known(spec, data)
     table = data.main
     groups = axis_groups(model.layers)
-    spans = {axis_id: group_span(members, [data.of(m) for m in members]) for axis_id, members in groups.items()}
+    spans = {axis_id: tick_reach(members[0].y, group_span(members, [data.of(m) for m in members]), y_reach(model, axis_id))
+             for axis_id, members in groups.items()}
     owners = _owners(model, groups, spans)
     sides = place_axes(owners, spans, model.height)
     tags = _tags(model, groups, owners, sides)
@@ -189,9 +200,12 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
     unit = {"timeUnit": {"unit": x.time_unit, "utc": True}} if x.time_unit else {}  # labels name the unit
     # a vline, a shaded x range or a point may reach past one logged step: Vega's domain joins them
     flat = span is not None and all(v == span[0] for a in model.annotations for v in a.x)
-    axis, scale = vl_axis(x, span, grid), vl_scale(x, span, zero=False, flat=flat)
+    reach = x_reach(model)  # annotations widen Vega's domain: ticks must span it all
+    drawn, wide = tick_reach(x, span, reach), joined_span(span, reach)
+    axis, scale = vl_axis(x, drawn, grid), vl_scale(x, drawn, zero=False, flat=flat)
+    padded = span is not None and span[0] == span[1] and "domain" in scale
     # one step logged so far (a padded zero-width domain, scales.flat_domain): the steps beside it
-    steps = (span[0] - 1, span[1] + 1) if span is not None and span[0] == span[1] and "domain" in scale else span
+    steps = (span[0] - 1, span[1] + 1) if padded and span is not None else wide
     if (steps is not None and "values" not in axis and "format" not in axis and model.interactive.zoom is None
             and _whole_steps(x, steps, tables)):  # (zoomed in, fixed ticks would stay put)
         # steps 0..1: ticks at 0 and 1, not 0.05 apart with the end labels colliding (Vega's
@@ -201,15 +215,15 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
         values = [num(v) for v in range(math.ceil(steps[0] / step) * step, int(steps[1]) + 1, step)]
         if len(values) >= 2:  # (-2..2 in 80 px would show 0 alone: Vega's ticks then)
             axis.update(values=values, format="d")
-            if steps is not span:
+            if padded:
                 scale["domain"] = [num(steps[0]), num(steps[1])]
-    if not any(a.x for a in model.annotations) and (one := single_time(x, (
-            row.get(x.field) for t in tables for row in t.rows))) is not None:  # one moment: one tick naming it
+    if (one := single_time(x, [*(row.get(x.field) for t in tables for row in t.rows), *reach])) is not None:
+        # one moment (an annotation at it too): one tick naming it
         scale.update(one[0])
         axis.update(one[1])
         axis.pop("tickCount", None)  # (its one tick replaces them; {hour: 6} beside it failed to render)
-    elif "tickCount" in axis and (ticks := interval_ticks(x, (
-            row.get(x.field) for t in tables for row in t.rows))) is not None:
+    elif "tickCount" in axis and (ticks := interval_ticks(x, [
+            *(row.get(x.field) for t in tables for row in t.rows), *reach])) is not None:
         del axis["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
         if ticks:  # none within the times (18:30 to 18:45 every 6 hours): Vega's own ticks
             axis["values"] = ticks

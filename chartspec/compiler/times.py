@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from ..data.checks import MAX_TICKS
 from ..data.values import num
 from ..spec.model import Axis
 
@@ -103,4 +104,6 @@ def interval_ticks(axis: Axis, values: Iterable[Any]) -> list[int] | None:
     unit, step = axis.tick_interval
     size, field = _CLOCK[unit]
     first, last = -(-min(moments) // size) * size, max(moments)  # the unit boundaries within the extent
+    if (last - first) // (size * step) > MAX_TICKS:  # an annotation far off (checks.py counts the data's)
+        return []  # Vega's own ticks, not billions of seconds listed
     return [t for t in range(first, last + 1, size) if field(t) % step == 0]
