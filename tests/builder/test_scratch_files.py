@@ -132,5 +132,6 @@ def test_what_killed_processes_left_is_removed_by_the_next_build(tmp_path: Path,
     proc = run_cli("build", project, "-o", tmp_path / "out", "-j", "0", "-f", "svg", cwd=tmp_path,
                    env={"TMPDIR": str(scratch)})
     assert proc.returncode == 0, proc.stderr
-    assert _left(scratch) == [f"chartspec-engine-{alive}-n{here}-abcd1234.log",
-                              f"chartspec-engine-{dead}-n{elsewhere}-spill-abcd1234", "chartspec-engine-notes.txt"]
+    assert _left(scratch) == sorted([f"chartspec-engine-{alive}-n{here}-abcd1234.log",
+                                     f"chartspec-engine-{dead}-n{elsewhere}-spill-abcd1234",
+                                     "chartspec-engine-notes.txt"])
