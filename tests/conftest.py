@@ -27,6 +27,12 @@ settings.load_profile("explore" if os.environ.get("CHARTSPEC_HYPOTHESIS") == "ex
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO / "specs"
+#: a plain Vega-Lite chart Vega takes a few seconds to draw (200,000 points), without running out of memory
+SLOW_VEGA_LITE = json.dumps({
+    "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+    "data": {"sequence": {"start": 0, "stop": 200000, "as": "i"}},
+    "mark": "point", "encoding": {"x": {"field": "i", "type": "quantitative"},
+                                  "y": {"field": "i", "type": "quantitative"}}})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

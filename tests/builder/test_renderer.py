@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import RunCli, files_under, write_tree
+from conftest import SLOW_VEGA_LITE, RunCli, files_under, write_tree
 
 from chartspec.builder.renderer import Renderer
 from chartspec.errors import ExportError
@@ -29,12 +29,7 @@ OUT_OF_MEMORY = json.dumps({
     # a size computed per row: the check of literal sizes (spec/expressions/check.py) cannot see it
     "transform": [{"calculate": "sequence(0, 10000000 + datum.i * 0)", "as": "xs"}],
     "mark": "point", "encoding": {"x": {"field": "i", "type": "quantitative"}}})
-#: takes Vega a few seconds (200,000 points), without running out of memory
-SLOW = json.dumps({
-    "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-    "data": {"sequence": {"start": 0, "stop": 200000, "as": "i"}},
-    "mark": "point", "encoding": {"x": {"field": "i", "type": "quantitative"},
-                                  "y": {"field": "i", "type": "quantitative"}}})
+SLOW = SLOW_VEGA_LITE
 FINE = """\
 data: {values: [{step: 0, loss: 3}, {step: 1, loss: 2}, {step: 2, loss: 1.5}]}
 x: {field: step}

@@ -10,7 +10,6 @@ folder of their own (TMPDIR) and looks at what is left in it.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -20,17 +19,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import RunCli, chartspec_exe, write_tree
+from conftest import SLOW_VEGA_LITE, RunCli, chartspec_exe, write_tree
 
 from chartspec import scratch as scratch_module
 from chartspec.builder.renderer import Renderer
 
-#: takes Vega a few seconds (200,000 points)
-SLOW = json.dumps({
-    "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-    "data": {"sequence": {"start": 0, "stop": 200000, "as": "i"}},
-    "mark": "point", "encoding": {"x": {"field": "i", "type": "quantitative"},
-                                  "y": {"field": "i", "type": "quantitative"}}})
+SLOW = SLOW_VEGA_LITE
 FINE = """\
 data: {values: [{step: 0, loss: 3}, {step: 1, loss: 2}]}
 x: {field: step}
