@@ -24,6 +24,9 @@ ZOOM_COLUMNS = 4
 #: (10 runs x 10,000 noisy steps at 600 px: 40,000 gave 2.2 columns a pixel and 0.67 % of PNG
 #: pixels differing from the full render, 60,000 gives 4 and 0.35 %; Vega draws ~25 us a row)
 ROW_BUDGET = 60_000
+#: a table drawing at most this many rows is drawn whole where a cut would cost fidelity and save
+#: Vega little (reduce.py: sweeps with few columns a pixel, translucent points)
+WHOLE_ROWS = 2 * ROW_BUDGET
 #: the most rows one chart may hand to Vega (beyond it Vega takes minutes or exhausts its heap);
 #: a build can raise it with the environment variable CHARTSPEC_MAX_DRAWN_ROWS
 MAX_DRAWN_ROWS = 250_000

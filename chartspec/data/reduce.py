@@ -7,19 +7,18 @@ rows with the first and last x and the smallest and largest value of every y fie
 draws: M4 (Jugel, Jerzak, Hackenbroich, Markl, "M4: A Visualization-Oriented Time Series Data
 Aggregation", VLDB 2014). Every spike survives, and so do the extents of x and y, so axis
 domains and the legend equal the full data's. Point, tick and text marks keep one row per
-occupied pixel cell. The work runs in the engine (engine.py): ``GROUP BY`` series and pixel
-column, ``arg_min``/``arg_max`` with the row number as tie-break, so the result is deterministic.
+occupied pixel cell beyond 120,000 drawn rows (their opacity composites: below, every row). The
+work runs in the engine (engine.py): ``GROUP BY`` series and pixel column, ``arg_min``/``arg_max``
+with the row number as tie-break, so the result is deterministic.
 
 Anti-aliased 2 px strokes are not M4's aliased 1 px lines: the extremes of each value are kept
 per sub-column (:func:`columns_per_pixel`: 7 a CSS pixel at scale 1, 4 a device pixel beyond),
-the first and last row per pixel (:func:`m4_group` sub-columns), and lines join round
-(compiler/chart.py). Measured against the full render (PNG pixels differing, 100,000 noisy rows;
-README, Performance): M4 on 5 sub-columns kept 23,000 rows and differed in 0.10-0.40 %, extremes
-on 7 with first and last per pixel keep 19,000 and differ in 0.09-0.35 %: the first and last rows
-of a sub-column lie within the stroke its extremes draw, those of a pixel do not. Each row more
-costs Vega ~3 KB of heap and its share of the draw. EMA smoothing runs on the full series first
-(ema.py); areas and bands keep their fill's edge where the rasteriser samples it (fillgrid.py).
-Tables of at most 4 rows per M4 column are left as they are.
+the first and last row per pixel (:func:`m4_group`), and lines join round (compiler/chart.py).
+Against the full render (100,000 noisy rows; README, Performance): M4 on 5 sub-columns kept
+23,000 rows and differed in 0.10-0.40 % of PNG pixels; this keeps 19,000 and differs in
+0.09-0.35 %. Each row more costs Vega ~3 KB of heap and its share of the draw. EMA smoothing runs
+on the full series first (ema.py); areas and bands keep their fill's edge where the rasteriser
+samples it (fillgrid.py). Tables of at most 4 rows per M4 column are left as they are.
 """
 
 from __future__ import annotations
@@ -40,8 +39,8 @@ from .layerdata import layer_dates, layer_steps
 from .logscale import full_log_counts, on_log_scale
 from .m4grid import (
     MAX_DRAWN_ROWS,
-    ROW_BUDGET,
     SUBPIXELS,
+    WHOLE_ROWS,
     columns_per_pixel,
     m4_columns,
     m4_group,
@@ -274,12 +273,13 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
     keep = select_rows(rel, plans, mapping, (columns, m4_group(model, scale, columns)), model, pixels,  # type: ignore[arg-type]
                        presorted, base, cells)
-    # a sweep whose runs got fewer columns a pixel than one series, cut to half its layers' rows or more: saves Vega
-    # little, costs fidelity (15 runs x 6,667 noisy steps, 600 px: kept 59 %, 0.71 % of PNG pixels differed)
-    if pushed is None and columns < m4_columns(model, scale, 1):
-        kept = filtered_rows(rel, layers, filters) if rel.count > 2 * ROW_BUDGET else None
+    # a sweep whose runs got fewer columns a pixel than one series, cut to half its layers' rows or more: saves Vega little,
+    # costs fidelity (15 runs x 6,667 noisy steps: 0.71 % of PNG pixels differed); translucent points: only every row
+    # draws a cloud's shade (100,000 noisy points, one a pixel cell: 6 % differed, by a level or two)
+    if pushed is None and ((points := any(p.points for p in plans)) or columns < m4_columns(model, scale, 1)):  # type: ignore[union-attr]
+        kept = filtered_rows(rel, layers, filters) if rel.count > WHOLE_ROWS else None
         drawn = rel.count if kept is None else kept[1]
-        if drawn <= 2 * ROW_BUDGET and 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= drawn:
+        if drawn <= min(WHOLE_ROWS, max_drawn_rows()) and (points or 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= drawn):
             return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)

@@ -17,6 +17,7 @@ from conftest import write_tree
 
 import chartspec
 from chartspec.compiler.interactive import LAYER_NAME
+from chartspec.data import reduce
 from chartspec.data.reduce import LAYER_MASK, MAX_DRAWN_ROWS, SUBPIXELS
 from chartspec.errors import ChartspecError
 
@@ -240,7 +241,14 @@ def test_ema_is_computed_on_the_full_series_before_the_cut(tmp_path: Path) -> No
     assert {int(i) for i in _expected(step, [smooth], WIDTH * SUBPIXELS)} <= _kept_x(rows)
 
 
-def test_the_same_rows_in_every_run(tmp_path: Path) -> None:
+@pytest.fixture
+def points_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Translucent points are drawn whole up to WHOLE_ROWS rows (their shade is every row's):
+    these tests' few thousand points are cut as a larger table's would be."""
+    monkeypatch.setattr(reduce, "WHOLE_ROWS", 0)
+
+
+def test_the_same_rows_in_every_run(tmp_path: Path, points_cut: None) -> None:
     n = 20_000
     step = np.repeat(np.arange(n // 4), 4)  # every step logged four times: ties everywhere
     loss = np.round(np.random.default_rng(9).integers(0, 5, n) * 0.5, 1)  # and ties in y
@@ -254,7 +262,7 @@ def test_the_same_rows_in_every_run(tmp_path: Path) -> None:
     assert len(first) < n
 
 
-def test_point_marks_keep_one_row_per_occupied_cell(tmp_path: Path) -> None:
+def test_point_marks_keep_one_row_per_occupied_cell(tmp_path: Path, points_cut: None) -> None:
     n = 40_000
     rng = np.random.default_rng(11)
     step, value = np.arange(n), np.round(rng.integers(0, 3, n).astype(float), 1)  # 3 distinct heights
@@ -269,7 +277,7 @@ def test_point_marks_keep_one_row_per_occupied_cell(tmp_path: Path) -> None:
     assert cells == want  # every occupied cell still has its point
 
 
-def test_points_on_a_log_y_keep_a_point_per_cell_as_vega_draws_the_cells(tmp_path: Path) -> None:
+def test_points_on_a_log_y_keep_a_point_per_cell_as_vega_draws_the_cells(tmp_path: Path, points_cut: None) -> None:
     """Cells were cut linearly in y: on a log axis spanning five decades, 0.001, 0.0001 and 0.00001
     (216, 144 and 72 px apart on screen) fell in one cell at the bottom and only one was kept."""
     n = 24_000
@@ -540,7 +548,7 @@ def test_a_small_table_hands_vega_only_the_columns_the_spec_names(tmp_path: Path
     assert rows[7] == {"step": 7, "loss": columns["loss"][7], "keep": 1, "run": "a"}
 
 
-def test_point_cells_span_a_fixed_y_domain_not_an_outlier_beyond_it(tmp_path: Path) -> None:
+def test_point_cells_span_a_fixed_y_domain_not_an_outlier_beyond_it(tmp_path: Path, points_cut: None) -> None:
     """With 'domain: [0, 1]' and one value of 10^6 off the plot, the cells spanned 0..10^6 and every
     visible point fell in the bottom row: one point a pixel column survived of a dense cloud."""
     n = 40_000

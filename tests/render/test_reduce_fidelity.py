@@ -130,7 +130,7 @@ def test_a_sweep_the_cut_would_keep_half_of_is_drawn_whole(tmp_path: Path, monke
     200 px with the budget lowered in proportion (the same columns a pixel, 1/3 of the rows:
     0.79 % differed)."""
     monkeypatch.setattr(m4grid, "ROW_BUDGET", 20_000)
-    monkeypatch.setattr(reduce, "ROW_BUDGET", 20_000)
+    monkeypatch.setattr(reduce, "WHOLE_ROWS", 40_000)
     rng = np.random.default_rng(9)
     runs, steps = 15, 2_200  # 11 steps a pixel, as 6,667 at 600 px
     lines = [f"{s},r{r},{np.exp(-s / (steps / 3)) * (1 + r / 10) + 0.05 * rng.standard_normal():.5f}"
@@ -151,7 +151,7 @@ def test_a_sweep_is_judged_by_the_rows_its_layers_filters_keep(tmp_path: Path, m
     """45 runs in the table, 15 drawn (a layer filter): the 15 runs' rows decide, as for a table of
     them alone (the table's rows, three times the limit, had the 15 runs cut: 1.5 % of pixels)."""
     monkeypatch.setattr(m4grid, "ROW_BUDGET", 20_000)
-    monkeypatch.setattr(reduce, "ROW_BUDGET", 20_000)
+    monkeypatch.setattr(reduce, "WHOLE_ROWS", 40_000)
     rng = np.random.default_rng(10)
     runs, steps = 45, 2_200
     lines = [f"{s},r{r},{np.exp(-s / (steps / 3)) * (1 + r / 30) + 0.05 * rng.standard_normal():.5f}"
@@ -164,6 +164,26 @@ def test_a_sweep_is_judged_by_the_rows_its_layers_filters_keep(tmp_path: Path, m
                           "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
     spec = chartspec.load(tmp_path / "reduced.yaml")
     assert spec.table.reduced_from is None and len(spec.table.rows) == 15 * steps  # the rows the filter keeps
+    full = full_pngs(tmp_path / "full.yaml")(1)
+    reduced = image(chartspec.save(spec, tmp_path / "reduced.png").read_bytes())
+    differ = np.any(full != reduced, axis=2)
+    assert differ.mean() < 0.005, f"{differ.mean():.3%} of pixels differ"
+
+
+def test_translucent_points_below_the_whole_table_limit_are_drawn_whole(tmp_path: Path) -> None:
+    """Vega-Lite draws points at opacity 0.7, so a pixel's shade is the count of markers on it: one
+    row a pixel cell differed from the full render in 6 % of PNG pixels (100,000 noisy points at
+    600 px). Up to reduce.WHOLE_ROWS drawn rows a point layer's table is drawn whole."""
+    rng = np.random.default_rng(5)
+    step = np.arange(N)
+    loss = 2 * np.exp(-step / (N / 4)) + 0.15 * rng.standard_normal(N)
+    body = (f"width: {WIDTH}\nheight: 200\ndata: run.csv\nx: {{field: step}}\nlegend: {{position: none}}\n"
+            "layers:\n  - {mark: point, y: {field: loss}}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,loss\n" + "\n".join(
+        f"{s},{v:.5f}" for s, v in zip(step, loss)) + "\n", "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
+    spec = chartspec.load(tmp_path / "reduced.yaml")
+    assert N > m4grid.small_rows(spec.model) and N <= reduce.WHOLE_ROWS  # large data, under the limit
+    assert spec.table.reduced_from is None and len(spec.table.rows) == N
     full = full_pngs(tmp_path / "full.yaml")(1)
     reduced = image(chartspec.save(spec, tmp_path / "reduced.png").read_bytes())
     differ = np.any(full != reduced, axis=2)
