@@ -6,8 +6,8 @@ file) of a line, area, rule or errorband mark this keeps, per pixel column of th
 rows with the first and last x and the smallest and largest value of every y field the layer
 draws: M4 (Jugel, Jerzak, Hackenbroich, Markl, "M4: A Visualization-Oriented Time Series Data
 Aggregation", VLDB 2014). Every spike survives, and so do the extents of x and y, so axis
-domains and the legend equal the full data's. Point, tick and text marks keep one row per
-occupied pixel cell beyond 120,000 drawn rows (their opacity composites: below, every row). The
+domains and the legend equal the full data's. Point and tick marks keep one row per occupied
+pixel cell beyond 120,000 drawn rows (their opacity composites: below, every row), text always. The
 work runs in the engine (engine.py): ``GROUP BY`` series and pixel column, ``arg_min``/``arg_max``
 with the row number as tie-break, so the result is deterministic.
 
@@ -276,7 +276,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     # a sweep whose runs got fewer columns a pixel than one series, cut to half its layers' rows or more: saves Vega little,
     # costs fidelity (15 runs x 6,667 noisy steps: 0.71 % of PNG pixels differed); translucent points: only every row
     # draws a cloud's shade (100,000 noisy points, one a pixel cell: 6 % differed, by a level or two)
-    if pushed is None and ((points := any(p.points for p in plans)) or columns < m4_columns(model, scale, 1)):  # type: ignore[union-attr]
+    if pushed is None and ((points := any(p.layer.mark in ("point", "tick") for p in plans)) or columns < m4_columns(model, scale, 1)):  # type: ignore[union-attr]
         kept = filtered_rows(rel, layers, filters) if rel.count > WHOLE_ROWS else None
         drawn = rel.count if kept is None else kept[1]
         if drawn <= min(WHOLE_ROWS, max_drawn_rows()) and (points or 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= drawn):
