@@ -81,7 +81,7 @@ def axis_width(y: YAxis, span: Span | None, height: int) -> float:
 
 def _label_texts(y: YAxis, span: Span | None, height: int) -> list[str]:
     fixed = domain(y, span) or flat_domain(y, span, False) or span  # one value: widened as the scale is
-    if fixed is not None and tiny(y, span):  # d3's "~e" as Python's "g" writes it: 2.5e-22
+    if fixed is not None and tiny(y, span):  # d3's "~g" as Python's "g" writes it: 2.5e-22
         return [f"{v:.3g}" for v in (fixed if y.values is None else y.values) if not isinstance(v, str)]
     if y.values is not None:
         values: list[float | int | str] = list(y.values)
@@ -167,7 +167,22 @@ def align_domains(owners: dict[str, YAxis], spans: dict[str, Span | None], heigh
                 best = (score, chosen)
     if best is None:
         return {}
-    return {i: replace(owners[i], domain=d, tick_step=step) for i, (d, step) in best[1].items()}
+    return {i: replace(owners[i], domain=d, tick_step=step, values=_flat_values(d, step, _flat(spans.get(i))))
+            for i, (d, step) in best[1].items()}
+
+
+def _flat_values(fitted: Span, step: float, flat: float | None) -> tuple[float, ...] | None:
+    """The ticks of an aligned axis whose data is one value set on a tick (:func:`_fit`): the value
+    and whole steps from it (0.31, 0.33, ... 0.43 around 0.37), where multiples of the step would
+    name no tick 0.37; None otherwise (the step's multiples, as for any axis)."""
+    if flat is None or abs(round(flat / step) - flat / step) < 1e-9:
+        return None
+    below = round((flat - fitted[0]) / step)
+    if abs((flat - fitted[0]) / step - below) > 1e-6:
+        return None  # (fitted the old way: the value between two ticks)
+    places = min(20, max(decimals(step), decimals(flat)))
+    n = round((fitted[1] - fitted[0]) / step)
+    return tuple(flat if k == below else round(flat + (k - below) * step, places) for k in range(n + 1))
 
 
 def _reference(y: YAxis) -> tuple[int, int | None] | None:
@@ -209,8 +224,7 @@ def _fit(span: Span, n: int, below: int, fixed_step: float | None, flat: float |
                 continue
             start = -below * step
         elif flat is not None:  # a constant 0.001 with 6 steps of 0.0001: [0.0007, 0.0013], not on the first tick
-            start = (round(flat / step) - n // 2) * step
-            start = max(start, 0.0) if flat > 0 else min(start, -n * step) if flat < 0 else start  # no sign change
+            start = _flat_start(flat, step, n, lo, hi)
         elif hi <= 0:  # all negative: anchor at the top so the domain stays below zero
             start = math.ceil(hi / step - 1e-9) * step - n * step
         else:
@@ -219,6 +233,22 @@ def _fit(span: Span, n: int, below: int, fixed_step: float | None, flat: float |
         if start <= lo + 1e-9 * step and end >= hi - 1e-9 * step:
             return (round(start, places), round(end, places)), step
     return None
+
+
+def _flat_start(flat: float, step: float, n: int, lo: float, hi: float) -> float:
+    """Where the domain of one value ``flat`` starts: the value on a tick (the middle one, or nearer
+    the zero it does not cross) and inside ``[lo, hi]``, else on the multiple of the step nearest to
+    that (a value between ticks, named by none: 0.37 on steps of 0.5)."""
+    below = n // 2
+    if flat > 0:
+        below = min(below, math.floor(flat / step + 1e-9))
+    elif flat < 0:
+        below = max(below, n - math.floor(-flat / step + 1e-9))
+    start = flat - below * step
+    if start <= lo + 1e-9 * step and start + n * step >= hi - 1e-9 * step:
+        return start
+    start = (round(flat / step) - n // 2) * step
+    return max(start, 0.0) if flat > 0 else min(start, -n * step) if flat < 0 else start  # no sign change
 
 
 def _steps(need: float, fixed: float | None) -> Iterator[float]:

@@ -50,6 +50,7 @@ from .scales import axis_values, heading_limit, label_room, legend_title_limit, 
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
 from .styles import styles
 from .themes import apply_theme, theme_palette
+from .tickroom import steps_that_fit, whole_steps
 from .times import interval_ticks, single_time, time_tooltip
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     data = layer_data(spec)  # the chart's and layers' own rows, EMA columns added
     _series_known(spec, data)
     table = data.main
+    model, tick_notes = steps_that_fit(model, data, spec.source)  # annotations far off: Vega's ticks
     groups = axis_groups(model.layers)
     spans = {axis_id: tick_reach(members[0].y, group_span(members, [data.of(m) for m in members]), y_reach(model, axis_id))
              for axis_id, members in groups.items()}
@@ -93,7 +95,8 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     found = entries(model, data.of, tags, palette)
     style = styles(model, tags)
     check_drawn_names(model, found, tags, style, data, spec.source)  # legend names, headers: not too long
-    notes = shared_color_notes(model, found, palette, spec.source) + empty_layer_notes(model, data, spec.source)
+    notes = (shared_color_notes(model, found, palette, spec.source) + empty_layer_notes(model, data, spec.source)
+             + tick_notes)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, style), model, found)
@@ -205,9 +208,10 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
     axis, scale = vl_axis(x, drawn, grid), vl_scale(x, drawn, zero=False, flat=flat)
     padded = span is not None and span[0] == span[1] and "domain" in scale
     # one step logged so far (a padded zero-width domain, scales.flat_domain): the steps beside it
-    steps = (span[0] - 1, span[1] + 1) if padded and span is not None else wide
+    # else whole numbers within the data and annotations (a vline at 7.5 over steps 0..5: Vega's ticks were halves)
+    steps = (span[0] - 1, span[1] + 1) if padded and span is not None else wide and (math.ceil(wide[0]), math.floor(wide[1]))
     if (steps is not None and "values" not in axis and "format" not in axis and model.interactive.zoom is None
-            and _whole_steps(x, steps, tables)):  # (zoomed in, fixed ticks would stay put)
+            and whole_steps(x, steps, tables)):  # (zoomed in, fixed ticks would stay put)
         # steps 0..1: ticks at 0 and 1, not 0.05 apart with the end labels colliding (Vega's
         # tickMinStep still asks d3 for 2 ticks, which gives 0.5)
         room = max(2, math.ceil(model.width / 40))  # Vega-Lite's own tick count for the width
@@ -229,18 +233,6 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             axis["values"] = ticks
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
-
-
-def _whole_steps(x: Axis, span: Span | None, tables: list[Table]) -> bool:
-    """Whether a linear x of a short whole-number span (at most 20: where Vega's ticks would fall
-    between whole numbers) holds whole numbers only, as steps and epochs do."""
-    if x.type != "quantitative" or x.scale != "linear" or span is None or not 0 < span[1] - span[0] <= 20:
-        return False
-    if not (float(span[0]).is_integer() and float(span[1]).is_integer()):
-        return False
-    values = (row.get(x.field) for t in tables for row in t.rows)
-    # 1.0 too: pandas writes whole steps so once a column had a missing value
-    return all(v is None or isinstance(v, int) or (isinstance(v, float) and v.is_integer()) for v in values)
 
 
 def _owners(model: ChartSpec, groups: dict[str, list[Layer]], spans: dict[str, Span | None]) -> dict[str, YAxis]:

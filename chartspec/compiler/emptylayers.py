@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
+from ..data.bandnotes import nothing_drawn_note
 from ..data.layerdata import LayerData, layer_steps
 from ..data.smoothing import smooth_column
 from ..data.table import Table
-from ..errors import Diagnostic, quoted
+from ..errors import Diagnostic
 from ..spec.model import ChartSpec, Layer, axis_of
 from ..spec.source import SourceMap
-from ..spec.transforms import Filter
 
 __all__ = ["empty_layer_notes", "silent_axis"]
 
@@ -64,12 +63,7 @@ def empty_layer_notes(model: ChartSpec, data: LayerData, source: SourceMap) -> l
                if layer.y.type in ("quantitative", "temporal") else bool(base.rows))
         if not steps or not had or not _draws_nothing(layer, data):
             continue  # no transform to blame (a column with no value yet is noted by the checks)
-        at = next((t for t in steps if isinstance(t, Filter)), steps[0]).json_path  # what drops rows, if any
-        notes.append(replace(source.diagnostic(
-            f"layer {quoted(layer.name)} draws nothing: its transforms keep no row of {base.name} "
-            f"with a value in {layer.y.field!r}", at,
-            hint="check the filter's values against the data (the chart is built without the layer)"),
-            severity="note"))
+        notes.append(nothing_drawn_note(layer, steps, base.name, source))  # (the engine's aggregates: bandnotes.py)
     return notes
 
 

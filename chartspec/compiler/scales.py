@@ -82,7 +82,8 @@ def step_ticks(axis: Axis, span: tuple[float, float] | None) -> list[float | int
 def _step_places(axis: Axis, span: tuple[float, float] | None) -> int:
     """Decimals of a ``tick_step`` axis' labels: the step's, or the one value's when it has more."""
     assert axis.tick_step is not None
-    flat = span is not None and _flat_ticks(axis, span) is not None
+    flat = span is not None and (_flat_ticks(axis, span) is not None  # (or aligned ticks through the value: axes.py)
+                                 or span[0] == span[1] and axis.values is not None and span[0] in axis.values)
     return min(20, max(decimals(axis.tick_step), decimals(span[0]) if flat and span else 0))
 
 
@@ -150,10 +151,12 @@ def _tick(value: str, axis: Axis) -> Any:
 
 
 #: an axis whose values all lie closer to zero than this gets labels in exponent notation, d3's
-#: ``~e`` ("2.5e-22"): Vega's fixed-point labels stop at 20 decimals (2e-22 read
-#: "0.00000000000000000000", as did the axis' description) and are hard to read long before
+#: ``~g`` ("2.5e-22"): Vega's fixed-point labels stop at 20 decimals (2e-22 read
+#: "0.00000000000000000000", as did the axis' description) and are hard to read long before.
+#: ``~g`` writes values this small in exponents as ``~e`` does, and zero as "0" (``~e``: "0e+0",
+#: which a labelExpr hid in the labels but the axis' description still read out: "from 0e+0 to 5e-22")
 TINY = 1e-6
-TINY_FORMAT = "~e"
+TINY_FORMAT = "~g"
 
 
 def tiny(axis: Axis, span: tuple[float, float] | None) -> bool:
@@ -180,8 +183,6 @@ def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[st
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):
         props["format"] = axis_number_format(fmt) if axis.type == "quantitative" else fmt
-        if fmt == TINY_FORMAT and not axis.format:  # zero as "0", not "0e+0"
-            props["labelExpr"] = "datum.value === 0 ? '0' : datum.label"
     elif axis.format:  # numbers on a band or point scale (learning rates of a grid): a number format
         props.update(format=axis_number_format(axis.format), formatType="number")
     if axis.label_angle is not None:

@@ -13,6 +13,11 @@ extent's aggregate left them: the engine's table when it aggregated a large laye
 (engineagg.py), else, in Python, the few rows Python evaluated (layerdata.py). Run before
 the reduction, which keeps only the rows the pixels show. Rows a remote engine (Spark, PostgreSQL)
 already cut, and rows made by a Vega expression Python cannot run, are not counted: no note.
+
+A layer whose filters keep no row at all draws nothing: the compiler notes it where Python ran
+the transforms (compiler/emptylayers.py), and :func:`empty_aggregate_notes` where the engine ran
+them for a large layer's aggregate (the compiler then sees the aggregated rows, no transform),
+with the same words (:func:`nothing_drawn_note`).
 """
 
 from __future__ import annotations
@@ -23,16 +28,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.extents import EXTENTS
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Filter, Transform
 from .engine import Relation, quote
-from .layerdata import layer_view
+from .layerdata import layer_steps, layer_view
 from .table import Table
 from .values import shown
 
-__all__ = ["single_sample_notes"]
+__all__ = ["empty_aggregate_notes", "nothing_drawn_note", "single_sample_notes"]
 
 #: extent -> what needs two values
 _NEEDS = {"stdev": "a standard deviation", "stderr": "a standard error", "ci": "a confidence interval"}
@@ -111,3 +117,46 @@ def _note(layer: Layer, model: ChartSpec, source: SourceMap, single: int, drawn:
         f"is missing there", layer.json_path + ("band", "extent"),
         hint="the spread needs several rows at each x (seeds, runs, repeats): check that every one logged "
              "these steps, or leave the steps of a single row out with a filter"), severity="note")
+
+
+def nothing_drawn_note(layer: Layer, steps: Sequence[Transform], table_name: str, source: SourceMap) -> Diagnostic:
+    """The note on ``layer`` whose ``steps`` keep no row of ``table_name`` with a value to draw,
+    at the first filter (what drops rows), else the first step."""
+    at = next((t for t in steps if isinstance(t, Filter)), steps[0]).json_path
+    return replace(source.diagnostic(
+        f"layer {quoted(layer.name)} draws nothing: its transforms keep no row of {table_name} "
+        f"with a value in {layer.y.field!r}", at,
+        hint="check the filter's values against the data (the chart is built without the layer)"), severity="note")
+
+
+def empty_aggregate_notes(before: ChartSpec, after: ChartSpec, before_tables: Sequence[Table | None], table: Table,
+                          layer_tables: Sequence[Table | None], source: SourceMap) -> list[Diagnostic]:
+    """A note for each layer the engine aggregated (``before`` -> ``after``: engineagg.py) into no
+    row with a y value from a table that has y values: its filters kept nothing."""
+    notes: list[Diagnostic] = []
+    for old, new in zip(before.layers, after.layers):
+        own = layer_tables[new.index] if new.index < len(layer_tables) else None
+        if old is new or own is None or own.relation is None:
+            continue  # not aggregated by the engine
+        had_own = new.index < len(before_tables) and before_tables[new.index] is not None
+        steps = layer_steps(old, before, had_own)
+        base = before_tables[new.index] if had_own else table  # (the aggregate replaced a layer's own table)
+        if base is None or not steps or _values(own.relation, old.y.field) or not _has_values(base, old.y.field):
+            continue
+        notes.append(nothing_drawn_note(old, steps, base.name, source))
+    return notes
+
+
+def _values(rel: Relation, column: str) -> bool:
+    """Does ``column`` of ``rel`` hold a finite number? (text columns: any value)"""
+    if column not in rel.columns:
+        return False
+    test = f"isfinite({quote(column)})" if column in rel.numeric else f"{quote(column)} IS NOT NULL"
+    (found,) = rel.con.execute(f"SELECT EXISTS (SELECT 1 FROM {rel.name} WHERE {test})").fetchall()
+    return bool(found[0])
+
+
+def _has_values(table: Table, column: str) -> bool:
+    if table.relation is not None:
+        return column in table.relation.columns and _values(table.relation, column)
+    return any(math.isfinite(v) for v in table.numbers(column))

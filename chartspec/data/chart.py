@@ -15,7 +15,7 @@ from ..spec.source import SourceMap
 from ..spec.themes import spec_theme
 from ..spec.validate import schema_diagnostics
 from ..spec.yamlload import Document
-from .bandnotes import single_sample_notes
+from .bandnotes import empty_aggregate_notes, single_sample_notes
 from .categories import category_diagnostics
 from .checks import semantic_diagnostics
 from .dates import with_utc_dates
@@ -103,9 +103,12 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
                 model, table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root,
                                                           used)
             # a large layer's aggregate (band extents, mean over seeds) run by the engine (engineagg.py)
+            before, before_tables = model, layer_tables
             model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root, scale)
-            # bands with a gap where an x has one row: counted on every aggregated row, before the reduction
-            band_notes = single_sample_notes(model, table, layer_tables, doc.source, root)
+            # bands with a gap where an x has one row: counted on every aggregated row, before the reduction;
+            # and layers whose filters kept no row, as the compiler notes them in smaller charts
+            band_notes = (single_sample_notes(model, table, layer_tables, doc.source, root)
+                          + empty_aggregate_notes(before, model, before_tables, table, layer_tables, doc.source))
             # colour fields of 50,000 runs counted where the rows are, in the engine (seriescount.py)
             series_problems, counted = engine_series_diagnostics(model, table, layer_tables, doc.source)
             problems += series_problems

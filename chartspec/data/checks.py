@@ -23,7 +23,7 @@ from .values import shown
 if TYPE_CHECKING:
     from .engine import Relation
 
-__all__ = ["MAX_TICKS", "semantic_diagnostics"]
+__all__ = ["MAX_TICKS", "bound_text", "semantic_diagnostics", "step_size", "step_text"]
 
 MAX_TICKS = 500
 _AXIS_SETTINGS = ("title", "type", "scale", "domain", "tick_step", "format", "side", "exponent", "nice", "zero",
@@ -140,6 +140,21 @@ def _step_text(axis: Axis) -> str:
         unit, count = axis.tick_interval
         return f"{{{unit}: {count}}}"
     return f"{axis.tick_step:g}"
+
+
+def step_size(axis: Axis) -> float | None:
+    """The tick step of ``axis`` in its own units (a time interval in ms at its shortest), or None."""
+    return _step_ms(axis)
+
+
+def step_text(axis: Axis) -> str:
+    """The axis' ``tick_step`` as a message writes it (``1``, ``{second: 1}``)."""
+    return _step_text(axis)
+
+
+def bound_text(value: float, axis: Axis) -> str:
+    """An axis bound as a message writes it (numbers short, times as UTC dates)."""
+    return _at(value, axis)
 
 
 def _at(value: float, axis: Axis) -> str:

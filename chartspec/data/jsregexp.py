@@ -8,8 +8,10 @@ without the ``u`` flag), with ``re.ASCII``; anything outside that common part (b
 named groups, lookbehind, the ``m``, ``u`` and ``y`` flags, ``g`` whose ``lastIndex`` makes ``test``
 stateful, ``i`` with a non-ASCII pattern, patterns and texts that could backtrack for minutes) raises :class:`~chartspec.data.jsvalues.Unsupported`, and
 the caller knows nothing rather than guessing (the guards then count an upper bound: countbound.py).
-One difference stays: JavaScript matches UTF-16 code units, Python code points, so ``.`` is one
-character outside the Basic Multilingual Plane here and two there.
+JavaScript matches UTF-16 code units, Python code points: pattern and text are matched as their
+UTF-16 units (jsvalues.utf16_units), so ``.`` takes half an emoji here as it does there.
+``replace(text, /re/, 'new')`` runs the same patterns (``g`` allowed: ``replace`` starts from the
+text's start each time), with a replacement without ``$`` patterns.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .jsvalues import UNDEFINED, Unsupported, js_string
+from .jsvalues import UNDEFINED, Unsupported, from_units, js_string, utf16_units
 
-__all__ = ["JsRegExp", "check", "js_test"]
+__all__ = ["JsRegExp", "check", "js_replace", "js_test"]
 
 #: JavaScript's WhiteSpace and LineTerminator code points: its ``\\s``
 _SPACE = "\\t\\n\\x0b\\x0c\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
@@ -163,21 +165,39 @@ def _compiled(pattern: str, flags: str) -> re.Pattern[str]:
         raise Unsupported("a case-blind non-ASCII pattern")
     options = re.ASCII | (re.IGNORECASE if "i" in flags else 0) | (re.DOTALL if "s" in flags else 0)
     try:
-        return re.compile(_translate(pattern, "s" in flags), options)
+        return re.compile(_translate(utf16_units(pattern), "s" in flags), options)
     except (re.error, OverflowError, RecursionError) as err:
         raise Unsupported(f"the pattern {pattern!r}") from err
 
 
-def check(regexp: JsRegExp) -> None:
-    """Raise Unsupported now (when the expression is compiled) for a pattern not run here."""
-    _compiled(regexp.pattern, regexp.flags)
+def check(regexp: JsRegExp, *, replacing: bool = False) -> None:
+    """Raise Unsupported now (when the expression is compiled) for a pattern not run here
+    (``replacing``: in ``replace``, where ``g`` means every match, not a ``lastIndex`` kept)."""
+    _compiled(regexp.pattern, regexp.flags.replace("g", "") if replacing else regexp.flags)
+
+
+def js_replace(text: Any, pattern: Any, replacement: Any) -> str:
+    """Vega's ``replace(string, pattern, replacement)``: ``String(string).replace(pattern, replacement)``,
+    for a pattern literal (or text: its first occurrence) and a replacement without ``$`` patterns."""
+    new = js_string(replacement)
+    if "$" in new:
+        raise Unsupported("a replacement with '$' patterns")
+    units = utf16_units(js_string(text))
+    if isinstance(pattern, str):
+        return from_units(units.replace(utf16_units(pattern), utf16_units(new), 1))
+    if not isinstance(pattern, JsRegExp) or len(units) > _MAX_TEXT:
+        raise Unsupported("replace() of this pattern or text")
+    flags = pattern.flags.replace("g", "")
+    _spend(pattern.pattern, flags, units)
+    return from_units(_compiled(pattern.pattern, flags).sub(lambda _: utf16_units(new), units,
+                                                            count=0 if "g" in pattern.flags else 1))
 
 
 def js_test(regexp: Any, text: Any = UNDEFINED) -> bool:
     """Vega's ``test(regexp, string)``: ``regexp.test(String(string))``."""
     if not isinstance(regexp, JsRegExp):
         raise Unsupported("test() of something other than a regular expression literal")
-    text = js_string(text)
+    text = utf16_units(js_string(text))
     if len(text) > _MAX_TEXT:
         raise Unsupported("a text this long")
     return _search(regexp.pattern, regexp.flags, text)
@@ -186,8 +206,13 @@ def js_test(regexp: Any, text: Any = UNDEFINED) -> bool:
 @lru_cache(maxsize=4096)
 def _search(pattern: str, flags: str, text: str) -> bool:
     """One search (the same run name is tested on each of its rows once), within the pattern's work cap."""
+    _spend(pattern, flags, text)
+    return _compiled(pattern, flags).search(text) is not None
+
+
+def _spend(pattern: str, flags: str, text: str) -> None:
+    """Count a search of ``text`` against the pattern's work cap (Unsupported past it)."""
     key = (pattern, flags)
     _work[key] = _work.get(key, 0) + (len(text) + 1) ** 2
     if _work[key] > _MAX_WORK:
         raise Unsupported("this many searches")
-    return _compiled(pattern, flags).search(text) is not None

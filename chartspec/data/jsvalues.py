@@ -25,7 +25,8 @@ class _Undefined:
         return "undefined"
 
 
-__all__ = ["UNDEFINED", "Unsupported", "is_number", "js_string", "string_to_number", "to_number", "truthy"]
+__all__ = ["UNDEFINED", "Unsupported", "from_units", "is_number", "js_string", "string_to_number", "to_number", "truthy",
+           "utf16_units"]
 UNDEFINED: Any = _Undefined()
 
 
@@ -242,13 +243,31 @@ def _extreme(pick: Callable[..., float], empty: float) -> Callable[..., float]:
 _min, _max = _extreme(min, math.inf), _extreme(max, -math.inf)
 
 
+def utf16_units(text: str) -> str:
+    """``text`` as JavaScript holds it: each character past U+FFFF (an emoji) as its two UTF-16
+    surrogates, so ``len``, indexes and regular expressions count what JavaScript counts."""
+    if text.isascii() or max(text) <= "\uffff":
+        return text
+    return "".join(c if c <= "\uffff" else chr(0xD800 + ((ord(c) - 0x10000) >> 10)) + chr(0xDC00 + (ord(c) & 0x3FF))
+                   for c in text)
+
+
+def from_units(units: str) -> str:
+    """The text of UTF-16 ``units`` (pairs joined again); a lone surrogate (half an emoji cut off)
+    is no text Python can write out: Unsupported."""
+    try:
+        return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise Unsupported("half a character past U+FFFF") from None
+
+
 def _substring(s: Any, start: Any, end: Any = UNDEFINED) -> str:
-    text = js_string(s)
+    text = utf16_units(js_string(s))  # JavaScript's indexes count UTF-16 units
     a = to_number(start)
     b = len(text) if end is UNDEFINED else to_number(end)
     a = 0 if math.isnan(a) else int(min(max(a, 0), len(text)))
     b = 0 if math.isnan(b) else int(min(max(b, 0), len(text)))
-    return text[min(a, b):max(a, b)]
+    return from_units(text[min(a, b):max(a, b)])
 
 
 def _blank(v: Any) -> bool:
@@ -273,7 +292,7 @@ def _is_valid(v: Any) -> bool:
 
 def _length(v: Any) -> Any:
     if isinstance(v, (str, list)):
-        return float(len(v.encode("utf-16-be")) // 2 if isinstance(v, str) else len(v))
+        return float(len(utf16_units(v)) if isinstance(v, str) else len(v))
     if v is None or v is UNDEFINED:
         raise Unsupported("length of null")  # Vega throws
     return UNDEFINED
@@ -312,6 +331,11 @@ _DATE_PARTS: dict[str, Callable[[datetime, int], float]] = {
 }
 
 
+#: what JavaScript's trim() strips (WhiteSpace and LineTerminator): Python's strip() also takes
+#: \x1c-\x1f and \x85, and leaves \ufeff
+_JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     **{name: _utc(part) for name, part in _DATE_PARTS.items()},
     "utcquarter": _utc(_DATE_PARTS["utcquarter"], invalid=1.0),  # Vega: 1 + ~~(NaN / 3), so 1
@@ -326,7 +350,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "isBoolean": lambda v: isinstance(v, bool),
     "toNumber": _to_number, "toString": _to_string, "toBoolean": _to_boolean,
     "upper": lambda s: js_string(s).upper(), "lower": lambda s: js_string(s).lower(),
-    "trim": lambda s: js_string(s).strip(), "length": _length, "substring": _substring,
+    "trim": lambda s: js_string(s).strip(_JS_SPACE), "length": _length, "substring": _substring,
     "if": lambda test, a, b: a if truthy(test) else b,
 }
 

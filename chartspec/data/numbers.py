@@ -133,17 +133,27 @@ def typed_rows(rows: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
     is a number column, its text cells read as numbers (``"1"``, ``"NaN"``: made missing later with
     a note) or missing (blank); any other column keeps its cells as written."""
     numeric: dict[str, bool] = {}  # column -> only numbers and number-like text so far
+    wide = False  # an integer beyond int64 (a JSON 9300000000000000001)
     for row in rows:
         for key, value in row.items():
             if isinstance(value, str):
                 numeric[key] = numeric.get(key, True) and (not value.strip(BLANK) or is_number(value))
+            elif value.__class__ is int:
+                wide = wide or not -2**63 <= value < 2**63
             elif isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
                 numeric[key] = False
     texts = {k for k, ok in numeric.items() if ok}
-    if not texts:
+    if not texts and not wide:
         return rows
-    return tuple({k: cell_value(v, True) if k in texts and isinstance(v, str) else v for k, v in row.items()}
+    return tuple({k: cell_value(v, True) if k in texts and isinstance(v, str) else _int64(v) for k, v in row.items()}
                  for row in rows)
+
+
+def _int64(value: Any) -> Any:
+    """An integer beyond int64 as the float the engine reads it as (DuckDB types such a column
+    DOUBLE, as cell_value reads such a CSV cell; Vega reads every number as a double anyway);
+    any other value as it is."""
+    return float(value) if value.__class__ is int and not -2**63 <= value < 2**63 else value
 
 
 # -- the same rule in the engine's SQL ---------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..spec.model import Axis, ChartSpec, Layer
+from .jsvalues import js_string
 from .table import Table
 
 # Integers beyond 2**53 are no more exact than floats, and vl-convert refuses those past 2**63.
@@ -66,10 +67,12 @@ def field_values(field: str, tables: Iterable[Table]) -> list[str]:
 
 
 def series_text(value: Any) -> str:
-    # as Vega's toString() writes it: 3.0 is "3", true is "true"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(num(value)) if isinstance(value, float) else str(value)
+    # as Vega's toString() writes it: 3.0 is "3", true is "true", 9.3e18 (and the integer
+    # 9300000000000000001, a double there) "9300000000000000000": the colour domain's names must be
+    # the texts the chart's toString() makes, or the series draws in no colour
+    if isinstance(value, (bool, int, float)):
+        return js_string(value)
+    return str(value)
 
 
 def shared_color_layers(model: ChartSpec) -> frozenset[int]:

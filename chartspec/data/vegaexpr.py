@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .jsregexp import JsRegExp, check, js_test
+from .jsregexp import JsRegExp, check, js_replace, js_test
 from .jsvalues import (
     FUNCTIONS,
     UNDEFINED,
@@ -24,6 +24,7 @@ from .jsvalues import (
     add,
     compare,
     divide,
+    from_units,
     is_number,
     js_string,
     loose_equal,
@@ -31,6 +32,7 @@ from .jsvalues import (
     strict_equal,
     to_number,
     truthy,
+    utf16_units,
 )
 from .vegaparse import Array, Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
 
@@ -62,9 +64,12 @@ def _member(obj: Fn, key: Fn) -> Fn:
         target, name = obj(r), key(r)
         if isinstance(target, dict):
             return target.get(js_string(name), UNDEFINED) if js_string(name) in target else UNDEFINED
+        if isinstance(target, str):  # JavaScript indexes and counts UTF-16 units: an emoji is two
+            target = utf16_units(target)
         if isinstance(target, (list, str)) and is_number(name) and float(name).is_integer():
             index = int(name)
-            return target[index] if 0 <= index < len(target) else UNDEFINED
+            item = target[index] if 0 <= index < len(target) else UNDEFINED
+            return from_units(item) if isinstance(item, str) else item
         if isinstance(target, (list, str)) and name == "length":
             return float(len(target))
         if target is None or target is UNDEFINED:
@@ -75,8 +80,10 @@ def _member(obj: Fn, key: Fn) -> Fn:
 
 def _compile(node: Node) -> Fn:
     """``node`` as a closure over a row (raises ``Unsupported`` for an unknown function)."""
-    if isinstance(node, Call) and node.name == "test" and node.args and isinstance(node.args[0], Const):
+    if isinstance(node, Call) and node.name == "test" and node.args:
         return _test(node)
+    if isinstance(node, Call) and node.name == "replace":
+        return _replace(node)
     if isinstance(node, Const):
         if isinstance(node.value, JsRegExp):
             raise Unsupported("a regular expression outside test()")
@@ -102,10 +109,38 @@ def _compile(node: Node) -> Fn:
     raise Unsupported(getattr(node, "name", type(node).__name__))
 
 
+def _pattern(node: Node) -> JsRegExp | None:
+    """The pattern of a literal (``/^run-/``) or of ``regexp('^run-', 'i')`` with constant text;
+    None for anything else (a pattern made from the data is not known ahead of the rows)."""
+    if isinstance(node, Const):
+        return node.value if isinstance(node.value, JsRegExp) else None
+    if isinstance(node, Call) and node.name == "regexp" and 1 <= len(node.args) <= 2 and all(
+            isinstance(a, Const) and isinstance(a.value, str) for a in node.args):
+        texts = [a.value for a in node.args]  # type: ignore[attr-defined]
+        return JsRegExp(texts[0], texts[1] if len(texts) == 2 else "")
+    return None
+
+
+def _replace(node: Call) -> Fn:
+    """``replace(text, /pattern/flags or 'text', replacement)`` as JavaScript's String.replace."""
+    if len(node.args) != 3:
+        raise Unsupported("replace")
+    regexp = _pattern(node.args[1])
+    if regexp is not None:
+        check(regexp, replacing=True)
+    elif not (isinstance(node.args[1], Const) and isinstance(node.args[1].value, str)):
+        raise Unsupported("replace() of a pattern not written in the expression")
+    pattern: Any = regexp if regexp is not None else node.args[1].value  # type: ignore[attr-defined]
+    if isinstance(node.args[2], Const) and "$" in js_string(node.args[2].value):
+        raise Unsupported("a replacement with '$' patterns")  # ($&, $1: not run here)
+    text, new = _compile(node.args[0]), _compile(node.args[2])
+    return lambda r: js_replace(text(r), pattern, new(r))
+
+
 def _test(node: Call) -> Fn:
     """``test(/pattern/flags, text)`` where jsregexp.py runs the pattern as JavaScript would."""
-    regexp = node.args[0].value  # type: ignore[union-attr]
-    if not isinstance(regexp, JsRegExp) or len(node.args) > 2:
+    regexp = _pattern(node.args[0])
+    if regexp is None or len(node.args) > 2:
         raise Unsupported("test")
     check(regexp)
     text = _compile(node.args[1]) if len(node.args) == 2 else (lambda r: UNDEFINED)

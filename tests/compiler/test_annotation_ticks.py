@@ -95,9 +95,10 @@ def test_a_tick_step_domain_reaches_an_annotation_beyond_the_data(tmp_path: Path
     axis = _x_axis(tmp_path, STEPS, "field: step, tick_step: 10", "{vline: 100}")
     assert axis.label_texts[0] == "0" and axis.label_texts[-1] == "100"
     _even_across(axis.tick_positions())
-    # one past MAX_TICKS steps keeps the data's domain (1e21 steps of 1 would be listed one by one)
+    # past MAX_TICKS steps Vega places the ticks, up to the vline (1e21 steps of 1 are not listed one
+    # by one; the build notes it: test_far_annotation_ticks.py)
     far = _x_axis(tmp_path, STEPS, "field: step, tick_step: 1", "{vline: 1e21}")
-    assert far.label_texts == [str(i) for i in range(8)]
+    assert far.label_texts[0] == "0" and far.label_texts[-1] == "1e+21" and len(far.label_texts) < 30
 
 
 def test_a_y_tick_step_domain_reaches_an_hline_beyond_the_data(tmp_path: Path) -> None:

@@ -138,3 +138,19 @@ def test_an_aligned_flat_axis_with_tick_step_puts_its_value_mid_axis(tmp_path: P
                      "  - {y: {field: lr, title: LR, axis: lr, tick_step: 0.0001}}\n")
     assert labels["LR"] == pytest.approx(ticks)
     assert labels["Loss"] == [0, 0.5, 1, 1.5, 2, 2.5, 3]  # the reference: seven ticks at the same heights
+
+
+@pytest.mark.parametrize(("value", "step", "gap"), [(0.37, "", 0.02), (0.375, ", tick_step: 0.01", 0.01),
+                                                     (-0.37, "", 0.02)], ids=["free-step", "fixed-step", "negative"])
+def test_an_aligned_flat_axis_names_its_value_off_the_steps(tmp_path: Path, value: float, step: str,
+                                                            gap: float) -> None:
+    """align_ticks fitted a constant 0.37 into steps of 0.02 from 0.30: ticks 0.30 ... 0.42, none
+    of them 0.37 (a single axis of one value names it: scales._flat_ticks). The value is now on the
+    middle tick, the others whole steps from it, at the heights of the other axis' ticks."""
+    csv = "step,a,b\n" + "".join(f"{s},{value},{s + 1}\n" for s in range(4))
+    labels = _labels(tmp_path, csv, "align_ticks: true\nlayers:\n"
+                     f"  - {{y: {{field: a, title: A{step}}}}}\n  - {{y: {{field: b, title: B, axis: b}}}}\n")
+    ticks = labels["A"]
+    assert ticks[len(ticks) // 2] == value  # named, mid axis
+    assert [b - a for a, b in zip(ticks, ticks[1:])] == pytest.approx([gap] * (len(ticks) - 1))
+    assert len(labels["B"]) == len(ticks)  # one grid for both

@@ -34,7 +34,7 @@ def test_tiny_values_get_exponent_labels(tmp_path: Path, run_cli: RunCli, mark: 
     svg = _build(tmp_path, run_cli, [2e-22, 3e-22, 5e-22], mark, y)
     axis = parse_svg(svg).axis("V")
     assert axis.label_texts == labels
-    assert axis.aria_label.endswith("to 5e-22")  # the description, as the labels
+    assert axis.aria_label.endswith(f"from {labels[0]} to 5e-22")  # the description, as the labels ("0", not "0e+0")
     assert "0.0000" not in svg
 
 
