@@ -49,7 +49,7 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
             parts.append(_log_gaps(plan, x, f"floor(({col} - {lo!r}) / {hi - lo!r} * {columns})"))
         filled = not plan.points and fill_cells is not None and plan.layer.mark in FILLED_MARKS
         if filled:
-            fills.setdefault((plan.keys, plan.where, plan.source), []).append(replace(plan, values=()))
+            fills.setdefault((plan.keys, plan.where, plan.source), []).append(plan)
         if filled and plan.layer.band is not None and plan.layer.mark == "errorband":
             # the band's edges are the fill cells' rows and each pixel column's extremes (spikes,
             # the axis' extent); the line on top keeps its M4 columns
@@ -94,8 +94,8 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
                       group if across == columns else 1)
               for (*_, across), members in lines.items()]
     if fill_cells is not None:  # beyond STREAMED_ROWS a window would hold every row: first and last only
-        parts += [fill_part(members, x, fill_cells) if rel.count <= STREAMED_ROWS else
-                  m4_part(rel, members, x, fill_cells) for members in fills.values()]
+        parts += [fill_part(rel, members, x, fill_cells) if rel.count <= STREAMED_ROWS else
+                  m4_part(rel, members, x, f"floor({fill_cells})") for members in fills.values()]
     # a few rows without an x are kept: Vega drops them, but the checks should see some
     every = sum(1 << plan.layer.index for plan in plans)
     parts.append(f"(SELECT __row AS r, {every} AS bit FROM {(base or rel).name} WHERE {x} IS NULL "

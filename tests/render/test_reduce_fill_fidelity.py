@@ -10,6 +10,7 @@ per pixel (66 here, as 40,000 rows at 600 px), and the full render's cost on the
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -20,31 +21,43 @@ from fidelity import full_pngs, image
 import chartspec
 
 WIDTH = 200
-HEAD = f"width: {WIDTH}\nheight: 360\nx: {{field: step}}\nlegend: {{position: none}}\n"
+HEAD = f"width: {WIDTH}\nheight: 360\nlegend: {{position: none}}\n"
 #: steps per series: 66 a CSS pixel, so even at --scale 2 (16 fill cells a pixel) a fill keeps well
 #: under every row; M4 alone left 2.6-2.8 % (area) and 0.8-0.9 % (errorband) of the pixels differing
 STEPS = 66 * WIDTH
-#: case -> (seeds, layer)
+#: case -> (seeds, layer, x); a log x puts ~700 rows in each of its last pixels (vertices the
+#: rasteriser snaps onto a sample: 0.5 % differed without them), a time x is drawn over its extent
+#: (M4 alone: 8.5 % differed)
 CASES = {
-    "area": (1, "{mark: area, y: {field: loss}}"),
-    "errorband": (3, "{mark: errorband, y: {field: loss}, band: {extent: stdev}}"),
+    "area": (1, "{mark: area, y: {field: loss}}", "{field: step}"),
+    "errorband": (3, "{mark: errorband, y: {field: loss}, band: {extent: stdev}}", "{field: step}"),
+    "area, log x": (1, "{mark: area, y: {field: loss}}", "{field: step, scale: log}"),
+    "area, time x": (1, "{mark: area, y: {field: loss}}", "{field: step, type: temporal}"),
 }
 
 
 def _write(tmp_path: Path, case: str) -> None:
-    steps, (seeds, layer) = STEPS, CASES[case]
+    steps, (seeds, layer, x) = STEPS, CASES[case]
     rng = np.random.default_rng(5)
-    step = np.arange(steps)
+    step = np.arange(1, steps + 1)
     lines = ["step,seed,loss"]
     for seed in range(seeds):
         loss = 2 * np.exp(-step / (steps / 4)) + 0.15 * rng.standard_normal(steps) + 0.05 * seed
         if seed == 0:
             loss[int(steps * 0.69)] = 6.0  # one sample: the spike must stay
-        lines += [f"{s},{seed},{v:.5f}" for s, v in zip(step, loss)]
-    body = HEAD + f"data: run.csv\nlayers:\n  - {layer}\n"
+        lines += [f"{_x(s, case)},{seed},{v:.5f}" for s, v in zip(step, loss)]
+    body = HEAD + f"x: {x}\ndata: run.csv\nlayers:\n  - {layer}\n"
     write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "\n".join(lines) + "\n",
                           "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
 
+
+
+def _x(step: int, case: str) -> str:
+    """A step as the case's x: seconds of a run logged every 7 s (time x), else the number."""
+    if "time" not in case:
+        return str(step)
+    moment = datetime(2026, 1, 1) + timedelta(seconds=7 * int(step) + int(step) % 3)
+    return moment.isoformat() + "Z"
 
 
 def _top_of_spike(img: np.ndarray) -> int:
@@ -63,7 +76,7 @@ def test_reduced_fill_differs_from_the_full_one_in_few_pixels_and_keeps_the_spik
         # the reduction did run, on the steps (the band's after the engine aggregated its seeds)
         [cut] = [t for t in (spec.table, *spec.layer_tables) if t is not None and t.reduced_from]
         assert cut.reduced_from == STEPS and len(cut.rows) < 0.7 * STEPS, (scale, len(cut.rows), cut.reduced_from)
-        if case == "area":  # the spike's row is kept (the band draws aggregated rows: its image tells)
+        if case.startswith("area"):  # the spike's row is kept (the band draws aggregated rows: its image tells)
             assert max(float(r["loss"]) for r in cut.rows if r["loss"] is not None) == 6.0, scale
         full = full_png(scale)
         reduced = image(chartspec.save(spec, tmp_path / f"reduced.{scale}.png", scale=scale).read_bytes())
@@ -72,3 +85,21 @@ def test_reduced_fill_differs_from_the_full_one_in_few_pixels_and_keeps_the_spik
         assert differ.mean() < 0.005, f"--scale {scale}: {differ.mean():.3%} of pixels differ"
         # drawn at least as high (a fill's spike one sample wide may fall between the rasteriser's samples)
         assert _top_of_spike(reduced) <= _top_of_spike(full) + scale, scale
+
+
+def test_a_dense_fill_keeps_the_rows_the_rasteriser_snaps_onto_its_samples(tmp_path: Path) -> None:
+    """At ~2,000 rows a pixel (the right end of a log x over 40,000 steps) vertices lie within the
+    rasteriser's snapping of a sample: the segment around the sample alone left 0.5 % of the pixels
+    differing (fillgrid.SNAP)."""
+    steps = 40_000
+    rng = np.random.default_rng(8)
+    loss = 1 + 0.15 * rng.standard_normal(steps)
+    body = HEAD + "x: {field: step, scale: log}\ndata: run.csv\nlayers:\n  - {mark: area, y: {field: loss}}\n"
+    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,loss\n" + "\n".join(
+        f"{s},{v:.5f}" for s, v in enumerate(loss, start=1)) + "\n", "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
+    spec = chartspec.load(tmp_path / "reduced.yaml")
+    assert spec.table.reduced_from == steps and len(spec.table.rows) < steps / 4
+    full = full_pngs(tmp_path / "full.yaml")(1)
+    reduced = image(chartspec.save(spec, tmp_path / "reduced.png").read_bytes())
+    differ = np.any(full != reduced, axis=2)
+    assert differ.mean() < 0.001, f"{differ.mean():.3%} of pixels differ"
