@@ -122,3 +122,13 @@ def test_a_dvclive_metric_reached_through_a_sibling_link_is_one_metric(tmp_path:
     (metrics / "eval").mkdir()
     (metrics / "eval" / "sib").symlink_to("../train", target_is_directory=True)
     assert chartspec.load(root / "c.yaml").table.columns == ("step", "train/acc", "train/loss")
+
+
+def test_a_glob_written_as_a_data_path_is_pointed_at_files(tmp_path: Path, run_cli: RunCli) -> None:
+    """``data: runs/**/*.csv`` names one file of that name: the error says how to read the pattern."""
+    root = write_tree(tmp_path / "p", {"chartspec.toml": "", "runs/r1/metrics.csv": CSV, "c.yaml": (
+        "data: runs/**/*.csv\nx: {field: step}\nlayers: [{y: {field: loss}}]\n")})
+    proc = run_cli("build", "c.yaml", "-f", "json", "-j", "0", cwd=root)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("c.yaml:1:7: error: data file 'runs/**/*.csv' not found\n"), proc.stderr
+    assert "  hint: to read every file a pattern matches write data: {files: 'runs/**/*.csv'}\n" in proc.stderr
