@@ -55,11 +55,11 @@ def _in_rows(table: Table, field: str) -> _Pair | None:
 
 
 def _in_engine(table: Table, field: str) -> _Pair | None:
-    """The same question asked of the engine's BIGINT column; a column of doubles has lost the
-    difference already (nothing to find)."""
+    """The same question asked of the engine's BIGINT column (one scan of it: ~10 ms for 10^7 rows);
+    a column of doubles has lost the difference already (nothing to find)."""
     rel = table.relation
     assert rel is not None
-    if field not in rel.integer:
+    if field not in rel.integer or rel.view:  # (a view over Parquet reads integers as doubles: lost)
         return None
     x = quote(field)
     found = rel.sql(
