@@ -120,8 +120,8 @@ def _place(text: str, entry: int, key: str | None) -> tuple[int, int, str | None
     ``"loss": "n/a"`` found it in an earlier entry's nested ``meta`` object holding a ``loss`` too.
     Looked for only for a note (one walk to the entry): a file without one is read once."""
     try:
-        history = next((at for name, _, at in _members(text, _skip(text, 0))
-                        if name == "log_history"), None)
+        # the last 'log_history', as json.loads keeps it (its value skipped whole: ~0.1 s for 26 MB)
+        history = ([at for name, _, at in _members(text, _skip(text, 0)) if name == "log_history"] or [None])[-1]
         if history is None or text[history] != "[":
             return 0, 0, None
         start = next((at for number, at in enumerate(_items(text, history), start=1) if number == entry), None)
