@@ -60,3 +60,21 @@ def test_large_steps_a_double_tells_apart_still_build(tmp_path: Path, rows: int)
     root = write_tree(tmp_path, {"chartspec.toml": "", "c.yaml": SPEC, "d.csv": _csv(rows, f"{TOP},2\n")})
     table = chartspec.load(root / "c.yaml").table
     assert table.rows and all(type(r["step"]) is int for r in table.rows)
+
+
+def test_a_large_parquet_files_int64_steps_are_asked_of_the_file(tmp_path: Path) -> None:
+    """The engine's view over Parquet reads integers as doubles: the file's own column is asked."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = 200_000
+    steps = [BASE + 4000 * i for i in range(rows)] + [TOP - 1, TOP]
+    root = write_tree(tmp_path, {"chartspec.toml": "", "c.yaml": SPEC.replace("d.csv", "d.parquet")})
+    pq.write_table(pa.table({"step": pa.array(steps, pa.int64()), "loss": [i / rows for i in range(rows + 2)]}),
+                   root / "d.parquet", compression="none", use_dictionary=False)
+    assert (root / "d.parquet").stat().st_size > ENGINE_BYTES
+    with pytest.raises(ChartspecError) as caught:
+        chartspec.load(root / "c.yaml")
+    assert caught.value.first.message.endswith(
+        f"{TOP - 1} (row {rows + 1} of d.parquet) and {TOP} (row {rows + 2} of d.parquet) would be drawn at one x, "
+        "9,223,372,036,854,775,808")
