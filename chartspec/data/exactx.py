@@ -3,10 +3,10 @@
 Vega holds every number as a double, exact for whole numbers up to 2**53 (9,007,199,254,740,992).
 Steps near 2**63 (int64 counters: 9223372036854775806 and 9223372036854775807) became one double,
 9223372036854775808: the rows were drawn at one x, a vertical line under one tick. The file holds
-them exactly (Python ints; DuckDB's BIGINT), so two that would land on one x are found before the
-chart is drawn and refused at the x field. A ``calculate`` cannot help: it runs in Vega, on the
-doubles; the offset must be taken where the steps are written. Integers this large that each keep
-an x of their own (nanosecond timestamps, ~256 apart at 1.7e18) are drawn as before.
+them exactly (Python ints; DuckDB's BIGINT; a Parquet file's int64), so two that would land on one
+x are found before the chart is drawn and refused at the x field. A ``calculate`` cannot help: it
+runs in Vega, on the doubles; the offset must be taken where the steps are written. Integers this
+large that each keep an x of their own (nanosecond timestamps, ~256 apart at 1.7e18) draw as before.
 """
 
 from __future__ import annotations
