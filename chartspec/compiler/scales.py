@@ -17,7 +17,7 @@ from ..data.nice import nice_domain
 from ..data.values import num
 from ..spec.model import Axis
 from .numformat import axis_number_format
-from .times import tick_count
+from .times import CLOCK_LABELS, tick_count
 
 __all__ = ["FLAT_MARGIN", "axis_values", "decimals", "domain", "flat_domain", "num", "step_ticks", "tiny", "vl_axis",
            "vl_scale"]
@@ -183,6 +183,8 @@ def vl_axis(axis: Axis, span: tuple[float, float] | None, grid: bool) -> dict[st
                           if axis.tick_step is not None and axis.type == "quantitative" else None)
     if fmt and axis.type in ("quantitative", "temporal"):
         props["format"] = axis_number_format(fmt) if axis.type == "quantitative" else fmt
+    elif axis.type == "temporal" and axis.time_unit is None:  # (a time unit's labels: Vega-Lite's, 24-hour)
+        props["format"] = dict(CLOCK_LABELS)
     elif axis.format:  # numbers on a band or point scale (learning rates of a grid): a number format
         props.update(format=axis_number_format(axis.format), formatType="number")
     if axis.label_angle is not None:

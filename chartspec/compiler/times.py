@@ -17,7 +17,7 @@ from ..data.checks import MAX_TICKS
 from ..data.values import num
 from ..spec.model import Axis
 
-__all__ = ["TIME_UNITS", "interval_ticks", "single_time", "tick_count", "time_format", "time_tooltip"]
+__all__ = ["CLOCK_LABELS", "TIME_UNITS", "interval_ticks", "single_time", "tick_count", "time_format", "time_tooltip"]
 
 _DAY_MS = 86_400_000
 # (every value a multiple of this many ms, Vega-Lite's UTC unit, d3 time format)
@@ -25,6 +25,12 @@ _RESOLUTIONS = ((_DAY_MS, "utcyearmonthdate", "%b %d, %Y"),
                 (60_000, "utcyearmonthdatehoursminutes", "%b %d, %Y %H:%M"),
                 (1, "utcyearmonthdatehoursminutesseconds", "%b %d, %Y %H:%M:%S"))
 _FINEST = _RESOLUTIONS[-1]
+
+#: the labels of a time axis with no ``format`` of its own: Vega's multi-format with d3's 24-hour
+#: clock. Vega's default writes an hour's tick "%I %p" and a minute's "%I:%M": 18:30 read "06:30",
+#: with no AM/PM to tell it from 06:30. Every other level (":%S", "Fri 01", "Mar 03", "March", "2024")
+#: stays Vega's, which picks the level for each tick by the span.
+CLOCK_LABELS: dict[str, str] = {"hours": "%H:%M", "minutes": "%H:%M"}
 
 #: the time intervals ``tick_step`` may name on a temporal axis, as Vega-Lite's ``tickCount`` says them
 TIME_UNITS = ("millisecond", "second", "minute", "hour", "day", "week", "month", "year")

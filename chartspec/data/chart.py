@@ -19,6 +19,7 @@ from .bandnotes import empty_aggregate_notes, single_sample_notes
 from .categories import category_diagnostics
 from .checks import semantic_diagnostics
 from .dates import with_utc_dates
+from .exactx import x_collision_diagnostics
 from .flow import RESERVED_PREFIX, layer_views
 from .loaded import Spec, in_order
 from .logscale import log_diagnostics
@@ -102,6 +103,8 @@ def load_chart(doc: Document, *, path: Path | None, root: Path | None, scale: fl
 
                 model, table, layer_tables = fetch_remote(model, table, layer_tables, doc.source, scale, root,
                                                           used)
+            # steps beyond 2**53 that one x would draw, found in the exact integers before any cut
+            problems += x_collision_diagnostics(model, (table, *layer_tables), doc.source)
             # a large layer's aggregate (band extents, mean over seeds) run by the engine (engineagg.py)
             before, before_tables = model, layer_tables
             model, table, layer_tables = _engine_aggregates(model, table, layer_tables, root, scale)

@@ -9,6 +9,9 @@ out, or a matched name that is a link leading out, is the same error whether any
 not (a link's target is a path, read without visiting it); under ``**`` such a link is passed by,
 and one inside the project is followed, unless it leads back up (a loop).
 Wildcards match hidden names only when the pattern's part starts with a dot, as in ``glob``.
+
+One file reached by two paths (``runs/r2/sib`` a link to ``../r1``, which ``runs/**`` also lists)
+is one file: :func:`one_per_file` keeps one path for it, so its rows are read and drawn once.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-__all__ = ["Outside", "match_inside"]
+__all__ = ["Outside", "match_inside", "one_per_file"]
 
 
 class Outside(Exception):
@@ -91,6 +94,24 @@ def _below(rel: str, spec_dir: Path, real_root: Path, chain: tuple[Path, ...] = 
         else:
             out.append(path)
     return out
+
+
+def one_per_file(paths: Iterable[str], base: Path) -> list[str]:
+    """``paths`` (relative to ``base``) with one path kept for each real file or folder, in their
+    order: the one through the fewest symbolic links (the run's own folder, not a sibling's link to
+    it), then the first by name. Two names for one file read its rows twice, as two runs."""
+    paths = list(paths)
+    chosen: dict[Path, str] = {}
+    for rel in sorted(paths, key=lambda rel: (_links(base, rel), rel)):
+        chosen.setdefault(_real(base / rel) or base / rel, rel)
+    kept = set(chosen.values())
+    return [rel for rel in paths if rel in kept]
+
+
+def _links(base: Path, rel: str) -> int:
+    """How many of the folders and the file ``rel`` names below ``base`` are symbolic links."""
+    parts = PurePosixPath(rel).parts
+    return sum((base.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
 
 
 def _real(path: Path) -> Path | None:

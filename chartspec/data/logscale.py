@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as _field
 from typing import Any
 
 from ..errors import Diagnostic, quoted
 from ..spec.model import Axis, ChartSpec, Layer
 from ..spec.source import SourceMap
 from .engine import Relation, quote
-from .layerdata import layer_view
+from .layerdata import layer_steps, layer_view
 from .table import Table
 from .values import shown
 
@@ -38,6 +39,11 @@ class _Found:
     above: int = 0
     first: tuple[Any, Any] | None = None  # (x, value)
     table: str = ""
+    #: the transforms the counted rows went through (their kinds: "filter", ...), and how many values
+    #: above zero a layer's rows held before them (the most of any layer; None: not counted), so that
+    #: an axis left empty by its layers' filters is not blamed on the file
+    steps: set[str] = _field(default_factory=set)
+    before: int | None = 0
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,9 @@ class FullCount:
     below: int
     above: int
     first: tuple[Any, Any] | None
+    #: values above zero before the layer's filters, counted only when none is left after them
+    #: (None: not counted, as by the Spark and PostgreSQL engines)
+    before: int | None = None
 
 
 def on_log_scale(spec: ChartSpec, layer: Layer) -> tuple[bool, bool]:
@@ -64,19 +73,22 @@ def full_log_counts(rel: Relation, plans: Sequence[Any], spec: ChartSpec) -> dic
     x = quote(spec.x.field)
     for plan in plans:
         log_x, log_y = on_log_scale(spec, plan.layer)
-        for field in [spec.x.field] * log_x + [plan.layer.y.field] * log_y:
-            if field not in plan.numeric:
+        for name in [spec.x.field] * log_x + [plan.layer.y.field] * log_y:
+            if name not in plan.numeric:
                 continue  # folded or made in Vega: unknown here
-            value = f"CAST({quote(field)} AS DOUBLE)"
+            value = f"CAST({quote(name)} AS DOUBLE)"
             below, above = f"{value} <= 0", f"{value} > 0 AND NOT isnan({value})"  # NaN is missing, not a value
             counted = f"FROM {plan.source} WHERE {plan.where}"
             (n_below, n_above, first_x, first), = rel.sql(
                 f"SELECT count(*) FILTER (WHERE {below}), count(*) FILTER (WHERE {above}), "
-                f"arg_min({x}, __row) FILTER (WHERE {below}), arg_min({quote(field)}, __row) FILTER (WHERE {below}) "
+                f"arg_min({x}, __row) FILTER (WHERE {below}), arg_min({quote(name)}, __row) FILTER (WHERE {below}) "
                 f"{counted}")
-            first_x, first = (_as_read(rel, spec.x.field, first_x), _as_read(rel, field, first))
-            out[(plan.layer.index, field)] = FullCount(counted, int(n_below), int(n_above),
-                                                      (first_x, first) if n_below else None)
+            first_x, first = (_as_read(rel, spec.x.field, first_x), _as_read(rel, name, first))
+            # nothing left above zero: were there any before the filters? (the error says which)
+            before = rel.sql(f"SELECT count(*) FILTER (WHERE {above}) FROM {plan.source}")[0][0] \
+                if n_below and not n_above else None
+            out[(plan.layer.index, name)] = FullCount(counted, int(n_below), int(n_above),
+                                                     (first_x, first) if n_below else None, before)
     return out
 
 
@@ -103,6 +115,7 @@ def log_diagnostics(spec: ChartSpec, table: Table, layer_tables: Sequence[Table 
     for axis, layer in wanted:
         own = layer_tables[layer.index] if layer.index < len(layer_tables) else None
         field = spec.x.field if axis is spec.x else layer.y.field
+        steps = {type(step).__name__.lower() for step in layer_steps(layer, spec, own is not None)}
         full = (own or table).log_counts.get((layer.index, field))
         if full is not None:  # a reduced table: counted on all its rows before the cut
             axes[id(axis)] = axis
@@ -111,6 +124,8 @@ def log_diagnostics(spec: ChartSpec, table: Table, layer_tables: Sequence[Table 
                 seen = found.setdefault((id(axis), field), _Found(table=(own or table).name))
                 seen.below, seen.above = seen.below + full.below, seen.above + full.above
                 seen.first = seen.first or full.first
+                seen.steps |= steps
+                seen.before = None if seen.before is None or full.before is None else max(seen.before, full.before)
             continue
         view, exact = layer_view(own or table, layer, spec, own is not None)
         if not exact or field not in view.columns or field in view.derived:
@@ -119,8 +134,16 @@ def log_diagnostics(spec: ChartSpec, table: Table, layer_tables: Sequence[Table 
         if (id(axis), field, id(view.rows)) in counted:
             continue
         counted.add((id(axis), field, id(view.rows)))
-        _count(found.setdefault((id(axis), field), _Found(table=view.name)), view.rows, field, spec.x.field)
+        seen = found.setdefault((id(axis), field), _Found(table=view.name))
+        _count(seen, view.rows, field, spec.x.field)
+        if steps and seen.before is not None:  # the values its transforms started from (the most of any
+            seen.steps |= steps                # layer's: two layers' filters of one table count it once)
+            seen.before = max(seen.before, sum(1 for row in (own or table).rows if _positive(row.get(field))))
     return _report(found, axes, spec, source)
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _count(into: _Found, rows: Sequence[dict[str, Any]], field: str, x: str) -> None:
@@ -146,9 +169,7 @@ def _report(found: dict[tuple[int, str], _Found], axes: dict[int, Axis], spec: C
         axis = axes[key]
         where = axis.json_path + ("scale",)
         if not any(other.above for (k, _), other in found.items() if k == key):
-            errors.append(source.diagnostic(
-                f"a log scale shows values above zero, and {field!r} in {seen.table} has none", where,
-                hint="use 'scale: symlog' (it draws zero and negatives), or 'scale: linear'"))
+            errors.append(_nothing_above(field, seen, source, where))
             continue
         x_value, value = seen.first or (None, None)
         values = "1 value" if seen.below == 1 else f"{seen.below:,} values"
@@ -158,3 +179,19 @@ def _report(found: dict[tuple[int, str], _Found], axes: dict[int, Axis], spec: C
             where, hint=f"to leave them out quietly add 'transform: [{{filter: {{field: {field}, gt: 0}}}}]'; "
                         "to draw them use 'scale: symlog'"), severity="note"))
     return errors, notes
+
+
+def _nothing_above(field: str, seen: _Found, source: SourceMap, where: Any) -> Diagnostic:
+    """The error of a log axis with no value above zero: the data's fault, or its transforms'. A
+    filter keeping step 0 said "'step' in d.csv has none" of a file holding a thousand steps."""
+    hint = "use 'scale: symlog' (it draws zero and negatives), or 'scale: linear'"
+    if not seen.steps or seen.before == 0:
+        return source.diagnostic(f"a log scale shows values above zero, and {field!r} in {seen.table} has none",
+                                 where, hint=hint)
+    kind = "filters" if seen.steps == {"filter"} else "transforms"
+    held = "" if seen.before is None else \
+        f" ({seen.table} has {seen.before:,} value{'s' if seen.before != 1 else ''} above zero)"
+    return source.diagnostic(
+        f"a log scale shows values above zero, and the layers' {kind} leave no value of {field!r} above zero "
+        f"to draw{held}", where,
+        hint=f"check the {kind}: they keep only values at or below zero; or {hint}")

@@ -59,7 +59,7 @@ def expand_files(patterns: Sequence[str], spec_dir: Path, fail: Callable[[str, s
     (training logs whose runs are folders, ``exp*/dvclive``). Nothing outside ``root`` is looked at
     (globfiles.py): a pattern leading there fails the same way whether files are there or not.
     """
-    from .globfiles import Outside, match_inside
+    from .globfiles import Outside, match_inside, one_per_file
 
     def keep(path: Path) -> bool:
         return path.is_file() or (folders and path.is_dir())
@@ -81,9 +81,10 @@ def expand_files(patterns: Sequence[str], spec_dir: Path, fail: Callable[[str, s
                 hint = suggest_file(pattern, spec_dir, root)
             raise fail(f"no data file matches {pattern!r}", hint or "the pattern is relative to the spec file")
         found.update(dict.fromkeys(PurePosixPath(Path(m).as_posix()).as_posix() for m in matches))
-    if len(found) > MAX_FILES:
-        raise fail(f"{len(found)} data files match; at most {MAX_FILES} can be read", None)
-    return sorted(found)
+    unique = one_per_file(sorted(found), spec_dir)  # a file also reached through a link: once
+    if len(unique) > MAX_FILES:
+        raise fail(f"{len(unique)} data files match; at most {MAX_FILES} can be read", None)
+    return unique
 
 
 def _kind(path: Path) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from glob import has_magic
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,7 +144,9 @@ def resolve_data_path(source: DataSource, spec_file: Path, root: Path, smap: Sou
     try:
         kind = kind_of(resolved.stat().st_mode)
     except (OSError, ValueError):
-        raise fail(f"data file {raw!r} not found", suggest_file(raw, spec_file.parent, root)) from None
+        # a glob in 'data:' names one file literally: the pattern form is 'files:'
+        raise fail(f"data file {raw!r} not found", f"to read every file a pattern matches write "
+                   f"data: {{files: '{raw}'}}" if has_magic(raw) else suggest_file(raw, spec_file.parent, root)) from None
     if kind == "a folder" and folders:
         return resolved
     if kind is not None:  # only regular files are read: a named pipe would hang the build

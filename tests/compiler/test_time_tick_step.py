@@ -17,9 +17,9 @@ CSV = "t,v\n2024-03-01T00:00:00,1\n2024-03-01T09:00:00,3\n2024-03-02T00:00:00,2\
 
 
 @pytest.mark.parametrize(("step", "labels"), [
-    ("{hour: 6}", ["March", "06 AM", "12 PM", "06 PM", "Sat 02"]),
-    ("{hour: 5}", ["March", "05 AM", "10 AM", "03 PM", "08 PM", "Sat 02"]),  # the hours of each day divisible by 5
-    ("{minute: 30}", ["March", "12:30", "01 AM", "01:30", "02 AM"]),
+    ("{hour: 6}", ["March", "06:00", "12:00", "18:00", "Sat 02"]),  # a 24-hour clock (test_clock_labels.py)
+    ("{hour: 5}", ["March", "05:00", "10:00", "15:00", "20:00", "Sat 02"]),  # the hours of each day divisible by 5
+    ("{minute: 30}", ["March", "00:30", "01:00", "01:30", "02:00"]),
 ])
 def test_an_hourly_tick_step_renders_with_ticks_at_those_hours(tmp_path: Path, run_cli: RunCli, step: str,
                                                              labels: list[str]) -> None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import DataError, Diagnostic
 from ...spec.files import read_regular
 from ..engine import Relation, connect, literal, new_name, quote
+from ..globfiles import one_per_file
 from ..rows import fetch
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def hidden(name: str) -> bool:
 def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path]]:
     """Every file under ``folder`` (sorted) and the folders searched, hidden ones left out. Symbolic
     links are followed only while they stay inside ``root``: one leading out is an error, as for a
-    data path; a link leading back up (to ``..``) is not followed."""
+    data path; a link leading back up (to ``..``) is not followed; a file reached twice is listed once."""
     files: list[Path] = []
     folders: list[Path] = []
     real_root = root.resolve()
@@ -182,7 +183,9 @@ def walk(folder: Path, root: Path, location: str) -> tuple[list[Path], list[Path
             if path.is_file():
                 files.append(path)
         dirs[:] = [d for d in sorted(dirs) if not hidden(d) and _down(Path(here) / d, chains, Path(here))]
-    return files, folders
+    # a metric file also reached through a link to its folder (eval/sib -> ../train) is one metric
+    kept = one_per_file([path.relative_to(folder).as_posix() for path in files], folder)
+    return [folder / rel for rel in kept], folders
 
 
 def _down(folder: Path, chains: dict[Path, tuple[Path, ...]], parent: Path) -> bool:
