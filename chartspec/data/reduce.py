@@ -203,7 +203,8 @@ def _series_count(rel: Relation, plans: Sequence[_Plan]) -> int:
         # after its filters (45 runs drawing 15 got a 45th of the budget each); or the table (a smoothed source redoes the EMA)
         plain = plan.where in ("TRUE", f"({DRAWS} & {1 << plan.layer.index}) <> 0") and set(plan.keys) <= set(rel.columns)
         n = rel.sql(f"SELECT count(DISTINCT ({keys})) FROM {rel.name if plain else f'{plan.source} WHERE {plan.where}'}")[0][0] if keys else 1
-        total += max(1, n) * max(1, len(plan.values))
+        # an EMA's line rides its raw one: counted twice, 8 runs' raw lines got half the columns (2.3 % of pixels)
+        total += max(1, n) * max(1, len([v for v in plan.values if v != smooth_column(plan.layer.index)]))
     return total
 
 
@@ -229,8 +230,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     from .smoothframe import add_smoothed, kept_smoothed
 
     assert table.relation is not None
-    # base: the rows with the steps rules' bits but without the smoothed columns, which every
-    # question about the data's own columns asks (a scan of the smoothed view joins them in per row)
+    # base: the rows with the steps rules' bits, without the smoothed columns (a scan of the smoothed view joins them)
     base, notes, fetched = table.relation, (), {}
     filters = lambda layer: _filters_sql(layer, model, has_own, table.relation)  # noqa: E731
     # a log the rules leave as it is is found out by one query (stepssql.py): nothing fetched, no numpy
