@@ -23,8 +23,8 @@ This needs the x scale Vega draws: a linear quantitative x over the data's exten
 ``nice`` (nice.py), a log x rounded out to powers of ten, symlog, sqrt and pow x rounded on their
 own values (d3's linearish scales), a time x over its extent (Vega-Lite does not round it), the
 given domain, or the extent with ``nice: false`` (measured: areas on a log x 3.3 % -> 0.000 %, a
-time x 8.5 % -> 0.001 %, a sqrt x 2.8 % -> 0.001 %); tick steps, time axes with a domain or ``nice``, a
-chart with annotations (they may widen Vega's x domain) and images whose plot width is no whole
+time x 8.5 % -> 0.001 %, a sqrt x 2.8 % -> 0.001 %), widened by the annotations' x as Vega widens
+it; tick steps, time axes with a domain or ``nice`` and images whose plot width is no whole
 number of device pixels keep M4 alone, and so does a connection's table or one cut where it lives
 (Postgres and Spark run M4 remotely; a DuckDB file must draw as they do).
 """
@@ -38,6 +38,7 @@ from typing import Any
 from ..spec.model import ChartSpec
 from .engine import Relation, quote
 from .nice import nice_domain
+from .sources import written_date
 
 __all__ = ["FILLED_MARKS", "SAMPLES", "fill_cells", "fill_part"]
 
@@ -70,19 +71,21 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
     if (kind not in (("linear", "time", "utc") if x.type == "temporal" else _WARPS if x.type == "quantitative" else ())
             or x.time_unit is not None or x.reverse or x.zero or x.tick_step is not None or x.tick_interval is not None):
         return None
-    if model.annotations and x.domain is None:
-        return None  # Vega's x domain also covers the annotations' x (a vline past the data)
+    if (reach := _annotations_x(model)) is None:
+        return None  # an annotation's x that is no number or date (Vega's domain is not known here)
     if abs(model.width * scale - round(model.width * scale)) > 1e-9:
         return None  # the plot's edge off the device pixel grid (--ppi 100: 833.3 px): samples elsewhere
     col, lo, hi = x_map  # x as the scale maps it linearly, and its extent so (xmap.py)
     if x.type == "temporal":  # Vega-Lite leaves a time scale's domain as the extent unless 'nice' is set
         if x.nice or x.domain is not None:
             return None  # rounded to time intervals d3 picks, or dates as written: not computed here
+        lo, hi = min([lo, *reach]), max([hi, *reach])  # Vega's domain joins the annotations' x to the data's
     else:
         exponent = 0.5 if kind == "sqrt" else float(x.exponent) if x.exponent is not None else 1.0
         warp, unwarp = _WARPS[kind](exponent)
         try:
-            raw = (float(x.domain[0]), float(x.domain[1])) if x.domain is not None else (unwarp(lo), unwarp(hi))
+            raw = (float(x.domain[0]), float(x.domain[1])) if x.domain is not None else (
+                min([unwarp(lo), *reach]), max([unwarp(hi), *reach]))
             if x.domain is None and x.nice is not False:  # d3 rounds the domain's own values (linearish)
                 raw = nice_domain(raw[0], raw[1], "log" if kind == "log" else "linear")
             lo, hi = warp(raw[0]), warp(raw[1])
@@ -92,6 +95,19 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
         return None
     per_css = SAMPLES * scale
     return f"(({col} - {lo!r}) / {hi - lo!r} * {model.width * per_css!r} - 0.5)"
+
+
+def _annotations_x(model: ChartSpec) -> list[float] | None:
+    """The x values the annotations are drawn at (dates as epoch ms, as the data's), which Vega's x
+    domain joins to the data's; None when one is neither a number nor a date."""
+    fmt = dict(model.data.parse).get(model.x.field)
+    found = []
+    for value in (v for a in model.annotations for v in a.x):
+        try:
+            found.append(float(written_date(value, fmt) if isinstance(value, str) else value))
+        except (TypeError, ValueError):
+            return None
+    return found if all(map(math.isfinite, found)) else None
 
 
 def fill_part(rel: Relation, members: Sequence[Any], x: str, cells: str) -> str:
