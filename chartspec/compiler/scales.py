@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from ..data.isodate import iso_ms
-from ..data.nice import nice_domain
+from ..data.nice import decimals, nice_domain, step_domain
 from ..data.values import num
 from ..spec.model import Axis
 from .numformat import axis_number_format
@@ -23,11 +22,6 @@ __all__ = ["FLAT_MARGIN", "axis_values", "decimals", "domain", "flat_domain", "n
            "vl_scale"]
 
 _ZERO_SCALES = ("linear", "sqrt", "symlog", "pow")
-
-
-def decimals(step: float) -> int:
-    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def axis_values(lo: float, hi: float, step: float) -> list[float | int]:
@@ -46,14 +40,10 @@ def domain(axis: Axis, span: tuple[float, float] | None) -> tuple[float, float] 
         return axis.domain
     if axis.tick_step is None or axis.type != "quantitative" or span is None:
         return None  # span None: a field a transform makes, known only when Vega-Lite runs
-    step = axis.tick_step
     low, high = span
     if low == high and (flat := _flat_ticks(axis, span)) is not None:
         return flat[0], flat[-1]
-    places = decimals(step)  # as axis_values: 9 * 0.0001 is 0.0009000000000000001, above the tick 0.0009
-    lo = round(math.floor(low / step + 1e-9) * step, places)
-    hi = round(math.ceil(high / step - 1e-9) * step, places)
-    return (lo, hi if hi > lo else round(lo + step, places))
+    return step_domain(low, high, axis.tick_step)
 
 
 def _flat_ticks(axis: Axis, span: tuple[float, float]) -> list[float] | None:

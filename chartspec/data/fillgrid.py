@@ -24,7 +24,8 @@ This needs the x scale Vega draws: a linear quantitative x over the data's exten
 own values (d3's linearish scales), a time x over its extent (Vega-Lite does not round it), the
 given domain, or the extent with ``nice: false`` (measured: areas on a log x 3.3 % -> 0.000 %, a
 time x 8.5 % -> 0.001 %, a sqrt x 2.8 % -> 0.001 %), widened by the annotations' x as Vega widens
-it; tick steps, time axes with a domain or ``nice`` and images whose plot width is no whole
+it, or to whole ``tick_step``s as the compiler widens it (compiler/scales.domain); time axes with a
+domain or ``nice``, hour/day tick steps and images whose plot width is no whole
 number of device pixels keep M4 alone, and so does a connection's table or one cut where it lives
 (Postgres and Spark run M4 remotely; a DuckDB file must draw as they do).
 """
@@ -36,8 +37,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..spec.model import ChartSpec
+from .checks import MAX_TICKS
 from .engine import Relation, quote
-from .nice import nice_domain
+from .nice import nice_domain, step_domain
 from .sources import written_date
 
 __all__ = ["FILLED_MARKS", "SAMPLES", "fill_cells", "fill_part"]
@@ -69,7 +71,8 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
     x = model.x
     kind = x.scale or "linear"  # also the unset default of a temporal x (spec/model.py)
     if (kind not in (("linear", "time", "utc") if x.type == "temporal" else _WARPS if x.type == "quantitative" else ())
-            or x.time_unit is not None or x.reverse or x.zero or x.tick_step is not None or x.tick_interval is not None):
+            or x.time_unit is not None or x.reverse or x.zero or x.tick_interval is not None
+            or x.tick_step is not None and (kind != "linear" or isinstance(x.tick_step, dict))):
         return None
     if (reach := _annotations_x(model)) is None:
         return None  # an annotation's x that is no number or date (Vega's domain is not known here)
@@ -86,7 +89,11 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
         try:
             raw = (float(x.domain[0]), float(x.domain[1])) if x.domain is not None else (
                 min([unwarp(lo), *reach]), max([unwarp(hi), *reach]))
-            if x.domain is None and x.nice is not False:  # d3 rounds the domain's own values (linearish)
+            if x.domain is None and x.tick_step is not None:  # whole steps (compiler/scales.domain)
+                if raw[0] == raw[1] or (raw[1] - raw[0]) / x.tick_step > MAX_TICKS:
+                    return None  # a flat axis, or ticks left to Vega (compiler/tickroom.py)
+                raw = step_domain(raw[0], raw[1], x.tick_step)
+            elif x.domain is None and x.nice is not False:  # d3 rounds the domain's own values (linearish)
                 raw = nice_domain(raw[0], raw[1], "log" if kind == "log" else "linear")
             lo, hi = warp(raw[0]), warp(raw[1])
         except (ValueError, OverflowError, ZeroDivisionError):

@@ -8,8 +8,9 @@ both.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
-__all__ = ["linear_nice", "nice_domain"]
+__all__ = ["decimals", "linear_nice", "nice_domain", "step_domain"]
 
 _E10, _E5, _E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 
@@ -51,3 +52,18 @@ def nice_domain(lo: float, hi: float, scale: str) -> tuple[float, float]:
     if scale == "log" and lo > 0:  # d3 log.nice(): out to whole powers of ten
         return 10.0 ** math.floor(math.log10(lo)), 10.0 ** math.ceil(math.log10(hi))
     return linear_nice(lo, hi)
+
+
+def decimals(step: float) -> int:
+    """The decimals ``step`` is written with (0.0001: 4; 5: 0)."""
+    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def step_domain(low: float, high: float, step: float) -> tuple[float, float]:
+    """[low, high] widened to whole multiples of ``step`` (a ``tick_step`` axis' domain), free of
+    float noise: 9 * 0.0001 is 0.0009000000000000001, above the tick 0.0009."""
+    places = decimals(step)
+    lo = round(math.floor(low / step + 1e-9) * step, places)
+    hi = round(math.ceil(high / step - 1e-9) * step, places)
+    return lo, hi if hi > lo else round(lo + step, places)

@@ -33,7 +33,7 @@ def _build(tmp_path: Path, run_cli: RunCli, csv: str, x: str, y: str, annotation
     (SECONDS, "field: time, type: temporal, tick_step: {second: 1}", "field: loss",
      "{vline: '2024-01-01T01:00:00', label: far}",
      "c.yaml:2:55: note: tick_step {second: 1} would give more than 500 ticks over [2024-01-01, "
-     "2024-01-01 01:00:00]", "at least {second: 8}", "X", "01 AM"),
+     "2024-01-01 01:00:00]", "at least {second: 8}", "X", "01:00"),
     (STEPS, "field: step", "field: loss, tick_step: 0.01", "{hline: 50, label: far}",
      "c.yaml:4:43: note: tick_step 0.01 would give more than 500 ticks over [0.05, 50]", "at least 0.0999",
      "Y", "50"),
