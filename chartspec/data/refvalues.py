@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, quoted
 from ..spec.annotations import Annotation, Stat
@@ -27,6 +28,9 @@ from .logscale import on_log_scale
 from .rows import DRAWS
 from .smoothing import draws
 from .table import Table
+
+if TYPE_CHECKING:
+    from .engine import Relation
 
 __all__ = ["STAT_SQL", "resolve_reference_lines", "stat_field", "stat_layer"]
 
@@ -172,3 +176,27 @@ def _resolve(i: int, a: Annotation, stat: Stat, model: ChartSpec, table: Table,
                                  f"more than the limit of {max_text_length():,}", where,
                                  hint="give the annotation a short 'label'")
     return replace(a, y=(value,), label=label, axis=a.axis if a.axis is not None else layer.name)
+
+
+def drawn_stats(rel: Relation, plans: Sequence[Any], model: ChartSpec) -> dict[int, float]:
+    """The statistics of data-driven hlines on these layers, from every row the layer plots (its
+    filters and calculates as SQL: reduce.py's plans), which the reduction is about to drop."""
+    from .engine import quote  # the engine's module: imported only where the engine runs
+
+    by_layer = {plan.layer.index: plan for plan in plans}
+    out: dict[int, float] = {}
+    for i, a in enumerate(model.annotations):
+        layer = stat_layer(a.stat, model.layers) if a.stat is not None else None
+        plan = by_layer.get(layer.index) if layer is not None else None
+        if a.stat is None or layer is None or plan is None or stat_field(a.stat, layer) not in plan.numeric:
+            continue  # not on this table, or a folded or unknown field: refvalues.py says why
+        col, x = quote(stat_field(a.stat, layer)), quote(model.x.field)
+        log_x, log_y = on_log_scale(model, layer)  # the rows drawn: an x, above zero on a log scale
+        drawn = f" AND {x} IS NOT NULL" + (f" AND CAST({col} AS DOUBLE) > 0" if log_y else "") + (
+            f" AND TRY_CAST({x} AS DOUBLE) > 0" if log_x else "")
+        if layer.series is not None:  # a row without its series' colour is not drawn (layer_checks notes it)
+            drawn += f" AND nullif(CAST({quote(layer.series.field)} AS VARCHAR), '') IS NOT NULL"
+        (value,), = rel.sql(f"SELECT {STAT_SQL[a.stat.op].format(col)} FROM {plan.source} "
+                            f"WHERE {plan.where} AND isfinite(CAST({col} AS DOUBLE)){drawn}")
+        out[i] = float(value) if value is not None else math.nan  # NaN: the layer draws no value (a note)
+    return out
