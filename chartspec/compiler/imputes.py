@@ -16,6 +16,7 @@ of the group fields. A field a ``calculate`` makes is replaced by the fields its
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import JsonPath
@@ -32,11 +33,14 @@ _STACK_BY = ("color", "fill", "stroke", "strokeWidth", "opacity", "fillOpacity",
 _CONTINUOUS = ("quantitative", "temporal")
 
 
+@dataclass(frozen=True)
 class Impute:
-    """An impute found at ``path`` of the Vega-Lite: the rows it would hand Vega."""
+    """An impute found at ``path`` of the Vega-Lite: the rows it would hand Vega (groups x keys)."""
 
-    def __init__(self, path: JsonPath, rows: int, groups: int, keys: int) -> None:
-        self.path, self.rows, self.groups, self.keys = path, rows, groups, keys
+    path: JsonPath
+    rows: int
+    groups: int
+    keys: int
 
 
 def _fields(channel: Any) -> list[str]:
