@@ -50,9 +50,13 @@ def keyed_source(rel: Relation, made: Sequence[Calculate], x: str, dates: Mappin
     if not made:
         return rel.name, None
     kinds: dict[str, str] = {c: "number" if c in rel.numeric else "text" for c in rel.columns}
-    source, present = rel.name, set(rel.columns)
+    source, present, dated = rel.name, set(rel.columns), set(dates)
     for t in made:
         found = series_sql(t.expr, kinds)  # type: ignore[arg-type]
+        if set(expression_fields(t.expr)) & dated:  # what it makes may be a Date too (datum.time)
+            dated.add(t.as_field)
+            if found is not None and found[1] == "text":
+                found = None  # a Date joined to text is "Tue Nov 14 2023 ..." in Vega, not its ms
         if found is None:  # what vegasql.py does not translate ('lr=' + datum.run): run in Python
             return _coded(rel, made, x, dates)
         sql, kinds[t.as_field] = found

@@ -29,8 +29,8 @@ Semantics (those of vegaexpr.py and jsvalues.py, which follow ECMAScript):
   number; ``==`` reads a string literal with ToNumber (``'' == 0``, ``'0x1' == 1``). A string
   literal in ``- * / % < <= > >=`` is its ToNumber, known at translation. Text columns: only
   ``==``, ``!=``, ``===``, ``!==`` against a string literal or ``null``, ``===`` against anything,
-  ``isValid``, and ``+`` with a string; text columns in arithmetic, comparisons, truthiness or as
-  a result are refused.
+  and ``isValid``; text columns in arithmetic, comparisons, truthiness, joined by ``+`` (the engine
+  may write a list or a boolean it holds otherwise than JavaScript) or as a result are refused.
 - Text made by the expression (:func:`series_sql` only: a series' name): ``+`` with a string on
   either side joins both sides' ToString (numbers as JavaScript writes them, jstextsql.py; ``null``,
   ``undefined``, ``true``, ``false`` spelt out), ``?:`` with text on both branches, and its
@@ -164,12 +164,14 @@ def _string(v: _Sql) -> str:
         return v.sql
     if v.kind == "num":
         return number_text_sql(v.sql)
-    if v.kind in ("numn", "numu", "textn"):  # NULL: null (undefined after an aggregate of nothing)
-        shown = number_text_sql(v.sql) if v.kind != "textn" else v.sql
+    if v.kind in ("numn", "numu"):  # NULL: null (undefined after an aggregate of nothing)
+        shown = number_text_sql(v.sql)
         return f"(CASE WHEN {v.sql} IS NULL THEN '{'undefined' if v.kind == 'numu' else 'null'}' ELSE {shown} END)"
     if v.kind == "bool":
         return f"(CASE WHEN {v.sql} THEN 'true' ELSE 'false' END)"
-    return "'null'"
+    if v.kind == "null":
+        return "'null'"
+    raise Unsupported("a text column as text")  # see _binary
 
 
 class _SqlPrims:
@@ -216,10 +218,11 @@ def _binary(node: Binary, columns: Mapping[str, str]) -> _Sql:
             raise Unsupported("made text compared")  # jsequal.py knows literals and columns only
         same = _equal(a, b, strict=len(node.op) == 3)
         return _Sql(same if node.op[0] == "=" else f"(NOT {same})", "bool")
-    if node.op == "+" and kinds & {"text", "str"}:  # a string on either side: both as text, joined
+    if node.op == "+" and kinds & {"text", "str"} and "textn" not in kinds:  # a string on a side: joined
         return _Sql(f"({_string(a)} || {_string(b)})", "str")
     if kinds & {"textn", "str"} or (node.op == "+" and "text" in kinds) or kinds == {"text"}:
-        # a text column + 1 is 1 when the cell is null, text otherwise; 'a' < 'b' compares strings
+        # a column the engine holds as text may not be a string in Vega (a list, a boolean: the
+        # engine writes them otherwise); a text column + 1 is 1 on a null cell; 'a' < 'b' compares strings
         raise Unsupported("text joined or compared as text")
     x, y = _number(a), _number(b)
     if node.op in _COMPARE:

@@ -59,7 +59,7 @@ ROWS = [{"step": s, "loss": v, "run": r} for s, v, r in [
     (0, -0.5, "a"), (49999, 0.25, None), (50000, math.nan, "b"), (1500001, None, "c"), (7, 1e-7, "")]]
 NAMES = ["datum.step < 50000 ? 'a' : 'b'", "datum.loss < 0 ? 'a' : 'b'", "'part ' + floor(datum.step/500000)",
          "'p' + (datum.step % 3)", "'run ' + datum.loss", "'s' + datum.step / 8 + 'x' + true",
-         "datum.run + '!'", "'v' + null + datum.loss * 1e25", "datum.loss ? 'set' : ''", "'n' + datum.step / 0",
+         "'v' + null + datum.loss * 1e25", "datum.loss ? 'set' : ''", "'n' + datum.step / 0",
          "'a' + (datum.step > 3 ? 'big' : 'small') + 1"]
 
 
@@ -77,10 +77,10 @@ def test_series_names_in_the_engine_are_vegas(expr: str) -> None:
     assert got == [fn(row) for row in ROWS]
 
 
-@pytest.mark.parametrize("expr", ["datum.run + 1", "(datum.step > 1 ? 'a' : 'b') == 'a'", "'a' + 1 < 'b'",
+@pytest.mark.parametrize("expr", ["datum.run + 1", "datum.run + '!'", "(datum.step > 1 ? 'a' : 'b') == 'a'", "'a' + 1 < 'b'",
                                   "datum.step > 1 ? 'a' : 2"])
 def test_text_vega_reads_otherwise_is_not_translated(expr: str) -> None:
-    assert series_sql(expr, COLUMNS) is None  # a null cell + 1 is 1, strings compare as strings, mixed kinds
+    assert series_sql(expr, COLUMNS) is None  # text columns (Python runs them), strings compare as strings, mixed kinds
 
 
 def _legend(vl: dict[str, Any]) -> list[str]:
@@ -107,3 +107,21 @@ def test_a_large_log_coloured_by_a_calculated_name_is_drawn_with_vegas_names(
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "10000")
     vl = drawn_vegalite(chartspec.load(path))
     assert _legend(vl) == names
+
+
+def test_a_name_made_from_a_parsed_date_is_the_one_vega_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A date field joined to text: computed in Python per distinct date (never as the engine's
+    number text), so the large log is named as the small one."""
+    lines = ["step,start,loss"] + [f"{s},{'2024-01-01' if s < 10_000 else '2024-02-01'},{math.sin(s / 50):.4f}"
+                                   for s in range(20_000)]
+    files = {"chartspec.toml": "", "d.csv": "\n".join(lines) + "\n", "s.csv": "\n".join(lines[:1] + lines[1::100]) + "\n"}
+    for name in ("d", "s"):
+        files[f"{name}.yaml"] = (f'data: {{path: {name}.csv, parse: {{start: "%Y-%m-%d"}}}}\n'
+                                 "transform: [{calculate: \"'at ' + datum.start\", as: run}]\nx: {field: step}\n"
+                                 "layers:\n  - mark: line\n    y: {field: loss}\n    color: {field: run}\n"
+                                 "    smooth: {ema: 0.9}\n")
+    write_tree(tmp_path, files)
+    small = _legend(drawn_vegalite(chartspec.load(tmp_path / "s.yaml")))
+    monkeypatch.setattr(engine, "ENGINE_BYTES", 1000)
+    monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "10000")
+    assert _legend(drawn_vegalite(chartspec.load(tmp_path / "d.yaml"))) == small and len(small) == 2
