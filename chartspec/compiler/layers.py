@@ -85,8 +85,8 @@ def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: Layer
     if steps:
         compiled = {**compiled, "transform": [*steps, *compiled.get("transform", [])]}
     if piece_column(layer.index) in (own or data.main).columns:  # a hole in x: one path per piece (steps.py)
-        compiled = {**compiled, "encoding": {**compiled["encoding"], "detail": {"field": piece_column(layer.index),
-                                                                                "type": "quantitative"}}}
+        compiled = unstacked({**compiled, "encoding": {**compiled["encoding"], "detail": {
+            "field": piece_column(layer.index), "type": "quantitative"}}})
     if layer.smooth is not None:
         compiled = with_raw_layer(compiled, column=smooth_column(layer.index), smooth=layer.smooth, color=color)
     table = own or data.main
@@ -97,6 +97,27 @@ def finish_layer(compiled: dict[str, Any], layer: Layer, spec: Spec, data: Layer
     elif split:
         compiled = {"data": {"values": values(layer_rows(data.main, layer.index))}, **compiled}
     return compiled
+
+
+#: the marks Vega-Lite stacks by their colour and detail fields unless told not to (its stack.ts)
+STACKED_MARKS = ("area", "bar", "arc")
+
+
+def unstacked(compiled: dict[str, Any]) -> dict[str, Any]:
+    """``compiled`` (a unit or a layer of units) with ``stack: null`` on y wherever Vega-Lite would
+    stack it by its colour and detail fields. A piece of a line (a ``detail`` per hole in x) is no
+    series to sum: stacked, Vega-Lite first imputes every piece to every x of the layer (``impute``
+    by ``[__series, __piece]``, value 0), so 200 holes in 50,000 rows made 10,000,000 rows, a
+    37 MB SVG and an engine out of memory. Unstacked, each piece fills down to the baseline on its
+    own xs, and a hole is a gap in the fill, as it is in a line."""
+    if "layer" in compiled:
+        return {**compiled, "layer": [unstacked(child) for child in compiled["layer"]]}
+    mark = compiled.get("mark")
+    kind = mark.get("type") if isinstance(mark, dict) else mark
+    encoding = compiled.get("encoding", {})
+    if kind not in STACKED_MARKS or "y" not in encoding or "y2" in encoding:  # a range never stacks
+        return compiled
+    return {**compiled, "encoding": {**encoding, "y": {**encoding["y"], "stack": None}}}
 
 
 def split_layers(spec: Spec, table: Table) -> bool:

@@ -24,6 +24,7 @@ from ..data.reduce import MAX_DRAWN_ROWS
 from ..errors import JsonPath, UsageError
 from ..spec.expressions.check import D3_NUMBER_FORMAT, MAX_TEXT
 from ..spec.schema import LONG_TEXT_HINT, max_text_length
+from .imputes import imputes
 from .interactive import LAYER_NAME
 
 __all__ = ["MAX_PIXELS", "MAX_ROWS", "MAX_SIDE", "Finding", "Limits", "limit_findings", "limits"]
@@ -268,12 +269,16 @@ def _drawn(vl: dict[str, Any], lim: Limits) -> list[Finding]:
     # holds at most one row a pixel column past 9,600 x values (hovertable.py): counted, exactly
     # 250,000 rows were refused as 250,601. At most HOVER_ROWS of it are left out, so a spec that
     # names a layer so cannot pass the limit with it.
+    found = [Finding(imp.path, f"Vega-Lite's impute here fills {imp.groups:,} groups out to {imp.keys:,} x values: "
+                     f"{imp.rows:,} rows, more than the limit of {lim.drawn:,}",
+                     "draw the groups without stacking them (stack: null), or " + lim.hint("drawn"))
+             for imp in imputes(vl, lim.drawn) if imp.rows > lim.drawn]
     lists = list(inline_rows(vl))
     total = sum(len(rows) - (min(len(rows), HOVER_ROWS) if _in_hover_layer(vl, where) else 0) for where, rows in lists)
     if total <= lim.drawn:
-        return []
+        return found
     where = max(lists, key=lambda item: len(item[1]))[0]
-    return [Finding(where, f"the chart hands {total:,} rows of data to Vega: more than the limit of {lim.drawn:,}",
+    return found + [Finding(where, f"the chart hands {total:,} rows of data to Vega: more than the limit of {lim.drawn:,}",
                     "aggregate or sample the data first, or " + lim.hint("drawn"), fallback=("data",))]
 
 

@@ -5,8 +5,11 @@ a field its ``calculate`` makes (``color: {field: name}`` with ``'lr=' + datum.r
 the rows before transforms that field is missing: rows read in Python fell into one series (the
 EMA averaged the colours together), and the engine's SQL named a column that does not exist. So
 each row's series is that expression of the row, computed here on the rows before transforms:
-with vegaexpr.py for rows read in Python, as SQL (vegasql.py) over the engine's relation, so both
-paths average the same series.
+with vegaexpr.py for rows read in Python, as SQL (vegasql.py: numbers, and text such as
+``datum.step < 5e4 ? 'a' : 'b'`` or ``'part ' + floor(datum.step / 1e5)``, exactly as Vega writes
+it) over the engine's relation, so both paths average the same series. What the SQL cannot say runs
+in Python once per distinct combination of the columns it reads (at most
+:data:`MAX_COMBINATIONS`).
 
 A ``fold`` copies every row once per key: each key's series holds all of the rows, so its key
 does not split the EMA.
@@ -23,7 +26,7 @@ from .arrownp import arrow_table
 from .engine import Relation, new_name, quote
 from .evaluate import evaluate
 from .stepsplain import series_plan
-from .vegasql import value_sql
+from .vegasql import series_sql
 
 __all__ = ["MAX_COMBINATIONS", "keyed_rows", "keyed_source", "keyed_sources"]
 
@@ -47,10 +50,14 @@ def keyed_source(rel: Relation, made: Sequence[Calculate], x: str, dates: Mappin
     if not made:
         return rel.name, None
     kinds: dict[str, str] = {c: "number" if c in rel.numeric else "text" for c in rel.columns}
-    source, present = rel.name, set(rel.columns)
+    source, present, dated = rel.name, set(rel.columns), set(dates)
     for t in made:
-        found = value_sql(t.expr, kinds)  # type: ignore[arg-type]
-        if found is None:  # text, mostly ('lr=' + datum.run): vegasql.py makes numbers only
+        found = series_sql(t.expr, kinds)  # type: ignore[arg-type]
+        if set(expression_fields(t.expr)) & dated:  # what it makes may be a Date too (datum.time)
+            dated.add(t.as_field)
+            if found is not None and found[1] == "text":
+                found = None  # a Date joined to text is "Tue Nov 14 2023 ..." in Vega, not its ms
+        if found is None:  # what vegasql.py does not translate ('lr=' + datum.run): run in Python
             return _coded(rel, made, x, dates)
         sql, kinds[t.as_field] = found
         column = quote(t.as_field)

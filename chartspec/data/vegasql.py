@@ -27,10 +27,14 @@ Semantics (those of vegaexpr.py and jsvalues.py, which follow ECMAScript):
   value): NaN in arithmetic and ``< <= > >=``, ``== null`` but not ``=== null``, falsy.
 - Equality follows jsequal.py (one rule for DuckDB, Spark and Ibis): a string is never ``===`` a
   number; ``==`` reads a string literal with ToNumber (``'' == 0``, ``'0x1' == 1``). A string
-  literal in ``- * / % < <= > >=`` is its ToNumber, known at translation; ``+`` with text joins
-  text and is refused. Text columns: only ``==``, ``!=``, ``===``, ``!==`` against a string
-  literal or ``null``, ``===`` against anything, and ``isValid``; text columns in arithmetic,
-  comparisons, truthiness or as a result are refused.
+  literal in ``- * / % < <= > >=`` is its ToNumber, known at translation. Text columns: only
+  ``==``, ``!=``, ``===``, ``!==`` against a string literal or ``null``, ``===`` against anything,
+  and ``isValid``; text columns in arithmetic, comparisons, truthiness, joined by ``+`` (the engine
+  may write a list or a boolean it holds otherwise than JavaScript) or as a result are refused.
+- Text made by the expression (:func:`series_sql` only: a series' name): ``+`` with a string on
+  either side joins both sides' ToString (numbers as JavaScript writes them, jstextsql.py; ``null``,
+  ``undefined``, ``true``, ``false`` spelt out), ``?:`` with text on both branches, and its
+  truthiness (not empty). Compared, or as a number, it is refused.
 
 Value context (``calculate``): a number comes back as DOUBLE (NaN and ±Infinity included),
 ``null`` as NULL, ``true``/``false`` as BOOLEAN. A result that may be a number or a boolean
@@ -49,14 +53,15 @@ from typing import Literal
 
 from .engine import literal, quote
 from .jsequal import Side, equal, merge_kinds
+from .jstextsql import number_text_sql
 from .jsvalues import Unsupported, string_to_number
 from .vegaparse import Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
 
-__all__ = ["MAX_SQL", "Column", "to_sql", "value_sql"]
+__all__ = ["MAX_SQL", "Column", "series_sql", "to_sql", "value_sql"]
 
 #: the longest SQL an expression may become (beyond it: refused, as too costly per row)
 MAX_SQL = 20_000
-Kind = Literal["num", "numn", "numu", "bool", "null", "text", "textn"]
+Kind = Literal["num", "numn", "numu", "bool", "null", "text", "textn", "str"]
 #: a column's kind in ``columns``: a number (SQL NULL is ``null``), text, or a number whose SQL NULL
 #: is ``undefined`` (what Vega's aggregate gives for the mean of no valid value: NaN in arithmetic)
 Column = Literal["number", "text", "number|undefined"]
@@ -71,7 +76,8 @@ _EQUAL = ("==", "!=", "===", "!==")
 class _Sql:
     """A translated value: ``num`` a DOUBLE never NULL; ``numn`` a DOUBLE or NULL (``null``);
     ``numu`` a DOUBLE or NULL (``undefined``); ``bool`` a BOOLEAN never NULL; ``null`` the literal;
-    ``text`` a string literal (``text`` its value); ``textn`` a text column (NULL: ``null``)."""
+    ``text`` a string literal (``text`` its value); ``textn`` a text column (NULL: ``null``); ``str``
+    text the expression made (``'p' + datum.a``, ``c ? 'a' : 'b'``), a VARCHAR never NULL."""
 
     sql: str
     kind: Kind
@@ -140,12 +146,32 @@ def _truthy(v: _Sql) -> str:
         return "FALSE"
     if v.kind == "text":
         return "TRUE" if v.sql != "''" else "FALSE"
+    if v.kind == "str":
+        return f"({v.sql} <> '')"
     raise Unsupported("a text column's truthiness")
 
 
 
 def _case(test: str, yes: _Sql, no: _Sql) -> _Sql:
-    return _Sql(f"(CASE WHEN {test} THEN {yes.sql} ELSE {no.sql} END)", merge_kinds(yes.kind, no.kind))
+    texts = {yes.kind, no.kind} <= {"text", "str"}  # text either way ('a' : 'b'): made text
+    kind = "str" if texts else merge_kinds(yes.kind, no.kind)
+    return _Sql(f"(CASE WHEN {test} THEN {yes.sql} ELSE {no.sql} END)", kind)  # type: ignore[arg-type]
+
+
+def _string(v: _Sql) -> str:
+    """JavaScript's ToString, as a VARCHAR never NULL (jsvalues.js_string)."""
+    if v.kind in ("text", "str"):
+        return v.sql
+    if v.kind == "num":
+        return number_text_sql(v.sql)
+    if v.kind in ("numn", "numu"):  # NULL: null (undefined after an aggregate of nothing)
+        shown = number_text_sql(v.sql)
+        return f"(CASE WHEN {v.sql} IS NULL THEN '{'undefined' if v.kind == 'numu' else 'null'}' ELSE {shown} END)"
+    if v.kind == "bool":
+        return f"(CASE WHEN {v.sql} THEN 'true' ELSE 'false' END)"
+    if v.kind == "null":
+        return "'null'"
+    raise Unsupported("a text column as text")  # see _binary
 
 
 class _SqlPrims:
@@ -188,10 +214,16 @@ def _binary(node: Binary, columns: Mapping[str, str]) -> _Sql:
             return _Sql(f"({a.sql} {'AND' if node.op == '&&' else 'OR'} {b.sql})", "bool")
         return _case(_truthy(a), b, a) if node.op == "&&" else _case(_truthy(a), a, b)
     if node.op in _EQUAL:
+        if "str" in kinds:
+            raise Unsupported("made text compared")  # jsequal.py knows literals and columns only
         same = _equal(a, b, strict=len(node.op) == 3)
         return _Sql(same if node.op[0] == "=" else f"(NOT {same})", "bool")
-    if "textn" in kinds or (node.op == "+" and "text" in kinds) or kinds == {"text"}:
-        raise Unsupported("text joined or compared as text")  # + joins text; 'a' < 'b' compares strings
+    if node.op == "+" and kinds & {"text", "str"} and "textn" not in kinds:  # a string on a side: joined
+        return _Sql(f"({_string(a)} || {_string(b)})", "str")
+    if kinds & {"textn", "str"} or (node.op == "+" and "text" in kinds) or kinds == {"text"}:
+        # a column the engine holds as text may not be a string in Vega (a list, a boolean: the
+        # engine writes them otherwise); a text column + 1 is 1 on a null cell; 'a' < 'b' compares strings
+        raise Unsupported("text joined or compared as text")
     x, y = _number(a), _number(b)
     if node.op in _COMPARE:
         return _Sql(f"coalesce({_no_nan(x)} {node.op} {_no_nan(y)}, FALSE)", "bool")
@@ -251,7 +283,9 @@ def _call(node: Call, columns: Mapping[str, str]) -> _Sql:
         return _Sql(out, "num")
     if node.name in _TESTS and len(args) == 1:
         (arg,) = args
-        if arg.kind in ("text", "textn") and arg.kind not in _TESTS[node.name]:
+        if arg.kind == "str" and node.name == "isValid":
+            return _Sql("TRUE", "bool")
+        if arg.kind in ("text", "textn", "str") and arg.kind not in _TESTS[node.name]:
             raise Unsupported(f"{node.name} of text")
         return _Sql(_TESTS[node.name].get(arg.kind, lambda s: "FALSE")(arg.sql), "bool")
     if node.name == "toNumber" and len(args) == 1 and args[0].kind in ("num", "numn", "numu", "null"):
@@ -325,6 +359,18 @@ def value_sql(text: str, columns: Mapping[str, str]) -> tuple[str, Column] | Non
         value = _value(parse(text), columns)
     except (Unsupported, RecursionError):
         return None
-    if value.kind in ("text", "textn") or len(value.sql) > MAX_SQL:
+    if value.kind in ("text", "textn", "str") or len(value.sql) > MAX_SQL:
         return None
     return value.sql, "number|undefined" if value.kind == "numu" else "number"
+
+
+def series_sql(text: str, columns: Mapping[str, str]) -> tuple[str, Column] | None:
+    """:func:`value_sql`, and for a value that is text Vega makes (a series name: ``c ? 'a' :
+    'b'``, ``'part ' + floor(datum.step / 1000)``) its exact text as a VARCHAR, kind ``"text"``."""
+    try:
+        value = _value(parse(text), columns)
+    except (Unsupported, RecursionError):
+        return None
+    if value.kind not in ("text", "str") or len(value.sql) > MAX_SQL:
+        return value_sql(text, columns)
+    return value.sql, "text"

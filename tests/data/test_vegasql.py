@@ -168,6 +168,6 @@ def test_what_cannot_be_translated_exactly_is_refused() -> None:
 def test_public_api() -> None:
     from chartspec.data import vegaexpr, vegaparse, vegasql
 
-    assert vegasql.__all__ == ["MAX_SQL", "Column", "to_sql", "value_sql"]
+    assert vegasql.__all__ == ["MAX_SQL", "Column", "series_sql", "to_sql", "value_sql"]
     assert vegaexpr.__all__ == ["Fn", "compile_expression"]
     assert "parse" in vegaparse.__all__
