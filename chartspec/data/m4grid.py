@@ -37,7 +37,7 @@ def columns_per_pixel(scale: float) -> float:
     return max(SUBPIXELS, DEVICE_SUBPIXELS * scale)
 
 
-def m4_columns(model: ChartSpec, scale: float, series: int) -> int:
+def m4_columns(model: ChartSpec, scale: float, series: float) -> int:
     """M4 columns across the plot for ``series`` curves (series x values drawn)."""
     per_pixel = columns_per_pixel(scale) * (ZOOM_COLUMNS if model.interactive.zoom else 1)
     # many series (a sweep of runs): fewer columns each, so the chart stays drawable, down to one a
