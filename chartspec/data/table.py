@@ -361,7 +361,8 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
                 import pyarrow.parquet as pq
 
                 return Parsed(rows, tuple(pq.read_schema(path).names))
-            return Parsed(rows, columns_of(rows))
+            # text that is numbers is numbers, as in every format (numbers.py; the engine: parquettext.py)
+            return Parsed(typed_rows(rows), columns_of(rows))
         return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
