@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import DataError, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Filter
 from .engine import Relation
 from .m4grid import max_drawn_rows
 
@@ -39,6 +40,9 @@ def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataErro
             path, why = layer.json_path + ("reduce",), "its 'reduce: false' turns the reduction off" + rest
     else:
         hint = _hint(why, layer)
+        # at the filter to change, when it is the layer's own (a chart's filter: at the layer's mark)
+        path = next((t.json_path for t in layer.transform if isinstance(t, Filter) and t.expr is not None
+                     and "cannot run in the engine" in why and quoted(t.expr, 80) in why), path)
     return DataError(source.diagnostic(f"{what} would hand {count:,} rows to Vega, {limit}: {why}", path,
                                        hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
 

@@ -35,6 +35,7 @@ def test_a_line_refused_is_told_what_to_change_not_to_be_a_line(
     [d] = err.diagnostics
     assert d.message.endswith(reason), d.message
     assert (d.hint or "").startswith(hint) and "as a line" not in (d.hint or ""), d.hint
+    assert d.line == (6 if "filter" in reason else 4), d  # at the layer's own filter, else its mark
 
 
 def test_a_mark_the_engine_cannot_cut_is_still_told_to_be_a_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
