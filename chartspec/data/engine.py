@@ -344,6 +344,7 @@ def typed_exprs(cols: Sequence[tuple[str, str]], numeric: set[str], integer: set
     exprs = []
     for c, t in cols:
         q = quote(c)
+        t = "" if t.endswith("]") else t  # a list or array (TIMESTAMP_NS[]): passed as it is, never drawn
         if t.startswith("TIMESTAMP"):
             # epoch µs of an instant (UTC, whatever the machine's zone) / 1000: every unit to the
             # microsecond (ns floored), as sources.read_parquet reads it. Not epoch_ms: DuckDB 2.0

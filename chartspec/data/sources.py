@@ -370,9 +370,24 @@ def _arrow_times(table: Any) -> tuple[Any, dict[str, Callable[[Any], Any]]]:
             per_s = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}[kind.unit]
             convert[field.name] = lambda v, per_s=per_s: v / per_s
             table = table.set_column(i, field.name, table.column(i).cast(pa.int64()))
-        elif pa.types.is_time64(kind) and kind.unit == "ns":  # text to the microsecond, as _plain writes a time
-            table = table.set_column(i, field.name, table.column(i).cast(pa.time64("us"), safe=False))
+        elif (us := _us_type(kind)) != kind:  # ns inside lists and structs, and ns times of day: to the µs
+            table = table.set_column(i, field.name, table.column(i).cast(us, safe=False))
     return table, convert
+
+
+def _us_type(kind: Any) -> Any:
+    """``kind`` with every nanosecond unit made microseconds (what to_pylist reads without pandas)."""
+    import pyarrow as pa
+
+    if (pa.types.is_timestamp(kind) or pa.types.is_duration(kind) or pa.types.is_time64(kind)) and kind.unit == "ns":
+        return pa.timestamp("us", kind.tz) if pa.types.is_timestamp(kind) else \
+            pa.duration("us") if pa.types.is_duration(kind) else pa.time64("us")
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        make = pa.list_ if pa.types.is_list(kind) else pa.large_list
+        return make(kind.value_field.with_type(_us_type(kind.value_type)))
+    if pa.types.is_struct(kind):
+        return pa.struct([kind.field(j).with_type(_us_type(kind.field(j).type)) for j in range(kind.num_fields)])
+    return kind
 
 
 def date_value(value: Any, fmt: str | None) -> Any:

@@ -88,6 +88,12 @@ def test_python_reader_needs_no_pandas_for_nanoseconds(tmp_path: Path) -> None:
     write_tree(tmp_path, {"chartspec.toml": "", "s.yaml": "data: d.parquet\nx: {field: ns, type: temporal}\n"
                                                           + LINE + "reduce: false\n"})
     table = _table(40)
+    ns = table.column("ns")
+    # ns inside a list and a struct, a time of day and a duration in ns: read without pandas too
+    table = table.append_column("hist", pa.array([[v] for v in ns.to_numpy()], pa.list_(pa.timestamp("ns"))))
+    table = table.append_column("st", pa.StructArray.from_arrays([ns.combine_chunks()], ["at"]))
+    table = table.append_column("tod", pa.array([i * 1_234_567 for i in range(40)], pa.time64("ns")))
+    table = table.append_column("dur", pa.array([i * 1_234_567 for i in range(40)], pa.duration("ns")))
     pq.write_table(table, tmp_path / "d.parquet")
     code = textwrap.dedent(f"""
         import json, sys
@@ -99,9 +105,31 @@ def test_python_reader_needs_no_pandas_for_nanoseconds(tmp_path: Path) -> None:
         import chartspec
         vl = chartspec.to_vegalite({str(tmp_path / "s.yaml")!r})
         print(json.dumps([row["ns"] for row in vl["data"]["values"]]))
+        from pathlib import Path
+        from chartspec.data.sources import read_parquet
+        print(json.dumps(read_parquet(Path({str(tmp_path / "d.parquet")!r}), "d.parquet", None)[1]))
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     import json
 
-    assert json.loads(proc.stdout) == _expected(table, "ns")
+    drawn, row = map(json.loads, proc.stdout.splitlines())
+    assert drawn == _expected(table, "ns")
+    at = _expected(table, "ns")[1]
+    assert (row["hist"], row["st"], row["tod"], row["dur"]) == ([at], {"at": at}, "00:00:00.001234", 0.001234567)
+
+
+@pytest.mark.parametrize("engine_read", [False, True])
+def test_lists_of_times_and_numbers_beside_the_drawn_columns_do_not_fail(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_read: bool) -> None:
+    """The engine typed a TIMESTAMP_NS[] (or DOUBLE[]) column as a time (a number): its query failed."""
+    table = _table(40)
+    table = table.append_column("hist", pa.array([[v] for v in table.column("ns").to_numpy()],
+                                                 pa.list_(pa.timestamp("ns"))))
+    table = table.append_column("grads", pa.array([[0.5, float(i)] for i in range(40)], pa.list_(pa.float64())))
+    write_tree(tmp_path, {"chartspec.toml": "", "s.yaml": "data: d.parquet\nx: {field: ns, type: temporal}\n"
+                                                          + LINE + "reduce: false\n"})
+    pq.write_table(table, tmp_path / "d.parquet")
+    monkeypatch.setattr(engine, "ENGINE_BYTES", 0 if engine_read else 1 << 40)
+    vl = chartspec.to_vegalite(tmp_path / "s.yaml")
+    assert [row["ns"] for row in vl["data"]["values"]] == _expected(table, "ns")
