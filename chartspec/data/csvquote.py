@@ -8,12 +8,14 @@ field-opening quote still open where the reader failed.
 
 from __future__ import annotations
 
+import csv
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Diagnostic
 
-__all__ = ["MAX_SCAN", "file_quote", "open_quote", "unclosed_quote"]
+__all__ = ["MAX_SCAN", "file_quote", "open_quote", "unclosed_quote", "with_line", "wrong_width"]
 
 #: the largest file searched for the quote when the engine fails (the search holds it as text)
 MAX_SCAN = 512 * 1024 * 1024
@@ -64,3 +66,41 @@ def file_quote(path: Path, delimiter: str, location: str) -> Diagnostic | None:
     if path.stat().st_size > MAX_SCAN:
         return None
     return unclosed_quote(path.read_bytes().decode("utf-8-sig", errors="replace"), delimiter, location)
+
+
+def with_line(found: Diagnostic, path: Path) -> Diagnostic:
+    """``found`` (the engine's error at a line of ``path``) with that line as its excerpt, as the
+    Python reader shows it: the engine names the line, never its text (a short row at line
+    150,002 had no excerpt). The file is read up to that line only."""
+    if found.source_line is not None or not found.line or found.line < 1:
+        return found
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:  # lines end as the csv module's
+            for number, text in enumerate(f, start=1):
+                if number == found.line:
+                    return replace(found, source_line=text.rstrip("\r\n"))
+    except OSError:
+        pass
+    return found
+
+
+def wrong_width(path: Path, delimiter: str, location: str) -> Diagnostic | None:
+    """The first row whose field count is not the header's, as the Python reader reports it, for a
+    file the engine failed on without a line: DuckDB's sniffer refuses a short row among its sample
+    rows as "Error when sniffing file <absolute path>". None when every row fits (or the file has
+    no header, or breaks the csv module's rules: the engine's own words then)."""
+    if path.stat().st_size > MAX_SCAN:
+        return None
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+            reader = csv.reader(f, delimiter=delimiter, strict=True)
+            header = next(reader, None)
+            for record in reader if header else ():
+                if record and any(c.strip() for c in record) and len(record) != len(header or ()):
+                    found = Diagnostic(f"row has {len(record)} fields but the header has {len(header or ())}",
+                                       file=location, line=reader.line_num, column=1,
+                                       hint="check for a missing or extra delimiter, or quote values that contain one")
+                    return with_line(found, path)
+    except (OSError, csv.Error):
+        return None
+    return None

@@ -27,6 +27,7 @@ from ..errors import DataError, Diagnostic
 from .csvtyped import read_typed, scan_args, scan_csv
 from .header import engine_names, named
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
+from .parquettext import number_texts, text_number_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -307,12 +308,16 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     # a column of text in one file is text in all, as the Python reader and read_delimited type it
     # (else the union casts that file's text to numbers and fails)
     texts = {c for schema in schemas for c, t, *_ in schema if typed_exprs([(c, t)], set(), set())[0] == quote(c)}
+    shown = [locations[i] if i < len(locations) else p.name for i, p in enumerate(paths)]
+    as_numbers, odd = number_texts(con, paths, schemas, shown, used)  # text that is numbers (parquettext.py)
+    texts -= set(as_numbers)
     for i, path in enumerate(paths):
         check_names([c for c, *_ in schemas[i]], ())
         scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
         cols = [(c, t) for c, t, *_ in schemas[i]]
-        exprs = [f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" if c in texts and len(paths) > 1 else e
-                 for (c, _), e in zip(cols, typed_exprs(cols, numeric, integer))]
+        exprs = [f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" if c in texts and len(paths) > 1 else
+                 text_number_sql(c, as_numbers[c]) if c in as_numbers and t == "VARCHAR" else e
+                 for (c, t), e in zip(cols, typed_exprs(cols, numeric, integer))]
         floats = tuple(c for c, t in cols if t.startswith(("DOUBLE", "FLOAT")) and (used is None or c in used))
         # a file with a column 'filename' is checked alone: a scan of several files names them so
         alone = i if "filename" in (c.lower() for c, _ in cols) else -1
@@ -323,11 +328,10 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         files.append((parts[-1], offset, count))
         offset += count
         columns += [c for c in ([label[0]] if label else []) + [c for c, _ in cols] if c not in columns]
-    numeric -= texts
-    integer -= texts
-    found = [n for (floats, _), files in checked.items() for n in parquet_nonfinite(con, files, floats)]
-    order = [locations[i] if i < len(locations) else p.name for i, p in enumerate(paths)]
-    nonfinite = sorted(found, key=lambda n: order.index(n[0]))  # file order, as one query per file gave
+    numeric = (numeric - texts) | set(as_numbers)
+    integer = (integer - texts - set(as_numbers)) | {c for c, k in as_numbers.items() if k == "BIGINT"}
+    found = [n for (floats, _), files in checked.items() for n in parquet_nonfinite(con, files, floats)] + odd
+    nonfinite = sorted(found, key=lambda n: shown.index(n[0]))  # file order, as one query per file gave
     con.execute(f"CREATE TEMP VIEW {name} AS " + " UNION ALL BY NAME ".join(parts))
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,
                     nonfinite=tuple(nonfinite), files=tuple(files),
@@ -340,8 +344,12 @@ def typed_exprs(cols: Sequence[tuple[str, str]], numeric: set[str], integer: set
     exprs = []
     for c, t in cols:
         q = quote(c)
-        if t.startswith("TIMESTAMP"):  # epoch_ms of an instant: UTC, whatever the machine's zone
-            exprs.append(f"CAST(epoch_ms({q}) AS DOUBLE) AS {q}")
+        t = "" if t.endswith("]") else t  # a list or array (TIMESTAMP_NS[]): passed as it is, never drawn
+        if t.startswith("TIMESTAMP"):
+            # epoch µs of an instant (UTC, whatever the machine's zone) / 1000: every unit to the
+            # microsecond (ns floored), as sources.read_parquet reads it. Not epoch_ms: DuckDB 2.0
+            # fails on a Parquet TIMESTAMP_NS column with it ("Unimplemented type for cast")
+            exprs.append(f"CAST(epoch_us({q}) AS DOUBLE) / 1000 AS {q}")
         elif t.startswith("DATE"):
             exprs.append(f"CAST(epoch_ms(CAST({q} AS TIMESTAMP)) AS DOUBLE) AS {q}")
         elif t.startswith(("DOUBLE", "FLOAT", "DECIMAL", "REAL")):

@@ -73,7 +73,8 @@ def _in_engine(table: Table, field: str) -> _Pair | None:
                  if _SCAN in select]
         if not scans or len(scans) != len(rel.files):
             return None
-        source = "(" + " UNION ALL ".join(f"SELECT file_row_number + {offset} AS __row, {x} FROM {scan}"
+        # HUGEINT: a file's integers of any width, and whole numbers written as text (parquettext.py)
+        source = "(" + " UNION ALL ".join(f"SELECT file_row_number + {offset} AS __row, TRY_CAST({x} AS HUGEINT) AS {x} FROM {scan}"
                                           for scan, offset in scans) + ")"
     try:
         found = rel.sql(

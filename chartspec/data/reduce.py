@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import DataError, Diagnostic, JsonPath, hide_paths
+from ..errors import DataError, Diagnostic, JsonPath, hide_paths, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Aggregate, Calculate, Filter, Fold
@@ -48,7 +48,7 @@ from .m4grid import (
     small_rows,
 )
 from .m4sql import select_rows
-from .reduceoff import filtered_rows, too_large, with_whole
+from .reduceoff import engine_hint, filtered_rows, too_large, with_whole
 from .refvalues import drawn_stats
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned, numbers_in_data
 from .smoothing import smooth_column, smooth_series
@@ -131,7 +131,7 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
             continue  # made above; a filter reading it is refused below (codes are not its values)
         if isinstance(step, Filter) and step.expr is not None:
             if (sql := to_sql(step.expr, kinds, context="filter")) is None:
-                return "its filter expression cannot run in the engine"
+                return f"its filter {quoted(step.expr, 80)} cannot run in the engine"
             where.append(sql)
         elif (isinstance(step, Filter) and step.field in kinds
                 and (sql := _filter_sql(step, layer_dates(layer, model), kinds[step.field] == "text")) is not None):
@@ -374,7 +374,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
             raise  # importing duckdb to name its errors would slow every 'validate' down
         first = hide_paths(str(err).split("\n", 1)[0], root)  # no path of the machine in the spec's errors
         raise DataError(source.diagnostic(f"the data engine failed on this data: {first}", model.data.json_path,
-                                          hint="'reduce: false' draws the data without it")) from None
+                                          hint=engine_hint(model, [table, *layer_tables]))) from None
 
 
 def _reduce_all(model: ChartSpec, table: Table, own: list[Table | None], layer_tables: Sequence[Table | None],

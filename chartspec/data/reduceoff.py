@@ -14,10 +14,11 @@ from typing import Any
 from ..errors import DataError, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Filter
 from .engine import Relation
 from .m4grid import max_drawn_rows
 
-__all__ = ["filtered_rows", "too_large", "turned_off", "with_whole"]
+__all__ = ["engine_hint", "filtered_rows", "too_large", "turned_off", "with_whole"]
 
 
 def turned_off(layer: Layer, model: ChartSpec) -> bool:
@@ -37,12 +38,38 @@ def too_large(count: int, layer: Layer, why: str, source: SourceMap) -> DataErro
             what, path, why = "the chart", ("reduce",), "its 'reduce: false' turns the reduction off for every layer" + rest
         else:
             path, why = layer.json_path + ("reduce",), "its 'reduce: false' turns the reduction off" + rest
-    elif "transform" in why or "groups" in why:
-        hint = "aggregate or filter the data before charting it (a smaller file), or draw a line of it"
     else:
-        hint = "draw it as a line or points, which chartspec reduces, or aggregate the rows first"
+        hint = _hint(why, layer)
+        # at the filter to change, when it is the layer's own (a chart's filter: at the layer's mark)
+        path = next((t.json_path for t in layer.transform if isinstance(t, Filter) and t.expr is not None
+                     and "cannot run in the engine" in why and quoted(t.expr, 80) in why), path)
     return DataError(source.diagnostic(f"{what} would hand {count:,} rows to Vega, {limit}: {why}", path,
                                        hint=hint + "; CHARTSPEC_MAX_DRAWN_ROWS raises the limit"))
+
+
+#: what to change, per reason reduce._plan gives for drawing a layer whole (the first that fits):
+#: only the mark reason is helped by another mark; the others name what the engine could not run
+_HINTS = (
+    ("cannot run in the engine", "rewrite that filter with what the engine runs (comparisons, arithmetic, &&, ||, !, "
+                                 "abs, floor, isValid... on fields; not test() or other text functions), or as a field "
+                                 "filter ({field: ..., gte: ...}), or filter the data before charting it"),
+    ("cannot compute its series field", "write that field into the data, or compute it with arithmetic on number "
+                                        "columns, which the engine runs"),
+    ("groups of rows", "aggregate or filter the data before charting it (a smaller file)"),
+    ("transform needs every row", "remove that transform, or do it before charting (a smaller file)"),
+    ("does not hold numbers", "plot numbers on that axis (dates parsed with 'parse'), or aggregate the rows first"),
+    ("is not a column of the data", "correct the field name: chartspec reduces only columns of the data"),
+)
+
+
+def _hint(why: str, layer: Layer) -> str:
+    """What to change so the layer can be reduced (another mark only when the mark is the reason)."""
+    found = next((hint for reason, hint in _HINTS if reason in why), None)
+    if found is not None:
+        return found
+    if layer.mark in ("line", "area", "point") and "mark" not in why:
+        return "filter or aggregate the data before charting it (a smaller file)"
+    return "draw it as a line or points, which chartspec reduces, or aggregate the rows first"
 
 
 def with_whole(rel: Relation, keep: str, whole: Sequence[Layer], filters: Any, source: SourceMap) -> str:
@@ -66,3 +93,22 @@ def filtered_rows(rel: Relation, layers: Sequence[Layer], filters: Any) -> tuple
     cond = " OR ".join(f"({w})" for w in dict.fromkeys(wheres))
     (count,), = rel.sql(f"SELECT count(*) FROM {rel.name} WHERE {cond}")
     return f"SELECT __row AS r, 0 AS m FROM {rel.name} WHERE {cond}", int(count)
+
+
+def engine_hint(model: ChartSpec, tables: Sequence[Any]) -> str:
+    """The hint for an engine failure in the reduction: 'reduce: false' only where it would help.
+    The engine reads a large file with the reduction off too, so when reading every column of a
+    table fails (one query: each column's expression runs on every row) turning it off fails the
+    same way, and a chart whose layers have it off already cannot turn it off again."""
+    for table in tables:
+        rel = getattr(table, "relation", None)
+        if rel is None:
+            continue
+        try:
+            rel.sql(f"SELECT min(hash(COLUMNS(*))) FROM {rel.name}")
+        except Exception:  # duckdb's errors: importing it to name them would slow 'validate' down
+            return ("the engine cannot read this data itself, with or without 'reduce: false': please report it "
+                    "with the file's column types; leaving out the column it fails on (a smaller file) works around it")
+    if all(turned_off(layer, model) for layer in model.layers):
+        return "please report it with the spec and the file's column types"
+    return "'reduce: false' draws the data without it"

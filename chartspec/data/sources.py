@@ -326,8 +326,68 @@ def read_parquet(path: Path, location: str, missing: Callable[[], DataError]) ->
         why = str(err).replace(str(path), location).split(". ")[0][:200]
         raise DataError(Diagnostic(f"not a readable Parquet file: {why}", file=location,
                                    hint="write it with pandas.DataFrame.to_parquet or pyarrow.parquet")) from err
+    table, convert = _arrow_times(table)
+    rows = table.to_pylist()
+    if convert:
+        for row in rows:
+            for name, to_value in convert.items():
+                if (v := row[name]) is not None:
+                    row[name] = to_value(v)
     # a top-level NaN stays a float: table.py makes it missing and notes it, as for CSV and JSON
-    return tuple({k: v if isinstance(v, float) else _plain(v) for k, v in row.items()} for row in table.to_pylist())
+    return tuple({k: v if isinstance(v, float) else _plain(v) for k, v in row.items()} for row in rows)
+
+
+#: microseconds per unit of an Arrow timestamp, as (multiplier, divisor); ns floors, as DuckDB's epoch_us
+_US_PER_UNIT = {"s": (1_000_000, 1), "ms": (1000, 1), "us": (1, 1), "ns": (1, 1000)}
+
+
+def _ms_of_us(us: int) -> int | float:
+    """Epoch ms of epoch µs, as engine.typed_exprs computes it (a double, µs / 1000): an int when whole."""
+    return us // 1000 if us % 1000 == 0 else us / 1000
+
+
+def _arrow_times(table: Any) -> tuple[Any, dict[str, Callable[[Any], Any]]]:
+    """``table`` with its top-level time columns as integers in their own unit, and per such column
+    how to make a value epoch ms (UTC). pyarrow's own conversion of timestamp[ns] needs pandas
+    (and fails without it on any value that is not whole microseconds); reading the integers keeps
+    every unit exact, with or without a time zone, and agrees with the engine's reading."""
+    import pyarrow as pa
+
+    convert: dict[str, Callable[[Any], Any]] = {}
+    for i, field in enumerate(table.schema):
+        kind = field.type
+        if pa.types.is_timestamp(kind):
+            mul, div = _US_PER_UNIT[kind.unit]
+            convert[field.name] = lambda v, mul=mul, div=div: _ms_of_us(v * mul // div)
+            table = table.set_column(i, field.name, table.column(i).cast(pa.int64()))
+        elif pa.types.is_date32(kind):
+            convert[field.name] = lambda v: v * 86_400_000
+            table = table.set_column(i, field.name, table.column(i).cast(pa.int32()))
+        elif pa.types.is_date64(kind):
+            convert[field.name] = lambda v: v
+            table = table.set_column(i, field.name, table.column(i).cast(pa.int64()))
+        elif pa.types.is_duration(kind):  # seconds, as _plain reads a timedelta
+            per_s = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}[kind.unit]
+            convert[field.name] = lambda v, per_s=per_s: v / per_s
+            table = table.set_column(i, field.name, table.column(i).cast(pa.int64()))
+        elif (us := _us_type(kind)) != kind:  # ns inside lists and structs, and ns times of day: to the µs
+            table = table.set_column(i, field.name, table.column(i).cast(us, safe=False))
+    return table, convert
+
+
+def _us_type(kind: Any) -> Any:
+    """``kind`` with every nanosecond unit made microseconds (what to_pylist reads without pandas)."""
+    import pyarrow as pa
+
+    if (pa.types.is_timestamp(kind) or pa.types.is_duration(kind) or pa.types.is_time64(kind)) and kind.unit == "ns":
+        return pa.timestamp("us", kind.tz) if pa.types.is_timestamp(kind) else \
+            pa.duration("us") if pa.types.is_duration(kind) else pa.time64("us")
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        make = pa.list_ if pa.types.is_list(kind) else pa.large_list
+        return make(kind.value_field.with_type(_us_type(kind.value_type)))
+    if pa.types.is_struct(kind):
+        return pa.struct([kind.field(j).with_type(_us_type(kind.field(j).type)) for j in range(kind.num_fields)])
+    return kind
 
 
 def date_value(value: Any, fmt: str | None) -> Any:

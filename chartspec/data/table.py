@@ -20,7 +20,7 @@ from ..errors import DataError, Diagnostic, hide_paths
 from ..spec.files import OUTSIDE_HINT, FileTooLarge, NotRegularFile, kind_of, not_a_file, outside_message, read_regular
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
-from .csvquote import file_quote
+from .csvquote import file_quote, with_line, wrong_width
 from .header import file_note
 from .numbers import Nonfinite, finite_cells, finite_rows, is_number, nonfinite_note, nonfinite_notes, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
@@ -325,12 +325,15 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
 def _quote_first(found: tuple[Diagnostic, ...], fmt: str, paths: list[Path], locations: list[str]
                  ) -> tuple[Diagnostic, ...]:
     """The engine's error for a malformed CSV/TSV file, placed where an unclosed quote opened if one
-    did (csvquote.py), as the Python reader places it; else as the engine gave it."""
+    did (csvquote.py), as the Python reader places it; else as the engine gave it, with its line."""
     first = found[0]
-    if fmt == "parquet" or not first.message.startswith("malformed") or first.file not in locations:
+    if fmt == "parquet" or first.file not in locations:
         return found
-    quote = file_quote(paths[locations.index(first.file)], "," if fmt == "csv" else "\t", first.file)
-    return (quote, *found[1:]) if quote is not None else found
+    path = paths[locations.index(first.file)]
+    delimiter = "," if fmt == "csv" else "\t"
+    quote = file_quote(path, delimiter, first.file) or wrong_width(path, delimiter, first.file) \
+        if first.message.startswith("malformed") else None
+    return (quote or with_line(first, path), *found[1:])
 
 
 def _read_file(path: Path, shown: str, source: DataSource, spec_file: Path, smap: SourceMap,
@@ -361,7 +364,8 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
                 import pyarrow.parquet as pq
 
                 return Parsed(rows, tuple(pq.read_schema(path).names))
-            return Parsed(rows, columns_of(rows))
+            # text that is numbers is numbers, as in every format (numbers.py; the engine: parquettext.py)
+            return Parsed(typed_rows(rows), columns_of(rows))
         return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
