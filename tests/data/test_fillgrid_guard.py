@@ -29,7 +29,10 @@ def test_a_plot_off_the_device_pixel_grid_keeps_plain_m4() -> None:
     assert _cells(BASE.replace("600", "601") + LAYERS, 1.5) is None  # 901.5 px
 
 
-def test_annotations_keep_plain_m4_unless_the_domain_is_fixed() -> None:
+def test_annotations_widen_the_grid_as_they_widen_vega_s_domain() -> None:
+    """Vega's shared x scale joins the annotations' x to the data's extent, then rounds it (nice):
+    the data's 0..10 and a vline at 52,000 make 0..55,000; a fixed domain is kept as it is."""
     annotated = BASE + LAYERS + "annotations: [{vline: 52000}]\n"
-    assert _cells(annotated) is None
-    assert _cells(annotated.replace("x: {field: step}", "x: {field: step, domain: [0, 60000]}")) is not None
+    assert _cells(annotated) == '(("step" - 0.0) / 55000.0 * 2400.0 - 0.5)'
+    fixed = annotated.replace("x: {field: step}", "x: {field: step, domain: [0, 60000]}")
+    assert _cells(fixed) == '(("step" - 0.0) / 60000.0 * 2400.0 - 0.5)'
