@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Diagnostic
 from .csvtyped import read_typed, scan_args, scan_csv
+from .enginetypes import INTEGER_TYPES, literal, quote, typed_exprs
 from .header import engine_names, named
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 from .parquettext import number_texts, text_number_sql
@@ -39,19 +40,6 @@ __all__ = ["ENGINE_BYTES", "INTEGER_TYPES", "Relation", "close_all", "connect", 
 ENGINE_BYTES = 2 * 1024 * 1024
 #: the engine's memory before it spills to disk (it runs beside Vega, which needs memory too)
 MEMORY_LIMIT = "1GB"
-INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-                  "HUGEINT")
-
-
-def quote(name: str) -> str:
-    """``name`` as a SQL identifier (any text: quotes doubled)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 @dataclass(frozen=True, eq=False)
 class Relation:
     """A table held by the engine: ``name`` in ``con``, with ``__row`` and typed columns."""
@@ -336,33 +324,6 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,
                     nonfinite=tuple(nonfinite), files=tuple(files),
                     label=(label[0], tuple(label[1])) if label is not None else None), tuple(columns)
-
-
-def typed_exprs(cols: Sequence[tuple[str, str]], numeric: set[str], integer: set[str]) -> list[str]:
-    """SELECT items reading typed columns as the engine does (times: epoch ms UTC; numbers: doubles,
-    NaN missing); ``numeric`` and ``integer`` gain the columns holding numbers and whole numbers."""
-    exprs = []
-    for c, t in cols:
-        q = quote(c)
-        t = "" if t.endswith("]") else t  # a list or array (TIMESTAMP_NS[]): passed as it is, never drawn
-        if t.startswith("TIMESTAMP"):
-            # epoch µs of an instant (UTC, whatever the machine's zone) / 1000: every unit to the
-            # microsecond (ns floored), as sources.read_parquet reads it. Not epoch_ms: DuckDB 2.0
-            # fails on a Parquet TIMESTAMP_NS column with it ("Unimplemented type for cast")
-            exprs.append(f"CAST(epoch_us({q}) AS DOUBLE) / 1000 AS {q}")
-        elif t.startswith("DATE"):
-            exprs.append(f"CAST(epoch_ms(CAST({q} AS TIMESTAMP)) AS DOUBLE) AS {q}")
-        elif t.startswith(("DOUBLE", "FLOAT", "DECIMAL", "REAL")):
-            exprs.append(f"CASE WHEN isnan(CAST({q} AS DOUBLE)) OR isinf(CAST({q} AS DOUBLE)) THEN NULL "
-                         f"ELSE CAST({q} AS DOUBLE) END AS {q}")
-        elif t in INTEGER_TYPES:
-            exprs.append(f"CAST({q} AS DOUBLE) AS {q}")
-            integer.add(c)
-        else:
-            exprs.append(q)
-            continue
-        numeric.add(c)
-    return exprs
 
 
 def materialized(rel: Relation, *, ordered: bool = False) -> Relation:

@@ -39,6 +39,7 @@ def _table(rows: int) -> Any:
         "step": pa.array(range(rows), pa.int64()),
         "loss": pa.array([None if i % 7 == 3 else 1 / (i + 1) for i in range(rows)], pa.float64()),
         "ns": pa.array(ns, pa.timestamp("ns")),
+        "ns_tz": pa.array(ns, pa.timestamp("ns", tz="Asia/Kolkata")),  # pandas' zoned times: DuckDB's TIMESTAMPTZ_NS
         "us_tz": pa.array(us, pa.timestamp("us", tz="Europe/Berlin")),
         "ms": pa.array([v // 1000 for v in us], pa.timestamp("ms", tz="UTC")),
         "s": pa.array([v // 1_000_000 for v in us], pa.timestamp("s")),
@@ -49,14 +50,14 @@ def _table(rows: int) -> Any:
 def _expected(table: Any, field: str) -> list[float]:
     """Epoch ms as a double: the µs (ns floored) / 1000, days * 86,400,000."""
     raw = table.column(field).cast(pa.int32() if field == "d32" else pa.int64()).to_pylist()
-    per = {"ns": lambda v: (v // 1000) / 1000, "us_tz": lambda v: v / 1000, "ms": float, "s": lambda v: v * 1000.0,
+    per = {"ns": lambda v: (v // 1000) / 1000, "ns_tz": lambda v: (v // 1000) / 1000, "us_tz": lambda v: v / 1000, "ms": float, "s": lambda v: v * 1000.0,
            "d32": lambda v: v * 86_400_000.0, "d64": float}[field]
     return [per(v) for v in raw]
 
 
 @pytest.mark.parametrize("rows", [40, 20_000])  # drawn whole; reduced by the engine's steps rules
 @pytest.mark.parametrize("engine_read", [False, True])
-@pytest.mark.parametrize("field", ["ns", "us_tz", "ms", "s", "d32", "d64"])
+@pytest.mark.parametrize("field", ["ns", "ns_tz", "us_tz", "ms", "s", "d32", "d64"])
 def test_every_arrow_time_unit_reads_as_the_same_instant_on_both_paths(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int, engine_read: bool, field: str) -> None:
     table = _table(rows)
@@ -133,3 +134,20 @@ def test_lists_of_times_and_numbers_beside_the_drawn_columns_do_not_fail(
     monkeypatch.setattr(engine, "ENGINE_BYTES", 0 if engine_read else 1 << 40)
     vl = chartspec.to_vegalite(tmp_path / "s.yaml")
     assert [row["ns"] for row in vl["data"]["values"]] == _expected(table, "ns")
+
+
+@pytest.mark.parametrize("engine_read", [False, True])
+def test_a_time_of_day_on_a_time_axis_is_a_positioned_error_on_both_paths(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_read: bool) -> None:
+    """A time32/time64 column is a time of day, no instant: the Python reader says 'not a date' at
+    x; the engine failed with an internal error (trim(TIME, VARCHAR))."""
+    rows = 20_000
+    table = pa.table({"step": pa.array(range(rows), pa.int64()), "loss": pa.array([1.0] * rows),
+                      "tod": pa.array([i * 1_000_000 for i in range(rows)], pa.time64("us"))})
+    write_tree(tmp_path, {"chartspec.toml": "", "s.yaml": "data: d.parquet\nx: {field: tod, type: temporal}\n" + LINE})
+    pq.write_table(table, tmp_path / "d.parquet")
+    monkeypatch.setattr(engine, "ENGINE_BYTES", 0 if engine_read else 1 << 40)
+    with pytest.raises(chartspec.ChartspecError) as err:
+        chartspec.load(tmp_path / "s.yaml")
+    d = err.value.diagnostics[0]
+    assert "not a date" in d.message and (d.line, d.column) == (2, 12), d
