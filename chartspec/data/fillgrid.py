@@ -23,8 +23,8 @@ This needs the x scale Vega draws: a linear quantitative x over the data's exten
 ``nice`` (nice.py), a log x rounded out to powers of ten, symlog, sqrt and pow x rounded on their
 own values (d3's linearish scales), a time x over its extent (Vega-Lite does not round it), the
 given domain, or the extent with ``nice: false`` (measured: areas on a log x 3.3 % -> 0.000 %, a
-time x 8.5 % -> 0.001 %, a sqrt x 2.8 % -> 0.001 %), widened by the annotations' x as Vega widens
-it, or to whole ``tick_step``s as the compiler widens it (compiler/scales.domain); time axes with a
+time x 8.5 % -> 0.001 %, a sqrt x 2.8 % -> 0.001 %), widened by the annotations' x (and zero, with
+``zero: true``) as Vega widens it, running from the right on a reversed x, or to whole ``tick_step``s as the compiler widens it (compiler/scales.domain); time axes with a
 domain or ``nice``, hour/day tick steps and images whose plot width is no whole
 number of device pixels keep M4 alone, and so does a connection's table or one cut where it lives
 (Postgres and Spark run M4 remotely; a DuckDB file must draw as they do).
@@ -71,7 +71,7 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
     x = model.x
     kind = x.scale or "linear"  # also the unset default of a temporal x (spec/model.py)
     if (kind not in (("linear", "time", "utc") if x.type == "temporal" else _WARPS if x.type == "quantitative" else ())
-            or x.time_unit is not None or x.reverse or x.zero or x.tick_interval is not None
+            or x.time_unit is not None or x.zero and (x.tick_step is not None or kind == "log") or x.tick_interval is not None
             or x.tick_step is not None and (kind != "linear" or isinstance(x.tick_step, dict))):
         return None
     if (reach := _annotations_x(model)) is None:
@@ -88,7 +88,7 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
         warp, unwarp = _WARPS[kind](exponent)
         try:
             raw = (float(x.domain[0]), float(x.domain[1])) if x.domain is not None else (
-                min([unwarp(lo), *reach]), max([unwarp(hi), *reach]))
+                min([unwarp(lo), *reach, *[0.0] * bool(x.zero)]), max([unwarp(hi), *reach, *[0.0] * bool(x.zero)]))
             if x.domain is None and x.tick_step is not None:  # whole steps (compiler/scales.domain)
                 if raw[0] == raw[1] or (raw[1] - raw[0]) / x.tick_step > MAX_TICKS:
                     return None  # a flat axis, or ticks left to Vega (compiler/tickroom.py)
@@ -101,7 +101,8 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
     if not hi > lo:
         return None
     per_css = SAMPLES * scale
-    return f"(({col} - {lo!r}) / {hi - lo!r} * {model.width * per_css!r} - 0.5)"
+    offset = f"{hi!r} - {col}" if x.reverse else f"{col} - {lo!r}"  # a reversed x runs from the right
+    return f"(({offset}) / {hi - lo!r} * {model.width * per_css!r} - 0.5)"
 
 
 def _annotations_x(model: ChartSpec) -> list[float] | None:

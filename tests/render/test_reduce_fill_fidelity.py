@@ -36,6 +36,8 @@ CASES = {
     "area, sqrt x": (1, "{mark: area, y: {field: loss}}", "{field: step, scale: sqrt}"),
     # annotations widen Vega's x domain: a vline past the data (M4 alone: 3.8 % differed)
     "area, vline past the data": (1, "{mark: area, y: {field: loss}}", "{field: step}\nannotations: [{vline: 20000}]"),
+    # a reversed x runs from the right (M4 alone: 2.0 % differed)
+    "area, reversed x": (1, "{mark: area, y: {field: loss}}", "{field: step, reverse: true}"),
     # whole tick steps (M4 alone: 3.6 % differed)
     "area, tick_step x": (1, "{mark: area, y: {field: loss}}", "{field: step, tick_step: 1100}"),
 }
