@@ -285,7 +285,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     if pushed is None and ((points := any(p.layer.mark in ("point", "tick") for p in plans)) or columns < m4_columns(model, scale, 1)):  # type: ignore[union-attr]
         kept = filtered_rows(rel, layers, filters) if rel.count > whole_rows else None
         drawn = rel.count if kept is None else kept[1]
-        if drawn <= min(whole_rows, max_drawn_rows()) and (points or 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= drawn):
+        # marks, not rows: two point layers of a 70,000-row table drew 140,000 symbols
+        if drawn * (len(plans) if points else 1) <= min(whole_rows, max_drawn_rows()) and (points or 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= drawn):
             return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)

@@ -602,3 +602,15 @@ def test_points_drawn_whole_count_every_table_of_the_chart(tmp_path: Path, monke
     own = both.layer_tables[1]
     assert own is not None and both.table.reduced_from == own.reduced_from == n  # cut: 30,000 > 20,000
     assert len(both.table.rows) < n and len(own.rows) < n
+
+
+def test_points_drawn_whole_count_marks_not_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two point layers of one 15,000-row table draw 30,000 symbols: past a 20,000 limit they are cut."""
+    monkeypatch.setattr(reduce, "WHOLE_ROWS", 20_000)
+    n = 15_000
+    rng = np.random.default_rng(14)
+    _csv(tmp_path / "a.csv", {"step": np.arange(n), "loss": np.round(rng.random(n), 3), "acc": np.round(rng.random(n), 3)})
+    one = "data: a.csv\nx: {field: step}\nlayers:\n  - {mark: point, y: {field: loss}}\n"
+    assert chartspec.load(_spec(tmp_path, one)).table.reduced_from is None  # 15,000 symbols: whole
+    both = chartspec.load(_spec(tmp_path, one + "  - {mark: point, y: {field: acc}}\n"))
+    assert both.table.reduced_from == n and len(both.table.rows) < n
