@@ -271,7 +271,8 @@ def _drawn(vl: dict[str, Any], lim: Limits) -> list[Finding]:
     # names a layer so cannot pass the limit with it.
     found = [Finding(imp.path, f"Vega-Lite's impute here fills {imp.groups:,} groups out to {imp.keys:,} x values: "
                      f"{imp.rows:,} rows, more than the limit of {lim.drawn:,}",
-                     "draw the groups without stacking them (stack: null), or " + lim.hint("drawn"))
+                     ("draw the groups without stacking them (stack: null), or " if imp.path[-1:] == ("mark",) else
+                      "impute fewer groups or x values (filter or aggregate them first), or ") + lim.hint("drawn"))
              for imp in imputes(vl, lim.drawn) if imp.rows > lim.drawn]
     lists = list(inline_rows(vl))
     total = sum(len(rows) - (min(len(rows), HOVER_ROWS) if _in_hover_layer(vl, where) else 0) for where, rows in lists)

@@ -79,7 +79,24 @@ def test_an_impute_beyond_the_limit_is_refused_not_drawn(tmp_path: Path, run_cli
     assert done.returncode == 1, done.stdout + done.stderr
     assert "impute here fills 1,000 groups out to 2,000 x values: 2,000,000 rows" in done.stdout + done.stderr
     assert "specs/a.vl.json:" in done.stdout + done.stderr
+    assert "stack: null" in done.stdout + done.stderr  # Vega-Lite's own impute, for the stack
     assert not (tmp_path / "out" / "a.svg").exists()
+
+
+def test_an_explicit_impute_beyond_the_limit_is_told_to_impute_less(tmp_path: Path, run_cli: RunCli) -> None:
+    """An impute transform the spec wrote: 'stack: null' does not apply to it (breaker16 #8)."""
+    rows = [{"step": i, "run": i // 2, "loss": 1.0} for i in range(2000)]  # 1,000 runs x 2,000 steps
+    vl = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "data": {"values": rows},
+          "transform": [{"impute": "loss", "key": "step", "groupby": ["run"]}], "mark": "line",
+          "encoding": {"x": {"field": "step", "type": "quantitative"}, "y": {"field": "loss", "type": "quantitative"},
+                       "color": {"field": "run", "type": "nominal"}}}
+    (tmp_path / "chartspec.toml").write_text("")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "a.vl.json").write_text(json.dumps(vl))
+    done = run_cli("build", "specs", "-o", "out", "-f", "svg", cwd=tmp_path, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "impute here fills 1,000 groups" in done.stdout + done.stderr
+    assert "impute fewer groups or x values" in done.stdout + done.stderr and "stack: null" not in done.stdout
 
 
 def test_impute_counts_groups_by_what_a_calculate_reads() -> None:
