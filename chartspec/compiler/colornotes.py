@@ -27,8 +27,8 @@ from .series import Entry
 __all__ = ["named_in_place", "shared_color_notes"]
 
 _HINT = ("colour by a scheme with more colours ('scheme: tableau20' has 20; a sequential one such as 'turbo' "
-         "gives each series its own), give the theme a longer 'range.category', or draw the series in panels "
-         "with 'facet'")
+         "spreads its colours over the series, distinct up to a few hundred), give the theme a longer "
+         "'range.category', or draw the series in panels with 'facet'")
 
 
 def shared_color_notes(model: ChartSpec, found: Sequence[Entry], palette: Sequence[str],

@@ -87,7 +87,8 @@ def _check_field(axis: Axis, table: Table, source: SourceMap, empty_ok: bool = F
 
 
 def _text_in_numbers(axis: Axis, table: Table, row: int, value: Any, source: SourceMap) -> Diagnostic:
-    return source.diagnostic(f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {quoted(value)}",
+    shown = str(value).lower() if isinstance(value, bool) else quoted(value)  # true/false, as the data writes them
+    return source.diagnostic(f"field {axis.field!r} is plotted as numbers but {table.row_of(row)} holds {shown}",
                              axis.json_path + ("field",),
                              hint="fix the data, or set 'type: nominal' (or ordinal/temporal) on this axis")
 

@@ -13,8 +13,8 @@ import chartspec
 from chartspec.compiler.vegalite import compile_noted, compile_vegalite
 
 HINT = ("  hint: colour by a scheme with more colours ('scheme: tableau20' has 20; a sequential one such as 'turbo' "
-        "gives each series its own), give the theme a longer 'range.category', or draw the series in panels with "
-        "'facet'")
+        "spreads its colours over the series, distinct up to a few hundred), give the theme a longer "
+        "'range.category', or draw the series in panels with 'facet'")
 
 
 def _runs(count: int) -> str:

@@ -179,3 +179,13 @@ def test_the_engine_applies_the_python_rule_cell_for_cell() -> None:
     got = dict(con.execute(f"SELECT s, {rule} FROM t").fetchall())
     wrong = [t for t in texts if got[t] != is_number(t)]
     assert not wrong, wrong[:20]
+
+
+def test_a_boolean_in_a_number_column_is_named_as_the_data_writes_it(tmp_path: Path) -> None:
+    """A bool column as y was refused as 'holds True', Python's spelling (breaker16 #8)."""
+    write_tree(tmp_path, {"chartspec.toml": "", "c.yaml": "data: {values: [{step: 0, ok: true}, {step: 1, ok: false}]}\n"
+                          "x: {field: step}\nlayers: [{mark: line, y: {field: ok}}]\n"})
+    with pytest.raises(chartspec.ChartspecError) as err:
+        chartspec.load(tmp_path / "c.yaml")
+    message = err.value.diagnostics[0].message
+    assert "holds true" in message and "True" not in message, message
