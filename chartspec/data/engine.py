@@ -303,9 +303,12 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         check_names([c for c, *_ in schemas[i]], ())
         scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
         cols = [(c, t) for c, t, *_ in schemas[i]]
+        seconds = _durations(path)
         exprs = [f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" if c in texts and len(paths) > 1 else
-                 text_number_sql(c, as_numbers[c]) if c in as_numbers and t == "VARCHAR" else e
+                 text_number_sql(c, as_numbers[c]) if c in as_numbers and t == "VARCHAR" else
+                 _seconds_sql(c, seconds[c]) if c in seconds and t == "BIGINT" else e
                  for (c, t), e in zip(cols, typed_exprs(cols, numeric, integer))]
+        integer -= set(seconds)
         floats = tuple(c for c, t in cols if t.startswith(("DOUBLE", "FLOAT")) and (used is None or c in used))
         # a file with a column 'filename' is checked alone: a scan of several files names them so
         alone = i if "filename" in (c.lower() for c, _ in cols) else -1
@@ -324,6 +327,26 @@ def read_parquet_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     return Relation(con, name, offset, tuple(columns), frozenset(numeric), frozenset(integer), view=True,
                     nonfinite=tuple(nonfinite), files=tuple(files),
                     label=(label[0], tuple(label[1])) if label is not None else None), tuple(columns)
+
+
+def _durations(path: Path) -> dict[str, int]:
+    """The file's Arrow duration columns, which DuckDB reads as integers of their unit, with their
+    units a second: seconds, as sources.read_parquet reads a duration (a 20,000-row file of
+    duration[ms] read 0..19,999 in Python and 0..19,999,000 here)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowException):
+        return {}  # DuckDB reads it, or says why
+    units = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+    return {f.name: units[f.type.unit] for f in schema if pa.types.is_duration(f.type)}
+
+
+def _seconds_sql(column: str, per_second: int) -> str:
+    """A duration column in seconds (a SELECT item), as the Python reader divides it."""
+    return f"CAST({quote(column)} AS DOUBLE) / {per_second} AS {quote(column)}"
 
 
 def materialized(rel: Relation, *, ordered: bool = False) -> Relation:

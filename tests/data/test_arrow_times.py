@@ -151,3 +151,21 @@ def test_a_time_of_day_on_a_time_axis_is_a_positioned_error_on_both_paths(
         chartspec.load(tmp_path / "s.yaml")
     d = err.value.diagnostics[0]
     assert "not a date" in d.message and (d.line, d.column) == (2, 12), d
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_a_duration_reads_as_seconds_on_both_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unit: str) -> None:
+    """Parquet keeps a duration as an integer of its unit: DuckDB read duration[ms] as 0..19,999,000
+    where Python reads seconds, 0..19,999 (breaker16 #3). Both read seconds."""
+    per = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
+    values = [i * per + (1_234_567 % per) for i in range(40)]
+    pq.write_table(pa.table({"step": pa.array(range(40), pa.int64()), "dur": pa.array(values, pa.duration(unit))}),
+                   tmp_path / "d.parquet")
+    write_tree(tmp_path, {"chartspec.toml": "", "s.yaml": "data: d.parquet\nx: {field: step}\n"
+                                                          "layers: [{mark: line, y: {field: dur}}]\n"})
+    drawn = []
+    for engine_read in (False, True):
+        monkeypatch.setattr(engine, "ENGINE_BYTES", 0 if engine_read else 1 << 40)
+        drawn.append([row["dur"] for row in chartspec.to_vegalite(tmp_path / "s.yaml")["data"]["values"]])
+    assert drawn[0] == drawn[1]
+    assert drawn[0][1] == pytest.approx(1 + (1_234_567 % per) / per, abs=1e-6)
