@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .enginetypes import INTEGER_TYPES, quote
 from .numbers import column_kinds, typed_cell_sql
 
 if TYPE_CHECKING:
@@ -22,13 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["number_texts", "text_number_sql"]
 
-_NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-                 "HUGEINT", "DOUBLE", "FLOAT", "DECIMAL", "REAL")
-_WHOLE_TYPES = _NUMBER_TYPES[:9]
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+_WHOLE_TYPES = INTEGER_TYPES
+_NUMBER_TYPES = (*INTEGER_TYPES, "DOUBLE", "FLOAT", "DECIMAL", "REAL")
 
 
 def number_texts(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], schemas: Sequence[Sequence[tuple[Any, ...]]],
@@ -53,7 +49,7 @@ def number_texts(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], schemas:
         if not texts:
             continue
         scan = "'" + str(path).replace("'", "''") + "'"
-        part = (f"(SELECT file_row_number AS rowid, {', '.join(_q(c) for c in texts)} "
+        part = (f"(SELECT file_row_number AS rowid, {', '.join(quote(c) for c in texts)} "
                 f"FROM read_parquet({scan}, file_row_number = true))")
         for c, (kind, stats) in column_kinds(con, part, texts).items():
             if kind == "VARCHAR":
@@ -70,4 +66,4 @@ def text_number_sql(column: str, kind: str) -> str:
     cells missing; whole numbers too are doubles (the view's integers are: exactx.py asks the files)."""
     if kind == "DOUBLE":
         return typed_cell_sql(column, kind)
-    return f"CAST(TRY_CAST({_q(column)} AS BIGINT) AS DOUBLE) AS {_q(column)}"
+    return f"CAST(TRY_CAST({quote(column)} AS BIGINT) AS DOUBLE) AS {quote(column)}"
