@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..data.values import num, shared_color_layers
+from ..data.values import AUTO_DASHES, layer_dash, num, shared_color_layers
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
 from .scales import label_limit, label_room
@@ -27,8 +27,6 @@ from .scales import label_limit, label_room
 __all__ = ["AUTO_DASHES", "STYLE_FIELD", "Style", "style_encodings", "style_transform", "styles"]
 
 STYLE_FIELD = "__style"
-#: dashes of sharing layers without a ``stroke_dash``, in layer order: solid, dashed, dotted, dash-dot
-AUTO_DASHES: tuple[tuple[float, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (1, 3), (10, 4))
 STYLE_COLOR = "#555555"  # the style legend's symbols: no run's colour
 #: marks without a line to dash, by the legend symbol they take (as marks.LEGEND_SYMBOL)
 _SYMBOL = {"point": "circle", "text": "circle", "area": "square", "bar": "square", "rect": "square",
@@ -50,13 +48,12 @@ class Style:
 def styles(model: ChartSpec, tags: dict[int, str]) -> list[Style]:
     """The line style of every layer sharing the colour field, in layer order (none if no two share)."""
     shared = shared_color_layers(model)
-    found, auto = [], 0
+    found = []
     for layer in model.layers:
         if layer.index not in shared:
             continue
-        dash = layer.stroke_dash
-        if dash is None:
-            dash, auto = AUTO_DASHES[auto % len(AUTO_DASHES)], auto + 1
+        dash = layer_dash(model, layer)
+        assert dash is not None  # a sharing layer always has one (solid is [1, 0])
         # a marker shows as itself; a mark that draws no line (points, bars) as its own symbol
         symbol = layer.point or _SYMBOL.get(layer.mark, "stroke")
         found.append(Style(layer.name + tags.get(layer.index, ""), dash, symbol,

@@ -41,6 +41,7 @@ from .m4grid import (
     SUBPIXELS,
     WHOLE_ROWS,
     columns_per_pixel,
+    every_row_shapes,
     m4_columns,
     m4_group,
     m4_rows,
@@ -281,8 +282,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
                        presorted, base, cells)
     # a sweep whose runs got fewer columns a pixel than one series, cut to half its layers' rows or more: saves Vega little,
     # costs fidelity (15 runs x 6,667 noisy steps: 0.71 % of PNG pixels differed); translucent points: only every row
-    # draws a cloud's shade (100,000 noisy points, one a pixel cell: 6 % differed, by a level or two)
-    if pushed is None and ((points := any(p.layer.mark in ("point", "tick") for p in plans)) or columns < m4_columns(model, scale, 1)):  # type: ignore[union-attr]
+    # draws a cloud's shade (100,000 noisy points, one a pixel cell: 6 % differed, by a level or two), a dash's phase, a curve
+    if pushed is None and ((points := any(every_row_shapes(model, p.layer) for p in plans)) or columns < m4_columns(model, scale, 1)):  # type: ignore[union-attr]
         kept = filtered_rows(rel, layers, filters) if rel.count > whole_rows else None
         drawn = rel.count if kept is None else kept[1]
         # marks, not rows: two point layers of a 70,000-row table drew 140,000 symbols

@@ -75,6 +75,34 @@ def series_text(value: Any) -> str:
     return str(value)
 
 
+#: dashes of layers sharing a colour field without a ``stroke_dash``, in layer order: solid, dashed,
+#: dotted, dash-dot, ... (compiler/styles.py draws them; the reduction draws dashed lines whole)
+AUTO_DASHES: tuple[tuple[float, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (1, 3), (10, 4))
+
+
+def layer_dash(model: ChartSpec, layer: Layer) -> tuple[float, ...] | None:
+    """The dash pattern ``layer`` is drawn with (SVG ``stroke-dasharray`` lengths, CSS px), None
+    for solid: its ``stroke_dash``, or for a layer sharing its colour field with others (see
+    :func:`shared_color_layers`) the next of :data:`AUTO_DASHES` in layer order."""
+    if layer.stroke_dash is not None:
+        return layer.stroke_dash
+    shared = shared_color_layers(model)
+    if layer.index not in shared:
+        return None
+    auto = sum(1 for other in model.layers if other.index in shared and other.index < layer.index
+               and other.stroke_dash is None)
+    return AUTO_DASHES[auto % len(AUTO_DASHES)]
+
+
+def is_dashed(dash: tuple[float, ...] | None) -> bool:
+    """Whether a dash pattern leaves gaps (SVG repeats an odd-length list twice: ``[6, 3, 2]`` is
+    ``[6, 3, 2, 6, 3, 2]``); ``[1, 0]`` and None are solid."""
+    if not dash:
+        return False
+    lengths = dash * (1 + len(dash) % 2)
+    return any(gap > 0 for gap in lengths[1::2])
+
+
 def shared_color_layers(model: ChartSpec) -> frozenset[int]:
     """Indices of the layers coloured by a field another layer is coloured by too (``loss`` and
     ``lr``, both ``color: {field: run}``): one colour per run across them, the layer told apart by

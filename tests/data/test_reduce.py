@@ -614,3 +614,21 @@ def test_points_drawn_whole_count_marks_not_rows(tmp_path: Path, monkeypatch: py
     assert chartspec.load(_spec(tmp_path, one)).table.reduced_from is None  # 15,000 symbols: whole
     both = chartspec.load(_spec(tmp_path, one + "  - {mark: point, y: {field: acc}}\n"))
     assert both.table.reduced_from == n and len(both.table.rows) < n
+
+
+def test_every_row_shapes_points_dashes_and_curves_not_plain_or_step_lines(tmp_path: Path) -> None:
+    """The layers reduce.py draws whole below WHOLE_ROWS: translucent points, dashed lines (also
+    the dash a layer sharing a colour field takes: solid, then [6, 3], ...) and d3 curves."""
+    from chartspec.data.m4grid import every_row_shapes
+
+    (tmp_path / "run.csv").write_text("step,run,loss,lr\n0,a,1,2\n1,a,2,3\n")
+    looks = ["mark: line", "mark: line, interpolate: step-after", "mark: line, stroke_dash: [1, 0]",
+             "mark: line, stroke_dash: [4, 0, 2]",  # odd: repeated, so a gap of 4
+             "mark: line, interpolate: monotone", "mark: area, interpolate: cardinal", "mark: point"]
+    layers = "".join(f"  - {{{look}, y: {{field: loss}}, name: l{i}}}\n" for i, look in enumerate(looks))
+    spec = chartspec.load(_spec(tmp_path, (
+        "data: run.csv\nx: {field: step}\nlayers:\n" + layers +
+        "  - {mark: line, y: {field: loss}, color: {field: run}, name: s1}\n"  # shares 'run': solid
+        "  - {mark: line, y: {field: lr, axis: right}, color: {field: run}, name: s2}\n")))  # then [6, 3]
+    got = [every_row_shapes(spec.model, layer) for layer in spec.model.layers]
+    assert got == [False, False, False, True, True, True, True, False, True]

@@ -206,3 +206,37 @@ def test_translucent_points_below_the_whole_table_limit_are_drawn_whole(tmp_path
     reduced = image(chartspec.save(spec, tmp_path / "reduced.png").read_bytes())
     differ = np.any(full != reduced, axis=2)
     assert differ.mean() < 0.005, f"{differ.mean():.3%} of pixels differ"
+
+
+@pytest.mark.parametrize("look", ["stroke_dash: [6, 3]", "interpolate: basis", "interpolate: natural"])
+def test_dashed_lines_and_curves_below_the_whole_table_limit_are_drawn_whole(tmp_path: Path, look: str) -> None:
+    """A dash follows the path's length, which every zigzag M4 drops shortens, and a d3 curve
+    through M4's rows bends elsewhere than through every row: cut, 100,000 noisy rows at 600 px
+    differed from the full render in 0.97 % (dashed), 1.8 % (basis) and 2.3 % (natural) of PNG
+    pixels. Up to reduce.WHOLE_ROWS drawn rows such a table is drawn whole."""
+    rng = np.random.default_rng(6)
+    step = np.arange(N)
+    loss = 2 * np.exp(-step / (N / 4)) + 0.15 * rng.standard_normal(N)
+    body = (f"width: {WIDTH}\nheight: 200\ndata: run.csv\nx: {{field: step}}\nlegend: {{position: none}}\n"
+            f"layers:\n  - {{mark: line, y: {{field: loss}}, {look}}}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,loss\n" + "\n".join(
+        f"{s},{v:.5f}" for s, v in zip(step, loss)) + "\n", "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
+    spec = chartspec.load(tmp_path / "reduced.yaml")
+    assert spec.table.reduced_from is None and len(spec.table.rows) == N
+    full = full_pngs(tmp_path / "full.yaml")(1)
+    reduced = image(chartspec.save(spec, tmp_path / "reduced.png").read_bytes())
+    differ = np.any(full != reduced, axis=2)
+    assert differ.mean() < 0.005, f"{differ.mean():.3%} of pixels differ"
+
+
+def test_dashed_lines_past_the_whole_table_limit_are_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole-table rule stops at WHOLE_ROWS drawn rows (Vega's time and the SVG grow with every
+    row): beyond it a dashed line is cut as any other line."""
+    monkeypatch.setattr(reduce, "WHOLE_ROWS", N - 1)
+    step = np.arange(N)
+    body = (f"width: {WIDTH}\nheight: 200\ndata: run.csv\nx: {{field: step}}\n"
+            "layers:\n  - {mark: line, y: {field: loss}, stroke_dash: [6, 3]}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "run.csv": "step,loss\n" + "\n".join(
+        f"{s},{np.sin(s / 7):.5f}" for s in step) + "\n", "reduced.yaml": body})
+    spec = chartspec.load(tmp_path / "reduced.yaml")
+    assert spec.table.reduced_from == N and len(spec.table.rows) < N / 2
