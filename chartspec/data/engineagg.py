@@ -191,7 +191,7 @@ def _in_engine(t: Table, limit: int, root: Path | None) -> Table:
 def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> Relation | None:
     """The layer's transforms run by the engine as one query, as a new table; None when they
     cannot be (module docstring)."""
-    from .reduce import _filter_sql
+    from .layerfilters import filter_sql
 
     agg = parts.agg
     kinds = {c: "number" if c in rel.numeric else "text" for c in rel.columns if c != "__row"}
@@ -201,7 +201,7 @@ def _aggregated(layer: Layer, model: ChartSpec, parts: Parts, rel: Relation) -> 
             if step.expr is not None:
                 sql = to_sql(step.expr, kinds, context="filter")
             elif step.field in kinds:
-                sql = _filter_sql(step, layer_dates(layer, model), kinds[step.field or ""] == "text")
+                sql = filter_sql(step, layer_dates(layer, model), kinds[step.field or ""] == "text")
             else:
                 sql = None
             if sql is None:

@@ -150,7 +150,7 @@ def ibis_rows(t: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[str, s
 
 
 def _field_filter(t: Any, f: Filter, text: bool) -> Any:
-    """reduce._filter_sql's condition (no date formats here)."""
+    """layerfilters.filter_sql's condition (no date formats here)."""
     import ibis
 
     assert f.field is not None

@@ -1,7 +1,7 @@
 """Layers with ``reduce: false`` on a large table: the rows they draw, counted against Vega's limit.
 
 reduce.py cuts the other layers of the table; these draw every row their filters keep (the
-filters as SQL, reduce._filters_sql; when one is not translatable, every row), each row tagged
+filters as SQL, layerfilters.filters_sql; when one is not translatable, every row), each row tagged
 with the layers drawing it (``__layers``), so a small unreduced layer beside a reduced line does
 not hand Vega the whole table.
 """

@@ -20,7 +20,7 @@ from ..spec.source import SourceMap
 from ..spec.transforms import Calculate, Filter
 from .engine import quote
 from .layerdata import layer_steps
-from .reduce import _filters_sql
+from .layerfilters import filters_sql
 from .table import Table
 
 __all__ = ["MAX_SERIES", "colour_fields", "engine_series_diagnostics", "too_many_series"]
@@ -79,7 +79,7 @@ def _engine_values(table: Table, layer: Layer, model: ChartSpec, has_own: bool, 
     steps = layer_steps(layer, model, has_own)
     if any(not isinstance(step, (Filter, Calculate)) or getattr(step, "as_field", None) == field for step in steps):
         return None  # a fold or aggregate reshapes the rows, a calculate remakes the field
-    where = _filters_sql(layer, model, has_own, rel) if any(isinstance(s, Filter) for s in steps) else "TRUE"
+    where = filters_sql(layer, model, has_own, rel) if any(isinstance(s, Filter) for s in steps) else "TRUE"
     if where is None:
         return None
     col = quote(field)

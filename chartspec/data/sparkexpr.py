@@ -10,7 +10,7 @@ for everything else (the layer then comes back whole, as before):
   ±Infinity missing. Dates and times are refused (time zones and epoch units may differ), and so
   is any column that is neither a number nor text.
 - ``{field, gt/gte/lt/lte/equal/one_of}`` on a number column with number values, or ``equal`` /
-  ``one_of`` with strings on a text column: reduce._filter_sql's SQL. A field with a date format
+  ``one_of`` with strings on a text column: layerfilters.filter_sql's SQL. A field with a date format
   (``parse``, a temporal axis) is refused.
 - ``fold`` into the layer's y: the folded columns are the M4's values, as in reduce._plan.
 - Vega expressions (sparkvalues.py): the subset of vegasql.py whose Spark meaning is the same:
@@ -148,7 +148,7 @@ def spark_rows(frame: Any, steps: Sequence[Filter | Calculate], kinds: Mapping[s
 
 
 def _field_filter(t: Filter, text: bool) -> Any:
-    """reduce._filter_sql's condition (no date formats here), or None."""
+    """layerfilters.filter_sql's condition (no date formats here), or None."""
     from pyspark.sql import functions as F
 
     assert t.field is not None

@@ -17,7 +17,7 @@ import pytest
 
 from chartspec.data.engine import typed_exprs
 from chartspec.data.jsvalues import Unsupported
-from chartspec.data.reduce import _filter_sql
+from chartspec.data.layerfilters import filter_sql
 from chartspec.data.sparkexpr import _field_filter, column_kinds
 from chartspec.data.sparkvalues import spark_truth as _truth
 from chartspec.data.sparkvalues import spark_value as _value
@@ -142,7 +142,7 @@ FIELD_TESTS: list[tuple[str, tuple[tuple[str, Any], ...]]] = [
 def test_field_filters_keep_duckdbs_rows(both: tuple[duckdb.DuckDBPyConnection, Any]) -> None:
     con, frame = both
     steps = [(Filter(None, field, tests, ()), KINDS[field] == "text") for field, tests in FIELD_TESTS]
-    sqls = [_filter_sql(step, {}, text) for step, text in steps]
+    sqls = [filter_sql(step, {}, text) for step, text in steps]
     cols = [_field_filter(step, text) for step, text in steps]
     assert None not in sqls and not any(col is None for col in cols)  # (a Column's == is a Column)
     duck = _duckdb_columns(con, [f"coalesce({sql}, FALSE)" for sql in sqls])

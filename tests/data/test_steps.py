@@ -227,7 +227,7 @@ def test_small_tables_skip_the_rules_only_when_they_change_nothing(tmp_path: Pat
 ])
 def test_the_engine_check_keeps_every_row_only_when_the_rules_do(tmp_path: Path, csv: str, layers: str, fast: bool) -> None:
     from chartspec.data import steps
-    from chartspec.data.reduce import _filters_sql
+    from chartspec.data.layerfilters import filters_sql
     from chartspec.data.stepsplain import _todo
     from chartspec.data.stepssql import keeps_every_row
 
@@ -237,7 +237,7 @@ def test_the_engine_check_keeps_every_row_only_when_the_rules_do(tmp_path: Path,
     rel = engine.register_rows(engine.connect(None), [{c: r.get(c) for c in columns} for r in table.rows], columns)
     assert rel is not None
     todo = _todo(model.layers, model, False, rel.columns)
-    filters = lambda layer: _filters_sql(layer, model, False, rel)  # noqa: E731
+    filters = lambda layer: filters_sql(layer, model, False, rel)  # noqa: E731
     assert keeps_every_row(rel, todo, model, False, filters) is fast
     kept, notes, _ = steps.apply_to_relation(rel, model.layers, model, False, spec.source, "m.csv", filters)
     if fast:  # the rules themselves agree
