@@ -23,6 +23,7 @@ samples it (fillgrid.py). Tables of at most 4 rows per M4 column are left as the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,10 +32,12 @@ from ..errors import DataError, Diagnostic, JsonPath, hide_paths, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
 from ..spec.transforms import Aggregate, Calculate, Filter, Fold
+from . import m4grid
 from .checks import x_text_error
-from .engine import Relation, literal, quote
+from .engine import Relation, quote
 from .fillgrid import fill_cells
 from .layerdata import layer_dates, layer_steps
+from .layerfilters import filter_sql, filtered_fields, filters_sql
 from .logscale import full_log_counts, on_log_scale
 from .m4grid import (
     MAX_DRAWN_ROWS,
@@ -51,10 +54,9 @@ from .m4grid import (
 from .m4sql import select_rows
 from .reduceoff import engine_hint, filtered_rows, too_large, with_whole
 from .refvalues import drawn_stats
-from .rows import DRAWS, LAYER_MASK, fetch, first_texts, mentioned, numbers_in_data
+from .rows import DRAWS, LAYER_MASK, fetch, first_texts, numbers_in_data
 from .smoothing import smooth_column, smooth_series
 from .smoothkeys import keyed_source
-from .sources import date_value
 from .stepsplain import needs_rules, series_plan
 from .stepssql import unchanged_by_rules
 from .table import Table
@@ -82,27 +84,6 @@ class _Plan:
     numeric: frozenset[str] = frozenset()
     #: values on a log scale: their extremes are those above zero, the ones Vega draws (m4sql.py)
     positive: frozenset[str] = frozenset()
-
-
-def _filter_sql(t: Filter, dates: dict[str, str], text: bool) -> str | None:
-    """A ``{field, gte, ...}`` filter as SQL (``text``: the column holds text), None if it cannot be."""
-    if t.expr is not None or t.field is None:
-        return None
-    col, fmt = quote(t.field), dates.get(t.field)
-    parts = []
-    for key, wanted in t.tests:
-        values = [date_value(v, fmt) for v in wanted] if key == "one_of" else [date_value(wanted, fmt)]
-        if text and key in ("equal", "one_of") and all(isinstance(v, str) for v in values):
-            parts.append(f"{col} IN ({', '.join(literal(v) for v in values)})")  # a run, a split, ...
-            continue
-        if text or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            return None
-        if key == "one_of":
-            parts.append(f"{col} IN ({', '.join(repr(float(v)) for v in values)})")
-        else:
-            op = {"equal": "=", "gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}[key]
-            parts.append(f"{col} {op} {float(values[0])!r}")
-    return " AND ".join(parts) or "TRUE"
 
 
 def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan | str:
@@ -135,12 +116,12 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
                 return f"its filter {quoted(step.expr, 80)} cannot run in the engine"
             where.append(sql)
         elif (isinstance(step, Filter) and step.field in kinds
-                and (sql := _filter_sql(step, layer_dates(layer, model), kinds[step.field] == "text")) is not None):
+                and (sql := filter_sql(step, layer_dates(layer, model), kinds[step.field] == "text")) is not None):
             where.append(sql)
         elif isinstance(step, Fold) and layer.y.field == step.value:
             values = [v for v in values if v != step.value] + list(step.fields)
             keys = [k for k in keys if k != step.key]
-        elif isinstance(step, Calculate) and step.as_field not in {x, *values, *keys, *_filtered(layer, model)}:
+        elif isinstance(step, Calculate) and step.as_field not in {x, *values, *keys, *filtered_fields(layer, model)}:
             continue  # a label or tooltip value: does not move any mark
         elif isinstance(step, Calculate) and step.as_field not in (x, *keys) and (
                 sql := to_sql(step.expr, kinds)) is not None:
@@ -161,39 +142,6 @@ def _plan(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation) -> _Plan
     return _Plan(layer, tuple(keys), numeric, " AND ".join(where), layer.mark in POINT_MARKS, source,
                  frozenset(c for c, k in kinds.items() if k == "number"),
                  frozenset(numeric) if on_log_scale(model, layer)[1] else frozenset())
-
-
-def _filters_sql(layer: Layer, model: ChartSpec, has_own: bool, rel: Relation | None) -> str | None:
-    """The layer's filters as one SQL condition (for steps.py), None when one cannot be
-    translated or a filter reads a field a calculate makes."""
-    assert rel is not None
-    kinds = {c: "number" if c in rel.numeric else "text" for c in rel.columns}
-    found = []
-    for step in layer_steps(layer, model, has_own):
-        if isinstance(step, Calculate):
-            kinds.pop(step.as_field, None)  # a filter reading it cannot run on the table's columns
-            continue
-        if not isinstance(step, Filter):
-            return None
-        if step.expr is not None:
-            sql = to_sql(step.expr, kinds, context="filter")
-        else:
-            text = kinds.get(step.field or "")
-            sql = _filter_sql(step, layer_dates(layer, model), text == "text") if text else None
-        if sql is None:
-            return None
-        found.append(f"({sql})")
-    return " AND ".join(found) or None
-
-
-def _filtered(layer: Layer, model: ChartSpec) -> set[str]:
-    """Fields the layer's filters read (a calculate they read must run in the engine too); an
-    expression's are over-counted (any word in it), which only makes the engine do more."""
-    found: set[str] = set()
-    for step in layer_steps(layer, model, layer.data is not None):
-        if isinstance(step, Filter):
-            found |= {step.field} if step.field else mentioned(step.expr or "")
-    return found
 
 
 def _series_count(rel: Relation, plans: Sequence[_Plan], mapping: tuple[str, float, float], width: int) -> float:
@@ -239,7 +187,7 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     assert table.relation is not None
     # base: the rows with the steps rules' bits, without the smoothed columns (a scan of the smoothed view joins them)
     base, notes, fetched = table.relation, (), {}
-    filters = lambda layer: _filters_sql(layer, model, has_own, table.relation)  # noqa: E731
+    filters = lambda layer: filters_sql(layer, model, has_own, table.relation)  # noqa: E731
     # a log the rules leave as it is is found out by one query (stepssql.py): nothing fetched, no numpy
     if not (base.prereduced or unchanged_by_rules(base, layers, model, has_own, filters)):
         from .steps import apply_to_relation
@@ -275,19 +223,30 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     columns = m4_columns(model, scale, _series_count(base, plans, mapping, model.width)) if pushed is None else pushed[3]  # type: ignore[arg-type]
     if (rel.count if pushed is None else pushed[0]) <= m4_rows(model, scale, columns):
         return _whole(table, rel, layers, used, model, has_own, source, notes)
-    # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
-    pixels = max(1, round(columns / columns_per_pixel(scale)))
     cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
-    keep = select_rows(rel, plans, mapping, (columns, m4_group(model, scale, columns)), model, pixels,  # type: ignore[arg-type]
-                       presorted, base, cells)
-    # a sweep whose runs got fewer columns a pixel than one series, cut to half its layers' rows or more: saves Vega little,
-    # costs fidelity (15 runs x 6,667 noisy steps: 0.71 % of PNG pixels differed); translucent points: only every row
-    # draws a cloud's shade (100,000 noisy points, one a pixel cell: 6 % differed, by a level or two), a dash's phase, a curve
-    if pushed is None and ((points := any(every_row_shapes(model, p.layer) for p in plans)) or columns < m4_columns(model, scale, 1)):  # type: ignore[union-attr]
+    # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
+    select = lambda columns: select_rows(  # noqa: E731
+        rel, plans, mapping, (columns, m4_group(model, scale, columns)), model,  # type: ignore[arg-type]
+        max(1, round(columns / columns_per_pixel(scale))), presorted, base, cells)
+    keep = select(columns)
+    if pushed is None and columns < (full := m4_columns(model, scale, 1)) and rel.count <= max_drawn_rows():
+        # the budget counts 2 rows a column for every curve, but a smooth one (a learning rate) keeps
+        # fewer: where the unreduced chart would still render, columns grow to what the budget allows
+        # (5 runs of 20,000 noisy losses with their learning rates kept 42,000 rows: 0.62 % differed)
+        kept_rows = rel.sql(f"SELECT count(*) FROM ({keep})")[0][0]
+        if (more := min(full, math.floor(columns * m4grid.ROW_BUDGET / max(1, kept_rows)))) > 1.1 * columns:
+            columns, keep = more, select(more)
+    # Drawn whole, where Vega can afford every row, when the cut costs fidelity: a sweep whose runs
+    # share the budget (10 smoothed runs x 10,000 noisy steps kept 47 % of the rows at 2 columns a
+    # pixel: 3.4 % of PNG pixels differed; they match only once nearly every row is kept), and
+    # layers every row shapes (m4grid.every_row_shapes: translucent points, dashes, curves)
+    if pushed is None and (any(every_row_shapes(model, p.layer) for p in plans) or columns < full):  # type: ignore[union-attr]
         kept = filtered_rows(rel, layers, filters) if rel.count > whole_rows else None
         drawn = rel.count if kept is None else kept[1]
-        # marks, not rows: two point layers of a 70,000-row table drew 140,000 symbols
-        if drawn * (len(plans) if points else 1) <= min(whole_rows, max_drawn_rows()) and (points or 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= drawn):
+        # symbols and lines' rows, not the table's: two point layers of a 70,000-row table drew 140,000 symbols
+        symbols = drawn * sum(1 for p in plans if p.points)  # type: ignore[union-attr]
+        lines = drawn * sum(1 for p in plans if not p.points)  # type: ignore[union-attr]
+        if drawn <= min(whole_rows, max_drawn_rows()) and symbols <= whole_rows and lines <= max_drawn_rows():
             return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
     if presorted:
         rel, keep = kept_smoothed(base, rel, keep, presorted)

@@ -568,7 +568,7 @@ def test_runs_stopped_early_leave_their_columns_to_the_others(tmp_path: Path, mo
     and differed from the full render in 2.3 % of PNG pixels (0.95 % now)."""
     from chartspec.data import m4grid
 
-    monkeypatch.setattr(m4grid, "ROW_BUDGET", 10_000)
+    monkeypatch.setattr(m4grid, "ROW_BUDGET", 6_000)
     monkeypatch.setattr(reduce, "WHOLE_ROWS", 0)
     rng = np.random.default_rng(12)
     steps, short = 2_200, 550

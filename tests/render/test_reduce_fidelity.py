@@ -240,3 +240,49 @@ def test_dashed_lines_past_the_whole_table_limit_are_cut(tmp_path: Path, monkeyp
         f"{s},{np.sin(s / 7):.5f}" for s in step) + "\n", "reduced.yaml": body})
     spec = chartspec.load(tmp_path / "reduced.yaml")
     assert spec.table.reduced_from == N and len(spec.table.rows) < N / 2
+
+
+def _sweep(tmp_path: Path, runs: int, steps: int, loss_layer: str) -> None:
+    """``runs`` noisy losses with their cosine learning rates, on two y axes (the sweep chart)."""
+    rng = np.random.default_rng(8)
+    lines = [f"{s},r{r},{(1 + r / 10) * np.exp(-s / (steps / 3)) + 0.1 * rng.standard_normal():.5f},"
+             f"{1e-3 * (1 + r) * 0.5 * (1 + np.cos(np.pi * s / steps)):.6g}" for r in range(runs) for s in range(steps)]
+    body = (f"width: {WIDTH}\nheight: 360\ndata: runs.csv\nx: {{field: step}}\nlegend: {{position: none}}\n"
+            f"layers:\n  - {loss_layer}\n  - {{mark: line, y: {{field: lr, axis: right}}, color: {{field: run}}, "
+            "stroke_dash: [1, 0]}\n")
+    write_tree(tmp_path, {"chartspec.toml": "", "runs.csv": "step,run,loss,lr\n" + "\n".join(lines) + "\n",
+                          "reduced.yaml": body, "full.yaml": "reduce: false\n" + body})
+
+
+def test_smooth_curves_leave_the_budget_to_noisy_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget counts 2 rows a column for every curve, but a smooth learning rate keeps far
+    fewer: 5 runs x 20,000 noisy losses with their learning rates at 600 px kept 42,000 rows of a
+    60,000 budget and differed from the full render in 0.62 % of PNG pixels. The columns grow
+    until the rows kept fill the budget. (200 px, budget and rows a third: the same columns.)"""
+    monkeypatch.setattr(m4grid, "ROW_BUDGET", 20_000)
+    monkeypatch.setattr(reduce, "WHOLE_ROWS", 0)  # cut, as a larger sweep is
+    _sweep(tmp_path, 5, 20_000 // 3, "{mark: line, y: {field: loss}, color: {field: run}}")
+    spec = chartspec.load(tmp_path / "reduced.yaml")
+    assert spec.table.reduced_from == 5 * (20_000 // 3)
+    assert 0.8 * 20_000 < len(spec.table.rows) < 1.1 * 20_000  # the budget used, not overrun
+    full = full_pngs(tmp_path / "full.yaml")(1)
+    reduced = image(chartspec.save(spec, tmp_path / "reduced.png").read_bytes())
+    differ = np.any(full != reduced, axis=2)
+    assert differ.mean() < 0.005, f"{differ.mean():.3%} of pixels differ"
+
+
+def test_a_smoothed_sweep_within_the_whole_table_limit_is_drawn_whole(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """10 smoothed runs x 10,000 noisy steps with their learning rates (600 px): the runs' raw lines
+    and EMAs share the budget, the cut kept 47 % of the rows at 2 columns a pixel and differed in
+    3.5 % of PNG pixels; they match only once nearly every row is kept. Within the whole-table
+    limit (and Vega's, counting each line layer's rows) such a sweep is drawn whole."""
+    monkeypatch.setattr(m4grid, "ROW_BUDGET", 20_000)
+    monkeypatch.setattr(reduce, "WHOLE_ROWS", 40_000)
+    _sweep(tmp_path, 10, 10_000 // 3, "{mark: line, y: {field: loss}, color: {field: run}, smooth: {ema: 0.9}}")
+    spec = chartspec.load(tmp_path / "reduced.yaml")
+    assert spec.table.reduced_from is None and len(spec.table.rows) == 10 * (10_000 // 3)
+    full = full_pngs(tmp_path / "full.yaml")(1)
+    reduced = image(chartspec.save(spec, tmp_path / "reduced.png").read_bytes())
+    differ = np.any(full != reduced, axis=2)
+    assert differ.mean() < 0.005, f"{differ.mean():.3%} of pixels differ"
