@@ -40,6 +40,18 @@ CASES = {
     "area, reversed x": (1, "{mark: area, y: {field: loss}}", "{field: step, reverse: true}"),
     # whole tick steps (M4 alone: 3.6 % differed)
     "area, tick_step x": (1, "{mark: area, y: {field: loss}}", "{field: step, tick_step: 1100}"),
+    # a given domain that 'nice: true' still rounds, as Vega does (cells on the given one: 3.8 % differed)
+    "area, domain and nice x": (1, "{mark: area, y: {field: loss}}", "{field: step, domain: [-300, 13100], nice: true}"),
+    # a time x rounded to d3's time intervals: 00:00:07 to 01:40:00 the next day to whole 3 hours;
+    # a given domain (an hour before the data, two after); tick steps, which leave the domain alone
+    # (M4 alone: 2.6-2.8 %)
+    "area, nice time x": (1, "{mark: area, y: {field: loss}}", "{field: step, type: temporal, nice: true}"),
+    "area, time x with a domain": (1, "{mark: area, y: {field: loss}}",
+                                   "{field: step, type: temporal, domain: [1767222000000, 1767325200000]}"),
+    "area, time x with tick_step hours": (1, "{mark: area, y: {field: loss}}",
+                                          "{field: step, type: temporal, tick_step: {hour: 6}}"),
+    "errorband, time x with tick_step days": (3, "{mark: errorband, y: {field: loss}, band: {extent: stdev}}",
+                                              "{field: step, type: temporal, tick_step: {day: 1}, nice: true}"),
 }
 
 
