@@ -3,7 +3,7 @@
 M4 keeps what a stroke can show (reduce.py), but a fill is not a stroke. vl-convert's PNG is
 resvg's tiny-skia, which anti-aliases a fill by 4 x 4 supersampling (``SUPERSAMPLE_SHIFT = 2``):
 whether a sample is covered depends only on the fill's edge at the sample's x, at
-(i + 0.5) / 4 device pixels from the plot's left edge (Vega puts that edge on a whole CSS pixel).
+(i + 0.5) / 4 device pixels from the image's left edge.
 Noisy data many rows to a pixel makes the edge cross each pixel row back and forth, so the
 covered fraction of the 16 samples (the pixel's shade) is set by where the edge is at those 4 x
 positions; M4's first, min, max and last per column draw a different edge between them, and
@@ -29,25 +29,39 @@ areas on a log x 3.3 % -> 0.000 %, a time x 8.5 % -> 0.001 %, a sqrt x 2.8 % -> 
 noisy steps on a time x with a domain, ``nice: true`` or tick steps 4.2-5.1 % -> 0.002 %),
 widened by the annotations' x (and zero, with ``zero: true``) as Vega widens it, running from the
 right on a reversed x, or to whole ``tick_step``s as the compiler widens it (compiler/scales.domain).
-Images whose plot width is no whole number of device pixels and a ``nice`` local-time x (``scale:
-time``: rounded in the renderer's zone) keep M4 alone, and so does a connection's table or one cut
-where it lives (Postgres and Spark run M4 remotely; a DuckDB file must draw as they do).
+
+It also needs where the plot's left edge falls among the samples. Vega puts it on a whole CSS
+pixel past the ``padding`` (the axes' room rounded up), known only once Vega has laid the axes
+out. Where a CSS pixel is a whole number of samples (--scale 1, 1.25, 1.5, 2) every whole pixel is
+on a sample; elsewhere the pixels fall on as many places among the samples as the denominator of
+the samples a CSS pixel (--ppi 96: 16/3, 3 places; --ppi 100: 50/9, 9), and the cut keeps a grid
+for each (:func:`edge_phases`): the rows of the right one are among them, and rows beyond a
+grid's do not move the edge at its samples. That keeps up to that many times the rows, so only
+while the table's rows or the grids' (4 a cell a curve) stay within :data:`~.m4grid.WHOLE_ROWS`
+(measured, 100,000 noisy steps at 600 px: --ppi 100 area 4.9 % -> 0.000 % keeping every row,
+errorband 1.5 % -> 0.000 %; --ppi 96 40,000 rows, 0.000-0.004 %; 1,000,000 steps at --ppi 100:
+122,000 rows, drawn in 2 s). More places (a --scale of 1.2345), grids past that many rows and a
+``nice`` local-time x (``scale: time``: rounded in the renderer's zone) keep M4 alone, and so does
+a connection's table or one cut where it lives (Postgres and Spark run M4 remotely; a DuckDB file
+must draw as they do).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from ..spec.model import ChartSpec
 from .checks import MAX_TICKS
 from .engine import Relation, quote
+from .m4grid import WHOLE_ROWS
 from .nice import nice_domain, step_domain
 from .sources import written_date
 from .timenice import utc_nice
 
-__all__ = ["FILLED_MARKS", "SAMPLES", "fill_cells", "fill_part"]
+__all__ = ["FILLED_MARKS", "SAMPLES", "SNAPPED_ROWS", "edge_phases", "fill_cells", "fill_part"]
 
 #: marks drawn with a filled area (an errorband's band)
 FILLED_MARKS = frozenset({"area", "errorband"})
@@ -57,6 +71,10 @@ SAMPLES = 4
 #: coordinates to 1/64 and steps edges in fixed point; Vega writes 3 decimals): measured, 1/256
 #: left 0.26 % of a dense log-x area's pixels differing, 2/256 none
 SNAP = 2 / 256
+#: the most places the plot's edge may take among the samples that the cut keeps a grid for
+MAX_PHASES = 9
+#: Vega-Lite's padding around a chart whose spec gives none (px)
+VEGA_PADDING = 5
 #: the most rows kept for being near a sample, per series group
 SNAPPED_ROWS = 30_000
 #: x scale -> (exponent -> (its transform as xmap.py maps it, the inverse))
@@ -69,10 +87,14 @@ _WARPS: dict[str, Callable[[float], tuple[Callable[[float], float], Callable[[fl
 }
 
 
-def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) -> str | None:
+def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float,
+               drawn: tuple[float, int] = (1.0, 0)) -> tuple[str, ...] | None:
     """SQL placing each row among the fill's sample positions: whole at the samples (its floor
     numbers the cell from sample ``i`` to sample ``i + 1``) for images at ``scale`` device pixels per
-    CSS pixel; None when where Vega draws x is not known here (module docstring)."""
+    CSS pixel, once for each place the plot's left edge may take among the samples
+    (:func:`edge_phases`) while that keeps at most :data:`~.m4grid.WHOLE_ROWS` rows of the table
+    (``drawn``: its curves, as reduce._series_count counts them, and rows); None when where Vega
+    draws x is not known here (module docstring)."""
     x = model.x
     kind = x.scale or "linear"  # also the unset default of a temporal x (spec/model.py)
     if (kind not in (("linear", "time", "utc") if x.type == "temporal" else _WARPS if x.type == "quantitative" else ())
@@ -81,8 +103,9 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
         return None
     if (reach := _annotations_x(model)) is None:
         return None  # an annotation's x that is no number or date (Vega's domain is not known here)
-    if abs(model.width * scale - round(model.width * scale)) > 1e-9:
-        return None  # the plot's edge off the device pixel grid (--ppi 100: 833.3 px): samples elsewhere
+    phases, (series, rows) = edge_phases(model, scale), drawn
+    if phases is None or len(phases) > 1 and min(rows, series * len(phases) * 4 * model.width * SAMPLES * scale) > WHOLE_ROWS:
+        return None  # too many places for the plot's edge, each grid 4 rows a cell a curve: M4 alone
     col, lo, hi = x_map  # x as the scale maps it linearly, and its extent so (xmap.py)
     if (drawn := _drawn_domain(model, kind, lo, hi, reach)) is None:
         return None
@@ -91,7 +114,25 @@ def fill_cells(model: ChartSpec, x_map: tuple[str, float, float], scale: float) 
         return None
     per_css = SAMPLES * scale
     offset = f"{hi!r} - {col}" if x.reverse else f"{col} - {lo!r}"  # a reversed x runs from the right
-    return f"(({offset}) / {hi - lo!r} * {model.width * per_css!r} - 0.5)"
+    # whole at the samples, which lie half a sample past whole ones (tiny-skia), the edge ``phase`` past one
+    return tuple(f"(({offset}) / {hi - lo!r} * {model.width * per_css!r} {'-' if phase < 0.5 else '+'} {abs(phase - 0.5)!r})"
+                 for phase in phases)
+
+
+def edge_phases(model: ChartSpec, scale: float) -> tuple[float, ...] | None:
+    """Where the plot's left edge may fall among the rasteriser's samples, in samples past the last
+    whole one (0 at --scale 1 and 2): Vega puts the edge on a whole CSS pixel past the ``padding``
+    (the axes' room, ceil'ed: vega-view-transforms' viewLayout), which is only known once Vega has
+    laid the axes out, so every whole pixel is a candidate; at ``scale`` device pixels a CSS pixel
+    they give as many places as the denominator of the samples a CSS pixel (--ppi 96: 16/3, three).
+    None past :data:`MAX_PHASES` places or for a padding Vega-Lite takes from elsewhere."""
+    pad = VEGA_PADDING if model.padding is None else model.padding.get("left", 0) if isinstance(
+        model.padding, dict) else model.padding  # (Vega reads a side left out as 0)
+    per_css = Fraction(SAMPLES * scale).limit_denominator(MAX_PHASES)
+    if abs(float(per_css) - SAMPLES * scale) > 1e-9 or not isinstance(pad, (int, float)) or not math.isfinite(pad):
+        return None
+    start = Fraction(pad) * per_css
+    return tuple(sorted({float((start + n * per_css) % 1) for n in range(per_css.denominator)}))
 
 
 def _drawn_domain(model: ChartSpec, kind: str, lo: float, hi: float, reach: list[float]) -> tuple[float, float] | None:
@@ -136,11 +177,11 @@ def _annotations_x(model: ChartSpec) -> list[float] | None:
     return found if all(map(math.isfinite, found)) else None
 
 
-def fill_part(rel: Relation, members: Sequence[Any], x: str, cells: str) -> str:
+def fill_part(rel: Relation, members: Sequence[Any], x: str, cells: str, snapped: int = SNAPPED_ROWS) -> str:
     """SQL: per series and cell, the first two and last two rows by x (``r``), and the rows the
-    rasteriser may snap onto a sample (up to :data:`SNAPPED_ROWS`), with the bits of the layers
-    ``members`` (reduce.py's plans sharing their rows and series keys). ``cells``:
-    :func:`fill_cells`' position, whole at the samples."""
+    rasteriser may snap onto a sample (up to ``snapped``: :data:`SNAPPED_ROWS` shared by the
+    grids), with the bits of the layers ``members`` (reduce.py's plans sharing their rows and
+    series keys). ``cells``: one of :func:`fill_cells`' positions, whole at the samples."""
     first = members[0]
     keys = "".join(f"{quote(k)}, " for k in first.keys)
     rows = f"SELECT *, floor({cells}) AS __c FROM {first.source} WHERE {first.where} AND {x} IS NOT NULL"
@@ -159,4 +200,4 @@ def fill_part(rel: Relation, members: Sequence[Any], x: str, cells: str) -> str:
     at = f"SELECT __row AS r, {bits} AS bit FROM {first.source} WHERE {first.where} AND {x} IS NOT NULL " \
          f"AND abs({cells} - round({cells})) < {SNAP * SAMPLES!r}"
     (count,), = rel.sql(f"SELECT count(*) FROM ({at})")
-    return f"{edges} UNION ALL {at}" if count <= SNAPPED_ROWS else edges
+    return f"{edges} UNION ALL {at}" if count <= snapped else edges

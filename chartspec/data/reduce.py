@@ -271,12 +271,13 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             raise x_text_error(model, table, base, source) or too_large(
                 count, culprit, why + (" (after the layers' filters)" if kept else ""), source)
         return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
-    columns = m4_columns(model, scale, _series_count(base, plans, mapping, model.width)) if pushed is None else pushed[3]  # type: ignore[arg-type]
+    series = _series_count(base, plans, mapping, model.width) if pushed is None else 1.0  # type: ignore[arg-type]
+    columns = m4_columns(model, scale, series) if pushed is None else pushed[3]
     if (rel.count if pushed is None else pushed[0]) <= m4_rows(model, scale, columns):
         return _whole(table, rel, layers, used, model, has_own, source, notes)
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     pixels = max(1, round(columns / columns_per_pixel(scale)))
-    cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
+    cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale, (series, rel.count))  # type: ignore[arg-type]
     keep = select_rows(rel, plans, mapping, (columns, m4_group(model, scale, columns)), model, pixels,  # type: ignore[arg-type]
                        presorted, base, cells)
     # a sweep whose runs got fewer columns a pixel than one series, cut to half its layers' rows or more: saves Vega little,
