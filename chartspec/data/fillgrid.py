@@ -38,9 +38,11 @@ the samples a CSS pixel (--ppi 96: 16/3, 3 places; --ppi 100: 50/9, 9), and the 
 for each (:func:`edge_phases`): the rows of the right one are among them, and rows beyond a
 grid's do not move the edge at its samples. That keeps up to that many times the rows, so only
 while the table's rows or the grids' (4 a cell a curve) stay within :data:`~.m4grid.WHOLE_ROWS`
-(measured, 100,000 noisy steps at 600 px: --ppi 100 area 4.9 % -> 0.000 % keeping every row,
-errorband 1.5 % -> 0.000 %; --ppi 96 40,000 rows, 0.000-0.004 %; 1,000,000 steps at --ppi 100:
-122,000 rows, drawn in 2 s). More places (a --scale of 1.2345), grids past that many rows and a
+(measured, 100,000 noisy steps at 600 px: --ppi 100 area 4.9 % -> 0.000 % and errorband 1.5 %
+-> 0.000 %, keeping every row, so drawn as slowly as the full chart, 5-9 s; --ppi 96 40,000-45,000
+rows, 0.000-0.004 %, where one grid kept 15,000 and differed 4.4 % unless the edge fell on a
+sample; 1,000,000 steps at --ppi 100: 122,000 rows, drawn in 2 s). The curves are counted as the
+M4 budget counts them (each value of a band a curve), which overstates a band's grids. More places (a --scale of 1.2345), grids past that many rows and a
 ``nice`` local-time x (``scale: time``: rounded in the renderer's zone) keep M4 alone, and so does
 a connection's table or one cut where it lives (Postgres and Spark run M4 remotely; a DuckDB file
 must draw as they do).
