@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..spec.model import ChartSpec
 from .engine import Relation, quote
-from .fillgrid import FILLED_MARKS, fill_part
+from .fillgrid import FILLED_MARKS, SNAPPED_ROWS, fill_part
 
 if TYPE_CHECKING:
     from .m4np import Presorted
@@ -27,7 +27,7 @@ STREAMED_ROWS = 4_000_000
 
 def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, float], cut: tuple[int, int],
                 model: ChartSpec, pixels: int, presorted: Mapping[int, Presorted] | None = None,
-                base: Relation | None = None, fill_cells: str | None = None) -> str:
+                base: Relation | None = None, fill_cells: tuple[str, ...] | None = None) -> str:
     """SQL listing the ``__row`` of every row some layer's reduction keeps (``r``) and which layers
     keep it (``m``, bit ``i`` for layer ``i``); lines get ``cut``: (M4 columns, columns a first and
     last row each, reduce.m4_group), points ``pixels`` cells across; a smoothed layer's series already sorted by smoothframe.py
@@ -94,8 +94,9 @@ def select_rows(rel: Relation, plans: Sequence[Any], x_map: tuple[str, float, fl
                       group if across == columns else 1)
               for (*_, across), members in lines.items()]
     if fill_cells is not None:  # beyond STREAMED_ROWS a window would hold every row: first and last only
-        parts += [fill_part(rel, members, x, fill_cells) if rel.count <= STREAMED_ROWS else
-                  m4_part(rel, members, x, f"floor({fill_cells})") for members in fills.values()]
+        # (a grid for each place the plot's edge may take among the samples: fillgrid.edge_phases)
+        parts += [fill_part(rel, members, x, cells, SNAPPED_ROWS // len(fill_cells)) if rel.count <= STREAMED_ROWS else
+                  m4_part(rel, members, x, f"floor({cells})") for members in fills.values() for cells in fill_cells]
     # a few rows without an x are kept: Vega drops them, but the checks should see some
     every = sum(1 << plan.layer.index for plan in plans)
     parts.append(f"(SELECT __row AS r, {every} AS bit FROM {(base or rel).name} WHERE {x} IS NULL "

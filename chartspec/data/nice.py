@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-__all__ = ["decimals", "linear_nice", "nice_domain", "step_domain"]
+__all__ = ["decimals", "linear_nice", "nice_domain", "step_domain", "tick_step"]
 
 _E10, _E5, _E2 = math.sqrt(50), math.sqrt(10), math.sqrt(2)
 
@@ -23,6 +23,12 @@ def _tick_increment(start: float, stop: float, count: int) -> float:
     factor = 10 if error >= _E10 else 5 if error >= _E5 else 2 if error >= _E2 else 1
     # floats: 10**307 as an int made bounds no float holds (a constant 1.7e308: OverflowError)
     return factor * 10.0**power if power >= 0 else -(10.0 ** -power) / factor
+
+
+def tick_step(start: float, stop: float, count: int) -> float:
+    """d3-array's ``tickStep``: the nice step of about ``count`` ticks over ``start < stop``."""
+    step = _tick_increment(start, stop, count)
+    return step if step > 0 else 1 / -step
 
 
 def linear_nice(lo: float, hi: float, count: int = 10) -> tuple[float, float]:

@@ -220,10 +220,11 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
             raise x_text_error(model, table, base, source) or too_large(
                 count, culprit, why + (" (after the layers' filters)" if kept else ""), source)
         return _whole(table, rel, layers, used, model, has_own, source, notes, None if kept is None else kept[0])
-    columns = m4_columns(model, scale, _series_count(base, plans, mapping, model.width)) if pushed is None else pushed[3]  # type: ignore[arg-type]
+    series = _series_count(base, plans, mapping, model.width) if pushed is None else 1.0  # type: ignore[arg-type]
+    columns = m4_columns(model, scale, series) if pushed is None else pushed[3]
     if (rel.count if pushed is None else pushed[0]) <= m4_rows(model, scale, columns):
         return _whole(table, rel, layers, used, model, has_own, source, notes)
-    cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale)  # type: ignore[arg-type]
+    cells = None if table.fetched or pushed is not None else fill_cells(model, mapping, scale, (series, rel.count))  # type: ignore[arg-type]
     # a point covers pixels, not sub-columns: one row per pixel cell (per CSS pixel at scale 1 and 2)
     select = lambda columns: select_rows(  # noqa: E731
         rel, plans, mapping, (columns, m4_group(model, scale, columns)), model,  # type: ignore[arg-type]
@@ -239,8 +240,10 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     # Drawn whole, where Vega can afford every row, when the cut costs fidelity: a sweep whose runs
     # share the budget (10 smoothed runs x 10,000 noisy steps kept 47 % of the rows at 2 columns a
     # pixel: 3.4 % of PNG pixels differed; they match only once nearly every row is kept), and
-    # layers every row shapes (m4grid.every_row_shapes: translucent points, dashes, curves)
-    if pushed is None and (any(every_row_shapes(model, p.layer) for p in plans) or columns < full):  # type: ignore[union-attr]
+    # layers every row shapes (m4grid.every_row_shapes: translucent points, dashes, curves); and fills whose
+    # sample grids keep half the rows or more (--ppi 100: every row, drawn slower than the whole table)
+    if pushed is None and (any(every_row_shapes(model, p.layer) for p in plans) or columns < full or (
+            cells is not None and rel.count <= whole_rows and 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= rel.count)):  # type: ignore[union-attr]
         kept = filtered_rows(rel, layers, filters) if rel.count > whole_rows else None
         drawn = rel.count if kept is None else kept[1]
         # symbols and lines' rows, not the table's: two point layers of a 70,000-row table drew 140,000 symbols
