@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.sources import written_date
-from ..data.values import num
+from ..data.values import num, svg_dash
 from ..spec.annotations import _HEAD_BASE, _HEAD_TIP, Annotation, Value
 from ..spec.model import ChartSpec, axis_of
 from .annolabels import CHAR_WIDTH, CORNERS, Corner
@@ -83,7 +83,7 @@ def _layers(a: Annotation, ref: XRef, width: int, corner: Corner = CORNERS[0]) -
     to the plot (a value past a fixed domain must not draw over the axes); labels are not, so a
     label above a point at the top of the domain stays readable."""
     line_color = a.color or DEFAULT_LINE_COLOR
-    stroke: dict[str, Any] = {"strokeDash": list(map(_num, a.dash))} if a.dash else {}
+    stroke: dict[str, Any] = {"strokeDash": list(map(_num, svg_dash(a.dash)))} if a.dash else {}
     if a.opacity is not None and a.kind in ("hline", "vline", "point", "text", "arrow"):
         stroke["opacity"] = a.opacity
     out: list[dict[str, Any]] = []

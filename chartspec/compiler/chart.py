@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..data.hovertable import HoverTable, hover_table
 from ..data.layerdata import LayerData, layer_data
 from ..data.table import Table
-from ..data.values import extent
+from ..data.values import extent, svg_dash
 from ..errors import Diagnostic
 from ..spec.marks import starts_at_zero
 from ..spec.model import Axis, ChartSpec, Layer, YAxis
@@ -292,7 +292,7 @@ def _layer(layer: Layer, x: dict[str, Any], y: dict[str, Any], series: dict[str,
         if layer.point and "shape" not in for_layer(series, layer, model):  # beside a style legend, or glyphs
             mark["shape"] = layer.point
     if layer.stroke_dash:
-        mark["strokeDash"] = list(layer.stroke_dash)
+        mark["strokeDash"] = svg_dash(layer.stroke_dash)
     if layer.opacity is not None:
         mark["opacity"] = layer.opacity
     if layer.interpolate and layer.mark in ("line", "area"):
@@ -382,7 +382,7 @@ def _fmt(fmt: str | None) -> dict[str, str]:
 def _config(model: ChartSpec) -> dict[str, Any]:
     axis: dict[str, Any] = {"gridColor": model.grid.color}
     if model.grid.dash is not None:
-        axis["gridDash"] = list(model.grid.dash)
+        axis["gridDash"] = svg_dash(model.grid.dash)
     if model.grid.width is not None:
         axis["gridWidth"] = model.grid.width
     # Round joins: a dense line's miter tips poke out up to 10 px at sharp turns, and the reduction

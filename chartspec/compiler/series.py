@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.table import Table
-from ..data.values import field_values, num, series_values, shared_color_layers
+from ..data.values import field_values, num, series_values, shared_color_layers, svg_dash
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
 from .glyphs import Glyph
@@ -45,7 +45,7 @@ CATEGORY10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
 _LEGEND_SYMBOL = {"line": "stroke", "area": "square", "bar": "square", "point": "circle", "rule": "stroke",
                   "text": "circle", "tick": "stroke", "rect": "square", "errorband": "square"}  # marks.py
 _INSIDE = ("top-left", "top-right", "bottom-left", "bottom-right")
-_SOLID = [1, 0]  # a strokeDash that draws a solid line
+_SOLID = svg_dash((1, 0))  # a strokeDash that draws a solid line
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def series_encodings(model: ChartSpec, found: Sequence[Entry], style: Sequence[S
         return {**out, **_run_symbols(out["color"], found), **style_encodings(model, list(style))}
     out["shape"] = {**common, "scale": {"domain": names, "range": [e.shape for e in found]}}
     if any(e.dash for e in found):
-        dashes = [[num(d) for d in e.dash] if e.dash else _SOLID for e in found]
+        dashes = [[num(d) for d in svg_dash(e.dash)] if e.dash else _SOLID for e in found]
         out["strokeDash"] = {**common, "scale": {"domain": names, "range": dashes}}
     return out
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..data.values import AUTO_DASHES, layer_dash, num, shared_color_layers
+from ..data.values import AUTO_DASHES, layer_dash, num, shared_color_layers, svg_dash
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
 from .scales import label_limit, label_room
@@ -89,7 +89,7 @@ def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
     names = [s.name for s in found]
     common = {"field": STYLE_FIELD, "type": "nominal", "legend": legend}
     out: dict[str, Any] = {
-        "strokeDash": {**common, "scale": {"domain": names, "range": [[num(d) for d in s.dash] for s in found]}}}
+        "strokeDash": {**common, "scale": {"domain": names, "range": [[num(d) for d in svg_dash(s.dash)] for s in found]}}}
     if any(s.shape != "stroke" for s in found):
         out["shape"] = {**common, "scale": {"domain": names, "range": [s.shape for s in found]}}
     return out

@@ -103,6 +103,14 @@ def is_dashed(dash: tuple[float, ...] | None) -> bool:
     return any(gap > 0 for gap in lengths[1::2])
 
 
+def svg_dash(dash: tuple[float, ...]) -> list[float]:
+    """A dash pattern as Vega's ``strokeDash``: one without gaps (``[1, 0]``: solid) as ``[0, 0]``,
+    which SVG and canvas draw solid (a pattern summing to zero is no pattern), as ``[1, 0]`` is
+    drawn too, but without a dash a pixel: resvg (the PNG) stops dashing past about 10^6 dashes
+    and then draws nothing, so a noisy line 1,000,000 px long vanished from the PNG."""
+    return list(dash) if is_dashed(dash) else [0, 0]
+
+
 def shared_color_layers(model: ChartSpec) -> frozenset[int]:
     """Indices of the layers coloured by a field another layer is coloured by too (``loss`` and
     ``lr``, both ``color: {field: run}``): one colour per run across them, the layer told apart by

@@ -40,7 +40,7 @@ def lines_by_style(chart: Chart) -> dict[tuple[tuple[int, int, int] | None, tupl
 
 def test_the_sweep_chart_draws_one_colour_per_run_and_one_dash_per_metric() -> None:
     chart = rendered(SWEEP)
-    solid, dashed = tuple(float(v) for v in AUTO_DASHES[0]), tuple(float(v) for v in AUTO_DASHES[1])
+    solid, dashed = (0.0, 0.0), tuple(float(v) for v in AUTO_DASHES[1])  # solid is drawn [0, 0] (values.svg_dash)
     expected = {(parse_color(color), dash): 1 for color in CATEGORY10 for dash in (solid, dashed)}
     assert lines_by_style(chart) == expected  # 3 runs x 2 metrics, each its own path
 
@@ -51,11 +51,11 @@ def test_the_sweep_chart_has_a_run_legend_and_a_line_style_legend() -> None:
     runs, styles = sorted(chart.legends, key=lambda legend: len(legend.labels), reverse=True)
     assert [label for label, _ in runs.entries] == RUNS
     for (_, symbol), color in zip(runs.entries, CATEGORY10):
-        assert parse_color(symbol.stroke) == parse_color(color) and symbol.dasharray in (None, [1.0, 0.0])
+        assert parse_color(symbol.stroke) == parse_color(color) and symbol.dasharray in (None, [0.0, 0.0])
     assert [label for label, _ in styles.entries] == ["Training loss", "Learning rate"]
     (_, loss), (_, lr) = styles.entries
     assert {parse_color(loss.stroke), parse_color(lr.stroke)} == {parse_color(STYLE_COLOR)}  # no run's colour
-    assert loss.dasharray in (None, [1.0, 0.0]) and lr.dasharray == [6.0, 3.0]
+    assert loss.dasharray in (None, [0.0, 0.0]) and lr.dasharray == [6.0, 3.0]
     title = [t.text for t in chart.by_role("legend-title") if t.tag == "text"]
     assert title == ["Peak learning rate"]  # the colour legend's; the style legend names itself
 
@@ -105,7 +105,7 @@ def shared(*, first: str = "", second: str = "", second_name: str = "lr", extra:
 def test_explicit_dashes_and_markers_win_over_the_automatic_ones() -> None:
     chart = rendered(chartspec.loads(shared(first=", stroke_dash: [4, 1]", second=", stroke_dash: [1, 0], point: square")))
     styles = {tuple(d or ()) for (_, d) in lines_by_style(chart)}
-    assert styles == {(4.0, 1.0), (1.0, 0.0)}
+    assert styles == {(4.0, 1.0), (0.0, 0.0)}  # [1, 0] is drawn [0, 0]: solid without a dash a pixel
     legend = next(legend for legend in chart.legends if [label for label, _ in legend.entries] == ["loss", "lr"])
     (_, loss), (_, lr) = legend.entries
     assert loss.dasharray == [4.0, 1.0] and lr.shape == "square"  # a marker shows as itself, filled
@@ -120,7 +120,7 @@ def test_a_layer_without_lines_shows_its_mark_in_the_style_legend(mark: str, sha
     chart = rendered(chartspec.loads(shared(second=f", mark: {mark}")))
     legend = next(legend for legend in chart.legends if [label for label, _ in legend.entries] == ["loss", "lr"])
     (_, loss), (_, lr) = legend.entries
-    assert loss.dasharray in (None, [1.0, 0.0]) and loss.shape != shape  # the line: a solid stroke
+    assert loss.dasharray in (None, [0.0, 0.0]) and loss.shape != shape  # the line: a solid stroke
     assert lr.shape == shape and parse_color(lr.fill) == parse_color(STYLE_COLOR)
 
 
@@ -161,3 +161,29 @@ def test_a_run_named_like_another_layer_is_still_an_error() -> None:
         chartspec.loads(shared(extra=extra))
     assert any("the series 'a' of field 'run' has the same legend name as layer 3" in d.message
                for d in caught.value.diagnostics)
+
+
+def test_the_solid_layer_of_a_long_noisy_sweep_is_drawn_in_the_png(tmp_path: Path) -> None:
+    """The solid layer was drawn with strokeDash [1, 0]: a dash a pixel, and resvg (the PNG) stops
+    dashing past about 10^6 dashes and then draws nothing: a noisy loss whose path is millions of
+    pixels long vanished from the PNG while its dashed learning rate stayed. Solid is [0, 0]."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    n = 12_000
+    rng = np.random.default_rng(2)
+    rows = [f"{s},{r},{rng.random():.4f},{1e-3 * (1 - s / n):.6f}" for r in ("a", "b") for s in range(n)]
+    (tmp_path / "chartspec.toml").write_text("")
+    (tmp_path / "runs.csv").write_text("step,run,loss,lr\n" + "\n".join(rows) + "\n")
+    (tmp_path / "sweep.yaml").write_text(
+        "reduce: false\ndata: runs.csv\nx: {field: step}\nheight: 400\nlayers:\n"
+        "  - {mark: line, y: {field: loss}, color: {field: run}}\n"
+        "  - {mark: line, y: {field: lr, axis: right}, color: {field: run}}\n")
+    spec = chartspec.load(tmp_path / "sweep.yaml")
+    dashes = chartspec.to_vegalite(spec)["layer"][0]["encoding"]["strokeDash"]["scale"]["range"]
+    assert [0, 0] in dashes and [1, 0] not in dashes
+    png = np.asarray(Image.open(io.BytesIO(chartspec.save(spec, tmp_path / "sweep.png").read_bytes())).convert("RGB"))
+    orange = np.all(np.abs(png.astype(int) - [0xff, 0x7f, 0x0e]) < 40, axis=2)  # run b's loss (and its lr)
+    assert orange.sum() > 20_000, orange.sum()  # the noisy loss covers most of the plot
