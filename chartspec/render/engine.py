@@ -220,9 +220,11 @@ def draw_png(svg: str, scale: float) -> bytes:
     here or in the build's renderer process, which the build asks only once it checked the size."""
     import vl_convert as vlc
 
+    from .longdashes import split_long_dashes
     from .thinstrokes import solid_thin_strokes
 
     guard_svg(svg)
+    svg = split_long_dashes(svg)  # dashed lines of 10^6 dashes or more: tiny-skia drops them whole
     svg = solid_thin_strokes(svg, scale)  # long lines under a device pixel: one stroke, as a browser draws them
     # The PNG's pHYs chunk says how big it is on paper: 72 ppi at scale 1 (an SVG px is 1/72 in, as in
     # the PDF), so --scale 2 declares 144 ppi and --ppi 300 renders at 300/72. vl-convert draws at
