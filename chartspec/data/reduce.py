@@ -35,7 +35,7 @@ from ..spec.transforms import Aggregate, Calculate, Filter, Fold
 from . import m4grid
 from .checks import x_text_error
 from .engine import Relation, quote
-from .fillgrid import fill_cells
+from .fillgrid import FILLED_MARKS, fill_cells
 from .layerdata import layer_dates, layer_steps
 from .layerfilters import filter_sql, filtered_fields, filters_sql
 from .logscale import full_log_counts, on_log_scale
@@ -52,7 +52,7 @@ from .m4grid import (
     small_rows,
 )
 from .m4sql import select_rows
-from .reduceoff import engine_hint, filtered_rows, too_large, with_whole
+from .reduceoff import engine_hint, filtered_rows, too_large, too_many_bars, with_whole
 from .refvalues import drawn_stats
 from .rows import DRAWS, LAYER_MASK, fetch, first_texts, numbers_in_data
 from .smoothing import smooth_column, smooth_series
@@ -209,6 +209,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     mapping = None if not plans or not all(isinstance(p, _Plan) for p in plans) else x_map(
         model, [base], others, xs) if pushed is None else (x_column(model), pushed[1], pushed[2])
     del xs
+    if pushed is None and (error := too_many_bars(rel, layers, model, scale, filters, source)) is not None:
+        raise error
     if mapping is None:
         kept = filtered_rows(rel, layers, filters) if rel.count > max_drawn_rows() else None
         if rel.count > max_drawn_rows() and (kept is None or kept[1] > max_drawn_rows()):
@@ -243,7 +245,8 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     # layers every row shapes (m4grid.every_row_shapes: translucent points, dashes, curves); and fills whose
     # sample grids keep half the rows or more (--ppi 100: every row, drawn slower than the whole table)
     if pushed is None and (any(every_row_shapes(model, p.layer) for p in plans) or columns < full or (
-            cells is not None and rel.count <= whole_rows and 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= rel.count)):  # type: ignore[union-attr]
+            cells is not None and any(p.layer.mark in FILLED_MARKS for p in plans) and rel.count <= whole_rows  # type: ignore[union-attr]
+            and 2 * rel.sql(f"SELECT count(*) FROM ({keep})")[0][0] >= rel.count)):  # type: ignore[union-attr]
         kept = filtered_rows(rel, layers, filters) if rel.count > whole_rows else None
         drawn = rel.count if kept is None else kept[1]
         # symbols and lines' rows, not the table's: two point layers of a 70,000-row table drew 140,000 symbols
@@ -325,7 +328,7 @@ def reduce_tables(model: ChartSpec, table: Table, layer_tables: Sequence[Table |
                            relation=None)
         # the whole-table rule is the chart's: two point layers of 119,000 rows each drew 238,000 points (57 MB SVGs)
         return reduce_table(big, layers, model, has_own, source, scale, others, used,
-                            WHOLE_ROWS - sum(rows(o) for o in (table, *own) if o is not None and o is not t))
+                            min(WHOLE_ROWS, max_drawn_rows()) - sum(rows(o) for o in (table, *own) if o is not None and o is not t))
 
     def rows(t: Table) -> int:  # a large table's rows, another table's share of the whole-table rule
         n = t.relation.count if t.relation is not None else len(t.rows)

@@ -44,9 +44,9 @@ def test_large_line_builds_reduced_and_a_bar_chart_too_large_fails_alone(tmp_pat
     })
     proc = run_cli("build", "specs", "-o", "out", "-f", "svg,png,html", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
-    assert (f"specs/bars.yaml:4:12: error: layer 'loss' would hand {N:,} rows to Vega, more than it can draw"
+    assert (f"specs/bars.yaml:4:12: error: layer 'loss' draws bars at {N:,} x values across a plot 600 device pixels wide"
             in proc.stderr), proc.stderr
-    assert "hint: draw it as a line or points, which chartspec reduces, or aggregate the rows first" in proc.stderr
+    assert "hint: draw it as an area or a line, which chartspec cuts to what the pixels show, or aggregate" in proc.stderr
     # the chart's 'reduce: false' is blamed where it is written, not on its first layer
     assert "specs/whole.yaml:1:9: error: the chart would hand" in proc.stderr and "remove 'reduce: false'" in proc.stderr
     assert "Traceback" not in proc.stderr

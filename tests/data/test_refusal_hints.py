@@ -42,7 +42,7 @@ def test_a_mark_the_engine_cannot_cut_is_still_told_to_be_a_line(tmp_path: Path,
     monkeypatch.setenv("CHARTSPEC_MAX_DRAWN_ROWS", "5000")
     write_tree(tmp_path, {"chartspec.toml": "", "run.csv": _rows(20_000)})
     err = load_error(tmp_path / "c.yaml", LAYER.replace("mark: line", "mark: bar"))
-    assert (err.diagnostics[0].hint or "").startswith("draw it as a line or points")
+    assert (err.diagnostics[0].hint or "").startswith("draw it as an area or a line")  # reduceoff.too_many_bars
 
 
 def _failing_reads(monkeypatch: pytest.MonkeyPatch) -> None:
