@@ -29,6 +29,16 @@ def apply_patch(vl: dict[str, Any], spec: Spec) -> dict[str, Any]:
 
     patched = merge_patch(vl, spec.model.vega_lite)
     problems = []
+    patch = spec.model.vega_lite if isinstance(spec.model.vega_lite, dict) else {}
+    for key in ("layer", "hconcat", "vconcat", "concat"):  # the chart's structure: replaced whole, it breaks
+        if isinstance(patch.get(key), list) and isinstance(vl.get(key), list):
+            where = ("vega_lite", key) if ("vega_lite", key) in spec.source.values else ("vega_lite",)
+            problems.append(spec.source.diagnostic(
+                f"'vega_lite.{key}' replaces the compiled chart's {len(vl[key])} {key} entries with "
+                f"{len(patch[key])}: a merge patch (RFC 7386) replaces an array whole, so their marks, encodings "
+                "and legends would be lost", where,
+                hint="restyle a layer with its own keys (stroke_width: 4, opacity, stroke_dash, ...), or write the "
+                     "chart as plain Vega-Lite (a .vl.yaml file)"))
     # checked without the compiled rows past the first: jsonschema took 20 s over 180,000 inline rows
     for error in vega_lite_errors(merge_patch(_first_rows(vl), spec.model.vega_lite)):
         where = ("vega_lite", *error.absolute_path)

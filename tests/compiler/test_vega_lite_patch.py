@@ -62,7 +62,8 @@ def test_invalid_patch_is_a_positioned_error_with_a_hint() -> None:
     spec = chartspec.loads(BASE + "vega_lite:\n  width: wide\n  layer: [{mark: lines}]\n", file="p.yaml")
     with pytest.raises(chartspec.CompileError) as info:
         chartspec.to_vegalite(spec)
-    width, mark = info.value.diagnostics
+    width, replaced, mark = info.value.diagnostics  # (the layer list replaced whole: its own error, below)
+    assert "replaces the compiled chart's" in replaced.message
     assert (width.file, width.line, width.column) == ("p.yaml", 6, 10)
     assert "width" in width.message
     assert (mark.line, mark.column) == (7, 18)
@@ -99,3 +100,16 @@ def test_the_patch_is_checked_without_the_compiled_rows(monkeypatch: pytest.Monk
         "vega_lite: {config: {view: {stroke: transparent}}}\n"))
     assert vl["config"]["view"]["stroke"] == "transparent" and len(vl["data"]["values"]) == 500
     assert seen and len(seen[0]["data"]["values"]) == 1
+
+
+def test_a_patch_replacing_the_charts_layers_is_an_error_before_vega(run_cli: RunCli, tmp_path: Path) -> None:
+    """breaker17 F9: 'vega_lite: {layer: [{mark: ...}]}' validated, then the build failed inside
+    Vega ('Cannot read properties of undefined'): the patch replaced the compiled layers whole."""
+    (tmp_path / "chartspec.toml").write_text("")
+    (tmp_path / "p.yaml").write_text(BASE + "vega_lite: {layer: [{mark: {type: line, strokeWidth: 4}}]}\n")
+    for command in ("validate", "build"):
+        proc = run_cli(command, "p.yaml", cwd=tmp_path)
+        assert proc.returncode == 1 and "p.yaml:5:20: error: 'vega_lite.layer' replaces the compiled chart's" in \
+            proc.stderr, proc.stderr
+        assert "RFC 7386" in proc.stderr and "hint: restyle a layer with its own keys" in proc.stderr
+        assert "Traceback" not in proc.stderr and "TypeError" not in proc.stderr
