@@ -33,7 +33,7 @@ from .axes import (
     place_axes,
     tick_reach,
 )
-from .colornotes import shared_color_notes
+from .colornotes import nonfinite_series_notes, shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .drawnnames import check_drawn_names
@@ -96,7 +96,7 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     style = styles(model, tags)
     check_drawn_names(model, found, tags, style, data, spec.source)  # legend names, headers: not too long
     notes = (shared_color_notes(model, found, palette, spec.source) + empty_layer_notes(model, data, spec.source)
-             + tick_notes)
+             + nonfinite_series_notes(model, data, spec.source) + tick_notes)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, style), model, found)

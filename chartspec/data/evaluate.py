@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..spec.transforms import Aggregate, Calculate, Filter, Fold, Rolling, Transform
-from .jsvalues import UNDEFINED, truthy
+from .jsvalues import UNDEFINED, js_string, truthy
 from .smoothing import order_key
 from .sources import date_value
 from .vegaexpr import compile_expression
@@ -164,6 +164,16 @@ def _stored(value: Any) -> Any:
     return value
 
 
+def _named(value: Any) -> Any:
+    """A calculated value read as a name (a series' colour field): NaN and the infinities as the
+    text Vega's toString gives them, 'NaN', 'Infinity', '-Infinity'. The chart names each row's
+    series with toString, so those rows form series of that name; stored as missing, the colour
+    domain lacked them and their lines were drawn in no colour at all."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return js_string(value)
+    return _stored(value)
+
+
 def _calculate(rows: Rows, t: Calculate) -> Rows | None:
     fn = compile_expression(t.expr)
     if fn is None:
@@ -177,17 +187,18 @@ def _filter_expr(rows: Rows, expr: str) -> Rows | None:
 
 
 def evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
-             dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
+             dates: Mapping[str, str], *, names: frozenset[str] = frozenset()) -> tuple[dict[str, Any], ...] | None:
     """The rows after ``transforms``, or None when one of them is beyond Python here (a Vega
-    expression vegaexpr.py does not know, or a random aggregate)."""
+    expression vegaexpr.py does not know, or a random aggregate). ``names``: made fields read as
+    names (series), whose non-finite values are kept as Vega writes them (:func:`_named`)."""
     try:
-        return _evaluate(rows, transforms, x_field, dates)
+        return _evaluate(rows, transforms, x_field, dates, names)
     except ValueError:  # an expression hit something unsupported on some row
         return None
 
 
 def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
-              dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
+              dates: Mapping[str, str], names: frozenset[str]) -> tuple[dict[str, Any], ...] | None:
     out: Rows | None = list(rows)
     made = {t.as_field for t in transforms if isinstance(t, Calculate)} | {
         o.as_field for t in transforms if isinstance(t, Aggregate) for o in t.ops}
@@ -208,4 +219,5 @@ def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x
             out = _rolling(out, t, x_field)
     if out is None:
         return None
-    return tuple({k: _stored(v) if k in made else v for k, v in r.items()} for r in out)  # as the marks see them
+    store = {k: _named if k in names else _stored for k in made}
+    return tuple({k: store[k](v) if k in store else v for k, v in r.items()} for r in out)  # as the marks see them
