@@ -40,6 +40,7 @@ from .drawnnames import check_drawn_names
 from .emptylayers import empty_layer_notes, silent_axis
 from .facetflat import flat_panel_layer
 from .fieldalias import alias_backslash_fields
+from .halfchars import layer_cut
 from .inline import inline_values, shared_values, shows_every_field
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
@@ -186,7 +187,7 @@ def _series_known(spec: Spec, data: LayerData) -> None:
     Python cannot evaluate (vegaexpr.py) has none here, and the chart would lose its colours."""
     from ..errors import CompileError
 
-    problems = [spec.source.diagnostic(
+    problems = [layer_cut(spec, layer) or spec.source.diagnostic(  # half an emoji: at the calculate
         f"cannot list the series of {layer.series.field!r}: a transform makes it with an expression "
         "chartspec cannot evaluate ahead of Vega", layer.json_path + ("color", "field"),
         hint="colour by a column of the data, or make the field with arithmetic, comparisons and text "

@@ -19,9 +19,9 @@ from ..spec.transforms import Aggregate, Calculate, Filter, Fold, Rolling, Trans
 from .jsvalues import UNDEFINED, js_string, truthy
 from .smoothing import order_key
 from .sources import date_value
-from .vegaexpr import compile_expression
+from .vegaexpr import CutCharacter, compile_expression
 
-__all__ = ["evaluate"]
+__all__ = ["cut_in_half", "evaluate"]
 
 Rows = list[dict[str, Any]]
 
@@ -205,19 +205,40 @@ def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x
     for t in transforms:
         if out is None:
             return None
-        if isinstance(t, Calculate):
-            out = _calculate(out, t)
-        elif isinstance(t, Filter) and t.expr is not None:
-            out = _filter_expr(out, t.expr)
-        elif isinstance(t, Filter):
-            out = _filter(out, t, dates)
-        elif isinstance(t, Aggregate):
-            out = _aggregate(out, t)
-        elif isinstance(t, Fold):
-            out = _fold(out, t)
-        else:
-            out = _rolling(out, t, x_field)
+        out = _step(out, t, x_field, dates)
     if out is None:
         return None
     store = {k: _named if k in names else _stored for k in made}
     return tuple({k: store[k](v) if k in store else v for k, v in r.items()} for r in out)  # as the marks see them
+
+
+def _step(rows: Rows, t: Transform, x_field: str, dates: Mapping[str, str]) -> Rows | None:
+    if isinstance(t, Calculate):
+        return _calculate(rows, t)
+    if isinstance(t, Filter) and t.expr is not None:
+        return _filter_expr(rows, t.expr)
+    if isinstance(t, Filter):
+        return _filter(rows, t, dates)
+    if isinstance(t, Aggregate):
+        return _aggregate(rows, t)
+    if isinstance(t, Fold):
+        return _fold(rows, t)
+    return _rolling(rows, t, x_field)
+
+
+def cut_in_half(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
+                dates: Mapping[str, str]) -> Calculate | None:
+    """The first calculate of ``transforms`` that cuts a character past U+FFFF in half on one of
+    ``rows`` (``substring('😀abc', 0, 1)``: JavaScript counts such a character as two units), or
+    None: none does, or a step before it is beyond Python here."""
+    out: Rows | None = list(rows)
+    for t in transforms:
+        if out is None:
+            return None
+        try:
+            out = _step(out, t, x_field, dates)
+        except CutCharacter:
+            return t if isinstance(t, Calculate) else None
+        except ValueError:
+            return None
+    return None
