@@ -52,7 +52,7 @@ from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, 
 from .styles import styles
 from .themes import apply_theme, theme_palette
 from .tickroom import steps_that_fit, whole_steps
-from .times import interval_ticks, single_time, time_tooltip
+from .times import time_ticks, time_tooltip
 
 if TYPE_CHECKING:
     from ..data.loaded import Spec
@@ -222,16 +222,8 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             axis.update(values=values, format="d")
             if padded:
                 scale["domain"] = [num(steps[0]), num(steps[1])]
-    if (one := single_time(x, [*(row.get(x.field) for t in tables for row in t.rows), *reach])) is not None:
-        # one moment (an annotation at it too): one tick naming it
-        scale.update(one[0])
-        axis.update(one[1])
-        axis.pop("tickCount", None)  # (its one tick replaces them; {hour: 6} beside it failed to render)
-    elif "tickCount" in axis and (ticks := interval_ticks(x, [
-            *(row.get(x.field) for t in tables for row in t.rows), *reach])) is not None:
-        del axis["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
-        if ticks:  # none within the times (18:30 to 18:45 every 6 hours): Vega's own ticks
-            axis["values"] = ticks
+    # one moment (an annotation at it too): one tick naming it; {hour: 6}: its ticks listed
+    time_ticks(x, [*(row.get(x.field) for t in tables for row in t.rows), *reach], scale, axis)
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
 
@@ -267,8 +259,11 @@ def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int
         axis.update(axis_color(colors[members[0].index]))
     title = owner.title if len(members) == 1 or owner.title != owner.field else ", ".join(m.name for m in members)
     axis.update(title_limit(title or owner.field, model.height))
-    return {"field": field_ref(owner.field), "type": owner.type, "title": title,
-            "scale": vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model, data)), "axis": axis}
+    scale = vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model, data))
+    # a time y of one moment: one tick naming it; {hour: 6}: its ticks listed (as on x)
+    time_ticks(owner, [*(row.get(owner.field) for m in members for row in data.of(m).rows), *y_reach(model, axis_id)],
+               scale, axis)
+    return {"field": field_ref(owner.field), "type": owner.type, "title": title, "scale": scale, "axis": axis}
 
 
 def _outside(axis: Axis, table: Table, domain: list[float] | None = None) -> bool:
