@@ -33,13 +33,14 @@ from .axes import (
     place_axes,
     tick_reach,
 )
-from .colornotes import shared_color_notes
+from .colornotes import nonfinite_series_notes, shared_color_notes
 from .common import VEGA_LITE_SCHEMA, apply_patch, field_ref, one_line_titles
 from .directlabels import drawn_domain, flat_alone, label_layers, labelled, pin_domain, plan_labels, with_label_room
 from .drawnnames import check_drawn_names
 from .emptylayers import empty_layer_notes, silent_axis
 from .facetflat import flat_panel_layer
 from .fieldalias import alias_backslash_fields
+from .halfchars import layer_cut
 from .inline import inline_values, shared_values, shows_every_field
 from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
@@ -51,7 +52,7 @@ from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, 
 from .styles import styles
 from .themes import apply_theme, theme_palette
 from .tickroom import steps_that_fit, whole_steps
-from .times import interval_ticks, single_time, time_tooltip
+from .times import time_ticks, time_tooltip
 
 if TYPE_CHECKING:
     from ..data.loaded import Spec
@@ -96,7 +97,7 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     style = styles(model, tags)
     check_drawn_names(model, found, tags, style, data, spec.source)  # legend names, headers: not too long
     notes = (shared_color_notes(model, found, palette, spec.source) + empty_layer_notes(model, data, spec.source)
-             + tick_notes)
+             + nonfinite_series_notes(model, data, spec.source) + tick_notes)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)
     series = legend_symbols(series_encodings(model, found, style), model, found)
@@ -186,7 +187,7 @@ def _series_known(spec: Spec, data: LayerData) -> None:
     Python cannot evaluate (vegaexpr.py) has none here, and the chart would lose its colours."""
     from ..errors import CompileError
 
-    problems = [spec.source.diagnostic(
+    problems = [layer_cut(spec, layer) or spec.source.diagnostic(  # half an emoji: at the calculate
         f"cannot list the series of {layer.series.field!r}: a transform makes it with an expression "
         "chartspec cannot evaluate ahead of Vega", layer.json_path + ("color", "field"),
         hint="colour by a column of the data, or make the field with arithmetic, comparisons and text "
@@ -221,16 +222,8 @@ def _x_encoding(model: ChartSpec, span: Span | None, tables: list[Table]) -> dic
             axis.update(values=values, format="d")
             if padded:
                 scale["domain"] = [num(steps[0]), num(steps[1])]
-    if (one := single_time(x, [*(row.get(x.field) for t in tables for row in t.rows), *reach])) is not None:
-        # one moment (an annotation at it too): one tick naming it
-        scale.update(one[0])
-        axis.update(one[1])
-        axis.pop("tickCount", None)  # (its one tick replaces them; {hour: 6} beside it failed to render)
-    elif "tickCount" in axis and (ticks := interval_ticks(x, [
-            *(row.get(x.field) for t in tables for row in t.rows), *reach])) is not None:
-        del axis["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
-        if ticks:  # none within the times (18:30 to 18:45 every 6 hours): Vega's own ticks
-            axis["values"] = ticks
+    # one moment (an annotation at it too): one tick naming it; {hour: 6}: its ticks listed
+    time_ticks(x, [*(row.get(x.field) for t in tables for row in t.rows), *reach], scale, axis)
     axis.update(title_limit(x.title or x.field, model.width))
     return {"field": field_ref(x.field), "type": x.type, **unit, "title": x.title, "scale": scale, "axis": axis}
 
@@ -266,8 +259,11 @@ def _y_encoding(members: list[Layer], owner: YAxis, span: Span | None, rank: int
         axis.update(axis_color(colors[members[0].index]))
     title = owner.title if len(members) == 1 or owner.title != owner.field else ", ".join(m.name for m in members)
     axis.update(title_limit(title or owner.field, model.height))
-    return {"field": field_ref(owner.field), "type": owner.type, "title": title,
-            "scale": vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model, data)), "axis": axis}
+    scale = vl_scale(owner, span, zero=zero, flat=flat_alone(axis_id, members, model, data))
+    # a time y of one moment: one tick naming it; {hour: 6}: its ticks listed (as on x)
+    time_ticks(owner, [*(row.get(owner.field) for m in members for row in data.of(m).rows), *y_reach(model, axis_id)],
+               scale, axis)
+    return {"field": field_ref(owner.field), "type": owner.type, "title": title, "scale": scale, "axis": axis}
 
 
 def _outside(axis: Axis, table: Table, domain: list[float] | None = None) -> bool:

@@ -17,14 +17,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..data.layerdata import LayerData, layer_steps
 from ..data.values import shared_color_layers
-from ..errors import Diagnostic
+from ..errors import Diagnostic, quoted
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
+from ..spec.transforms import Calculate
 from .schemes import scheme_colors
 from .series import Entry
 
-__all__ = ["named_in_place", "shared_color_notes"]
+__all__ = ["named_in_place", "nonfinite_series_notes", "shared_color_notes"]
 
 _HINT = ("colour by a scheme with more colours ('scheme: tableau20' has 20; a sequential one such as 'turbo' "
          "spreads its colours over the series, distinct up to a few hundred), give the theme a longer "
@@ -107,3 +109,35 @@ def _palette_coloured(layer: Layer) -> bool:
 
 def _note(source: SourceMap, message: str, path: tuple[str | int, ...], hint: str = _HINT) -> Diagnostic:
     return replace(source.diagnostic(message, path, hint=hint), severity="note")
+
+
+#: the series names Vega's toString gives a calculated NaN or infinity (evaluate.py keeps them so)
+_NONFINITE_NAMES = ("NaN", "Infinity", "-Infinity")
+
+
+def nonfinite_series_notes(model: ChartSpec, data: LayerData, source: SourceMap) -> list[Diagnostic]:
+    """A note at the calculate that makes a colour field NaN or infinite on some rows. The chart
+    draws those rows as Vega names them, a series 'NaN' or 'Infinity' in a colour of its own (data
+    is never hidden), but a run named 'Infinity' is seldom what a division by zero meant: the note
+    says which transform made it and how to leave those rows out instead."""
+    notes = []
+    for layer in model.layers:
+        if layer.series is None or layer.index >= len(data.exact) or not data.exact[layer.index]:
+            continue
+        field, own = layer.series.field, layer.index < len(data.own) and data.own[layer.index] is not None
+        steps = layer_steps(layer, model, bool(own))
+        made = next((t for t in reversed(steps) if isinstance(t, Calculate) and t.as_field == field), None)
+        view = data.of(layer)
+        counts = {name: n for name in _NONFINITE_NAMES if (n := sum(row.get(field) == name for row in view.rows))}
+        if made is None or not counts:
+            continue
+        # a large table's rows are those the reduction kept: a count of them would mislead
+        named = " and ".join(quoted(name) if view.reduced_from else
+                             f"{quoted(name)} on {n:,} {'row' if n == 1 else 'rows'}" for name, n in counts.items())
+        notes.append(replace(source.diagnostic(
+            f"the colour field {field!r} of layer {quoted(layer.name)} is not a finite number here: {named}; "
+            "drawn as series of those names",
+            made.json_path + ("calculate",),
+            hint="to leave those rows out instead, give them no value (isFinite(x) ? x : null) or filter them"),
+            severity="note"))
+    return notes

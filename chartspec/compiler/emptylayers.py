@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..data.bandnotes import nothing_drawn_note
+from ..data.bandnotes import made_from, nothing_drawn_note
 from ..data.layerdata import LayerData, layer_steps
 from ..data.smoothing import smooth_column
 from ..data.table import Table
@@ -58,12 +58,16 @@ def empty_layer_notes(model: ChartSpec, data: LayerData, source: SourceMap) -> l
         own = data.own[layer.index] if layer.index < len(data.own) else None
         base = own if own is not None else data.main
         steps = layer_steps(layer, model, own is not None)
+        # what the plotted fields are made of in the data: an aggregate's output is not in it
+        sources, any_row = made_from(_plotted(layer), steps)
         # numbers_in_data: a large table's rows are what the reduction kept after the layers' filters
-        had = (_finite(base, _plotted(layer)) or any(f in base.numbers_in_data for f in _plotted(layer))
+        had = (_finite(base, sources) or any(f in base.numbers_in_data for f in sources) or (any_row and bool(base.rows))
                if layer.y.type in ("quantitative", "temporal") else bool(base.rows))
         if not steps or not had or not _draws_nothing(layer, data):
             continue  # no transform to blame (a column with no value yet is noted by the checks)
-        notes.append(nothing_drawn_note(layer, steps, base.name, source))  # (the engine's aggregates: bandnotes.py)
+        named, rows_only = made_from([layer.y.field], steps)  # the note names the y's own sources
+        # (the engine's aggregates: bandnotes.py)
+        notes.append(nothing_drawn_note(layer, steps, base.name, source, () if rows_only else named))
     return notes
 
 

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-__all__ = ["GLYPH_PX", "Glyph", "glyph_path", "marker_path"]
+if TYPE_CHECKING:
+    from ..spec.model import Layer
+
+__all__ = ["GLYPH_PX", "Glyph", "glyph_of", "glyph_path", "marker_path"]
 
 #: px: width of a glyph (matplotlib's handle length, 2 em at 10-11 px)
 GLYPH_PX = 24
@@ -133,3 +136,20 @@ def glyph_path(glyph: Glyph, *, filled: bool = False) -> str:
     if glyph.kind == "marker":
         return marker or marker_path("circle", 3 / _HALF)
     return _dashed_stroke(glyph.dash, half) + marker
+
+
+_GLYPH_KIND: dict[str, GlyphKind] = {"line": "line", "rule": "line", "tick": "line", "point": "marker",
+                                     "text": "marker", "area": "bar", "bar": "bar", "rect": "bar", "errorband": "bar"}
+
+
+def glyph_of(layer: Layer) -> Glyph:
+    """The legend glyph of a layer: its stroke with dash and marker, its marker, or a bar."""
+    kind = _GLYPH_KIND[layer.mark]
+    if kind == "marker":
+        shape = layer.point or "circle"
+        # a lone marker is filled; only the 'stroke' shape, which has no area, is drawn by its outline
+        return Glyph("marker", shape, layer.point_size, None, layer.stroke_width if shape == "stroke" else 0)
+    if kind == "line":
+        marker = layer.point if layer.mark == "line" else None
+        return Glyph("line", marker, layer.point_size, layer.stroke_dash, layer.stroke_width)
+    return Glyph("bar", stroke_width=0)

@@ -203,6 +203,10 @@ def trace_render_error(spec: Spec, vl: dict[str, Any], reason: str, *, message: 
     """The renderer's ``reason`` located at the expression it is about when that can be told
     (one suspect), else at the ``vega_lite`` patch, else at the file. ``message`` is the text
     of the diagnostic; the expression is added to it."""
+    from .halfchars import cuts_a_character, half_character_error
+
+    if cuts_a_character(reason):  # text with half an emoji: found at the calculate that cut it
+        return half_character_error(spec, message)
     suspects = _suspects(list(expressions(vl)), reason)
     if len({text for _, text in suspects}) != 1:
         fragile = _fragile_transforms(vl) if _UNDEFINED in reason else []

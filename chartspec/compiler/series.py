@@ -20,7 +20,7 @@ from ..data.table import Table
 from ..data.values import field_values, num, series_values, shared_color_layers, svg_dash
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
-from .glyphs import Glyph
+from .glyphs import Glyph, glyph_of
 from .scales import label_limit, label_room, legend_title_limit
 from .schemes import scheme_colors
 from .styles import STYLE_FIELD, Style, style_encodings, style_transform
@@ -102,23 +102,6 @@ def entries(model: ChartSpec, table_of: Callable[[Layer], Table], tags: dict[int
                 color = scheme[i]
             found.append(Entry(value + tag, color, shape, dash, glyph, layer.index))
     return found
-
-
-_GLYPH_KIND = {"line": "line", "rule": "line", "tick": "line", "point": "marker", "text": "marker",
-               "area": "bar", "bar": "bar", "rect": "bar", "errorband": "bar"}
-
-
-def glyph_of(layer: Layer) -> Glyph:
-    """The legend glyph of a layer: its stroke with dash and marker, its marker, or a bar."""
-    kind = _GLYPH_KIND[layer.mark]
-    if kind == "marker":
-        shape = layer.point or "circle"
-        # a lone marker is filled; only the 'stroke' shape, which has no area, is drawn by its outline
-        return Glyph("marker", shape, layer.point_size, None, layer.stroke_width if shape == "stroke" else 0)
-    if kind == "line":
-        marker = layer.point if layer.mark == "line" else None
-        return Glyph("line", marker, layer.point_size, layer.stroke_dash, layer.stroke_width)
-    return Glyph("bar", stroke_width=0)
 
 
 def series_transform(layer: Layer, tag: str, model: ChartSpec) -> list[dict[str, str]]:

@@ -6,7 +6,10 @@ run in both layers, so the layer (the metric) is told apart by its line style. T
 - colour, on ``__series`` (the run; series.py): one entry per run, shared by the layers, plus any
   other layer of the chart under its own name;
 - line style, on ``__style`` (the layer's name, with its axis tag): one entry per sharing layer,
-  drawn in a neutral grey with its dash (and its marker when it has one).
+  drawn in a neutral grey with its dash (and its marker when it has one). Where any sharing layer
+  has markers, each entry is drawn as its glyph (glyphs.py): a short stroke with the dash cut into
+  it and the marker on it, as the main legend draws them; a symbol of one shape showed the marker
+  alone (the dash drawn round its outline), never the line.
 
 A layer's ``stroke_dash`` sets its dash (``solid`` for none); the others take the next dash of
 :data:`AUTO_DASHES` in layer order, the first one solid. Axis titles stay neutral: their colour
@@ -16,12 +19,13 @@ so an axis and its style entry read the same. Pure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..data.values import AUTO_DASHES, layer_dash, num, shared_color_layers, svg_dash
 from ..spec.model import ChartSpec, Layer
 from .common import expr_string
+from .glyphs import GLYPH_PX, Glyph, glyph_of, glyph_path
 from .scales import label_limit, label_room
 
 __all__ = ["AUTO_DASHES", "STYLE_FIELD", "Style", "style_encodings", "style_transform", "styles"]
@@ -43,6 +47,8 @@ class Style:
     shape: str
     #: False: a mark with no shape channel (bars, areas), whose legend symbol is set by name
     channel: bool = True
+    #: what the entry draws in a legend of glyphs: its stroke with this dash, its marker, or a bar
+    glyph: Glyph = field(default_factory=lambda: Glyph("line"))
 
 
 def styles(model: ChartSpec, tags: dict[int, str]) -> list[Style]:
@@ -56,8 +62,10 @@ def styles(model: ChartSpec, tags: dict[int, str]) -> list[Style]:
         assert dash is not None  # a sharing layer always has one (solid is [1, 0])
         # a marker shows as itself; a mark that draws no line (points, bars) as its own symbol
         symbol = layer.point or _SYMBOL.get(layer.mark, "stroke")
+        glyph = glyph_of(layer)
         found.append(Style(layer.name + tags.get(layer.index, ""), dash, symbol,
-                           layer.point is not None or layer.mark in ("line", "point")))
+                           layer.point is not None or layer.mark in ("line", "point"),
+                           replace(glyph, dash=dash) if glyph.kind == "line" else glyph))
     return found
 
 
@@ -77,19 +85,21 @@ def style_encodings(model: ChartSpec, found: list[Style]) -> dict[str, Any]:
             legend.update(fillColor="white", strokeColor="#cccccc", padding=6, cornerRadius=2, offset=8)
         if all(s.shape == "stroke" for s in found):
             legend.update(symbolType="stroke", symbolSize=200)  # long enough to show a dash pattern
-        else:  # a marker's outline would be drawn dashed: markers show filled, lines show their dash
-            # (a transparent outline, not a width of 0: Vega sizes the symbol column from the width
-            # only when it is one number, else the symbols run into their labels)
-            marked = expr_string([s.name for s in found if s.shape != "stroke"])
-            legend["symbolStrokeColor"] = {"expr": f"indexof({marked}, datum.value) >= 0 ? 'transparent' : "
-                                                   f"{expr_string(STYLE_COLOR)}"}
-            if not all(s.channel for s in found):  # a bar has no shape channel: its symbol by name
-                shapes = expr_string({s.name: s.shape for s in found})
-                legend["symbolType"] = {"expr": f"{shapes}[datum.value] || 'stroke'"}
+        else:
+            legend.update(_glyph_symbols(found))
     names = [s.name for s in found]
     common = {"field": STYLE_FIELD, "type": "nominal", "legend": legend}
-    out: dict[str, Any] = {
-        "strokeDash": {**common, "scale": {"domain": names, "range": [[num(d) for d in svg_dash(s.dash)] for s in found]}}}
-    if any(s.shape != "stroke" for s in found):
-        out["shape"] = {**common, "scale": {"domain": names, "range": [s.shape for s in found]}}
-    return out
+    # strokeDash draws each layer's dash (the automatic ones too) and carries the legend; markers
+    # are mark properties (chart.py): a shape channel would merge into the legend and replace the
+    # glyphs with its shapes
+    return {"strokeDash": {**common, "scale": {"domain": names, "range": [[num(d) for d in svg_dash(s.dash)] for s in found]}}}
+
+
+def _glyph_symbols(found: list[Style]) -> dict[str, Any]:
+    """Legend properties drawing each entry as its glyph, filled: the dash is cut into the stroke's
+    geometry and the scale's dash falls on a transparent outline (a dash on the outline would cut
+    the marker too). The outline keeps one width: Vega sizes the symbol column from it only when it
+    is a number (glyphs.py)."""
+    paths = expr_string({s.name: glyph_path(s.glyph, filled=True) for s in found})
+    return {"symbolType": {"expr": f"{paths}[datum.value] || 'stroke'"}, "symbolSize": GLYPH_PX * GLYPH_PX,
+            "symbolStrokeColor": "transparent", "symbolStrokeWidth": num(max(s.glyph.stroke_width for s in found))}

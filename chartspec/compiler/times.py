@@ -17,7 +17,8 @@ from ..data.checks import MAX_TICKS
 from ..data.values import num
 from ..spec.model import Axis
 
-__all__ = ["CLOCK_LABELS", "TIME_UNITS", "interval_ticks", "single_time", "tick_count", "time_format", "time_tooltip"]
+__all__ = ["CLOCK_LABELS", "TIME_UNITS", "interval_ticks", "single_time", "tick_count", "time_format",
+           "time_ticks", "time_tooltip"]
 
 _DAY_MS = 86_400_000
 # (every value a multiple of this many ms, Vega-Lite's UTC unit, d3 time format)
@@ -89,6 +90,23 @@ def single_time(axis: Axis, values: Iterable[Any]) -> tuple[dict[str, Any], dict
     _, fmt = time_format(axis, [moment])
     return ({"domain": [moment - pad, moment + pad], "nice": False},
             {"values": [num(moment)], "format": fmt})
+
+
+def time_ticks(axis: Axis, values: Iterable[Any], scale: dict[str, Any], props: dict[str, Any]) -> None:
+    """The ticks of a time axis written into its compiled ``scale`` and axis ``props`` (in place),
+    for x and y alike (y had neither: one moment read "12:00" alone, ``tick_step: {hour: 6}``
+    failed to render): one moment gets :func:`single_time`'s one tick, which replaces a
+    ``tickCount`` ({hour: 6} beside it failed to render); else a clock interval its ticks listed
+    (:func:`interval_ticks`)."""
+    values = list(values)
+    if (one := single_time(axis, values)) is not None:
+        scale.update(one[0])
+        props.update(one[1])
+        props.pop("tickCount", None)
+    elif "tickCount" in props and (ticks := interval_ticks(axis, values)) is not None:
+        del props["tickCount"]  # {hour: 6} as Vega's tickCount fails to render: the ticks themselves
+        if ticks:  # none within the times (18:30 to 18:45 every 6 hours): Vega's own ticks
+            props["values"] = ticks
 
 
 #: intervals shorter than a day: (length in ms, the UTC clock field d3's ``every(step)`` counts in)

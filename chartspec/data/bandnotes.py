@@ -32,13 +32,13 @@ from ..errors import Diagnostic, quoted
 from ..spec.extents import EXTENTS
 from ..spec.model import ChartSpec, Layer
 from ..spec.source import SourceMap
-from ..spec.transforms import Filter, Transform
+from ..spec.transforms import Aggregate, Calculate, Filter, Fold, Rolling, Transform, expression_fields
 from .engine import Relation, quote
 from .layerdata import layer_steps, layer_view
 from .table import Table
 from .values import shown
 
-__all__ = ["empty_aggregate_notes", "nothing_drawn_note", "single_sample_notes"]
+__all__ = ["empty_aggregate_notes", "made_from", "nothing_drawn_note", "single_sample_notes"]
 
 #: extent -> what needs two values
 _NEEDS = {"stdev": "a standard deviation", "stderr": "a standard error", "ci": "a confidence interval"}
@@ -119,13 +119,44 @@ def _note(layer: Layer, model: ChartSpec, source: SourceMap, single: int, drawn:
              "these steps, or leave the steps of a single row out with a filter"), severity="note")
 
 
-def nothing_drawn_note(layer: Layer, steps: Sequence[Transform], table_name: str, source: SourceMap) -> Diagnostic:
-    """The note on ``layer`` whose ``steps`` keep no row of ``table_name`` with a value to draw,
-    at the first filter (what drops rows), else the first step."""
+def made_from(fields: Sequence[str], steps: Sequence[Transform]) -> tuple[tuple[str, ...], bool]:
+    """The columns of the data before ``steps`` that the values of ``fields`` after them are made
+    from (``mean_loss`` of an aggregate over ``loss``: ``loss``), and whether a step makes one of
+    them from rows alone (a ``count``, a constant): then any row is a value. A layer drawing an
+    aggregate's output had "no values in the data" to lose, so an empty filter went unnoted."""
+    needed, any_row = list(dict.fromkeys(fields)), False
+
+    def swap(made: str, sources: Sequence[str]) -> None:
+        nonlocal any_row
+        if made in needed:
+            needed.remove(made)
+            needed.extend(f for f in sources if f not in needed)
+            any_row = any_row or not sources
+
+    for t in reversed(steps):
+        if isinstance(t, Calculate):
+            swap(t.as_field, expression_fields(t.expr))
+        elif isinstance(t, Aggregate):
+            for op in t.ops:
+                swap(op.as_field, [f for f in (op.value if op.op in ("argmin", "argmax") else op.field,) if f])
+        elif isinstance(t, Rolling):
+            swap(t.as_field, [t.field])
+        elif isinstance(t, Fold):
+            swap(t.value, t.fields)
+            swap(t.key, [])
+    return tuple(needed), any_row
+
+
+def nothing_drawn_note(layer: Layer, steps: Sequence[Transform], table_name: str, source: SourceMap,
+                       fields: Sequence[str] | None = None) -> Diagnostic:
+    """The note on ``layer`` whose ``steps`` keep no row of ``table_name`` with a value to draw
+    (in ``fields``, the data's columns its y is made from, default its y field; ``()``: any row,
+    as for a count), at the first filter (what drops rows), else the first step."""
     at = next((t for t in steps if isinstance(t, Filter)), steps[0]).json_path
+    named = " or ".join(repr(f) for f in (fields if fields is not None else [layer.y.field]))
     return replace(source.diagnostic(
-        f"layer {quoted(layer.name)} draws nothing: its transforms keep no row of {table_name} "
-        f"with a value in {layer.y.field!r}", at,
+        f"layer {quoted(layer.name)} draws nothing: its transforms keep no row of {table_name}"
+        + (f" with a value in {named}" if named else ""), at,
         hint="check the filter's values against the data (the chart is built without the layer)"), severity="note")
 
 
@@ -141,9 +172,11 @@ def empty_aggregate_notes(before: ChartSpec, after: ChartSpec, before_tables: Se
         had_own = new.index < len(before_tables) and before_tables[new.index] is not None
         steps = layer_steps(old, before, had_own)
         base = before_tables[new.index] if had_own else table  # (the aggregate replaced a layer's own table)
-        if base is None or not steps or _values(own.relation, old.y.field) or not _has_values(base, old.y.field):
+        sources, any_row = made_from([old.y.field], steps)  # an aggregate's output is not in the data
+        if base is None or not steps or _values(own.relation, old.y.field) or not (
+                any(_has_values(base, f) for f in sources) or (any_row and _has_rows(base))):
             continue
-        notes.append(nothing_drawn_note(old, steps, base.name, source))
+        notes.append(nothing_drawn_note(old, steps, base.name, source, () if any_row else sources))
     return notes
 
 
@@ -154,6 +187,10 @@ def _values(rel: Relation, column: str) -> bool:
     test = f"isfinite({quote(column)})" if column in rel.numeric else f"{quote(column)} IS NOT NULL"
     (found,) = rel.con.execute(f"SELECT EXISTS (SELECT 1 FROM {rel.name} WHERE {test})").fetchall()
     return bool(found[0])
+
+
+def _has_rows(table: Table) -> bool:
+    return bool(table.rows) or (table.relation is not None and table.relation.count > 0)
 
 
 def _has_values(table: Table, column: str) -> bool:

@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..spec.transforms import Aggregate, Calculate, Filter, Fold, Rolling, Transform
-from .jsvalues import UNDEFINED, truthy
+from .jsvalues import UNDEFINED, js_string, truthy
 from .smoothing import order_key
 from .sources import date_value
-from .vegaexpr import compile_expression
+from .vegaexpr import CutCharacter, compile_expression
 
-__all__ = ["evaluate"]
+__all__ = ["cut_in_half", "evaluate"]
 
 Rows = list[dict[str, Any]]
 
@@ -164,6 +164,16 @@ def _stored(value: Any) -> Any:
     return value
 
 
+def _named(value: Any) -> Any:
+    """A calculated value read as a name (a series' colour field): NaN and the infinities as the
+    text Vega's toString gives them, 'NaN', 'Infinity', '-Infinity'. The chart names each row's
+    series with toString, so those rows form series of that name; stored as missing, the colour
+    domain lacked them and their lines were drawn in no colour at all."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return js_string(value)
+    return _stored(value)
+
+
 def _calculate(rows: Rows, t: Calculate) -> Rows | None:
     fn = compile_expression(t.expr)
     if fn is None:
@@ -177,35 +187,58 @@ def _filter_expr(rows: Rows, expr: str) -> Rows | None:
 
 
 def evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
-             dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
+             dates: Mapping[str, str], *, names: frozenset[str] = frozenset()) -> tuple[dict[str, Any], ...] | None:
     """The rows after ``transforms``, or None when one of them is beyond Python here (a Vega
-    expression vegaexpr.py does not know, or a random aggregate)."""
+    expression vegaexpr.py does not know, or a random aggregate). ``names``: made fields read as
+    names (series), whose non-finite values are kept as Vega writes them (:func:`_named`)."""
     try:
-        return _evaluate(rows, transforms, x_field, dates)
+        return _evaluate(rows, transforms, x_field, dates, names)
     except ValueError:  # an expression hit something unsupported on some row
         return None
 
 
 def _evaluate(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
-              dates: Mapping[str, str]) -> tuple[dict[str, Any], ...] | None:
+              dates: Mapping[str, str], names: frozenset[str]) -> tuple[dict[str, Any], ...] | None:
     out: Rows | None = list(rows)
     made = {t.as_field for t in transforms if isinstance(t, Calculate)} | {
         o.as_field for t in transforms if isinstance(t, Aggregate) for o in t.ops}
     for t in transforms:
         if out is None:
             return None
-        if isinstance(t, Calculate):
-            out = _calculate(out, t)
-        elif isinstance(t, Filter) and t.expr is not None:
-            out = _filter_expr(out, t.expr)
-        elif isinstance(t, Filter):
-            out = _filter(out, t, dates)
-        elif isinstance(t, Aggregate):
-            out = _aggregate(out, t)
-        elif isinstance(t, Fold):
-            out = _fold(out, t)
-        else:
-            out = _rolling(out, t, x_field)
+        out = _step(out, t, x_field, dates)
     if out is None:
         return None
-    return tuple({k: _stored(v) if k in made else v for k, v in r.items()} for r in out)  # as the marks see them
+    store = {k: _named if k in names else _stored for k in made}
+    return tuple({k: store[k](v) if k in store else v for k, v in r.items()} for r in out)  # as the marks see them
+
+
+def _step(rows: Rows, t: Transform, x_field: str, dates: Mapping[str, str]) -> Rows | None:
+    if isinstance(t, Calculate):
+        return _calculate(rows, t)
+    if isinstance(t, Filter) and t.expr is not None:
+        return _filter_expr(rows, t.expr)
+    if isinstance(t, Filter):
+        return _filter(rows, t, dates)
+    if isinstance(t, Aggregate):
+        return _aggregate(rows, t)
+    if isinstance(t, Fold):
+        return _fold(rows, t)
+    return _rolling(rows, t, x_field)
+
+
+def cut_in_half(rows: Sequence[dict[str, Any]], transforms: Sequence[Transform], x_field: str,
+                dates: Mapping[str, str]) -> Calculate | None:
+    """The first calculate of ``transforms`` that cuts a character past U+FFFF in half on one of
+    ``rows`` (``substring('😀abc', 0, 1)``: JavaScript counts such a character as two units), or
+    None: none does, or a step before it is beyond Python here."""
+    out: Rows | None = list(rows)
+    for t in transforms:
+        if out is None:
+            return None
+        try:
+            out = _step(out, t, x_field, dates)
+        except CutCharacter:
+            return t if isinstance(t, Calculate) else None
+        except ValueError:
+            return None
+    return None

@@ -20,12 +20,17 @@ class Unsupported(Exception):
     """Raised for what the Python evaluator does not cover: the caller then knows nothing, never guesses."""
 
 
+class HalfCharacter(Unsupported):
+    """A text cut between the two UTF-16 halves of a character past U+FFFF (an emoji): Vega holds
+    it, but vl-convert cannot draw it (its text measuring fails on the lone surrogate)."""
+
+
 class _Undefined:
     def __repr__(self) -> str:
         return "undefined"
 
 
-__all__ = ["UNDEFINED", "Unsupported", "from_units", "is_number", "js_string", "string_to_number", "to_number", "truthy",
+__all__ = ["UNDEFINED", "HalfCharacter", "Unsupported", "from_units", "is_number", "js_string", "string_to_number", "to_number", "truthy",
            "utf16_units"]
 UNDEFINED: Any = _Undefined()
 
@@ -258,7 +263,7 @@ def from_units(units: str) -> str:
     try:
         return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
     except UnicodeDecodeError:
-        raise Unsupported("half a character past U+FFFF") from None
+        raise HalfCharacter("half a character past U+FFFF") from None
 
 
 def _substring(s: Any, start: Any, end: Any = UNDEFINED) -> str:

@@ -77,7 +77,8 @@ def _view(table: Table, layer: Layer, model: ChartSpec, has_own: bool) -> tuple[
         rows = tuple(floored)
     if not steps and DRAWS in table.columns and model.x.time_unit is None:
         return replace(table, rows=rows), True
-    rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model)) if steps else rows
+    names = frozenset({layer.series.field} if layer.series is not None else ())  # named by toString
+    rows = evaluate(rows, steps, model.x.field, layer_dates(layer, model), names=names) if steps else rows
     if rows is None:
         return table, False
     columns = tuple(dict.fromkeys(k for row in rows for k in row)) if rows else table.columns

@@ -38,8 +38,8 @@ MAX_COMBINATIONS = 200_000
 def keyed_rows(rows: Sequence[dict[str, Any]], made: Sequence[Calculate], x: str,
                dates: Mapping[str, str]) -> Sequence[dict[str, Any]] | None:
     """``rows`` with the fields ``made`` computes (row for row), or None when vegaexpr.py cannot
-    run one of them."""
-    return evaluate(rows, made, x, dates) if made else rows
+    run one of them. They are read as series keys: NaN and Infinity as the names Vega gives them."""
+    return evaluate(rows, made, x, dates, names=frozenset(t.as_field for t in made)) if made else rows
 
 
 def keyed_source(rel: Relation, made: Sequence[Calculate], x: str, dates: Mapping[str, str]

@@ -102,12 +102,14 @@ def keyed(rows: Sequence[dict[str, Any]], layer: Layer, model: ChartSpec, has_ow
           ) -> Sequence[dict[str, Any]] | None:
     """``rows`` with the series fields calculates make (:func:`series_plan`) computed on each row
     (evaluate.py, as Vega computes them), or None when one cannot be run in Python."""
-    made = series_plan(layer, model, has_own)[1]
+    keys, made = series_plan(layer, model, has_own)
     if not made:
         return rows
     from .evaluate import evaluate
 
-    return evaluate(rows, made, model.x.field, dict((layer.data or model.data).parse))
+    # a key of NaN or Infinity names its own series in the chart ('NaN', 'Infinity'), not the
+    # missing one: kept as that name, so the rules never merge two series into one
+    return evaluate(rows, made, model.x.field, dict((layer.data or model.data).parse), names=frozenset(keys))
 
 
 def needs_rules(rows: Sequence[dict[str, Any]], layers: Sequence[Layer], model: ChartSpec, has_own: bool,

@@ -20,6 +20,7 @@ from .jsregexp import JsRegExp, check, js_replace, js_test
 from .jsvalues import (
     FUNCTIONS,
     UNDEFINED,
+    HalfCharacter,
     Unsupported,
     add,
     compare,
@@ -36,7 +37,7 @@ from .jsvalues import (
 )
 from .vegaparse import Array, Binary, Call, Conditional, Const, Datum, Member, Node, Unary, parse
 
-__all__ = ["Fn", "compile_expression"]
+__all__ = ["CutCharacter", "Fn", "compile_expression"]
 Row = dict[str, Any]
 Fn = Callable[[Row], Any]
 
@@ -147,6 +148,10 @@ def _test(node: Call) -> Fn:
     return lambda r: js_test(regexp, text(r))
 
 
+class CutCharacter(ValueError):
+    """A row on which the expression cuts a character past U+FFFF in half (jsvalues.HalfCharacter)."""
+
+
 def compile_expression(text: str) -> Fn | None:
     """``text`` as a function of a row, or None when it uses what this evaluator does not know.
 
@@ -160,6 +165,8 @@ def compile_expression(text: str) -> Fn | None:
     def run(row: Row) -> Any:
         try:
             return fn(row)
+        except HalfCharacter as err:
+            raise CutCharacter(str(err)) from None
         except Unsupported as err:
             raise ValueError(str(err)) from None
     return run

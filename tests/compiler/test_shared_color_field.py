@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 from conftest import SPECS, assert_valid_vega_lite, drawn_vegalite
-from svgchart import Chart, parse_color, parse_svg
+from svgchart import Chart, glyph_parts, parse_color, parse_svg
 
 import chartspec
 from chartspec.compiler.styles import AUTO_DASHES, STYLE_COLOR
@@ -102,26 +102,58 @@ def shared(*, first: str = "", second: str = "", second_name: str = "lr", extra:
     return SHARED.format(first=first, second=second, second_name=second_name, extra=extra, legend=legend)
 
 
+def _dash_lengths(glyph_d: str) -> list[float]:
+    return [round(b - a, 3) for a, b in glyph_parts(glyph_d).dashes]
+
+
 def test_explicit_dashes_and_markers_win_over_the_automatic_ones() -> None:
     chart = rendered(chartspec.loads(shared(first=", stroke_dash: [4, 1]", second=", stroke_dash: [1, 0], point: square")))
     styles = {tuple(d or ()) for (_, d) in lines_by_style(chart)}
     assert styles == {(4.0, 1.0), (0.0, 0.0)}  # [1, 0] is drawn [0, 0]: solid without a dash a pixel
     legend = next(legend for legend in chart.legends if [label for label, _ in legend.entries] == ["loss", "lr"])
     (_, loss), (_, lr) = legend.entries
-    assert loss.dasharray == [4.0, 1.0] and lr.shape == "square"  # a marker shows as itself, filled
-    assert parse_color(lr.fill) == parse_color(STYLE_COLOR)
+    # each entry is its layer's glyph: the dash cut into a short stroke, the marker on it, filled
+    # (the scale's dash falls on a transparent outline, so it cuts neither)
+    assert set(_dash_lengths(loss.attrib["d"])[:-1]) == {4.0} and glyph_parts(loss.attrib["d"]).marker is None
+    lr_glyph = glyph_parts(lr.attrib["d"])
+    assert lr_glyph.marker == "square" and _dash_lengths(lr.attrib["d"]) == [24.0]
+    assert parse_color(lr.fill) == parse_color(STYLE_COLOR) == parse_color(loss.fill)
+    assert {loss.stroke, lr.stroke} <= {None, "transparent"}
     squares = [s for s in chart.by_role("mark", "symbol")]
     assert len(squares) == 4 and {s.shape for s in squares} == {"square"}  # lr's markers, one per row
 
 
-@pytest.mark.parametrize(("mark", "shape"), [("point", "circle"), ("bar", "square")])
+@pytest.mark.parametrize(("mark", "shape"), [("point", "circle"), ("bar", "rect")])
 def test_a_layer_without_lines_shows_its_mark_in_the_style_legend(mark: str, shape: str) -> None:
-    """A point or bar layer has no line to dash: its style entry was a dashed stroke it never draws."""
+    """A point or bar layer has no line to dash: its style entry was a dashed stroke it never draws.
+    A point shows its marker alone; a bar a bar across the glyph, as in the main legend."""
     chart = rendered(chartspec.loads(shared(second=f", mark: {mark}")))
     legend = next(legend for legend in chart.legends if [label for label, _ in legend.entries] == ["loss", "lr"])
     (_, loss), (_, lr) = legend.entries
-    assert loss.dasharray in (None, [0.0, 0.0]) and loss.shape != shape  # the line: a solid stroke
-    assert lr.shape == shape and parse_color(lr.fill) == parse_color(STYLE_COLOR)
+    assert _dash_lengths(loss.attrib["d"]) == [24.0] and glyph_parts(loss.attrib["d"]).marker is None  # solid
+    if mark == "point":
+        assert glyph_parts(lr.attrib["d"]).marker == shape and not glyph_parts(lr.attrib["d"]).dashes
+    else:
+        assert glyph_parts(lr.attrib["d"]).thickness > 2  # a bar: thicker than the line's stroke
+    assert parse_color(lr.fill) == parse_color(STYLE_COLOR)
+
+
+@pytest.mark.parametrize("dash", [None, (6, 4)])
+@pytest.mark.parametrize("marker", ["circle", "triangle-up", "square"])
+def test_a_line_with_markers_shows_its_line_and_marker_in_the_style_legend(dash: tuple[int, int] | None,
+                                                                           marker: str) -> None:
+    """README: a dashed line with markers appears as a short dashed stroke with its marker. The
+    style legend of layers sharing a colour field showed the marker alone."""
+    second = f", point: {marker}" + (f", stroke_dash: [{dash[0]}, {dash[1]}]" if dash else "")
+    chart = rendered(chartspec.loads(shared(second=second)))
+    legend = next(legend for legend in chart.legends if [label for label, _ in legend.entries] == ["loss", "lr"])
+    glyph = glyph_parts(legend.entries[1][1].attrib["d"])
+    assert glyph.dashes, "no stroke in the legend entry of a line with markers"
+    assert glyph.marker in ((marker,) if marker != "triangle-up" else ("other",))
+    on, off = dash or AUTO_DASHES[1]  # the second sharing layer's automatic dash
+    lengths = [round(b - a, 3) for a, b in glyph.dashes]
+    gaps = [round(b[0] - a[1], 3) for a, b in zip(glyph.dashes, glyph.dashes[1:])]
+    assert set(lengths[:-1]) == {on} and set(gaps) == {off}
 
 
 def test_another_layer_keeps_its_own_colour_and_dash_in_the_run_legend() -> None:

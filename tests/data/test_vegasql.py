@@ -169,5 +169,5 @@ def test_public_api() -> None:
     from chartspec.data import vegaexpr, vegaparse, vegasql
 
     assert vegasql.__all__ == ["MAX_SQL", "Column", "series_sql", "to_sql", "value_sql"]
-    assert vegaexpr.__all__ == ["Fn", "compile_expression"]
+    assert vegaexpr.__all__ == ["CutCharacter", "Fn", "compile_expression"]  # CutCharacter: evaluate.cut_in_half
     assert "parse" in vegaparse.__all__
