@@ -85,12 +85,14 @@ def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
     return _connections[root]
 
 
-def connect_file(root: Path, path: Path) -> duckdb.DuckDBPyConnection:
-    """A DuckDB file opened read-only, locked down as :func:`connect` (the engine's own tables are
-    temporary, which a read-only database allows; a connection's ``sql`` names its tables)."""
+def connect_file(path: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file opened read-only, locked down as :func:`connect` with no directory allowed at
+    all: a connection's ``sql`` reads the file's tables, never a file of the project (duckguard.py
+    refuses the readers by name; this is the engine's own wall behind it). The engine's own tables
+    are temporary, which a read-only database allows."""
     key = path.resolve()
     if key not in _connections:
-        _connections[key] = _locked_engine(str(key), root.resolve(), read_only=True)
+        _connections[key] = _locked_engine(str(key), None, read_only=True)
     return _connections[key]
 
 
@@ -104,8 +106,10 @@ def _locked_engine(database: str, root: Path | None, **options: Any) -> duckdb.D
     con = duckdb.connect(database, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                                            "memory_limit": MEMORY_LIMIT, "temp_directory": new_folder("spill")}, **options)
     allowed = [f"allowed_directories = [{literal(str(root) + '/')}]"] if root is not None else []
-    # the progress bar would draw on the build's stderr
-    for setting in ("enable_progress_bar = false", *allowed, "enable_external_access = false", "lock_configuration = true"):
+    # the progress bar would draw on the build's stderr; a table name no table has is never looked
+    # up among the Python variables of the calling code (data frames are registered by name)
+    for setting in ("enable_progress_bar = false", "python_enable_replacements = false", *allowed,
+                    "enable_external_access = false", "lock_configuration = true"):
         con.execute(f"SET {setting}")
     return con
 
