@@ -29,6 +29,7 @@ from .enginetypes import INTEGER_TYPES, literal, quote, typed_exprs
 from .header import engine_names, named
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 from .parquettext import number_texts, text_number_sql
+from .utf8 import UTF8_HINT, check_utf8
 
 if TYPE_CHECKING:
     import duckdb
@@ -170,7 +171,7 @@ def _csv_error(err: Exception, location: str, delimiter: str) -> DataError:
     kind = "CSV" if delimiter == "," else "TSV"
     if "unicode" in first.lower() or "utf-8" in first.lower():
         return DataError(Diagnostic("data file is not valid UTF-8", file=location, line=line, column=1,
-                                    hint="save the file as UTF-8"))
+                                    hint=UTF8_HINT))
     return DataError(Diagnostic(f"malformed {kind}: {first}", file=location, line=line, column=1))
 
 
@@ -208,6 +209,7 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
     nonfinite: list[tuple[str, str, int, int, float]] = []
     check_names([label[0]] if label else [], paths)
     for i, (path, location) in enumerate(zip(paths, locations)):
+        check_utf8(path, location)  # every byte, as the Python reader decodes them (utf8.py)
         header = _header(path, delimiter, location)
         check_names(named(header), ())
         if label is not None and label[0] in header:

@@ -24,7 +24,8 @@ from .csvquote import file_quote, with_line, wrong_width
 from .header import file_note
 from .numbers import Nonfinite, finite_cells, finite_rows, is_number, nonfinite_note, nonfinite_notes, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
-from .textrows import LINE_BREAK, READERS, Parsed, columns_of
+from .textrows import READERS, Parsed, columns_of
+from .utf8 import decode_utf8
 
 if TYPE_CHECKING:
     from .engine import Relation
@@ -366,7 +367,7 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
                 return Parsed(rows, tuple(pq.read_schema(path).names))
             # text that is numbers is numbers, as in every format (numbers.py; the engine: parquettext.py)
             return Parsed(typed_rows(rows), columns_of(rows))
-        return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
+        return READERS[fmt](decode_utf8(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
                                         source.json_path)) from None
@@ -380,15 +381,5 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
             raise
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
         raise DataError((*err.diagnostics, note)) from None
-
-
-def _decode(raw: bytes, location: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        lines = LINE_BREAK.split(raw[: err.start].decode("utf-8-sig", errors="replace"))
-        raise DataError(Diagnostic(f"data file is not valid UTF-8 (byte 0x{raw[err.start]:02x})", file=location,
-                                   line=len(lines), column=len(lines[-1]) + 1, hint="save the file as UTF-8",
-                                   source_line=lines[-1])) from None
 
 
