@@ -1,4 +1,5 @@
-"""Columns without a name in a CSV/TSV header, the one rule of both readers (table.py, engine.py).
+"""Columns without a name in a CSV/TSV header, the one rule of both readers (table.py, engine.py);
+a column named twice, in a CSV/TSV header or a Parquet file's schema.
 
 A header field that is empty or only blanks names no column a chart could use: pandas'
 ``to_csv`` writes its index that way (``,step,loss``). Such columns are left out, with a note
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 
-__all__ = ["engine_names", "file_note", "named", "unnamed", "unnamed_note"]
+__all__ = ["engine_names", "file_note", "named", "parquet_twice", "twice", "unnamed", "unnamed_note"]
 
 #: the engine's name for an unnamed column (DuckDB needs one): no file's column can have it, as
 #: engine.check_names sends names starting with '__' to the Python reader
@@ -58,3 +59,26 @@ def file_note(path: Path, delimiter: str, location: str) -> Diagnostic | None:
         f.seek(0)
         header = next(csv.reader(f, delimiter=delimiter), None) or []
     return unnamed_note(header, location, first.rstrip("\r\n") or None, delimiter)
+
+
+def twice(header: Sequence[str], location: str, where: str = "the header") -> Diagnostic | None:
+    """The error for a column named twice in ``header`` (the first such name), if one is."""
+    dupes = sorted({h for h in header if h and header.count(h) > 1})
+    if not dupes:
+        return None
+    line = 1 if where == "the header" else None
+    return Diagnostic(f"column {dupes[0]!r} appears twice in {where}", file=location, line=line, column=line,
+                      hint="give each column its own name where the file is written")
+
+
+def parquet_twice(path: Path, location: str) -> Diagnostic | None:
+    """:func:`twice` for a Parquet file's top-level columns (from its footer). The engine reads the
+    second 'loss' as 'loss_1' and drew the first; pyarrow failed with "Multiple matches for
+    FieldRef" and the hint of a broken file. A file pyarrow cannot read is the reader's to report."""
+    try:
+        import pyarrow.parquet as pq
+
+        names = pq.read_schema(path).names
+    except Exception:  # noqa: BLE001 - no pyarrow, ArrowInvalid, OSError...: the reader says why
+        return None
+    return twice(names, location, "the file's columns")

@@ -21,7 +21,7 @@ from ..spec.files import OUTSIDE_HINT, FileTooLarge, NotRegularFile, kind_of, no
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .csvquote import file_quote, with_line, wrong_width
-from .header import file_note
+from .header import file_note, parquet_twice
 from .numbers import Nonfinite, finite_cells, finite_rows, is_number, nonfinite_note, nonfinite_notes, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
 from .textrows import READERS, Parsed, columns_of
@@ -295,6 +295,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     con = connect(root)
     try:
         if fmt == "parquet":
+            _twice(paths, locations)
             rel, columns = read_parquet_files(con, paths, label, names, used)
         else:
             rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label, used)
@@ -321,6 +322,13 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     starts = [offset for _, offset, _ in rel.files] or list(rel.starts)
     return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes,
                  file_rows=tuple(zip(names, starts)) if len(starts) > 1 else ())
+
+
+def _twice(paths: list[Path], locations: list[str]) -> None:
+    """A Parquet file's column named twice, as a CSV header's (header.py), on both readers."""
+    for path, location in zip(paths, locations):
+        if (found := parquet_twice(path, location)) is not None:
+            raise DataError(found)
 
 
 def _quote_first(found: tuple[Diagnostic, ...], fmt: str, paths: list[Path], locations: list[str]
@@ -358,6 +366,7 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
         if fmt == "parquet":  # binary: read by pyarrow, an optional dependency
             if path.stat().st_size > MAX_DATA_BYTES:
                 raise FileTooLarge(path.stat().st_size)
+            _twice([path], [location])
             rows = read_parquet(path, location, lambda: DataError(smap.diagnostic(
                 f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
                 hint="pyarrow is a dependency of chartspec: reinstall it (pip install chartspec)")))
