@@ -21,6 +21,7 @@ from ..spec.files import OUTSIDE_HINT, FileTooLarge, NotRegularFile, kind_of, no
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .csvquote import file_quote, with_line, wrong_width
+from .globnotes import engine_files, glob_notes
 from .header import file_note, parquet_twice
 from .numbers import Nonfinite, finite_cells, finite_rows, is_number, nonfinite_note, nonfinite_notes, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
@@ -253,17 +254,21 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     shorts = short_names(names, source.files)
     engine = _engine_read(source, paths, names, (label, shorts), spec_file, root, smap, used)
     if engine is not None:
-        return replace(engine, name=", ".join(source.files), folders=folders)
+        files = engine_files(engine.file_rows, engine.relation, names, paths, source.format)
+        notes = engine.notes + glob_notes(files, used, label, smap, source.json_path)
+        return replace(engine, name=", ".join(source.files), folders=folders, notes=notes)
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
     notes: list[Diagnostic] = []
     odd: list[Nonfinite] = []
     starts: list[tuple[str, int]] = []
     named: dict[str, None] = {label: None}  # the files' own columns, of a header-only CSV too
+    files: list[tuple[str, tuple[str, ...], int]] = []  # each file's name, columns and rows (globnotes.py)
     for name, short, path in zip(names, shorts, paths):
         parsed = _parse_file(path, name, replace(source, path=name), spec_file, smap)
         named |= dict.fromkeys(parsed.columns)
         part, found = finite_cells(parsed.rows)
+        files.append((name, tuple(parsed.columns), len(part)))
         notes += parsed.notes
         odd += [(name, c, n, r, v) for c, (n, r, v) in found.items()]
         starts.append((name, len(rows)))
@@ -273,6 +278,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
     notes += nonfinite_notes(odd, pattern, smap, source.json_path, used)  # one per column, not per file
+    notes += glob_notes(files, used, label, smap, source.json_path)
     return Table(name=pattern, columns=columns_of(tuple(rows)) or tuple(named), rows=tuple(rows), files=tuple(paths),
                  folders=folders, notes=tuple(notes), file_rows=tuple(starts) if len(starts) > 1 else ())
 
