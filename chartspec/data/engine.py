@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataError, Diagnostic
 from .csvtyped import read_typed, scan_args, scan_csv
 from .enginetypes import INTEGER_TYPES, literal, quote, typed_exprs
-from .header import engine_names, named, twice
+from .header import comment, engine_names, named, twice
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 from .parquettext import number_texts, text_number_sql
 from .utf8 import UTF8_HINT, check_utf8
@@ -148,9 +148,9 @@ def _header(path: Path, delimiter: str, location: str) -> list[str]:
     if not header or not any(h.strip() for h in header):
         raise DataError(Diagnostic("data file has no header row", file=location, line=1, column=1,
                                    hint="the first line must name the columns"))
-    header = [h.strip() for h in header]
-    if (found := twice(header, location)) is not None:
+    if (found := comment(header, location) or twice([h.strip() for h in header], location)) is not None:
         raise DataError(found)
+    header = [h.strip() for h in header]
     return engine_names(header)  # DuckDB needs a name for every column: unnamed ones get one, left out
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 
-__all__ = ["engine_names", "file_note", "named", "parquet_twice", "twice", "unnamed", "unnamed_note"]
+__all__ = ["comment", "engine_names", "file_note", "named", "parquet_twice", "twice", "unnamed", "unnamed_note"]
 
 #: the engine's name for an unnamed column (DuckDB needs one): no file's column can have it, as
 #: engine.check_names sends names starting with '__' to the Python reader
@@ -82,3 +82,15 @@ def parquet_twice(path: Path, location: str) -> Diagnostic | None:
     except Exception:  # noqa: BLE001 - no pyarrow, ArrowInvalid, OSError...: the reader says why
         return None
     return twice(names, location, "the file's columns")
+
+
+def comment(header: Sequence[str], location: str) -> Diagnostic | None:
+    """The error for a first line that is a comment (``# written by trainer``, or numpy.savetxt's
+    ``# step,loss``), not the header. The Python reader said "row has 2 fields but the header has
+    1" at line 2, DuckDB a missing field at every axis. A column named '#' or '#id' stays a column."""
+    first = header[0] if header else ""
+    if not first.startswith("#") or not (first[1:2].isspace() or (len(header) == 1 and len(first) > 1)):
+        return None
+    return Diagnostic("the first line is a comment ('#'), not the header", file=location, line=1, column=1,
+                      hint="remove the comment lines at the top (numpy.savetxt writes none with comments=''): "
+                           "the first line must name the columns")
