@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 
-__all__ = ["MAX_SCAN", "file_quote", "open_quote", "unclosed_quote", "with_line", "wrong_width"]
+__all__ = ["MAX_SCAN", "closing_blanks", "file_quote", "open_quote", "unclosed_quote", "with_line", "wrong_width"]
 
 #: the largest file searched for the quote when the engine fails (the search holds it as text)
 MAX_SCAN = 512 * 1024 * 1024
@@ -24,12 +24,17 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
 _QUOTE = re.compile('"')
 
 
-def open_quote(text: str, delimiter: str) -> int | None:
+def _scan(text: str, delimiter: str) -> tuple[int | None, int | None, list[tuple[int, int]]]:
     """The offset of the first quote of ``text`` that opens a field and is never closed, or is
-    closed by a quote followed by neither a delimiter nor a line end (what a strict reader refuses):
-    a quote opens a field at the start of a line or after a delimiter; ``""`` inside is one quote."""
+    closed by a quote followed by neither a delimiter nor a line end (what a strict reader refuses),
+    with the offset of that text after its closing quote (None: never closed); and the blanks
+    between a closing quote and the delimiter or line end that follows (``"a" ,``), which DuckDB
+    drops and Python's strict csv refuses. A quote opens a field at the start of a line or after a
+    delimiter; ``""`` inside is one quote."""
     opened: int | None = None
     skip = False
+    spans: list[tuple[int, int]] = []
+    blanks = " " if delimiter == "\t" else " \t"
     for match in _QUOTE.finditer(text):
         at = match.start()
         if skip:
@@ -39,23 +44,48 @@ def open_quote(text: str, delimiter: str) -> int | None:
                 opened = at
         elif text[at + 1: at + 2] == '"':
             skip = True
-        elif text[at + 1: at + 2] in (delimiter, "\n", "\r", ""):
+        else:
+            end = at + 1
+            while text[end: end + 1] and text[end] in blanks:
+                end += 1
+            if text[end: end + 1] not in (delimiter, "\n", "\r", ""):
+                # closed in the middle of a field: the quote that opened it was never meant to close here
+                return opened, end, spans
+            if end > at + 1:
+                spans.append((at + 1, end))
             opened = None
-        else:  # closed in the middle of a field: the quote that opened it was never meant to close here
-            return opened
-    return opened
+    return opened, None, spans
+
+
+def open_quote(text: str, delimiter: str) -> int | None:
+    """The offset of the quote that opens a field of ``text`` and is never closed properly (_scan)."""
+    return _scan(text, delimiter)[0]
+
+
+def closing_blanks(text: str, delimiter: str) -> str:
+    """``text`` without blanks after a closing quote (``"a" ,`` as ``"a",``), as DuckDB reads it."""
+    spans = _scan(text, delimiter)[2]
+    return "".join(text[a:b] for a, b in zip([0, *(e for _, e in spans)], [*(s for s, _ in spans), len(text)]))
 
 
 def unclosed_quote(text: str, delimiter: str, location: str) -> Diagnostic | None:
-    """The error for a quoted field of ``text`` that never closes, placed where its quote opened;
+    """The error for a quoted field of ``text`` that never closes, placed where its quote opened,
+    or for text after a field's closing quote on the same line (``"a"b``), placed at that text;
     None when every quoted field closes (the file is malformed in another way)."""
-    at = open_quote(text, delimiter)
+    at, after, _ = _scan(text, delimiter)
     if at is None:
         return None
+    kind = "CSV" if delimiter == "," else "TSV"
+    if after is not None and _LINE_BREAK.search(text, at, after) is None:
+        before = _LINE_BREAK.split(text[:after])
+        rest = _LINE_BREAK.split(text[after:], maxsplit=1)[0]
+        return Diagnostic(f"malformed {kind}: text after the closing quote of a field", file=location,
+                          line=len(before), column=len(before[-1]) + 1, source_line=before[-1] + rest,
+                          hint='put the text inside the quotes, or a delimiter after the quote; a quote inside '
+                               'a quoted field is written twice ("")')
     before = _LINE_BREAK.split(text[:at])
     line = len(before)
     rest = _LINE_BREAK.split(text[at:], maxsplit=1)[0]
-    kind = "CSV" if delimiter == "," else "TSV"
     return Diagnostic(f"malformed {kind}: a quoted field opens here and is never closed", file=location, line=line,
                       column=len(before[-1]) + 1, source_line=before[-1] + rest,
                       hint='close the quote; a quote inside a quoted field is written twice ("")')

@@ -8,13 +8,21 @@ files, ``pragma_user_agent()`` the platform, and ``query('...')`` runs SQL built
 any check. So a query is parsed by DuckDB's own parser (``json_serialize_sql``) before it runs and
 refused, with its place, when it is not one SELECT, calls such a function or table function, or reads
 a catalog view of the engine (``duckdb_settings``, ``information_schema.*``, ``pg_catalog.*``).
-Table functions are allowed by name (they make rows or read files inside the project); scalar
-functions are refused by name. Source: DuckDB's documentation, "Securing DuckDB".
+Table functions are allowed by name (they make rows); scalar functions are refused by name.
+
+Files are not the connection's data either, even inside the project: ``read_csv('data/a.csv')``,
+``read_text('.env')``, ``read_blob('m.duckdb')`` (the database file itself, which the engine may
+always open) and a replacement scan (``FROM 'data/a.csv'``, a table name DuckDB reads as a file)
+would put any file's content into a chart, and the build would not know the chart depends on it
+(it stays "up to date" when the file changes). They are refused by name here, with their place;
+the engine also runs with no directory allowed (engine.py), so what is missed still fails.
+Source: DuckDB's documentation, "Securing DuckDB".
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,12 +32,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Refusal", "refusal"]
 
-#: table functions that only make rows, or read files (outside access is off: inside the project only)
-_TABLE_FUNCTIONS = frozenset({
-    "range", "generate_series", "unnest", "repeat", "repeat_row", "json_each", "json_tree",
-    "read_csv", "read_csv_auto", "read_parquet", "parquet_scan", "read_json", "read_json_auto", "read_ndjson",
-    "read_ndjson_auto", "read_json_objects", "read_json_objects_auto", "read_ndjson_objects", "read_text",
-    "read_blob"})
+#: table functions that only make rows
+_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest", "repeat", "repeat_row", "json_each", "json_tree"})
+#: what a table function name that reads files starts or ends with (read_csv, parquet_scan, sniff_csv...)
+_FILE_READERS = ("read_", "_scan", "sniff_", "parquet_", "iceberg_", "delta_")
 #: scalar functions telling the engine's settings, version or environment
 _FUNCTIONS = frozenset({"current_setting", "getenv", "version", "json_execute_serialized_sql", "query",
                         "query_table"})
@@ -39,6 +45,10 @@ _PREFIXES = ("duckdb_", "pragma_")
 _CATALOG_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
 _HINT = ("a chart's sql reads the connection's tables; the engine's settings, catalog and files are not "
          "its data")
+_FILE_HINT = ("a chart's sql reads the tables of the connection's database: chart a file with data: "
+              "path/to/file, or load it into the database as a table")
+#: a table name that is a path or a file name: DuckDB reads it as a file (a replacement scan)
+_PATHLIKE = re.compile(r"[./\\:]")
 #: DuckDB's "no place" (an unsigned -1)
 _NOWHERE = 2**64 - 1
 
@@ -76,33 +86,40 @@ def refusal(con: duckdb.DuckDBPyConnection, query: str) -> Refusal | None:
     # the engine's names an unqualified one may reach (its search path: main and pg_catalog)
     own = _names(con, "database_name = current_database()")
     system = _names(con, "database_name = 'system' AND schema_name <> 'information_schema'")
+    # a CTE's name is a table of the query's own, whatever it looks like
+    ctes = frozenset(str(c.get("key", "")).lower() for n in _nodes(tree["statements"])
+                     for c in (n.get("cte_map") or {}).get("map", []) if isinstance(c, dict))
     for node in _nodes(tree["statements"]):
-        found = _refused(node, own, system)
+        found = _refused(node, own | ctes, system)
         if found is not None:
-            return Refusal(found, _offset(node, query))
+            return Refusal(found[0], _offset(node, query), found[1])
     return None
 
 
-def _refused(node: dict[str, Any], own: frozenset[str], system: frozenset[str]) -> str | None:
-    """Why ``node`` (one node of the parsed query) may not run, or None."""
+def _refused(node: dict[str, Any], own: frozenset[str], system: frozenset[str]) -> tuple[str, str] | None:
+    """Why ``node`` (one node of the parsed query) may not run (and a hint of its own), or None."""
     kind = node.get("type")
     if kind == "TABLE_FUNCTION":
         name = str(node["function"].get("function_name", "")).lower()
+        if name.startswith(_FILE_READERS) or name.endswith(_FILE_READERS):
+            return f"the table function {name}() reads files, not the connection's tables", _FILE_HINT
         if name not in _TABLE_FUNCTIONS:
-            return f"the table function {name}() reaches outside the connection's tables"
+            return f"the table function {name}() reaches outside the connection's tables", _HINT
     elif "function_name" in node:  # scalar, aggregate and window functions
         name = str(node["function_name"]).lower()
         if name in _FUNCTIONS or name.startswith(_PREFIXES):
-            return f"the function {name}() reaches outside the connection's tables"
+            return f"the function {name}() reaches outside the connection's tables", _HINT
     elif kind == "BASE_TABLE":
         catalog, schema = str(node.get("catalog_name", "")).lower(), str(node.get("schema_name", "")).lower()
         name = str(node.get("table_name", ""))
+        if name.lower() not in own and _PATHLIKE.search(name):  # no such table: DuckDB would read the file
+            return f"{name!r} is a file, not a table of the connection", _FILE_HINT
         # unqualified, a name is looked up in the database, then in the engine's catalog (pg_catalog too)
         engines = catalog == "system" or schema in _CATALOG_SCHEMAS or (
             catalog in ("", "temp") and schema in ("", "main") and name.lower() not in own
             and (name.lower() in system or name.lower().startswith(_PREFIXES)))
         if engines:
-            return f"{name!r} is the engine's catalog, not a table of the connection"
+            return f"{name!r} is the engine's catalog, not a table of the connection", _HINT
     return None
 
 

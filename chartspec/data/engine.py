@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataError, Diagnostic
 from .csvtyped import read_typed, scan_args, scan_csv
 from .enginetypes import INTEGER_TYPES, literal, quote, typed_exprs
-from .header import engine_names, named
+from .header import comment, engine_names, named, twice
 from .numbers import column_kinds, parquet_nonfinite, typed_cell_sql
 from .parquettext import number_texts, text_number_sql
+from .utf8 import UTF8_HINT, check_utf8
 
 if TYPE_CHECKING:
     import duckdb
@@ -85,12 +86,14 @@ def connect(root: Path | None) -> duckdb.DuckDBPyConnection:
     return _connections[root]
 
 
-def connect_file(root: Path, path: Path) -> duckdb.DuckDBPyConnection:
-    """A DuckDB file opened read-only, locked down as :func:`connect` (the engine's own tables are
-    temporary, which a read-only database allows; a connection's ``sql`` names its tables)."""
+def connect_file(path: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file opened read-only, locked down as :func:`connect` with no directory allowed at
+    all: a connection's ``sql`` reads the file's tables, never a file of the project (duckguard.py
+    refuses the readers by name; this is the engine's own wall behind it). The engine's own tables
+    are temporary, which a read-only database allows."""
     key = path.resolve()
     if key not in _connections:
-        _connections[key] = _locked_engine(str(key), root.resolve(), read_only=True)
+        _connections[key] = _locked_engine(str(key), None, read_only=True)
     return _connections[key]
 
 
@@ -104,8 +107,10 @@ def _locked_engine(database: str, root: Path | None, **options: Any) -> duckdb.D
     con = duckdb.connect(database, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                                            "memory_limit": MEMORY_LIMIT, "temp_directory": new_folder("spill")}, **options)
     allowed = [f"allowed_directories = [{literal(str(root) + '/')}]"] if root is not None else []
-    # the progress bar would draw on the build's stderr
-    for setting in ("enable_progress_bar = false", *allowed, "enable_external_access = false", "lock_configuration = true"):
+    # the progress bar would draw on the build's stderr; a table name no table has is never looked
+    # up among the Python variables of the calling code (data frames are registered by name)
+    for setting in ("enable_progress_bar = false", "python_enable_replacements = false", *allowed,
+                    "enable_external_access = false", "lock_configuration = true"):
         con.execute(f"SET {setting}")
     return con
 
@@ -143,11 +148,9 @@ def _header(path: Path, delimiter: str, location: str) -> list[str]:
     if not header or not any(h.strip() for h in header):
         raise DataError(Diagnostic("data file has no header row", file=location, line=1, column=1,
                                    hint="the first line must name the columns"))
+    if (found := comment(header, location) or twice([h.strip() for h in header], location)) is not None:
+        raise DataError(found)
     header = [h.strip() for h in header]
-    dupes = sorted({h for h in header if h and header.count(h) > 1})
-    if dupes:
-        raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=location, line=1,
-                                   column=1))
     return engine_names(header)  # DuckDB needs a name for every column: unnamed ones get one, left out
 
 
@@ -166,7 +169,7 @@ def _csv_error(err: Exception, location: str, delimiter: str) -> DataError:
     kind = "CSV" if delimiter == "," else "TSV"
     if "unicode" in first.lower() or "utf-8" in first.lower():
         return DataError(Diagnostic("data file is not valid UTF-8", file=location, line=line, column=1,
-                                    hint="save the file as UTF-8"))
+                                    hint=UTF8_HINT))
     return DataError(Diagnostic(f"malformed {kind}: {first}", file=location, line=line, column=1))
 
 
@@ -204,6 +207,7 @@ def read_delimited(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], locati
     nonfinite: list[tuple[str, str, int, int, float]] = []
     check_names([label[0]] if label else [], paths)
     for i, (path, location) in enumerate(zip(paths, locations)):
+        check_utf8(path, location)  # every byte, as the Python reader decodes them (utf8.py)
         header = _header(path, delimiter, location)
         check_names(named(header), ())
         if label is not None and label[0] in header:

@@ -40,6 +40,7 @@ from .engineagg import Parts
 from .ibisexpr import IbisPlan, engine_number, ibis_plan, log_counts
 from .ibissteps import holes_only, keep_column, kept_plan, ruled_table, rules_in_postgres
 from .m4grid import m4_columns, m4_group, m4_rows, max_drawn_rows
+from .pgguard import check_query
 from .reduce import CHECKED_ROWS, LINE_MARKS, too_large
 from .reduceoff import turned_off
 from .remote import into_engine
@@ -139,6 +140,7 @@ def postgres_table(conn: Connection, source: DataSource, smap: SourceMap) -> Tab
                                         "chartspec.toml, that the server accepts connections, and the password's "
                                         "environment variable")) from None
     query = query_of(source)
+    check_query(query, source, smap)  # no function reading the server's files (pgguard.py)
     try:
         with backend.con.cursor() as cur:  # Postgres's own words for a bad query, before Ibis reads it
             cur.execute(f"{_DESCRIBE}{query}) AS q LIMIT 0")

@@ -21,10 +21,12 @@ from ..spec.files import OUTSIDE_HINT, FileTooLarge, NotRegularFile, kind_of, no
 from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .csvquote import file_quote, with_line, wrong_width
-from .header import file_note
+from .globnotes import engine_files, glob_notes
+from .header import file_note, parquet_twice
 from .numbers import Nonfinite, finite_cells, finite_rows, is_number, nonfinite_note, nonfinite_notes, typed_rows
 from .sources import expand_files, parse_dates, read_parquet, searched_folders, short_names, suggest_file
-from .textrows import LINE_BREAK, READERS, Parsed, columns_of
+from .textrows import READERS, Parsed, columns_of
+from .utf8 import decode_utf8
 
 if TYPE_CHECKING:
     from .engine import Relation
@@ -252,17 +254,21 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
     shorts = short_names(names, source.files)
     engine = _engine_read(source, paths, names, (label, shorts), spec_file, root, smap, used)
     if engine is not None:
-        return replace(engine, name=", ".join(source.files), folders=folders)
+        files = engine_files(engine.file_rows, engine.relation, names, paths, source.format)
+        notes = engine.notes + glob_notes(files, used, label, smap, source.json_path)
+        return replace(engine, name=", ".join(source.files), folders=folders, notes=notes)
     if sum(p.stat().st_size for p in paths) > MAX_DATA_BYTES:
         raise fail(f"the {len(paths)} data files are larger than {MAX_DATA_BYTES:,} bytes together")
     notes: list[Diagnostic] = []
     odd: list[Nonfinite] = []
     starts: list[tuple[str, int]] = []
     named: dict[str, None] = {label: None}  # the files' own columns, of a header-only CSV too
+    files: list[tuple[str, tuple[str, ...], int]] = []  # each file's name, columns and rows (globnotes.py)
     for name, short, path in zip(names, shorts, paths):
         parsed = _parse_file(path, name, replace(source, path=name), spec_file, smap)
         named |= dict.fromkeys(parsed.columns)
         part, found = finite_cells(parsed.rows)
+        files.append((name, tuple(parsed.columns), len(part)))
         notes += parsed.notes
         odd += [(name, c, n, r, v) for c, (n, r, v) in found.items()]
         starts.append((name, len(rows)))
@@ -272,6 +278,7 @@ def _read_files(source: DataSource, spec_file: Path, root: Path, smap: SourceMap
             rows.append({label: short, **row})
     pattern = ", ".join(source.files)
     notes += nonfinite_notes(odd, pattern, smap, source.json_path, used)  # one per column, not per file
+    notes += glob_notes(files, used, label, smap, source.json_path)
     return Table(name=pattern, columns=columns_of(tuple(rows)) or tuple(named), rows=tuple(rows), files=tuple(paths),
                  folders=folders, notes=tuple(notes), file_rows=tuple(starts) if len(starts) > 1 else ())
 
@@ -294,6 +301,7 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     con = connect(root)
     try:
         if fmt == "parquet":
+            _twice(paths, locations)
             rel, columns = read_parquet_files(con, paths, label, names, used)
         else:
             rel, columns = read_delimited(con, paths, locations, "," if fmt == "csv" else "\t", label, used)
@@ -320,6 +328,13 @@ def _engine_read(source: DataSource, paths: list[Path], names: list[str], label:
     starts = [offset for _, offset, _ in rel.files] or list(rel.starts)
     return Table(name=names[0], columns=columns, rows=(), files=tuple(paths), relation=rel, notes=notes,
                  file_rows=tuple(zip(names, starts)) if len(starts) > 1 else ())
+
+
+def _twice(paths: list[Path], locations: list[str]) -> None:
+    """A Parquet file's column named twice, as a CSV header's (header.py), on both readers."""
+    for path, location in zip(paths, locations):
+        if (found := parquet_twice(path, location)) is not None:
+            raise DataError(found)
 
 
 def _quote_first(found: tuple[Diagnostic, ...], fmt: str, paths: list[Path], locations: list[str]
@@ -357,6 +372,7 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
         if fmt == "parquet":  # binary: read by pyarrow, an optional dependency
             if path.stat().st_size > MAX_DATA_BYTES:
                 raise FileTooLarge(path.stat().st_size)
+            _twice([path], [location])
             rows = read_parquet(path, location, lambda: DataError(smap.diagnostic(
                 f"reading Parquet ({shown}) needs pyarrow, which is not installed", source.json_path,
                 hint="pyarrow is a dependency of chartspec: reinstall it (pip install chartspec)")))
@@ -366,7 +382,7 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
                 return Parsed(rows, tuple(pq.read_schema(path).names))
             # text that is numbers is numbers, as in every format (numbers.py; the engine: parquettext.py)
             return Parsed(typed_rows(rows), columns_of(rows))
-        return READERS[fmt](_decode(read_regular(path, MAX_DATA_BYTES), location), location)
+        return READERS[fmt](decode_utf8(read_regular(path, MAX_DATA_BYTES), location), location)
     except FileTooLarge:
         raise DataError(smap.diagnostic(f"data file {shown!r} is larger than {MAX_DATA_BYTES:,} bytes",
                                         source.json_path)) from None
@@ -380,15 +396,5 @@ def _parse_file(path: Path, shown: str, source: DataSource, spec_file: Path, sma
             raise
         note = replace(smap.diagnostic("data file used here", source.json_path), severity="note")
         raise DataError((*err.diagnostics, note)) from None
-
-
-def _decode(raw: bytes, location: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        lines = LINE_BREAK.split(raw[: err.start].decode("utf-8-sig", errors="replace"))
-        raise DataError(Diagnostic(f"data file is not valid UTF-8 (byte 0x{raw[err.start]:02x})", file=location,
-                                   line=len(lines), column=len(lines[-1]) + 1, hint="save the file as UTF-8",
-                                   source_line=lines[-1])) from None
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 from ..errors import DataError, Diagnostic
-from .csvquote import unclosed_quote
-from .header import unnamed_note
+from .csvquote import closing_blanks, unclosed_quote
+from .header import comment, twice, unnamed_note
 from .jsonrows import read_json, read_jsonl
 from .numbers import BLANK, cell_value, is_number, typed_rows
 
@@ -56,12 +56,12 @@ def _read_delimited(text: str, name: str, delimiter: str) -> Parsed:
         if not header or not any(h.strip() for h in header):
             raise DataError(Diagnostic("data file has no header row", file=name, line=1, column=1,
                                        hint="the first line must name the columns", source_line=_line(text, 1)))
+        if (found := comment(header, name)) is not None:
+            raise DataError(replace(found, source_line=_line(text, 1)))
         note = unnamed_note(header, name, _line(text, 1), delimiter)
         header = [h.strip() for h in header]
-        dupes = sorted({h for h in header if h and header.count(h) > 1})
-        if dupes:
-            raise DataError(Diagnostic(f"column {dupes[0]!r} appears twice in the header", file=name, line=1,
-                                       column=1, source_line=_line(text, 1)))
+        if (found := twice(header, name)) is not None:
+            raise DataError(replace(found, source_line=_line(text, 1)))
         records: list[list[str]] = []
         lines: list[int] = []
         for record in reader:
@@ -77,6 +77,8 @@ def _read_delimited(text: str, name: str, delimiter: str) -> Parsed:
     except csv.Error as err:
         if (quote := unclosed_quote(text, delimiter, name)) is not None:
             raise DataError(quote) from None
+        if (trimmed := closing_blanks(text, delimiter)) != text:  # '"a" ,': read as DuckDB reads it
+            return _read_delimited(trimmed, name, delimiter)
         raise DataError(Diagnostic(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {err}", file=name,
                                    line=reader.line_num, column=1, source_line=_line(text, reader.line_num))) from None
     named = [i for i, h in enumerate(header) if h]  # unnamed columns are left out (header.py)

@@ -24,7 +24,8 @@ from ..spec.model import DataSource
 from ..spec.source import SourceMap
 from .jsonrows import parse_json
 from .reduce import max_drawn_rows
-from .table import MAX_DATA_BYTES, Table, _decode, read_data, resolve_data_path
+from .table import MAX_DATA_BYTES, Table, read_data, resolve_data_path
+from .utf8 import decode_utf8
 
 __all__ = ["VEGA_TYPES", "inline_vega_data", "split_access_path"]
 
@@ -94,7 +95,7 @@ def _text(path: Path, url: str, spec_file: Path, source: SourceMap, at: JsonPath
         raise DataError(source.diagnostic(not_a_file(url, err.kind, "a data file"), at)) from None
     except OSError as err:
         raise DataError(source.diagnostic(f"cannot read data file {url!r}: {err.strerror}", at)) from None
-    return _decode(raw, _shown(url, spec_file, source))  # as fetch's text(): UTF-8, a BOM dropped
+    return decode_utf8(raw, _shown(url, spec_file, source))  # as fetch's text(): UTF-8, a BOM dropped
 
 
 def _parse(text: str, kind: str, fmt: dict[str, Any], shown: str, source: SourceMap, where: JsonPath) -> Any:

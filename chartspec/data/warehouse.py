@@ -57,7 +57,7 @@ def _duckdb_table(conn: Connection, source: DataSource, root: Path, smap: Source
         raise fail(f"connection {conn.name!r}: the DuckDB file {raw!r} is not there ({conn.config})",
                    "check path in the connection's table of chartspec.toml, relative to that file")
     try:
-        con = connect_file(root, path)
+        con = connect_file(path)
     except Exception as err:  # duckdb.IOException and kin: not a database, locked by a writer
         first = str(err).split("\n", 1)[0]
         raise fail(f"connection {conn.name!r}: cannot open {raw!r} read-only: {first}",
