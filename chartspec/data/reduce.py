@@ -61,7 +61,7 @@ from .stepsplain import needs_rules, series_plan
 from .stepssql import unchanged_by_rules
 from .table import Table
 from .vegasql import to_sql
-from .xmap import x_column, x_map
+from .xmap import drawn_rows, x_column, x_map
 
 __all__ = ["CHECKED_ROWS", "LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "m4_group", "m4_rows", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
@@ -206,8 +206,12 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base)
                             for layer in layers if layer not in whole]
     pushed = table.relation.pushed  # cut by Spark: its whole table's extent and columns (spark.py)
-    mapping = None if not plans or not all(isinstance(p, _Plan) for p in plans) else x_map(
-        model, [base], others, xs) if pushed is None else (x_column(model), pushed[1], pushed[2])
+    planned = bool(plans) and all(isinstance(p, _Plan) for p in plans)
+    # x's extent after the layers' filters when one may narrow it, as Vega's domain (xmap.py): one scan more then
+    drawn = drawn_rows(plans, [filters(layer) for layer in whole], base) if planned and pushed is None and \
+        model.x.domain is None else None
+    mapping = None if not planned else x_map(model, [base], others, xs, drawn) if pushed is None else (
+        x_column(model), pushed[1], pushed[2])
     del xs
     if pushed is None and (error := too_many_bars(rel, layers, model, scale, filters, source)) is not None:
         raise error
