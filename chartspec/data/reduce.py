@@ -353,9 +353,10 @@ def _reduce_all(model: ChartSpec, table: Table, own: list[Table | None], layer_t
     drawn = [t for t in (table, *own) if t is not None]
     small = [t for t in drawn if t.relation is None]
     main_layers = [lyr for lyr in model.layers if own[lyr.index] is None]
-    table = reduce_one(table, main_layers, False, small)
+    # the other tables' x (a table read in Python counts as small: its own rows, unfiltered, would widen the cut)
+    table = reduce_one(table, main_layers, False, [s for s in small if s is not table])
     for layer in model.layers:
         t = own[layer.index]
         if t is not None:
-            own[layer.index] = reduce_one(t, [layer], True, small)
+            own[layer.index] = reduce_one(t, [layer], True, [s for s in small if s is not t])
     return table, tuple(own[: len(layer_tables)])
