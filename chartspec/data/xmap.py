@@ -44,8 +44,10 @@ def x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table], x
     else:
         cut, extent = f"{quote(x)} > 0" if log else "TRUE", f"SELECT min({quote(x)}), max({quote(x)}) FROM"
         found = [rels[0].sql(f"{extent} {source} WHERE ({' OR '.join(f'({w})' for w in where)}) AND {cut}")[0]
-                 for source, where in drawn.items()] if drawn else [
-            _extent(xs, log) if xs is not None else r.sql(f"{extent} {r.name} WHERE {cut}")[0] for r in rels]
+                 for source, where in (drawn or {}).items()]
+        if all(f[0] is None for f in found):  # no filter, or one keeping no row: the whole table's (the
+            # cut then keeps nothing, but its path gives the checks the data's numbers, reduce.py)
+            found = [_extent(xs, log) if xs is not None else r.sql(f"{extent} {r.name} WHERE {cut}")[0] for r in rels]
         found += [(min(v), max(v)) for t in others if (v := [n for n in t.numbers(x) if n > 0 or not log])]
         found = [f for f in found if f[0] is not None]
         if not found:
