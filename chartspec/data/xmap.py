@@ -12,8 +12,8 @@ they keep (:func:`drawn_rows`), as Vega computes its domain after them (steps 0.
 pixels differed). A given domain narrower than the data is the plot's span: rows beyond it are
 clamped into one column on each side (:func:`_clamped`), whose first and last rows draw the
 segments entering and leaving the plot and whose extremes keep the y axis' domain (the whole
-table was drawn: 455,000 of 1,000,000 rows for a domain of 20,000 steps). Not with zoom on: the
-HTML pans to them.
+table was drawn: 455,000 of 1,000,000 rows for a domain of 20,000 steps). Not with zoom on (the
+HTML pans to them) nor with ``nice: true`` (Vega rounds the domain outward, fillgrid.py).
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ def x_map(model: ChartSpec, rels: Sequence[Relation], others: Sequence[Table], x
         lo, hi = math.log(lo), math.log(hi)
     elif (warp := _WARPS.get(model.x.scale or "")) is not None:
         lo, hi = warp(lo, _exponent(model)), warp(hi, _exponent(model))
-    if model.x.domain is not None and hi > lo and not model.interactive.zoom:  # (panning shows what lies beyond)
+    # (not with zoom, which pans to what lies beyond, nor 'nice: true', which rounds the domain outward)
+    if model.x.domain is not None and hi > lo and not model.interactive.zoom and not model.x.nice:
         return _clamped(col, lo, hi), lo, hi
     return col, lo, (hi if hi > lo else lo + 1)
 
