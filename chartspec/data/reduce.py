@@ -61,7 +61,7 @@ from .stepsplain import needs_rules, series_plan
 from .stepssql import unchanged_by_rules
 from .table import Table
 from .vegasql import to_sql
-from .xmap import x_column, x_map
+from .xmap import drawn_rows, x_column, x_map
 
 __all__ = ["CHECKED_ROWS", "LAYER_MASK", "MAX_DRAWN_ROWS", "SUBPIXELS", "columns_per_pixel", "m4_columns", "m4_group", "m4_rows", "max_drawn_rows", "reduce_table", "reduce_tables", "whole"]
 
@@ -206,8 +206,12 @@ def reduce_table(table: Table, layers: Sequence[Layer], model: ChartSpec, has_ow
     plans = [] if off else [_plan(layer, model, has_own, rel if layer.smooth else base)
                             for layer in layers if layer not in whole]
     pushed = table.relation.pushed  # cut by Spark: its whole table's extent and columns (spark.py)
-    mapping = None if not plans or not all(isinstance(p, _Plan) for p in plans) else x_map(
-        model, [base], others, xs) if pushed is None else (x_column(model), pushed[1], pushed[2])
+    planned = bool(plans) and all(isinstance(p, _Plan) for p in plans)
+    # x's extent after the layers' filters when one may narrow it, as Vega's domain (xmap.py): one scan more then
+    drawn = drawn_rows(plans, [filters(layer) for layer in whole], base) if planned and pushed is None and \
+        model.x.domain is None else None
+    mapping = None if not planned else x_map(model, [base], others, xs, drawn) if pushed is None else (
+        x_column(model), pushed[1], pushed[2])
     del xs
     if pushed is None and (error := too_many_bars(rel, layers, model, scale, filters, source)) is not None:
         raise error
@@ -349,9 +353,10 @@ def _reduce_all(model: ChartSpec, table: Table, own: list[Table | None], layer_t
     drawn = [t for t in (table, *own) if t is not None]
     small = [t for t in drawn if t.relation is None]
     main_layers = [lyr for lyr in model.layers if own[lyr.index] is None]
-    table = reduce_one(table, main_layers, False, small)
+    # the other tables' x (a table read in Python counts as small: its own rows, unfiltered, would widen the cut)
+    table = reduce_one(table, main_layers, False, [s for s in small if s is not table])
     for layer in model.layers:
         t = own[layer.index]
         if t is not None:
-            own[layer.index] = reduce_one(t, [layer], True, small)
+            own[layer.index] = reduce_one(t, [layer], True, [s for s in small if s is not t])
     return table, tuple(own[: len(layer_tables)])
