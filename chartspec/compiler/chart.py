@@ -46,6 +46,7 @@ from .interactive import add_interactivity
 from .layers import finish_layer, split_layers
 from .layout import apply_layout
 from .logscale import missing_outside_log
+from .lonerows import lone_row_notes
 from .marks import apply_mark, legend_symbols, text_limit
 from .scales import axis_values, heading_limit, label_room, legend_title_limit, num, title_limit, vl_axis, vl_scale
 from .series import CATEGORY10, SERIES_FIELD, entries, for_layer, layer_colors, series_encodings, series_transform
@@ -97,6 +98,7 @@ def compile_chart_noted(spec: Spec, *, checked_only: bool = False,
     style = styles(model, tags)
     check_drawn_names(model, found, tags, style, data, spec.source)  # legend names, headers: not too long
     notes = (shared_color_notes(model, found, palette, spec.source) + empty_layer_notes(model, data, spec.source)
+             + lone_row_notes(model, data, spec.source)
              + nonfinite_series_notes(model, data, spec.source) + tick_notes)
     direct = plan_labels(model, data, groups, owners, colors, found, tags, spec.source.diagnostic)
     sides = with_label_room(sides, direct)

@@ -96,7 +96,8 @@ def test_series_named_where_they_are_drawn_are_not_noted(tmp_path: Path) -> None
     bars = "data: runs.csv\nx: {field: run, type: nominal}\nlayers:\n  - {mark: bar, y: {field: loss}, color: {field: run}}\n"
     assert _notes(tmp_path, bars, runs=11) == []
     # but a facet by another field leaves the runs as alike as before (the header names the step)
-    assert _notes(tmp_path, "facet: {field: step}\n" + CHART, runs=11) == [
+    # (each panel holds one step: its lines of one row draw nothing, noted too: compiler/lonerows.py)
+    assert [n for n in _notes(tmp_path, "facet: {field: step}\n" + CHART, runs=11) if "a line needs two" not in n] == [
         "6:20: 2 of the 11 series of 'run' share their colour with another series drawn alike (the palette has 10 "
         "colours): they look the same in the chart"]
 
