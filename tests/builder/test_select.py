@@ -107,7 +107,7 @@ def test_chart_keys_after_a_long_first_value_are_found(tmp_path: Path, run_cli: 
     rows = ", ".join(f"{{step: {i}, loss: {i}}}" for i in range(5000))
     big = f"data: {{values: [{rows}]}}\nx: {{field: step}}\nlayers: [{{y: {{field: loss}}}}]\n"
     assert len(big) > 100_000
-    long_title = f"description: {'t' * 70_000}\ndata: {{values: [{{a: 1}}]}}\nx: {{field: a}}\nlayers: [{{y: {{field: a}}}}]\n"
+    long_title = f"description: {'t' * 70_000}\ndata: {{values: [{{a: 1}}, {{a: 2}}]}}\nx: {{field: a}}\nlayers: [{{y: {{field: a}}}}]\n"
     other = "settings:\n" + "".join(f"  key{i}: {'v' * 60}\n" for i in range(2000))  # a long file of other keys
     root = write_tree(tmp_path / "r", {"inline_big.yaml": big, "long_title.yaml": long_title, "other.yaml": other})
     proc = run_cli("build", ".", "-o", "out", "-f", "json", "-j", "0", cwd=root)
